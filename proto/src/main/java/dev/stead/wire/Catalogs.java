@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The canonical forms of a catalog: sorted, digested, and printed as JSON. Both the compiler
@@ -79,14 +81,24 @@ public final class Catalogs {
     }
   }
 
-  /** Pretty-printed JSON, stable for a sealed catalog (map keys sorted). */
+  /**
+   * Pretty-printed JSON, stable for a sealed catalog (map keys sorted). JsonFormat escapes
+   * {@code = < > & '} for HTML pages; a catalog is read by people in a terminal, so those
+   * escapes are undone (only where the backslash is itself unescaped).
+   */
   public static String toJson(com.google.protobuf.MessageOrBuilder message) {
     try {
-      return JsonFormat.printer().sortingMapKeys().print(message) + "\n";
+      String json = JsonFormat.printer().sortingMapKeys().print(message);
+      return HTML_ESCAPE.matcher(json).replaceAll(m -> m.group(1)
+          + Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(2), 16))))
+          + "\n";
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("catalog cannot be printed as JSON", e);
     }
   }
+
+  private static final Pattern HTML_ESCAPE =
+      Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u00(3[cdeCDE]|26|27)");
 
   public static String sha256Hex(byte[] bytes) {
     try {

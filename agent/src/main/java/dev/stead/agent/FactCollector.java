@@ -1,0 +1,170 @@
+package dev.stead.agent;
+
+import dev.stead.agent.facts.OsRelease;
+import dev.stead.proto.v1.Facts;
+import dev.stead.wire.Values;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * The basic facts of this machine under Facter's structured names: {@code os} ({@code family},
+ * {@code name}, {@code release.full}, {@code release.major}), {@code kernel},
+ * {@code kernelrelease}, {@code processors.count}, {@code memory.system.total_bytes},
+ * {@code networking} ({@code hostname}, {@code fqdn}, {@code ip}), {@code identity.user},
+ * {@code path}, {@code timezone}, plus {@code clientcert}. Cheap by design: reads /proc and
+ * /etc and asks the JVM; never starts a process and never asks DNS. A fact that cannot be
+ * read is left out rather than guessed. Stateless and thread-safe.
+ */
+public final class FactCollector {
+  private FactCollector() {}
+
+  public static Facts collect(String certname) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("clientcert", certname);
+    OsRelease os = OsRelease.read(Path.of("/etc/os-release"), Path.of("/etc/debian_version"));
+    Map<String, Object> release = new LinkedHashMap<>();
+    release.put("full", os.releaseFull());
+    release.put("major", os.releaseMajor());
+    facts.put("os", Map.of("family", os.family(), "name", os.name(), "release", release));
+    facts.put("kernel", System.getProperty("os.name"));
+    read("/proc/sys/kernel/osrelease").ifPresent(v -> facts.put("kernelrelease", v));
+    facts.put("processors", Map.of("count", processorCount()));
+    memTotal().ifPresent(v -> facts.put("memory", Map.of("system", Map.of("total_bytes", v))));
+    String hostname = hostname();
+    Map<String, Object> networking = new LinkedHashMap<>();
+    networking.put("hostname", hostname);
+    networking.put("fqdn", fqdn(hostname));
+    primaryIp().ifPresent(ip -> networking.put("ip", ip));
+    facts.put("networking", networking);
+    facts.put("identity", Map.of("user", System.getProperty("user.name", "")));
+    String path = System.getenv("PATH");
+    if (path != null) {
+      facts.put("path", path);
+    }
+    facts.put("timezone", TimeZone.getDefault().getDisplayName(
+        TimeZone.getDefault().inDaylightTime(new java.util.Date()), TimeZone.SHORT, Locale.ROOT));
+    return Facts.newBuilder().putAllValues(Values.ofMap(facts)).build();
+  }
+
+  /** The default certname: the fully qualified host name, lower case. */
+  public static String defaultCertname() {
+    return fqdn(hostname()).toLowerCase(Locale.ROOT);
+  }
+
+  private static String hostname() {
+    String full = read("/proc/sys/kernel/hostname").orElseGet(() -> {
+      String env = System.getenv("HOSTNAME");
+      return env == null ? "localhost" : env;
+    });
+    int dot = full.indexOf('.');
+    return dot > 0 ? full.substring(0, dot) : full;
+  }
+
+  /**
+   * hostname plus domain, found without DNS: the kernel's host name when it is qualified,
+   * else the first qualified alias of the host name in /etc/hosts, else the domain from
+   * /etc/resolv.conf, else the bare host name.
+   */
+  static String fqdn(String hostname) {
+    String kernel = read("/proc/sys/kernel/hostname").orElse("");
+    if (kernel.contains(".")) {
+      return kernel;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/hosts"), StandardCharsets.UTF_8)) {
+        String[] words = line.replaceAll("#.*", "").trim().split("\\s+");
+        for (int i = 1; i < words.length; i++) {
+          if (words[i].startsWith(hostname + ".")) {
+            return words[i];
+          }
+        }
+      }
+    } catch (IOException e) {
+      // fall through to resolv.conf
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8)) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length > 1 && (words[0].equals("domain") || words[0].equals("search"))
+            && !words[1].equals(".")) {
+          return hostname + "." + words[1];
+        }
+      }
+    } catch (IOException e) {
+      // no domain known
+    }
+    return hostname;
+  }
+
+  private static int processorCount() {
+    try {
+      long n = Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("processor")).count();
+      if (n > 0) {
+        return (int) n;
+      }
+    } catch (IOException e) {
+      // fall back to the JVM's view, which honours cgroup limits
+    }
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  private static java.util.Optional<Long> memTotal() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("MemTotal:")) {
+          String[] words = line.split("\\s+");
+          return java.util.Optional.of(Long.parseLong(words[1]) * 1024L);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or an odd /proc
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The first IPv4 address of the first interface that is up, not loopback, by index. */
+  private static java.util.Optional<String> primaryIp() {
+    try {
+      List<NetworkInterface> interfaces = new ArrayList<>(
+          Collections.list(NetworkInterface.getNetworkInterfaces()));
+      interfaces.sort(Comparator.comparingInt(NetworkInterface::getIndex));
+      for (NetworkInterface ni : interfaces) {
+        if (!ni.isUp() || ni.isLoopback() || ni.isVirtual()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
+            return java.util.Optional.of(a.getHostAddress());
+          }
+        }
+      }
+    } catch (SocketException | NullPointerException e) {
+      // no interfaces visible
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static java.util.Optional<String> read(String file) {
+    try {
+      String s = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+      return s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(s);
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+}

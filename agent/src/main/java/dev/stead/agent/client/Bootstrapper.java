@@ -1,0 +1,212 @@
+package dev.stead.agent.client;
+
+import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.agent.tls.CaTrust;
+import dev.stead.agent.tls.CapturingTrustManager;
+import dev.stead.agent.tls.KeyMaterial;
+import dev.stead.agent.tls.Pem;
+import dev.stead.agent.tls.SslFiles;
+import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.FetchCertificateRequest;
+import dev.stead.proto.v1.GetCaCertificateRequest;
+import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.Fingerprints;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gets the agent from nothing to a signed certificate: fetch and pin the master's CA (checked
+ * against {@code --ca-fingerprint}, or trusted on first use when asked), make a key, submit a
+ * CSR, and collect the signed certificate. Each step is skipped when its file already exists,
+ * so a run after bootstrap makes no bootstrap calls at all.
+ */
+public final class Bootstrapper {
+  private static final long BOOTSTRAP_DEADLINE_S = 10;
+  private static final long POLL_INTERVAL_MS = 2000;
+
+  private final MasterAddress address;
+  private final SslFiles ssl;
+  private final String certname;
+  private final String caFingerprint;
+  private final boolean trustFirstUse;
+  private final int waitForCertSeconds;
+  private final PrintStream out;
+
+  public Bootstrapper(MasterAddress address, SslFiles ssl, String certname, String caFingerprint,
+      boolean trustFirstUse, int waitForCertSeconds, PrintStream out) {
+    this.address = address;
+    this.ssl = ssl;
+    this.certname = certname;
+    this.caFingerprint = caFingerprint;
+    this.trustFirstUse = trustFirstUse;
+    this.waitForCertSeconds = waitForCertSeconds;
+    this.out = out;
+  }
+
+  /** The pinned CA, fetching and checking it first when there is none. */
+  public X509Certificate ca() throws IOException {
+    if (Files.exists(ssl.ca())) {
+      return Pem.readCertificate(Files.readString(ssl.ca(), StandardCharsets.US_ASCII));
+    }
+    CapturingTrustManager capture = new CapturingTrustManager();
+    ManagedChannel channel = Channels.bootstrap(address, capture);
+    String pem;
+    try {
+      pem = BootstrapGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
+          .getCaCertificate(GetCaCertificateRequest.getDefaultInstance())
+          .getCaCertificatePem();
+    } finally {
+      Channels.close(channel);
+    }
+    X509Certificate ca;
+    try {
+      ca = Pem.readCertificate(pem);
+    } catch (IOException e) {
+      throw new AgentFailure("the master at " + address + " sent an unreadable CA certificate");
+    }
+    checkFingerprint(ca);
+    if (!CaTrust.issuedBy(capture.chain(), ca)) {
+      throw new AgentFailure("the TLS certificate of the master at " + address
+          + " is not signed by the CA it served: refusing to trust it");
+    }
+    Files.createDirectories(ssl.dir());
+    AtomicFiles.write(ssl.ca(), Pem.certificate(ca).getBytes(StandardCharsets.US_ASCII),
+        AtomicFiles.Attributes.mode(java.nio.file.attribute.PosixFilePermissions
+            .fromString("rw-r--r--")));
+    return ca;
+  }
+
+  void checkFingerprint(X509Certificate ca) {
+    String actual = Fingerprints.of(ca);
+    if (caFingerprint != null && !caFingerprint.isBlank()) {
+      if (!Fingerprints.matches(actual, caFingerprint)) {
+        throw new AgentFailure("the master's CA fingerprint " + actual
+            + " does not match --ca-fingerprint " + caFingerprint.trim()
+            + ": refusing to trust it");
+      }
+      return;
+    }
+    if (!trustFirstUse) {
+      throw new AgentFailure("the master's CA is not trusted yet: pass --ca-fingerprint "
+          + "(printed by `stead ca fingerprint` on the master) or --trust-first-use; "
+          + "the master presented " + actual);
+    }
+    out.println("trusting the master's CA on first use: " + actual);
+  }
+
+  /** The agent's key pair, generated and stored (0600) when there is none. */
+  public KeyPair keys() throws IOException {
+    if (Files.exists(ssl.privateKey())) {
+      return KeyMaterial.of(Pem.readPrivateKey(
+          Files.readString(ssl.privateKey(), StandardCharsets.US_ASCII)));
+    }
+    KeyPair keys = KeyMaterial.generate();
+    Files.createDirectories(ssl.dir());
+    AtomicFiles.writePrivate(ssl.privateKey(),
+        Pem.privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII));
+    return keys;
+  }
+
+  /** The agent's signed certificate, requesting it (and waiting, if allowed) when missing. */
+  public X509Certificate certificate(X509Certificate ca, KeyPair keys) throws IOException {
+    if (Files.exists(ssl.certificate())) {
+      return Pem.readCertificate(Files.readString(ssl.certificate(), StandardCharsets.US_ASCII));
+    }
+    ManagedChannel channel = Channels.trustingCa(address, ca);
+    try {
+      BootstrapGrpc.BootstrapBlockingStub stub = BootstrapGrpc.newBlockingStub(channel);
+      // Ask first: after a run that left a pending CSR, submitting again is not needed.
+      CertificateStatus status = fetch(stub);
+      if (status.getState() == CertificateState.UNKNOWN
+          || status.getState() == CertificateState.CERTIFICATE_STATE_UNSPECIFIED) {
+        String csr = Pem.csr(KeyMaterial.csr(keys, certname));
+        status = stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
+            .submitCsr(SubmitCsrRequest.newBuilder().setCertname(certname).setCsrPem(csr).build());
+        out.println("submitted a certificate request for " + certname);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitForCertSeconds);
+      boolean announced = false;
+      while (status.getState() == CertificateState.PENDING && waitForCertSeconds > 0
+          && System.nanoTime() < deadline) {
+        if (!announced) {
+          out.println("waiting up to " + waitForCertSeconds + " s for the master to sign the "
+              + "certificate for " + certname);
+          announced = true;
+        }
+        sleep(POLL_INTERVAL_MS);
+        status = fetch(stub);
+      }
+      return save(status, ca, keys);
+    } finally {
+      Channels.close(channel);
+    }
+  }
+
+  /** The master's view of our certificate; NOT_FOUND counts as UNKNOWN. */
+  private CertificateStatus fetch(BootstrapGrpc.BootstrapBlockingStub stub) {
+    try {
+      return stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
+          .fetchCertificate(FetchCertificateRequest.newBuilder().setCertname(certname).build());
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return CertificateStatus.newBuilder().setCertname(certname)
+            .setState(CertificateState.UNKNOWN).build();
+      }
+      throw e;
+    }
+  }
+
+  private X509Certificate save(CertificateStatus status, X509Certificate ca, KeyPair keys)
+      throws IOException {
+    switch (status.getState()) {
+      case SIGNED:
+        break;
+      case PENDING:
+        throw new AgentFailure("certificate for " + certname + " is waiting to be signed: run "
+            + "`stead ca sign " + certname + "` on the master");
+      case REVOKED:
+        throw new AgentFailure("the certificate for " + certname + " was revoked on the master");
+      default:
+        throw new AgentFailure("the master did not take the certificate request for " + certname
+            + " (state " + status.getState() + ")");
+    }
+    X509Certificate cert;
+    try {
+      cert = Pem.readCertificate(status.getCertificatePem());
+    } catch (IOException e) {
+      throw new AgentFailure("the master sent an unreadable certificate for " + certname);
+    }
+    if (!Arrays.equals(cert.getPublicKey().getEncoded(), keys.getPublic().getEncoded())) {
+      throw new AgentFailure("the certificate the master holds for " + certname
+          + " does not match this agent's key " + ssl.privateKey()
+          + ": clean it on the master or use another --certname");
+    }
+    if (!CaTrust.issuedBy(java.util.List.of(cert), ca)) {
+      throw new AgentFailure("the certificate for " + certname + " is not signed by the CA");
+    }
+    AtomicFiles.write(ssl.certificate(), Pem.certificate(cert).getBytes(StandardCharsets.US_ASCII),
+        AtomicFiles.Attributes.mode(java.nio.file.attribute.PosixFilePermissions
+            .fromString("rw-r--r--")));
+    out.println("received the signed certificate for " + certname);
+    return cert;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AgentFailure("interrupted while waiting for the certificate");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.stead.agent.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The three kinds of channel to the master, all TLS 1.3 to the host given in {@code --server}
+ * (which is also the name checked against the server certificate): bootstrap (trusting a
+ * given trust manager, for the CA fetch), CA-trusting without a client certificate (CSR and
+ * certificate fetch), and mutual TLS (everything else).
+ */
+public final class Channels {
+  private Channels() {}
+
+  public static ManagedChannel bootstrap(MasterAddress address, TrustManager trust) {
+    return open(address, GrpcSslContexts.forClient().trustManager(trust));
+  }
+
+  public static ManagedChannel trustingCa(MasterAddress address, X509Certificate ca) {
+    return open(address, GrpcSslContexts.forClient().trustManager(ca));
+  }
+
+  public static ManagedChannel mutual(MasterAddress address, X509Certificate ca, PrivateKey key,
+      X509Certificate certificate) {
+    return open(address, GrpcSslContexts.forClient().trustManager(ca)
+        .keyManager(key, certificate));
+  }
+
+  /** Closes a channel and waits briefly, so no Netty threads outlive the run. */
+  public static void close(ManagedChannel channel) {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ManagedChannel open(MasterAddress address, SslContextBuilder ssl) {
+    SslContext context;
+    try {
+      context = ssl.protocols("TLSv1.3").build();
+    } catch (SSLException e) {
+      throw new AgentFailure("cannot set up TLS: " + e.getMessage(), e);
+    }
+    return NettyChannelBuilder.forAddress(address.host(), address.port())
+        .sslContext(context)
+        .build();
+  }
+}

@@ -1,0 +1,148 @@
+package dev.stead.agent.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Crash-safe replacement of a file or symbolic link: the new version is written to a temporary
+ * name in the same directory, given its final mode and owner, synced, renamed over the target
+ * and the directory synced. Readers see either the old or the new version, never a mix; on
+ * failure the old version stays and no temporary file is left behind. Stateless.
+ */
+public final class AtomicFiles {
+  /** Every temporary file we create ends with this, so a stray one is recognisable. */
+  public static final String TEMP_SUFFIX = ".stead-tmp";
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
+  private AtomicFiles() {}
+
+  /** What the new file should look like besides its bytes; null fields mean "default". */
+  public record Attributes(Set<PosixFilePermission> permissions, UserPrincipal owner,
+      GroupPrincipal group) {
+    public static Attributes mode(Set<PosixFilePermission> permissions) {
+      return new Attributes(permissions, null, null);
+    }
+  }
+
+  /**
+   * Atomically replaces {@code target} with {@code content}. The parent directory must exist.
+   * The temporary file is created owner-only, so content is never readable by others before
+   * its final mode is set.
+   */
+  public static void write(Path target, byte[] content, Attributes attributes) throws IOException {
+    Objects.requireNonNull(attributes, "attributes");
+    Path dir = parentOf(target);
+    Path temp = createTemp(dir, target.getFileName().toString());
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      applyAttributes(temp, attributes);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    syncDirectory(dir);
+  }
+
+  /** Writes a file readable only by its owner (keys, state), atomically. */
+  public static void writePrivate(Path target, byte[] content) throws IOException {
+    write(target, content, Attributes.mode(OWNER_ONLY));
+  }
+
+  /** Atomically replaces {@code link} (whatever it is, unless a non-empty directory) by a symlink. */
+  public static void symlink(Path link, String target) throws IOException {
+    Path dir = parentOf(link);
+    Path temp = null;
+    for (int attempt = 0; temp == null; attempt++) {
+      Path candidate = dir.resolve(tempName(link.getFileName().toString()));
+      try {
+        Files.createSymbolicLink(candidate, link.getFileSystem().getPath(target));
+        temp = candidate;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
+    try {
+      Files.move(temp, link, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    syncDirectory(dir);
+  }
+
+  /** Forces a directory's entries to disk, so a rename in it survives a crash. */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private static Path parentOf(Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    if (dir == null) {
+      throw new IllegalArgumentException("cannot replace the root directory: " + target);
+    }
+    return dir;
+  }
+
+  private static Path createTemp(Path dir, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path candidate = dir.resolve(tempName(name));
+      try {
+        Files.createFile(candidate, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        return candidate;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String tempName(String name) {
+    // A dot prefix keeps the temporary file out of globs like *.conf that daemons read.
+    return "." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + TEMP_SUFFIX;
+  }
+
+  private static void applyAttributes(Path temp, Attributes attributes) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class,
+        LinkOption.NOFOLLOW_LINKS);
+    if (attributes.owner() != null) {
+      view.setOwner(attributes.owner());
+    }
+    if (attributes.group() != null) {
+      view.setGroup(attributes.group());
+    }
+    // After chown: chown may clear set-id bits, and the umask never applies to chmod.
+    if (attributes.permissions() != null) {
+      view.setPermissions(attributes.permissions());
+    }
+  }
+}

@@ -1,0 +1,357 @@
+package dev.stead.agent.resource.file;
+
+import dev.stead.agent.diff.UnifiedDiff;
+import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.agent.fs.IoMessages;
+import dev.stead.agent.resource.ApplyContext;
+import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.Change;
+import dev.stead.agent.resource.Checkable;
+import dev.stead.agent.resource.Result;
+import dev.stead.wire.Catalogs;
+import dev.stead.wire.ResourceKey;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One {@code file} resource. The check runs in two shapes: when the path is not the kind it
+ * should be, it is created (or replaced, or removed) in one step with every managed property,
+ * and each of those properties is reported as a change from {@code absent}; otherwise each
+ * managed property is compared and corrected on its own. New files are written atomically
+ * with their final mode and owner; replaced content goes to the backup store first.
+ */
+final class FileResource implements Checkable, AutoRequires {
+  private static final String DEFAULT_FILE_MODE = "0644";
+  private static final String DEFAULT_DIRECTORY_MODE = "0755";
+
+  private final FileSpec spec;
+  private final Map<String, String> desired;
+
+  FileResource(FileSpec spec) {
+    this.spec = spec;
+    this.desired = spec.desired();
+  }
+
+  @Override
+  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
+    Path parent = Path.of(spec.path()).getParent();
+    while (parent != null) {
+      ResourceKey key = ResourceKey.of("file", parent.toString());
+      if (managed.contains(key)) {
+        return Set.of(key);
+      }
+      parent = parent.getParent();
+    }
+    return Set.of();
+  }
+
+  @Override
+  public Result checkApply(ApplyContext context, boolean apply) {
+    List<Change> changes = new ArrayList<>();
+    try {
+      Path path = context.paths().resolve(spec.path());
+      Observed now = Observed.of(path);
+      if (spec.ensure() == null && now.kind() == FileKind.ABSENT) {
+        return Result.failed(desired, changes, spec.path()
+            + " does not exist and ensure is not set, so there is nothing to manage");
+      }
+      if (spec.ensure() != null && spec.ensure() != now.kind()) {
+        return replace(context, path, now, apply);
+      }
+      return correct(context, path, now, apply);
+    } catch (IOException e) {
+      return Result.failed(desired, changes, IoMessages.describe(e));
+    }
+  }
+
+  /** The path is the wrong kind (or absent): make it right in one step. */
+  private Result replace(ApplyContext context, Path path, Observed now, boolean apply)
+      throws IOException {
+    FileKind want = spec.ensure();
+    List<Change> changes = new ArrayList<>();
+    if ((now.kind() == FileKind.DIRECTORY) && !spec.force()) {
+      String verb = want == FileKind.ABSENT ? "remove it" : "replace it with a " + want.token();
+      return Result.failed(desired, changes,
+          spec.path() + " is a directory; set force to " + verb);
+    }
+    if (want != FileKind.ABSENT) {
+      Path parent = path.getParent();
+      if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+        return Result.failed(desired, changes, "parent directory "
+            + context.paths().managedName(parent) + " does not exist (it is not managed here)");
+      }
+    }
+    byte[] oldContent = now.kind() == FileKind.FILE ? Files.readAllBytes(path) : null;
+    changes.add(change("ensure", now.kind().token(), want.token(), "", apply));
+    if (want == FileKind.FILE) {
+      byte[] content = spec.content() != null ? spec.contentBytes() : new byte[0];
+      if (spec.content() != null) {
+        changes.add(change("content", "absent", desired.get("content"),
+            UnifiedDiff.of(spec.path(), new byte[0], content), apply));
+      }
+      addCreated(changes, apply);
+      if (apply) {
+        try {
+          removeForReplacement(context, path, now, oldContent);
+          AtomicFiles.write(path, content, new AtomicFiles.Attributes(
+              Modes.parse(spec.mode() != null ? spec.mode() : DEFAULT_FILE_MODE),
+              owner(path), group(path)));
+        } catch (IOException e) {
+          return failAll(changes, IoMessages.describe(e));
+        }
+      }
+    } else if (want == FileKind.DIRECTORY) {
+      addCreated(changes, apply);
+      if (apply) {
+        try {
+          removeForReplacement(context, path, now, oldContent);
+          Files.createDirectory(path);
+          PosixFileAttributeView view = view(path);
+          UserPrincipal owner = owner(path);
+          GroupPrincipal group = group(path);
+          if (owner != null) {
+            view.setOwner(owner);
+          }
+          if (group != null) {
+            view.setGroup(group);
+          }
+          // Set explicitly: the umask applies to mkdir, never to chmod.
+          view.setPermissions(Modes.parse(spec.mode() != null ? spec.mode()
+              : DEFAULT_DIRECTORY_MODE));
+          AtomicFiles.syncDirectory(path.getParent());
+        } catch (IOException e) {
+          return failAll(changes, IoMessages.describe(e));
+        }
+      }
+    } else if (want == FileKind.LINK) {
+      changes.add(change("target", "absent", spec.target(), "", apply));
+      addCreated(changes, apply);
+      if (apply) {
+        try {
+          removeForReplacement(context, path, now, oldContent);
+          // Link targets are written verbatim: they mean the same under --root as without.
+          AtomicFiles.symlink(path, spec.target());
+          setOwnership(path);
+        } catch (IOException e) {
+          return failAll(changes, IoMessages.describe(e));
+        }
+      }
+    } else {
+      if (apply) {
+        try {
+          removeForReplacement(context, path, now, oldContent);
+          AtomicFiles.syncDirectory(path.getParent());
+        } catch (IOException e) {
+          return failAll(changes, IoMessages.describe(e));
+        }
+      }
+    }
+    return Result.of(desired, changes, apply, "");
+  }
+
+  /** The path is the right kind (or its kind is unmanaged): correct property by property. */
+  private Result correct(ApplyContext context, Path path, Observed now, boolean apply) {
+    List<Change> changes = new ArrayList<>();
+    if (now.kind() == FileKind.ABSENT) {
+      return Result.inSync(desired);
+    }
+    UserPrincipal wantedOwner;
+    GroupPrincipal wantedGroup;
+    try {
+      // Unknown names fail before anything changes, in noop too.
+      wantedOwner = owner(path);
+      wantedGroup = group(path);
+    } catch (IOException e) {
+      return Result.failed(desired, changes, IoMessages.describe(e));
+    }
+    try {
+      if (spec.content() != null) {
+        byte[] old = Files.readAllBytes(path);
+        String before = "sha256:" + Catalogs.sha256Hex(old);
+        if (!before.equals(desired.get("content"))) {
+          byte[] content = spec.contentBytes();
+          changes.add(change("content", before, desired.get("content"),
+              UnifiedDiff.of(spec.path(), old, content), apply));
+          if (apply) {
+            context.backups().keep(spec.path(), old);
+            // Keep what is not managed as it was; what is managed is fixed in the same write
+            // (so the new content is never visible with a wrong mode). Mode, owner and group
+            // are still compared below against what was observed, so their drift is reported.
+            AtomicFiles.write(path, content, new AtomicFiles.Attributes(
+                spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
+                ownerOr(path, now.owner()), groupOr(path, now.group())));
+          }
+        }
+      }
+      if (spec.target() != null && !spec.target().equals(now.linkTarget())) {
+        changes.add(change("target", now.linkTarget(), spec.target(), "", apply));
+        if (apply) {
+          AtomicFiles.symlink(path, spec.target());
+          now = Observed.of(path);
+        }
+      }
+      if (desired.containsKey("mode") && now.kind() != FileKind.LINK
+          && !spec.mode().equals(now.mode())) {
+        changes.add(change("mode", now.mode(), spec.mode(), "", apply));
+        if (apply) {
+          view(path).setPermissions(Modes.parse(spec.mode()));
+        }
+      }
+      if (spec.owner() != null && !spec.owner().equals(now.owner())) {
+        changes.add(change("owner", now.owner(), spec.owner(), "", apply));
+        if (apply) {
+          view(path).setOwner(wantedOwner);
+        }
+      }
+      if (spec.group() != null && !spec.group().equals(now.group())) {
+        changes.add(change("group", now.group(), spec.group(), "", apply));
+        if (apply) {
+          view(path).setGroup(wantedGroup);
+        }
+      }
+    } catch (IOException e) {
+      String why = IoMessages.describe(e);
+      if (!changes.isEmpty()) {
+        Change last = changes.remove(changes.size() - 1);
+        changes.add(last.failed(why));
+      }
+      return Result.failed(desired, changes, why);
+    }
+    return Result.of(desired, changes, apply, "");
+  }
+
+  /** Properties that come along when the path is created: reported from {@code absent}. */
+  private void addCreated(List<Change> changes, boolean apply) {
+    for (String property : List.of("mode", "owner", "group")) {
+      String value = desired.get(property);
+      if (value != null) {
+        changes.add(change(property, "absent", value, "", apply));
+      }
+    }
+  }
+
+  private static Change change(String property, String before, String after, String diff,
+      boolean apply) {
+    return apply ? Change.applied(property, before, after, diff)
+        : Change.wouldApply(property, before, after, diff);
+  }
+
+  private Result failAll(List<Change> changes, String why) {
+    List<Change> failed = new ArrayList<>();
+    for (Change c : changes) {
+      failed.add(c.failed(why));
+    }
+    return Result.failed(desired, failed, why);
+  }
+
+  /** Clears the way for a new object at {@code path}, keeping file content in the backups. */
+  private void removeForReplacement(ApplyContext context, Path path, Observed now,
+      byte[] oldContent) throws IOException {
+    switch (now.kind()) {
+      case ABSENT:
+        return;
+      case FILE:
+        context.backups().keep(spec.path(), oldContent);
+        if (spec.ensure() == FileKind.ABSENT || spec.ensure() == FileKind.DIRECTORY) {
+          Files.delete(path);
+        }
+        return;
+      case DIRECTORY:
+        deleteTree(path);
+        return;
+      default:
+        // A link or a special file: the atomic rename replaces a link or file in place;
+        // only removal and directories need it gone first.
+        if (spec.ensure() == FileKind.ABSENT || spec.ensure() == FileKind.DIRECTORY
+            || now.kind() == FileKind.OTHER) {
+          Files.delete(path);
+        }
+    }
+  }
+
+  /** Deletes a directory tree without following links (walkFileTree does not by default). */
+  private static void deleteTree(Path dir) throws IOException {
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private void setOwnership(Path path) throws IOException {
+    UserPrincipal owner = owner(path);
+    GroupPrincipal group = group(path);
+    if (owner != null) {
+      view(path).setOwner(owner);
+    }
+    if (group != null) {
+      view(path).setGroup(group);
+    }
+  }
+
+  private static PosixFileAttributeView view(Path path) {
+    return Files.getFileAttributeView(path, PosixFileAttributeView.class,
+        LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private UserPrincipal owner(Path path) throws IOException {
+    return spec.owner() == null ? null : lookupUser(path, spec.owner());
+  }
+
+  private GroupPrincipal group(Path path) throws IOException {
+    return spec.group() == null ? null : lookupGroup(path, spec.group());
+  }
+
+  private UserPrincipal ownerOr(Path path, String current) throws IOException {
+    return lookupUser(path, spec.owner() != null ? spec.owner() : current);
+  }
+
+  private GroupPrincipal groupOr(Path path, String current) throws IOException {
+    return lookupGroup(path, spec.group() != null ? spec.group() : current);
+  }
+
+  private static UserPrincipal lookupUser(Path path, String name) throws IOException {
+    try {
+      return lookup(path).lookupPrincipalByName(name);
+    } catch (UserPrincipalNotFoundException e) {
+      throw new IOException("no such user: " + name, e);
+    }
+  }
+
+  private static GroupPrincipal lookupGroup(Path path, String name) throws IOException {
+    try {
+      return lookup(path).lookupPrincipalByGroupName(name);
+    } catch (UserPrincipalNotFoundException e) {
+      throw new IOException("no such group: " + name, e);
+    }
+  }
+
+  private static UserPrincipalLookupService lookup(Path path) {
+    return path.getFileSystem().getUserPrincipalLookupService();
+  }
+}

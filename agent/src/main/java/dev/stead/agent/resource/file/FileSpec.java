@@ -1,0 +1,117 @@
+package dev.stead.agent.resource.file;
+
+import dev.stead.agent.resource.InvalidResourceException;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.Value;
+import dev.stead.types.ResourceTypes;
+import dev.stead.wire.Catalogs;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The desired state of one {@code file} resource, parsed and checked. Null fields are
+ * unmanaged ("leave it alone"). {@code ensure} is the effective one: set, or implied by
+ * {@code content} (file) or {@code target} (link). Immutable.
+ */
+record FileSpec(String path, FileKind ensure, String content, String mode, String owner,
+    String group, String target, boolean force) {
+
+  private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+
+  static FileSpec parse(Resource resource) throws InvalidResourceException {
+    Map<String, Value> p = resource.getParametersMap();
+    for (String name : p.keySet()) {
+      if (ResourceTypes.FILE.parameter(name).isEmpty()) {
+        throw new InvalidResourceException("unknown parameter `" + name + "`");
+      }
+    }
+    String path = resource.getTitle();
+    if (!path.startsWith("/")) {
+      throw new InvalidResourceException("the title must be an absolute path, got `" + path + "`");
+    }
+    String ensureText = string(p, "ensure");
+    String content = string(p, "content");
+    String target = string(p, "target");
+    FileKind ensure = null;
+    if (ensureText != null) {
+      ensure = FileKind.ofEnsure(ensureText);
+      if (ensure == null) {
+        throw new InvalidResourceException("`ensure` must be file, directory, link or absent, got `"
+            + ensureText + "`");
+      }
+    } else if (content != null) {
+      ensure = FileKind.FILE;
+    } else if (target != null) {
+      ensure = FileKind.LINK;
+    }
+    if (content != null && ensure != FileKind.FILE) {
+      throw new InvalidResourceException("`content` needs ensure file, not " + ensure.token());
+    }
+    if (target != null && ensure != FileKind.LINK) {
+      throw new InvalidResourceException("`target` needs ensure link, not " + ensure.token());
+    }
+    if (ensure == FileKind.LINK && target == null) {
+      throw new InvalidResourceException("ensure link needs `target`");
+    }
+    String mode = string(p, "mode");
+    if (mode != null) {
+      if (!MODE.matcher(mode).matches()) {
+        throw new InvalidResourceException("`mode` must be an octal string such as 0644, got `"
+            + mode + "`");
+      }
+      if (mode.length() == 4 && mode.charAt(0) != '0') {
+        throw new InvalidResourceException("`mode` " + mode
+            + ": setuid, setgid and sticky bits are not supported");
+      }
+      mode = mode.length() == 3 ? "0" + mode : mode;
+    }
+    Value force = p.get("force");
+    if (force != null && force.getKindCase() != Value.KindCase.BOOL_VALUE) {
+      throw new InvalidResourceException("`force` must be true or false");
+    }
+    return new FileSpec(path, ensure, content, mode, string(p, "owner"), string(p, "group"),
+        target, force != null && force.getBoolValue());
+  }
+
+  private static String string(Map<String, Value> parameters, String name)
+      throws InvalidResourceException {
+    Value v = parameters.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.getKindCase() != Value.KindCase.STRING_VALUE) {
+      throw new InvalidResourceException("`" + name + "` must be a string");
+    }
+    return v.getStringValue();
+  }
+
+  byte[] contentBytes() {
+    return content.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Every managed property with its desired value, rendered as events show it. */
+  Map<String, String> desired() {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (ensure != null) {
+      out.put("ensure", ensure.token());
+    }
+    if (content != null) {
+      out.put("content", "sha256:" + Catalogs.sha256Hex(contentBytes()));
+    }
+    if (target != null) {
+      out.put("target", target);
+    }
+    if (mode != null && ensure != FileKind.LINK && ensure != FileKind.ABSENT) {
+      out.put("mode", mode);
+    }
+    if (owner != null && ensure != FileKind.ABSENT) {
+      out.put("owner", owner);
+    }
+    if (group != null && ensure != FileKind.ABSENT) {
+      out.put("group", group);
+    }
+    return out;
+  }
+}

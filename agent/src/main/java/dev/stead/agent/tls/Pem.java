@@ -1,0 +1,101 @@
+package dev.stead.agent.tls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * PEM text for keys, certificates and certificate requests. Private keys are written as
+ * PKCS#8 ({@code BEGIN PRIVATE KEY}), which gRPC/Netty accept (SEC1 they do not). Stateless.
+ */
+public final class Pem {
+  private Pem() {}
+
+  public static String privateKey(PrivateKey key) {
+    try {
+      return write(new JcaPKCS8Generator(key, null).generate());
+    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+      throw new IllegalArgumentException("cannot encode the private key", e);
+    }
+  }
+
+  public static String certificate(X509Certificate certificate) {
+    return write(certificate);
+  }
+
+  public static String csr(PKCS10CertificationRequest csr) {
+    return write(csr);
+  }
+
+  /** Reads a PKCS#8 (or, leniently, SEC1) private key. */
+  public static PrivateKey readPrivateKey(String pem) throws IOException {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      if (o instanceof PrivateKeyInfo info) {
+        return converter.getPrivateKey(info);
+      }
+      if (o instanceof PEMKeyPair pair) {
+        return converter.getKeyPair(pair).getPrivate();
+      }
+      throw new IOException("no private key in PEM text");
+    }
+  }
+
+  public static PKCS10CertificationRequest readCsr(String pem) throws IOException {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      if (o instanceof PKCS10CertificationRequest csr) {
+        return csr;
+      }
+      throw new IOException("no certificate request in PEM text");
+    }
+  }
+
+  public static X509Certificate readCertificate(String pem) throws IOException {
+    List<X509Certificate> all = readCertificates(pem);
+    if (all.isEmpty()) {
+      throw new IOException("no certificate in PEM text");
+    }
+    return all.get(0);
+  }
+
+  public static List<X509Certificate> readCertificates(String pem) throws IOException {
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      List<X509Certificate> out = new ArrayList<>();
+      for (var c : factory.generateCertificates(
+          new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+        out.add((X509Certificate) c);
+      }
+      return out;
+    } catch (CertificateException e) {
+      throw new IOException("not a valid certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static String write(Object object) {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      writer.writeObject(object);
+    } catch (IOException e) {
+      throw new IllegalStateException("PEM writing to memory failed", e);
+    }
+    return text.toString();
+  }
+}

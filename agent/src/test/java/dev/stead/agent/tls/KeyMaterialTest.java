@@ -1,0 +1,37 @@
+package dev.stead.agent.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+import java.security.interfaces.ECPublicKey;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.Test;
+
+class KeyMaterialTest {
+  @Test
+  void csrNamesTheNodeAndIsSignedByTheKey() throws Exception {
+    KeyPair keys = KeyMaterial.generate();
+    assertThat(((ECPublicKey) keys.getPublic()).getParams().getCurve().getField().getFieldSize())
+        .isEqualTo(256);
+    String pem = Pem.csr(KeyMaterial.csr(keys, "web01.example.com"));
+    assertThat(pem).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
+    PKCS10CertificationRequest csr = Pem.readCsr(pem);
+    assertThat(csr.getSubject().toString()).isEqualTo("CN=web01.example.com");
+    assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .build(csr.getSubjectPublicKeyInfo()))).isTrue();
+    assertThat(csr.getSubjectPublicKeyInfo().getEncoded())
+        .isEqualTo(keys.getPublic().getEncoded());
+  }
+
+  @Test
+  void privateKeyRoundTripsAsPkcs8AndRecoversItsPublicKey() throws Exception {
+    KeyPair keys = KeyMaterial.generate();
+    String pem = Pem.privateKey(keys.getPrivate());
+    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+    KeyPair back = KeyMaterial.of(Pem.readPrivateKey(pem));
+    assertThat(back.getPrivate().getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
+    assertThat(back.getPublic().getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+  }
+}

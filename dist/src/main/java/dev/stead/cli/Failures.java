@@ -1,0 +1,26 @@
+package dev.stead.cli;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/** One-line descriptions of failures, for people rather than for debuggers. */
+final class Failures {
+  private Failures() {}
+
+  static String describe(Throwable error) {
+    if (error instanceof NoSuchFileException e) {
+      return "no such file: " + e.getFile();
+    }
+    if (error instanceof AccessDeniedException e) {
+      return "permission denied: " + e.getFile();
+    }
+    String message = error.getMessage();
+    if (message == null || message.isBlank()) {
+      message = error.getClass().getSimpleName();
+    }
+    if (Boolean.getBoolean("stead.debug")) {
+      error.printStackTrace();
+    }
+    return message;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.stead.cli;
+
+import dev.stead.master.AdminClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real {@code stead master start} child process for tests. */
+final class MasterProcess implements AutoCloseable {
+  final Path data;
+  final String address;
+  final int port;
+  private final StepProcess process;
+
+  private MasterProcess(Path data, String address, StepProcess process) {
+    this.data = data;
+    this.address = address;
+    this.port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    this.process = process;
+  }
+
+  static MasterProcess start(Path data, Path code, String... extra) throws Exception {
+    Files.createDirectories(data);
+    Path log = data.resolveSibling(data.getFileName() + ".log");
+    Files.deleteIfExists(data.resolve("master.address"));
+    List<String> args = new ArrayList<>(List.of("master", "start", "--data", data.toString(),
+        "--code", code.toString(), "--listen", "127.0.0.1:0"));
+    args.addAll(List.of(extra));
+    StepProcess process = StepProcess.startLogged(log, args.toArray(String[]::new));
+    String address = Demo.awaitAddress(process, data.resolve("master.address"), log);
+    return new MasterProcess(data, address, process);
+  }
+
+  AdminClient admin() throws IOException {
+    return AdminClient.connect(data, address);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() throws InterruptedException, IOException {
+    process.stop(30);
+  }
+}

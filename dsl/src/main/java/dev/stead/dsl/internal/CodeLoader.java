@@ -1,0 +1,207 @@
+package dev.stead.dsl.internal;
+
+import dev.stead.dsl.CompileException;
+import dev.stead.proto.v1.CompileError;
+import groovy.lang.GroovyClassLoader;
+import groovy.lang.GroovyCodeSource;
+import groovy.lang.Script;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.messages.ExceptionMessage;
+import org.codehaus.groovy.control.messages.Message;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+
+/**
+ * Finds and compiles an environment or a masterless manifest with its modules, once. Every
+ * syntax error and sandbox refusal in every file is collected before failing. Each script
+ * is compiled under a unique synthetic file name so that stack traces map back to exactly
+ * one relative name, whatever the manifest files are called.
+ */
+public final class CodeLoader {
+  /** The directories a module may have; the code version covers exactly these. */
+  static final List<String> MODULE_PARTS = List.of("manifests", "templates", "files", "data");
+
+  private final GroovyClassLoader loader =
+      new GroovyClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests());
+  private final Map<String, String> scriptFiles = new HashMap<>();
+  private final List<CompileError> errors = new ArrayList<>();
+  private final List<CodeVersion.Input> versionInputs = new ArrayList<>();
+
+  private CodeLoader() {}
+
+  public static CodeBase environment(Path codeDir, List<Path> modulePath)
+      throws CompileException {
+    Path dir = codeDir.toAbsolutePath().normalize();
+    Path site = dir.resolve("site.groovy");
+    if (!Files.isRegularFile(site)) {
+      throw new CompileException(List.of(CompileError.newBuilder()
+          .setLocation(Locations.at("site.groovy", 0))
+          .setMessage("no site.groovy in environment " + dir).build()));
+    }
+    List<Root> roots = new ArrayList<>();
+    roots.add(new Root(dir.resolve("modules"), "modules/", "env/modules/"));
+    addModulePath(roots, modulePath);
+    CodeLoader l = new CodeLoader();
+    l.versionInputs.add(new CodeVersion.Input("env/site.groovy", site));
+    l.addTree(dir.resolve("data"), "env/data/");
+    return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(), site,
+        "site.groovy", true, roots, CodeVersion.gitCommit(dir));
+  }
+
+  public static CodeBase manifest(Path manifest, List<Path> modulePath) throws CompileException {
+    Path file = manifest.toAbsolutePath().normalize();
+    String name = file.getFileName().toString();
+    if (!Files.isRegularFile(file)) {
+      throw new CompileException(List.of(CompileError.newBuilder()
+          .setLocation(Locations.at(name, 0))
+          .setMessage("manifest " + file + " does not exist").build()));
+    }
+    List<Root> roots = new ArrayList<>();
+    addModulePath(roots, modulePath);
+    CodeLoader l = new CodeLoader();
+    l.versionInputs.add(new CodeVersion.Input("manifest/" + name, file));
+    return l.load(name, file, name, false, roots, null);
+  }
+
+  private record Root(Path dir, String relativePrefix, String versionPrefix) {}
+
+  private static void addModulePath(List<Root> roots, List<Path> modulePath) {
+    for (int i = 0; i < modulePath.size(); i++) {
+      roots.add(new Root(modulePath.get(i).toAbsolutePath().normalize(), "", "path" + i + "/"));
+    }
+  }
+
+  private CodeBase load(String environment, Path mainFile, String mainName, boolean nodeRequired,
+      List<Root> roots, String gitCommit) throws CompileException {
+    CompiledScript main = compile(mainFile, mainName);
+    Map<String, ModuleCode> modules = new LinkedHashMap<>();
+    for (Root root : roots) {
+      for (Path moduleDir : list(root.dir())) {
+        String name = moduleDir.getFileName().toString();
+        if (modules.containsKey(name) || !isModule(moduleDir)) {
+          continue;
+        }
+        String prefix = root.relativePrefix() + name + "/";
+        List<CompiledScript> manifests = new ArrayList<>();
+        for (Path m : groovyFiles(moduleDir.resolve("manifests"))) {
+          String rel = prefix + "manifests/"
+              + moduleDir.resolve("manifests").relativize(m).toString().replace('\\', '/');
+          CompiledScript compiled = compile(m, rel);
+          if (compiled != null) {
+            manifests.add(compiled);
+          }
+        }
+        modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests));
+        for (String part : MODULE_PARTS) {
+          addTree(moduleDir.resolve(part), root.versionPrefix() + name + "/" + part + "/");
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new CompileException(errors);
+    }
+    Map<String, ModuleCode> frozen = Map.copyOf(modules);
+    Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
+        SteadScript.class.getClassLoader());
+    String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
+    return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, templates, version);
+  }
+
+  private static boolean isModule(Path dir) {
+    return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)));
+  }
+
+  private CompiledScript compile(Path file, String relativeName) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      errors.add(error(relativeName, 0, "cannot read: " + e.getMessage()));
+      return null;
+    }
+    String synthetic = "Stead" + scriptFiles.size() + "_"
+        + file.getFileName().toString().replaceAll("\\.groovy$", "").replaceAll("\\W", "_")
+        + ".groovy";
+    scriptFiles.put(synthetic, relativeName);
+    try {
+      Class<?> type = loader.parseClass(new GroovyCodeSource(text, synthetic, "/stead/code"));
+      if (!Script.class.isAssignableFrom(type)) {
+        errors.add(error(relativeName, 1, "a manifest must be a script, not a class definition"));
+        return null;
+      }
+      return new CompiledScript(relativeName, type.asSubclass(Script.class));
+    } catch (MultipleCompilationErrorsException e) {
+      for (Message m : e.getErrorCollector().getErrors()) {
+        errors.add(toError(m, relativeName));
+      }
+      return null;
+    } catch (RuntimeException e) {
+      errors.add(error(relativeName, 0, "cannot compile: " + e.getMessage()));
+      return null;
+    }
+  }
+
+  private static CompileError toError(Message message, String relativeName) {
+    if (message instanceof SyntaxErrorMessage s) {
+      return error(relativeName, Math.max(s.getCause().getStartLine(), 0),
+          s.getCause().getOriginalMessage());
+    }
+    if (message instanceof ExceptionMessage e) {
+      return error(relativeName, 0, String.valueOf(e.getCause().getMessage()));
+    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    message.write(new java.io.PrintWriter(out));
+    return error(relativeName, 0, out.toString().trim());
+  }
+
+  private static CompileError error(String file, int line, String message) {
+    return CompileError.newBuilder().setLocation(Locations.at(file, line))
+        .setMessage(message).build();
+  }
+
+  private void addTree(Path dir, String versionPrefix) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.filter(Files::isRegularFile).sorted().forEach(f -> versionInputs.add(
+          new CodeVersion.Input(versionPrefix + dir.relativize(f).toString().replace('\\', '/'),
+              f)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> list(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(Files::isDirectory).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> groovyFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> Files.isRegularFile(f) && f.toString().endsWith(".groovy"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.stead.dsl.internal;
+
+import dev.stead.proto.v1.EdgeKind;
+import dev.stead.types.ResourceTypes;
+import groovy.lang.GroovyObjectSupport;
+import groovy.lang.MissingPropertyException;
+import org.codehaus.groovy.runtime.InvokerHelper;
+
+/**
+ * The delegate of a resource body closure: {@code mode '0644'} sets a parameter,
+ * {@code requires file('/x')} records a relationship, {@code noop true} marks the resource.
+ * Other calls go to the script that wrote the body (helpers, {@code template}, references);
+ * a name that is none of these is an unknown parameter. Confined to one compile.
+ */
+public final class ResourceBody extends GroovyObjectSupport {
+  private final Evaluation evaluation;
+  private final ResourceDecl decl;
+  private final Object script;
+
+  ResourceBody(Evaluation evaluation, ResourceDecl decl, Object script) {
+    this.evaluation = evaluation;
+    this.decl = decl;
+    this.script = script;
+  }
+
+  public void requires(Object... targets) {
+    evaluation.relate(decl, EdgeKind.REQUIRES, targets);
+  }
+
+  public void before(Object... targets) {
+    evaluation.relate(decl, EdgeKind.BEFORE, targets);
+  }
+
+  public void notifies(Object... targets) {
+    evaluation.relate(decl, EdgeKind.NOTIFIES, targets);
+  }
+
+  public void subscribes(Object... targets) {
+    evaluation.relate(decl, EdgeKind.SUBSCRIBES, targets);
+  }
+
+  public void noop(Object value) {
+    evaluation.setNoop(decl, value);
+  }
+
+  public Object methodMissing(String name, Object args) {
+    Object[] values = (Object[]) args;
+    if (decl.spec.parameter(name).isPresent()) {
+      if (values.length != 1) {
+        evaluation.error("parameter '" + name + "' of " + decl.key() + " takes one value, got "
+            + values.length);
+      } else {
+        evaluation.setParameter(decl, name, values[0]);
+      }
+      return null;
+    }
+    if (ResourceTypes.find(name).isPresent()) {
+      return evaluation.resourceCall(name, values, true);
+    }
+    if (!InvokerHelper.getMetaClass(script).respondsTo(script, name).isEmpty()) {
+      return InvokerHelper.invokeMethod(script, name, values);
+    }
+    evaluation.unknownParameter(decl, name);
+    return null;
+  }
+
+  /** {@code mode = '0644'} works like {@code mode '0644'}; other assignments go to the script. */
+  public void propertyMissing(String name, Object value) {
+    if (decl.spec.parameter(name).isPresent()) {
+      evaluation.setParameter(decl, name, value);
+      return;
+    }
+    throw new MissingPropertyException(name, ResourceBody.class);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.stead.dsl.internal;
+
+import dev.stead.types.ParameterSpec;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks values against the shared resource type description, plus the few rules the
+ * description cannot express (file titles are absolute, normalised paths; {@code mode} is an
+ * octal string; {@code file} parameters that contradict {@code ensure}). Stateless.
+ */
+final class ResourceRules {
+  private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
+
+  private ResourceRules() {}
+
+  /** Thrown for a value that does not fit its parameter; the message names the parameter. */
+  static final class InvalidValue extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidValue(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The error for a bad title, or null. */
+  static String checkTitle(String type, String title) {
+    if (title.isEmpty()) {
+      return type + " title must not be empty";
+    }
+    if (type.equals("file")) {
+      if (!title.startsWith("/")) {
+        return "file path '" + title + "' must be absolute";
+      }
+      String normal = Path.of(title).normalize().toString();
+      if (!normal.equals(title)) {
+        return "file path '" + title + "' must be normalised: write '" + normal + "'";
+      }
+    }
+    return null;
+  }
+
+  /** The catalog form of {@code value} for parameter {@code p} of {@code key}. */
+  static Object normalize(String key, ParameterSpec p, Object value) throws InvalidValue {
+    String where = "parameter '" + p.name() + "' of " + key;
+    if (value == null) {
+      throw new InvalidValue(where + " has no value (leave it out to leave the property alone)");
+    }
+    Object out;
+    switch (p.kind()) {
+      case STRING:
+        if (!(value instanceof CharSequence)) {
+          String hint = p.name().equals("mode") && value instanceof Number
+              ? " (write the mode as a quoted octal string, e.g. '0644')" : "";
+          throw new InvalidValue(where + " must be a string, got " + describe(value) + hint);
+        }
+        out = value.toString();
+        break;
+      case BOOLEAN:
+        if (!(value instanceof Boolean)) {
+          throw new InvalidValue(where + " must be true or false, got " + describe(value));
+        }
+        out = value;
+        break;
+      case INTEGER:
+        if (value instanceof Integer || value instanceof Long || value instanceof Short
+            || value instanceof Byte) {
+          out = ((Number) value).longValue();
+        } else if (value instanceof BigInteger big && big.bitLength() < 64) {
+          out = big.longValue();
+        } else {
+          throw new InvalidValue(where + " must be an integer, got " + describe(value));
+        }
+        break;
+      case LIST:
+        if (!(value instanceof Iterable<?> items)) {
+          throw new InvalidValue(where + " must be a list, got " + describe(value));
+        }
+        List<Object> list = new ArrayList<>();
+        items.forEach(list::add);
+        out = list;
+        break;
+      case MAP:
+        if (!(value instanceof Map<?, ?>)) {
+          throw new InvalidValue(where + " must be a map, got " + describe(value));
+        }
+        out = value;
+        break;
+      default:
+        throw new IllegalStateException("unhandled parameter kind " + p.kind());
+    }
+    if (!p.allowed().isEmpty() && !p.allowed().contains(out.toString())) {
+      throw new InvalidValue(where + " must be one of " + String.join(", ", p.allowed())
+          + ", got '" + out + "'");
+    }
+    if (p.name().equals("mode") && !OCTAL_MODE.matcher(out.toString()).matches()) {
+      throw new InvalidValue(where + " must be an octal string of 3 or 4 digits, e.g. '0644',"
+          + " got '" + out + "'");
+    }
+    return out;
+  }
+
+  /** Contradictions between parameters of one resource, as messages. */
+  static List<String> crossCheck(String type, String key, Map<String, Object> params) {
+    List<String> out = new ArrayList<>();
+    if (!type.equals("file")) {
+      return out;
+    }
+    Object ensure = params.get("ensure");
+    if (params.containsKey("content") && ensure != null && !ensure.equals("file")) {
+      out.add(key + " has content but ensure '" + ensure + "': content needs ensure 'file'");
+    }
+    if (params.containsKey("target") && ensure != null && !ensure.equals("link")) {
+      out.add(key + " has a target but ensure '" + ensure + "': target needs ensure 'link'");
+    }
+    if ("link".equals(ensure) && !params.containsKey("target")) {
+      out.add(key + " has ensure 'link' but no target");
+    }
+    return out;
+  }
+
+  static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    String shown = String.valueOf(value);
+    if (shown.length() > 40) {
+      shown = shown.substring(0, 37) + "...";
+    }
+    return value.getClass().getSimpleName() + " " + shown;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.stead.dsl.internal;
+
+import groovy.transform.ThreadInterrupt;
+import java.util.Set;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
+
+/**
+ * Compiler configurations for Stead code and templates: the sandbox customizers, the class
+ * parameter rewrite, and interrupt checks in every loop, method and closure so that
+ * {@link TimeLimit} can stop runaway code.
+ */
+public final class Sandbox {
+  private Sandbox() {}
+
+  /** Configuration for manifests, whose scripts extend {@link SteadScript}. */
+  public static CompilerConfiguration forManifests() {
+    CompilerConfiguration config = base();
+    config.setScriptBaseClass(SteadScript.class.getName());
+    return config;
+  }
+
+  /** Configuration for templates (plain scripts, same sandbox). */
+  public static CompilerConfiguration forTemplates() {
+    return base();
+  }
+
+  private static CompilerConfiguration base() {
+    CompilerConfiguration config = new CompilerConfiguration();
+    config.setSourceEncoding("UTF-8");
+    // Grab is a global transformation that would download and load code at compile time.
+    config.setDisabledGlobalASTTransformations(Set.of(
+        "groovy.grape.GrabAnnotationTransformation",
+        "org.codehaus.groovy.ast.builder.AstBuilderTransformation"));
+    config.addCompilationCustomizers(
+        new AnnotationGuard(),
+        new KlassParameterRewriter(),
+        new SandboxChecker(),
+        new ASTTransformationCustomizer(ThreadInterrupt.class));
+    return config;
+  }
+}

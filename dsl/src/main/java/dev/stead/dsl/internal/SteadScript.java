@@ -1,0 +1,67 @@
+package dev.stead.dsl.internal;
+
+import groovy.lang.Binding;
+import groovy.lang.Closure;
+import groovy.lang.Script;
+import java.util.Map;
+
+/**
+ * The base class of every compiled manifest: the language's top-level vocabulary. Each call
+ * forwards to the compile running on this thread ({@link Evaluation#current()}), so scripts
+ * hold no reference to compiler internals that user code could reach. Resource types are
+ * not methods here: any name listed in {@code ResourceTypes} reaches {@link #methodMissing}.
+ */
+public abstract class SteadScript extends Script {
+  protected SteadScript() {}
+
+  protected SteadScript(Binding binding) {
+    super(binding);
+  }
+
+  /** The node's facts: read-only nested maps, lists, strings, longs, booleans. */
+  public Map<String, Object> getFacts() {
+    return Evaluation.current().facts();
+  }
+
+  /** The name of the node being compiled. */
+  public String getNode() {
+    return Evaluation.current().nodeName();
+  }
+
+  /** {@code node('name') { }}, {@code node(~/regex/) { }} or {@code node('default') { }}. */
+  public void node(Object matcher, Closure<?> body) {
+    Evaluation.current().defineNode(matcher, body);
+  }
+
+  /** Class declaration as rewritten by {@link KlassParameterRewriter}. */
+  public void klass(String name, Map<String, Closure<?>> parameters, Closure<?> body) {
+    Evaluation.current().defineClass(name, parameters, body);
+  }
+
+  /** Class declaration whose body the rewriter could not see (e.g. a closure variable). */
+  public void klass(String name, Closure<?> body) {
+    Evaluation.current().defineClass(name, null, body);
+  }
+
+  public void include(String name) {
+    Evaluation.current().include(name, Map.of());
+  }
+
+  public void include(Map<String, ?> parameters, String name) {
+    Evaluation.current().include(name, parameters);
+  }
+
+  /** Renders {@code module/file} from that module's {@code templates/} with {@code vars}. */
+  public String template(Map<String, ?> vars, String path) {
+    return Evaluation.current().template(path, vars);
+  }
+
+  public String template(String path) {
+    return Evaluation.current().template(path, Map.of());
+  }
+
+  /** Resource declarations and references: {@code file('/etc/motd') { ... }}. */
+  public Object methodMissing(String name, Object args) {
+    return Evaluation.current().resourceCall(name, (Object[]) args, false);
+  }
+}

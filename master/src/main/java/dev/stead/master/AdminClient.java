@@ -1,0 +1,142 @@
+package dev.stead.master;
+
+import dev.stead.master.ca.AdminCredentials;
+import dev.stead.proto.v1.AdminServiceGrpc;
+import dev.stead.proto.v1.CaFingerprintRequest;
+import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.ListCertificatesRequest;
+import dev.stead.proto.v1.ListNodesRequest;
+import dev.stead.proto.v1.ListReportsRequest;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.SignCertificateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator's connection to a running master (the CLI's {@code stead ca ...},
+ * {@code stead nodes}, {@code stead reports}), authenticated with the admin certificate in
+ * {@code DATA/admin/}. The CLI never opens the database itself: the master owns it.
+ *
+ * <p>Every failure is an {@link IOException} with a one-line message: master not running
+ * or unreachable, or the master's refusal (e.g. "there is no certificate request for 'x'").
+ * Thread-safe; close it when done.
+ */
+public final class AdminClient implements AutoCloseable {
+  private static final long DEADLINE_SECONDS = 15;
+  private final ManagedChannel channel;
+  private final AdminServiceGrpc.AdminServiceBlockingStub stub;
+  private final String target;
+
+  private AdminClient(ManagedChannel channel, String target) {
+    this.channel = channel;
+    this.stub = AdminServiceGrpc.newBlockingStub(channel);
+    this.target = target;
+  }
+
+  /**
+   * Connects to the master owning {@code dataDir}.
+   *
+   * @param dataDir the master's data directory (for {@code admin/} and {@code master.address})
+   * @param hostPortOrNull {@code host:port} to dial, or null to read {@code master.address}
+   * @throws IOException when the admin credentials or the address are missing or malformed
+   */
+  public static AdminClient connect(Path dataDir, String hostPortOrNull) throws IOException {
+    AdminCredentials credentials = AdminCredentials.load(dataDir.resolve("admin"));
+    String hostPort = hostPortOrNull != null ? hostPortOrNull : MasterAddress.read(dataDir);
+    MasterAddress.Target target = MasterAddress.parse(hostPort);
+    SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        .trustManager(credentials.caCertificate())
+        .keyManager(credentials.key(), credentials.certificate())
+        .protocols("TLSv1.3")
+        .build();
+    ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())
+        .sslContext(ssl)
+        .build();
+    return new AdminClient(channel, target.toString());
+  }
+
+  /** Pending, signed and revoked certificates, sorted by name. */
+  public List<CertificateInfo> certificates() throws IOException {
+    return call(() -> stub().listCertificates(ListCertificatesRequest.getDefaultInstance())
+        .getCertificatesList());
+  }
+
+  /** Signs the pending request of {@code certname}. */
+  public CertificateInfo sign(String certname) throws IOException {
+    return call(() -> stub().signCertificate(
+        SignCertificateRequest.newBuilder().setCertname(certname).build()));
+  }
+
+  /** The CA fingerprint, {@code SHA256:AB:CD:...}, as agents pin it. */
+  public String caFingerprint() throws IOException {
+    return call(() -> stub().caFingerprint(CaFingerprintRequest.getDefaultInstance())
+        .getFingerprint());
+  }
+
+  /** Every node the master knows, sorted by name. */
+  public List<NodeInfo> nodes() throws IOException {
+    return call(() -> stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList());
+  }
+
+  /**
+   * The newest reports, newest first.
+   *
+   * @param nodeOrEmpty one node's reports, or every node's when empty
+   * @param limit at most this many; 0 means 20
+   */
+  public List<Report> reports(String nodeOrEmpty, int limit) throws IOException {
+    return call(() -> stub().listReports(ListReportsRequest.newBuilder()
+        .setNode(nodeOrEmpty == null ? "" : nodeOrEmpty).setLimit(limit).build())
+        .getReportsList());
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private AdminServiceGrpc.AdminServiceBlockingStub stub() {
+    return stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private <T> T call(Callable<T> rpc) throws IOException {
+    try {
+      return rpc.call();
+    } catch (StatusRuntimeException e) {
+      throw new IOException(describe(e.getStatus()), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private String describe(Status status) {
+    String detail = status.getDescription() != null ? status.getDescription()
+        : status.getCause() != null ? String.valueOf(status.getCause().getMessage())
+        : status.getCode().toString();
+    return switch (status.getCode()) {
+      case UNAVAILABLE -> "cannot reach the stead master at " + target + ": " + detail;
+      case DEADLINE_EXCEEDED -> "the stead master at " + target + " did not answer within "
+          + DEADLINE_SECONDS + " s";
+      default -> detail;
+    };
+  }
+}

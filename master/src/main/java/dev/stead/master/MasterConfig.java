@@ -1,0 +1,34 @@
+package dev.stead.master;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to run a master. Immutable.
+ *
+ * @param dataDir the master's state: {@code ca/}, {@code admin/}, {@code db/},
+ *     {@code master.address}; created when missing
+ * @param codeDir the environment: {@code site.groovy}, {@code modules/}, {@code data/}
+ * @param modulePath further directories of modules, searched after {@code codeDir/modules}
+ * @param host the address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+ * @param port the port, or 0 to pick a free one ({@link Master#port()} tells which)
+ * @param autosignGlob sign requests whose certname matches these comma-separated globs at
+ *     once (e.g. {@code *.example.com}, {@code *}); null or blank = off
+ */
+public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
+    int port, String autosignGlob) {
+
+  public MasterConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(codeDir, "codeDir");
+    modulePath = modulePath == null ? List.of() : List.copyOf(modulePath);
+    Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host is blank");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
+    }
+  }
+}

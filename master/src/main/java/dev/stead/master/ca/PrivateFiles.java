@@ -1,0 +1,68 @@
+package dev.stead.master.ca;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes key material so that it is never readable by others, not even for a moment: the
+ * file is created with its final mode and renamed into place.
+ */
+public final class PrivateFiles {
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private PrivateFiles() {}
+
+  /** Creates {@code dir} (and parents) and sets it to owner-only (0700). */
+  public static void ownerOnlyDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    if (POSIX) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  /** Atomically writes {@code content} with mode 0600. */
+  public static void writeSecret(Path file, String content) throws IOException {
+    write(file, content, "rw-------");
+  }
+
+  /** Atomically writes {@code content} with mode 0644 (certificates, addresses). */
+  public static void writePublic(Path file, String content) throws IOException {
+    write(file, content, "rw-r--r--");
+  }
+
+  private static void write(Path file, String content, String mode) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path temp;
+    if (POSIX) {
+      Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(mode);
+      FileAttribute<Set<PosixFilePermission>> attribute =
+          PosixFilePermissions.asFileAttribute(permissions);
+      temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attribute);
+      // The umask may have narrowed the mode at creation; set it exactly.
+      Files.setPosixFilePermissions(temp, permissions);
+    } else {
+      temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    }
+    try {
+      Files.writeString(temp, content, StandardCharsets.UTF_8);
+      try {
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

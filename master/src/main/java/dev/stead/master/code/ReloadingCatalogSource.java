@@ -1,0 +1,76 @@
+package dev.stead.master.code;
+
+import dev.stead.proto.v1.Facts;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * A {@link CatalogSource} that follows the code on disk: before a compile it checks (at most
+ * once per {@code checkInterval}) whether the files under the code roots changed, and if so
+ * loads a fresh source, so an edited {@code site.groovy} takes effect on the next agent run
+ * without restarting the master. Compiles in flight keep the source they started with.
+ * Thread-safe.
+ */
+public final class ReloadingCatalogSource implements CatalogSource {
+  private static final Logger LOG = Logger.getLogger(ReloadingCatalogSource.class.getName());
+
+  private final List<Path> roots;
+  private final Supplier<CatalogSource> loader;
+  private final Duration checkInterval;
+  private final Clock clock;
+  private Loaded current;
+  private Instant lastCheck = Instant.MIN;
+
+  private record Loaded(String fingerprint, CatalogSource source) {}
+
+  /**
+   * @param roots directories whose files make up the code
+   * @param loader loads the code as it is now; called again after every change
+   * @param checkInterval minimum time between two scans of the roots
+   * @param clock time source
+   */
+  public ReloadingCatalogSource(List<Path> roots, Supplier<CatalogSource> loader,
+      Duration checkInterval, Clock clock) {
+    this.roots = List.copyOf(roots);
+    this.loader = Objects.requireNonNull(loader, "loader");
+    this.checkInterval = Objects.requireNonNull(checkInterval, "checkInterval");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The production source: the Stead language over {@code codeDir} and {@code modulePath}. */
+  public static ReloadingCatalogSource forEnvironment(Path codeDir, List<Path> modulePath) {
+    List<Path> roots = new ArrayList<>();
+    roots.add(codeDir);
+    roots.addAll(modulePath);
+    return new ReloadingCatalogSource(roots, () -> DslCatalogSource.load(codeDir, modulePath),
+        Duration.ofSeconds(1), Clock.systemUTC());
+  }
+
+  @Override
+  public CompileOutcome compile(String node, Facts facts) {
+    return current().compile(node, facts);
+  }
+
+  private synchronized CatalogSource current() {
+    Instant now = clock.instant();
+    if (current != null && now.isBefore(lastCheck.plus(checkInterval))) {
+      return current.source();
+    }
+    lastCheck = now;
+    String fingerprint = CodeFingerprint.of(roots);
+    if (current == null || !current.fingerprint().equals(fingerprint)) {
+      if (current != null) {
+        LOG.info("code changed under " + roots + "; reloading");
+      }
+      current = new Loaded(fingerprint, loader.get());
+    }
+    return current.source();
+  }
+}

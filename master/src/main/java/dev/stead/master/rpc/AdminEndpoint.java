@@ -1,0 +1,70 @@
+package dev.stead.master.rpc;
+
+import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.AdminServiceGrpc;
+import dev.stead.proto.v1.CaFingerprintRequest;
+import dev.stead.proto.v1.CaFingerprintResponse;
+import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.ListCertificatesRequest;
+import dev.stead.proto.v1.ListCertificatesResponse;
+import dev.stead.proto.v1.ListNodesRequest;
+import dev.stead.proto.v1.ListNodesResponse;
+import dev.stead.proto.v1.ListReportsRequest;
+import dev.stead.proto.v1.ListReportsResponse;
+import dev.stead.proto.v1.SignCertificateRequest;
+import io.grpc.stub.StreamObserver;
+
+/** The operator's service; the interceptor admits only the admin certificate. */
+public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
+  static final int DEFAULT_REPORTS = 20;
+  static final int MAX_REPORTS = 1000;
+  private final CertificateRegistry registry;
+  private final Store store;
+
+  public AdminEndpoint(CertificateRegistry registry, Store store) {
+    this.registry = registry;
+    this.store = store;
+  }
+
+  @Override
+  public void listCertificates(ListCertificatesRequest request,
+      StreamObserver<ListCertificatesResponse> observer) {
+    Unary.respond(observer, "ListCertificates", () -> ListCertificatesResponse.newBuilder()
+        .addAllCertificates(registry.list()).build());
+  }
+
+  @Override
+  public void signCertificate(SignCertificateRequest request,
+      StreamObserver<CertificateInfo> observer) {
+    Unary.respond(observer, "SignCertificate", () -> registry.sign(request.getCertname()));
+  }
+
+  @Override
+  public void caFingerprint(CaFingerprintRequest request,
+      StreamObserver<CaFingerprintResponse> observer) {
+    Unary.respond(observer, "CaFingerprint", () -> CaFingerprintResponse.newBuilder()
+        .setFingerprint(registry.authority().fingerprint()).build());
+  }
+
+  @Override
+  public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
+    Unary.respond(observer, "ListNodes",
+        () -> ListNodesResponse.newBuilder().addAllNodes(store.nodes()).build());
+  }
+
+  @Override
+  public void listReports(ListReportsRequest request,
+      StreamObserver<ListReportsResponse> observer) {
+    Unary.respond(observer, "ListReports", () -> {
+      int limit = request.getLimit();
+      if (limit < 0 || limit > MAX_REPORTS) {
+        throw Unary.invalid("limit must be between 0 (meaning " + DEFAULT_REPORTS + ") and "
+            + MAX_REPORTS);
+      }
+      return ListReportsResponse.newBuilder()
+          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit))
+          .build();
+    });
+  }
+}

@@ -1,0 +1,54 @@
+package dev.stead.master.rpc;
+
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.storage.Nodes;
+import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CompileFailure;
+import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetCatalogResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.logging.Logger;
+
+/**
+ * Serves a node its catalog: stores the facts it sent, compiles, stores the catalog and
+ * records the node. A compile error is a normal response ({@code failure}); only a broken
+ * master yields INTERNAL.
+ */
+public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImplBase {
+  private static final Logger LOG = Logger.getLogger(CatalogEndpoint.class.getName());
+  private final Store store;
+  private final Nodes nodes;
+  private final CatalogSource source;
+
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source) {
+    this.store = store;
+    this.nodes = nodes;
+    this.source = source;
+  }
+
+  @Override
+  public void getCatalog(GetCatalogRequest request,
+      StreamObserver<GetCatalogResponse> observer) {
+    Unary.respond(observer, "compiling the catalog of '" + request.getNode() + "'", () -> {
+      String node = request.getNode();
+      Identity.current().requireNode(node, "fetch the catalog");
+      store.putFacts(node, request.getFacts());
+      nodes.seen(node);
+      CompileOutcome outcome = source.compile(node, request.getFacts());
+      if (outcome instanceof CompileOutcome.Compiled compiled) {
+        store.putCatalog(node, compiled.catalog());
+        return GetCatalogResponse.newBuilder().setCatalog(compiled.catalog()).build();
+      }
+      CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
+      LOG.info(() -> "the catalog of " + node + " does not compile: "
+          + failed.errors().get(0).getLocation().getFile() + ":"
+          + failed.errors().get(0).getLocation().getLine() + ": "
+          + failed.errors().get(0).getMessage());
+      return GetCatalogResponse.newBuilder()
+          .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
+          .build();
+    });
+  }
+}

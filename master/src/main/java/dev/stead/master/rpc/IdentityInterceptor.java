@@ -1,0 +1,106 @@
+package dev.stead.master.rpc;
+
+import dev.stead.master.rpc.AccessPolicy.Access;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+
+/**
+ * Establishes the caller's {@link Identity} from the TLS session and enforces the
+ * {@link AccessPolicy} before any request is read: no certificate where one is needed is
+ * UNAUTHENTICATED, the wrong kind of certificate is PERMISSION_DENIED. The handshake has
+ * already verified the certificate against the CA, so this only reads it.
+ */
+public final class IdentityInterceptor implements ServerInterceptor {
+  private final AccessPolicy policy;
+
+  public IdentityInterceptor(AccessPolicy policy) {
+    this.policy = policy;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    Identity identity = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    Access access = policy.accessFor(call.getMethodDescriptor().getServiceName());
+    Status refusal = refusal(access, identity, call.getMethodDescriptor().getFullMethodName());
+    if (refusal != null) {
+      call.close(refusal, new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return Contexts.interceptCall(Context.current().withValue(Identity.KEY, identity), call,
+        headers, next);
+  }
+
+  private static Status refusal(Access access, Identity identity, String method) {
+    if (access == null) {
+      return Status.PERMISSION_DENIED.withDescription("no access rule for " + method);
+    }
+    switch (access) {
+      case ANONYMOUS:
+        return null;
+      case NODE:
+        if (identity.isAnonymous()) {
+          return Status.UNAUTHENTICATED.withDescription(
+              method + " needs a node certificate signed by this master's CA");
+        }
+        if (identity.isAdmin()) {
+          return Status.PERMISSION_DENIED.withDescription(
+              "the admin certificate cannot act as a node");
+        }
+        return null;
+      case ADMIN:
+        if (identity.isAnonymous()) {
+          return Status.UNAUTHENTICATED.withDescription(method + " needs the admin certificate");
+        }
+        if (!identity.isAdmin()) {
+          return Status.PERMISSION_DENIED.withDescription("certificate '"
+              + identity.commonName() + "' may not call " + method
+              + "; only the admin certificate may");
+        }
+        return null;
+      default:
+        throw new IllegalStateException("unhandled access " + access);
+    }
+  }
+
+  static Identity identify(SSLSession session) {
+    if (session == null) {
+      return Identity.ANONYMOUS;
+    }
+    Certificate[] chain;
+    try {
+      chain = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      return Identity.ANONYMOUS;
+    }
+    if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
+      return Identity.ANONYMOUS;
+    }
+    return new Identity(Optional.of(certificate), commonName(certificate));
+  }
+
+  /** The single CN of the subject, empty when there is none or several. */
+  static String commonName(X509Certificate certificate) {
+    RDN[] cns = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded())
+        .getRDNs(BCStyle.CN);
+    if (cns.length != 1 || cns[0].isMultiValued()) {
+      return "";
+    }
+    return IETFUtils.valueToString(cns[0].getFirst().getValue());
+  }
+}

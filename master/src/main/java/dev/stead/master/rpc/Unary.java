@@ -1,0 +1,54 @@
+package dev.stead.master.rpc;
+
+import dev.stead.master.ca.CaException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one unary call and maps every failure to one status: a {@link StatusRuntimeException}
+ * as thrown (caller and auth errors), a {@link CaException} by its reason, and anything else
+ * — our bug or the machine's trouble — to INTERNAL, logged with its stack trace. The server
+ * never crashes on a request.
+ */
+final class Unary {
+  private static final Logger LOG = Logger.getLogger(Unary.class.getName());
+
+  private Unary() {}
+
+  static <T> void respond(StreamObserver<T> observer, String what, Callable<T> body) {
+    T response;
+    try {
+      response = body.call();
+    } catch (StatusRuntimeException e) {
+      observer.onError(e);
+      return;
+    } catch (CaException e) {
+      observer.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
+      return;
+    } catch (Exception | LinkageError | AssertionError e) {
+      LOG.log(Level.WARNING, what + " failed", e);
+      observer.onError(Status.INTERNAL
+          .withDescription(what + " failed on the master: " + e)
+          .asRuntimeException());
+      return;
+    }
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
+  static StatusRuntimeException invalid(String message) {
+    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+  }
+
+  private static Status status(CaException e) {
+    return switch (e.reason()) {
+      case INVALID -> Status.INVALID_ARGUMENT;
+      case CONFLICT -> Status.ALREADY_EXISTS;
+      case NOT_FOUND -> Status.NOT_FOUND;
+    };
+  }
+}

@@ -1,0 +1,413 @@
+package dev.stead.master.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * {@link Store} on embedded RocksDB: one column family per kind, values as protobuf bytes.
+ *
+ * <p>Reports are kept by id and indexed twice, by node and by time, with the start time
+ * inverted in big-endian so that a forward scan yields the newest first: "latest N of node
+ * X" and "latest N overall" are one seek each. Index keys are
+ * {@code node \0 (MAX-start) \0 id} and {@code (MAX-start) \0 id}.
+ *
+ * <p>Certificate records live in two families: issued certificates as
+ * {@link CertificateStatus} and pending requests as their PEM text, replaced atomically.
+ *
+ * <p>RocksDB lets one process open a database; a second master on the same directory gets
+ * an {@link IOException} naming it.
+ */
+public final class RocksStore implements Store {
+  private static final String FACTS = "facts";
+  private static final String CATALOGS = "catalogs";
+  private static final String NODES = "nodes";
+  private static final String REPORTS = "reports";
+  private static final String REPORTS_BY_NODE = "reports_by_node";
+  private static final String REPORTS_BY_TIME = "reports_by_time";
+  private static final String CERTS = "certs";
+  private static final String CSRS = "csrs";
+  private static final List<String> FAMILIES =
+      List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS);
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path directory;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> handles;
+  private final Map<String, ColumnFamilyHandle> families;
+  private final WriteOptions writeOptions;
+  private final WriteOptions syncWriteOptions;
+  private final Object reportLock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families) {
+    this.directory = directory;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.db = db;
+    this.handles = handles;
+    this.families = families;
+    this.writeOptions = new WriteOptions();
+    // Certificates are rare and precious: an fsync per write is worth it.
+    this.syncWriteOptions = new WriteOptions().setSync(true);
+  }
+
+  /** Opens (creating when missing) the database in {@code directory}. */
+  public static RocksStore open(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    DBOptions dbOptions = new DBOptions()
+        .setCreateIfMissing(true)
+        .setCreateMissingColumnFamilies(true)
+        .setKeepLogFileNum(5);
+    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Open every family the database already has (a newer master may have added some),
+    // plus ours.
+    List<String> names = new ArrayList<>();
+    names.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8));
+    try (Options listOptions = new Options()) {
+      if (Files.exists(directory.resolve("CURRENT"))) {
+        for (byte[] existing : RocksDB.listColumnFamilies(listOptions, directory.toString())) {
+          String name = new String(existing, StandardCharsets.UTF_8);
+          if (!names.contains(name)) {
+            names.add(name);
+          }
+        }
+      }
+    } catch (RocksDBException e) {
+      closeQuietly(dbOptions, cfOptions);
+      throw new IOException("cannot read the database in " + directory + ": " + e.getMessage(), e);
+    }
+    for (String name : FAMILIES) {
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (String name : names) {
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db;
+    try {
+      db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      closeQuietly(dbOptions, cfOptions);
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("lock")) {
+        throw new IOException("the database " + directory
+            + " is in use by another process (is a master already running?)", e);
+      }
+      throw new IOException("cannot open the database " + directory + ": " + message, e);
+    }
+    Map<String, ColumnFamilyHandle> families = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      families.put(names.get(i), handles.get(i));
+    }
+    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families);
+  }
+
+  @Override
+  public void putFacts(String node, Facts facts) {
+    put(FACTS, key(node), facts, writeOptions);
+  }
+
+  @Override
+  public Optional<Facts> facts(String node) {
+    return get(FACTS, key(node), Facts.parser());
+  }
+
+  @Override
+  public void putCatalog(String node, Catalog catalog) {
+    put(CATALOGS, key(node), catalog, writeOptions);
+  }
+
+  @Override
+  public Optional<Catalog> catalog(String node) {
+    return get(CATALOGS, key(node), Catalog.parser());
+  }
+
+  @Override
+  public void putNode(NodeInfo node) {
+    put(NODES, key(node.getName()), node, writeOptions);
+  }
+
+  @Override
+  public Optional<NodeInfo> node(String name) {
+    return get(NODES, key(name), NodeInfo.parser());
+  }
+
+  @Override
+  public List<NodeInfo> nodes() {
+    List<NodeInfo> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(NODES))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(parse(it.value(), NodeInfo.parser()));
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean addReport(Report report) {
+    if (report.getId().isEmpty() || report.getNode().isEmpty()) {
+      throw new IllegalArgumentException("a report needs an id and a node");
+    }
+    if (report.getStartedAtMs() < 0) {
+      throw new IllegalArgumentException("report started_at_ms is negative");
+    }
+    byte[] id = key(report.getId());
+    byte[] time = invertedTime(report.getStartedAtMs());
+    // The existence check and the write must not interleave with another submit of the id.
+    synchronized (reportLock) {
+      if (getBytes(REPORTS, id) != null) {
+        return false;
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(family(REPORTS), id, report.toByteArray());
+        batch.put(family(REPORTS_BY_NODE), concat(key(report.getNode()), ZERO, time, ZERO, id),
+            id);
+        batch.put(family(REPORTS_BY_TIME), concat(time, ZERO, id), id);
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw failure("store report " + report.getId(), e);
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public Optional<Report> report(String id) {
+    return get(REPORTS, key(id), Report.parser());
+  }
+
+  @Override
+  public List<Report> reports(String node, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    String index = node.isEmpty() ? REPORTS_BY_TIME : REPORTS_BY_NODE;
+    byte[] prefix = node.isEmpty() ? new byte[0] : concat(key(node), ZERO);
+    List<Report> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(index))) {
+      for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
+        if (!startsWith(it.key(), prefix)) {
+          break;
+        }
+        byte[] value = getBytes(REPORTS, it.value());
+        if (value != null) {
+          out.add(parse(value, Report.parser()));
+        }
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void putCertificate(CertificateRecord record) {
+    byte[] name = key(record.certname());
+    try (WriteBatch batch = new WriteBatch()) {
+      if (record.state() == CertificateState.PENDING) {
+        batch.put(family(CSRS), name, record.csrPem().getBytes(StandardCharsets.UTF_8));
+        batch.delete(family(CERTS), name);
+      } else {
+        CertificateStatus status = CertificateStatus.newBuilder()
+            .setCertname(record.certname())
+            .setState(record.state())
+            .setCertificatePem(record.certificatePem())
+            .build();
+        batch.put(family(CERTS), name, status.toByteArray());
+        batch.delete(family(CSRS), name);
+      }
+      db.write(syncWriteOptions, batch);
+    } catch (RocksDBException e) {
+      throw failure("store the certificate record of " + record.certname(), e);
+    }
+  }
+
+  @Override
+  public Optional<CertificateRecord> certificate(String certname) {
+    Optional<CertificateStatus> issued = get(CERTS, key(certname), CertificateStatus.parser());
+    if (issued.isPresent()) {
+      return issued.map(RocksStore::record);
+    }
+    byte[] csr = getBytes(CSRS, key(certname));
+    return csr == null ? Optional.empty()
+        : Optional.of(CertificateRecord.pending(certname, new String(csr, StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public List<CertificateRecord> certificates() {
+    Map<String, CertificateRecord> byName = new TreeMap<>();
+    try (RocksIterator it = db.newIterator(family(CSRS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String name = new String(it.key(), StandardCharsets.UTF_8);
+        byName.put(name,
+            CertificateRecord.pending(name, new String(it.value(), StandardCharsets.UTF_8)));
+      }
+      check(it);
+    }
+    try (RocksIterator it = db.newIterator(family(CERTS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        CertificateRecord record = record(parse(it.value(), CertificateStatus.parser()));
+        byName.put(record.certname(), record);
+      }
+      check(it);
+    }
+    return List.copyOf(byName.values());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      // Unsynced writes sit in the WAL's OS buffers; make them durable before we go.
+      db.flushWal(true);
+    } catch (RocksDBException e) {
+      System.err.println("stead master: syncing the database log failed: " + e.getMessage());
+    }
+    for (ColumnFamilyHandle handle : handles) {
+      handle.close();
+    }
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      System.err.println("stead master: closing the database " + directory + " failed: "
+          + e.getMessage());
+    }
+    writeOptions.close();
+    syncWriteOptions.close();
+    closeQuietly(dbOptions, cfOptions);
+  }
+
+  private static CertificateRecord record(CertificateStatus status) {
+    return new CertificateRecord(status.getCertname(), status.getState(), "",
+        status.getCertificatePem());
+  }
+
+  private void put(String family, byte[] key, Message value, WriteOptions options) {
+    try {
+      db.put(family(family), options, key, value.toByteArray());
+    } catch (RocksDBException e) {
+      throw failure("write to " + family, e);
+    }
+  }
+
+  private <T extends Message> Optional<T> get(String family, byte[] key, Parser<T> parser) {
+    byte[] value = getBytes(family, key);
+    return value == null ? Optional.empty() : Optional.of(parse(value, parser));
+  }
+
+  private byte[] getBytes(String family, byte[] key) {
+    try {
+      return db.get(family(family), key);
+    } catch (RocksDBException e) {
+      throw failure("read from " + family, e);
+    }
+  }
+
+  private ColumnFamilyHandle family(String name) {
+    if (closed.get()) {
+      throw new StoreException("the store " + directory + " is closed", null);
+    }
+    return families.get(name);
+  }
+
+  private static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("a stored value is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private void check(RocksIterator it) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw failure("iterate", e);
+    }
+  }
+
+  private StoreException failure(String what, RocksDBException e) {
+    return new StoreException("cannot " + what + " in " + directory + ": " + e.getMessage(), e);
+  }
+
+  private static void closeQuietly(AutoCloseable... resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // Native option handles; nothing useful to report on close.
+      }
+    }
+  }
+
+  private static final byte[] ZERO = {0};
+
+  private static byte[] key(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Big-endian {@code Long.MAX_VALUE - ms}: byte order equals newest-first order. */
+  static byte[] invertedTime(long startedAtMs) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(Long.MAX_VALUE - startedAtMs).array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int length = 0;
+    for (byte[] part : parts) {
+      length += part.length;
+    }
+    byte[] out = new byte[length];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, out, at, part.length);
+      at += part.length;
+    }
+    return out;
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}

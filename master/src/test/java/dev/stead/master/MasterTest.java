@@ -1,0 +1,372 @@
+package dev.stead.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stead.master.ca.CertificateAuthority;
+import dev.stead.master.ca.Pem;
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.proto.v1.AdminServiceGrpc;
+import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.FetchCertificateRequest;
+import dev.stead.proto.v1.GetCaCertificateRequest;
+import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.ListNodesRequest;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.proto.v1.Value;
+import dev.stead.wire.Catalogs;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real master on a 127.0.0.1 port, real certificates, real RocksDB. */
+class MasterTest {
+  @TempDir Path data;
+  @TempDir Path code;
+  @TempDir Path elsewhere;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+  /** Compiles one file resource per node; "broken" does not compile, "explodes" crashes. */
+  private static final CatalogSource SOURCE = (node, facts) -> {
+    if (node.equals("broken")) {
+      return CompileOutcome.failed("site.groovy", "unknown resource type 'fiel'");
+    }
+    if (node.equals("explodes")) {
+      throw new IllegalStateException("compiler bug");
+    }
+    return CompileOutcome.compiled(Catalogs.seal(Catalog.newBuilder()
+        .setNode(node)
+        .setCodeVersion("test")
+        .addResources(Resource.newBuilder().setType("file").setTitle("/etc/motd")
+            .putParameters("content", Value.newBuilder().setStringValue("hi " + node).build()))
+        .build()));
+  };
+
+  private record Node(String name, KeyPair key, X509Certificate certificate) {}
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+  }
+
+  private Master start(String autosign) throws Exception {
+    Master master = Master.start(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, autosign), SOURCE);
+    cleanup.add(master);
+    return master;
+  }
+
+  private X509Certificate ca() throws Exception {
+    return Pem.readCertificate(data.resolve("ca/ca.pem"));
+  }
+
+  private ManagedChannel channel(Master master, Node node) throws Exception {
+    ManagedChannel channel = TestPki.channel(master.port(), ca(),
+        node == null ? null : node.key().getPrivate(), node == null ? null : node.certificate());
+    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
+    return channel;
+  }
+
+  private ManagedChannel adminChannel(Master master) throws Exception {
+    ManagedChannel channel = TestPki.channel(master.port(), ca(),
+        Pem.readPrivateKey(data.resolve("admin/key.pem")),
+        Pem.readCertificate(data.resolve("admin/cert.pem")));
+    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
+    return channel;
+  }
+
+  /** What an agent does: CSR over the anonymous bootstrap service (autosign on). */
+  private Node bootstrap(Master master, String name) throws Exception {
+    KeyPair key = TestPki.ecKey();
+    CertificateStatus status = BootstrapGrpc.newBlockingStub(channel(master, null))
+        .submitCsr(SubmitCsrRequest.newBuilder().setCertname(name)
+            .setCsrPem(TestPki.csr(name, key)).build());
+    assertThat(status.getState()).isEqualTo(CertificateState.SIGNED);
+    return new Node(name, key, Pem.parseCertificate(status.getCertificatePem()));
+  }
+
+  private static GetCatalogRequest catalogRequest(String node) {
+    return GetCatalogRequest.newBuilder().setNode(node)
+        .setFacts(Facts.newBuilder().putValues("kernelrelease",
+            Value.newBuilder().setStringValue("6.1.0").build()))
+        .build();
+  }
+
+  private static Report report(String id, String node, long startedAt) {
+    return Report.newBuilder().setId(id).setNode(node).setStartedAtMs(startedAt)
+        .setStatus(RunStatus.CHANGED_RUN).setCodeVersion("test").setCatalogDigest("sha256:ab")
+        .setSummary(ReportSummary.newBuilder().setResources(1).setChanged(1).setDriftEvents(1))
+        .build();
+  }
+
+  private static Status.Code codeOf(Runnable call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+    return Status.Code.OK;
+  }
+
+  @Test
+  void aNodeGetsItsOwnCatalogAndNoOther() throws Exception {
+    Master master = start("*");
+    Node node1 = bootstrap(master, "node1");
+    bootstrap(master, "node2");
+    CatalogServiceGrpc.CatalogServiceBlockingStub stub =
+        CatalogServiceGrpc.newBlockingStub(channel(master, node1));
+
+    GetCatalogResponse response = stub.getCatalog(catalogRequest("node1"));
+
+    assertThat(response.getCatalog().getNode()).isEqualTo("node1");
+    assertThat(Catalogs.verify(response.getCatalog())).isTrue();
+    assertThat(codeOf(() -> stub.getCatalog(catalogRequest("node2"))))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(master.address()).isEqualTo("127.0.0.1:" + master.port());
+    assertThat(Files.readString(data.resolve("master.address")).trim())
+        .isEqualTo(master.address());
+  }
+
+  @Test
+  void withoutAClientCertificateOnlyBootstrapWorks() throws Exception {
+    Master master = start("*");
+    ManagedChannel anonymous = channel(master, null);
+
+    String caPem = BootstrapGrpc.newBlockingStub(anonymous)
+        .getCaCertificate(GetCaCertificateRequest.getDefaultInstance()).getCaCertificatePem();
+
+    assertThat(dev.stead.wire.Fingerprints.of(Pem.parseCertificate(caPem)))
+        .isEqualTo(master.caFingerprint());
+    assertThat(codeOf(() -> CatalogServiceGrpc.newBlockingStub(anonymous)
+        .getCatalog(catalogRequest("node1")))).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(codeOf(() -> ReportServiceGrpc.newBlockingStub(anonymous)
+        .submitReport(SubmitReportRequest.newBuilder().setReport(report("r", "node1", 1)).build())))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(codeOf(() -> AdminServiceGrpc.newBlockingStub(anonymous)
+        .listNodes(ListNodesRequest.getDefaultInstance())))
+        .isEqualTo(Status.Code.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aCertificateFromAnotherCaFailsTheHandshakeAndTheMasterKeepsServing() throws Exception {
+    Master master = start("*");
+    CertificateAuthority foreign = CertificateAuthority.loadOrCreate(elsewhere.resolve("ca"));
+    KeyPair key = TestPki.ecKey();
+    Node impostor = new Node("node1", key,
+        foreign.issueClient("node1", key.getPublic(), Duration.ofDays(1)));
+
+    Status.Code refused = codeOf(() -> CatalogServiceGrpc.newBlockingStub(
+        uncheckedChannel(master, impostor)).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .getCatalog(catalogRequest("node1")));
+
+    assertThat(refused).isEqualTo(Status.Code.UNAVAILABLE);
+    Node good = bootstrap(master, "node1");
+    assertThat(CatalogServiceGrpc.newBlockingStub(channel(master, good))
+        .getCatalog(catalogRequest("node1")).hasCatalog()).isTrue();
+  }
+
+  private ManagedChannel uncheckedChannel(Master master, Node node) {
+    try {
+      return channel(master, node);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void nodeAndAdminCertificatesStayInTheirLanes() throws Exception {
+    Master master = start("*");
+    Node node1 = bootstrap(master, "node1");
+
+    assertThat(codeOf(() -> AdminServiceGrpc.newBlockingStub(uncheckedChannel(master, node1))
+        .listNodes(ListNodesRequest.getDefaultInstance())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    ManagedChannel admin = adminChannel(master);
+    assertThat(codeOf(() -> CatalogServiceGrpc.newBlockingStub(admin)
+        .getCatalog(catalogRequest("stead-admin")))).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(AdminServiceGrpc.newBlockingStub(admin)
+        .listNodes(ListNodesRequest.getDefaultInstance()).getNodesList()).isEmpty();
+  }
+
+  @Test
+  void compileErrorsAreAnswersAndCrashesAreInternal() throws Exception {
+    Master master = start("*");
+    Node broken = bootstrap(master, "broken");
+    Node explodes = bootstrap(master, "explodes");
+
+    GetCatalogResponse failed = CatalogServiceGrpc.newBlockingStub(channel(master, broken))
+        .getCatalog(catalogRequest("broken"));
+    Status.Code crashed = codeOf(() -> CatalogServiceGrpc.newBlockingStub(
+        uncheckedChannel(master, explodes)).getCatalog(catalogRequest("explodes")));
+
+    assertThat(failed.getFailure().getErrors(0).getMessage()).contains("unknown resource type");
+    assertThat(crashed).isEqualTo(Status.Code.INTERNAL);
+    Node node1 = bootstrap(master, "node1");
+    assertThat(CatalogServiceGrpc.newBlockingStub(channel(master, node1))
+        .getCatalog(catalogRequest("node1")).hasCatalog()).isTrue();
+  }
+
+  @Test
+  void badRequestsAreRefusedWithAReason() throws Exception {
+    Master master = start(null);
+    BootstrapGrpc.BootstrapBlockingStub bootstrap =
+        BootstrapGrpc.newBlockingStub(channel(master, null));
+
+    assertThatThrownBy(() -> bootstrap.submitCsr(SubmitCsrRequest.newBuilder()
+        .setCertname("node1").setCsrPem("garbage").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("not a PEM PKCS#10 request");
+        });
+    assertThat(codeOf(() -> bootstrap.submitCsr(SubmitCsrRequest.newBuilder()
+        .setCertname("node1").setCsrPem(csrUnchecked("node2")).build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(codeOf(() -> bootstrap.fetchCertificate(
+        FetchCertificateRequest.newBuilder().setCertname("../etc").build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  private static String csrUnchecked(String cn) {
+    try {
+      return TestPki.csr(cn, TestPki.ecKey());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void anOperatorSignsPendingRequests() throws Exception {
+    Master master = start(null);
+    BootstrapGrpc.BootstrapBlockingStub bootstrap =
+        BootstrapGrpc.newBlockingStub(channel(master, null));
+    bootstrap.submitCsr(SubmitCsrRequest.newBuilder().setCertname("web01")
+        .setCsrPem(TestPki.csr("web01", TestPki.ecKey())).build());
+    FetchCertificateRequest fetch = FetchCertificateRequest.newBuilder().setCertname("web01")
+        .build();
+    assertThat(bootstrap.fetchCertificate(fetch).getState()).isEqualTo(CertificateState.PENDING);
+
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.caFingerprint()).isEqualTo(master.caFingerprint());
+      assertThat(admin.certificates()).extracting(CertificateInfo::getCertname,
+          CertificateInfo::getState)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("web01", CertificateState.PENDING));
+
+      CertificateInfo signed = admin.sign("web01");
+
+      assertThat(signed.getState()).isEqualTo(CertificateState.SIGNED);
+      assertThatThrownBy(() -> admin.sign("web01")).hasMessageContaining("already signed");
+      assertThatThrownBy(() -> admin.sign("nobody")).hasMessage(
+          "there is no certificate request for 'nobody'");
+    }
+    CertificateStatus status = bootstrap.fetchCertificate(fetch);
+    assertThat(status.getState()).isEqualTo(CertificateState.SIGNED);
+    Pem.parseCertificate(status.getCertificatePem()).verify(ca().getPublicKey());
+  }
+
+  @Test
+  void reportsAreIdempotentAndEverythingSurvivesARestart() throws Exception {
+    Master master = start("*");
+    Node node1 = bootstrap(master, "node1");
+    ManagedChannel channel = channel(master, node1);
+    CatalogServiceGrpc.newBlockingStub(channel).getCatalog(catalogRequest("node1"));
+    ReportServiceGrpc.ReportServiceBlockingStub reports =
+        ReportServiceGrpc.newBlockingStub(channel);
+    SubmitReportRequest first = SubmitReportRequest.newBuilder()
+        .setReport(report("r1", "node1", 1000)).build();
+
+    SubmitReportResponse stored = reports.submitReport(first);
+    SubmitReportResponse retried = reports.submitReport(first);
+
+    assertThat(stored.getStored()).isTrue();
+    assertThat(retried.getStored()).isFalse();
+    assertThat(codeOf(() -> reports.submitReport(SubmitReportRequest.newBuilder()
+        .setReport(report("r2", "node2", 2000)).build())))
+        .isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(codeOf(() -> reports.submitReport(SubmitReportRequest.newBuilder()
+        .setReport(report("", "node1", 2000)).build())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    reports.submitReport(SubmitReportRequest.newBuilder()
+        .setReport(report("r3", "node1", 3000)).build());
+
+    master.close();
+    assertThat(data.resolve("master.address")).doesNotExist();
+    assertThatThrownBy(() -> AdminClient.connect(data, null))
+        .hasMessageContaining("not running");
+
+    Master again = start("*");
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.nodes()).singleElement().satisfies(info -> {
+        assertThat(info.getName()).isEqualTo("node1");
+        assertThat(info.getLastReportId()).isEqualTo("r3");
+        assertThat(info.getLastReportMs()).isEqualTo(3000);
+        assertThat(info.getLastDriftEvents()).isEqualTo(1);
+        assertThat(info.getLastStatus()).isEqualTo(RunStatus.CHANGED_RUN);
+      });
+      assertThat(admin.reports("node1", 0)).extracting(Report::getId).containsExactly("r3", "r1");
+      assertThat(admin.reports("", 1)).extracting(Report::getId).containsExactly("r3");
+      assertThat(admin.certificates()).extracting(CertificateInfo::getCertname)
+          .containsExactly("node1");
+    }
+    // The node's certificate from before the restart is still good.
+    assertThat(CatalogServiceGrpc.newBlockingStub(channel(again, node1))
+        .getCatalog(catalogRequest("node1")).hasCatalog()).isTrue();
+  }
+
+  @Test
+  void theAdminClientSaysSoWhenTheMasterIsDown() throws Exception {
+    Master master = start(null);
+    int port = master.port();
+    master.close();
+    Files.writeString(data.resolve("master.address"), "127.0.0.1:" + port + "\n");
+
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThatThrownBy(admin::nodes)
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageStartingWith("cannot reach the stead master at 127.0.0.1:" + port)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+    assertThatThrownBy(() -> AdminClient.connect(elsewhere, null))
+        .hasMessageContaining("no admin credentials");
+  }
+
+  @Test
+  void nodesAreRecordedWhenTheyFetchACatalog() throws Exception {
+    Master master = start("*");
+    Node node1 = bootstrap(master, "node1");
+    CatalogServiceGrpc.newBlockingStub(channel(master, node1)).getCatalog(catalogRequest("node1"));
+
+    try (AdminClient admin = AdminClient.connect(data, "127.0.0.1:" + master.port())) {
+      assertThat(admin.nodes()).extracting(NodeInfo::getName).containsExactly("node1");
+      assertThat(admin.reports("", 0)).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.stead.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.master.ca.Pem;
+import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.Catalogs;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Master#start(MasterConfig)} as shipped: the real language compiles the catalogs. */
+class MasterWithDslTest {
+  @TempDir Path data;
+  @TempDir Path code;
+
+  @Test
+  void servesCatalogsCompiledFromTheCodeDirectoryAndFollowsEdits() throws Exception {
+    Path site = code.resolve("site.groovy");
+    Files.writeString(site, "node('default') { file('/tmp/x') { content 'hi' } }\n");
+    try (Master master = Master.start(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))) {
+      X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
+      KeyPair key = TestPki.ecKey();
+      ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
+      CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
+          SubmitCsrRequest.newBuilder().setCertname("web01")
+              .setCsrPem(TestPki.csr("web01", key)).build());
+      anonymous.shutdownNow();
+      ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
+          Pem.parseCertificate(status.getCertificatePem()));
+      try {
+        CatalogServiceGrpc.CatalogServiceBlockingStub stub =
+            CatalogServiceGrpc.newBlockingStub(channel);
+        GetCatalogRequest request = GetCatalogRequest.newBuilder().setNode("web01")
+            .setFacts(Facts.getDefaultInstance()).build();
+
+        GetCatalogResponse first = stub.getCatalog(request);
+
+        assertThat(first.hasCatalog()).as(first.toString()).isTrue();
+        assertThat(first.getCatalog().getResourcesList()).extracting(Catalogs::key)
+            .contains("file[/tmp/x]");
+
+        Files.writeString(site, "node('default') { file('/tmp/y') { content 'hi' } }\n");
+        Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(10)));
+        Thread.sleep(1100);
+        GetCatalogResponse second = stub.getCatalog(request);
+
+        assertThat(second.getCatalog().getResourcesList()).extracting(Catalogs::key)
+            .contains("file[/tmp/y]").doesNotContain("file[/tmp/x]");
+      } finally {
+        channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

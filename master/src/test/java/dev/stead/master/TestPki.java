@@ -1,0 +1,54 @@
+package dev.stead.master;
+
+import dev.stead.master.ca.Keys;
+import dev.stead.master.ca.Pem;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** Keys, CSRs and TLS channels made the way an agent would make them. */
+public final class TestPki {
+  private TestPki() {}
+
+  public static KeyPair ecKey() {
+    return Keys.newEcKeyPair(new SecureRandom());
+  }
+
+  public static KeyPair rsaKey(int bits) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(bits);
+    return generator.generateKeyPair();
+  }
+
+  /** A PKCS#10 PEM for subject {@code CN=<cn>} signed by {@code key}. */
+  public static String csr(String cn, KeyPair key) throws Exception {
+    String algorithm = key.getPrivate().getAlgorithm().equals("RSA")
+        ? "SHA256withRSA" : "SHA256withECDSA";
+    PKCS10CertificationRequest request =
+        new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), key.getPublic())
+            .build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate()));
+    return Pem.csr(request);
+  }
+
+  /** A TLS 1.3 channel trusting {@code ca}, presenting {@code key}/{@code cert} unless null. */
+  public static ManagedChannel channel(int port, X509Certificate ca, PrivateKey key,
+      X509Certificate cert) throws Exception {
+    SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(),
+        SslProvider.JDK).trustManager(ca).protocols("TLSv1.3");
+    if (key != null) {
+      ssl.keyManager(key, cert);
+    }
+    return NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(ssl.build()).build();
+  }
+}

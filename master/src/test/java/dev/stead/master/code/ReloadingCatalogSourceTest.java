@@ -1,0 +1,89 @@
+package dev.stead.master.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReloadingCatalogSourceTest {
+  @TempDir Path code;
+
+  private static final class MutableClock extends Clock {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void reloadsWhenAFileChangesButNotMoreOftenThanTheInterval() throws Exception {
+    Path site = code.resolve("site.groovy");
+    Files.writeString(site, "v1");
+    AtomicInteger loads = new AtomicInteger();
+    MutableClock clock = new MutableClock();
+    ReloadingCatalogSource source = new ReloadingCatalogSource(List.of(code), () -> {
+      int version = loads.incrementAndGet();
+      return (node, facts) -> CompileOutcome.compiled(
+          Catalog.newBuilder().setNode(node).setCodeVersion("v" + version).build());
+    }, Duration.ofSeconds(1), clock);
+
+    assertThat(version(source)).isEqualTo("v1");
+    assertThat(version(source)).isEqualTo("v1");
+
+    Files.writeString(site, "version two");
+    Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(5)));
+    assertThat(version(source)).as("within the interval").isEqualTo("v1");
+
+    clock.now = clock.now.plusSeconds(2);
+    assertThat(version(source)).isEqualTo("v2");
+    clock.now = clock.now.plusSeconds(2);
+    assertThat(version(source)).as("nothing changed").isEqualTo("v2");
+
+    Files.createDirectories(code.resolve("modules/base"));
+    Files.writeString(code.resolve("modules/base/init.groovy"), "x");
+    clock.now = clock.now.plusSeconds(2);
+    assertThat(version(source)).isEqualTo("v3");
+    assertThat(loads).hasValue(3);
+  }
+
+  @Test
+  void fingerprintIgnoresGitObjectsButNotHead() throws Exception {
+    Files.createDirectories(code.resolve(".git/objects/ab"));
+    Files.writeString(code.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+    String before = CodeFingerprint.of(List.of(code, code.resolve("missing")));
+
+    Files.writeString(code.resolve(".git/objects/ab/cdef"), "blob");
+    assertThat(CodeFingerprint.of(List.of(code, code.resolve("missing")))).isEqualTo(before);
+
+    Files.writeString(code.resolve(".git/HEAD"), "ref: refs/heads/other-branch\n");
+    assertThat(CodeFingerprint.of(List.of(code, code.resolve("missing")))).isNotEqualTo(before);
+  }
+
+  private static String version(CatalogSource source) {
+    return ((CompileOutcome.Compiled) source.compile("n", Facts.getDefaultInstance()))
+        .catalog().getCodeVersion();
+  }
+}

@@ -1,0 +1,3 @@
+# Managed by Stead: local changes are reverted.
+setting = ${setting}
+node = ${node}

@@ -1,0 +1,4 @@
+${message}
+
+  node:   ${node}
+  system: ${os}
