@@ -1,6 +1,8 @@
 package dev.stead.agent;
 
+import dev.stead.agent.engine.Transaction;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -15,14 +17,21 @@ import java.util.Objects;
  *     {@code stead ca fingerprint} prints it); null when not given
  * @param trustFirstUse accept the master's CA without a fingerprint (printing it)
  * @param waitForCertSeconds how long to wait for a pending certificate; 0 means do not wait
+ * @param useCachedCatalog enforce {@code stateDir/catalog/last.pb} when the master is
+ *     unreachable or cannot compile
+ * @param resourceTimeout how long one resource may take before it fails as timed out
+ * @param factsDir custom facts (executables, {@code .json}, {@code .yaml}); null for none
+ * @param json print the report as JSON instead of lines for people
  */
 public record AgentOptions(String server, String certname, Path stateDir, Path root,
-    boolean noop, String caFingerprint, boolean trustFirstUse, int waitForCertSeconds) {
+    boolean noop, String caFingerprint, boolean trustFirstUse, int waitForCertSeconds,
+    boolean useCachedCatalog, Duration resourceTimeout, Path factsDir, boolean json) {
   public AgentOptions {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(certname, "certname");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(resourceTimeout, "resourceTimeout");
     if (certname.isBlank()) {
       throw new IllegalArgumentException("certname is empty");
     }
@@ -30,5 +39,21 @@ public record AgentOptions(String server, String certname, Path stateDir, Path r
       throw new IllegalArgumentException("waitForCertSeconds must be >= 0, got "
           + waitForCertSeconds);
     }
+    if (resourceTimeout.isNegative() || resourceTimeout.isZero()) {
+      throw new IllegalArgumentException("resourceTimeout must be positive, got "
+          + resourceTimeout);
+    }
+  }
+
+  /** The cached catalog on, the default resource timeout, no custom facts, text output. */
+  public AgentOptions(String server, String certname, Path stateDir, Path root, boolean noop,
+      String caFingerprint, boolean trustFirstUse, int waitForCertSeconds) {
+    this(server, certname, stateDir, root, noop, caFingerprint, trustFirstUse,
+        waitForCertSeconds, true, Transaction.DEFAULT_TIMEOUT, null, false);
+  }
+
+  /** {@code stateDir/catalog/last.pb}: the last catalog the master sent and the agent verified. */
+  public Path cachedCatalog() {
+    return stateDir.resolve("catalog").resolve("last.pb");
   }
 }

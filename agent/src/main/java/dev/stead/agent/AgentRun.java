@@ -2,18 +2,23 @@ package dev.stead.agent;
 
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
+import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.client.MasterErrors;
 import dev.stead.agent.client.ReportSpool;
+import dev.stead.agent.daemon.RunLock;
+import dev.stead.agent.engine.Progress;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CompileError;
+import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
@@ -24,21 +29,30 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
- * One agent run against a master: bootstrap trust and certificate when needed, deliver
- * spooled reports, send facts and get the catalog, converge, print, report (spooling the
- * report when the master cannot take it). Everything that stops a run is one line on
- * {@code err} prefixed {@code stead agent:} and exit code 1; never a stack trace.
+ * One agent run against a master: take the run lock, bootstrap trust and certificate when
+ * needed, deliver spooled reports, send facts and get the catalog, converge, print, report.
+ * Everything that stops a run is one line on {@code err} prefixed {@code stead agent:} and
+ * exit code 1; never a stack trace.
  *
- * <p>State directory layout: {@code ssl/} (key, certificate, CA), {@code state/last_run.json},
- * {@code backup/}, {@code spool/<report id>.pb}, {@code catalog/last.pb}.
+ * <p>When the master is unreachable or cannot compile this node's catalog, the agent enforces
+ * the last catalog it verified ({@code catalog/last.pb}) unless told not to; the report says
+ * {@code cached_catalog}. Every report is written to the spool before it is sent and deleted
+ * only once the master acknowledged it, so a report whose acknowledgement was lost (the master
+ * died after storing it, the agent was killed mid-send) is sent again next run; the master
+ * stores reports by id, so it keeps exactly one copy.
+ *
+ * <p>State directory layout: {@code ssl/} (key, certificate, CA), {@code state/last_run.pb},
+ * {@code backup/}, {@code spool/<report id>.pb}, {@code catalog/last.pb}, {@code agent.lock}.
  */
 public final class AgentRun {
   private static final long RPC_DEADLINE_S = 30;
@@ -57,13 +71,28 @@ public final class AgentRun {
   }
 
   private final AgentOptions options;
+  private final UnaryOperator<ReportSpool.Sender> senderDecorator;
 
   public AgentRun(AgentOptions options) {
+    this(options, UnaryOperator.identity());
+  }
+
+  /**
+   * With {@code senderDecorator} wrapped around the gRPC report sender (tests use it to lose
+   * an acknowledgement; it must throw a {@link StatusRuntimeException} for "not acknowledged").
+   */
+  public AgentRun(AgentOptions options, UnaryOperator<ReportSpool.Sender> senderDecorator) {
     this.options = Objects.requireNonNull(options, "options");
+    this.senderDecorator = Objects.requireNonNull(senderDecorator, "senderDecorator");
   }
 
   /** Runs once; returns the exit code ({@link ExitCodes}, or 1 when the run could not run). */
   public int runOnce(PrintStream out, PrintStream err) {
+    return runOnce(out, err, Progress.NONE);
+  }
+
+  /** As {@link #runOnce(PrintStream, PrintStream)}, telling {@code progress} as it converges. */
+  public int runOnce(PrintStream out, PrintStream err, Progress progress) {
     MasterAddress address;
     try {
       address = MasterAddress.parse(options.server());
@@ -71,8 +100,13 @@ public final class AgentRun {
       err.println("stead agent: " + e.getMessage());
       return ExitCodes.COULD_NOT_RUN;
     }
-    try {
-      return run(address, out, err);
+    try (RunLock lock = RunLock.acquire(options.stateDir())) {
+      if (lock.tookOverStale()) {
+        err.println("stead agent: removed a stale run lock left by a process that is gone");
+      }
+      return run(address, out, err, progress);
+    } catch (RunLock.BusyException e) {
+      err.println("stead agent: " + e.getMessage());
     } catch (AgentFailure e) {
       err.println("stead agent: " + e.getMessage());
     } catch (StatusRuntimeException e) {
@@ -84,92 +118,174 @@ public final class AgentRun {
     } catch (RuntimeException e) {
       // A bug, but still one line: the daemon's log should not fill with traces.
       err.println("stead agent: unexpected error: " + e);
+    } finally {
+      TerminalProgress.clear(progress);
     }
     return ExitCodes.COULD_NOT_RUN;
   }
 
-  private int run(MasterAddress address, PrintStream out, PrintStream err) throws IOException {
+  private int run(MasterAddress address, PrintStream out, PrintStream err, Progress progress)
+      throws IOException {
     Path stateDir = options.stateDir();
-    Files.createDirectories(stateDir);
     Bootstrapper bootstrap = new Bootstrapper(address, new SslFiles(stateDir.resolve("ssl")),
         options.certname(), options.caFingerprint(), options.trustFirstUse(),
-        options.waitForCertSeconds(), out);
+        options.waitForCertSeconds(), options.json() ? err : out); // stdout: JSON only
     X509Certificate ca = bootstrap.ca();
     KeyPair keys = bootstrap.keys();
-    X509Certificate certificate = bootstrap.certificate(ca, keys);
+    X509Certificate certificate = CertificateRenewal.renewIfDue(address, ca, keys, bootstrap.certificate(ca, keys), new SslFiles(stateDir.resolve("ssl")), options.certname(), err);
 
     ManagedChannel channel = Channels.mutual(address, ca, keys.getPrivate(), certificate);
     try {
       ReportServiceGrpc.ReportServiceBlockingStub reports =
           ReportServiceGrpc.newBlockingStub(channel);
       ReportSpool spool = new ReportSpool(stateDir.resolve("spool"));
-      ReportSpool.Sender sender = r -> reports.withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-          .submitReport(SubmitReportRequest.newBuilder().setReport(r).build());
+      ReportSpool.Sender sender = senderDecorator.apply(r -> reports
+          .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+          .submitReport(SubmitReportRequest.newBuilder().setReport(r).build()));
       int delivered = spool.deliver(sender);
       if (delivered > 0) {
-        out.println("delivered " + delivered + " spooled report" + (delivered == 1 ? "" : "s"));
+        err.println("stead agent: delivered " + delivered + " spooled report"
+            + (delivered == 1 ? "" : "s"));
       }
 
-      GetCatalogResponse response = CatalogServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-          .getCatalog(GetCatalogRequest.newBuilder()
-              .setNode(options.certname())
-              .setFacts(FactCollector.collect(options.certname()))
-              .build());
-      if (response.hasFailure()) {
-        List<CompileError> errors = response.getFailure().getErrorsList();
-        for (CompileError e : errors) {
-          err.println(location(e) + e.getMessage());
+      long t0 = System.nanoTime();
+      Facts facts = FactCollector.collect(options.certname(), options.factsDir(),
+          warning -> err.println("stead agent: " + warning));
+      long t1 = System.nanoTime();
+      Catalog catalog;
+      boolean masterAway = false;
+      String cachedBecause = null;
+      try {
+        GetCatalogResponse response = CatalogServiceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+            .getCatalog(GetCatalogRequest.newBuilder()
+                .setNode(options.certname())
+                .setFacts(facts)
+                .build());
+        if (response.hasFailure()) {
+          List<CompileError> errors = response.getFailure().getErrorsList();
+          for (CompileError e : errors) {
+            err.println(location(e) + e.getMessage());
+          }
+          String first = errors.isEmpty() ? "no details" : location(errors.get(0))
+              + errors.get(0).getMessage();
+          String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
+          String why = "the catalog did not compile: " + first + more;
+          catalog = options.useCachedCatalog() ? loadCached(err) : null;
+          if (catalog == null) {
+            Report report = RunReports.couldNotRun(options.certname(), why, options.noop(),
+                null);
+            submit(report, sender, spool, false, err);
+            err.println("stead agent: the catalog for " + options.certname()
+                + " did not compile; nothing was changed");
+            return ExitCodes.COULD_NOT_RUN;
+          }
+          cachedBecause = why;
+        } else if (!response.hasCatalog()) {
+          throw new AgentFailure("the master at " + address
+              + " sent neither a catalog nor errors");
+        } else {
+          catalog = response.getCatalog();
+          if (!Catalogs.verify(catalog)) {
+            throw new AgentFailure("the catalog's digest does not match its content: "
+                + "refusing it");
+          }
+          if (!catalog.getNode().equals(options.certname())) {
+            throw new AgentFailure("the master sent the catalog of " + catalog.getNode()
+                + ", not of " + options.certname());
+          }
+          cache(catalog);
         }
-        String first = errors.isEmpty() ? "no details" : location(errors.get(0))
-            + errors.get(0).getMessage();
-        String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
-        Report report = RunReports.couldNotRun(options.certname(),
-            "the catalog did not compile: " + first + more, options.noop(), null);
-        submit(report, sender, spool, err);
-        err.println("stead agent: the catalog for " + options.certname()
-            + " did not compile; nothing was changed");
-        return ExitCodes.COULD_NOT_RUN;
+      } catch (StatusRuntimeException e) {
+        if (!MasterErrors.isTransient(e) || !options.useCachedCatalog()) {
+          throw e;
+        }
+        catalog = loadCached(err);
+        if (catalog == null) {
+          throw e;
+        }
+        masterAway = true;
+        cachedBecause = MasterErrors.describe(e, address);
       }
-      if (!response.hasCatalog()) {
-        throw new AgentFailure("the master at " + address + " sent neither a catalog nor errors");
+      long t2 = System.nanoTime();
+      if (cachedBecause != null) {
+        err.println("stead agent: " + cachedBecause + "; enforcing the cached catalog "
+            + ReportPrinter.abbreviate(catalog.getDigest()));
       }
-      Catalog catalog = response.getCatalog();
-      if (!Catalogs.verify(catalog)) {
-        throw new AgentFailure("the catalog's digest does not match its content: refusing it");
+      Report converged = new Converger(new ConvergeOptions(options.root(), stateDir,
+          options.noop(), options.resourceTimeout())).converge(catalog, progress);
+      long t3 = System.nanoTime();
+      TerminalProgress.clear(progress);
+      Report report = converged.toBuilder()
+          .setCachedCatalog(cachedBecause != null)
+          .setTimings(PhaseTimings.newBuilder()
+              .setFactsMs(millis(t1 - t0))
+              .setFetchMs(millis(t2 - t1))
+              .setApplyMs(millis(t3 - t2))
+              .setReportMs(millis(System.nanoTime() - t3)))
+          .build();
+      if (options.json()) {
+        out.print(Catalogs.toJson(report));
+      } else {
+        ReportPrinter.print(report, out);
       }
-      if (!catalog.getNode().equals(options.certname())) {
-        throw new AgentFailure("the master sent the catalog of " + catalog.getNode()
-            + ", not of " + options.certname());
-      }
-      cache(catalog);
-      Report report = new Converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop())).converge(catalog);
-      ReportPrinter.print(report, out);
-      submit(report, sender, spool, err);
+      submit(report, sender, spool, masterAway, err);
       return ExitCodes.of(report);
     } finally {
       Channels.close(channel);
     }
   }
 
-  /** Submits the report, or keeps it in the spool for the next run. */
+  private static long millis(long nanos) {
+    return nanos / 1_000_000L;
+  }
+
+  /**
+   * Writes the report to the spool, then sends it and deletes it once acknowledged; when the
+   * master is known to be away, or the send fails, it stays for the next run.
+   */
   private static void submit(Report report, ReportSpool.Sender sender, ReportSpool spool,
-      PrintStream err) throws IOException {
+      boolean masterAway, PrintStream err) throws IOException {
+    Path file = spool.spool(report);
+    if (masterAway) {
+      err.println("stead agent: the report is kept in " + file + " for the next run");
+      return;
+    }
     try {
       sender.send(report);
     } catch (StatusRuntimeException e) {
-      Path file = spool.spool(report);
       err.println("stead agent: the report could not be delivered ("
           + e.getStatus().getCode() + "); kept in " + file + " for the next run");
+      return;
     }
+    Files.deleteIfExists(file);
   }
 
-  /** The last good catalog, for enforcing it while the master is away (issue #4). */
+  /** The last good catalog, for enforcing it while the master is away. */
   private void cache(Catalog catalog) throws IOException {
-    Path file = options.stateDir().resolve("catalog").resolve("last.pb");
+    Path file = options.cachedCatalog();
     Files.createDirectories(file.getParent());
     AtomicFiles.writePrivate(file, catalog.toByteArray());
+  }
+
+  /** The cached catalog when it is there, intact and this node's; else null (saying why). */
+  private Catalog loadCached(PrintStream err) {
+    Path file = options.cachedCatalog();
+    try {
+      Catalog catalog = Catalog.parseFrom(Files.readAllBytes(file));
+      if (!Catalogs.verify(catalog) || !catalog.getNode().equals(options.certname())) {
+        err.println("stead agent: ignoring the cached catalog " + file
+            + ": it is damaged or not this node's");
+        return null;
+      }
+      return catalog;
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      err.println("stead agent: cannot read the cached catalog " + file + ": "
+          + IoMessages.describe(e));
+      return null;
+    }
   }
 
   private static String location(CompileError e) {

@@ -2,6 +2,7 @@ package dev.stead.agent;
 
 import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
+import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.engine.Transaction;
@@ -41,6 +42,11 @@ public final class Converger {
    * @throws UncheckedIOException only when the new state cannot be saved after the run
    */
   public Report converge(Catalog catalog) {
+    return converge(catalog, Progress.NONE);
+  }
+
+  /** As {@link #converge(Catalog)}, telling {@code progress} about each resource. */
+  public Report converge(Catalog catalog, Progress progress) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -60,7 +66,8 @@ public final class Converger {
     DriftState previous = DriftState.load(options.stateFile());
     ResourceGraph graph = ResourceGraph.build(catalog, registry);
     ApplyContext context = new ApplyContext(paths, new BackupStore(options.backupDir()));
-    List<Outcome> outcomes = new Transaction(graph, context, options.noop()).run();
+    List<Outcome> outcomes = new Transaction(graph, context, options.noop(),
+        options.resourceTimeout(), progress).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Report report = ReportAssembler.assemble(catalog, outcomes, previous, options.noop(),
         startedAt, seconds);

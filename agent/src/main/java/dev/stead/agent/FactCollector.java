@@ -1,6 +1,8 @@
 package dev.stead.agent;
 
+import dev.stead.agent.facts.CustomFacts;
 import dev.stead.agent.facts.OsRelease;
+import dev.stead.agent.facts.SystemFacts;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.io.IOException;
@@ -19,20 +21,44 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.function.Consumer;
 
 /**
  * The basic facts of this machine under Facter's structured names: {@code os} ({@code family},
  * {@code name}, {@code release.full}, {@code release.major}), {@code kernel},
  * {@code kernelrelease}, {@code processors.count}, {@code memory.system.total_bytes},
  * {@code networking} ({@code hostname}, {@code fqdn}, {@code ip}), {@code identity.user},
- * {@code path}, {@code timezone}, plus {@code clientcert}. Cheap by design: reads /proc and
- * /etc and asks the JVM; never starts a process and never asks DNS. A fact that cannot be
+ * {@code path}, {@code timezone}, plus {@code clientcert}; with {@link #collect(String, Path,
+ * Consumer)} also the system facts and custom facts. Cheap by design: reads /proc and
+ * /etc and asks the JVM; never starts a process (custom fact executables aside) and never
+ * asks DNS. A fact that cannot be
  * read is left out rather than guessed. Stateless and thread-safe.
  */
 public final class FactCollector {
   private FactCollector() {}
 
   public static Facts collect(String certname) {
+    return collect(certname, null, w -> { });
+  }
+
+  /**
+   * The basic facts, the system facts ({@link SystemFacts}) and the custom facts of
+   * {@code factsDir} (null for none; see {@link CustomFacts}), which override facts of the
+   * same name except {@code clientcert}. Trouble with a custom fact goes to {@code warn}.
+   */
+  public static Facts collect(String certname, Path factsDir, Consumer<String> warn) {
+    Map<String, Object> facts = basic(certname);
+    new SystemFacts(Path.of("/")).addTo(facts);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> networking = (Map<String, Object>) facts.get("networking");
+    networking.put("interfaces", SystemFacts.interfaces());
+    Map<String, Object> custom = CustomFacts.load(factsDir, CustomFacts.DEFAULT_TIMEOUT, warn);
+    custom.remove("clientcert");
+    facts.putAll(custom);
+    return Facts.newBuilder().putAllValues(Values.ofMap(facts)).build();
+  }
+
+  private static Map<String, Object> basic(String certname) {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("clientcert", certname);
     OsRelease os = OsRelease.read(Path.of("/etc/os-release"), Path.of("/etc/debian_version"));
@@ -57,7 +83,39 @@ public final class FactCollector {
     }
     facts.put("timezone", TimeZone.getDefault().getDisplayName(
         TimeZone.getDefault().inDaylightTime(new java.util.Date()), TimeZone.SHORT, Locale.ROOT));
-    return Facts.newBuilder().putAllValues(Values.ofMap(facts)).build();
+    return facts;
+  }
+
+  /** Facts whose values change from minute to minute on an idle machine. */
+  private static final java.util.Set<String> VOLATILE_KEYS =
+      java.util.Set.of("available_bytes", "used_bytes");
+
+  /**
+   * {@code facts} without the values that change by themselves ({@code system_uptime}, and
+   * every {@code available_bytes}/{@code used_bytes} under {@code memory} and
+   * {@code mountpoints}): what compile caches key on, so an idle node keeps hitting them.
+   */
+  public static Facts withoutVolatile(Facts facts) {
+    Facts.Builder out = Facts.newBuilder();
+    facts.getValuesMap().forEach((k, v) -> {
+      if (!k.equals("system_uptime")) {
+        out.putValues(k, stable(v));
+      }
+    });
+    return out.build();
+  }
+
+  private static dev.stead.proto.v1.Value stable(dev.stead.proto.v1.Value v) {
+    if (v.getKindCase() != dev.stead.proto.v1.Value.KindCase.MAP_VALUE) {
+      return v;
+    }
+    dev.stead.proto.v1.ValueMap.Builder m = dev.stead.proto.v1.ValueMap.newBuilder();
+    v.getMapValue().getEntriesMap().forEach((k, x) -> {
+      if (!VOLATILE_KEYS.contains(k)) {
+        m.putEntries(k, stable(x));
+      }
+    });
+    return dev.stead.proto.v1.Value.newBuilder().setMapValue(m).build();
   }
 
   /** The default certname: the fully qualified host name, lower case. */

@@ -19,6 +19,7 @@ import java.util.Locale;
  * drift: file[/etc/app.conf] mode 0600 → 0644 (repaired)
  * failed: file[/x]: parent directory /nope does not exist (it is not managed here)
  * skipped: file[/x/y]: dependency file[/x] failed
+ * note: file[/d/f]: noop: file[/d] would change first; this result is checked against …
  * run: 5 resources, 2 changed, 1 failed, 1 skipped, 1 drift, 0.12 s (catalog sha256:1234abcd5678…, code 3f2a…)
  * </pre>
  *
@@ -41,6 +42,8 @@ public final class ReportPrinter {
         out.println("failed: " + r.getKey() + ": " + r.getMessage());
       } else if (r.getStatus() == ResourceStatus.SKIPPED) {
         out.println("skipped: " + r.getKey() + ": " + r.getMessage());
+      } else if (!r.getMessage().isEmpty()) {
+        out.println("note: " + r.getKey() + ": " + r.getMessage());
       }
       if (r.getRefreshed()) {
         out.println("refreshed: " + r.getKey());

@@ -85,7 +85,7 @@ class ConvergerTest {
     assertThat(second.getResourcesList()).isEmpty();
     assertThat(second.getStatus()).isEqualTo(RunStatus.UNCHANGED);
     assertThat(ExitCodes.of(second)).isZero();
-    assertThat(Files.exists(state.resolve("state/last_run.json"))).isTrue();
+    assertThat(Files.exists(state.resolve("state/last_run.pb"))).isTrue();
   }
 
   @Test
@@ -143,7 +143,7 @@ class ConvergerTest {
     FileTime old = FileTime.fromMillis(1_000_000_000L);
     Files.setLastModifiedTime(at("/etc/motd"), old);
     Map<String, String> before = snapshot(root);
-    byte[] stateBefore = Files.readAllBytes(state.resolve("state/last_run.json"));
+    byte[] stateBefore = Files.readAllBytes(state.resolve("state/last_run.pb"));
 
     Report r = noop(catalog()
         .file("/etc", "ensure", "directory")
@@ -152,7 +152,7 @@ class ConvergerTest {
         .build());
     assertThat(snapshot(root)).isEqualTo(before);
     assertThat(Files.getLastModifiedTime(at("/etc/motd"))).isEqualTo(old);
-    assertThat(state.resolve("state/last_run.json")).hasBinaryContent(stateBefore);
+    assertThat(state.resolve("state/last_run.pb")).hasBinaryContent(stateBefore);
     assertThat(r.getNoop()).isTrue();
     assertThat(r.getSummary().getChanged()).isZero();
     assertThat(r.getSummary().getOutOfSync()).isEqualTo(2);

@@ -2,23 +2,41 @@ package dev.stead.cli;
 
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
+import dev.stead.agent.TerminalProgress;
+import dev.stead.agent.daemon.AgentDaemon;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "agent", description = "Run the agent.", subcommands = AgentCommand.Run.class)
+@Command(name = "agent", description = "Run the agent.",
+    subcommands = {AgentCommand.Run.class, AgentCommand.Trigger.class})
 final class AgentCommand {
+  /** Where custom facts are read when --facts-dir is not given. */
+  static final Path SYSTEM_FACTS_DIR = Path.of("/etc/stead/facts.d");
 
   @Command(name = "run", description = {
-      "Fetch this node's catalog from the master, converge, report.",
-      "Exit codes: 0 no change, 2 changed (noop: would change), 4 failures, 6 both, 1 could not run."})
+      "Fetch this node's catalog from the master, converge, report: once (--once) or as a "
+          + "daemon every --interval.",
+      "Exit codes of --once: 0 no change, 2 changed (noop: would change), 4 failures, 6 both, "
+          + "1 could not run."})
   static final class Run implements Callable<Integer> {
-    @Option(names = "--once", description = "Run once and exit (the daemon loop comes later).")
+    @Option(names = "--once", description = "Run once and exit (else: run as a daemon).")
     boolean once;
+
+    @Option(names = "--interval", converter = DurationConverter.class,
+        description = "Daemon: time between runs, e.g. 30s, 5m (default: 5m).")
+    Duration interval = Duration.ofMinutes(5);
+
+    @Option(names = "--no-splay", description = "Daemon: start the first run at once "
+        + "instead of after this node's stable random delay (at most one interval).")
+    boolean noSplay;
 
     @Option(names = "--noop", description = "Report what would change; change nothing.")
     boolean noop;
@@ -35,6 +53,21 @@ final class AgentCommand {
     @Option(names = "--root", description = "Re-base every managed path under this directory (default: /).")
     Path root = Path.of("/");
 
+    @Option(names = "--facts-dir", description = "Custom facts: executables, .yaml, .json, "
+        + ".txt (default: /etc/stead/facts.d; STATE/../facts.d with a non-default --state).")
+    Path factsDir;
+
+    @Option(names = "--no-cached-catalog", description = "Do not enforce the last good "
+        + "catalog when the master is unreachable or cannot compile.")
+    boolean noCachedCatalog;
+
+    @Option(names = "--resource-timeout", converter = DurationConverter.class,
+        description = "Fail a resource that takes longer than this (default: 300s).")
+    Duration resourceTimeout = Duration.ofSeconds(300);
+
+    @Option(names = "--json", description = "Print each run's report as JSON.")
+    boolean json;
+
     @Option(names = "--ca-fingerprint", description = "Expected CA fingerprint, as `stead ca fingerprint` prints it.")
     String caFingerprint;
 
@@ -45,25 +78,73 @@ final class AgentCommand {
     int waitForCert;
 
     @Override
-    public Integer call() {
-      if (!once) {
-        System.err.println("stead agent run: only --once is supported so far; "
-            + "schedule it with cron or a systemd timer meanwhile");
-        return 1;
-      }
+    public Integer call() throws Exception {
       HostPort.parse(server, "--server");
       String name = certname != null ? certname : fqdn();
-      AgentOptions options = new AgentOptions(server, name, state.toAbsolutePath(),
-          root.toAbsolutePath(), noop, caFingerprint, trustFirstUse, waitForCert);
-      return new AgentRun(options).runOnce(System.out, System.err);
-    }
-
-    private static String fqdn() {
-      try {
-        return InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException("cannot tell this host's name; pass --certname", e);
+      Path stateDir = state.toAbsolutePath();
+      Path facts = factsDir != null ? factsDir.toAbsolutePath()
+          : stateDir.equals(Defaults.AGENT_STATE) ? SYSTEM_FACTS_DIR
+          : stateDir.resolveSibling("facts.d");
+      AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
+          noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
+          facts, json);
+      if (once) {
+        return new AgentRun(options).runOnce(System.out, System.err,
+            TerminalProgress.forConsole(System.err));
       }
+      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, System.out,
+          System.err);
+      // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
+      // plain shutdown hook would make the JVM exit 143, which service managers count as a
+      // failure). The hook stays as the fallback when the signal cannot be handled.
+      CountDownLatch done = new CountDownLatch(1);
+      for (String signalName : new String[] {"TERM", "INT"}) {
+        try {
+          sun.misc.Signal.handle(new sun.misc.Signal(signalName), signal -> daemon.stop());
+        } catch (IllegalArgumentException e) {
+          // signal not available here; the shutdown hook below still stops cleanly
+        }
+      }
+      Thread hook = new Thread(() -> {
+        daemon.stop();
+        try {
+          done.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "stead-agent-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        return daemon.serve();
+      } finally {
+        done.countDown();
+      }
+    }
+  }
+
+  @Command(name = "trigger", description = "Ask the running agent daemon for a run now.")
+  static final class Trigger implements Callable<Integer> {
+    @Option(names = "--state", description = "The daemon's state directory (default: ${DEFAULT-VALUE}).")
+    Path state = Defaults.AGENT_STATE;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        long pid = AgentDaemon.trigger(state.toAbsolutePath());
+        System.out.println("asked the agent daemon (pid " + pid + ") for a run");
+        return 0;
+      } catch (IllegalStateException e) {
+        System.err.println("stead agent trigger: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  static String fqdn() {
+    try {
+      return InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot tell this host's name; pass --certname", e);
     }
   }
 }

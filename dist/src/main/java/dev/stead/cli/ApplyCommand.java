@@ -3,13 +3,18 @@ package dev.stead.cli;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
 import dev.stead.agent.ExitCodes;
+import dev.stead.agent.FactCollector;
 import dev.stead.agent.ReportPrinter;
-import dev.stead.dsl.CompileException;
-import dev.stead.dsl.Compiler;
+import dev.stead.agent.TerminalProgress;
+import dev.stead.agent.daemon.RunLock;
+import dev.stead.agent.engine.Progress;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;
+import dev.stead.wire.Catalogs;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +23,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+/**
+ * {@code stead apply}: compile (or reuse the compiled catalog of the same inputs, see
+ * {@link CompiledCatalogCache}) and converge. Deliberately free of dsl types: only
+ * {@link ManifestCompile} loads the compiler, and only on a cache miss.
+ */
 @Command(name = "apply", description = {
     "Compile one manifest locally and converge this machine, without a master.",
+    "The compiled catalog is kept in --state under a digest of the manifest, module path, "
+        + "facts and stead build, and reused while they stay the same.",
     "Exit codes: 0 no change, 2 changed (noop: would change), 4 failures, 6 both, 1 could not run."})
 final class ApplyCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "The manifest (.groovy).")
@@ -28,7 +40,7 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--root", description = "Re-base every managed path under this directory (default: /).")
   Path root = Path.of("/");
 
-  @Option(names = "--state", description = "Drift state and backups (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--state", description = "Drift state, backups, compiled catalogs (default: ${DEFAULT-VALUE}).")
   Path state = Defaults.AGENT_STATE;
 
   @Option(names = "--noop", description = "Report what would change; change nothing.")
@@ -43,21 +55,73 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--certname", description = "Node name the manifest sees (default: the FQDN).")
   String certname;
 
+  @Option(names = "--no-catalog-cache", description = "Always compile; neither use nor keep a compiled catalog.")
+  boolean noCatalogCache;
+
+  @Option(names = "--resource-timeout", converter = DurationConverter.class,
+      description = "Fail a resource that takes longer than this (default: 300s).")
+  Duration resourceTimeout = Duration.ofSeconds(300);
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
   @Override
   public Integer call() throws Exception {
     String node = certname != null ? certname
         : InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
-    Catalog catalog;
-    try {
-      catalog = Compiler.forManifest(manifest, modulePath).compile(node, FactsFile.load(facts, node));
-    } catch (CompileException e) {
-      System.err.println(e.getMessage());
-      System.err.println("stead apply: nothing was changed");
+    Path stateDir = state.toAbsolutePath();
+    if (!Files.isRegularFile(manifest)) {
+      System.err.println("stead apply: manifest " + manifest.toAbsolutePath()
+          + " does not exist; nothing was changed");
       return 1;
     }
-    Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(),
-        state.toAbsolutePath(), noop)).converge(catalog);
-    ReportPrinter.print(report, System.out);
-    return ExitCodes.of(report);
+    try (RunLock lock = RunLock.acquire(stateDir)) {
+      Catalog catalog = catalog(node, stateDir);
+      if (catalog == null) {
+        System.err.println("stead apply: nothing was changed");
+        return 1;
+      }
+      Progress progress = TerminalProgress.forConsole(System.err);
+      Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(), stateDir, noop,
+          resourceTimeout)).converge(catalog, progress);
+      TerminalProgress.clear(progress);
+      if (json) {
+        System.out.print(Catalogs.toJson(report));
+      } else {
+        ReportPrinter.print(report, System.out);
+      }
+      return ExitCodes.of(report);
+    } catch (RunLock.BusyException e) {
+      System.err.println("stead apply: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** From the cache when the inputs are unchanged, else compiled (null on compile errors). */
+  private Catalog catalog(String node, Path stateDir) throws Exception {
+    if (noCatalogCache) {
+      return compile(node);
+    }
+    byte[] factBytes = facts != null ? Files.readAllBytes(facts)
+        : Catalogs.deterministicBytes(FactCollector.withoutVolatile(FactCollector.collect(node)));
+    String key = CompiledCatalogCache.key(manifest, modulePath, node, factBytes);
+    CompiledCatalogCache cache = new CompiledCatalogCache(stateDir);
+    var hit = cache.find(key);
+    if (hit.isPresent()) {
+      return hit.get();
+    }
+    Catalog catalog = compile(node);
+    if (catalog != null) {
+      cache.store(key, catalog);
+    }
+    return catalog;
+  }
+
+  private Catalog compile(String node) throws Exception {
+    ManifestCompile.Outcome outcome = ManifestCompile.compile(manifest, modulePath, node, facts);
+    if (outcome.catalog() == null) {
+      System.err.println(outcome.errors());
+    }
+    return outcome.catalog();
   }
 }

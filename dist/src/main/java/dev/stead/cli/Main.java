@@ -16,12 +16,25 @@ import picocli.CommandLine.Command;
         AgentCommand.class,
         ApplyCommand.class,
         CompileCommand.class,
+        LookupCommand.class,
         ValidateCommand.class,
         CaCommand.class,
         NodesCommand.class,
         ReportsCommand.class,
+        ReportCommand.class,
+        DriftCommand.class,
+        ComplianceCommand.class,
+        AuditCommand.class,
+        OperatorCommand.class,
     })
 public final class Main implements Runnable {
+  static {
+    // picocli otherwise loads groovy.lang.Closure (to allow closures in annotations), which
+    // boots the Groovy runtime, ~0.5 s, on every command, even those that never compile
+    // (agent run, a cached apply). Stead's annotations hold no closures.
+    System.setProperty("picocli.disable.closures", "true");
+  }
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -31,7 +44,7 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; used by tests too. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine(args);
     cli.setParameterExceptionHandler((error, ignored) -> {
       PrintWriter err = error.getCommandLine().getErr();
       err.println("stead: " + error.getMessage());
@@ -47,6 +60,25 @@ public final class Main implements Runnable {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The whole command tree, except for {@code apply} and {@code agent}: those run on every
+   * server every few minutes, so they get a tree holding only themselves and skip picocli's
+   * reflection over twenty other commands (~0.2 s of start-up). Names and help stay the same.
+   */
+  private static CommandLine commandLine(String... args) {
+    Object only = args.length == 0 ? null : switch (args[0]) {
+      case "apply" -> new ApplyCommand();
+      case "agent" -> new AgentCommand();
+      default -> null;
+    };
+    if (only == null) {
+      return new CommandLine(new Main());
+    }
+    CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("stead"));
+    top.addSubcommand(args[0], only);
+    return top;
   }
 
   @Override

@@ -2,6 +2,12 @@ package dev.stead.cli;
 
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
+import dev.stead.master.TrustConfig;
+import dev.stead.master.fleet.Backups;
+import dev.stead.master.fleet.FleetClient;
+import dev.stead.master.fleet.FleetConfig;
+import dev.stead.master.AdminClient;
+import dev.stead.proto.v1.BackupResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "master", description = "Run the master.",
-    subcommands = MasterCommand.Start.class)
+    subcommands = {MasterCommand.Start.class, MasterCommand.Backup.class,
+        MasterCommand.Restore.class})
 final class MasterCommand {
 
   @Command(name = "start", description = "Start the master in the foreground (stops on SIGTERM).")
@@ -31,13 +38,50 @@ final class MasterCommand {
     @Option(names = "--autosign", description = "Sign CSRs whose name matches this glob at once (default: off).")
     String autosign;
 
+    @Option(names = "--autosign-challenge-file", paramLabel = "FILE", description = "Autosign CSRs whose challengePassword equals the first line of FILE (mode 0600).")
+    Path autosignChallengeFile;
+
+    @Option(names = "--autosign-command", paramLabel = "PATH", description = "Autosign when PATH (certname as argument, CSR PEM on stdin) exits 0 within 10 s.")
+    Path autosignCommand;
+
+    @Option(names = "--tls12", description = "Also accept TLS 1.2 (ECDHE + AEAD suites only); default: TLS 1.3 only.")
+    boolean tls12;
+
+    @Option(names = "--report-retention", description = "Delete reports older than this, e.g. 14d, 30d, 12h (default: ${DEFAULT-VALUE}).")
+    String reportRetention = "14d";
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics over plain HTTP at http://HOST:PORT/metrics (default: off; use loopback).")
+    String metricsListen;
+
+    @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
+    String dashboardListen;
+
+    /** The operator-facing options (issue #6). */
+    FleetConfig fleetConfig() {
+      FleetConfig fleet = new FleetConfig(Durations.parse(reportRetention, "--report-retention"),
+          null, null);
+      if (metricsListen != null) {
+        HostPort.parse(metricsListen, "--metrics-listen");
+        fleet = fleet.withMetrics(metricsListen);
+      }
+      if (dashboardListen != null) {
+        HostPort.parse(dashboardListen, "--dashboard-listen");
+        fleet = fleet.withDashboard(dashboardListen);
+      }
+      return fleet;
+    }
+
     @Override
     public Integer call() throws Exception {
+      FleetConfig fleet = fleetConfig();
       HostPort address = HostPort.parse(listen, "--listen");
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign);
-      Master master = Master.start(config);
+      TrustConfig trust = new TrustConfig(tls12,
+          java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
+          java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
+      Master master = Master.start(config, trust, fleet);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         master.close();
@@ -45,6 +89,45 @@ final class MasterCommand {
       }, "stead-master-shutdown"));
       master.awaitTermination();
       stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "backup", description = {
+      "Ask the running master for a consistent backup (RocksDB checkpoint, CA, admin credentials)",
+      "into DIR on the master's machine; the master keeps serving meanwhile."})
+  static final class Backup implements Callable<Integer> {
+    @picocli.CommandLine.Mixin AdminOptions admin;
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "DIR", description = "A directory that does not exist yet (or is empty).")
+    Path directory;
+
+    @Override
+    public Integer call() throws Exception {
+      try (AdminClient client = admin.connect()) {
+        BackupResponse done = new FleetClient(client).backup(directory.toAbsolutePath().toString());
+        System.out.printf("backup written to %s (%,d bytes); keep it private: it holds the CA key%n",
+            done.getDirectory(), done.getBytes());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "restore", description = {
+      "Copy a backup into a fresh data directory; then `stead master start --data NEWDATA`.",
+      "Agents keep their certificates: the CA is the same."})
+  static final class Restore implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "DIR", description = "A directory written by `stead master backup`.")
+    Path directory;
+
+    @Option(names = "--data", required = true, paramLabel = "NEWDATA", description = "The new data directory; must not exist or be empty.")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+      Backups.restore(directory.toAbsolutePath(), data.toAbsolutePath());
+      System.out.println("restored " + directory + " into " + data + "; start it with: stead master start --data "
+          + data + " --code DIR");
       return 0;
     }
   }

@@ -1,23 +1,39 @@
 package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
+import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.NodeInfo;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "nodes", description = "Nodes the master knows, with their last run.")
+@Command(name = "nodes", description = "Nodes the master knows: status, last run, code version, drifting or not.")
 final class NodesCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
 
   @Override
   public Integer call() throws Exception {
     try (AdminClient client = admin.connect()) {
-      Tables table = new Tables("NODE", "LAST RUN", "STATUS", "DRIFT", "CATALOG", "CODE");
-      for (NodeInfo node : client.nodes()) {
-        table.row(node.getName(), Tables.time(node.getLastReportMs()),
-            ReportsCommand.status(node.getLastStatus()), node.getLastDriftEvents(),
-            ReportsCommand.shortDigest(node.getCatalogDigest()), node.getCodeVersion());
+      List<NodeInfo> nodes = client.nodes();
+      if (json) {
+        Json.print(System.out, ListNodesResponse.newBuilder().addAllNodes(nodes));
+        return 0;
+      }
+      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "CODE", "CATALOG",
+          "LAST REPORT");
+      for (NodeInfo node : nodes) {
+        table.row(node.getName(),
+            node.getLastReportMs() == 0 ? "unreported" : ReportsCommand.status(node.getLastStatus()),
+            Tables.time(node.getLastReportMs()),
+            node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
+            node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),
+            ReportsCommand.shortDigest(node.getCatalogDigest()),
+            node.getLastReportId().isEmpty() ? "-" : node.getLastReportId());
       }
       table.print(System.out);
     }

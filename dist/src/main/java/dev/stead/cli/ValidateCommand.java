@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", description = "Parse an environment and report every error with file:line.")
+@Command(name = "validate", description = "Load an environment and compile each node block"
+    + " (with no facts); report every error with file:line.")
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", description = "The environment directory (default: ${DEFAULT-VALUE}).")
   Path code = Defaults.CODE;
@@ -20,10 +21,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      Compiler.forEnvironment(code, modulePath);
-    } catch (CompileException e) {
-      System.err.println(e.getMessage());
+    List<dev.stead.proto.v1.CompileError> errors = Compiler.validate(code, modulePath);
+    if (!errors.isEmpty()) {
+      System.err.println(new CompileException(errors).getMessage());
       return 1;
     }
     System.out.println(code + ": ok");

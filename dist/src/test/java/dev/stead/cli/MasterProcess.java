@@ -37,6 +37,14 @@ final class MasterProcess implements AutoCloseable {
     return AdminClient.connect(data, address);
   }
 
+  /** SIGKILL: the master dies at once, mid-request if need be. */
+  void kill() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    while (process.isAlive()) {
+      Thread.sleep(10);
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -2,7 +2,9 @@ package dev.stead.dsl;
 
 import dev.stead.dsl.internal.CodeBase;
 import dev.stead.dsl.internal.CodeLoader;
+import dev.stead.dsl.internal.DataHierarchy;
 import dev.stead.dsl.internal.Evaluation;
+import dev.stead.dsl.internal.FactReads;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
@@ -24,12 +26,17 @@ public final class Compiler {
   /** The time one compile may take before it is stopped. */
   public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(10);
 
+  /** The most resources one catalog may hold before the compile fails. */
+  public static final int DEFAULT_MAX_RESOURCES = 50_000;
+
   private final CodeBase code;
   private final Duration timeLimit;
+  private final int maxResources;
 
-  private Compiler(CodeBase code, Duration timeLimit) {
+  private Compiler(CodeBase code, Duration timeLimit, int maxResources) {
     this.code = code;
     this.timeLimit = timeLimit;
+    this.maxResources = maxResources;
   }
 
   /**
@@ -42,7 +49,7 @@ public final class Compiler {
   public static Compiler forEnvironment(Path codeDir, List<Path> modulePath)
       throws CompileException {
     return new Compiler(CodeLoader.environment(codeDir, List.copyOf(modulePath)),
-        DEFAULT_TIME_LIMIT);
+        DEFAULT_TIME_LIMIT, DEFAULT_MAX_RESOURCES);
   }
 
   /**
@@ -54,7 +61,7 @@ public final class Compiler {
   public static Compiler forManifest(Path manifest, List<Path> modulePath)
       throws CompileException {
     return new Compiler(CodeLoader.manifest(manifest, List.copyOf(modulePath)),
-        DEFAULT_TIME_LIMIT);
+        DEFAULT_TIME_LIMIT, DEFAULT_MAX_RESOURCES);
   }
 
   /** The same code with another per-compile time limit. */
@@ -63,7 +70,15 @@ public final class Compiler {
     if (limit.isNegative() || limit.isZero()) {
       throw new IllegalArgumentException("time limit must be positive, got " + limit);
     }
-    return new Compiler(code, limit);
+    return new Compiler(code, limit, maxResources);
+  }
+
+  /** The same code with another bound on the resources of one catalog. */
+  public Compiler withMaxResources(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max resources must be at least 1, got " + max);
+    }
+    return new Compiler(code, timeLimit, max);
   }
 
   /**
@@ -89,8 +104,86 @@ public final class Compiler {
    */
   public Catalog compile(String node, Facts facts) throws CompileException {
     Objects.requireNonNull(node, "node");
+    return compile(node, facts, Trusted.of(node));
+  }
+
+  /**
+   * As {@link #compile(String, Facts)}, with the node's trusted data from its certificate
+   * ({@code trusted.certname} in code). The master passes the certificate's CN here.
+   */
+  public Catalog compile(String node, Facts facts, Trusted trusted) throws CompileException {
     Objects.requireNonNull(facts, "facts");
-    return new Evaluation(code, node, Values.toJavaMap(facts.getValuesMap()), timeLimit)
-        .compile();
+    return compileRecorded(node, Values.toJavaMap(facts.getValuesMap()), trusted).catalog();
+  }
+
+  /** A catalog and the fact paths its compile read ({@link FactReads#paths}). */
+  record Recorded(Catalog catalog, java.util.Map<List<String>, Boolean> factPaths) {}
+
+  /** Compiles with facts already converted to Java values, recording which facts were read. */
+  Recorded compileRecorded(String node, java.util.Map<String, Object> facts, Trusted trusted)
+      throws CompileException {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(trusted, "trusted");
+    FactReads reads = new FactReads();
+    Catalog catalog = new Evaluation(code, node, reads.view(facts), trusted.asMap(), timeLimit,
+        maxResources).compile();
+    return new Recorded(catalog, reads.paths());
+  }
+
+  /**
+   * Everything wrong with an environment, for {@code stead validate}: the load errors of every
+   * file, or when it loads, the errors of compiling each node block (chosen by its label,
+   * whatever the node name) with no facts, each message prefixed with the block. Code that
+   * needs facts to compile reports that as an error here too. Empty when all is well.
+   */
+  public static List<dev.stead.proto.v1.CompileError> validate(Path codeDir,
+      List<Path> modulePath) {
+    Compiler compiler;
+    try {
+      compiler = forEnvironment(codeDir, modulePath);
+    } catch (CompileException e) {
+      return e.errors();
+    }
+    java.util.Map<String, Object> noFacts = java.util.Map.of();
+    List<String> labels;
+    try {
+      labels = new Evaluation(compiler.code, "validate", noFacts, compiler.timeLimit)
+          .nodeBlockLabels();
+    } catch (CompileException e) {
+      return e.errors();
+    }
+    java.util.Set<dev.stead.proto.v1.CompileError> errors = new java.util.LinkedHashSet<>();
+    for (String label : labels) {
+      String node = label.startsWith("/") ? "validate" : label;
+      try {
+        new Evaluation(compiler.code, node, noFacts, Trusted.of(node).asMap(),
+            compiler.timeLimit, compiler.maxResources).forceNodeBlock(label).compile();
+      } catch (CompileException e) {
+        for (dev.stead.proto.v1.CompileError error : e.errors()) {
+          errors.add(error.toBuilder().setMessage("node " + label + " (no facts): "
+              + error.getMessage()).build());
+        }
+      }
+    }
+    return List.copyOf(errors);
+  }
+
+  /**
+   * Looks {@code key} up in the data hierarchy for a node, without running any code, and
+   * says which level and file each value came from ({@code stead lookup}).
+   *
+   * @throws CompileException when the values found cannot be merged as asked
+   */
+  public LookupExplanation explainLookup(String key, MergeStrategy strategy, String node,
+      Facts facts, Trusted trusted) throws CompileException {
+    Objects.requireNonNull(key, "key");
+    try {
+      return code.data().lookup(key, strategy, new DataHierarchy.Scope(node,
+          Values.toJavaMap(facts.getValuesMap()), trusted.asMap()));
+    } catch (DataHierarchy.MergeProblem e) {
+      throw new CompileException(List.of(dev.stead.proto.v1.CompileError.newBuilder()
+          .setLocation(dev.stead.proto.v1.SourceLocation.newBuilder().setFile(DataHierarchy.CONFIG))
+          .setMessage(e.getMessage()).build()));
+    }
   }
 }

@@ -79,6 +79,19 @@ public final class AdminClient implements AutoCloseable {
         SignCertificateRequest.newBuilder().setCertname(certname).build()));
   }
 
+  /** Revokes the signed certificate of {@code certname}. */
+  public CertificateInfo revoke(String certname) throws IOException {
+    return call(() -> stub().revokeCertificate(
+        dev.stead.proto.v1.RevokeCertificateRequest.newBuilder().setCertname(certname)
+            .build()));
+  }
+
+  /** Forgets the request or certificate of {@code certname} (revoking a signed one). */
+  public dev.stead.proto.v1.CleanCertificateResponse clean(String certname) throws IOException {
+    return call(() -> stub().cleanCertificate(
+        dev.stead.proto.v1.CleanCertificateRequest.newBuilder().setCertname(certname).build()));
+  }
+
   /** The CA fingerprint, {@code SHA256:AB:CD:...}, as agents pin it. */
   public String caFingerprint() throws IOException {
     return call(() -> stub().caFingerprint(CaFingerprintRequest.getDefaultInstance())
@@ -100,6 +113,16 @@ public final class AdminClient implements AutoCloseable {
     return call(() -> stub().listReports(ListReportsRequest.newBuilder()
         .setNode(nodeOrEmpty == null ? "" : nodeOrEmpty).setLimit(limit).build())
         .getReportsList());
+  }
+
+  /** The authenticated channel, for clients of the master's other admin-only services. */
+  public io.grpc.Channel channel() {
+    return channel;
+  }
+
+  /** {@code host:port} this client dials, for error messages. */
+  public String target() {
+    return target;
   }
 
   @Override

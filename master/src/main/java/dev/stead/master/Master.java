@@ -5,13 +5,22 @@ import dev.stead.master.ca.AutosignPolicy;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.CertificateRegistry;
 import dev.stead.master.ca.PrivateFiles;
+import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.ReloadingCatalogSource;
+import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.FleetConfig;
+import dev.stead.master.fleet.Retention;
+import dev.stead.master.metrics.MasterMetrics;
+import dev.stead.master.metrics.MetricsServer;
+import dev.stead.master.metrics.TimedCatalogSource;
+import dev.stead.master.rpc.FleetEndpoint;
 import dev.stead.master.rpc.AccessPolicy;
 import dev.stead.master.rpc.AdminEndpoint;
 import dev.stead.master.rpc.BootstrapEndpoint;
 import dev.stead.master.rpc.CatalogEndpoint;
+import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
 import dev.stead.master.rpc.TlsServer;
 import dev.stead.master.storage.Nodes;
@@ -45,6 +54,16 @@ public final class Master implements AutoCloseable {
   private final String caFingerprint;
   private final String address;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Trust (issue #5): set once by start, before the master is handed out.
+  private CertificateAuthority ca;
+  private Revocations revocations;
+  private java.util.concurrent.ScheduledExecutorService crlRefresh;
+  // Operators (issue #6): retention, metrics, dashboard; closed in reverse before the store.
+  private final java.util.List<AutoCloseable> operatorServices = new java.util.ArrayList<>();
+  private MasterMetrics metrics;
+  private MetricsServer metricsServer;
+  private Retention retention;
+  private dev.stead.master.web.Dashboard dashboard;
 
   private Master(Path dataDir, Server server, Store store, String caFingerprint,
       String address) {
@@ -62,12 +81,36 @@ public final class Master implements AutoCloseable {
    *     address cannot be bound; the message is one line, fit for an operator
    */
   public static Master start(MasterConfig config) throws IOException {
+    return start(config, TrustConfig.defaults());
+  }
+
+  /** Starts a master with the given trust settings (TLS 1.2, autosign challenge/command). */
+  public static Master start(MasterConfig config, TrustConfig trust) throws IOException {
     return start(config,
-        ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()));
+        ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()), trust);
   }
 
   /** Starts a master with catalogs from {@code source} (tests, embedding). */
   static Master start(MasterConfig config, CatalogSource source) throws IOException {
+    return start(config, source, TrustConfig.defaults());
+  }
+
+  static Master start(MasterConfig config, CatalogSource source, TrustConfig trust)
+      throws IOException {
+    return start(config, source, trust, FleetConfig.defaults());
+  }
+
+  /** Starts a master with trust and operator settings (retention, metrics, dashboard). */
+  public static Master start(MasterConfig config, TrustConfig trust, FleetConfig fleet)
+      throws IOException {
+    return start(config,
+        ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()), trust,
+        fleet);
+  }
+
+  static Master start(MasterConfig config, CatalogSource untimedSource, TrustConfig trust,
+      FleetConfig fleet) throws IOException {
+    TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve(CA_DIR));
@@ -76,9 +119,12 @@ public final class Master implements AutoCloseable {
     AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca);
     RocksStore store = RocksStore.open(dataDir.resolve(DB_DIR));
     Server server;
+    java.util.concurrent.ScheduledExecutorService crlRefresh = null;
+    Revocations revocations;
     try {
-      CertificateRegistry registry =
-          new CertificateRegistry(ca, store, AutosignPolicy.glob(config.autosignGlob()));
+      revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
+      CertificateRegistry registry = new CertificateRegistry(ca, store,
+          TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       Nodes nodes = new Nodes(store);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
@@ -86,15 +132,31 @@ public final class Master implements AutoCloseable {
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source).bindService(),
               new ReportEndpoint(store, nodes).bindService(),
-              new AdminEndpoint(registry, store).bindService()),
-          AccessPolicy.standard());
+              new AdminEndpoint(registry, store).bindService(),
+              new CertificateEndpoint(registry).bindService(),
+              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
+                  .bindService()),
+          AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations));
+      crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
     } catch (IOException | RuntimeException e) {
+      if (crlRefresh != null) {
+        crlRefresh.shutdownNow();
+      }
       store.close();
       throw e;
     }
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     String address = MasterAddress.format(config.host(), port);
     Master master = new Master(dataDir, server, store, ca.fingerprint(), address);
+    master.ca = ca;
+    master.revocations = revocations;
+    master.crlRefresh = crlRefresh;
+    try {
+      master.startOperatorServices(fleet, store, source, serverCredentials, ca);
+    } catch (IOException | RuntimeException e) {
+      master.close();
+      throw e;
+    }
     try {
       PrivateFiles.writePublic(dataDir.resolve(MasterAddress.FILE), address + "\n");
     } catch (IOException e) {
@@ -121,6 +183,66 @@ public final class Master implements AutoCloseable {
     return caFingerprint;
   }
 
+  /** The revoked serials and the CRL; {@code crlAgeSeconds()} is a metric to export. */
+  public Revocations revocations() {
+    return revocations;
+  }
+
+  /** The CA; {@code ageSeconds()} and {@code secondsUntilExpiry()} are metrics to export. */
+  public CertificateAuthority certificateAuthority() {
+    return ca;
+  }
+
+  private void startOperatorServices(FleetConfig fleet, RocksStore store,
+      TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca)
+      throws IOException {
+    retention = Retention.start(store, fleet.reportRetention(), java.time.Clock.systemUTC());
+    operatorServices.add(retention);
+    metrics = new MasterMetrics(store, source, dataDir.resolve(CA_DIR),
+        java.time.Clock.systemUTC());
+    if (fleet.metricsListen() != null) {
+      MasterAddress.Target at = MasterAddress.parse(fleet.metricsListen());
+      metricsServer = MetricsServer.start(at.host(), at.port(), metrics);
+      operatorServices.add(metricsServer);
+      System.out.println("stead master: metrics on http://" + MasterAddress.format(at.host(),
+          metricsServer.port()) + "/metrics");
+    }
+    if (fleet.dashboardListen() != null) {
+      MasterAddress.Target at = MasterAddress.parse(fleet.dashboardListen());
+      dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
+          serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
+          new dev.stead.master.web.OperatorPasswords(dataDir), java.time.Clock.systemUTC());
+      operatorServices.add(dashboard);
+      System.out.println("stead master: dashboard on https://" + MasterAddress.format(at.host(),
+          dashboard.port()) + "/");
+    }
+  }
+
+  /** The bound dashboard port, or -1 without {@code --dashboard-listen}. */
+  public int dashboardPort() {
+    return dashboard == null ? -1 : dashboard.port();
+  }
+
+  /** What Prometheus scrapes; also rendered by the dashboard. */
+  public MasterMetrics metrics() {
+    return metrics;
+  }
+
+  /** The bound metrics port, or -1 without {@code --metrics-listen}. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  /** Report retention, for running a pass on demand (tests, operators' tools). */
+  public Retention retention() {
+    return retention;
+  }
+
+  /** Every service the master serves, as bound (tests enumerate RPCs from these). */
+  java.util.List<io.grpc.ServerServiceDefinition> services() {
+    return server.getServices();
+  }
+
   /** Blocks until the master has been closed. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -135,6 +257,9 @@ public final class Master implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    if (crlRefresh != null) {
+      crlRefresh.shutdownNow();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -144,6 +269,14 @@ public final class Master implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    for (int i = operatorServices.size() - 1; i >= 0; i--) {
+      try {
+        operatorServices.get(i).close();
+      } catch (Exception e) {
+        System.err.println("stead master: stopping " + operatorServices.get(i) + " failed: "
+            + e.getMessage());
+      }
     }
     store.close();
     try {

@@ -12,7 +12,13 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -39,6 +45,28 @@ public final class TestPki {
         new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), key.getPublic())
             .build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate()));
     return Pem.csr(request);
+  }
+
+  /**
+   * A PKCS#10 PEM for {@code CN=<cn>} that also carries a PKCS#9 challengePassword (unless
+   * null) and a subjectAltName extension request with {@code sans} (unless empty).
+   */
+  public static String csr(String cn, KeyPair key, String challenge, GeneralName... sans)
+      throws Exception {
+    JcaPKCS10CertificationRequestBuilder builder =
+        new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), key.getPublic());
+    if (challenge != null) {
+      builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+          new DERPrintableString(challenge));
+    }
+    if (sans.length > 0) {
+      ExtensionsGenerator extensions = new ExtensionsGenerator();
+      extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+      builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+          extensions.generate());
+    }
+    return Pem.csr(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+        .build(key.getPrivate())));
   }
 
   /** A TLS 1.3 channel trusting {@code ca}, presenting {@code key}/{@code cert} unless null. */

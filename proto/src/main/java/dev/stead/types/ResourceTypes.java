@@ -29,7 +29,155 @@ public final class ResourceTypes {
           ParameterSpec.bool("force",
               "Replace a directory (or other type) that stands where a file or link should be.")));
 
-  private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE));
+  /** A Debian package, through apt-get and dpkg. */
+  public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",
+      "A Debian package, managed with apt-get and dpkg, non-interactively. The title is the"
+          + " package name. All packages are read with one dpkg-query per run; `apt-get update`"
+          + " runs only when a package is not found or the lists are older than a day.",
+      List.of(
+          ParameterSpec.string("ensure",
+              "`installed` (any version), `latest` (the candidate version), `absent`"
+                  + " (removed, configuration kept), `purged` (removed with its configuration)"
+                  + " or an exact version such as `2.10-3`.").withDefault("installed")));
+
+  /** A system service, through systemd or init scripts. */
+  public static final ResourceTypeSpec SERVICE = new ResourceTypeSpec("service",
+      "A system service. The title is the service name. Uses systemd when systemd is the"
+          + " running init system, else the init script through `service` and `update-rc.d`."
+          + " Refreshed (through notifies/subscribes) it restarts, when it is meant to run.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("running", "stopped"),
+              "Whether the service should be running now."),
+          ParameterSpec.bool("enable", "Whether the service should start at boot."),
+          ParameterSpec.oneOf("provider", List.of("systemd", "init"),
+              "Force a provider instead of choosing by the running init system.")));
+
+  /** A local user account. */
+  public static final ResourceTypeSpec USER = new ResourceTypeSpec("user",
+      "A local user account, managed with useradd, usermod and userdel and observed in"
+          + " /etc/passwd and /etc/group. The title is the login name.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the account exists.").withDefault("present"),
+          ParameterSpec.integer("uid", "Numeric user id. Unset: chosen by useradd."),
+          ParameterSpec.string("gid",
+              "Primary group, by name or number. Unset: chosen by useradd (a group named"
+                  + " like the user)."),
+          ParameterSpec.string("home", "Home directory. Unset: chosen by useradd."),
+          ParameterSpec.string("shell", "Login shell."),
+          ParameterSpec.string("comment", "The GECOS field (full name)."),
+          ParameterSpec.list("groups",
+              "Supplementary groups, the exact set (groups not listed are left)."),
+          ParameterSpec.bool("managehome",
+              "Create the home directory with the account, and remove it with the account.")
+              .withDefault("false"),
+          ParameterSpec.bool("system",
+              "Create a system account (uid below 1000). Only used on creation.")
+              .withDefault("false")));
+
+  /** A local group. */
+  public static final ResourceTypeSpec GROUP = new ResourceTypeSpec("group",
+      "A local group, managed with groupadd, groupmod, gpasswd and groupdel and observed in"
+          + " /etc/group. The title is the group name.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the group exists.").withDefault("present"),
+          ParameterSpec.integer("gid", "Numeric group id. Unset: chosen by groupadd."),
+          ParameterSpec.list("members", "The exact set of member users."),
+          ParameterSpec.bool("system",
+              "Create a system group (gid below 1000). Only used on creation.")
+              .withDefault("false")));
+
+  /** One authorized SSH key of a user. */
+  public static final ResourceTypeSpec SSH_KEY = new ResourceTypeSpec("ssh_key",
+      "One line of a user's ~/.ssh/authorized_keys, identified by its key. The title is a"
+          + " name for it, used as the key comment unless `comment` is set. The directory"
+          + " and file are created owned by the user with modes 0700 and 0600; writes are"
+          + " atomic; other lines are kept.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the key is authorized.").withDefault("present"),
+          ParameterSpec.string("user", "The user whose key it is (required)."),
+          ParameterSpec.string("type", "The key type, e.g. `ssh-ed25519`.")
+              .withDefault("ssh-ed25519"),
+          ParameterSpec.string("key", "The base64 key material (required)."),
+          ParameterSpec.string("comment", "The comment after the key.").withDefault("the title")));
+
+  /** A command to run. */
+  public static final ResourceTypeSpec EXEC = new ResourceTypeSpec("exec",
+      "A command, run through `/bin/sh -c`. It runs on every run unless `creates`, `onlyif`,"
+          + " `unless` or `refreshonly` say otherwise; a non-zero exit fails the resource."
+          + " Its output goes into the report, at most 4 KiB (the end of it).",
+      List.of(
+          ParameterSpec.string("command", "The shell command.").withDefault("the title"),
+          ParameterSpec.string("creates",
+              "An absolute path: run only when it does not exist."),
+          ParameterSpec.string("onlyif", "A shell command: run only when it exits 0."),
+          ParameterSpec.string("unless", "A shell command: run only when it does not exit 0."),
+          ParameterSpec.bool("refreshonly",
+              "Run only when refreshed by a notifying resource that changed.")
+              .withDefault("false"),
+          ParameterSpec.integer("timeout",
+              "Seconds before the command (and onlyif/unless) is killed.").withDefault("300"),
+          ParameterSpec.string("user", "Run as this user (through runuser)."),
+          ParameterSpec.string("cwd", "Working directory.").withDefault("/"),
+          ParameterSpec.map("environment",
+              "Extra environment variables, name to value.")));
+
+  /** One entry of a user's crontab. */
+  public static final ResourceTypeSpec CRON = new ResourceTypeSpec("cron",
+      "One entry of a user's crontab, identified by a `# stead: TITLE` marker line above it;"
+          + " read and written with `crontab -l -u` and `crontab -u USER -`. Other entries"
+          + " are kept.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the entry exists.").withDefault("present"),
+          ParameterSpec.string("command", "The command (required when present)."),
+          ParameterSpec.string("user", "Whose crontab.").withDefault("root"),
+          ParameterSpec.string("minute", "Minute field.").withDefault("*"),
+          ParameterSpec.string("hour", "Hour field.").withDefault("*"),
+          ParameterSpec.string("monthday", "Day-of-month field.").withDefault("*"),
+          ParameterSpec.string("month", "Month field.").withDefault("*"),
+          ParameterSpec.string("weekday", "Day-of-week field.").withDefault("*")));
+
+  /** One /etc/hosts entry. */
+  public static final ResourceTypeSpec HOST = new ResourceTypeSpec("host",
+      "One entry of /etc/hosts. The title is the canonical host name; the entry is the line"
+          + " whose first name it is. Other lines and comments are kept.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the entry exists.").withDefault("present"),
+          ParameterSpec.string("ip", "The address (required when present)."),
+          ParameterSpec.list("aliases", "Further names, in order.").withDefault("none")));
+
+  /** One line of a file. */
+  public static final ResourceTypeSpec LINE = new ResourceTypeSpec("line",
+      "One line of an existing file. Present: when no line equals `line`, the first line"
+          + " matching `match` is replaced by it, else it is appended. Absent: lines equal to"
+          + " `line` (or matching `match`, when given) are removed. Writes are atomic and keep"
+          + " the file's mode and owner.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the line is in the file.").withDefault("present"),
+          ParameterSpec.string("path", "Absolute path of the file (required)."),
+          ParameterSpec.string("line", "The whole line, without its newline (required)."),
+          ParameterSpec.string("match",
+              "A Java regular expression a line must match (find) to be replaced or"
+                  + " removed.")));
+
+  /** A kernel parameter. */
+  public static final ResourceTypeSpec SYSCTL = new ResourceTypeSpec("sysctl",
+      "A kernel parameter. The title is its key, e.g. `net.ipv4.ip_forward`. The running"
+          + " value is written under /proc/sys; the value is persisted in"
+          + " /etc/sysctl.d/99-stead.conf so it holds after a reboot.",
+      List.of(
+          ParameterSpec.string("value",
+              "The value; runs of blanks compare equal (required)."),
+          ParameterSpec.bool("persist",
+              "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault("true")));
+
+  private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
+      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL));
 
   private ResourceTypes() {}
 

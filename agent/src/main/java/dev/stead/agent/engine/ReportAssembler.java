@@ -16,8 +16,9 @@ import java.util.UUID;
 
 /**
  * Turns a run's outcomes into the wire {@link Report}: every change an event, classified as
- * drift or intended against the previous run's state; only resources that matter listed,
- * all counted. Stateless.
+ * drift or intended against the previous run's state; only resources that matter listed
+ * (not in sync, refreshed, or carrying a note), all counted. A resource's {@code message} is
+ * its failure or skip reason and/or the engine's note. Stateless.
  */
 public final class ReportAssembler {
   private ReportAssembler() {}
@@ -49,13 +50,15 @@ public final class ReportAssembler {
         case SKIPPED -> skipped++;
         default -> { }
       }
-      if (r.status() == Result.Status.IN_SYNC && !o.refreshed()) {
+      if (r.status() == Result.Status.IN_SYNC && !o.refreshed() && o.note().isEmpty()) {
         continue;
       }
+      String message = r.message().isEmpty() ? o.note()
+          : o.note().isEmpty() ? r.message() : r.message() + " (" + o.note() + ")";
       ResourceResult.Builder rr = ResourceResult.newBuilder()
           .setKey(o.key().toString())
           .setStatus(status(r.status()))
-          .setMessage(r.message())
+          .setMessage(message)
           .setSource(o.resource().getSource())
           .setRefreshed(o.refreshed());
       for (Change c : r.changes()) {

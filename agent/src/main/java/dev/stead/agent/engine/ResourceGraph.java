@@ -21,7 +21,8 @@ import java.util.TreeSet;
 
 /**
  * The run-time graph of one catalog: every resource bound to its type, the ordering edges
- * (declared ones plus automatic ones such as a file's managed parent directory) and the
+ * (declared ones plus automatic ones: a type's own {@link AutoRequires}, such as a file's
+ * managed parent directory, and the engine's {@link AutoEdges}) and the
  * refresh subscriptions. The catalog itself is never changed. Immutable once built.
  */
 public final class ResourceGraph {
@@ -93,11 +94,12 @@ public final class ResourceGraph {
     for (Node n : nodes.values()) {
       if (n.checkable() instanceof AutoRequires auto) {
         for (ResourceKey k : auto.autoRequires(managed)) {
-          if (!k.equals(n.key())) {
+          if (!k.equals(n.key()) && managed.contains(k)) {
             deps.get(n.key()).add(k);
           }
         }
       }
+      deps.get(n.key()).addAll(AutoEdges.requiredBy(n.resource(), managed));
     }
     for (Map.Entry<ResourceKey, String> p : problems.entrySet()) {
       Node n = nodes.get(p.getKey());

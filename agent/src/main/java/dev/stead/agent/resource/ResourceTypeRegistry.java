@@ -1,6 +1,16 @@
 package dev.stead.agent.resource;
 
+import dev.stead.agent.resource.account.GroupType;
+import dev.stead.agent.resource.account.UserType;
+import dev.stead.agent.resource.cron.CronType;
+import dev.stead.agent.resource.exec.ExecType;
 import dev.stead.agent.resource.file.FileType;
+import dev.stead.agent.resource.hosts.HostType;
+import dev.stead.agent.resource.line.LineType;
+import dev.stead.agent.resource.pkg.PkgType;
+import dev.stead.agent.resource.service.ServiceType;
+import dev.stead.agent.resource.sshkey.SshKeyType;
+import dev.stead.agent.resource.sysctl.SysctlType;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +37,14 @@ public final class ResourceTypeRegistry {
 
   /** Every type the agent ships. */
   public static ResourceTypeRegistry standard() {
-    return new ResourceTypeRegistry(List.of(new FileType()));
+    return new ResourceTypeRegistry(List.of(new FileType(), new PkgType(), new ServiceType(),
+        new UserType(), new GroupType(), new SshKeyType(), new ExecType(), new CronType(),
+        new HostType(), new LineType(), new SysctlType()));
+  }
+
+  /** Exactly {@code types} (tests and embedders); fails on a name registered twice. */
+  public static ResourceTypeRegistry of(List<ResourceType> types) {
+    return new ResourceTypeRegistry(List.copyOf(types));
   }
 
   public Optional<ResourceType> find(String name) {

@@ -152,7 +152,7 @@ class AgentRunTest {
     assertThat(master.reports).isEmpty();
     master.reportsDown = false;
     assertThat(run(null, false, 0)).isZero();
-    assertThat(out()).contains("delivered 1 spooled report");
+    assertThat(err()).contains("delivered 1 spooled report");
     assertThat(master.reports).hasSize(2);
     assertThat(master.reports.get(0).getSummary().getChanged()).isEqualTo(1);
   }

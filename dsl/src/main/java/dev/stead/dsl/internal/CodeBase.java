@@ -13,13 +13,19 @@ import java.util.Optional;
  * @param main site.groovy or the masterless manifest
  * @param nodeRequired true for an environment: a node that matches no block is an error
  * @param scriptFiles compiled file name (as in stack traces) to relative name
+ * @param data the data hierarchy, parsed
  */
 public record CodeBase(String environment, CompiledScript main, boolean nodeRequired,
     Map<String, ModuleCode> modules, Map<String, String> scriptFiles, Templates templates,
-    String codeVersion) {
+    String codeVersion, DataHierarchy data) {
   public CodeBase {
     modules = Map.copyOf(modules);
     scriptFiles = Map.copyOf(scriptFiles);
+  }
+
+  /** The module whose manifests declare the defined type {@code name}, if any. */
+  public Optional<ModuleCode> moduleDefining(String name) {
+    return modules.values().stream().filter(m -> m.definedTypes().contains(name)).findFirst();
   }
 
   public Optional<ModuleCode> module(String name) {

@@ -31,8 +31,10 @@ public final class CodeLoader {
   /** The directories a module may have; the code version covers exactly these. */
   static final List<String> MODULE_PARTS = List.of("manifests", "templates", "files", "data");
 
+  private final KlassParameterRewriter rewriter = new KlassParameterRewriter();
   private final GroovyClassLoader loader =
-      new GroovyClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests());
+      new GroovyClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests(rewriter));
+  private final Map<String, String> definedTypeOrigins = new HashMap<>();
   private final Map<String, String> scriptFiles = new HashMap<>();
   private final List<CompileError> errors = new ArrayList<>();
   private final List<CodeVersion.Input> versionInputs = new ArrayList<>();
@@ -55,7 +57,7 @@ public final class CodeLoader {
     l.versionInputs.add(new CodeVersion.Input("env/site.groovy", site));
     l.addTree(dir.resolve("data"), "env/data/");
     return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(), site,
-        "site.groovy", true, roots, CodeVersion.gitCommit(dir));
+        "site.groovy", true, roots, CodeVersion.gitCommit(dir), dir);
   }
 
   public static CodeBase manifest(Path manifest, List<Path> modulePath) throws CompileException {
@@ -70,7 +72,7 @@ public final class CodeLoader {
     addModulePath(roots, modulePath);
     CodeLoader l = new CodeLoader();
     l.versionInputs.add(new CodeVersion.Input("manifest/" + name, file));
-    return l.load(name, file, name, false, roots, null);
+    return l.load(name, file, name, false, roots, null, null);
   }
 
   private record Root(Path dir, String relativePrefix, String versionPrefix) {}
@@ -82,7 +84,7 @@ public final class CodeLoader {
   }
 
   private CodeBase load(String environment, Path mainFile, String mainName, boolean nodeRequired,
-      List<Root> roots, String gitCommit) throws CompileException {
+      List<Root> roots, String gitCommit, Path envDir) throws CompileException {
     CompiledScript main = compile(mainFile, mainName);
     Map<String, ModuleCode> modules = new LinkedHashMap<>();
     for (Root root : roots) {
@@ -93,20 +95,30 @@ public final class CodeLoader {
         }
         String prefix = root.relativePrefix() + name + "/";
         List<CompiledScript> manifests = new ArrayList<>();
+        java.util.Set<String> definedTypes = new java.util.TreeSet<>();
         for (Path m : groovyFiles(moduleDir.resolve("manifests"))) {
           String rel = prefix + "manifests/"
               + moduleDir.resolve("manifests").relativize(m).toString().replace('\\', '/');
           CompiledScript compiled = compile(m, rel);
           if (compiled != null) {
             manifests.add(compiled);
+            for (String type : rewriter.definedTypesOf(compiled.sourceName())) {
+              String first = definedTypeOrigins.putIfAbsent(type, rel);
+              if (first != null) {
+                errors.add(error(rel, 0, "defined type '" + type + "' is also declared in "
+                    + first + " (defined type names are global: prefix them with the module)"));
+              }
+              definedTypes.add(type);
+            }
           }
         }
-        modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests));
+        modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests, definedTypes));
         for (String part : MODULE_PARTS) {
           addTree(moduleDir.resolve(part), root.versionPrefix() + name + "/" + part + "/");
         }
       }
     }
+    DataHierarchy data = DataHierarchy.load(envDir, modules, errors);
     if (!errors.isEmpty()) {
       throw new CompileException(errors);
     }
@@ -114,7 +126,8 @@ public final class CodeLoader {
     Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
         SteadScript.class.getClassLoader());
     String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
-    return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, templates, version);
+    return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, templates, version,
+        data);
   }
 
   private static boolean isModule(Path dir) {
@@ -139,7 +152,7 @@ public final class CodeLoader {
         errors.add(error(relativeName, 1, "a manifest must be a script, not a class definition"));
         return null;
       }
-      return new CompiledScript(relativeName, type.asSubclass(Script.class));
+      return new CompiledScript(relativeName, synthetic, type.asSubclass(Script.class));
     } catch (MultipleCompilationErrorsException e) {
       for (Message m : e.getErrorCollector().getErrors()) {
         errors.add(toError(m, relativeName));

@@ -9,9 +9,11 @@ import org.codehaus.groovy.runtime.InvokerHelper;
  * One compiled Stead source file: its location relative to its environment or module path
  * entry (as errors print it) and its script class, shared by every compile. Immutable.
  */
-public record CompiledScript(String relativeName, Class<? extends Script> type) {
+public record CompiledScript(String relativeName, String sourceName,
+    Class<? extends Script> type) {
   public CompiledScript {
     Objects.requireNonNull(relativeName, "relativeName");
+    Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(type, "type");
   }
 

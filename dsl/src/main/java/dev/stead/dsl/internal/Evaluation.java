@@ -1,6 +1,8 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.dsl.CompileException;
+import dev.stead.dsl.LookupExplanation;
+import dev.stead.dsl.MergeStrategy;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Edge;
@@ -40,7 +42,11 @@ import org.codehaus.groovy.runtime.InvokerInvocationException;
  */
 public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
-  private static final Set<String> DSL_FUNCTIONS = Set.of("node", "klass", "include", "template");
+  private static final Set<String> DSL_FUNCTIONS =
+      Set.of("node", "klass", "define", "include", "template", "lookup", "defaults");
+  private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+  /** Defaults per evaluation; {@link Limits} carries the configured ones. */
+  static final int DEFAULT_MAX_RESOURCES = 50_000;
   // A list, not Set.of: error messages list these and must not change order between JVMs.
   private static final List<String> META_PARAMETERS =
       List.of("requires", "before", "notifies", "subscribes", "noop");
@@ -50,11 +56,46 @@ public final class Evaluation {
 
   private record Inclusion(Map<String, Object> parameters, SourceLocation location) {}
 
+  /** A class, node block or defined type instance: where resource defaults apply. */
+  private static final class Scope {
+    final Map<String, Map<String, Object>> defaults = new HashMap<>();
+  }
+
+  /** A relationship declared on a defined type instance, given to each resource inside. */
+  private record InstanceRelation(String instance, ResourceDecl.Relation relation) {}
+
+  /** Lookup failed for a key without a default; ends evaluation at the caller's line. */
+  static final class DataMissing extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DataMissing(String message) {
+      super(message);
+    }
+  }
+
+  /** The catalog grew past its bound; ends evaluation. */
+  static final class CatalogTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CatalogTooLarge(String message) {
+      super(message);
+    }
+  }
+
   private final CodeBase code;
   private final String nodeName;
   private final Map<String, Object> facts;
+  private final Map<String, Object> trusted;
   private final Duration timeLimit;
+  private final int maxResources;
+  private final Map<String, ClassDefinition> definedTypes = new HashMap<>();
+  private final Map<String, SourceLocation> instances = new HashMap<>();
+  private final List<InstanceRelation> instanceRelations = new ArrayList<>();
+  private final java.util.ArrayDeque<Scope> scopes = new java.util.ArrayDeque<>();
+  private final Map<Reference, Map<String, Object>> candidateDefaults = new HashMap<>();
   private final Set<CompileError> errors = new LinkedHashSet<>();
+  /** Sandbox refusals seen, reported even when user code caught them. */
+  private final List<SandboxViolation> violations = new ArrayList<>();
   private final List<NodeBlock> nodeBlocks = new ArrayList<>();
   private final Map<String, ClassDefinition> classDefinitions = new HashMap<>();
   private final Set<String> loadedModules = new LinkedHashSet<>();
@@ -64,14 +105,28 @@ public final class Evaluation {
   private final Map<String, ResourceDecl> resources = new LinkedHashMap<>();
   private final List<Reference> candidates = new ArrayList<>();
   private boolean nodeSelected;
+  /** When set ({@code stead validate}), the node block with this label is used whatever the node. */
+  private String forcedBlock;
   private String matchedNode = "";
 
   public Evaluation(CodeBase code, String nodeName, Map<String, Object> facts,
       Duration timeLimit) {
+    this(code, nodeName, facts, Map.of("certname", nodeName, "extensions", Map.of()), timeLimit,
+        DEFAULT_MAX_RESOURCES);
+  }
+
+  /**
+   * @param trusted what {@code trusted} reads in code (certname, extensions), from the certificate
+   * @param maxResources the most resources one catalog may hold
+   */
+  public Evaluation(CodeBase code, String nodeName, Map<String, Object> facts,
+      Map<String, Object> trusted, Duration timeLimit, int maxResources) {
     this.code = code;
     this.nodeName = nodeName;
     this.facts = facts;
+    this.trusted = trusted;
     this.timeLimit = timeLimit;
+    this.maxResources = maxResources;
   }
 
   static Evaluation current() {
@@ -82,8 +137,28 @@ public final class Evaluation {
     return e;
   }
 
+  /** Remembers a refusal of the compile running on this thread, if any. */
+  static void recordViolation(SandboxViolation v) {
+    Evaluation e = CURRENT.get();
+    if (e != null) {
+      e.violations.add(v);
+    }
+  }
+
+  /** Places a refusal recorded on this thread at {@code where} (a template's line). */
+  static void placeViolation(SandboxViolation v, SourceLocation where) {
+    Evaluation e = CURRENT.get();
+    if (e != null) {
+      e.violations.replaceAll(x -> x == v ? v.at(where) : x);
+    }
+  }
+
   Map<String, Object> facts() {
     return facts;
+  }
+
+  Map<String, Object> trusted() {
+    return trusted;
   }
 
   String nodeName() {
@@ -93,6 +168,11 @@ public final class Evaluation {
   /** Compiles: evaluates under the time limit, then validates and seals. */
   public Catalog compile() throws CompileException {
     boolean timedOut = TimeLimit.run(timeLimit, this::evaluate);
+    for (SandboxViolation v : violations) {
+      // Refusals the code caught and went on: still errors.
+      error(v.location().or(() -> Locations.of(v, code.scriptFiles()))
+          .orElse(Locations.at(code.main().relativeName(), 0)), v.getMessage());
+    }
     if (timedOut && errors.stream().noneMatch(e -> e.getMessage().contains("time limit"))) {
       error(Locations.at(code.main().relativeName(), 0), timeoutMessage());
     }
@@ -125,11 +205,13 @@ public final class Evaluation {
   private void evaluate() {
     CURRENT.set(this);
     try {
+      scopes.push(new Scope());
       code.main().newInstance().run();
       NodeBlock block = selectNode();
       nodeSelected = true;
       if (block != null) {
         matchedNode = block.label();
+        scopes.push(new Scope());
         block.body().call();
       }
     } catch (Throwable t) {
@@ -167,7 +249,45 @@ public final class Evaluation {
     nodeBlocks.add(block);
   }
 
+  /** Evaluates the node block labelled {@code label} (as a catalog records it) for any node. */
+  public Evaluation forceNodeBlock(String label) {
+    this.forcedBlock = label;
+    return this;
+  }
+
+  /**
+   * Runs only the main file and returns the labels of its node blocks ({@code web01},
+   * {@code /^db\d+/}, {@code default}), or throws with the errors of running it.
+   */
+  public List<String> nodeBlockLabels() throws CompileException {
+    TimeLimit.run(timeLimit, () -> {
+      CURRENT.set(this);
+      try {
+        code.main().newInstance().run();
+      } catch (Throwable t) {
+        failed(t);
+      } finally {
+        CURRENT.remove();
+      }
+    });
+    for (SandboxViolation v : violations) {
+      error(v.location().or(() -> Locations.of(v, code.scriptFiles()))
+          .orElse(Locations.at(code.main().relativeName(), 0)), v.getMessage());
+    }
+    if (!errors.isEmpty()) {
+      throw new CompileException(new ArrayList<>(errors));
+    }
+    return nodeBlocks.stream().map(NodeBlock::label).toList();
+  }
+
   private NodeBlock selectNode() {
+    if (forcedBlock != null) {
+      for (NodeBlock b : nodeBlocks) {
+        if (b.label().equals(forcedBlock)) {
+          return b;
+        }
+      }
+    }
     for (NodeBlock b : nodeBlocks) {
       if (b.exact() != null && b.exact().equals(nodeName)) {
         return b;
@@ -241,9 +361,11 @@ public final class Evaluation {
     }
     classes.add(name);
     containers.add(name);
+    scopes.push(new Scope());
     try {
       definition.body().call(arguments);
     } finally {
+      scopes.pop();
       containers.remove(containers.size() - 1);
     }
   }
@@ -256,54 +378,260 @@ public final class Evaluation {
     String moduleName = name.contains("::") ? name.substring(0, name.indexOf("::")) : name;
     if (loadedModules.add(moduleName)) {
       Optional<ModuleCode> module = code.module(moduleName);
-      if (module.isPresent()) {
-        for (CompiledScript manifest : module.get().manifests()) {
-          manifest.newInstance().run();
-        }
-      }
+      module.ifPresent(this::loadModule);
     }
     return classDefinitions.get(name);
   }
 
+  private void loadModule(ModuleCode module) {
+    for (CompiledScript manifest : module.manifests()) {
+      manifest.newInstance().run();
+    }
+  }
+
   /** Positional arguments for the class body, or null after recording why there are none. */
+  /**
+   * Arguments come from, in order: the include or declaration, the data hierarchy (key
+   * {@code class::parameter}, classes only), the parameter's default.
+   */
   private Object[] bind(ClassDefinition definition, Map<String, Object> given,
       SourceLocation here) {
+    return bind(definition, given, here, null);
+  }
+
+  /** As above; a defined type instance passes its title, which goes first and is not looked up. */
+  private Object[] bind(ClassDefinition definition, Map<String, Object> given,
+      SourceLocation here, String title) {
+    String what = (title == null ? "class '" : "defined type '") + definition.name() + "'";
     boolean ok = true;
     for (String key : given.keySet()) {
       if (!definition.parameters().contains(key)) {
-        error(here, "class '" + definition.name() + "' has no parameter '" + key + "'"
+        error(here, what + " has no parameter '" + key + "'"
             + (definition.parameters().isEmpty() ? ""
                 : " (it has " + String.join(", ", definition.parameters()) + ")"));
         ok = false;
       }
     }
     Class<?>[] types = definition.body().getParameterTypes();
+    int offset = title == null ? 0 : 1;
     List<String> names = definition.parameters();
-    Object[] out = new Object[names.size()];
+    Object[] out = new Object[names.size() + offset];
+    if (title != null) {
+      out[0] = title;
+    }
     for (int i = 0; i < names.size(); i++) {
       String p = names.get(i);
       Object value;
+      LookupExplanation data = null;
       if (given.containsKey(p)) {
         value = given.get(p);
+      } else if (title == null
+          && (data = lookupData(definition.name() + "::" + p, MergeStrategy.FIRST)).found()) {
+        value = data.value().orElse(null);
       } else if (definition.defaults().containsKey(p)) {
-        value = definition.defaults().get(p).call();
+        value = title == null ? definition.defaults().get(p).call()
+            : definition.defaults().get(p).call(title);
       } else {
-        error(here, "class '" + definition.name() + "' needs parameter '" + p + "'");
+        error(here, what + " needs parameter '" + p + "'"
+            + (data == null || data.steps().isEmpty() ? "" : ": not passed, and no data for '" + data.key() + "' in "
+                + String.join(", ", data.filesSearched())));
         ok = false;
         continue;
       }
-      Class<?> type = i < types.length ? types[i] : Object.class;
+      Class<?> type = i + offset < types.length ? types[i + offset] : Object.class;
       Optional<Object> coerced = ClassParameters.coerce(value, type);
       if (coerced.isEmpty()) {
-        error(here, "parameter '" + p + "' of class '" + definition.name() + "' must be "
-            + type.getSimpleName() + ", got " + ResourceRules.describe(value));
+        error(here, "parameter '" + p + "' of " + what + " must be "
+            + type.getSimpleName() + ", got " + ResourceRules.describe(value)
+            + (data != null && data.found() ? " (from " + data.filesUsed().get(0) + ")" : ""));
         ok = false;
       } else {
-        out[i] = coerced.get() == ClassParameters.NULL ? null : coerced.get();
+        out[i + offset] = coerced.get() == ClassParameters.NULL ? null : coerced.get();
       }
     }
     return ok ? out : null;
   }
+
+  // ---- data ----
+
+  private LookupExplanation lookupData(String key, MergeStrategy strategy) {
+    try {
+      LookupExplanation result = code.data().lookup(key, strategy,
+          new DataHierarchy.Scope(nodeName, facts, trusted));
+      return result;
+    } catch (DataHierarchy.MergeProblem p) {
+      throw new DataMissing(p.getMessage());
+    }
+  }
+
+  /** {@code lookup('key', merge: 'hash', default: x)}. */
+  Object lookup(String key, Map<?, ?> options) {
+    MergeStrategy strategy = MergeStrategy.FIRST;
+    boolean hasDefault = false;
+    Object fallback = null;
+    for (Map.Entry<?, ?> o : options.entrySet()) {
+      String name = String.valueOf(o.getKey());
+      if (name.equals("merge")) {
+        String label = String.valueOf(o.getValue());
+        strategy = MergeStrategy.parse(label).orElseThrow(() -> new DataMissing(
+            "lookup('" + key + "'): merge must be one of " + MergeStrategy.labels()
+                + ", got '" + label + "'"));
+      } else if (name.equals("default")) {
+        hasDefault = true;
+        fallback = o.getValue();
+      } else {
+        throw new DataMissing("lookup('" + key + "'): unknown option '" + name
+            + "' (known: merge, default)");
+      }
+    }
+    LookupExplanation result = lookupData(key, strategy);
+    if (result.found()) {
+      return result.value().orElse(null);
+    }
+    if (hasDefault) {
+      return fallback;
+    }
+    throw new DataMissing("no data for key '" + key + "' (searched "
+        + (result.steps().isEmpty() ? "no data files" : String.join(", ", result.filesSearched()))
+        + ")");
+  }
+
+  // ---- defined types ----
+
+  void defineType(String name, Map<String, Closure<?>> parameters, Closure<?> body) {
+    SourceLocation here = caller();
+    if (name == null || !DEFINED_TYPE_NAME.matcher(name).matches()) {
+      error(here, "define() needs a name of lower-case letters, digits and _, got '" + name + "'");
+      return;
+    }
+    if (ResourceTypes.find(name).isPresent() || DSL_FUNCTIONS.contains(name)) {
+      error(here, "'" + name + "' is a resource type or a built-in; choose another name for the defined type");
+      return;
+    }
+    ClassDefinition other = definedTypes.get(name);
+    if (other != null) {
+      error(here, "defined type '" + name + "' is defined twice: first at "
+          + Locations.format(other.location()));
+      return;
+    }
+    List<String> names = parameters == null ? List.of() : List.copyOf(parameters.keySet());
+    Map<String, Closure<?>> defaults = new HashMap<>();
+    if (parameters != null) {
+      parameters.forEach((k, v) -> {
+        if (v != null) {
+          defaults.put(k, v);
+        }
+      });
+    }
+    definedTypes.put(name, new ClassDefinition(name, names, defaults, body, here));
+  }
+
+  private ClassDefinition lookupDefinedType(String name) {
+    ClassDefinition found = definedTypes.get(name);
+    if (found == null) {
+      Optional<ModuleCode> module = code.moduleDefining(name);
+      if (module.isPresent() && loadedModules.add(module.get().name())) {
+        loadModule(module.get());
+      }
+      found = definedTypes.get(name);
+    }
+    return found;
+  }
+
+  private Object instantiate(ClassDefinition type, Object[] args, SourceLocation here) {
+    Map<?, ?> named = null;
+    String title = null;
+    Closure<?> body = null;
+    for (Object a : args) {
+      if (a instanceof Map<?, ?> m && named == null && title == null) {
+        named = m;
+      } else if (a instanceof CharSequence s && title == null) {
+        title = s.toString();
+      } else if (a instanceof Closure<?> c && body == null) {
+        body = c;
+      } else {
+        error(here, type.name() + "() takes a title, named parameters and a body, got "
+            + ResourceRules.describe(a));
+        return null;
+      }
+    }
+    if (title == null || title.isEmpty()) {
+      error(here, type.name() + "() needs a title, e.g. " + type.name() + "('name')");
+      return null;
+    }
+    String key = type.name() + "[" + title + "]";
+    if (args.length == 1 && instances.containsKey(key)) {
+      // vhost('shop') after the instance exists refers to it, like a resource reference.
+      Reference ref = new Reference(type.name(), title, here, true);
+      ref.markUsed();
+      return ref;
+    }
+    SourceLocation first = instances.putIfAbsent(key, here);
+    if (first != null) {
+      error(here, "duplicate declaration of " + key + ": first declared at "
+          + Locations.format(first) + ", again at " + Locations.format(here));
+      return null;
+    }
+    InstanceBody collected = new InstanceBody(this, key, type.parameters());
+    if (named != null) {
+      named.forEach((k, v) -> collected.set(String.valueOf(k), v));
+    }
+    if (body != null) {
+      body.setResolveStrategy(Closure.DELEGATE_FIRST);
+      body.setDelegate(collected);
+      body.call();
+    }
+    Map<String, Object> given = new TreeMap<>();
+    collected.values().forEach((k, v) -> given.put(k, v instanceof CharSequence s ? s.toString() : v));
+    for (ResourceDecl.Relation r : collected.relations()) {
+      instanceRelations.add(new InstanceRelation(key, r));
+    }
+    Object[] arguments = bind(type, given, here, title);
+    if (arguments != null) {
+      containers.add(key);
+      scopes.push(new Scope());
+      try {
+        type.body().call(arguments);
+      } finally {
+        scopes.pop();
+        containers.remove(containers.size() - 1);
+      }
+    }
+    Reference ref = new Reference(type.name(), title, here, true);
+    ref.markUsed();
+    return ref;
+  }
+
+  // ---- resource defaults ----
+
+  /** {@code defaults('file') { mode '0644' }}: parameters for resources declared later in this scope. */
+  void defaults(String type, Map<?, ?> named, Closure<?> body) {
+    SourceLocation here = caller();
+    Optional<ResourceTypeSpec> spec = ResourceTypes.find(type);
+    if (spec.isEmpty()) {
+      error(here, "defaults(): unknown resource type '" + type + "'");
+      return;
+    }
+    ResourceDecl holder = new ResourceDecl(spec.get(), "defaults", here, List.of());
+    if (named != null) {
+      named.forEach((k, v) -> applyNamed(holder, String.valueOf(k), v));
+    }
+    if (body != null) {
+      body.setResolveStrategy(Closure.DELEGATE_FIRST);
+      body.setDelegate(new ResourceBody(this, holder, body.getThisObject()));
+      body.call();
+    }
+    if (!holder.relations.isEmpty() || holder.noop) {
+      error(here, "defaults('" + type + "') may set parameters only, not relationships or noop");
+    }
+    scopes.peek().defaults.computeIfAbsent(type, k -> new TreeMap<>()).putAll(holder.parameters);
+  }
+
+  private Map<String, Object> currentDefaults(String type) {
+    Scope scope = scopes.peek();
+    return scope == null ? Map.of() : scope.defaults.getOrDefault(type, Map.of());
+  }
+
 
   // ---- resources ----
 
@@ -317,6 +645,10 @@ public final class Evaluation {
     }
     Optional<ResourceTypeSpec> spec = ResourceTypes.find(type);
     if (spec.isEmpty()) {
+      ClassDefinition defined = lookupDefinedType(type);
+      if (defined != null) {
+        return instantiate(defined, args, here);
+      }
       error(here, "unknown resource type '" + type + "'");
       return new Reference(type, "?", here, false);
     }
@@ -349,6 +681,10 @@ public final class Evaluation {
       Reference ref = new Reference(type, title, here, true);
       if (!insideBody) {
         candidates.add(ref);
+        Map<String, Object> defaults = currentDefaults(type);
+        if (!defaults.isEmpty()) {
+          candidateDefaults.put(ref, defaults);
+        }
       }
       return ref;
     }
@@ -387,6 +723,8 @@ public final class Evaluation {
   }
 
   private void declare(ResourceDecl decl) {
+    currentDefaults(decl.spec.name()).forEach(decl.parameters::putIfAbsent);
+    checkSize();
     for (String problem : ResourceRules.crossCheck(decl.spec.name(), decl.key(), decl.parameters)) {
       error(decl.location, problem);
     }
@@ -404,8 +742,17 @@ public final class Evaluation {
     for (Reference r : candidates) {
       if (!r.used() && !resources.containsKey(r.key())) {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
-        resources.put(r.key(), new ResourceDecl(spec, r.title(), r.location(), List.of()));
+        ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(), List.of());
+        decl.parameters.putAll(candidateDefaults.getOrDefault(r, Map.of()));
+        resources.put(r.key(), decl);
       }
+    }
+  }
+
+  private void checkSize() {
+    if (resources.size() >= maxResources) {
+      throw new CatalogTooLarge("catalog has more than " + maxResources
+          + " resources, the most one catalog may hold");
     }
   }
 
@@ -435,30 +782,55 @@ public final class Evaluation {
   }
 
   void relate(ResourceDecl decl, EdgeKind kind, Object[] targets) {
+    relateInstance(decl.relations, decl.key(), kind, targets);
+  }
+
+  /** Records relationships of {@code subject} (a resource or instance key) into {@code out}. */
+  void relateInstance(List<ResourceDecl.Relation> out, String subject, EdgeKind kind,
+      Object[] targets) {
     SourceLocation here = caller();
     List<Object> flat = new ArrayList<>();
     flatten(targets, flat);
     if (flat.isEmpty()) {
-      error(here, verb(kind) + " of " + decl.key() + " names no resource");
+      error(here, verb(kind) + " of " + subject + " names no resource");
     }
     for (Object t : flat) {
       if (t instanceof Reference r) {
         r.markUsed();
         if (r.valid()) {
-          decl.relations.add(new ResourceDecl.Relation(kind, r.key(), here));
+          out.add(new ResourceDecl.Relation(kind, r.key(), here));
         }
       } else if (t instanceof CharSequence s) {
         try {
-          decl.relations.add(new ResourceDecl.Relation(kind,
+          out.add(new ResourceDecl.Relation(kind,
               ResourceKey.parse(s.toString()).toString(), here));
         } catch (IllegalArgumentException e) {
-          error(here, verb(kind) + " of " + decl.key() + ": " + e.getMessage());
+          error(here, verb(kind) + " of " + subject + ": " + e.getMessage());
         }
       } else {
-        error(here, verb(kind) + " of " + decl.key()
+        error(here, verb(kind) + " of " + subject
             + " takes resource references like file('/x'), got " + ResourceRules.describe(t));
       }
     }
+  }
+
+  boolean isResourceOrDefinedType(String name) {
+    return ResourceTypes.find(name).isPresent() || lookupDefinedType(name) != null;
+  }
+
+  /** {@code type('title')} inside a body: a reference only, never a declaration. */
+  Object reference(String type, Object[] args) {
+    if (ResourceTypes.find(type).isPresent()) {
+      return resourceCall(type, args, true);
+    }
+    SourceLocation here = caller();
+    if (args.length != 1 || !(args[0] instanceof CharSequence title)) {
+      error(here, "a reference to " + type + " takes just a title, e.g. " + type + "('name')");
+      return null;
+    }
+    Reference ref = new Reference(type, title.toString(), here, true);
+    ref.markUsed();
+    return ref;
   }
 
   private static void flatten(Object value, List<Object> out) {
@@ -485,6 +857,7 @@ public final class Evaluation {
     Map<String, Object> binding = new HashMap<>();
     binding.put("node", nodeName);
     binding.put("facts", facts);
+    binding.put("trusted", trusted);
     vars.forEach((k, v) -> binding.put(String.valueOf(k), v));
     try {
       return code.templates().render(path, binding);
@@ -496,19 +869,45 @@ public final class Evaluation {
 
   // ---- after evaluation ----
 
+  /**
+   * Edges between resources. A relationship with a defined type instance stands for one
+   * with every resource declared inside it (containers list the instance).
+   */
   private List<Edge> resolveEdges() {
+    Map<String, List<String>> contents = new HashMap<>();
+    for (ResourceDecl d : resources.values()) {
+      for (String c : d.containers) {
+        if (instances.containsKey(c)) {
+          contents.computeIfAbsent(c, k -> new ArrayList<>()).add(d.key());
+        }
+      }
+    }
     List<Edge> edges = new ArrayList<>();
     Map<String, SourceLocation> declaredAt = new HashMap<>();
+    List<Map.Entry<String, ResourceDecl.Relation>> relations = new ArrayList<>();
     for (ResourceDecl d : resources.values()) {
-      for (ResourceDecl.Relation r : d.relations) {
-        if (!resources.containsKey(r.target())) {
-          error(r.location(), d.key() + " " + verb(r.kind()) + " " + r.target()
-              + ", which is not declared in this catalog");
-          continue;
+      d.relations.forEach(r -> relations.add(Map.entry(d.key(), r)));
+    }
+    instanceRelations.forEach(r -> relations.add(Map.entry(r.instance(), r.relation())));
+    Set<String> seen = new java.util.HashSet<>();
+    for (Map.Entry<String, ResourceDecl.Relation> entry : relations) {
+      String sourceKey = entry.getKey();
+      ResourceDecl.Relation r = entry.getValue();
+      List<String> targets = expand(r.target(), contents);
+      if (targets == null) {
+        error(r.location(), sourceKey + " " + verb(r.kind()) + " " + r.target()
+            + ", which is not declared in this catalog");
+        continue;
+      }
+      List<String> sources = expand(sourceKey, contents);
+      for (String source : sources == null ? List.<String>of() : sources) {
+        for (String target : targets) {
+          if (seen.add(source + "\n" + r.kind() + "\n" + target)) {
+            edges.add(Edge.newBuilder().setSource(source).setKind(r.kind())
+                .setTarget(target).build());
+            declaredAt.putIfAbsent(source + "\n" + r.kind() + "\n" + target, r.location());
+          }
         }
-        edges.add(Edge.newBuilder().setSource(d.key()).setKind(r.kind())
-            .setTarget(r.target()).build());
-        declaredAt.putIfAbsent(d.key() + "\n" + r.kind() + "\n" + r.target(), r.location());
       }
     }
     Cycles.find(edges).ifPresent(cycle -> {
@@ -518,6 +917,17 @@ public final class Evaluation {
       error(at, "dependency cycle: " + String.join(" -> ", cycle.path()));
     });
     return edges;
+  }
+
+  /** The resources {@code key} stands for: itself, an instance's contents, or null if undeclared. */
+  private List<String> expand(String key, Map<String, List<String>> contents) {
+    if (resources.containsKey(key)) {
+      return List.of(key);
+    }
+    if (instances.containsKey(key)) {
+      return contents.getOrDefault(key, List.of());
+    }
+    return null;
   }
 
   // ---- errors ----
@@ -549,7 +959,12 @@ public final class Evaluation {
     SourceLocation at = Locations.of(t, code.scriptFiles())
         .orElse(Locations.at(code.main().relativeName(), 0));
     String message;
-    if (t instanceof InterruptedException) {
+    if (t instanceof SandboxViolation v) {
+      if (!violations.contains(v)) {
+        violations.add(v);
+      }
+      return;
+    } else if (t instanceof InterruptedException) {
       message = timeoutMessage();
     } else if (t instanceof MissingPropertyException m) {
       message = "no variable or property '" + m.getProperty() + "' here";
@@ -559,6 +974,8 @@ public final class Evaluation {
       message = "stack overflow (endless recursion?)";
     } else if (t instanceof Templates.TemplateProblem p) {
       message = p.getMessage();
+    } else if (t instanceof DataMissing || t instanceof CatalogTooLarge) {
+      message = t.getMessage();
     } else {
       String detail = t.getMessage();
       message = detail == null ? t.getClass().getSimpleName()

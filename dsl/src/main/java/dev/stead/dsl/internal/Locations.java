@@ -10,18 +10,34 @@ import java.util.Optional;
  * file name that maps back to its relative name.
  */
 final class Locations {
-  private static final StackWalker WALKER = StackWalker.getInstance();
+  // Groovy stacks are deep: fetch frames in large batches rather than growing from 8.
+  private static final StackWalker WALKER = StackWalker.getInstance(java.util.Set.of(), 256);
 
   private Locations() {}
 
-  /** The innermost user code frame on the current thread's stack. */
+  /**
+   * The innermost user code frame on the current thread's stack. Frames are matched by class
+   * name first (script and closure classes are named after the compiled file), which is cheap;
+   * only the matching frame is asked for its file and line.
+   */
   static SourceLocation caller(Map<String, String> scriptFiles, String fallbackFile) {
     return WALKER.walk(frames -> frames
+        .filter(f -> isScriptClass(f.getClassName(), scriptFiles))
         .filter(f -> f.getFileName() != null && scriptFiles.containsKey(f.getFileName())
             && f.getLineNumber() > 0)
         .findFirst()
         .map(f -> at(scriptFiles.get(f.getFileName()), f.getLineNumber())))
         .orElse(at(fallbackFile, 0));
+  }
+
+  /** Whether {@code className} (a script or one of its closures) was compiled from a script file. */
+  private static boolean isScriptClass(String className, Map<String, String> scriptFiles) {
+    if (!className.startsWith("Stead")) {
+      return false;
+    }
+    int dollar = className.indexOf('$');
+    String outer = dollar < 0 ? className : className.substring(0, dollar);
+    return scriptFiles.containsKey(outer + ".groovy");
   }
 
   /** The innermost user code frame in {@code error}'s stack trace, if any. */

@@ -1,7 +1,6 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.proto.v1.EdgeKind;
-import dev.stead.types.ResourceTypes;
 import groovy.lang.GroovyObjectSupport;
 import groovy.lang.MissingPropertyException;
 import org.codehaus.groovy.runtime.InvokerHelper;
@@ -54,8 +53,8 @@ public final class ResourceBody extends GroovyObjectSupport {
       }
       return null;
     }
-    if (ResourceTypes.find(name).isPresent()) {
-      return evaluation.resourceCall(name, values, true);
+    if (evaluation.isResourceOrDefinedType(name)) {
+      return evaluation.reference(name, values);
     }
     if (!InvokerHelper.getMetaClass(script).respondsTo(script, name).isEmpty()) {
       return InvokerHelper.invokeMethod(script, name, values);

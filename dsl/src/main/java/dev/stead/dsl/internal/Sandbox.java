@@ -15,17 +15,22 @@ public final class Sandbox {
 
   /** Configuration for manifests, whose scripts extend {@link SteadScript}. */
   public static CompilerConfiguration forManifests() {
-    CompilerConfiguration config = base();
+    return forManifests(new KlassParameterRewriter());
+  }
+
+  /** As {@link #forManifests()}, with a rewriter the caller keeps to read defined type names. */
+  static CompilerConfiguration forManifests(KlassParameterRewriter rewriter) {
+    CompilerConfiguration config = base(rewriter);
     config.setScriptBaseClass(SteadScript.class.getName());
     return config;
   }
 
   /** Configuration for templates (plain scripts, same sandbox). */
   public static CompilerConfiguration forTemplates() {
-    return base();
+    return base(new KlassParameterRewriter());
   }
 
-  private static CompilerConfiguration base() {
+  private static CompilerConfiguration base(KlassParameterRewriter rewriter) {
     CompilerConfiguration config = new CompilerConfiguration();
     config.setSourceEncoding("UTF-8");
     // Grab is a global transformation that would download and load code at compile time.
@@ -34,8 +39,9 @@ public final class Sandbox {
         "org.codehaus.groovy.ast.builder.AstBuilderTransformation"));
     config.addCompilationCustomizers(
         new AnnotationGuard(),
-        new KlassParameterRewriter(),
+        rewriter,
         new SandboxChecker(),
+        new SandboxTransformer(),
         new ASTTransformationCustomizer(ThreadInterrupt.class));
     return config;
   }

@@ -141,6 +141,8 @@ final class SandboxChecker extends CompilationCustomizer {
         refuse("method names computed at run time are not allowed in Stead code", e);
       } else if (SandboxPolicy.deniedMethod(name)) {
         refuse("calling " + name + "() is not allowed in Stead code", e);
+      } else if (e.isImplicitThis() && SandboxPolicy.outputMethod(name)) {
+        refuse(name + "() would write to the master's output; Stead code has none", e);
       }
       super.visitMethodCallExpression(e);
     }

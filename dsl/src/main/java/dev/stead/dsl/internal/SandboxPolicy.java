@@ -46,7 +46,11 @@ final class SandboxPolicy {
       "halt", "load", "loadLibrary", "sleep", "wait", "notify", "notifyAll", "mixin",
       "getBinding", "setBinding", "toURL", "getProperties", "setProperty", "getProperty",
       "getMetaPropertyValues", "metaClass", "getAt", "putAt", "withTraits", "asType",
-      "getStaticMetaClass");
+      "getStaticMetaClass", "addShutdownHook", "dump", "use",
+      "getOwner", "getDelegate", "getThisObject", "setDelegate", "rehydrate", "dehydrate");
+
+  /** Calls that write to the master's standard output, except on a template's own output. */
+  private static final Set<String> OUTPUT_METHODS = Set.of("print", "println", "printf");
 
   /** Properties that lead to classes, metaclasses or the script's binding. */
   private static final Set<String> DENIED_PROPERTIES = Set.of(
@@ -76,6 +80,10 @@ final class SandboxPolicy {
 
   static boolean deniedMethod(String name) {
     return DENIED_METHODS.contains(name);
+  }
+
+  static boolean outputMethod(String name) {
+    return OUTPUT_METHODS.contains(name);
   }
 
   static boolean deniedProperty(String name) {

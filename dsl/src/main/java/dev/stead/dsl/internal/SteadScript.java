@@ -2,6 +2,7 @@ package dev.stead.dsl.internal;
 
 import groovy.lang.Binding;
 import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
 import java.util.Map;
 
@@ -23,13 +24,40 @@ public abstract class SteadScript extends Script {
     return Evaluation.current().facts();
   }
 
+  /**
+   * What the master knows from the node's certificate: {@code certname} (the CN) and
+   * {@code extensions}. Unlike facts, a node cannot forge it.
+   */
+  public Map<String, Object> getTrusted() {
+    return Evaluation.current().trusted();
+  }
+
+  /**
+   * Reads {@code facts}, {@code trusted} and {@code node} directly. Script's own lookup tries
+   * the binding first, which throws (and fills a stack trace) for every miss.
+   */
+  @Override
+  public Object getProperty(String property) {
+    switch (property) {
+      case "facts":
+        return getFacts();
+      case "trusted":
+        return getTrusted();
+      case "node":
+        return getNode();
+      default:
+        return super.getProperty(property);
+    }
+  }
+
   /** The name of the node being compiled. */
   public String getNode() {
     return Evaluation.current().nodeName();
   }
 
   /** {@code node('name') { }}, {@code node(~/regex/) { }} or {@code node('default') { }}. */
-  public void node(Object matcher, Closure<?> body) {
+  public void node(Object matcher,
+      @DelegatesTo(value = SteadScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
     Evaluation.current().defineNode(matcher, body);
   }
 
@@ -39,8 +67,35 @@ public abstract class SteadScript extends Script {
   }
 
   /** Class declaration whose body the rewriter could not see (e.g. a closure variable). */
-  public void klass(String name, Closure<?> body) {
+  public void klass(String name,
+      @DelegatesTo(value = SteadScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
     Evaluation.current().defineClass(name, null, body);
+  }
+
+  /** Defined type declaration as rewritten by {@link KlassParameterRewriter}. */
+  public void define(String name, Map<String, Closure<?>> parameters, Closure<?> body) {
+    Evaluation.current().defineType(name, parameters, body);
+  }
+
+  /** {@code lookup('key')}: the most specific value of {@code key} in the data hierarchy. */
+  public Object lookup(String key) {
+    return Evaluation.current().lookup(key, Map.of());
+  }
+
+  /** {@code lookup('key', merge: 'hash', default: [:])}. */
+  public Object lookup(Map<String, ?> options, String key) {
+    return Evaluation.current().lookup(key, options);
+  }
+
+  /** {@code defaults('file') { mode '0644' }}: for resources declared later in this scope. */
+  public void defaults(String type,
+      @DelegatesTo(value = ResourceBody.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    Evaluation.current().defaults(type, null, body);
+  }
+
+  /** {@code defaults('file', mode: '0644')}. */
+  public void defaults(Map<String, ?> parameters, String type) {
+    Evaluation.current().defaults(type, parameters, null);
   }
 
   public void include(String name) {

@@ -9,6 +9,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +47,12 @@ public final class Templates {
       Pattern.compile("SimpleTemplateScript\\d+\\.groovy: (\\d+): (.*?)(?: @ line \\d+.*)?$",
           Pattern.MULTILINE);
 
-  private record Parsed(Template template, String relativeName) {}
+  /** A parsed template; {@code lines[n]} is the template line of generated script line n. */
+  private record Parsed(Template template, String relativeName, int[] lines) {
+    int templateLine(int scriptLine) {
+      return scriptLine > 0 && scriptLine < lines.length ? lines[scriptLine] : 0;
+    }
+  }
 
   private final Function<String, Optional<ModuleCode>> modules;
   private final SimpleTemplateEngine engine;
@@ -63,7 +70,13 @@ public final class Templates {
       cache.putIfAbsent(path, parsed);
     }
     try {
+      SandboxRuntime.startOutput();
       return parsed.template().make(binding).toString();
+    } catch (SandboxViolation v) {
+      SourceLocation at = Locations.at(parsed.relativeName(),
+          parsed.templateLine(scriptLine(v)));
+      Evaluation.placeViolation(v, at);
+      throw v.at(at);
     } catch (RuntimeException | StackOverflowError e) {
       if (Thread.currentThread().isInterrupted()) {
         throw e;
@@ -74,6 +87,47 @@ public final class Templates {
           : e.getClass().getSimpleName() + ": " + e.getMessage();
       throw new TemplateProblem("template " + parsed.relativeName() + ": " + detail, null);
     }
+  }
+
+  private static int mapLine(String text, int scriptLine) {
+    int[] lines = lineMap(text);
+    return scriptLine > 0 && scriptLine < lines.length ? lines[scriptLine] : 0;
+  }
+
+  /** The line of the generated template script that raised {@code error}, or 0. */
+  private static int scriptLine(Throwable error) {
+    for (StackTraceElement e : error.getStackTrace()) {
+      if (e.getFileName() != null && e.getFileName().startsWith("SimpleTemplateScript")
+          && e.getLineNumber() > 0) {
+        return e.getLineNumber();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Maps generated script lines to template lines. SimpleTemplateEngine copies the template
+   * line for line, except that it ends every {@code <% ... %>} section with a line break of
+   * its own.
+   */
+  private static int[] lineMap(String text) {
+    List<Integer> lines = new ArrayList<>(List.of(0, 1));
+    int line = 1;
+    boolean inSection = false;
+    for (int i = 0; i < text.length(); i++) {
+      if (!inSection && text.startsWith("<%", i) && !text.startsWith("<%=", i)) {
+        inSection = true;
+        i++;
+      } else if (inSection && text.startsWith("%>", i)) {
+        inSection = false;
+        lines.add(line);
+        i++;
+      } else if (text.charAt(i) == '\n') {
+        line++;
+        lines.add(line);
+      }
+    }
+    return lines.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private Parsed parse(String path) throws TemplateProblem {
@@ -94,16 +148,18 @@ public final class Templates {
     if (!Files.isRegularFile(file)) {
       throw new TemplateProblem("template '" + path + "' not found: no file " + relative, null);
     }
+    String text = "";
     try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Files.readString(file, StandardCharsets.UTF_8);
       synchronized (engine) {
-        return new Parsed(engine.createTemplate(new StringReader(text)), relative);
+        return new Parsed(engine.createTemplate(new StringReader(text)), relative,
+            lineMap(text));
       }
     } catch (MultipleCompilationErrorsException e) {
       for (Message m : e.getErrorCollector().getErrors()) {
         if (m instanceof SyntaxErrorMessage s) {
           throw new TemplateProblem(s.getCause().getOriginalMessage(),
-              Locations.at(relative, Math.max(s.getCause().getStartLine(), 0)));
+              Locations.at(relative, mapLine(text, s.getCause().getStartLine())));
         }
       }
       throw new TemplateProblem(e.getMessage(), Locations.at(relative, 0));
@@ -115,7 +171,7 @@ public final class Templates {
       Matcher m = GENERATED_ERROR.matcher(String.valueOf(e.getMessage()));
       if (m.find()) {
         throw new TemplateProblem(m.group(2).trim(),
-            Locations.at(relative, Integer.parseInt(m.group(1))));
+            Locations.at(relative, mapLine(text, Integer.parseInt(m.group(1)))));
       }
       throw new TemplateProblem("template " + relative + " cannot be parsed: " + e.getMessage(),
           Locations.at(relative, 0));

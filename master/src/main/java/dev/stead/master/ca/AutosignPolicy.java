@@ -20,6 +20,18 @@ public interface AutosignPolicy {
   }
 
   /**
+   * Every one of {@code policies} must allow (each configured check narrows who gets in);
+   * {@link #off()} when the list is empty.
+   */
+  static AutosignPolicy allOf(List<AutosignPolicy> policies) {
+    if (policies.isEmpty()) {
+      return off();
+    }
+    List<AutosignPolicy> all = List.copyOf(policies);
+    return csr -> all.stream().allMatch(p -> p.allows(csr));
+  }
+
+  /**
    * Autosign names matching any of the comma-separated globs: {@code *} matches any run of
    * characters (dots included), {@code ?} one character; e.g. {@code *.example.com} or
    * {@code *}. Null or blank means {@link #off()}.

@@ -14,7 +14,9 @@ public final class CaException extends Exception {
     /** Conflicts with what exists (a different key for a name that has one). */
     CONFLICT,
     /** Nothing by that name. */
-    NOT_FOUND
+    NOT_FOUND,
+    /** The caller may not act on that name (a node renewing another node's certificate). */
+    FORBIDDEN
   }
 
   private final Reason reason;

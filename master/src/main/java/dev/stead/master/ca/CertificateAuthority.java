@@ -1,5 +1,6 @@
 package dev.stead.master.ca;
 
+import dev.stead.proto.v1.RevokedCertificate;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -28,7 +32,10 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -76,6 +83,7 @@ public final class CertificateAuthority {
         throw new IOException("incomplete CA in " + caDir + ": need both " + CERTIFICATE_FILE
             + " and " + KEY_FILE);
       }
+      PrivateFiles.tightenSecret(keyFile);
       return new CertificateAuthority(Pem.readPrivateKey(keyFile), Pem.readCertificate(certFile),
           random, clock);
     }
@@ -138,6 +146,45 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** Seconds since the CA certificate became valid (a metric: how old the CA is). */
+  public long ageSeconds() {
+    return Duration.between(certificate.getNotBefore().toInstant(), clock.instant()).toSeconds();
+  }
+
+  /** Seconds until the CA certificate expires (negative once it has). */
+  public long secondsUntilExpiry() {
+    return Duration.between(clock.instant(), certificate.getNotAfter().toInstant()).toSeconds();
+  }
+
+  /**
+   * A CRL signed by this CA listing {@code entries}, valid from {@code thisUpdate} for
+   * {@code validity}, numbered {@code number} (must grow with every CRL).
+   */
+  X509CRL issueCrl(List<RevokedCertificate> entries, Instant thisUpdate, Duration validity,
+      BigInteger number) {
+    try {
+      X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate, Date.from(thisUpdate))
+          .setNextUpdate(Date.from(thisUpdate.plus(validity)));
+      for (RevokedCertificate entry : entries) {
+        int reason = "superseded".equals(entry.getReason())
+            ? CRLReason.superseded : CRLReason.unspecified;
+        builder.addCRLEntry(new BigInteger(entry.getSerial(), 16),
+            new Date(entry.getRevokedAtMs()), reason);
+      }
+      builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number))
+          .addExtension(Extension.authorityKeyIdentifier, false,
+              new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+      ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+      return new JcaX509CRLConverter().getCRL(builder.build(signer));
+    } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign the CRL", e);
+    }
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   private X509Certificate issue(String commonName, PublicKey publicKey, Duration validity,

@@ -4,14 +4,19 @@ import dev.stead.master.ca.CaException.Reason;
 import dev.stead.master.storage.CertificateRecord;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.proto.v1.RevokedCertificate;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.wire.Fingerprints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -30,11 +35,18 @@ public final class CertificateRegistry {
   private final CertificateAuthority ca;
   private final Store store;
   private final AutosignPolicy autosign;
+  private final Revocations revocations;
 
-  public CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign) {
+  public CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign,
+      Revocations revocations) {
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;
+    this.revocations = revocations;
+  }
+
+  public Revocations revocations() {
+    return revocations;
   }
 
   public CertificateAuthority authority() {
@@ -68,7 +80,8 @@ public final class CertificateRegistry {
         }
         throw new CaException(Reason.CONFLICT, "'" + certname + "' already has a "
             + record.state().name().toLowerCase(Locale.ROOT) + " certificate ("
-            + Fingerprints.of(issued) + "); a request for a new key is refused");
+            + Fingerprints.of(issued) + "); a request for a new key is refused until an"
+            + " operator runs `stead ca clean " + certname + "`");
       }
     } else {
       store.putCertificate(CertificateRecord.pending(certname, csr.pem()));
@@ -115,7 +128,107 @@ public final class CertificateRegistry {
 
   /** Every pending, signed and revoked certificate, sorted by name. */
   public List<CertificateInfo> list() {
-    return store.certificates().stream().map(CertificateRegistry::info).toList();
+    Map<String, RevokedCertificate> revoked = new HashMap<>();
+    store.revocations().forEach(r -> revoked.put(r.getSerial(), r));
+    return store.certificates().stream().map(r -> info(r, revoked)).toList();
+  }
+
+  /**
+   * Revokes the signed certificate of {@code certname}: recorded, in the CRL and refused on
+   * every call from now on. The record stays (as revoked) until {@link #clean}.
+   *
+   * @throws CaException NOT_FOUND when the name has no certificate, CONFLICT when it is only
+   *     pending (nothing to revoke; clean it) or already revoked
+   */
+  public synchronized CertificateInfo revoke(String certname) throws CaException, IOException {
+    requireValidName(certname);
+    CertificateRecord record = store.certificate(certname).orElseThrow(() -> new CaException(
+        Reason.NOT_FOUND, "'" + certname + "' has no certificate"));
+    switch (record.state()) {
+      case PENDING -> throw new CaException(Reason.CONFLICT, "'" + certname
+          + "' has only a pending request, nothing to revoke; `stead ca clean " + certname
+          + "` discards it");
+      case REVOKED -> throw new CaException(Reason.CONFLICT, "'" + certname
+          + "' is already revoked");
+      default -> { }
+    }
+    CertificateRecord revoked = revokeSigned(record, "revoked");
+    return list().stream().filter(i -> i.getCertname().equals(certname)).findFirst()
+        .orElseGet(() -> info(revoked, Map.of()));
+  }
+
+  /**
+   * Forgets everything about {@code certname} so that it may request a certificate again: a
+   * pending request is discarded, a signed certificate is revoked first, a revoked one
+   * stays in the CRL.
+   *
+   * @throws CaException NOT_FOUND when nothing is known about the name
+   */
+  public synchronized CleanCertificateResponse clean(String certname)
+      throws CaException, IOException {
+    requireValidName(certname);
+    CertificateRecord record = store.certificate(certname).orElseThrow(() -> new CaException(
+        Reason.NOT_FOUND, "nothing is known about '" + certname + "'"));
+    boolean revoked = false;
+    if (record.state() == CertificateState.SIGNED) {
+      revokeSigned(record, "revoked");
+      revoked = true;
+    }
+    store.deleteCertificate(certname);
+    LOG.info(() -> "cleaned " + certname);
+    return CleanCertificateResponse.newBuilder().setCertname(certname)
+        .setPreviousState(record.state()).setRevoked(revoked).build();
+  }
+
+  /**
+   * Issues a fresh certificate to the node {@code callerCn}, which proved its identity with
+   * its current certificate; the current one is revoked as superseded once the new one is
+   * stored. The CSR goes through the same validation as a first request and must be for
+   * {@code callerCn}; its key may be new or the same.
+   *
+   * @throws CaException INVALID for a bad CSR or one for another name, CONFLICT when the
+   *     caller's certificate is no longer the current one
+   */
+  public synchronized CertificateStatus renew(String callerCn, BigInteger callerSerial,
+      String csrPem) throws CaException, IOException {
+    CsrValidator.requireCnIn(callerCn, csrPem);
+    ValidatedCsr csr = CsrValidator.validate(callerCn, csrPem);
+    CertificateRecord current = store.certificate(callerCn)
+        .filter(r -> r.state() == CertificateState.SIGNED)
+        .orElseThrow(() -> new CaException(Reason.CONFLICT, "'" + callerCn
+            + "' has no signed certificate to renew"));
+    X509Certificate old = Pem.parseCertificate(current.certificatePem());
+    if (!old.getSerialNumber().equals(callerSerial)) {
+      throw new CaException(Reason.CONFLICT, "the certificate presented (serial "
+          + Revocations.hex(callerSerial) + ") is not the current one of '" + callerCn + "'");
+    }
+    CertificateRecord renewed = issue(csr);
+    revocations.revoke(revocation(callerCn, old, "superseded"));
+    LOG.info(() -> "renewed the certificate of " + callerCn);
+    return status(renewed);
+  }
+
+  /** Revocation first, record second: a crash between leaves the serial refused. */
+  private CertificateRecord revokeSigned(CertificateRecord record, String reason)
+      throws IOException {
+    X509Certificate certificate = Pem.parseCertificate(record.certificatePem());
+    revocations.revoke(revocation(record.certname(), certificate, reason));
+    CertificateRecord revoked = new CertificateRecord(record.certname(),
+        CertificateState.REVOKED, "", record.certificatePem());
+    store.putCertificate(revoked);
+    return revoked;
+  }
+
+  private RevokedCertificate revocation(String certname, X509Certificate certificate,
+      String reason) {
+    return RevokedCertificate.newBuilder()
+        .setCertname(certname)
+        .setSerial(Revocations.hex(certificate.getSerialNumber()))
+        .setRevokedAtMs(ca.clock().millis())
+        .setNotAfterMs(certificate.getNotAfter().getTime())
+        .setFingerprint(Fingerprints.of(certificate))
+        .setReason(reason)
+        .build();
   }
 
   private CertificateRecord issue(ValidatedCsr csr) {
@@ -142,8 +255,15 @@ public final class CertificateRegistry {
         .build();
   }
 
-  /** Listing form: fingerprint and expiry of a certificate, the key's fingerprint if pending. */
   static CertificateInfo info(CertificateRecord record) {
+    return info(record, Map.of());
+  }
+
+  /**
+   * Listing form: fingerprint, serial and expiry of a certificate (with the revocation time
+   * when its serial is in {@code revoked}), the key's fingerprint if pending.
+   */
+  static CertificateInfo info(CertificateRecord record, Map<String, RevokedCertificate> revoked) {
     CertificateInfo.Builder info = CertificateInfo.newBuilder()
         .setCertname(record.certname())
         .setState(record.state());
@@ -156,8 +276,15 @@ public final class CertificateRegistry {
       }
     } else {
       X509Certificate certificate = Pem.parseCertificate(record.certificatePem());
+      String serial = Revocations.hex(certificate.getSerialNumber());
       info.setFingerprint(Fingerprints.of(certificate))
-          .setNotAfterMs(certificate.getNotAfter().getTime());
+          .setNotAfterMs(certificate.getNotAfter().getTime())
+          .setSerial(serial);
+      RevokedCertificate revocation = revoked.get(serial);
+      if (revocation != null) {
+        // Also covers a crash between recording the revocation and updating the record.
+        info.setState(CertificateState.REVOKED).setRevokedAtMs(revocation.getRevokedAtMs());
+      }
     }
     return info.build();
   }

@@ -38,6 +38,10 @@ public final class Pem {
     }
   }
 
+  public static String crl(java.security.cert.X509CRL crl) {
+    return write(crl);
+  }
+
   public static String csr(PKCS10CertificationRequest request) {
     return write(request);
   }

@@ -35,6 +35,23 @@ public final class PrivateFiles {
     write(file, content, "rw-------");
   }
 
+  /**
+   * Sets an existing secret file back to 0600 when group or others may read it (an operator's
+   * copy or restore can widen it); says so on stderr, since it means the key may have leaked.
+   */
+  public static void tightenSecret(Path file) throws IOException {
+    if (!POSIX) {
+      return;
+    }
+    Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
+    Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+    if (!owner.containsAll(now)) {
+      Files.setPosixFilePermissions(file, owner);
+      System.err.println("stead master: " + file + " was readable by others (mode "
+          + PosixFilePermissions.toString(now) + "); set it to rw-------");
+    }
+  }
+
   /** Atomically writes {@code content} with mode 0644 (certificates, addresses). */
   public static void writePublic(Path file, String content) throws IOException {
     write(file, content, "rw-r--r--");

@@ -1,43 +1,65 @@
 package dev.stead.master.code;
 
+import dev.stead.dsl.CachingCompiler;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
+import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.Facts;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One loaded environment, compiled with the Stead language's {@link Compiler}. When the
- * environment itself fails to load (a syntax error in {@code site.groovy}), every compile
- * reports that failure. Immutable and thread-safe (the Compiler is).
+ * One loaded environment, compiled with the Stead language's {@link Compiler} behind a
+ * {@link CachingCompiler} (a repeat request whose relevant facts did not change is served
+ * without evaluating code) and within {@link CompileSlots} (a bounded number of compiles at
+ * once). When the environment itself fails to load (a syntax error in {@code site.groovy}),
+ * every compile reports that failure. Immutable and thread-safe.
  */
 public final class DslCatalogSource implements CatalogSource {
-  private final Compiler compiler;
+  private final CachingCompiler compiler;
   private final CompileException loadFailure;
+  private final CompileSlots slots;
 
-  private DslCatalogSource(Compiler compiler, CompileException loadFailure) {
+  private DslCatalogSource(CachingCompiler compiler, CompileException loadFailure,
+      CompileSlots slots) {
     this.compiler = compiler;
     this.loadFailure = loadFailure;
+    this.slots = slots;
   }
 
-  /** Loads {@code codeDir} with {@code modulePath}; never throws for bad code. */
+  /** Loads {@code codeDir} with {@code modulePath}, one compile slot per core; never throws for bad code. */
   public static DslCatalogSource load(Path codeDir, List<Path> modulePath) {
+    return load(codeDir, modulePath, CompileSlots.perCore());
+  }
+
+  /** As {@link #load(Path, List)}, sharing {@code slots} (kept across reloads of the code). */
+  public static DslCatalogSource load(Path codeDir, List<Path> modulePath, CompileSlots slots) {
+    Objects.requireNonNull(slots, "slots");
     try {
-      return new DslCatalogSource(Compiler.forEnvironment(codeDir, modulePath), null);
+      return new DslCatalogSource(
+          new CachingCompiler(Compiler.forEnvironment(codeDir, modulePath)), null, slots);
     } catch (CompileException e) {
-      return new DslCatalogSource(null, e);
+      return new DslCatalogSource(null, e, slots);
     }
   }
 
+  /**
+   * Compiles for {@code node}, which is the name the node's certificate (CN) proves: the RPC
+   * layer refuses a request whose node name differs from its certificate's CN, so the name
+   * is trusted data here ({@code trusted.certname} in code).
+   */
   @Override
   public CompileOutcome compile(String node, Facts facts) {
     if (loadFailure != null) {
       return CompileOutcome.failed(loadFailure.errors());
     }
-    try {
-      return CompileOutcome.compiled(compiler.compile(node, facts));
-    } catch (CompileException e) {
-      return CompileOutcome.failed(e.errors());
-    }
+    return slots.run(() -> {
+      try {
+        return CompileOutcome.compiled(compiler.compile(node, facts, Trusted.of(node)));
+      } catch (CompileException e) {
+        return CompileOutcome.failed(e.errors());
+      }
+    });
   }
 }

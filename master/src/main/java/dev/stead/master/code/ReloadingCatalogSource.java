@@ -49,7 +49,10 @@ public final class ReloadingCatalogSource implements CatalogSource {
     List<Path> roots = new ArrayList<>();
     roots.add(codeDir);
     roots.addAll(modulePath);
-    return new ReloadingCatalogSource(roots, () -> DslCatalogSource.load(codeDir, modulePath),
+    // One set of compile slots for every version of the code, so a reload cannot double them.
+    CompileSlots slots = CompileSlots.perCore();
+    return new ReloadingCatalogSource(roots,
+        () -> DslCatalogSource.load(codeDir, modulePath, slots),
         Duration.ofSeconds(1), Clock.systemUTC());
   }
 

@@ -3,6 +3,7 @@ package dev.stead.master.rpc;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -32,13 +33,18 @@ public final class AccessPolicy {
     this.byService = Map.copyOf(byService);
   }
 
-  /** Bootstrap is anonymous, catalog and report need a node, admin needs the admin. */
+  /**
+   * Bootstrap is anonymous; catalog, report and certificate renewal need a node; admin needs
+   * the admin.
+   */
   public static AccessPolicy standard() {
     return new AccessPolicy(Map.of(
         BootstrapGrpc.SERVICE_NAME, Access.ANONYMOUS,
         CatalogServiceGrpc.SERVICE_NAME, Access.NODE,
         ReportServiceGrpc.SERVICE_NAME, Access.NODE,
-        AdminServiceGrpc.SERVICE_NAME, Access.ADMIN));
+        CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
+        AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
+        dev.stead.proto.v1.FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }
 
   /** The rule for {@code serviceName}, null when there is none (deny). */

@@ -6,6 +6,9 @@ import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.CaFingerprintResponse;
 import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.CleanCertificateRequest;
+import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListCertificatesResponse;
 import dev.stead.proto.v1.ListNodesRequest;
@@ -38,6 +41,18 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   public void signCertificate(SignCertificateRequest request,
       StreamObserver<CertificateInfo> observer) {
     Unary.respond(observer, "SignCertificate", () -> registry.sign(request.getCertname()));
+  }
+
+  @Override
+  public void revokeCertificate(RevokeCertificateRequest request,
+      StreamObserver<CertificateInfo> observer) {
+    Unary.respond(observer, "RevokeCertificate", () -> registry.revoke(request.getCertname()));
+  }
+
+  @Override
+  public void cleanCertificate(CleanCertificateRequest request,
+      StreamObserver<CleanCertificateResponse> observer) {
+    Unary.respond(observer, "CleanCertificate", () -> registry.clean(request.getCertname()));
   }
 
   @Override

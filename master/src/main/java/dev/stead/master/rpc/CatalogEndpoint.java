@@ -34,6 +34,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     Unary.respond(observer, "compiling the catalog of '" + request.getNode() + "'", () -> {
       String node = request.getNode();
       Identity.current().requireNode(node, "fetch the catalog");
+      InputLimits.checkFacts(node, request.getFacts());
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
       CompileOutcome outcome = source.compile(node, request.getFacts());

@@ -9,9 +9,13 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.math.BigInteger;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x500.RDN;
@@ -23,13 +27,24 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  * Establishes the caller's {@link Identity} from the TLS session and enforces the
  * {@link AccessPolicy} before any request is read: no certificate where one is needed is
  * UNAUTHENTICATED, the wrong kind of certificate is PERMISSION_DENIED. The handshake has
- * already verified the certificate against the CA, so this only reads it.
+ * already verified the certificate against the CA; this adds what a handshake cannot know
+ * later on an open connection: whether the certificate has since been revoked or expired
+ * (UNAUTHENTICATED on every call, whichever the service).
  */
 public final class IdentityInterceptor implements ServerInterceptor {
   private final AccessPolicy policy;
+  private final Predicate<BigInteger> revoked;
+  private final Clock clock;
 
-  public IdentityInterceptor(AccessPolicy policy) {
+  /**
+   * @param revoked true for a revoked serial; asked on every call, so a revocation applies
+   *     to connections that are already open, from the next call on
+   * @param clock checks expiry on every call (a connection can outlive its certificate)
+   */
+  public IdentityInterceptor(AccessPolicy policy, Predicate<BigInteger> revoked, Clock clock) {
     this.policy = policy;
+    this.revoked = revoked;
+    this.clock = clock;
   }
 
   @Override
@@ -37,13 +52,41 @@ public final class IdentityInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     Identity identity = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     Access access = policy.accessFor(call.getMethodDescriptor().getServiceName());
-    Status refusal = refusal(access, identity, call.getMethodDescriptor().getFullMethodName());
+    // A bad certificate is refused everywhere, the anonymous bootstrap service included:
+    // presenting one is a claim, and a false claim is not the same as none.
+    Status refusal = certificateRefusal(identity);
+    if (refusal == null) {
+      refusal = refusal(access, identity, call.getMethodDescriptor().getFullMethodName());
+    }
     if (refusal != null) {
       call.close(refusal, new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(Context.current().withValue(Identity.KEY, identity), call,
         headers, next);
+  }
+
+  private Status certificateRefusal(Identity identity) {
+    if (identity.isAnonymous()) {
+      return null;
+    }
+    X509Certificate certificate = identity.certificate().orElseThrow();
+    if (revoked.test(certificate.getSerialNumber())) {
+      return Status.UNAUTHENTICATED.withDescription("the certificate of '"
+          + identity.commonName() + "' (serial " + certificate.getSerialNumber().toString(16)
+          .toUpperCase(java.util.Locale.ROOT) + ") has been revoked");
+    }
+    Instant now = clock.instant();
+    if (now.isAfter(certificate.getNotAfter().toInstant())) {
+      return Status.UNAUTHENTICATED.withDescription("the certificate of '"
+          + identity.commonName() + "' expired at " + certificate.getNotAfter().toInstant());
+    }
+    if (now.isBefore(certificate.getNotBefore().toInstant())) {
+      return Status.UNAUTHENTICATED.withDescription("the certificate of '"
+          + identity.commonName() + "' is not valid before "
+          + certificate.getNotBefore().toInstant());
+    }
+    return null;
   }
 
   private static Status refusal(Access access, Identity identity, String method) {

@@ -30,6 +30,7 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
     Report report = request.getReport();
     Unary.respond(observer, "storing report '" + report.getId() + "'", () -> {
       Identity.current().requireNode(report.getNode(), "submit the reports");
+      InputLimits.checkReport(report);
       if (!REPORT_ID.matcher(report.getId()).matches()) {
         throw Unary.invalid("report id must be 1-128 characters of letters, digits, '.', '_',"
             + " ':' and '-'");

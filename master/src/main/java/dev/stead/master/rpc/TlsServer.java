@@ -10,39 +10,77 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * Builds and starts the master's one gRPC port: TLS 1.3 only, JDK TLS, client certificates
+ * Builds and starts the master's one gRPC port: TLS 1.3 only unless {@link Options#allowTls12}
+ * (then TLS 1.2 too, with forward-secret AEAD suites only), JDK TLS, client certificates
  * optional but, when sent, verified against the CA alone (so another CA's certificate fails
- * the handshake), every service behind the {@link IdentityInterceptor}.
+ * the handshake), every service behind the {@link IdentityInterceptor} and the
+ * {@link InboundGuard}. There is no plaintext listener.
  */
 public final class TlsServer {
+  /** TLS 1.3 suites (the JDK's names); all three are AEAD and forward-secret by design. */
+  static final List<String> TLS13_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+  /** TLS 1.2 suites allowed with {@code --tls12}: ECDHE (forward secrecy) and AEAD only. */
+  static final List<String> TLS12_SUITES = List.of(
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  /**
+   * How the port is secured beyond the certificates.
+   *
+   * @param allowTls12 accept TLS 1.2 (strong suites only) besides TLS 1.3
+   * @param revoked true for a revoked certificate serial, asked on every call
+   * @param clock for the per-call expiry check
+   */
+  public record Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock) {
+    public static Options tls13Only(Predicate<BigInteger> revoked) {
+      return new Options(false, revoked, Clock.systemUTC());
+    }
+  }
+
   private TlsServer() {}
 
   public static Server start(String host, int port, PrivateKey serverKey,
       X509Certificate serverCertificate, X509Certificate caCertificate,
-      List<ServerServiceDefinition> services, AccessPolicy policy) throws IOException {
+      List<ServerServiceDefinition> services, AccessPolicy policy, Options options)
+      throws IOException {
     policy.requireCovers(services);
     SslContext ssl;
     try {
-      ssl = GrpcSslContexts.configure(
+      SslContextBuilder builder = GrpcSslContexts.configure(
               SslContextBuilder.forServer(serverKey, serverCertificate), SslProvider.JDK)
           .trustManager(caCertificate)
-          .clientAuth(ClientAuth.OPTIONAL)
-          .protocols("TLSv1.3")
-          .build();
+          .clientAuth(ClientAuth.OPTIONAL);
+      if (options.allowTls12()) {
+        List<String> suites = new java.util.ArrayList<>(TLS13_SUITES);
+        suites.addAll(TLS12_SUITES);
+        builder.protocols("TLSv1.3", "TLSv1.2").ciphers(suites);
+      } else {
+        builder.protocols("TLSv1.3").ciphers(TLS13_SUITES);
+      }
+      ssl = builder.build();
     } catch (javax.net.ssl.SSLException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .sslContext(ssl);
-    IdentityInterceptor interceptor = new IdentityInterceptor(policy);
+        .sslContext(ssl)
+        .maxInboundMessageSize(InputLimits.MAX_REPORT_BYTES)
+        .maxInboundMetadataSize(64 * 1024);
+    IdentityInterceptor interceptor =
+        new IdentityInterceptor(policy, options.revoked(), options.clock());
+    InboundGuard guard = new InboundGuard(InputLimits.MAX_REQUEST_BYTES,
+        InputLimits.MAX_REQUEST_BYTES_BY_METHOD);
     for (ServerServiceDefinition service : services) {
-      builder.addService(ServerInterceptors.intercept(service, interceptor));
+      builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
     Server server = builder.build();
     try {

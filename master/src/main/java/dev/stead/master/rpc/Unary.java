@@ -49,6 +49,7 @@ final class Unary {
       case INVALID -> Status.INVALID_ARGUMENT;
       case CONFLICT -> Status.ALREADY_EXISTS;
       case NOT_FOUND -> Status.NOT_FOUND;
+      case FORBIDDEN -> Status.PERMISSION_DENIED;
     };
   }
 }

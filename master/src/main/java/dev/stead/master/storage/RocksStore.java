@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -39,7 +43,12 @@ import org.rocksdb.WriteOptions;
  * <p>Reports are kept by id and indexed twice, by node and by time, with the start time
  * inverted in big-endian so that a forward scan yields the newest first: "latest N of node
  * X" and "latest N overall" are one seek each. Index keys are
- * {@code node \0 (MAX-start) \0 id} and {@code (MAX-start) \0 id}.
+ * {@code node \0 (MAX-start) \0 id} and {@code (MAX-start) \0 id}. Two more indexes serve
+ * queries by run status ({@code statusNumber(4 bytes) (MAX-start) \0 id}) and by resource
+ * ({@code type[title] \0 (MAX-start) \0 id}, for every resource a report lists).
+ *
+ * <p>Expiry deletes old reports with their index entries and then compacts the report
+ * families, which is what drops the tombstones and gives the bytes back to the disk.
  *
  * <p>Certificate records live in two families: issued certificates as
  * {@link CertificateStatus} and pending requests as their PEM text, replaced atomically.
@@ -54,10 +63,20 @@ public final class RocksStore implements Store {
   private static final String REPORTS = "reports";
   private static final String REPORTS_BY_NODE = "reports_by_node";
   private static final String REPORTS_BY_TIME = "reports_by_time";
+  private static final String REPORTS_BY_STATUS = "reports_by_status";
+  private static final String REPORTS_BY_RESOURCE = "reports_by_resource";
   private static final String CERTS = "certs";
   private static final String CSRS = "csrs";
+  // Revoked serials (upper-case hex) -> RevokedCertificate; outlive the certificate record.
+  private static final String REVOCATIONS = "revocations";
   private static final List<String> FAMILIES =
-      List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS);
+      List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
+          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
+  /** Families holding reports or their indexes: what expiry deletes from and compacts. */
+  private static final List<String> REPORT_FAMILIES =
+      List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
+  /** Deletes per write batch while expiring, so that one batch stays small. */
+  private static final int EXPIRY_BATCH = 500;
 
   static {
     RocksDB.loadLibrary();
@@ -73,6 +92,7 @@ public final class RocksStore implements Store {
   private final WriteOptions syncWriteOptions;
   private final Object reportLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong reportsAdded = new AtomicLong();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families) {
@@ -203,10 +223,16 @@ public final class RocksStore implements Store {
         batch.put(family(REPORTS_BY_NODE), concat(key(report.getNode()), ZERO, time, ZERO, id),
             id);
         batch.put(family(REPORTS_BY_TIME), concat(time, ZERO, id), id);
+        batch.put(family(REPORTS_BY_STATUS), concat(statusKey(report.getStatus()), time, ZERO, id),
+            id);
+        for (byte[] resource : resourceKeys(report)) {
+          batch.put(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
+        }
         db.write(writeOptions, batch);
       } catch (RocksDBException e) {
         throw failure("store report " + report.getId(), e);
       }
+      reportsAdded.incrementAndGet();
       return true;
     }
   }
@@ -237,6 +263,171 @@ public final class RocksStore implements Store {
       check(it);
     }
     return List.copyOf(out);
+  }
+
+  @Override
+  public void scanReports(ReportQuery query, Predicate<Report> visitor) {
+    String index;
+    byte[] prefix;
+    if (!query.resource().isEmpty()) {
+      index = REPORTS_BY_RESOURCE;
+      prefix = concat(key(query.resource()), ZERO);
+    } else if (!query.node().isEmpty()) {
+      index = REPORTS_BY_NODE;
+      prefix = concat(key(query.node()), ZERO);
+    } else if (query.status() != dev.stead.proto.v1.RunStatus.RUN_STATUS_UNSPECIFIED) {
+      index = REPORTS_BY_STATUS;
+      prefix = statusKey(query.status());
+    } else {
+      index = REPORTS_BY_TIME;
+      prefix = new byte[0];
+    }
+    // Keys run newest first: start at `until`, stop once past `since`.
+    byte[] start = query.untilMs() == 0 ? prefix : concat(prefix, invertedTime(query.untilMs()));
+    try (RocksIterator it = db.newIterator(family(index))) {
+      for (it.seek(start); it.isValid(); it.next()) {
+        byte[] indexKey = it.key();
+        if (!startsWith(indexKey, prefix)) {
+          break;
+        }
+        long startedAt = Long.MAX_VALUE
+            - ByteBuffer.wrap(indexKey, prefix.length, Long.BYTES).getLong();
+        if (startedAt < query.sinceMs()) {
+          break;
+        }
+        byte[] value = getBytes(REPORTS, it.value());
+        if (value == null) {
+          continue;
+        }
+        Report report = parse(value, Report.parser());
+        if (query.matches(report) && !visitor.test(report)) {
+          break;
+        }
+      }
+      check(it);
+    }
+  }
+
+  @Override
+  public int expireReports(long cutoffMs) {
+    int deleted = 0;
+    synchronized (reportLock) {
+      while (true) {
+        int batchCount = 0;
+        try (RocksIterator it = db.newIterator(family(REPORTS_BY_TIME));
+            WriteBatch batch = new WriteBatch()) {
+          // Newest first, so everything from `cutoff - 1` on is older than the cutoff.
+          for (it.seek(invertedTime(Math.max(0, cutoffMs - 1)));
+              it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
+            byte[] id = it.value();
+            batch.delete(family(REPORTS_BY_TIME), it.key());
+            byte[] value = getBytes(REPORTS, id);
+            if (value != null) {
+              Report report = parse(value, Report.parser());
+              byte[] time = invertedTime(report.getStartedAtMs());
+              batch.delete(family(REPORTS_BY_NODE),
+                  concat(key(report.getNode()), ZERO, time, ZERO, id));
+              batch.delete(family(REPORTS_BY_STATUS),
+                  concat(statusKey(report.getStatus()), time, ZERO, id));
+              for (byte[] resource : resourceKeys(report)) {
+                batch.delete(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id));
+              }
+              batch.delete(family(REPORTS), id);
+            }
+            batchCount++;
+          }
+          check(it);
+          if (batchCount == 0) {
+            break;
+          }
+          db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+          throw failure("expire reports", e);
+        }
+        deleted += batchCount;
+      }
+    }
+    if (deleted > 0) {
+      compactReports();
+    }
+    return deleted;
+  }
+
+  private void compactReports() {
+    try {
+      for (String name : REPORT_FAMILIES) {
+        // Flush first: tombstones still in a memtable would survive the compaction.
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+          db.flush(flush, family(name));
+        }
+        db.compactRange(family(name));
+      }
+    } catch (RocksDBException e) {
+      throw failure("compact the reports", e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> sizes() {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    long sst = 0;
+    long live = 0;
+    long memtables = 0;
+    try {
+      for (Map.Entry<String, ColumnFamilyHandle> entry : families.entrySet()) {
+        ColumnFamilyHandle handle = family(entry.getKey());
+        long familySst = db.getLongProperty(handle, "rocksdb.total-sst-files-size");
+        sizes.put("sst_files." + entry.getKey(), familySst);
+        sst += familySst;
+        live += db.getLongProperty(handle, "rocksdb.estimate-live-data-size");
+        memtables += db.getLongProperty(handle, "rocksdb.cur-size-all-mem-tables");
+      }
+    } catch (RocksDBException e) {
+      throw failure("read the database sizes", e);
+    }
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("sst_files", sst);
+    out.put("live_data", live);
+    out.put("memtables", memtables);
+    out.putAll(sizes);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public void flush() {
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(flush, new ArrayList<>(families.values()));
+    } catch (RocksDBException e) {
+      throw failure("flush", e);
+    }
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException("the checkpoint directory " + target
+          + " already exists");
+    }
+    family(REPORTS); // fails when closed
+    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+      checkpoint.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw failure("write a checkpoint to " + target, e);
+    }
+  }
+
+  /** Reports stored by this process since it opened the store (retries not counted). */
+  public long reportsAdded() {
+    return reportsAdded.get();
+  }
+
+  /** Reports currently stored (an estimate from RocksDB, exact after compaction). */
+  public long reportCount() {
+    try {
+      return db.getLongProperty(family(REPORTS), "rocksdb.estimate-num-keys");
+    } catch (RocksDBException e) {
+      throw failure("count the reports", e);
+    }
   }
 
   @Override
@@ -291,6 +482,38 @@ public final class RocksStore implements Store {
       check(it);
     }
     return List.copyOf(byName.values());
+  }
+
+  @Override
+  public void deleteCertificate(String certname) {
+    byte[] name = key(certname);
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.delete(family(CERTS), name);
+      batch.delete(family(CSRS), name);
+      db.write(syncWriteOptions, batch);
+    } catch (RocksDBException e) {
+      throw failure("delete the certificate record of " + certname, e);
+    }
+  }
+
+  @Override
+  public void putRevocation(dev.stead.proto.v1.RevokedCertificate revocation) {
+    if (revocation.getSerial().isEmpty()) {
+      throw new IllegalArgumentException("a revocation needs a serial");
+    }
+    put(REVOCATIONS, key(revocation.getSerial()), revocation, syncWriteOptions);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.RevokedCertificate> revocations() {
+    List<dev.stead.proto.v1.RevokedCertificate> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(REVOCATIONS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(parse(it.value(), dev.stead.proto.v1.RevokedCertificate.parser()));
+      }
+      check(it);
+    }
+    return List.copyOf(out);
   }
 
   @Override
@@ -390,6 +613,16 @@ public final class RocksStore implements Store {
   /** Big-endian {@code Long.MAX_VALUE - ms}: byte order equals newest-first order. */
   static byte[] invertedTime(long startedAtMs) {
     return ByteBuffer.allocate(Long.BYTES).putLong(Long.MAX_VALUE - startedAtMs).array();
+  }
+
+  private static byte[] statusKey(dev.stead.proto.v1.RunStatus status) {
+    return ByteBuffer.allocate(Integer.BYTES).putInt(status.getNumber()).array();
+  }
+
+  /** The distinct resources a report lists, as index prefixes. */
+  private static List<byte[]> resourceKeys(Report report) {
+    return report.getResourcesList().stream().map(r -> r.getKey()).distinct()
+        .filter(k -> !k.isEmpty() && k.indexOf('\0') < 0).map(RocksStore::key).toList();
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -4,8 +4,11 @@ import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The master's durable state: nodes, their last facts and catalog, reports, certificates
@@ -49,6 +52,49 @@ public interface Store extends AutoCloseable {
    */
   List<Report> reports(String node, int limit);
 
+  /**
+   * Visits the reports matching {@code query}, newest first by start time, until
+   * {@code visitor} returns false. The visitor must not write to the store.
+   */
+  void scanReports(ReportQuery query, Predicate<Report> visitor);
+
+  /** The newest {@code limit} reports matching {@code query}, newest first. */
+  default List<Report> queryReports(ReportQuery query, int limit) {
+    List<Report> out = new java.util.ArrayList<>();
+    if (limit > 0) {
+      scanReports(query, report -> {
+        out.add(report);
+        return out.size() < limit;
+      });
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Deletes every report that started before {@code cutoffMs}, with its index entries, and
+   * compacts the report data so that the space is given back to the file system.
+   *
+   * @return how many reports were deleted
+   */
+  int expireReports(long cutoffMs);
+
+  /**
+   * Sizes of the stored data in bytes, by name: {@code sst_files} (files on disk, live and
+   * obsolete), {@code live_data} (estimated live data), {@code memtables} and one
+   * {@code sst_files.FAMILY} per column family. Flushes nothing.
+   */
+  Map<String, Long> sizes();
+
+  /** Writes every memtable to disk (so that {@link #sizes} reflects everything written). */
+  void flush();
+
+  /**
+   * Writes a consistent point-in-time copy of the database into {@code target}, which must
+   * not exist yet; the store keeps serving meanwhile (a RocksDB checkpoint: hard links to
+   * the immutable files plus copies of the rest).
+   */
+  void checkpoint(Path target);
+
   /** Inserts or replaces the record for {@code record.certname()}. */
   void putCertificate(CertificateRecord record);
 
@@ -56,6 +102,18 @@ public interface Store extends AutoCloseable {
 
   /** Every certificate and pending request, sorted by certname. */
   List<CertificateRecord> certificates();
+
+  /**
+   * Forgets the pending request or certificate of {@code certname} (nothing when there is
+   * none). Revocations recorded with {@link #putRevocation} are kept.
+   */
+  void deleteCertificate(String certname);
+
+  /** Records (durably, before returning) that a certificate serial is revoked. */
+  void putRevocation(dev.stead.proto.v1.RevokedCertificate revocation);
+
+  /** Every revocation ever recorded, sorted by serial. */
+  List<dev.stead.proto.v1.RevokedCertificate> revocations();
 
   /** Makes every write durable and releases the storage; idempotent. */
   @Override

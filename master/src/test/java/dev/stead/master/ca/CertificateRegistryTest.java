@@ -21,6 +21,11 @@ class CertificateRegistryTest {
   private CertificateAuthority ca;
   private RocksStore store;
 
+  private CertificateRegistry registry(AutosignPolicy policy) throws Exception {
+    return new CertificateRegistry(ca, store, policy,
+        Revocations.load(ca, store, dir.resolve("ca")));
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"));
@@ -34,7 +39,7 @@ class CertificateRegistryTest {
 
   @Test
   void requestWaitsUntilSigned() throws Exception {
-    CertificateRegistry registry = new CertificateRegistry(ca, store, AutosignPolicy.off());
+    CertificateRegistry registry = registry(AutosignPolicy.off());
     KeyPair key = TestPki.ecKey();
 
     CertificateStatus submitted = registry.submit("node1", TestPki.csr("node1", key));
@@ -60,7 +65,7 @@ class CertificateRegistryTest {
   @Test
   void autosignsMatchingNamesOnly() throws Exception {
     CertificateRegistry registry =
-        new CertificateRegistry(ca, store, AutosignPolicy.glob("*.example.com"));
+        registry(AutosignPolicy.glob("*.example.com"));
 
     assertThat(registry.submit("web.example.com",
         TestPki.csr("web.example.com", TestPki.ecKey())).getState())
@@ -72,7 +77,7 @@ class CertificateRegistryTest {
 
   @Test
   void oneKeyPerName() throws Exception {
-    CertificateRegistry registry = new CertificateRegistry(ca, store, AutosignPolicy.glob("*"));
+    CertificateRegistry registry = registry(AutosignPolicy.glob("*"));
     KeyPair key = TestPki.ecKey();
     CertificateStatus first = registry.submit("node1", TestPki.csr("node1", key));
 
@@ -87,7 +92,7 @@ class CertificateRegistryTest {
 
   @Test
   void aDifferentPendingRequestIsRefused() throws Exception {
-    CertificateRegistry registry = new CertificateRegistry(ca, store, AutosignPolicy.off());
+    CertificateRegistry registry = registry(AutosignPolicy.off());
     registry.submit("node1", TestPki.csr("node1", TestPki.ecKey()));
 
     assertThatThrownBy(() -> registry.submit("node1", TestPki.csr("node1", TestPki.ecKey())))
@@ -96,7 +101,7 @@ class CertificateRegistryTest {
 
   @Test
   void signingNeedsAPendingRequest() throws Exception {
-    CertificateRegistry registry = new CertificateRegistry(ca, store, AutosignPolicy.glob("*"));
+    CertificateRegistry registry = registry(AutosignPolicy.glob("*"));
     registry.submit("node1", TestPki.csr("node1", TestPki.ecKey()));
 
     assertThatThrownBy(() -> registry.sign("nobody"))

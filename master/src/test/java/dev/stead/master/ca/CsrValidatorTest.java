@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.TestPki;
 import java.security.KeyPair;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.Test;
 
 class CsrValidatorTest {
@@ -43,6 +44,48 @@ class CsrValidatorTest {
   @Test
   void refusesWeakKeys() throws Exception {
     assertInvalid("node1", TestPki.csr("node1", TestPki.rsaKey(1024)), "at least 2048");
+  }
+
+  @Test
+  void refusesSubjectAlternativeNamesANodeMayNotClaim() throws Exception {
+    assertInvalid("node1", TestPki.csr("node1", key, null,
+        new GeneralName(GeneralName.dNSName, "master.example.com")),
+        "asks for the subject alternative name 'DNS:master.example.com', which a node may not"
+            + " claim");
+    assertInvalid("node1", TestPki.csr("node1", key, null,
+        new GeneralName(GeneralName.dNSName, "node1"),
+        new GeneralName(GeneralName.iPAddress, "10.0.0.1")),
+        "'IP:10.0.0.1'");
+    assertInvalid("node1", TestPki.csr("node1", key, null,
+        new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://x/y")),
+        "'URI:spiffe://x/y'");
+  }
+
+  @Test
+  void acceptsItsOwnNameAsTheOnlySubjectAlternativeName() throws Exception {
+    ValidatedCsr csr = CsrValidator.validate("node1", TestPki.csr("node1", key, null,
+        new GeneralName(GeneralName.dNSName, "node1")));
+
+    assertThat(csr.certname()).isEqualTo("node1");
+  }
+
+  @Test
+  void readsTheChallengePassword() throws Exception {
+    ValidatedCsr with = CsrValidator.validate("node1",
+        TestPki.csr("node1", key, "correct horse battery staple"));
+    ValidatedCsr without = CsrValidator.validate("node1", TestPki.csr("node1", key));
+
+    assertThat(CsrValidator.challengePassword(with.request()))
+        .contains("correct horse battery staple");
+    assertThat(CsrValidator.challengePassword(without.request())).isEmpty();
+  }
+
+  @Test
+  void refusesACertificateInsteadOfARequest(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    String certificatePem =
+        Pem.certificate(CertificateAuthority.loadOrCreate(dir.resolve("ca")).certificate());
+    assertInvalid("node1", certificatePem, "not a PEM PKCS#10 request");
   }
 
   private static void assertInvalid(String certname, String pem, String message) {

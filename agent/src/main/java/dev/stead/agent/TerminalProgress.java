@@ -1,0 +1,58 @@
+package dev.stead.agent;
+
+import dev.stead.agent.engine.Progress;
+import dev.stead.wire.ResourceKey;
+import java.io.PrintStream;
+
+/**
+ * A progress line for people at a terminal ({@code [ 120/1200] file[/etc/motd]}), redrawn in
+ * place at most ten times a second and wiped by {@link #clear}. {@link #forConsole} gives
+ * {@link Progress#NONE} when the output is not a terminal, so logs never see it.
+ */
+public final class TerminalProgress implements Progress {
+  private static final long REDRAW_NANOS = 100_000_000L;
+  private static final int WIDTH = 78;
+
+  private final PrintStream out;
+  private long lastDraw;
+  private boolean drawn;
+
+  private TerminalProgress(PrintStream out) {
+    this.out = out;
+  }
+
+  /** A progress line on {@code out} when this process has a console, else nothing. */
+  public static Progress forConsole(PrintStream out) {
+    return System.console() != null ? new TerminalProgress(out) : Progress.NONE;
+  }
+
+  @Override
+  public synchronized void starting(int done, int total, ResourceKey next) {
+    long now = System.nanoTime();
+    if (drawn && now - lastDraw < REDRAW_NANOS) {
+      return;
+    }
+    lastDraw = now;
+    drawn = true;
+    String width = String.valueOf(total);
+    String line = String.format("[%" + width.length() + "d/%s] %s", done, width, next);
+    if (line.length() > WIDTH) {
+      line = line.substring(0, WIDTH - 1) + "…";
+    }
+    out.print("\r" + line + " ".repeat(WIDTH - line.length()));
+    out.flush();
+  }
+
+  /** Wipes the line, if one was drawn. */
+  public static void clear(Progress progress) {
+    if (progress instanceof TerminalProgress t) {
+      synchronized (t) {
+        if (t.drawn) {
+          t.out.print("\r" + " ".repeat(WIDTH) + "\r");
+          t.out.flush();
+          t.drawn = false;
+        }
+      }
+    }
+  }
+}

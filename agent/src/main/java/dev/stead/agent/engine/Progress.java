@@ -1,0 +1,15 @@
+package dev.stead.agent.engine;
+
+import dev.stead.wire.ResourceKey;
+
+/**
+ * Told about each resource as a run reaches it (for a progress line on a terminal). Called
+ * from the thread that converges; must be quick and must not throw.
+ */
+@FunctionalInterface
+public interface Progress {
+  Progress NONE = (done, total, next) -> { };
+
+  /** {@code done} of {@code total} resources finished; {@code next} starts now. */
+  void starting(int done, int total, ResourceKey next);
+}

@@ -1,0 +1,193 @@
+package dev.stead.agent.resource.account;
+
+import dev.stead.agent.resource.ApplyContext;
+import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.Changes;
+import dev.stead.agent.resource.Checkable;
+import dev.stead.agent.resource.Result;
+import dev.stead.wire.ResourceKey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One user. Creation passes every set property to useradd in one call (each reported as a
+ * change from {@code absent}); later differences are fixed with one usermod per property.
+ * {@code gid} is compared the way it is written: a number against the number, a name against
+ * the name of the primary group. Requires its managed groups.
+ */
+final class UserResource implements Checkable, AutoRequires {
+  private final String name;
+  private final boolean present;
+  private final Long uid;
+  private final String gid;
+  private final String home;
+  private final String shell;
+  private final String comment;
+  private final List<String> groups;
+  private final boolean managehome;
+  private final boolean system;
+
+  UserResource(String name, boolean present, Long uid, String gid, String home, String shell,
+      String comment, List<String> groups, boolean managehome, boolean system) {
+    this.name = name;
+    this.present = present;
+    this.uid = uid;
+    this.gid = gid;
+    this.home = home;
+    this.shell = shell;
+    this.comment = comment;
+    this.groups = groups;
+    this.managehome = managehome;
+    this.system = system;
+  }
+
+  @Override
+  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
+    Set<ResourceKey> out = new HashSet<>();
+    List<String> wanted = new ArrayList<>(groups == null ? List.of() : groups);
+    if (gid != null) {
+      wanted.add(gid);
+    }
+    for (String g : wanted) {
+      ResourceKey key = ResourceKey.of("group", g);
+      if (managed.contains(key)) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** Desired properties (besides ensure), in the order they are checked; null: unmanaged. */
+  private Map<String, String> managed() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("uid", uid == null ? null : uid.toString());
+    out.put("gid", gid);
+    out.put("home", home);
+    out.put("shell", shell);
+    out.put("comment", comment);
+    out.put("groups", groups == null ? null : Accounts.render(groups));
+    out.values().removeIf(v -> v == null);
+    return out;
+  }
+
+  @Override
+  public Result checkApply(ApplyContext context, boolean apply) {
+    Changes changes = new Changes(apply).desire("ensure", present ? "present" : "absent");
+    Map<String, String> managed = present ? managed() : Map.of();
+    managed.forEach(changes::desire);
+    StringBuilder error = new StringBuilder();
+    Optional<Accounts> db = Accounts.read(context, error);
+    if (db.isEmpty()) {
+      return changes.fail(error.toString());
+    }
+    Optional<Accounts.User> now = db.get().user(name);
+    if (!present) {
+      if (now.isPresent()) {
+        if (apply) {
+          List<String> argv = new ArrayList<>(List.of("userdel"));
+          if (managehome) {
+            argv.add("-r");
+          }
+          argv.add(name);
+          String why = Shadow.run(context, argv);
+          if (!why.isEmpty()) {
+            return changes.fail("ensure", "present", "absent", why);
+          }
+        }
+        changes.record("ensure", "present", "absent");
+      }
+      return changes.result();
+    }
+    if (now.isEmpty()) {
+      if (apply) {
+        String why = Shadow.run(context, useradd());
+        if (!why.isEmpty()) {
+          return changes.fail("ensure", "absent", "present", why);
+        }
+      }
+      changes.record("ensure", "absent", "present");
+      managed.forEach((property, value) -> changes.record(property, "absent", value));
+      return changes.result();
+    }
+    for (Map.Entry<String, String> e : managed.entrySet()) {
+      String before = observed(db.get(), now.get(), e.getKey());
+      if (before.equals(e.getValue())) {
+        continue;
+      }
+      if (apply) {
+        String why = Shadow.run(context, usermod(e.getKey()));
+        if (!why.isEmpty()) {
+          return changes.fail(e.getKey(), before, e.getValue(), why);
+        }
+      }
+      changes.record(e.getKey(), before, e.getValue());
+    }
+    return changes.result();
+  }
+
+  private String observed(Accounts db, Accounts.User u, String property) {
+    return switch (property) {
+      case "uid" -> Long.toString(u.uid());
+      case "gid" -> Character.isDigit(gid.charAt(0)) ? Long.toString(u.gid())
+          : db.groupById(u.gid()).map(Accounts.Group::name).orElse(Long.toString(u.gid()));
+      case "home" -> u.home();
+      case "shell" -> u.shell();
+      case "comment" -> u.comment();
+      case "groups" -> Accounts.render(db.supplementaryGroups(name));
+      default -> throw new IllegalStateException("unknown user property " + property);
+    };
+  }
+
+  private List<String> useradd() {
+    List<String> argv = new ArrayList<>(List.of("useradd"));
+    if (uid != null) {
+      argv.addAll(List.of("-u", uid.toString()));
+    }
+    if (gid != null) {
+      argv.addAll(List.of("-g", gid));
+    }
+    if (home != null) {
+      argv.addAll(List.of("-d", home));
+    }
+    if (shell != null) {
+      argv.addAll(List.of("-s", shell));
+    }
+    if (comment != null) {
+      argv.addAll(List.of("-c", comment));
+    }
+    if (groups != null && !groups.isEmpty()) {
+      argv.addAll(List.of("-G", String.join(",", groups)));
+    }
+    argv.add(managehome ? "-m" : "-M");
+    if (system) {
+      argv.add("-r");
+    }
+    argv.add(name);
+    return argv;
+  }
+
+  private List<String> usermod(String property) {
+    List<String> argv = new ArrayList<>(List.of("usermod"));
+    switch (property) {
+      case "uid" -> argv.addAll(List.of("-u", uid.toString()));
+      case "gid" -> argv.addAll(List.of("-g", gid));
+      case "home" -> {
+        argv.addAll(List.of("-d", home));
+        if (managehome) {
+          argv.add("-m");
+        }
+      }
+      case "shell" -> argv.addAll(List.of("-s", shell));
+      case "comment" -> argv.addAll(List.of("-c", comment));
+      case "groups" -> argv.addAll(List.of("-G", String.join(",", groups)));
+      default -> throw new IllegalStateException("unknown user property " + property);
+    }
+    argv.add(name);
+    return argv;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.stead.agent.resource.sshkey;
+
+import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.agent.fs.IoMessages;
+import dev.stead.agent.resource.ApplyContext;
+import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.Changes;
+import dev.stead.agent.resource.Checkable;
+import dev.stead.agent.resource.Result;
+import dev.stead.agent.resource.TextFile;
+import dev.stead.agent.resource.account.Accounts;
+import dev.stead.wire.ResourceKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One key in {@code ~USER/.ssh/authorized_keys} (home from /etc/passwd under the root). The
+ * line holding the same key material is this resource; properties {@code ensure},
+ * {@code type} and {@code comment}. Options in front of a found key are kept. A new
+ * {@code .ssh} directory (0700) and file (0600) belong to the user; an existing file keeps
+ * its attributes. Requires the user when managed.
+ */
+final class SshKeyResource implements Checkable, AutoRequires {
+  private final String user;
+  private final String type;
+  private final String key;
+  private final String comment;
+  private final boolean present;
+
+  SshKeyResource(String user, String type, String key, String comment, boolean present) {
+    this.user = user;
+    this.type = type;
+    this.key = key;
+    this.comment = comment;
+    this.present = present;
+  }
+
+  @Override
+  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
+    ResourceKey u = ResourceKey.of("user", user);
+    return managed.contains(u) ? Set.of(u) : Set.of();
+  }
+
+  @Override
+  public Result checkApply(ApplyContext context, boolean apply) {
+    Changes changes = new Changes(apply).desire("ensure", present ? "present" : "absent");
+    if (present) {
+      changes.desire("type", type).desire("comment", comment);
+    }
+    try {
+      Optional<Accounts.User> account = Accounts.read(context).user(user);
+      if (account.isEmpty()) {
+        return present ? changes.fail("no such user: " + user) : changes.result();
+      }
+      String sshDir = account.get().home() + "/.ssh";
+      String keysName = sshDir + "/authorized_keys";
+      Path file = context.paths().resolve(keysName);
+      List<String> lines = TextFile.read(file).orElse(List.of());
+      List<String> out = new ArrayList<>();
+      int at = -1;
+      String[] found = null;
+      for (String line : lines) {
+        String[] parsed = parse(line);
+        if (parsed != null && at < 0) {
+          at = out.size();
+          found = parsed;
+        } else if (parsed != null && !present) {
+          continue;
+        }
+        out.add(line);
+      }
+      if (!present) {
+        if (at < 0) {
+          return changes.result();
+        }
+        out.remove(at);
+        changes.record("ensure", "present", "absent");
+      } else if (at < 0) {
+        out.add(type + " " + key + " " + comment);
+        changes.record("ensure", "absent", "present");
+        changes.record("type", "absent", type);
+        changes.record("comment", "absent", comment);
+      } else {
+        if (!found[1].equals(type)) {
+          changes.record("type", found[1], type);
+        }
+        if (!found[2].equals(comment)) {
+          changes.record("comment", found[2], comment);
+        }
+        out.set(at, found[0] + type + " " + key + (comment.isEmpty() ? "" : " " + comment));
+      }
+      if (apply && !changes.isEmpty()) {
+        writeKeys(context, sshDir, keysName, file, out, account.get());
+      }
+      return changes.result();
+    } catch (IOException e) {
+      return changes.fail("cannot update the authorized keys of " + user + ": "
+          + IoMessages.describe(e));
+    }
+  }
+
+  /** {prefix (options and a space, or empty), type, comment} when the line holds our key. */
+  private String[] parse(String line) {
+    String t = line.strip();
+    if (t.isEmpty() || t.startsWith("#")) {
+      return null;
+    }
+    String[] tokens = t.split("\\s+");
+    for (int i = 1; i < tokens.length; i++) {
+      if (tokens[i].equals(key)) {
+        int start = t.indexOf(tokens[i - 1] + " " + key);
+        String prefix = start > 0 ? t.substring(0, start) : "";
+        String rest = String.join(" ", List.of(tokens).subList(i + 1, tokens.length));
+        return new String[] {prefix, tokens[i - 1], rest};
+      }
+    }
+    return null;
+  }
+
+  private static void writeKeys(ApplyContext context, String sshDir, String keysName, Path file,
+      List<String> lines, Accounts.User owner) throws IOException {
+    Path dir = context.paths().resolve(sshDir);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rwx------")));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      chown(dir, owner);
+    }
+    boolean existed = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+    TextFile.write(context, keysName, file, lines,
+        AtomicFiles.Attributes.mode(PosixFilePermissions.fromString("rw-------")));
+    if (!existed) {
+      chown(file, owner);
+    }
+  }
+
+  private static void chown(Path path, Accounts.User owner) throws IOException {
+    Files.setAttribute(path, "unix:uid", (int) owner.uid(), LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(path, "unix:gid", (int) owner.gid(), LinkOption.NOFOLLOW_LINKS);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.stead.agent.resource.account;
+
+import static dev.stead.agent.resource.RootOnly.assumeRootWith;
+import static dev.stead.agent.resource.RootOnly.sh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.proto.v1.Resource;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+
+/** A real account, created and removed with the real shadow tools. */
+class UserContractTest extends ResourceTypeContract {
+  private final String user = UNIQUE.replace('-', '_');
+
+  @BeforeEach
+  void tools() {
+    assumeRootWith("useradd", "usermod", "userdel");
+  }
+
+  @Override
+  protected Path root() {
+    return Path.of("/");
+  }
+
+  @Override
+  protected List<Resource> resources() {
+    return List.of(
+        resource("group", user + "_g"),
+        resource("user", user, "shell", "/bin/sh", "comment", "Stead Test",
+            "home", "/home/" + user, "groups", List.of(user + "_g"), "managehome", true));
+  }
+
+  @Override
+  protected void verifyConverged() {
+    assertThat(sh("getent passwd " + user).stdout())
+        .matches(user + ":x:\\d+:\\d+:Stead Test:/home/" + user + ":/bin/sh\n");
+    assertThat(sh("id -nG " + user).stdout()).contains(user + "_g");
+    assertThat(Path.of("/home/" + user)).isDirectory();
+  }
+
+  @Override
+  protected void tamper() {
+    assertThat(sh("usermod -s /bin/bash -c Mallory " + user).ok()).isTrue();
+  }
+
+  @Override
+  protected String hostFingerprint() throws Exception {
+    return files(Path.of("/etc/passwd"), Path.of("/etc/group"), Path.of("/etc/shadow"),
+        Path.of("/home/" + user));
+  }
+
+  @Override
+  protected void cleanUp() {
+    sh("userdel -r " + user + " 2>/dev/null; groupdel " + user + "_g 2>/dev/null; true");
+  }
+}

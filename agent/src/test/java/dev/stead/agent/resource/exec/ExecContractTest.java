@@ -1,0 +1,90 @@
+package dev.stead.agent.resource.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.Resource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs real commands on the real machine; they only write under a temporary directory. */
+class ExecContractTest extends ResourceTypeContract {
+  @TempDir Path work;
+
+  private Path marker() {
+    return work.resolve("made");
+  }
+
+  @Override
+  protected Path root() {
+    return Path.of("/");
+  }
+
+  @Override
+  protected List<Resource> resources() {
+    return List.of(resource("exec", "make the marker",
+        "command", "echo \"$GREETING from $(pwd)\" > made && echo done",
+        "creates", marker().toString(), "cwd", work.toString(),
+        "environment", Map.of("GREETING", "hello")));
+  }
+
+  @Override
+  protected void verifyConverged() throws Exception {
+    assertThat(Files.readString(marker())).isEqualTo("hello from " + work + "\n");
+  }
+
+  @Override
+  protected void tamper() throws Exception {
+    Files.delete(marker());
+  }
+
+  @Override
+  protected String hostFingerprint() throws Exception {
+    return files(work, marker());
+  }
+
+  @Override
+  protected void cleanUp() {
+    // Only the temporary directory was written.
+  }
+
+  @Test
+  void reportsBoundedOutputAndFailsOnNonZeroExit() {
+    Report ok = converge(catalogOf(resource("exec", "chatty",
+        "command", "head -c 10000 /dev/zero | tr '\\0' x; echo; echo tail-end")), false);
+    Event e = events(ok).get(0);
+    assertThat(e.getProperty()).isEqualTo("exec");
+    assertThat(e.getMessage()).endsWith("tail-end").hasSizeLessThan(4200).contains("cut");
+
+    Report failed = converge(catalogOf(resource("exec", "failing",
+        "command", "echo broken >&2; exit 7")), false);
+    assertThat(failed.getResources(0).getMessage()).contains("exited with 7").contains("broken");
+  }
+
+  @Test
+  void onlyifAndUnlessDecide() {
+    Report r = converge(catalogOf(
+        resource("exec", "never", "command", "touch " + work.resolve("a"), "onlyif", "false"),
+        resource("exec", "skipped", "command", "touch " + work.resolve("b"), "unless", "true"),
+        resource("exec", "runs", "command", "touch " + work.resolve("c"), "unless", "false")),
+        false);
+    assertThat(events(r)).hasSize(1);
+    assertThat(work.resolve("a")).doesNotExist();
+    assertThat(work.resolve("b")).doesNotExist();
+    assertThat(work.resolve("c")).exists();
+  }
+
+  private dev.stead.proto.v1.Catalog catalogOf(Resource... rs) {
+    dev.stead.agent.Catalogs4Test c = dev.stead.agent.Catalogs4Test.catalog();
+    for (Resource r : rs) {
+      c.resource(r);
+    }
+    return c.build();
+  }
+}

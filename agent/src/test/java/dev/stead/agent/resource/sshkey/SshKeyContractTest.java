@@ -1,0 +1,69 @@
+package dev.stead.agent.resource.sshkey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.proto.v1.Resource;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Under a temporary root with its own /etc/passwd; root is needed to give files to the user. */
+class SshKeyContractTest extends ResourceTypeContract {
+  static final String KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIHcQ0rJ5b3N0ZWFkdGVzdGtleW1hdGVyaWFsMDEyMzQ1";
+
+  @TempDir Path root;
+  private Path keys;
+
+  @BeforeEach
+  void account() throws Exception {
+    assumeTrue(isRoot(), "needs root: the key file is given to another user");
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/passwd"),
+        "root:x:0:0:root:/root:/bin/bash\nalice:x:4242:4343:Alice:/home/alice:/bin/sh\n");
+    Files.createDirectories(root.resolve("home/alice"));
+    keys = root.resolve("home/alice/.ssh/authorized_keys");
+  }
+
+  @Override
+  protected Path root() {
+    return root;
+  }
+
+  @Override
+  protected List<Resource> resources() {
+    return List.of(resource("ssh_key", "alice@laptop", "user", "alice", "key", KEY));
+  }
+
+  @Override
+  protected void verifyConverged() throws Exception {
+    assertThat(Files.readAllLines(keys)).contains("ssh-ed25519 " + KEY + " alice@laptop");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(Files.getAttribute(keys, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(4242);
+    assertThat(Files.getAttribute(keys.getParent(), "unix:gid")).isEqualTo(4343);
+  }
+
+  @Override
+  protected void tamper() throws Exception {
+    Files.writeString(keys, "# someone's own key stays\nssh-rsa AAAAB3Nza other@host\n"
+        + "ssh-ed25519 " + KEY + " mallory\n");
+  }
+
+  @Override
+  protected String hostFingerprint() throws Exception {
+    return files(keys.getParent(), keys);
+  }
+
+  @Override
+  protected void cleanUp() {
+    // Everything lives under the temporary root.
+  }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The agent daemon on the shared workload: a real `stead master start` serves the N=1000
+# catalog; `stead agent run --interval 2s` converges it, then idles. Prints each run's
+# phases (from the JSON reports: facts, fetch = catalog RPC incl. master compile or cache,
+# apply = converge, report) and the daemon's VmRSS from /proc after three idle intervals.
+#
+#   bench/agent/daemon.sh            (N=1000, 8 runs, interval 2s)
+#   N=1000 RUNS=8 INTERVAL=2s STEAD_JAVA_OPTS=... bench/agent/daemon.sh
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+SHARED=${SHARED:-$(cd "$REPO/../shared/bench" && pwd)}
+OUT=${OUT:-/tmp/stead-agent-daemon}
+N=${N:-1000}
+RUNS=${RUNS:-8}
+INTERVAL=${INTERVAL:-2s}
+PY=/usr/bin/python3
+stead=$REPO/stead
+
+rm -rf "$OUT" && mkdir -p "$OUT/code" "$OUT/root"
+$PY "$SHARED/gen.py" "$N" "$OUT/root" > "$OUT/spec.json"
+{ echo "node('default') {"; $PY "$HERE/to_stead.py" "$OUT/spec.json"; echo "}"; } \
+  > "$OUT/code/site.groovy"
+
+"$stead" master start --data "$OUT/master" --code "$OUT/code" --listen 127.0.0.1:0 \
+  --autosign '*' > "$OUT/master.log" 2>&1 &
+master=$!
+trap 'kill $master ${agent:-} 2>/dev/null || true' EXIT
+for _ in $(seq 600); do [ -s "$OUT/master/master.address" ] && break; sleep 0.1; done
+address=$(cat "$OUT/master/master.address")
+fp=$("$stead" ca fingerprint --data "$OUT/master")
+
+"$stead" agent run --server "$address" --certname bench.test --state "$OUT/state" \
+  --root / --ca-fingerprint "$fp" --interval "$INTERVAL" --no-splay --json \
+  > "$OUT/reports.json" 2> "$OUT/agent.log" &
+agent=$!
+
+runs() { grep -c '"id":' "$OUT/reports.json" 2>/dev/null || true; }
+while [ "$(runs)" -lt "$RUNS" ]; do sleep 0.2; done
+rss() { awk '/VmRSS|VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' "/proc/$agent/status"; echo; }
+echo "after $RUNS runs: $(rss)"
+kill -STOP $master 2>/dev/null || true  # nothing changes while we watch the idle daemon
+sleep_s=$($PY -c "import re,sys; v='$INTERVAL'; m=re.fullmatch(r'(\d+)(ms|s|m)?', v); n=int(m[1]); print(n/1000 if m[2]=='ms' else n*60 if m[2]=='m' else n)")
+kill -CONT $master
+# Three more intervals, then read RSS right before the next run starts.
+target=$(( $(runs) + 3 ))
+while [ "$(runs)" -lt "$target" ]; do sleep 0.1; done
+sleep "$($PY -c "print($sleep_s * 0.8)")"
+echo "idle after 3 more intervals ($(runs) runs): $(rss)"
+
+$PY - "$OUT/reports.json" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+dec, i, reports = json.JSONDecoder(), 0, []
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    r, i = dec.raw_decode(text, i)
+    reports.append(r)
+print("run  changed  facts_ms  fetch_ms  apply_ms  report_ms  total_ms")
+for n, r in enumerate(reports, 1):
+    t = r.get("timings", {})
+    f, g, a, p = (int(t.get(k, 0)) for k in ("factsMs", "fetchMs", "applyMs", "reportMs"))
+    print(f"{n:>3}  {r['summary'].get('changed', 0):>7}  {f:>8}  {g:>8}  {a:>8}  {p:>9}  {f+g+a+p:>8}")
+PY

@@ -1,0 +1,60 @@
+package dev.stead.cli;
+
+import dev.stead.master.web.OperatorPasswords;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "operator", description = "Dashboard logins, managed by the master.",
+    subcommands = OperatorCommand.Add.class)
+final class OperatorCommand {
+
+  @Command(name = "add", description = {
+      "Add an operator (or set a new password): stored in DATA/operators as a salted",
+      "PBKDF2-HMAC-SHA256 hash, owner-only; the running master picks it up at the next login."})
+  static final class Add implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Lower-case login name.")
+    String name;
+
+    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
+    Path data = Defaults.MASTER_DATA;
+
+    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input (for scripts).")
+    boolean fromStdin;
+
+    @Override
+    public Integer call() throws Exception {
+      char[] password;
+      if (fromStdin) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+            StandardCharsets.UTF_8));
+        String line = in.readLine();
+        password = line == null ? new char[0] : line.toCharArray();
+      } else {
+        Console console = System.console();
+        if (console == null) {
+          throw new IllegalArgumentException("no terminal to ask for the password; use --password-stdin");
+        }
+        password = console.readPassword("password for %s: ", name);
+        char[] again = console.readPassword("again: ");
+        if (password == null || !Arrays.equals(password, again)) {
+          throw new IllegalArgumentException("the passwords differ");
+        }
+      }
+      try {
+        new OperatorPasswords(data.toAbsolutePath()).put(name, password);
+      } finally {
+        Arrays.fill(password, '\0');
+      }
+      System.out.println("operator " + name + " can log in to the dashboard");
+      return 0;
+    }
+  }
+}

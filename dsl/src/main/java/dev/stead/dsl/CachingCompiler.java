@@ -1,0 +1,151 @@
+package dev.stead.dsl;
+
+import dev.stead.dsl.internal.FactReads;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
+import dev.stead.wire.Values;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Compiler} with a catalog cache that serves repeat requests without evaluating
+ * any code. A compile records which fact paths it read; its catalog is stored under the
+ * node name, the trusted data and the values found at exactly those paths. A later request
+ * whose facts agree on those paths gets the stored catalog, whatever its other facts say
+ * (uptime, free memory), because catalogs are deterministic: the same code and the same
+ * inputs give the same catalog.
+ *
+ * <p>The code version is not part of the key: one CachingCompiler wraps one loaded Compiler
+ * (one version of code and data), and new code means a new Compiler and an empty cache. Data
+ * lookups need no key of their own for the same reason: the data files are part of the loaded
+ * code, and the facts a lookup's hierarchy reads ({@code os/${facts.os.family}.yaml}) are
+ * recorded like any other fact read.
+ *
+ * <p>Bounded by the total serialized size of the catalogs held (least recently used out
+ * first) and by the number of distinct sets of fact paths it tries per request. Failed
+ * compiles are not cached: each is compiled again and reported to its node. Thread-safe.
+ */
+public final class CachingCompiler {
+  /** Default bound on the catalogs held, in serialized bytes. */
+  public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+  /** Sets of fact paths kept; code with more distinct branches caches only the first ones. */
+  static final int MAX_READ_SETS = 64;
+
+  private final Compiler compiler;
+  private final long maxBytes;
+  private final List<List<Map.Entry<List<String>, Boolean>>> readSets =
+      new CopyOnWriteArrayList<>();
+  private final LinkedHashMap<Key, Catalog> catalogs = new LinkedHashMap<>(256, 0.75f, true);
+  private long bytes;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  /** Identifies a catalog: which read set, and what the node and its facts were there. */
+  private record Key(int readSet, String node, Trusted trusted, List<Object> observed) {}
+
+  public CachingCompiler(Compiler compiler) {
+    this(compiler, DEFAULT_MAX_BYTES);
+  }
+
+  /** @param maxBytes the most serialized catalog bytes to hold (at least 1) */
+  public CachingCompiler(Compiler compiler, long maxBytes) {
+    this.compiler = Objects.requireNonNull(compiler, "compiler");
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
+    }
+    this.maxBytes = maxBytes;
+  }
+
+  /** The wrapped compiler. */
+  public Compiler compiler() {
+    return compiler;
+  }
+
+  /**
+   * The catalog for {@code node}: from the cache when an earlier compile for the same node
+   * and trusted data read the same values, else compiled (and stored if it compiled).
+   *
+   * @throws CompileException as {@link Compiler#compile(String, Facts, Trusted)}
+   */
+  public Catalog compile(String node, Facts facts, Trusted trusted) throws CompileException {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(facts, "facts");
+    Objects.requireNonNull(trusted, "trusted");
+    Map<String, Object> values = Values.toJavaMap(facts.getValuesMap());
+    for (int i = 0; i < readSets.size(); i++) {
+      Catalog cached = get(key(i, readSets.get(i), node, trusted, values));
+      if (cached != null) {
+        hits.incrementAndGet();
+        return cached;
+      }
+    }
+    misses.incrementAndGet();
+    Compiler.Recorded recorded = compiler.compileRecorded(node, values, trusted);
+    int index = readSetIndex(recorded.factPaths());
+    if (index >= 0) {
+      put(key(index, readSets.get(index), node, trusted, values), recorded.catalog());
+    }
+    return recorded.catalog();
+  }
+
+  /** Requests served from the cache so far. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** Requests that had to be compiled so far. */
+  public long misses() {
+    return misses.get();
+  }
+
+  private static Key key(int index, List<Map.Entry<List<String>, Boolean>> readSet, String node,
+      Trusted trusted, Map<String, Object> facts) {
+    List<Object> observed = new ArrayList<>(readSet.size());
+    for (Map.Entry<List<String>, Boolean> read : readSet) {
+      observed.add(FactReads.observed(facts, read.getKey(), read.getValue()));
+    }
+    return new Key(index, node, trusted, observed);
+  }
+
+  /** The index of this set of reads, added if new and there is room; -1 when full. */
+  private synchronized int readSetIndex(Map<List<String>, Boolean> paths) {
+    List<Map.Entry<List<String>, Boolean>> sorted = new ArrayList<>(paths.entrySet());
+    // A stable order, so the same reads in another order are the same set.
+    sorted.sort(Map.Entry.comparingByKey((a, b) -> String.join("\u0000", a)
+        .compareTo(String.join("\u0000", b))));
+    List<Map.Entry<List<String>, Boolean>> readSet = List.copyOf(sorted);
+    int index = readSets.indexOf(readSet);
+    if (index >= 0) {
+      return index;
+    }
+    if (readSets.size() >= MAX_READ_SETS) {
+      return -1;
+    }
+    readSets.add(readSet);
+    return readSets.size() - 1;
+  }
+
+  private synchronized Catalog get(Key key) {
+    return catalogs.get(key);
+  }
+
+  private synchronized void put(Key key, Catalog catalog) {
+    long size = catalog.getSerializedSize();
+    if (size > maxBytes) {
+      return;
+    }
+    Catalog previous = catalogs.put(key, catalog);
+    bytes += size - (previous == null ? 0 : previous.getSerializedSize());
+    Iterator<Catalog> eldest = catalogs.values().iterator();
+    while (bytes > maxBytes && eldest.hasNext()) {
+      bytes -= eldest.next().getSerializedSize();
+      eldest.remove();
+    }
+  }
+}

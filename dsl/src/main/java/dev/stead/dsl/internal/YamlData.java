@@ -1,0 +1,144 @@
+package dev.stead.dsl.internal;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads one data file with SnakeYAML's SafeConstructor (plain maps, lists and scalars, never
+ * arbitrary classes) into immutable values of the language's types: String, Long, Double,
+ * Boolean, List, Map with String keys (in file order), and null. Dates become ISO strings.
+ * Stateless.
+ */
+final class YamlData {
+  /** A data file that cannot be read or parsed; carries the line when YAML knows it. */
+  static final class Problem extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int line;
+
+    Problem(String message, int line) {
+      super(message, null, false, false);
+      this.line = line;
+    }
+
+    int line() {
+      return line;
+    }
+  }
+
+  private YamlData() {}
+
+  /** The top-level mapping of {@code file}; an empty file is an empty map. */
+  static Map<String, Object> readMap(Path file) throws Problem {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new Problem("cannot read: " + e.getMessage(), 0);
+    }
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(50);
+    options.setAllowRecursiveKeys(false);
+    Object parsed;
+    try {
+      parsed = new Yaml(new SafeConstructor(options)).load(text);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      String context = e.getContext() != null ? e.getContext() + ": " : "";
+      throw new Problem("invalid YAML: " + context + problem, mark == null ? 0 : mark.getLine() + 1);
+    } catch (YAMLException e) {
+      throw new Problem("invalid YAML: " + e.getMessage(), 0);
+    }
+    if (parsed == null) {
+      return Map.of();
+    }
+    if (!(parsed instanceof Map<?, ?>)) {
+      throw new Problem("a data file must be a mapping of keys to values, got "
+          + kind(parsed), 1);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) normalize(parsed, "");
+    return map;
+  }
+
+  private static Object normalize(Object value, String path) throws Problem {
+    if (value == null || value instanceof String || value instanceof Boolean
+        || value instanceof Double) {
+      return value;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger big) {
+      if (big.bitLength() >= 64) {
+        throw new Problem("value of '" + path + "' is too large for a 64-bit integer", 0);
+      }
+      return big.longValue();
+    }
+    if (value instanceof Date date) {
+      return DateTimeFormatter.ISO_INSTANT.format(date.toInstant().atOffset(ZoneOffset.UTC));
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        out.add(normalize(list.get(i), path + "[" + i + "]"));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        Object key = e.getKey();
+        if (key instanceof Map || key instanceof List || key == null) {
+          throw new Problem("keys must be strings or numbers, got " + kind(key)
+              + (path.isEmpty() ? "" : " under '" + path + "'"), 0);
+        }
+        String k = String.valueOf(key);
+        out.put(k, normalize(e.getValue(), path.isEmpty() ? k : path + "." + k));
+      }
+      return Collections.unmodifiableMap(out);
+    }
+    throw new Problem("value of '" + path + "' has an unsupported type " + kind(value)
+        + " (use strings, numbers, booleans, lists and maps)", 0);
+  }
+
+  static String kind(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Map) {
+      return "a map";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    return value.getClass().getSimpleName();
+  }
+}

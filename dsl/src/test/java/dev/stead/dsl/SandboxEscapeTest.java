@@ -1,0 +1,170 @@
+package dev.stead.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.proto.v1.Catalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attempts to leave the sandbox, in manifests and in templates: each must end as a compile
+ * error naming what was refused, at the line that tried, and never take effect. Most of
+ * these get past a compile-time check and are stopped by the run-time one.
+ */
+class SandboxEscapeTest {
+  @TempDir Path dir;
+
+  private List<String> errors(String manifest) {
+    return Code.errorsOf(() -> new Code(dir).file("m.groovy", manifest).manifest("m.groovy")
+        .withTimeLimit(Duration.ofSeconds(5)).compile("n1", Code.debian()));
+  }
+
+  /** Refused at run time: the code compiles, the call is stopped when it is made. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // x[name] reaches properties of objects that are not collections
+      "def k = 'bind' + 'ing'; file('/x', content: this[k].toString())",
+      "def k = 'meta' + 'Class'; file('/x', content: 1[k].toString())",
+      "def k = 'cla' + 'ss'; file('/x', content: this[k].name)",
+      // objects outside the allowlist obtained through allowed calls
+      "file('/x', content: 'abc'.toURI().resolve('http://example.com').toString())",
+      "file('/x', content: 'abc'.chars().count().toString())",
+      // constructors outside the allowlist
+      "file('/x', content: new Date().toString())",
+      "file('/x', content: new Random().nextInt().toString())",
+      // writing to the master's output
+      "'x'.println()",
+      // memory bombs
+      "file('/x', content: 'x' * Integer.MAX_VALUE)",
+      "def s = 'x'.padLeft(Integer.MAX_VALUE)",
+      "def l = [1, 2] * 100000000",
+      "def l = (1..Integer.MAX_VALUE).toList()",
+      "def l = []; while (true) { l << 1 }",
+      "def l = []; while (true) { l.add(1) }",
+      "def m = [:]; def i = 0; while (true) { m[i++] = 1 }",
+      "def s = 'x'; 40.times { s += s }",
+      "def s = 'x'; 40.times { s = \"${s}${s}\" }",
+      "def n = 2 ** 100000000",
+      "def s = String.format('%0999999999d', 1)",
+  })
+  void refusedAtRunTimeAtTheLine(String code) {
+    List<String> errors = errors(code + "\n");
+    assertThat(errors).isNotEmpty();
+    assertThat(errors.get(0)).startsWith("m.groovy:1: sandbox: ");
+  }
+
+  /** Refused when the code is loaded, before anything runs. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "def s = 'java.lang.System'; file('/x', content: Class.forName(s).toString())",
+      "file('/x', content: [].getClass().classLoader.toString())",
+      "file('/x', content: this.binding.toString())",
+      "String.metaClass.toString = { 'pwned' }",
+      "def m = 'x'.&toUpperCase",
+      "def m = 'x'::toUpperCase",
+      "file('/x', content: ''.\"${'exe' + 'cute'}\"())",
+      "file('/x', content: Eval.me('1'))",
+      "file('/x', content: evaluate('1'))",
+      "file('/x', content: new GroovyShell().evaluate('1').toString())",
+      "System.exit(1)",
+      "Thread.start { }",
+      "new Thread({ }).start()",
+      "file('/x', content: new Socket('127.0.0.1', 22).toString())",
+      "file('/x', content: 'http://example.com'.toURL().text)",
+      "file('/x', content: new File('/etc/passwd').text)",
+      "file('/x', content: java.nio.file.Files.readAllLines(java.nio.file.Paths.get('/etc/passwd')).join())",
+      "file('/x', content: 'ls'.execute().text)",
+      "println 'x' * 100",
+      "addShutdownHook { }",
+      "def x = [1]; x.a += 1",
+  })
+  void refusedWhenLoaded(String code) {
+    List<String> errors = errors(code + "\n");
+    assertThat(errors).isNotEmpty();
+    assertThat(errors.get(0)).startsWith("m.groovy:1: sandbox: ");
+  }
+
+  @Test
+  void refusalCaughtByTheCodeIsStillAnError() {
+    assertThat(errors("""
+        def k = 'bind' + 'ing'
+        try { this[k] } catch (Throwable t) { }
+        file('/x', content: 'ok')
+        """)).containsExactly("m.groovy:2: sandbox: reading 'binding' is not allowed in Stead code");
+  }
+
+  @Test
+  void endlessLoopIsStopped() {
+    assertThat(Code.errorsOf(() -> new Code(dir).file("m.groovy", "while (true) { }\n")
+        .manifest("m.groovy").withTimeLimit(Duration.ofMillis(300)).compile("n1", Code.debian())))
+        .singleElement().asString().contains("time limit");
+  }
+
+  @Test
+  void templatesAreRefusedAtTheirLine() throws Exception {
+    Code code = new Code(dir)
+        .file("modules/t/templates/bind.txt", "line one\n<% def k = 'bind' + 'ing' %>${this[k]}\n")
+        .file("modules/t/templates/huge.txt", "a\nb\n<% while (true) { out.print('x' * 1000000) } %>\n")
+        .file("modules/t/templates/uri.txt", "${'a'.toURI().resolve('b')}\n")
+        .file("m.groovy", "file('/x', content: template(\"t/${facts.which}\"))\n");
+    Compiler compiler = Compiler.forManifest(dir.resolve("m.groovy"), List.of(dir.resolve("modules")));
+    assertThat(Code.errorsOf(() -> compiler.compile("n1", Code.facts(java.util.Map.of("which", "bind.txt")))))
+        .containsExactly("t/templates/bind.txt:2: sandbox: reading 'binding' is not allowed in Stead code");
+    assertThat(Code.errorsOf(() -> compiler.compile("n1", Code.facts(java.util.Map.of("which", "huge.txt")))))
+        .singleElement().asString().startsWith("t/templates/huge.txt:3: sandbox: template output exceeds");
+    assertThat(Code.errorsOf(() -> compiler.compile("n1", Code.facts(java.util.Map.of("which", "uri.txt")))))
+        .singleElement().asString().startsWith("t/templates/uri.txt:1: sandbox: calling resolve() on java.net.URI");
+  }
+
+  @Test
+  void templateRefusedWhenLoaded() throws Exception {
+    new Code(dir).file("modules/t/templates/f.txt",
+            "<% def x = 1 %>\na\n${new File('/etc/passwd').text}\n")
+        .file("m.groovy", "file('/x', content: template('t/f.txt'))\n");
+    Compiler compiler = Compiler.forManifest(dir.resolve("m.groovy"), List.of(dir.resolve("modules")));
+    assertThat(Code.errorsOf(() -> compiler.compile("n1", Code.debian()))).singleElement().asString()
+        .startsWith("t/templates/f.txt:3: sandbox: use of java.io.File is not allowed");
+  }
+
+  @Test
+  void otherNodesKeepCompilingAfterARefusal() throws Exception {
+    Compiler c = new Code(dir).file("site.groovy", """
+        node('bad') {
+          def k = 'bind' + 'ing'
+          file('/x', content: this[k].toString())
+        }
+        node('good') {
+          file('/etc/motd', content: "hello ${node}".toString())
+        }
+        """).environment();
+    assertThat(c.compile("good", Code.debian()).getResourcesCount()).isEqualTo(1);
+    assertThat(Code.errorsOf(() -> c.compile("bad", Code.debian()))).containsExactly(
+        "site.groovy:3: sandbox: reading 'binding' is not allowed in Stead code");
+    Catalog again = c.compile("good", Code.debian());
+    assertThat(again.getResources(0).getParameters().get("content").getStringValue())
+        .isEqualTo("hello good");
+  }
+
+  @Test
+  void ordinaryCodeStillRunsThroughTheChecks() throws Exception {
+    Compiler c = new Code(dir).file("m.groovy", """
+        def servers = ['b.ntp', 'a.ntp']*.toUpperCase().sort()
+        def settings = [port: 80, name: facts.networking?.fqdn ?: 'x']
+        settings.port = settings.port + 1
+        def counts = [:]
+        counts['a'] = (counts['a'] ?: 0) + 1
+        def text = new StringBuilder()
+        servers.eachWithIndex { s, i -> text << "${i}:${s}\\n" }
+        def big = Math.max(Integer.parseInt('7'), 3) ** 2
+        file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + big
+            + counts.a + servers.size() + (1..3).collect { it * 2 }.sum() + 'x'.padLeft(3, '-'))
+        """).manifest("m.groovy");
+    assertThat(c.compile("n1", Code.debian()).getResources(0).getParameters().get("content")
+        .getStringValue()).isEqualTo("0:A.NTP\n1:B.NTP\nweb01.example.com81491212--x");
+  }
+}

@@ -1,0 +1,156 @@
+package dev.stead.master.fleet;
+
+import dev.stead.master.storage.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Backups of a master's state and their restore.
+ *
+ * <p>A backup directory holds {@code db/} (a RocksDB checkpoint: consistent, taken while
+ * the master serves), {@code ca/} and {@code admin/} (copies of the CA and the admin
+ * credentials, keys included, so the directory is created owner-only) and {@code BACKUP}
+ * (what and when, for people). Restoring copies the three into a fresh data directory;
+ * a master started on it has the same CA, so existing agents keep their certificates.
+ */
+public final class Backups {
+  public static final String MARKER = "BACKUP";
+  private static final List<String> PARTS = List.of("db", "ca", "admin");
+
+  private Backups() {}
+
+  /**
+   * Writes a backup of the master whose data directory is {@code dataDir} into
+   * {@code target}, which must not exist or be empty. On failure nothing is left behind.
+   *
+   * @return bytes written
+   */
+  public static long backup(Store store, Path dataDir, Path target) throws IOException {
+    if (!target.isAbsolute()) {
+      throw new IllegalArgumentException("the backup directory must be an absolute path: "
+          + target);
+    }
+    requireEmptyOrMissing(target, "the backup directory");
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    // Build beside the target and rename at the end: a failed backup leaves nothing.
+    Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    try {
+      store.checkpoint(work.resolve("db"));
+      copyTree(dataDir.resolve("ca"), work.resolve("ca"));
+      copyTree(dataDir.resolve("admin"), work.resolve("admin"));
+      Files.writeString(work.resolve(MARKER), "stead master backup\ntaken: " + Instant.now()
+          + "\nfrom: " + dataDir + "\nrestore: stead master restore " + target
+          + " --data NEWDATA\n");
+      long bytes = size(work);
+      if (Files.exists(target)) {
+        Files.delete(target); // empty, checked above
+      }
+      Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+      return bytes;
+    } catch (IOException | RuntimeException e) {
+      deleteTree(work);
+      throw e;
+    }
+  }
+
+  /**
+   * Copies the backup in {@code backupDir} into {@code newData}, which must not exist or be
+   * empty; the result is ready for {@code stead master start --data newData}.
+   */
+  public static void restore(Path backupDir, Path newData) throws IOException {
+    if (!Files.isRegularFile(backupDir.resolve(MARKER))) {
+      throw new IOException(backupDir + " is not a stead backup (no " + MARKER + " file)");
+    }
+    for (String part : PARTS) {
+      if (!Files.isDirectory(backupDir.resolve(part))) {
+        throw new IOException("the backup " + backupDir + " is incomplete: " + part
+            + "/ is missing");
+      }
+    }
+    requireEmptyOrMissing(newData, "the data directory");
+    Files.createDirectories(newData);
+    Files.setPosixFilePermissions(newData, PosixFilePermissions.fromString("rwx------"));
+    try {
+      for (String part : PARTS) {
+        copyTree(backupDir.resolve(part), newData.resolve(part));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (String part : PARTS) {
+        deleteTree(newData.resolve(part));
+      }
+      throw e;
+    }
+  }
+
+  private static void requireEmptyOrMissing(Path dir, String what) throws IOException {
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(what + " " + dir + " exists and is not a directory");
+      }
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(what + " " + dir + " is not empty");
+        }
+      }
+    }
+  }
+
+  /** Copies files and directories, keeping POSIX permissions (keys stay 0600). */
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.walkFileTree(from, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+          throws IOException {
+        Path target = to.resolve(from.relativize(dir).toString());
+        Files.createDirectories(target);
+        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(dir));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isRegularFile()) {
+          Files.copy(file, to.resolve(from.relativize(file).toString()),
+              StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private static long size(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).sum();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("stead master: cannot clean up " + dir + ": " + e.getMessage());
+    }
+  }
+}

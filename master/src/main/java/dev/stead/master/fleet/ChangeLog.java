@@ -1,0 +1,87 @@
+package dev.stead.master.fleet;
+
+import dev.stead.master.storage.ReportQuery;
+import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.ChangeRecord;
+import dev.stead.proto.v1.ChangesRequest;
+import dev.stead.proto.v1.ChangesResponse;
+import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ResourceResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every property change in the stored reports, flattened into rows (node, time, resource,
+ * before, after, code version): the drift list and the audit trail. Values are redacted.
+ * Thread-safe; reads only.
+ */
+public final class ChangeLog {
+  public static final int DEFAULT_LIMIT = 10_000;
+  public static final int MAX_LIMIT = 1_000_000;
+  private final Store store;
+
+  public ChangeLog(Store store) {
+    this.store = store;
+  }
+
+  /**
+   * The changes {@code request} asks for, newest first.
+   *
+   * @throws IllegalArgumentException when the window or the limit is out of range
+   */
+  public ChangesResponse changes(ChangesRequest request) {
+    int limit = request.getLimit() == 0 ? DEFAULT_LIMIT : request.getLimit();
+    if (limit < 0 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+    }
+    Pattern nodes = Globs.compile(request.getNodeGlob());
+    String typePrefix = request.getType().isEmpty() ? "" : request.getType() + "[";
+    List<ChangeRecord> out = new ArrayList<>();
+    boolean[] truncated = {false};
+    store.scanReports(ReportQuery.between(request.getSinceMs(), request.getUntilMs()), report -> {
+      if (request.getDriftOnly() && report.getSummary().getDriftEvents() == 0) {
+        return true;
+      }
+      if (!nodes.matcher(report.getNode()).matches()) {
+        return true;
+      }
+      for (ResourceResult resource : report.getResourcesList()) {
+        if (!resource.getKey().startsWith(typePrefix)) {
+          continue;
+        }
+        for (Event event : resource.getEventsList()) {
+          if (request.getDriftOnly() && event.getKind() != ChangeKind.DRIFT) {
+            continue;
+          }
+          if (out.size() == limit) {
+            truncated[0] = true;
+            return false;
+          }
+          out.add(record(report, resource, Redactor.event(event)));
+        }
+      }
+      return true;
+    });
+    return ChangesResponse.newBuilder().addAllChanges(out).setTruncated(truncated[0]).build();
+  }
+
+  private static ChangeRecord record(Report report, ResourceResult resource, Event event) {
+    return ChangeRecord.newBuilder()
+        .setNode(report.getNode())
+        .setTimeMs(report.getStartedAtMs())
+        .setReportId(report.getId())
+        .setCodeVersion(report.getCodeVersion())
+        .setResource(resource.getKey())
+        .setProperty(event.getProperty())
+        .setBefore(event.getBefore())
+        .setAfter(event.getAfter())
+        .setKind(event.getKind())
+        .setStatus(event.getStatus())
+        .setDiff(event.getDiff())
+        .setNoop(report.getNoop())
+        .build();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.stead.master.fleet;
+
+import dev.stead.master.AdminClient;
+import dev.stead.proto.v1.BackupRequest;
+import dev.stead.proto.v1.BackupResponse;
+import dev.stead.proto.v1.ChangesRequest;
+import dev.stead.proto.v1.ChangesResponse;
+import dev.stead.proto.v1.ComplianceRequest;
+import dev.stead.proto.v1.ComplianceResponse;
+import dev.stead.proto.v1.FleetServiceGrpc;
+import dev.stead.proto.v1.GetReportRequest;
+import dev.stead.proto.v1.QueryReportsRequest;
+import dev.stead.proto.v1.Report;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator's queries to {@code FleetService}, over an {@link AdminClient}'s channel
+ * (the admin certificate). Every failure is an {@link IOException} with a one-line message.
+ * Does not own the channel: close the AdminClient.
+ */
+public final class FleetClient {
+  private static final long DEADLINE_SECONDS = 60;
+  private final FleetServiceGrpc.FleetServiceBlockingStub stub;
+  private final String target;
+
+  public FleetClient(AdminClient admin) {
+    this.stub = FleetServiceGrpc.newBlockingStub(admin.channel());
+    this.target = admin.target();
+  }
+
+  public Report report(String id) throws IOException {
+    return call(() -> stub().getReport(GetReportRequest.newBuilder().setId(id).build()));
+  }
+
+  public List<Report> reports(QueryReportsRequest request) throws IOException {
+    return call(() -> stub().queryReports(request).getReportsList());
+  }
+
+  public ChangesResponse changes(ChangesRequest request) throws IOException {
+    return call(() -> stub().changes(request));
+  }
+
+  public ComplianceResponse compliance(ComplianceRequest request) throws IOException {
+    return call(() -> stub().compliance(request));
+  }
+
+  /** Asks the master to write a backup into {@code directory} on its own machine. */
+  public BackupResponse backup(String directory) throws IOException {
+    return call(() -> stub().withDeadlineAfter(10, TimeUnit.MINUTES)
+        .backup(BackupRequest.newBuilder().setDirectory(directory).build()));
+  }
+
+  private FleetServiceGrpc.FleetServiceBlockingStub stub() {
+    return stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private <T> T call(Callable<T> rpc) throws IOException {
+    try {
+      return rpc.call();
+    } catch (StatusRuntimeException e) {
+      Status status = e.getStatus();
+      String detail = status.getDescription() != null ? status.getDescription()
+          : status.getCode().toString();
+      throw new IOException(status.getCode() == Status.Code.UNAVAILABLE
+          ? "cannot reach the stead master at " + target + ": " + detail : detail, e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.stead.master.metrics;
+
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.proto.v1.Facts;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Wraps a {@link CatalogSource} to measure it: every compile's latency, catalogs served,
+ * compile failures (errors in the code) and crashes (exceptions). Thread-safe.
+ */
+public final class TimedCatalogSource implements CatalogSource {
+  private final CatalogSource inner;
+  private final Histogram latency =
+      new Histogram(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong crashed = new AtomicLong();
+
+  public TimedCatalogSource(CatalogSource inner) {
+    this.inner = inner;
+  }
+
+  @Override
+  public CompileOutcome compile(String node, Facts facts) {
+    long start = System.nanoTime();
+    try {
+      CompileOutcome outcome = inner.compile(node, facts);
+      if (outcome instanceof CompileOutcome.Compiled) {
+        served.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+      return outcome;
+    } catch (RuntimeException | Error e) {
+      crashed.incrementAndGet();
+      throw e;
+    } finally {
+      latency.observe((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  void write(TextFormat out) {
+    latency.write(out, "stead_compile_seconds", "Time to compile one node's catalog.");
+    out.header("stead_catalogs_served_total", "Catalogs compiled and sent to agents.", "counter");
+    out.sample("stead_catalogs_served_total", served.get());
+    out.header("stead_compile_failures_total",
+        "Compiles that failed, by reason: error (in the code) or crash (in the master).",
+        "counter");
+    out.sample("stead_compile_failures_total", "reason", "error", failed.get());
+    out.sample("stead_compile_failures_total", "reason", "crash", crashed.get());
+  }
+}

@@ -1,0 +1,120 @@
+package dev.stead.master.rpc;
+
+import dev.stead.master.fleet.Backups;
+import dev.stead.master.fleet.ChangeLog;
+import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.Redactor;
+import dev.stead.master.storage.ReportQuery;
+import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.BackupRequest;
+import dev.stead.proto.v1.BackupResponse;
+import dev.stead.proto.v1.ChangesRequest;
+import dev.stead.proto.v1.ChangesResponse;
+import dev.stead.proto.v1.ComplianceRequest;
+import dev.stead.proto.v1.ComplianceResponse;
+import dev.stead.proto.v1.FleetServiceGrpc;
+import dev.stead.proto.v1.GetReportRequest;
+import dev.stead.proto.v1.QueryReportsRequest;
+import dev.stead.proto.v1.QueryReportsResponse;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunStatus;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * The operator's queries over the fleet's history, and backups; admin certificate only.
+ * Everything a report carries goes out {@linkplain Redactor redacted}.
+ */
+public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
+  private static final int DEFAULT_REPORTS = 20;
+  private static final int MAX_REPORTS = 1000;
+  private final Store store;
+  private final Path dataDir;
+  private final ChangeLog changes;
+  private final Compliance compliance;
+
+  public FleetEndpoint(Store store, Path dataDir, Compliance compliance) {
+    this.store = store;
+    this.dataDir = dataDir;
+    this.changes = new ChangeLog(store);
+    this.compliance = compliance;
+  }
+
+  @Override
+  public void getReport(GetReportRequest request, StreamObserver<Report> observer) {
+    Unary.respond(observer, "GetReport", () -> store.report(request.getId())
+        .map(Redactor::report)
+        .orElseThrow(() -> Status.NOT_FOUND
+            .withDescription("no report with id '" + request.getId() + "'")
+            .asRuntimeException()));
+  }
+
+  @Override
+  public void queryReports(QueryReportsRequest request,
+      StreamObserver<QueryReportsResponse> observer) {
+    Unary.respond(observer, "QueryReports", () -> checked(() -> {
+      int limit = request.getLimit();
+      if (limit < 0 || limit > MAX_REPORTS) {
+        throw new IllegalArgumentException("limit must be between 0 (meaning "
+            + DEFAULT_REPORTS + ") and " + MAX_REPORTS);
+      }
+      if (request.getStatus() == RunStatus.UNRECOGNIZED) {
+        throw new IllegalArgumentException("unknown run status");
+      }
+      ReportQuery query = new ReportQuery(request.getNode(), request.getSinceMs(),
+          request.getUntilMs(), request.getStatus(), request.getResource());
+      QueryReportsResponse.Builder out = QueryReportsResponse.newBuilder();
+      for (Report report : store.queryReports(query, limit == 0 ? DEFAULT_REPORTS : limit)) {
+        out.addReports(Redactor.report(report));
+      }
+      return out.build();
+    }));
+  }
+
+  @Override
+  public void changes(ChangesRequest request, StreamObserver<ChangesResponse> observer) {
+    Unary.respond(observer, "Changes", () -> checked(() -> changes.changes(request)));
+  }
+
+  @Override
+  public void compliance(ComplianceRequest request,
+      StreamObserver<ComplianceResponse> observer) {
+    Unary.respond(observer, "Compliance", () -> checked(() -> compliance.compute(request)));
+  }
+
+  @Override
+  public void backup(BackupRequest request, StreamObserver<BackupResponse> observer) {
+    Unary.respond(observer, "Backup", () -> checked(() -> {
+      Path target;
+      try {
+        target = Path.of(request.getDirectory());
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException("not a path: " + request.getDirectory());
+      }
+      if (request.getDirectory().isEmpty() || !target.isAbsolute()) {
+        throw new IllegalArgumentException("the backup directory must be an absolute path");
+      }
+      long bytes;
+      try {
+        bytes = Backups.backup(store, dataDir, target);
+      } catch (IOException e) {
+        throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+      }
+      return BackupResponse.newBuilder().setDirectory(target.toString()).setBytes(bytes)
+          .build();
+    }));
+  }
+
+  /** Caller mistakes found below the endpoint become INVALID_ARGUMENT, not INTERNAL. */
+  private static <T> T checked(Callable<T> body) throws Exception {
+    try {
+      return body.call();
+    } catch (IllegalArgumentException e) {
+      throw Unary.invalid(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,453 @@
+package dev.stead.master.web;
+
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.stead.master.fleet.ChangeLog;
+import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.Redactor;
+import dev.stead.master.metrics.MasterMetrics.NodeState;
+import dev.stead.master.storage.ReportQuery;
+import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.ChangeRecord;
+import dev.stead.proto.v1.ChangesRequest;
+import dev.stead.proto.v1.ComplianceRequest;
+import dev.stead.proto.v1.CompliancePoint;
+import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ResourceResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * The operators' web dashboard over HTTPS (TLS 1.3/1.2, the master's server certificate).
+ * A caller is let in with the admin certificate or a session from the operator login; the
+ * session cookie is {@code Secure; HttpOnly; SameSite=Strict} and lasts 8 hours. Every page
+ * reads the store at request time; the overview refreshes its counts every 5 seconds
+ * through {@code /api/summary}. Values from reports are redacted and HTML-escaped.
+ */
+public final class Dashboard implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
+  private static final String COOKIE = "stead_session";
+  private static final long SESSION_MS = 8 * 3_600_000L;
+  private static final long HOUR = 3_600_000L;
+  private final HttpsServer server;
+  private final ExecutorService executor;
+  private final Store store;
+  private final OperatorPasswords operators;
+  private final Compliance compliance;
+  private final ChangeLog changes;
+  private final Clock clock;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  private record Session(String operator, long expiresMs) {}
+
+  private Dashboard(HttpsServer server, ExecutorService executor, Store store,
+      OperatorPasswords operators, Clock clock) {
+    this.server = server;
+    this.executor = executor;
+    this.store = store;
+    this.operators = operators;
+    this.compliance = new Compliance(store, clock);
+    this.changes = new ChangeLog(store);
+    this.clock = clock;
+  }
+
+  /** Binds {@code host:port} (0: any free port) with the given server identity. */
+  public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
+      X509Certificate caCertificate, Store store, OperatorPasswords operators, Clock clock)
+      throws IOException {
+    SSLContext tls;
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      char[] none = new char[0];
+      keys.setKeyEntry("server", key, none, new Certificate[] {certificate, caCertificate});
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, none);
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", caCertificate);
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      tls = SSLContext.getInstance("TLS");
+      tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("cannot set up the dashboard's TLS: " + e.getMessage(), e);
+    }
+    HttpsServer server;
+    try {
+      server = HttpsServer.create(new InetSocketAddress(host, port), 32);
+    } catch (IOException e) {
+      throw new IOException("cannot listen for the dashboard on " + host + ":" + port + ": "
+          + e.getMessage(), e);
+    }
+    server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = tls.getDefaultSSLParameters();
+        p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        // The admin certificate is welcome but not required: browsers log in instead.
+        p.setWantClientAuth(true);
+        params.setSSLParameters(p);
+      }
+    });
+    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+      Thread thread = new Thread(r, "stead-dashboard");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    Dashboard dashboard = new Dashboard(server, executor, store, operators, clock);
+    server.createContext("/", dashboard::handle);
+    server.start();
+    return dashboard;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      Map<String, String> query = params(exchange.getRequestURI().getRawQuery());
+      try {
+        if (path.equals("/login")) {
+          login(exchange);
+          return;
+        }
+        Optional<String> who = caller(exchange);
+        if (who.isEmpty()) {
+          redirect(exchange, "/login");
+          return;
+        }
+        switch (path) {
+          case "/" -> send(exchange, 200, "text/html", overview());
+          case "/api/summary" -> send(exchange, 200, "application/json", summaryJson());
+          case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", "")));
+          case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
+          case "/logout" -> {
+            cookie(exchange).ifPresent(sessions::remove);
+            exchange.getResponseHeaders().add("Set-Cookie", COOKIE
+                + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+            redirect(exchange, "/login");
+          }
+          default -> send(exchange, 404, "text/html", Html.page("Not found",
+              "<p>No such page.</p>", ""));
+        }
+      } catch (NotFound e) {
+        send(exchange, 404, "text/html", Html.page("Not found",
+            "<p>" + Html.esc(e.getMessage()) + "</p>", ""));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "dashboard page " + path + " failed", e);
+        send(exchange, 500, "text/html", Html.page("Error",
+            "<p>The master could not render this page; see its log.</p>", ""));
+      }
+    }
+  }
+
+  private static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String message) {
+      super(message);
+    }
+  }
+
+  // --- authentication ----------------------------------------------------------------
+
+  private Optional<String> caller(HttpExchange exchange) {
+    if (exchange instanceof HttpsExchange https) {
+      try {
+        java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
+        if (chain.length > 0 && chain[0] instanceof X509Certificate cert
+            && new X500Principal("CN=stead-admin").equals(cert.getSubjectX500Principal())) {
+          return Optional.of("stead-admin");
+        }
+      } catch (SSLPeerUnverifiedException e) {
+        // No client certificate: fall through to the session.
+      }
+    }
+    return cookie(exchange).map(sessions::get).filter(s -> s.expiresMs() > clock.millis())
+        .map(Session::operator);
+  }
+
+  private Optional<String> cookie(HttpExchange exchange) {
+    for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+      for (String part : header.split(";")) {
+        String[] kv = part.strip().split("=", 2);
+        if (kv.length == 2 && kv[0].equals(COOKIE)) {
+          return Optional.of(kv[1]);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void login(HttpExchange exchange) throws IOException {
+    String error = "";
+    if (exchange.getRequestMethod().equals("POST")) {
+      byte[] body = exchange.getRequestBody().readNBytes(8192);
+      Map<String, String> form = params(new String(body, StandardCharsets.US_ASCII));
+      String name = form.getOrDefault("name", "");
+      if (operators.verify(name, form.getOrDefault("password", "").toCharArray())) {
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        sessions.values().removeIf(s -> s.expiresMs() <= clock.millis());
+        sessions.put(id, new Session(name, clock.millis() + SESSION_MS));
+        exchange.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id
+            + "; Path=/; Max-Age=" + SESSION_MS / 1000 + "; Secure; HttpOnly; SameSite=Strict");
+        redirect(exchange, "/");
+        return;
+      }
+      LOG.info("dashboard: failed login for '" + name + "'");
+      error = "<p id=\"login-error\" class=\"drift\">Wrong name or password.</p>";
+    }
+    send(exchange, error.isEmpty() ? 200 : 401, "text/html", Html.page("Log in",
+        "<h1>Log in</h1>" + error + "<form method=\"post\" action=\"/login\">"
+            + "<p><label>Operator <input id=\"name\" name=\"name\" autocomplete=\"username\">"
+            + "</label></p><p><label>Password <input id=\"password\" name=\"password\" "
+            + "type=\"password\" autocomplete=\"current-password\"></label></p>"
+            + "<p><button id=\"login\" type=\"submit\">Log in</button></p></form>"
+            + "<p>Operators are added on the master with <code>stead operator add NAME</code>.</p>",
+        ""));
+  }
+
+  // --- pages -------------------------------------------------------------------------
+
+  private Map<String, Integer> counts() {
+    Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
+    int drifting = 0;
+    List<NodeInfo> nodes = store.nodes();
+    for (NodeInfo node : nodes) {
+      byState.merge(NodeState.of(node), 1, Integer::sum);
+      drifting += node.getLastDriftEvents() > 0 ? 1 : 0;
+    }
+    Map<String, Integer> out = new LinkedHashMap<>();
+    out.put("total", nodes.size());
+    for (NodeState s : NodeState.values()) {
+      out.put(s.label(), byState.getOrDefault(s, 0));
+    }
+    out.put("drifting", drifting);
+    return out;
+  }
+
+  private String summaryJson() {
+    StringBuilder json = new StringBuilder("{");
+    counts().forEach((k, v) -> json.append('"').append(k).append("\":").append(v).append(','));
+    return json.append("\"updated\":\"").append(Instant.ofEpochMilli(clock.millis()))
+        .append("\"}").toString();
+  }
+
+  private String overview() {
+    long now = clock.millis();
+    StringBuilder body = new StringBuilder("<h1>Fleet</h1><div class=\"cards\">");
+    counts().forEach((k, v) -> body.append("<div class=\"card\">").append(Html.esc(k))
+        .append("<b id=\"count-").append(k).append("\">").append(v).append("</b></div>"));
+    body.append("</div><p>Updated <span id=\"updated\">")
+        .append(Instant.ofEpochMilli(now)).append("</span></p>");
+
+    List<CompliancePoint> points = compliance.compute(ComplianceRequest.newBuilder()
+        .setSinceMs(Math.max(0, now - 24 * HOUR)).setUntilMs(now).setStepMs(HOUR).build())
+        .getPointsList();
+    List<Double> fleet = new ArrayList<>();
+    for (CompliancePoint p : points) {
+      if (p.getKlass().isEmpty()) {
+        fleet.add(p.getNodes() == 0 ? Double.NaN : (double) p.getInSync() / p.getNodes());
+      }
+    }
+    List<ChangeRecord> drift = changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)
+        .setSinceMs(Math.max(0, now - 24 * HOUR)).build()).getChangesList();
+    List<Integer> perHour = new ArrayList<>();
+    for (int h = 23; h >= 0; h--) {
+      long from = now - (h + 1) * HOUR;
+      long to = now - h * HOUR;
+      perHour.add((int) drift.stream().filter(c -> c.getTimeMs() > from && c.getTimeMs() <= to)
+          .count());
+    }
+    body.append("<h2>Compliance, last 24 hours</h2>")
+        .append(Charts.line("compliance-chart", "Share of nodes in sync", fleet))
+        .append("<h2>Drift events per hour, last 24 hours</h2>")
+        .append(Charts.bars("drift-chart", "Drift events per hour", perHour));
+
+    Map<String, Integer> top = new HashMap<>();
+    List<ChangeRecord> week = changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)
+        .setSinceMs(Math.max(0, now - 7 * 24 * HOUR)).build()).getChangesList();
+    week.forEach(c -> top.merge(c.getResource(), 1, Integer::sum));
+    body.append("<h2>Top drifting resources, last 7 days</h2><table id=\"top-drift\">"
+        + "<tr><th>resource</th><th>drift events</th></tr>");
+    top.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+            .thenComparing(Map.Entry.comparingByKey()))
+        .limit(10)
+        .forEach(e -> body.append("<tr><td>").append(Html.esc(e.getKey())).append("</td><td>")
+            .append(e.getValue()).append("</td></tr>"));
+    body.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>node</th><th>status</th>"
+        + "<th>last run</th><th>drift</th><th>code</th></tr>");
+    for (NodeInfo node : store.nodes()) {
+      body.append("<tr><td><a href=\"/node?name=").append(Html.url(node.getName())).append("\">")
+          .append(Html.esc(node.getName())).append("</a></td><td>")
+          .append(NodeState.of(node).label()).append("</td><td>")
+          .append(node.getLastReportMs() == 0 ? "-" : Instant.ofEpochMilli(node.getLastReportMs()))
+          .append("</td><td>").append(node.getLastDriftEvents()).append("</td><td>")
+          .append(Html.esc(node.getCodeVersion())).append("</td></tr>");
+    }
+    body.append("</table>");
+    String script = "setInterval(async()=>{try{const r=await fetch('/api/summary',"
+        + "{credentials:'same-origin'});if(!r.ok)return;const s=await r.json();"
+        + "for(const k in s){const e=document.getElementById(k==='updated'?'updated':'count-'+k);"
+        + "if(e)e.textContent=s[k];}}catch(e){}},5000);";
+    return Html.page("Fleet", body.toString(), script);
+  }
+
+  private String node(String name) {
+    NodeInfo info = store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'"));
+    StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
+        .append(Html.esc(info.getName())).append("</h1><p>Status <b id=\"node-status\">")
+        .append(NodeState.of(info).label()).append("</b>, code ")
+        .append(Html.esc(info.getCodeVersion())).append("</p><h2>Recent runs</h2>"
+            + "<table id=\"runs\"><tr><th>time</th><th>status</th><th>changed</th>"
+            + "<th>drift</th><th>report</th></tr>");
+    for (Report r : store.queryReports(ReportQuery.all().withNode(name), 20)) {
+      body.append("<tr><td>").append(Instant.ofEpochMilli(r.getStartedAtMs())).append("</td><td>")
+          .append(r.getStatus().name().toLowerCase(java.util.Locale.ROOT)).append("</td><td>")
+          .append(r.getSummary().getChanged()).append("</td><td>")
+          .append(r.getSummary().getDriftEvents()).append("</td><td><a href=\"/report?id=")
+          .append(Html.url(r.getId())).append("\">").append(Html.esc(r.getId()))
+          .append("</a></td></tr>");
+    }
+    body.append("</table><h2>Drift history</h2><table id=\"drift-history\"><tr><th>time</th>"
+        + "<th>resource</th><th>property</th><th>before</th><th>after</th></tr>");
+    for (ChangeRecord c : changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)
+        .setNodeGlob(name).setLimit(200).build())
+        .getChangesList()) {
+      if (!c.getNode().equals(name)) {
+        continue;
+      }
+      body.append("<tr><td>").append(Instant.ofEpochMilli(c.getTimeMs())).append("</td><td>")
+          .append(Html.esc(c.getResource())).append("</td><td>").append(Html.esc(c.getProperty()))
+          .append("</td><td>").append(Html.esc(c.getBefore())).append("</td><td>")
+          .append(Html.esc(c.getAfter())).append("</td></tr>");
+    }
+    body.append("</table><h2>Facts</h2><pre id=\"facts\">");
+    store.facts(name).ifPresent(f -> {
+      try {
+        body.append(Html.esc(Redactor.text(JsonFormat.printer().sortingMapKeys().print(f))));
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        body.append("(facts cannot be shown)");
+      }
+    });
+    return Html.page(name, body.append("</pre>").toString(), "");
+  }
+
+  private String report(String id) {
+    Report report = store.report(id).map(Redactor::report)
+        .orElseThrow(() -> new NotFound("no report '" + id + "'"));
+    StringBuilder body = new StringBuilder("<h1>Report</h1><p id=\"report-id\">")
+        .append(Html.esc(report.getId())).append("</p><p>Node <a href=\"/node?name=")
+        .append(Html.url(report.getNode())).append("\">").append(Html.esc(report.getNode()))
+        .append("</a>, ").append(Instant.ofEpochMilli(report.getStartedAtMs())).append(", ")
+        .append(report.getStatus().name().toLowerCase(java.util.Locale.ROOT))
+        .append(report.getNoop() ? " (noop)" : "").append(", code ")
+        .append(Html.esc(report.getCodeVersion())).append("</p>");
+    if (!report.getError().isEmpty()) {
+      body.append("<p class=\"drift\">").append(Html.esc(report.getError())).append("</p>");
+    }
+    for (ResourceResult resource : report.getResourcesList()) {
+      body.append("<h3 class=\"resource\">").append(Html.esc(resource.getKey())).append("</h3>");
+      for (Event event : resource.getEventsList()) {
+        String kind = event.getKind() == ChangeKind.DRIFT ? "drift" : "intended";
+        body.append("<p class=\"event ").append(kind).append("\">").append(kind).append(": ")
+            .append(Html.esc(event.getProperty())).append(" ")
+            .append(Html.esc(event.getBefore())).append(" → ")
+            .append(Html.esc(event.getAfter())).append("</p>");
+        if (!event.getDiff().isEmpty()) {
+          body.append("<pre class=\"diff\">").append(Html.esc(event.getDiff())).append("</pre>");
+        }
+      }
+    }
+    return Html.page("Report " + id, body.toString(), "");
+  }
+
+  // --- plumbing ------------------------------------------------------------------------
+
+  private static Map<String, String> params(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      String[] kv = pair.split("=", 2);
+      try {
+        out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      } catch (IllegalArgumentException e) {
+        // A malformed escape: ignore that parameter.
+      }
+    }
+    return out;
+  }
+
+  private static void redirect(HttpExchange exchange, String to) throws IOException {
+    exchange.getResponseHeaders().set("Location", to);
+    exchange.sendResponseHeaders(303, -1);
+  }
+
+  private static void send(HttpExchange exchange, int code, String type, String text)
+      throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+    exchange.getResponseHeaders().set("Content-Security-Policy",
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
+    exchange.sendResponseHeaders(code, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.stead.master.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.stead.master.ca.CertificateAuthority;
+import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.storage.Nodes;
+import dev.stead.master.storage.RocksStore;
+import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.EventStatus;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.ResourceResult;
+import dev.stead.proto.v1.ResourceStatus;
+import dev.stead.proto.v1.RunStatus;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium over real HTTPS: log in through the operator
+ * login, and check that what the pages render equals what the store holds.
+ */
+class DashboardBrowserTest {
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final String PASSWORD = "correct horse battery";
+
+  @TempDir Path data;
+  private RocksStore store;
+  private Nodes nodes;
+  private Dashboard dashboard;
+  private WebDriver browser;
+  private String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.resolve("ca"));
+    ServerCredentials server = ServerCredentials.loadOrCreate(data.resolve("ca"), ca, "127.0.0.1");
+    store = RocksStore.open(data.resolve("db"));
+    nodes = new Nodes(store);
+    OperatorPasswords operators = new OperatorPasswords(data);
+    operators.put("alice", PASSWORD.toCharArray());
+    dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
+        ca.certificate(), store, operators, Clock.systemUTC());
+    base = "https://127.0.0.1:" + dashboard.port();
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+        "--disable-gpu", "--ignore-certificate-errors", "--window-size=1280,1400");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (dashboard != null) {
+      dashboard.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private void report(String id, String node, RunStatus status, Event... events) {
+    long now = System.currentTimeMillis();
+    int drift = (int) java.util.Arrays.stream(events)
+        .filter(e -> e.getKind() == ChangeKind.DRIFT).count();
+    Report.Builder r = Report.newBuilder().setId(id).setNode(node).setStartedAtMs(now)
+        .setStatus(status).setCodeVersion("abc123")
+        .setSummary(ReportSummary.newBuilder().setResources(4).setDriftEvents(drift)
+            .setChanged(events.length > 0 ? 1 : 0).setOutOfSync(events.length > 0 ? 1 : 0)
+            .setFailed(status == RunStatus.FAILED_RUN ? 1 : 0));
+    if (events.length > 0) {
+      r.addResources(ResourceResult.newBuilder().setKey("file[/etc/app.conf]")
+          .setStatus(ResourceStatus.CHANGED).addAllEvents(java.util.List.of(events)));
+    }
+    store.putNode(NodeInfo.newBuilder().setName(node).build());
+    store.addReport(r.build());
+    nodes.reported(node);
+  }
+
+  private String text(By by) {
+    return browser.findElement(by).getText();
+  }
+
+  @Test
+  void anOperatorLogsInAndSeesTheFleetTheDriftAndTheDiffLive() throws Exception {
+    report("r-web1", "web1.test", RunStatus.CHANGED_RUN, Event.newBuilder()
+        .setProperty("content").setKind(ChangeKind.DRIFT).setStatus(EventStatus.APPLIED)
+        .setBefore("sha256:aaaa").setAfter("sha256:bbbb")
+        .setDiff("--- /etc/app.conf\n+++ /etc/app.conf\n@@ -1,2 +1,2 @@\n-setting = off\n"
+            + "+setting = on\n-password = hunter3\n+password = hunter2\n").build());
+    report("r-web2", "web2.test", RunStatus.UNCHANGED);
+    report("r-db1", "db1.test", RunStatus.FAILED_RUN);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+
+    browser.get(base + "/");
+    assertThat(browser.getCurrentUrl()).endsWith("/login");
+    browser.findElement(By.id("name")).sendKeys("alice");
+    browser.findElement(By.id("password")).sendKeys("wrong password!");
+    browser.findElement(By.id("login")).click();
+    assertThat(text(By.id("login-error"))).contains("Wrong name or password");
+
+    browser.findElement(By.id("name")).sendKeys("alice");
+    browser.findElement(By.id("password")).sendKeys(PASSWORD);
+    browser.findElement(By.id("login")).click();
+    wait.until(d -> !d.findElements(By.id("count-total")).isEmpty());
+
+    assertThat(text(By.id("count-total"))).isEqualTo(String.valueOf(store.nodes().size()));
+    assertThat(text(By.id("count-changed"))).isEqualTo("1");
+    assertThat(text(By.id("count-failed"))).isEqualTo("1");
+    assertThat(text(By.id("count-unchanged"))).isEqualTo("1");
+    assertThat(text(By.id("count-drifting"))).isEqualTo("1");
+    assertThat(text(By.id("top-drift"))).contains("file[/etc/app.conf] 1");
+    assertThat(browser.findElements(By.cssSelector("#compliance-chart polyline"))).hasSize(1);
+    assertThat(browser.findElements(By.cssSelector("#drift-chart rect"))).hasSize(24);
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path target = Path.of("target", "dashboard-overview.png");
+    Files.createDirectories(target.getParent());
+    Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+
+    // Live: a new node reports; the counts change without a reload.
+    report("r-web3", "web3.test", RunStatus.UNCHANGED);
+    wait.until(d -> d.findElement(By.id("count-total")).getText().equals("4"));
+    assertThat(text(By.id("count-unchanged"))).isEqualTo("2");
+
+    browser.findElement(By.linkText("web1.test")).click();
+    assertThat(text(By.id("node-name"))).isEqualTo("web1.test");
+    assertThat(text(By.id("drift-history"))).contains("file[/etc/app.conf] content sha256:aaaa");
+    browser.findElement(By.linkText("r-web1")).click();
+    String diff = text(By.cssSelector("pre.diff"));
+    assertThat(diff).contains("-setting = off").contains("+setting = on")
+        .contains("password = [redacted]").doesNotContain("hunter");
+    assertThat(text(By.cssSelector("p.event.drift"))).contains("drift: content");
+
+    browser.get(base + "/logout");
+    browser.get(base + "/");
+    assertThat(browser.getCurrentUrl()).endsWith("/login");
+  }
+}

@@ -1,0 +1,65 @@
+package dev.stead.modules;
+
+import dev.stead.dsl.Compiler;
+import dev.stead.dsl.testkit.CatalogView;
+import dev.stead.dsl.testkit.TestFacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NtpModuleTest {
+  @TempDir Path env;
+
+  private CatalogView compile(String node, TestFacts facts) throws Exception {
+    Compiler c = ModuleFixture.environment(env, "node('default') { include 'ntp' }\n");
+    return CatalogView.of(c.compile(node, facts.toFacts()));
+  }
+
+  private void data(String relative, String yaml) throws Exception {
+    Path p = env.resolve("data").resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, yaml);
+  }
+
+  @Test
+  void moduleDefaultServersRenderIntoTheConfigWhichNotifiesTheService() throws Exception {
+    CatalogView c = compile("web01", TestFacts.debian());
+    c.resource("file[/etc/ntp.conf]")
+        .parameterContains("content", "server 0.debian.pool.ntp.org iburst\n")
+        .parameterContains("content", "server 1.debian.pool.ntp.org iburst\n")
+        .parameterContains("content", "for web01:")
+        .hasParameter("mode", "0644").hasParameter("owner", "root")
+        .requires("pkg[ntpsec]").notifies("service[ntpsec]");
+    c.resource("service[ntpsec]").hasParameter("ensure", "running").hasParameter("enable", true);
+  }
+
+  @Test
+  void environmentDataOverridesTheModuleDefault() throws Exception {
+    data("common.yaml", "ntp::servers: [ntp.example.com]\nntp::iburst: false\n");
+    data("nodes/web02.yaml", "ntp::servers: [ntp.web02.example.com]\n");
+    compile("web01", TestFacts.debian()).resource("file[/etc/ntp.conf]")
+        .parameterContains("content", "server ntp.example.com\n");
+    compile("web02", TestFacts.debian()).resource("file[/etc/ntp.conf]")
+        .parameterContains("content", "server ntp.web02.example.com\n");
+  }
+
+  @Test
+  void otherFamiliesManageNtpd() throws Exception {
+    CatalogView c = compile("web01", TestFacts.redhat());
+    c.hasNoResource("service[ntpsec]").resource("service[ntpd]");
+    c.resource("file[/etc/ntp.conf]").requires("pkg[ntpd]").notifies("service[ntpd]");
+  }
+
+  @Test
+  void restrictionsFromEveryLevelBecomeOneDefinedTypeInstanceEach() throws Exception {
+    data("common.yaml", "ntp::restrict: [10.0.0.0/8]\n");
+    data("os/Debian.yaml", "ntp::restrict: [192.168.0.0/16, 10.0.0.0/8]\n");
+    CatalogView c = compile("web01", TestFacts.debian());
+    c.resource("file[/etc/ntp.d/restrict-10.0.0.0_8.conf]")
+        .hasParameter("content", "restrict 10.0.0.0/8 nomodify notrap nopeer noquery\n")
+        .containedIn("ntp_restrict[10.0.0.0/8]").notifies("service[ntpsec]");
+    c.resource("file[/etc/ntp.d/restrict-192.168.0.0_16.conf]");
+    c.hasResourceCount(5);
+  }
+}
