@@ -82,6 +82,9 @@ class SandboxEscapeTest {
       "println 'x' * 100",
       "addShutdownHook { }",
       "def x = [1]; x.a += 1",
+      // static methods of allowed classes that read system properties
+      "file('/x', content: Integer.getInteger('user.home').toString())",
+      "file('/x', content: Boolean.getBoolean('x').toString())",
   })
   void refusedWhenLoaded(String code) {
     List<String> errors = errors(code + "\n");
@@ -103,6 +106,16 @@ class SandboxEscapeTest {
     assertThat(Code.errorsOf(() -> new Code(dir).file("m.groovy", "while (true) { }\n")
         .manifest("m.groovy").withTimeLimit(Duration.ofMillis(300)).compile("n1", Code.debian())))
         .singleElement().asString().contains("time limit");
+  }
+
+  @Test
+  void catastrophicRegexIsStoppedByTheTimeLimit() {
+    long start = System.nanoTime();
+    assertThat(Code.errorsOf(() -> new Code(dir).file("m.groovy",
+            "def s = 'a' * 40 + '!'\nfile('/x', content: (s ==~ /(a*)*\\1b/).toString())\n")
+        .manifest("m.groovy").withTimeLimit(Duration.ofMillis(300)).compile("n1", Code.debian())))
+        .containsExactly("m.groovy:2: compile exceeded the time limit of 0.3 s and was stopped");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
@@ -162,9 +175,10 @@ class SandboxEscapeTest {
         servers.eachWithIndex { s, i -> text << "${i}:${s}\\n" }
         def big = Math.max(Integer.parseInt('7'), 3) ** 2
         file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + big
-            + counts.a + servers.size() + (1..3).collect { it * 2 }.sum() + 'x'.padLeft(3, '-'))
+            + counts.a + servers.size() + (1..3).collect { it * 2 }.sum() + 'x'.padLeft(3, '-')
+            + ('v12' =~ /v(\\d+)/)[0][1] + ('ab' ==~ /a./) + ('ab' =~ /z/ ? 'y' : 'n'))
         """).manifest("m.groovy");
     assertThat(c.compile("n1", Code.debian()).getResources(0).getParameters().get("content")
-        .getStringValue()).isEqualTo("0:A.NTP\n1:B.NTP\nweb01.example.com81491212--x");
+        .getStringValue()).isEqualTo("0:A.NTP\n1:B.NTP\nweb01.example.com81491212--x12truen");
   }
 }

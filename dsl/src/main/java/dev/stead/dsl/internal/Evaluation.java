@@ -964,7 +964,7 @@ public final class Evaluation {
         violations.add(v);
       }
       return;
-    } else if (t instanceof InterruptedException) {
+    } else if (t instanceof InterruptedException || t.getCause() instanceof InterruptedException) {
       message = timeoutMessage();
     } else if (t instanceof MissingPropertyException m) {
       message = "no variable or property '" + m.getProperty() + "' here";

@@ -6,8 +6,10 @@ import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 
 /**
- * Compiler configurations for Stead code and templates: the sandbox customizers, the class
- * parameter rewrite, and interrupt checks in every loop, method and closure so that
+ * Compiler configurations for Stead code and templates: the sandbox customizers (the
+ * compile-time {@link SandboxChecker}, then {@link SandboxTransformer}, which routes calls,
+ * property accesses and constructors through the run-time checks of {@link SandboxRuntime}),
+ * the class parameter rewrite, and interrupt checks in every loop, method and closure so that
  * {@link TimeLimit} can stop runaway code.
  */
 public final class Sandbox {

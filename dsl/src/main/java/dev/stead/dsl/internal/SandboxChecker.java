@@ -34,7 +34,9 @@ import org.codehaus.groovy.syntax.Types;
  * collected. Code the compiler generated itself (line &lt; 1) is not checked.
  *
  * <p>It cannot see the run-time type of a receiver: a call with an innocent name on an
- * object obtained some other way is not stopped here (issue 3 adds run-time checks).
+ * object obtained some other way is stopped at run time by {@link SandboxRuntime}, where
+ * {@link SandboxTransformer} routes every call with a receiver. Calls without a receiver are
+ * only checked here, by name.
  */
 final class SandboxChecker extends CompilationCustomizer {
   SandboxChecker() {

@@ -46,7 +46,7 @@ final class SandboxPolicy {
       "halt", "load", "loadLibrary", "sleep", "wait", "notify", "notifyAll", "mixin",
       "getBinding", "setBinding", "toURL", "getProperties", "setProperty", "getProperty",
       "getMetaPropertyValues", "metaClass", "getAt", "putAt", "withTraits", "asType",
-      "getStaticMetaClass", "addShutdownHook", "dump", "use",
+      "getStaticMetaClass", "addShutdownHook", "getInteger", "getLong", "getBoolean", "dump", "use",
       "getOwner", "getDelegate", "getThisObject", "setDelegate", "rehydrate", "dehydrate");
 
   /** Calls that write to the master's standard output, except on a template's own output. */

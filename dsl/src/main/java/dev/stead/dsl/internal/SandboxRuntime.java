@@ -201,6 +201,49 @@ public final class SandboxRuntime {
     return checkResult(result);
   }
 
+  /** {@code text =~ regex}: a matcher that stops when the compile's time is up. */
+  public static Matcher findRegex(Object text, Object regex) {
+    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text)));
+  }
+
+  /** {@code text ==~ regex}, stopped when the compile's time is up. */
+  public static boolean matchRegex(Object text, Object regex) {
+    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text))).matches();
+  }
+
+  private static Pattern pattern(Object regex) {
+    return regex instanceof Pattern p ? p : Pattern.compile(String.valueOf(regex));
+  }
+
+  /**
+   * Text that checks the thread's interrupt flag as the regex engine reads it, so that
+   * catastrophic backtracking ends at the time limit like a loop does.
+   */
+  private record InterruptibleText(String text) implements CharSequence {
+    @Override
+    public char charAt(int index) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException(new InterruptedException("regular expression stopped"));
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new InterruptibleText(text.substring(start, end));
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   /** {@code "text ${value}"}: built now, so its size is known and bounded. */
   public static String gstring(GString value) {
     long length = 0;

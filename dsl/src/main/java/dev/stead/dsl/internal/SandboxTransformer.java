@@ -191,6 +191,8 @@ final class SandboxTransformer extends CompilationCustomizer {
         case Types.MULTIPLY -> "multiply";
         case Types.POWER -> "power";
         case Types.LEFT_SHIFT -> "leftShift";
+        case Types.FIND_REGEX -> "findRegex";
+        case Types.MATCH_REGEX -> "matchRegex";
         default -> null;
       };
       if (method == null) {
