@@ -35,7 +35,7 @@ fp=$("$stead" ca fingerprint --data "$OUT/master")
   > "$OUT/reports.json" 2> "$OUT/agent.log" &
 agent=$!
 
-runs() { grep -c '"id":' "$OUT/reports.json" 2>/dev/null || true; }
+runs() { local n; n=$(grep -c '"id":' "$OUT/reports.json" 2>/dev/null) || true; echo "${n:-0}"; }
 while [ "$(runs)" -lt "$RUNS" ]; do sleep 0.2; done
 rss() { awk '/VmRSS|VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' "/proc/$agent/status"; echo; }
 echo "after $RUNS runs: $(rss)"

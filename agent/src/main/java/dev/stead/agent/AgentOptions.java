@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param resourceTimeout how long one resource may take before it fails as timed out
  * @param factsDir custom facts (executables, {@code .json}, {@code .yaml}); null for none
  * @param json print the report as JSON instead of lines for people
+ * @param csrChallenge a file whose first line is sent as the CSR's PKCS#9 challengePassword
+ *     (for the master's {@code --autosign-challenge-file}); null for none
  */
 public record AgentOptions(String server, String certname, Path stateDir, Path root,
     boolean noop, String caFingerprint, boolean trustFirstUse, int waitForCertSeconds,
-    boolean useCachedCatalog, Duration resourceTimeout, Path factsDir, boolean json) {
+    boolean useCachedCatalog, Duration resourceTimeout, Path factsDir, boolean json,
+    Path csrChallenge) {
   public AgentOptions {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(certname, "certname");
@@ -45,11 +48,19 @@ public record AgentOptions(String server, String certname, Path stateDir, Path r
     }
   }
 
+  /** Without a CSR challenge. */
+  public AgentOptions(String server, String certname, Path stateDir, Path root,
+      boolean noop, String caFingerprint, boolean trustFirstUse, int waitForCertSeconds,
+      boolean useCachedCatalog, Duration resourceTimeout, Path factsDir, boolean json) {
+    this(server, certname, stateDir, root, noop, caFingerprint, trustFirstUse,
+        waitForCertSeconds, useCachedCatalog, resourceTimeout, factsDir, json, null);
+  }
+
   /** The cached catalog on, the default resource timeout, no custom facts, text output. */
   public AgentOptions(String server, String certname, Path stateDir, Path root, boolean noop,
       String caFingerprint, boolean trustFirstUse, int waitForCertSeconds) {
     this(server, certname, stateDir, root, noop, caFingerprint, trustFirstUse,
-        waitForCertSeconds, true, Transaction.DEFAULT_TIMEOUT, null, false);
+        waitForCertSeconds, true, Transaction.DEFAULT_TIMEOUT, null, false, null);
   }
 
   /** {@code stateDir/catalog/last.pb}: the last catalog the master sent and the agent verified. */

@@ -129,7 +129,8 @@ public final class AgentRun {
     Path stateDir = options.stateDir();
     Bootstrapper bootstrap = new Bootstrapper(address, new SslFiles(stateDir.resolve("ssl")),
         options.certname(), options.caFingerprint(), options.trustFirstUse(),
-        options.waitForCertSeconds(), options.json() ? err : out); // stdout: JSON only
+        options.waitForCertSeconds(), options.json() ? err : out) // stdout: JSON only
+        .withCsrChallenge(options.csrChallenge());
     X509Certificate ca = bootstrap.ca();
     KeyPair keys = bootstrap.keys();
     X509Certificate certificate = CertificateRenewal.renewIfDue(address, ca, keys, bootstrap.certificate(ca, keys), new SslFiles(stateDir.resolve("ssl")), options.certname(), err);
@@ -153,6 +154,7 @@ public final class AgentRun {
           warning -> err.println("stead agent: " + warning));
       long t1 = System.nanoTime();
       Catalog catalog;
+      dev.stead.agent.secrets.NodeSecrets secrets = null;
       boolean masterAway = false;
       String cachedBecause = null;
       try {
@@ -194,7 +196,10 @@ public final class AgentRun {
             throw new AgentFailure("the master sent the catalog of " + catalog.getNode()
                 + ", not of " + options.certname());
           }
+          secrets = dev.stead.agent.secrets.NodeSecrets.of(
+              response.getSecretEnvelopesMap(), keys.getPrivate());
           cache(catalog);
+          secrets.save(options.cachedCatalog());
         }
       } catch (StatusRuntimeException e) {
         if (!MasterErrors.isTransient(e) || !options.useCachedCatalog()) {
@@ -212,8 +217,12 @@ public final class AgentRun {
         err.println("stead agent: " + cachedBecause + "; enforcing the cached catalog "
             + ReportPrinter.abbreviate(catalog.getDigest()));
       }
+      if (secrets == null) { // the cached catalog: its envelopes were kept beside it
+        secrets = dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(),
+            keys.getPrivate());
+      }
       Report converged = new Converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop(), options.resourceTimeout())).converge(catalog, progress);
+          options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets);
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
       Report report = converged.toBuilder()

@@ -47,6 +47,12 @@ public final class Converger {
 
   /** As {@link #converge(Catalog)}, telling {@code progress} about each resource. */
   public Report converge(Catalog catalog, Progress progress) {
+    return converge(catalog, progress, dev.stead.agent.secrets.NodeSecrets.none());
+  }
+
+  /** As {@link #converge(Catalog, Progress)}, opening secrets with {@code secrets}. */
+  public Report converge(Catalog catalog, Progress progress,
+      dev.stead.agent.secrets.NodeSecrets secrets) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -64,7 +70,8 @@ public final class Converger {
           + " is not usable: " + IoMessages.describe(e), options.noop(), catalog);
     }
     DriftState previous = DriftState.load(options.stateFile());
-    ResourceGraph graph = ResourceGraph.build(catalog, registry);
+    ResourceGraph graph = ResourceGraph.build(catalog,
+        dev.stead.agent.secrets.SecretTypes.wrap(registry, secrets));
     ApplyContext context = new ApplyContext(paths, new BackupStore(options.backupDir()));
     List<Outcome> outcomes = new Transaction(graph, context, options.noop(),
         options.resourceTimeout(), progress).run();

@@ -74,6 +74,11 @@ final class AgentCommand {
     @Option(names = "--trust-first-use", description = "Trust the master's CA on first contact without a fingerprint.")
     boolean trustFirstUse;
 
+    @Option(names = "--csr-challenge", paramLabel = "FILE", description = "Send the first line "
+        + "of FILE as the certificate request's challengePassword (for the master's "
+        + "--autosign-challenge-file).")
+    Path csrChallenge;
+
     @Option(names = "--wait-for-cert", description = "Seconds to wait for the certificate to be signed (default: 0).")
     int waitForCert;
 
@@ -87,7 +92,7 @@ final class AgentCommand {
           : stateDir.resolveSibling("facts.d");
       AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
           noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
-          facts, json);
+          facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
       if (once) {
         return new AgentRun(options).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));

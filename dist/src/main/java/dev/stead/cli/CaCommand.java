@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CleanCertificateResponse;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,58 +35,53 @@ final class CaCommand {
     }
   }
 
-  @Command(name = "sign", description = "Sign a pending certificate request.")
-  static final class Sign implements Callable<Integer> {
+  /** A CA action on one node's name: connect, act, print one line. */
+  abstract static class OnCertname implements Callable<Integer> {
     @Mixin AdminOptions admin;
 
     @Parameters(description = "The node's certname.")
     String name;
 
+    /** Performs the action and returns the line to print. */
+    abstract String act(AdminClient client, String certname) throws IOException;
+
     @Override
     public Integer call() throws Exception {
       try (AdminClient client = admin.connect()) {
-        CertificateInfo cert = client.sign(name);
-        System.out.println("signed " + cert.getCertname() + " " + cert.getFingerprint());
+        System.out.println(act(client, name));
       }
       return 0;
+    }
+  }
+
+  @Command(name = "sign", description = "Sign a pending certificate request.")
+  static final class Sign extends OnCertname {
+    @Override
+    String act(AdminClient client, String certname) throws IOException {
+      CertificateInfo cert = client.sign(certname);
+      return "signed " + cert.getCertname() + " " + cert.getFingerprint();
     }
   }
 
   @Command(name = "revoke", description = "Revoke a node's certificate: refused at once, on open"
       + " connections too, and listed in DATA/ca/crl.pem.")
-  static final class Revoke implements Callable<Integer> {
-    @Mixin AdminOptions admin;
-
-    @Parameters(description = "The node's certname.")
-    String name;
-
+  static final class Revoke extends OnCertname {
     @Override
-    public Integer call() throws Exception {
-      try (AdminClient client = admin.connect()) {
-        CertificateInfo cert = client.revoke(name);
-        System.out.println("revoked " + cert.getCertname() + " serial " + cert.getSerial());
-      }
-      return 0;
+    String act(AdminClient client, String certname) throws IOException {
+      CertificateInfo cert = client.revoke(certname);
+      return "revoked " + cert.getCertname() + " serial " + cert.getSerial();
     }
   }
 
   @Command(name = "clean", description = "Forget a node's request or certificate (revoking a"
       + " signed one first) so that it can request a new one.")
-  static final class Clean implements Callable<Integer> {
-    @Mixin AdminOptions admin;
-
-    @Parameters(description = "The node's certname.")
-    String name;
-
+  static final class Clean extends OnCertname {
     @Override
-    public Integer call() throws Exception {
-      try (AdminClient client = admin.connect()) {
-        CleanCertificateResponse cleaned = client.clean(name);
-        System.out.println("cleaned " + cleaned.getCertname() + " (was "
-            + cleaned.getPreviousState().name().toLowerCase(Locale.ROOT)
-            + (cleaned.getRevoked() ? "; its certificate is now revoked" : "") + ")");
-      }
-      return 0;
+    String act(AdminClient client, String certname) throws IOException {
+      CleanCertificateResponse cleaned = client.clean(certname);
+      return "cleaned " + cleaned.getCertname() + " (was "
+          + cleaned.getPreviousState().name().toLowerCase(Locale.ROOT)
+          + (cleaned.getRevoked() ? "; its certificate is now revoked" : "") + ")";
     }
   }
 

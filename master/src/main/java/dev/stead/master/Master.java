@@ -126,13 +126,15 @@ public final class Master implements AutoCloseable {
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       Nodes nodes = new Nodes(store);
+      dev.stead.master.secrets.SecretService secrets =
+          new dev.stead.master.secrets.SecretService(dataDir);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
-              new CatalogEndpoint(store, nodes, source).bindService(),
+              new CatalogEndpoint(store, nodes, source, secrets).bindService(),
               new ReportEndpoint(store, nodes).bindService(),
-              new AdminEndpoint(registry, store).bindService(),
+              new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
                   .bindService()),

@@ -95,6 +95,7 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.AdminService/CaFingerprint", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/ListNodes", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/ListReports", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.AdminService/EncryptSecret", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/GetReport", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/QueryReports", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/Changes", EnumSet.of(Caller.ADMIN)),
@@ -212,6 +213,9 @@ class AuthorizationMatrixTest {
         Map.entry("stead.v1.AdminService/ListNodes",
             dev.stead.proto.v1.ListNodesRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/ListReports", ListReportsRequest.getDefaultInstance()),
+        // Empty: refused after authorization (INVALID_ARGUMENT), no key is created.
+        Map.entry("stead.v1.AdminService/EncryptSecret",
+            dev.stead.proto.v1.EncryptSecretRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/GetReport",
             dev.stead.proto.v1.GetReportRequest.newBuilder().setId("none").build()),
         Map.entry("stead.v1.FleetService/QueryReports",

@@ -33,7 +33,9 @@ public final class ResourceTypes {
   public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",
       "A Debian package, managed with apt-get and dpkg, non-interactively. The title is the"
           + " package name. All packages are read with one dpkg-query per run; `apt-get update`"
-          + " runs only when a package is not found or the lists are older than a day.",
+          + " runs only when a package is not found or the lists are older than a day."
+          + " Candidates for `latest` come from one `apt-cache policy` per run for every"
+          + " installed package, not one per resource.",
       List.of(
           ParameterSpec.string("ensure",
               "`installed` (any version), `latest` (the candidate version), `absent`"
@@ -93,7 +95,10 @@ public final class ResourceTypes {
       "One line of a user's ~/.ssh/authorized_keys, identified by its key. The title is a"
           + " name for it, used as the key comment unless `comment` is set. The directory"
           + " and file are created owned by the user with modes 0700 and 0600; writes are"
-          + " atomic; other lines are kept.",
+          + " atomic; other lines are kept. With `ensure present`, an existing directory or"
+          + " file with another mode or owner (sshd's StrictModes would ignore the keys) is"
+          + " corrected and reported as property `ssh_dir` or `authorized_keys`, e.g."
+          + " `0755 0:0` to `0700 1000:1000`.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the key is authorized.").withDefault("present"),

@@ -25,6 +25,9 @@ public final class Values {
     if (object instanceof Value v) {
       return v;
     }
+    if (object instanceof SecretBlob secret) {
+      return secret.toValue();
+    }
     if (object instanceof CharSequence s) {
       return Value.newBuilder().setStringValue(s.toString()).build();
     }
@@ -83,6 +86,8 @@ public final class Values {
       }
       case MAP_VALUE:
         return toJavaMap(value.getMapValue().getEntriesMap());
+      case SECRET_VALUE:
+        return SecretBlob.render(value.getSecretValue());
       default:
         return null;
     }

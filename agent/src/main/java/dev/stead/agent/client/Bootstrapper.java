@@ -40,6 +40,7 @@ public final class Bootstrapper {
   private final boolean trustFirstUse;
   private final int waitForCertSeconds;
   private final PrintStream out;
+  private java.nio.file.Path csrChallenge;
 
   public Bootstrapper(MasterAddress address, SslFiles ssl, String certname, String caFingerprint,
       boolean trustFirstUse, int waitForCertSeconds, PrintStream out) {
@@ -50,6 +51,15 @@ public final class Bootstrapper {
     this.trustFirstUse = trustFirstUse;
     this.waitForCertSeconds = waitForCertSeconds;
     this.out = out;
+  }
+
+  /**
+   * Sends the first line of {@code file} (unless null) as the CSR's challengePassword; read
+   * only when a request is made. Returns this.
+   */
+  public Bootstrapper withCsrChallenge(java.nio.file.Path file) {
+    this.csrChallenge = file;
+    return this;
   }
 
   /** The pinned CA, fetching and checking it first when there is none. */
@@ -129,7 +139,8 @@ public final class Bootstrapper {
       CertificateStatus status = fetch(stub);
       if (status.getState() == CertificateState.UNKNOWN
           || status.getState() == CertificateState.CERTIFICATE_STATE_UNSPECIFIED) {
-        String csr = Pem.csr(KeyMaterial.csr(keys, certname));
+        String csr = Pem.csr(KeyMaterial.csr(keys, certname,
+            CsrChallenge.read(csrChallenge)));
         status = stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
             .submitCsr(SubmitCsrRequest.newBuilder().setCertname(certname).setCsrPem(csr).build());
         out.println("submitted a certificate request for " + certname);

@@ -75,7 +75,8 @@ public final class ReportAssembler {
             .setStatus(eventStatus(c.outcome()))
             .setKind(kind)
             .setMessage(c.message())
-            .setDiff(c.diff()));
+            .setDiff(c.diff())
+            .setSensitive(dev.stead.agent.secrets.Redaction.isSecret(c.after())));
       }
       report.addResources(rr);
     }

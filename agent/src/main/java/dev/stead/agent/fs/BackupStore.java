@@ -19,7 +19,19 @@ public final class BackupStore {
   private final Path dir;
 
   public BackupStore(Path dir) {
-    this.dir = dir;
+    this.dir = java.util.Objects.requireNonNull(dir, "dir");
+  }
+
+  private BackupStore() {
+    this.dir = null;
+  }
+
+  /**
+   * A store that keeps nothing: for files whose content is secret, whose old plaintext must
+   * not linger in the state directory. {@link #keep} returns {@code not kept}.
+   */
+  public static BackupStore none() {
+    return new BackupStore();
   }
 
   public Path directory() {
@@ -28,6 +40,9 @@ public final class BackupStore {
 
   /** Keeps {@code content}, formerly at {@code path}, and returns its {@code sha256:<hex>}. */
   public String keep(String path, byte[] content) throws IOException {
+    if (dir == null) {
+      return "not kept";
+    }
     String hex = Catalogs.sha256Hex(content);
     Files.createDirectories(dir);
     Path copy = dir.resolve(hex);

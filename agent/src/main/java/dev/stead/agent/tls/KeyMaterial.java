@@ -59,9 +59,26 @@ public final class KeyMaterial {
 
   /** A PKCS#10 request with subject {@code CN=certname}, signed SHA256withECDSA. */
   public static PKCS10CertificationRequest csr(KeyPair keys, String certname) {
+    return csr(keys, certname, null);
+  }
+
+  /**
+   * As {@link #csr(KeyPair, String)}, carrying {@code challenge} (unless null) as the PKCS#9
+   * challengePassword attribute, which the master's challenge autosign policy checks.
+   */
+  public static PKCS10CertificationRequest csr(KeyPair keys, String certname,
+      String challenge) {
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, certname).build();
     try {
-      return new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
+      JcaPKCS10CertificationRequestBuilder builder =
+          new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic());
+      if (challenge != null) {
+        // UTF8String: PrintableString cannot carry every character a shared secret may use.
+        builder.addAttribute(
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+            new org.bouncycastle.asn1.DERUTF8String(challenge));
+      }
+      return builder
           .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
     } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign a certificate request", e);

@@ -43,7 +43,8 @@ import org.codehaus.groovy.runtime.InvokerInvocationException;
 public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
-      Set.of("node", "klass", "define", "include", "template", "lookup", "defaults");
+      Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
+          "secret");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -486,7 +487,7 @@ public final class Evaluation {
     }
     LookupExplanation result = lookupData(key, strategy);
     if (result.found()) {
-      return result.value().orElse(null);
+      return SecretFunction.fromData(result.value().orElse(null));
     }
     if (hasDefault) {
       return fallback;
@@ -636,8 +637,13 @@ public final class Evaluation {
   // ---- resources ----
 
   Object resourceCall(String type, Object[] args, boolean insideBody) {
-    SourceLocation here = caller();
+    // A reference inside a body (requires file('/x')) keeps no location of its own: the
+    // relationship records the line. Walking the stack is a large share of a compile, so it
+    // is done there only when an error needs it; no user code runs before these checks, so the
+    // innermost user frame, and with it the line, is the same.
+    SourceLocation here = insideBody ? null : caller();
     if (DSL_FUNCTIONS.contains(type)) {
+      here = orCaller(here);
       error(here, type + "() does not take these arguments: "
           + java.util.Arrays.stream(args).map(ResourceRules::describe)
               .collect(Collectors.joining(", ")));
@@ -647,8 +653,9 @@ public final class Evaluation {
     if (spec.isEmpty()) {
       ClassDefinition defined = lookupDefinedType(type);
       if (defined != null) {
-        return instantiate(defined, args, here);
+        return instantiate(defined, args, orCaller(here));
       }
+      here = orCaller(here);
       error(here, "unknown resource type '" + type + "'");
       return new Reference(type, "?", here, false);
     }
@@ -663,21 +670,25 @@ public final class Evaluation {
       } else if (a instanceof Closure<?> c && body == null) {
         body = c;
       } else {
+        here = orCaller(here);
         error(here, type + "() takes a title, named parameters and a body, got "
             + ResourceRules.describe(a));
         return new Reference(type, "?", here, false);
       }
     }
     if (title == null) {
+      here = orCaller(here);
       error(here, type + "() needs a title, e.g. " + type + "('name')");
       return new Reference(type, "?", here, false);
     }
     String titleError = ResourceRules.checkTitle(type, title);
     if (titleError != null) {
+      here = orCaller(here);
       error(here, titleError);
       return new Reference(type, title, here, false);
     }
     if (named == null && body == null) {
+      // here is null only for a reference inside a body, whose location nothing reads.
       Reference ref = new Reference(type, title, here, true);
       if (!insideBody) {
         candidates.add(ref);
@@ -687,6 +698,9 @@ public final class Evaluation {
         }
       }
       return ref;
+    }
+    if (here == null) {
+      here = caller();
     }
     ResourceDecl decl = new ResourceDecl(spec.get(), title, here, containers);
     if (named != null) {
@@ -931,6 +945,11 @@ public final class Evaluation {
   }
 
   // ---- errors ----
+
+  /** {@code here} when it was taken, else the caller's location now. */
+  private SourceLocation orCaller(SourceLocation here) {
+    return here != null ? here : caller();
+  }
 
   private SourceLocation caller() {
     return Locations.caller(code.scriptFiles(), code.main().relativeName());

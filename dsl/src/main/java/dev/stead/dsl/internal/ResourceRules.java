@@ -50,6 +50,12 @@ final class ResourceRules {
     if (value == null) {
       throw new InvalidValue(where + " has no value (leave it out to leave the property alone)");
     }
+    if (value instanceof dev.stead.wire.SecretBlob) {
+      if (p.kind() != dev.stead.types.ParameterKind.STRING) {
+        throw new InvalidValue(where + " cannot be a secret (only string parameters can)");
+      }
+      return value;
+    }
     Object out;
     switch (p.kind()) {
       case STRING:

@@ -4,6 +4,7 @@ import groovy.lang.Closure;
 import groovy.lang.GString;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.Range;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -106,6 +107,14 @@ public final class SandboxRuntime {
         out.add(element == null ? null : call(element, name, PLAIN, arguments));
       }
       return checkResult(out);
+    }
+    if (receiver != null && receiver.getClass() == PrintWriter.class && arguments.length == 1
+        && arguments[0] instanceof String text && name.equals("print")) {
+      // A template writing its text: most of a render. Groovy would pick print(String) for a
+      // String too; the checks below would allow it, so only the output count applies.
+      countOutput(receiver, arguments);
+      ((PrintWriter) receiver).print(text);
+      return null;
     }
     checkCall(receiver, name);
     preCheck(receiver, name, arguments);

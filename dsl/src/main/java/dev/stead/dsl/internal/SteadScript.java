@@ -115,6 +115,11 @@ public abstract class SteadScript extends Script {
     return Evaluation.current().template(path, Map.of());
   }
 
+  /** {@code secret('ENC[…]')}: an encrypted value; see docs/language.md. */
+  public Object secret(Object text) {
+    return SecretFunction.secret(text);
+  }
+
   /** Resource declarations and references: {@code file('/etc/motd') { ... }}. */
   public Object methodMissing(String name, Object args) {
     return Evaluation.current().resourceCall(name, (Object[]) args, false);

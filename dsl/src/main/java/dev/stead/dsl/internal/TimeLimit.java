@@ -1,9 +1,9 @@
 package dev.stead.dsl.internal;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,14 +13,24 @@ import java.util.concurrent.TimeUnit;
  * leaks: the flag this class set is cleared before {@link #run} returns. Thread-safe.
  */
 public final class TimeLimit {
-  private static final ScheduledExecutorService WATCHDOG =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stead-compile-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
+  /**
+   * One daemon thread for all compiles: a compile costs a queued alarm, not a thread.
+   * Cancelled alarms leave the queue at once; otherwise every finished compile would stay
+   * queued (holding its thread) until its limit passed, thousands at a high compile rate.
+   */
+  private static final ScheduledExecutorService WATCHDOG = watchdog();
 
   private TimeLimit() {}
+
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "stead-compile-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    return executor;
+  }
 
   /** Runs {@code task}; returns true when the limit was hit and the thread was interrupted. */
   public static boolean run(Duration limit, Runnable task) {

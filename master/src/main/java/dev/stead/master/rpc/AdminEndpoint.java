@@ -24,10 +24,24 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   static final int MAX_REPORTS = 1000;
   private final CertificateRegistry registry;
   private final Store store;
+  private final dev.stead.master.secrets.SecretService secrets;
 
-  public AdminEndpoint(CertificateRegistry registry, Store store) {
+  public AdminEndpoint(CertificateRegistry registry, Store store,
+      dev.stead.master.secrets.SecretService secrets) {
     this.registry = registry;
     this.store = store;
+    this.secrets = secrets;
+  }
+
+  @Override
+  public void encryptSecret(dev.stead.proto.v1.EncryptSecretRequest request,
+      StreamObserver<dev.stead.proto.v1.EncryptSecretResponse> observer) {
+    Unary.respond(observer, "EncryptSecret", () -> {
+      if (request.getPlaintext().isEmpty()) {
+        throw Unary.invalid("EncryptSecret: the secret is empty");
+      }
+      return secrets.encrypt(request.getPlaintext().toByteArray());
+    });
   }
 
   @Override

@@ -21,11 +21,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final Store store;
   private final Nodes nodes;
   private final CatalogSource source;
+  private final dev.stead.master.secrets.SecretService secrets;
 
-  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source) {
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
+      dev.stead.master.secrets.SecretService secrets) {
     this.store = store;
     this.nodes = nodes;
     this.source = source;
+    this.secrets = secrets;
   }
 
   @Override
@@ -40,7 +43,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       CompileOutcome outcome = source.compile(node, request.getFacts());
       if (outcome instanceof CompileOutcome.Compiled compiled) {
         store.putCatalog(node, compiled.catalog());
-        return GetCatalogResponse.newBuilder().setCatalog(compiled.catalog()).build();
+        return GetCatalogResponse.newBuilder().setCatalog(compiled.catalog())
+            .putAllSecretEnvelopes(sealSecrets(compiled.catalog())).build();
       }
       CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
       LOG.info(() -> "the catalog of " + node + " does not compile: "
@@ -51,5 +55,16 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .build();
     });
+  }
+
+  /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */
+  private java.util.Map<String, com.google.protobuf.ByteString> sealSecrets(
+      dev.stead.proto.v1.Catalog catalog) {
+    try {
+      return secrets.seal(catalog, Identity.current().certificate().orElseThrow());
+    } catch (IllegalArgumentException e) {
+      throw io.grpc.Status.FAILED_PRECONDITION.withDescription(e.getMessage())
+          .asRuntimeException();
+    }
   }
 }

@@ -28,20 +28,17 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -56,7 +53,8 @@ import javax.security.auth.x500.X500Principal;
 /**
  * The operators' web dashboard over HTTPS (TLS 1.3/1.2, the master's server certificate).
  * A caller is let in with the admin certificate or a session from the operator login; the
- * session cookie is {@code Secure; HttpOnly; SameSite=Strict} and lasts 8 hours. Every page
+ * session cookie is {@code Secure; HttpOnly; SameSite=Strict}, lasts 8 hours and is signed
+ * rather than stored ({@link SessionCookies}), so it survives a restart of the master. Every page
  * reads the store at request time; the overview refreshes its counts every 5 seconds
  * through {@code /api/summary}. Values from reports are redacted and HTML-escaped.
  */
@@ -72,17 +70,15 @@ public final class Dashboard implements AutoCloseable {
   private final Compliance compliance;
   private final ChangeLog changes;
   private final Clock clock;
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
-
-  private record Session(String operator, long expiresMs) {}
+  private final SessionCookies sessions;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
-      OperatorPasswords operators, Clock clock) {
+      OperatorPasswords operators, SessionCookies sessions, Clock clock) {
     this.server = server;
     this.executor = executor;
     this.store = store;
     this.operators = operators;
+    this.sessions = sessions;
     this.compliance = new Compliance(store, clock);
     this.changes = new ChangeLog(store);
     this.clock = clock;
@@ -111,6 +107,8 @@ public final class Dashboard implements AutoCloseable {
     } catch (java.security.GeneralSecurityException e) {
       throw new IOException("cannot set up the dashboard's TLS: " + e.getMessage(), e);
     }
+    SessionCookies sessions = SessionCookies.loadOrCreate(operators.directory(), operators,
+        clock);
     HttpsServer server;
     try {
       server = HttpsServer.create(new InetSocketAddress(host, port), 32);
@@ -134,7 +132,7 @@ public final class Dashboard implements AutoCloseable {
       return thread;
     });
     server.setExecutor(executor);
-    Dashboard dashboard = new Dashboard(server, executor, store, operators, clock);
+    Dashboard dashboard = new Dashboard(server, executor, store, operators, sessions, clock);
     server.createContext("/", dashboard::handle);
     server.start();
     return dashboard;
@@ -170,7 +168,7 @@ public final class Dashboard implements AutoCloseable {
           case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", "")));
           case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
           case "/logout" -> {
-            cookie(exchange).ifPresent(sessions::remove);
+            cookie(exchange).ifPresent(sessions::logOut);
             exchange.getResponseHeaders().add("Set-Cookie", COOKIE
                 + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
             redirect(exchange, "/login");
@@ -211,8 +209,7 @@ public final class Dashboard implements AutoCloseable {
         // No client certificate: fall through to the session.
       }
     }
-    return cookie(exchange).map(sessions::get).filter(s -> s.expiresMs() > clock.millis())
-        .map(Session::operator);
+    return cookie(exchange).flatMap(sessions::verify);
   }
 
   private Optional<String> cookie(HttpExchange exchange) {
@@ -234,11 +231,7 @@ public final class Dashboard implements AutoCloseable {
       Map<String, String> form = params(new String(body, StandardCharsets.US_ASCII));
       String name = form.getOrDefault("name", "");
       if (operators.verify(name, form.getOrDefault("password", "").toCharArray())) {
-        byte[] token = new byte[32];
-        random.nextBytes(token);
-        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-        sessions.values().removeIf(s -> s.expiresMs() <= clock.millis());
-        sessions.put(id, new Session(name, clock.millis() + SESSION_MS));
+        String id = sessions.issue(name, clock.millis() + SESSION_MS);
         exchange.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id
             + "; Path=/; Max-Age=" + SESSION_MS / 1000 + "; Secure; HttpOnly; SameSite=Strict");
         redirect(exchange, "/");
@@ -294,12 +287,16 @@ public final class Dashboard implements AutoCloseable {
     List<CompliancePoint> points = compliance.compute(ComplianceRequest.newBuilder()
         .setSinceMs(Math.max(0, now - 24 * HOUR)).setUntilMs(now).setStepMs(HOUR).build())
         .getPointsList();
-    List<Double> fleet = new ArrayList<>();
+    // One series per class plus the fleet (""), from the same computation as
+    // `stead compliance --class`; the newest point of each also goes into the table.
+    Map<String, List<Double>> series = new java.util.TreeMap<>();
+    Map<String, CompliancePoint> latest = new java.util.TreeMap<>();
     for (CompliancePoint p : points) {
-      if (p.getKlass().isEmpty()) {
-        fleet.add(p.getNodes() == 0 ? Double.NaN : (double) p.getInSync() / p.getNodes());
-      }
+      series.computeIfAbsent(p.getKlass(), k -> new ArrayList<>())
+          .add(p.getNodes() == 0 ? Double.NaN : (double) p.getInSync() / p.getNodes());
+      latest.put(p.getKlass(), p);
     }
+    series.putIfAbsent("", List.of());
     List<ChangeRecord> drift = changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)
         .setSinceMs(Math.max(0, now - 24 * HOUR)).build()).getChangesList();
     List<Integer> perHour = new ArrayList<>();
@@ -310,9 +307,18 @@ public final class Dashboard implements AutoCloseable {
           .count());
     }
     body.append("<h2>Compliance, last 24 hours</h2>")
-        .append(Charts.line("compliance-chart", "Share of nodes in sync", fleet))
+        .append(Charts.lines("compliance-chart", "Share of nodes in sync, fleet and per class",
+            series, 0, "24 h ago"))
+        .append("<table id=\"class-compliance\"><tr><th>class</th><th>nodes</th>"
+            + "<th>in sync</th><th>share</th></tr>");
+    latest.forEach((klass, p) -> body.append("<tr><td>")
+        .append(klass.isEmpty() ? "<b>fleet</b>" : Html.esc(klass)).append("</td><td>")
+        .append(p.getNodes()).append("</td><td>").append(p.getInSync()).append("</td><td>")
+        .append(p.getNodes() == 0 ? "-" : Math.round(100.0 * p.getInSync() / p.getNodes()) + "%")
+        .append("</td></tr>"));
+    body.append("</table>")
         .append("<h2>Drift events per hour, last 24 hours</h2>")
-        .append(Charts.bars("drift-chart", "Drift events per hour", perHour));
+        .append(Charts.bars("drift-chart", "Drift events per hour", perHour, "24 h ago"));
 
     Map<String, Integer> top = new HashMap<>();
     List<ChangeRecord> week = changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -84,6 +85,24 @@ public final class OperatorPasswords {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * {@code name}'s stored entry (salt and hash), which signed sessions are bound to: a new
+   * password or a removed operator ends that operator's sessions. Empty for unknown names or
+   * an unreadable file.
+   */
+  Optional<String> entry(String name) {
+    try {
+      return Optional.ofNullable(read().get(name));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The directory holding the operators file (the master's data directory). */
+  Path directory() {
+    return file.getParent();
   }
 
   private Map<String, String> read() throws IOException {

@@ -7,6 +7,7 @@ import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
+import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.EventStatus;
@@ -30,6 +31,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -88,7 +90,12 @@ class DashboardBrowserTest {
   }
 
   private void report(String id, String node, RunStatus status, Event... events) {
-    long now = System.currentTimeMillis();
+    report(id, node, 0, status, events);
+  }
+
+  private void report(String id, String node, long hoursAgo, RunStatus status,
+      Event... events) {
+    long now = System.currentTimeMillis() - hoursAgo * 3_600_000L;
     int drift = (int) java.util.Arrays.stream(events)
         .filter(e -> e.getKind() == ChangeKind.DRIFT).count();
     Report.Builder r = Report.newBuilder().setId(id).setNode(node).setStartedAtMs(now)
@@ -105,12 +112,36 @@ class DashboardBrowserTest {
     nodes.reported(node);
   }
 
+  private static Event drift(String before) {
+    return Event.newBuilder().setProperty("content").setKind(ChangeKind.DRIFT)
+        .setStatus(EventStatus.APPLIED).setBefore(before).setAfter("sha256:bbbb").build();
+  }
+
+  private void classes(String node, String... names) {
+    store.putCatalog(node, Catalog.newBuilder().setNode(node)
+        .addAllClasses(java.util.List.of(names)).build());
+  }
+
   private String text(By by) {
     return browser.findElement(by).getText();
   }
 
   @Test
   void anOperatorLogsInAndSeesTheFleetTheDriftAndTheDiffLive() throws Exception {
+    // Classes come from each node's stored catalog, as for `stead compliance --class`.
+    classes("web1.test", "base", "web");
+    classes("web2.test", "base", "web");
+    classes("db1.test", "base", "db");
+    // A day of history, so the trend charts have lines and bars to show: all in sync until
+    // web2 drifted 12 hours ago and db1 drifted 5 and 3 hours ago.
+    for (String node : new String[] {"web1.test", "web2.test", "db1.test"}) {
+      report("old-20-" + node, node, 20, RunStatus.UNCHANGED);
+    }
+    report("old-12-web2", "web2.test", 12, RunStatus.CHANGED_RUN, drift("sha256:0000"));
+    report("old-11-web2", "web2.test", 11, RunStatus.UNCHANGED);
+    report("old-5-db1", "db1.test", 5, RunStatus.CHANGED_RUN, drift("sha256:1111"),
+        drift("sha256:2222"));
+    report("old-3-db1", "db1.test", 3, RunStatus.CHANGED_RUN, drift("sha256:3333"));
     report("r-web1", "web1.test", RunStatus.CHANGED_RUN, Event.newBuilder()
         .setProperty("content").setKind(ChangeKind.DRIFT).setStatus(EventStatus.APPLIED)
         .setBefore("sha256:aaaa").setAfter("sha256:bbbb")
@@ -137,8 +168,15 @@ class DashboardBrowserTest {
     assertThat(text(By.id("count-failed"))).isEqualTo("1");
     assertThat(text(By.id("count-unchanged"))).isEqualTo("1");
     assertThat(text(By.id("count-drifting"))).isEqualTo("1");
-    assertThat(text(By.id("top-drift"))).contains("file[/etc/app.conf] 1");
-    assertThat(browser.findElements(By.cssSelector("#compliance-chart polyline"))).hasSize(1);
+    assertThat(text(By.id("top-drift"))).contains("file[/etc/app.conf] 5");
+    // The fleet's line and one per class; the table holds the newest point of each.
+    assertThat(browser.findElements(By.cssSelector("#compliance-chart polyline")))
+        .extracting(e -> e.getAttribute("data-series"))
+        .containsExactly("", "base", "db", "web");
+    assertThat(browser.findElements(By.cssSelector("#class-compliance tr")))
+        .extracting(WebElement::getText)
+        .containsExactly("class nodes in sync share", "fleet 3 1 33%", "base 3 1 33%",
+            "db 1 0 0%", "web 2 1 50%");
     assertThat(browser.findElements(By.cssSelector("#drift-chart rect"))).hasSize(24);
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", "dashboard-overview.png");

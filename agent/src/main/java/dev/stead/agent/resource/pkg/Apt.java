@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * apt-get and apt-cache, non-interactive: no prompts, no debconf questions, existing
@@ -27,6 +28,8 @@ final class Apt {
       "APT_LISTCHANGES_FRONTEND", "none", "LC_ALL", "C");
   private static final int MESSAGE_LIMIT = 2000;
   private static final RunMemo.Key<Boolean> UPDATED = new RunMemo.Key<>("apt-get update");
+  /** Candidates read so far in this run; forgotten when the lists change. */
+  static final RunMemo.Key<Candidates> CANDIDATES = new RunMemo.Key<>("apt candidates");
 
   private Apt() {}
 
@@ -65,29 +68,28 @@ final class Apt {
     return r.ok() ? "" : r.describe(command, MESSAGE_LIMIT);
   }
 
-  /** The version apt would install, after refreshing stale lists; empty when none. */
-  static Optional<String> candidate(ApplyContext context, String name, StringBuilder error) {
+  /**
+   * The candidates of {@code names} (after refreshing stale lists), with one
+   * {@code apt-cache policy} call for all of them; a failure is a message in {@code error}.
+   */
+  static Candidates candidates(ApplyContext context, Collection<String> names,
+      StringBuilder error) {
     if (listsStale(context)) {
       String failed = update(context);
       if (!failed.isEmpty()) {
         error.append(failed);
-        return Optional.empty();
+        return Candidates.none();
       }
     }
-    Command command = Command.of("apt-cache", "policy", name).withEnvironment(ENV);
+    List<String> argv = new ArrayList<>(List.of("apt-cache", "policy"));
+    argv.addAll(new TreeSet<>(names));
+    Command command = Command.of(argv).withEnvironment(ENV);
     CommandResult r = context.host().run(command);
     if (!r.ok()) {
       error.append(r.describe(command, MESSAGE_LIMIT));
-      return Optional.empty();
+      return Candidates.none();
     }
-    for (String line : r.stdout().split("\n")) {
-      String t = line.strip();
-      if (t.startsWith("Candidate:")) {
-        String v = t.substring("Candidate:".length()).strip();
-        return v.isEmpty() || v.equals("(none)") ? Optional.empty() : Optional.of(v);
-      }
-    }
-    return Optional.empty();
+    return Candidates.parse(r.stdout(), names);
   }
 
   private static boolean notFound(CommandResult r) {
@@ -105,6 +107,8 @@ final class Apt {
     CommandResult r = context.host().run(command);
     context.memo().forget(UPDATED);
     context.memo().get(UPDATED, () -> Boolean.TRUE);
+    // New lists may bring new candidates.
+    context.memo().forget(CANDIDATES);
     return r.ok() ? "" : r.describe(command, MESSAGE_LIMIT);
   }
 

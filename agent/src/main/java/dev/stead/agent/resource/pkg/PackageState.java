@@ -6,6 +6,7 @@ import dev.stead.agent.host.Host;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every package dpkg knows, read with one {@code dpkg-query} call: name to installed version
@@ -58,6 +59,11 @@ final class PackageState {
 
   Optional<String> installedVersion(String name) {
     return Optional.ofNullable(installed.get(name));
+  }
+
+  /** The names of the fully installed packages. */
+  Set<String> installedNames() {
+    return installed.keySet();
   }
 
   boolean hasConfigFilesOnly(String name) {

@@ -5,6 +5,7 @@ import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.RunMemo;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,18 +61,23 @@ final class PkgResource implements Checkable {
             () -> Apt.remove(context.host(), name, true));
       }
       case "latest" -> {
-        StringBuilder why = new StringBuilder();
-        Optional<String> candidate = Apt.candidate(context, name, why);
-        if (!why.isEmpty()) {
-          return changes.fail(why.toString());
+        if (version.isEmpty()) {
+          // Not installed: apt installs the candidate, or says why there is none.
+          result = change(context, changes, before, () -> Apt.install(context, name, null));
+        } else {
+          StringBuilder why = new StringBuilder();
+          Optional<String> candidate = candidate(context, state, why);
+          if (!why.isEmpty()) {
+            return changes.fail(why.toString());
+          }
+          if (candidate.isEmpty()) {
+            return changes.fail("package " + name + " has no installation candidate");
+          }
+          if (version.get().equals(candidate.get())) {
+            return changes.result();
+          }
+          result = change(context, changes, before, () -> Apt.install(context, name, null));
         }
-        if (candidate.isEmpty()) {
-          return changes.fail("package " + name + " has no installation candidate");
-        }
-        if (version.isPresent() && version.get().equals(candidate.get())) {
-          return changes.result();
-        }
-        result = change(context, changes, before, () -> Apt.install(context, name, null));
       }
       default -> {
         if (version.isPresent() && version.get().equals(ensure)) {
@@ -102,6 +108,33 @@ final class PkgResource implements Checkable {
     }
     changes.record("ensure", before, ensure);
     return changes.result();
+  }
+
+  /**
+   * This package's candidate. The first {@code latest} package of a run asks apt about every
+   * installed package at once (the answer is shared through the run memo), so a run with many
+   * {@code latest} packages runs {@code apt-cache policy} once; only a package installed
+   * later in the run (not in that answer) costs a query of its own.
+   */
+  private Optional<String> candidate(ApplyContext context, PackageState state,
+      StringBuilder error) {
+    Candidates known = context.memo().get(Apt.CANDIDATES, Candidates::none);
+    if (!known.covers(name)) {
+      Set<String> ask = new HashSet<>();
+      if (known.isEmpty()) {
+        ask.addAll(state.installedNames());
+      }
+      ask.add(name);
+      Candidates fresh = Apt.candidates(context, ask, error);
+      if (!error.isEmpty()) {
+        return Optional.empty();
+      }
+      // Re-read: an apt-get update during the query forgot the older answers.
+      Candidates merged = context.memo().get(Apt.CANDIDATES, Candidates::none).merge(fresh);
+      context.memo().forget(Apt.CANDIDATES);
+      known = context.memo().get(Apt.CANDIDATES, () -> merged);
+    }
+    return known.of(name);
   }
 
   private static PackageState state(ApplyContext context) {

@@ -23,9 +23,12 @@ import java.util.Set;
 /**
  * One key in {@code ~USER/.ssh/authorized_keys} (home from /etc/passwd under the root). The
  * line holding the same key material is this resource; properties {@code ensure},
- * {@code type} and {@code comment}. Options in front of a found key are kept. A new
- * {@code .ssh} directory (0700) and file (0600) belong to the user; an existing file keeps
- * its attributes. Requires the user when managed.
+ * {@code type} and {@code comment}. Options in front of a found key are kept. With
+ * {@code ensure present}, two more properties: {@code ssh_dir} and {@code authorized_keys},
+ * the mode and owner of {@code ~/.ssh} (0700) and of the file (0600), both owned by the user
+ * and its primary group, rendered like {@code 0700 1000:1000}. sshd's StrictModes ignores keys
+ * behind a directory or file others can write, so a wrong mode or owner is drift that is
+ * reported and corrected like any other. Requires the user when managed.
  */
 final class SshKeyResource implements Checkable, AutoRequires {
   private final String user;
@@ -96,8 +99,18 @@ final class SshKeyResource implements Checkable, AutoRequires {
         }
         out.set(at, found[0] + type + " " + key + (comment.isEmpty() ? "" : " " + comment));
       }
-      if (apply && !changes.isEmpty()) {
+      boolean rewrite = !changes.isEmpty();
+      if (present) {
+        checkAttributes(changes, "ssh_dir", file.getParent(), DIR_MODE, account.get());
+        checkAttributes(changes, "authorized_keys", file, FILE_MODE, account.get());
+      }
+      if (apply && rewrite) {
         writeKeys(context, sshDir, keysName, file, out, account.get());
+      }
+      if (apply && present && !changes.isEmpty()) {
+        // After a rewrite too: an existing file keeps its attributes through TextFile.
+        fixAttributes(file.getParent(), DIR_MODE, account.get());
+        fixAttributes(file, FILE_MODE, account.get());
       }
       return changes.result();
     } catch (IOException e) {
@@ -122,6 +135,38 @@ final class SshKeyResource implements Checkable, AutoRequires {
       }
     }
     return null;
+  }
+
+  private static final int DIR_MODE = 0700;
+  private static final int FILE_MODE = 0600;
+
+  /** {@code 0700 1000:1000}: mode, uid and gid as events show them. */
+  private static String render(int mode, long uid, long gid) {
+    return String.format(java.util.Locale.ROOT, "%04o %d:%d", mode, uid, gid);
+  }
+
+  /** Declares {@code property} and records a change when {@code path} exists with other ones. */
+  private static void checkAttributes(Changes changes, String property, Path path, int mode,
+      Accounts.User owner) throws IOException {
+    String desired = render(mode, owner.uid(), owner.gid());
+    changes.desire(property, desired);
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return; // Created with the right attributes when written.
+    }
+    int now = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    int gid = (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+    String observed = render(now, uid, gid);
+    if (!observed.equals(desired)) {
+      changes.record(property, observed, desired);
+    }
+  }
+
+  private static void fixAttributes(Path path, int mode, Accounts.User owner) throws IOException {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      Files.setAttribute(path, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+      chown(path, owner);
+    }
   }
 
   private static void writeKeys(ApplyContext context, String sshDir, String keysName, Path file,

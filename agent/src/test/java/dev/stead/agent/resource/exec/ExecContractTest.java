@@ -3,11 +3,13 @@ package dev.stead.agent.resource.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.agent.resource.RootOnly;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,43 @@ class ExecContractTest extends ResourceTypeContract {
     assertThat(work.resolve("a")).doesNotExist();
     assertThat(work.resolve("b")).doesNotExist();
     assertThat(work.resolve("c")).exists();
+  }
+
+  /** `user` through runuser, with a real throwaway account; `cwd` and `environment` too. */
+  @Test
+  void runsAsTheUserInItsDirectoryWithItsEnvironment() throws Exception {
+    RootOnly.assumeRootWith("useradd", "userdel", "runuser");
+    String user = UNIQUE;
+    assertThat(RootOnly.sh("useradd --system --no-create-home --shell /usr/sbin/nologin " + user)
+        .ok()).as("useradd").isTrue();
+    try {
+      // The user must reach its working directory: traverse the temporary directory, own a
+      // directory in it.
+      Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+      Path home = Files.createDirectory(work.resolve("as-user"));
+      int uid = Integer.parseInt(RootOnly.sh("id -u " + user).stdout().strip());
+      Files.setAttribute(home, "unix:uid", uid);
+
+      Report r = converge(catalogOf(resource("exec", "as the user",
+          "command", "id -un > who && pwd > where && echo \"$GREETING\" > env",
+          "user", user, "cwd", home.toString(), "environment", Map.of("GREETING", "hi there"),
+          "creates", home.resolve("who").toString())), false);
+      assertThat(r.getResources(0).getStatus()).as(r.toString())
+          .isEqualTo(dev.stead.proto.v1.ResourceStatus.CHANGED);
+      assertThat(Files.readString(home.resolve("who"))).isEqualTo(user + "\n");
+      assertThat(Files.getAttribute(home.resolve("who"), "unix:uid")).isEqualTo(uid);
+      assertThat(Files.readString(home.resolve("where"))).isEqualTo(home + "\n");
+      assertThat(Files.readString(home.resolve("env"))).isEqualTo("hi there\n");
+
+      Report unknown = converge(catalogOf(resource("exec", "as nobody known",
+          "command", "true", "user", "steadnosuchuser")), false);
+      assertThat(unknown.getResources(0).getStatus()).isEqualTo(
+          dev.stead.proto.v1.ResourceStatus.FAILED);
+      assertThat(unknown.getResources(0).getMessage()).contains("steadnosuchuser");
+    } finally {
+      RootOnly.sh("userdel " + user);
+    }
+    assertThat(RootOnly.sh("id " + user).ok()).as("the throwaway user is gone").isFalse();
   }
 
   private dev.stead.proto.v1.Catalog catalogOf(Resource... rs) {

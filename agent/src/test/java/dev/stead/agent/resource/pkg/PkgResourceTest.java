@@ -83,6 +83,41 @@ class PkgResourceTest {
   }
 
   @Test
+  void asksAptForTheCandidatesOfAllLatestPackagesOnce() throws Exception {
+    host.on("apt-cache", c -> CommandResult.exit(0, "hello:\n  Installed: 2.10-3\n"
+        + "  Candidate: 2.10-3\n  Version table:\n vim:\nvim:\n  Installed: 2:9.0\n"
+        + "  Candidate: 2:9.1\n", ""));
+    ApplyContext context = context();
+    Result hello = new PkgType().bind(pkg("hello", "latest")).checkApply(context, false);
+    Result vim = new PkgType().bind(pkg("vim", "latest")).checkApply(context, false);
+    Result fresh = new PkgType().bind(pkg("newpkg", "latest")).checkApply(context, false);
+
+    assertThat(hello.status()).isEqualTo(Result.Status.IN_SYNC);
+    assertThat(vim.status()).isEqualTo(Result.Status.WOULD_CHANGE);
+    assertThat(vim.changes().get(0).before()).isEqualTo("2:9.0");
+    assertThat(vim.changes().get(0).after()).isEqualTo("latest");
+    // Not installed: apt installs the candidate on apply; nothing to ask first.
+    assertThat(fresh.changes().get(0).before()).isEqualTo("absent");
+    assertThat(host.commandLines()).filteredOn(l -> l.startsWith("apt-cache"))
+        .containsExactly("apt-cache policy hello vim");
+  }
+
+  @Test
+  void aPackageInstalledLaterInTheRunIsAskedAboutAlone() throws Exception {
+    host.on("apt-cache", c -> CommandResult.exit(0, String.join("", c.argv().stream()
+        .skip(2).map(n -> n + ":\n  Installed: 1\n  Candidate: 2\n").toList()), ""));
+    ApplyContext context = context();
+    new PkgType().bind(pkg("hello", "latest")).checkApply(context, true);
+    // The package database changed: "late" is installed now.
+    host.on("dpkg-query", c -> CommandResult.exit(0, "hello\tii \t2\nlate\tii \t1\n", ""));
+    new PkgType().bind(pkg("nginx", "installed")).checkApply(context, true);
+    Result late = new PkgType().bind(pkg("late", "latest")).checkApply(context, false);
+    assertThat(late.changes().get(0).before()).isEqualTo("1");
+    assertThat(host.commandLines()).filteredOn(l -> l.startsWith("apt-cache"))
+        .containsExactly("apt-cache policy hello vim", "apt-cache policy late");
+  }
+
+  @Test
   void rejectsNonsenseWithTheParameterNamed() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> new PkgType().bind(pkg("hello", "newest")))

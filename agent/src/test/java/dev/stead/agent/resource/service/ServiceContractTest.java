@@ -106,4 +106,22 @@ class ServiceContractTest extends ResourceTypeContract {
     assertThat(sh("service cron status").ok()).isTrue();
     assertThat(Files.readString(PID).strip()).as("a new process").isNotEqualTo(pidBefore);
   }
+
+  /**
+   * A refresh never starts a stopped service: not one meant to stay stopped, and not one whose
+   * state is left alone (ensure unset). cron is stopped before each test.
+   */
+  @Test
+  void aNotificationLeavesAStoppedDaemonStopped() {
+    for (Resource cron : List.of(resource("service", "cron", "ensure", "stopped"),
+        resource("service", "cron", "enable", false))) {
+      Report r = converge(Catalogs4Test.catalog()
+          .resource(resource("exec", "reconfigure", "command", "true"))
+          .resource(cron)
+          .edge("exec[reconfigure]", EdgeKind.NOTIFIES, "service[cron]").build(), false);
+      assertThat(r.getSummary().getFailed()).as(r.toString()).isZero();
+      assertThat(sh("service cron status").ok()).as("cron started by a refresh: " + r).isFalse();
+      assertThat(PID).doesNotExist();
+    }
+  }
 }

@@ -1,16 +1,21 @@
 package dev.stead.agent.resource.sshkey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.ResourceStatus;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Under a temporary root with its own /etc/passwd; root is needed to give files to the user. */
@@ -55,6 +60,26 @@ class SshKeyContractTest extends ResourceTypeContract {
   protected void tamper() throws Exception {
     Files.writeString(keys, "# someone's own key stays\nssh-rsa AAAAB3Nza other@host\n"
         + "ssh-ed25519 " + KEY + " mallory\n");
+    Files.setPosixFilePermissions(keys.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setAttribute(keys, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** What sshd's StrictModes would refuse is corrected, and reported, even with the key there. */
+  @Test
+  void correctsTheModesAndOwnersOfAnExistingSshDirectoryAndFile() throws Exception {
+    Path dir = Files.createDirectory(keys.getParent());
+    Files.writeString(keys, "ssh-ed25519 " + KEY + " alice@laptop\n");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-r--r--"));
+
+    Report r = converge(catalog(), false);
+    assertThat(r.getResources(0).getStatus()).as(r.toString()).isEqualTo(ResourceStatus.CHANGED);
+    assertThat(events(r)).extracting(Event::getProperty, Event::getBefore, Event::getAfter)
+        .containsExactly(tuple("ssh_dir", "0775 0:0", "0700 4242:4343"),
+            tuple("authorized_keys", "0644 0:0", "0600 4242:4343"));
+    verifyConverged();
+    assertThat(Files.readString(keys)).isEqualTo("ssh-ed25519 " + KEY + " alice@laptop\n");
+    assertThat(events(converge(catalog(), false))).isEmpty();
   }
 
   @Override

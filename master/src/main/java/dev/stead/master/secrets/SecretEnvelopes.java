@@ -1,0 +1,122 @@
+package dev.stead.master.secrets;
+
+import com.google.protobuf.ByteString;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.SecretRef;
+import dev.stead.proto.v1.Value;
+import dev.stead.wire.SecretBlob;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+
+/**
+ * Seals a catalog's secrets for the node that asked for it: one CMS EnvelopedData per
+ * secret, encrypted to the node's certificate key (ECDH key agreement for EC keys, RSA-OAEP
+ * key transport for RSA keys; AES-256-GCM content), keyed by the secret's keyed hash. The
+ * plaintext exists only in this method's memory. Thread-safe.
+ */
+public final class SecretEnvelopes {
+  private static final java.security.Provider PROVIDER =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  private final MasterKey key;
+
+  public SecretEnvelopes(MasterKey key) {
+    this.key = key;
+  }
+
+  /** True when {@code catalog} holds at least one secret. */
+  public static boolean hasSecrets(Catalog catalog) {
+    return !refs(catalog).isEmpty();
+  }
+
+  /**
+   * The envelopes for every secret of {@code catalog}, for the holder of {@code node}'s key.
+   *
+   * @throws IllegalArgumentException when a secret cannot be opened (unknown here, another
+   *     master's key, altered), naming the resource
+   */
+  public Map<String, ByteString> seal(Catalog catalog, X509Certificate node) {
+    Map<String, ByteString> out = new TreeMap<>();
+    refs(catalog).forEach((hash, where) -> {
+      SecretBlob blob = SecretBlob.remembered(hash);
+      if (blob == null) {
+        throw new IllegalArgumentException("the secret in " + where
+            + " is not known to this master (compile it again)");
+      }
+      byte[] plaintext = key.decrypt(blob);
+      try {
+        out.put(hash, ByteString.copyFrom(envelope(plaintext, node)));
+      } catch (GeneralSecurityException | CMSException | java.io.IOException e) {
+        throw new IllegalStateException("cannot encrypt the secret in " + where + " to "
+            + node.getSubjectX500Principal() + ": " + e.getMessage(), e);
+      } finally {
+        Arrays.fill(plaintext, (byte) 0);
+      }
+    });
+    return out;
+  }
+
+  /** A CMS EnvelopedData (DER) of {@code plaintext} that only {@code recipient}'s key opens. */
+  public static byte[] envelope(byte[] plaintext, X509Certificate recipient)
+      throws GeneralSecurityException, CMSException, java.io.IOException {
+    RecipientInfoGenerator info;
+    if (recipient.getPublicKey() instanceof ECPublicKey) {
+      java.security.KeyPair ephemeral = ephemeral(recipient);
+      info = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF,
+          ephemeral.getPrivate(), ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP)
+          .addRecipient(recipient).setProvider(PROVIDER);
+    } else if (recipient.getPublicKey() instanceof RSAPublicKey) {
+      info = new JceKeyTransRecipientInfoGenerator(recipient).setProvider(PROVIDER);
+    } else {
+      throw new GeneralSecurityException("unsupported node key type "
+          + recipient.getPublicKey().getAlgorithm());
+    }
+    CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+    generator.addRecipientInfoGenerator(info);
+    return generator.generate(new CMSProcessableByteArray(plaintext),
+        new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).setProvider(PROVIDER)
+            .build()).getEncoded();
+  }
+
+  /** ECDH needs an ephemeral originator key on the recipient's curve. */
+  private static java.security.KeyPair ephemeral(X509Certificate recipient)
+      throws GeneralSecurityException {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(((ECPublicKey) recipient.getPublicKey()).getParams());
+    return generator.generateKeyPair();
+  }
+
+  private static Map<String, String> refs(Catalog catalog) {
+    Map<String, String> out = new TreeMap<>();
+    for (Resource r : catalog.getResourcesList()) {
+      r.getParametersMap().forEach((name, v) ->
+          collect(v, r.getType() + "[" + r.getTitle() + "]." + name, out));
+    }
+    return out;
+  }
+
+  private static void collect(Value v, String where, Map<String, String> out) {
+    switch (v.getKindCase()) {
+      case SECRET_VALUE -> {
+        SecretRef ref = v.getSecretValue();
+        out.putIfAbsent(ref.getKeyedHash(), where);
+      }
+      case LIST_VALUE -> v.getListValue().getValuesList().forEach(i -> collect(i, where, out));
+      case MAP_VALUE -> v.getMapValue().getEntriesMap().forEach((k, i) -> collect(i, where, out));
+      default -> { }
+    }
+  }
+}
