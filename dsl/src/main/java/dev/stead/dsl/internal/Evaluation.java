@@ -325,6 +325,15 @@ public final class Evaluation {
           + Locations.format(other.location()));
       return;
     }
+    classDefinitions.put(name, definition(name, parameters, body, here));
+  }
+
+  /**
+   * A class or defined type as declared: parameter names in declaration order, and the
+   * default-value closures of those that have one (a null closure means "required").
+   */
+  private static ClassDefinition definition(String name, Map<String, Closure<?>> parameters,
+      Closure<?> body, SourceLocation here) {
     List<String> names = parameters == null ? List.of() : List.copyOf(parameters.keySet());
     Map<String, Closure<?>> defaults = new HashMap<>();
     if (parameters != null) {
@@ -334,7 +343,7 @@ public final class Evaluation {
         }
       });
     }
-    classDefinitions.put(name, new ClassDefinition(name, names, defaults, body, here));
+    return new ClassDefinition(name, names, defaults, body, here);
   }
 
   void include(String name, Map<String, ?> rawParameters) {
@@ -515,16 +524,7 @@ public final class Evaluation {
           + Locations.format(other.location()));
       return;
     }
-    List<String> names = parameters == null ? List.of() : List.copyOf(parameters.keySet());
-    Map<String, Closure<?>> defaults = new HashMap<>();
-    if (parameters != null) {
-      parameters.forEach((k, v) -> {
-        if (v != null) {
-          defaults.put(k, v);
-        }
-      });
-    }
-    definedTypes.put(name, new ClassDefinition(name, names, defaults, body, here));
+    definedTypes.put(name, definition(name, parameters, body, here));
   }
 
   private ClassDefinition lookupDefinedType(String name) {
