@@ -540,22 +540,15 @@ public final class Evaluation {
   }
 
   private Object instantiate(ClassDefinition type, Object[] args, SourceLocation here) {
-    Map<?, ?> named = null;
-    String title = null;
-    Closure<?> body = null;
-    for (Object a : args) {
-      if (a instanceof Map<?, ?> m && named == null && title == null) {
-        named = m;
-      } else if (a instanceof CharSequence s && title == null) {
-        title = s.toString();
-      } else if (a instanceof Closure<?> c && body == null) {
-        body = c;
-      } else {
-        error(here, type.name() + "() takes a title, named parameters and a body, got "
-            + ResourceRules.describe(a));
-        return null;
-      }
+    DeclarationArgs parsed = DeclarationArgs.parse(args);
+    if (parsed.rejected() != null) {
+      error(here, type.name() + "() takes a title, named parameters and a body, got "
+          + ResourceRules.describe(parsed.rejected()));
+      return null;
     }
+    Map<?, ?> named = parsed.named();
+    String title = parsed.title();
+    Closure<?> body = parsed.body();
     if (title == null || title.isEmpty()) {
       error(here, type.name() + "() needs a title, e.g. " + type.name() + "('name')");
       return null;
@@ -659,23 +652,16 @@ public final class Evaluation {
       error(here, "unknown resource type '" + type + "'");
       return new Reference(type, "?", here, false);
     }
-    Map<?, ?> named = null;
-    String title = null;
-    Closure<?> body = null;
-    for (Object a : args) {
-      if (a instanceof Map<?, ?> m && named == null && title == null) {
-        named = m;
-      } else if (a instanceof CharSequence s && title == null) {
-        title = s.toString();
-      } else if (a instanceof Closure<?> c && body == null) {
-        body = c;
-      } else {
-        here = orCaller(here);
-        error(here, type + "() takes a title, named parameters and a body, got "
-            + ResourceRules.describe(a));
-        return new Reference(type, "?", here, false);
-      }
+    DeclarationArgs parsed = DeclarationArgs.parse(args);
+    if (parsed.rejected() != null) {
+      here = orCaller(here);
+      error(here, type + "() takes a title, named parameters and a body, got "
+          + ResourceRules.describe(parsed.rejected()));
+      return new Reference(type, "?", here, false);
     }
+    Map<?, ?> named = parsed.named();
+    String title = parsed.title();
+    Closure<?> body = parsed.body();
     if (title == null) {
       here = orCaller(here);
       error(here, type + "() needs a title, e.g. " + type + "('name')");
