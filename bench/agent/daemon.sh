@@ -2,7 +2,8 @@
 # The agent daemon on the shared workload: a real `stead master start` serves the N=1000
 # catalog; `stead agent run --interval 2s` converges it, then idles. Prints each run's
 # phases (from the JSON reports: facts, fetch = catalog RPC incl. master compile or cache,
-# apply = converge, report) and the daemon's VmRSS from /proc after three idle intervals.
+# apply = converge, report; whole_run_ms = the daemon's own log of the run from lock to
+# acknowledged report) and the daemon's VmRSS from /proc after three idle intervals.
 #
 #   bench/agent/daemon.sh            (N=1000, 8 runs, interval 2s)
 #   N=1000 RUNS=8 INTERVAL=2s STEAD_JAVA_OPTS=... bench/agent/daemon.sh
@@ -48,9 +49,12 @@ while [ "$(runs)" -lt "$target" ]; do sleep 0.1; done
 sleep "$($PY -c "print($sleep_s * 0.8)")"
 echo "idle after 3 more intervals ($(runs) runs): $(rss)"
 
-$PY - "$OUT/reports.json" <<'PY'
-import json, sys
+$PY - "$OUT/reports.json" "$OUT/agent.log" <<'PY'
+import json, re, sys
 text = open(sys.argv[1]).read()
+# The daemon logs each whole run (lock to acknowledged report): "run N ended (exit X) after M ms"
+whole = {int(m[1]): int(m[2]) for m in re.finditer(r"run (\d+) ended \(exit \d+\) after (\d+) ms",
+                                                   open(sys.argv[2]).read())}
 dec, i, reports = json.JSONDecoder(), 0, []
 while i < len(text):
     while i < len(text) and text[i].isspace():
@@ -59,9 +63,9 @@ while i < len(text):
         break
     r, i = dec.raw_decode(text, i)
     reports.append(r)
-print("run  changed  facts_ms  fetch_ms  apply_ms  report_ms  total_ms")
+print("run  changed  facts_ms  fetch_ms  apply_ms  report_ms  total_ms  whole_run_ms")
 for n, r in enumerate(reports, 1):
     t = r.get("timings", {})
     f, g, a, p = (int(t.get(k, 0)) for k in ("factsMs", "fetchMs", "applyMs", "reportMs"))
-    print(f"{n:>3}  {r['summary'].get('changed', 0):>7}  {f:>8}  {g:>8}  {a:>8}  {p:>9}  {f+g+a+p:>8}")
+    print(f"{n:>3}  {r['summary'].get('changed', 0):>7}  {f:>8}  {g:>8}  {a:>8}  {p:>9}  {f+g+a+p:>8}  {whole.get(n, '?'):>12}")
 PY

@@ -72,6 +72,8 @@ public final class AgentRun {
 
   private final AgentOptions options;
   private final UnaryOperator<ReportSpool.Sender> senderDecorator;
+  /** Null: a session of this run's own, closed when it ends. */
+  private final AgentSession session;
 
   public AgentRun(AgentOptions options) {
     this(options, UnaryOperator.identity());
@@ -82,8 +84,19 @@ public final class AgentRun {
    * an acknowledgement; it must throw a {@link StatusRuntimeException} for "not acknowledged").
    */
   public AgentRun(AgentOptions options, UnaryOperator<ReportSpool.Sender> senderDecorator) {
+    this(options, senderDecorator, null);
+  }
+
+  /** A run within {@code session}, which outlives it (the daemon's runs share one). */
+  public AgentRun(AgentOptions options, AgentSession session) {
+    this(options, UnaryOperator.identity(), Objects.requireNonNull(session, "session"));
+  }
+
+  private AgentRun(AgentOptions options, UnaryOperator<ReportSpool.Sender> senderDecorator,
+      AgentSession session) {
     this.options = Objects.requireNonNull(options, "options");
     this.senderDecorator = Objects.requireNonNull(senderDecorator, "senderDecorator");
+    this.session = session;
   }
 
   /** Runs once; returns the exit code ({@link ExitCodes}, or 1 when the run could not run). */
@@ -104,7 +117,12 @@ public final class AgentRun {
       if (lock.tookOverStale()) {
         err.println("stead agent: removed a stale run lock left by a process that is gone");
       }
-      return run(address, out, err, progress);
+      if (session != null) {
+        return run(address, session, out, err, progress);
+      }
+      try (AgentSession own = new AgentSession()) {
+        return run(address, own, out, err, progress);
+      }
     } catch (RunLock.BusyException e) {
       err.println("stead agent: " + e.getMessage());
     } catch (AgentFailure e) {
@@ -124,18 +142,28 @@ public final class AgentRun {
     return ExitCodes.COULD_NOT_RUN;
   }
 
-  private int run(MasterAddress address, PrintStream out, PrintStream err, Progress progress)
-      throws IOException {
+  private int run(MasterAddress address, AgentSession session, PrintStream out,
+      PrintStream err, Progress progress) throws IOException {
     Path stateDir = options.stateDir();
-    Bootstrapper bootstrap = new Bootstrapper(address, new SslFiles(stateDir.resolve("ssl")),
-        options.certname(), options.caFingerprint(), options.trustFirstUse(),
-        options.waitForCertSeconds(), options.json() ? err : out) // stdout: JSON only
-        .withCsrChallenge(options.csrChallenge());
-    X509Certificate ca = bootstrap.ca();
-    KeyPair keys = bootstrap.keys();
-    X509Certificate certificate = CertificateRenewal.renewIfDue(address, ca, keys, bootstrap.certificate(ca, keys), new SslFiles(stateDir.resolve("ssl")), options.certname(), err);
+    SslFiles ssl = new SslFiles(stateDir.resolve("ssl"));
+    AgentSession.Identity identity = session.identity(ssl);
+    if (identity == null) {
+      Bootstrapper bootstrap = new Bootstrapper(address, ssl,
+          options.certname(), options.caFingerprint(), options.trustFirstUse(),
+          options.waitForCertSeconds(), options.json() ? err : out) // stdout: JSON only
+          .withCsrChallenge(options.csrChallenge());
+      X509Certificate ca = bootstrap.ca();
+      KeyPair keys = bootstrap.keys();
+      identity = new AgentSession.Identity(ca, keys, bootstrap.certificate(ca, keys));
+      session.remember(ssl, identity);
+    }
+    X509Certificate ca = identity.ca();
+    KeyPair keys = identity.keys();
+    X509Certificate certificate = CertificateRenewal.renewIfDue(address, ca, keys,
+        identity.certificate(), ssl, options.certname(), err);
 
-    ManagedChannel channel = Channels.mutual(address, ca, keys.getPrivate(), certificate);
+    ManagedChannel channel = session.channel(address, ca, keys, certificate);
+    boolean channelBroken = false;
     try {
       ReportServiceGrpc.ReportServiceBlockingStub reports =
           ReportServiceGrpc.newBlockingStub(channel);
@@ -158,12 +186,12 @@ public final class AgentRun {
       boolean masterAway = false;
       String cachedBecause = null;
       try {
-        GetCatalogResponse response = CatalogServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-            .getCatalog(GetCatalogRequest.newBuilder()
-                .setNode(options.certname())
-                .setFacts(facts)
-                .build());
+        Catalog held = heldCatalog(session, err);
+        GetCatalogResponse response = fetch(channel, facts, held);
+        if (response.getUnchanged() && held == null) {
+          throw new AgentFailure("the master at " + address + " answered 'unchanged' "
+              + "although this agent holds no catalog");
+        }
         if (response.hasFailure()) {
           List<CompileError> errors = response.getFailure().getErrorsList();
           for (CompileError e : errors) {
@@ -173,7 +201,7 @@ public final class AgentRun {
               + errors.get(0).getMessage();
           String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
           String why = "the catalog did not compile: " + first + more;
-          catalog = options.useCachedCatalog() ? loadCached(err) : null;
+          catalog = options.useCachedCatalog() ? held : null;
           if (catalog == null) {
             Report report = RunReports.couldNotRun(options.certname(), why, options.noop(),
                 null);
@@ -183,6 +211,9 @@ public final class AgentRun {
             return ExitCodes.COULD_NOT_RUN;
           }
           cachedBecause = why;
+        } else if (response.getUnchanged()) {
+          catalog = held;
+          secrets = session.secrets();
         } else if (!response.hasCatalog()) {
           throw new AgentFailure("the master at " + address
               + " sent neither a catalog nor errors");
@@ -200,12 +231,14 @@ public final class AgentRun {
               response.getSecretEnvelopesMap(), keys.getPrivate());
           cache(catalog);
           secrets.save(options.cachedCatalog());
+          session.hold(catalog, secrets);
         }
       } catch (StatusRuntimeException e) {
+        channelBroken = MasterErrors.isTransient(e);
         if (!MasterErrors.isTransient(e) || !options.useCachedCatalog()) {
           throw e;
         }
-        catalog = loadCached(err);
+        catalog = heldCatalog(session, err);
         if (catalog == null) {
           throw e;
         }
@@ -220,6 +253,7 @@ public final class AgentRun {
       if (secrets == null) { // the cached catalog: its envelopes were kept beside it
         secrets = dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(),
             keys.getPrivate());
+        session.hold(catalog, secrets);
       }
       Report converged = new Converger(new ConvergeOptions(options.root(), stateDir,
           options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets);
@@ -240,9 +274,43 @@ public final class AgentRun {
       }
       submit(report, sender, spool, masterAway, err);
       return ExitCodes.of(report);
+    } catch (StatusRuntimeException e) {
+      channelBroken = true;
+      throw e;
     } finally {
-      Channels.close(channel);
+      if (channelBroken) {
+        session.closeChannel(); // dial afresh next run rather than trust a broken transport
+      }
     }
+  }
+
+  private GetCatalogResponse fetch(ManagedChannel channel, Facts facts, Catalog held) {
+    return CatalogServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+        .getCatalog(GetCatalogRequest.newBuilder()
+            .setNode(options.certname())
+            .setFacts(facts)
+            .setKnownDigest(held == null ? "" : held.getDigest())
+            .build());
+  }
+
+  /**
+   * The catalog this agent last verified: the session's, else the cached file (verified again:
+   * it lay on disk), else null. Its digest goes to the master as {@code known_digest} whether
+   * or not the cache may be enforced: an "unchanged" answer means the master compiled exactly
+   * that catalog now.
+   */
+  private Catalog heldCatalog(AgentSession session, PrintStream err) {
+    Catalog held = session.catalog();
+    if (held != null && held.getNode().equals(options.certname())) {
+      return held;
+    }
+    session.forgetCatalog();
+    Catalog cached = loadCached(err);
+    if (cached != null) {
+      session.hold(cached, null); // its secrets are read when it is enforced
+    }
+    return cached;
   }
 
   private static long millis(long nanos) {

@@ -54,11 +54,22 @@ class MasterWithDslTest {
         assertThat(first.hasCatalog()).as(first.toString()).isTrue();
         assertThat(first.getCatalog().getResourcesList()).extracting(Catalogs::key)
             .contains("file[/tmp/x]");
+        // An agent that holds this catalog hears "unchanged", without the catalog again.
+        GetCatalogRequest holding = request.toBuilder()
+            .setKnownDigest(first.getCatalog().getDigest()).build();
+        GetCatalogResponse again = stub.getCatalog(holding);
+        assertThat(again.getUnchanged()).as(again.toString()).isTrue();
+        assertThat(again.hasCatalog()).isFalse();
+        assertThat(again.getSecretEnvelopesMap()).isEmpty();
+        // A digest it does not compile to gets the whole catalog.
+        GetCatalogResponse other = stub.getCatalog(request.toBuilder()
+            .setKnownDigest("sha256:" + "0".repeat(64)).build());
+        assertThat(other.getCatalog()).isEqualTo(first.getCatalog());
 
         Files.writeString(site, "node('default') { file('/tmp/y') { content 'hi' } }\n");
         Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(10)));
         Thread.sleep(1100);
-        GetCatalogResponse second = stub.getCatalog(request);
+        GetCatalogResponse second = stub.getCatalog(holding);
 
         assertThat(second.getCatalog().getResourcesList()).extracting(Catalogs::key)
             .contains("file[/tmp/y]").doesNotContain("file[/tmp/x]");

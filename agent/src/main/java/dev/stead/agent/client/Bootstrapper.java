@@ -5,6 +5,7 @@ import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.CapturingTrustManager;
 import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.agent.tls.Pem;
+import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateState;
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +67,7 @@ public final class Bootstrapper {
   /** The pinned CA, fetching and checking it first when there is none. */
   public X509Certificate ca() throws IOException {
     if (Files.exists(ssl.ca())) {
-      return Pem.readCertificate(Files.readString(ssl.ca(), StandardCharsets.US_ASCII));
+      return PemReader.certificate(Files.readString(ssl.ca(), StandardCharsets.US_ASCII));
     }
     CapturingTrustManager capture = new CapturingTrustManager();
     ManagedChannel channel = Channels.bootstrap(address, capture);
@@ -80,7 +82,7 @@ public final class Bootstrapper {
     }
     X509Certificate ca;
     try {
-      ca = Pem.readCertificate(pem);
+      ca = PemReader.certificate(pem);
     } catch (IOException e) {
       throw new AgentFailure("the master at " + address + " sent an unreadable CA certificate");
     }
@@ -117,8 +119,16 @@ public final class Bootstrapper {
   /** The agent's key pair, generated and stored (0600) when there is none. */
   public KeyPair keys() throws IOException {
     if (Files.exists(ssl.privateKey())) {
-      return KeyMaterial.of(Pem.readPrivateKey(
-          Files.readString(ssl.privateKey(), StandardCharsets.US_ASCII)));
+      PrivateKey key = PemReader.privateKey(
+          Files.readString(ssl.privateKey(), StandardCharsets.US_ASCII));
+      // With a certificate at hand, its public key is the pair's: deriving it from the
+      // private key (d·G) takes Bouncy Castle's curve arithmetic, ~250 classes and a check of
+      // its signed jars on every start. Were they not a pair, TLS would refuse them anyway.
+      if (Files.exists(ssl.certificate())) {
+        return new KeyPair(PemReader.certificate(Files.readString(ssl.certificate(),
+            StandardCharsets.US_ASCII)).getPublicKey(), key);
+      }
+      return KeyMaterial.of(key);
     }
     KeyPair keys = KeyMaterial.generate();
     Files.createDirectories(ssl.dir());
@@ -130,7 +140,7 @@ public final class Bootstrapper {
   /** The agent's signed certificate, requesting it (and waiting, if allowed) when missing. */
   public X509Certificate certificate(X509Certificate ca, KeyPair keys) throws IOException {
     if (Files.exists(ssl.certificate())) {
-      return Pem.readCertificate(Files.readString(ssl.certificate(), StandardCharsets.US_ASCII));
+      return PemReader.certificate(Files.readString(ssl.certificate(), StandardCharsets.US_ASCII));
     }
     ManagedChannel channel = Channels.trustingCa(address, ca);
     try {
@@ -193,7 +203,7 @@ public final class Bootstrapper {
     }
     X509Certificate cert;
     try {
-      cert = Pem.readCertificate(status.getCertificatePem());
+      cert = PemReader.certificate(status.getCertificatePem());
     } catch (IOException e) {
       throw new AgentFailure("the master sent an unreadable certificate for " + certname);
     }

@@ -98,25 +98,37 @@ public final class NodeSecrets {
           + "catalog (secrets need a master: they are sealed to this node when it fetches "
           + "its catalog)");
     }
-    try {
-      CMSEnvelopedData data = new CMSEnvelopedData(envelope.toByteArray());
-      Collection<RecipientInformation> recipients = data.getRecipientInfos().getRecipients();
-      CMSException last = null;
-      for (RecipientInformation r : recipients) {
-        Recipient recipient = key instanceof java.security.interfaces.ECPrivateKey
-            ? new JceKeyAgreeEnvelopedRecipient(key).setProvider(Bc.PROVIDER)
-            : new JceKeyTransEnvelopedRecipient(key).setProvider(Bc.PROVIDER);
-        try {
-          return r.getContent(recipient);
-        } catch (CMSException e) {
-          last = e;
+    return Cms.open(envelope.toByteArray(), key, shortHash);
+  }
+
+  /**
+   * The Bouncy Castle side, in a class of its own: the JVM loads the exception types of a
+   * method's handlers when it verifies the class, so keeping them in {@code NodeSecrets} made
+   * every run (secrets or not) load Bouncy Castle and check its signed jars.
+   */
+  private static final class Cms {
+    static byte[] open(byte[] envelope, PrivateKey key, String shortHash)
+        throws SecretUnavailable {
+      try {
+        CMSEnvelopedData data = new CMSEnvelopedData(envelope);
+        Collection<RecipientInformation> recipients = data.getRecipientInfos().getRecipients();
+        CMSException last = null;
+        for (RecipientInformation r : recipients) {
+          Recipient recipient = key instanceof java.security.interfaces.ECPrivateKey
+              ? new JceKeyAgreeEnvelopedRecipient(key).setProvider(Bc.PROVIDER)
+              : new JceKeyTransEnvelopedRecipient(key).setProvider(Bc.PROVIDER);
+          try {
+            return r.getContent(recipient);
+          } catch (CMSException e) {
+            last = e;
+          }
         }
+        throw new SecretUnavailable("secret " + shortHash + " cannot be opened with this "
+            + "node's key" + (last == null ? "" : " (" + last.getMessage() + ")"));
+      } catch (CMSException | IllegalArgumentException e) {
+        throw new SecretUnavailable("secret " + shortHash + " has a damaged envelope: "
+            + e.getMessage());
       }
-      throw new SecretUnavailable("secret " + shortHash + " cannot be opened with this "
-          + "node's key" + (last == null ? "" : " (" + last.getMessage() + ")"));
-    } catch (CMSException | IllegalArgumentException e) {
-      throw new SecretUnavailable("secret " + shortHash + " has a damaged envelope: "
-          + e.getMessage());
     }
   }
 

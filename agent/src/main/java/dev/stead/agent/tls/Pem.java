@@ -44,6 +44,11 @@ public final class Pem {
 
   /** Reads a PKCS#8 (or, leniently, SEC1) private key. */
   public static PrivateKey readPrivateKey(String pem) throws IOException {
+    return PemReader.privateKey(pem);
+  }
+
+  /** A key in whatever PEM form Bouncy Castle reads (SEC1 {@code BEGIN EC PRIVATE KEY}). */
+  static PrivateKey readSec1PrivateKey(String pem) throws IOException {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -51,7 +56,7 @@ public final class Pem {
         return converter.getPrivateKey(info);
       }
       if (o instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+        return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
       throw new IOException("no private key in PEM text");
     }
@@ -68,25 +73,11 @@ public final class Pem {
   }
 
   public static X509Certificate readCertificate(String pem) throws IOException {
-    List<X509Certificate> all = readCertificates(pem);
-    if (all.isEmpty()) {
-      throw new IOException("no certificate in PEM text");
-    }
-    return all.get(0);
+    return PemReader.certificate(pem);
   }
 
   public static List<X509Certificate> readCertificates(String pem) throws IOException {
-    try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      List<X509Certificate> out = new ArrayList<>();
-      for (var c : factory.generateCertificates(
-          new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-        out.add((X509Certificate) c);
-      }
-      return out;
-    } catch (CertificateException e) {
-      throw new IOException("not a valid certificate: " + e.getMessage(), e);
-    }
+    return PemReader.certificates(pem);
   }
 
   private static String write(Object object) {

@@ -54,6 +54,11 @@ final class FakeMaster implements AutoCloseable {
   volatile boolean reportsDown;
   volatile Function<String, GetCatalogResponse> catalogs = n -> GetCatalogResponse.newBuilder()
       .setCatalog(Catalog.getDefaultInstance()).build();
+  /** Every catalog request, in order. */
+  final List<GetCatalogRequest> catalogRequests = new CopyOnWriteArrayList<>();
+  /** Transports (TCP + TLS connections) that became ready. */
+  final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   FakeMaster() throws Exception {
     ca = new TestCa("Stead test CA");
@@ -81,6 +86,13 @@ final class FakeMaster implements AutoCloseable {
             .forServer(serverKeys.getPrivate(), serverCert))
             .trustManager(ca.certificate).clientAuth(ClientAuth.OPTIONAL)
             .protocols("TLSv1.3").build())
+        .addTransportFilter(new io.grpc.ServerTransportFilter() {
+          @Override
+          public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+            connections.incrementAndGet();
+            return attributes;
+          }
+        })
         .addService(new Bootstrap())
         .addService(ServerInterceptors.intercept(new Catalogs(), needsCert))
         .addService(ServerInterceptors.intercept(new Reports(), needsCert))
@@ -148,7 +160,14 @@ final class FakeMaster implements AutoCloseable {
     @Override
     public void getCatalog(GetCatalogRequest request,
         StreamObserver<GetCatalogResponse> response) {
-      response.onNext(catalogs.apply(request.getNode()));
+      catalogRequests.add(request);
+      GetCatalogResponse answer = catalogs.apply(request.getNode());
+      // As the real master: a catalog the agent already holds is not sent again.
+      if (answer.hasCatalog() && !request.getKnownDigest().isEmpty()
+          && answer.getCatalog().getDigest().equals(request.getKnownDigest())) {
+        answer = GetCatalogResponse.newBuilder().setUnchanged(true).build();
+      }
+      response.onNext(answer);
       response.onCompleted();
     }
   }

@@ -1,0 +1,130 @@
+package dev.stead.agent;
+
+import dev.stead.agent.client.Channels;
+import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.secrets.NodeSecrets;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.agent.tls.SslFiles;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What one agent process keeps between its runs, so that a daemon's run where nothing changed
+ * costs little: the identity read from {@code ssl/} (while its files are unchanged), the
+ * mutually authenticated channel (one TLS handshake per daemon rather than
+ * per run; a new one when the address, CA, key or certificate changes) and the catalog last
+ * verified, with its secrets (sent as {@code known_digest}, so the master can answer
+ * "unchanged" instead of sending it again). {@code stead agent run --once} uses one session
+ * for its single run. Not thread-safe: runs never overlap (the run lock).
+ */
+public final class AgentSession implements AutoCloseable {
+  private Identity identity;
+  private java.util.List<Object> identityStamps;
+  private ManagedChannel channel;
+  private ChannelIdentity channelIdentity;
+  private Catalog catalog;
+  private NodeSecrets secrets;
+
+  /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
+  Identity identity(SslFiles ssl) {
+    return identity != null && stamps(ssl).equals(identityStamps) ? identity : null;
+  }
+
+  /** Keeps what bootstrap read from {@code ssl}, until one of its files changes. */
+  void remember(SslFiles ssl, Identity read) {
+    identity = Objects.requireNonNull(read, "read");
+    identityStamps = stamps(ssl);
+  }
+
+  /**
+   * Size, modification time and inode of each file: a renewal, a re-bootstrap or an operator
+   * replacing a file changes at least one (files are replaced by rename).
+   */
+  private static java.util.List<Object> stamps(SslFiles ssl) {
+    java.util.List<Object> stamps = new java.util.ArrayList<>();
+    for (java.nio.file.Path file : java.util.List.of(ssl.ca(), ssl.privateKey(),
+        ssl.certificate())) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        stamps.add(java.util.List.of(a.size(), a.lastModifiedTime(),
+            String.valueOf(a.fileKey())));
+      } catch (java.io.IOException e) {
+        stamps.add("missing");
+      }
+    }
+    return stamps;
+  }
+
+  /** The channel for this identity, reusing the open one when nothing about it changed. */
+  ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
+      X509Certificate certificate) {
+    ChannelIdentity wanted = new ChannelIdentity(address.toString(), ca,
+        keys.getPrivate().getEncoded(), certificate);
+    if (channel != null && wanted.equals(channelIdentity) && !channel.isShutdown()) {
+      return channel;
+    }
+    closeChannel();
+    channel = Channels.mutual(address, ca, keys.getPrivate(), certificate);
+    channelIdentity = wanted;
+    return channel;
+  }
+
+  /** Drops the channel (after a transport failure: the next run dials again). */
+  void closeChannel() {
+    if (channel != null) {
+      Channels.close(channel);
+      channel = null;
+      channelIdentity = null;
+    }
+  }
+
+  /** The catalog last verified in this session, or null. */
+  Catalog catalog() {
+    return catalog;
+  }
+
+  /** Its secrets, or null when they were not loaded yet. */
+  NodeSecrets secrets() {
+    return secrets;
+  }
+
+  void hold(Catalog verified, NodeSecrets itsSecrets) {
+    this.catalog = Objects.requireNonNull(verified, "verified");
+    this.secrets = itsSecrets;
+  }
+
+  /** Forgets the held catalog (it failed to load, or belongs to another node). */
+  void forgetCatalog() {
+    catalog = null;
+    secrets = null;
+  }
+
+  @Override
+  public void close() {
+    closeChannel();
+  }
+
+  /** What the agent authenticates with: the pinned CA, its key pair, its certificate. */
+  record Identity(X509Certificate ca, KeyPair keys, X509Certificate certificate) {}
+
+  /** Equality by content: a renewed certificate or a replaced key means a new channel. */
+  private record ChannelIdentity(String address, X509Certificate ca, byte[] key,
+      X509Certificate certificate) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ChannelIdentity other && address.equals(other.address)
+          && ca.equals(other.ca) && Arrays.equals(key, other.key)
+          && certificate.equals(other.certificate);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(address, ca, Arrays.hashCode(key), certificate);
+    }
+  }
+}
