@@ -255,7 +255,7 @@ public final class AgentRun {
             keys.getPrivate());
         session.hold(catalog, secrets);
       }
-      Report converged = new Converger(new ConvergeOptions(options.root(), stateDir,
+      Report converged = session.converger(new ConvergeOptions(options.root(), stateDir,
           options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets);
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);

@@ -17,9 +17,10 @@ import java.util.Objects;
  * What one agent process keeps between its runs, so that a daemon's run where nothing changed
  * costs little: the identity read from {@code ssl/} (while its files are unchanged), the
  * mutually authenticated channel (one TLS handshake per daemon rather than
- * per run; a new one when the address, CA, key or certificate changes) and the catalog last
- * verified, with its secrets (sent as {@code known_digest}, so the master can answer
- * "unchanged" instead of sending it again). {@code stead agent run --once} uses one session
+ * per run; a new one when the address, CA, key or certificate changes), the converger (which
+ * keeps the prepared plan of its last catalog) and the catalog last verified, with its
+ * secrets (its digest is sent as {@code known_digest}, so the master can answer "unchanged"
+ * instead of sending it again). {@code stead agent run --once} uses one session
  * for its single run. Not thread-safe: runs never overlap (the run lock).
  */
 public final class AgentSession implements AutoCloseable {
@@ -29,6 +30,8 @@ public final class AgentSession implements AutoCloseable {
   private ChannelIdentity channelIdentity;
   private Catalog catalog;
   private NodeSecrets secrets;
+  private ConvergeOptions convergeOptions;
+  private Converger converger;
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -96,6 +99,18 @@ public final class AgentSession implements AutoCloseable {
   void hold(Catalog verified, NodeSecrets itsSecrets) {
     this.catalog = Objects.requireNonNull(verified, "verified");
     this.secrets = itsSecrets;
+  }
+
+  /**
+   * One converger for all runs with the same options: it keeps the prepared plan of the last
+   * catalog and reuses it while the digest (and the secrets instance) stay the same.
+   */
+  Converger converger(ConvergeOptions options) {
+    if (converger == null || !options.equals(convergeOptions)) {
+      converger = new Converger(options);
+      convergeOptions = options;
+    }
+    return converger;
   }
 
   /** Forgets the held catalog (it failed to load, or belongs to another node). */

@@ -32,6 +32,11 @@ public record ConvergeOptions(Path root, Path stateDir, boolean noop, Duration r
     return stateDir.resolve("state").resolve("last_run.pb");
   }
 
+  /** {@code stateDir/state/digests.memo}: content digests of the last catalog (a cache). */
+  public Path digestMemoFile() {
+    return stateDir.resolve("state").resolve("digests.memo");
+  }
+
   /** {@code stateDir/backup}: replaced file content, by sha256. */
   public Path backupDir() {
     return stateDir.resolve("backup");

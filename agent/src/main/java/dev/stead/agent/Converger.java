@@ -1,18 +1,23 @@
 package dev.stead.agent;
 
+import dev.stead.agent.engine.ConvergePlan;
+import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
-import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.engine.Transaction;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.ResourceTypeRegistry;
+import dev.stead.agent.secrets.NodeSecrets;
+import dev.stead.agent.secrets.SecretTypes;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,10 +29,19 @@ import java.util.Objects;
  * drift from intended changes against the state the last real run left, records the new
  * state (not in noop) and returns the report. Used by {@code stead apply} and by
  * {@link AgentRun}. Not thread-safe: one converge at a time per state directory.
+ *
+ * <p>A converger that runs many times (the daemon) keeps the {@link ConvergePlan} of its last
+ * catalog and runs it again when the next catalog has the same digest (and, if the catalog
+ * holds secrets, comes with the same {@link NodeSecrets} instance): binding and ordering are
+ * then skipped. The digest must be the catalog's true digest (a sealed, verified catalog).
  */
 public final class Converger {
   private final ConvergeOptions options;
   private final ResourceTypeRegistry registry;
+  private ConvergePlan plan;
+  private NodeSecrets planSecrets;
+  /** Whether the digest memo in the state directory already holds this plan's digests. */
+  private boolean planMemoSaved;
 
   public Converger(ConvergeOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -45,14 +59,21 @@ public final class Converger {
     return converge(catalog, Progress.NONE);
   }
 
-  /** As {@link #converge(Catalog)}, telling {@code progress} about each resource. */
+  /**
+   * As {@link #converge(Catalog)}, telling {@code progress} about each resource. Without
+   * secrets to open: a resource with a secret fails, saying so ({@link NodeSecrets#none()}).
+   */
   public Report converge(Catalog catalog, Progress progress) {
-    return converge(catalog, progress, dev.stead.agent.secrets.NodeSecrets.none());
+    return run(catalog, progress, null);
   }
 
   /** As {@link #converge(Catalog, Progress)}, opening secrets with {@code secrets}. */
-  public Report converge(Catalog catalog, Progress progress,
-      dev.stead.agent.secrets.NodeSecrets secrets) {
+  public Report converge(Catalog catalog, Progress progress, NodeSecrets secrets) {
+    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"));
+  }
+
+  /** {@code secrets} null: none. */
+  private Report run(Catalog catalog, Progress progress, NodeSecrets secrets) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -70,22 +91,82 @@ public final class Converger {
           + " is not usable: " + IoMessages.describe(e), options.noop(), catalog);
     }
     DriftState previous = DriftState.load(options.stateFile());
-    ResourceGraph graph = ResourceGraph.build(catalog,
-        dev.stead.agent.secrets.SecretTypes.wrap(registry, secrets));
+    ConvergePlan current = plan(catalog, secrets);
     ApplyContext context = new ApplyContext(paths, new BackupStore(options.backupDir()));
-    List<Outcome> outcomes = new Transaction(graph, context, options.noop(),
+    List<Outcome> outcomes = new Transaction(current.graph(), context, options.noop(),
         options.resourceTimeout(), progress).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Report report = ReportAssembler.assemble(catalog, outcomes, previous, options.noop(),
         startedAt, seconds);
     if (!options.noop()) {
       try {
-        previous.after(outcomes).save(options.stateFile(), catalog.getDigest());
+        previous.saveAfter(outcomes, options.stateFile(), catalog.getDigest());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot save the agent state in "
             + options.stateFile() + ": " + IoMessages.describe(e), e);
       }
     }
+    if (!options.noop() && !planMemoSaved) {
+      try {
+        DigestMemo.save(options.digestMemoFile(), catalog.getDigest(), current.graph());
+        planMemoSaved = true;
+      } catch (IOException e) {
+        // only a cache: the next run hashes the content again
+      }
+    }
     return report;
+  }
+
+  /** The last plan when it fits this catalog (and secrets), else a new one, kept. */
+  private ConvergePlan plan(Catalog catalog, NodeSecrets secrets) {
+    if (plan != null && plan.fits(catalog.getDigest())
+        && (!plan.hasSecrets() || secrets == planSecrets)) {
+      return plan;
+    }
+    boolean hasSecrets = hasSecrets(catalog);
+    // Without secrets the secret-aware wrapper passes every resource through unchanged, so it
+    // is left out: it costs a copy per type and loads the secrets code, whose BouncyCastle
+    // references make the JVM open and verify the signed BouncyCastle jars (~50 ms).
+    ResourceTypeRegistry types = !hasSecrets ? registry
+        : SecretTypes.wrap(registry, secrets != null ? secrets : NodeSecrets.none());
+    plan = ConvergePlan.prepare(catalog, types, hasSecrets);
+    planSecrets = secrets;
+    planMemoSaved = DigestMemo.seed(options.digestMemoFile(), catalog.getDigest(), plan.graph());
+    return plan;
+  }
+
+  /** True when some parameter, or a list or map item in one, is a secret. */
+  static boolean hasSecrets(Catalog catalog) {
+    for (Resource r : catalog.getResourcesList()) {
+      for (Value v : r.getParametersMap().values()) {
+        if (isOrHoldsSecret(v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOrHoldsSecret(Value v) {
+    switch (v.getKindCase()) {
+      case SECRET_VALUE:
+        return true;
+      case LIST_VALUE:
+        for (Value item : v.getListValue().getValuesList()) {
+          if (isOrHoldsSecret(item)) {
+            return true;
+          }
+        }
+        return false;
+      case MAP_VALUE:
+        for (Value item : v.getMapValue().getEntriesMap().values()) {
+          if (isOrHoldsSecret(item)) {
+            return true;
+          }
+        }
+        return false;
+      default:
+        return false;
+    }
   }
 }

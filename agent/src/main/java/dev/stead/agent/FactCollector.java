@@ -3,6 +3,7 @@ package dev.stead.agent;
 import dev.stead.agent.facts.CustomFacts;
 import dev.stead.agent.facts.OsRelease;
 import dev.stead.agent.facts.SystemFacts;
+import dev.stead.agent.facts.TimeZoneFact;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TimeZone;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The basic facts of this machine under Facter's structured names: {@code os} ({@code family},
@@ -35,10 +36,23 @@ import java.util.function.Consumer;
  * read is left out rather than guessed. Stateless and thread-safe.
  */
 public final class FactCollector {
+  // Compiled once: String.split/replaceAll with a regex compile it on every line.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern COMMENT = Pattern.compile("#.*");
+
   private FactCollector() {}
 
   public static Facts collect(String certname) {
     return collect(certname, null, w -> { });
+  }
+
+  /**
+   * As {@link #collect(String)}, keeping what is slow to compute and cannot change while the
+   * machine's configuration stays the same (the time zone's display name, see
+   * {@link TimeZoneFact}) in {@code memoDir}. Same facts.
+   */
+  public static Facts collect(String certname, Path memoDir) {
+    return collect(certname, null, w -> { }, memoDir);
   }
 
   /**
@@ -47,7 +61,12 @@ public final class FactCollector {
    * same name except {@code clientcert}. Trouble with a custom fact goes to {@code warn}.
    */
   public static Facts collect(String certname, Path factsDir, Consumer<String> warn) {
-    Map<String, Object> facts = basic(certname);
+    return collect(certname, factsDir, warn, null);
+  }
+
+  private static Facts collect(String certname, Path factsDir, Consumer<String> warn,
+      Path memoDir) {
+    Map<String, Object> facts = basic(certname, memoDir);
     new SystemFacts(Path.of("/")).addTo(facts);
     @SuppressWarnings("unchecked")
     Map<String, Object> networking = (Map<String, Object>) facts.get("networking");
@@ -58,7 +77,7 @@ public final class FactCollector {
     return Facts.newBuilder().putAllValues(Values.ofMap(facts)).build();
   }
 
-  private static Map<String, Object> basic(String certname) {
+  private static Map<String, Object> basic(String certname, Path memoDir) {
     Map<String, Object> facts = new LinkedHashMap<>();
     facts.put("clientcert", certname);
     OsRelease os = OsRelease.read(Path.of("/etc/os-release"), Path.of("/etc/debian_version"));
@@ -81,8 +100,8 @@ public final class FactCollector {
     if (path != null) {
       facts.put("path", path);
     }
-    facts.put("timezone", TimeZone.getDefault().getDisplayName(
-        TimeZone.getDefault().inDaylightTime(new java.util.Date()), TimeZone.SHORT, Locale.ROOT));
+    facts.put("timezone", TimeZoneFact.value(
+        memoDir == null ? null : memoDir.resolve("timezone.memo")));
     return facts;
   }
 
@@ -144,7 +163,7 @@ public final class FactCollector {
     }
     try {
       for (String line : Files.readAllLines(Path.of("/etc/hosts"), StandardCharsets.UTF_8)) {
-        String[] words = line.replaceAll("#.*", "").trim().split("\\s+");
+        String[] words = WHITESPACE.split(COMMENT.matcher(line).replaceAll("").trim());
         for (int i = 1; i < words.length; i++) {
           if (words[i].startsWith(hostname + ".")) {
             return words[i];
@@ -156,7 +175,7 @@ public final class FactCollector {
     }
     try {
       for (String line : Files.readAllLines(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8)) {
-        String[] words = line.trim().split("\\s+");
+        String[] words = WHITESPACE.split(line.trim());
         if (words.length > 1 && (words[0].equals("domain") || words[0].equals("search"))
             && !words[1].equals(".")) {
           return hostname + "." + words[1];
@@ -185,7 +204,7 @@ public final class FactCollector {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.UTF_8)) {
         if (line.startsWith("MemTotal:")) {
-          String[] words = line.split("\\s+");
+          String[] words = WHITESPACE.split(line);
           return java.util.Optional.of(Long.parseLong(words[1]) * 1024L);
         }
       }

@@ -103,8 +103,9 @@ final class ApplyCommand implements Callable<Integer> {
       return compile(node);
     }
     byte[] factBytes = facts != null ? Files.readAllBytes(facts)
-        : Catalogs.deterministicBytes(FactCollector.withoutVolatile(FactCollector.collect(node)));
-    String key = CompiledCatalogCache.key(manifest, modulePath, node, factBytes);
+        : Catalogs.deterministicBytes(FactCollector.withoutVolatile(
+            FactCollector.collect(node, stateDir.resolve("facts"))));
+    String key = CompiledCatalogCache.key(manifest, modulePath, node, factBytes, stateDir);
     CompiledCatalogCache cache = new CompiledCatalogCache(stateDir);
     var hit = cache.find(key);
     if (hit.isPresent()) {

@@ -54,6 +54,9 @@ public final class AutoEdges {
     if (type.equals("exec")) {
       names(resource, "cwd").forEach(p -> wanted.add(ResourceKey.of("file", p)));
     }
+    if (wanted.isEmpty()) {
+      return Set.of(); // most resources: no key built, no set sorted
+    }
     ResourceKey self = ResourceKey.of(type, resource.getTitle());
     Set<ResourceKey> out = new TreeSet<>();
     for (ResourceKey k : wanted) {
@@ -66,10 +69,10 @@ public final class AutoEdges {
 
   /** The non-numeric string values of {@code parameter} (a string or a list of strings). */
   private static List<String> names(Resource resource, String parameter) {
-    Value v = resource.getParametersMap().get(parameter);
-    if (v == null) {
+    if (!resource.containsParameters(parameter)) {
       return List.of();
     }
+    Value v = resource.getParametersMap().get(parameter);
     List<String> out = new ArrayList<>();
     if (v.getKindCase() == Value.KindCase.STRING_VALUE) {
       add(out, v.getStringValue());

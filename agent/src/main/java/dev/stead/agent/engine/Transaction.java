@@ -158,6 +158,9 @@ public final class Transaction {
   /** Lock held. */
   private void record(Outcome o) {
     Result.Status status = o.result().status();
+    if (status != Result.Status.IN_SYNC || o.refreshed()) {
+      context.paths().forgetResolved(); // it may have made or removed a link on the way
+    }
     if (status == Result.Status.FAILED) {
       rootCause.put(o.key(), o.key());
     }

@@ -15,10 +15,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +41,12 @@ public final class SystemFacts {
   /** Remote file systems: statvfs can hang on them, so their sizes are not asked. */
   private static final Set<String> REMOTE = Set.of("nfs", "nfs4", "cifs", "smb3", "fuse.sshfs",
       "9p", "ceph", "glusterfs");
+
+  // Compiled once: String.split/matches with a regex compile it on every line.
+  private static final Pattern MEMINFO_SEPARATOR = Pattern.compile("[:\\s]+");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final Pattern HYPERVISOR = Pattern.compile(".*\\bhypervisor\\b.*");
 
   private final Path fsRoot;
 
@@ -99,7 +107,7 @@ public final class SystemFacts {
         if (mac != null && mac.length > 0) {
           StringBuilder m = new StringBuilder();
           for (byte b : mac) {
-            m.append(m.length() > 0 ? ":" : "").append(String.format("%02x", b));
+            m.append(m.length() > 0 ? ":" : "").append(java.util.HexFormat.of().toHexDigits(b));
           }
           one.put("mac", m.toString());
         }
@@ -116,8 +124,8 @@ public final class SystemFacts {
   Optional<Map<String, Object>> memory() {
     Map<String, Long> kb = new HashMap<>();
     for (String line : lines("/proc/meminfo")) {
-      String[] w = line.split("[:\\s]+");
-      if (w.length >= 2 && w[1].matches("\\d+")) {
+      String[] w = MEMINFO_SEPARATOR.split(line);
+      if (w.length >= 2 && DIGITS.matcher(w[1]).matches()) {
         kb.put(w[0], Long.parseLong(w[1]));
       }
     }
@@ -186,7 +194,7 @@ public final class SystemFacts {
           continue;
         }
         Map<String, Object> one = new LinkedHashMap<>();
-        read(d.resolve("size")).filter(s -> s.matches("\\d+"))
+        read(d.resolve("size")).filter(s -> DIGITS.matcher(s).matches())
             .ifPresent(s -> one.put("size_bytes", Long.parseLong(s) * 512));
         read(d.resolve("device/model")).ifPresent(s -> one.put("model", s));
         read(d.resolve("device/vendor")).ifPresent(s -> one.put("vendor", s));
@@ -239,7 +247,7 @@ public final class SystemFacts {
       return "hyperv";
     }
     for (String line : lines("/proc/cpuinfo")) {
-      if (line.startsWith("flags") && line.matches(".*\\bhypervisor\\b.*")) {
+      if (line.startsWith("flags") && HYPERVISOR.matcher(line).matches()) {
         return "virtual";
       }
     }
@@ -276,19 +284,34 @@ public final class SystemFacts {
   Optional<Map<String, Object>> uptime() {
     return read(at("/proc/uptime")).flatMap(s -> {
       try {
-        long seconds = (long) Double.parseDouble(s.split("\\s+")[0]);
+        long seconds = (long) Double.parseDouble(WHITESPACE.split(s)[0]);
         Map<String, Object> up = new LinkedHashMap<>();
         up.put("seconds", seconds);
         up.put("hours", seconds / 3600);
         up.put("days", seconds / 86400);
         long days = seconds / 86400;
         up.put("uptime", days > 0 ? days + (days == 1 ? " day" : " days")
-            : String.format("%d:%02d hours", seconds / 3600, seconds % 3600 / 60));
+            : hoursAndMinutes(seconds));
         return Optional.of(up);
       } catch (NumberFormatException e) {
         return Optional.empty();
       }
     });
+  }
+
+  /**
+   * {@code String.format("%d:%02d hours", …)}, without booting Formatter and the locale data
+   * where the default format locale surely writes ASCII digits (English or root, no numbering
+   * system asked for); elsewhere as before.
+   */
+  private static String hoursAndMinutes(long seconds) {
+    Locale format = Locale.getDefault(Locale.Category.FORMAT);
+    if ((format.getLanguage().isEmpty() || format.getLanguage().equals("en"))
+        && format.getUnicodeLocaleType("nu") == null) {
+      long minutes = seconds % 3600 / 60;
+      return seconds / 3600 + ":" + (minutes < 10 ? "0" : "") + minutes + " hours";
+    }
+    return String.format("%d:%02d hours", seconds / 3600, seconds % 3600 / 60);
   }
 
   /** /proc/mounts escapes space, tab, newline and backslash as octal. */

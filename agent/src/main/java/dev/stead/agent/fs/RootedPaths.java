@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps the absolute paths a catalog manages onto a root directory ({@code --root}) without
@@ -16,13 +18,15 @@ import java.util.List;
  *
  * <p>The check and the later use are not one atomic step: someone who can swap directories
  * under the root while the agent runs can still race it. It guards against links that are
- * already there, which is what a sandbox needs. Immutable and thread-safe.
+ * already there, which is what a sandbox needs. Thread-safe.
  */
 public final class RootedPaths {
   private static final int MAX_LINKS = 40;
 
   private final Path root;
   private final boolean hostRoot;
+  /** Under the root {@code /}: parent directory as named → as resolved, see forgetResolved. */
+  private final Map<String, Path> resolvedDirectories = new ConcurrentHashMap<>();
 
   /** {@code root} must be an existing directory; it is resolved to its real path once. */
   public RootedPaths(Path root) throws IOException {
@@ -66,8 +70,30 @@ public final class RootedPaths {
     if (parts.isEmpty()) {
       return root;
     }
-    Path parent = walk(root, parts.subList(0, parts.size() - 1), new int[1]);
+    List<String> above = parts.subList(0, parts.size() - 1);
+    Path parent;
+    if (hostRoot) {
+      String dir = String.join("/", above);
+      parent = resolvedDirectories.get(dir);
+      if (parent == null) {
+        parent = walk(root, above, new int[1]);
+        resolvedDirectories.put(dir, parent);
+      }
+    } else {
+      parent = walk(root, above, new int[1]);
+    }
     return parent.resolve(parts.get(parts.size() - 1));
+  }
+
+  /**
+   * Forgets the directories resolved so far: call it after anything that may have changed
+   * the file system (a resource that changed, failed or was refreshed), so a link made since
+   * is followed. Only under the root {@code /} are they remembered at all: there no link can
+   * lead out, so the walk guards nothing and only finds physical paths, and a thousand files
+   * in a few directories need not lstat every ancestor of every file.
+   */
+  public void forgetResolved() {
+    resolvedDirectories.clear();
   }
 
   /** Walks {@code parts} from {@code start}, following every link, staying under the root. */

@@ -3,12 +3,13 @@ package dev.stead.agent.resource.file;
 import dev.stead.agent.diff.UnifiedDiff;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
+import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Change;
 import dev.stead.agent.resource.Checkable;
+import dev.stead.agent.resource.DigestedContent;
 import dev.stead.agent.resource.Result;
-import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -23,6 +24,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,16 +36,53 @@ import java.util.Set;
  * managed property is compared and corrected on its own. New files are written atomically
  * with their final mode and owner; replaced content goes to the backup store first.
  */
-final class FileResource implements Checkable, AutoRequires {
+final class FileResource implements Checkable, AutoRequires, DigestedContent {
   private static final String DEFAULT_FILE_MODE = "0644";
   private static final String DEFAULT_DIRECTORY_MODE = "0755";
 
   private final FileSpec spec;
-  private final Map<String, String> desired;
+  /** The desired content as bytes (null when content is unmanaged), encoded once. */
+  private final byte[] content;
+  /** {@code sha256:…} of {@link #content}: computed on first use unless seeded. */
+  private volatile String contentDigest;
+  /** Immutable once built: every Result copies it, and a copy of an immutable map is itself. */
+  private volatile Map<String, String> desired;
 
   FileResource(FileSpec spec) {
     this.spec = spec;
-    this.desired = spec.desired();
+    this.content = spec.content() != null ? spec.contentBytes() : null;
+  }
+
+  @Override
+  public byte[] digestedContent() {
+    return content;
+  }
+
+  @Override
+  public String knownDigest() {
+    return contentDigest;
+  }
+
+  @Override
+  public void seedDigest(String digest) {
+    if (content != null && contentDigest == null) {
+      contentDigest = digest;
+    }
+  }
+
+  /** Every managed property with its desired value (hashing the content the first time). */
+  private Map<String, String> desired() {
+    Map<String, String> d = desired;
+    if (d == null) {
+      String digest = contentDigest;
+      if (content != null && digest == null) {
+        digest = "sha256:" + Sha256.hex(content);
+        contentDigest = digest;
+      }
+      d = Map.copyOf(spec.desired(digest));
+      desired = d;
+    }
+    return d;
   }
 
   @Override
@@ -66,7 +105,7 @@ final class FileResource implements Checkable, AutoRequires {
       Path path = context.paths().resolve(spec.path());
       Observed now = Observed.of(path);
       if (spec.ensure() == null && now.kind() == FileKind.ABSENT) {
-        return Result.failed(desired, changes, spec.path()
+        return Result.failed(desired(), changes, spec.path()
             + " does not exist and ensure is not set, so there is nothing to manage");
       }
       if (spec.ensure() != null && spec.ensure() != now.kind()) {
@@ -74,7 +113,7 @@ final class FileResource implements Checkable, AutoRequires {
       }
       return correct(context, path, now, apply);
     } catch (IOException e) {
-      return Result.failed(desired, changes, IoMessages.describe(e));
+      return Result.failed(desired(), changes, IoMessages.describe(e));
     }
   }
 
@@ -85,13 +124,13 @@ final class FileResource implements Checkable, AutoRequires {
     List<Change> changes = new ArrayList<>();
     if ((now.kind() == FileKind.DIRECTORY) && !spec.force()) {
       String verb = want == FileKind.ABSENT ? "remove it" : "replace it with a " + want.token();
-      return Result.failed(desired, changes,
+      return Result.failed(desired(), changes,
           spec.path() + " is a directory; set force to " + verb);
     }
     if (want != FileKind.ABSENT) {
       Path parent = path.getParent();
       if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-        return Result.failed(desired, changes, "parent directory "
+        return Result.failed(desired(), changes, "parent directory "
             + context.paths().managedName(parent) + " does not exist (it is not managed here)");
       }
     }
@@ -100,7 +139,7 @@ final class FileResource implements Checkable, AutoRequires {
     if (want == FileKind.FILE) {
       byte[] content = spec.content() != null ? spec.contentBytes() : new byte[0];
       if (spec.content() != null) {
-        changes.add(change("content", "absent", desired.get("content"),
+        changes.add(change("content", "absent", desired().get("content"),
             UnifiedDiff.of(spec.path(), new byte[0], content), apply));
       }
       addCreated(changes, apply);
@@ -160,14 +199,14 @@ final class FileResource implements Checkable, AutoRequires {
         }
       }
     }
-    return Result.of(desired, changes, apply, "");
+    return Result.of(desired(), changes, apply, "");
   }
 
   /** The path is the right kind (or its kind is unmanaged): correct property by property. */
   private Result correct(ApplyContext context, Path path, Observed now, boolean apply) {
     List<Change> changes = new ArrayList<>();
     if (now.kind() == FileKind.ABSENT) {
-      return Result.inSync(desired);
+      return Result.inSync(desired());
     }
     UserPrincipal wantedOwner;
     GroupPrincipal wantedGroup;
@@ -176,15 +215,17 @@ final class FileResource implements Checkable, AutoRequires {
       wantedOwner = owner(path);
       wantedGroup = group(path);
     } catch (IOException e) {
-      return Result.failed(desired, changes, IoMessages.describe(e));
+      return Result.failed(desired(), changes, IoMessages.describe(e));
     }
     try {
-      if (spec.content() != null) {
-        byte[] old = Files.readAllBytes(path);
-        String before = "sha256:" + Catalogs.sha256Hex(old);
-        if (!before.equals(desired.get("content"))) {
-          byte[] content = spec.contentBytes();
-          changes.add(change("content", before, desired.get("content"),
+      // Compared byte for byte, not by digest: the same verdict (the desired value is the
+      // digest of these bytes) without hashing every file on a run where nothing changed.
+      // Content is always read, whatever the size and mtime say.
+      byte[] old = content == null ? null : Files.readAllBytes(path);
+      if (content != null && !Arrays.equals(old, content)) {
+        String before = "sha256:" + Sha256.hex(old);
+        if (!before.equals(desired().get("content"))) {
+          changes.add(change("content", before, desired().get("content"),
               UnifiedDiff.of(spec.path(), old, content), apply));
           if (apply) {
             context.backups().keep(spec.path(), old);
@@ -204,7 +245,7 @@ final class FileResource implements Checkable, AutoRequires {
           now = Observed.of(path);
         }
       }
-      if (desired.containsKey("mode") && now.kind() != FileKind.LINK
+      if (desired().containsKey("mode") && now.kind() != FileKind.LINK
           && !spec.mode().equals(now.mode())) {
         changes.add(change("mode", now.mode(), spec.mode(), "", apply));
         if (apply) {
@@ -229,15 +270,15 @@ final class FileResource implements Checkable, AutoRequires {
         Change last = changes.remove(changes.size() - 1);
         changes.add(last.failed(why));
       }
-      return Result.failed(desired, changes, why);
+      return Result.failed(desired(), changes, why);
     }
-    return Result.of(desired, changes, apply, "");
+    return Result.of(desired(), changes, apply, "");
   }
 
   /** Properties that come along when the path is created: reported from {@code absent}. */
   private void addCreated(List<Change> changes, boolean apply) {
     for (String property : List.of("mode", "owner", "group")) {
-      String value = desired.get(property);
+      String value = desired().get(property);
       if (value != null) {
         changes.add(change(property, "absent", value, "", apply));
       }
@@ -255,7 +296,7 @@ final class FileResource implements Checkable, AutoRequires {
     for (Change c : changes) {
       failed.add(c.failed(why));
     }
-    return Result.failed(desired, failed, why);
+    return Result.failed(desired(), failed, why);
   }
 
   /** Clears the way for a new object at {@code path}, keeping file content in the backups. */

@@ -1,13 +1,14 @@
 package dev.stead.agent.resource.file;
 
+import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
 import dev.stead.types.ResourceTypes;
-import dev.stead.wire.Catalogs;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -19,11 +20,14 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     String group, String target, boolean force) {
 
   private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+  /** The type's parameter names, once: looking each up streams over the type's list. */
+  private static final Set<String> PARAMETERS =
+      Set.copyOf(ResourceTypes.FILE.parametersByName().keySet());
 
   static FileSpec parse(Resource resource) throws InvalidResourceException {
     Map<String, Value> p = resource.getParametersMap();
     for (String name : p.keySet()) {
-      if (ResourceTypes.FILE.parameter(name).isEmpty()) {
+      if (!PARAMETERS.contains(name)) {
         throw new InvalidResourceException("unknown parameter `" + name + "`");
       }
     }
@@ -93,12 +97,17 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
 
   /** Every managed property with its desired value, rendered as events show it. */
   Map<String, String> desired() {
+    return desired(content == null ? null : "sha256:" + Sha256.hex(contentBytes()));
+  }
+
+  /** As {@link #desired()}, with the content's digest already known ({@code sha256:…}). */
+  Map<String, String> desired(String contentDigest) {
     Map<String, String> out = new LinkedHashMap<>();
     if (ensure != null) {
       out.put("ensure", ensure.token());
     }
     if (content != null) {
-      out.put("content", "sha256:" + Catalogs.sha256Hex(contentBytes()));
+      out.put("content", contentDigest);
     }
     if (target != null) {
       out.put("target", target);

@@ -19,7 +19,7 @@ final class ServiceResource implements Checkable, Refreshable, AutoRequires {
   private final Boolean running;
   private final Boolean enable;
   private final String forcedProvider;
-  /** Set when this run started the service, so a refresh need not restart it. */
+  /** Set when this run started the service, so a refresh need not restart it (reset per check). */
   private volatile boolean startedNow;
 
   ServiceResource(String name, Boolean running, Boolean enable, String forcedProvider) {
@@ -46,6 +46,7 @@ final class ServiceResource implements Checkable, Refreshable, AutoRequires {
 
   @Override
   public Result checkApply(ApplyContext context, boolean apply) {
+    startedNow = false; // a plan runs again in the daemon: last run's start does not count
     Changes changes = new Changes(apply);
     if (running != null) {
       changes.desire("ensure", running ? "running" : "stopped");
