@@ -100,4 +100,35 @@ class ResourceFormsTest {
         file('/b') { content banner('x') }
         """).resource("file[/b]").hasParameter("content", "== x ==");
   }
+
+  /**
+   * A declaration inside a closure records the line its call starts on, also when its
+   * arguments span lines (the stack walk used to give the line of the last call among them);
+   * a duplicate's error names both starting lines.
+   */
+  @Test
+  void declarationsRecordTheLineTheyStartOn() throws Exception {
+    String manifest = """
+        [1].each {
+          file('/a',
+              content: 'x'.toUpperCase(),
+              mode: '0644')
+          file('/b') {
+            content 'b'.toUpperCase()
+          }
+        }
+        """;
+    CatalogView c = compile(manifest);
+    assertThat(c.resource("file[/a]").resource().getSource().getLine()).isEqualTo(2);
+    assertThat(c.resource("file[/b]").resource().getSource().getLine()).isEqualTo(5);
+    assertThat(Code.errorsOf(() -> new Code(dir).file("d.groovy", """
+        [1].each {
+          file('/a', content: 'a')
+          file('/a',
+              content: 'b'.toUpperCase())
+        }
+        """).manifest("d.groovy").compile("n1", Code.debian())))
+        .containsExactly("d.groovy:3: duplicate declaration of file[/a]: first declared at "
+            + "d.groovy:2, again at d.groovy:3");
+  }
 }

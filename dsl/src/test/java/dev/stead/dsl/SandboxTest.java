@@ -84,4 +84,38 @@ class SandboxTest {
         """).manifest("m.groovy");
     assertThat(c.compile("n1", Code.debian()).getResourcesCount()).isEqualTo(3);
   }
+
+  /**
+   * Calls and names without a receiver inside closures are dispatched by the sandbox's
+   * runtime (not Groovy's call sites): script variables written and incremented from a
+   * closure, local closures, script methods, binding closures and nested owners still resolve
+   * as Groovy resolves them.
+   */
+  @Test
+  void closuresResolveNamesAsGroovyDoes() throws Exception {
+    Compiler c = new Code(dir).file("m.groovy", """
+        counter = 0
+        label = { x -> "L${x}" }
+        def helper(x) { "h${x}" }
+        def local = { x -> "c${x}" }
+        (1..3).each { n ->
+          counter++
+          counter += 10
+          total = counter
+          def (a, b) = [n, n * 2]
+          (first, second) = [a, b]
+          def l = label(n)
+          file("/t/${n}") {
+            content "${helper(n)} ${local(n)} ${l} ${facts.os.family} ${first}-${second}"
+            mode n == 1 ? '0600' : '0644'
+          }
+        }
+        file('/t/total', content: "${total} ${counter} ${label(9)}")
+        """).manifest("m.groovy");
+    var catalog = c.compile("n1", Code.debian());
+    assertThat(catalog.getResourcesList()).extracting(r -> r.getTitle() + "="
+        + r.getParametersMap().get("content").getStringValue()).containsExactly(
+        "/t/1=h1 c1 L1 Debian 1-2", "/t/2=h2 c2 L2 Debian 2-4", "/t/3=h3 c3 L3 Debian 3-6",
+        "/t/total=33 33 L9");
+  }
 }

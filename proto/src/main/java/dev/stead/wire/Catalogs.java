@@ -6,7 +6,6 @@ import com.google.protobuf.util.JsonFormat;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Edge;
 import dev.stead.proto.v1.Resource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +38,17 @@ public final class Catalogs {
    * and {@code digest} set to the SHA-256 of the deterministic serialization of the rest.
    */
   public static Catalog seal(Catalog catalog) {
-    List<Resource> resources = new ArrayList<>(catalog.getResourcesList());
-    resources.sort(Comparator.comparing(Catalogs::key));
+    // Each key is built once, not once per comparison; the sort is stable, as List.sort is.
+    List<Resource> given = catalog.getResourcesList();
+    List<Map.Entry<String, Resource>> keyed = new ArrayList<>(given.size());
+    for (Resource r : given) {
+      keyed.add(Map.entry(key(r), r));
+    }
+    keyed.sort(Map.Entry.comparingByKey());
+    List<Resource> resources = new ArrayList<>(keyed.size());
+    for (Map.Entry<String, Resource> e : keyed) {
+      resources.add(e.getValue());
+    }
     List<Edge> edges = new ArrayList<>(catalog.getEdgesList());
     edges.sort(EDGE_ORDER);
     List<Edge> unique = new ArrayList<>();
@@ -48,12 +57,13 @@ public final class Catalogs {
         unique.add(e);
       }
     }
-    Catalog sorted = catalog.toBuilder()
+    Catalog.Builder builder = catalog.toBuilder()
         .clearResources().addAllResources(resources)
         .clearEdges().addAllEdges(unique)
-        .clearDigest()
-        .build();
-    return sorted.toBuilder().setDigest(digest(sorted)).build();
+        .clearDigest();
+    // The digest is taken over the catalog without one, which is what was just built.
+    Catalog sorted = builder.build();
+    return builder.setDigest("sha256:" + sha256Hex(deterministicBytes(sorted))).build();
   }
 
   /** {@code sha256:<hex>} over the deterministic serialization with {@code digest} cleared. */
@@ -69,16 +79,18 @@ public final class Catalogs {
 
   /** Protobuf serialization with map entries in key order, stable across JVMs. */
   public static byte[] deterministicBytes(com.google.protobuf.Message message) {
+    // Straight into an array of the exact size: the same encoder output, without the
+    // stream's buffer and the final copy.
+    byte[] bytes = new byte[message.getSerializedSize()];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.useDeterministicSerialization();
     try {
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream(message.getSerializedSize());
-      CodedOutputStream out = CodedOutputStream.newInstance(buffer);
-      out.useDeterministicSerialization();
       message.writeTo(out);
-      out.flush();
-      return buffer.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    out.checkNoSpaceLeft();
+    return bytes;
   }
 
   /**

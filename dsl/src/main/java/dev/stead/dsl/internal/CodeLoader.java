@@ -122,6 +122,9 @@ public final class CodeLoader {
     if (!errors.isEmpty()) {
       throw new CompileException(errors);
     }
+    for (Class<?> type : loader.getLoadedClasses()) {
+      MetaClassPins.pin(type);
+    }
     Map<String, ModuleCode> frozen = Map.copyOf(modules);
     Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
         SteadScript.class.getClassLoader());
@@ -170,7 +173,15 @@ public final class CodeLoader {
           s.getCause().getOriginalMessage());
     }
     if (message instanceof ExceptionMessage e) {
-      return error(relativeName, 0, String.valueOf(e.getCause().getMessage()));
+      String text = String.valueOf(e.getCause().getMessage());
+      if (text.startsWith("Method too large")) {
+        // The JVM's 64 KB per method: long runs of declarations are split automatically
+        // (LargeBlockSplitter), so this is a block of mostly other statements.
+        text = "a block of code is too large for the JVM (over 64 KB of bytecode in one "
+            + "method; long runs of resource declarations are split automatically, other "
+            + "statements are not): move part of it into a class, a defined type or a loop";
+      }
+      return error(relativeName, 0, text);
     }
     java.io.StringWriter out = new java.io.StringWriter();
     message.write(new java.io.PrintWriter(out));

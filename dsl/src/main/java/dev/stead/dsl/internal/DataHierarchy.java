@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -191,9 +192,25 @@ public final class DataHierarchy {
   /** Every level searched for {@code key}, in order, and the merged value. */
   public LookupExplanation lookup(String key, MergeStrategy strategy, Scope scope)
       throws MergeProblem {
+    return lookup(key, strategy, scope, null);
+  }
+
+  /**
+   * The levels' paths as one compile interpolates them: the same for every lookup of that
+   * compile (its node, facts and trusted data do not change), so made once. Confined to the
+   * compile, like the scope it is used with.
+   */
+  static final class Paths {
+    private final Map<String, Interpolated> byLevel = new HashMap<>();
+  }
+
+  /** As above; {@code paths}, when given, keeps the interpolated paths of {@code scope}. */
+  LookupExplanation lookup(String key, MergeStrategy strategy, Scope scope, Paths paths)
+      throws MergeProblem {
     List<Step> steps = new ArrayList<>();
     for (Level level : levels) {
-      Interpolated path = interpolate(level.path(), scope);
+      Interpolated path = paths == null ? interpolate(level.path(), scope)
+          : paths.byLevel.computeIfAbsent(level.path(), p -> interpolate(p, scope));
       if (path.problem() != null) {
         steps.add(new Step(level.name(), "data/" + level.path(), Outcome.SKIPPED, null,
             path.problem()));

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -109,6 +110,7 @@ public final class Evaluation {
   /** When set ({@code stead validate}), the node block with this label is used whatever the node. */
   private String forcedBlock;
   private String matchedNode = "";
+  private final DataHierarchy.Paths dataPaths = new DataHierarchy.Paths();
 
   public Evaluation(CodeBase code, String nodeName, Map<String, Object> facts,
       Duration timeLimit) {
@@ -347,7 +349,12 @@ public final class Evaluation {
   }
 
   void include(String name, Map<String, ?> rawParameters) {
-    SourceLocation here = caller();
+    include(name, rawParameters, null);
+  }
+
+  /** As above, called at {@code site} when it is known (else the stack is walked for it). */
+  void include(String name, Map<String, ?> rawParameters, SourceLocation site) {
+    SourceLocation here = site != null ? site : caller();
     Map<String, Object> given = new TreeMap<>();
     rawParameters.forEach((k, v) -> given.put(String.valueOf(k),
         v instanceof CharSequence s ? s.toString() : v));
@@ -467,7 +474,7 @@ public final class Evaluation {
   private LookupExplanation lookupData(String key, MergeStrategy strategy) {
     try {
       LookupExplanation result = code.data().lookup(key, strategy,
-          new DataHierarchy.Scope(nodeName, facts, trusted));
+          new DataHierarchy.Scope(nodeName, facts, trusted), dataPaths);
       return result;
     } catch (DataHierarchy.MergeProblem p) {
       throw new DataMissing(p.getMessage());
@@ -630,11 +637,19 @@ public final class Evaluation {
   // ---- resources ----
 
   Object resourceCall(String type, Object[] args, boolean insideBody) {
+    return resourceCall(type, args, insideBody, null);
+  }
+
+  /**
+   * As above; {@code site}, when known, is where the call starts in user code (passed by
+   * {@link ImplicitCalls}), which spares the stack walk.
+   */
+  Object resourceCall(String type, Object[] args, boolean insideBody, SourceLocation site) {
     // A reference inside a body (requires file('/x')) keeps no location of its own: the
     // relationship records the line. Walking the stack is a large share of a compile, so it
     // is done there only when an error needs it; no user code runs before these checks, so the
     // innermost user frame, and with it the line, is the same.
-    SourceLocation here = insideBody ? null : caller();
+    SourceLocation here = insideBody ? null : site != null ? site : caller();
     if (DSL_FUNCTIONS.contains(type)) {
       here = orCaller(here);
       error(here, type + "() does not take these arguments: "
@@ -713,7 +728,7 @@ public final class Evaluation {
       case "subscribes" -> relate(decl, EdgeKind.SUBSCRIBES, new Object[] {value});
       case "noop" -> setNoop(decl, value);
       default -> {
-        if (decl.spec.parameter(name).isPresent()) {
+        if (decl.parameter(name) != null) {
           setParameter(decl, name, value);
         } else {
           unknownParameter(decl, name);
@@ -757,7 +772,7 @@ public final class Evaluation {
   }
 
   void setParameter(ResourceDecl decl, String name, Object value) {
-    ParameterSpec p = decl.spec.parameter(name).orElseThrow();
+    ParameterSpec p = Objects.requireNonNull(decl.parameter(name));
     try {
       decl.parameters.put(name, ResourceRules.normalize(decl.key(), p, value));
     } catch (ResourceRules.InvalidValue e) {
@@ -782,13 +797,22 @@ public final class Evaluation {
   }
 
   void relate(ResourceDecl decl, EdgeKind kind, Object[] targets) {
-    relateInstance(decl.relations, decl.key(), kind, targets);
+    relateInstance(decl.relations, decl.key(), kind, targets, caller());
+  }
+
+  /** As above, declared at {@code here}. */
+  void relate(ResourceDecl decl, EdgeKind kind, Object[] targets, SourceLocation here) {
+    relateInstance(decl.relations, decl.key(), kind, targets, here);
   }
 
   /** Records relationships of {@code subject} (a resource or instance key) into {@code out}. */
   void relateInstance(List<ResourceDecl.Relation> out, String subject, EdgeKind kind,
       Object[] targets) {
-    SourceLocation here = caller();
+    relateInstance(out, subject, kind, targets, caller());
+  }
+
+  private void relateInstance(List<ResourceDecl.Relation> out, String subject, EdgeKind kind,
+      Object[] targets, SourceLocation here) {
     List<Object> flat = new ArrayList<>();
     flatten(targets, flat);
     if (flat.isEmpty()) {
@@ -935,6 +959,15 @@ public final class Evaluation {
   /** {@code here} when it was taken, else the caller's location now. */
   private SourceLocation orCaller(SourceLocation here) {
     return here != null ? here : caller();
+  }
+
+  /**
+   * The location of line {@code line} of the compiled file {@code file} (its name in stack
+   * traces), or null when the file is none of this code's scripts.
+   */
+  SourceLocation site(String file, int line) {
+    String relative = code.scriptFiles().get(file);
+    return relative == null || line < 1 ? null : Locations.at(relative, line);
   }
 
   private SourceLocation caller() {

@@ -56,6 +56,9 @@ public final class FactReads {
     }
   };
 
+  /** A null value in a view's memo of reads. */
+  private static final Object NULL = new Object();
+
   /** Stands for "no value at this path" in cache keys. */
   public static final Object ABSENT = new Object() {
     @Override
@@ -83,9 +86,29 @@ public final class FactReads {
       return List.copyOf(p);
     }
 
+    /**
+     * What {@code get} returned per key: templates read the same facts over and over. A read
+     * is recorded the first time; recording it again would change nothing (put of true and
+     * putIfAbsent of false are both idempotent), so a repeated read is answered from here.
+     */
+    private final Map<String, Object> got = new ConcurrentHashMap<>();
+
     @Override
-    @SuppressWarnings("unchecked")
     public Object get(Object key) {
+      if (key instanceof String name) {
+        Object seen = got.get(name);
+        if (seen != null) {
+          return seen == NULL ? null : seen;
+        }
+        Object value = read(key);
+        got.put(name, value == null ? NULL : value);
+        return value;
+      }
+      return read(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object read(Object key) {
       List<String> p = child(key);
       Object value = facts.get(key);
       if (value instanceof Map<?, ?> m) {

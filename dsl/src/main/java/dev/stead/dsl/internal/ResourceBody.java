@@ -38,13 +38,18 @@ public final class ResourceBody extends GroovyObjectSupport {
     evaluation.relate(decl, EdgeKind.SUBSCRIBES, targets);
   }
 
+  /** {@code requires x} and its kin as a call at {@code here} (from {@link ImplicitCalls}). */
+  void relate(EdgeKind kind, Object[] targets, dev.stead.proto.v1.SourceLocation here) {
+    evaluation.relate(decl, kind, targets, here);
+  }
+
   public void noop(Object value) {
     evaluation.setNoop(decl, value);
   }
 
   public Object methodMissing(String name, Object args) {
     Object[] values = (Object[]) args;
-    if (decl.spec.parameter(name).isPresent()) {
+    if (decl.parameter(name) != null) {
       if (values.length != 1) {
         evaluation.error("parameter '" + name + "' of " + decl.key() + " takes one value, got "
             + values.length);
@@ -65,7 +70,7 @@ public final class ResourceBody extends GroovyObjectSupport {
 
   /** {@code mode = '0644'} works like {@code mode '0644'}; other assignments go to the script. */
   public void propertyMissing(String name, Object value) {
-    if (decl.spec.parameter(name).isPresent()) {
+    if (decl.parameter(name) != null) {
       evaluation.setParameter(decl, name, value);
       return;
     }

@@ -2,11 +2,13 @@ package dev.stead.dsl.internal;
 
 import dev.stead.proto.v1.EdgeKind;
 import dev.stead.proto.v1.SourceLocation;
+import dev.stead.types.ParameterSpec;
 import dev.stead.types.ResourceTypeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A resource being declared during one compile. Mutable; confined to that compile. */
 final class ResourceDecl {
@@ -20,6 +22,12 @@ final class ResourceDecl {
   final Map<String, Object> parameters = new TreeMap<>();
   final List<Relation> relations = new ArrayList<>();
   boolean noop;
+  private final String key;
+
+  /** A type's parameters by name: the spec's own lookup streams over its list on every call. */
+  private record Index(ResourceTypeSpec spec, Map<String, ParameterSpec> byName) {}
+
+  private static final Map<String, Index> INDEX = new ConcurrentHashMap<>();
 
   ResourceDecl(ResourceTypeSpec spec, String title, SourceLocation location,
       List<String> containers) {
@@ -27,9 +35,24 @@ final class ResourceDecl {
     this.title = title;
     this.location = location;
     this.containers = List.copyOf(containers);
+    this.key = spec.name() + "[" + title + "]";
   }
 
   String key() {
-    return spec.name() + "[" + title + "]";
+    return key;
+  }
+
+  /** The parameter {@code name} of this resource's type, or null if it has none. */
+  ParameterSpec parameter(String name) {
+    Index index = INDEX.get(spec.name());
+    if (index == null || index.spec() != spec) {
+      Map<String, ParameterSpec> byName = new java.util.HashMap<>();
+      for (ParameterSpec p : spec.parameters()) {
+        byName.putIfAbsent(p.name(), p); // the first of a name, as spec.parameter() finds
+      }
+      index = new Index(spec, byName);
+      INDEX.put(spec.name(), index);
+    }
+    return index.byName().get(name);
   }
 }

@@ -42,6 +42,7 @@ public final class Sandbox {
     config.addCompilationCustomizers(
         new AnnotationGuard(),
         rewriter,
+        new LargeBlockSplitter(),
         new SandboxChecker(),
         new SandboxTransformer(),
         new ASTTransformationCustomizer(ThreadInterrupt.class));

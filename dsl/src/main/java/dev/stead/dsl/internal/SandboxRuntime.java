@@ -24,7 +24,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import groovy.lang.GroovyRuntimeException;
 import org.codehaus.groovy.runtime.InvokerHelper;
+import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
 
 /**
  * The run-time half of the sandbox. {@link SandboxTransformer} rewrites every method call
@@ -95,8 +97,169 @@ public final class SandboxRuntime {
 
   // ---- entry points called by rewritten code ----
 
-  /** {@code receiver.name(args)}, {@code receiver?.name(args)} or {@code receiver*.name(args)}. */
+  /*
+   * The rewritten code calls these directly (invokestatic). Groovy's own call sites, which
+   * these calls used to be, pass every GroovyRuntimeException through
+   * ScriptBytecodeAdapter.unwrap: a "no stack" missing-property or missing-method exception
+   * becomes one with a stack (whose user frame gives the error its line), and a wrapped
+   * exception its cause. The wrappers below keep that.
+   */
+
+  /** See {@link #callRaw}. */
   public static Object call(Object receiver, String name, int mode, Object args) {
+    try {
+      return callRaw(receiver, name, mode, args);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #implicitCallRaw}. */
+  public static Object implicitCall(Object self, String name, Object args, String file,
+      int line) {
+    try {
+      return implicitCallRaw(self, name, args, file, line);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #implicitPropertyRaw}. */
+  public static Object implicitProperty(Object self, String name) {
+    try {
+      return implicitPropertyRaw(self, name);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #getPropertyRaw}. */
+  public static Object getProperty(Object receiver, String name, int mode) {
+    try {
+      return getPropertyRaw(receiver, name, mode);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #setPropertyRaw}. */
+  public static Object setProperty(Object receiver, String name, Object value) {
+    try {
+      return setPropertyRaw(receiver, name, value);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #getAtRaw}. */
+  public static Object getAt(Object receiver, Object key) {
+    try {
+      return getAtRaw(receiver, key);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #putAtRaw}. */
+  public static Object putAt(Object receiver, Object key, Object value) {
+    try {
+      return putAtRaw(receiver, key, value);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #constructRaw}. */
+  public static Object construct(Class<?> type, Object args) {
+    try {
+      return constructRaw(type, args);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #plusRaw}. */
+  public static Object plus(Object left, Object right) {
+    try {
+      return plusRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #multiplyRaw}. */
+  public static Object multiply(Object left, Object right) {
+    try {
+      return multiplyRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #powerRaw}. */
+  public static Object power(Object left, Object right) {
+    try {
+      return powerRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #leftShiftRaw}. */
+  public static Object leftShift(Object left, Object right) {
+    try {
+      return leftShiftRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #findRegexRaw}. */
+  public static Matcher findRegex(Object text, Object regex) {
+    try {
+      return findRegexRaw(text, regex);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #matchRegexRaw}. */
+  public static boolean matchRegex(Object text, Object regex) {
+    try {
+      return matchRegexRaw(text, regex);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #gstringRaw}. */
+  public static String gstring(GString value) {
+    try {
+      return gstringRaw(value);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static RuntimeException unwrap(GroovyRuntimeException e) {
+    Throwable t = ScriptBytecodeAdapter.unwrap(e);
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    return SandboxRuntime.<RuntimeException>sneaky(t);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
+
+  /** {@code receiver.name(args)}, {@code receiver?.name(args)} or {@code receiver*.name(args)}. */
+  private static Object callRaw(Object receiver, String name, int mode, Object args) {
     Object[] arguments = arguments(args);
     if (receiver == null && mode != PLAIN) {
       return null;
@@ -124,8 +287,27 @@ public final class SandboxRuntime {
     return checkResult(result);
   }
 
+  /**
+   * {@code name(args)} without a receiver inside a closure ({@code self}): dispatched on the
+   * closure exactly as Groovy would, without checks (the name was checked at compile time).
+   * {@code file} (the compiled file's name) and {@code line} are where the call starts.
+   */
+  private static Object implicitCallRaw(Object self, String name, Object args, String file,
+      int line) {
+    return ImplicitCalls.call(self, name, arguments(args), file, line);
+  }
+
+  /**
+   * A name read in closure {@code self} that no declaration binds ({@code facts}): a property
+   * of the closure, as Groovy reads it (the closure looks in its owner and delegate). Not
+   * checked here, as before: such names are checked at compile time.
+   */
+  private static Object implicitPropertyRaw(Object self, String name) {
+    return ImplicitCalls.property(self, name);
+  }
+
   /** {@code receiver.name}, {@code receiver?.name} or {@code receiver*.name}. */
-  public static Object getProperty(Object receiver, String name, int mode) {
+  private static Object getPropertyRaw(Object receiver, String name, int mode) {
     if (receiver == null && mode != PLAIN) {
       return null;
     }
@@ -141,7 +323,7 @@ public final class SandboxRuntime {
   }
 
   /** {@code receiver.name = value}; returns {@code value}, as an assignment does. */
-  public static Object setProperty(Object receiver, String name, Object value) {
+  private static Object setPropertyRaw(Object receiver, String name, Object value) {
     checkProperty(receiver, name);
     InvokerHelper.setProperty(receiver, name, value);
     checkGrowth(receiver);
@@ -149,7 +331,7 @@ public final class SandboxRuntime {
   }
 
   /** {@code receiver[key]}: an element of a value, or a property of anything else. */
-  public static Object getAt(Object receiver, Object key) {
+  private static Object getAtRaw(Object receiver, Object key) {
     if (isIndexable(receiver)) {
       preCheck(receiver, "getAt", new Object[] {key});
       return checkResult(InvokerHelper.invokeMethod(receiver, "getAt", new Object[] {key}));
@@ -159,7 +341,7 @@ public final class SandboxRuntime {
   }
 
   /** {@code receiver[key] = value}; returns {@code value}. */
-  public static Object putAt(Object receiver, Object key, Object value) {
+  private static Object putAtRaw(Object receiver, Object key, Object value) {
     if (isIndexable(receiver)) {
       InvokerHelper.invokeMethod(receiver, "putAt", new Object[] {key, value});
       checkGrowth(receiver);
@@ -169,7 +351,7 @@ public final class SandboxRuntime {
   }
 
   /** {@code new Type(args)}. */
-  public static Object construct(Class<?> type, Object args) {
+  private static Object constructRaw(Class<?> type, Object args) {
     Object[] arguments = arguments(args);
     if (!CONSTRUCTIBLE.contains(type) && !isUserClass(type)) {
       throw refuse("creating " + type.getName() + " objects is not allowed in Stead code");
@@ -185,24 +367,24 @@ public final class SandboxRuntime {
   }
 
   /** {@code left + right}. */
-  public static Object plus(Object left, Object right) {
+  private static Object plusRaw(Object left, Object right) {
     return checkResult(InvokerHelper.invokeMethod(left, "plus", new Object[] {right}));
   }
 
   /** {@code left * right}: refused before it allocates when the result would be too large. */
-  public static Object multiply(Object left, Object right) {
+  private static Object multiplyRaw(Object left, Object right) {
     preCheck(left, "multiply", new Object[] {right});
     return checkResult(InvokerHelper.invokeMethod(left, "multiply", new Object[] {right}));
   }
 
   /** {@code left ** right}. */
-  public static Object power(Object left, Object right) {
+  private static Object powerRaw(Object left, Object right) {
     preCheck(left, "power", new Object[] {right});
     return checkResult(InvokerHelper.invokeMethod(left, "power", new Object[] {right}));
   }
 
   /** {@code left << right}. */
-  public static Object leftShift(Object left, Object right) {
+  private static Object leftShiftRaw(Object left, Object right) {
     checkCall(left, "leftShift");
     countOutput(left, new Object[] {right});
     Object result = InvokerHelper.invokeMethod(left, "leftShift", new Object[] {right});
@@ -211,12 +393,12 @@ public final class SandboxRuntime {
   }
 
   /** {@code text =~ regex}: a matcher that stops when the compile's time is up. */
-  public static Matcher findRegex(Object text, Object regex) {
+  private static Matcher findRegexRaw(Object text, Object regex) {
     return pattern(regex).matcher(new InterruptibleText(String.valueOf(text)));
   }
 
   /** {@code text ==~ regex}, stopped when the compile's time is up. */
-  public static boolean matchRegex(Object text, Object regex) {
+  private static boolean matchRegexRaw(Object text, Object regex) {
     return pattern(regex).matcher(new InterruptibleText(String.valueOf(text))).matches();
   }
 
@@ -254,7 +436,7 @@ public final class SandboxRuntime {
   }
 
   /** {@code "text ${value}"}: built now, so its size is known and bounded. */
-  public static String gstring(GString value) {
+  private static String gstringRaw(GString value) {
     long length = 0;
     for (String s : value.getStrings()) {
       length += s.length();
@@ -266,7 +448,36 @@ public final class SandboxRuntime {
       throw refuse("a string of " + length + " characters is larger than Stead code may build ("
           + MAX_STRING + ")");
     }
-    return (String) checkResult(value.toString());
+    String plain = plainText(value);
+    return (String) checkResult(plain != null ? plain : value.toString());
+  }
+
+  /**
+   * The text of a GString whose values are all strings, ints or longs, built directly; null
+   * for any other value. Groovy writes a String value as it is and formats an Integer or a
+   * Long with its toString(), after a long chain of type tests that showed in profiles.
+   */
+  private static String plainText(GString value) {
+    String[] strings = value.getStrings();
+    Object[] values = value.getValues();
+    if (values.length > strings.length) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < strings.length; i++) {
+      out.append(strings[i]);
+      if (i < values.length) {
+        Object v = values[i];
+        if (v instanceof String text) {
+          out.append(text);
+        } else if (v instanceof Integer || v instanceof Long) {
+          out.append(v.toString());
+        } else {
+          return null;
+        }
+      }
+    }
+    return out.toString();
   }
 
   // ---- template output ----
@@ -334,12 +545,62 @@ public final class SandboxRuntime {
 
   /** Values of the language, the DSL's objects and Stead code's own classes. */
   private static boolean allowedValue(Object o) {
-    return o == null || o instanceof CharSequence || o instanceof Number
-        || o instanceof Boolean || o instanceof Character || o instanceof Collection
-        || o instanceof Map || o instanceof Map.Entry || o instanceof Pattern
-        || o instanceof Matcher || o instanceof Closure || o instanceof Iterator
-        || o instanceof SteadScript || DSL_CLASSES.contains(o.getClass())
-        || o.getClass().isArray() || isUserClass(o.getClass());
+    return o == null || (kind(o) & ALLOWED) != 0;
+  }
+
+  /*
+   * What the checks need to know of a value depends only on its class: told once per class
+   * (ClassValue) instead of by chains of instanceof tests against interfaces on every call,
+   * which showed in profiles (and contend between threads on the JVM's per-class cache of
+   * the last interface tested).
+   */
+  private static final int ALLOWED = 1;
+  private static final int VIEW = 2;
+  /** A CharSequence other than a GString. */
+  private static final int TEXT = 4;
+  /** A Collection other than a Range. */
+  private static final int COLLECTION = 8;
+  private static final int MAP = 16;
+  /** What a call can make larger: a collection (not a range), a map or a string builder. */
+  private static final int GROWABLE = 32;
+
+  private static final ClassValue<Integer> KINDS = new ClassValue<>() {
+    @Override
+    protected Integer computeValue(Class<?> c) {
+      boolean collection = Collection.class.isAssignableFrom(c) && !Range.class.isAssignableFrom(c);
+      boolean map = Map.class.isAssignableFrom(c);
+      int kind = 0;
+      if (CharSequence.class.isAssignableFrom(c) || Number.class.isAssignableFrom(c)
+          || Boolean.class.isAssignableFrom(c) || Character.class.isAssignableFrom(c)
+          || Collection.class.isAssignableFrom(c) || map
+          || Map.Entry.class.isAssignableFrom(c) || Pattern.class.isAssignableFrom(c)
+          || Matcher.class.isAssignableFrom(c) || Closure.class.isAssignableFrom(c)
+          || Iterator.class.isAssignableFrom(c) || SteadScript.class.isAssignableFrom(c)
+          || DSL_CLASSES.contains(c) || c.isArray() || isUserClass(c)) {
+        kind |= ALLOWED;
+      }
+      if (FactReads.View.class.isAssignableFrom(c)) {
+        kind |= VIEW;
+      }
+      if (CharSequence.class.isAssignableFrom(c) && !GString.class.isAssignableFrom(c)) {
+        kind |= TEXT;
+      }
+      if (collection) {
+        kind |= COLLECTION;
+      }
+      if (map) {
+        kind |= MAP;
+      }
+      if (collection || map || StringBuilder.class.isAssignableFrom(c)
+          || StringBuffer.class.isAssignableFrom(c)) {
+        kind |= GROWABLE;
+      }
+      return kind;
+    }
+  };
+
+  private static int kind(Object o) {
+    return KINDS.get(o.getClass());
   }
 
   /** Classes compiled from Stead code (scripts, closures, templates, their inner classes). */
@@ -404,34 +665,35 @@ public final class SandboxRuntime {
 
   /** A collection, map or builder the call just made larger than allowed. */
   private static void checkGrowth(Object receiver) {
-    if (receiver instanceof FactReads.View) {
+    if (receiver == null) {
       return;
     }
-    if (receiver instanceof Collection<?> && !(receiver instanceof Range<?>)
-        || receiver instanceof Map<?, ?> || receiver instanceof StringBuilder
-        || receiver instanceof StringBuffer) {
+    int kind = kind(receiver);
+    if ((kind & VIEW) == 0 && (kind & GROWABLE) != 0) {
       checkResult(receiver);
     }
   }
 
   private static Object checkResult(Object result) {
-    if (result instanceof FactReads.View) {
+    if (result == null) {
+      return null;
+    }
+    int kind = kind(result);
+    if ((kind & VIEW) != 0) {
       // The node's facts: bounded by the request size, and counting them would record a read.
       return result;
     }
-    if (result instanceof CharSequence s && !(result instanceof GString)
-        && s.length() > MAX_STRING) {
-      throw refuse("a string of " + s.length() + " characters is larger than Stead code may build ("
-          + MAX_STRING + ")");
+    if ((kind & TEXT) != 0 && ((CharSequence) result).length() > MAX_STRING) {
+      throw refuse("a string of " + ((CharSequence) result).length()
+          + " characters is larger than Stead code may build (" + MAX_STRING + ")");
     }
-    if (result instanceof Collection<?> c && !(result instanceof Range<?>)
-        && c.size() > MAX_ELEMENTS) {
-      throw refuse("a collection of " + c.size() + " elements is larger than Stead code may build ("
-          + MAX_ELEMENTS + ")");
+    if ((kind & COLLECTION) != 0 && ((Collection<?>) result).size() > MAX_ELEMENTS) {
+      throw refuse("a collection of " + ((Collection<?>) result).size()
+          + " elements is larger than Stead code may build (" + MAX_ELEMENTS + ")");
     }
-    if (result instanceof Map<?, ?> m && m.size() > MAX_ELEMENTS) {
-      throw refuse("a map of " + m.size() + " entries is larger than Stead code may build ("
-          + MAX_ELEMENTS + ")");
+    if ((kind & MAP) != 0 && ((Map<?, ?>) result).size() > MAX_ELEMENTS) {
+      throw refuse("a map of " + ((Map<?, ?>) result).size()
+          + " entries is larger than Stead code may build (" + MAX_ELEMENTS + ")");
     }
     return result;
   }

@@ -5,6 +5,8 @@ import java.util.Set;
 import org.codehaus.groovy.ast.ClassCodeExpressionTransformer;
 import org.codehaus.groovy.ast.ClassHelper;
 import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.ast.DynamicVariable;
+import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
@@ -20,11 +22,14 @@ import org.codehaus.groovy.ast.expr.ListExpression;
 import org.codehaus.groovy.ast.expr.MapExpression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.NamedArgumentListExpression;
+import org.codehaus.groovy.ast.expr.PostfixExpression;
+import org.codehaus.groovy.ast.expr.PrefixExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
 import org.codehaus.groovy.ast.expr.SpreadExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.classgen.BytecodeExpression;
 import org.codehaus.groovy.classgen.GeneratorContext;
 import org.codehaus.groovy.control.CompilePhase;
 import org.codehaus.groovy.control.SourceUnit;
@@ -32,6 +37,8 @@ import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 import org.codehaus.groovy.syntax.SyntaxException;
 import org.codehaus.groovy.syntax.Token;
 import org.codehaus.groovy.syntax.Types;
+import groovyjarjarasm.asm.MethodVisitor;
+import groovyjarjarasm.asm.Opcodes;
 
 /**
  * Routes user code through {@link SandboxRuntime}: rewrites, in every method and closure,
@@ -45,9 +52,12 @@ import org.codehaus.groovy.syntax.Types;
  *   <li>{@code + * ** <<} (and {@code += *= **= <<=} on variables) into size-checked calls;
  *   <li>{@code "...${v}..."} into {@code gstring(...)}, which bounds its size.
  * </ul>
- * Calls without a receiver ({@code file('/x') { }}, {@code include 'x'}) stay as they are:
- * they reach the script, the DSL's bodies or a closure's delegate, and their names are
- * checked at compile time by {@link SandboxChecker}. Compound assignment to a property or an
+ * Calls without a receiver ({@code file('/x') { }}, {@code include 'x'}) are not checked at
+ * run time: they reach the script, the DSL's bodies or a closure's delegate, and their names
+ * are checked at compile time by {@link SandboxChecker}. Inside closures they become
+ * {@code SandboxRuntime.implicitCall(closure, 'name', [a])}, which dispatches them as Groovy
+ * would (see {@link ImplicitCalls}); elsewhere they stay as they are. Every rewritten call is
+ * compiled as a direct static call. Compound assignment to a property or an
  * element ({@code x.a += 1}) is refused at compile time: it would read and write unchecked.
  * Code the compiler generated (no line number) is left alone. Runs after SandboxChecker in
  * the same phase, so it never sees code the checker refused.
@@ -66,8 +76,47 @@ final class SandboxTransformer extends CompilationCustomizer {
     new Rewriter(source).visitClass(classNode);
   }
 
+  /** The runtime's entry points as method nodes, for direct calls. */
+  private static final class RuntimeTargets {
+    private static final java.util.Map<String, MethodNode> BY_NAME = new java.util.HashMap<>();
+
+    static {
+      for (MethodNode m : RUNTIME.getMethods()) {
+        if (m.isPublic() && m.isStatic() && BY_NAME.put(m.getName(), m) != null) {
+          throw new IllegalStateException("SandboxRuntime." + m.getName() + " is overloaded");
+        }
+      }
+    }
+
+    static MethodNode of(String name, int arity) {
+      MethodNode m = BY_NAME.get(name);
+      if (m == null || m.getParameters().length != arity) {
+        throw new IllegalStateException("no SandboxRuntime." + name + " of " + arity + " arguments");
+      }
+      return m;
+    }
+  }
+
+  /**
+   * The closure whose code is running: local slot 0 of a closure's doCall. Groovy's AST has
+   * no expression for it ({@code this} in a closure is the enclosing object), and an
+   * implicit call in a closure is dispatched on the closure itself.
+   */
+  private static final class ClosureSelf extends BytecodeExpression {
+    ClosureSelf() {
+      super(ClassHelper.OBJECT_TYPE);
+    }
+
+    @Override
+    public void visit(MethodVisitor mv) {
+      mv.visitVarInsn(Opcodes.ALOAD, 0);
+    }
+  }
+
   private static final class Rewriter extends ClassCodeExpressionTransformer {
     private final SourceUnit source;
+    /** How many closures the code being rewritten is nested in; 0 in methods and scripts. */
+    private int closureDepth;
 
     Rewriter(SourceUnit source) {
       this.source = source;
@@ -85,13 +134,23 @@ final class SandboxTransformer extends CompilationCustomizer {
       }
       if (e instanceof ClosureExpression closure) {
         if (closure.isParameterSpecified()) {
+          // Parameter defaults keep Groovy's own dispatch (no implicit-call rewrite): rare, and
+          // not worth reasoning about which method of the closure class they end up in.
+          int depth = closureDepth;
+          closureDepth = 0;
           for (org.codehaus.groovy.ast.Parameter p : closure.getParameters()) {
             if (p.hasInitialExpression()) {
               p.setInitialExpression(transform(p.getInitialExpression()));
             }
           }
+          closureDepth = depth;
         }
-        closure.getCode().visit(this);
+        closureDepth++;
+        try {
+          closure.getCode().visit(this);
+        } finally {
+          closureDepth--;
+        }
         return closure;
       }
       if (e.getLineNumber() < 1 || e instanceof DeclarationExpression) {
@@ -105,6 +164,16 @@ final class SandboxTransformer extends CompilationCustomizer {
     }
 
     private Expression rewrite(Expression e) {
+      if (e instanceof VariableExpression v && closureDepth > 0
+          && v.getAccessedVariable() instanceof DynamicVariable) {
+        // A name read in a closure that no declaration binds (facts, a binding variable):
+        // Groovy reads it as a property of the closure. Assignment targets never get here.
+        return runtime("implicitProperty", new ClosureSelf(), new ConstantExpression(v.getName()));
+      }
+      if ((e instanceof PostfixExpression post && post.getExpression() instanceof VariableExpression)
+          || (e instanceof PrefixExpression pre && pre.getExpression() instanceof VariableExpression)) {
+        return e; // x++ writes x: it stays a variable
+      }
       if (e instanceof MethodCallExpression call) {
         return methodCall(call);
       }
@@ -142,6 +211,16 @@ final class SandboxTransformer extends CompilationCustomizer {
 
     private Expression methodCall(MethodCallExpression call) {
       Expression object = call.getObjectExpression();
+      if (call.isImplicitThis() && closureDepth > 0 && !call.isSpreadSafe() && !call.isSafe()
+          && object instanceof VariableExpression self && self.isThisExpression()) {
+        // An implicit call in a closure (ensure 'file', file('/x') { }): dispatched on the
+        // closure as Groovy does, through a direct call instead of a cold call site.
+        // The file and the line the call starts on travel with it: where a declaration or a
+        // relationship records its source, without walking the stack for it.
+        return runtime("implicitCall", new ClosureSelf(), name(call.getMethod()),
+            arguments(call.getArguments()), new ConstantExpression(source.getName()),
+            new ConstantExpression(call.getLineNumber(), true));
+      }
       if (call.isImplicitThis() || object instanceof VariableExpression v && v.isSuperExpression()) {
         return call.transformExpression(this);
       }
@@ -196,6 +275,15 @@ final class SandboxTransformer extends CompilationCustomizer {
         default -> null;
       };
       if (method == null) {
+        if (Types.ofType(op, Types.ASSIGNMENT_OPERATOR)
+            && (left instanceof VariableExpression || left instanceof TupleExpression)) {
+          // The target of an assignment stays a variable; only the value is rewritten.
+          BinaryExpression assignment = new BinaryExpression(left, b.getOperation(),
+              transform(b.getRightExpression()), b.isSafe());
+          assignment.setSourcePosition(b);
+          assignment.copyNodeMetaData(b);
+          return assignment;
+        }
         return b.transformExpression(this);
       }
       return runtime(method, transform(left), transform(b.getRightExpression()));
@@ -213,6 +301,9 @@ final class SandboxTransformer extends CompilationCustomizer {
 
     /** The method name as a String expression; a computed name is checked when it is known. */
     private Expression name(Expression method) {
+      if (method instanceof ConstantExpression c && c.getValue() instanceof String text) {
+        return new ConstantExpression(text); // typed String: no cast call site in front of it
+      }
       if (method instanceof ConstantExpression) {
         return method;
       }
@@ -239,8 +330,19 @@ final class SandboxTransformer extends CompilationCustomizer {
       return new ArrayExpression(ClassHelper.OBJECT_TYPE, new java.util.ArrayList<>(transformed));
     }
 
+    /**
+     * A call of {@code SandboxRuntime.method(args)} compiled as a plain invokestatic. As a
+     * StaticMethodCallExpression, dynamic Groovy would compile it to an invokedynamic call
+     * site of its own, linked and run cold in every class of user code: at R=1000 most of a
+     * compile's dispatch cost. The target is fixed (one public static method per name), so
+     * the direct call runs exactly the method the dynamic one would have picked.
+     */
     private static Expression runtime(String method, Expression... args) {
-      return new StaticMethodCallExpression(RUNTIME, method, new ArgumentListExpression(args));
+      MethodCallExpression call = new MethodCallExpression(new ClassExpression(RUNTIME), method,
+          new ArgumentListExpression(args));
+      call.setImplicitThis(false);
+      call.setMethodTarget(RuntimeTargets.of(method, args.length));
+      return call;
     }
 
     private void refuse(String message, Expression where) {
