@@ -29,14 +29,36 @@ public final class Compiler {
   /** The most resources one catalog may hold before the compile fails. */
   public static final int DEFAULT_MAX_RESOURCES = 50_000;
 
+  /**
+   * The bytes one compile may allocate before it is stopped: a quarter of the heap, at most
+   * 1 GiB (an R=1,000 reference catalog allocates ~12 MB). It bounds runaway code that stays
+   * under every per-value size bound yet would fill the master's heap.
+   */
+  public static final long DEFAULT_MEMORY_LIMIT =
+      Math.min(1L << 30, Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+
   private final CodeBase code;
   private final Duration timeLimit;
   private final int maxResources;
+  private final long memoryLimit;
 
   private Compiler(CodeBase code, Duration timeLimit, int maxResources) {
+    this(code, timeLimit, maxResources, DEFAULT_MEMORY_LIMIT);
+  }
+
+  private Compiler(CodeBase code, Duration timeLimit, int maxResources, long memoryLimit) {
     this.code = code;
     this.timeLimit = timeLimit;
     this.maxResources = maxResources;
+    this.memoryLimit = memoryLimit;
+  }
+
+  /** The same code with another bound on the bytes one compile may allocate. */
+  public Compiler withMemoryLimit(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("memory limit must be positive, got " + bytes);
+    }
+    return new Compiler(code, timeLimit, maxResources, bytes);
   }
 
   /**
@@ -70,7 +92,7 @@ public final class Compiler {
     if (limit.isNegative() || limit.isZero()) {
       throw new IllegalArgumentException("time limit must be positive, got " + limit);
     }
-    return new Compiler(code, limit, maxResources);
+    return new Compiler(code, limit, maxResources, memoryLimit);
   }
 
   /** The same code with another bound on the resources of one catalog. */
@@ -78,7 +100,7 @@ public final class Compiler {
     if (max < 1) {
       throw new IllegalArgumentException("max resources must be at least 1, got " + max);
     }
-    return new Compiler(code, timeLimit, max);
+    return new Compiler(code, timeLimit, max, memoryLimit);
   }
 
   /**
@@ -126,7 +148,7 @@ public final class Compiler {
     Objects.requireNonNull(trusted, "trusted");
     FactReads reads = new FactReads();
     Catalog catalog = new Evaluation(code, node, reads.view(facts), trusted.asMap(), timeLimit,
-        maxResources).compile();
+        maxResources).memoryLimit(memoryLimit).compile();
     return new Recorded(catalog, reads.paths());
   }
 
@@ -157,7 +179,8 @@ public final class Compiler {
       String node = label.startsWith("/") ? "validate" : label;
       try {
         new Evaluation(compiler.code, node, noFacts, Trusted.of(node).asMap(),
-            compiler.timeLimit, compiler.maxResources).forceNodeBlock(label).compile();
+            compiler.timeLimit, compiler.maxResources).memoryLimit(compiler.memoryLimit)
+            .forceNodeBlock(label).compile();
       } catch (CompileException e) {
         for (dev.stead.proto.v1.CompileError error : e.errors()) {
           errors.add(error.toBuilder().setMessage("node " + label + " (no facts): "

@@ -119,6 +119,36 @@ class SandboxEscapeTest {
   }
 
   @Test
+  void catastrophicRegexInStringMethodsIsStoppedToo() {
+    for (String call : new String[] {"s.matches(/(a*)*\\1b/)", "s.replaceAll(/(a*)*\\1b/, 'x')",
+        "s.replaceFirst(/(a*)*\\1b/, 'x')", "s.split(/(a*)*\\1b/)", "s.find(/(a*)*\\1b/)"}) {
+      long start = System.nanoTime();
+      assertThat(Code.errorsOf(() -> new Code(dir).file("m.groovy",
+              "def s = 'a' * 40 + '!'\nfile('/x', content: String.valueOf(" + call + "))\n")
+          .manifest("m.groovy").withTimeLimit(Duration.ofMillis(300))
+          .compile("n1", Code.debian())))
+          .as(call)
+          .containsExactly("m.groovy:2: compile exceeded the time limit of 0.3 s and was stopped");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as(call)
+          .isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void regexStringMethodsGiveTheirUsualResults() throws Exception {
+    Compiler c = new Code(dir).file("m.groovy", """
+        def s = 'a1b22c333'
+        file('/x', content: [s.matches(/[a-c0-9]+/), s.matches('b.*'), s.replaceAll(/\\d+/, '#'),
+            s.replaceFirst(/\\d/, '_'), s.split(/\\d+/).toList(), 'a,b,,'.split(',').toList(),
+            'a,b,c'.split(',', 2).toList(), s.find(/\\d+/), s.find(/z/),
+            s.replaceAll(/(\\d)/) { it[1] * 2 }, s.matches(~/a.*/)].join('|'))
+        """).manifest("m.groovy");
+    assertThat(c.compile("n1", Code.debian()).getResources(0).getParametersMap().get("content")
+        .getStringValue()).isEqualTo(
+            "true|false|a#b#c#|a_b22c333|[a, b, c]|[a, b]|[a, b,c]|1|null|a11b2222c333333|true");
+  }
+
+  @Test
   void templatesAreRefusedAtTheirLine() throws Exception {
     Code code = new Code(dir)
         .file("modules/t/templates/bind.txt", "line one\n<% def k = 'bind' + 'ing' %>${this[k]}\n")

@@ -67,6 +67,22 @@ class SandboxTest {
   }
 
   @Test
+  void memoryBoundStopsACompileThatKeepsAllocatingAndOthersGoOn() throws Exception {
+    // Every string and list stays under the sandbox's size bounds; together they would not.
+    Compiler c = new Code(dir).file("m.groovy", """
+        node('hog') {
+          def keep = []
+          while (true) { keep << ('x' * 100000).toUpperCase() ; if (keep.size() > 500) keep = [] }
+        }
+        node('default') { file('/x', content: 'fine') }
+        """).manifest("m.groovy").withMemoryLimit(64L << 20);
+    assertThat(Code.errorsOf(() -> c.compile("hog", Code.debian()))).containsExactly(
+        "m.groovy:3: compile allocated more than 64 MiB (the memory bound) and was stopped");
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    assertThat(c.compile("web01", Code.debian()).getResourcesCount()).isEqualTo(1);
+  }
+
+  @Test
   void timeLimitStopsEndlessRecursionInClosures() throws Exception {
     Compiler c = new Code(dir).file("m.groovy", "def f\nf = { n -> f(n + 1) }\n(1..1000000000).each { }\n")
         .manifest("m.groovy").withTimeLimit(Duration.ofMillis(300));

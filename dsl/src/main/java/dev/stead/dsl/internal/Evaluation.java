@@ -89,6 +89,8 @@ public final class Evaluation {
   private final Map<String, Object> facts;
   private final Map<String, Object> trusted;
   private final Duration timeLimit;
+  /** Bytes one compile may allocate ({@link TimeLimit}); set by {@link #memoryLimit}. */
+  private long memoryLimit = Long.MAX_VALUE;
   private final int maxResources;
   private final Map<String, ClassDefinition> definedTypes = new HashMap<>();
   private final Map<String, SourceLocation> instances = new HashMap<>();
@@ -170,14 +172,15 @@ public final class Evaluation {
 
   /** Compiles: evaluates under the time limit, then validates and seals. */
   public Catalog compile() throws CompileException {
-    boolean timedOut = TimeLimit.run(timeLimit, this::evaluate);
+    TimeLimit.Stop stop = TimeLimit.run(timeLimit, memoryLimit, this::evaluate);
+    boolean timedOut = stop != TimeLimit.Stop.NONE;
     for (SandboxViolation v : violations) {
       // Refusals the code caught and went on: still errors.
       error(v.location().or(() -> Locations.of(v, code.scriptFiles()))
           .orElse(Locations.at(code.main().relativeName(), 0)), v.getMessage());
     }
-    if (timedOut && errors.stream().noneMatch(e -> e.getMessage().contains("time limit"))) {
-      error(Locations.at(code.main().relativeName(), 0), timeoutMessage());
+    if (timedOut && errors.stream().noneMatch(e -> e.getMessage().equals(stopMessage(stop)))) {
+      error(Locations.at(code.main().relativeName(), 0), stopMessage(stop));
     }
     if (errors.isEmpty()) {
       declareUnusedCandidates();
@@ -250,6 +253,12 @@ public final class Evaluation {
       }
     }
     nodeBlocks.add(block);
+  }
+
+  /** Bounds the bytes this compile may allocate; it is stopped past them. */
+  public Evaluation memoryLimit(long bytes) {
+    this.memoryLimit = bytes;
+    return this;
   }
 
   /** Evaluates the node block labelled {@code label} (as a catalog records it) for any node. */
@@ -988,6 +997,14 @@ public final class Evaluation {
   }
 
   private String timeoutMessage() {
+    return stopMessage(TimeLimit.stopReason());
+  }
+
+  private String stopMessage(TimeLimit.Stop stop) {
+    if (stop == TimeLimit.Stop.MEMORY) {
+      return "compile allocated more than " + memoryLimit / (1024 * 1024)
+          + " MiB (the memory bound) and was stopped";
+    }
     return "compile exceeded the time limit of " + timeLimit.toMillis() / 1000.0
         + " s and was stopped";
   }

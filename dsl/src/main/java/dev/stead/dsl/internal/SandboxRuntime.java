@@ -282,6 +282,13 @@ public final class SandboxRuntime {
     checkCall(receiver, name);
     preCheck(receiver, name, arguments);
     countOutput(receiver, arguments);
+    if (receiver instanceof String text && arguments.length >= 1 && arguments.length <= 2
+        && (arguments[0] instanceof CharSequence || arguments[0] instanceof Pattern)) {
+      Object regexResult = regexCall(text, name, arguments);
+      if (regexResult != NOT_A_REGEX_CALL) {
+        return checkResult(regexResult);
+      }
+    }
     Object result = InvokerHelper.invokeMethod(receiver, name, arguments);
     checkGrowth(receiver);
     return checkResult(result);
@@ -390,6 +397,50 @@ public final class SandboxRuntime {
     Object result = InvokerHelper.invokeMethod(left, "leftShift", new Object[] {right});
     checkGrowth(left);
     return checkResult(result);
+  }
+
+  private static final Object NOT_A_REGEX_CALL = new Object();
+
+  /**
+   * The String methods that run a regular expression, run over text that stops at the time
+   * limit (catastrophic backtracking in {@code matches} or {@code replaceAll} would otherwise
+   * hold the compile past it). Same results as the String and GDK methods: String.split and
+   * replaceAll are documented as these Pattern calls; GDK {@code find} returns the whole
+   * first match or null.
+   */
+  private static Object regexCall(String text, String name, Object[] args) {
+    Object second = args.length == 2 ? args[1] : null;
+    switch (name) {
+      case "matches":
+        return args.length == 1 ? (Object) matchRegexRaw(text, args[0]) : NOT_A_REGEX_CALL;
+      case "replaceAll":
+      case "replaceFirst":
+        if (!(second instanceof CharSequence replacement)) {
+          return NOT_A_REGEX_CALL;
+        }
+        Matcher m = findRegexRaw(text, regex(args[0]));
+        return name.equals("replaceAll") ? m.replaceAll(replacement.toString())
+            : m.replaceFirst(replacement.toString());
+      case "split":
+        if (args.length == 2 && !(second instanceof Integer)) {
+          return NOT_A_REGEX_CALL;
+        }
+        return pattern(regex(args[0]))
+            .split(new InterruptibleText(text), second == null ? 0 : (Integer) second);
+      case "find":
+        if (args.length != 1) {
+          return NOT_A_REGEX_CALL;
+        }
+        Matcher found = findRegexRaw(text, regex(args[0]));
+        return found.find() ? found.group() : null;
+      default:
+        return NOT_A_REGEX_CALL;
+    }
+  }
+
+  /** A Pattern as is; any other text as its String (a GString included). */
+  private static Object regex(Object regex) {
+    return regex instanceof Pattern ? regex : String.valueOf(regex);
   }
 
   /** {@code text =~ regex}: a matcher that stops when the compile's time is up. */
