@@ -3,7 +3,6 @@ package dev.stead.agent;
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
 import dev.stead.agent.client.CertificateRenewal;
-import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.client.MasterErrors;
 import dev.stead.agent.client.ReportSpool;

@@ -25,7 +25,7 @@ import java.util.Objects;
  */
 public final class AgentSession implements AutoCloseable {
   private Identity identity;
-  private java.util.List<Object> identityStamps;
+  private java.util.List<Stamp> identityStamps;
   private ManagedChannel channel;
   private ChannelIdentity channelIdentity;
   private Catalog catalog;
@@ -48,19 +48,23 @@ public final class AgentSession implements AutoCloseable {
    * Size, modification time and inode of each file: a renewal, a re-bootstrap or an operator
    * replacing a file changes at least one (files are replaced by rename).
    */
-  private static java.util.List<Object> stamps(SslFiles ssl) {
-    java.util.List<Object> stamps = new java.util.ArrayList<>();
+  private static java.util.List<Stamp> stamps(SslFiles ssl) {
+    java.util.List<Stamp> stamps = new java.util.ArrayList<>();
     for (java.nio.file.Path file : java.util.List.of(ssl.ca(), ssl.privateKey(),
         ssl.certificate())) {
       try {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        stamps.add(java.util.List.of(a.size(), a.lastModifiedTime(),
-            String.valueOf(a.fileKey())));
+        stamps.add(new Stamp(a.size(), a.lastModifiedTime(), a.fileKey()));
       } catch (java.io.IOException e) {
-        stamps.add("missing");
+        stamps.add(Stamp.MISSING);
       }
     }
     return stamps;
+  }
+
+  /** What tells one version of a file from the next without reading it. */
+  private record Stamp(long size, java.nio.file.attribute.FileTime modified, Object fileKey) {
+    static final Stamp MISSING = new Stamp(-1, null, null);
   }
 
   /** The channel for this identity, reusing the open one when nothing about it changed. */
