@@ -122,8 +122,11 @@ class DashboardBrowserTest {
         .addAllClasses(java.util.List.of(names)).build());
   }
 
+  // Clicks submit forms and follow links: the next page may not be there yet, so every
+  // lookup waits for its element instead of racing the navigation.
   private String text(By by) {
-    return browser.findElement(by).getText();
+    return new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> d.findElements(by).isEmpty() ? null : d.findElement(by)).getText();
   }
 
   @Test
@@ -158,6 +161,7 @@ class DashboardBrowserTest {
     browser.findElement(By.id("login")).click();
     assertThat(text(By.id("login-error"))).contains("Wrong name or password");
 
+    browser.findElement(By.id("name")).clear();
     browser.findElement(By.id("name")).sendKeys("alice");
     browser.findElement(By.id("password")).sendKeys(PASSWORD);
     browser.findElement(By.id("login")).click();
