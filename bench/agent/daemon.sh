@@ -26,7 +26,7 @@ $PY "$SHARED/gen.py" "$N" "$OUT/root" > "$OUT/spec.json"
 "$stead" master start --data "$OUT/master" --code "$OUT/code" --listen 127.0.0.1:0 \
   --autosign '*' > "$OUT/master.log" 2>&1 &
 master=$!
-trap 'kill $master ${agent:-} 2>/dev/null || true' EXIT
+trap 'kill $master ${agent:-} ${floor:-} 2>/dev/null || true' EXIT
 for _ in $(seq 600); do [ -s "$OUT/master/master.address" ] && break; sleep 0.1; done
 address=$(cat "$OUT/master/master.address")
 fp=$("$stead" ca fingerprint --data "$OUT/master")
@@ -48,6 +48,31 @@ target=$(( $(runs) + 3 ))
 while [ "$(runs)" -lt "$target" ]; do sleep 0.1; done
 sleep "$($PY -c "print($sleep_s * 0.8)")"
 echo "idle after 3 more intervals ($(runs) runs): $(rss)"
+# The floor: the daemon's own JVM flags, the same mutual-TLS channel and five calls, nothing
+# else of Stead (bench/src/main/java/dev/stead/bench/IdleFloor.java), idle as long.
+if [ -d "$REPO/bench/target/classes" ]; then
+  mapfile -d '' cmd < "/proc/$agent/cmdline"
+  flags=()
+  for a in "${cmd[@]:1}"; do
+    [ "$a" = -cp ] && break
+    case "$a" in -XX:SharedArchiveFile=*) ;; *) flags+=("$a") ;; esac
+  done
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "${cmd[0]}" "${flags[@]}" \
+    -cp "$REPO/bench/target/classes:$REPO/dist/target/lib/*" dev.stead.bench.IdleFloor \
+    "$address" "$OUT/state/ssl" > "$OUT/floor.log" 2>&1 &
+  floor=$!
+  for _ in $(seq 300); do grep -q idling "$OUT/floor.log" 2>/dev/null && break; sleep 0.1; done
+  sleep "$($PY -c "print($sleep_s * 3.8)")"
+  echo "floor (IdleFloor, same flags, 5 TLS calls, idle as long): $(awk '/VmRSS|VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' "/proc/$floor/status")"
+  kill $floor 2>/dev/null || true
+fi
+if [ -n "${DETAIL:-}" ]; then  # where the idle RSS goes (NMT needs -XX:NativeMemoryTracking)
+  grep -E '^(Rss|Anonymous|Shared|Private)' "/proc/$agent/smaps_rollup" | tr -s ' ' | paste -sd' '
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {f=$6} /^Rss:/ && $2 > 1024 {print "  " $2 " kB " (f ? f : "[anon]")}' \
+    "/proc/$agent/smaps" | sort -k1,1nr | head -12
+  jcmd "$agent" VM.native_memory summary 2>/dev/null | grep -E '^-|committed=' | grep -E '^-' | head -20 || true
+  echo "classes: $(jcmd "$agent" VM.classloader_stats 2>/dev/null | tail -1)"
+fi
 
 $PY - "$OUT/reports.json" "$OUT/agent.log" <<'PY'
 import json, re, sys
