@@ -149,8 +149,7 @@ public final class Bootstrapper {
       CertificateStatus status = fetch(stub);
       if (status.getState() == CertificateState.UNKNOWN
           || status.getState() == CertificateState.CERTIFICATE_STATE_UNSPECIFIED) {
-        String csr = Pem.csr(KeyMaterial.csr(keys, certname,
-            CsrChallenge.read(csrChallenge)));
+        String csr = KeyMaterial.csr(keys, certname, CsrChallenge.read(csrChallenge));
         status = stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
             .submitCsr(SubmitCsrRequest.newBuilder().setCertname(certname).setCsrPem(csr).build());
         out.println("submitted a certificate request for " + certname);

@@ -69,7 +69,7 @@ public final class CertificateRenewal {
       CertificateStatus status = CertificateServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
           .renewCertificate(RenewCertificateRequest.newBuilder()
-              .setCsrPem(Pem.csr(KeyMaterial.csr(keys, certname))).build());
+              .setCsrPem(KeyMaterial.csr(keys, certname)).build());
       X509Certificate renewed = check(status, ca, keys);
       AtomicFiles.write(ssl.certificate(),
           Pem.certificate(renewed).getBytes(StandardCharsets.US_ASCII),

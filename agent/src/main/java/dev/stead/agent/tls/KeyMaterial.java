@@ -11,14 +11,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.jce.ECNamedCurveTable;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** The agent's key pair (EC P-256) and its certificate request. Stateless. */
 public final class KeyMaterial {
@@ -45,43 +38,34 @@ public final class KeyMaterial {
     if (!(privateKey instanceof ECPrivateKey ec)) {
       throw new IllegalArgumentException("not an EC private key: " + privateKey.getAlgorithm());
     }
-    var q = ECNamedCurveTable.getParameterSpec(CURVE).getG().multiply(ec.getS()).normalize();
-    BigInteger x = q.getAffineXCoord().toBigInteger();
-    BigInteger y = q.getAffineYCoord().toBigInteger();
     try {
       PublicKey pub = KeyFactory.getInstance("EC")
-          .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), ec.getParams()));
+          .generatePublic(new ECPublicKeySpec(Curve.publicPoint(ec.getS()), ec.getParams()));
       return new KeyPair(pub, privateKey);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("not a P-256 private key", e);
     }
   }
 
-  /** A PKCS#10 request with subject {@code CN=certname}, signed SHA256withECDSA. */
-  public static PKCS10CertificationRequest csr(KeyPair keys, String certname) {
+  /** Bouncy Castle's curve arithmetic, loaded only when this class is first used. */
+  private static final class Curve {
+    static ECPoint publicPoint(BigInteger secret) {
+      var q = ECNamedCurveTable.getParameterSpec(CURVE).getG().multiply(secret).normalize();
+      return new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+    }
+  }
+
+  /** A PKCS#10 request (PEM) with subject {@code CN=certname}, signed SHA256withECDSA. */
+  public static String csr(KeyPair keys, String certname) {
     return csr(keys, certname, null);
   }
 
   /**
    * As {@link #csr(KeyPair, String)}, carrying {@code challenge} (unless null) as the PKCS#9
-   * challengePassword attribute, which the master's challenge autosign policy checks.
+   * challengePassword attribute (a UTF8String: PrintableString cannot carry every character a
+   * shared secret may use), which the master's challenge autosign policy checks.
    */
-  public static PKCS10CertificationRequest csr(KeyPair keys, String certname,
-      String challenge) {
-    X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, certname).build();
-    try {
-      JcaPKCS10CertificationRequestBuilder builder =
-          new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic());
-      if (challenge != null) {
-        // UTF8String: PrintableString cannot carry every character a shared secret may use.
-        builder.addAttribute(
-            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
-            new org.bouncycastle.asn1.DERUTF8String(challenge));
-      }
-      return builder
-          .build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate()));
-    } catch (OperatorCreationException e) {
-      throw new IllegalStateException("cannot sign a certificate request", e);
-    }
+  public static String csr(KeyPair keys, String certname, String challenge) {
+    return Pem.wrap("CERTIFICATE REQUEST", CertificateRequest.der(keys, certname, challenge));
   }
 }

@@ -2,16 +2,14 @@ package dev.stead.agent.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -22,19 +20,32 @@ public final class Pem {
   private Pem() {}
 
   public static String privateKey(PrivateKey key) {
-    try {
-      return write(new JcaPKCS8Generator(key, null).generate());
-    } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-      throw new IllegalArgumentException("cannot encode the private key", e);
+    if (!"PKCS#8".equals(key.getFormat())) {
+      throw new IllegalArgumentException("cannot encode a " + key.getFormat() + " private key");
     }
+    return wrap("PRIVATE KEY", key.getEncoded());
   }
 
   public static String certificate(X509Certificate certificate) {
-    return write(certificate);
+    try {
+      return wrap("CERTIFICATE", certificate.getEncoded());
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalArgumentException("cannot encode the certificate", e);
+    }
   }
 
   public static String csr(PKCS10CertificationRequest csr) {
-    return write(csr);
+    try {
+      return wrap("CERTIFICATE REQUEST", csr.getEncoded());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the certificate request", e);
+    }
+  }
+
+  /** RFC 7468 text: base64 in lines of 64 characters between BEGIN and END lines. */
+  static String wrap(String label, byte[] der) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 
   /** Reads a PKCS#8 (or, leniently, SEC1) private key. */
@@ -73,15 +84,5 @@ public final class Pem {
 
   public static List<X509Certificate> readCertificates(String pem) throws IOException {
     return PemReader.certificates(pem);
-  }
-
-  private static String write(Object object) {
-    StringWriter text = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      writer.writeObject(object);
-    } catch (IOException e) {
-      throw new IllegalStateException("PEM writing to memory failed", e);
-    }
-    return text.toString();
   }
 }

@@ -14,7 +14,7 @@ class KeyMaterialTest {
     KeyPair keys = KeyMaterial.generate();
     assertThat(((ECPublicKey) keys.getPublic()).getParams().getCurve().getField().getFieldSize())
         .isEqualTo(256);
-    String pem = Pem.csr(KeyMaterial.csr(keys, "web01.example.com"));
+    String pem = KeyMaterial.csr(keys, "web01.example.com");
     assertThat(pem).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
     PKCS10CertificationRequest csr = Pem.readCsr(pem);
     assertThat(csr.getSubject().toString()).isEqualTo("CN=web01.example.com");
@@ -23,6 +23,18 @@ class KeyMaterialTest {
         .build(csr.getSubjectPublicKeyInfo()))).isTrue();
     assertThat(csr.getSubjectPublicKeyInfo().getEncoded())
         .isEqualTo(keys.getPublic().getEncoded());
+  }
+
+  @Test
+  void aLongNameAndAChallengeKeepTheRequestWellFormedAndSigned() throws Exception {
+    KeyPair keys = KeyMaterial.generate();
+    String name = "node-" + "x".repeat(200) + ".example.com";  // long-form DER lengths
+    PKCS10CertificationRequest csr = Pem.readCsr(KeyMaterial.csr(keys, name, "s3cret-ü"));
+    assertThat(csr.getSubject().toString()).isEqualTo("CN=" + name);
+    assertThat(csr.getAttributes()).hasSize(1);
+    assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .build(csr.getSubjectPublicKeyInfo()))).isTrue();
   }
 
   @Test
