@@ -3,6 +3,7 @@ package dev.stead.agent;
 import dev.stead.agent.engine.Progress;
 import dev.stead.wire.ResourceKey;
 import java.io.PrintStream;
+import java.util.function.LongSupplier;
 
 /**
  * A progress line for people at a terminal ({@code [ 120/1200] file[/etc/motd]}), redrawn in
@@ -14,21 +15,29 @@ public final class TerminalProgress implements Progress {
   private static final int WIDTH = 78;
 
   private final PrintStream out;
+  private final LongSupplier nanoClock;
   private long lastDraw;
   private boolean drawn;
 
-  private TerminalProgress(PrintStream out) {
+  /** {@code nanoClock} is {@link System#nanoTime} but for tests of the redraw limit. */
+  TerminalProgress(PrintStream out, LongSupplier nanoClock) {
     this.out = out;
+    this.nanoClock = nanoClock;
   }
 
   /** A progress line on {@code out} when this process has a console, else nothing. */
   public static Progress forConsole(PrintStream out) {
-    return System.console() != null ? new TerminalProgress(out) : Progress.NONE;
+    return forConsole(out, System.console() != null);
+  }
+
+  /** A progress line on {@code out} when {@code terminal}, else nothing. */
+  static Progress forConsole(PrintStream out, boolean terminal) {
+    return terminal ? new TerminalProgress(out, System::nanoTime) : Progress.NONE;
   }
 
   @Override
   public synchronized void starting(int done, int total, ResourceKey next) {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     if (drawn && now - lastDraw < REDRAW_NANOS) {
       return;
     }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -77,18 +78,27 @@ public final class SystemHost implements Host {
       }
       boolean finished = process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!finished) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        killTree(process);
         process.waitFor(5, TimeUnit.SECONDS);
         return new CommandResult(-1, out.text(), err.text(), true);
       }
       return CommandResult.exit(process.exitValue(), out.text(), err.text());
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      killTree(process);
       Thread.currentThread().interrupt();
       return new CommandResult(-1, "", "interrupted", true);
     }
+  }
+
+  /**
+   * Kills the process, then its descendants. Not the other way round: a shell whose child is
+   * killed first goes on to its next command ({@code sleep 60; touch done} would touch). The
+   * descendants are listed while the process lives, because they are re-parented once it dies.
+   */
+  private static void killTree(Process process) {
+    List<ProcessHandle> below = process.descendants().toList();
+    process.destroyForcibly();
+    below.forEach(ProcessHandle::destroyForcibly);
   }
 
   /** Drains one stream of the process into memory, up to the capture limit. */

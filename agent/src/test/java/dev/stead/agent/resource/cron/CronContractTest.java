@@ -4,11 +4,14 @@ import static dev.stead.agent.resource.RootOnly.assumeRootWith;
 import static dev.stead.agent.resource.RootOnly.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.resource.ResourceTypeContract;
+import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** A real crontab of a throwaway user, through the real crontab command. */
 class CronContractTest extends ResourceTypeContract {
@@ -53,5 +56,24 @@ class CronContractTest extends ResourceTypeContract {
   @Override
   protected void cleanUp() {
     sh("crontab -r -u " + user + "; userdel " + user);
+  }
+
+  /** `ensure absent` removes the marked entry and nothing else of the user's crontab. */
+  @Test
+  void ensureAbsentRemovesTheEntryOnly() {
+    Report made = converge(catalog(), false);
+    assertThat(made.getSummary().getFailed()).as(made.toString()).isZero();
+    verifyConverged();
+
+    var absent = Catalogs4Test.catalog()
+        .resource(resource("cron", "rotate logs", "user", user, "ensure", "absent")).build();
+    Report removed = converge(absent, false);
+    assertThat(events(removed)).as(removed.toString()).singleElement()
+        .satisfies(e -> assertThat(e.getAfter()).isEqualTo("absent"));
+    assertThat(sh("crontab -l -u " + user).stdout()).isEqualTo("# theirs\n@daily true\n");
+
+    Report again = converge(absent, false);
+    assertThat(again.getResourcesList()).as(again.toString()).isEmpty();
+    assertThat(sh("crontab -l -u " + user).stdout()).isEqualTo("# theirs\n@daily true\n");
   }
 }

@@ -91,4 +91,24 @@ class SshKeyContractTest extends ResourceTypeContract {
   protected void cleanUp() {
     // Everything lives under the temporary root.
   }
+
+  /** `ensure absent` removes every line with the key; other keys and comments stay. */
+  @Test
+  void ensureAbsentRemovesTheKeyOnly() throws Exception {
+    Report made = converge(catalog(), false);
+    assertThat(made.getSummary().getFailed()).as(made.toString()).isZero();
+    Files.writeString(keys, "# mine\nssh-rsa AAAAB3Nza other@host\n" + Files.readString(keys)
+        + "ssh-ed25519 " + KEY + " again\n");
+
+    var absent = dev.stead.agent.Catalogs4Test.catalog().resource(resource("ssh_key",
+        "alice@laptop", "user", "alice", "key", KEY, "ensure", "absent")).build();
+    Report removed = converge(absent, false);
+    assertThat(events(removed)).as(removed.toString()).singleElement()
+        .satisfies(e -> assertThat(e.getAfter()).isEqualTo("absent"));
+    assertThat(Files.readString(keys)).isEqualTo("# mine\nssh-rsa AAAAB3Nza other@host\n");
+
+    Report again = converge(absent, false);
+    assertThat(again.getResourcesList()).as(again.toString()).isEmpty();
+    assertThat(Files.readString(keys)).isEqualTo("# mine\nssh-rsa AAAAB3Nza other@host\n");
+  }
 }
