@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "agent", description = "Run the agent.",
-    subcommands = {AgentCommand.Run.class, AgentCommand.Trigger.class})
+    subcommands = {AgentCommand.Run.class, AgentCommand.Trigger.class,
+        AgentRestoreCommand.class})
 final class AgentCommand {
   /** Where custom facts are read when --facts-dir is not given. */
   static final Path SYSTEM_FACTS_DIR = Path.of("/etc/stead/facts.d");
