@@ -3,6 +3,7 @@ package dev.stead.agent;
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
 import dev.stead.agent.client.CertificateRenewal;
+import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.client.MasterErrors;
 import dev.stead.agent.client.ReportSpool;
@@ -255,7 +256,8 @@ public final class AgentRun {
         session.hold(catalog, secrets);
       }
       Report converged = session.converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets);
+          options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets,
+          new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
       Report report = converged.toBuilder()

@@ -12,6 +12,7 @@ import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.ResourceTypeRegistry;
+import dev.stead.agent.resource.file.FileSource;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.secrets.SecretTypes;
 import dev.stead.proto.v1.Catalog;
@@ -38,13 +39,21 @@ import java.util.Objects;
 public final class Converger {
   private final ConvergeOptions options;
   private final ResourceTypeRegistry registry;
+  /** Where {@code file} sources come from unless a converge names its own. */
+  private final FileSource files;
   private ConvergePlan plan;
   private NodeSecrets planSecrets;
   /** Whether the digest memo in the state directory already holds this plan's digests. */
   private boolean planMemoSaved;
 
   public Converger(ConvergeOptions options) {
+    this(options, FileSource.NONE);
+  }
+
+  /** Fetching {@code file} sources from {@code files} (module directories for stead apply). */
+  public Converger(ConvergeOptions options, FileSource files) {
     this.options = Objects.requireNonNull(options, "options");
+    this.files = Objects.requireNonNull(files, "files");
     this.registry = ResourceTypeRegistry.standard();
   }
 
@@ -64,16 +73,27 @@ public final class Converger {
    * secrets to open: a resource with a secret fails, saying so ({@link NodeSecrets#none()}).
    */
   public Report converge(Catalog catalog, Progress progress) {
-    return run(catalog, progress, null);
+    return run(catalog, progress, null, files);
   }
 
   /** As {@link #converge(Catalog, Progress)}, opening secrets with {@code secrets}. */
   public Report converge(Catalog catalog, Progress progress, NodeSecrets secrets) {
-    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"));
+    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"), files);
+  }
+
+  /**
+   * As above, fetching {@code file} sources from {@code runFiles} (the agent's channel to the
+   * master, which may differ from one run to the next).
+   */
+  public Report converge(Catalog catalog, Progress progress, NodeSecrets secrets,
+      FileSource runFiles) {
+    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"),
+        Objects.requireNonNull(runFiles, "runFiles"));
   }
 
   /** {@code secrets} null: none. */
-  private Report run(Catalog catalog, Progress progress, NodeSecrets secrets) {
+  private Report run(Catalog catalog, Progress progress, NodeSecrets secrets,
+      FileSource runFiles) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -92,7 +112,9 @@ public final class Converger {
     }
     DriftState previous = DriftState.load(options.stateFile());
     ConvergePlan current = plan(catalog, secrets);
-    ApplyContext context = new ApplyContext(paths, new BackupStore(options.backupDir()));
+    ApplyContext base = new ApplyContext(paths, new BackupStore(options.backupDir()));
+    ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
+        base.memo(), runFiles);
     List<Outcome> outcomes = new Transaction(current.graph(), context, options.noop(),
         options.resourceTimeout(), progress).run();
     double seconds = (System.nanoTime() - start) / 1e9;

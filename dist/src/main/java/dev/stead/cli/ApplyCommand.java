@@ -82,8 +82,10 @@ final class ApplyCommand implements Callable<Integer> {
         return 1;
       }
       Progress progress = TerminalProgress.forConsole(System.err);
+      // No master: file sources are read from the module path the manifest compiled with.
       Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(), stateDir, noop,
-          resourceTimeout)).converge(catalog, progress);
+          resourceTimeout), new dev.stead.agent.resource.file.LocalFileSource(modulePath))
+          .converge(catalog, progress);
       TerminalProgress.clear(progress);
       if (json) {
         System.out.print(Catalogs.toJson(report));

@@ -136,6 +136,7 @@ public final class Master implements AutoCloseable {
               new ReportEndpoint(store, nodes).bindService(),
               new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
+              new dev.stead.master.rpc.FileEndpoint(store, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
                   .bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations));
@@ -168,6 +169,16 @@ public final class Master implements AutoCloseable {
     System.out.println("stead master: listening on " + address + " (CA fingerprint "
         + ca.fingerprint() + ")");
     return master;
+  }
+
+  /** Where modules are looked for, in the compiler's order: the environment's, then the path. */
+  private static List<Path> moduleRoots(MasterConfig config) {
+    List<Path> roots = new java.util.ArrayList<>();
+    roots.add(config.codeDir().toAbsolutePath().normalize().resolve("modules"));
+    for (Path p : config.modulePath()) {
+      roots.add(p.toAbsolutePath().normalize());
+    }
+    return roots;
   }
 
   /** The port actually bound. */

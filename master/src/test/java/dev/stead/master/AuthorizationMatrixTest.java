@@ -88,6 +88,9 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.CatalogService/GetCatalog", EnumSet.of(Caller.OWN_NODE)),
       Map.entry("stead.v1.ReportService/SubmitReport", EnumSet.of(Caller.OWN_NODE)),
       Map.entry("stead.v1.CertificateService/RenewCertificate", EnumSet.of(Caller.OWN_NODE)),
+      // Any node gets past authorization: it always asks for itself (its CN), and what it may
+      // fetch is decided by its own catalog (FileSourceEndToEndTest covers that refusal).
+      Map.entry("stead.v1.FileService/GetFile", EnumSet.of(Caller.OWN_NODE, Caller.OTHER_NODE)),
       Map.entry("stead.v1.AdminService/ListCertificates", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/SignCertificate", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/RevokeCertificate", EnumSet.of(Caller.ADMIN)),
@@ -200,6 +203,9 @@ class AuthorizationMatrixTest {
         // so the own certificate stays current for the other cells.
         Map.entry("stead.v1.CertificateService/RenewCertificate",
             RenewCertificateRequest.newBuilder().setCsrPem(weakCsrForOwn).build()),
+        // No checksum: refused after authorization (INVALID_ARGUMENT).
+        Map.entry("stead.v1.FileService/GetFile",
+            dev.stead.proto.v1.GetFileRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/ListCertificates",
             dev.stead.proto.v1.ListCertificatesRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/SignCertificate",

@@ -20,6 +20,14 @@ public final class ResourceTypes {
               "What the path should be. `content` implies `file`; `target` implies `link`."),
           ParameterSpec.string("content",
               "Exact content of a regular file. Reports show it as sha256 plus a diff."),
+          ParameterSpec.string("source",
+              "A file of a module, `module/path` (or `stead:///modules/module/path`), naming"
+                  + " `<module>/files/path`. The compiler reads it and puts its sha256 in"
+                  + " `checksum`; the agent fetches the bytes from the master only when the"
+                  + " local file's sha256 differs. Implies `file`; not with `content`."),
+          ParameterSpec.string("checksum",
+              "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
+                  + " code): it changes the catalog when the file's bytes change."),
           ParameterSpec.string("mode",
               "Permission bits as an octal string, e.g. `0644`."),
           ParameterSpec.string("owner", "Owning user name."),
@@ -27,7 +35,17 @@ public final class ResourceTypes {
           ParameterSpec.string("target",
               "Target of a symbolic link, written verbatim (never re-based under --root)."),
           ParameterSpec.bool("force",
-              "Replace a directory (or other type) that stands where a file or link should be.")));
+              "Replace a directory (or other type) that stands where a file or link should be;"
+                  + " with `purge`, also remove unmanaged subdirectories."),
+          ParameterSpec.bool("recurse",
+              "With `ensure: 'directory'`: also enforce `owner`, `group` and `mode` on"
+                  + " everything beneath (directories get the search bit where read is set)."
+                  + " Paths other `file` resources manage, and what lies beneath them, are"
+                  + " left to those. Symbolic links are never followed."),
+          ParameterSpec.bool("purge",
+              "With `recurse`: remove everything beneath the directory that no `file`"
+                  + " resource manages (files are backed up first; subdirectories need"
+                  + " `force`).")));
 
   /** A Debian package, through apt-get and dpkg. */
   public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",

@@ -4,19 +4,28 @@ import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.host.Host;
 import dev.stead.agent.host.SystemHost;
+import dev.stead.agent.resource.file.FileSource;
 import java.util.Objects;
 
 /**
  * What a resource may use while it checks and applies: the re-based file system, the backup
- * store, the host for commands and a memo shared by the run. One per run; the record is
+ * store, the host for commands, a memo shared by the run and where {@code file} sources are
+ * fetched from. One per run; the record is
  * immutable, the memo is the one shared mutable part.
  */
-public record ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo) {
+public record ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo,
+    FileSource files) {
   public ApplyContext {
     Objects.requireNonNull(paths, "paths");
     Objects.requireNonNull(backups, "backups");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(memo, "memo");
+    Objects.requireNonNull(files, "files");
+  }
+
+  /** Without a file source: a {@code file} with {@code source} to fetch fails, saying so. */
+  public ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo) {
+    this(paths, backups, host, memo, FileSource.NONE);
   }
 
   /**

@@ -45,7 +45,7 @@ public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
-          "secret");
+          "secret", "noop");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -61,6 +61,18 @@ public final class Evaluation {
   /** A class, node block or defined type instance: where resource defaults apply. */
   private static final class Scope {
     final Map<String, Map<String, Object>> defaults = new HashMap<>();
+    /** {@code defaults('file', noop: x)}: per type, for resources declared later here. */
+    final Map<String, Boolean> noopDefaults = new HashMap<>();
+    /**
+     * The noop of resources declared from now on in this scope that set none themselves: the
+     * container's (inherited, or {@code noop:} on its declaration), then {@code noop x} here.
+     * Null is "not set" (false in the catalog).
+     */
+    Boolean noop;
+
+    Scope(Boolean noop) {
+      this.noop = noop;
+    }
   }
 
   /** A relationship declared on a defined type instance, given to each resource inside. */
@@ -97,6 +109,8 @@ public final class Evaluation {
   private final List<InstanceRelation> instanceRelations = new ArrayList<>();
   private final java.util.ArrayDeque<Scope> scopes = new java.util.ArrayDeque<>();
   private final Map<Reference, Map<String, Object>> candidateDefaults = new HashMap<>();
+  /** The noop a body-less declaration gets if it ends up declared (its scope's, at the call). */
+  private final Map<Reference, Boolean> candidateNoop = new HashMap<>();
   private final Set<CompileError> errors = new LinkedHashSet<>();
   /** Sandbox refusals seen, reported even when user code caught them. */
   private final List<SandboxViolation> violations = new ArrayList<>();
@@ -203,7 +217,7 @@ public final class Evaluation {
           .putAllParameters(Values.ofMap(d.parameters))
           .setSource(d.location)
           .addAllContainers(d.containers)
-          .setNoop(d.noop));
+          .setNoop(Boolean.TRUE.equals(d.noop)));
     }
     return Catalogs.seal(catalog.build());
   }
@@ -211,13 +225,13 @@ public final class Evaluation {
   private void evaluate() {
     CURRENT.set(this);
     try {
-      scopes.push(new Scope());
+      scopes.push(new Scope(null));
       code.main().newInstance().run();
       NodeBlock block = selectNode();
       nodeSelected = true;
       if (block != null) {
         matchedNode = block.label();
-        scopes.push(new Scope());
+        scopes.push(new Scope(scopes.peek().noop));
         block.body().call();
       }
     } catch (Throwable t) {
@@ -336,6 +350,11 @@ public final class Evaluation {
           + Locations.format(other.location()));
       return;
     }
+    if (parameters != null && parameters.containsKey("noop")) {
+      error(here, "class '" + name + "' cannot have a parameter named 'noop': noop is a"
+          + " metaparameter (include '" + name + "', noop: true)");
+      return;
+    }
     classDefinitions.put(name, definition(name, parameters, body, here));
   }
 
@@ -381,13 +400,18 @@ public final class Evaluation {
       return;
     }
     included.put(name, new Inclusion(given, here));
-    Object[] arguments = bind(definition, given, here);
+    // noop is a metaparameter, not a class parameter: it stays in `given` above, so including
+    // the class again with another noop is a conflict, and is taken out before binding.
+    Map<String, Object> parameters = new TreeMap<>(given);
+    Boolean declaredNoop = parameters.containsKey("noop")
+        ? noopValue(parameters.remove("noop"), "class '" + name + "'", here) : null;
+    Object[] arguments = bind(definition, parameters, here);
     if (arguments == null) {
       return;
     }
     classes.add(name);
     containers.add(name);
-    scopes.push(new Scope());
+    scopes.push(new Scope(declaredNoop != null ? declaredNoop : scopeNoop()));
     try {
       definition.body().call(arguments);
     } finally {
@@ -540,6 +564,11 @@ public final class Evaluation {
           + Locations.format(other.location()));
       return;
     }
+    if (parameters != null && parameters.containsKey("noop")) {
+      error(here, "defined type '" + name + "' cannot have a parameter named 'noop': noop is a"
+          + " metaparameter (" + name + "('title', noop: true))");
+      return;
+    }
     definedTypes.put(name, definition(name, parameters, body, here));
   }
 
@@ -598,8 +627,9 @@ public final class Evaluation {
     }
     Object[] arguments = bind(type, given, here, title);
     if (arguments != null) {
+      Boolean declaredNoop = collected.noopGiven() ? noopValue(collected.noop(), key, here) : null;
       containers.add(key);
-      scopes.push(new Scope());
+      scopes.push(new Scope(declaredNoop != null ? declaredNoop : scopeNoop()));
       try {
         type.body().call(arguments);
       } finally {
@@ -631,15 +661,73 @@ public final class Evaluation {
       body.setDelegate(new ResourceBody(this, holder, body.getThisObject()));
       body.call();
     }
-    if (!holder.relations.isEmpty() || holder.noop) {
-      error(here, "defaults('" + type + "') may set parameters only, not relationships or noop");
+    if (!holder.relations.isEmpty()) {
+      error(here, "defaults('" + type + "') may set parameters and noop only, not relationships");
     }
     scopes.peek().defaults.computeIfAbsent(type, k -> new TreeMap<>()).putAll(holder.parameters);
+    if (holder.noop != null) {
+      scopes.peek().noopDefaults.put(type, holder.noop);
+    }
+  }
+
+  /**
+   * {@code defaults(noop: true)} without a type: an error that says what to write. Defaults
+   * are per type and stay in their scope; {@code noop true} is the scope-wide form, and unlike
+   * defaults it reaches into the classes and instances declared later, so the two stay apart.
+   */
+  void defaults(Map<?, ?> named) {
+    error(caller(), "defaults() needs a resource type, e.g. defaults('file', "
+        + named.keySet().stream().map(k -> k + ": ...").collect(Collectors.joining(", ")) + ")"
+        + (named.containsKey("noop") ? "; to make everything declared later in this scope noop,"
+            + " write noop true" : ""));
   }
 
   private Map<String, Object> currentDefaults(String type) {
     Scope scope = scopes.peek();
     return scope == null ? Map.of() : scope.defaults.getOrDefault(type, Map.of());
+  }
+
+  // ---- noop ----
+
+  /** {@code noop true} in a class body, node block or defined type: for what is declared later. */
+  void scopeNoop(Object value) {
+    scopeNoop(value, caller());
+  }
+
+  private void scopeNoop(Object value, SourceLocation here) {
+    Boolean b = noopValue(value, null, here);
+    if (b != null && scopes.peek() != null) {
+      scopes.peek().noop = b;
+    }
+  }
+
+  /** The noop the current scope gives what is declared in it now, or null when none is set. */
+  private Boolean scopeNoop() {
+    Scope scope = scopes.peek();
+    return scope == null ? null : scope.noop;
+  }
+
+  /**
+   * The noop a resource of {@code type} declared now gets when it sets none itself: a
+   * {@code defaults('type', noop: x)} of this scope, else the scope's own.
+   */
+  private Boolean inheritedNoop(String type) {
+    Scope scope = scopes.peek();
+    if (scope == null) {
+      return null;
+    }
+    Boolean byType = scope.noopDefaults.get(type);
+    return byType != null ? byType : scope.noop;
+  }
+
+  /** {@code value} as a noop flag, or null after recording an error naming {@code what}. */
+  private Boolean noopValue(Object value, String what, SourceLocation here) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    error(here, "noop" + (what == null ? "" : " of " + what) + " must be true or false, got "
+        + ResourceRules.describe(value));
+    return null;
   }
 
 
@@ -706,6 +794,10 @@ public final class Evaluation {
         if (!defaults.isEmpty()) {
           candidateDefaults.put(ref, defaults);
         }
+        Boolean noop = inheritedNoop(type);
+        if (noop != null) {
+          candidateNoop.put(ref, noop);
+        }
       }
       return ref;
     }
@@ -748,9 +840,17 @@ public final class Evaluation {
 
   private void declare(ResourceDecl decl) {
     currentDefaults(decl.spec.name()).forEach(decl.parameters::putIfAbsent);
+    if (decl.noop == null) {
+      // As Puppet's metaparameters: the resource's own noop wins over what its container says.
+      decl.noop = inheritedNoop(decl.spec.name());
+    }
     checkSize();
     for (String problem : ResourceRules.crossCheck(decl.spec.name(), decl.key(), decl.parameters)) {
       error(decl.location, problem);
+    }
+    String sourceProblem = SourceResolver.resolve(code, decl);
+    if (sourceProblem != null) {
+      error(decl.location, sourceProblem);
     }
     ResourceDecl first = resources.get(decl.key());
     if (first != null) {
@@ -768,6 +868,11 @@ public final class Evaluation {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
         ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(), List.of());
         decl.parameters.putAll(candidateDefaults.getOrDefault(r, Map.of()));
+        decl.noop = candidateNoop.get(r);
+        String sourceProblem = SourceResolver.resolve(code, decl);
+        if (sourceProblem != null) {
+          error(decl.location, sourceProblem);
+        }
         resources.put(r.key(), decl);
       }
     }

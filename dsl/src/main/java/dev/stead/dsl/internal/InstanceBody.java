@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * The delegate of a defined type instance's body: {@code vhost('shop') { port 8080 }} sets
  * parameter {@code port}; {@code requires}, {@code before}, {@code notifies} and
- * {@code subscribes} relate every resource of the instance. Unknown names are errors naming
- * the instance and its parameters. Confined to one compile.
+ * {@code subscribes} relate every resource of the instance, and {@code noop} makes them noop.
+ * Unknown names are errors naming the instance and its parameters. Confined to one compile.
  */
 public final class InstanceBody extends GroovyObjectSupport {
   private final Evaluation evaluation;
@@ -19,6 +19,8 @@ public final class InstanceBody extends GroovyObjectSupport {
   private final List<String> parameters;
   private final Map<String, Object> values = new LinkedHashMap<>();
   private final List<ResourceDecl.Relation> relations = new ArrayList<>();
+  private boolean noopGiven;
+  private Object noop;
 
   InstanceBody(Evaluation evaluation, String key, List<String> parameters) {
     this.evaluation = evaluation;
@@ -32,13 +34,17 @@ public final class InstanceBody extends GroovyObjectSupport {
       case "before" -> before(value);
       case "notifies" -> notifies(value);
       case "subscribes" -> subscribes(value);
+      case "noop" -> {
+        noopGiven = true;
+        noop = value;
+      }
       default -> {
         if (parameters.contains(name)) {
           values.put(name, value);
         } else {
           evaluation.error("unknown parameter '" + name + "' for " + key + " (known: "
               + String.join(", ", parameters) + (parameters.isEmpty() ? "" : ", ")
-              + "requires, before, notifies, subscribes)");
+              + "requires, before, notifies, subscribes, noop)");
         }
       }
     }
@@ -46,6 +52,15 @@ public final class InstanceBody extends GroovyObjectSupport {
 
   Map<String, Object> values() {
     return values;
+  }
+
+  /** Whether {@code noop} was given; its value, unchecked, is {@link #noop()}. */
+  boolean noopGiven() {
+    return noopGiven;
+  }
+
+  Object noop() {
+    return noop;
   }
 
   List<ResourceDecl.Relation> relations() {

@@ -21,7 +21,8 @@ final class ResourceDecl {
   final List<String> containers;
   final Map<String, Object> parameters = new TreeMap<>();
   final List<Relation> relations = new ArrayList<>();
-  boolean noop;
+  /** Set by the resource itself; null until then, when its scope's noop applies. */
+  Boolean noop;
   private final String key;
 
   /** A type's parameters by name: the spec's own lookup streams over its list on every call. */

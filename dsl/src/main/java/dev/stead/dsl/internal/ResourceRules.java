@@ -126,6 +126,12 @@ final class ResourceRules {
     if ("link".equals(ensure) && !params.containsKey("target")) {
       out.add(key + " has ensure 'link' but no target");
     }
+    if (params.containsKey("source") && params.containsKey("content")) {
+      out.add(key + " has both source and content: give one of them");
+    }
+    if (params.containsKey("source") && ensure != null && !ensure.equals("file")) {
+      out.add(key + " has a source but ensure '" + ensure + "': source needs ensure 'file'");
+    }
     return out;
   }
 

@@ -98,6 +98,19 @@ public abstract class SteadScript extends Script {
     Evaluation.current().defaults(type, parameters, null);
   }
 
+  /** {@code defaults(noop: true)}: an error naming the forms that exist (a type, {@code noop true}). */
+  public void defaults(Map<String, ?> parameters) {
+    Evaluation.current().defaults(parameters);
+  }
+
+  /**
+   * {@code noop true}: every resource declared later in this class body, defined type or node
+   * block, and in the classes and instances declared there, is noop unless it says otherwise.
+   */
+  public void noop(Object value) {
+    Evaluation.current().scopeNoop(value);
+  }
+
   public void include(String name) {
     Evaluation.current().include(name, Map.of());
   }

@@ -77,6 +77,13 @@ public final class ResourceView {
     return this;
   }
 
+  public ResourceView isNotNoop() {
+    if (resource.getNoop()) {
+      throw new AssertionError(key() + ": expected not noop");
+    }
+    return this;
+  }
+
   public ResourceView requires(String target) {
     catalog.assertEdge(key(), EdgeKind.REQUIRES, target);
     return this;

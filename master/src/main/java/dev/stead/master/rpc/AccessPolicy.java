@@ -34,7 +34,7 @@ public final class AccessPolicy {
   }
 
   /**
-   * Bootstrap is anonymous; catalog, report and certificate renewal need a node; admin needs
+   * Bootstrap is anonymous; catalog, report, file and certificate renewal need a node; admin needs
    * the admin.
    */
   public static AccessPolicy standard() {
@@ -43,6 +43,7 @@ public final class AccessPolicy {
         CatalogServiceGrpc.SERVICE_NAME, Access.NODE,
         ReportServiceGrpc.SERVICE_NAME, Access.NODE,
         CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
+        dev.stead.proto.v1.FileServiceGrpc.SERVICE_NAME, Access.NODE,
         AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
         dev.stead.proto.v1.FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }

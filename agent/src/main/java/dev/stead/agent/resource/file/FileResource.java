@@ -11,6 +11,7 @@ import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.DigestedContent;
 import dev.stead.agent.resource.Result;
 import dev.stead.wire.ResourceKey;
+import dev.stead.wire.SourceFiles;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +49,12 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
   private volatile String contentDigest;
   /** Immutable once built: every Result copies it, and a copy of an immutable map is itself. */
   private volatile Map<String, String> desired;
+  /**
+   * Titles of the other file resources beneath this directory, learnt from the catalog when
+   * the engine asks for {@link #autoRequires} (once per plan); null until then, and then
+   * purge refuses to guess. Only kept when recursing.
+   */
+  private volatile Set<String> managedBeneath;
 
   FileResource(FileSpec spec) {
     this.spec = spec;
@@ -87,6 +95,9 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
 
   @Override
   public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
+    if (spec.recurse()) {
+      managedBeneath = beneath(managed);
+    }
     Path parent = Path.of(spec.path()).getParent();
     while (parent != null) {
       ResourceKey key = ResourceKey.of("file", parent.toString());
@@ -141,6 +152,18 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       if (spec.content() != null) {
         changes.add(change("content", "absent", desired().get("content"),
             UnifiedDiff.of(spec.path(), new byte[0], content), apply));
+      }
+      if (spec.source() != null) {
+        // Fetched before anything is removed: a fetch failure leaves the path as it was.
+        try {
+          content = apply ? fetchSource(context) : null;
+        } catch (IOException e) {
+          changes.add(change("content", "absent", spec.checksum(), "", apply));
+          addCreated(changes, apply);
+          return failAll(changes, IoMessages.describe(e));
+        }
+        changes.add(change("content", "absent", spec.checksum(),
+            content == null ? "" : UnifiedDiff.of(spec.path(), new byte[0], content), apply));
       }
       addCreated(changes, apply);
       if (apply) {
@@ -238,6 +261,12 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
           }
         }
       }
+      if (spec.source() != null) {
+        Result failed = correctSource(context, path, now, apply, changes);
+        if (failed != null) {
+          return failed;
+        }
+      }
       if (spec.target() != null && !spec.target().equals(now.linkTarget())) {
         changes.add(change("target", now.linkTarget(), spec.target(), "", apply));
         if (apply) {
@@ -272,7 +301,97 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       }
       return Result.failed(desired(), changes, why);
     }
+    // Nothing to enforce and nothing to remove: no need to read the tree.
+    if (spec.recurse() && now.kind() == FileKind.DIRECTORY
+        && (spec.purge() || !spec.beneath().isEmpty())) {
+      return recurse(context, path, apply, wantedOwner, wantedGroup, changes);
+    }
     return Result.of(desired(), changes, apply, "");
+  }
+
+  /** After the directory itself: what lies beneath it ({@code recurse}, {@code purge}). */
+  private Result recurse(ApplyContext context, Path path, boolean apply, UserPrincipal owner,
+      GroupPrincipal group, List<Change> changes) {
+    Set<String> managed = managedBeneath;
+    if (managed == null) {
+      if (spec.purge()) {
+        return Result.failed(desired(), changes, "purge: the other resources of the catalog"
+            + " are not known, so nothing beneath " + spec.path() + " is removed");
+      }
+      managed = Set.of();
+    }
+    try {
+      String failure = new DirectoryTree(spec, managed, context, apply, owner, group, changes)
+          .walk(path);
+      return Result.of(desired(), changes, apply, failure);
+    } catch (IOException e) {
+      return Result.failed(desired(), changes, IoMessages.describe(e));
+    }
+  }
+
+  /** The titles of file resources strictly beneath this one's path. */
+  private Set<String> beneath(Set<ResourceKey> managed) {
+    String prefix = spec.path().endsWith("/") ? spec.path() : spec.path() + "/";
+    Set<String> out = new HashSet<>();
+    for (ResourceKey key : managed) {
+      if (key.type().equals("file") && key.title().startsWith(prefix)
+          && key.title().length() > prefix.length()) {
+        out.add(key.title());
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /**
+   * Compares the file's checksum with the catalog's and, only when they differ (and not in
+   * noop), fetches the source and writes it as inline content is written. Returns the failed
+   * result when the fetch fails (nothing was changed), else null.
+   */
+  private Result correctSource(ApplyContext context, Path path, Observed now, boolean apply,
+      List<Change> changes) throws IOException {
+    // Hashed in pieces, not read whole: a large source costs no memory when it is in sync.
+    String before = SourceFiles.checksum(path);
+    if (before.equals(spec.checksum())) {
+      return null;
+    }
+    if (!apply) {
+      changes.add(change("content", before, spec.checksum(), "", false));
+      return null;
+    }
+    byte[] fetched;
+    try {
+      fetched = fetchSource(context);
+    } catch (IOException e) {
+      String why = IoMessages.describe(e);
+      changes.add(change("content", before, spec.checksum(), "", true).failed(why));
+      return Result.failed(desired(), changes, why);
+    }
+    byte[] old = Files.readAllBytes(path);
+    changes.add(change("content", before, spec.checksum(),
+        UnifiedDiff.of(spec.path(), old, fetched), true));
+    context.backups().keep(spec.path(), old);
+    // As for inline content: unmanaged attributes kept, managed ones set in the same write.
+    AtomicFiles.write(path, fetched, new AtomicFiles.Attributes(
+        spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
+        ownerOr(path, now.owner()), groupOr(path, now.group())));
+    return null;
+  }
+
+  /** The source's bytes from the run's file source, checked against the catalog's checksum. */
+  private byte[] fetchSource(ApplyContext context) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = context.files().fetch(spec.source(), spec.checksum());
+    } catch (IOException e) {
+      throw new IOException("cannot fetch source " + spec.source() + " (" + spec.checksum()
+          + "): " + IoMessages.describe(e), e);
+    }
+    String got = "sha256:" + Sha256.hex(bytes);
+    if (!got.equals(spec.checksum())) {
+      throw new IOException("source " + spec.source() + " arrived with " + got
+          + ", not the catalog's " + spec.checksum() + "; nothing written");
+    }
+    return bytes;
   }
 
   /** Properties that come along when the path is created: reported from {@code absent}. */

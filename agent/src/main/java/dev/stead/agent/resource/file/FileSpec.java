@@ -5,6 +5,7 @@ import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
 import dev.stead.types.ResourceTypes;
+import dev.stead.wire.SourceFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,10 +15,11 @@ import java.util.regex.Pattern;
 /**
  * The desired state of one {@code file} resource, parsed and checked. Null fields are
  * unmanaged ("leave it alone"). {@code ensure} is the effective one: set, or implied by
- * {@code content} (file) or {@code target} (link). Immutable.
+ * {@code content} or {@code source} (file) or {@code target} (link). Immutable.
  */
 record FileSpec(String path, FileKind ensure, String content, String mode, String owner,
-    String group, String target, boolean force) {
+    String group, String target, boolean force, boolean recurse, boolean purge, String source,
+    String checksum) {
 
   private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
   /** The type's parameter names, once: looking each up streams over the type's list. */
@@ -38,6 +40,8 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     String ensureText = string(p, "ensure");
     String content = string(p, "content");
     String target = string(p, "target");
+    String source = string(p, "source");
+    String checksum = string(p, "checksum");
     FileKind ensure = null;
     if (ensureText != null) {
       ensure = FileKind.ofEnsure(ensureText);
@@ -45,13 +49,26 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
         throw new InvalidResourceException("`ensure` must be file, directory, link or absent, got `"
             + ensureText + "`");
       }
-    } else if (content != null) {
+    } else if (content != null || source != null) {
       ensure = FileKind.FILE;
     } else if (target != null) {
       ensure = FileKind.LINK;
     }
     if (content != null && ensure != FileKind.FILE) {
       throw new InvalidResourceException("`content` needs ensure file, not " + ensure.token());
+    }
+    if (source != null && content != null) {
+      throw new InvalidResourceException("`source` and `content` exclude each other");
+    }
+    if (source != null && ensure != FileKind.FILE) {
+      throw new InvalidResourceException("`source` needs ensure file, not " + ensure.token());
+    }
+    if (source != null && !SourceFiles.isChecksum(checksum)) {
+      throw new InvalidResourceException("`source` needs `checksum` as sha256:<64 hex digits>"
+          + " (the compiler sets it), got `" + checksum + "`");
+    }
+    if (source == null && checksum != null) {
+      throw new InvalidResourceException("`checksum` is only meaningful with `source`");
     }
     if (target != null && ensure != FileKind.LINK) {
       throw new InvalidResourceException("`target` needs ensure link, not " + ensure.token());
@@ -75,8 +92,26 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     if (force != null && force.getKindCase() != Value.KindCase.BOOL_VALUE) {
       throw new InvalidResourceException("`force` must be true or false");
     }
+    boolean recurse = flag(p, "recurse");
+    boolean purge = flag(p, "purge");
+    if (recurse && ensure != FileKind.DIRECTORY) {
+      throw new InvalidResourceException("`recurse` needs ensure directory");
+    }
+    if (purge && !recurse) {
+      throw new InvalidResourceException("`purge` needs `recurse: true` (it removes what"
+          + " recursion finds unmanaged)");
+    }
     return new FileSpec(path, ensure, content, mode, string(p, "owner"), string(p, "group"),
-        target, force != null && force.getBoolValue());
+        target, force != null && force.getBoolValue(), recurse, purge, source, checksum);
+  }
+
+  private static boolean flag(Map<String, Value> parameters, String name)
+      throws InvalidResourceException {
+    Value v = parameters.get(name);
+    if (v != null && v.getKindCase() != Value.KindCase.BOOL_VALUE) {
+      throw new InvalidResourceException("`" + name + "` must be true or false");
+    }
+    return v != null && v.getBoolValue();
   }
 
   private static String string(Map<String, Value> parameters, String name)
@@ -109,6 +144,10 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     if (content != null) {
       out.put("content", contentDigest);
     }
+    if (source != null) {
+      // Reported as content, as for inline content: events and drift read the same.
+      out.put("content", checksum);
+    }
     if (target != null) {
       out.put("target", target);
     }
@@ -121,6 +160,34 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     if (group != null && ensure != FileKind.ABSENT) {
       out.put("group", group);
     }
+    // One property each for the whole tree, not one per child: the drift state stays small,
+    // and a child that appears after an in-sync run is drift of this property.
+    String beneath = beneath();
+    if (recurse && !beneath.isEmpty()) {
+      out.put("recurse", beneath);
+    }
+    if (purge) {
+      out.put("purge", "absent");
+    }
     return out;
+  }
+
+  /** What recursion enforces on children, as events show it; empty when nothing. */
+  String beneath() {
+    StringBuilder b = new StringBuilder();
+    if (mode != null) {
+      String directories = Modes.forDirectory(mode);
+      b.append("mode ").append(mode);
+      if (!directories.equals(mode)) {
+        b.append(" (directories ").append(directories).append(')');
+      }
+    }
+    if (owner != null) {
+      b.append(b.length() > 0 ? ", " : "").append("owner ").append(owner);
+    }
+    if (group != null) {
+      b.append(b.length() > 0 ? ", " : "").append("group ").append(group);
+    }
+    return b.toString();
   }
 }

@@ -27,6 +27,17 @@ final class Modes {
     return out;
   }
 
+  /**
+   * The mode a recursed directory gets for {@code mode} (validated, 4 digits): as Puppet does,
+   * each class that may read may also search, or a readable tree could not be entered.
+   */
+  static String forDirectory(String mode) {
+    int bits = Integer.parseInt(mode, 8);
+    int search = (bits & 0444) >> 2;
+    String octal = Integer.toOctalString(bits | search);
+    return "0000".substring(octal.length()) + octal;
+  }
+
   static String render(Set<PosixFilePermission> permissions) {
     int bits = 0;
     for (int i = 0; i < BITS.length; i++) {

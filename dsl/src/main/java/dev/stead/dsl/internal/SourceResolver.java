@@ -1,0 +1,63 @@
+package dev.stead.dsl.internal;
+
+import dev.stead.wire.SourceFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns a {@code file} resource's {@code source} into what the catalog carries: the canonical
+ * name ({@code module/path}) and the file's {@code checksum}. The bytes stay out of the
+ * catalog; hashing them here is what makes the catalog's digest change when they change.
+ * Stateless.
+ */
+final class SourceResolver {
+  private SourceResolver() {}
+
+  /**
+   * Rewrites {@code source} and adds {@code checksum} in {@code decl}'s parameters; returns
+   * the problem (without location) or null. A {@code checksum} written in code is refused:
+   * only the compiler may vouch for the bytes.
+   */
+  static String resolve(CodeBase code, ResourceDecl decl) {
+    Map<String, Object> params = decl.parameters;
+    if (!decl.spec.name().equals("file")) {
+      return null;
+    }
+    if (params.containsKey("checksum")) {
+      return decl.key() + ": checksum is computed from source by the compiler; leave it out";
+    }
+    Object source = params.get("source");
+    if (source == null) {
+      return null;
+    }
+    if (!(source instanceof String text)) {
+      return "parameter 'source' of " + decl.key() + " cannot be a secret (name a module file)";
+    }
+    String name;
+    try {
+      name = SourceFiles.canonical(text);
+    } catch (IllegalArgumentException e) {
+      return decl.key() + ": " + e.getMessage();
+    }
+    String moduleName = SourceFiles.module(name);
+    ModuleCode module = code.module(moduleName).orElse(null);
+    if (module == null) {
+      return decl.key() + ": source '" + text + "': there is no module '" + moduleName + "'";
+    }
+    Path file = SourceFiles.inModule(module.dir(), name);
+    String relative = module.relativePrefix() + "files/" + name.substring(name.indexOf('/') + 1);
+    if (!Files.isRegularFile(file)) {
+      return decl.key() + ": source '" + text + "' not found: no file " + relative
+          + " (looked for " + file + ")";
+    }
+    try {
+      params.put("source", name);
+      params.put("checksum", SourceFiles.checksum(file));
+      return null;
+    } catch (IOException e) {
+      return decl.key() + ": source " + relative + " cannot be read: " + e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.stead.wire;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one reading of a {@code file} resource's {@code source}, shared by the compiler (which
+ * reads and hashes the file), the master (which serves it) and {@code stead apply} (which
+ * reads it locally): {@code module/path} names {@code <module>/files/path}, as
+ * {@code template('module/file')} names {@code <module>/templates/file}. Stateless.
+ */
+public final class SourceFiles {
+  /** The Puppet-style spelling, accepted and rewritten to {@code module/path}. */
+  public static final String URL_PREFIX = "stead:///modules/";
+  /** What a directory must hold to be a module (as the code loader decides). */
+  private static final List<String> MODULE_PARTS =
+      List.of("manifests", "templates", "files", "data");
+  private static final Pattern CHECKSUM = Pattern.compile("sha256:[0-9a-f]{64}");
+  /** Bytes per {@code FileChunk}: far below gRPC's 4 MiB message limit. */
+  public static final int CHUNK_BYTES = 64 * 1024;
+
+  private SourceFiles() {}
+
+  /**
+   * {@code source} as {@code module/path}.
+   *
+   * @throws IllegalArgumentException with a message fit for the user
+   */
+  public static String canonical(String source) {
+    String name = source.startsWith(URL_PREFIX) ? source.substring(URL_PREFIX.length()) : source;
+    if (source.contains("://") && !source.startsWith(URL_PREFIX)) {
+      throw new IllegalArgumentException("source '" + source + "' must be 'module/path' or '"
+          + URL_PREFIX + "module/path'");
+    }
+    int slash = name.indexOf('/');
+    if (slash <= 0 || slash == name.length() - 1) {
+      throw new IllegalArgumentException("source '" + source + "' must be 'module/path', e.g."
+          + " 'app/app.conf' for modules/app/files/app.conf");
+    }
+    String rest = name.substring(slash + 1);
+    for (String part : rest.split("/", -1)) {
+      if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        throw new IllegalArgumentException("source '" + source
+            + "' must be a plain path inside the module's files/ (no '', '.' or '..' parts)");
+      }
+    }
+    return name;
+  }
+
+  public static String module(String canonical) {
+    return canonical.substring(0, canonical.indexOf('/'));
+  }
+
+  /** {@code <moduleDir>/files/<path>} for a canonical name; it may not exist. */
+  public static Path inModule(Path moduleDir, String canonical) {
+    return moduleDir.resolve("files").resolve(canonical.substring(canonical.indexOf('/') + 1));
+  }
+
+  /**
+   * Where a canonical name points under module roots searched in order (the first directory
+   * named like the module that is a module wins, as in the code loader), or empty when no
+   * root has that module.
+   */
+  public static Optional<Path> locate(List<Path> moduleRoots, String canonical) {
+    String module = module(canonical);
+    for (Path root : moduleRoots) {
+      Path dir = root.resolve(module);
+      if (MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))) {
+        return Optional.of(inModule(dir, canonical));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code sha256:<hex>} of {@code bytes}, the form of the {@code checksum} parameter. */
+  public static String checksum(byte[] bytes) {
+    return "sha256:" + Catalogs.sha256Hex(bytes);
+  }
+
+  /** {@code sha256:<hex>} of the file at {@code path}, read in pieces (it may be large). */
+  public static String checksum(Path path) throws java.io.IOException {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    byte[] buffer = new byte[CHUNK_BYTES];
+    try (java.io.InputStream in = Files.newInputStream(path)) {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+      }
+    }
+    return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+  }
+
+  public static boolean isChecksum(String value) {
+    return value != null && CHECKSUM.matcher(value).matches();
+  }
+}
