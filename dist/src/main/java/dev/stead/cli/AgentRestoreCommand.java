@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.daemon.RunLock;
 import dev.stead.agent.fs.BackupRestore;
+import dev.stead.agent.secrets.SecretPaths;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.RootedPaths;
@@ -91,13 +92,17 @@ final class AgentRestoreCommand implements Callable<Integer> {
     BackupStore.Entry entry = restore.select(managed, checksum);
     // A run in progress could rewrite the file or append to the index at the same moment.
     try (RunLock lock = RunLock.acquire(stateDir)) {
-      BackupRestore.Outcome done = restore.restore(entry);
+      // A file the catalog fills with a secret: its current content is not copied aside.
+      boolean secret = SecretPaths.holdsSecret(
+          stateDir.resolve("catalog").resolve("last.pb"), managed);
+      BackupRestore.Outcome done = restore.restore(entry, !secret);
       if (done.unchanged()) {
         System.out.println(managed + " already holds " + entry.checksum() + "; nothing to do");
       } else {
         System.out.println("restored " + managed + " from " + entry.checksum()
             + " (backed up " + entry.time() + ")");
-        System.out.println(done.previous() == null ? "  it did not exist before"
+        System.out.println(secret ? "  its previous content holds a secret and was not backed up"
+            : done.previous() == null ? "  it did not exist before"
             : "  its previous content is backed up as " + done.previous()
                 + " (restore that --checksum to undo)");
       }

@@ -168,4 +168,29 @@ class AgentRestoreCommandTest {
     assertThat(run.err()).contains("another agent run is in progress");
     assertThat(motd).hasContent("second");
   }
+
+  @Test
+  void aFileTheCatalogFillsWithASecretIsRestoredWithoutCopyingTheSecretAside() throws Exception {
+    new BackupStore(state.resolve("backup")).keep("/etc/motd",
+        "before the secret\n".getBytes(StandardCharsets.UTF_8));
+    Files.writeString(motd, "s3cret-plaintext\n");
+    Files.createDirectories(state.resolve("catalog"));
+    Files.write(state.resolve("catalog/last.pb"), dev.stead.proto.v1.Catalog.newBuilder()
+        .addResources(dev.stead.proto.v1.Resource.newBuilder().setType("file")
+            .setTitle("/etc/motd").putParameters("content", dev.stead.proto.v1.Value
+                .newBuilder().setSecretValue(dev.stead.proto.v1.SecretRef.newBuilder()
+                    .setKeyId("k1").setKeyedHash("ab".repeat(32))).build()))
+        .build().toByteArray());
+
+    Run run = restore("/etc/motd");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(0);
+    assertThat(run.out()).contains("holds a secret and was not backed up");
+    assertThat(motd).hasContent("before the secret");
+    try (var files = Files.list(state.resolve("backup"))) {
+      for (Path file : files.toList()) {
+        assertThat(Files.readString(file)).as(file.toString()).doesNotContain("s3cret");
+      }
+    }
+    assertThat(new BackupStore(state.resolve("backup")).entries()).hasSize(1);
+  }
 }

@@ -112,6 +112,14 @@ public final class BackupRestore {
    * when something other than a regular file is there.
    */
   public Outcome restore(BackupStore.Entry entry) throws IOException {
+    return restore(entry, true);
+  }
+
+  /**
+   * As {@link #restore(BackupStore.Entry)}; with {@code keepPrevious} false the content being
+   * replaced is not backed up (it is a secret's plaintext) and the outcome's previous is null.
+   */
+  public Outcome restore(BackupStore.Entry entry, boolean keepPrevious) throws IOException {
     byte[] content = store.read(entry.checksum());
     Path file = paths.resolve(entry.path());
     PosixFileAttributes now = attributes(file);
@@ -132,7 +140,7 @@ public final class BackupRestore {
       if (Arrays.equals(old, content)) {
         return new Outcome(entry.path(), file, entry, entry.checksum(), true);
       }
-      previous = store.keep(entry.path(), old, now.permissions());
+      previous = keepPrevious ? store.keep(entry.path(), old, now.permissions()) : null;
       AtomicFiles.write(file, content,
           new AtomicFiles.Attributes(now.permissions(), now.owner(), now.group()));
     } else {
