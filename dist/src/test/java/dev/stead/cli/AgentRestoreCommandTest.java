@@ -193,4 +193,21 @@ class AgentRestoreCommandTest {
     }
     assertThat(new BackupStore(state.resolve("backup")).entries()).hasSize(1);
   }
+
+  @Test
+  void aFileTheCatalogRemovedComesBackWithTheModeItHad() throws Exception {
+    apply("kept");
+    Path manifest = tmp.resolve("site.groovy");
+    Files.writeString(manifest, "file('/etc/motd') { ensure 'absent' }\n");
+    Run removal = stead("apply", manifest.toString(), "--root", root.toString(),
+        "--state", state.toString(), "--certname", "restore.test");
+    assertThat(removal.exitCode()).as(removal.toString()).isEqualTo(2);
+    assertThat(motd).doesNotExist();
+
+    Run run = restore("/etc/motd");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(motd).hasContent("kept");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(motd)))
+        .isEqualTo("rw-r-----");
+  }
 }

@@ -251,7 +251,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
           changes.add(change("content", before, desired().get("content"),
               UnifiedDiff.of(spec.path(), old, content), apply));
           if (apply) {
-            context.backups().keep(spec.path(), old);
+            context.backups().keep(spec.path(), old, now.permissions());
             // Keep what is not managed as it was; what is managed is fixed in the same write
             // (so the new content is never visible with a wrong mode). Mode, owner and group
             // are still compared below against what was observed, so their drift is reported.
@@ -369,7 +369,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
     byte[] old = Files.readAllBytes(path);
     changes.add(change("content", before, spec.checksum(),
         UnifiedDiff.of(spec.path(), old, fetched), true));
-    context.backups().keep(spec.path(), old);
+    context.backups().keep(spec.path(), old, now.permissions());
     // As for inline content: unmanaged attributes kept, managed ones set in the same write.
     AtomicFiles.write(path, fetched, new AtomicFiles.Attributes(
         spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
@@ -425,7 +425,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       case ABSENT:
         return;
       case FILE:
-        context.backups().keep(spec.path(), oldContent);
+        context.backups().keep(spec.path(), oldContent, now.permissions());
         if (spec.ensure() == FileKind.ABSENT || spec.ensure() == FileKind.DIRECTORY) {
           Files.delete(path);
         }
