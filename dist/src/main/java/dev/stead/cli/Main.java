@@ -54,6 +54,7 @@ public final class Main implements Runnable {
       }
     }
     CommandLine cli = commandLine(args);
+    withHelpOption(cli);
     cli.setParameterExceptionHandler((error, ignored) -> {
       PrintWriter err = error.getCommandLine().getErr();
       err.println("stead: " + error.getMessage());
@@ -88,6 +89,19 @@ public final class Main implements Runnable {
     CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("stead"));
     top.addSubcommand(args[0], only);
     return top;
+  }
+
+  /**
+   * {@code -h/--help} on every command: every usage error ends "Try `stead … --help`", and
+   * only the top command had it (picocli's standard options are not inherited).
+   */
+  private static void withHelpOption(CommandLine line) {
+    CommandLine.Model.CommandSpec spec = line.getCommandSpec();
+    if (!spec.optionsMap().containsKey("--help")) {
+      spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+          .description("Show this help message and exit.").build());
+    }
+    line.getSubcommands().values().forEach(Main::withHelpOption);
   }
 
   @Override
