@@ -17,7 +17,8 @@ public final class ResourceTypes {
       "A file, directory or symbolic link. The title is the absolute path.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("file", "directory", "link", "absent"),
-              "What the path should be. `content` implies `file`; `target` implies `link`."),
+              "What the path should be. `content` or `source` implies `file`; `target` implies"
+                  + " `link`."),
           ParameterSpec.string("content",
               "Exact content of a regular file. Reports show it as sha256 plus a diff."),
           ParameterSpec.string("source",
