@@ -214,17 +214,20 @@ public final class Transaction {
       if (notifier != null && resourceNoop) {
         notes.add("noop: would be refreshed, notified by " + notifier);
       } else if (notifier != null) {
-        String failure;
+        Refreshable.Refresh done;
         try {
-          failure = refreshable.refresh(context);
+          done = refreshable.refresh(context);
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
-          failure = "internal error: " + e;
+          done = Refreshable.Refresh.failed("internal error: " + e);
         }
-        if (failure.isEmpty()) {
+        if (done.succeeded()) {
           refreshed = true;
+          if (!done.output().isEmpty()) {
+            notes.add("refresh output: " + done.output());
+          }
         } else {
           result = Result.failed(result.desired(), result.changes(),
-              "refresh (notified by " + notifier + ") failed: " + failure);
+              "refresh (notified by " + notifier + ") failed: " + done.failure());
         }
       }
     }

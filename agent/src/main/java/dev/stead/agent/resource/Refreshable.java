@@ -7,9 +7,29 @@ package dev.stead.agent.resource;
  */
 public interface Refreshable {
   /**
-   * Performs the refresh action (never called in noop).
-   *
-   * @return empty on success, else why it failed
+   * What a refresh did: {@code failure} is empty on success, else why it failed;
+   * {@code output} is what the action printed (already bounded), shown in the report. Immutable.
    */
-  String refresh(ApplyContext context);
+  record Refresh(String failure, String output) {
+    private static final Refresh OK = new Refresh("", "");
+
+    public static Refresh ok() {
+      return OK;
+    }
+
+    public static Refresh ok(String output) {
+      return new Refresh("", output);
+    }
+
+    public static Refresh failed(String why) {
+      return new Refresh(why, "");
+    }
+
+    public boolean succeeded() {
+      return failure.isEmpty();
+    }
+  }
+
+  /** Performs the refresh action (never called in noop). */
+  Refresh refresh(ApplyContext context);
 }

@@ -119,8 +119,8 @@ final class SecretResourceType implements ResourceType {
     }
 
     @Override
-    public String refresh(ApplyContext context) {
-      return redaction.scrubMessage(((Refreshable) inner).refresh(context));
+    public Refresh refresh(ApplyContext context) {
+      return scrub(((Refreshable) inner).refresh(context), redaction);
     }
   }
 
@@ -142,13 +142,18 @@ final class SecretResourceType implements ResourceType {
     }
 
     @Override
-    public String refresh(ApplyContext context) {
-      return redaction.scrubMessage(((Refreshable) inner).refresh(context));
+    public Refresh refresh(ApplyContext context) {
+      return scrub(((Refreshable) inner).refresh(context), redaction);
     }
 
     @Override
     public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
       return ((AutoRequires) inner).autoRequires(managed);
     }
+  }
+
+  private static Refreshable.Refresh scrub(Refreshable.Refresh done, Redaction redaction) {
+    return new Refreshable.Refresh(redaction.scrubMessage(done.failure()),
+        redaction.scrubMessage(done.output()));
   }
 }

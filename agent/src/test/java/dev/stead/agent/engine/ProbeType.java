@@ -76,9 +76,9 @@ final class ProbeType implements ResourceType {
     }
 
     @Override
-    public String refresh(ApplyContext context) {
+    public Refresh refresh(ApplyContext context) {
       shared.add("refresh:" + key);
-      return "";
+      return Refresh.ok();
     }
   }
 }

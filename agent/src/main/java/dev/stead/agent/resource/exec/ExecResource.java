@@ -71,18 +71,21 @@ final class ExecResource implements Checkable, Refreshable {
    * command has its guards checked here, for the first time in the run).
    */
   @Override
-  public String refresh(ApplyContext context) {
+  public Refresh refresh(ApplyContext context) {
     String[] why = new String[1];
     Boolean needed = needsToRun(context, why);
     if (needed == null) {
-      return why[0];
+      return Refresh.failed(why[0]);
     }
     if (!needed) {
-      return "";
+      return Refresh.ok();
     }
     Command command = shell(spec.command());
     CommandResult r = context.host().run(command);
-    return r.ok() ? "" : r.describe(command, OUTPUT_LIMIT);
+    // A refreshonly command runs only here: its output belongs in the report as much as
+    // that of a command run by its own check.
+    return r.ok() ? Refresh.ok(Bounded.tail((r.stdout() + r.stderr()).strip(), OUTPUT_LIMIT))
+        : Refresh.failed(r.describe(command, OUTPUT_LIMIT));
   }
 
   /** True to run, false when a guard says no, null when a guard could not be evaluated. */

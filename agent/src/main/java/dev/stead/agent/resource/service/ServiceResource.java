@@ -96,20 +96,21 @@ final class ServiceResource implements Checkable, Refreshable, AutoRequires {
   }
 
   @Override
-  public String refresh(ApplyContext context) {
+  public Refresh refresh(ApplyContext context) {
     if (Boolean.FALSE.equals(running) || startedNow) {
-      return "";
+      return Refresh.ok();
     }
     ServiceProvider provider = provider(context);
     if (running == null) {
       ServiceProvider.State now = provider.running(context, name);
       if (now.failed()) {
-        return now.error();
+        return Refresh.failed(now.error());
       }
       if (!now.yes()) {
-        return "";
+        return Refresh.ok();
       }
     }
-    return provider.restart(context, name);
+    String failure = provider.restart(context, name);
+    return failure.isEmpty() ? Refresh.ok() : Refresh.failed(failure);
   }
 }

@@ -51,8 +51,8 @@ class ExecRefreshAndTimeoutTest {
     String conf = work.resolve("app.conf").toString();
     return Catalogs4Test.catalog()
         .file(conf, "content", content)
-        .resource(exec("reload app", "command", "echo ran >> " + work.resolve("reloads"),
-            "refreshonly", true))
+        .resource(exec("reload app", "command", "echo ran >> " + work.resolve("reloads")
+            + "; echo reloaded the app", "refreshonly", true))
         .resource(exec("nobody calls me", "command", "echo ran >> " + work.resolve("orphan"),
             "refreshonly", true))
         .edge("file[" + conf + "]", EdgeKind.NOTIFIES, "exec[reload app]")
@@ -66,6 +66,9 @@ class ExecRefreshAndTimeoutTest {
     assertThat(work.resolve("app.conf")).hasContent("v1");
     assertThat(Files.readAllLines(work.resolve("reloads"))).as("ran once").containsExactly("ran");
     assertThat(result(first, "exec[reload app]").getRefreshed()).isTrue();
+    assertThat(result(first, "exec[reload app]").getMessage())
+        .as("what the refresh printed is in the report")
+        .isEqualTo("refresh output: reloaded the app");
     assertThat(work.resolve("orphan")).as("never notified, never run").doesNotExist();
 
     Report second = apply(notifyingCatalog("v1\n"));

@@ -86,7 +86,7 @@ class SystemdProviderTest {
     active.add("nginx.service");
     Checkable nginx = service("nginx", Map.of("ensure", "running"));
     assertThat(nginx.checkApply(context(), true).status()).isEqualTo(Result.Status.IN_SYNC);
-    assertThat(((Refreshable) nginx).refresh(context())).isEmpty();
+    assertThat(((Refreshable) nginx).refresh(context()).succeeded()).isTrue();
     assertThat(host.commandLines()).contains("systemctl restart nginx.service");
 
     Checkable stopped = service("redis", Map.of("ensure", "stopped"));
