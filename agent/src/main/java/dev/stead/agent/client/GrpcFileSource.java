@@ -4,7 +4,9 @@ import dev.stead.agent.resource.file.FileSource;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetFileRequest;
+import dev.stead.wire.SourceFiles;
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +32,17 @@ public final class GrpcFileSource implements FileSource {
 
   @Override
   public byte[] fetch(String source, String checksum) throws IOException {
+    // Cancelled on the way out: a fetch abandoned half-way must not keep the stream open.
+    try (Context.CancellableContext call = Context.current().withCancellation()) {
+      return call.call(() -> receive(source, checksum));
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  private byte[] receive(String source, String checksum) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       Iterator<FileChunk> chunks = FileServiceGrpc.newBlockingStub(channel)
@@ -37,6 +50,11 @@ public final class GrpcFileSource implements FileSource {
           .getFile(GetFileRequest.newBuilder().setChecksum(checksum).build());
       while (chunks.hasNext()) {
         chunks.next().getData().writeTo(out);
+        if (out.size() > SourceFiles.MAX_BYTES) {
+          // The compiler refuses sources this large: the master sent more than it should.
+          throw new IOException(source + " exceeds " + (SourceFiles.MAX_BYTES >> 20)
+              + " MiB, the most a source may be; nothing written");
+        }
       }
     } catch (StatusRuntimeException e) {
       throw new IOException(e.getStatus().getCode() + " from the master at " + address
