@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.agent.fs.BackupStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.EdgeKind;
@@ -306,9 +307,16 @@ class ConvergerTest {
     assertThat(at("/conf/sub")).isDirectory();
     assertThat(tempFiles(root)).isEmpty();
 
+    Files.writeString(at("/conf/sub/app.conf"), "kept\n");
     Report forced = apply(catalog().file("/conf", "content", "x", "force", true).build());
     assertThat(forced.getSummary().getFailed()).isZero();
     assertThat(at("/conf")).hasContent("x");
+    // The replaced directory's files are in the backups, as replaced content always is.
+    BackupStore backups = new BackupStore(state.resolve("backup"));
+    assertThat(backups.entries()).extracting(BackupStore.Entry::path)
+        .containsExactly("/conf/sub/app.conf");
+    assertThat(backups.read(backups.entries().get(0).checksum()))
+        .isEqualTo("kept\n".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

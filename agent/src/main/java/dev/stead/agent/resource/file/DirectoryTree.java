@@ -5,12 +5,9 @@ import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Change;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
@@ -117,7 +114,7 @@ final class DirectoryTree {
     Change change = Change.applied("purge", before, "absent", "");
     try {
       if (now.kind() == FileKind.DIRECTORY) {
-        removeTree(child, childName);
+        TreeRemoval.remove(child, childName, context.backups());
       } else {
         if (now.kind() == FileKind.FILE) {
           context.backups().keep(childName, Files.readAllBytes(child), now.permissions());
@@ -128,30 +125,6 @@ final class DirectoryTree {
     } catch (IOException e) {
       fail(change, IoMessages.describe(e));
     }
-  }
-
-  /** Removes a subdirectory tree, keeping each regular file in the backups first. */
-  private void removeTree(Path dir, String name) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
-          context.backups().keep(name + "/" + dir.relativize(file),
-              Files.readAllBytes(file));
-        }
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   private void enforce(Path child, String childName, Observed now) {

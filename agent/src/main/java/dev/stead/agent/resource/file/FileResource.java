@@ -13,12 +13,9 @@ import dev.stead.agent.resource.Result;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
@@ -431,7 +428,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
         }
         return;
       case DIRECTORY:
-        deleteTree(path);
+        TreeRemoval.remove(path, spec.path(), context.backups());
         return;
       default:
         // A link or a special file: the atomic rename replaces a link or file in place;
@@ -441,26 +438,6 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
           Files.delete(path);
         }
     }
-  }
-
-  /** Deletes a directory tree without following links (walkFileTree does not by default). */
-  private static void deleteTree(Path dir) throws IOException {
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   private void setOwnership(Path path) throws IOException {
