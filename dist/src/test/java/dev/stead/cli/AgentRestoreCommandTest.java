@@ -3,8 +3,6 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.fs.BackupStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,6 @@ class AgentRestoreCommandTest {
   private Path state;
   private Path motd;
 
-  private record Run(int exitCode, String out, String err) {}
-
   @BeforeEach
   void setUp() throws Exception {
     root = Files.createDirectories(tmp.resolve("root"));
@@ -30,24 +26,11 @@ class AgentRestoreCommandTest {
     motd = root.resolve("etc/motd");
   }
 
-  private Run stead(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static InProcess stead(String... args) {
+    return InProcess.run(args);
   }
 
-  private Run restore(String... args) {
+  private InProcess restore(String... args) {
     String[] base = {"agent", "restore", "--root", root.toString(), "--state", state.toString()};
     String[] all = new String[base.length + args.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -59,7 +42,7 @@ class AgentRestoreCommandTest {
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest,
         "file('/etc/motd') { content '" + content + "'; mode '0640' }\n");
-    Run run = stead("apply", manifest.toString(), "--root", root.toString(),
+    InProcess run = stead("apply", manifest.toString(), "--root", root.toString(),
         "--state", state.toString(), "--certname", "restore.test");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
   }
@@ -74,11 +57,11 @@ class AgentRestoreCommandTest {
     apply("second");
     assertThat(motd).hasContent("second");
 
-    Run list = restore("--list");
+    InProcess list = restore("--list");
     assertThat(list.exitCode()).as(list.toString()).isZero();
     assertThat(list.out()).matches("\\S+Z  " + sha256("first") + "  5  /etc/motd\n");
 
-    Run put = restore("/etc/motd");
+    InProcess put = restore("/etc/motd");
     assertThat(put.exitCode()).as(put.toString()).isZero();
     assertThat(put.out()).contains("restored /etc/motd from " + sha256("first"))
         .contains("previous content is backed up as " + sha256("second"));
@@ -86,20 +69,20 @@ class AgentRestoreCommandTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(motd)))
         .isEqualTo("rw-r-----");
 
-    Run listed = restore("--list", "/etc/motd");
+    InProcess listed = restore("--list", "/etc/motd");
     assertThat(listed.out().lines().map(l -> l.split("  ")[1]))
         .containsExactly(sha256("second"), sha256("first"));
 
     // Undo, by a prefix of the checksum the restore printed.
-    Run undo = restore("/etc/motd", "--checksum", sha256("second").substring(0, 7 + 10));
+    InProcess undo = restore("/etc/motd", "--checksum", sha256("second").substring(0, 7 + 10));
     assertThat(undo.exitCode()).as(undo.toString()).isZero();
     assertThat(motd).hasContent("second");
 
-    Run again = restore("/etc/motd", "--checksum", sha256("second"));
+    InProcess again = restore("/etc/motd", "--checksum", sha256("second"));
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.out()).contains("already holds");
 
-    Run none = restore("--list", "/etc/other");
+    InProcess none = restore("--list", "/etc/other");
     assertThat(none.exitCode()).isZero();
     assertThat(none.out()).isEmpty();
     assertThat(none.err()).contains("no backups of /etc/other");
@@ -111,7 +94,7 @@ class AgentRestoreCommandTest {
         "x".getBytes(StandardCharsets.UTF_8));
     Files.createSymbolicLink(root.resolve("escape"), outside);
 
-    Run run = restore("/escape/motd");
+    InProcess run = restore("/escape/motd");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err()).contains("stead agent restore: ").contains("out of the root");
     assertThat(outside.resolve("motd")).doesNotExist();
@@ -126,7 +109,7 @@ class AgentRestoreCommandTest {
     Files.writeString(store.pathOf(sha256("first")), "forged");
     long lines = Files.readAllLines(state.resolve("backup/index.tsv")).size();
 
-    Run run = restore("/etc/motd");
+    InProcess run = restore("/etc/motd");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
     assertThat(run.err()).contains("backup " + sha256("first") + " is corrupt");
     assertThat(motd).hasContent("second");
@@ -134,7 +117,7 @@ class AgentRestoreCommandTest {
 
     Files.delete(store.pathOf(sha256("first")));
     assertThat(restore("--list").out()).contains("  missing  /etc/motd");
-    Run missing = restore("/etc/motd");
+    InProcess missing = restore("/etc/motd");
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).contains("is missing");
     assertThat(motd).hasContent("second");
@@ -145,12 +128,12 @@ class AgentRestoreCommandTest {
     assertThat(restore().exitCode()).isEqualTo(1);
     assertThat(restore().err()).contains("give the PATH to restore, or --list");
     assertThat(restore("etc/motd").err()).contains("not an absolute path");
-    Run nothing = restore("/etc/motd");
+    InProcess nothing = restore("/etc/motd");
     assertThat(nothing.exitCode()).isEqualTo(1);
     assertThat(nothing.err()).contains("no backup of /etc/motd");
     apply("first");
     apply("second");
-    Run wrong = restore("/etc/motd", "--checksum", sha256("second"));
+    InProcess wrong = restore("/etc/motd", "--checksum", sha256("second"));
     assertThat(wrong.exitCode()).isEqualTo(1);
     assertThat(wrong.err()).contains("no backup of /etc/motd has checksum");
     assertThat(restore("--list", "--checksum", "ab").exitCode()).isEqualTo(1);
@@ -163,7 +146,7 @@ class AgentRestoreCommandTest {
     // A live process other than this one: the lock is busy, not stale.
     long other = ProcessHandle.current().parent().orElseThrow().pid();
     Files.writeString(state.resolve("agent.lock"), other + "\n");
-    Run run = restore("/etc/motd");
+    InProcess run = restore("/etc/motd");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("another agent run is in progress");
     assertThat(motd).hasContent("second");
@@ -182,7 +165,7 @@ class AgentRestoreCommandTest {
                     .setKeyId("k1").setKeyedHash("ab".repeat(32))).build()))
         .build().toByteArray());
 
-    Run run = restore("/etc/motd");
+    InProcess run = restore("/etc/motd");
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(0);
     assertThat(run.out()).contains("holds a secret and was not backed up");
     assertThat(motd).hasContent("before the secret");
@@ -199,12 +182,12 @@ class AgentRestoreCommandTest {
     apply("kept");
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest, "file('/etc/motd') { ensure 'absent' }\n");
-    Run removal = stead("apply", manifest.toString(), "--root", root.toString(),
+    InProcess removal = stead("apply", manifest.toString(), "--root", root.toString(),
         "--state", state.toString(), "--certname", "restore.test");
     assertThat(removal.exitCode()).as(removal.toString()).isEqualTo(2);
     assertThat(motd).doesNotExist();
 
-    Run run = restore("/etc/motd");
+    InProcess run = restore("/etc/motd");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(motd).hasContent("kept");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(motd)))

@@ -2,9 +2,6 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,25 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ApplyCommandTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private Run stead(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static InProcess stead(String... args) {
+    return InProcess.run(args);
   }
 
-  private Run apply(Path manifest, String... extra) {
+  private InProcess apply(Path manifest, String... extra) {
     String[] base = {"apply", manifest.toString(), "--root", tmp.resolve("root").toString(),
         "--state", tmp.resolve("state").toString(), "--certname", "apply.test"};
     String[] args = new String[base.length + extra.length];
@@ -47,19 +30,19 @@ class ApplyCommandTest {
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest, "file('/etc/motd') { content 'hello\\n'; mode '0644' }\n");
 
-    Run noop = apply(manifest, "--noop");
+    InProcess noop = apply(manifest, "--noop");
     assertThat(noop.exitCode()).as(noop.toString()).isEqualTo(2);
     assertThat(tmp.resolve("root/etc/motd")).doesNotExist();
 
-    Run first = apply(manifest);
+    InProcess first = apply(manifest);
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
     assertThat(tmp.resolve("root/etc/motd")).hasContent("hello");
 
-    Run second = apply(manifest);
+    InProcess second = apply(manifest);
     assertThat(second.exitCode()).as(second.toString()).isEqualTo(0);
 
     Files.writeString(tmp.resolve("root/etc/motd"), "tampered\n");
-    Run third = apply(manifest);
+    InProcess third = apply(manifest);
     assertThat(third.exitCode()).as(third.toString()).isEqualTo(2);
     assertThat(third.out()).contains("drift: file[/etc/motd] content");
     assertThat(tmp.resolve("root/etc/motd")).hasContent("hello");
@@ -70,7 +53,7 @@ class ApplyCommandTest {
     Files.createDirectories(tmp.resolve("root"));
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest, "file('/nowhere/motd') { content 'x' }\n");
-    Run run = apply(manifest);
+    InProcess run = apply(manifest);
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
     assertThat(run.out()).containsPattern("failed: file\\[/nowhere/motd\\].*/nowhere");
   }
@@ -79,7 +62,7 @@ class ApplyCommandTest {
   void aCompileErrorExitsOneNamingFileAndLineAndTouchesNothing() throws Exception {
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest, "file('/etc/a') { content 'a' }\nfiel('/etc/b') { content 'b' }\n");
-    Run run = apply(manifest);
+    InProcess run = apply(manifest);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("site.groovy:2").contains("fiel");
     assertThat(tmp.resolve("root")).doesNotExist();
@@ -87,9 +70,9 @@ class ApplyCommandTest {
 
   @Test
   void usageErrorsExitOneNotTwo() {
-    Run run = stead("apply");
+    InProcess run = stead("apply");
     assertThat(run.exitCode()).isEqualTo(1);
-    Run unknown = stead("no-such-command");
+    InProcess unknown = stead("no-such-command");
     assertThat(unknown.exitCode()).isEqualTo(1);
   }
 }

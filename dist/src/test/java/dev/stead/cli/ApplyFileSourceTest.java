@@ -2,9 +2,6 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,25 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ApplyFileSourceTest {
   @TempDir Path tmp;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private Run apply(Path manifest, Path modules) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute("apply", manifest.toString(), "--root",
-          tmp.resolve("root").toString(), "--state", tmp.resolve("state").toString(),
-          "--certname", "apply.test", "--modulepath", modules.toString());
-      return new Run(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private InProcess apply(Path manifest, Path modules) {
+    return InProcess.run("apply", manifest.toString(), "--root",
+        tmp.resolve("root").toString(), "--state", tmp.resolve("state").toString(),
+        "--certname", "apply.test", "--modulepath", modules.toString());
   }
 
   @Test
@@ -44,15 +26,15 @@ class ApplyFileSourceTest {
     Path manifest = tmp.resolve("site.groovy");
     Files.writeString(manifest, "file('/etc/motd', source: 'motd/motd', mode: '0644')\n");
 
-    Run first = apply(manifest, modules);
+    InProcess first = apply(manifest, modules);
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
     assertThat(tmp.resolve("root/etc/motd")).hasContent("from the module");
 
-    Run second = apply(manifest, modules);
+    InProcess second = apply(manifest, modules);
     assertThat(second.exitCode()).as(second.toString()).isZero();
 
     Files.writeString(tmp.resolve("root/etc/motd"), "tampered\n");
-    Run third = apply(manifest, modules);
+    InProcess third = apply(manifest, modules);
     assertThat(third.exitCode()).as(third.toString()).isEqualTo(2);
     assertThat(third.out()).contains("drift: file[/etc/motd] content");
     assertThat(tmp.resolve("root/etc/motd")).hasContent("from the module");

@@ -2,9 +2,6 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,18 +17,11 @@ class NoopApplyTest {
   @TempDir Path tmp;
 
   private String apply(Path manifest) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int code = Main.execute("apply", manifest.toString(), "--root",
-          tmp.resolve("root").toString(), "--state", tmp.resolve("state").toString(),
-          "--certname", "noop.test");
-      assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(2);
-      return out.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setOut(oldOut);
-    }
+    InProcess run = InProcess.run("apply", manifest.toString(), "--root",
+        tmp.resolve("root").toString(), "--state", tmp.resolve("state").toString(),
+        "--certname", "noop.test");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    return run.out();
   }
 
   @Test
