@@ -129,4 +129,30 @@ class NoopTest {
     assertThat(again.getSummary().getChanged()).isZero();
     assertThat(Files.getLastModifiedTime(at("/etc/motd"))).isEqualTo(OLD);
   }
+
+  @Test
+  void inNoopAFileInAManagedDirectoryNotYetCreatedWouldBeCreatedNotFailed() {
+    Catalog c = catalog()
+        .file("/srv/app", "ensure", "directory")
+        .file("/srv/app/app.conf", "content", "x\n")
+        .file("/nowhere/else.conf", "content", "y\n")
+        .build();
+    at("/srv").toFile().mkdirs();
+
+    Report r = new Converger(new ConvergeOptions(root, state, true)).converge(c);
+
+    ResourceResult inside = result(r, "file[/srv/app/app.conf]");
+    assertThat(inside.getStatus()).as(r.toString()).isEqualTo(ResourceStatus.WOULD_CHANGE);
+    assertThat(inside.getMessage()).contains("file[/srv/app] would change first");
+    // A parent nobody manages is still the failure the real run would meet.
+    ResourceResult orphan = result(r, "file[/nowhere/else.conf]");
+    assertThat(orphan.getStatus()).isEqualTo(ResourceStatus.FAILED);
+    assertThat(orphan.getMessage()).contains("parent directory /nowhere does not exist");
+    assertThat(at("/srv/app")).doesNotExist();
+
+    Report real = apply(c);
+    assertThat(result(real, "file[/srv/app/app.conf]").getStatus())
+        .isEqualTo(ResourceStatus.CHANGED);
+    assertThat(at("/srv/app/app.conf")).hasContent("x");
+  }
 }

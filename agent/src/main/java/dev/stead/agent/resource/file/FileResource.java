@@ -52,6 +52,8 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
    * purge refuses to guess. Only kept when recursing.
    */
   private volatile Set<String> managedBeneath;
+  /** Whether the catalog manages this path's parent directory, learnt with autoRequires. */
+  private volatile boolean parentManaged;
 
   FileResource(FileSpec spec) {
     this.spec = spec;
@@ -96,6 +98,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       managedBeneath = beneath(managed);
     }
     Path parent = Path.of(spec.path()).getParent();
+    parentManaged = parent != null && managed.contains(ResourceKey.of("file", parent.toString()));
     while (parent != null) {
       ResourceKey key = ResourceKey.of("file", parent.toString());
       if (managed.contains(key)) {
@@ -137,9 +140,13 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
     }
     if (want != FileKind.ABSENT) {
       Path parent = path.getParent();
-      if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+      // In noop, a missing parent the catalog manages would be created first (the engine
+      // notes that it would change): report what would be created here, not a failure the
+      // real run would not have.
+      if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS) && (apply || !parentManaged)) {
         return Result.failed(desired(), changes, "parent directory "
-            + context.paths().managedName(parent) + " does not exist (it is not managed here)");
+            + context.paths().managedName(parent) + " does not exist"
+            + (parentManaged ? "" : " (it is not managed here)"));
       }
     }
     byte[] oldContent = now.kind() == FileKind.FILE ? Files.readAllBytes(path) : null;
