@@ -127,9 +127,9 @@ class FileSourceEndToEndTest {
         assertThat(catalog.toString()).doesNotContain("v1 line");
         AtomicInteger fetches = new AtomicInteger();
         FileSource grpc = new GrpcFileSource(channel, master.address());
-        FileSource counting = (source, sum) -> {
+        FileSource counting = (source, sum, out) -> {
           fetches.incrementAndGet();
-          return grpc.fetch(source, sum);
+          grpc.fetch(source, sum, out);
         };
         Path root2 = tmp.resolve("root2");
         Files.createDirectories(root2.resolve("etc"));

@@ -98,22 +98,4 @@ class FileSourceTest {
     assertThat(errors.get(6)).startsWith("site.groovy:7: file[/g]: source 'http://example.com/x'"
         + " must be 'module/path' or 'stead:///modules/module/path'");
   }
-
-  @Test
-  void aSourceOverTheSizeLimitIsAnErrorAtTheDeclaration() throws Exception {
-    Code code = new Code(dir).file("site.groovy",
-        "file('/srv/big.iso', source: 'app/big.iso')\n").file("modules/app/files/small", "x");
-    // Sparse: the size is what the compiler checks, no need to write 33 MiB.
-    try (var big = new java.io.RandomAccessFile(
-        code.dir().resolve("modules/app/files/big.iso").toFile(), "rw")) {
-      big.setLength(dev.stead.wire.SourceFiles.MAX_BYTES + 1);
-    }
-    Compiler c = Compiler.forManifest(code.dir().resolve("site.groovy"),
-        List.of(code.dir().resolve("modules")));
-
-    assertThat(Code.errorsOf(() -> c.compile("n1", Code.debian()))).containsExactly(
-        "site.groovy:1: file[/srv/big.iso]: source app/files/big.iso is 33 MiB, over the 32 MiB"
-            + " a source may be (the agent checks a source in memory); ship a file that large"
-            + " in a package");
-  }
 }

@@ -21,12 +21,6 @@ public final class SourceFiles {
   private static final Pattern CHECKSUM = Pattern.compile("sha256:[0-9a-f]{64}");
   /** Bytes per {@code FileChunk}: far below gRPC's 4 MiB message limit. */
   public static final int CHUNK_BYTES = 64 * 1024;
-  /**
-   * The largest source: the agent holds a fetched source in memory while it checks it against
-   * the catalog's checksum (and beside the content it replaces), inside a daemon whose heap
-   * is kept small. Larger files belong in a package. Checked by the compiler and the agent.
-   */
-  public static final long MAX_BYTES = 32L * 1024 * 1024;
 
   private SourceFiles() {}
 

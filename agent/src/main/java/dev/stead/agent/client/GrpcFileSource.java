@@ -4,12 +4,11 @@ import dev.stead.agent.resource.file.FileSource;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetFileRequest;
-import dev.stead.wire.SourceFiles;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
@@ -31,10 +30,14 @@ public final class GrpcFileSource implements FileSource {
   }
 
   @Override
-  public byte[] fetch(String source, String checksum) throws IOException {
-    // Cancelled on the way out: a fetch abandoned half-way must not keep the stream open.
+  public void fetch(String source, String checksum, OutputStream out) throws IOException {
+    // Cancelled on the way out: a fetch abandoned half-way (a failed write) must not keep
+    // the stream open until its deadline.
     try (Context.CancellableContext call = Context.current().withCancellation()) {
-      return call.call(() -> receive(source, checksum));
+      call.call(() -> {
+        receive(checksum, out);
+        return null;
+      });
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -42,25 +45,18 @@ public final class GrpcFileSource implements FileSource {
     }
   }
 
-  private byte[] receive(String source, String checksum) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private void receive(String checksum, OutputStream out) throws IOException {
     try {
       Iterator<FileChunk> chunks = FileServiceGrpc.newBlockingStub(channel)
           .withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
           .getFile(GetFileRequest.newBuilder().setChecksum(checksum).build());
       while (chunks.hasNext()) {
         chunks.next().getData().writeTo(out);
-        if (out.size() > SourceFiles.MAX_BYTES) {
-          // The compiler refuses sources this large: the master sent more than it should.
-          throw new IOException(source + " exceeds " + (SourceFiles.MAX_BYTES >> 20)
-              + " MiB, the most a source may be; nothing written");
-        }
       }
     } catch (StatusRuntimeException e) {
       throw new IOException(e.getStatus().getCode() + " from the master at " + address
           + (e.getStatus().getDescription() == null ? ""
               : ": " + e.getStatus().getDescription()), e);
     }
-    return out.toByteArray();
   }
 }

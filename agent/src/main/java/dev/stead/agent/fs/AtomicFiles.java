@@ -1,7 +1,10 @@
 package dev.stead.agent.fs;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -65,6 +68,75 @@ public final class AtomicFiles {
       throw e;
     }
     syncDirectory(dir);
+  }
+
+  /** What a staged file holds, written through a stream (so it need not fit in memory). */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code content} to a new owner-only file beside {@code target}, flushed to disk but
+   * not yet visible at {@code target}: the caller checks it (a checksum, say) and then
+   * {@link Staged#commit commits} it, or closes it and nothing changed. A failure while
+   * writing leaves nothing behind.
+   */
+  public static Staged stage(Path target, Content content) throws IOException {
+    Path dir = parentOf(target);
+    Path temp = createTemp(dir, target.getFileName().toString());
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+      content.writeTo(out);
+      out.flush();
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    return new Staged(target, dir, temp);
+  }
+
+  /** A file written by {@link #stage}, waiting beside its target. Close removes it if uncommitted. */
+  public static final class Staged implements AutoCloseable {
+    private final Path target;
+    private final Path dir;
+    private final Path temp;
+    private boolean committed;
+
+    private Staged(Path target, Path dir, Path temp) {
+      this.target = target;
+      this.dir = dir;
+      this.temp = temp;
+    }
+
+    /** The staged file itself, to read back before committing. */
+    public Path file() {
+      return temp;
+    }
+
+    /** Gives it {@code attributes} and renames it over the target, atomically. */
+    public void commit(Attributes attributes) throws IOException {
+      commitAs(target, attributes);
+    }
+
+    /** As {@link #commit}, under another name in the same directory. */
+    public void commitAs(Path name, Attributes attributes) throws IOException {
+      if (!parentOf(name).equals(dir)) {
+        throw new IllegalArgumentException(name + " is not in " + dir);
+      }
+      applyAttributes(temp, attributes);
+      Files.move(temp, name, StandardCopyOption.ATOMIC_MOVE);
+      committed = true;
+      syncDirectory(dir);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!committed) {
+        Files.deleteIfExists(temp);
+      }
+    }
   }
 
   /** Writes a file readable only by its owner (keys, state), atomically. */

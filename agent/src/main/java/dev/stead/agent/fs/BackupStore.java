@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -80,6 +83,32 @@ public final class BackupStore {
     if (!Files.exists(copy)) {
       AtomicFiles.writePrivate(copy, content);
     }
+    return record(path, hex, mode);
+  }
+
+  /**
+   * As {@link #keep(String, byte[], Set)} for the content of {@code file}, copied as it
+   * streams (a large file is never held in memory), hashed on the way.
+   */
+  public String keep(String path, Path file, Set<PosixFilePermission> mode) throws IOException {
+    if (dir == null) {
+      return "not kept";
+    }
+    Files.createDirectories(dir);
+    MessageDigest sha = Sha256.newDigest();
+    try (AtomicFiles.Staged copy = AtomicFiles.stage(dir.resolve("incoming"),
+        out -> Files.copy(file, new DigestOutputStream(out, sha)))) {
+      String hex = HexFormat.of().formatHex(sha.digest());
+      if (!Files.exists(dir.resolve(hex))) {
+        copy.commitAs(dir.resolve(hex), AtomicFiles.Attributes.mode(
+            PosixFilePermissions.fromString("rw-------")));
+      }
+      return record(path, hex, mode);
+    }
+  }
+
+  private String record(String path, String hex, Set<PosixFilePermission> mode)
+      throws IOException {
     String line = Instant.now() + "\t" + path + "\tsha256:" + hex
         + (mode == null ? "" : "\t" + PosixFilePermissions.toString(mode)) + "\n";
     Files.writeString(index(), line, StandardCharsets.UTF_8,

@@ -11,15 +11,19 @@ import java.util.HexFormat;
  * Thread-safe.
  */
 public final class Sha256 {
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+  private static final ThreadLocal<MessageDigest> DIGEST =
+      ThreadLocal.withInitial(Sha256::newDigest);
+
+  private Sha256() {}
+
+  /** A fresh digest, for content hashed as it streams past (not the per-thread one). */
+  public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-  });
-
-  private Sha256() {}
+  }
 
   public static String hex(byte[] bytes) {
     MessageDigest sha = DIGEST.get();

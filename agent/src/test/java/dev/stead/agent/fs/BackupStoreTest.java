@@ -114,4 +114,23 @@ class BackupStoreTest {
     assertThatThrownBy(() -> store.read("sha256:abc"))
         .hasMessageContaining("not a backup checksum");
   }
+
+  @Test
+  void keepingAFileStreamsItToTheSameCopyAsItsBytes() throws IOException {
+    BackupStore store = new BackupStore(dir.resolve("backup"));
+    Path file = Files.writeString(dir.resolve("motd"), "streamed\n");
+    String fromFile = store.keep("/etc/motd", file,
+        PosixFilePermissions.fromString("rw-r-----"));
+    String fromBytes = store.keep("/etc/motd", bytes("streamed\n"));
+
+    assertThat(fromFile).isEqualTo(fromBytes);
+    assertThat(store.read(fromFile)).isEqualTo(bytes("streamed\n"));
+    assertThat(store.entries()).extracting(BackupStore.Entry::checksum)
+        .containsExactly(fromBytes, fromFile);
+    try (var left = Files.list(dir.resolve("backup"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("one copy, the index, nothing staged left behind")
+          .containsExactlyInAnyOrder(fromFile.substring("sha256:".length()), "index.tsv");
+    }
+  }
 }

@@ -53,13 +53,6 @@ final class SourceResolver {
           + " (looked for " + file + ")";
     }
     try {
-      long size = Files.size(file);
-      if (size > SourceFiles.MAX_BYTES) {
-        return decl.key() + ": source " + relative + " is " + ((size + (1 << 20) - 1) >> 20)
-            + " MiB, over the "
-            + (SourceFiles.MAX_BYTES >> 20) + " MiB a source may be (the agent checks a source"
-            + " in memory); ship a file that large in a package";
-      }
       params.put("source", name);
       params.put("checksum", SourceFiles.checksum(file));
       return null;

@@ -117,7 +117,7 @@ final class DirectoryTree {
         TreeRemoval.remove(child, childName, context.backups());
       } else {
         if (now.kind() == FileKind.FILE) {
-          context.backups().keep(childName, Files.readAllBytes(child), now.permissions());
+          context.backups().keep(childName, child, now.permissions());
         }
         Files.delete(child);
       }

@@ -21,9 +21,12 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,8 @@ import java.util.Set;
  */
 final class FileResource implements Checkable, AutoRequires, DigestedContent {
   private static final String DEFAULT_FILE_MODE = "0644";
+  /** Sources larger than this are reported without a diff (it would not be read anyway). */
+  private static final long SOURCE_DIFF_BYTES = 1024 * 1024;
   private static final String DEFAULT_DIRECTORY_MODE = "0755";
 
   private final FileSpec spec;
@@ -149,7 +154,6 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
             + (parentManaged ? "" : " (it is not managed here)"));
       }
     }
-    byte[] oldContent = now.kind() == FileKind.FILE ? Files.readAllBytes(path) : null;
     changes.add(change("ensure", now.kind().token(), want.token(), "", apply));
     if (want == FileKind.FILE) {
       byte[] content = spec.content() != null ? spec.contentBytes() : new byte[0];
@@ -157,34 +161,44 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
         changes.add(change("content", "absent", desired().get("content"),
             UnifiedDiff.of(spec.path(), new byte[0], content), apply));
       }
+      AtomicFiles.Staged staged = null;
       if (spec.source() != null) {
-        // Fetched before anything is removed: a fetch failure leaves the path as it was.
+        // Fetched (and checked) before anything is removed: a fetch failure leaves the path
+        // as it was.
         try {
-          content = apply ? fetchSource(context) : null;
+          staged = apply ? stageSource(context, path) : null;
+          changes.add(change("content", "absent", spec.checksum(),
+              staged == null ? "" : sourceDiff(null, staged.file()), apply));
         } catch (IOException e) {
+          discard(staged);
           changes.add(change("content", "absent", spec.checksum(), "", apply));
           addCreated(changes, apply);
           return failAll(changes, IoMessages.describe(e));
         }
-        changes.add(change("content", "absent", spec.checksum(),
-            content == null ? "" : UnifiedDiff.of(spec.path(), new byte[0], content), apply));
       }
       addCreated(changes, apply);
       if (apply) {
         try {
-          removeForReplacement(context, path, now, oldContent);
-          AtomicFiles.write(path, content, new AtomicFiles.Attributes(
+          removeForReplacement(context, path, now);
+          AtomicFiles.Attributes attributes = new AtomicFiles.Attributes(
               Modes.parse(spec.mode() != null ? spec.mode() : DEFAULT_FILE_MODE),
-              owner(path), group(path)));
+              owner(path), group(path));
+          if (staged != null) {
+            staged.commit(attributes);
+          } else {
+            AtomicFiles.write(path, content, attributes);
+          }
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
+        } finally {
+          discard(staged);
         }
       }
     } else if (want == FileKind.DIRECTORY) {
       addCreated(changes, apply);
       if (apply) {
         try {
-          removeForReplacement(context, path, now, oldContent);
+          removeForReplacement(context, path, now);
           Files.createDirectory(path);
           PosixFileAttributeView view = view(path);
           UserPrincipal owner = owner(path);
@@ -208,7 +222,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       addCreated(changes, apply);
       if (apply) {
         try {
-          removeForReplacement(context, path, now, oldContent);
+          removeForReplacement(context, path, now);
           // Link targets are written verbatim: they mean the same under --root as without.
           AtomicFiles.symlink(path, spec.target());
           setOwnership(path);
@@ -219,7 +233,7 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
     } else {
       if (apply) {
         try {
-          removeForReplacement(context, path, now, oldContent);
+          removeForReplacement(context, path, now);
           AtomicFiles.syncDirectory(path.getParent());
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
@@ -362,40 +376,68 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       changes.add(change("content", before, spec.checksum(), "", false));
       return null;
     }
-    byte[] fetched;
+    AtomicFiles.Staged staged;
     try {
-      fetched = fetchSource(context);
+      staged = stageSource(context, path);
     } catch (IOException e) {
       String why = IoMessages.describe(e);
       changes.add(change("content", before, spec.checksum(), "", true).failed(why));
       return Result.failed(desired(), changes, why);
     }
-    byte[] old = Files.readAllBytes(path);
-    changes.add(change("content", before, spec.checksum(),
-        UnifiedDiff.of(spec.path(), old, fetched), true));
-    context.backups().keep(spec.path(), old, now.permissions());
-    // As for inline content: unmanaged attributes kept, managed ones set in the same write.
-    AtomicFiles.write(path, fetched, new AtomicFiles.Attributes(
-        spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
-        ownerOr(path, now.owner()), groupOr(path, now.group())));
+    try (staged) {
+      changes.add(change("content", before, spec.checksum(),
+          sourceDiff(path, staged.file()), true));
+      context.backups().keep(spec.path(), path, now.permissions());
+      // As for inline content: unmanaged attributes kept, managed ones set in the same write.
+      staged.commit(new AtomicFiles.Attributes(
+          spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
+          ownerOr(path, now.owner()), groupOr(path, now.group())));
+    }
     return null;
   }
 
-  /** The source's bytes from the run's file source, checked against the catalog's checksum. */
-  private byte[] fetchSource(ApplyContext context) throws IOException {
-    byte[] bytes;
+  /**
+   * The source, fetched into a staged file beside {@code path} as it streams (a large file is
+   * never held in memory) and checked against the catalog's checksum; not yet visible.
+   */
+  private AtomicFiles.Staged stageSource(ApplyContext context, Path path) throws IOException {
+    MessageDigest sha = Sha256.newDigest();
+    AtomicFiles.Staged staged;
     try {
-      bytes = context.files().fetch(spec.source(), spec.checksum());
+      staged = AtomicFiles.stage(path, out -> context.files().fetch(spec.source(),
+          spec.checksum(), new DigestOutputStream(out, sha)));
     } catch (IOException e) {
       throw new IOException("cannot fetch source " + spec.source() + " (" + spec.checksum()
           + "): " + IoMessages.describe(e), e);
     }
-    String got = "sha256:" + Sha256.hex(bytes);
+    String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
     if (!got.equals(spec.checksum())) {
+      staged.close();
       throw new IOException("source " + spec.source() + " arrived with " + got
           + ", not the catalog's " + spec.checksum() + "; nothing written");
     }
-    return bytes;
+    return staged;
+  }
+
+  /** A diff for the report when both sides are small enough for one to be worth reading. */
+  private String sourceDiff(Path old, Path fetched) throws IOException {
+    if ((old != null && Files.size(old) > SOURCE_DIFF_BYTES)
+        || Files.size(fetched) > SOURCE_DIFF_BYTES) {
+      return "";
+    }
+    return UnifiedDiff.of(spec.path(), old == null ? new byte[0] : Files.readAllBytes(old),
+        Files.readAllBytes(fetched));
+  }
+
+  /** Removes a staged file that was not committed; a failure to remove is not the run's. */
+  private static void discard(AtomicFiles.Staged staged) {
+    if (staged != null) {
+      try {
+        staged.close();
+      } catch (IOException e) {
+        // A leftover dot-file named *.stead-tmp: harmless, and the next write makes its own.
+      }
+    }
   }
 
   /** Properties that come along when the path is created: reported from {@code absent}. */
@@ -423,13 +465,13 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
   }
 
   /** Clears the way for a new object at {@code path}, keeping file content in the backups. */
-  private void removeForReplacement(ApplyContext context, Path path, Observed now,
-      byte[] oldContent) throws IOException {
+  private void removeForReplacement(ApplyContext context, Path path, Observed now)
+      throws IOException {
     switch (now.kind()) {
       case ABSENT:
         return;
       case FILE:
-        context.backups().keep(spec.path(), oldContent, now.permissions());
+        context.backups().keep(spec.path(), path, now.permissions());
         if (spec.ensure() == FileKind.ABSENT || spec.ensure() == FileKind.DIRECTORY) {
           Files.delete(path);
         }

@@ -1,6 +1,7 @@
 package dev.stead.agent.resource.file;
 
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * Where the bytes of a {@code file} resource's {@code source} come from: the master (over the
@@ -11,16 +12,16 @@ import java.io.IOException;
 @FunctionalInterface
 public interface FileSource {
   /** For runs that have nowhere to fetch from: every fetch fails, saying so. */
-  FileSource NONE = (source, checksum) -> {
+  FileSource NONE = (source, checksum, out) -> {
     throw new IOException("this run has no file source (neither a master nor module"
         + " directories) to fetch " + source + " from");
   };
 
   /**
-   * The bytes of {@code source} ({@code module/path}) with {@code checksum}
-   * ({@code sha256:<hex>}).
+   * Writes the bytes of {@code source} ({@code module/path}) with {@code checksum}
+   * ({@code sha256:<hex>}) to {@code out}, as they arrive: a large file is never held whole.
    *
    * @throws IOException with a message fit for the report when they cannot be had
    */
-  byte[] fetch(String source, String checksum) throws IOException;
+  void fetch(String source, String checksum, OutputStream out) throws IOException;
 }

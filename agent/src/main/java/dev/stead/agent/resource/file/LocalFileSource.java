@@ -2,6 +2,7 @@ package dev.stead.agent.resource.file;
 
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class LocalFileSource implements FileSource {
   }
 
   @Override
-  public byte[] fetch(String source, String checksum) throws IOException {
+  public void fetch(String source, String checksum, OutputStream out) throws IOException {
     String name;
     try {
       name = SourceFiles.canonical(source);
@@ -33,6 +34,6 @@ public final class LocalFileSource implements FileSource {
       throw new IOException("source " + name + " is not in the module directories "
           + moduleRoots);
     }
-    return Files.readAllBytes(file.get());
+    Files.copy(file.get(), out);
   }
 }

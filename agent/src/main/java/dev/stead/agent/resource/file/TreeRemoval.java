@@ -24,7 +24,7 @@ final class TreeRemoval {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         if (attrs.isRegularFile()) {
-          backups.keep(name + "/" + dir.relativize(file), Files.readAllBytes(file),
+          backups.keep(name + "/" + dir.relativize(file), file,
               Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
         }
         Files.delete(file);

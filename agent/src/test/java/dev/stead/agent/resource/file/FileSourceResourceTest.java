@@ -61,9 +61,9 @@ class FileSourceResourceTest {
     Files.createDirectories(root.resolve("etc"));
     AtomicInteger reads = new AtomicInteger();
     LocalFileSource local = new LocalFileSource(List.of(modules));
-    FileSource counting = (source, sum) -> {
+    FileSource counting = (source, sum, out) -> {
       reads.incrementAndGet();
-      return local.fetch(source, sum);
+      local.fetch(source, sum, out);
     };
 
     Report noop = converge(counting, true);
@@ -92,13 +92,17 @@ class FileSourceResourceTest {
     Files.createDirectories(root.resolve("etc"));
     Files.writeString(root.resolve("etc/web.conf"), "old\n");
 
-    Report lied = converge((source, sum) -> "something else\n".getBytes(StandardCharsets.UTF_8),
-        false);
+    Report lied = converge((source, sum, out) ->
+        out.write("something else\n".getBytes(StandardCharsets.UTF_8)), false);
 
     assertThat(only(lied).getStatus()).isEqualTo(ResourceStatus.FAILED);
     assertThat(only(lied).getMessage()).contains("source web/web.conf arrived with sha256:",
         "not the catalog's " + SUM);
     assertThat(root.resolve("etc/web.conf")).hasContent("old");
+    try (var left = Files.list(root.resolve("etc"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).as("no staged file left behind")
+          .containsExactly("web.conf");
+    }
   }
 
   @Test
@@ -111,5 +115,35 @@ class FileSourceResourceTest {
     assertThat(only(failed).getMessage()).startsWith("cannot fetch source web/web.conf ("
         + SUM + "): source web/web.conf is not in the module directories");
     assertThat(root.resolve("etc/web.conf")).doesNotExist();
+  }
+
+  @Test
+  void aLargeSourceStreamsIntoPlaceAndItsPredecessorIntoTheBackups() throws Exception {
+    // 48 MiB: more than a quarter of the daemon's heap ceiling, so it must not be held whole.
+    byte[] block = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(block);
+    Path big = Files.createDirectories(modules.resolve("web/files")).resolve("big.bin");
+    try (var out = Files.newOutputStream(big)) {
+      for (int i = 0; i < 48; i++) {
+        block[0] = (byte) i;
+        out.write(block);
+      }
+    }
+    String sum = SourceFiles.checksum(big);
+    Files.createDirectories(root.resolve("srv"));
+    Files.writeString(root.resolve("srv/big.bin"), "old\n");
+    Catalog c = Catalogs4Test.catalog().file("/srv/big.bin", "source", "web/big.bin",
+        "checksum", sum).build();
+
+    Report r = new Converger(new ConvergeOptions(root, state, false),
+        new LocalFileSource(List.of(modules))).converge(c, Progress.NONE);
+
+    assertThat(only(r).getStatus()).as(r.toString()).isEqualTo(ResourceStatus.CHANGED);
+    assertThat(SourceFiles.checksum(root.resolve("srv/big.bin"))).isEqualTo(sum);
+    assertThat(content(r).getDiff()).as("no diff of 48 MiB in a report").isEmpty();
+    dev.stead.agent.fs.BackupStore backups =
+        new dev.stead.agent.fs.BackupStore(state.resolve("backup"));
+    assertThat(backups.read(backups.entries().get(0).checksum()))
+        .isEqualTo("old\n".getBytes(StandardCharsets.UTF_8));
   }
 }
