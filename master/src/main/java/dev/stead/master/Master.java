@@ -128,15 +128,16 @@ public final class Master implements AutoCloseable {
       Nodes nodes = new Nodes(store);
       dev.stead.master.secrets.SecretService secrets =
           new dev.stead.master.secrets.SecretService(dataDir);
+      dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
-              new CatalogEndpoint(store, nodes, source, secrets).bindService(),
+              new CatalogEndpoint(store, nodes, source, secrets, grants).bindService(),
               new ReportEndpoint(store, nodes).bindService(),
               new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
-              new dev.stead.master.rpc.FileEndpoint(store, moduleRoots(config)).bindService(),
+              new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
                   .bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations));

@@ -23,16 +23,18 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final Nodes nodes;
   private final CatalogSource source;
   private final dev.stead.master.secrets.SecretService secrets;
+  private final SourceGrants grants;
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final java.util.concurrent.ConcurrentMap<String, String> storedDigests =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      dev.stead.master.secrets.SecretService secrets) {
+      dev.stead.master.secrets.SecretService secrets, SourceGrants grants) {
     this.store = store;
     this.nodes = nodes;
     this.source = source;
     this.secrets = secrets;
+    this.grants = grants;
   }
 
   @Override
@@ -51,6 +53,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
         if (!digest.equals(storedDigests.get(node))) {
           store.putCatalog(node, compiled.catalog());
+          grants.catalogStored(node, compiled.catalog());
           storedDigests.put(node, digest);
         }
         if (digest.equals(request.getKnownDigest())) {

@@ -1,13 +1,9 @@
 package dev.stead.master.rpc;
 
 import com.google.protobuf.ByteString;
-import dev.stead.master.storage.Store;
-import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetFileRequest;
-import dev.stead.proto.v1.Resource;
-import dev.stead.proto.v1.Value;
 import dev.stead.wire.SourceFiles;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -17,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,12 +28,12 @@ import java.util.logging.Logger;
  */
 public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
   private static final Logger LOG = Logger.getLogger(FileEndpoint.class.getName());
-  private final Store store;
+  private final SourceGrants grants;
   private final List<Path> moduleRoots;
 
   /** @param moduleRoots module directories searched in order, as the compiler searches them */
-  public FileEndpoint(Store store, List<Path> moduleRoots) {
-    this.store = store;
+  public FileEndpoint(SourceGrants grants, List<Path> moduleRoots) {
+    this.grants = grants;
     this.moduleRoots = List.copyOf(moduleRoots);
   }
 
@@ -70,7 +65,7 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
       throw Unary.invalid("checksum must be 'sha256:' and 64 lower-case hex digits");
     }
     String node = identity.commonName();
-    Set<String> sources = sourcesWith(store.catalog(node), checksum);
+    Set<String> sources = grants.sources(node, checksum);
     if (sources.isEmpty()) {
       throw Status.PERMISSION_DENIED.withDescription("the latest catalog of node '" + node
           + "' references no file with " + checksum).asRuntimeException();
@@ -85,20 +80,6 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
     throw Status.NOT_FOUND.withDescription("source " + String.join(", ", sources)
         + " no longer has " + checksum + " (the code changed since the catalog was compiled;"
         + " the next run gets a new catalog)").asRuntimeException();
-  }
-
-  /** Source names of the catalog's file resources whose checksum is {@code checksum}. */
-  private static Set<String> sourcesWith(Optional<Catalog> catalog, String checksum) {
-    Set<String> out = new LinkedHashSet<>();
-    for (Resource r : catalog.map(Catalog::getResourcesList).orElse(List.of())) {
-      Value sum = r.getParametersMap().get("checksum");
-      Value source = r.getParametersMap().get("source");
-      if (r.getType().equals("file") && sum != null && source != null
-          && checksum.equals(sum.getStringValue()) && !source.getStringValue().isEmpty()) {
-        out.add(source.getStringValue());
-      }
-    }
-    return out;
   }
 
   /** Streams one file in chunks while the transport is ready (flow control: no buffering). */

@@ -1,0 +1,48 @@
+package dev.stead.master.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.master.storage.RocksStore;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.Value;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which sources a node may fetch: its latest catalog's, learnt on store or read after a restart. */
+class SourceGrantsTest {
+  private static final String SUM_A = "sha256:" + "a".repeat(64);
+  private static final String SUM_B = "sha256:" + "b".repeat(64);
+
+  @TempDir Path dir;
+
+  private static Catalog sourcing(String node, String source, String sum) {
+    return Catalog.newBuilder().setNode(node).addResources(Resource.newBuilder()
+        .setType("file").setTitle("/etc/" + source.replace('/', '_'))
+        .putParameters("source", Value.newBuilder().setStringValue(source).build())
+        .putParameters("checksum", Value.newBuilder().setStringValue(sum).build())).build();
+  }
+
+  @Test
+  void aNodeGetsItsOwnLatestCatalogsSourcesAndAfterARestartTheStoredOnes() throws Exception {
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      SourceGrants grants = new SourceGrants(store);
+      Catalog first = sourcing("web1", "app/a.conf", SUM_A);
+      store.putCatalog("web1", first);
+      grants.catalogStored("web1", first);
+      assertThat(grants.sources("web1", SUM_A)).containsExactly("app/a.conf");
+      assertThat(grants.sources("web2", SUM_A)).as("another node's file").isEmpty();
+
+      Catalog second = sourcing("web1", "app/b.conf", SUM_B);
+      store.putCatalog("web1", second);
+      grants.catalogStored("web1", second);
+      assertThat(grants.sources("web1", SUM_A)).as("no longer referenced").isEmpty();
+      assertThat(grants.sources("web1", SUM_B)).containsExactly("app/b.conf");
+
+      SourceGrants afterRestart = new SourceGrants(store);
+      assertThat(afterRestart.sources("web1", SUM_B)).containsExactly("app/b.conf");
+      assertThat(afterRestart.sources("web1", SUM_A)).isEmpty();
+    }
+  }
+}
