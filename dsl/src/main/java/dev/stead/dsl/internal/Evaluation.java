@@ -122,6 +122,8 @@ public final class Evaluation {
   private final List<String> containers = new ArrayList<>();
   private final Map<String, ResourceDecl> resources = new LinkedHashMap<>();
   private final List<Reference> candidates = new ArrayList<>();
+  /** Directories whose source is a module directory, expanded once all is declared. */
+  private final List<ResourceDecl> trees = new ArrayList<>();
   private boolean nodeSelected;
   /** When set ({@code stead validate}), the node block with this label is used whatever the node. */
   private String forcedBlock;
@@ -198,6 +200,9 @@ public final class Evaluation {
     }
     if (errors.isEmpty()) {
       declareUnusedCandidates();
+    }
+    if (errors.isEmpty()) {
+      expandTrees();
     }
     List<Edge> edges = resolveEdges();
     if (!errors.isEmpty()) {
@@ -859,6 +864,9 @@ public final class Evaluation {
       return;
     }
     resources.put(decl.key(), decl);
+    if (sourceProblem == null && SourceTrees.isTree(decl)) {
+      trees.add(decl);
+    }
   }
 
   /** A body-less reference never used in a relationship declares the resource, unless it exists. */
@@ -872,10 +880,75 @@ public final class Evaluation {
         String sourceProblem = SourceResolver.resolve(code, decl);
         if (sourceProblem != null) {
           error(decl.location, sourceProblem);
+        } else if (SourceTrees.isTree(decl)) {
+          trees.add(decl);
         }
         resources.put(r.key(), decl);
       }
     }
+  }
+
+  /**
+   * Declares the children of each directory copied from a module. Done last so that a child
+   * the code declares itself, before or after the directory, wins. The directory keeps
+   * recurse and purge but not source (the agent takes source for files only); relationships
+   * naming it from outside its tree name the children too, so a changed file notifies what
+   * the directory notifies or is subscribed by.
+   */
+  private void expandTrees() {
+    for (ResourceDecl parent : trees) {
+      List<ResourceDecl> children;
+      try {
+        children = SourceTrees.expand(code, parent, resources);
+      } catch (SourceTrees.TreeProblem e) {
+        error(parent.location, parent.key() + ": " + e.getMessage());
+        continue;
+      }
+      parent.parameters.remove("source");
+      List<String> keys = new ArrayList<>();
+      for (ResourceDecl child : children) {
+        if (resources.size() >= maxResources) {
+          error(parent.location, "catalog has more than " + maxResources
+              + " resources, the most one catalog may hold");
+          return;
+        }
+        String problem = SourceResolver.resolve(code, child);
+        if (problem != null) {
+          error(parent.location, problem);
+        }
+        resources.put(child.key(), child);
+        keys.add(child.key());
+      }
+      relateIncoming(parent, keys);
+    }
+  }
+
+  /** Relationships naming {@code parent} from outside its tree name {@code children} too. */
+  private void relateIncoming(ResourceDecl parent, List<String> children) {
+    String inside = parent.title.endsWith("/") ? parent.title : parent.title + "/";
+    Set<String> generated = new java.util.HashSet<>(children);
+    for (ResourceDecl d : resources.values()) {
+      if (d == parent || generated.contains(d.key())
+          || d.spec.name().equals("file") && d.title.startsWith(inside)) {
+        continue;
+      }
+      List<ResourceDecl.Relation> added = new ArrayList<>();
+      for (ResourceDecl.Relation r : d.relations) {
+        if (r.target().equals(parent.key())) {
+          children.forEach(c -> added.add(new ResourceDecl.Relation(r.kind(), c, r.location())));
+        }
+      }
+      d.relations.addAll(added);
+    }
+    List<InstanceRelation> added = new ArrayList<>();
+    for (InstanceRelation ir : instanceRelations) {
+      ResourceDecl.Relation r = ir.relation();
+      if (r.target().equals(parent.key())) {
+        children.forEach(c -> added.add(new InstanceRelation(ir.instance(),
+            new ResourceDecl.Relation(r.kind(), c, r.location()))));
+      }
+    }
+    instanceRelations.addAll(added);
   }
 
   private void checkSize() {

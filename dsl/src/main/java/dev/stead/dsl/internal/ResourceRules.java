@@ -129,7 +129,9 @@ final class ResourceRules {
     if (params.containsKey("source") && params.containsKey("content")) {
       out.add(key + " has both source and content: give one of them");
     }
-    if (params.containsKey("source") && ensure != null && !ensure.equals("file")) {
+    // A directory's source is a tree to copy: SourceResolver decides once it sees the module.
+    if (params.containsKey("source") && ensure != null && !ensure.equals("file")
+        && !ensure.equals("directory")) {
       out.add(key + " has a source but ensure '" + ensure + "': source needs ensure 'file'");
     }
     return out;

@@ -3,6 +3,7 @@ package dev.stead.dsl.internal;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ final class SourceResolver {
   /**
    * Rewrites {@code source} and adds {@code checksum} in {@code decl}'s parameters; returns
    * the problem (without location) or null. A {@code checksum} written in code is refused:
-   * only the compiler may vouch for the bytes.
+   * only the compiler may vouch for the bytes. A directory's source naming a directory of the
+   * module (with recurse) is only made canonical here: {@link SourceTrees} expands it.
    */
   static String resolve(CodeBase code, ResourceDecl decl) {
     Map<String, Object> params = decl.parameters;
@@ -48,9 +50,33 @@ final class SourceResolver {
     }
     Path file = SourceFiles.inModule(module.dir(), name);
     String relative = module.relativePrefix() + "files/" + name.substring(name.indexOf('/') + 1);
+    boolean directory = "directory".equals(params.get("ensure"));
+    boolean recurse = Boolean.TRUE.equals(params.get("recurse"));
+    if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+      if (!directory) {
+        return decl.key() + ": source '" + text + "' is a directory: set ensure: 'directory'"
+            + " and recurse: true to copy it";
+      }
+      if (!recurse) {
+        return decl.key() + ": source '" + text + "' is a directory: set recurse: true to copy it";
+      }
+      // Expanded into one resource per entry once every declaration is known (SourceTrees).
+      params.put("source", name);
+      return null;
+    }
     if (!Files.isRegularFile(file)) {
       return decl.key() + ": source '" + text + "' not found: no file " + relative
           + " (looked for " + file + ")";
+    }
+    if (directory) {
+      return decl.key() + " has a source but ensure 'directory': source needs ensure 'file'"
+          + (recurse ? ", or a directory of the module to copy" : "");
+    }
+    if (recurse) {
+      // As Puppet: recursing a single file means nothing; the agent takes recurse on
+      // directories only.
+      params.remove("recurse");
+      params.remove("purge");
     }
     try {
       params.put("source", name);

@@ -1,0 +1,130 @@
+package dev.stead.dsl.internal;
+
+import dev.stead.wire.SourceFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Expands a recursing directory whose {@code source} names a directory of a module into one
+ * {@code file} resource per entry, so neither the agent nor the master learns about trees: a
+ * file child is an ordinary sourced file (with its checksum), a subdirectory an ordinary
+ * directory. Children inherit the parent's owner, group, mode (a subdirectory's with the
+ * search bit wherever the read bit is set, as the agent's recurse does), noop, containers,
+ * location and relationships. Stateless.
+ */
+final class SourceTrees {
+  /** The tree cannot be copied; the message names the path, without location. */
+  static final class TreeProblem extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TreeProblem(String message) {
+      super(message);
+    }
+  }
+
+  private SourceTrees() {}
+
+  /** Whether {@code decl} is a directory to fill from its source (checked by SourceResolver). */
+  static boolean isTree(ResourceDecl decl) {
+    return decl.spec.name().equals("file") && "directory".equals(decl.parameters.get("ensure"))
+        && decl.parameters.get("source") instanceof String;
+  }
+
+  /**
+   * The children of {@code parent} (whose source is canonical), in path order, leaving out
+   * paths in {@code declared}: a resource the code declares itself stays as written, and
+   * what is beneath it is left to it unless it is a plain directory.
+   */
+  static List<ResourceDecl> expand(CodeBase code, ResourceDecl parent,
+      Map<String, ResourceDecl> declared) throws TreeProblem {
+    String source = (String) parent.parameters.get("source");
+    ModuleCode module = code.module(SourceFiles.module(source)).orElseThrow();
+    Path root = SourceFiles.inModule(module.dir(), source);
+    String shown = module.relativePrefix() + "files/" + source.substring(source.indexOf('/') + 1);
+    String dest = parent.title.endsWith("/") ? parent.title : parent.title + "/";
+    List<ResourceDecl> out = new ArrayList<>();
+    walk(parent, root, "", shown, dest, source + "/", declared, out);
+    return out;
+  }
+
+  private static void walk(ResourceDecl parent, Path dir, String rel, String shown, String dest,
+      String sourcePrefix, Map<String, ResourceDecl> declared, List<ResourceDecl> out)
+      throws TreeProblem {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(dir)) {
+      entries = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+    } catch (IOException e) {
+      throw new TreeProblem("source directory " + shown + "/" + rel + " cannot be read: "
+          + e.getMessage());
+    }
+    for (Path entry : entries) {
+      String childRel = rel + entry.getFileName();
+      boolean directory = Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS);
+      if (Files.isSymbolicLink(entry)) {
+        // A link could point outside the module; copying what it names would be a guess.
+        throw new TreeProblem("source tree " + shown + " holds a symbolic link, "
+            + shown + "/" + childRel + ": replace it with the file or directory it names");
+      }
+      if (!directory && !Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        throw new TreeProblem("source tree " + shown + " holds " + shown + "/" + childRel
+            + ", which is neither a regular file nor a directory");
+      }
+      String path = dest + childRel;
+      ResourceDecl explicit = declared.get("file[" + path + "]");
+      if (explicit == null) {
+        out.add(child(parent, path, directory ? null : sourcePrefix + childRel));
+      }
+      if (directory && (explicit == null || isPlainDirectory(explicit))) {
+        walk(parent, entry, childRel + "/", shown, dest, sourcePrefix, declared, out);
+      }
+    }
+  }
+
+  private static boolean isPlainDirectory(ResourceDecl decl) {
+    return "directory".equals(decl.parameters.get("ensure")) && !isTree(decl);
+  }
+
+  private static ResourceDecl child(ResourceDecl parent, String path, String source) {
+    ResourceDecl child = new ResourceDecl(parent.spec, path, parent.location, parent.containers);
+    Map<String, Object> params = child.parameters;
+    if (source == null) {
+      params.put("ensure", "directory");
+    } else {
+      params.put("source", source);
+    }
+    for (String inherited : List.of("owner", "group")) {
+      Object value = parent.parameters.get(inherited);
+      if (value != null) {
+        params.put(inherited, value);
+      }
+    }
+    Object mode = parent.parameters.get("mode");
+    if (mode instanceof String m) {
+      params.put("mode", source == null ? searchable(m) : m);
+    }
+    child.noop = parent.noop;
+    for (ResourceDecl.Relation r : parent.relations) {
+      if (!r.target().equals(child.key())) {
+        child.relations.add(r);
+      }
+    }
+    return child;
+  }
+
+  /**
+   * A directory's mode for {@code mode} (validated octal): each class that may read may also
+   * search, or a readable tree could not be entered. The agent's {@code Modes.forDirectory}.
+   */
+  static String searchable(String mode) {
+    int bits = Integer.parseInt(mode, 8);
+    String octal = Integer.toOctalString(bits | (bits & 0444) >> 2);
+    return "0000".substring(Math.min(4, octal.length())) + octal;
+  }
+}
