@@ -58,7 +58,7 @@ class SourceTreeTest {
         .isNoop();
     view.resource("file[/etc/app/sub]").hasParameter("ensure", "directory")
         .hasParameter("mode", "0750").hasParameter("owner", "app").hasNoParameter("source")
-        .isNoop();
+        .hasParameter("recurse", true).hasParameter("purge", true).isNoop();
     view.resource("file[/etc/app/sub/b.conf]").hasParameter("checksum", sha256("b\n"));
     view.resource("file[/etc/app/sub/deeper]").hasParameter("mode", "0750");
     view.resource("file[/etc/app/sub/deeper/c.conf]")
@@ -85,7 +85,8 @@ class SourceTreeTest {
     view.resource("file[/etc/app/sub/deeper]").hasParameter("ensure", "absent");
     // An absent directory keeps what is beneath it out of the catalog.
     view.hasNoResource("file[/etc/app/sub/deeper/c.conf]");
-    view.resource("file[/etc/app/sub]").hasParameter("mode", "0755");
+    view.resource("file[/etc/app/sub]").hasParameter("mode", "0755")
+        .hasNoParameter("recurse").hasNoParameter("purge");
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * file child is an ordinary sourced file (with its checksum), a subdirectory an ordinary
  * directory. Children inherit the parent's owner, group, mode (a subdirectory's with the
  * search bit wherever the read bit is set, as the agent's recurse does), noop, containers,
- * location and relationships. Stateless.
+ * location and relationships; with purge, subdirectories purge too. Stateless.
  */
 final class SourceTrees {
   /** The tree cannot be copied; the message names the path, without location. */
@@ -96,6 +96,16 @@ final class SourceTrees {
     Map<String, Object> params = child.parameters;
     if (source == null) {
       params.put("ensure", "directory");
+      if (Boolean.TRUE.equals(parent.parameters.get("purge"))) {
+        // The agent leaves what is beneath a managed path to that path's resource: without
+        // its own purge a subdirectory would keep its strays.
+        params.put("recurse", true);
+        params.put("purge", true);
+        Object force = parent.parameters.get("force");
+        if (force != null) {
+          params.put("force", force);
+        }
+      }
     } else {
       params.put("source", source);
     }
