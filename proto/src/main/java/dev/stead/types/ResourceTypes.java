@@ -25,7 +25,9 @@ public final class ResourceTypes {
               "A file of a module, `module/path` (or `stead:///modules/module/path`), naming"
                   + " `<module>/files/path`. The compiler reads it and puts its sha256 in"
                   + " `checksum`; the agent fetches the bytes from the master only when the"
-                  + " local file's sha256 differs. Implies `file`; not with `content`."),
+                  + " local file's sha256 differs. Implies `file`; not with `content`. On a"
+                  + " directory with `recurse: true`, a module directory: the compiler copies"
+                  + " its tree as one `file` resource per entry."),
           ParameterSpec.string("checksum",
               "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
                   + " code): it changes the catalog when the file's bytes change."),
