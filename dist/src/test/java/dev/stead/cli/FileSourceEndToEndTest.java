@@ -36,6 +36,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,40 @@ class FileSourceEndToEndTest {
       } finally {
         Channels.close(channel);
       }
+    }
+  }
+
+  @Test
+  void aDirectoryTreeFromAModuleComesFromTheMasterFileByFile() throws Exception {
+    Path code = tmp.resolve("tree-code");
+    Files.createDirectories(code.resolve("modules/app/files/conf.d/sub"));
+    Files.writeString(code.resolve("modules/app/files/conf.d/a.conf"), bigConfig("a"));
+    Files.writeString(code.resolve("modules/app/files/conf.d/sub/b.conf"), "b\n");
+    Files.writeString(code.resolve("site.groovy"), """
+        node('default') {
+          file('/etc/app', ensure: 'directory', recurse: true, purge: true, mode: '0640',
+              source: 'app/conf.d')
+        }
+        """);
+    try (Master master = Master.start(
+        new MasterConfig(tmp.resolve("tree-master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+      Path state = tmp.resolve("tree-state");
+      Path root = tmp.resolve("tree-root");
+      Files.createDirectories(root.resolve("etc/app"));
+      Files.writeString(root.resolve("etc/app/stray.conf"), "not in the module\n");
+      StringBuilder log = new StringBuilder();
+
+      assertThat(agentRun(master, "web1.test", state, root, log)).as(log::toString).isEqualTo(2);
+      assertThat(root.resolve("etc/app/a.conf")).hasContent(bigConfig("a"));
+      assertThat(root.resolve("etc/app/sub/b.conf")).hasContent("b");
+      assertThat(root.resolve("etc/app/stray.conf")).as("purged").doesNotExist();
+      assertThat(PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(root.resolve("etc/app/sub")))).isEqualTo("rwxr-x---");
+
+      assertThat(agentRun(master, "web1.test", state, root, log)).as(log::toString).isZero();
+      Files.writeString(root.resolve("etc/app/sub/b.conf"), "tampered\n");
+      assertThat(agentRun(master, "web1.test", state, root, log)).as(log::toString).isEqualTo(2);
+      assertThat(root.resolve("etc/app/sub/b.conf")).hasContent("b");
     }
   }
 }
