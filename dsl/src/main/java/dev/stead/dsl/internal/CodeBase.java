@@ -6,18 +6,19 @@ import java.util.Optional;
 /**
  * Everything a compile needs that does not depend on the node: the compiled main script,
  * the modules, the templates cache, the code version, and the map from compiled script
- * file names to the relative names errors print. Immutable apart from the template cache,
- * which is thread-safe; one instance serves concurrent compiles.
+ * file names to the relative names errors print. Immutable apart from the template and
+ * source checksum caches, which are thread-safe; one instance serves concurrent compiles.
  *
  * @param environment the environment name stamped on catalogs
  * @param main site.groovy or the masterless manifest
  * @param nodeRequired true for an environment: a node that matches no block is an error
  * @param scriptFiles compiled file name (as in stack traces) to relative name
  * @param data the data hierarchy, parsed
+ * @param sourceChecksums the checksums of module files named by {@code source}, as hashed
  */
 public record CodeBase(String environment, CompiledScript main, boolean nodeRequired,
     Map<String, ModuleCode> modules, Map<String, String> scriptFiles, Templates templates,
-    String codeVersion, DataHierarchy data) {
+    String codeVersion, DataHierarchy data, SourceChecksums sourceChecksums) {
   public CodeBase {
     modules = Map.copyOf(modules);
     scriptFiles = Map.copyOf(scriptFiles);

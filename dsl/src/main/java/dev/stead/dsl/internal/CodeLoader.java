@@ -130,7 +130,7 @@ public final class CodeLoader {
         SteadScript.class.getClassLoader());
     String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
     return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, templates, version,
-        data);
+        data, new SourceChecksums());
   }
 
   private static boolean isModule(Path dir) {

@@ -80,7 +80,7 @@ final class SourceResolver {
     }
     try {
       params.put("source", name);
-      params.put("checksum", SourceFiles.checksum(file));
+      params.put("checksum", code.sourceChecksums().of(file));
       return null;
     } catch (IOException e) {
       return decl.key() + ": source " + relative + " cannot be read: " + e.getMessage();
