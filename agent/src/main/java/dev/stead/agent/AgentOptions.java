@@ -65,6 +65,11 @@ public record AgentOptions(String server, String certname, Path stateDir, Path r
 
   /** {@code stateDir/catalog/last.pb}: the last catalog the master sent and the agent verified. */
   public Path cachedCatalog() {
+    return cachedCatalog(stateDir);
+  }
+
+  /** The cached catalog of the agent whose state directory is {@code stateDir}. */
+  public static Path cachedCatalog(Path stateDir) {
     return stateDir.resolve("catalog").resolve("last.pb");
   }
 }

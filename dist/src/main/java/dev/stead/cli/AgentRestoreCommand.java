@@ -1,12 +1,13 @@
 package dev.stead.cli;
 
+import dev.stead.agent.AgentOptions;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.daemon.RunLock;
 import dev.stead.agent.fs.BackupRestore;
-import dev.stead.agent.secrets.SecretPaths;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.RootedPaths;
+import dev.stead.agent.secrets.SecretPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -93,8 +94,7 @@ final class AgentRestoreCommand implements Callable<Integer> {
     // A run in progress could rewrite the file or append to the index at the same moment.
     try (RunLock lock = RunLock.acquire(stateDir)) {
       // A file the catalog fills with a secret: its current content is not copied aside.
-      boolean secret = SecretPaths.holdsSecret(
-          stateDir.resolve("catalog").resolve("last.pb"), managed);
+      boolean secret = SecretPaths.holdsSecret(AgentOptions.cachedCatalog(stateDir), managed);
       BackupRestore.Outcome done = restore.restore(entry, !secret);
       if (done.unchanged()) {
         System.out.println(managed + " already holds " + entry.checksum() + "; nothing to do");

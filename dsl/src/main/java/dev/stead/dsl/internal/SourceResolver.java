@@ -49,7 +49,7 @@ final class SourceResolver {
       return decl.key() + ": source '" + text + "': there is no module '" + moduleName + "'";
     }
     Path file = SourceFiles.inModule(module.dir(), name);
-    String relative = module.relativePrefix() + "files/" + name.substring(name.indexOf('/') + 1);
+    String relative = shown(module, name);
     boolean directory = "directory".equals(params.get("ensure"));
     boolean recurse = Boolean.TRUE.equals(params.get("recurse"));
     if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -85,5 +85,10 @@ final class SourceResolver {
     } catch (IOException e) {
       return decl.key() + ": source " + relative + " cannot be read: " + e.getMessage();
     }
+  }
+
+  /** How messages name a source's file: relative to the code, e.g. {@code app/files/a.conf}. */
+  static String shown(ModuleCode module, String canonical) {
+    return module.relativePrefix() + "files/" + canonical.substring(canonical.indexOf('/') + 1);
   }
 }

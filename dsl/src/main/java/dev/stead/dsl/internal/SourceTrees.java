@@ -47,7 +47,7 @@ final class SourceTrees {
     String source = (String) parent.parameters.get("source");
     ModuleCode module = code.module(SourceFiles.module(source)).orElseThrow();
     Path root = SourceFiles.inModule(module.dir(), source);
-    String shown = module.relativePrefix() + "files/" + source.substring(source.indexOf('/') + 1);
+    String shown = SourceResolver.shown(module, source);
     String dest = parent.title.endsWith("/") ? parent.title : parent.title + "/";
     List<ResourceDecl> out = new ArrayList<>();
     walk(parent, root, "", shown, dest, source + "/", declared, out);
