@@ -13,20 +13,33 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Backups of a master's state and their restore.
  *
- * <p>A backup directory holds {@code db/} (a RocksDB checkpoint: consistent, taken while
- * the master serves), {@code ca/} and {@code admin/} (copies of the CA and the admin
- * credentials, keys included, so the directory is created owner-only) and {@code BACKUP}
- * (what and when, for people). Restoring copies the three into a fresh data directory;
- * a master started on it has the same CA, so existing agents keep their certificates.
+ * <p>A backup holds all of the master's state: {@code db/} as a RocksDB checkpoint
+ * (consistent, taken while the master serves) and a copy of everything else in the data
+ * directory — the CA and admin credentials, the secrets key, operator logins, the
+ * dashboard's session key, and whatever state later versions keep there — except the few
+ * entries in {@link #NOT_BACKED_UP}. Copying by default, rather than by a list of parts,
+ * is what keeps a new kind of state from being forgotten. The directory is created
+ * owner-only, since it holds keys; {@code BACKUP} says what and when, for people.
+ * Restoring copies it all into a fresh data directory; a master started on it has the same
+ * CA and secrets key, so existing agents keep their certificates and their secrets.
  */
 public final class Backups {
   public static final String MARKER = "BACKUP";
-  private static final List<String> PARTS = List.of("db", "ca", "admin");
+  private static final String DB = "db";
+  /** What every backup has, and a restore refuses to go without. */
+  private static final List<String> REQUIRED = List.of(DB, "ca", "admin");
+  /**
+   * Entries of the data directory that a backup leaves out, each with the reason: they are
+   * rewritten at every start, or belong to the running process only.
+   */
+  public static final Map<String, String> NOT_BACKED_UP = Map.of(
+      "master.address", "rewritten at every start with the address the master binds");
 
   private Backups() {}
 
@@ -48,9 +61,15 @@ public final class Backups {
     Path work = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     try {
-      store.checkpoint(work.resolve("db"));
-      copyTree(dataDir.resolve("ca"), work.resolve("ca"));
-      copyTree(dataDir.resolve("admin"), work.resolve("admin"));
+      store.checkpoint(work.resolve(DB));
+      try (Stream<Path> entries = Files.list(dataDir)) {
+        for (Path entry : entries.sorted().toList()) {
+          String name = entry.getFileName().toString();
+          if (!name.equals(DB) && !NOT_BACKED_UP.containsKey(name) && !isTemporary(name)) {
+            copyTree(entry, work.resolve(name));
+          }
+        }
+      }
       Files.writeString(work.resolve(MARKER), "stead master backup\ntaken: " + Instant.now()
           + "\nfrom: " + dataDir + "\nrestore: stead master restore " + target
           + " --data NEWDATA\n");
@@ -74,7 +93,7 @@ public final class Backups {
     if (!Files.isRegularFile(backupDir.resolve(MARKER))) {
       throw new IOException(backupDir + " is not a stead backup (no " + MARKER + " file)");
     }
-    for (String part : PARTS) {
+    for (String part : REQUIRED) {
       if (!Files.isDirectory(backupDir.resolve(part))) {
         throw new IOException("the backup " + backupDir + " is incomplete: " + part
             + "/ is missing");
@@ -83,16 +102,25 @@ public final class Backups {
     requireEmptyOrMissing(newData, "the data directory");
     Files.createDirectories(newData);
     Files.setPosixFilePermissions(newData, PosixFilePermissions.fromString("rwx------"));
+    List<Path> parts;
+    try (Stream<Path> entries = Files.list(backupDir)) {
+      parts = entries.filter(p -> !p.getFileName().toString().equals(MARKER)).sorted().toList();
+    }
     try {
-      for (String part : PARTS) {
-        copyTree(backupDir.resolve(part), newData.resolve(part));
+      for (Path part : parts) {
+        copyTree(part, newData.resolve(part.getFileName().toString()));
       }
     } catch (IOException | RuntimeException e) {
-      for (String part : PARTS) {
-        deleteTree(newData.resolve(part));
+      for (Path part : parts) {
+        deleteTree(newData.resolve(part.getFileName().toString()));
       }
       throw e;
     }
+  }
+
+  /** A file being written by the master ({@code .NAME…tmp}): the finished one is copied. */
+  private static boolean isTemporary(String name) {
+    return name.startsWith(".") && name.endsWith(".tmp");
   }
 
   private static void requireEmptyOrMissing(Path dir, String what) throws IOException {
@@ -108,7 +136,7 @@ public final class Backups {
     }
   }
 
-  /** Copies files and directories, keeping POSIX permissions (keys stay 0600). */
+  /** Copies a file, or a directory's tree, keeping POSIX permissions (keys stay 0600). */
   private static void copyTree(Path from, Path to) throws IOException {
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
@@ -122,7 +150,7 @@ public final class Backups {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
+        if (attrs.isRegularFile() && !isTemporary(file.getFileName().toString())) {
           Files.copy(file, to.resolve(from.relativize(file).toString()),
               StandardCopyOption.COPY_ATTRIBUTES);
         }
