@@ -187,7 +187,8 @@ public final class AgentRun {
       String cachedBecause = null;
       try {
         Catalog held = heldCatalog(session, err);
-        GetCatalogResponse response = fetch(channel, facts, held);
+        GetCatalogResponse response = fetch(channel, facts, held,
+            heldEnvelopesKey(session, held, keys.getPrivate()));
         if (response.getUnchanged() && held == null) {
           throw new AgentFailure("the master at " + address + " answered 'unchanged' "
               + "although this agent holds no catalog");
@@ -228,7 +229,7 @@ public final class AgentRun {
                 + ", not of " + options.certname());
           }
           secrets = dev.stead.agent.secrets.NodeSecrets.of(
-              response.getSecretEnvelopesMap(), keys.getPrivate());
+              response.getSecretEnvelopesMap(), keys.getPrivate(), response.getEnvelopesKey());
           cache(catalog);
           secrets.save(options.cachedCatalog());
           session.hold(catalog, secrets);
@@ -285,14 +286,37 @@ public final class AgentRun {
     }
   }
 
-  private GetCatalogResponse fetch(ManagedChannel channel, Facts facts, Catalog held) {
+  private GetCatalogResponse fetch(ManagedChannel channel, Facts facts, Catalog held,
+      String envelopesKey) {
     return CatalogServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
         .getCatalog(GetCatalogRequest.newBuilder()
             .setNode(options.certname())
             .setFacts(facts)
             .setKnownDigest(held == null ? "" : held.getDigest())
+            .setKnownEnvelopesKey(envelopesKey)
             .build());
+  }
+
+  /**
+   * The key the envelopes kept with {@code held} are sealed to, as the master named it: the
+   * master answers "unchanged" for a catalog with secrets only when that is still this node's
+   * key. Empty when nothing is held or the envelopes cannot be read (the master then sends
+   * them again).
+   */
+  private String heldEnvelopesKey(AgentSession session, Catalog held,
+      java.security.PrivateKey key) {
+    if (held == null) {
+      return "";
+    }
+    if (session.secrets() != null) {
+      return session.secrets().sealedTo();
+    }
+    try {
+      return dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(), key).sealedTo();
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   /**

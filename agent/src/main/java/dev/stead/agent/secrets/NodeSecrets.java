@@ -34,14 +34,16 @@ public final class NodeSecrets {
     static final java.security.Provider PROVIDER =
         new org.bouncycastle.jce.provider.BouncyCastleProvider();
   }
-  private static final NodeSecrets NONE = new NodeSecrets(Map.of(), null);
+  private static final NodeSecrets NONE = new NodeSecrets(Map.of(), null, "");
 
   private final Map<String, ByteString> envelopes;
   private final PrivateKey key;
+  private final String sealedTo;
 
-  private NodeSecrets(Map<String, ByteString> envelopes, PrivateKey key) {
+  private NodeSecrets(Map<String, ByteString> envelopes, PrivateKey key, String sealedTo) {
     this.envelopes = Map.copyOf(envelopes);
     this.key = key;
+    this.sealedTo = Objects.requireNonNull(sealedTo, "sealedTo");
   }
 
   /** No secrets (a masterless run): a resource with a secret fails, saying why. */
@@ -50,7 +52,21 @@ public final class NodeSecrets {
   }
 
   public static NodeSecrets of(Map<String, ByteString> envelopes, PrivateKey key) {
-    return new NodeSecrets(envelopes, Objects.requireNonNull(key, "key"));
+    return of(envelopes, key, "");
+  }
+
+  /**
+   * Envelopes as the master sent them, with the name of the key it sealed them to
+   * ({@code envelopes_key}; empty when unknown), which goes back with the catalog's digest.
+   */
+  public static NodeSecrets of(Map<String, ByteString> envelopes, PrivateKey key,
+      String sealedTo) {
+    return new NodeSecrets(envelopes, Objects.requireNonNull(key, "key"), sealedTo);
+  }
+
+  /** The master's name for the key these envelopes are sealed to; empty when unknown. */
+  public String sealedTo() {
+    return sealedTo;
   }
 
   /** Where the envelopes of {@code cachedCatalog} are kept. */
@@ -67,15 +83,16 @@ public final class NodeSecrets {
       Files.deleteIfExists(file);
       return;
     }
-    AtomicFiles.writePrivate(file,
-        GetCatalogResponse.newBuilder().putAllSecretEnvelopes(envelopes).build().toByteArray());
+    AtomicFiles.writePrivate(file, GetCatalogResponse.newBuilder()
+        .putAllSecretEnvelopes(envelopes).setEnvelopesKey(sealedTo).build().toByteArray());
   }
 
   /** The envelopes kept beside {@code cachedCatalog}; none when there is no file. */
   public static NodeSecrets load(Path cachedCatalog, PrivateKey key) throws IOException {
     try {
-      byte[] bytes = Files.readAllBytes(besides(cachedCatalog));
-      return of(GetCatalogResponse.parseFrom(bytes).getSecretEnvelopesMap(), key);
+      GetCatalogResponse kept =
+          GetCatalogResponse.parseFrom(Files.readAllBytes(besides(cachedCatalog)));
+      return of(kept.getSecretEnvelopesMap(), key, kept.getEnvelopesKey());
     } catch (NoSuchFileException e) {
       return of(Map.of(), key);
     }

@@ -8,14 +8,19 @@ import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.master.secrets.RecipientKey;
+import dev.stead.master.secrets.SecretEnvelopes;
 import io.grpc.stub.StreamObserver;
+import java.security.cert.X509Certificate;
 import java.util.logging.Logger;
 
 /**
  * Serves a node its catalog: stores the facts it sent, compiles, stores the catalog and
  * records the node. When the agent already holds a catalog with the compiled digest
- * ({@code known_digest}) the answer is {@code unchanged}, without the catalog or its secrets. A compile error is a normal response ({@code failure}); only a broken
- * master yields INTERNAL.
+ * ({@code known_digest}) the answer is {@code unchanged}, without the catalog or its secrets,
+ * unless the catalog has secrets and the envelopes the agent keeps were sealed to another key
+ * than its certificate's (a node re-enrolled with a new key): then they are sealed anew. A
+ * compile error is a normal response ({@code failure}); only a broken master yields INTERNAL.
  */
 public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImplBase {
   private static final Logger LOG = Logger.getLogger(CatalogEndpoint.class.getName());
@@ -56,11 +61,19 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           grants.catalogStored(node, compiled.catalog());
           storedDigests.put(node, digest);
         }
-        if (digest.equals(request.getKnownDigest())) {
+        X509Certificate caller = Identity.current().certificate().orElseThrow();
+        boolean hasSecrets = SecretEnvelopes.hasSecrets(compiled.catalog());
+        if (digest.equals(request.getKnownDigest()) && (!hasSecrets
+            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()))) {
           return GetCatalogResponse.newBuilder().setUnchanged(true).build();
         }
-        return GetCatalogResponse.newBuilder().setCatalog(compiled.catalog())
-            .putAllSecretEnvelopes(sealSecrets(compiled.catalog())).build();
+        GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
+            .setCatalog(compiled.catalog());
+        if (hasSecrets) {
+          answer.putAllSecretEnvelopes(sealSecrets(compiled.catalog(), caller))
+              .setEnvelopesKey(RecipientKey.of(caller));
+        }
+        return answer.build();
       }
       CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
       LOG.info(() -> "the catalog of " + node + " does not compile: "
@@ -75,9 +88,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */
   private java.util.Map<String, com.google.protobuf.ByteString> sealSecrets(
-      dev.stead.proto.v1.Catalog catalog) {
+      dev.stead.proto.v1.Catalog catalog, X509Certificate caller) {
     try {
-      return secrets.seal(catalog, Identity.current().certificate().orElseThrow());
+      return secrets.seal(catalog, caller);
     } catch (IllegalArgumentException e) {
       throw io.grpc.Status.FAILED_PRECONDITION.withDescription(e.getMessage())
           .asRuntimeException();
