@@ -13,6 +13,7 @@ import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
@@ -21,6 +22,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
 import io.grpc.ManagedChannel;
@@ -185,6 +187,7 @@ public final class AgentRun {
       dev.stead.agent.secrets.NodeSecrets secrets = null;
       boolean masterAway = false;
       String cachedBecause = null;
+      List<String> compileErrors = List.of();
       try {
         Catalog held = heldCatalog(session, err);
         GetCatalogResponse response = fetch(channel, facts, held,
@@ -202,6 +205,7 @@ public final class AgentRun {
               + errors.get(0).getMessage();
           String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
           String why = "the catalog did not compile: " + first + more;
+          compileErrors = errors.stream().map(e -> location(e) + e.getMessage()).toList();
           catalog = options.useCachedCatalog() ? held : null;
           if (catalog == null) {
             Report report = RunReports.couldNotRun(options.certname(), why, options.noop(),
@@ -261,8 +265,19 @@ public final class AgentRun {
           new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
-      Report report = converged.toBuilder()
+      CatalogOrigin origin = cachedBecause == null ? CatalogOrigin.FRESH
+          : masterAway ? CatalogOrigin.CACHED_MASTER_UNREACHABLE
+          : CatalogOrigin.CACHED_COMPILE_FAILED;
+      Report.Builder built = converged.toBuilder();
+      if (origin == CatalogOrigin.CACHED_COMPILE_FAILED) {
+        // The machine may be in sync with the old catalog, but not with the code: a failure.
+        built.setStatus(RunStatus.FAILED_RUN);
+      }
+      Report report = built
           .setCachedCatalog(cachedBecause != null)
+          .setCatalogOrigin(origin)
+          .setCachedReason(cachedBecause == null ? "" : cachedBecause)
+          .addAllCompileErrors(compileErrors)
           .setTimings(PhaseTimings.newBuilder()
               .setFactsMs(millis(t1 - t0))
               .setFetchMs(millis(t2 - t1))

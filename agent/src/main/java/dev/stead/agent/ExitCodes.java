@@ -1,10 +1,12 @@
 package dev.stead.agent;
 
+import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.Report;
 
 /**
  * Puppet's {@code --detailed-exitcodes}: 0 nothing to do, 2 changes applied (in noop: changes
- * pending), 4 failures (failed or skipped resources), 6 both; 1 when the run could not start
+ * pending), 4 failures (failed or skipped resources, or the cached catalog enforced because
+ * the master could not compile the code), 6 both; 1 when the run could not start
  * ({@code error} set).
  */
 public final class ExitCodes {
@@ -23,7 +25,8 @@ public final class ExitCodes {
     if (report.getSummary().getOutOfSync() > 0) {
       code |= CHANGED;
     }
-    if (report.getSummary().getFailed() + report.getSummary().getSkipped() > 0) {
+    if (report.getSummary().getFailed() + report.getSummary().getSkipped() > 0
+        || report.getCatalogOrigin() == CatalogOrigin.CACHED_COMPILE_FAILED) {
       code |= FAILURES;
     }
     return code;

@@ -4,6 +4,7 @@ import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.Report;
+import dev.stead.wire.StatusWords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -96,7 +97,7 @@ final class Demo {
         List<Report> reports = admin.reports(NODE, 3);
         for (Report report : reports) {
           out.printf("      %s  %-9s %d resources, %d changed, %d failed, %d intended, %d drift%n",
-              Tables.time(report.getStartedAtMs()), ReportsCommand.status(report.getStatus()),
+              Tables.time(report.getStartedAtMs()), StatusWords.of(report),
               report.getSummary().getResources(), report.getSummary().getChanged(),
               report.getSummary().getFailed(), report.getSummary().getIntendedEvents(),
               report.getSummary().getDriftEvents());

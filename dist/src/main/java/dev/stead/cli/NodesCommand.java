@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.wire.StatusWords;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +29,7 @@ final class NodesCommand implements Callable<Integer> {
           "LAST REPORT");
       for (NodeInfo node : nodes) {
         table.row(node.getName(),
-            node.getLastReportMs() == 0 ? "unreported" : ReportsCommand.status(node.getLastStatus()),
+            StatusWords.of(node),
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
             node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),

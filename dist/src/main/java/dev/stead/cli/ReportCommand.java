@@ -9,6 +9,7 @@ import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
+import dev.stead.wire.StatusWords;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -47,7 +48,13 @@ final class ReportCommand implements Callable<Integer> {
     out.println("started  " + Tables.time(report.getStartedAtMs())
         + (report.getNoop() ? "  (noop)" : "")
         + (report.getCachedCatalog() ? "  (cached catalog)" : ""));
-    out.println("status   " + ReportsCommand.status(report.getStatus()));
+    out.println("status   " + StatusWords.of(report));
+    if (!report.getCachedReason().isEmpty()) {
+      out.println("cached   " + report.getCachedReason());
+    }
+    for (String error : report.getCompileErrorsList()) {
+      out.println("error    " + error);
+    }
     out.println("code     " + (report.getCodeVersion().isEmpty() ? "-" : report.getCodeVersion())
         + "  catalog " + (report.getCatalogDigest().isEmpty() ? "-" : report.getCatalogDigest()));
     out.printf(Locale.ROOT, "summary  %d resources: %d changed, %d out of sync, %d failed, "

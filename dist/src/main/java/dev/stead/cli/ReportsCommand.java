@@ -7,6 +7,7 @@ import dev.stead.proto.v1.QueryReportsResponse;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.wire.StatusWords;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,22 +68,13 @@ final class ReportsCommand implements Callable<Integer> {
       for (Report report : reports) {
         ReportSummary s = report.getSummary();
         table.row(Tables.time(report.getStartedAtMs()), report.getNode(),
-            status(report.getStatus()), s.getResources(), s.getChanged(), s.getFailed(),
+            StatusWords.of(report), s.getResources(), s.getChanged(), s.getFailed(),
             s.getDriftEvents(), s.getIntendedEvents(), report.getNoop() ? "yes" : "no",
             String.format("%.2f", s.getSeconds()), report.getId());
       }
       table.print(System.out);
     }
     return 0;
-  }
-
-  static String status(RunStatus status) {
-    switch (status) {
-      case UNCHANGED: return "unchanged";
-      case CHANGED_RUN: return "changed";
-      case FAILED_RUN: return "failed";
-      default: return "-";
-    }
   }
 
   static String shortDigest(String digest) {

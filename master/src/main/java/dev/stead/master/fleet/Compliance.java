@@ -7,6 +7,7 @@ import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.ComplianceResponse;
 import dev.stead.proto.v1.CompliancePoint;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
 import java.time.Clock;
@@ -37,11 +38,13 @@ public final class Compliance {
   }
 
   /**
-   * Whether a run left its node fully in sync: it did not fail, found no drift, and left no
-   * resource out of sync (a noop run that would change something does not count).
+   * Whether a run left its node fully in sync: it did not fail, enforced the catalog of the
+   * current code (not a cached one kept because the code did not compile), found no drift,
+   * and left no resource out of sync (a noop run that would change something does not count).
    */
   public static boolean inSync(Report report) {
     return report.getStatus() != RunStatus.FAILED_RUN
+        && report.getCatalogOrigin() != CatalogOrigin.CACHED_COMPILE_FAILED
         && report.getError().isEmpty()
         && report.getSummary().getDriftEvents() == 0
         && report.getSummary().getOutOfSync() <= report.getSummary().getChanged()

@@ -16,6 +16,9 @@ public final class TimedCatalogSource implements CatalogSource {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong crashed = new AtomicLong();
+  /** Compile errors per node; only nodes that had one appear, so the series stay few. */
+  private final java.util.concurrent.ConcurrentMap<String, AtomicLong> failedByNode =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public TimedCatalogSource(CatalogSource inner) {
     this.inner = inner;
@@ -30,6 +33,7 @@ public final class TimedCatalogSource implements CatalogSource {
         served.incrementAndGet();
       } else {
         failed.incrementAndGet();
+        failedByNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
       }
       return outcome;
     } catch (RuntimeException | Error e) {
@@ -49,5 +53,10 @@ public final class TimedCatalogSource implements CatalogSource {
         "counter");
     out.sample("stead_compile_failures_total", "reason", "error", failed.get());
     out.sample("stead_compile_failures_total", "reason", "crash", crashed.get());
+    out.header("stead_node_compile_failures_total",
+        "Compiles that failed with an error in the code, per node (nodes with none omitted).",
+        "counter");
+    new java.util.TreeMap<>(failedByNode).forEach((node, count) ->
+        out.sample("stead_node_compile_failures_total", "node", node, count.get()));
   }
 }

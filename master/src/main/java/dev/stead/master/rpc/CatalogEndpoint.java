@@ -33,6 +33,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final java.util.concurrent.ConcurrentMap<String, String> storedDigests =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Each compile error is logged once, not once per node and run. */
+  private final SeenOnce errorsLogged = new SeenOnce(1_000);
+
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       dev.stead.master.secrets.SecretService secrets, SourceGrants grants) {
     this.store = store;
@@ -76,10 +79,13 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         return answer.build();
       }
       CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
-      LOG.info(() -> "the catalog of " + node + " does not compile: "
-          + failed.errors().get(0).getLocation().getFile() + ":"
+      String error = failed.errors().get(0).getLocation().getFile() + ":"
           + failed.errors().get(0).getLocation().getLine() + ": "
-          + failed.errors().get(0).getMessage());
+          + failed.errors().get(0).getMessage();
+      if (errorsLogged.firstTime(error)) {
+        LOG.warning(() -> "the code does not compile (first seen for " + node + "; each node "
+            + "keeps its cached catalog and reports it as stale): " + error);
+      }
       return GetCatalogResponse.newBuilder()
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .build();

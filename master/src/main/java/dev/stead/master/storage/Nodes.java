@@ -35,7 +35,8 @@ public final class Nodes {
           .setCodeVersion(report.getCodeVersion())
           .setCatalogDigest(report.getCatalogDigest())
           .setLastDriftEvents(report.getSummary().getDriftEvents())
-          .setLastReportId(report.getId());
+          .setLastReportId(report.getId())
+          .setLastCatalogOrigin(report.getCatalogOrigin());
     }
     NodeInfo updated = info.build();
     store.putNode(updated);

@@ -21,6 +21,7 @@ import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
+import dev.stead.wire.StatusWords;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -337,7 +338,7 @@ public final class Dashboard implements AutoCloseable {
     for (NodeInfo node : store.nodes()) {
       body.append("<tr><td><a href=\"/node?name=").append(Html.url(node.getName())).append("\">")
           .append(Html.esc(node.getName())).append("</a></td><td>")
-          .append(NodeState.of(node).label()).append("</td><td>")
+          .append(Html.esc(StatusWords.of(node))).append("</td><td>")
           .append(node.getLastReportMs() == 0 ? "-" : Instant.ofEpochMilli(node.getLastReportMs()))
           .append("</td><td>").append(node.getLastDriftEvents()).append("</td><td>")
           .append(Html.esc(node.getCodeVersion())).append("</td></tr>");
@@ -354,13 +355,13 @@ public final class Dashboard implements AutoCloseable {
     NodeInfo info = store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'"));
     StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
         .append(Html.esc(info.getName())).append("</h1><p>Status <b id=\"node-status\">")
-        .append(NodeState.of(info).label()).append("</b>, code ")
+        .append(Html.esc(StatusWords.of(info))).append("</b>, code ")
         .append(Html.esc(info.getCodeVersion())).append("</p><h2>Recent runs</h2>"
             + "<table id=\"runs\"><tr><th>time</th><th>status</th><th>changed</th>"
             + "<th>drift</th><th>report</th></tr>");
     for (Report r : store.queryReports(ReportQuery.all().withNode(name), 20)) {
       body.append("<tr><td>").append(Instant.ofEpochMilli(r.getStartedAtMs())).append("</td><td>")
-          .append(r.getStatus().name().toLowerCase(java.util.Locale.ROOT)).append("</td><td>")
+          .append(Html.esc(StatusWords.of(r))).append("</td><td>")
           .append(r.getSummary().getChanged()).append("</td><td>")
           .append(r.getSummary().getDriftEvents()).append("</td><td><a href=\"/report?id=")
           .append(Html.url(r.getId())).append("\">").append(Html.esc(r.getId()))

@@ -1,0 +1,47 @@
+package dev.stead.wire;
+
+import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunStatus;
+
+/**
+ * The words people read for a run's or a node's status, the same in the CLI and the
+ * dashboard. A run on a cached catalog is "stale" with the reason, because the machine then
+ * follows old code whatever its own status says.
+ */
+public final class StatusWords {
+  private StatusWords() {}
+
+  public static String of(RunStatus status) {
+    return switch (status) {
+      case UNCHANGED -> "unchanged";
+      case CHANGED_RUN -> "changed";
+      case FAILED_RUN -> "failed";
+      default -> "-";
+    };
+  }
+
+  /** The run's status, or why it is stale. */
+  public static String of(Report report) {
+    String stale = stale(report.getCatalogOrigin());
+    return stale != null ? stale : of(report.getStatus());
+  }
+
+  /** The status of the node's last run, or why it is stale; "unreported" before any. */
+  public static String of(NodeInfo node) {
+    if (node.getLastReportMs() == 0) {
+      return "unreported";
+    }
+    String stale = stale(node.getLastCatalogOrigin());
+    return stale != null ? stale : of(node.getLastStatus());
+  }
+
+  private static String stale(CatalogOrigin origin) {
+    return switch (origin) {
+      case CACHED_COMPILE_FAILED -> "stale: compile failed";
+      case CACHED_MASTER_UNREACHABLE -> "stale: master unreachable";
+      default -> null;
+    };
+  }
+}
