@@ -74,6 +74,14 @@ public final class CachingCompiler {
    * @throws CompileException as {@link Compiler#compile(String, Facts, Trusted)}
    */
   public Catalog compile(String node, Facts facts, Trusted trusted) throws CompileException {
+    return serve(node, facts, trusted).catalog();
+  }
+
+  /** A catalog and whether the cache served it. */
+  public record Served(Catalog catalog, boolean fromCache) {}
+
+  /** As {@link #compile}, saying whether the cache served the catalog. */
+  public Served serve(String node, Facts facts, Trusted trusted) throws CompileException {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(facts, "facts");
     Objects.requireNonNull(trusted, "trusted");
@@ -82,7 +90,7 @@ public final class CachingCompiler {
       Catalog cached = get(key(i, readSets.get(i), node, trusted, values));
       if (cached != null) {
         hits.incrementAndGet();
-        return cached;
+        return new Served(cached, true);
       }
     }
     misses.incrementAndGet();
@@ -91,7 +99,7 @@ public final class CachingCompiler {
     if (index >= 0) {
       put(key(index, readSets.get(index), node, trusted, values), recorded.catalog());
     }
-    return recorded.catalog();
+    return new Served(recorded.catalog(), false);
   }
 
   /** Requests served from the cache so far. */

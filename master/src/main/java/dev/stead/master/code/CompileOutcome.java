@@ -9,8 +9,11 @@ import java.util.Objects;
 /** The result of compiling one node's catalog: a catalog or the errors. Immutable. */
 public sealed interface CompileOutcome {
 
-  /** The code compiled into {@code catalog}. */
-  record Compiled(Catalog catalog) implements CompileOutcome {
+  /**
+   * The code compiled into {@code catalog}; {@code fromCache} when an earlier compile's result
+   * was served without evaluating code.
+   */
+  record Compiled(Catalog catalog, boolean fromCache) implements CompileOutcome {
     public Compiled {
       Objects.requireNonNull(catalog, "catalog");
     }
@@ -27,7 +30,11 @@ public sealed interface CompileOutcome {
   }
 
   static CompileOutcome compiled(Catalog catalog) {
-    return new Compiled(catalog);
+    return new Compiled(catalog, false);
+  }
+
+  static CompileOutcome fromCache(Catalog catalog) {
+    return new Compiled(catalog, true);
   }
 
   static CompileOutcome failed(List<CompileError> errors) {

@@ -56,7 +56,9 @@ public final class DslCatalogSource implements CatalogSource {
     }
     return slots.run(() -> {
       try {
-        return CompileOutcome.compiled(compiler.compile(node, facts, Trusted.of(node)));
+        CachingCompiler.Served served = compiler.serve(node, facts, Trusted.of(node));
+        return served.fromCache() ? CompileOutcome.fromCache(served.catalog())
+            : CompileOutcome.compiled(served.catalog());
       } catch (CompileException e) {
         return CompileOutcome.failed(e.errors());
       }

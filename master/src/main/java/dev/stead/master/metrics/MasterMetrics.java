@@ -56,10 +56,6 @@ public final class MasterMetrics {
   public String scrape() {
     TextFormat out = new TextFormat();
     compiles.write(out);
-    out.header("stead_catalog_cache_hit_ratio",
-        "Share of catalog requests answered from the compile cache (0 while there is none).",
-        "gauge");
-    out.sample("stead_catalog_cache_hit_ratio", 0);
     out.header("stead_reports_received_total", "Reports stored since the master started.",
         "counter");
     out.sample("stead_reports_received_total", store.reportsAdded());

@@ -14,6 +14,7 @@ public final class TimedCatalogSource implements CatalogSource {
   private final Histogram latency =
       new Histogram(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
   private final AtomicLong served = new AtomicLong();
+  private final AtomicLong fromCache = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong crashed = new AtomicLong();
   /** Compile errors per node; only nodes that had one appear, so the series stay few. */
@@ -29,8 +30,11 @@ public final class TimedCatalogSource implements CatalogSource {
     long start = System.nanoTime();
     try {
       CompileOutcome outcome = inner.compile(node, facts);
-      if (outcome instanceof CompileOutcome.Compiled) {
+      if (outcome instanceof CompileOutcome.Compiled compiled) {
         served.incrementAndGet();
+        if (compiled.fromCache()) {
+          fromCache.incrementAndGet();
+        }
       } else {
         failed.incrementAndGet();
         failedByNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
@@ -48,6 +52,11 @@ public final class TimedCatalogSource implements CatalogSource {
     latency.write(out, "stead_compile_seconds", "Time to compile one node's catalog.");
     out.header("stead_catalogs_served_total", "Catalogs compiled and sent to agents.", "counter");
     out.sample("stead_catalogs_served_total", served.get());
+    out.header("stead_catalog_cache_hit_ratio",
+        "Share of catalogs served from the compile cache, without evaluating code (0 before "
+            + "any).", "gauge");
+    long all = served.get();
+    out.sample("stead_catalog_cache_hit_ratio", all == 0 ? 0 : (double) fromCache.get() / all);
     out.header("stead_compile_failures_total",
         "Compiles that failed, by reason: error (in the code) or crash (in the master).",
         "counter");
