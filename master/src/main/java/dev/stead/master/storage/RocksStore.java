@@ -103,7 +103,7 @@ public final class RocksStore implements Store {
     this.handles = handles;
     this.families = families;
     this.writeOptions = new WriteOptions();
-    // Certificates are rare and precious: an fsync per write is worth it.
+    // Certificates and reports: an fsync of the log per write (see docs/performance.md).
     this.syncWriteOptions = new WriteOptions().setSync(true);
   }
 
@@ -228,7 +228,9 @@ public final class RocksStore implements Store {
         for (byte[] resource : resourceKeys(report)) {
           batch.put(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
         }
-        db.write(writeOptions, batch);
+        // Synced: the agent deletes its spooled copy once we answer, so an acknowledged report
+        // must survive an OS crash or power loss, not only the death of this process.
+        db.write(syncWriteOptions, batch);
       } catch (RocksDBException e) {
         throw failure("store report " + report.getId(), e);
       }
@@ -310,15 +312,34 @@ public final class RocksStore implements Store {
 
   @Override
   public int expireReports(long cutoffMs) {
+    // Newest first, so everything from `cutoff - 1` on is older than the cutoff.
+    return deleteReports(invertedTime(Math.max(0, cutoffMs - 1)), null);
+  }
+
+  @Override
+  public int expireReportsStartedAfter(long latestMs) {
+    if (latestMs == Long.MAX_VALUE) {
+      return 0;
+    }
+    // Newest first, so everything before the key of `latest` started after it.
+    return deleteReports(new byte[0], invertedTime(latestMs));
+  }
+
+  /**
+   * Deletes the reports whose by-time index keys lie in {@code [from, to)} ({@code to} null:
+   * to the end), with every index entry, then compacts when something was deleted.
+   */
+  private int deleteReports(byte[] from, byte[] to) {
     int deleted = 0;
     synchronized (reportLock) {
       while (true) {
         int batchCount = 0;
         try (RocksIterator it = db.newIterator(family(REPORTS_BY_TIME));
             WriteBatch batch = new WriteBatch()) {
-          // Newest first, so everything from `cutoff - 1` on is older than the cutoff.
-          for (it.seek(invertedTime(Math.max(0, cutoffMs - 1)));
-              it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
+          for (it.seek(from); it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
+            if (to != null && Arrays.compareUnsigned(it.key(), to) >= 0) {
+              break;
+            }
             byte[] id = it.value();
             batch.delete(family(REPORTS_BY_TIME), it.key());
             byte[] value = getBytes(REPORTS, id);
@@ -419,6 +440,39 @@ public final class RocksStore implements Store {
   /** Reports stored by this process since it opened the store (retries not counted). */
   public long reportsAdded() {
     return reportsAdded.get();
+  }
+
+  /**
+   * How many times this process synced the database log to disk since it opened the store
+   * (RocksDB's cumulative WAL statistics): what shows that acknowledged writes were synced.
+   */
+  public long walSyncs() {
+    String stats;
+    try {
+      stats = db.getProperty("rocksdb.dbstats");
+    } catch (RocksDBException e) {
+      throw failure("read the database statistics", e);
+    }
+    java.util.regex.Matcher m = WAL_SYNCS.matcher(stats);
+    if (!m.find()) {
+      throw new StoreException("no WAL statistics in RocksDB's dbstats: " + stats, null);
+    }
+    return parseCount(m.group(1), m.group(2));
+  }
+
+  /** "Cumulative WAL: 12 writes, 12 syncs, ..."; large counts read "12K" or "3M". */
+  private static final java.util.regex.Pattern WAL_SYNCS =
+      java.util.regex.Pattern.compile("Cumulative WAL: \\S+ writes, (\\d+)([KMGT]?) syncs");
+
+  private static long parseCount(String digits, String unit) {
+    long n = Long.parseLong(digits);
+    return switch (unit) {
+      case "K" -> n * 1_000L;
+      case "M" -> n * 1_000_000L;
+      case "G" -> n * 1_000_000_000L;
+      case "T" -> n * 1_000_000_000_000L;
+      default -> n;
+    };
   }
 
   /** Reports currently stored (an estimate from RocksDB, exact after compaction). */
