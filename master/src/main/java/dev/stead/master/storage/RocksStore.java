@@ -90,12 +90,14 @@ public final class RocksStore implements Store {
   private final Map<String, ColumnFamilyHandle> families;
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
+  private final WriteOptions reportWriteOptions;
   private final Object reportLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families) {
+      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families,
+      ReportSync reportSync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
@@ -103,12 +105,35 @@ public final class RocksStore implements Store {
     this.handles = handles;
     this.families = families;
     this.writeOptions = new WriteOptions();
-    // Certificates and reports: an fsync of the log per write (see docs/performance.md).
+    // Certificates are rare and precious: an fsync per write is worth it.
     this.syncWriteOptions = new WriteOptions().setSync(true);
+    // Reports: the agent deletes its spooled copy once we answer, so an acknowledged report
+    // must survive an OS crash, not only this process's death (docs/performance.md).
+    this.reportWriteOptions = reportSync == ReportSync.EVERY_WRITE ? syncWriteOptions
+        : writeOptions;
   }
 
-  /** Opens (creating when missing) the database in {@code directory}. */
+  /** When a stored report is on disk, relative to {@link #addReport} returning. */
+  public enum ReportSync {
+    /**
+     * The log is synced before {@code addReport} returns: an acknowledged report survives an
+     * OS crash or power loss. What the master uses.
+     */
+    EVERY_WRITE,
+    /**
+     * The log is left in the OS's buffers: a report survives the death of the process but not
+     * of the machine. Only for measuring what syncing costs and for throwaway stores.
+     */
+    OS_BUFFERED
+  }
+
+  /** Opens (creating when missing) the database in {@code directory}; reports synced. */
   public static RocksStore open(Path directory) throws IOException {
+    return open(directory, ReportSync.EVERY_WRITE);
+  }
+
+  /** As {@link #open(Path)}, with reports written as {@code reportSync} says. */
+  public static RocksStore open(Path directory, ReportSync reportSync) throws IOException {
     Files.createDirectories(directory);
     DBOptions dbOptions = new DBOptions()
         .setCreateIfMissing(true)
@@ -158,7 +183,7 @@ public final class RocksStore implements Store {
     for (int i = 0; i < names.size(); i++) {
       families.put(names.get(i), handles.get(i));
     }
-    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families);
+    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families, reportSync);
   }
 
   @Override
@@ -228,9 +253,7 @@ public final class RocksStore implements Store {
         for (byte[] resource : resourceKeys(report)) {
           batch.put(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
         }
-        // Synced: the agent deletes its spooled copy once we answer, so an acknowledged report
-        // must survive an OS crash or power loss, not only the death of this process.
-        db.write(syncWriteOptions, batch);
+        db.write(reportWriteOptions, batch);
       } catch (RocksDBException e) {
         throw failure("store report " + report.getId(), e);
       }
