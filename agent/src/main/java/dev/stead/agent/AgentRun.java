@@ -260,11 +260,13 @@ public final class AgentRun {
             keys.getPrivate());
         session.hold(catalog, secrets);
       }
-      Report converged = session.converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop(), options.resourceTimeout())).converge(catalog, progress, secrets,
+      Converger converger = session.converger(new ConvergeOptions(options.root(), stateDir,
+          options.noop(), options.resourceTimeout()));
+      Report converged = converger.converge(catalog, progress, secrets,
           new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
+      tellRemovedTemps(converger.removedTemps(), err);
       CatalogOrigin origin = cachedBecause == null ? CatalogOrigin.FRESH
           : masterAway ? CatalogOrigin.CACHED_MASTER_UNREACHABLE
           : CatalogOrigin.CACHED_COMPILE_FAILED;
@@ -298,6 +300,15 @@ public final class AgentRun {
       if (channelBroken) {
         session.closeChannel(); // dial afresh next run rather than trust a broken transport
       }
+    }
+  }
+
+  /** One line: operators should know a run was killed mid-write. */
+  static void tellRemovedTemps(List<Path> removed, PrintStream err) {
+    if (!removed.isEmpty()) {
+      err.println("stead agent: removed " + removed.size() + " temporary file"
+          + (removed.size() == 1 ? "" : "s") + " left by a killed run (" + removed.get(0)
+          + (removed.size() > 1 ? ", ..." : "") + ")");
     }
   }
 

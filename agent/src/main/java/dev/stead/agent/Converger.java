@@ -6,6 +6,7 @@ import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
+import dev.stead.agent.engine.TempSweep;
 import dev.stead.agent.engine.Transaction;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.IoMessages;
@@ -22,6 +23,8 @@ import dev.stead.proto.v1.Value;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,6 +38,11 @@ import java.util.Objects;
  * catalog and runs it again when the next catalog has the same digest (and, if the catalog
  * holds secrets, comes with the same {@link NodeSecrets} instance): binding and ordering are
  * then skipped. The digest must be the catalog's true digest (a sealed, verified catalog).
+ *
+ * <p>The first real (not noop) converge of a catalog also removes temporary files a killed
+ * run left behind ({@link TempSweep}): those older than this converge's start, beside the
+ * files the catalog writes and in the state directory. That is safe only while no other run
+ * writes there: callers hold the run lock ({@code stead agent} and {@code stead apply} do).
  */
 public final class Converger {
   private final ConvergeOptions options;
@@ -45,6 +53,9 @@ public final class Converger {
   private NodeSecrets planSecrets;
   /** Whether the digest memo in the state directory already holds this plan's digests. */
   private boolean planMemoSaved;
+  /** The catalog whose places were last swept for stale temporary files; null: none yet. */
+  private String sweptDigest;
+  private List<Path> swept = List.of();
 
   public Converger(ConvergeOptions options) {
     this(options, FileSource.NONE);
@@ -115,6 +126,12 @@ public final class Converger {
     ApplyContext base = new ApplyContext(paths, new BackupStore(options.backupDir()));
     ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
         base.memo(), runFiles);
+    swept = List.of();
+    if (!options.noop() && !catalog.getDigest().equals(sweptDigest)) {
+      swept = TempSweep.sweep(catalog, context, options.stateDir(),
+          FileTime.fromMillis(startedAt));
+      sweptDigest = catalog.getDigest();
+    }
     List<Outcome> outcomes = new Transaction(current.graph(), context, options.noop(),
         options.resourceTimeout(), progress).run();
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -137,6 +154,11 @@ public final class Converger {
       }
     }
     return report;
+  }
+
+  /** The stale temporary files the last converge removed (usually none). */
+  public List<Path> removedTemps() {
+    return swept;
   }
 
   /** The last plan when it fits this catalog (and secrets), else a new one, kept. */

@@ -121,11 +121,11 @@ public final class Master implements AutoCloseable {
     Server server;
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
+    Nodes nodes = new Nodes(store);
     try {
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
-      Nodes nodes = new Nodes(store);
       dev.stead.master.secrets.SecretService secrets =
           new dev.stead.master.secrets.SecretService(dataDir);
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
@@ -134,7 +134,7 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants).bindService(),
-              new ReportEndpoint(store, nodes).bindService(),
+              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC()).bindService(),
               new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
@@ -156,7 +156,7 @@ public final class Master implements AutoCloseable {
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
     try {
-      master.startOperatorServices(fleet, store, source, serverCredentials, ca);
+      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca);
     } catch (IOException | RuntimeException e) {
       master.close();
       throw e;
@@ -207,10 +207,11 @@ public final class Master implements AutoCloseable {
     return ca;
   }
 
-  private void startOperatorServices(FleetConfig fleet, RocksStore store,
+  private void startOperatorServices(FleetConfig fleet, RocksStore store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca)
       throws IOException {
-    retention = Retention.start(store, fleet.reportRetention(), java.time.Clock.systemUTC());
+    retention = Retention.start(store, nodes, fleet.reportRetention(),
+        java.time.Clock.systemUTC());
     operatorServices.add(retention);
     metrics = new MasterMetrics(store, source, dataDir.resolve(CA_DIR),
         java.time.Clock.systemUTC());

@@ -30,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   /** Every temporary file we create ends with this, so a stray one is recognisable. */
   public static final String TEMP_SUFFIX = ".stead-tmp";
+  /** {@code .NAME.HEX.stead-tmp}, exactly as {@link #tempName} makes them (1-16 hex digits). */
+  private static final java.util.regex.Pattern TEMP_NAME =
+      java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.stead-tmp");
 
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
@@ -195,6 +198,15 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  /**
+   * True when {@code fileName} has the shape of a temporary file of ours: a dot, the target's
+   * name, a dot, a random hex number, {@value #TEMP_SUFFIX}. Files merely ending in the suffix
+   * do not qualify.
+   */
+  public static boolean isTempName(String fileName) {
+    return TEMP_NAME.matcher(fileName).matches();
   }
 
   private static String tempName(String name) {

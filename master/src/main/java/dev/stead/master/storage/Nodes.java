@@ -2,18 +2,28 @@ package dev.stead.master.storage;
 
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import java.time.Clock;
 import java.util.List;
 
 /**
  * Keeps each node's {@link NodeInfo} consistent with what happened: a node appears when it
  * first asks for a catalog, and its summary follows its newest report by start time (so a
- * late retry of an old report does not roll it back). Thread-safe.
+ * late retry of an old report does not roll it back). A report dated after
+ * {@link ReportTimes#latestPlausibleStart now} never counts as the newest: the endpoint
+ * re-dates such reports before storing them, and one stored by an older master must not pin
+ * the node's status until its date comes. Thread-safe.
  */
 public final class Nodes {
   private final Store store;
+  private final Clock clock;
 
   public Nodes(Store store) {
+    this(store, Clock.systemUTC());
+  }
+
+  public Nodes(Store store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   /** Records that {@code node} exists, keeping whatever is already known about it. */
@@ -25,10 +35,15 @@ public final class Nodes {
 
   /** Refreshes {@code node}'s summary from its newest stored report. */
   public synchronized NodeInfo reported(String node) {
-    List<Report> newest = store.reports(node, 1);
+    long latest = ReportTimes.latestPlausibleStart(clock.millis());
+    List<Report> newest = store.queryReports(
+        ReportQuery.between(0, latest).withNode(node), 1);
     NodeInfo.Builder info = store.node(node).map(NodeInfo::toBuilder)
         .orElseGet(() -> NodeInfo.newBuilder().setName(node));
-    if (!newest.isEmpty()) {
+    if (newest.isEmpty() && info.getLastReportMs() > latest) {
+      // Only a summary from the future, left by an older master: no report to show instead.
+      info.clearLastReportMs().clearLastStatus().clearLastDriftEvents().clearLastReportId();
+    } else if (!newest.isEmpty()) {
       Report report = newest.get(0);
       info.setLastReportMs(report.getStartedAtMs())
           .setLastStatus(report.getStatus())

@@ -90,12 +90,14 @@ public final class RocksStore implements Store {
   private final Map<String, ColumnFamilyHandle> families;
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
+  private final WriteOptions reportWriteOptions;
   private final Object reportLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families) {
+      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families,
+      ReportSync reportSync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
@@ -105,10 +107,33 @@ public final class RocksStore implements Store {
     this.writeOptions = new WriteOptions();
     // Certificates are rare and precious: an fsync per write is worth it.
     this.syncWriteOptions = new WriteOptions().setSync(true);
+    // Reports: the agent deletes its spooled copy once we answer, so an acknowledged report
+    // must survive an OS crash, not only this process's death (docs/performance.md).
+    this.reportWriteOptions = reportSync == ReportSync.EVERY_WRITE ? syncWriteOptions
+        : writeOptions;
   }
 
-  /** Opens (creating when missing) the database in {@code directory}. */
+  /** When a stored report is on disk, relative to {@link #addReport} returning. */
+  public enum ReportSync {
+    /**
+     * The log is synced before {@code addReport} returns: an acknowledged report survives an
+     * OS crash or power loss. What the master uses.
+     */
+    EVERY_WRITE,
+    /**
+     * The log is left in the OS's buffers: a report survives the death of the process but not
+     * of the machine. Only for measuring what syncing costs and for throwaway stores.
+     */
+    OS_BUFFERED
+  }
+
+  /** Opens (creating when missing) the database in {@code directory}; reports synced. */
   public static RocksStore open(Path directory) throws IOException {
+    return open(directory, ReportSync.EVERY_WRITE);
+  }
+
+  /** As {@link #open(Path)}, with reports written as {@code reportSync} says. */
+  public static RocksStore open(Path directory, ReportSync reportSync) throws IOException {
     Files.createDirectories(directory);
     DBOptions dbOptions = new DBOptions()
         .setCreateIfMissing(true)
@@ -158,7 +183,7 @@ public final class RocksStore implements Store {
     for (int i = 0; i < names.size(); i++) {
       families.put(names.get(i), handles.get(i));
     }
-    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families);
+    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families, reportSync);
   }
 
   @Override
@@ -228,7 +253,7 @@ public final class RocksStore implements Store {
         for (byte[] resource : resourceKeys(report)) {
           batch.put(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
         }
-        db.write(writeOptions, batch);
+        db.write(reportWriteOptions, batch);
       } catch (RocksDBException e) {
         throw failure("store report " + report.getId(), e);
       }
@@ -310,15 +335,34 @@ public final class RocksStore implements Store {
 
   @Override
   public int expireReports(long cutoffMs) {
+    // Newest first, so everything from `cutoff - 1` on is older than the cutoff.
+    return deleteReports(invertedTime(Math.max(0, cutoffMs - 1)), null);
+  }
+
+  @Override
+  public int expireReportsStartedAfter(long latestMs) {
+    if (latestMs == Long.MAX_VALUE) {
+      return 0;
+    }
+    // Newest first, so everything before the key of `latest` started after it.
+    return deleteReports(new byte[0], invertedTime(latestMs));
+  }
+
+  /**
+   * Deletes the reports whose by-time index keys lie in {@code [from, to)} ({@code to} null:
+   * to the end), with every index entry, then compacts when something was deleted.
+   */
+  private int deleteReports(byte[] from, byte[] to) {
     int deleted = 0;
     synchronized (reportLock) {
       while (true) {
         int batchCount = 0;
         try (RocksIterator it = db.newIterator(family(REPORTS_BY_TIME));
             WriteBatch batch = new WriteBatch()) {
-          // Newest first, so everything from `cutoff - 1` on is older than the cutoff.
-          for (it.seek(invertedTime(Math.max(0, cutoffMs - 1)));
-              it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
+          for (it.seek(from); it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
+            if (to != null && Arrays.compareUnsigned(it.key(), to) >= 0) {
+              break;
+            }
             byte[] id = it.value();
             batch.delete(family(REPORTS_BY_TIME), it.key());
             byte[] value = getBytes(REPORTS, id);
@@ -419,6 +463,39 @@ public final class RocksStore implements Store {
   /** Reports stored by this process since it opened the store (retries not counted). */
   public long reportsAdded() {
     return reportsAdded.get();
+  }
+
+  /**
+   * How many times this process synced the database log to disk since it opened the store
+   * (RocksDB's cumulative WAL statistics): what shows that acknowledged writes were synced.
+   */
+  public long walSyncs() {
+    String stats;
+    try {
+      stats = db.getProperty("rocksdb.dbstats");
+    } catch (RocksDBException e) {
+      throw failure("read the database statistics", e);
+    }
+    java.util.regex.Matcher m = WAL_SYNCS.matcher(stats);
+    if (!m.find()) {
+      throw new StoreException("no WAL statistics in RocksDB's dbstats: " + stats, null);
+    }
+    return parseCount(m.group(1), m.group(2));
+  }
+
+  /** "Cumulative WAL: 12 writes, 12 syncs, ..."; large counts read "12K" or "3M". */
+  private static final java.util.regex.Pattern WAL_SYNCS =
+      java.util.regex.Pattern.compile("Cumulative WAL: \\S+ writes, (\\d+)([KMGT]?) syncs");
+
+  private static long parseCount(String digits, String unit) {
+    long n = Long.parseLong(digits);
+    return switch (unit) {
+      case "K" -> n * 1_000L;
+      case "M" -> n * 1_000_000L;
+      case "G" -> n * 1_000_000_000L;
+      case "T" -> n * 1_000_000_000_000L;
+      default -> n;
+    };
   }
 
   /** Reports currently stored (an estimate from RocksDB, exact after compaction). */

@@ -12,9 +12,11 @@ import java.util.function.Predicate;
 
 /**
  * The master's durable state: nodes, their last facts and catalog, reports, certificates
- * and certificate requests. Implementations are thread-safe; every write is durable once the
- * method returns normally or at the latest when {@link #close()} returns. Failures of the
- * underlying storage surface as {@link StoreException}.
+ * and certificate requests. Implementations are thread-safe. Reports, certificates,
+ * requests and revocations are on disk (synced) when the method returns normally, so they
+ * survive an OS crash or power loss; facts, catalogs and node summaries survive the death of
+ * the process at once, and an OS crash once {@link #close()} returned (they are rebuilt by
+ * the node's next run). Failures of the underlying storage surface as {@link StoreException}.
  *
  * <p>Names passed in are certnames already validated by the caller (no NUL characters).
  */
@@ -77,6 +79,15 @@ public interface Store extends AutoCloseable {
    * @return how many reports were deleted
    */
   int expireReports(long cutoffMs);
+
+  /**
+   * Deletes every report that started after {@code latestMs}, as {@link #expireReports} does
+   * for old ones: reports dated in the future cannot be placed on the master's clock (see
+   * {@link ReportTimes}), and would otherwise never reach the retention cutoff.
+   *
+   * @return how many reports were deleted
+   */
+  int expireReportsStartedAfter(long latestMs);
 
   /**
    * Sizes of the stored data in bytes, by name: {@code sst_files} (files on disk, live and

@@ -40,6 +40,27 @@ class RocksStoreTest {
   }
 
   @Test
+  void aReportIsSyncedToTheLogBeforeAddReportReturns() throws IOException {
+    try (RocksStore store = RocksStore.open(dir)) {
+      long before = store.walSyncs();
+      store.putFacts("a", Facts.getDefaultInstance()); // not synced: the counter must not move
+      assertThat(store.walSyncs()).isEqualTo(before);
+
+      store.addReport(report("r1", "a", 1000));
+      store.addReport(report("r2", "a", 2000));
+      store.addReport(report("r1", "a", 1000)); // a retry writes nothing
+
+      assertThat(store.walSyncs()).isEqualTo(before + 2);
+    }
+    // The counter tells synced from buffered writes: without syncing it stays put.
+    try (RocksStore store = RocksStore.open(dir, RocksStore.ReportSync.OS_BUFFERED)) {
+      long before = store.walSyncs();
+      store.addReport(report("r3", "a", 3000));
+      assertThat(store.walSyncs()).isEqualTo(before);
+    }
+  }
+
+  @Test
   void reportsComeNewestFirstPerNodeAndOverall() throws IOException {
     try (RocksStore store = RocksStore.open(dir)) {
       store.addReport(report("a1", "a", 1000));

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * is rewritten in place, a new one appended; every other line is kept byte for byte.
  */
 public final class HostType implements ResourceType {
-  static final String FILE = "/etc/hosts";
+  /** The file this type edits. */
+  public static final String FILE = "/etc/hosts";
   private static final Pattern NAME =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.\\-]*[A-Za-z0-9])?");
   private static final Pattern IP = Pattern.compile("[0-9A-Fa-f.:%a-z]+");

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * atomically; other keys' lines are kept. Both compare with runs of blanks squeezed.
  */
 public final class SysctlType implements ResourceType {
-  static final String PERSIST_FILE = "/etc/sysctl.d/99-stead.conf";
+  /** Where values are kept across reboots. */
+  public static final String PERSIST_FILE = "/etc/sysctl.d/99-stead.conf";
   private static final Pattern KEY = Pattern.compile("[a-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)+");
 
   @Override
