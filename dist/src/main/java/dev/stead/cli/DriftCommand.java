@@ -44,10 +44,10 @@ final class DriftCommand implements Callable<Integer> {
         return 0;
       }
       Tables table = new Tables("TIME", "NODE", "RESOURCE", "PROPERTY", "BEFORE", "AFTER",
-          "REPORT");
+          "STATE", "REPORT");
       for (ChangeRecord c : changes.getChangesList()) {
         table.row(Tables.time(c.getTimeMs()), c.getNode(), c.getResource(), c.getProperty(),
-            c.getBefore(), c.getAfter(), c.getReportId());
+            c.getBefore(), c.getAfter(), state(c), c.getReportId());
       }
       table.print(System.out);
       if (diff) {
@@ -65,5 +65,15 @@ final class DriftCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Seen by a noop run and not repaired yet: pending; else what the repair did. */
+  private static String state(ChangeRecord c) {
+    return switch (c.getStatus()) {
+      case NOOP -> "pending";
+      case APPLIED -> "repaired";
+      case FAILURE -> "failed";
+      default -> "-";
+    };
   }
 }

@@ -7,15 +7,20 @@ import dev.stead.proto.v1.ChangeRecord;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ChangesResponse;
 import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Every property change in the stored reports, flattened into rows (node, time, resource,
- * before, after, code version): the drift list and the audit trail. Values are redacted.
+ * before, after, code version): the drift list and the audit trail. Values are redacted. In
+ * the drift list each drift counts once: a noop run's sighting of a drift that a newer run
+ * shows again (pending once more, or repaired) is left out.
  * Thread-safe; reads only.
  */
 public final class ChangeLog {
@@ -41,6 +46,10 @@ public final class ChangeLog {
     String typePrefix = request.getType().isEmpty() ? "" : request.getType() + "[";
     List<ChangeRecord> out = new ArrayList<>();
     boolean[] truncated = {false};
+    // Drift seen by a noop (or audit) run is pending until a real run repairs it: the same
+    // drift, counted once. Reports come newest first, so a pending sighting whose property
+    // shows drift again in a newer report is that drift, already listed.
+    Set<String> listedLater = new HashSet<>();
     store.scanReports(ReportQuery.between(request.getSinceMs(), request.getUntilMs()), report -> {
       if (request.getDriftOnly() && report.getSummary().getDriftEvents() == 0) {
         return true;
@@ -55,6 +64,14 @@ public final class ChangeLog {
         for (Event event : resource.getEventsList()) {
           if (request.getDriftOnly() && event.getKind() != ChangeKind.DRIFT) {
             continue;
+          }
+          if (request.getDriftOnly()) {
+            String key = report.getNode() + "\n" + resource.getKey() + "\n"
+                + event.getProperty();
+            boolean seenInNewer = !listedLater.add(key);
+            if (seenInNewer && event.getStatus() == EventStatus.NOOP) {
+              continue;
+            }
           }
           if (out.size() == limit) {
             truncated[0] = true;

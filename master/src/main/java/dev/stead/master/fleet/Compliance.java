@@ -40,15 +40,15 @@ public final class Compliance {
   /**
    * Whether a run left its node fully in sync: it did not fail, enforced the catalog of the
    * current code (not a cached one kept because the code did not compile), found no drift,
-   * and left no resource out of sync (a noop run that would change something does not count).
+   * and left no resource out of sync. A noop run changes nothing, so it is in sync exactly
+   * when it found nothing pending.
    */
   public static boolean inSync(Report report) {
     return report.getStatus() != RunStatus.FAILED_RUN
         && report.getCatalogOrigin() != CatalogOrigin.CACHED_COMPILE_FAILED
         && report.getError().isEmpty()
         && report.getSummary().getDriftEvents() == 0
-        && report.getSummary().getOutOfSync() <= report.getSummary().getChanged()
-        && !report.getNoop();
+        && report.getSummary().getOutOfSync() <= report.getSummary().getChanged();
   }
 
   /** @throws IllegalArgumentException when the window or step is out of range */

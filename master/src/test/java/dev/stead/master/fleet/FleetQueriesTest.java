@@ -144,4 +144,51 @@ class FleetQueriesTest {
     assertThat(Redactor.text("a\n-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\nb"))
         .isEqualTo("a\n[redacted]\nb");
   }
+
+  private void addNoop(String id, String node, long at, String resource, Event... events) {
+    int drift = (int) List.of(events).stream().filter(e -> e.getKind() == ChangeKind.DRIFT)
+        .count();
+    Report.Builder r = Report.newBuilder().setId(id).setNode(node).setStartedAtMs(at)
+        .setCodeVersion("v1").setNoop(true)
+        .setStatus(events.length > 0 ? RunStatus.CHANGED_RUN : RunStatus.UNCHANGED)
+        .setSummary(ReportSummary.newBuilder().setResources(3).setDriftEvents(drift)
+            .setOutOfSync(events.length > 0 ? 1 : 0));
+    if (resource != null) {
+      r.addResources(ResourceResult.newBuilder().setKey(resource).addAllEvents(
+          List.of(events).stream().map(e -> e.toBuilder().setStatus(EventStatus.NOOP).build())
+              .toList()));
+    }
+    store.addReport(r.build());
+    store.putNode(NodeInfo.newBuilder().setName(node).build());
+  }
+
+  @Test
+  void driftSeenByNoopRunsAndThenRepairedCountsOnce() {
+    Event drift = event("content", ChangeKind.DRIFT, "sha256:aa", "sha256:bb");
+    // Two noop runs see the drift pending, then the real run repairs it.
+    addNoop("1", "web1.prod", 1 * HOUR, "file[/etc/app.conf]", drift);
+    addNoop("2", "web1.prod", 2 * HOUR, "file[/etc/app.conf]", drift);
+    add("3", "web1.prod", 3 * HOUR, RunStatus.CHANGED_RUN, "file[/etc/app.conf]", drift);
+    // Later the same property drifts again: a new drift, pending.
+    addNoop("4", "web1.prod", 4 * HOUR, "file[/etc/app.conf]", drift);
+    // Another node's drift on the same resource is its own.
+    addNoop("5", "web2.prod", 5 * HOUR, "file[/etc/app.conf]", drift);
+
+    List<ChangeRecord> listed = new ChangeLog(store).changes(ChangesRequest.newBuilder()
+        .setDriftOnly(true).setSinceMs(0).setUntilMs(6 * HOUR).build()).getChangesList();
+
+    assertThat(listed).extracting(ChangeRecord::getReportId).containsExactly("5", "4", "3");
+    assertThat(listed.get(1).getNoop()).isTrue();
+    assertThat(listed.get(2).getStatus()).isEqualTo(EventStatus.APPLIED);
+  }
+
+  @Test
+  void aCleanNoopRunIsInSyncAndOneWithPendingChangesIsNot() {
+    addNoop("1", "web1.prod", 1 * HOUR, null);
+    addNoop("2", "web2.prod", 1 * HOUR, "file[/etc/app.conf]",
+        event("content", ChangeKind.INTENDED, "sha256:aa", "sha256:bb"));
+    List<Report> runs = store.reports("web1.prod", 1);
+    assertThat(Compliance.inSync(runs.get(0))).isTrue();
+    assertThat(Compliance.inSync(store.reports("web2.prod", 1).get(0))).isFalse();
+  }
 }
