@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes the reference code of the compile benchmark (issue 3, "Speed") into a directory:
+ * Writes the reference code of the compile benchmark into a directory:
  * a role of {@code R} resources made of a base class of 10 resources and {@code R/10 - 1}
  * generated classes. Every class takes 5 parameters bound from the data hierarchy (per node
  * for 64 nodes, per OS family, common), branches on facts, and declares exactly 10

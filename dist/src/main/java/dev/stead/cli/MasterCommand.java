@@ -56,7 +56,7 @@ final class MasterCommand {
     @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
     String dashboardListen;
 
-    /** The operator-facing options (issue #6). */
+    /** The operator-facing options. */
     FleetConfig fleetConfig() {
       FleetConfig fleet = new FleetConfig(Durations.parse(reportRetention, "--report-retention"),
           null, null);
@@ -71,10 +71,23 @@ final class MasterCommand {
       return fleet;
     }
 
+    /** A master without code would serve every node a compile error: refuse to start. */
+    static void requireCode(Path code) {
+      if (!java.nio.file.Files.isDirectory(code)) {
+        throw new IllegalArgumentException("--code " + code + " is not a directory: the "
+            + "master serves the code in it (site.groovy, modules/, data/)");
+      }
+      if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
+        System.err.println("stead master: warning: " + code.resolve("site.groovy")
+            + " does not exist; nodes get a compile error until it does");
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
       FleetConfig fleet = fleetConfig();
       HostPort address = HostPort.parse(listen, "--listen");
+      requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign);
@@ -94,7 +107,8 @@ final class MasterCommand {
   }
 
   @Command(name = "backup", description = {
-      "Ask the running master for a consistent backup (RocksDB checkpoint, CA, admin credentials)",
+      "Ask the running master for a consistent backup of all its state (RocksDB checkpoint, CA,",
+      "admin credentials, secrets key, operator logins)",
       "into DIR on the master's machine; the master keeps serving meanwhile."})
   static final class Backup implements Callable<Integer> {
     @picocli.CommandLine.Mixin AdminOptions admin;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 final class ReportCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
-  @Parameters(index = "0", paramLabel = "ID", description = "The report id (see `stead reports`).")
+  @Parameters(index = "0", paramLabel = "ID", description = "The report id (see `stead reports`), or its first 6 characters or more.")
   String id;
 
   @Option(names = "--json", description = "Print JSON instead of text.")

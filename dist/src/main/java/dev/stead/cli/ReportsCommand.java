@@ -29,7 +29,7 @@ final class ReportsCommand implements Callable<Integer> {
 
   @Mixin AdminOptions admin;
 
-  @Option(names = "--node", description = "Only this node's reports.")
+  @Option(names = "--node", paramLabel = "GLOB", description = "Only reports of nodes matching this name or glob, e.g. 'web*'.")
   String node = "";
 
   @Option(names = "--since", description = "Only reports started within this long, e.g. 24h, 7d.")

@@ -177,4 +177,21 @@ class FleetCliTest {
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.output()).contains("is not empty");
   }
+
+  @Test
+  @Order(4)
+  void reportsTakeANodeGlobAndAReportIdPrefix() throws Exception {
+    List<String> both = stead("reports", "--node", "web?.test").output().lines().skip(1)
+        .toList();
+    assertThat(both).anyMatch(l -> l.contains("web1.test")).anyMatch(l -> l.contains("web2.test"));
+    assertThat(stead("reports", "--node", "web1*").output()).contains("web1.test")
+        .doesNotContain("web2.test");
+    assertThat(stead("reports", "--node", "db*").output().lines().skip(1)).isEmpty();
+
+    String id = both.get(0).substring(both.get(0).lastIndexOf(' ') + 1);
+    assertThat(stead("report", id.substring(0, 8)).output()).contains("report   " + id);
+    Cli tooShort = Cli.run("report", id.substring(0, 3), "--data", master.data.toString());
+    assertThat(tooShort.exitCode()).isEqualTo(1);
+    assertThat(tooShort.output()).contains("no report with id").contains("6 characters");
+  }
 }

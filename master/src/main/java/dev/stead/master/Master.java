@@ -54,11 +54,11 @@ public final class Master implements AutoCloseable {
   private final String caFingerprint;
   private final String address;
   private final AtomicBoolean closed = new AtomicBoolean();
-  // Trust (issue #5): set once by start, before the master is handed out.
+  // Trust: set once by start, before the master is handed out.
   private CertificateAuthority ca;
   private Revocations revocations;
   private java.util.concurrent.ScheduledExecutorService crlRefresh;
-  // Operators (issue #6): retention, metrics, dashboard; closed in reverse before the store.
+  // Operators: retention, metrics, dashboard; closed in reverse before the store.
   private final java.util.List<AutoCloseable> operatorServices = new java.util.ArrayList<>();
   private MasterMetrics metrics;
   private MetricsServer metricsServer;

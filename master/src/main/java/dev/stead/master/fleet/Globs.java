@@ -6,6 +6,11 @@ import java.util.regex.Pattern;
 public final class Globs {
   private Globs() {}
 
+  /** Whether {@code text} has a wildcard, as opposed to naming one thing. */
+  public static boolean isGlob(String text) {
+    return text != null && (text.indexOf('*') >= 0 || text.indexOf('?') >= 0);
+  }
+
   /** The pattern matching whole names against {@code glob}; an empty glob matches all. */
   public static Pattern compile(String glob) {
     if (glob == null || glob.isEmpty()) {

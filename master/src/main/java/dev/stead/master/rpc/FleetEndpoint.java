@@ -3,6 +3,7 @@ package dev.stead.master.rpc;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.ChangeLog;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.Globs;
 import dev.stead.master.fleet.Redactor;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
@@ -23,7 +24,11 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The operator's queries over the fleet's history, and backups; admin certificate only.
@@ -37,6 +42,8 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
   private final ChangeLog changes;
   private final Compliance compliance;
 
+  private static final int MIN_ID_PREFIX = 6;
+
   public FleetEndpoint(Store store, Path dataDir, Compliance compliance) {
     this.store = store;
     this.dataDir = dataDir;
@@ -46,11 +53,31 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
 
   @Override
   public void getReport(GetReportRequest request, StreamObserver<Report> observer) {
-    Unary.respond(observer, "GetReport", () -> store.report(request.getId())
-        .map(Redactor::report)
-        .orElseThrow(() -> Status.NOT_FOUND
-            .withDescription("no report with id '" + request.getId() + "'")
-            .asRuntimeException()));
+    Unary.respond(observer, "GetReport", () -> Redactor.report(reportById(request.getId())));
+  }
+
+  /**
+   * The report with this id, or the one report whose id starts with it (at least
+   * {@value #MIN_ID_PREFIX} characters, as people copy the start of an id).
+   */
+  private Report reportById(String id) {
+    Optional<Report> exact = store.report(id);
+    if (exact.isPresent()) {
+      return exact.get();
+    }
+    List<Report> candidates = id.length() < MIN_ID_PREFIX ? List.of()
+        : store.reportsWithIdPrefix(id, 3);
+    if (candidates.size() == 1) {
+      return candidates.get(0);
+    }
+    if (candidates.isEmpty()) {
+      throw Status.NOT_FOUND.withDescription("no report with id '" + id + "'"
+          + (id.length() < MIN_ID_PREFIX ? " (a prefix needs " + MIN_ID_PREFIX
+              + " characters or more)" : "")).asRuntimeException();
+    }
+    throw Unary.invalid("the id prefix '" + id + "' matches several reports ("
+        + candidates.stream().map(Report::getId).collect(Collectors.joining(", "))
+        + (candidates.size() > 2 ? ", …" : "") + "): give more of the id");
   }
 
   @Override
@@ -65,10 +92,23 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
       if (request.getStatus() == RunStatus.UNRECOGNIZED) {
         throw new IllegalArgumentException("unknown run status");
       }
+      int wanted = limit == 0 ? DEFAULT_REPORTS : limit;
+      QueryReportsResponse.Builder out = QueryReportsResponse.newBuilder();
+      if (Globs.isGlob(request.getNode())) {
+        // A glob cannot use the per-node index: scan the others and match the name.
+        Pattern nodes = Globs.compile(request.getNode());
+        store.scanReports(new ReportQuery("", request.getSinceMs(), request.getUntilMs(),
+            request.getStatus(), request.getResource()), report -> {
+              if (nodes.matcher(report.getNode()).matches()) {
+                out.addReports(Redactor.report(report));
+              }
+              return out.getReportsCount() < wanted;
+            });
+        return out.build();
+      }
       ReportQuery query = new ReportQuery(request.getNode(), request.getSinceMs(),
           request.getUntilMs(), request.getStatus(), request.getResource());
-      QueryReportsResponse.Builder out = QueryReportsResponse.newBuilder();
-      for (Report report : store.queryReports(query, limit == 0 ? DEFAULT_REPORTS : limit)) {
+      for (Report report : store.queryReports(query, wanted)) {
         out.addReports(Redactor.report(report));
       }
       return out.build();

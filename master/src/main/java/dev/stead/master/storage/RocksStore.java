@@ -268,6 +268,22 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public List<Report> reportsWithIdPrefix(String prefix, int limit) {
+    byte[] start = key(prefix);
+    List<Report> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(REPORTS))) {
+      for (it.seek(start); it.isValid() && out.size() < limit; it.next()) {
+        if (!startsWith(it.key(), start)) {
+          break;
+        }
+        out.add(parse(it.value(), Report.parser()));
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
   public List<Report> reports(String node, int limit) {
     if (limit <= 0) {
       return List.of();

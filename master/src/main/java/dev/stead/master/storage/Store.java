@@ -48,6 +48,9 @@ public interface Store extends AutoCloseable {
 
   Optional<Report> report(String id);
 
+  /** Up to {@code limit} reports whose id starts with {@code prefix}, in id order. */
+  List<Report> reportsWithIdPrefix(String prefix, int limit);
+
   /**
    * The newest {@code limit} reports of {@code node} (of every node when empty), newest first
    * by start time.
