@@ -105,6 +105,57 @@ class InputLimitsTest {
   }
 
   @Test
+  void anAnonymousRequestIsCutAtTheBootstrapLimitBeforeItIsBuffered() {
+    Status status = sendAnonymously("stead.v1.Bootstrap/SubmitCsr", SubmitCsrRequest.newBuilder()
+        .setCertname("squat").setCsrPem("x".repeat(5 * 1024 * 1024)).build().toByteArray());
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("at most "
+        + InputLimits.MAX_ANONYMOUS_REQUEST_BYTES + " are accepted without a client certificate");
+    // The master stopped reading a few frames past the limit, not at 4 or 16 MiB.
+    assertThat(bytesReadBeforeRefusal(status))
+        .isGreaterThan(InputLimits.MAX_ANONYMOUS_REQUEST_BYTES)
+        .isLessThan(InputLimits.MAX_ANONYMOUS_REQUEST_BYTES + 256 * 1024);
+    assertStillServing();
+  }
+
+  @Test
+  void anAnonymousRequestUnderTheMethodLimitButOverTheBootstrapLimitIsRefused() {
+    Status status = sendAnonymously("stead.v1.Bootstrap/GetCaCertificate",
+        new byte[InputLimits.MAX_ANONYMOUS_REQUEST_BYTES + 1024]);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("without a client certificate");
+  }
+
+  @Test
+  void aNodesOversizedRequestIsCutAtItsMethodLimitNotTheTransportLimit() {
+    Status status = send("stead.v1.CatalogService/GetCatalog",
+        new byte[InputLimits.MAX_REPORT_BYTES - 1024]);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(bytesReadBeforeRefusal(status))
+        .isLessThan(InputLimits.MAX_REQUEST_BYTES + 256 * 1024);
+    assertStillServing();
+  }
+
+  private Status sendAnonymously(String method, byte[] request) {
+    try {
+      AuthorizationMatrixTest.rawCall(anonymous, method, request);
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
+  private static long bytesReadBeforeRefusal(Status status) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("refused after reading (\\d+) bytes").matcher(status.getDescription());
+    assertThat(m.find()).as(status.getDescription()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  @Test
   void reportsMayBeLargerButNotOverTheTransportLimit() {
     Report.Builder report = Report.newBuilder().setId("big-1").setNode(NODE).setStartedAtMs(1);
     report.addResources(ResourceResult.newBuilder().setKey("file[/a]").addEvents(Event
