@@ -57,6 +57,10 @@ import javax.security.auth.x500.X500Principal;
  * rather than stored ({@link SessionCookies}), so it survives a restart of the master. Every page
  * reads the store at request time; the overview refreshes its counts every 5 seconds
  * through {@code /api/summary}. Values from reports are redacted and HTML-escaped.
+ *
+ * <p>Against a hostile network: logins are throttled per name and per address
+ * ({@link LoginThrottle}), requests must arrive within {@link HttpTimeouts}, and every response
+ * carries HSTS, {@code nosniff} and a policy that allows no inline script.
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
