@@ -61,6 +61,8 @@ public final class TlsServer {
 
   /** Concurrent calls on one connection; an agent makes a few at a time. */
   static final int MAX_CALLS_PER_CONNECTION = 100;
+  /** HTTP/2 flow-control window per stream and per connection (gRPC's default size). */
+  public static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
 
   private TlsServer() {}
 
@@ -109,6 +111,9 @@ public final class TlsServer {
         .keepAliveTime(1, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        // A fixed window (no auto-tuning): what a stream may send before its call has even
+        // started, and so what a refused request can cost beyond its limit.
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
         .maxRstFramesPerWindow(200, 10)
         // The largest any method accepts; InboundBudget holds each call to its own limit.
         .maxInboundMessageSize(InputLimits.MAX_REPORT_BYTES)
