@@ -37,7 +37,7 @@ final class TrustSetup {
   }
 
   static TlsServer.Options serverOptions(TrustConfig trust, Revocations revocations) {
-    return new TlsServer.Options(trust.allowTls12(), revocations::isRevoked, Clock.systemUTC());
+    return new TlsServer.Options(trust.allowTls12(), revocations::refuses, Clock.systemUTC());
   }
 
   /** Re-signs the CRL every {@link Revocations#REFRESH_INTERVAL} on a daemon thread. */
