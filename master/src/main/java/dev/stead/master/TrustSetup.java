@@ -39,7 +39,7 @@ final class TrustSetup {
 
   static TlsServer.Options serverOptions(TrustConfig trust, Revocations revocations,
       ConnectionLimits connections) {
-    return new TlsServer.Options(trust.allowTls12(), revocations::isRevoked, Clock.systemUTC(),
+    return new TlsServer.Options(trust.allowTls12(), revocations::refuses, Clock.systemUTC(),
         connections);
   }
 
