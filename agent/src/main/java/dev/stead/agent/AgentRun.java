@@ -144,7 +144,50 @@ public final class AgentRun {
     return ExitCodes.COULD_NOT_RUN;
   }
 
+  /**
+   * A run; when the master refuses this agent's certificate and holds a newer one for its
+   * key (the answer to a renewal was lost and the old one's grace is over), adopts it and
+   * runs once more. A refusal escapes the run before anything converged: the report is
+   * spooled, not thrown.
+   */
   private int run(MasterAddress address, AgentSession session, PrintStream out,
+      PrintStream err, Progress progress) throws IOException {
+    try {
+      return attempt(address, session, out, err, progress);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != io.grpc.Status.Code.UNAUTHENTICATED
+          || !adoptIssuedCertificate(address, session, err)) {
+        throw e;
+      }
+      session.closeChannel();
+      return attempt(address, session, out, err, progress);
+    }
+  }
+
+  /** True when the certificate the master holds for this key was adopted. */
+  private boolean adoptIssuedCertificate(MasterAddress address, AgentSession session,
+      PrintStream err) throws IOException {
+    SslFiles ssl = new SslFiles(options.stateDir().resolve("ssl"));
+    AgentSession.Identity identity = session.identity(ssl);
+    if (identity == null) {
+      return false;
+    }
+    java.util.Optional<X509Certificate> adopted;
+    try {
+      adopted = dev.stead.agent.client.CertificateRecovery.adoptIssued(address, identity.ca(),
+          identity.keys(), identity.certificate(), ssl, options.certname(),
+          java.time.Clock.systemUTC());
+    } catch (StatusRuntimeException e) {
+      return false;
+    }
+    adopted.ifPresent(c -> err.println("stead agent: the master refused this agent's"
+        + " certificate and holds a newer one for its key (serial "
+        + c.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)
+        + "), issued at a renewal whose answer never arrived: adopted it"));
+    return adopted.isPresent();
+  }
+
+  private int attempt(MasterAddress address, AgentSession session, PrintStream out,
       PrintStream err, Progress progress) throws IOException {
     Path stateDir = options.stateDir();
     SslFiles ssl = new SslFiles(stateDir.resolve("ssl"));

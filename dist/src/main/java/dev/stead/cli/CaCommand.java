@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ca", description = "The master's certificate authority.",
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
         CaCommand.Clean.class, CaCommand.Fingerprint.class})
 final class CaCommand {
 
-  @Command(name = "list", description = "Pending, signed and revoked certificates.")
+  @Command(name = "list", description = "Pending, signed and revoked certificates. A pending"
+      + " request shows its key's fingerprint, one row per key that asked for the name.")
   static final class ListCerts implements Callable<Integer> {
     @Mixin AdminOptions admin;
 
@@ -54,11 +56,18 @@ final class CaCommand {
     }
   }
 
-  @Command(name = "sign", description = "Sign a pending certificate request.")
+  @Command(name = "sign", description = "Sign a pending certificate request. Compare its key"
+      + " fingerprint (`stead ca list`) with the one the agent printed first; when several keys"
+      + " asked for the name, --fingerprint picks the one to sign.")
   static final class Sign extends OnCertname {
+    @Option(names = "--fingerprint", paramLabel = "FINGERPRINT",
+        description = "Sign the request for the key with this fingerprint (as `stead ca list`"
+            + " shows it and the agent prints it) and no other.")
+    String fingerprint = "";
+
     @Override
     String act(AdminClient client, String certname) throws IOException {
-      CertificateInfo cert = client.sign(certname);
+      CertificateInfo cert = client.sign(certname, fingerprint);
       return "signed " + cert.getCertname() + " " + cert.getFingerprint();
     }
   }

@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.master.TrustConfig;
+import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.master.fleet.FleetConfig;
@@ -47,6 +48,12 @@ final class MasterCommand {
     @Option(names = "--tls12", description = "Also accept TLS 1.2 (ECDHE + AEAD suites only); default: TLS 1.3 only.")
     boolean tls12;
 
+    @Option(names = "--connection-idle", paramLabel = "DURATION", description = "Close a gRPC connection with no call in progress after this long, e.g. 60s, 5m (default: 60s).")
+    String connectionIdle = "60s";
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Open gRPC connections kept from one source address; more are closed at once (default: ${DEFAULT-VALUE}; raise it for a large fleet behind one NAT address).")
+    int maxConnectionsPerAddress = ConnectionLimits.DEFAULT_PER_ADDRESS;
+
     @Option(names = "--report-retention", description = "Delete reports older than this, e.g. 14d, 30d, 12h (default: ${DEFAULT-VALUE}).")
     String reportRetention = "14d";
 
@@ -55,6 +62,15 @@ final class MasterCommand {
 
     @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
     String dashboardListen;
+
+    ConnectionLimits connectionLimits() {
+      if (maxConnectionsPerAddress < 1) {
+        throw new IllegalArgumentException("--max-connections-per-address must be at least 1");
+      }
+      return ConnectionLimits.defaults()
+          .withIdle(Durations.parse(connectionIdle, "--connection-idle"))
+          .withPerAddress(maxConnectionsPerAddress);
+    }
 
     /** The operator-facing options. */
     FleetConfig fleetConfig() {
@@ -90,7 +106,7 @@ final class MasterCommand {
       requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
-          address.port(), autosign);
+          address.port(), autosign, connectionLimits());
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));

@@ -75,8 +75,16 @@ public final class AdminClient implements AutoCloseable {
 
   /** Signs the pending request of {@code certname}. */
   public CertificateInfo sign(String certname) throws IOException {
-    return call(() -> stub().signCertificate(
-        SignCertificateRequest.newBuilder().setCertname(certname).build()));
+    return sign(certname, "");
+  }
+
+  /**
+   * Signs the pending request of {@code certname} for the key with {@code fingerprint}
+   * (blank: the only pending one).
+   */
+  public CertificateInfo sign(String certname, String fingerprint) throws IOException {
+    return call(() -> stub().signCertificate(SignCertificateRequest.newBuilder()
+        .setCertname(certname).setFingerprint(fingerprint == null ? "" : fingerprint).build()));
   }
 
   /** Revokes the signed certificate of {@code certname}. */

@@ -140,7 +140,8 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
                   .bindService()),
-          AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations));
+          AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
+              config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {

@@ -1,5 +1,6 @@
 package dev.stead.master;
 
+import dev.stead.master.rpc.ConnectionLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +16,17 @@ import java.util.Objects;
  * @param port the port, or 0 to pick a free one ({@link Master#port()} tells which)
  * @param autosignGlob sign requests whose certname matches these comma-separated globs at
  *     once (e.g. {@code *.example.com}, {@code *}); null or blank = off
+ * @param connectionLimits how long and how many connections the port keeps (null: the
+ *     defaults)
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
-    int port, String autosignGlob) {
+    int port, String autosignGlob, ConnectionLimits connectionLimits) {
+
+  /** A master with the default {@link ConnectionLimits}. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null);
+  }
 
   public MasterConfig {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -30,5 +39,10 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
     }
+    connectionLimits = connectionLimits == null ? ConnectionLimits.defaults() : connectionLimits;
+  }
+
+  public MasterConfig withConnectionLimits(ConnectionLimits limits) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits);
   }
 }

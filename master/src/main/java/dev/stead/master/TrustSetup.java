@@ -4,6 +4,7 @@ import dev.stead.master.ca.AutosignPolicy;
 import dev.stead.master.ca.ChallengeAutosign;
 import dev.stead.master.ca.CommandAutosign;
 import dev.stead.master.ca.Revocations;
+import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.master.rpc.TlsServer;
 import java.io.IOException;
 import java.time.Clock;
@@ -36,8 +37,10 @@ final class TrustSetup {
     return AutosignPolicy.allOf(policies);
   }
 
-  static TlsServer.Options serverOptions(TrustConfig trust, Revocations revocations) {
-    return new TlsServer.Options(trust.allowTls12(), revocations::isRevoked, Clock.systemUTC());
+  static TlsServer.Options serverOptions(TrustConfig trust, Revocations revocations,
+      ConnectionLimits connections) {
+    return new TlsServer.Options(trust.allowTls12(), revocations::refuses, Clock.systemUTC(),
+        connections);
   }
 
   /** Re-signs the CRL every {@link Revocations#REFRESH_INTERVAL} on a daemon thread. */

@@ -284,22 +284,38 @@ class AuthorizationMatrixTest {
   }
 
   @Test
-  void aNodeRenewsItsCertificateAndTheOldOneIsRefusedOnTheSameConnection() throws Exception {
+  void aRenewedCertificateIsRefusedOnceItsSuccessorIsUsedAndRenewalsAreRateLimited()
+      throws Exception {
     Signed renewer = bootstrap("renewer.example.com");
+    GetCatalogRequest ownCatalog =
+        GetCatalogRequest.newBuilder().setNode("renewer.example.com").build();
     ManagedChannel channel = channel(renewer.key().getPrivate(), renewer.certificate());
     CertificateStatus renewed = CertificateServiceGrpc.newBlockingStub(channel)
         .renewCertificate(RenewCertificateRequest.newBuilder()
             .setCsrPem(TestPki.csr("renewer.example.com", renewer.key())).build());
-
     X509Certificate fresh = Pem.parseCertificate(renewed.getCertificatePem());
     assertThat(fresh.getSerialNumber()).isNotEqualTo(renewer.certificate().getSerialNumber());
-    StatusRuntimeException old = refusal(channel, "stead.v1.CatalogService/GetCatalog",
-        GetCatalogRequest.newBuilder().setNode("renewer.example.com").build());
-    assertThat(old.getStatus().getDescription()).contains("has been revoked");
-    ManagedChannel next = channel(renewer.key().getPrivate(), fresh);
-    assertThat(codeOf(next, "stead.v1.CatalogService/GetCatalog",
-        GetCatalogRequest.newBuilder().setNode("renewer.example.com").build()))
+
+    // As if the answer were lost: the old certificate keeps working...
+    assertThat(codeOf(channel, "stead.v1.CatalogService/GetCatalog", ownCatalog))
         .isEqualTo(Status.Code.OK);
+    // ...and the new one is there to fetch, anonymously, for whoever holds its key.
+    assertThat(BootstrapGrpc.newBlockingStub(callers.get(Caller.NONE)).fetchCertificate(
+        FetchCertificateRequest.newBuilder().setCertname("renewer.example.com").build())
+        .getCertificatePem()).isEqualTo(renewed.getCertificatePem());
+
+    ManagedChannel next = channel(renewer.key().getPrivate(), fresh);
+    assertThat(codeOf(next, "stead.v1.CatalogService/GetCatalog", ownCatalog))
+        .isEqualTo(Status.Code.OK);
+
+    StatusRuntimeException old = refusal(channel, "stead.v1.CatalogService/GetCatalog",
+        ownCatalog);
+    assertThat(old.getStatus().getDescription()).contains("has been revoked");
+    StatusRuntimeException again = refusal(next, "stead.v1.CertificateService/RenewCertificate",
+        RenewCertificateRequest.newBuilder()
+            .setCsrPem(TestPki.csr("renewer.example.com", renewer.key())).build());
+    assertThat(again.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(again.getStatus().getDescription()).contains("retry after");
   }
 
   private Set<String> servedMethods() {

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.InputLimits;
+import dev.stead.master.rpc.TlsServer;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateStatus;
@@ -102,6 +103,60 @@ class InputLimitsTest {
     assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(status.getDescription()).contains("at most " + InputLimits.MAX_REQUEST_BYTES);
     assertStillServing();
+  }
+
+  @Test
+  void anAnonymousRequestIsCutAtTheBootstrapLimitBeforeItIsBuffered() {
+    Status status = sendAnonymously("stead.v1.Bootstrap/SubmitCsr", SubmitCsrRequest.newBuilder()
+        .setCertname("squat").setCsrPem("x".repeat(5 * 1024 * 1024)).build().toByteArray());
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("at most "
+        + InputLimits.MAX_ANONYMOUS_REQUEST_BYTES + " are accepted without a client certificate");
+    // The master stopped reading within one flow-control window past the limit (what the
+    // client could send before the call started), not at 4 or 16 MiB, nor at 5.
+    assertThat(bytesReadBeforeRefusal(status))
+        .isGreaterThan(InputLimits.MAX_ANONYMOUS_REQUEST_BYTES)
+        .isLessThanOrEqualTo(InputLimits.MAX_ANONYMOUS_REQUEST_BYTES
+            + TlsServer.FLOW_CONTROL_WINDOW + 16 * 1024);
+    assertStillServing();
+  }
+
+  @Test
+  void anAnonymousRequestUnderTheMethodLimitButOverTheBootstrapLimitIsRefused() {
+    Status status = sendAnonymously("stead.v1.Bootstrap/GetCaCertificate",
+        new byte[InputLimits.MAX_ANONYMOUS_REQUEST_BYTES + 1024]);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("without a client certificate");
+  }
+
+  @Test
+  void aNodesOversizedRequestIsCutAtItsMethodLimitNotTheTransportLimit() {
+    Status status = send("stead.v1.CatalogService/GetCatalog",
+        new byte[InputLimits.MAX_REPORT_BYTES - 1024]);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(bytesReadBeforeRefusal(status))
+        .isLessThanOrEqualTo(InputLimits.MAX_REQUEST_BYTES + TlsServer.FLOW_CONTROL_WINDOW
+            + 16 * 1024);
+    assertStillServing();
+  }
+
+  private Status sendAnonymously(String method, byte[] request) {
+    try {
+      AuthorizationMatrixTest.rawCall(anonymous, method, request);
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
+  private static long bytesReadBeforeRefusal(Status status) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("refused after reading (\\d+) bytes").matcher(status.getDescription());
+    assertThat(m.find()).as(status.getDescription()).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   @Test

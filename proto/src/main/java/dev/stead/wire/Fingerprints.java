@@ -1,12 +1,15 @@
 package dev.stead.wire;
 
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 
 /**
- * Certificate fingerprints in the one format Stead prints and accepts:
+ * Certificate and key fingerprints in the one format Stead prints and accepts:
  * {@code SHA256:AB:CD:...}, the SHA-256 of the DER encoding in colon-separated upper-case hex.
+ * A key's fingerprint is that of its SubjectPublicKeyInfo, so the agent (from its key) and the
+ * master (from the certificate request) compute the same one.
  */
 public final class Fingerprints {
   private Fingerprints() {}
@@ -17,6 +20,14 @@ public final class Fingerprints {
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("certificate cannot be encoded", e);
     }
+  }
+
+  /** The fingerprint of a public key: of its SubjectPublicKeyInfo DER (X.509 encoding). */
+  public static String ofKey(PublicKey key) {
+    if (!"X.509".equals(key.getFormat())) {
+      throw new IllegalArgumentException("key is not X.509-encoded: " + key.getFormat());
+    }
+    return ofDer(key.getEncoded());
   }
 
   public static String ofDer(byte[] der) {

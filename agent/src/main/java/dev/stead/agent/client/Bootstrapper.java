@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Gets the agent from nothing to a signed certificate: fetch and pin the master's CA (checked
  * against {@code --ca-fingerprint}, or trusted on first use when asked), make a key, submit a
  * CSR, and collect the signed certificate. Each step is skipped when its file already exists,
- * so a run after bootstrap makes no bootstrap calls at all.
+ * so a run after bootstrap makes no bootstrap calls at all. The key's fingerprint is printed
+ * with the request, for the operator to compare with what the master lists before signing.
  */
 public final class Bootstrapper {
   private static final long BOOTSTRAP_DEADLINE_S = 10;
@@ -145,14 +146,17 @@ public final class Bootstrapper {
     ManagedChannel channel = Channels.trustingCa(address, ca);
     try {
       BootstrapGrpc.BootstrapBlockingStub stub = BootstrapGrpc.newBlockingStub(channel);
-      // Ask first: after a run that left a pending CSR, submitting again is not needed.
       CertificateStatus status = fetch(stub);
-      if (status.getState() == CertificateState.UNKNOWN
-          || status.getState() == CertificateState.CERTIFICATE_STATE_UNSPECIFIED) {
+      // Submit while nothing is signed, even when a request is pending: it may be someone
+      // else's for this name, and ours must be among those the operator sees. The master
+      // keeps one request per key, so submitting again is harmless.
+      if (status.getState() != CertificateState.SIGNED
+          && status.getState() != CertificateState.REVOKED) {
         String csr = KeyMaterial.csr(keys, certname, CsrChallenge.read(csrChallenge));
         status = stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
             .submitCsr(SubmitCsrRequest.newBuilder().setCertname(certname).setCsrPem(csr).build());
-        out.println("submitted a certificate request for " + certname);
+        out.println("submitted a certificate request for " + certname + " with key fingerprint "
+            + Fingerprints.ofKey(keys.getPublic()));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitForCertSeconds);
       boolean announced = false;
@@ -160,7 +164,8 @@ public final class Bootstrapper {
           && System.nanoTime() < deadline) {
         if (!announced) {
           out.println("waiting up to " + waitForCertSeconds + " s for the master to sign the "
-              + "certificate for " + certname);
+              + "certificate for " + certname + " (key fingerprint "
+              + Fingerprints.ofKey(keys.getPublic()) + ")");
           announced = true;
         }
         sleep(POLL_INTERVAL_MS);
@@ -192,8 +197,11 @@ public final class Bootstrapper {
       case SIGNED:
         break;
       case PENDING:
-        throw new AgentFailure("certificate for " + certname + " is waiting to be signed: run "
-            + "`stead ca sign " + certname + "` on the master");
+        throw new AgentFailure("certificate for " + certname + " is waiting to be signed. On the"
+            + " master, check that `stead ca list` shows this agent's key fingerprint "
+            + Fingerprints.ofKey(keys.getPublic()) + " for " + certname + ", then run `stead ca"
+            + " sign " + certname + " --fingerprint " + Fingerprints.ofKey(keys.getPublic())
+            + "`");
       case REVOKED:
         throw new AgentFailure("the certificate for " + certname + " was revoked on the master");
       default:
@@ -208,8 +216,9 @@ public final class Bootstrapper {
     }
     if (!Arrays.equals(cert.getPublicKey().getEncoded(), keys.getPublic().getEncoded())) {
       throw new AgentFailure("the certificate the master holds for " + certname
-          + " does not match this agent's key " + ssl.privateKey()
-          + ": clean it on the master or use another --certname");
+          + " is for key " + Fingerprints.ofKey(cert.getPublicKey()) + ", not this agent's key "
+          + Fingerprints.ofKey(keys.getPublic()) + " (" + ssl.privateKey()
+          + "): clean it on the master or use another --certname");
     }
     if (!CaTrust.issuedBy(java.util.List.of(cert), ca)) {
       throw new AgentFailure("the certificate for " + certname + " is not signed by the CA");

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  * the same key. Due when less than a third of the lifetime or {@link #MAX_MARGIN} remains,
  * whichever is less, so a 1-year certificate renews 30 days ahead. A failed renewal never
  * fails the run: the current certificate is still valid, it is said on {@code err}, and the
- * next run tries again.
+ * next run tries again. Before asking for a new certificate it picks up one the master
+ * already issued for this key ({@link CertificateRecovery}): the answer to the last renewal
+ * may have been lost, and the master then keeps the old certificate valid only for a grace
+ * period.
  */
 public final class CertificateRenewal {
   /** Renew at the latest this long before expiry. */
@@ -63,6 +67,21 @@ public final class CertificateRenewal {
       Clock clock) {
     if (!due(current, clock.instant())) {
       return current;
+    }
+    try {
+      Optional<X509Certificate> adopted = CertificateRecovery.adoptIssued(address, ca, keys,
+          current, ssl, certname, clock);
+      if (adopted.isPresent()) {
+        err.println("stead agent: adopted the certificate the master issued for this agent's"
+            + " key at an earlier renewal whose answer never arrived; it expires "
+            + adopted.get().getNotAfter().toInstant());
+        if (!due(adopted.get(), clock.instant())) {
+          return adopted.get();
+        }
+        current = adopted.get();
+      }
+    } catch (StatusRuntimeException | IOException e) {
+      // The renewal below meets the same trouble and says what it is.
     }
     ManagedChannel channel = Channels.mutual(address, ca, keys.getPrivate(), current);
     try {

@@ -104,8 +104,15 @@ class AgentRunTest {
   void unsignedCertificateSaysWhatToDoThenWorksOnceSigned() throws Exception {
     master.autosign = false;
     assertThat(run(null, true, 0)).isEqualTo(1);
+    String key = Fingerprints.ofKey(dev.stead.agent.tls.KeyMaterial.of(
+        dev.stead.agent.tls.PemReader.privateKey(Files.readString(
+            state.resolve("ssl/private_key.pem")))).getPublic());
+    assertThat(out()).contains("submitted a certificate request for " + NODE
+        + " with key fingerprint " + key);
     assertThat(err()).isEqualTo("stead agent: certificate for " + NODE + " is waiting to be "
-        + "signed: run `stead ca sign " + NODE + "` on the master\n");
+        + "signed. On the master, check that `stead ca list` shows this agent's key fingerprint "
+        + key + " for " + NODE + ", then run `stead ca sign " + NODE + " --fingerprint " + key
+        + "`\n");
     master.sign(NODE);
     assertThat(run(null, false, 0)).as(err()).isEqualTo(2);
   }
@@ -126,7 +133,7 @@ class AgentRunTest {
     signer.start();
     assertThat(run(null, true, 20)).as(err()).isEqualTo(2);
     signer.join();
-    assertThat(out()).contains("waiting up to 20 s");
+    assertThat(out()).contains("waiting up to 20 s").contains("(key fingerprint SHA256:");
   }
 
   @Test

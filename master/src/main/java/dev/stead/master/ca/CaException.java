@@ -16,7 +16,9 @@ public final class CaException extends Exception {
     /** Nothing by that name. */
     NOT_FOUND,
     /** The caller may not act on that name (a node renewing another node's certificate). */
-    FORBIDDEN
+    FORBIDDEN,
+    /** Too soon after the same request; the message says when to retry. */
+    RATE_LIMITED
   }
 
   private final Reason reason;

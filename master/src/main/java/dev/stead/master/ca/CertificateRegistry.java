@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +25,39 @@ import java.util.logging.Logger;
 
 /**
  * The lifecycle of node certificates: requests arrive, wait or are autosigned, get signed,
- * and are looked up. One active certificate per name: a request for a name that already has
- * a certificate or a pending request is accepted only when it is for the same key (an agent
- * retrying), and refused otherwise. State lives in the {@link Store}. Thread-safe.
+ * renewed and are looked up. One active certificate per name: a request for a name that
+ * already has a certificate is accepted only when it is for the same key (an agent
+ * retrying), and refused otherwise; a pending name keeps every different key that asked for
+ * it until an operator signs one. State lives in the {@link Store}. Thread-safe.
  */
 public final class CertificateRegistry {
   /** How long a node certificate is valid. */
   public static final Duration NODE_VALIDITY = Duration.ofDays(365);
+  /** A certificate issued by a renewal is renewed again no sooner than this. */
+  public static final Duration RENEWAL_INTERVAL = Duration.ofHours(1);
+  /** Different keys remembered for one pending name; more are refused until one is signed. */
+  static final int MAX_PENDING_KEYS = 8;
   private static final Logger LOG = Logger.getLogger(CertificateRegistry.class.getName());
 
   private final CertificateAuthority ca;
   private final Store store;
   private final AutosignPolicy autosign;
   private final Revocations revocations;
+  private final Duration nodeValidity;
 
   public CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign,
       Revocations revocations) {
+    this(ca, store, autosign, revocations, NODE_VALIDITY);
+  }
+
+  /** As above, issuing node certificates valid for {@code nodeValidity} (tests: short). */
+  CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign,
+      Revocations revocations, Duration nodeValidity) {
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;
     this.revocations = revocations;
+    this.nodeValidity = nodeValidity;
   }
 
   public Revocations revocations() {
@@ -55,25 +70,23 @@ public final class CertificateRegistry {
 
   /**
    * Accepts a CSR for {@code certname}: stored as pending, or signed at once when the
-   * autosign policy allows.
+   * autosign policy allows. Every different key that asks for a pending name is remembered
+   * (at most {@link #MAX_PENDING_KEYS}), so that a request submitted first by someone else
+   * cannot take the place of the real node's: the operator sees all of them. Autosign signs
+   * a request only when no other key pending for the name would be allowed too; when two
+   * are, neither is signed and the operator picks one by fingerprint.
    *
-   * @throws CaException INVALID for a bad name or CSR, CONFLICT when the name is taken by
-   *     another key
+   * @throws CaException INVALID for a bad name or CSR, CONFLICT when the name has a
+   *     certificate for another key or too many different keys asked for it
    */
   public synchronized CertificateStatus submit(String certname, String csrPem)
       throws CaException {
     ValidatedCsr csr = CsrValidator.validate(certname, csrPem);
     Optional<CertificateRecord> existing = store.certificate(certname);
+    List<ValidatedCsr> pending = new ArrayList<>();
     if (existing.isPresent()) {
       CertificateRecord record = existing.get();
-      if (record.state() == CertificateState.PENDING) {
-        ValidatedCsr pending = CsrValidator.validate(certname, record.csrPem());
-        if (!csr.sameKey(pending.publicKey())) {
-          throw new CaException(Reason.CONFLICT, "a different certificate request for '"
-              + certname + "' is already pending (key " + keyFingerprint(pending) + ")");
-        }
-        // Same key: an agent retrying. Fall through, the policy may have changed since.
-      } else {
+      if (record.state() != CertificateState.PENDING) {
         X509Certificate issued = Pem.parseCertificate(record.certificatePem());
         if (record.state() == CertificateState.SIGNED && csr.sameKey(issued.getPublicKey())) {
           return status(record);
@@ -83,13 +96,37 @@ public final class CertificateRegistry {
             + Fingerprints.of(issued) + "); a request for a new key is refused until an"
             + " operator runs `stead ca clean " + certname + "`");
       }
-    } else {
-      store.putCertificate(CertificateRecord.pending(certname, csr.pem()));
+      pending.addAll(pendingRequests(record));
     }
+    int same = indexOfKey(pending, csr);
+    if (same >= 0) {
+      pending.set(same, csr); // an agent retrying, perhaps with a new challenge
+    } else if (pending.size() >= MAX_PENDING_KEYS) {
+      throw new CaException(Reason.CONFLICT, pending.size() + " different keys already asked"
+          + " for '" + certname + "'; an operator must sign one (`stead ca sign " + certname
+          + " --fingerprint ...`) or run `stead ca clean " + certname + "`");
+    } else {
+      pending.add(csr);
+      if (pending.size() > 1) {
+        LOG.warning(() -> "another key (" + keyFingerprint(csr) + ") asked for '" + certname
+            + "', which " + (pending.size() - 1) + " other key(s) asked for already: an"
+            + " operator must pick one by fingerprint");
+      }
+    }
+    store.putCertificate(CertificateRecord.pending(certname,
+        pending.stream().map(ValidatedCsr::pem).toList()));
     if (autosign.allows(csr)) {
-      CertificateRecord signed = issue(csr);
-      LOG.info(() -> "autosigned the certificate of " + certname);
-      return status(signed);
+      List<String> rivals = pending.stream()
+          .filter(other -> !other.sameKey(csr.publicKey()) && autosign.allows(other))
+          .map(CertificateRegistry::keyFingerprint).toList();
+      if (rivals.isEmpty()) {
+        CertificateRecord signed = issue(csr);
+        LOG.info(() -> "autosigned the certificate of " + certname);
+        return status(signed);
+      }
+      LOG.warning(() -> "not autosigning '" + certname + "': the autosign policy allows"
+          + " several keys that asked for it (" + keyFingerprint(csr) + ", "
+          + String.join(", ", rivals) + "); an operator must pick one by fingerprint");
     }
     return CertificateStatus.newBuilder()
         .setCertname(certname)
@@ -109,11 +146,16 @@ public final class CertificateRegistry {
   }
 
   /**
-   * Signs the pending request of {@code certname}.
+   * Signs the pending request of {@code certname}: the only one, or, with a
+   * {@code fingerprint} (of the key, as listed and as the agent prints it), exactly the one
+   * for that key. The other requests for the name are dropped.
    *
-   * @throws CaException NOT_FOUND without a request, CONFLICT when already signed
+   * @throws CaException NOT_FOUND without a request or without one for {@code fingerprint},
+   *     CONFLICT when already signed, or when several keys asked for the name and no
+   *     {@code fingerprint} says which
    */
-  public synchronized CertificateInfo sign(String certname) throws CaException {
+  public synchronized CertificateInfo sign(String certname, String fingerprint)
+      throws CaException {
     requireValidName(certname);
     CertificateRecord record = store.certificate(certname).orElseThrow(() -> new CaException(
         Reason.NOT_FOUND, "there is no certificate request for '" + certname + "'"));
@@ -121,16 +163,43 @@ public final class CertificateRegistry {
       throw new CaException(Reason.CONFLICT, "'" + certname + "' is already "
           + record.state().name().toLowerCase(Locale.ROOT));
     }
-    CertificateRecord signed = issue(CsrValidator.validate(certname, record.csrPem()));
-    LOG.info(() -> "signed the certificate of " + certname);
+    List<ValidatedCsr> pending = pendingRequests(record);
+    List<String> fingerprints = pending.stream().map(CertificateRegistry::keyFingerprint)
+        .toList();
+    ValidatedCsr chosen;
+    if (fingerprint == null || fingerprint.isBlank()) {
+      if (pending.size() > 1) {
+        throw new CaException(Reason.CONFLICT, pending.size() + " different keys asked for '"
+            + certname + "': " + String.join(", ", fingerprints) + ". Sign the one whose"
+            + " fingerprint the agent on " + certname + " printed: `stead ca sign " + certname
+            + " --fingerprint FINGERPRINT`");
+      }
+      chosen = pending.get(0);
+    } else {
+      chosen = pending.stream()
+          .filter(csr -> Fingerprints.matches(keyFingerprint(csr), fingerprint))
+          .findFirst()
+          .orElseThrow(() -> new CaException(Reason.NOT_FOUND, "no key with fingerprint "
+              + fingerprint.trim() + " asked for '" + certname + "'; pending: "
+              + String.join(", ", fingerprints)));
+    }
+    CertificateRecord signed = issue(chosen);
+    LOG.info(() -> "signed the certificate of " + certname + " for key "
+        + keyFingerprint(chosen) + (pending.size() > 1 ? "; dropped the requests of "
+            + (pending.size() - 1) + " other key(s)" : ""));
     return info(signed);
+  }
+
+  /** As {@link #sign(String, String)} without a fingerprint. */
+  public CertificateInfo sign(String certname) throws CaException {
+    return sign(certname, "");
   }
 
   /** Every pending, signed and revoked certificate, sorted by name. */
   public List<CertificateInfo> list() {
     Map<String, RevokedCertificate> revoked = new HashMap<>();
     store.revocations().forEach(r -> revoked.put(r.getSerial(), r));
-    return store.certificates().stream().map(r -> info(r, revoked)).toList();
+    return store.certificates().stream().flatMap(r -> infos(r, revoked).stream()).toList();
   }
 
   /**
@@ -154,7 +223,7 @@ public final class CertificateRegistry {
     }
     CertificateRecord revoked = revokeSigned(record, "revoked");
     return list().stream().filter(i -> i.getCertname().equals(certname)).findFirst()
-        .orElseGet(() -> info(revoked, Map.of()));
+        .orElseGet(() -> info(revoked));
   }
 
   /**
@@ -182,12 +251,16 @@ public final class CertificateRegistry {
 
   /**
    * Issues a fresh certificate to the node {@code callerCn}, which proved its identity with
-   * its current certificate; the current one is revoked as superseded once the new one is
-   * stored. The CSR goes through the same validation as a first request and must be for
-   * {@code callerCn}; its key may be new or the same.
+   * its current certificate. The current one is superseded: still accepted until the new one
+   * is first used or {@link Revocations#SUPERSEDED_GRACE} passes, so that a node whose answer
+   * got lost keeps working and fetches the new certificate (it is the name's current one).
+   * A node renews at most once per {@link #RENEWAL_INTERVAL}. The CSR goes through the same
+   * validation as a first request and must be for {@code callerCn}; its key may be new or
+   * the same.
    *
    * @throws CaException INVALID for a bad CSR or one for another name, CONFLICT when the
-   *     caller's certificate is no longer the current one
+   *     caller's certificate is no longer the current one, RATE_LIMITED when the current one
+   *     came from a renewal less than {@link #RENEWAL_INTERVAL} ago
    */
   public synchronized CertificateStatus renew(String callerCn, BigInteger callerSerial,
       String csrPem) throws CaException, IOException {
@@ -200,10 +273,25 @@ public final class CertificateRegistry {
     X509Certificate old = Pem.parseCertificate(current.certificatePem());
     if (!old.getSerialNumber().equals(callerSerial)) {
       throw new CaException(Reason.CONFLICT, "the certificate presented (serial "
-          + Revocations.hex(callerSerial) + ") is not the current one of '" + callerCn + "'");
+          + Revocations.hex(callerSerial) + ") is not the current one of '" + callerCn
+          + "': fetch the current one (Bootstrap/FetchCertificate)");
+    }
+    Optional<RevokedCertificate> lastRenewal = revocations.supersededBy(old.getSerialNumber());
+    if (lastRenewal.isPresent()) {
+      Instant renewedAt = Instant.ofEpochMilli(lastRenewal.get().getRevokedAtMs());
+      Instant retryAt = renewedAt.plus(RENEWAL_INTERVAL);
+      if (ca.clock().instant().isBefore(retryAt)) {
+        throw new CaException(Reason.RATE_LIMITED, "'" + callerCn + "' renewed its"
+            + " certificate at " + renewedAt + "; a node renews at most once per "
+            + RENEWAL_INTERVAL.toMinutes() + " minutes: retry after " + retryAt);
+      }
     }
     CertificateRecord renewed = issue(csr);
-    revocations.revoke(revocation(callerCn, old, "superseded"));
+    X509Certificate fresh = Pem.parseCertificate(renewed.certificatePem());
+    revocations.revoke(revocation(callerCn, old, "superseded").toBuilder()
+        .setSupersededBy(Revocations.hex(fresh.getSerialNumber()))
+        .setGraceUntilMs(ca.clock().instant().plus(Revocations.SUPERSEDED_GRACE).toEpochMilli())
+        .build());
     LOG.info(() -> "renewed the certificate of " + callerCn);
     return status(renewed);
   }
@@ -214,7 +302,7 @@ public final class CertificateRegistry {
     X509Certificate certificate = Pem.parseCertificate(record.certificatePem());
     revocations.revoke(revocation(record.certname(), certificate, reason));
     CertificateRecord revoked = new CertificateRecord(record.certname(),
-        CertificateState.REVOKED, "", record.certificatePem());
+        CertificateState.REVOKED, List.of(), record.certificatePem());
     store.putCertificate(revoked);
     return revoked;
   }
@@ -233,7 +321,7 @@ public final class CertificateRegistry {
 
   private CertificateRecord issue(ValidatedCsr csr) {
     X509Certificate certificate =
-        ca.issueClient(csr.certname(), csr.publicKey(), NODE_VALIDITY);
+        ca.issueClient(csr.certname(), csr.publicKey(), nodeValidity);
     CertificateRecord signed =
         CertificateRecord.signed(csr.certname(), Pem.certificate(certificate));
     store.putCertificate(signed);
@@ -255,41 +343,74 @@ public final class CertificateRegistry {
         .build();
   }
 
+  /** The listing form of a signed or revoked record. */
   static CertificateInfo info(CertificateRecord record) {
-    return info(record, Map.of());
+    return infos(record, Map.of()).get(0);
   }
 
   /**
    * Listing form: fingerprint, serial and expiry of a certificate (with the revocation time
-   * when its serial is in {@code revoked}), the key's fingerprint if pending.
+   * when its serial is in {@code revoked}); one entry per key that asked, with the key's
+   * fingerprint, if pending.
    */
-  static CertificateInfo info(CertificateRecord record, Map<String, RevokedCertificate> revoked) {
+  static List<CertificateInfo> infos(CertificateRecord record,
+      Map<String, RevokedCertificate> revoked) {
+    if (record.state() == CertificateState.PENDING) {
+      List<CertificateInfo> out = new ArrayList<>();
+      for (String csrPem : record.csrPems()) {
+        String fingerprint;
+        try {
+          fingerprint = Fingerprints.ofDer(
+              Pem.parseCsr(csrPem).getSubjectPublicKeyInfo().getEncoded());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        out.add(CertificateInfo.newBuilder().setCertname(record.certname())
+            .setState(CertificateState.PENDING).setFingerprint(fingerprint).build());
+      }
+      return out;
+    }
+    X509Certificate certificate = Pem.parseCertificate(record.certificatePem());
+    String serial = Revocations.hex(certificate.getSerialNumber());
     CertificateInfo.Builder info = CertificateInfo.newBuilder()
         .setCertname(record.certname())
-        .setState(record.state());
-    if (record.state() == CertificateState.PENDING) {
-      try {
-        info.setFingerprint(Fingerprints.ofDer(
-            Pem.parseCsr(record.csrPem()).getSubjectPublicKeyInfo().getEncoded()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    } else {
-      X509Certificate certificate = Pem.parseCertificate(record.certificatePem());
-      String serial = Revocations.hex(certificate.getSerialNumber());
-      info.setFingerprint(Fingerprints.of(certificate))
-          .setNotAfterMs(certificate.getNotAfter().getTime())
-          .setSerial(serial);
-      RevokedCertificate revocation = revoked.get(serial);
-      if (revocation != null) {
-        // Also covers a crash between recording the revocation and updating the record.
-        info.setState(CertificateState.REVOKED).setRevokedAtMs(revocation.getRevokedAtMs());
-      }
+        .setState(record.state())
+        .setFingerprint(Fingerprints.of(certificate))
+        .setNotAfterMs(certificate.getNotAfter().getTime())
+        .setSerial(serial);
+    RevokedCertificate revocation = revoked.get(serial);
+    if (revocation != null) {
+      // Also covers a crash between recording the revocation and updating the record.
+      info.setState(CertificateState.REVOKED).setRevokedAtMs(revocation.getRevokedAtMs());
     }
-    return info.build();
+    return List.of(info.build());
   }
 
+  /** The stored requests of a pending record; they were validated when they came in. */
+  private static List<ValidatedCsr> pendingRequests(CertificateRecord record)
+      throws CaException {
+    List<ValidatedCsr> out = new ArrayList<>();
+    for (String pem : record.csrPems()) {
+      out.add(CsrValidator.validate(record.certname(), pem));
+    }
+    return out;
+  }
+
+  private static int indexOfKey(List<ValidatedCsr> csrs, ValidatedCsr wanted) {
+    for (int i = 0; i < csrs.size(); i++) {
+      if (csrs.get(i).sameKey(wanted.publicKey())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The fingerprint of the key a request is for: what the agent prints and the list shows. */
   private static String keyFingerprint(ValidatedCsr csr) {
-    return Fingerprints.ofDer(csr.publicKey().getEncoded());
+    try {
+      return Fingerprints.ofDer(csr.request().getSubjectPublicKeyInfo().getEncoded());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

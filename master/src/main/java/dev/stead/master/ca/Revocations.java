@@ -8,19 +8,33 @@ import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
  * The revoked serials and the CRL that publishes them ({@code caDir/}{@value #CRL_FILE},
  * signed by the CA). The set lives in the {@link Store}, so it survives restarts and outlives
- * {@code stead ca clean}; a copy in memory answers {@link #isRevoked} on every call without
+ * {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call without
  * touching the disk.
  *
- * <p>The CRL is re-signed on every revocation and by {@link #refresh} (the master calls it
+ * <p>A certificate superseded by a renewal stays accepted for a grace period
+ * ({@link #SUPERSEDED_GRACE}) or until its successor is first used, whichever comes first: an
+ * agent that never received the answer to its renewal keeps working with the old one and can
+ * still fetch the new one, and the first call with the new one proves it arrived.
+ *
+ * <p>Serials of certificates that expired more than {@link #KEPT_AFTER_EXPIRY} ago are left
+ * out of the CRL and of the set in memory (an expired certificate is refused by its validity
+ * check, in the handshake and on every call), so the CRL stays as small as the number of
+ * revoked certificates that could still be presented. They stay in the store.
+ *
+ * <p>The CRL is re-signed on every change and by {@link #refresh} (the master calls it
  * daily); it is valid for {@link #CRL_VALIDITY}, so a master that stops refreshing is noticed
  * through {@link #crlAgeSeconds} a week before anyone relying on the file would fail.
  * Thread-safe.
@@ -31,14 +45,36 @@ public final class Revocations {
   public static final Duration CRL_VALIDITY = Duration.ofDays(7);
   /** How often the master re-signs the CRL even when nothing changed. */
   public static final Duration REFRESH_INTERVAL = Duration.ofDays(1);
+  /** How long a superseded certificate stays accepted when its successor is not used. */
+  public static final Duration SUPERSEDED_GRACE = Duration.ofHours(24);
+  /**
+   * How long an entry stays in the CRL after its certificate expired: RFC 5280 (5.1.2.6)
+   * wants it on one regularly scheduled CRL issued after the expiry, and the CRL is re-signed
+   * at least every {@link #REFRESH_INTERVAL}.
+   */
+  public static final Duration KEPT_AFTER_EXPIRY = REFRESH_INTERVAL;
   private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
   private final CertificateAuthority ca;
   private final Store store;
   private final Path crlFile;
-  private volatile Set<BigInteger> revoked;
+  private volatile State state = State.EMPTY;
   private volatile X509CRL crl;
   private BigInteger lastNumber = BigInteger.ZERO;
+
+  /**
+   * What the per-call check needs, rebuilt on every change. Immutable.
+   *
+   * @param refused serials refused now, whatever the time
+   * @param inGrace superseded serials still accepted, until their {@code grace_until_ms}
+   * @param graceBySuccessor the serial in grace, by the serial of the certificate replacing it
+   * @param bySuccessor every current supersession, by the serial that replaced it
+   */
+  private record State(Set<BigInteger> refused, Map<BigInteger, RevokedCertificate> inGrace,
+      Map<BigInteger, BigInteger> graceBySuccessor,
+      Map<BigInteger, RevokedCertificate> bySuccessor) {
+    static final State EMPTY = new State(Set.of(), Map.of(), Map.of(), Map.of());
+  }
 
   private Revocations(CertificateAuthority ca, Store store, Path crlFile) {
     this.ca = ca;
@@ -59,26 +95,65 @@ public final class Revocations {
     return serial.toString(16).toUpperCase(Locale.ROOT);
   }
 
-  /** True when {@code serial} was revoked. */
+  /** True when {@code serial} is refused now (revoked, or superseded and out of grace). */
   public boolean isRevoked(BigInteger serial) {
-    return revoked.contains(serial);
+    State current = state;
+    if (current.refused().contains(serial)) {
+      return true;
+    }
+    RevokedCertificate pending = current.inGrace().get(serial);
+    return pending != null && ca.clock().millis() >= pending.getGraceUntilMs();
+  }
+
+  /**
+   * The check made on every call that presents a certificate: true when {@code serial} is
+   * refused. A certificate that replaced one still in grace is in use from this call on, so
+   * the one it replaced is refused from now; a grace that ran out is recorded and published.
+   */
+  public boolean refuses(BigInteger serial) {
+    State current = state;
+    BigInteger predecessor = current.graceBySuccessor().get(serial);
+    if (predecessor != null) {
+      endGrace(predecessor, "its successor " + hex(serial) + " was used");
+    }
+    boolean refused = isRevoked(serial);
+    if (refused && current.inGrace().containsKey(serial)) {
+      endGrace(serial, "its grace period ran out");
+    }
+    return refused;
   }
 
   /** The revocation of {@code serial}, if any (a store read: for listings, not per call). */
-  public java.util.Optional<RevokedCertificate> find(BigInteger serial) {
+  public Optional<RevokedCertificate> find(BigInteger serial) {
     String key = hex(serial);
     return store.revocations().stream().filter(r -> r.getSerial().equals(key)).findFirst();
   }
 
+  /** The supersession by a renewal that issued {@code successor}, if it did and is known. */
+  public Optional<RevokedCertificate> supersededBy(BigInteger successor) {
+    return Optional.ofNullable(state.bySuccessor().get(successor));
+  }
+
   /**
-   * Records the revocation durably, refuses the serial from now on, and re-signs the CRL.
-   * Idempotent for a serial already revoked.
+   * Records the revocation durably, refuses the serial from now on (or, for a supersession
+   * with a {@code grace_until_ms}, from then on or its successor's first use), and re-signs
+   * the CRL. A revocation with immediate effect also ends the grace of every certificate of
+   * the same name still in grace: revoking a node revokes all of it. Idempotent for a serial
+   * already revoked.
    */
   public synchronized void revoke(RevokedCertificate entry) throws IOException {
     store.putRevocation(entry);
+    if (entry.getGraceUntilMs() == 0) {
+      long now = ca.clock().millis();
+      for (RevokedCertificate pending : state.inGrace().values()) {
+        if (pending.getCertname().equals(entry.getCertname())) {
+          store.putRevocation(pending.toBuilder().setGraceUntilMs(now).build());
+        }
+      }
+    }
     publish();
-    LOG.info(() -> "revoked serial " + entry.getSerial() + " of " + entry.getCertname()
-        + " (" + entry.getReason() + ")");
+    LOG.info(() -> (entry.getGraceUntilMs() == 0 ? "revoked serial " : "superseded serial ")
+        + entry.getSerial() + " of " + entry.getCertname() + " (" + entry.getReason() + ")");
   }
 
   /** Re-signs the CRL with the current set (the daily refresh). */
@@ -101,26 +176,67 @@ public final class Revocations {
     return Duration.between(ca.clock().instant(), crl.getNextUpdate().toInstant()).toSeconds();
   }
 
-  private void publish() throws IOException {
-    List<RevokedCertificate> entries = store.revocations();
-    Set<BigInteger> serials = new HashSet<>();
-    for (RevokedCertificate entry : entries) {
-      serials.add(new BigInteger(entry.getSerial(), 16));
+  /**
+   * Refuses {@code serial} from now on, if it is still in grace. Memory changes before the CRL
+   * file is written, so a failure to write it is logged and does not stop the caller.
+   */
+  private synchronized void endGrace(BigInteger serial, String why) {
+    RevokedCertificate pending = state.inGrace().get(serial);
+    if (pending == null) {
+      return; // another call ended it first
     }
-    Instant now = ca.clock().instant();
-    // CRL numbers must grow; milliseconds do, unless the clock steps back.
-    BigInteger number = BigInteger.valueOf(now.toEpochMilli()).max(lastNumber.add(BigInteger.ONE));
-    X509CRL fresh = ca.issueCrl(entries, now, CRL_VALIDITY, number);
+    long now = ca.clock().millis();
+    store.putRevocation(pending.toBuilder()
+        .setGraceUntilMs(Math.min(now, pending.getGraceUntilMs())).build());
     try {
-      PrivateFiles.writePublic(crlFile, Pem.crl(fresh));
+      publish();
     } catch (IOException e) {
-      // Enforcement must not wait for the file: update memory, then report the failure.
-      revoked = Set.copyOf(serials);
-      throw e;
+      LOG.warning("cannot write the CRL " + crlFile + ": " + e.getMessage());
     }
+    LOG.info(() -> "superseded serial " + pending.getSerial() + " of " + pending.getCertname()
+        + " is refused from now on: " + why);
+  }
+
+  private void publish() throws IOException {
+    Instant now = ca.clock().instant();
+    long nowMs = now.toEpochMilli();
+    long keptAfterExpiryMs = KEPT_AFTER_EXPIRY.toMillis();
+    List<RevokedCertificate> listed = new ArrayList<>();
+    Set<BigInteger> refused = new HashSet<>();
+    Map<BigInteger, RevokedCertificate> inGrace = new HashMap<>();
+    Map<BigInteger, BigInteger> graceBySuccessor = new HashMap<>();
+    Map<BigInteger, RevokedCertificate> bySuccessor = new HashMap<>();
+    for (RevokedCertificate entry : store.revocations()) {
+      // Entries of masters before the expiry was recorded have 0: kept, to be safe.
+      if (entry.getNotAfterMs() != 0 && entry.getNotAfterMs() + keptAfterExpiryMs <= nowMs) {
+        continue;
+      }
+      BigInteger serial = new BigInteger(entry.getSerial(), 16);
+      BigInteger successor = entry.getSupersededBy().isEmpty() ? null
+          : new BigInteger(entry.getSupersededBy(), 16);
+      if (successor != null) {
+        bySuccessor.put(successor, entry);
+      }
+      if (entry.getGraceUntilMs() > nowMs) {
+        inGrace.put(serial, entry);
+        if (successor != null) {
+          graceBySuccessor.put(successor, serial);
+        }
+      } else {
+        refused.add(serial);
+        listed.add(entry);
+      }
+    }
+    State fresh = new State(Set.copyOf(refused), Map.copyOf(inGrace),
+        Map.copyOf(graceBySuccessor), Map.copyOf(bySuccessor));
+    // CRL numbers must grow; milliseconds do, unless the clock steps back.
+    BigInteger number = BigInteger.valueOf(nowMs).max(lastNumber.add(BigInteger.ONE));
+    X509CRL signed = ca.issueCrl(listed, now, CRL_VALIDITY, number);
+    // Enforcement must not wait for the file: update memory first, then write.
+    state = fresh;
+    PrivateFiles.writePublic(crlFile, Pem.crl(signed));
     lastNumber = number;
-    revoked = Set.copyOf(serials);
-    crl = fresh;
+    crl = signed;
   }
 
   /** For callers without a checked-exception path (the scheduled refresh). */

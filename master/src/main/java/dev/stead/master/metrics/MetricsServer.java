@@ -28,6 +28,7 @@ public final class MetricsServer implements AutoCloseable {
   /** Binds {@code host:port} (port 0: any free port) and serves {@code metrics}. */
   public static MetricsServer start(String host, int port, MasterMetrics metrics)
       throws IOException {
+    dev.stead.master.web.HttpTimeouts.apply();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);

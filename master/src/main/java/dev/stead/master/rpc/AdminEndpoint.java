@@ -54,7 +54,8 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void signCertificate(SignCertificateRequest request,
       StreamObserver<CertificateInfo> observer) {
-    Unary.respond(observer, "SignCertificate", () -> registry.sign(request.getCertname()));
+    Unary.respond(observer, "SignCertificate", () -> registry.sign(request.getCertname(),
+        request.getFingerprint()));
   }
 
   @Override

@@ -65,6 +65,12 @@ final class InboundGuard implements ServerInterceptor {
         try {
           delegate.onMessage(message);
         } catch (RuntimeException e) {
+          if (e instanceof io.grpc.StatusRuntimeException s
+              && s.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+            // InboundBudget refusing a compressed request as it is inflated.
+            fail(s.getStatus());
+            return;
+          }
           // Only parsing happens here: the service itself runs on half-close.
           fail(Status.INVALID_ARGUMENT.withDescription(method
               + ": the request is not a valid protobuf message of the expected type"));

@@ -9,8 +9,8 @@ import io.grpc.StatusRuntimeException;
 import java.util.Map;
 
 /**
- * How much a caller may send. The byte limits apply before a request is parsed
- * ({@link InboundGuard}); the count limits here apply to parsed facts and reports, before
+ * How much a caller may send. The byte limits apply while a request arrives
+ * ({@link InboundBudget}) and again before it is parsed ({@link InboundGuard}); the count limits here apply to parsed facts and reports, before
  * they are stored or compiled. Exceeding one is RESOURCE_EXHAUSTED with the limit named.
  */
 public final class InputLimits {
@@ -20,6 +20,11 @@ public final class InputLimits {
   public static final int MAX_REPORT_BYTES = 16 * 1024 * 1024;
   public static final Map<String, Integer> MAX_REQUEST_BYTES_BY_METHOD =
       Map.of("stead.v1.ReportService/SubmitReport", MAX_REPORT_BYTES);
+  /**
+   * Largest request from a caller without a client certificate, whatever the method: the
+   * bootstrap requests need a name and a CSR (at most 16 KiB).
+   */
+  public static final int MAX_ANONYMOUS_REQUEST_BYTES = 64 * 1024;
   /** Values in one node's facts, nested ones included. */
   public static final int MAX_FACT_VALUES = 50_000;
   /** Nesting of lists and maps in facts. */

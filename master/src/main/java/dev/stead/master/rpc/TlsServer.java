@@ -5,6 +5,10 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -16,6 +20,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -24,6 +30,10 @@ import java.util.function.Predicate;
  * optional but, when sent, verified against the CA alone (so another CA's certificate fails
  * the handshake), every service behind the {@link IdentityInterceptor} and the
  * {@link InboundGuard}. There is no plaintext listener.
+ *
+ * <p>Connections are bounded by {@link ConnectionLimits} (idle time, age, handshake time,
+ * count per source address and in all, through the {@link ConnectionGate}) and requests by
+ * {@link InputLimits} while they arrive ({@link InboundBudget}).
  */
 public final class TlsServer {
   /** TLS 1.3 suites (the JDK's names); all three are AEAD and forward-secret by design. */
@@ -40,12 +50,19 @@ public final class TlsServer {
    * @param allowTls12 accept TLS 1.2 (strong suites only) besides TLS 1.3
    * @param revoked true for a revoked certificate serial, asked on every call
    * @param clock for the per-call expiry check
+   * @param connections how long and how many connections are kept
    */
-  public record Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock) {
+  public record Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
+      ConnectionLimits connections) {
     public static Options tls13Only(Predicate<BigInteger> revoked) {
-      return new Options(false, revoked, Clock.systemUTC());
+      return new Options(false, revoked, Clock.systemUTC(), ConnectionLimits.defaults());
     }
   }
+
+  /** Concurrent calls on one connection; an agent makes a few at a time. */
+  static final int MAX_CALLS_PER_CONNECTION = 100;
+  /** HTTP/2 flow-control window per stream and per connection (gRPC's default size). */
+  public static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
 
   private TlsServer() {}
 
@@ -71,10 +88,38 @@ public final class TlsServer {
     } catch (javax.net.ssl.SSLException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
+    ConnectionLimits limits = options.connections();
+    ConnectionGate gate = new ConnectionGate(limits);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("stead-grpc-accept"),
+        NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
+        NioIoHandler.newFactory());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .sslContext(ssl)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .channelFactory(() -> {
+          NioServerSocketChannel listener = new NioServerSocketChannel();
+          // First in the listener's pipeline: it sees each new connection before gRPC does.
+          listener.pipeline().addLast(gate);
+          return listener;
+        })
+        .maxConnectionIdle(limits.idle().toNanos(), TimeUnit.NANOSECONDS)
+        .maxConnectionAge(limits.maxAge().toNanos(), TimeUnit.NANOSECONDS)
+        .maxConnectionAgeGrace(limits.maxAgeGrace().toNanos(), TimeUnit.NANOSECONDS)
+        // Pings find peers that vanished while a long call (a file stream) is open.
+        .keepAliveTime(1, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        // A fixed window (no auto-tuning): what a stream may send before its call has even
+        // started, and so what a refused request can cost beyond its limit.
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .maxRstFramesPerWindow(200, 10)
+        // The largest any method accepts; InboundBudget holds each call to its own limit.
         .maxInboundMessageSize(InputLimits.MAX_REPORT_BYTES)
-        .maxInboundMetadataSize(64 * 1024);
+        .maxInboundMetadataSize(64 * 1024)
+        .addStreamTracerFactory(new InboundBudget(InputLimits.MAX_REQUEST_BYTES,
+            InputLimits.MAX_REQUEST_BYTES_BY_METHOD, InputLimits.MAX_ANONYMOUS_REQUEST_BYTES));
     IdentityInterceptor interceptor =
         new IdentityInterceptor(policy, options.revoked(), options.clock());
     InboundGuard guard = new InboundGuard(InputLimits.MAX_REQUEST_BYTES,
@@ -82,11 +127,20 @@ public final class TlsServer {
     for (ServerServiceDefinition service : services) {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
-    Server server = builder.build();
+    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers));
     try {
       return server.start();
     } catch (IOException e) {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }

@@ -50,6 +50,7 @@ final class Unary {
       case CONFLICT -> Status.ALREADY_EXISTS;
       case NOT_FOUND -> Status.NOT_FOUND;
       case FORBIDDEN -> Status.PERMISSION_DENIED;
+      case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
     };
   }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.Parser;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.PendingRequests;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
@@ -51,7 +52,8 @@ import org.rocksdb.WriteOptions;
  * families, which is what drops the tombstones and gives the bytes back to the disk.
  *
  * <p>Certificate records live in two families: issued certificates as
- * {@link CertificateStatus} and pending requests as their PEM text, replaced atomically.
+ * {@link CertificateStatus} and pending requests as {@link PendingRequests}, replaced
+ * atomically.
  *
  * <p>RocksDB lets one process open a database; a second master on the same directory gets
  * an {@link IOException} naming it.
@@ -528,7 +530,8 @@ public final class RocksStore implements Store {
     byte[] name = key(record.certname());
     try (WriteBatch batch = new WriteBatch()) {
       if (record.state() == CertificateState.PENDING) {
-        batch.put(family(CSRS), name, record.csrPem().getBytes(StandardCharsets.UTF_8));
+        batch.put(family(CSRS), name, PendingRequests.newBuilder()
+            .addAllCsrPem(record.csrPems()).build().toByteArray());
         batch.delete(family(CERTS), name);
       } else {
         CertificateStatus status = CertificateStatus.newBuilder()
@@ -551,9 +554,9 @@ public final class RocksStore implements Store {
     if (issued.isPresent()) {
       return issued.map(RocksStore::record);
     }
-    byte[] csr = getBytes(CSRS, key(certname));
-    return csr == null ? Optional.empty()
-        : Optional.of(CertificateRecord.pending(certname, new String(csr, StandardCharsets.UTF_8)));
+    byte[] csrs = getBytes(CSRS, key(certname));
+    return csrs == null ? Optional.empty()
+        : Optional.of(CertificateRecord.pending(certname, pendingCsrs(csrs)));
   }
 
   @Override
@@ -562,8 +565,7 @@ public final class RocksStore implements Store {
     try (RocksIterator it = db.newIterator(family(CSRS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         String name = new String(it.key(), StandardCharsets.UTF_8);
-        byName.put(name,
-            CertificateRecord.pending(name, new String(it.value(), StandardCharsets.UTF_8)));
+        byName.put(name, CertificateRecord.pending(name, pendingCsrs(it.value())));
       }
       check(it);
     }
@@ -635,8 +637,20 @@ public final class RocksStore implements Store {
   }
 
   private static CertificateRecord record(CertificateStatus status) {
-    return new CertificateRecord(status.getCertname(), status.getState(), "",
+    return new CertificateRecord(status.getCertname(), status.getState(), List.of(),
         status.getCertificatePem());
+  }
+
+  /**
+   * The pending requests of one name: a {@link PendingRequests}, or, as masters before it
+   * stored them, one request's PEM text (which begins with a dash, a byte no
+   * {@link PendingRequests} begins with).
+   */
+  private static List<String> pendingCsrs(byte[] value) {
+    if (value.length > 0 && value[0] == '-') {
+      return List.of(new String(value, StandardCharsets.UTF_8));
+    }
+    return parse(value, PendingRequests.parser()).getCsrPemList();
   }
 
   private void put(String family, byte[] key, Message value, WriteOptions options) {

@@ -58,12 +58,24 @@ import javax.security.auth.x500.X500Principal;
  * rather than stored ({@link SessionCookies}), so it survives a restart of the master. Every page
  * reads the store at request time; the overview refreshes its counts every 5 seconds
  * through {@code /api/summary}. Values from reports are redacted and HTML-escaped.
+ *
+ * <p>Against a hostile network: logins are throttled per name and per address
+ * ({@link LoginThrottle}), requests must arrive within {@link HttpTimeouts}, and every response
+ * carries HSTS, {@code nosniff} and a policy that allows no inline script.
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
   private static final String COOKIE = "stead_session";
   private static final long SESSION_MS = 8 * 3_600_000L;
   private static final long HOUR = 3_600_000L;
+  static final int WORKERS = 32;
+  /** The overview's script: refreshes the counts every 5 s from {@code /api/summary}. */
+  static final String SCRIPT = "/dashboard.js";
+  private static final String OVERVIEW_SCRIPT = "setInterval(async()=>{try{"
+      + "const r=await fetch('/api/summary',{credentials:'same-origin'});if(!r.ok)return;"
+      + "const s=await r.json();for(const k in s){"
+      + "const e=document.getElementById(k==='updated'?'updated':'count-'+k);"
+      + "if(e)e.textContent=s[k];}}catch(e){}},5000);\n";
   private final HttpsServer server;
   private final ExecutorService executor;
   private final Store store;
@@ -72,6 +84,7 @@ public final class Dashboard implements AutoCloseable {
   private final ChangeLog changes;
   private final Clock clock;
   private final SessionCookies sessions;
+  private final LoginThrottle throttle;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
       OperatorPasswords operators, SessionCookies sessions, Clock clock) {
@@ -83,6 +96,7 @@ public final class Dashboard implements AutoCloseable {
     this.compliance = new Compliance(store, clock);
     this.changes = new ChangeLog(store);
     this.clock = clock;
+    this.throttle = new LoginThrottle(clock);
   }
 
   /** Binds {@code host:port} (0: any free port) with the given server identity. */
@@ -110,6 +124,7 @@ public final class Dashboard implements AutoCloseable {
     }
     SessionCookies sessions = SessionCookies.loadOrCreate(operators.directory(), operators,
         clock);
+    HttpTimeouts.apply();
     HttpsServer server;
     try {
       server = HttpsServer.create(new InetSocketAddress(host, port), 32);
@@ -127,7 +142,8 @@ public final class Dashboard implements AutoCloseable {
         params.setSSLParameters(p);
       }
     });
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+    // Each connection holds a worker while its request is read (HttpTimeouts bounds that).
+    ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
       Thread thread = new Thread(r, "stead-dashboard");
       thread.setDaemon(true);
       return thread;
@@ -151,6 +167,7 @@ public final class Dashboard implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      securityHeaders(exchange.getResponseHeaders());
       String path = exchange.getRequestURI().getPath();
       Map<String, String> query = params(exchange.getRequestURI().getRawQuery());
       try {
@@ -166,6 +183,7 @@ public final class Dashboard implements AutoCloseable {
         switch (path) {
           case "/" -> send(exchange, 200, "text/html", overview());
           case "/api/summary" -> send(exchange, 200, "application/json", summaryJson());
+          case SCRIPT -> send(exchange, 200, "text/javascript", OVERVIEW_SCRIPT);
           case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", "")));
           case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
           case "/logout" -> {
@@ -231,14 +249,29 @@ public final class Dashboard implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readNBytes(8192);
       Map<String, String> form = params(new String(body, StandardCharsets.US_ASCII));
       String name = form.getOrDefault("name", "");
+      String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+      Optional<java.time.Duration> wait = throttle.wait(name, address);
+      if (wait.isPresent()) {
+        // Refused before the password is looked at: a guess made now tests nothing.
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+        send(exchange, 429, "text/html", Html.page("Log in", "<h1>Log in</h1>"
+            + "<p id=\"login-error\" class=\"drift\">Too many failed logins for this name or from"
+            + " this address. Try again in " + seconds + " seconds.</p>", ""));
+        return;
+      }
       if (operators.verify(name, form.getOrDefault("password", "").toCharArray())) {
+        throttle.succeeded(name);
         String id = sessions.issue(name, clock.millis() + SESSION_MS);
         exchange.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + id
             + "; Path=/; Max-Age=" + SESSION_MS / 1000 + "; Secure; HttpOnly; SameSite=Strict");
         redirect(exchange, "/");
         return;
       }
-      LOG.info("dashboard: failed login for '" + name + "'");
+      Optional<java.time.Duration> lock = throttle.failed(name, address);
+      LOG.info("dashboard: failed login for '" + LogText.quote(name) + "' from " + address
+          + lock.map(d -> "; logins for this name or from this address wait "
+              + d.toSeconds() + " s").orElse(""));
       error = "<p id=\"login-error\" class=\"drift\">Wrong name or password.</p>";
     }
     send(exchange, error.isEmpty() ? 200 : 401, "text/html", Html.page("Log in",
@@ -344,11 +377,7 @@ public final class Dashboard implements AutoCloseable {
           .append(Html.esc(node.getCodeVersion())).append("</td></tr>");
     }
     body.append("</table>");
-    String script = "setInterval(async()=>{try{const r=await fetch('/api/summary',"
-        + "{credentials:'same-origin'});if(!r.ok)return;const s=await r.json();"
-        + "for(const k in s){const e=document.getElementById(k==='updated'?'updated':'count-'+k);"
-        + "if(e)e.textContent=s[k];}}catch(e){}},5000);";
-    return Html.page("Fleet", body.toString(), script);
+    return Html.page("Fleet", body.toString(), SCRIPT);
   }
 
   private String node(String name) {
@@ -444,14 +473,24 @@ public final class Dashboard implements AutoCloseable {
     exchange.sendResponseHeaders(303, -1);
   }
 
+  /**
+   * On every response, redirects and refusals included. Scripts only from the dashboard's
+   * own files, never inline, so injected markup could not run one even if escaping failed.
+   */
+  static void securityHeaders(com.sun.net.httpserver.Headers headers) {
+    headers.set("Cache-Control", "no-store");
+    headers.set("X-Frame-Options", "DENY");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Strict-Transport-Security", "max-age=31536000");
+    headers.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+        + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; "
+        + "form-action 'self'");
+  }
+
   private static void send(HttpExchange exchange, int code, String type, String text)
       throws IOException {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-    exchange.getResponseHeaders().set("Content-Security-Policy",
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
     exchange.sendResponseHeaders(code, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

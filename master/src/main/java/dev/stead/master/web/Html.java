@@ -23,6 +23,7 @@ final class Html {
     return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /** A page; {@code script} is the path of a script to load, or empty for none. */
   static String page(String title, String body, String script) {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<title>" + esc(title) + " · Stead</title><style>"
@@ -36,6 +37,7 @@ final class Html {
         + ".drift{color:#b3261e;font-weight:bold}.intended{color:#1f6f3f}"
         + "</style></head><body><header><a href=\"/\">Stead fleet</a><a href=\"/logout\">log out</a>"
         + "</header><main>" + body + "</main>"
-        + (script.isEmpty() ? "" : "<script>" + script + "</script>") + "</body></html>";
+        + (script.isEmpty() ? "" : "<script src=\"" + esc(script) + "\"></script>")
+        + "</body></html>";
   }
 }

@@ -28,6 +28,8 @@ public final class OperatorPasswords {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
   private static final int ITERATIONS = 210_000;
   private static final int MIN_LENGTH = 12;
+  private static final byte[] NO_SALT = "stead-no-operator".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NO_MATCH = new byte[32];
   private final Path file;
 
   public OperatorPasswords(Path dataDir) {
@@ -62,29 +64,31 @@ public final class OperatorPasswords {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Whether {@code password} is {@code name}'s; false for unknown names (in constant time). */
+  /**
+   * Whether {@code password} is {@code name}'s. An unknown name costs the same hash as a
+   * known one (against a fixed salt and hash that match nothing), so the time of the answer
+   * does not tell which names exist.
+   */
   public boolean verify(String name, char[] password) {
     String line;
     try {
       line = read().get(name);
     } catch (IOException e) {
-      return false;
+      line = null;
     }
-    if (line == null) {
-      return false;
+    String[] parts = line == null ? new String[0] : line.split(":");
+    if (parts.length == 4) {
+      try {
+        byte[] expected = Base64.getDecoder().decode(parts[3]);
+        byte[] actual = hash(password, Base64.getDecoder().decode(parts[2]),
+            Integer.parseInt(parts[1]));
+        return MessageDigest.isEqual(expected, actual);
+      } catch (IllegalArgumentException e) {
+        // A damaged entry: answer like an unknown name.
+      }
     }
-    String[] parts = line.split(":");
-    if (parts.length != 4) {
-      return false;
-    }
-    try {
-      byte[] expected = Base64.getDecoder().decode(parts[3]);
-      byte[] actual = hash(password, Base64.getDecoder().decode(parts[2]),
-          Integer.parseInt(parts[1]));
-      return MessageDigest.isEqual(expected, actual);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    MessageDigest.isEqual(NO_MATCH, hash(password, NO_SALT, ITERATIONS));
+    return false;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +148,8 @@ class CertificateLifecycleTest {
   }
 
   @Test
-  void renewalIssuesAFreshCertificateAndSupersedesTheOldOne() throws Exception {
+  void renewalIssuesAFreshCertificateAndSupersedesTheOldOneOnceTheNewOneIsUsed()
+      throws Exception {
     KeyPair key = TestPki.ecKey();
     X509Certificate old = signed("web01", key);
     clock.advance(Duration.ofDays(340));
@@ -157,13 +159,111 @@ class CertificateLifecycleTest {
 
     X509Certificate fresh = Pem.parseCertificate(renewed.getCertificatePem());
     assertThat(fresh.getNotAfter()).isAfter(old.getNotAfter());
-    assertThat(revocations.isRevoked(old.getSerialNumber())).isTrue();
-    assertThat(revocations.isRevoked(fresh.getSerialNumber())).isFalse();
     assertThat(registry.list().get(0).getSerial())
         .isEqualTo(Revocations.hex(fresh.getSerialNumber()));
+    assertThat(registry.fetch("web01").getCertificatePem())
+        .isEqualTo(renewed.getCertificatePem());
+    // The answer may not have reached the node: its old certificate still works.
+    assertThat(revocations.refuses(old.getSerialNumber())).isFalse();
+    assertThat(crlOnDisk().isRevoked(old)).isFalse();
     assertThatThrownBy(() -> registry.renew("web01", old.getSerialNumber(),
         TestPki.csr("web01", key)))
         .hasMessageContaining("is not the current one");
+
+    // The first call with the new certificate proves it arrived.
+    assertThat(revocations.refuses(fresh.getSerialNumber())).isFalse();
+
+    assertThat(revocations.refuses(old.getSerialNumber())).isTrue();
+    assertThat(crlOnDisk().isRevoked(old)).isTrue();
+    assertThat(crlOnDisk().isRevoked(fresh)).isFalse();
+    assertThat(Revocations.load(ca, store, dir.resolve("ca")).isRevoked(old.getSerialNumber()))
+        .isTrue();
+  }
+
+  @Test
+  void aSupersededCertificateUnusedSuccessorOrNotIsRefusedWhenTheGraceRunsOut()
+      throws Exception {
+    KeyPair key = TestPki.ecKey();
+    X509Certificate old = signed("web01", key);
+    registry.renew("web01", old.getSerialNumber(), TestPki.csr("web01", key));
+
+    clock.advance(Revocations.SUPERSEDED_GRACE.minusMinutes(1));
+    // A restart in between: the grace is stored, not only remembered.
+    Revocations reloaded = Revocations.load(ca, store, dir.resolve("ca"));
+    assertThat(reloaded.refuses(old.getSerialNumber())).isFalse();
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThat(reloaded.refuses(old.getSerialNumber())).isTrue();
+    assertThat(crlOnDisk().isRevoked(old)).isTrue();
+  }
+
+  @Test
+  void revokingANodeAlsoEndsTheGraceOfItsSupersededCertificate() throws Exception {
+    KeyPair key = TestPki.ecKey();
+    X509Certificate old = signed("web01", key);
+    registry.renew("web01", old.getSerialNumber(), TestPki.csr("web01", key));
+
+    registry.revoke("web01");
+
+    assertThat(revocations.refuses(old.getSerialNumber())).isTrue();
+    assertThat(crlOnDisk().isRevoked(old)).isTrue();
+  }
+
+  @Test
+  void aNodeRenewsAtMostOncePerIntervalAndIsToldWhenToRetry() throws Exception {
+    KeyPair key = TestPki.ecKey();
+    X509Certificate first = signed("web01", key);
+    X509Certificate second = Pem.parseCertificate(registry.renew("web01",
+        first.getSerialNumber(), TestPki.csr("web01", key)).getCertificatePem());
+    revocations.refuses(second.getSerialNumber());
+    clock.advance(CertificateRegistry.RENEWAL_INTERVAL.minusMinutes(1));
+
+    assertThatThrownBy(() -> registry.renew("web01", second.getSerialNumber(),
+        TestPki.csr("web01", key)))
+        .isInstanceOf(CaException.class)
+        .satisfies(e -> assertThat(((CaException) e).reason())
+            .isEqualTo(CaException.Reason.RATE_LIMITED))
+        .hasMessageContaining("renews at most once per 60 minutes: retry after "
+            + clock.instant().plus(Duration.ofMinutes(1)).toString().substring(0, 16));
+    assertThat(registry.fetch("web01").getCertificatePem()).isEqualTo(
+        Pem.certificate(second));
+
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(registry.renew("web01", second.getSerialNumber(), TestPki.csr("web01", key))
+        .getState()).isEqualTo(CertificateState.SIGNED);
+  }
+
+  @Test
+  void theCrlListsOnlyRevokedCertificatesThatCouldStillBePresented() throws Exception {
+    X509CRL empty = crlOnDisk();
+    CertificateRegistry shortLived = new CertificateRegistry(ca, store,
+        AutosignPolicy.glob("*"), revocations, Duration.ofHours(2));
+    KeyPair key = TestPki.ecKey();
+    X509Certificate current = Pem.parseCertificate(shortLived.submit("web01",
+        TestPki.csr("web01", key)).getCertificatePem());
+    List<X509Certificate> superseded = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      clock.advance(CertificateRegistry.RENEWAL_INTERVAL.plusMinutes(1));
+      X509Certificate next = Pem.parseCertificate(shortLived.renew("web01",
+          current.getSerialNumber(), TestPki.csr("web01", key)).getCertificatePem());
+      revocations.refuses(next.getSerialNumber());
+      superseded.add(current);
+      current = next;
+    }
+
+    X509CRL crl = crlOnDisk();
+    assertThat(superseded.get(superseded.size() - 1)).satisfies(c ->
+        assertThat(crl.isRevoked(c)).isTrue());
+    assertThat(crl.isRevoked(superseded.get(0))).isFalse();
+    // Certificates valid 2 h, renewed every 61 min, listed until a day after expiry.
+    assertThat(crl.getRevokedCertificates()).hasSizeLessThan(30);
+    assertThat(Files.size(dir.resolve("ca/crl.pem")))
+        .isLessThan(empty.getEncoded().length * 2L + 30 * 60L);
+    // Left out of the CRL, an expired certificate is still refused: it has expired.
+    assertThatThrownBy(() -> superseded.get(0).checkValidity(java.util.Date.from(
+        clock.instant()))).isInstanceOf(java.security.cert.CertificateExpiredException.class);
+    assertThat(revocations.isRevoked(superseded.get(superseded.size() - 1).getSerialNumber()))
+        .isTrue();
   }
 
   @Test

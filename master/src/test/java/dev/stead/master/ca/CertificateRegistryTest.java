@@ -91,12 +91,104 @@ class CertificateRegistryTest {
   }
 
   @Test
-  void aDifferentPendingRequestIsRefused() throws Exception {
+  void everyKeyThatAsksForAPendingNameIsKeptAndSigningNeedsAFingerprintToPickOne()
+      throws Exception {
     CertificateRegistry registry = registry(AutosignPolicy.off());
+    KeyPair squatter = TestPki.ecKey();
+    KeyPair node = TestPki.ecKey();
+    // Someone else asks for the name first; the real node asks after.
+    registry.submit("node1", TestPki.csr("node1", squatter));
+    registry.submit("node1", TestPki.csr("node1", node));
+    registry.submit("node1", TestPki.csr("node1", node)); // a retry is not a third key
+
+    assertThat(registry.list()).extracting(CertificateInfo::getCertname,
+        CertificateInfo::getState, CertificateInfo::getFingerprint).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("node1", CertificateState.PENDING,
+            fingerprint(squatter)),
+        org.assertj.core.groups.Tuple.tuple("node1", CertificateState.PENDING,
+            fingerprint(node)));
+    assertThatThrownBy(() -> registry.sign("node1"))
+        .isInstanceOf(CaException.class)
+        .hasMessageContaining("2 different keys asked for 'node1'")
+        .hasMessageContaining(fingerprint(squatter))
+        .hasMessageContaining(fingerprint(node))
+        .hasMessageContaining("--fingerprint");
+    assertThat(registry.fetch("node1").getState()).isEqualTo(CertificateState.PENDING);
+    assertThatThrownBy(() -> registry.sign("node1", fingerprint(TestPki.ecKey())))
+        .satisfies(e -> assertThat(((CaException) e).reason())
+            .isEqualTo(CaException.Reason.NOT_FOUND));
+
+    // Pasted as the agent printed it, or in lower case without colons: the same key.
+    String pasted = fingerprint(node).substring("SHA256:".length()).replace(":", "")
+        .toLowerCase(java.util.Locale.ROOT);
+    CertificateInfo signed = registry.sign("node1", pasted);
+
+    X509Certificate cert = Pem.parseCertificate(registry.fetch("node1").getCertificatePem());
+    assertThat(cert.getPublicKey()).isEqualTo(node.getPublic());
+    assertThat(signed.getState()).isEqualTo(CertificateState.SIGNED);
+    assertThat(registry.list()).singleElement()
+        .satisfies(info -> assertThat(info.getState()).isEqualTo(CertificateState.SIGNED));
+  }
+
+  @Test
+  void aFingerprintSignsExactlyThatKeyEvenWhenItIsTheOnlyOne() throws Exception {
+    CertificateRegistry registry = registry(AutosignPolicy.off());
+    KeyPair squatter = TestPki.ecKey();
+    registry.submit("node1", TestPki.csr("node1", squatter));
+
+    assertThatThrownBy(() -> registry.sign("node1", fingerprint(TestPki.ecKey())))
+        .hasMessageContaining("no key with fingerprint")
+        .hasMessageContaining(fingerprint(squatter));
+    assertThat(registry.fetch("node1").getState()).isEqualTo(CertificateState.PENDING);
+  }
+
+  @Test
+  void autosignPicksNoneWhenTwoKeysItWouldAllowAskedForOneName() throws Exception {
+    java.util.Set<java.security.PublicKey> allowed =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CertificateRegistry registry = registry(csr -> allowed.contains(csr.publicKey()));
+    KeyPair early = TestPki.ecKey();
+    KeyPair late = TestPki.ecKey();
+    registry.submit("node1", TestPki.csr("node1", early));
+    allowed.add(early.getPublic());
+    allowed.add(late.getPublic());
+
+    CertificateStatus status = registry.submit("node1", TestPki.csr("node1", late));
+
+    assertThat(status.getState()).isEqualTo(CertificateState.PENDING);
+    assertThat(registry.list()).extracting(CertificateInfo::getFingerprint)
+        .containsExactly(fingerprint(early), fingerprint(late));
+  }
+
+  @Test
+  void aRequestTheAutosignPolicyRefusesDoesNotBlockOneItAllows() throws Exception {
+    // E.g. a challenge policy: the squatter does not know the challenge, the node does.
+    KeyPair node = TestPki.ecKey();
+    CertificateRegistry registry = registry(csr -> csr.sameKey(node.getPublic()));
     registry.submit("node1", TestPki.csr("node1", TestPki.ecKey()));
 
+    CertificateStatus status = registry.submit("node1", TestPki.csr("node1", node));
+
+    assertThat(status.getState()).isEqualTo(CertificateState.SIGNED);
+    assertThat(Pem.parseCertificate(status.getCertificatePem()).getPublicKey())
+        .isEqualTo(node.getPublic());
+  }
+
+  @Test
+  void keysAskingForOnePendingNameAreBounded() throws Exception {
+    CertificateRegistry registry = registry(AutosignPolicy.off());
+    for (int i = 0; i < CertificateRegistry.MAX_PENDING_KEYS; i++) {
+      registry.submit("node1", TestPki.csr("node1", TestPki.ecKey()));
+    }
+
     assertThatThrownBy(() -> registry.submit("node1", TestPki.csr("node1", TestPki.ecKey())))
-        .hasMessageContaining("already pending");
+        .hasMessageContaining("different keys already asked for 'node1'")
+        .hasMessageContaining("stead ca clean node1");
+    assertThat(registry.list()).hasSize(CertificateRegistry.MAX_PENDING_KEYS);
+  }
+
+  private static String fingerprint(KeyPair key) {
+    return dev.stead.wire.Fingerprints.ofKey(key.getPublic());
   }
 
   @Test

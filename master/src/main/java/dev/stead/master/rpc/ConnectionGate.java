@@ -1,0 +1,106 @@
+package dev.stead.master.rpc;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Sits on the listening channel and sees every accepted connection before TLS or HTTP/2 is
+ * set up on it: a connection over the per-address or total limit is closed at once, and one
+ * that has not finished its TLS handshake in time is closed then. Counts drop when a
+ * connection closes, however it closes. Thread-safe; one instance per server.
+ */
+@ChannelHandler.Sharable
+final class ConnectionGate extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = Logger.getLogger(ConnectionGate.class.getName());
+  private static final long REFUSAL_LOG_INTERVAL_MS = 60_000;
+
+  private final ConnectionLimits limits;
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress =
+      new ConcurrentHashMap<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile long lastRefusalLogMs;
+
+  ConnectionGate(ConnectionLimits limits) {
+    this.limits = limits;
+  }
+
+  /** Open connections, for tests and metrics. */
+  int open() {
+    return open.get();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    if (!(message instanceof Channel child)) {
+      ctx.fireChannelRead(message);
+      return;
+    }
+    InetAddress address = addressOf(child.remoteAddress());
+    if (!admit(address)) {
+      child.unsafe().closeForcibly();
+      logRefusal(address);
+      return;
+    }
+    child.closeFuture().addListener(f -> release(address));
+    // On the listener's loop: the new connection has no loop of its own yet.
+    ctx.executor().schedule(() -> closeUnlessHandshaken(child),
+        limits.handshake().toMillis(), TimeUnit.MILLISECONDS);
+    ctx.fireChannelRead(child);
+  }
+
+  private boolean admit(InetAddress address) {
+    if (open.incrementAndGet() > limits.total()) {
+      open.decrementAndGet();
+      return false;
+    }
+    AtomicInteger count = byAddress.compute(address, (a, c) -> {
+      AtomicInteger counter = c == null ? new AtomicInteger() : c;
+      counter.incrementAndGet();
+      return counter;
+    });
+    if (count.get() > limits.perAddress()) {
+      release(address);
+      return false;
+    }
+    return true;
+  }
+
+  private void release(InetAddress address) {
+    open.decrementAndGet();
+    byAddress.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
+  }
+
+  private static void closeUnlessHandshaken(Channel child) {
+    SslHandler tls = child.pipeline().get(SslHandler.class);
+    if (child.isOpen() && (tls == null || !tls.handshakeFuture().isSuccess())) {
+      child.close();
+    }
+  }
+
+  private void logRefusal(InetAddress address) {
+    long now = System.currentTimeMillis();
+    if (now - lastRefusalLogMs >= REFUSAL_LOG_INTERVAL_MS) {
+      lastRefusalLogMs = now;
+      LOG.warning("refusing connections from " + address.getHostAddress() + ": at most "
+          + limits.perAddress() + " per address and " + limits.total()
+          + " in all are kept open (logged at most once a minute)");
+    }
+  }
+
+  private static InetAddress addressOf(SocketAddress remote) {
+    if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      return inet.getAddress();
+    }
+    return InetAddress.getLoopbackAddress();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.stead.master.rpc;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A gRPC server together with the Netty event loops it was built on, which it shuts down once
+ * the server has terminated. gRPC shares its default loops among servers; the master brings
+ * its own because its listening channel carries the {@link ConnectionGate}.
+ */
+final class LoopOwningServer extends Server {
+  private final Server delegate;
+  private final List<EventLoopGroup> loops;
+  private final AtomicBoolean releasing = new AtomicBoolean();
+
+  LoopOwningServer(Server delegate, List<EventLoopGroup> loops) {
+    this.delegate = delegate;
+    this.loops = List.copyOf(loops);
+  }
+
+  @Override
+  public Server start() throws IOException {
+    try {
+      delegate.start();
+    } catch (IOException | RuntimeException e) {
+      delegate.shutdownNow();
+      releaseLoopsWhenTerminated();
+      throw e;
+    }
+    return this;
+  }
+
+  @Override
+  public int getPort() {
+    return delegate.getPort();
+  }
+
+  @Override
+  public List<? extends SocketAddress> getListenSockets() {
+    return delegate.getListenSockets();
+  }
+
+  @Override
+  public List<ServerServiceDefinition> getServices() {
+    return delegate.getServices();
+  }
+
+  @Override
+  public List<ServerServiceDefinition> getImmutableServices() {
+    return delegate.getImmutableServices();
+  }
+
+  @Override
+  public List<ServerServiceDefinition> getMutableServices() {
+    return delegate.getMutableServices();
+  }
+
+  @Override
+  public Server shutdown() {
+    delegate.shutdown();
+    releaseLoopsWhenTerminated();
+    return this;
+  }
+
+  @Override
+  public Server shutdownNow() {
+    delegate.shutdownNow();
+    releaseLoopsWhenTerminated();
+    return this;
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return delegate.isShutdown();
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return delegate.isTerminated();
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return delegate.awaitTermination(timeout, unit);
+  }
+
+  @Override
+  public void awaitTermination() throws InterruptedException {
+    delegate.awaitTermination();
+  }
+
+  private void releaseLoopsWhenTerminated() {
+    if (!releasing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread releaser = new Thread(() -> {
+      try {
+        delegate.awaitTermination();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      loops.forEach(loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+    }, "stead-grpc-loops-release");
+    releaser.setDaemon(true);
+    releaser.start();
+  }
+}
