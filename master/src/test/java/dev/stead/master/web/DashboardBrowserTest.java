@@ -55,13 +55,13 @@ class DashboardBrowserTest {
 
   @BeforeEach
   void start() throws Exception {
-    boolean browser = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
-    if (System.getenv("CI") != null && !browser) {
+    boolean installed = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
+    if (System.getenv("CI") != null && !installed) {
       // On CI a missing browser is a broken .ci/run, not a reason to skip.
       throw new AssertionError("needs Debian's chromium and chromium-driver: .ci/run must "
           + "install them");
     }
-    assumeTrue(browser,
+    assumeTrue(installed,
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(data.resolve("ca"));
     ServerCredentials server = ServerCredentials.loadOrCreate(data.resolve("ca"), ca, "127.0.0.1");
