@@ -82,18 +82,32 @@ public final class SourceFiles {
 
   /** {@code sha256:<hex>} of the file at {@code path}, read in pieces (it may be large). */
   public static String checksum(Path path) throws java.io.IOException {
-    java.security.MessageDigest sha;
+    try (java.io.InputStream in = Files.newInputStream(path)) {
+      return checksum(in);
+    }
+  }
+
+  /** {@code sha256:<hex>} of what is left in {@code in}, read in pieces; not closed. */
+  public static String checksum(java.io.InputStream in) throws java.io.IOException {
+    java.security.MessageDigest sha = sha256();
+    byte[] buffer = new byte[CHUNK_BYTES];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      sha.update(buffer, 0, n);
+    }
+    return format(sha);
+  }
+
+  /** A fresh SHA-256 digest, the algorithm of every checksum. */
+  public static java.security.MessageDigest sha256() {
     try {
-      sha = java.security.MessageDigest.getInstance("SHA-256");
+      return java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-    byte[] buffer = new byte[CHUNK_BYTES];
-    try (java.io.InputStream in = Files.newInputStream(path)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha.update(buffer, 0, n);
-      }
-    }
+  }
+
+  /** {@code sha256:<hex>} of what {@code sha} has digested (which resets it). */
+  public static String format(java.security.MessageDigest sha) {
     return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
   }
 
