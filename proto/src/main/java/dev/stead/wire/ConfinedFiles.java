@@ -34,7 +34,12 @@ public final class ConfinedFiles {
     private static final long serialVersionUID = 1L;
 
     OutsideBound(Path file, Path bound) {
-      super(file + " leads outside " + bound + " through a symbolic link");
+      this(file + " leads outside " + bound + " through a symbolic link");
+    }
+
+    /** With {@code message} naming the path as its reader knows it. */
+    public OutsideBound(String message) {
+      super(message);
     }
   }
 

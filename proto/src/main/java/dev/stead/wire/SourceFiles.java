@@ -75,6 +75,41 @@ public final class SourceFiles {
     return Optional.empty();
   }
 
+  /**
+   * Opens the file a canonical name points at under module roots searched in order (as
+   * {@link #locate}), reading it as {@link ConfinedFiles} does: the module's directory must
+   * lie inside the root that lists it, and the file inside the module's real directory. For
+   * whoever serves or copies a source after the compile, when the file may have become a link.
+   *
+   * @throws java.nio.file.NoSuchFileException when no root has the module or it has no such
+   *     regular file
+   * @throws ConfinedFiles.OutsideBound with a message naming the source or module
+   */
+  public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
+      String canonical) throws java.io.IOException {
+    String module = module(canonical);
+    for (Path root : moduleRoots) {
+      Path dir = root.resolve(module);
+      if (MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))) {
+        Path realModule;
+        try {
+          realModule = ConfinedFiles.resolve(root, dir);
+        } catch (ConfinedFiles.OutsideBound e) {
+          throw new ConfinedFiles.OutsideBound("module directory " + module + " leads outside "
+              + root + " through a symbolic link");
+        }
+        try {
+          return ConfinedFiles.open(realModule, inModule(realModule, canonical));
+        } catch (ConfinedFiles.OutsideBound e) {
+          throw new ConfinedFiles.OutsideBound("source " + canonical + " leads outside module '"
+              + module + "' through a symbolic link (a link may only point inside its module)");
+        }
+      }
+    }
+    throw new java.nio.file.NoSuchFileException(canonical, null,
+        "no module '" + module + "' in " + moduleRoots);
+  }
+
   /** {@code sha256:<hex>} of {@code bytes}, the form of the {@code checksum} parameter. */
   public static String checksum(byte[] bytes) {
     return "sha256:" + Catalogs.sha256Hex(bytes);
