@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A cheap fingerprint of code trees: path, size and modification time of every regular
- * file, without reading contents, so it can run before every compile. Inside {@code .git}
+ * file, and where each symbolic link points, without reading contents, so it can run before every compile. Inside {@code .git}
  * only {@code HEAD}, {@code packed-refs} and {@code refs/} count: a commit changes the code
  * version even when no file in the work tree changed, and the object store is too big to
  * walk each time.
@@ -56,6 +56,10 @@ public final class CodeFingerprint {
             if (attrs.isRegularFile()) {
               digest.update((relative + "\0" + attrs.size() + "\0"
                   + attrs.lastModifiedTime().toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            } else if (attrs.isSymbolicLink()) {
+              // Pointed elsewhere, a link changes what the code reads (or makes it refused).
+              digest.update((relative + "\0-> " + target(file) + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -74,6 +78,14 @@ public final class CodeFingerprint {
       }
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "?"; // gone meanwhile: the listing changes anyway
+    }
   }
 
   private static MessageDigest sha256() {

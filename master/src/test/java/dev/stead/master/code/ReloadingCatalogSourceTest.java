@@ -82,6 +82,20 @@ class ReloadingCatalogSourceTest {
     assertThat(CodeFingerprint.of(List.of(code, code.resolve("missing")))).isNotEqualTo(before);
   }
 
+  @Test
+  void fingerprintChangesWhenALinkIsPointedElsewhere() throws Exception {
+    Files.writeString(code.resolve("v1.conf"), "one");
+    Files.writeString(code.resolve("v2.conf"), "two");
+    Path link = Files.createSymbolicLink(code.resolve("current.conf"), Path.of("v1.conf"));
+    String before = CodeFingerprint.of(List.of(code));
+
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("v2.conf"));
+
+    assertThat(CodeFingerprint.of(List.of(code))).as("the code reads another file now")
+        .isNotEqualTo(before);
+  }
+
   private static String version(CatalogSource source) {
     return ((CompileOutcome.Compiled) source.compile("n", Facts.getDefaultInstance()))
         .catalog().getCodeVersion();
