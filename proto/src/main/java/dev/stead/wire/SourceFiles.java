@@ -3,7 +3,6 @@ package dev.stead.wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -60,24 +59,9 @@ public final class SourceFiles {
   }
 
   /**
-   * Where a canonical name points under module roots searched in order (the first directory
-   * named like the module that is a module wins, as in the code loader), or empty when no
-   * root has that module.
-   */
-  public static Optional<Path> locate(List<Path> moduleRoots, String canonical) {
-    String module = module(canonical);
-    for (Path root : moduleRoots) {
-      Path dir = root.resolve(module);
-      if (MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))) {
-        return Optional.of(inModule(dir, canonical));
-      }
-    }
-    return Optional.empty();
-  }
-
-  /**
-   * Opens the file a canonical name points at under module roots searched in order (as
-   * {@link #locate}), reading it as {@link ConfinedFiles} does: the module's directory must
+   * Opens the file a canonical name points at under module roots searched in order (the
+   * first directory named like the module that is a module wins, as in the code loader),
+   * reading it as {@link ConfinedFiles} does: the module's directory must
    * lie inside the root that lists it, and the file inside the module's real directory. For
    * whoever serves or copies a source after the compile, when the file may have become a link.
    *

@@ -33,10 +33,14 @@ public final class CodeFingerprint {
         continue;
       }
       try {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        // A root may be a link (a deploy pointing the code at a release): walk what it
+        // points at, and count where that is.
+        Path walked = root.toRealPath();
+        digest.update(("at " + walked + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.walkFileTree(walked, new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            Path relative = root.relativize(dir);
+            Path relative = walked.relativize(dir);
             if (relative.getNameCount() >= 2 && relative.getName(0).toString().equals(".git")
                 && !relative.getName(1).toString().equals("refs")) {
               return FileVisitResult.SKIP_SUBTREE;
@@ -46,7 +50,7 @@ public final class CodeFingerprint {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            Path relative = root.relativize(file);
+            Path relative = walked.relativize(file);
             if (relative.getNameCount() == 2 && relative.getName(0).toString().equals(".git")) {
               String name = relative.getName(1).toString();
               if (!name.equals("HEAD") && !name.equals("packed-refs")) {

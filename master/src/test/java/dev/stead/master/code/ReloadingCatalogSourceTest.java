@@ -96,6 +96,19 @@ class ReloadingCatalogSourceTest {
         .isNotEqualTo(before);
   }
 
+  @Test
+  void fingerprintSeesEditsBehindACodeDirectoryThatIsALink() throws Exception {
+    Path release = Files.createDirectories(code.resolve("releases/7"));
+    Path site = Files.writeString(release.resolve("site.groovy"), "v1");
+    Path current = Files.createSymbolicLink(code.resolve("current"), release);
+    String before = CodeFingerprint.of(List.of(current));
+
+    Files.writeString(site, "version two");
+    Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(5)));
+
+    assertThat(CodeFingerprint.of(List.of(current))).isNotEqualTo(before);
+  }
+
   private static String version(CatalogSource source) {
     return ((CompileOutcome.Compiled) source.compile("n", Facts.getDefaultInstance()))
         .catalog().getCodeVersion();
