@@ -96,8 +96,8 @@ public final class DataHierarchy {
         continue;
       }
       String relative = module.relativePrefix() + "data/common.yaml";
-      read(module.dir(), f, relative, LinkEscapes.outsideModule(relative, module.name()), errors)
-          .ifPresent(values -> {
+      String escape = LinkEscapes.outsideModule(relative, module.name());
+      read(module.dir(), f, relative, escape, errors).ifPresent(values -> {
         for (String key : values.keySet()) {
           if (!key.startsWith(module.name() + "::")) {
             errors.add(error(relative, 0, "module data may only hold keys of its own module, '"

@@ -54,12 +54,13 @@ final class SourceResolver {
     String relative = shown(module, name);
     String notFound = decl.key() + ": source '" + text + "' not found: no file " + relative
         + " (looked for " + file + ")";
+    String outside = decl.key() + ": source '" + text + "': "
+        + LinkEscapes.outsideModule(relative, moduleName);
     Path real;
     try {
       real = ConfinedFiles.resolve(module.dir(), file);
     } catch (ConfinedFiles.OutsideBound e) {
-      return decl.key() + ": source '" + text + "': "
-          + LinkEscapes.outsideModule(relative, moduleName);
+      return outside;
     } catch (IOException e) {
       return notFound;
     }
@@ -95,9 +96,7 @@ final class SourceResolver {
       params.put("checksum", code.sourceChecksums().of(module.dir(), file));
       return null;
     } catch (ConfinedFiles.OutsideBound e) {
-      // A link swapped in since the check above.
-      return decl.key() + ": source '" + text + "': "
-          + LinkEscapes.outsideModule(relative, moduleName);
+      return outside; // a link swapped in since the check above
     } catch (IOException e) {
       return decl.key() + ": source " + relative + " cannot be read: " + e.getMessage();
     }
