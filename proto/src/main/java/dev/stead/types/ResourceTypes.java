@@ -27,7 +27,9 @@ public final class ResourceTypes {
                   + " `checksum`; the agent fetches the bytes from the master only when the"
                   + " local file's sha256 differs. Implies `file`; not with `content`. On a"
                   + " directory with `recurse: true`, a module directory: the compiler copies"
-                  + " its tree as one `file` resource per entry."),
+                  + " its tree as one `file` resource per entry. A symbolic link may only"
+                  + " point inside the module: one that leads outside is a compile error, and"
+                  + " the master refuses to serve it."),
           ParameterSpec.string("checksum",
               "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
                   + " code): it changes the catalog when the file's bytes change."),

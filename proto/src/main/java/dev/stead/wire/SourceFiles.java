@@ -3,7 +3,6 @@ package dev.stead.wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -60,19 +59,39 @@ public final class SourceFiles {
   }
 
   /**
-   * Where a canonical name points under module roots searched in order (the first directory
-   * named like the module that is a module wins, as in the code loader), or empty when no
-   * root has that module.
+   * Opens the file a canonical name points at under module roots searched in order (the
+   * first directory named like the module that is a module wins, as in the code loader),
+   * reading it as {@link ConfinedFiles} does: the module's directory must
+   * lie inside the root that lists it, and the file inside the module's real directory. For
+   * whoever serves or copies a source after the compile, when the file may have become a link.
+   *
+   * @throws java.nio.file.NoSuchFileException when no root has the module or it has no such
+   *     regular file
+   * @throws ConfinedFiles.OutsideBound with a message naming the source or module
    */
-  public static Optional<Path> locate(List<Path> moduleRoots, String canonical) {
+  public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
+      String canonical) throws java.io.IOException {
     String module = module(canonical);
     for (Path root : moduleRoots) {
       Path dir = root.resolve(module);
       if (MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))) {
-        return Optional.of(inModule(dir, canonical));
+        Path realModule;
+        try {
+          realModule = ConfinedFiles.resolve(root, dir);
+        } catch (ConfinedFiles.OutsideBound e) {
+          throw new ConfinedFiles.OutsideBound("module directory " + module + " leads outside "
+              + root + " through a symbolic link");
+        }
+        try {
+          return ConfinedFiles.open(realModule, inModule(realModule, canonical));
+        } catch (ConfinedFiles.OutsideBound e) {
+          throw new ConfinedFiles.OutsideBound("source " + canonical + " leads outside module '"
+              + module + "' through a symbolic link (a link may only point inside its module)");
+        }
       }
     }
-    return Optional.empty();
+    throw new java.nio.file.NoSuchFileException(canonical, null,
+        "no module '" + module + "' in " + moduleRoots);
   }
 
   /** {@code sha256:<hex>} of {@code bytes}, the form of the {@code checksum} parameter. */
@@ -82,18 +101,32 @@ public final class SourceFiles {
 
   /** {@code sha256:<hex>} of the file at {@code path}, read in pieces (it may be large). */
   public static String checksum(Path path) throws java.io.IOException {
-    java.security.MessageDigest sha;
+    try (java.io.InputStream in = Files.newInputStream(path)) {
+      return checksum(in);
+    }
+  }
+
+  /** {@code sha256:<hex>} of what is left in {@code in}, read in pieces; not closed. */
+  public static String checksum(java.io.InputStream in) throws java.io.IOException {
+    java.security.MessageDigest sha = sha256();
+    byte[] buffer = new byte[CHUNK_BYTES];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      sha.update(buffer, 0, n);
+    }
+    return format(sha);
+  }
+
+  /** A fresh SHA-256 digest, the algorithm of every checksum. */
+  public static java.security.MessageDigest sha256() {
     try {
-      sha = java.security.MessageDigest.getInstance("SHA-256");
+      return java.security.MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-    byte[] buffer = new byte[CHUNK_BYTES];
-    try (java.io.InputStream in = Files.newInputStream(path)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        sha.update(buffer, 0, n);
-      }
-    }
+  }
+
+  /** {@code sha256:<hex>} of what {@code sha} has digested (which resets it). */
+  public static String format(java.security.MessageDigest sha) {
     return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
   }
 

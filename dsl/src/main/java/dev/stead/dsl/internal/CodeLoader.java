@@ -2,6 +2,7 @@ package dev.stead.dsl.internal;
 
 import dev.stead.dsl.CompileException;
 import dev.stead.proto.v1.CompileError;
+import dev.stead.wire.ConfinedFiles;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.Script;
@@ -26,6 +27,12 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
  * syntax error and sandbox refusal in every file is collected before failing. Each script
  * is compiled under a unique synthetic file name so that stack traces map back to exactly
  * one relative name, whatever the manifest files are called.
+ *
+ * <p>Every file read lies inside the real path of its module (a module's files) or of the
+ * environment (site.groovy, data.yaml, data/, modules/), links followed only while they stay
+ * there; a module directory may be a link only inside the directory of modules listing it.
+ * The operator names the bounds (the environment, each module path entry, a masterless
+ * manifest); code cannot widen them.
  */
 public final class CodeLoader {
   /** The directories a module may have; the code version covers exactly these. */
@@ -51,13 +58,14 @@ public final class CodeLoader {
           .setMessage("no site.groovy in environment " + dir).build()));
     }
     List<Root> roots = new ArrayList<>();
-    roots.add(new Root(dir.resolve("modules"), "modules/", "env/modules/"));
+    roots.add(new Root(dir.resolve("modules"), "modules/", "env/modules/", dir));
     addModulePath(roots, modulePath);
     CodeLoader l = new CodeLoader();
-    l.versionInputs.add(new CodeVersion.Input("env/site.groovy", site));
-    l.addTree(dir.resolve("data"), "env/data/");
-    return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(), site,
-        "site.groovy", true, roots, CodeVersion.gitCommit(dir), dir);
+    l.versionInputs.add(new CodeVersion.Input("env/site.groovy", site, dir));
+    l.addTree(dir, dir.resolve("data"), "env/data/");
+    return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(),
+        new CodeFile(site, "site.groovy", dir, LinkEscapes.outsideEnvironment("site.groovy")),
+        true, roots, CodeVersion.gitCommit(dir), dir);
   }
 
   public static CodeBase manifest(Path manifest, List<Path> modulePath) throws CompileException {
@@ -71,35 +79,59 @@ public final class CodeLoader {
     List<Root> roots = new ArrayList<>();
     addModulePath(roots, modulePath);
     CodeLoader l = new CodeLoader();
-    l.versionInputs.add(new CodeVersion.Input("manifest/" + name, file));
-    return l.load(name, file, name, false, roots, null, null);
+    // The operator named this file: it is read wherever it is, links and all.
+    l.versionInputs.add(new CodeVersion.Input("manifest/" + name, file, null));
+    return l.load(name, new CodeFile(file, name, null, null), false, roots, null, null);
   }
 
-  private record Root(Path dir, String relativePrefix, String versionPrefix) {}
+  /**
+   * A directory of modules; each module in it must lie inside it, and it inside
+   * {@code bound} (the environment for its modules/, itself for a module path entry).
+   */
+  private record Root(Path dir, String relativePrefix, String versionPrefix, Path bound) {}
+
+  /** A script to read from inside {@code bound} (null: anywhere), else {@code escape}. */
+  private record CodeFile(Path file, String relativeName, Path bound, String escape) {}
 
   private static void addModulePath(List<Root> roots, List<Path> modulePath) {
     for (int i = 0; i < modulePath.size(); i++) {
-      roots.add(new Root(modulePath.get(i).toAbsolutePath().normalize(), "", "path" + i + "/"));
+      Path dir = modulePath.get(i).toAbsolutePath().normalize();
+      roots.add(new Root(dir, "", "path" + i + "/", dir));
     }
   }
 
-  private CodeBase load(String environment, Path mainFile, String mainName, boolean nodeRequired,
+  private CodeBase load(String environment, CodeFile mainFile, boolean nodeRequired,
       List<Root> roots, String gitCommit, Path envDir) throws CompileException {
-    CompiledScript main = compile(mainFile, mainName);
+    CompiledScript main = compile(mainFile);
     Map<String, ModuleCode> modules = new LinkedHashMap<>();
     for (Root root : roots) {
-      for (Path moduleDir : list(root.dir())) {
-        String name = moduleDir.getFileName().toString();
-        if (modules.containsKey(name) || !isModule(moduleDir)) {
+      if (Files.isDirectory(root.dir()) && !ConfinedFiles.isInside(root.bound(), root.dir())) {
+        String shown = root.relativePrefix().replaceAll("/$", "");
+        errors.add(error(shown, 0, LinkEscapes.outsideEnvironment(shown)));
+        continue;
+      }
+      for (Path listed : list(root.dir())) {
+        String name = listed.getFileName().toString();
+        if (modules.containsKey(name) || !isModule(listed)) {
           continue;
         }
         String prefix = root.relativePrefix() + name + "/";
+        Path moduleDir;
+        try {
+          moduleDir = ConfinedFiles.resolve(root.dir(), listed);
+        } catch (IOException e) {
+          String shown = root.relativePrefix() + name;
+          errors.add(error(shown, 0, e instanceof ConfinedFiles.OutsideBound
+              ? LinkEscapes.outsideModuleRoot(shown) : "cannot read: " + e.getMessage()));
+          continue;
+        }
         List<CompiledScript> manifests = new ArrayList<>();
         java.util.Set<String> definedTypes = new java.util.TreeSet<>();
         for (Path m : groovyFiles(moduleDir.resolve("manifests"))) {
           String rel = prefix + "manifests/"
               + moduleDir.resolve("manifests").relativize(m).toString().replace('\\', '/');
-          CompiledScript compiled = compile(m, rel);
+          CompiledScript compiled =
+              compile(new CodeFile(m, rel, moduleDir, LinkEscapes.outsideModule(rel, name)));
           if (compiled != null) {
             manifests.add(compiled);
             for (String type : rewriter.definedTypesOf(compiled.sourceName())) {
@@ -114,7 +146,8 @@ public final class CodeLoader {
         }
         modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests, definedTypes));
         for (String part : MODULE_PARTS) {
-          addTree(moduleDir.resolve(part), root.versionPrefix() + name + "/" + part + "/");
+          addTree(moduleDir, moduleDir.resolve(part),
+              root.versionPrefix() + name + "/" + part + "/");
         }
       }
     }
@@ -137,10 +170,16 @@ public final class CodeLoader {
     return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)));
   }
 
-  private CompiledScript compile(Path file, String relativeName) {
+  private CompiledScript compile(CodeFile code) {
+    Path file = code.file();
+    String relativeName = code.relativeName();
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = code.bound() == null ? Files.readString(file, StandardCharsets.UTF_8)
+          : ConfinedFiles.readString(code.bound(), file);
+    } catch (ConfinedFiles.OutsideBound e) {
+      errors.add(error(relativeName, 0, code.escape()));
+      return null;
     } catch (IOException e) {
       errors.add(error(relativeName, 0, "cannot read: " + e.getMessage()));
       return null;
@@ -193,14 +232,18 @@ public final class CodeLoader {
         .setMessage(message).build();
   }
 
-  private void addTree(Path dir, String versionPrefix) {
+  /**
+   * Adds the files under {@code dir} to the code version. A link leading outside
+   * {@code bound} is left out unread: whatever reads it refuses it, naming it.
+   */
+  private void addTree(Path bound, Path dir, String versionPrefix) {
     if (!Files.isDirectory(dir)) {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.filter(Files::isRegularFile).sorted().forEach(f -> versionInputs.add(
-          new CodeVersion.Input(versionPrefix + dir.relativize(f).toString().replace('\\', '/'),
-              f)));
+      files.filter(f -> Files.isRegularFile(f) && ConfinedFiles.isInside(bound, f)).sorted()
+          .forEach(f -> versionInputs.add(new CodeVersion.Input(
+              versionPrefix + dir.relativize(f).toString().replace('\\', '/'), f, bound)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,6 @@
 package dev.stead.dsl.internal;
 
+import dev.stead.wire.ConfinedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,11 @@ import java.util.regex.Pattern;
 final class CodeVersion {
   private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}([0-9a-f]{24})?");
 
-  /** One file: the name it is hashed under, and where it is. */
-  record Input(String name, Path file) {}
+  /**
+   * One file: the name it is hashed under, where it is, and the directory it must be read
+   * from inside (null for a file the operator named).
+   */
+  record Input(String name, Path file, Path bound) {}
 
   private CodeVersion() {}
 
@@ -32,7 +36,15 @@ final class CodeVersion {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (Input input : sorted) {
-        byte[] content = Files.readAllBytes(input.file());
+        byte[] content;
+        if (input.bound() == null) {
+          content = Files.readAllBytes(input.file());
+        } else {
+          try (java.io.InputStream in = ConfinedFiles.newInputStream(input.bound(),
+              input.file())) {
+            content = in.readAllBytes();
+          }
+        }
         digest.update(input.name().getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
         digest.update(Long.toString(content.length).getBytes(StandardCharsets.UTF_8));

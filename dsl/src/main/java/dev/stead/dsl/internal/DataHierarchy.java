@@ -5,6 +5,7 @@ import dev.stead.dsl.LookupExplanation.Outcome;
 import dev.stead.dsl.LookupExplanation.Step;
 import dev.stead.dsl.MergeStrategy;
 import dev.stead.proto.v1.CompileError;
+import dev.stead.wire.ConfinedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,11 +80,13 @@ public final class DataHierarchy {
     List<Level> levels = List.of();
     Map<String, Map<String, Object>> files = new LinkedHashMap<>();
     if (envDir != null) {
-      levels = readLevels(envDir.resolve(CONFIG), errors);
+      levels = readLevels(envDir, errors);
       Path dataDir = envDir.resolve("data");
       for (Path f : yamlFiles(dataDir)) {
         String relative = dataDir.relativize(f).toString().replace('\\', '/');
-        read(f, "data/" + relative, errors).ifPresent(values -> files.put(relative, values));
+        String shown = "data/" + relative;
+        read(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
+            .ifPresent(values -> files.put(relative, values));
       }
     }
     Map<String, ModuleData> moduleFiles = new LinkedHashMap<>();
@@ -93,7 +96,8 @@ public final class DataHierarchy {
         continue;
       }
       String relative = module.relativePrefix() + "data/common.yaml";
-      read(f, relative, errors).ifPresent(values -> {
+      String escape = LinkEscapes.outsideModule(relative, module.name());
+      read(module.dir(), f, relative, escape, errors).ifPresent(values -> {
         for (String key : values.keySet()) {
           if (!key.startsWith(module.name() + "::")) {
             errors.add(error(relative, 0, "module data may only hold keys of its own module, '"
@@ -106,11 +110,13 @@ public final class DataHierarchy {
     return new DataHierarchy(levels, files, moduleFiles);
   }
 
-  private static List<Level> readLevels(Path config, List<CompileError> errors) {
+  private static List<Level> readLevels(Path envDir, List<CompileError> errors) {
+    Path config = envDir.resolve(CONFIG);
     if (!Files.isRegularFile(config)) {
       return DEFAULT_LEVELS;
     }
-    Optional<Map<String, Object>> parsed = read(config, CONFIG, errors);
+    Optional<Map<String, Object>> parsed =
+        read(envDir, config, CONFIG, LinkEscapes.outsideEnvironment(CONFIG), errors);
     if (parsed.isEmpty()) {
       return DEFAULT_LEVELS;
     }
@@ -160,10 +166,14 @@ public final class DataHierarchy {
     return null;
   }
 
-  private static Optional<Map<String, Object>> read(Path file, String relative,
-      List<CompileError> errors) {
+  /** {@code file}, read from inside {@code bound}; else {@code escape} is the error. */
+  private static Optional<Map<String, Object>> read(Path bound, Path file, String relative,
+      String escape, List<CompileError> errors) {
     try {
-      return Optional.of(YamlData.readMap(file));
+      return Optional.of(YamlData.readMap(bound, file));
+    } catch (ConfinedFiles.OutsideBound e) {
+      errors.add(error(relative, 0, escape));
+      return Optional.empty();
     } catch (YamlData.Problem p) {
       errors.add(error(relative, p.line(), p.getMessage()));
       return Optional.empty();

@@ -1,5 +1,6 @@
 package dev.stead.dsl.internal;
 
+import dev.stead.wire.ConfinedFiles;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import java.util.Map;
  * Turns a {@code file} resource's {@code source} into what the catalog carries: the canonical
  * name ({@code module/path}) and the file's {@code checksum}. The bytes stay out of the
  * catalog; hashing them here is what makes the catalog's digest change when they change.
- * Stateless.
+ * The file must lie inside its module's real directory: a link leading out of it (to the
+ * master's CA key, say) is refused here, at the declaration. Stateless.
  */
 final class SourceResolver {
   private SourceResolver() {}
@@ -50,9 +52,21 @@ final class SourceResolver {
     }
     Path file = SourceFiles.inModule(module.dir(), name);
     String relative = shown(module, name);
+    String notFound = decl.key() + ": source '" + text + "' not found: no file " + relative
+        + " (looked for " + file + ")";
+    String outside = decl.key() + ": source '" + text + "': "
+        + LinkEscapes.outsideModule(relative, moduleName);
+    Path real;
+    try {
+      real = ConfinedFiles.resolve(module.dir(), file);
+    } catch (ConfinedFiles.OutsideBound e) {
+      return outside;
+    } catch (IOException e) {
+      return notFound;
+    }
     boolean directory = "directory".equals(params.get("ensure"));
     boolean recurse = Boolean.TRUE.equals(params.get("recurse"));
-    if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       if (!directory) {
         return decl.key() + ": source '" + text + "' is a directory: set ensure: 'directory'"
             + " and recurse: true to copy it";
@@ -64,9 +78,8 @@ final class SourceResolver {
       params.put("source", name);
       return null;
     }
-    if (!Files.isRegularFile(file)) {
-      return decl.key() + ": source '" + text + "' not found: no file " + relative
-          + " (looked for " + file + ")";
+    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return notFound;
     }
     if (directory) {
       return decl.key() + " has a source but ensure 'directory': source needs ensure 'file'"
@@ -80,8 +93,10 @@ final class SourceResolver {
     }
     try {
       params.put("source", name);
-      params.put("checksum", code.sourceChecksums().of(file));
+      params.put("checksum", code.sourceChecksums().of(module.dir(), file));
       return null;
+    } catch (ConfinedFiles.OutsideBound e) {
+      return outside; // a link swapped in since the check above
     } catch (IOException e) {
       return decl.key() + ": source " + relative + " cannot be read: " + e.getMessage();
     }

@@ -1,5 +1,6 @@
 package dev.stead.dsl.internal;
 
+import dev.stead.wire.ConfinedFiles;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,8 +47,17 @@ final class SourceTrees {
       Map<String, ResourceDecl> declared) throws TreeProblem {
     String source = (String) parent.parameters.get("source");
     ModuleCode module = code.module(SourceFiles.module(source)).orElseThrow();
-    Path root = SourceFiles.inModule(module.dir(), source);
     String shown = SourceResolver.shown(module, source);
+    Path root;
+    try {
+      // Walked at its real path: a link swapped in for the checked directory is not followed.
+      root = ConfinedFiles.resolve(module.dir(), SourceFiles.inModule(module.dir(), source));
+    } catch (ConfinedFiles.OutsideBound e) {
+      throw new TreeProblem("source '" + source + "': "
+          + LinkEscapes.outsideModule(shown, module.name()));
+    } catch (IOException e) {
+      throw new TreeProblem("source directory " + shown + " cannot be read: " + e.getMessage());
+    }
     String dest = parent.title.endsWith("/") ? parent.title : parent.title + "/";
     List<ResourceDecl> out = new ArrayList<>();
     walk(parent, root, "", shown, dest, source + "/", declared, out);

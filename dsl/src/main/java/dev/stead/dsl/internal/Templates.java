@@ -1,13 +1,13 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.proto.v1.SourceLocation;
+import dev.stead.wire.ConfinedFiles;
 import groovy.lang.GroovyShell;
 import groovy.text.SimpleTemplateEngine;
 import groovy.text.Template;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,12 +145,19 @@ public final class Templates {
       throw new TemplateProblem("template '" + path + "' leaves the module's templates/", null);
     }
     String relative = module.relativePrefix() + "templates/" + rest;
-    if (!Files.isRegularFile(file)) {
-      throw new TemplateProblem("template '" + path + "' not found: no file " + relative, null);
-    }
-    String text = "";
+    String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = ConfinedFiles.readString(module.dir(), file);
+    } catch (ConfinedFiles.OutsideBound e) {
+      throw new TemplateProblem("template '" + path + "': "
+          + LinkEscapes.outsideModule(relative, moduleName), null);
+    } catch (NoSuchFileException e) {
+      throw new TemplateProblem("template '" + path + "' not found: no file " + relative, null);
+    } catch (IOException e) {
+      throw new TemplateProblem("template " + relative + " cannot be read: " + e.getMessage(),
+          Locations.at(relative, 0));
+    }
+    try {
       synchronized (engine) {
         return new Parsed(engine.createTemplate(new StringReader(text)), relative,
             lineMap(text));
@@ -164,7 +171,7 @@ public final class Templates {
       }
       throw new TemplateProblem(e.getMessage(), Locations.at(relative, 0));
     } catch (IOException e) {
-      throw new TemplateProblem("template " + relative + " cannot be read: " + e.getMessage(),
+      throw new TemplateProblem("template " + relative + " cannot be parsed: " + e.getMessage(),
           Locations.at(relative, 0));
     } catch (RuntimeException e) {
       // SimpleTemplateEngine flattens compile errors into one message; recover line and text.

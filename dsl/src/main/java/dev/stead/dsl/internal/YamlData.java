@@ -1,9 +1,8 @@
 package dev.stead.dsl.internal;
 
+import dev.stead.wire.ConfinedFiles;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -44,11 +43,17 @@ final class YamlData {
 
   private YamlData() {}
 
-  /** The top-level mapping of {@code file}; an empty file is an empty map. */
-  static Map<String, Object> readMap(Path file) throws Problem {
+  /**
+   * The top-level mapping of {@code file}, read from inside {@code bound} (see
+   * {@link ConfinedFiles}); an empty file is an empty map.
+   */
+  static Map<String, Object> readMap(Path bound, Path file)
+      throws Problem, ConfinedFiles.OutsideBound {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = ConfinedFiles.readString(bound, file);
+    } catch (ConfinedFiles.OutsideBound e) {
+      throw e;
     } catch (IOException e) {
       throw new Problem("cannot read: " + e.getMessage(), 0);
     }

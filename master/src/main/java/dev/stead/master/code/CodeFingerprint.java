@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * A cheap fingerprint of code trees: path, size and modification time of every regular
- * file, without reading contents, so it can run before every compile. Inside {@code .git}
+ * file, and where each symbolic link points, without reading contents, so it can run before every compile. Inside {@code .git}
  * only {@code HEAD}, {@code packed-refs} and {@code refs/} count: a commit changes the code
  * version even when no file in the work tree changed, and the object store is too big to
  * walk each time.
@@ -33,10 +33,14 @@ public final class CodeFingerprint {
         continue;
       }
       try {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        // A root may be a link (a deploy pointing the code at a release): walk what it
+        // points at, and count where that is.
+        Path walked = root.toRealPath();
+        digest.update(("at " + walked + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.walkFileTree(walked, new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            Path relative = root.relativize(dir);
+            Path relative = walked.relativize(dir);
             if (relative.getNameCount() >= 2 && relative.getName(0).toString().equals(".git")
                 && !relative.getName(1).toString().equals("refs")) {
               return FileVisitResult.SKIP_SUBTREE;
@@ -46,7 +50,7 @@ public final class CodeFingerprint {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            Path relative = root.relativize(file);
+            Path relative = walked.relativize(file);
             if (relative.getNameCount() == 2 && relative.getName(0).toString().equals(".git")) {
               String name = relative.getName(1).toString();
               if (!name.equals("HEAD") && !name.equals("packed-refs")) {
@@ -56,6 +60,10 @@ public final class CodeFingerprint {
             if (attrs.isRegularFile()) {
               digest.update((relative + "\0" + attrs.size() + "\0"
                   + attrs.lastModifiedTime().toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+            } else if (attrs.isSymbolicLink()) {
+              // Pointed elsewhere, a link changes what the code reads (or makes it refused).
+              digest.update((relative + "\0-> " + target(file) + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -74,6 +82,14 @@ public final class CodeFingerprint {
       }
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "?"; // gone meanwhile: the listing changes anyway
+    }
   }
 
   private static MessageDigest sha256() {

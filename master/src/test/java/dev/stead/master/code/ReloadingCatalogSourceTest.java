@@ -82,6 +82,33 @@ class ReloadingCatalogSourceTest {
     assertThat(CodeFingerprint.of(List.of(code, code.resolve("missing")))).isNotEqualTo(before);
   }
 
+  @Test
+  void fingerprintChangesWhenALinkIsPointedElsewhere() throws Exception {
+    Files.writeString(code.resolve("v1.conf"), "one");
+    Files.writeString(code.resolve("v2.conf"), "two");
+    Path link = Files.createSymbolicLink(code.resolve("current.conf"), Path.of("v1.conf"));
+    String before = CodeFingerprint.of(List.of(code));
+
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("v2.conf"));
+
+    assertThat(CodeFingerprint.of(List.of(code))).as("the code reads another file now")
+        .isNotEqualTo(before);
+  }
+
+  @Test
+  void fingerprintSeesEditsBehindACodeDirectoryThatIsALink() throws Exception {
+    Path release = Files.createDirectories(code.resolve("releases/7"));
+    Path site = Files.writeString(release.resolve("site.groovy"), "v1");
+    Path current = Files.createSymbolicLink(code.resolve("current"), release);
+    String before = CodeFingerprint.of(List.of(current));
+
+    Files.writeString(site, "version two");
+    Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(5)));
+
+    assertThat(CodeFingerprint.of(List.of(current))).isNotEqualTo(before);
+  }
+
   private static String version(CatalogSource source) {
     return ((CompileOutcome.Compiled) source.compile("n", Facts.getDefaultInstance()))
         .catalog().getCodeVersion();
