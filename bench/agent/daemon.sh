@@ -58,7 +58,7 @@ if [ -d "$REPO/bench/target/classes" ]; then
     case "$a" in -XX:SharedArchiveFile=*) ;; *) flags+=("$a") ;; esac
   done
   MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "${cmd[0]}" "${flags[@]}" \
-    -cp "$REPO/bench/target/classes:$REPO/dist/target/lib/*" dev.stead.bench.IdleFloor \
+    -cp "$REPO/bench/target/classes:$REPO/cli/target/lib/*" dev.stead.bench.IdleFloor \
     "$address" "$OUT/state/ssl" > "$OUT/floor.log" 2>&1 &
   floor=$!
   for _ in $(seq 300); do grep -q idling "$OUT/floor.log" 2>/dev/null && break; sleep 0.1; done
