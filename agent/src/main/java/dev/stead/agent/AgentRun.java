@@ -19,6 +19,7 @@ import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
@@ -231,10 +232,14 @@ public final class AgentRun {
       boolean masterAway = false;
       String cachedBecause = null;
       List<String> compileErrors = List.of();
+      // The master says the node's mode with every answer; it matters on its own only when a
+      // cached catalog is enforced (a served one carries it inside).
+      boolean auditedByMaster = false;
       try {
         Catalog held = heldCatalog(session, err);
         GetCatalogResponse response = fetch(channel, facts, held,
             heldEnvelopesKey(session, held, keys.getPrivate()));
+        auditedByMaster = response.getMode() == Mode.AUDIT;
         if (response.getUnchanged() && held == null) {
           throw new AgentFailure("the master at " + address + " answered 'unchanged' "
               + "although this agent holds no catalog");
@@ -303,8 +308,13 @@ public final class AgentRun {
             keys.getPrivate());
         session.hold(catalog, secrets);
       }
+      boolean audit = auditedByMaster || catalog.getMode() == Mode.AUDIT;
+      if (audit) {
+        err.println("stead agent: " + options.certname() + " is in audit mode (set on the"
+            + " master): checking only, nothing is changed");
+      }
       Converger converger = session.converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop(), options.resourceTimeout()));
+          options.noop() || audit, options.resourceTimeout()));
       Report converged = converger.converge(catalog, progress, secrets,
           new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
@@ -317,6 +327,9 @@ public final class AgentRun {
       if (origin == CatalogOrigin.CACHED_COMPILE_FAILED) {
         // The machine may be in sync with the old catalog, but not with the code: a failure.
         built.setStatus(RunStatus.FAILED_RUN);
+      }
+      if (audit) {
+        built.setMode(Mode.AUDIT);
       }
       Report report = built
           .setCachedCatalog(cachedBecause != null)

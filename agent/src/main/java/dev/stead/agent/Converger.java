@@ -17,6 +17,7 @@ import dev.stead.agent.resource.file.FileSource;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.secrets.SecretTypes;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
@@ -33,6 +34,10 @@ import java.util.Objects;
  * drift from intended changes against the state the last real run left, records the new
  * state (not in noop) and returns the report. Used by {@code stead apply} and by
  * {@link AgentRun}. Not thread-safe: one converge at a time per state directory.
+ *
+ * <p>A catalog in audit mode ({@code mode: AUDIT}, set by the master for a node the operator
+ * audits) converges in noop whatever {@link ConvergeOptions#noop()} says, and its report says
+ * {@code mode: AUDIT}.
  *
  * <p>A converger that runs many times (the daemon) keeps the {@link ConvergePlan} of its last
  * catalog and runs it again when the next catalog has the same digest (and, if the catalog
@@ -105,6 +110,14 @@ public final class Converger {
   /** {@code secrets} null: none. */
   private Report run(Catalog catalog, Progress progress, NodeSecrets secrets,
       FileSource runFiles) {
+    // The operator's audit mode travels in the catalog: it adds noop whatever the options say.
+    boolean audit = catalog.getMode() == Mode.AUDIT;
+    return run(catalog, progress, secrets, runFiles, options.noop() || audit,
+        audit ? Mode.AUDIT : Mode.ENFORCE);
+  }
+
+  private Report run(Catalog catalog, Progress progress, NodeSecrets secrets,
+      FileSource runFiles, boolean noop, Mode mode) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -112,14 +125,14 @@ public final class Converger {
       paths = new RootedPaths(options.root());
     } catch (IOException e) {
       return RunReports.couldNotRun(catalog.getNode(), "root directory " + options.root()
-          + " is not usable: " + IoMessages.describe(e), options.noop(), catalog);
+          + " is not usable: " + IoMessages.describe(e), noop, catalog);
     }
     try {
       Files.createDirectories(options.stateFile().getParent());
       Files.createDirectories(options.backupDir());
     } catch (IOException e) {
       return RunReports.couldNotRun(catalog.getNode(), "state directory " + options.stateDir()
-          + " is not usable: " + IoMessages.describe(e), options.noop(), catalog);
+          + " is not usable: " + IoMessages.describe(e), noop, catalog);
     }
     DriftState previous = DriftState.load(options.stateFile());
     ConvergePlan current = plan(catalog, secrets);
@@ -127,17 +140,17 @@ public final class Converger {
     ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
         base.memo(), runFiles);
     swept = List.of();
-    if (!options.noop() && !catalog.getDigest().equals(sweptDigest)) {
+    if (!noop && !catalog.getDigest().equals(sweptDigest)) {
       swept = TempSweep.sweep(catalog, context, options.stateDir(),
           FileTime.fromMillis(startedAt));
       sweptDigest = catalog.getDigest();
     }
-    List<Outcome> outcomes = new Transaction(current.graph(), context, options.noop(),
+    List<Outcome> outcomes = new Transaction(current.graph(), context, noop,
         options.resourceTimeout(), progress).run();
     double seconds = (System.nanoTime() - start) / 1e9;
-    Report report = ReportAssembler.assemble(catalog, outcomes, previous, options.noop(),
+    Report report = ReportAssembler.assemble(catalog, outcomes, previous, noop,
         startedAt, seconds);
-    if (!options.noop()) {
+    if (!noop) {
       try {
         previous.saveAfter(outcomes, options.stateFile(), catalog.getDigest());
       } catch (IOException e) {
@@ -145,7 +158,7 @@ public final class Converger {
             + options.stateFile() + ": " + IoMessages.describe(e), e);
       }
     }
-    if (!options.noop() && !planMemoSaved) {
+    if (!noop && !planMemoSaved) {
       try {
         DigestMemo.save(options.digestMemoFile(), catalog.getDigest(), current.graph());
         planMemoSaved = true;
@@ -153,7 +166,7 @@ public final class Converger {
         // only a cache: the next run hashes the content again
       }
     }
-    return report;
+    return report.toBuilder().setMode(mode).build();
   }
 
   /** The stale temporary files the last converge removed (usually none). */

@@ -24,7 +24,8 @@ import java.util.Locale;
  * </pre>
  *
  * In noop the outcomes read {@code (would apply)} and {@code (would repair)} and the summary
- * starts {@code run (noop):} and counts what would change. Checksums are cut to 12 hex digits.
+ * starts {@code run (noop):} ({@code run (audit):} for a node the operator audits) and counts
+ * what would change. Checksums are cut to 12 hex digits.
  */
 public final class ReportPrinter {
   private static final int HEX_SHOWN = 12;
@@ -72,7 +73,9 @@ public final class ReportPrinter {
 
   public static String summaryLine(Report report) {
     ReportSummary s = report.getSummary();
-    StringBuilder line = new StringBuilder(report.getNoop() ? "run (noop): " : "run: ");
+    StringBuilder line = new StringBuilder(
+        report.getMode() == dev.stead.proto.v1.Mode.AUDIT ? "run (audit): "
+            : report.getNoop() ? "run (noop): " : "run: ");
     line.append(s.getResources()).append(" resources, ");
     if (report.getNoop()) {
       line.append(s.getOutOfSync()).append(" would change, ");

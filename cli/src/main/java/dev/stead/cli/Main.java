@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         CaCommand.class,
         SecretCommand.class,
         NodesCommand.class,
+        NodeCommand.class,
         ReportsCommand.class,
         ReportCommand.class,
         DriftCommand.class,

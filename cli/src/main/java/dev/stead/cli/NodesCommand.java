@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "nodes", description = "Nodes the master knows: status, last run, code version, drifting or not.")
+@Command(name = "nodes", description = "Nodes the master knows: mode (audit or enforce), status, last run, code"
+    + " version, drifting or not.")
 final class NodesCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
@@ -25,10 +26,10 @@ final class NodesCommand implements Callable<Integer> {
         Json.print(System.out, ListNodesResponse.newBuilder().addAllNodes(nodes));
         return 0;
       }
-      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "CODE", "CATALOG",
+      Tables table = new Tables("NODE", "MODE", "STATUS", "LAST RUN", "DRIFTING", "CODE", "CATALOG",
           "LAST REPORT");
       for (NodeInfo node : nodes) {
-        table.row(node.getName(),
+        table.row(node.getName(), NodeCommand.mode(node.getMode()),
             StatusWords.of(node),
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",

@@ -111,6 +111,19 @@ public final class AdminClient implements AutoCloseable {
     return call(() -> stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList());
   }
 
+  /** One node with its mode and classification. */
+  public NodeInfo node(String name) throws IOException {
+    return call(() -> stub().getNode(
+        dev.stead.proto.v1.GetNodeRequest.newBuilder().setName(name).build()));
+  }
+
+  /** Sets and removes keys of a node's classification in one step; returns the result. */
+  public dev.stead.proto.v1.NodeClassification classify(String node,
+      java.util.Map<String, String> set, List<String> unset) throws IOException {
+    return call(() -> stub().classifyNode(dev.stead.proto.v1.ClassifyNodeRequest.newBuilder()
+        .setNode(node).putAllSet(set).addAllUnset(unset).build()));
+  }
+
   /**
    * The newest reports, newest first.
    *

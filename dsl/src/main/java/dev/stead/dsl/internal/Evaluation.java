@@ -45,7 +45,7 @@ public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
-          "secret", "noop");
+          "secret", "noop", "mode");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -360,6 +360,11 @@ public final class Evaluation {
           + " metaparameter (include '" + name + "', noop: true)");
       return;
     }
+    if (parameters != null && parameters.containsKey("mode")) {
+      error(here, "class '" + name + "' cannot have a parameter named 'mode': mode is a"
+          + " metaparameter (include '" + name + "', mode: 'audit')");
+      return;
+    }
     classDefinitions.put(name, definition(name, parameters, body, here));
   }
 
@@ -410,6 +415,16 @@ public final class Evaluation {
     Map<String, Object> parameters = new TreeMap<>(given);
     Boolean declaredNoop = parameters.containsKey("noop")
         ? noopValue(parameters.remove("noop"), "class '" + name + "'", here) : null;
+    if (parameters.containsKey("mode")) {
+      // mode: 'audit' is noop: true by its name; saying both could only contradict itself.
+      Object mode = parameters.remove("mode");
+      if (given.containsKey("noop")) {
+        error(here, "class '" + name + "' is given both mode and noop: give one (mode: 'audit'"
+            + " is noop: true)");
+      } else {
+        declaredNoop = modeValue(mode, "class '" + name + "'", here);
+      }
+    }
     Object[] arguments = bind(definition, parameters, here);
     if (arguments == null) {
       return;
@@ -725,6 +740,40 @@ public final class Evaluation {
     return byType != null ? byType : scope.noop;
   }
 
+  // ---- mode ----
+
+  /**
+   * {@code mode 'audit'} in a class body, node block or defined type: {@code noop true} by its
+   * name ({@code mode 'enforce'} is {@code noop false}), with the same reach.
+   */
+  private void scopeMode(Object[] args, SourceLocation here) {
+    if (args.length != 1) {
+      error(here, "mode takes one value, 'audit' or 'enforce', got " + args.length);
+      return;
+    }
+    Boolean noop = modeValue(args[0], null, here);
+    if (noop != null && scopes.peek() != null) {
+      scopes.peek().noop = noop;
+    }
+  }
+
+  /**
+   * {@code value} as a noop flag ({@code 'audit'}: true, {@code 'enforce'}: false), or null
+   * after recording an error naming {@code what}.
+   */
+  private Boolean modeValue(Object value, String what, SourceLocation here) {
+    String text = value instanceof CharSequence s ? s.toString() : null;
+    if ("audit".equals(text)) {
+      return true;
+    }
+    if ("enforce".equals(text)) {
+      return false;
+    }
+    error(here, "mode" + (what == null ? "" : " of " + what) + " must be 'audit' or 'enforce',"
+        + " got " + ResourceRules.describe(value));
+    return null;
+  }
+
   /** {@code value} as a noop flag, or null after recording an error naming {@code what}. */
   private Boolean noopValue(Object value, String what, SourceLocation here) {
     if (value instanceof Boolean b) {
@@ -752,6 +801,12 @@ public final class Evaluation {
     // is done there only when an error needs it; no user code runs before these checks, so the
     // innermost user frame, and with it the line, is the same.
     SourceLocation here = insideBody ? null : site != null ? site : caller();
+    if (type.equals("mode") && !insideBody) {
+      // Not a method of the script: a script method would shadow `mode '0644'` in resource
+      // bodies, which reach the script before the body's parameters.
+      scopeMode(args, orCaller(here));
+      return null;
+    }
     if (DSL_FUNCTIONS.contains(type)) {
       here = orCaller(here);
       error(here, type + "() does not take these arguments: "

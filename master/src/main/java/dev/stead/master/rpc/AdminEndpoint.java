@@ -1,6 +1,7 @@
 package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.CaFingerprintRequest;
@@ -25,9 +26,16 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   private final CertificateRegistry registry;
   private final Store store;
   private final dev.stead.master.secrets.SecretService secrets;
+  private final NodeClassifications classifications;
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
       dev.stead.master.secrets.SecretService secrets) {
+    this(registry, store, secrets, new NodeClassifications(store));
+  }
+
+  public AdminEndpoint(CertificateRegistry registry, Store store,
+      dev.stead.master.secrets.SecretService secrets, NodeClassifications classifications) {
+    this.classifications = classifications;
     this.registry = registry;
     this.store = store;
     this.secrets = secrets;
@@ -80,7 +88,37 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
     Unary.respond(observer, "ListNodes",
-        () -> ListNodesResponse.newBuilder().addAllNodes(store.nodes()).build());
+        () -> ListNodesResponse.newBuilder().addAllNodes(classifications.describeAll()).build());
+  }
+
+  @Override
+  public void getNode(dev.stead.proto.v1.GetNodeRequest request,
+      StreamObserver<dev.stead.proto.v1.NodeInfo> observer) {
+    Unary.respond(observer, "GetNode", () -> {
+      String name = request.getName();
+      var known = store.node(name);
+      var classified = store.classification(name);
+      if (known.isEmpty() && classified.isEmpty()) {
+        throw io.grpc.Status.NOT_FOUND.withDescription("the master knows no node '"
+            + name.replaceAll("\\p{Cntrl}", "?") + "' (it never asked for a catalog and was"
+            + " never classified)").asRuntimeException();
+      }
+      return classifications.describe(known.orElseGet(
+          () -> dev.stead.proto.v1.NodeInfo.newBuilder().setName(name).build()));
+    });
+  }
+
+  @Override
+  public void classifyNode(dev.stead.proto.v1.ClassifyNodeRequest request,
+      StreamObserver<dev.stead.proto.v1.NodeClassification> observer) {
+    Unary.respond(observer, "ClassifyNode", () -> {
+      try {
+        return classifications.classify(request.getNode(), request.getSetMap(),
+            request.getUnsetList(), Identity.current().commonName());
+      } catch (IllegalArgumentException e) {
+        throw Unary.invalid(e.getMessage());
+      }
+    });
   }
 
   @Override

@@ -1,13 +1,16 @@
 package dev.stead.master.rpc;
 
+import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.Mode;
 import dev.stead.master.secrets.RecipientKey;
 import dev.stead.master.secrets.SecretEnvelopes;
 import io.grpc.stub.StreamObserver;
@@ -21,6 +24,9 @@ import java.util.logging.Logger;
  * unless the catalog has secrets and the envelopes the agent keeps were sealed to another key
  * than its certificate's (a node re-enrolled with a new key): then they are sealed anew. A
  * compile error is a normal response ({@code failure}); only a broken master yields INTERNAL.
+ *
+ * <p>The node's mode, as the operator set it, shapes what is served: an audited node gets
+ * its catalog in audit mode ({@link AuditedCatalogs}), and every answer says the mode.
  */
 public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImplBase {
   private static final Logger LOG = Logger.getLogger(CatalogEndpoint.class.getName());
@@ -29,6 +35,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CatalogSource source;
   private final dev.stead.master.secrets.SecretService secrets;
   private final SourceGrants grants;
+  private final NodeClassifications classifications;
+  private final AuditedCatalogs audited = new AuditedCatalogs();
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final java.util.concurrent.ConcurrentMap<String, String> storedDigests =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -38,6 +46,13 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       dev.stead.master.secrets.SecretService secrets, SourceGrants grants) {
+    this(store, nodes, source, secrets, grants, new NodeClassifications(store));
+  }
+
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
+      dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
+      NodeClassifications classifications) {
+    this.classifications = classifications;
     this.store = store;
     this.nodes = nodes;
     this.source = source;
@@ -55,25 +70,27 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
       CompileOutcome outcome = source.compile(node, request.getFacts());
+      Mode mode = classifications.mode(node);
       if (outcome instanceof CompileOutcome.Compiled compiled) {
-        String digest = compiled.catalog().getDigest();
+        dev.stead.proto.v1.Catalog served = audited.serve(compiled.catalog(), mode);
+        String digest = served.getDigest();
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
         if (!digest.equals(storedDigests.get(node))) {
-          store.putCatalog(node, compiled.catalog());
-          grants.catalogStored(node, compiled.catalog());
+          store.putCatalog(node, served);
+          grants.catalogStored(node, served);
           storedDigests.put(node, digest);
         }
         X509Certificate caller = Identity.current().certificate().orElseThrow();
-        boolean hasSecrets = SecretEnvelopes.hasSecrets(compiled.catalog());
+        boolean hasSecrets = SecretEnvelopes.hasSecrets(served);
         if (digest.equals(request.getKnownDigest()) && (!hasSecrets
             || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()))) {
-          return GetCatalogResponse.newBuilder().setUnchanged(true).build();
+          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(compiled.catalog());
+            .setCatalog(served).setMode(mode);
         if (hasSecrets) {
-          answer.putAllSecretEnvelopes(sealSecrets(compiled.catalog(), caller))
+          answer.putAllSecretEnvelopes(sealSecrets(served, caller))
               .setEnvelopesKey(RecipientKey.of(caller));
         }
         return answer.build();
@@ -88,6 +105,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       }
       return GetCatalogResponse.newBuilder()
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
+          .setMode(mode)
           .build();
     });
   }

@@ -71,9 +71,11 @@ public final class RocksStore implements Store {
   private static final String CSRS = "csrs";
   // Revoked serials (upper-case hex) -> RevokedCertificate; outlive the certificate record.
   private static final String REVOCATIONS = "revocations";
+  // Node name -> NodeClassification: what operators set on nodes (mode=audit, ...).
+  private static final String CLASSIFICATIONS = "classifications";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
-          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
+          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, CLASSIFICATIONS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -605,6 +607,41 @@ public final class RocksStore implements Store {
     try (RocksIterator it = db.newIterator(family(REVOCATIONS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.RevokedCertificate.parser()));
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void putClassification(dev.stead.proto.v1.NodeClassification classification) {
+    if (classification.getNode().isEmpty()) {
+      throw new IllegalArgumentException("a classification needs a node");
+    }
+    byte[] name = key(classification.getNode());
+    try {
+      // Operator decisions are rare and must not be lost: synced like certificates.
+      if (classification.getValuesMap().isEmpty()) {
+        db.delete(family(CLASSIFICATIONS), syncWriteOptions, name);
+      } else {
+        db.put(family(CLASSIFICATIONS), syncWriteOptions, name, classification.toByteArray());
+      }
+    } catch (RocksDBException e) {
+      throw failure("store the classification of " + classification.getNode(), e);
+    }
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.NodeClassification> classification(String node) {
+    return get(CLASSIFICATIONS, key(node), dev.stead.proto.v1.NodeClassification.parser());
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.NodeClassification> classifications() {
+    List<dev.stead.proto.v1.NodeClassification> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(CLASSIFICATIONS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(parse(it.value(), dev.stead.proto.v1.NodeClassification.parser()));
       }
       check(it);
     }

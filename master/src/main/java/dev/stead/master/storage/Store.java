@@ -129,6 +129,17 @@ public interface Store extends AutoCloseable {
   /** Every revocation ever recorded, sorted by serial. */
   List<dev.stead.proto.v1.RevokedCertificate> revocations();
 
+  /**
+   * Stores (durably, before returning) what the operator set on {@code classification.node()};
+   * a classification without values is deleted.
+   */
+  void putClassification(dev.stead.proto.v1.NodeClassification classification);
+
+  Optional<dev.stead.proto.v1.NodeClassification> classification(String node);
+
+  /** Every stored classification, sorted by node name. */
+  List<dev.stead.proto.v1.NodeClassification> classifications();
+
   /** Makes every write durable and releases the storage; idempotent. */
   @Override
   void close();

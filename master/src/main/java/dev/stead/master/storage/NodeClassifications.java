@@ -1,0 +1,147 @@
+package dev.stead.master.storage;
+
+import dev.stead.master.ca.Certnames;
+import dev.stead.proto.v1.Mode;
+import dev.stead.proto.v1.NodeClassification;
+import dev.stead.proto.v1.NodeInfo;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What operators set on nodes, as {@code key=value} pairs kept by the master: the node's mode
+ * today, its environment later. Only known keys with valid values are stored, so a typo never
+ * becomes a silent no-op. The node itself has no say: nothing here is read from its facts or
+ * its requests. Thread-safe (changes are serialized; reads go to the store).
+ */
+public final class NodeClassifications {
+  /** The key that decides whether a node's runs may change it. */
+  public static final String MODE = "mode";
+
+  /**
+   * Known keys and their allowed values, in the order errors list them. A key added here
+   * (e.g. an environment, with a name pattern instead of a fixed list) needs nothing else to
+   * be stored, shown and validated.
+   */
+  private static final Map<String, List<String>> KEYS = Map.of(MODE, List.of("audit", "enforce"));
+
+  private final Store store;
+  private final Clock clock;
+
+  public NodeClassifications(Store store) {
+    this(store, Clock.systemUTC());
+  }
+
+  public NodeClassifications(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * Sets and removes keys of {@code node}'s classification in one step, recording {@code who}
+   * did it. Everything is checked first: on any error nothing changes.
+   *
+   * @throws IllegalArgumentException naming the offending node, key or value
+   */
+  public synchronized NodeClassification classify(String node, Map<String, String> set,
+      Collection<String> unset, String who) {
+    String problem = Certnames.problem(node);
+    if (problem != null) {
+      throw new IllegalArgumentException("cannot classify the node: " + problem);
+    }
+    if (set.isEmpty() && unset.isEmpty()) {
+      throw new IllegalArgumentException("nothing to change: give KEY=VALUE to set or a KEY"
+          + " to unset (known: " + known() + ")");
+    }
+    for (Map.Entry<String, String> e : set.entrySet()) {
+      List<String> allowed = allowedValues(e.getKey());
+      if (!allowed.contains(e.getValue())) {
+        throw new IllegalArgumentException(e.getKey() + " must be one of "
+            + String.join(", ", allowed) + ", got '" + printable(e.getValue()) + "'");
+      }
+    }
+    for (String key : unset) {
+      allowedValues(key);
+      if (set.containsKey(key)) {
+        throw new IllegalArgumentException("'" + key + "' is both set and unset");
+      }
+    }
+    NodeClassification current = of(node);
+    Map<String, String> values = new TreeMap<>(current.getValuesMap());
+    values.putAll(set);
+    unset.forEach(values::remove);
+    NodeClassification updated = NodeClassification.newBuilder()
+        .setNode(node)
+        .putAllValues(values)
+        .setUpdatedAtMs(clock.millis())
+        .setUpdatedBy(who)
+        .build();
+    store.putClassification(updated);
+    return updated;
+  }
+
+  /** {@code node}'s classification; without values (not a default instance) when none. */
+  public NodeClassification of(String node) {
+    return store.classification(node)
+        .orElseGet(() -> NodeClassification.newBuilder().setNode(node).build());
+  }
+
+  /** The mode the operator set for {@code node}: AUDIT or ENFORCE (the default). */
+  public Mode mode(String node) {
+    return modeOf(of(node));
+  }
+
+  /** {@code node} with its mode and classification filled in. */
+  public NodeInfo describe(NodeInfo node) {
+    return describe(node, of(node.getName()));
+  }
+
+  /**
+   * Every node the store knows, plus those only classified so far (set before their first
+   * run), sorted by name, each with its mode and classification.
+   */
+  public List<NodeInfo> describeAll() {
+    Map<String, NodeInfo> byName = new TreeMap<>();
+    for (NodeInfo node : store.nodes()) {
+      byName.put(node.getName(), node);
+    }
+    Map<String, NodeClassification> classified = new TreeMap<>();
+    for (NodeClassification c : store.classifications()) {
+      classified.put(c.getNode(), c);
+      byName.putIfAbsent(c.getNode(), NodeInfo.newBuilder().setName(c.getNode()).build());
+    }
+    return byName.values().stream()
+        .map(n -> describe(n, classified.getOrDefault(n.getName(),
+            NodeClassification.newBuilder().setNode(n.getName()).build())))
+        .toList();
+  }
+
+  private static NodeInfo describe(NodeInfo node, NodeClassification classification) {
+    return node.toBuilder().setMode(modeOf(classification))
+        .setClassification(classification).build();
+  }
+
+  private static Mode modeOf(NodeClassification classification) {
+    return "audit".equals(classification.getValuesMap().get(MODE)) ? Mode.AUDIT : Mode.ENFORCE;
+  }
+
+  private static List<String> allowedValues(String key) {
+    List<String> allowed = KEYS.get(key);
+    if (allowed == null) {
+      throw new IllegalArgumentException("unknown classification key '" + printable(key)
+          + "' (known: " + known() + ")");
+    }
+    return allowed;
+  }
+
+  private static String known() {
+    return String.join(", ", new TreeMap<>(KEYS).keySet());
+  }
+
+  private static String printable(String text) {
+    String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+}
