@@ -26,13 +26,15 @@ final class NodesCommand implements Callable<Integer> {
         Json.print(System.out, ListNodesResponse.newBuilder().addAllNodes(nodes));
         return 0;
       }
-      Tables table = new Tables("NODE", "MODE", "STATUS", "LAST RUN", "DRIFTING", "CODE", "CATALOG",
+      // MODE beside DRIFTING: drift on an audited node is pending, not repaired.
+      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "MODE", "CODE", "CATALOG",
           "LAST REPORT");
       for (NodeInfo node : nodes) {
-        table.row(node.getName(), NodeCommand.mode(node.getMode()),
+        table.row(node.getName(),
             StatusWords.of(node),
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
+            NodeCommand.mode(node.getMode()),
             node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),
             ReportsCommand.shortDigest(node.getCatalogDigest()),
             node.getLastReportId().isEmpty() ? "-" : node.getLastReportId());

@@ -69,11 +69,14 @@ class AuditModeEndToEndTest {
       Path motd = root.resolve("etc/motd");
       List<String> run = agent("web1.test", root);
       assertThat(Cli.run(run.toArray(String[]::new)).exitCode()).isEqualTo(2);
-      assertThat(rows(stead("nodes")).get(0)).containsPattern("^web1\\.test\\s+enforce\\s");
+      // NODE STATUS LAST-RUN DRIFTING MODE ...
+      assertThat(rows(stead("nodes")).get(0))
+          .containsPattern("^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+no\\s+enforce\\s");
 
       Cli set = stead("node", "set", "web1.test", "mode=audit");
       assertThat(set.output()).contains("web1.test: mode=audit").contains("by stead-admin");
-      assertThat(rows(stead("nodes")).get(0)).containsPattern("^web1\\.test\\s+audit\\s");
+      assertThat(rows(stead("nodes")).get(0))
+          .containsPattern("^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+no\\s+audit\\s");
       assertThat(stead("nodes", "--json").output()).contains("\"mode\": \"AUDIT\"")
           .contains("\"mode\": \"audit\"");
       assertThat(stead("node", "show", "web1.test").output())
@@ -109,7 +112,8 @@ class AuditModeEndToEndTest {
       assertThat(lastReport("web1.test").getMode()).isEqualTo(Mode.ENFORCE);
       assertThat(rows(stead("drift", "--since", "1h"))).singleElement()
           .satisfies(row -> assertThat(row).contains("file[/etc/motd]").contains("repaired"));
-      assertThat(rows(stead("nodes")).get(0)).containsPattern("^web1\\.test\\s+enforce\\s");
+      assertThat(rows(stead("nodes")).get(0)).containsPattern(
+          "^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+yes \\(1\\)\\s+enforce\\s");
 
       assertThat(stead("node", "unset", "web1.test", "mode").output())
           .contains("web1.test: nothing set (mode enforce)");
@@ -146,7 +150,8 @@ class AuditModeEndToEndTest {
           .containsPattern("status:\\s+unreported");
       // Classified before it ever ran: listed, and its very first run changes nothing.
       assertThat(rows(stead("nodes"))).singleElement()
-          .satisfies(row -> assertThat(row).containsPattern("^web1\\.test\\s+audit\\s+unreported"));
+          .satisfies(row -> assertThat(row)
+              .containsPattern("^web1\\.test\\s+unreported\\s+-\\s+no\\s+audit\\s"));
     } finally {
       master.close();
     }
