@@ -86,15 +86,13 @@ final class ResourceRules {
         if (!(value instanceof Iterable<?> items)) {
           throw new InvalidValue(where + " must be a list, got " + describe(value));
         }
-        List<Object> list = new ArrayList<>();
-        items.forEach(list::add);
-        out = list;
+        out = detached(items);
         break;
       case MAP:
         if (!(value instanceof Map<?, ?>)) {
           throw new InvalidValue(where + " must be a map, got " + describe(value));
         }
-        out = value;
+        out = detached(value);
         break;
       default:
         throw new IllegalStateException("unhandled parameter kind " + p.kind());
@@ -108,6 +106,26 @@ final class ResourceRules {
           + " got '" + out + "'");
     }
     return out;
+  }
+
+  /**
+   * A list or map as plain data, made now: map keys become their strings and nested lists
+   * and maps are copied. The catalog is written after the compile's time limit has ended, so
+   * nothing in it may still call into Stead code then (a key's {@code toString()}, an
+   * iterator); here the code still runs under its limit.
+   */
+  private static Object detached(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k), detached(v)));
+      return copy;
+    }
+    if (value instanceof Iterable<?> items) {
+      List<Object> copy = new ArrayList<>();
+      items.forEach(item -> copy.add(detached(item)));
+      return copy;
+    }
+    return value instanceof CharSequence text ? text.toString() : value;
   }
 
   /** Contradictions between parameters of one resource, as messages. */
