@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import groovy.lang.GroovyRuntimeException;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+import org.codehaus.groovy.runtime.typehandling.NumberMath;
 
 /**
  * The run-time half of the sandbox. {@link SandboxTransformer} rewrites every method call
@@ -232,6 +233,29 @@ public final class SandboxRuntime {
     }
   }
 
+  /** See {@link #isCaseRaw}. */
+  public static boolean isCase(Object caseValue, Object value) {
+    try {
+      return isCaseRaw(caseValue, value);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #caseValueRaw}. */
+  public static Object caseValue(Object value) {
+    return caseValueRaw(value);
+  }
+
+  /** See {@link #minusRaw}. */
+  public static Object minus(Object left, Object right) {
+    try {
+      return minusRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
   /** See {@link #gstringRaw}. */
   public static String gstring(GString value) {
     try {
@@ -282,12 +306,9 @@ public final class SandboxRuntime {
     checkCall(receiver, name);
     preCheck(receiver, name, arguments);
     countOutput(receiver, arguments);
-    if (receiver instanceof String text && arguments.length >= 1 && arguments.length <= 2
-        && (arguments[0] instanceof CharSequence || arguments[0] instanceof Pattern)) {
-      Object regexResult = regexCall(text, name, arguments);
-      if (regexResult != NOT_A_REGEX_CALL) {
-        return checkResult(regexResult);
-      }
+    Object regexResult = BoundedRegex.call(receiver, name, arguments);
+    if (regexResult != BoundedRegex.NOT_A_REGEX_CALL) {
+      return checkResult(regexResult);
     }
     Object result = InvokerHelper.invokeMethod(receiver, name, arguments);
     checkGrowth(receiver);
@@ -399,91 +420,47 @@ public final class SandboxRuntime {
     return checkResult(result);
   }
 
-  private static final Object NOT_A_REGEX_CALL = new Object();
-
-  /**
-   * The String methods that run a regular expression, run over text that stops at the time
-   * limit (catastrophic backtracking in {@code matches} or {@code replaceAll} would otherwise
-   * hold the compile past it). Same results as the String and GDK methods: String.split and
-   * replaceAll are documented as these Pattern calls; GDK {@code find} returns the whole
-   * first match or null.
-   */
-  private static Object regexCall(String text, String name, Object[] args) {
-    Object second = args.length == 2 ? args[1] : null;
-    switch (name) {
-      case "matches":
-        return args.length == 1 ? (Object) matchRegexRaw(text, args[0]) : NOT_A_REGEX_CALL;
-      case "replaceAll":
-      case "replaceFirst":
-        if (!(second instanceof CharSequence replacement)) {
-          return NOT_A_REGEX_CALL;
-        }
-        Matcher m = findRegexRaw(text, regex(args[0]));
-        return name.equals("replaceAll") ? m.replaceAll(replacement.toString())
-            : m.replaceFirst(replacement.toString());
-      case "split":
-        if (args.length == 2 && !(second instanceof Integer)) {
-          return NOT_A_REGEX_CALL;
-        }
-        return pattern(regex(args[0]))
-            .split(new InterruptibleText(text), second == null ? 0 : (Integer) second);
-      case "find":
-        if (args.length != 1) {
-          return NOT_A_REGEX_CALL;
-        }
-        Matcher found = findRegexRaw(text, regex(args[0]));
-        return found.find() ? found.group() : null;
-      default:
-        return NOT_A_REGEX_CALL;
-    }
-  }
-
-  /** A Pattern as is; any other text as its String (a GString included). */
-  private static Object regex(Object regex) {
-    return regex instanceof Pattern ? regex : String.valueOf(regex);
-  }
-
   /** {@code text =~ regex}: a matcher that stops when the compile's time is up. */
   private static Matcher findRegexRaw(Object text, Object regex) {
-    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text)));
+    return BoundedRegex.matcher(BoundedRegex.pattern(regex), text);
   }
 
   /** {@code text ==~ regex}, stopped when the compile's time is up. */
   private static boolean matchRegexRaw(Object text, Object regex) {
-    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text))).matches();
-  }
-
-  private static Pattern pattern(Object regex) {
-    return regex instanceof Pattern p ? p : Pattern.compile(String.valueOf(regex));
+    return BoundedRegex.matcher(BoundedRegex.pattern(regex), text).matches();
   }
 
   /**
-   * Text that checks the thread's interrupt flag as the regex engine reads it, so that
-   * catastrophic backtracking ends at the time limit like a loop does.
+   * {@code value in caseValue}: Groovy's {@code caseValue.isCase(value)}, with a pattern
+   * matched bounded.
    */
-  private record InterruptibleText(String text) implements CharSequence {
-    @Override
-    public char charAt(int index) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new IllegalStateException(new InterruptedException("regular expression stopped"));
-      }
-      return text.charAt(index);
+  private static boolean isCaseRaw(Object caseValue, Object value) {
+    if (caseValue instanceof Pattern p) {
+      return BoundedRegex.isCase(p, value);
     }
+    try {
+      return ScriptBytecodeAdapter.isCase(value, caseValue);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw SandboxRuntime.<RuntimeException>sneaky(t);
+    }
+  }
 
-    @Override
-    public int length() {
-      return text.length();
-    }
+  /** The value of a {@code case}: a pattern becomes a case value that matches bounded. */
+  private static Object caseValueRaw(Object value) {
+    return value instanceof Pattern p ? new RegexCase(p) : value;
+  }
 
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return new InterruptibleText(text.substring(start, end));
+  /** {@code left - right}; text minus a pattern removes its first match, bounded. */
+  private static Object minusRaw(Object left, Object right) {
+    if (left instanceof Number a && right instanceof Number b) {
+      return NumberMath.subtract(a, b);
     }
-
-    @Override
-    public String toString() {
-      return text;
+    if (left instanceof CharSequence text && right instanceof Pattern p) {
+      return BoundedRegex.matcher(p, text).replaceFirst("");
     }
+    return checkResult(InvokerHelper.invokeMethod(left, "minus", new Object[] {right}));
   }
 
   /** {@code "text ${value}"}: built now, so its size is known and bounded. */
@@ -789,7 +766,8 @@ public final class SandboxRuntime {
     return new Object[] {args};
   }
 
-  private static SandboxViolation refuse(String message) {
+  /** A refusal, recorded by the running compile; the caller throws it. */
+  static SandboxViolation refuse(String message) {
     SandboxViolation v = new SandboxViolation("sandbox: " + message);
     Evaluation.recordViolation(v);
     return v;
