@@ -8,12 +8,14 @@ import org.codehaus.groovy.ast.ImportNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.ModuleNode;
 import org.codehaus.groovy.ast.ASTNode;
+import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
+import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.MethodPointerExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
@@ -165,6 +167,24 @@ final class SandboxChecker extends CompilationCustomizer {
     public void visitConstructorCallExpression(ConstructorCallExpression e) {
       checkType(e.getType(), e);
       super.visitConstructorCallExpression(e);
+    }
+
+    @Override
+    public void visitArrayExpression(ArrayExpression e) {
+      // new T[n] allocates before anything could check n: only small constant sizes.
+      if (e.getSizeExpression() != null) {
+        double elements = 1;
+        for (Expression size : e.getSizeExpression()) {
+          elements *= size instanceof ConstantExpression c && c.getValue() instanceof Integer n
+              ? n : Double.POSITIVE_INFINITY;
+        }
+        if (elements > SandboxRuntime.MAX_ELEMENTS) {
+          refuse("new " + e.getElementType().getNameWithoutPackage() + "[n] with a size that is "
+              + "not a constant of at most " + SandboxRuntime.MAX_ELEMENTS + " is not allowed in "
+              + "Stead code; use a list", e);
+        }
+      }
+      super.visitArrayExpression(e);
     }
 
     @Override

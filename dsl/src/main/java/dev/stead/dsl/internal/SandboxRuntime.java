@@ -414,6 +414,7 @@ public final class SandboxRuntime {
   /** {@code left << right}. */
   private static Object leftShiftRaw(Object left, Object right) {
     checkCall(left, "leftShift");
+    preCheck(left, "leftShift", new Object[] {right});
     countOutput(left, new Object[] {right});
     Object result = InvokerHelper.invokeMethod(left, "leftShift", new Object[] {right});
     checkGrowth(left);
@@ -661,14 +662,56 @@ public final class SandboxRuntime {
           checkSize(receiver, n.doubleValue());
         }
       }
-      case "power" -> {
+      case "power", "pow" -> {
         if (n != null && receiver instanceof Number base && Math.abs(base.doubleValue()) > 1
             && Math.abs(n.doubleValue()) > MAX_EXPONENT) {
           throw refuse(base + " ** " + n + " is larger than Stead code may compute (exponent > "
               + MAX_EXPONENT + ")");
         }
       }
-      case "format", "sprintf", "printf" -> {
+      case "leftShift", "shiftLeft" -> {
+        if (n != null && receiver instanceof BigInteger && n.doubleValue() > MAX_EXPONENT) {
+          throw refuse("shifting a number by " + n + " bits is more than Stead code may compute ("
+              + MAX_EXPONENT + ")");
+        }
+      }
+      case "setLength", "ensureCapacity" -> {
+        if (n != null && receiver instanceof CharSequence) {
+          checkSize(receiver, n.doubleValue());
+        }
+      }
+      // The library builds these without a check the time limit or memory bound could stop.
+      case "permutations" -> {
+        if (receiver instanceof Collection<?> c && c.size() > 9) {
+          throw refuse("permutations() of " + c.size() + " elements would build more than "
+              + MAX_ELEMENTS + " lists; use eachPermutation { }");
+        }
+      }
+      case "subsequences" -> {
+        if (receiver instanceof Collection<?> c && c.size() >= 20) {
+          throw refuse("subsequences() of " + c.size() + " elements would build more than "
+              + MAX_ELEMENTS + " lists");
+        }
+      }
+      case "combinations" -> {
+        if (receiver instanceof Collection<?> c) {
+          double count = 1;
+          for (Object part : c) {
+            count *= part instanceof Collection<?> p ? p.size() : 1;
+          }
+          if (count > MAX_ELEMENTS) {
+            throw refuse("combinations() would build " + (long) count + " lists, more than "
+                + MAX_ELEMENTS + "; use eachCombination { }");
+          }
+        }
+      }
+      case "join", "sum" -> {
+        if (receiver instanceof Iterable<?> items) {
+          checkSize("", textLength(items) + (args.length > 0 && args[0] instanceof CharSequence sep
+              ? (double) sep.length() * size : 0));
+        }
+      }
+      case "format", "sprintf", "printf", "formatted" -> {
         for (Object a : args) {
           if (a instanceof CharSequence s && HUGE_FORMAT_WIDTH.matcher(s).find()) {
             throw refuse(name + "() with a field width of a million characters or more");
@@ -680,6 +723,17 @@ public final class SandboxRuntime {
       }
       default -> { }
     }
+  }
+
+  /** The characters of the strings among {@code items}: what joining them would build. */
+  private static double textLength(Iterable<?> items) {
+    double length = 0;
+    for (Object item : items) {
+      if (item instanceof CharSequence text) {
+        length += text.length();
+      }
+    }
+    return length;
   }
 
   private static void checkSize(Object receiver, double size) {
