@@ -50,7 +50,9 @@ import org.codehaus.groovy.runtime.typehandling.NumberMath;
  * most {@link #MAX_ELEMENTS} elements, and a template render may write at most
  * {@link #MAX_STRING} characters; operations that would exceed them are refused before they
  * allocate where the size can be known in advance ({@code 'x' * n}, {@code padLeft},
- * {@code list * n}, large ranges materialised), else right after. Stateless apart from the
+ * {@code list * n}, large ranges materialised, library calls that would build a huge value
+ * without a check the limits could stop), else right after. Every call, operator and case
+ * value that runs a regular expression goes through {@link BoundedRegex}. Stateless apart from the
  * per-thread template output counter; thread-safe.
  */
 public final class SandboxRuntime {
