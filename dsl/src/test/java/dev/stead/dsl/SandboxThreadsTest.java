@@ -109,6 +109,14 @@ class SandboxThreadsTest {
   }
 
   @Test
+  void aValueTheCatalogCannotHoldIsAnErrorAtItsLine() {
+    // It used to get as far as writing the catalog, and fail there without a line.
+    assertThat(errors("def a = 1\nuser('bob', groups: ['a', { -> 'x' }])\n"))
+        .singleElement().asString().startsWith("m.groovy:2: parameter 'groups' of user[bob] may "
+            + "hold only strings, numbers, booleans, lists and maps, got ");
+  }
+
+  @Test
   void plainClassesStillWork() throws Exception {
     Compiler c = new Code(dir).file("m.groovy", """
         class Port {

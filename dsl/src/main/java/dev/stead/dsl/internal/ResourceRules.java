@@ -1,6 +1,7 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.types.ParameterSpec;
+import dev.stead.wire.Values;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,13 +87,13 @@ final class ResourceRules {
         if (!(value instanceof Iterable<?> items)) {
           throw new InvalidValue(where + " must be a list, got " + describe(value));
         }
-        out = detached(items);
+        out = detached(where, items);
         break;
       case MAP:
         if (!(value instanceof Map<?, ?>)) {
           throw new InvalidValue(where + " must be a map, got " + describe(value));
         }
-        out = detached(value);
+        out = detached(where, value);
         break;
       default:
         throw new IllegalStateException("unhandled parameter kind " + p.kind());
@@ -112,20 +113,32 @@ final class ResourceRules {
    * A list or map as plain data, made now: map keys become their strings and nested lists
    * and maps are copied. The catalog is written after the compile's time limit has ended, so
    * nothing in it may still call into Stead code then (a key's {@code toString()}, an
-   * iterator); here the code still runs under its limit.
+   * iterator); here the code still runs under its limit. A value the catalog cannot hold (a
+   * closure, an object) is refused here, at the line that declared it.
    */
-  private static Object detached(Object value) {
+  private static Object detached(String where, Object value) throws InvalidValue {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new java.util.LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k), detached(v)));
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        copy.put(String.valueOf(e.getKey()), detached(where, e.getValue()));
+      }
       return copy;
     }
     if (value instanceof Iterable<?> items) {
       List<Object> copy = new ArrayList<>();
-      items.forEach(item -> copy.add(detached(item)));
+      for (Object item : items) {
+        copy.add(detached(where, item));
+      }
       return copy;
     }
-    return value instanceof CharSequence text ? text.toString() : value;
+    Object plain = value instanceof CharSequence text ? text.toString() : value;
+    try {
+      Values.of(plain);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new InvalidValue(where + " may hold only strings, numbers, booleans, lists and "
+          + "maps, got " + describe(value));
+    }
+    return plain;
   }
 
   /** Contradictions between parameters of one resource, as messages. */
