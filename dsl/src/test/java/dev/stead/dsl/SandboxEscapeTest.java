@@ -63,6 +63,15 @@ class SandboxEscapeTest {
       "def l = [(1..1000).toList(), (1..1000).toList(), (1..1000).toList()].combinations()",
       "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.join(','))",
       "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.sum())",
+      // the text of a list of many long strings: gigabytes in one library call
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.inspect())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: String.valueOf(l))",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: 'a' + l)",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: \"${l}\".toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: [a: l].toString())",
+      "def s = 'x' * 8000000; def l = [[s] * 1000]; file('/x', content: l.toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; assert l == null : l",
   })
   void refusedAtRunTimeAtTheLine(String code) {
     List<String> errors = errors(code + "\n");
@@ -106,6 +115,21 @@ class SandboxEscapeTest {
     List<String> errors = errors(code + "\n");
     assertThat(errors).isNotEmpty();
     assertThat(errors.get(0)).startsWith("m.groovy:1: sandbox: ");
+  }
+
+  @Test
+  void aHugeValueInAnErrorIsDescribedByItsSize() {
+    assertThat(errors("def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l)\n"))
+        .containsExactly("m.groovy:1: parameter 'content' of file[/x] must be a string, got "
+            + "ArrayList of 1000 elements");
+  }
+
+  @Test
+  void aFailedAssertionDoesNotRenderItsValues() {
+    // Groovy's power assert would render the text of the list: gigabytes, an
+    // OutOfMemoryError in whatever thread asked for memory next.
+    assertThat(errors("def s = 'x' * 8000000; def l = [s] * 1000\nassert l == null\n"))
+        .containsExactly("m.groovy:2: AssertionError: assertion failed: (l == null)");
   }
 
   @Test
@@ -222,6 +246,8 @@ class SandboxEscapeTest {
         def big = Math.max(Integer.parseInt('7'), 3) ** 2
         def small = new int[3]; small[0] = 2; def rest = 10 - small[0] - 1
         def grid = new String[2][2]
+        assert servers.size() == 2 : 'two servers'
+        assert grid.length == 2
         def words = ['a', 'b', 'c'].permutations().size() + ['a', 'b'].subsequences().size() +
             [[1, 2], [3]].combinations().size() + 2G.pow(3) + (1G << 3) - rest - 20 + grid.length - 2
         file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + (big + words)

@@ -5,6 +5,7 @@ import dev.stead.wire.Values;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -171,6 +172,13 @@ final class ResourceRules {
   static String describe(Object value) {
     if (value == null) {
       return "null";
+    }
+    // A big list is described by its size: its text could be gigabytes.
+    if (value instanceof Collection<?> c && PrintedLength.of(c, 200) > 200) {
+      return value.getClass().getSimpleName() + " of " + c.size() + " elements";
+    }
+    if (value instanceof Map<?, ?> m && PrintedLength.of(m, 200) > 200) {
+      return value.getClass().getSimpleName() + " of " + m.size() + " entries";
     }
     String shown = String.valueOf(value);
     if (shown.length() > 40) {

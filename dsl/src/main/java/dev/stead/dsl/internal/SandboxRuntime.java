@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import groovy.lang.GroovyRuntimeException;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
 import org.codehaus.groovy.runtime.typehandling.NumberMath;
 
 /**
@@ -249,6 +250,21 @@ public final class SandboxRuntime {
     return caseValueRaw(value);
   }
 
+  /**
+   * An {@code assert}: true, or an AssertionError naming the expression's source text and the
+   * code's message (its text bounded), never the text of the values (see SandboxTransformer).
+   */
+  public static boolean check(Object condition, String text, Object message) {
+    if (DefaultTypeTransformation.castToBoolean(condition)) {
+      return true;
+    }
+    if (message == null) {
+      throw new AssertionError("assertion failed: " + text);
+    }
+    checkPrinted(message, MAX_STRING);
+    throw new AssertionError(message + ". Expression: " + text);
+  }
+
   /** See {@link #minusRaw}. */
   public static Object minus(Object left, Object right) {
     try {
@@ -398,6 +414,9 @@ public final class SandboxRuntime {
 
   /** {@code left + right}. */
   private static Object plusRaw(Object left, Object right) {
+    if (left instanceof CharSequence text && !(right instanceof CharSequence)) {
+      checkPrinted(right, MAX_STRING - text.length());
+    }
     return checkResult(InvokerHelper.invokeMethod(left, "plus", new Object[] {right}));
   }
 
@@ -473,7 +492,8 @@ public final class SandboxRuntime {
       length += s.length();
     }
     for (Object v : value.getValues()) {
-      length += v instanceof CharSequence s ? s.length() : 0;
+      length += v instanceof CharSequence s ? s.length()
+          : PrintedLength.of(v, Math.max(0, MAX_STRING - length));
     }
     if (length > MAX_STRING) {
       throw refuse("a string of " + length + " characters is larger than Stead code may build ("
@@ -519,10 +539,10 @@ public final class SandboxRuntime {
   }
 
   private static void countOutput(Object receiver, Object[] arguments) {
-    if (receiver instanceof Writer && arguments.length > 0
-        && arguments[0] instanceof CharSequence s) {
+    if (receiver instanceof Writer && arguments.length > 0) {
       long[] written = OUTPUT.get();
-      written[0] += s.length();
+      written[0] += arguments[0] instanceof CharSequence s ? s.length()
+          : PrintedLength.of(arguments[0], MAX_STRING);
       if (written[0] > MAX_STRING) {
         throw refuse("template output exceeds " + MAX_STRING + " characters");
       }
@@ -707,7 +727,24 @@ public final class SandboxRuntime {
           }
         }
       }
+      case "toString", "inspect", "toListString", "toMapString", "toArrayString", "valueOf",
+          "copyValueOf" -> {
+        if (receiver == String.class || receiver == Objects.class) {
+          for (Object a : args) {
+            checkPrinted(a, MAX_STRING);
+          }
+        } else if (!(receiver instanceof CharSequence) && !(receiver instanceof Number)) {
+          checkPrinted(receiver, MAX_STRING);
+        }
+      }
       case "join", "sum" -> {
+        if (receiver == String.class) {
+          long length = 0;
+          for (Object a : args) {
+            length += PrintedLength.of(a, MAX_STRING);
+          }
+          checkSize("", length);
+        }
         if (receiver instanceof Iterable<?> items) {
           checkSize("", textLength(items) + (args.length > 0 && args[0] instanceof CharSequence sep
               ? (double) sep.length() * size : 0));
@@ -724,6 +761,17 @@ public final class SandboxRuntime {
         }
       }
       default -> { }
+    }
+  }
+
+  /** Refuses turning {@code value} into text longer than {@code max} characters. */
+  private static void checkPrinted(Object value, long max) {
+    if (value instanceof CharSequence || value instanceof Number || value == null) {
+      return;
+    }
+    if (PrintedLength.of(value, max) > max) {
+      throw refuse("the text of this " + value.getClass().getSimpleName() + " would be longer "
+          + "than Stead code may build (" + MAX_STRING + " characters)");
     }
   }
 

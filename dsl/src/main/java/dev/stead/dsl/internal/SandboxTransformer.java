@@ -11,6 +11,7 @@ import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
+import org.codehaus.groovy.ast.expr.BooleanExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
@@ -30,6 +31,7 @@ import org.codehaus.groovy.ast.expr.SpreadExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.AssertStatement;
 import org.codehaus.groovy.ast.stmt.CaseStatement;
 import org.codehaus.groovy.classgen.BytecodeExpression;
 import org.codehaus.groovy.classgen.GeneratorContext;
@@ -315,6 +317,23 @@ final class SandboxTransformer extends CompilationCustomizer {
         wrapped.setSourcePosition(value);
         statement.setExpression(wrapped);
       }
+    }
+
+    /**
+     * {@code assert c : m} becomes {@code assert SandboxRuntime.check(c, text, m)}, which
+     * throws the AssertionError itself: Groovy's own failure message renders the text of the
+     * expression's values, which for a large list is gigabytes in one call.
+     */
+    @Override
+    public void visitAssertStatement(AssertStatement statement) {
+      super.visitAssertStatement(statement);
+      BooleanExpression condition = statement.getBooleanExpression();
+      Expression check = runtime("check", condition.getExpression(),
+          new ConstantExpression(condition.getText()), statement.getMessageExpression());
+      check.setSourcePosition(condition);
+      BooleanExpression checked = new BooleanExpression(check);
+      checked.setSourcePosition(condition);
+      statement.setBooleanExpression(checked);
     }
 
     /** The same variable, as a second node: an AST node must not sit at two places. */
