@@ -72,6 +72,9 @@ class SandboxEscapeTest {
       "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: [a: l].toString())",
       "def s = 'x' * 8000000; def l = [[s] * 1000]; file('/x', content: l.toString())",
       "def s = 'x' * 8000000; def l = [s] * 1000; assert l == null : l",
+      "def l = (1..1000000).toList(); def m = [l] * 1000000; def f = m.flatten()",
+      "def l = (1..1000000).toList(); def m = [l] * 1000; def f = m.sum()",
+      "def l = []; l << l; def f = l.flatten()",
   })
   void refusedAtRunTimeAtTheLine(String code) {
     List<String> errors = errors(code + "\n");
@@ -248,6 +251,7 @@ class SandboxEscapeTest {
         def grid = new String[2][2]
         assert servers.size() == 2 : 'two servers'
         assert grid.length == 2
+        assert [null, [1, [null]]].flatten().size() == 3 && [[1], [2, 3]].sum() == [1, 2, 3]
         def words = ['a', 'b', 'c'].permutations().size() + ['a', 'b'].subsequences().size() +
             [[1, 2], [3]].combinations().size() + 2G.pow(3) + (1G << 3) - rest - 20 + grid.length - 2
         file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + (big + words)

@@ -737,6 +737,11 @@ public final class SandboxRuntime {
           checkPrinted(receiver, MAX_STRING);
         }
       }
+      case "flatten" -> {
+        if (receiver instanceof Collection<?> c) {
+          checkSize(List.of(), leaves(c, MAX_ELEMENTS));
+        }
+      }
       case "join", "sum" -> {
         if (receiver == String.class) {
           long length = 0;
@@ -744,6 +749,13 @@ public final class SandboxRuntime {
             length += PrintedLength.of(a, MAX_STRING);
           }
           checkSize("", length);
+        }
+        if (receiver instanceof Iterable<?> items && name.equals("sum")) {
+          double elements = 0;
+          for (Object item : items) {
+            elements += item instanceof Collection<?> c ? c.size() : 0;
+          }
+          checkSize(List.of(), elements);
         }
         if (receiver instanceof Iterable<?> items) {
           checkSize("", textLength(items) + (args.length > 0 && args[0] instanceof CharSequence sep
@@ -773,6 +785,28 @@ public final class SandboxRuntime {
       throw refuse("the text of this " + value.getClass().getSimpleName() + " would be longer "
           + "than Stead code may build (" + MAX_STRING + " characters)");
     }
+  }
+
+  /**
+   * At least how many elements flattening {@code items} gives (nested lists counted as well),
+   * counted up to just past {@code limit}.
+   */
+  private static long leaves(Collection<?> items, long limit) {
+    java.util.ArrayDeque<Collection<?>> pending = new java.util.ArrayDeque<>();
+    pending.push(items);
+    long count = 0;
+    while (!pending.isEmpty() && count <= limit) {
+      for (Object item : pending.pop()) {
+        // Nested lists count too: a list that contains itself must end the count.
+        if (++count > limit) {
+          break;
+        }
+        if (item instanceof Collection<?> nested) {
+          pending.push(nested);
+        }
+      }
+    }
+    return count;
   }
 
   /** The characters of the strings among {@code items}: what joining them would build. */
