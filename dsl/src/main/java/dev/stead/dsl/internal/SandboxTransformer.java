@@ -328,8 +328,12 @@ final class SandboxTransformer extends CompilationCustomizer {
     public void visitAssertStatement(AssertStatement statement) {
       super.visitAssertStatement(statement);
       BooleanExpression condition = statement.getBooleanExpression();
+      // The message is now computed before the check, not only when it fails.
+      Expression message = statement.getMessageExpression();
       Expression check = runtime("check", condition.getExpression(),
-          new ConstantExpression(condition.getText()), statement.getMessageExpression());
+          new ConstantExpression(condition.getText()),
+          message instanceof ConstantExpression c && c.isNullExpression()
+              ? new ConstantExpression(null) : message);
       check.setSourcePosition(condition);
       BooleanExpression checked = new BooleanExpression(check);
       checked.setSourcePosition(condition);
