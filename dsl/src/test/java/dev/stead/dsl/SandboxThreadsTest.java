@@ -39,6 +39,8 @@ class SandboxThreadsTest {
       "class Leak { void finalize() { while (true) { } } }",
       "class Leak { protected void finalize() throws Throwable { } }",
       "def finalize() { }",
+      "def o = new Object() { void finalize() { while (true) { } } }",
+      "class Outer { static class Inner { void finalize() { } } }",
       // handed to something that runs it on another thread, or outside the compile
       "class Job implements Runnable { void run() { } }",
       "class Job implements Comparable { int compareTo(Object o) { 0 } }",
