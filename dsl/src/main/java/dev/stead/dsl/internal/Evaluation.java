@@ -325,7 +325,7 @@ public final class Evaluation {
       }
     }
     for (NodeBlock b : nodeBlocks) {
-      if (b.pattern() != null && b.pattern().matcher(nodeName).find()) {
+      if (b.pattern() != null && BoundedRegex.matcher(b.pattern(), nodeName).find()) {
         return b;
       }
     }
