@@ -58,7 +58,8 @@ public final class ResourceTypes {
           + " package name. All packages are read with one dpkg-query per run; `apt-get update`"
           + " runs only when a package is not found or the lists are older than a day."
           + " Candidates for `latest` come from one `apt-cache policy` per run for every"
-          + " installed package, not one per resource.",
+          + " installed package, not one per resource. Each apt-get waits up to 120 s for"
+          + " dpkg's lock (held by unattended-upgrades or another apt-get) instead of failing.",
       List.of(
           ParameterSpec.string("ensure",
               "`installed` (any version), `latest` (the candidate version), `absent`"
