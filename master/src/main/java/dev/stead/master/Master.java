@@ -12,6 +12,7 @@ import dev.stead.master.code.ReloadingCatalogSource;
 import dev.stead.master.fleet.Compliance;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.fleet.Retention;
+import dev.stead.master.forward.ReportForwarder;
 import dev.stead.master.metrics.MasterMetrics;
 import dev.stead.master.metrics.MetricsServer;
 import dev.stead.master.metrics.TimedCatalogSource;
@@ -60,6 +61,7 @@ public final class Master implements AutoCloseable {
   private java.util.concurrent.ScheduledExecutorService crlRefresh;
   // Operators: retention, metrics, dashboard; closed in reverse before the store.
   private final java.util.List<AutoCloseable> operatorServices = new java.util.ArrayList<>();
+  private ReportForwarder forwarder;
   private MasterMetrics metrics;
   private MetricsServer metricsServer;
   private Retention retention;
@@ -122,7 +124,9 @@ public final class Master implements AutoCloseable {
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
+    ReportForwarder forwarder = null;
     try {
+      forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
@@ -134,7 +138,8 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants).bindService(),
-              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC()).bindService(),
+              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
+                  forwarder == null ? report -> { } : forwarder).bindService(),
               new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
@@ -147,6 +152,9 @@ public final class Master implements AutoCloseable {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
       }
+      if (forwarder != null) {
+        forwarder.close();
+      }
       store.close();
       throw e;
     }
@@ -156,6 +164,10 @@ public final class Master implements AutoCloseable {
     master.ca = ca;
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
+    master.forwarder = forwarder;
+    if (forwarder != null) {
+      master.operatorServices.add(forwarder);
+    }
     try {
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca);
     } catch (IOException | RuntimeException e) {
@@ -232,6 +244,11 @@ public final class Master implements AutoCloseable {
       System.out.println("stead master: dashboard on https://" + MasterAddress.format(at.host(),
           dashboard.port()) + "/");
     }
+  }
+
+  /** The report forwarder, or null when no webhook or syslog is configured. */
+  public ReportForwarder forwarder() {
+    return forwarder;
   }
 
   /** The bound dashboard port, or -1 without {@code --dashboard-listen}. */

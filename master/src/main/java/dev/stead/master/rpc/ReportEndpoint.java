@@ -10,6 +10,7 @@ import dev.stead.proto.v1.SubmitReportResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -26,11 +27,18 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
   private final Store store;
   private final Nodes nodes;
   private final Clock clock;
+  private final Consumer<Report> onStored;
 
   public ReportEndpoint(Store store, Nodes nodes, Clock clock) {
+    this(store, nodes, clock, report -> { });
+  }
+
+  /** {@code onStored} sees each report once it is stored (first time only); must not block. */
+  public ReportEndpoint(Store store, Nodes nodes, Clock clock, Consumer<Report> onStored) {
     this.store = store;
     this.nodes = nodes;
     this.clock = clock;
+    this.onStored = onStored;
   }
 
   @Override
@@ -59,6 +67,7 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
               + "; stored at the receive time (is the node's clock ahead?)");
         }
         nodes.reported(report.getNode());
+        onStored.accept(dated);
       }
       return SubmitReportResponse.newBuilder().setId(report.getId()).setStored(stored).build();
     });
