@@ -22,7 +22,7 @@ final class Expiries {
    */
   static long parse(String text, String option, long nowMs) {
     String t = text.strip();
-    if (!t.isEmpty() && Character.isDigit(t.charAt(0)) && !t.contains("-")) {
+    if (t.matches("\\d+[a-zA-Z]")) {
       return nowMs + Durations.parse(t, option).toMillis();
     }
     try {
