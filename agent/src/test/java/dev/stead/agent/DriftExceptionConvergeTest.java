@@ -149,6 +149,26 @@ class DriftExceptionConvergeTest {
     assertThat(r.getStatus()).isEqualTo(RunStatus.UNCHANGED);
   }
 
+  @Test
+  void anExceptedEnsureHoldsBackTheWholeFileRatherThanRecreatingItByDefault()
+      throws IOException {
+    apply(motd());
+    Files.delete(motdFile());
+    PropertyException ensure = PropertyException.newBuilder().setResource("file[/etc/motd]")
+        .setProperty("ensure").setExpiresAtMs(System.currentTimeMillis() + 3_600_000)
+        .setId("ex-00000000000e").build();
+
+    Report r = apply(motd(ensure));
+
+    assertThat(Files.exists(motdFile())).isFalse();
+    assertThat(events(r)).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getStatus()).isEqualTo(EventStatus.EXCEPTED);
+      assertThat(e.getExceptionId()).isEqualTo("ex-00000000000e");
+    });
+    assertThat(events(r)).extracting(Event::getProperty).contains("ensure", "content");
+    assertThat(r.getStatus()).isEqualTo(RunStatus.UNCHANGED);
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);

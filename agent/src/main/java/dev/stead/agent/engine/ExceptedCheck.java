@@ -16,9 +16,11 @@ import java.util.Map;
  * (never applied), the changes of excepted properties are held back and reported as such,
  * and, in a real run, the rest is applied by the resource bound without the excepted
  * parameters. A property is given by the parameter of its name; a file's content also by
- * {@code source} and {@code checksum}. When the type cannot do without an excepted parameter
- * (e.g. {@code ensure}) while something else is out of sync, the resource fails, saying so,
- * and nothing of it is applied. Stateless.
+ * {@code source} and {@code checksum}. When the rest cannot be enforced without the excepted
+ * properties (the type refuses the resource without them, or would still enforce them by a
+ * default, as a file with content is ensured a file), every change of the resource is held
+ * back under the exception: excepting a file's {@code ensure} leaves the whole file alone.
+ * Stateless.
  */
 final class ExceptedCheck {
   /** What one check came to: the result without the held-back changes, and those. */
@@ -57,15 +59,31 @@ final class ExceptedCheck {
     try {
       partial = type.bind(without(resource, active.keySet()));
     } catch (InvalidResourceException e) {
-      return new Checked(Result.failed(observed.desired(), rest, "not enforced while "
-          + String.join(", ", active.keySet()) + " is excepted: the resource cannot be "
-          + "applied without it (" + e.getMessage() + ")"), held);
+      return holdAll(observed, held, rest);
+    }
+    // A type may fill in a missing parameter with a default (a file with content is a file):
+    // then the partial resource would still enforce the excepted property, so nothing is.
+    for (Change c : partial.checkApply(context, false).changes()) {
+      if (active.containsKey(c.property())) {
+        return holdAll(observed, held, rest);
+      }
     }
     Result applied = partial.checkApply(context, true);
     // The partial resource does not know the excepted properties; the whole one's desired
     // values stand, so that the state recorded for drift stays complete.
     return new Checked(new Result(applied.status(), observed.desired(), applied.changes(),
         applied.message()), held);
+  }
+
+  /** The rest cannot be enforced without the excepted properties: all of it is held back. */
+  private static Checked holdAll(Result observed, List<Outcome.Excepted> held,
+      List<Change> rest) {
+    List<Outcome.Excepted> all = new ArrayList<>(held);
+    String id = held.get(0).exceptionId();
+    for (Change c : rest) {
+      all.add(new Outcome.Excepted(c, id));
+    }
+    return new Checked(Result.inSync(observed.desired()), all);
   }
 
   private static Resource without(Resource resource, Iterable<String> properties) {
