@@ -133,18 +133,21 @@ public final class Master implements AutoCloseable {
       dev.stead.master.secrets.SecretService secrets =
           new dev.stead.master.secrets.SecretService(dataDir);
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
+      dev.stead.master.fleet.DriftExceptions exceptions =
+          new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
-              new CatalogEndpoint(store, nodes, source, secrets, grants).bindService(),
+              new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions)
+                  .bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   forwarder == null ? report -> { } : forwarder).bindService(),
               new AdminEndpoint(registry, store, secrets).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
-              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
-                  .bindService()),
+              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
+                  exceptions).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);

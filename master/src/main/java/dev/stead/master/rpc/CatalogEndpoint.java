@@ -29,6 +29,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CatalogSource source;
   private final dev.stead.master.secrets.SecretService secrets;
   private final SourceGrants grants;
+  private final dev.stead.master.fleet.DriftExceptions exceptions;
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final java.util.concurrent.ConcurrentMap<String, String> storedDigests =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -37,7 +38,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final SeenOnce errorsLogged = new SeenOnce(1_000);
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      dev.stead.master.secrets.SecretService secrets, SourceGrants grants) {
+      dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
+      dev.stead.master.fleet.DriftExceptions exceptions) {
+    this.exceptions = exceptions;
     this.store = store;
     this.nodes = nodes;
     this.source = source;
@@ -55,7 +58,10 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
       CompileOutcome outcome = source.compile(node, request.getFacts());
-      if (outcome instanceof CompileOutcome.Compiled compiled) {
+      if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
+        // The node's drift exceptions travel in its catalog (and change its digest).
+        CompileOutcome.Compiled compiled = new CompileOutcome.Compiled(
+            exceptions.served(compiledOnly.catalog()), compiledOnly.fromCache());
         String digest = compiled.catalog().getDigest();
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
