@@ -100,8 +100,8 @@ final class MasterCommand {
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
       if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
-        System.err.println("stead master: warning: " + code.resolve("site.groovy")
-            + " does not exist; nodes get a compile error until it does");
+        java.util.logging.Logger.getLogger(Master.class.getName()).warning(code.resolve(
+            "site.groovy") + " does not exist; nodes get a compile error until it does");
       }
     }
 
