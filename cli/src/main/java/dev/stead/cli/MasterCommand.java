@@ -73,6 +73,12 @@ final class MasterCommand {
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics over plain HTTP at http://HOST:PORT/metrics (default: off; use loopback).")
     String metricsListen;
 
+    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
+    boolean verbose;
+
+    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
+    boolean debug;
+
     @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
     String dashboardListen;
 
@@ -109,13 +115,14 @@ final class MasterCommand {
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
       if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
-        System.err.println("stead master: warning: " + code.resolve("site.groovy")
-            + " does not exist; nodes get a compile error until it does");
+        java.util.logging.Logger.getLogger(Master.class.getName()).warning(code.resolve(
+            "site.groovy") + " does not exist; nodes get a compile error until it does");
       }
     }
 
     @Override
     public Integer call() throws Exception {
+      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       FleetConfig fleet = fleetConfig();
       HostPort address = HostPort.parse(listen, "--listen");
       requireCode(code);

@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #close} is idempotent and safe to call from a shutdown hook.
  */
 public final class Master implements AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Master.class.getName());
   private static final String CA_DIR = "ca";
   private static final String ADMIN_DIR = "admin";
   private static final String DB_DIR = "db";
@@ -183,8 +185,7 @@ public final class Master implements AutoCloseable {
       master.close();
       throw e;
     }
-    System.out.println("stead master: listening on " + address + " (CA fingerprint "
-        + ca.fingerprint() + ")");
+    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + ")");
     return master;
   }
 
@@ -235,8 +236,8 @@ public final class Master implements AutoCloseable {
       MasterAddress.Target at = MasterAddress.parse(fleet.metricsListen());
       metricsServer = MetricsServer.start(at.host(), at.port(), metrics);
       operatorServices.add(metricsServer);
-      System.out.println("stead master: metrics on http://" + MasterAddress.format(at.host(),
-          metricsServer.port()) + "/metrics");
+      LOG.info("metrics on http://" + MasterAddress.format(at.host(), metricsServer.port())
+          + "/metrics");
     }
     if (fleet.dashboardListen() != null) {
       MasterAddress.Target at = MasterAddress.parse(fleet.dashboardListen());
@@ -244,8 +245,8 @@ public final class Master implements AutoCloseable {
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
           new dev.stead.master.web.OperatorPasswords(dataDir), java.time.Clock.systemUTC());
       operatorServices.add(dashboard);
-      System.out.println("stead master: dashboard on https://" + MasterAddress.format(at.host(),
-          dashboard.port()) + "/");
+      LOG.info("dashboard on https://" + MasterAddress.format(at.host(), dashboard.port())
+          + "/");
     }
   }
 

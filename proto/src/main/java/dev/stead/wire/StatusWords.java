@@ -1,8 +1,11 @@
 package dev.stead.wire;
 
 import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 
 /**
@@ -18,6 +21,37 @@ public final class StatusWords {
       case UNCHANGED -> "unchanged";
       case CHANGED_RUN -> "changed";
       case FAILED_RUN -> "failed";
+      default -> "-";
+    };
+  }
+
+  /** What happened to one resource in a run. */
+  public static String of(ResourceStatus status) {
+    return switch (status) {
+      case IN_SYNC -> "in sync";
+      case CHANGED -> "changed";
+      case WOULD_CHANGE -> "would change";
+      case FAILED -> "failed";
+      case SKIPPED -> "skipped";
+      default -> "-";
+    };
+  }
+
+  /** What happened to one property change: applied, only reported (noop), or failed. */
+  public static String of(EventStatus status) {
+    return switch (status) {
+      case APPLIED -> "applied";
+      case NOOP -> "would apply";
+      case FAILURE -> "failed";
+      default -> "-";
+    };
+  }
+
+  /** Why a property changed. */
+  public static String of(ChangeKind kind) {
+    return switch (kind) {
+      case DRIFT -> "drift";
+      case INTENDED -> "intended";
       default -> "-";
     };
   }

@@ -57,7 +57,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       InputLimits.checkFacts(node, request.getFacts());
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
+      long compileStart = System.nanoTime();
       CompileOutcome outcome = source.compile(node, request.getFacts());
+      long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
       if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
         // The node's drift exceptions travel in its catalog (and change its digest).
         CompileOutcome.Compiled compiled = new CompileOutcome.Compiled(
@@ -72,8 +74,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         }
         X509Certificate caller = Identity.current().certificate().orElseThrow();
         boolean hasSecrets = SecretEnvelopes.hasSecrets(compiled.catalog());
-        if (digest.equals(request.getKnownDigest()) && (!hasSecrets
-            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()))) {
+        boolean unchanged = digest.equals(request.getKnownDigest()) && (!hasSecrets
+            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()));
+        LOG.info(() -> "catalog served node=" + node + " digest=" + shortDigest(digest)
+            + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
+            + " answer=" + (unchanged ? "unchanged" : "catalog"));
+        if (unchanged) {
           return GetCatalogResponse.newBuilder().setUnchanged(true).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
@@ -96,6 +102,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .build();
     });
+  }
+
+  /** A digest cut to what a person compares by eye; the report holds the full value. */
+  static String shortDigest(String digest) {
+    int keep = digest.indexOf(':') + 1 + 12;
+    return digest.length() <= keep ? digest : digest.substring(0, keep) + "…";
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */

@@ -7,6 +7,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.wire.StatusWords;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,6 +69,15 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
         }
         nodes.reported(report.getNode());
         onStored.accept(dated);
+        LOG.info(() -> "report stored node=" + dated.getNode() + " id=" + dated.getId()
+            + " status=" + StatusWords.of(dated).replace(' ', '_')
+            + (dated.getNoop() ? " noop=true" : "") + " resources="
+            + dated.getSummary().getResources() + " changed=" + dated.getSummary().getChanged()
+            + " failed=" + dated.getSummary().getFailed() + " drift="
+            + dated.getSummary().getDriftEvents());
+      } else {
+        LOG.fine(() -> "report " + report.getId() + " of " + report.getNode()
+            + " was already stored (a retried delivery)");
       }
       return SubmitReportResponse.newBuilder().setId(report.getId()).setStored(stored).build();
     });
