@@ -47,6 +47,9 @@ class NoopFiguresEndToEndTest {
         Cli seen = Cli.run(noop.toArray(String[]::new));
         assertThat(seen.exitCode()).as(seen.toString()).isEqualTo(2);
       }
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+pending");
+      assertThat(master.stead("reports", "--node", "web1.test").output())
+          .containsPattern("web1\\.test\\s+pending");
       List<String> pending = rows(master.stead("drift", "--since", "1h"));
       assertThat(pending).hasSize(1);
       assertThat(pending.get(0)).contains("file[/etc/motd]").contains("pending");
@@ -61,6 +64,7 @@ class NoopFiguresEndToEndTest {
 
       Cli clean = Cli.run(noop.toArray(String[]::new));
       assertThat(clean.exitCode()).as(clean.toString()).isZero();
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+unchanged");
       assertThat(master.stead("compliance", "--since", "1h").output().lines()
           .reduce((a, b) -> b).orElseThrow()).containsPattern("\\(fleet\\)\\s+1\\s+1\\s+100\\.0%");
       assertThat(rows(master.stead("drift", "--since", "1h"))).hasSize(1);

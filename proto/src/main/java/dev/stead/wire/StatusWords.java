@@ -59,7 +59,15 @@ public final class StatusWords {
   /** The run's status, or why it is stale. */
   public static String of(Report report) {
     String stale = stale(report.getCatalogOrigin());
-    return stale != null ? stale : of(report.getStatus());
+    if (stale != null) {
+      return stale;
+    }
+    // A noop run changes nothing: what it would change is pending, not "unchanged".
+    if (report.getNoop() && report.getStatus() != RunStatus.FAILED_RUN
+        && report.getSummary().getOutOfSync() > 0) {
+      return "pending";
+    }
+    return of(report.getStatus());
   }
 
   /** The status of the node's last run, or why it is stale; "unreported" before any. */
@@ -68,7 +76,13 @@ public final class StatusWords {
       return "unreported";
     }
     String stale = stale(node.getLastCatalogOrigin());
-    return stale != null ? stale : of(node.getLastStatus());
+    if (stale != null) {
+      return stale;
+    }
+    if (node.getLastPending() > 0 && node.getLastStatus() != RunStatus.FAILED_RUN) {
+      return "pending";
+    }
+    return of(node.getLastStatus());
   }
 
   private static String stale(CatalogOrigin origin) {
