@@ -184,7 +184,9 @@ public final class ResourceTypes {
       "One line of an existing file. Present: when no line equals `line`, the first line"
           + " matching `match` is replaced by it, else it is appended. Absent: lines equal to"
           + " `line` (or matching `match`, when given) are removed. Writes are atomic and keep"
-          + " the file's mode and owner.",
+          + " the file's mode and owner. A line in a file whose whole content a `file` sets"
+          + " (`content` or `source`) is refused when compiled: the two would undo each other"
+          + " on every run.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the line is in the file.").withDefault("present"),
