@@ -61,15 +61,19 @@ public final class AgentRun {
   private static final long RPC_DEADLINE_S = 30;
   /**
    * gRPC and Netty log connection trouble through java.util.logging on their own (e.g. "Failed
-   * to resolve name"), which would add stack-trace-like noise to the one line we print. Held
-   * in static fields because JUL keeps loggers only weakly.
+   * to resolve name"), which would add stack-trace-like noise to the one line we print, unless
+   * someone asked for their detail ({@code --debug} sets them to FINE first). Held in static
+   * fields because JUL keeps loggers only weakly.
    */
   private static final java.util.logging.Logger GRPC_LOG = quiet("io.grpc");
   private static final java.util.logging.Logger NETTY_LOG = quiet("io.netty");
 
   private static java.util.logging.Logger quiet(String name) {
     java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.SEVERE);
+    java.util.logging.Level asked = logger.getLevel();
+    if (asked == null || asked.intValue() > java.util.logging.Level.FINE.intValue()) {
+      logger.setLevel(java.util.logging.Level.SEVERE);
+    }
     return logger;
   }
 

@@ -64,6 +64,8 @@ public final class ReportPrinter {
       outcome = drift ? "would repair" : "would apply";
     } else if (e.getStatus() == EventStatus.FAILURE) {
       outcome = "failed";
+    } else if (e.getStatus() == EventStatus.EXCEPTED) {
+      outcome = "excepted by " + e.getExceptionId() + ", not repaired";
     } else {
       outcome = drift ? "repaired" : "applied";
     }
@@ -85,6 +87,7 @@ public final class ReportPrinter {
     line.append(s.getFailed()).append(" failed, ")
         .append(s.getSkipped()).append(" skipped, ")
         .append(s.getDriftEvents()).append(" drift, ")
+        .append(s.getExceptedEvents() > 0 ? s.getExceptedEvents() + " excepted, " : "")
         .append(String.format(Locale.ROOT, "%.2f", s.getSeconds())).append(" s");
     if (!report.getCatalogDigest().isEmpty() || !report.getCodeVersion().isEmpty()) {
       line.append(" (catalog ").append(abbreviate(report.getCatalogDigest()))

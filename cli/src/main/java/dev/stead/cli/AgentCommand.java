@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
 final class AgentCommand {
   /** Where custom facts are read when --facts-dir is not given. */
   static final Path SYSTEM_FACTS_DIR = Path.of("/etc/stead/facts.d");
+  private static final java.util.logging.Logger DAEMON_LOG =
+      java.util.logging.Logger.getLogger(AgentDaemon.class.getName());
 
   @Command(name = "run", description = {
       "Fetch this node's catalog from the master, converge, report: once (--once) or as a "
@@ -80,6 +82,12 @@ final class AgentCommand {
         + "--autosign-challenge-file).")
     Path csrChallenge;
 
+    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
+    boolean verbose;
+
+    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
+    boolean debug;
+
     @Option(names = "--wait-for-cert", description = "Seconds to wait for the certificate to be signed (default: 0).")
     int waitForCert;
 
@@ -94,12 +102,16 @@ final class AgentCommand {
       AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
           noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
           facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
+      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       if (once) {
         return new AgentRun(options).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));
       }
-      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, System.out,
-          System.err);
+      // The daemon's messages become log lines, in the master's format, with a time each;
+      // only --json reports stay as they are, for a program to read.
+      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent: ");
+      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay,
+          json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
       // plain shutdown hook would make the JVM exit 143, which service managers count as a
       // failure). The hook stays as the fallback when the signal cannot be handled.

@@ -2,6 +2,7 @@ package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.FleetClient;
+import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.ChangeRecord;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ChangesResponse;
@@ -17,12 +18,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "audit", description = "Export every change (node, time, resource, before, after, code version) for compliance reviews.")
+@Command(name = "audit", description = {
+    "Export every change (node, time, resource, before, after, code version) for compliance reviews,",
+    "and every decision on drift (kind decision: who, why, until when)."})
 final class AuditCommand implements Callable<Integer> {
   enum Format { csv, json }
 
   static final List<String> COLUMNS = List.of("time", "node", "resource", "property", "kind",
-      "status", "noop", "before", "after", "code_version", "report_id");
+      "status", "noop", "before", "after", "code_version", "report_id", "actor", "owner",
+      "reason", "exception_id");
 
   @Mixin AdminOptions admin;
 
@@ -42,7 +46,7 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ChangesRequest request = ChangesRequest.newBuilder()
         .setSinceMs(Durations.ago(since, "--since")).setNodeGlob(node).setLimit(1_000_000)
-        .build();
+        .setIncludeDecisions(true).build();
     ChangesResponse changes;
     try (AdminClient client = admin.connect()) {
       changes = new FleetClient(client).changes(request);
@@ -69,10 +73,13 @@ final class AuditCommand implements Callable<Integer> {
   static String csv(List<ChangeRecord> changes) {
     StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append("\r\n");
     for (ChangeRecord c : changes) {
+      // A decision row's status is what was decided: except, expired.
+      String status = c.getKind() == ChangeKind.DECISION ? c.getDecision()
+          : c.getStatus().name().toLowerCase(Locale.ROOT);
       List<String> cells = List.of(Instant.ofEpochMilli(c.getTimeMs()).toString(), c.getNode(),
           c.getResource(), c.getProperty(), c.getKind().name().toLowerCase(Locale.ROOT),
-          c.getStatus().name().toLowerCase(Locale.ROOT), String.valueOf(c.getNoop()),
-          c.getBefore(), c.getAfter(), c.getCodeVersion(), c.getReportId());
+          status, String.valueOf(c.getNoop()), c.getBefore(), c.getAfter(), c.getCodeVersion(),
+          c.getReportId(), c.getActor(), c.getOwner(), c.getReason(), c.getExceptionId());
       for (int i = 0; i < cells.size(); i++) {
         if (i > 0) {
           out.append(',');

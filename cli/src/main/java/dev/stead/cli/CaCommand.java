@@ -94,12 +94,21 @@ final class CaCommand {
     }
   }
 
-  @Command(name = "fingerprint", description = "The CA certificate's fingerprint, for agents' --ca-fingerprint.")
+  @Command(name = "fingerprint", description = {
+      "The CA certificate's fingerprint, for agents' --ca-fingerprint: read from DATA/ca/ca.pem",
+      "when it is there (no running master needed), else asked of the master."})
   static final class Fingerprint implements Callable<Integer> {
     @Mixin AdminOptions admin;
 
     @Override
     public Integer call() throws Exception {
+      java.nio.file.Path caFile = admin.data.toAbsolutePath().resolve("ca")
+          .resolve(dev.stead.master.ca.CertificateAuthority.CERTIFICATE_FILE);
+      if (java.nio.file.Files.isRegularFile(caFile)) {
+        System.out.println(dev.stead.wire.Fingerprints.of(
+            dev.stead.master.ca.Pem.readCertificate(caFile)));
+        return 0;
+      }
       try (AdminClient client = admin.connect()) {
         System.out.println(client.caFingerprint());
       }

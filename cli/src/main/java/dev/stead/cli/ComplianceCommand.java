@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "compliance", description = {
     "The share of nodes fully in sync, fleet-wide and per class, over time.",
-    "A node is in sync when its newest run did not fail, found no drift and left nothing out of sync."})
+    "A node is in sync when its newest run did not fail, found no drift and left nothing out of sync.",
+    "EXCEPTED: of those in sync, the nodes whose newest run held drift back under an exception."})
 final class ComplianceCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
@@ -40,14 +41,15 @@ final class ComplianceCommand implements Callable<Integer> {
         Json.print(System.out, response);
         return 0;
       }
-      Tables table = new Tables("TIME", "CLASS", "NODES", "IN SYNC", "COMPLIANT");
+      Tables table = new Tables("TIME", "CLASS", "NODES", "IN SYNC", "COMPLIANT", "EXCEPTED");
       for (CompliancePoint p : response.getPointsList()) {
         if (klass != null && !klass.equals(p.getKlass())) {
           continue;
         }
         table.row(Tables.time(p.getTimeMs()), p.getKlass().isEmpty() ? "(fleet)" : p.getKlass(),
             p.getNodes(), p.getInSync(), p.getNodes() == 0 ? "-"
-                : String.format(Locale.ROOT, "%.1f%%", 100.0 * p.getInSync() / p.getNodes()));
+                : String.format(Locale.ROOT, "%.1f%%", 100.0 * p.getInSync() / p.getNodes()),
+            p.getExcepted());
       }
       table.print(System.out);
     }

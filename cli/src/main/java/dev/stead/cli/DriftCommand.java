@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "drift", description = "What drifted, where and when: changes the agents had to repair, newest first.")
+@Command(name = "drift", description = "What drifted, where and when: changes the agents had to repair, newest first.",
+    subcommands = {DriftReviewCommand.class, DriftExceptCommand.class})
 final class DriftCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
@@ -67,12 +68,16 @@ final class DriftCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Seen by a noop run and not repaired yet: pending; else what the repair did. */
+  /**
+   * Seen by a noop run and not repaired yet: pending; held back by a drift exception:
+   * excepted; else what the repair did.
+   */
   private static String state(ChangeRecord c) {
     return switch (c.getStatus()) {
       case NOOP -> "pending";
       case APPLIED -> "repaired";
       case FAILURE -> "failed";
+      case EXCEPTED -> "excepted";
       default -> "-";
     };
   }

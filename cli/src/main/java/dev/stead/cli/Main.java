@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ReportsCommand.class,
         ReportCommand.class,
         DriftCommand.class,
+        ExceptionsCommand.class,
         ComplianceCommand.class,
         AuditCommand.class,
         OperatorCommand.class,

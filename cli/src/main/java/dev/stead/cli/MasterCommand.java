@@ -7,6 +7,7 @@ import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.master.fleet.FleetConfig;
+import dev.stead.master.forward.ForwardConfig;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BackupResponse;
 import java.nio.file.Path;
@@ -54,11 +55,29 @@ final class MasterCommand {
     @Option(names = "--max-connections-per-address", paramLabel = "N", description = "Open gRPC connections kept from one source address; more are closed at once (default: ${DEFAULT-VALUE}; raise it for a large fleet behind one NAT address).")
     int maxConnectionsPerAddress = ConnectionLimits.DEFAULT_PER_ADDRESS;
 
+    @Option(names = "--report-webhook", paramLabel = "URL", description = "POST each report with drift or a failure, as JSON, to this https:// URL, signed with --report-webhook-secret (default: off).")
+    java.net.URI reportWebhook;
+
+    @Option(names = "--report-webhook-secret", paramLabel = "FILE", description = "The webhook's HMAC-SHA256 key: the first line of FILE (mode 0600, 16 characters or more); the signature goes in X-Stead-Signature.")
+    Path reportWebhookSecret;
+
+    @Option(names = "--report-webhook-ca", paramLabel = "FILE", description = "PEM CA certificates the webhook's server must chain to (default: the system's trust store).")
+    Path reportWebhookCa;
+
+    @Option(names = "--report-syslog", paramLabel = "HOST:PORT", description = "Send each drift event and failure as an RFC 5424 syslog message over UDP to HOST:PORT (default: off).")
+    String reportSyslog;
+
     @Option(names = "--report-retention", description = "Delete reports older than this, e.g. 14d, 30d, 12h (default: ${DEFAULT-VALUE}).")
     String reportRetention = "14d";
 
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics over plain HTTP at http://HOST:PORT/metrics (default: off; use loopback).")
     String metricsListen;
+
+    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
+    boolean verbose;
+
+    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
+    boolean debug;
 
     @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
     String dashboardListen;
@@ -84,7 +103,9 @@ final class MasterCommand {
         HostPort.parse(dashboardListen, "--dashboard-listen");
         fleet = fleet.withDashboard(dashboardListen);
       }
-      return fleet;
+      return fleet.withForwarding(new ForwardConfig(reportWebhook,
+          reportWebhookSecret == null ? null : reportWebhookSecret.toAbsolutePath(),
+          reportWebhookCa == null ? null : reportWebhookCa.toAbsolutePath(), reportSyslog));
     }
 
     /** A master without code would serve every node a compile error: refuse to start. */
@@ -94,13 +115,14 @@ final class MasterCommand {
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
       if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
-        System.err.println("stead master: warning: " + code.resolve("site.groovy")
-            + " does not exist; nodes get a compile error until it does");
+        java.util.logging.Logger.getLogger(Master.class.getName()).warning(code.resolve(
+            "site.groovy") + " does not exist; nodes get a compile error until it does");
       }
     }
 
     @Override
     public Integer call() throws Exception {
+      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       FleetConfig fleet = fleetConfig();
       HostPort address = HostPort.parse(listen, "--listen");
       requireCode(code);

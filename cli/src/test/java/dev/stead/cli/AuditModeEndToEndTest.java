@@ -92,6 +92,8 @@ class AuditModeEndToEndTest {
       Report report = lastReport("web1.test");
       assertThat(report.getMode()).isEqualTo(Mode.AUDIT);
       assertThat(report.getNoop()).isTrue();
+      assertThat(rows(stead("nodes")).get(0)).containsPattern(
+          "^web1\\.test\\s+pending\\s+\\S+ \\S+\\s+yes \\(1\\)\\s+audit\\s");
       List<String> pending = rows(stead("drift", "--since", "1h"));
       assertThat(pending).singleElement().satisfies(row -> assertThat(row)
           .contains("file[/etc/motd]").contains("pending"));

@@ -3,7 +3,6 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.AdminClient;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -30,20 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokenCodeEndToEndTest {
   @TempDir Path tmp;
   private MasterProcess master;
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private Cli stead(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", master.data.toString()));
-    Cli cli = Cli.run(all.toArray(String[]::new));
-    assertThat(cli.exitCode()).as(cli.toString()).isZero();
-    return cli;
-  }
 
   /** What the dashboard shows the admin certificate at {@code path}. */
   private String dashboard(int port, String path) throws Exception {
@@ -78,8 +61,8 @@ class BrokenCodeEndToEndTest {
     Path code = Files.createDirectories(tmp.resolve("code"));
     String good = "node('web1.test') {\n    file('/etc/motd') { content 'hello\\n' }\n}\n";
     Files.writeString(code.resolve("site.groovy"), good);
-    int metricsPort = freePort();
-    int dashboardPort = freePort();
+    int metricsPort = MasterProcess.freePort();
+    int dashboardPort = MasterProcess.freePort();
     master = MasterProcess.start(tmp.resolve("master"), code, "--autosign", "*.test",
         "--metrics-listen", "127.0.0.1:" + metricsPort,
         "--dashboard-listen", "127.0.0.1:" + dashboardPort);
@@ -94,7 +77,7 @@ class BrokenCodeEndToEndTest {
           "--root", root.toString(), "--ca-fingerprint", fingerprint};
       Cli first = Cli.run(run);
       assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
-      assertThat(stead("nodes").output()).containsPattern("web1\\.test\\s+changed");
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+changed");
 
       // A syntax error on line 2.
       Files.writeString(code.resolve("site.groovy"),
@@ -103,11 +86,11 @@ class BrokenCodeEndToEndTest {
       assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(4);
       assertThat(broken.output()).contains("site.groovy:")
           .contains("enforcing the cached catalog");
-      assertThat(stead("nodes").output()).containsPattern("web1\\.test\\s+stale: compile failed");
-      Cli report = stead("reports", "--node", "web1.test", "--status", "failed");
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+stale: compile failed");
+      Cli report = master.stead("reports", "--node", "web1.test", "--status", "failed");
       String id = report.output().lines().skip(1).findFirst().orElseThrow();
       id = id.substring(id.lastIndexOf(' ') + 1);
-      assertThat(stead("report", id).output()).contains("status   stale: compile failed")
+      assertThat(master.stead("report", id).output()).contains("status   stale: compile failed")
           .containsPattern("error    site\\.groovy:\\d+: ");
 
       // The cached catalog still repairs drift: that is a change, on top of the failure.
@@ -116,7 +99,7 @@ class BrokenCodeEndToEndTest {
       assertThat(repaired.exitCode()).as(repaired.toString()).isEqualTo(6);
       assertThat(root.resolve("etc/motd")).hasContent("hello\n");
 
-      String compliance = stead("compliance", "--since", "1h", "--step", "10m").output();
+      String compliance = master.stead("compliance", "--since", "1h", "--step", "10m").output();
       assertThat(compliance.lines().reduce((a, b) -> b).orElseThrow())
           .containsPattern("\\(fleet\\)\\s+1\\s+0\\s+0\\.0%");
       HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -133,7 +116,7 @@ class BrokenCodeEndToEndTest {
       Files.writeString(code.resolve("site.groovy"), good);
       Cli fixed = Cli.run(run);
       assertThat(fixed.exitCode()).as(fixed.toString()).isZero();
-      assertThat(stead("nodes").output()).containsPattern("web1\\.test\\s+unchanged");
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+unchanged");
     } finally {
       master.close();
     }

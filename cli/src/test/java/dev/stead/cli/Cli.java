@@ -13,6 +13,24 @@ record Cli(int exitCode, String output) {
     return new Cli(code, bytes.toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Runs {@code stead ARGS} with {@code stdin} (and a newline) as its standard input; what it
+   * printed, stripped. Fails the test unless it exits 0.
+   */
+  static String runWithInput(String stdin, String... args) throws Exception {
+    Process p = new ProcessBuilder(StepProcess.command(args)).redirectErrorStream(true).start();
+    try (java.io.OutputStream in = p.getOutputStream()) {
+      in.write((stdin + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    org.assertj.core.api.Assertions.assertThat(
+        p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String text = out.toString(StandardCharsets.UTF_8);
+    org.assertj.core.api.Assertions.assertThat(p.exitValue()).as(text).isZero();
+    return text.strip();
+  }
+
   @Override
   public String toString() {
     return "exit " + exitCode + ":\n" + output;

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.ca.CertificateAuthority;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,7 +17,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -41,31 +37,11 @@ class MasterBackupEndToEndTest {
   @TempDir Path tmp;
   private int dashboardPort;
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private MasterProcess start(Path data, Path code) throws Exception {
-    dashboardPort = freePort();
+    dashboardPort = MasterProcess.freePort();
     return MasterProcess.start(data, code, "--autosign", "*.test",
-        "--metrics-listen", "127.0.0.1:" + freePort(),
+        "--metrics-listen", "127.0.0.1:" + MasterProcess.freePort(),
         "--dashboard-listen", "127.0.0.1:" + dashboardPort);
-  }
-
-  /** Runs {@code stead ARGS} with {@code stdin} as its standard input. */
-  private static String withInput(String stdin, String... args) throws Exception {
-    Process p = new ProcessBuilder(StepProcess.command(args)).redirectErrorStream(true).start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write((stdin + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return text.strip();
   }
 
   private Cli agent(MasterProcess master, String fingerprint) throws Exception {
@@ -130,10 +106,10 @@ class MasterBackupEndToEndTest {
       try (AdminClient admin = master.admin()) {
         fingerprint = admin.caFingerprint();
       }
-      withInput(OPERATOR_PASSWORD, "operator", "add", "alice", "--password-stdin",
+      Cli.runWithInput(OPERATOR_PASSWORD, "operator", "add", "alice", "--password-stdin",
           "--data", data.toString());
       logIn(data);
-      blob = withInput(SECRET, "secret", "encrypt", "--data", data.toString());
+      blob = Cli.runWithInput(SECRET, "secret", "encrypt", "--data", data.toString());
       writeCode(code, blob, "0600");
       Cli first = agent(master, fingerprint);
       assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);

@@ -33,6 +33,25 @@ final class MasterProcess implements AutoCloseable {
     return new MasterProcess(data, address, process);
   }
 
+  /** A port free at this instant, for a listener the master is told to open. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
+   * Runs an admin command ({@code stead ARGS --data DATA}) against this master; fails the
+   * test unless it exits 0.
+   */
+  Cli stead(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--data", data.toString()));
+    Cli cli = Cli.run(all.toArray(String[]::new));
+    org.assertj.core.api.Assertions.assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    return cli;
+  }
+
   AdminClient admin() throws IOException {
     return AdminClient.connect(data, address);
   }

@@ -19,14 +19,6 @@ class NoopFiguresEndToEndTest {
   @TempDir Path tmp;
   private MasterProcess master;
 
-  private Cli stead(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", master.data.toString()));
-    Cli cli = Cli.run(all.toArray(String[]::new));
-    assertThat(cli.exitCode()).as(cli.toString()).isZero();
-    return cli;
-  }
-
   private static List<String> rows(Cli table) {
     return table.output().lines().skip(1).toList();
   }
@@ -55,23 +47,27 @@ class NoopFiguresEndToEndTest {
         Cli seen = Cli.run(noop.toArray(String[]::new));
         assertThat(seen.exitCode()).as(seen.toString()).isEqualTo(2);
       }
-      List<String> pending = rows(stead("drift", "--since", "1h"));
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+pending");
+      assertThat(master.stead("reports", "--node", "web1.test").output())
+          .containsPattern("web1\\.test\\s+pending");
+      List<String> pending = rows(master.stead("drift", "--since", "1h"));
       assertThat(pending).hasSize(1);
       assertThat(pending.get(0)).contains("file[/etc/motd]").contains("pending");
-      assertThat(stead("compliance", "--since", "1h").output().lines()
+      assertThat(master.stead("compliance", "--since", "1h").output().lines()
           .reduce((a, b) -> b).orElseThrow()).containsPattern("\\(fleet\\)\\s+1\\s+0\\s+0\\.0%");
 
       Cli repaired = Cli.run(run.toArray(String[]::new));
       assertThat(repaired.exitCode()).as(repaired.toString()).isEqualTo(2);
-      List<String> once = rows(stead("drift", "--since", "1h"));
+      List<String> once = rows(master.stead("drift", "--since", "1h"));
       assertThat(once).hasSize(1);
       assertThat(once.get(0)).contains("file[/etc/motd]").contains("repaired");
 
       Cli clean = Cli.run(noop.toArray(String[]::new));
       assertThat(clean.exitCode()).as(clean.toString()).isZero();
-      assertThat(stead("compliance", "--since", "1h").output().lines()
+      assertThat(master.stead("nodes").output()).containsPattern("web1\\.test\\s+unchanged");
+      assertThat(master.stead("compliance", "--since", "1h").output().lines()
           .reduce((a, b) -> b).orElseThrow()).containsPattern("\\(fleet\\)\\s+1\\s+1\\s+100\\.0%");
-      assertThat(rows(stead("drift", "--since", "1h"))).hasSize(1);
+      assertThat(rows(master.stead("drift", "--since", "1h"))).hasSize(1);
     } finally {
       master.close();
     }

@@ -3,13 +3,9 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.AdminClient;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,19 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReenrolmentSecretsEndToEndTest {
   private static final String SECRET = "reenrol-Pa55word-9c4e2a71";
   @TempDir Path tmp;
-
-  private static String encrypt(Path data) throws Exception {
-    Process p = new ProcessBuilder(StepProcess.command("secret", "encrypt", "--data",
-        data.toString())).redirectErrorStream(true).start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write((SECRET + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out.toString(StandardCharsets.UTF_8)).isZero();
-    return out.toString(StandardCharsets.UTF_8).strip();
-  }
 
   @Test
   void aReenrolledNodeOpensItsSecretsWithItsNewKey() throws Exception {
@@ -53,7 +36,8 @@ class ReenrolmentSecretsEndToEndTest {
           node('web1.test') {
               file('/etc/db.pass') { content secret('BLOB'); mode '0600' }
           }
-          """.replace("BLOB", encrypt(data)));
+          """.replace("BLOB", Cli.runWithInput(SECRET, "secret", "encrypt", "--data",
+              data.toString())));
       String[] run = {"agent", "run", "--once", "--server", master.address,
           "--certname", "web1.test", "--state", state.toString(), "--root", root.toString(),
           "--ca-fingerprint", fingerprint};

@@ -121,4 +121,16 @@ class ErrorsTest {
         .containsExactly("m.groovy:1: file[/l] has ensure 'link' but no target",
             "m.groovy:2: file[/d] has content but ensure 'directory': content needs ensure 'file'");
   }
+
+  @Test
+  void aLineInAFileWhoseWholeContentIsManagedIsRefusedNamingBoth() throws Exception {
+    assertThat(errors("""
+        file('/etc/app.conf') { content 'a = 1\\n' }
+        line('app-b') { path '/etc/app.conf'; line 'b = 2' }
+        line('motd') { path '/etc/motd'; line 'hello' }
+        file('/etc/motd') { mode '0644' }
+        """)).containsExactly("m.groovy:2: line[app-b] edits /etc/app.conf, whose whole content"
+            + " file[/etc/app.conf] sets at m.groovy:1: each would undo the other on every run;"
+            + " put the line into the file's content instead");
+  }
 }

@@ -51,6 +51,30 @@ class SandboxEscapeTest {
       "def s = 'x'; 40.times { s = \"${s}${s}\" }",
       "def n = 2 ** 100000000",
       "def s = String.format('%0999999999d', 1)",
+      // library calls that build their result without a check the limits could stop
+      "def n = 3G.pow(1000000000)",
+      "def n = 1G << 2000000000",
+      "def n = 1G.shiftLeft(2000000000)",
+      "def b = new StringBuilder(); b.setLength(Integer.MAX_VALUE)",
+      "def b = new StringBuilder(); b.ensureCapacity(Integer.MAX_VALUE)",
+      "def s = '%0999999999d'.formatted(1)",
+      "def l = (1..12).toList().permutations()",
+      "def l = (1..30).toList().subsequences()",
+      "def l = [(1..1000).toList(), (1..1000).toList(), (1..1000).toList()].combinations()",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.join(','))",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.sum())",
+      // the text of a list of many long strings: gigabytes in one library call
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l.inspect())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: String.valueOf(l))",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: 'a' + l)",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: \"${l}\".toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: [a: l].toString())",
+      "def s = 'x' * 8000000; def l = [[s] * 1000]; file('/x', content: l.toString())",
+      "def s = 'x' * 8000000; def l = [s] * 1000; assert l == null : l",
+      "def l = (1..1000000).toList(); def m = [l] * 1000000; def f = m.flatten()",
+      "def l = (1..1000000).toList(); def m = [l] * 1000; def f = m.sum()",
+      "def l = []; l << l; def f = l.flatten()",
   })
   void refusedAtRunTimeAtTheLine(String code) {
     List<String> errors = errors(code + "\n");
@@ -85,11 +109,30 @@ class SandboxEscapeTest {
       // static methods of allowed classes that read system properties
       "file('/x', content: Integer.getInteger('user.home').toString())",
       "file('/x', content: Boolean.getBoolean('x').toString())",
+      // an array allocated at its full size before anything could check it
+      "def a = new long[300000000]",
+      "def n = 300000000; def a = new long[n]",
+      "def a = new int[1000][1000000]",
   })
   void refusedWhenLoaded(String code) {
     List<String> errors = errors(code + "\n");
     assertThat(errors).isNotEmpty();
     assertThat(errors.get(0)).startsWith("m.groovy:1: sandbox: ");
+  }
+
+  @Test
+  void aHugeValueInAnErrorIsDescribedByItsSize() {
+    assertThat(errors("def s = 'x' * 8000000; def l = [s] * 1000; file('/x', content: l)\n"))
+        .containsExactly("m.groovy:1: parameter 'content' of file[/x] must be a string, got "
+            + "ArrayList of 1000 elements");
+  }
+
+  @Test
+  void aFailedAssertionDoesNotRenderItsValues() {
+    // Groovy's power assert would render the text of the list: gigabytes, an
+    // OutOfMemoryError in whatever thread asked for memory next.
+    assertThat(errors("def s = 'x' * 8000000; def l = [s] * 1000\nassert l == null\n"))
+        .containsExactly("m.groovy:2: AssertionError: assertion failed: (l == null)");
   }
 
   @Test
@@ -204,7 +247,14 @@ class SandboxEscapeTest {
         def text = new StringBuilder()
         servers.eachWithIndex { s, i -> text << "${i}:${s}\\n" }
         def big = Math.max(Integer.parseInt('7'), 3) ** 2
-        file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + big
+        def small = new int[3]; small[0] = 2; def rest = 10 - small[0] - 1
+        def grid = new String[2][2]
+        assert servers.size() == 2 : 'two servers'
+        assert grid.length == 2
+        assert [null, [1, [null]]].flatten().size() == 3 && [[1], [2, 3]].sum() == [1, 2, 3]
+        def words = ['a', 'b', 'c'].permutations().size() + ['a', 'b'].subsequences().size() +
+            [[1, 2], [3]].combinations().size() + 2G.pow(3) + (1G << 3) - rest - 20 + grid.length - 2
+        file('/etc/ntp', content: text.toString() + settings.name + settings['port'] + (big + words)
             + counts.a + servers.size() + (1..3).collect { it * 2 }.sum() + 'x'.padLeft(3, '-')
             + ('v12' =~ /v(\\d+)/)[0][1] + ('ab' ==~ /a./) + ('ab' =~ /z/ ? 'y' : 'n'))
         """).manifest("m.groovy");

@@ -12,6 +12,7 @@ import dev.stead.master.code.ReloadingCatalogSource;
 import dev.stead.master.fleet.Compliance;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.fleet.Retention;
+import dev.stead.master.forward.ReportForwarder;
 import dev.stead.master.metrics.MasterMetrics;
 import dev.stead.master.metrics.MetricsServer;
 import dev.stead.master.metrics.TimedCatalogSource;
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #close} is idempotent and safe to call from a shutdown hook.
  */
 public final class Master implements AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Master.class.getName());
   private static final String CA_DIR = "ca";
   private static final String ADMIN_DIR = "admin";
   private static final String DB_DIR = "db";
@@ -60,6 +63,7 @@ public final class Master implements AutoCloseable {
   private java.util.concurrent.ScheduledExecutorService crlRefresh;
   // Operators: retention, metrics, dashboard; closed in reverse before the store.
   private final java.util.List<AutoCloseable> operatorServices = new java.util.ArrayList<>();
+  private ReportForwarder forwarder;
   private MasterMetrics metrics;
   private MetricsServer metricsServer;
   private Retention retention;
@@ -122,33 +126,41 @@ public final class Master implements AutoCloseable {
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
+    ReportForwarder forwarder = null;
     try {
+      forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       dev.stead.master.secrets.SecretService secrets =
           new dev.stead.master.secrets.SecretService(dataDir);
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
+      dev.stead.master.fleet.DriftExceptions exceptions =
+          new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
-              new CatalogEndpoint(store, nodes, source, secrets, grants, classifications)
-                  .bindService(),
-              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC()).bindService(),
+              new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
+                  classifications).bindService(),
+              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
+                  forwarder == null ? report -> { } : forwarder).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
-              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()))
-                  .bindService()),
+              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
+                  exceptions).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
+      }
+      if (forwarder != null) {
+        forwarder.close();
       }
       store.close();
       throw e;
@@ -159,6 +171,10 @@ public final class Master implements AutoCloseable {
     master.ca = ca;
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
+    master.forwarder = forwarder;
+    if (forwarder != null) {
+      master.operatorServices.add(forwarder);
+    }
     try {
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca);
     } catch (IOException | RuntimeException e) {
@@ -171,8 +187,7 @@ public final class Master implements AutoCloseable {
       master.close();
       throw e;
     }
-    System.out.println("stead master: listening on " + address + " (CA fingerprint "
-        + ca.fingerprint() + ")");
+    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + ")");
     return master;
   }
 
@@ -223,8 +238,8 @@ public final class Master implements AutoCloseable {
       MasterAddress.Target at = MasterAddress.parse(fleet.metricsListen());
       metricsServer = MetricsServer.start(at.host(), at.port(), metrics);
       operatorServices.add(metricsServer);
-      System.out.println("stead master: metrics on http://" + MasterAddress.format(at.host(),
-          metricsServer.port()) + "/metrics");
+      LOG.info("metrics on http://" + MasterAddress.format(at.host(), metricsServer.port())
+          + "/metrics");
     }
     if (fleet.dashboardListen() != null) {
       MasterAddress.Target at = MasterAddress.parse(fleet.dashboardListen());
@@ -232,9 +247,14 @@ public final class Master implements AutoCloseable {
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
           new dev.stead.master.web.OperatorPasswords(dataDir), java.time.Clock.systemUTC());
       operatorServices.add(dashboard);
-      System.out.println("stead master: dashboard on https://" + MasterAddress.format(at.host(),
-          dashboard.port()) + "/");
+      LOG.info("dashboard on https://" + MasterAddress.format(at.host(), dashboard.port())
+          + "/");
     }
+  }
+
+  /** The report forwarder, or null when no webhook or syslog is configured. */
+  public ReportForwarder forwarder() {
+    return forwarder;
   }
 
   /** The bound dashboard port, or -1 without {@code --dashboard-listen}. */

@@ -105,7 +105,10 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.FleetService/QueryReports", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/Changes", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/Compliance", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.FleetService/Backup", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.FleetService/Backup", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.FleetService/ExceptDrift", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.FleetService/ListExceptions", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -241,7 +244,14 @@ class AuthorizationMatrixTest {
             dev.stead.proto.v1.ComplianceRequest.getDefaultInstance()),
         // No directory: refused after authorization, nothing is written.
         Map.entry("stead.v1.FleetService/Backup",
-            dev.stead.proto.v1.BackupRequest.getDefaultInstance()));
+            dev.stead.proto.v1.BackupRequest.getDefaultInstance()),
+        // No node: refused after authorization (INVALID_ARGUMENT), nothing is stored.
+        Map.entry("stead.v1.FleetService/ExceptDrift",
+            dev.stead.proto.v1.ExceptDriftRequest.getDefaultInstance()),
+        Map.entry("stead.v1.FleetService/ListExceptions",
+            dev.stead.proto.v1.ListExceptionsRequest.getDefaultInstance()),
+        Map.entry("stead.v1.FleetService/ReviewDrift",
+            dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()));
   }
 
   @Test

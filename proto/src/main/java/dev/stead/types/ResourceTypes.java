@@ -58,7 +58,8 @@ public final class ResourceTypes {
           + " package name. All packages are read with one dpkg-query per run; `apt-get update`"
           + " runs only when a package is not found or the lists are older than a day."
           + " Candidates for `latest` come from one `apt-cache policy` per run for every"
-          + " installed package, not one per resource.",
+          + " installed package, not one per resource. Each apt-get waits up to 120 s for"
+          + " dpkg's lock (held by unattended-upgrades or another apt-get) instead of failing.",
       List.of(
           ParameterSpec.string("ensure",
               "`installed` (any version), `latest` (the candidate version), `absent`"
@@ -183,7 +184,9 @@ public final class ResourceTypes {
       "One line of an existing file. Present: when no line equals `line`, the first line"
           + " matching `match` is replaced by it, else it is appended. Absent: lines equal to"
           + " `line` (or matching `match`, when given) are removed. Writes are atomic and keep"
-          + " the file's mode and owner.",
+          + " the file's mode and owner. A line in a file whose whole content a `file` sets"
+          + " (`content` or `source`) is refused when compiled: the two would undo each other"
+          + " on every run.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the line is in the file.").withDefault("present"),

@@ -1,8 +1,11 @@
 package dev.stead.wire;
 
 import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 
 /**
@@ -22,10 +25,49 @@ public final class StatusWords {
     };
   }
 
+  /** What happened to one resource in a run. */
+  public static String of(ResourceStatus status) {
+    return switch (status) {
+      case IN_SYNC -> "in sync";
+      case CHANGED -> "changed";
+      case WOULD_CHANGE -> "would change";
+      case FAILED -> "failed";
+      case SKIPPED -> "skipped";
+      default -> "-";
+    };
+  }
+
+  /** What happened to one property change: applied, only reported (noop), or failed. */
+  public static String of(EventStatus status) {
+    return switch (status) {
+      case APPLIED -> "applied";
+      case NOOP -> "would apply";
+      case FAILURE -> "failed";
+      default -> "-";
+    };
+  }
+
+  /** Why a property changed. */
+  public static String of(ChangeKind kind) {
+    return switch (kind) {
+      case DRIFT -> "drift";
+      case INTENDED -> "intended";
+      default -> "-";
+    };
+  }
+
   /** The run's status, or why it is stale. */
   public static String of(Report report) {
     String stale = stale(report.getCatalogOrigin());
-    return stale != null ? stale : of(report.getStatus());
+    if (stale != null) {
+      return stale;
+    }
+    // A noop run changes nothing: what it would change is pending, not "unchanged".
+    if (report.getNoop() && report.getStatus() != RunStatus.FAILED_RUN
+        && report.getSummary().getOutOfSync() > 0) {
+      return "pending";
+    }
+    return of(report.getStatus());
   }
 
   /** The status of the node's last run, or why it is stale; "unreported" before any. */
@@ -34,7 +76,13 @@ public final class StatusWords {
       return "unreported";
     }
     String stale = stale(node.getLastCatalogOrigin());
-    return stale != null ? stale : of(node.getLastStatus());
+    if (stale != null) {
+      return stale;
+    }
+    if (node.getLastPending() > 0 && node.getLastStatus() != RunStatus.FAILED_RUN) {
+      return "pending";
+    }
+    return of(node.getLastStatus());
   }
 
   private static String stale(CatalogOrigin origin) {

@@ -3,7 +3,7 @@ package dev.stead.agent.daemon;
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.AgentSession;
-import dev.stead.agent.TerminalProgress;
+import dev.stead.agent.engine.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
   private static final long POLL_MILLIS = 1000;
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(AgentDaemon.class.getName());
 
   private final AgentOptions options;
   private final Duration interval;
@@ -102,8 +104,8 @@ public final class AgentDaemon {
         if (triggered) {
           err.println("stead agent: run triggered on demand");
         }
-        int code = new AgentRun(options, session).runOnce(out, err,
-            TerminalProgress.forConsole(err));
+        // No progress line: the daemon writes a log (one line per message), not a terminal.
+        int code = new AgentRun(options, session).runOnce(out, err, Progress.NONE);
         int run;
         synchronized (lock) {
           run = ++runs;
@@ -119,6 +121,8 @@ public final class AgentDaemon {
         if (next < System.nanoTime()) {
           next = System.nanoTime() + interval.toNanos();
         }
+        long wait = next - System.nanoTime();
+        LOG.fine(() -> "next run in " + human(Duration.ofNanos(wait)));
       }
       err.println("stead agent: daemon stopped");
       return 0;

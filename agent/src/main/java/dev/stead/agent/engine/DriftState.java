@@ -157,9 +157,10 @@ public final class DriftState {
         }
         continue;
       }
+      Map<String, Entry> before = resources.getOrDefault(key, Map.of());
       Map<String, Entry> entries = new TreeMap<>();
       o.result().desired().forEach((property, desired) ->
-          entries.put(property, new Entry(desired, o.result().inSyncAfter(property))));
+          entries.put(property, entryAfter(o, property, desired, before)));
       out.put(key, Collections.unmodifiableMap(entries));
     }
     return new DriftState(Collections.unmodifiableMap(out), null);
@@ -196,8 +197,7 @@ public final class DriftState {
       }
       for (Map.Entry<String, String> d : desired.entrySet()) {
         Entry e = before.get(d.getKey());
-        if (e == null || !e.desired().equals(d.getValue())
-            || e.inSync() != o.result().inSyncAfter(d.getKey())) {
+        if (e == null || !e.equals(entryAfter(o, d.getKey(), d.getValue(), before))) {
           return false;
         }
       }
@@ -205,6 +205,20 @@ public final class DriftState {
     }
     // Every recorded resource must still be in the catalog (keys of outcomes are distinct).
     return kept == resources.size();
+  }
+
+  /**
+   * What a run leaves recorded for one property. A property a drift exception held back keeps
+   * the record it had: when the exception ends, its repair is the drift it was, not an
+   * intended change.
+   */
+  private static Entry entryAfter(Outcome o, String property, String desired,
+      Map<String, Entry> before) {
+    if (o.heldBack(property)) {
+      Entry kept = before.get(property);
+      return kept != null ? kept : new Entry(desired, false);
+    }
+    return new Entry(desired, o.result().inSyncAfter(property));
   }
 
   /** Writes the state atomically (owner-only: it names every managed path). */

@@ -16,8 +16,10 @@ import java.util.UUID;
 
 /**
  * Turns a run's outcomes into the wire {@link Report}: every change an event, classified as
- * drift or intended against the previous run's state; only resources that matter listed
- * (not in sync, refreshed, or carrying a note), all counted. A resource's {@code message} is
+ * drift or intended against the previous run's state, and every change a drift exception
+ * held back an event of status EXCEPTED (counted apart, neither drift nor out of sync); only
+ * resources that matter listed (not in sync, refreshed, carrying a note, or holding back an
+ * excepted change), all counted. A resource's {@code message} is
  * its failure or skip reason and/or the engine's note. Stateless.
  */
 public final class ReportAssembler {
@@ -38,6 +40,7 @@ public final class ReportAssembler {
     int outOfSync = 0;
     int intended = 0;
     int drift = 0;
+    int excepted = 0;
     for (Outcome o : outcomes) {
       Result r = o.result();
       switch (r.status()) {
@@ -50,7 +53,8 @@ public final class ReportAssembler {
         case SKIPPED -> skipped++;
         default -> { }
       }
-      if (r.status() == Result.Status.IN_SYNC && !o.refreshed() && o.note().isEmpty()) {
+      if (r.status() == Result.Status.IN_SYNC && !o.refreshed() && o.note().isEmpty()
+          && o.excepted().isEmpty()) {
         continue;
       }
       String message = r.message().isEmpty() ? o.note()
@@ -78,6 +82,19 @@ public final class ReportAssembler {
             .setDiff(c.diff())
             .setSensitive(dev.stead.agent.secrets.Redaction.isSecret(c.after())));
       }
+      for (Outcome.Excepted held : o.excepted()) {
+        Change c = held.change();
+        excepted++;
+        rr.addEvents(Event.newBuilder()
+            .setProperty(c.property())
+            .setBefore(c.before())
+            .setAfter(c.after())
+            .setStatus(EventStatus.EXCEPTED)
+            .setKind(previous.classify(o.key().toString(), c.property(), c.after()))
+            .setDiff(c.diff())
+            .setSensitive(dev.stead.agent.secrets.Redaction.isSecret(c.after()))
+            .setExceptionId(held.exceptionId()));
+      }
       report.addResources(rr);
     }
     report.setSummary(ReportSummary.newBuilder()
@@ -88,6 +105,7 @@ public final class ReportAssembler {
         .setOutOfSync(outOfSync)
         .setIntendedEvents(intended)
         .setDriftEvents(drift)
+        .setExceptedEvents(excepted)
         .setSeconds(seconds));
     report.setStatus(failed + skipped > 0 ? RunStatus.FAILED_RUN
         : changed > 0 ? RunStatus.CHANGED_RUN : RunStatus.UNCHANGED);

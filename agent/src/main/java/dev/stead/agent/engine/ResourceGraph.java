@@ -42,9 +42,12 @@ public final class ResourceGraph {
   private final Map<ResourceKey, Set<ResourceKey>> dependencies;
   private final Map<ResourceKey, Set<ResourceKey>> notifiers;
   private final List<ResourceKey> order;
+  private final PropertyExceptions exceptions;
 
   private ResourceGraph(Map<ResourceKey, Node> nodes, Map<ResourceKey, Set<ResourceKey>> deps,
-      Map<ResourceKey, Set<ResourceKey>> notifiers, List<ResourceKey> order) {
+      Map<ResourceKey, Set<ResourceKey>> notifiers, List<ResourceKey> order,
+      PropertyExceptions exceptions) {
+    this.exceptions = exceptions;
     this.nodes = nodes;
     this.dependencies = deps;
     this.notifiers = notifiers;
@@ -154,7 +157,12 @@ public final class ResourceGraph {
       }
     }
     return new ResourceGraph(Collections.unmodifiableMap(nodes), depSets, listenerSets,
-        Collections.unmodifiableList(order));
+        Collections.unmodifiableList(order), PropertyExceptions.of(catalog, registry));
+  }
+
+  /** The drift exceptions the catalog carries. */
+  public PropertyExceptions exceptions() {
+    return exceptions;
   }
 
   private record Named(String text, ResourceKey key) {}

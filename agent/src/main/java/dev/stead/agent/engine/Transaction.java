@@ -26,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Noop: when a noop result rests on a dependency that would have changed first (e.g. a file
  * whose directory does not exist yet), the outcome's note says so rather than letting the
  * result pass for what the real run would do; a refresh that would be delivered is noted too.
+ * <p>Drift exceptions: a property the catalog excepts until a time still to come is observed
+ * and held back, not applied ({@link ExceptedCheck}); past that time it is enforced again.
+ *
  * One use per run; {@link #run} is called by one thread.
  */
 public final class Transaction {
@@ -37,6 +40,8 @@ public final class Transaction {
   private final boolean noop;
   private final long timeoutNanos;
   private final Progress progress;
+  /** The run's instant on this machine's clock: which drift exceptions are in force. */
+  private final long startedAtMs = System.currentTimeMillis();
   private final Map<ResourceKey, Outcome> done = new ConcurrentHashMap<>();
   /** For a failed or skipped resource: the failed resource at the root of it. */
   private final Map<ResourceKey, ResourceKey> rootCause = new ConcurrentHashMap<>();
@@ -195,8 +200,17 @@ public final class Transaction {
       }
     }
     Result result;
+    List<Outcome.Excepted> excepted = List.of();
     try {
-      result = node.checkable().checkApply(context, !resourceNoop);
+      Map<String, String> active = graph.exceptions().activeAt(key, startedAtMs);
+      if (active.isEmpty()) {
+        result = node.checkable().checkApply(context, !resourceNoop);
+      } else {
+        ExceptedCheck.Checked checked = ExceptedCheck.run(node.checkable(), node.resource(),
+            graph.exceptions().type(key), active, context, !resourceNoop);
+        result = checked.result();
+        excepted = checked.excepted();
+      }
     } catch (RuntimeException | LinkageError | StackOverflowError e) {
       // A bug in a type must not end the run: the resource fails, visibly.
       result = Result.failed(Map.of(), List.of(), "internal error in " + key.type() + ": " + e);
@@ -232,7 +246,7 @@ public final class Transaction {
       }
     }
     return new Outcome(key, node.resource(), result, resourceNoop, refreshed,
-        String.join("; ", notes));
+        String.join("; ", notes), excepted);
   }
 
   /** The first notifier of {@code key} that changed (or, in noop, would have), else null. */

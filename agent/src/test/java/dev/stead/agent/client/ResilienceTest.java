@@ -122,11 +122,19 @@ class ResilienceTest {
     master.catalogs = n -> GetCatalogResponse.newBuilder().setFailure(CompileFailure.newBuilder()
         .addErrors(CompileError.newBuilder().setMessage("boom"))).build();
     Files.delete(root.resolve("motd"));
-    assertThat(run()).as(err()).isEqualTo(2);
+    // A failure (the node does not run the current code) that changed something: 4 + 2.
+    assertThat(run()).as(err()).isEqualTo(6);
     assertThat(err()).contains("the catalog did not compile: boom; enforcing the cached catalog");
     assertThat(root.resolve("motd")).hasContent("hello\n");
     assertThat(master.reports).hasSize(2);
     assertThat(master.reports.get(1).getCachedCatalog()).isTrue();
+    assertThat(master.reports.get(1).getCatalogOrigin())
+        .isEqualTo(dev.stead.proto.v1.CatalogOrigin.CACHED_COMPILE_FAILED);
+    assertThat(master.reports.get(1).getStatus())
+        .isEqualTo(dev.stead.proto.v1.RunStatus.FAILED_RUN);
+    assertThat(master.reports.get(1).getCompileErrorsList()).containsExactly("boom");
+    assertThat(master.reports.get(0).getCatalogOrigin())
+        .isEqualTo(dev.stead.proto.v1.CatalogOrigin.FRESH);
   }
 
   @Test

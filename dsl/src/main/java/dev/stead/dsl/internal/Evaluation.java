@@ -203,6 +203,7 @@ public final class Evaluation {
     }
     if (errors.isEmpty()) {
       expandTrees();
+      refuseLinesInManagedContent();
     }
     List<Edge> edges = resolveEdges();
     if (!errors.isEmpty()) {
@@ -325,7 +326,7 @@ public final class Evaluation {
       }
     }
     for (NodeBlock b : nodeBlocks) {
-      if (b.pattern() != null && b.pattern().matcher(nodeName).find()) {
+      if (b.pattern() != null && BoundedRegex.matcher(b.pattern(), nodeName).find()) {
         return b;
       }
     }
@@ -921,6 +922,26 @@ public final class Evaluation {
     resources.put(decl.key(), decl);
     if (sourceProblem == null && SourceTrees.isTree(decl)) {
       trees.add(decl);
+    }
+  }
+
+  /**
+   * A {@code line} in a file whose whole content a {@code file} sets can never converge: each
+   * undoes the other on every run, and every run would report it as drift. Refused at the
+   * line's declaration, naming the file's.
+   */
+  private void refuseLinesInManagedContent() {
+    for (ResourceDecl decl : resources.values()) {
+      if (!decl.spec.name().equals("line") || !(decl.parameters.get("path") instanceof String path)) {
+        continue;
+      }
+      ResourceDecl file = resources.get("file[" + path + "]");
+      if (file != null && (file.parameters.containsKey("content")
+          || file.parameters.containsKey("source"))) {
+        error(decl.location, decl.key() + " edits " + path + ", whose whole content "
+            + file.key() + " sets at " + Locations.format(file.location) + ": each would undo"
+            + " the other on every run; put the line into the file's content instead");
+      }
     }
   }
 

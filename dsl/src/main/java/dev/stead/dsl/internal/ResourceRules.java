@@ -1,9 +1,11 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.types.ParameterSpec;
+import dev.stead.wire.Values;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -86,15 +88,13 @@ final class ResourceRules {
         if (!(value instanceof Iterable<?> items)) {
           throw new InvalidValue(where + " must be a list, got " + describe(value));
         }
-        List<Object> list = new ArrayList<>();
-        items.forEach(list::add);
-        out = list;
+        out = detached(where, items);
         break;
       case MAP:
         if (!(value instanceof Map<?, ?>)) {
           throw new InvalidValue(where + " must be a map, got " + describe(value));
         }
-        out = value;
+        out = detached(where, value);
         break;
       default:
         throw new IllegalStateException("unhandled parameter kind " + p.kind());
@@ -108,6 +108,38 @@ final class ResourceRules {
           + " got '" + out + "'");
     }
     return out;
+  }
+
+  /**
+   * A list or map as plain data, made now: map keys become their strings and nested lists
+   * and maps are copied. The catalog is written after the compile's time limit has ended, so
+   * nothing in it may still call into Stead code then (a key's {@code toString()}, an
+   * iterator); here the code still runs under its limit. A value the catalog cannot hold (a
+   * closure, an object) is refused here, at the line that declared it.
+   */
+  private static Object detached(String where, Object value) throws InvalidValue {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new java.util.LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        copy.put(String.valueOf(e.getKey()), detached(where, e.getValue()));
+      }
+      return copy;
+    }
+    if (value instanceof Iterable<?> items) {
+      List<Object> copy = new ArrayList<>();
+      for (Object item : items) {
+        copy.add(detached(where, item));
+      }
+      return copy;
+    }
+    Object plain = value instanceof CharSequence text ? text.toString() : value;
+    try {
+      Values.of(plain);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new InvalidValue(where + " may hold only strings, numbers, booleans, lists and "
+          + "maps, got " + describe(value));
+    }
+    return plain;
   }
 
   /** Contradictions between parameters of one resource, as messages. */
@@ -140,6 +172,13 @@ final class ResourceRules {
   static String describe(Object value) {
     if (value == null) {
       return "null";
+    }
+    // A big list is described by its size: its text could be gigabytes.
+    if (value instanceof Collection<?> c && PrintedLength.of(c, 200) > 200) {
+      return value.getClass().getSimpleName() + " of " + c.size() + " elements";
+    }
+    if (value instanceof Map<?, ?> m && PrintedLength.of(m, 200) > 200) {
+      return value.getClass().getSimpleName() + " of " + m.size() + " entries";
     }
     String shown = String.valueOf(value);
     if (shown.length() > 40) {

@@ -5,14 +5,17 @@ import org.codehaus.groovy.ast.ClassCodeVisitorSupport;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.DynamicVariable;
 import org.codehaus.groovy.ast.ImportNode;
+import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.ModuleNode;
 import org.codehaus.groovy.ast.ASTNode;
+import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.ConstructorCallExpression;
+import org.codehaus.groovy.ast.expr.Expression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.MethodPointerExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
@@ -30,7 +33,9 @@ import org.codehaus.groovy.syntax.Types;
  * reference to a denied class (imports, class literals, constructors, casts, static calls,
  * super types), every call of a denied method name, every denied property, attribute access
  * ({@code .@}), method pointers, and method or property names computed at run time (which
- * would dodge the name checks). Each refusal is a compile error at its line; all of them are
+ * would dodge the name checks). Classes of Stead code extend Object and implement no
+ * interface, and no class declares {@code finalize()}: nothing outside the compile can be
+ * made to call code of theirs (see {@code checkShape}). Each refusal is a compile error at its line; all of them are
  * collected. Code the compiler generated itself (line &lt; 1) is not checked.
  *
  * <p>It cannot see the run-time type of a receiver: a call with an innocent name on an
@@ -53,10 +58,12 @@ final class SandboxChecker extends CompilationCustomizer {
     if (!classNode.isScript()) {
       // A script's super class is the Stead base class the compiler set.
       visitor.checkType(classNode.getUnresolvedSuperClass(), classNode);
+      visitor.checkShape(classNode);
     }
     for (ClassNode iface : classNode.getInterfaces()) {
       visitor.checkType(iface, classNode);
     }
+    visitor.checkMethods(classNode);
     visitor.visitClass(classNode);
   }
 
@@ -101,6 +108,47 @@ final class SandboxChecker extends CompilationCustomizer {
       why.ifPresent(m -> refuse(m, where));
     }
 
+    /**
+     * A class of Stead code extends Object and implements nothing: any other super type is a
+     * way to have the class's code called by something else, later or on another thread (a
+     * TimerTask by its Timer's thread, a Runnable by whatever runs it, an Iterable or a
+     * CharSequence by the code that writes the catalog after the time limit).
+     */
+    void checkShape(ClassNode type) {
+      boolean trait = type.getAnnotations().stream()
+          .anyMatch(a -> a.getClassNode().getName().equals("groovy.transform.Trait"));
+      String kind = trait ? "trait" : type.isAnnotationDefinition() ? "annotation type"
+          : type.isInterface() ? "interface" : type.isEnum() ? "enum"
+          : type.isRecord() ? "record" : "class";
+      if (trait || type.isEnum() || type.isRecord() || type.isAnnotationDefinition()) {
+        refuse(kind + "s are not allowed in Stead code (" + kind + " "
+            + type.getNameWithoutPackage() + "): write a class, or use strings and maps", type);
+        return;
+      }
+      String superClass = type.getSuperClass().getName();
+      if (!type.isInterface() && !SandboxPolicy.allowedSuperclass(superClass)) {
+        refuse(kind + " " + type.getNameWithoutPackage() + " may not extend " + superClass
+            + ": classes in Stead code extend only Object", type);
+      }
+      for (ClassNode i : type.getInterfaces()) {
+        if (!SandboxPolicy.allowedInterface(i.getName())) {
+          refuse(kind + " " + type.getNameWithoutPackage() + " may not "
+              + (type.isInterface() ? "extend " : "implement ") + i.getName()
+              + ": classes in Stead code implement no interfaces", type);
+        }
+      }
+    }
+
+    /** The JVM calls finalize() on its own thread, whenever it collects the object. */
+    void checkMethods(ClassNode type) {
+      for (MethodNode m : type.getMethods()) {
+        if (m.getName().equals("finalize")) {
+          refuse("finalize() would run on the JVM's finalizer thread, outside the compile's "
+              + "limits; it is not allowed in Stead code", m);
+        }
+      }
+    }
+
     private void refuse(String message, ASTNode where) {
       if (where.getLineNumber() < 1) {
         return;
@@ -119,6 +167,24 @@ final class SandboxChecker extends CompilationCustomizer {
     public void visitConstructorCallExpression(ConstructorCallExpression e) {
       checkType(e.getType(), e);
       super.visitConstructorCallExpression(e);
+    }
+
+    @Override
+    public void visitArrayExpression(ArrayExpression e) {
+      // new T[n] allocates before anything could check n: only small constant sizes.
+      if (e.getSizeExpression() != null) {
+        double elements = 1;
+        for (Expression size : e.getSizeExpression()) {
+          elements *= size instanceof ConstantExpression c && c.getValue() instanceof Integer n
+              ? n : Double.POSITIVE_INFINITY;
+        }
+        if (elements > SandboxRuntime.MAX_ELEMENTS) {
+          refuse("new " + e.getElementType().getNameWithoutPackage() + "[n] with a size that is "
+              + "not a constant of at most " + SandboxRuntime.MAX_ELEMENTS + " is not allowed in "
+              + "Stead code; use a list", e);
+        }
+      }
+      super.visitArrayExpression(e);
     }
 
     @Override

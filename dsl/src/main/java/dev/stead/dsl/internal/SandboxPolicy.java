@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * What Stead code may not name: classes (by exact name or package prefix), method names and
  * property names that lead to the file system, processes, the network, reflection, class
- * loaders, threads, metaclasses or evaluation of new code. A deny list checked at compile
- * time; see {@link SandboxChecker} for where it is applied and what it cannot see.
+ * loaders, threads, metaclasses or evaluation of new code (a deny list), and what a class of
+ * Stead code may extend or implement (an allow list). Checked at compile time; see
+ * {@link SandboxChecker} for where it is applied and what it cannot see.
  * Stateless and thread-safe.
  */
 final class SandboxPolicy {
@@ -28,6 +29,7 @@ final class SandboxPolicy {
       "java.lang.ThreadLocal", "java.lang.InheritableThreadLocal", "java.lang.ClassLoader",
       "java.lang.Class", "java.lang.Package", "java.lang.Module", "java.lang.ModuleLayer",
       "java.lang.StackWalker", "java.lang.SecurityManager", "java.lang.ScopedValue",
+      "java.util.Timer", "java.util.TimerTask",
       "groovy.lang.GroovyShell", "groovy.lang.GroovyClassLoader", "groovy.lang.GroovySystem",
       "groovy.lang.Script", "groovy.lang.Binding", "groovy.lang.MetaClass",
       "groovy.lang.MetaClassImpl", "groovy.lang.ExpandoMetaClass", "groovy.lang.MetaClassRegistry",
@@ -47,7 +49,9 @@ final class SandboxPolicy {
       "getBinding", "setBinding", "toURL", "getProperties", "setProperty", "getProperty",
       "getMetaPropertyValues", "metaClass", "getAt", "putAt", "withTraits", "asType",
       "getStaticMetaClass", "addShutdownHook", "getInteger", "getLong", "getBoolean", "dump", "use",
-      "getOwner", "getDelegate", "getThisObject", "setDelegate", "rehydrate", "dehydrate");
+      "getOwner", "getDelegate", "getThisObject", "setDelegate", "rehydrate", "dehydrate",
+      // They hand work to other threads (the common fork-join pool).
+      "parallelStream", "parallel");
 
   /** Calls that write to the master's standard output, except on a template's own output. */
   private static final Set<String> OUTPUT_METHODS = Set.of("print", "println", "printf");
@@ -57,6 +61,15 @@ final class SandboxPolicy {
       "class", "metaClass", "classLoader", "binding", "properties", "declaredMethods",
       "declaredFields", "declaredConstructors", "methods", "fields", "constructors",
       "protectionDomain", "metaPropertyValues", "staticMetaClass");
+
+  /**
+   * What a class of Stead code may extend and implement: Object, and nothing else. Allowed,
+   * not denied: a super type the sandbox did not think of (a TimerTask, a Runnable) would let
+   * something outside the compile call the class's code, on another thread or after the
+   * time limit.
+   */
+  private static final Set<String> ALLOWED_SUPERCLASSES = Set.of("java.lang.Object");
+  private static final Set<String> ALLOWED_INTERFACES = Set.of();
 
   /** Annotations Stead code may carry: the rest run code at compile time or change semantics. */
   private static final Set<String> ALLOWED_ANNOTATIONS = Set.of(
@@ -76,6 +89,14 @@ final class SandboxPolicy {
       }
     }
     return Optional.empty();
+  }
+
+  static boolean allowedSuperclass(String className) {
+    return ALLOWED_SUPERCLASSES.contains(className);
+  }
+
+  static boolean allowedInterface(String className) {
+    return ALLOWED_INTERFACES.contains(className);
   }
 
   static boolean deniedMethod(String name) {

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 import groovy.lang.GroovyRuntimeException;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
+import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
+import org.codehaus.groovy.runtime.typehandling.NumberMath;
 
 /**
  * The run-time half of the sandbox. {@link SandboxTransformer} rewrites every method call
@@ -49,7 +51,9 @@ import org.codehaus.groovy.runtime.ScriptBytecodeAdapter;
  * most {@link #MAX_ELEMENTS} elements, and a template render may write at most
  * {@link #MAX_STRING} characters; operations that would exceed them are refused before they
  * allocate where the size can be known in advance ({@code 'x' * n}, {@code padLeft},
- * {@code list * n}, large ranges materialised), else right after. Stateless apart from the
+ * {@code list * n}, large ranges materialised, library calls that would build a huge value
+ * without a check the limits could stop), else right after. Every call, operator and case
+ * value that runs a regular expression goes through {@link BoundedRegex}. Stateless apart from the
  * per-thread template output counter; thread-safe.
  */
 public final class SandboxRuntime {
@@ -232,6 +236,44 @@ public final class SandboxRuntime {
     }
   }
 
+  /** See {@link #isCaseRaw}. */
+  public static boolean isCase(Object caseValue, Object value) {
+    try {
+      return isCaseRaw(caseValue, value);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** See {@link #caseValueRaw}. */
+  public static Object caseValue(Object value) {
+    return caseValueRaw(value);
+  }
+
+  /**
+   * An {@code assert}: true, or an AssertionError naming the expression's source text and the
+   * code's message (its text bounded), never the text of the values (see SandboxTransformer).
+   */
+  public static boolean check(Object condition, String text, Object message) {
+    if (DefaultTypeTransformation.castToBoolean(condition)) {
+      return true;
+    }
+    if (message == null) {
+      throw new AssertionError("assertion failed: " + text);
+    }
+    checkPrinted(message, MAX_STRING);
+    throw new AssertionError(message + ". Expression: " + text);
+  }
+
+  /** See {@link #minusRaw}. */
+  public static Object minus(Object left, Object right) {
+    try {
+      return minusRaw(left, right);
+    } catch (GroovyRuntimeException e) {
+      throw unwrap(e);
+    }
+  }
+
   /** See {@link #gstringRaw}. */
   public static String gstring(GString value) {
     try {
@@ -282,12 +324,9 @@ public final class SandboxRuntime {
     checkCall(receiver, name);
     preCheck(receiver, name, arguments);
     countOutput(receiver, arguments);
-    if (receiver instanceof String text && arguments.length >= 1 && arguments.length <= 2
-        && (arguments[0] instanceof CharSequence || arguments[0] instanceof Pattern)) {
-      Object regexResult = regexCall(text, name, arguments);
-      if (regexResult != NOT_A_REGEX_CALL) {
-        return checkResult(regexResult);
-      }
+    Object regexResult = BoundedRegex.call(receiver, name, arguments);
+    if (regexResult != BoundedRegex.NOT_A_REGEX_CALL) {
+      return checkResult(regexResult);
     }
     Object result = InvokerHelper.invokeMethod(receiver, name, arguments);
     checkGrowth(receiver);
@@ -375,6 +414,9 @@ public final class SandboxRuntime {
 
   /** {@code left + right}. */
   private static Object plusRaw(Object left, Object right) {
+    if (left instanceof CharSequence text && !(right instanceof CharSequence)) {
+      checkPrinted(right, MAX_STRING - text.length());
+    }
     return checkResult(InvokerHelper.invokeMethod(left, "plus", new Object[] {right}));
   }
 
@@ -393,97 +435,54 @@ public final class SandboxRuntime {
   /** {@code left << right}. */
   private static Object leftShiftRaw(Object left, Object right) {
     checkCall(left, "leftShift");
+    preCheck(left, "leftShift", new Object[] {right});
     countOutput(left, new Object[] {right});
     Object result = InvokerHelper.invokeMethod(left, "leftShift", new Object[] {right});
     checkGrowth(left);
     return checkResult(result);
   }
 
-  private static final Object NOT_A_REGEX_CALL = new Object();
-
-  /**
-   * The String methods that run a regular expression, run over text that stops at the time
-   * limit (catastrophic backtracking in {@code matches} or {@code replaceAll} would otherwise
-   * hold the compile past it). Same results as the String and GDK methods: String.split and
-   * replaceAll are documented as these Pattern calls; GDK {@code find} returns the whole
-   * first match or null.
-   */
-  private static Object regexCall(String text, String name, Object[] args) {
-    Object second = args.length == 2 ? args[1] : null;
-    switch (name) {
-      case "matches":
-        return args.length == 1 ? (Object) matchRegexRaw(text, args[0]) : NOT_A_REGEX_CALL;
-      case "replaceAll":
-      case "replaceFirst":
-        if (!(second instanceof CharSequence replacement)) {
-          return NOT_A_REGEX_CALL;
-        }
-        Matcher m = findRegexRaw(text, regex(args[0]));
-        return name.equals("replaceAll") ? m.replaceAll(replacement.toString())
-            : m.replaceFirst(replacement.toString());
-      case "split":
-        if (args.length == 2 && !(second instanceof Integer)) {
-          return NOT_A_REGEX_CALL;
-        }
-        return pattern(regex(args[0]))
-            .split(new InterruptibleText(text), second == null ? 0 : (Integer) second);
-      case "find":
-        if (args.length != 1) {
-          return NOT_A_REGEX_CALL;
-        }
-        Matcher found = findRegexRaw(text, regex(args[0]));
-        return found.find() ? found.group() : null;
-      default:
-        return NOT_A_REGEX_CALL;
-    }
-  }
-
-  /** A Pattern as is; any other text as its String (a GString included). */
-  private static Object regex(Object regex) {
-    return regex instanceof Pattern ? regex : String.valueOf(regex);
-  }
-
   /** {@code text =~ regex}: a matcher that stops when the compile's time is up. */
   private static Matcher findRegexRaw(Object text, Object regex) {
-    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text)));
+    return BoundedRegex.matcher(BoundedRegex.pattern(regex), text);
   }
 
   /** {@code text ==~ regex}, stopped when the compile's time is up. */
   private static boolean matchRegexRaw(Object text, Object regex) {
-    return pattern(regex).matcher(new InterruptibleText(String.valueOf(text))).matches();
-  }
-
-  private static Pattern pattern(Object regex) {
-    return regex instanceof Pattern p ? p : Pattern.compile(String.valueOf(regex));
+    return BoundedRegex.matcher(BoundedRegex.pattern(regex), text).matches();
   }
 
   /**
-   * Text that checks the thread's interrupt flag as the regex engine reads it, so that
-   * catastrophic backtracking ends at the time limit like a loop does.
+   * {@code value in caseValue}: Groovy's {@code caseValue.isCase(value)}, with a pattern
+   * matched bounded.
    */
-  private record InterruptibleText(String text) implements CharSequence {
-    @Override
-    public char charAt(int index) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new IllegalStateException(new InterruptedException("regular expression stopped"));
-      }
-      return text.charAt(index);
+  private static boolean isCaseRaw(Object caseValue, Object value) {
+    if (caseValue instanceof Pattern p) {
+      return BoundedRegex.isCase(p, value);
     }
+    try {
+      return ScriptBytecodeAdapter.isCase(value, caseValue);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw SandboxRuntime.<RuntimeException>sneaky(t);
+    }
+  }
 
-    @Override
-    public int length() {
-      return text.length();
-    }
+  /** The value of a {@code case}: a pattern becomes a case value that matches bounded. */
+  private static Object caseValueRaw(Object value) {
+    return value instanceof Pattern p ? new RegexCase(p) : value;
+  }
 
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return new InterruptibleText(text.substring(start, end));
+  /** {@code left - right}; text minus a pattern removes its first match, bounded. */
+  private static Object minusRaw(Object left, Object right) {
+    if (left instanceof Number a && right instanceof Number b) {
+      return NumberMath.subtract(a, b);
     }
-
-    @Override
-    public String toString() {
-      return text;
+    if (left instanceof CharSequence text && right instanceof Pattern p) {
+      return BoundedRegex.matcher(p, text).replaceFirst("");
     }
+    return checkResult(InvokerHelper.invokeMethod(left, "minus", new Object[] {right}));
   }
 
   /** {@code "text ${value}"}: built now, so its size is known and bounded. */
@@ -493,7 +492,8 @@ public final class SandboxRuntime {
       length += s.length();
     }
     for (Object v : value.getValues()) {
-      length += v instanceof CharSequence s ? s.length() : 0;
+      length += v instanceof CharSequence s ? s.length()
+          : PrintedLength.of(v, Math.max(0, MAX_STRING - length));
     }
     if (length > MAX_STRING) {
       throw refuse("a string of " + length + " characters is larger than Stead code may build ("
@@ -539,10 +539,10 @@ public final class SandboxRuntime {
   }
 
   private static void countOutput(Object receiver, Object[] arguments) {
-    if (receiver instanceof Writer && arguments.length > 0
-        && arguments[0] instanceof CharSequence s) {
+    if (receiver instanceof Writer && arguments.length > 0) {
       long[] written = OUTPUT.get();
-      written[0] += s.length();
+      written[0] += arguments[0] instanceof CharSequence s ? s.length()
+          : PrintedLength.of(arguments[0], MAX_STRING);
       if (written[0] > MAX_STRING) {
         throw refuse("template output exceeds " + MAX_STRING + " characters");
       }
@@ -684,14 +684,85 @@ public final class SandboxRuntime {
           checkSize(receiver, n.doubleValue());
         }
       }
-      case "power" -> {
+      case "power", "pow" -> {
         if (n != null && receiver instanceof Number base && Math.abs(base.doubleValue()) > 1
             && Math.abs(n.doubleValue()) > MAX_EXPONENT) {
           throw refuse(base + " ** " + n + " is larger than Stead code may compute (exponent > "
               + MAX_EXPONENT + ")");
         }
       }
-      case "format", "sprintf", "printf" -> {
+      case "leftShift", "shiftLeft" -> {
+        if (n != null && receiver instanceof BigInteger && n.doubleValue() > MAX_EXPONENT) {
+          throw refuse("shifting a number by " + n + " bits is more than Stead code may compute ("
+              + MAX_EXPONENT + ")");
+        }
+      }
+      case "setLength", "ensureCapacity" -> {
+        if (n != null && receiver instanceof CharSequence) {
+          checkSize(receiver, n.doubleValue());
+        }
+      }
+      // The library builds these without a check the time limit or memory bound could stop.
+      case "permutations" -> {
+        if (receiver instanceof Collection<?> c && c.size() > 9) {
+          throw refuse("permutations() of " + c.size() + " elements would build more than "
+              + MAX_ELEMENTS + " lists; use eachPermutation { }");
+        }
+      }
+      case "subsequences" -> {
+        if (receiver instanceof Collection<?> c && c.size() >= 20) {
+          throw refuse("subsequences() of " + c.size() + " elements would build more than "
+              + MAX_ELEMENTS + " lists");
+        }
+      }
+      case "combinations" -> {
+        if (receiver instanceof Collection<?> c) {
+          double count = 1;
+          for (Object part : c) {
+            count *= part instanceof Collection<?> p ? p.size() : 1;
+          }
+          if (count > MAX_ELEMENTS) {
+            throw refuse("combinations() would build " + (long) count + " lists, more than "
+                + MAX_ELEMENTS + "; use eachCombination { }");
+          }
+        }
+      }
+      case "toString", "inspect", "toListString", "toMapString", "toArrayString", "valueOf",
+          "copyValueOf" -> {
+        if (receiver == String.class || receiver == Objects.class) {
+          for (Object a : args) {
+            checkPrinted(a, MAX_STRING);
+          }
+        } else if (!(receiver instanceof CharSequence) && !(receiver instanceof Number)) {
+          checkPrinted(receiver, MAX_STRING);
+        }
+      }
+      case "flatten" -> {
+        if (receiver instanceof Collection<?> c) {
+          checkSize(List.of(), leaves(c, MAX_ELEMENTS));
+        }
+      }
+      case "join", "sum" -> {
+        if (receiver == String.class) {
+          long length = 0;
+          for (Object a : args) {
+            length += PrintedLength.of(a, MAX_STRING);
+          }
+          checkSize("", length);
+        }
+        if (receiver instanceof Iterable<?> items && name.equals("sum")) {
+          double elements = 0;
+          for (Object item : items) {
+            elements += item instanceof Collection<?> c ? c.size() : 0;
+          }
+          checkSize(List.of(), elements);
+        }
+        if (receiver instanceof Iterable<?> items) {
+          checkSize("", textLength(items) + (args.length > 0 && args[0] instanceof CharSequence sep
+              ? (double) sep.length() * size : 0));
+        }
+      }
+      case "format", "sprintf", "printf", "formatted" -> {
         for (Object a : args) {
           if (a instanceof CharSequence s && HUGE_FORMAT_WIDTH.matcher(s).find()) {
             throw refuse(name + "() with a field width of a million characters or more");
@@ -703,6 +774,50 @@ public final class SandboxRuntime {
       }
       default -> { }
     }
+  }
+
+  /** Refuses turning {@code value} into text longer than {@code max} characters. */
+  private static void checkPrinted(Object value, long max) {
+    if (value instanceof CharSequence || value instanceof Number || value == null) {
+      return;
+    }
+    if (PrintedLength.of(value, max) > max) {
+      throw refuse("the text of this " + value.getClass().getSimpleName() + " would be longer "
+          + "than Stead code may build (" + MAX_STRING + " characters)");
+    }
+  }
+
+  /**
+   * At least how many elements flattening {@code items} gives (nested lists counted as well),
+   * counted up to just past {@code limit}.
+   */
+  private static long leaves(Collection<?> items, long limit) {
+    java.util.ArrayDeque<Collection<?>> pending = new java.util.ArrayDeque<>();
+    pending.push(items);
+    long count = 0;
+    while (!pending.isEmpty() && count <= limit) {
+      for (Object item : pending.pop()) {
+        // Nested lists count too: a list that contains itself must end the count.
+        if (++count > limit) {
+          break;
+        }
+        if (item instanceof Collection<?> nested) {
+          pending.push(nested);
+        }
+      }
+    }
+    return count;
+  }
+
+  /** The characters of the strings among {@code items}: what joining them would build. */
+  private static double textLength(Iterable<?> items) {
+    double length = 0;
+    for (Object item : items) {
+      if (item instanceof CharSequence text) {
+        length += text.length();
+      }
+    }
+    return length;
   }
 
   private static void checkSize(Object receiver, double size) {
@@ -789,7 +904,8 @@ public final class SandboxRuntime {
     return new Object[] {args};
   }
 
-  private static SandboxViolation refuse(String message) {
+  /** A refusal, recorded by the running compile; the caller throws it. */
+  static SandboxViolation refuse(String message) {
     SandboxViolation v = new SandboxViolation("sandbox: " + message);
     Evaluation.recordViolation(v);
     return v;

@@ -11,6 +11,7 @@ import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ArrayExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
+import org.codehaus.groovy.ast.expr.BooleanExpression;
 import org.codehaus.groovy.ast.expr.ClassExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
@@ -22,6 +23,7 @@ import org.codehaus.groovy.ast.expr.ListExpression;
 import org.codehaus.groovy.ast.expr.MapExpression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.NamedArgumentListExpression;
+import org.codehaus.groovy.ast.expr.NotExpression;
 import org.codehaus.groovy.ast.expr.PostfixExpression;
 import org.codehaus.groovy.ast.expr.PrefixExpression;
 import org.codehaus.groovy.ast.expr.PropertyExpression;
@@ -29,6 +31,8 @@ import org.codehaus.groovy.ast.expr.SpreadExpression;
 import org.codehaus.groovy.ast.expr.StaticMethodCallExpression;
 import org.codehaus.groovy.ast.expr.TupleExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import org.codehaus.groovy.ast.stmt.AssertStatement;
+import org.codehaus.groovy.ast.stmt.CaseStatement;
 import org.codehaus.groovy.classgen.BytecodeExpression;
 import org.codehaus.groovy.classgen.GeneratorContext;
 import org.codehaus.groovy.control.CompilePhase;
@@ -50,6 +54,8 @@ import groovyjarjarasm.asm.Opcodes;
  *   <li>{@code x[k]} and {@code x[k] = v} into {@code getAt}/{@code putAt};
  *   <li>{@code new T(a)} into {@code construct(T, [a])};
  *   <li>{@code + * ** <<} (and {@code += *= **= <<=} on variables) into size-checked calls;
+ *   <li>{@code - -= in !in =~ ==~} and {@code case} values into calls that run regular
+ *       expressions bounded ({@link BoundedRegex});
  *   <li>{@code "...${v}..."} into {@code gstring(...)}, which bounds its size.
  * </ul>
  * Calls without a receiver ({@code file('/x') { }}, {@code include 'x'}) are not checked at
@@ -65,7 +71,8 @@ import groovyjarjarasm.asm.Opcodes;
 final class SandboxTransformer extends CompilationCustomizer {
   private static final ClassNode RUNTIME = ClassHelper.make(SandboxRuntime.class);
   private static final Set<Integer> COMPOUND_REWRITTEN = Set.of(
-      Types.PLUS_EQUAL, Types.MULTIPLY_EQUAL, Types.POWER_EQUAL, Types.LEFT_SHIFT_EQUAL);
+      Types.PLUS_EQUAL, Types.MULTIPLY_EQUAL, Types.POWER_EQUAL, Types.LEFT_SHIFT_EQUAL,
+      Types.MINUS_EQUAL);
 
   SandboxTransformer() {
     super(CompilePhase.CANONICALIZATION);
@@ -256,6 +263,7 @@ final class SandboxTransformer extends CompilationCustomizer {
           case Types.PLUS_EQUAL -> "plus";
           case Types.MULTIPLY_EQUAL -> "multiply";
           case Types.POWER_EQUAL -> "power";
+          case Types.MINUS_EQUAL -> "minus";
           default -> "leftShift";
         };
         Expression value = runtime(method, copy((VariableExpression) left),
@@ -272,8 +280,15 @@ final class SandboxTransformer extends CompilationCustomizer {
         case Types.LEFT_SHIFT -> "leftShift";
         case Types.FIND_REGEX -> "findRegex";
         case Types.MATCH_REGEX -> "matchRegex";
+        // A constant cannot be a pattern: i - 1 keeps Groovy's own arithmetic.
+        case Types.MINUS -> b.getRightExpression() instanceof ConstantExpression ? null : "minus";
         default -> null;
       };
+      if (op == Types.KEYWORD_IN || op == Types.COMPARE_NOT_IN) {
+        // x in y is y.isCase(x): with a pattern y, a regex match.
+        Expression isCase = runtime("isCase", transform(b.getRightExpression()), transform(left));
+        return op == Types.KEYWORD_IN ? isCase : new NotExpression(isCase);
+      }
       if (method == null) {
         if (Types.ofType(op, Types.ASSIGNMENT_OPERATOR)
             && (left instanceof VariableExpression || left instanceof TupleExpression)) {
@@ -287,6 +302,42 @@ final class SandboxTransformer extends CompilationCustomizer {
         return b.transformExpression(this);
       }
       return runtime(method, transform(left), transform(b.getRightExpression()));
+    }
+
+    /**
+     * A {@code case} value goes through {@code SandboxRuntime.caseValue}: Groovy matches the
+     * switch value with the case value's isCase, which for a pattern would run unbounded.
+     */
+    @Override
+    public void visitCaseStatement(CaseStatement statement) {
+      super.visitCaseStatement(statement);
+      Expression value = statement.getExpression();
+      if (value.getLineNumber() > 0) {
+        Expression wrapped = runtime("caseValue", value);
+        wrapped.setSourcePosition(value);
+        statement.setExpression(wrapped);
+      }
+    }
+
+    /**
+     * {@code assert c : m} becomes {@code assert SandboxRuntime.check(c, text, m)}, which
+     * throws the AssertionError itself: Groovy's own failure message renders the text of the
+     * expression's values, which for a large list is gigabytes in one call.
+     */
+    @Override
+    public void visitAssertStatement(AssertStatement statement) {
+      super.visitAssertStatement(statement);
+      BooleanExpression condition = statement.getBooleanExpression();
+      // The message is now computed before the check, not only when it fails.
+      Expression message = statement.getMessageExpression();
+      Expression check = runtime("check", condition.getExpression(),
+          new ConstantExpression(condition.getText()),
+          message instanceof ConstantExpression c && c.isNullExpression()
+              ? new ConstantExpression(null) : message);
+      check.setSourcePosition(condition);
+      BooleanExpression checked = new BooleanExpression(check);
+      checked.setSourcePosition(condition);
+      statement.setBooleanExpression(checked);
     }
 
     /** The same variable, as a second node: an AST node must not sit at two places. */

@@ -32,23 +32,8 @@ public final class ChallengeAutosign implements AutosignPolicy {
    *     secret shorter than {@value #MIN_LENGTH} characters
    */
   public static ChallengeAutosign fromFile(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("autosign challenge file " + file + " does not exist");
-    }
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP")
-          || p.name().startsWith("OTHERS"))) {
-        throw new IOException("autosign challenge file " + file + " is readable by others;"
-            + " chmod 600 it (it holds the secret that gets a node signed)");
-      }
-    }
-    String content = Files.readString(file, StandardCharsets.UTF_8);
-    String line = content.lines().findFirst().orElse("").strip();
-    if (line.length() < MIN_LENGTH) {
-      throw new IOException("autosign challenge file " + file + ": the secret on its first line"
-          + " must be at least " + MIN_LENGTH + " characters");
-    }
+    // Owner-only: it holds the secret that gets a node signed.
+    String line = PrivateFiles.readSecretLine(file, "autosign challenge file", MIN_LENGTH);
     return new ChallengeAutosign(line.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -39,6 +39,34 @@ public final class PrivateFiles {
    * Sets an existing secret file back to 0600 when group or others may read it (an operator's
    * copy or restore can widen it); says so on stderr, since it means the key may have leaked.
    */
+  /**
+   * The first line of an owner-only file that holds a secret, stripped.
+   *
+   * @param what names the file in errors, e.g. "autosign challenge file"
+   * @throws IOException when the file is missing, readable by group or others, or its first
+   *     line is shorter than {@code minLength}
+   */
+  public static String readSecretLine(Path file, String what, int minLength)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(what + " " + file + " does not exist");
+    }
+    if (POSIX) {
+      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+      if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP")
+          || p.name().startsWith("OTHERS"))) {
+        throw new IOException(what + " " + file + " is readable by others; chmod 600 it");
+      }
+    }
+    String line = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).lines()
+        .findFirst().orElse("").strip();
+    if (line.length() < minLength) {
+      throw new IOException(what + " " + file + ": the secret on its first line must be at "
+          + "least " + minLength + " characters");
+    }
+    return line;
+  }
+
   public static void tightenSecret(Path file) throws IOException {
     if (!POSIX) {
       return;

@@ -6,6 +6,7 @@ import dev.stead.dsl.Compiler;
 import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.Facts;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * One loaded environment, compiled with the Stead language's {@link Compiler} behind a
  * {@link CachingCompiler} (a repeat request whose relevant facts did not change is served
  * without evaluating code) and within {@link CompileSlots} (a bounded number of compiles at
- * once). When the environment itself fails to load (a syntax error in {@code site.groovy}),
+ * once, each holding its slot for a bounded time). When the environment itself fails to load (a syntax error in {@code site.groovy}),
  * every compile reports that failure. Immutable and thread-safe.
  */
 public final class DslCatalogSource implements CatalogSource {
@@ -35,10 +36,16 @@ public final class DslCatalogSource implements CatalogSource {
 
   /** As {@link #load(Path, List)}, sharing {@code slots} (kept across reloads of the code). */
   public static DslCatalogSource load(Path codeDir, List<Path> modulePath, CompileSlots slots) {
+    return load(codeDir, modulePath, slots, Compiler.DEFAULT_TIME_LIMIT);
+  }
+
+  /** As above, with {@code timeLimit} for each compile (shorter than the slots' deadline). */
+  public static DslCatalogSource load(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      Duration timeLimit) {
     Objects.requireNonNull(slots, "slots");
     try {
-      return new DslCatalogSource(
-          new CachingCompiler(Compiler.forEnvironment(codeDir, modulePath)), null, slots);
+      return new DslCatalogSource(new CachingCompiler(
+          Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit)), null, slots);
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots);
     }

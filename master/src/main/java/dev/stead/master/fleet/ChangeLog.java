@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * Every property change in the stored reports, flattened into rows (node, time, resource,
- * before, after, code version): the drift list and the audit trail. Values are redacted. In
+ * before, after, code version): the drift list and the audit trail, which also holds the
+ * operators' decisions on drift when asked (rows of kind DECISION). Values are redacted. In
  * the drift list each drift counts once: a noop run's sighting of a drift that a newer run
  * shows again (pending once more, or repaired) is left out.
  * Thread-safe; reads only.
@@ -27,9 +28,17 @@ public final class ChangeLog {
   public static final int DEFAULT_LIMIT = 10_000;
   public static final int MAX_LIMIT = 1_000_000;
   private final Store store;
+  /** Where decision rows come from; null: none (the list shows changes only). */
+  private final DriftExceptions decisions;
 
   public ChangeLog(Store store) {
+    this(store, null);
+  }
+
+  /** A change log that also lists the operators' decisions when a request asks for them. */
+  public ChangeLog(Store store, DriftExceptions decisions) {
     this.store = store;
+    this.decisions = decisions;
   }
 
   /**
@@ -51,7 +60,8 @@ public final class ChangeLog {
     // shows drift again in a newer report is that drift, already listed.
     Set<String> listedLater = new HashSet<>();
     store.scanReports(ReportQuery.between(request.getSinceMs(), request.getUntilMs()), report -> {
-      if (request.getDriftOnly() && report.getSummary().getDriftEvents() == 0) {
+      if (request.getDriftOnly() && report.getSummary().getDriftEvents() == 0
+          && report.getSummary().getExceptedEvents() == 0) {
         return true;
       }
       if (!nodes.matcher(report.getNode()).matches()) {
@@ -69,7 +79,9 @@ public final class ChangeLog {
             String key = report.getNode() + "\n" + resource.getKey() + "\n"
                 + event.getProperty();
             boolean seenInNewer = !listedLater.add(key);
-            if (seenInNewer && event.getStatus() == EventStatus.NOOP) {
+            // Held back by an exception, the same drift is seen again on every run.
+            if (seenInNewer && (event.getStatus() == EventStatus.NOOP
+                || event.getStatus() == EventStatus.EXCEPTED)) {
               continue;
             }
           }
@@ -82,6 +94,17 @@ public final class ChangeLog {
       }
       return true;
     });
+    if (request.getIncludeDecisions() && !request.getDriftOnly() && decisions != null) {
+      out.addAll(decisions.decisions(request.getSinceMs(), request.getUntilMs(), nodes)
+          .stream().filter(d -> typePrefix.isEmpty() || d.getResource().startsWith(typePrefix))
+          .toList());
+      // Stable: a decision and a change of the same millisecond keep the order found.
+      out.sort(java.util.Comparator.comparingLong(ChangeRecord::getTimeMs).reversed());
+      if (out.size() > limit) {
+        out.subList(limit, out.size()).clear();
+        truncated[0] = true;
+      }
+    }
     return ChangesResponse.newBuilder().addAllChanges(out).setTruncated(truncated[0]).build();
   }
 
@@ -99,6 +122,7 @@ public final class ChangeLog {
         .setStatus(event.getStatus())
         .setDiff(event.getDiff())
         .setNoop(report.getNoop())
+        .setExceptionId(event.getExceptionId())
         .build();
   }
 }

@@ -23,7 +23,9 @@ import java.util.TreeSet;
  *
  * <p>A node counts at instant t once it has reported by then; it is in sync at t when its
  * newest report at or before t {@linkplain #inSync ended in sync}. Classes come from each
- * node's last compiled catalog (a node counts in every class it includes). Thread-safe.
+ * node's last compiled catalog (a node counts in every class it includes). A node whose
+ * newest run held drift back under an exception is in sync, and counted apart as excepted
+ * too. Thread-safe.
  */
 public final class Compliance {
   public static final long DEFAULT_STEP_MS = 3_600_000L;
@@ -51,6 +53,18 @@ public final class Compliance {
         && report.getSummary().getOutOfSync() <= report.getSummary().getChanged();
   }
 
+  /** How a node's newest run left it, for counting. */
+  private enum Standing { OUT_OF_SYNC, IN_SYNC, IN_SYNC_EXCEPTED }
+
+  private static Standing standing(Report report) {
+    if (!inSync(report)) {
+      return Standing.OUT_OF_SYNC;
+    }
+    // Drift held back by an exception is neither drift nor out of sync, but is shown apart.
+    return report.getSummary().getExceptedEvents() > 0 ? Standing.IN_SYNC_EXCEPTED
+        : Standing.IN_SYNC;
+  }
+
   /** @throws IllegalArgumentException when the window or step is out of range */
   public ComplianceResponse compute(ComplianceRequest request) {
     long until = request.getUntilMs() == 0 ? clock.millis() : request.getUntilMs();
@@ -64,10 +78,10 @@ public final class Compliance {
           + " points: choose a larger step");
     }
     // Per node, its runs in the window (time -> in sync), plus its last run before it.
-    Map<String, TreeMap<Long, Boolean>> runs = new HashMap<>();
+    Map<String, TreeMap<Long, Standing>> runs = new HashMap<>();
     store.scanReports(ReportQuery.between(since, until), report -> {
       runs.computeIfAbsent(report.getNode(), n -> new TreeMap<>())
-          .put(report.getStartedAtMs(), inSync(report));
+          .put(report.getStartedAtMs(), standing(report));
       return true;
     });
     Map<String, List<String>> classes = new HashMap<>();
@@ -77,7 +91,7 @@ public final class Compliance {
             ReportQuery.between(0, since - 1).withNode(node.getName()), 1);
         if (!before.isEmpty()) {
           runs.computeIfAbsent(node.getName(), n -> new TreeMap<>())
-              .put(before.get(0).getStartedAtMs(), inSync(before.get(0)));
+              .put(before.get(0).getStartedAtMs(), standing(before.get(0)));
         }
       }
       classes.put(node.getName(), store.catalog(node.getName()).<List<String>>map(Catalog::getClassesList)
@@ -88,10 +102,10 @@ public final class Compliance {
     List<CompliancePoint> points = new ArrayList<>();
     for (long t = since; t <= until; t += step) {
       Map<String, int[]> counts = new TreeMap<>();
-      counts.put("", new int[2]);
-      allClasses.forEach(c -> counts.put(c, new int[2]));
-      for (Map.Entry<String, TreeMap<Long, Boolean>> node : runs.entrySet()) {
-        Map.Entry<Long, Boolean> last = node.getValue().floorEntry(t);
+      counts.put("", new int[3]);
+      allClasses.forEach(c -> counts.put(c, new int[3]));
+      for (Map.Entry<String, TreeMap<Long, Standing>> node : runs.entrySet()) {
+        Map.Entry<Long, Standing> last = node.getValue().floorEntry(t);
         if (last == null) {
           continue;
         }
@@ -100,12 +114,14 @@ public final class Compliance {
         for (String key : keys) {
           int[] c = counts.get(key);
           c[0]++;
-          c[1] += last.getValue() ? 1 : 0;
+          c[1] += last.getValue() != Standing.OUT_OF_SYNC ? 1 : 0;
+          c[2] += last.getValue() == Standing.IN_SYNC_EXCEPTED ? 1 : 0;
         }
       }
       for (Map.Entry<String, int[]> c : counts.entrySet()) {
         points.add(CompliancePoint.newBuilder().setTimeMs(t).setKlass(c.getKey())
-            .setNodes(c.getValue()[0]).setInSync(c.getValue()[1]).build());
+            .setNodes(c.getValue()[0]).setInSync(c.getValue()[1])
+            .setExcepted(c.getValue()[2]).build());
       }
       if (t > until - step && t != until) {
         // Always end on `until` itself: "now" is the point people look at.

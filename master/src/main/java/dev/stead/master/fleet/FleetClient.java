@@ -55,6 +55,24 @@ public final class FleetClient {
         .backup(BackupRequest.newBuilder().setDirectory(directory).build()));
   }
 
+  /** Grants a drift exception in the admin certificate's name. */
+  public dev.stead.proto.v1.DriftException except(dev.stead.proto.v1.ExceptDriftRequest request)
+      throws IOException {
+    return call(() -> stub().exceptDrift(request));
+  }
+
+  /** Active exceptions, plus those expired since {@code expiredSinceMs} (0: none). */
+  public List<dev.stead.proto.v1.DriftException> exceptions(long expiredSinceMs)
+      throws IOException {
+    return call(() -> stub().listExceptions(dev.stead.proto.v1.ListExceptionsRequest
+        .newBuilder().setExpiredSinceMs(expiredSinceMs).build()).getExceptionsList());
+  }
+
+  public dev.stead.proto.v1.ReviewDriftResponse review(
+      dev.stead.proto.v1.ReviewDriftRequest request) throws IOException {
+    return call(() -> stub().reviewDrift(request));
+  }
+
   private FleetServiceGrpc.FleetServiceBlockingStub stub() {
     return stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }

@@ -1,5 +1,6 @@
 package dev.stead.master.fleet;
 
+import dev.stead.master.forward.ForwardConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,12 +11,18 @@ import java.util.Objects;
  * @param metricsListen {@code host:port} for the plain-HTTP Prometheus endpoint, or null for
  *     none
  * @param dashboardListen {@code host:port} for the HTTPS dashboard, or null for none
+ * @param forward where reports with drift or failures are forwarded (webhook, syslog)
  */
 public record FleetConfig(Duration reportRetention, String metricsListen,
-    String dashboardListen) {
+    String dashboardListen, ForwardConfig forward) {
+
+  public FleetConfig(Duration reportRetention, String metricsListen, String dashboardListen) {
+    this(reportRetention, metricsListen, dashboardListen, ForwardConfig.NONE);
+  }
 
   public FleetConfig {
     Objects.requireNonNull(reportRetention, "reportRetention");
+    Objects.requireNonNull(forward, "forward");
     if (reportRetention.isNegative() || reportRetention.isZero()) {
       throw new IllegalArgumentException("report retention must be positive, got "
           + reportRetention);
@@ -28,10 +35,14 @@ public record FleetConfig(Duration reportRetention, String metricsListen,
   }
 
   public FleetConfig withMetrics(String hostPort) {
-    return new FleetConfig(reportRetention, hostPort, dashboardListen);
+    return new FleetConfig(reportRetention, hostPort, dashboardListen, forward);
   }
 
   public FleetConfig withDashboard(String hostPort) {
-    return new FleetConfig(reportRetention, metricsListen, hostPort);
+    return new FleetConfig(reportRetention, metricsListen, hostPort, forward);
+  }
+
+  public FleetConfig withForwarding(ForwardConfig forward) {
+    return new FleetConfig(reportRetention, metricsListen, dashboardListen, forward);
   }
 }

@@ -1,5 +1,6 @@
 package dev.stead.master.rpc;
 
+import dev.stead.master.ca.CaException;
 import dev.stead.master.ca.CertificateRegistry;
 import dev.stead.master.ca.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -10,8 +11,13 @@ import dev.stead.proto.v1.GetCaCertificateResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import io.grpc.stub.StreamObserver;
 
-/** The anonymous bootstrap service: CA certificate, CSR submission, certificate pickup. */
+/**
+ * The anonymous bootstrap service: CA certificate, CSR submission, certificate pickup. A
+ * refused CSR is logged with the name it asked for and the peer's address.
+ */
 public final class BootstrapEndpoint extends BootstrapGrpc.BootstrapImplBase {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(BootstrapEndpoint.class.getName());
   private final CertificateRegistry registry;
   private final GetCaCertificateResponse caResponse;
 
@@ -30,8 +36,15 @@ public final class BootstrapEndpoint extends BootstrapGrpc.BootstrapImplBase {
 
   @Override
   public void submitCsr(SubmitCsrRequest request, StreamObserver<CertificateStatus> observer) {
-    Unary.respond(observer, "SubmitCsr",
-        () -> registry.submit(request.getCertname(), request.getCsrPem()));
+    Unary.respond(observer, "SubmitCsr", () -> {
+      try {
+        return registry.submit(request.getCertname(), request.getCsrPem());
+      } catch (CaException e) {
+        LOG.warning(() -> "CSR refused certname=" + request.getCertname() + " peer="
+            + Peer.current() + " reason=" + e.reason() + ": " + e.getMessage());
+        throw e;
+      }
+    });
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CatalogSource source;
   private final dev.stead.master.secrets.SecretService secrets;
   private final SourceGrants grants;
+  private final dev.stead.master.fleet.DriftExceptions exceptions;
   private final NodeClassifications classifications;
   private final AuditedCatalogs audited = new AuditedCatalogs();
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
@@ -45,13 +46,15 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final SeenOnce errorsLogged = new SeenOnce(1_000);
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      dev.stead.master.secrets.SecretService secrets, SourceGrants grants) {
-    this(store, nodes, source, secrets, grants, new NodeClassifications(store));
+      dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
+      dev.stead.master.fleet.DriftExceptions exceptions) {
+    this(store, nodes, source, secrets, grants, exceptions, new NodeClassifications(store));
   }
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
-      NodeClassifications classifications) {
+      dev.stead.master.fleet.DriftExceptions exceptions, NodeClassifications classifications) {
+    this.exceptions = exceptions;
     this.classifications = classifications;
     this.store = store;
     this.nodes = nodes;
@@ -69,28 +72,39 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       InputLimits.checkFacts(node, request.getFacts());
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
+      long compileStart = System.nanoTime();
       CompileOutcome outcome = source.compile(node, request.getFacts());
+      long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
       Mode mode = classifications.mode(node);
-      if (outcome instanceof CompileOutcome.Compiled compiled) {
-        dev.stead.proto.v1.Catalog served = audited.serve(compiled.catalog(), mode);
-        String digest = served.getDigest();
+      if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
+        // The node's drift exceptions and its mode travel in its catalog (and change its
+        // digest).
+        CompileOutcome.Compiled compiled = new CompileOutcome.Compiled(
+            audited.serve(exceptions.served(compiledOnly.catalog()), mode),
+            compiledOnly.fromCache());
+        String digest = compiled.catalog().getDigest();
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
         if (!digest.equals(storedDigests.get(node))) {
-          store.putCatalog(node, served);
-          grants.catalogStored(node, served);
+          store.putCatalog(node, compiled.catalog());
+          grants.catalogStored(node, compiled.catalog());
           storedDigests.put(node, digest);
         }
         X509Certificate caller = Identity.current().certificate().orElseThrow();
-        boolean hasSecrets = SecretEnvelopes.hasSecrets(served);
-        if (digest.equals(request.getKnownDigest()) && (!hasSecrets
-            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()))) {
+        boolean hasSecrets = SecretEnvelopes.hasSecrets(compiled.catalog());
+        boolean unchanged = digest.equals(request.getKnownDigest()) && (!hasSecrets
+            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()));
+        LOG.info(() -> "catalog served node=" + node + " digest=" + shortDigest(digest)
+            + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
+            + (mode == Mode.AUDIT ? " mode=audit" : "")
+            + " answer=" + (unchanged ? "unchanged" : "catalog"));
+        if (unchanged) {
           return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(served).setMode(mode);
+            .setCatalog(compiled.catalog()).setMode(mode);
         if (hasSecrets) {
-          answer.putAllSecretEnvelopes(sealSecrets(served, caller))
+          answer.putAllSecretEnvelopes(sealSecrets(compiled.catalog(), caller))
               .setEnvelopesKey(RecipientKey.of(caller));
         }
         return answer.build();
@@ -108,6 +122,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setMode(mode)
           .build();
     });
+  }
+
+  /** A digest cut to what a person compares by eye; the report holds the full value. */
+  static String shortDigest(String digest) {
+    int keep = digest.indexOf(':') + 1 + 12;
+    return digest.length() <= keep ? digest : digest.substring(0, keep) + "…";
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */

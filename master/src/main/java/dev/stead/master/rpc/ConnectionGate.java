@@ -51,7 +51,10 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       logRefusal(address);
       return;
     }
-    child.closeFuture().addListener(f -> release(address));
+    child.closeFuture().addListener(f -> {
+      release(address);
+      logFailedHandshake(child);
+    });
     // On the listener's loop: the new connection has no loop of its own yet.
     ctx.executor().schedule(() -> closeUnlessHandshaken(child),
         limits.handshake().toMillis(), TimeUnit.MILLISECONDS);
@@ -84,6 +87,27 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     SslHandler tls = child.pipeline().get(SslHandler.class);
     if (child.isOpen() && (tls == null || !tls.handshakeFuture().isSuccess())) {
       child.close();
+    }
+  }
+
+  /**
+   * A connection whose TLS handshake failed (a certificate from another CA, a client that
+   * does not speak TLS 1.3) is an authentication failure the gRPC layer never sees: named
+   * here with the peer's address. Runs when the connection closes, while its handlers are
+   * still in place.
+   */
+  private static void logFailedHandshake(Channel child) {
+    SslHandler tls = child.pipeline().get(SslHandler.class);
+    if (tls == null || !tls.handshakeFuture().isDone() || tls.handshakeFuture().isSuccess()) {
+      return;
+    }
+    Throwable cause = tls.handshakeFuture().cause();
+    for (Throwable c = cause; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException tlsError) {
+        LOG.warning(() -> "authentication failed peer=" + Peer.of(child.remoteAddress())
+            + " TLS handshake: " + tlsError.getMessage());
+        return;
+      }
     }
   }
 

@@ -3,6 +3,8 @@ package dev.stead.master.rpc;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.ChangeLog;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.DriftExceptions;
+import dev.stead.master.fleet.DriftReview;
 import dev.stead.master.fleet.Globs;
 import dev.stead.master.fleet.Redactor;
 import dev.stead.master.storage.ReportQuery;
@@ -13,7 +15,13 @@ import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ChangesResponse;
 import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.ComplianceResponse;
+import dev.stead.proto.v1.DriftException;
+import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.FleetServiceGrpc;
+import dev.stead.proto.v1.ListExceptionsRequest;
+import dev.stead.proto.v1.ListExceptionsResponse;
+import dev.stead.proto.v1.ReviewDriftRequest;
+import dev.stead.proto.v1.ReviewDriftResponse;
 import dev.stead.proto.v1.GetReportRequest;
 import dev.stead.proto.v1.QueryReportsRequest;
 import dev.stead.proto.v1.QueryReportsResponse;
@@ -31,24 +39,61 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The operator's queries over the fleet's history, and backups; admin certificate only.
- * Everything a report carries goes out {@linkplain Redactor redacted}.
+ * The operator's queries over the fleet's history, backups and decisions on drift; admin
+ * certificate only, whose name each decision records. Everything a report carries goes out
+ * {@linkplain Redactor redacted}.
  */
 public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(FleetEndpoint.class.getName());
   private static final int DEFAULT_REPORTS = 20;
   private static final int MAX_REPORTS = 1000;
   private final Store store;
   private final Path dataDir;
   private final ChangeLog changes;
   private final Compliance compliance;
+  private final DriftExceptions exceptions;
+  private final DriftReview review;
 
   private static final int MIN_ID_PREFIX = 6;
 
-  public FleetEndpoint(Store store, Path dataDir, Compliance compliance) {
+  public FleetEndpoint(Store store, Path dataDir, Compliance compliance,
+      DriftExceptions exceptions) {
     this.store = store;
     this.dataDir = dataDir;
-    this.changes = new ChangeLog(store);
+    this.changes = new ChangeLog(store, exceptions);
     this.compliance = compliance;
+    this.exceptions = exceptions;
+    this.review = new DriftReview(store);
+  }
+
+  @Override
+  public void exceptDrift(ExceptDriftRequest request, StreamObserver<DriftException> observer) {
+    Unary.respond(observer, "ExceptDrift", () -> checked(() -> {
+      try {
+        DriftException granted = exceptions.grant(request, Identity.current().commonName());
+        LOG.info(() -> "drift exception " + granted.getId() + " granted by "
+            + granted.getDecidedBy() + ": " + granted.getNode() + " " + granted.getResource()
+            + " " + granted.getProperty() + " until "
+            + java.time.Instant.ofEpochMilli(granted.getExpiresAtMs()));
+        return granted;
+      } catch (java.util.NoSuchElementException e) {
+        throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+      }
+    }));
+  }
+
+  @Override
+  public void listExceptions(ListExceptionsRequest request,
+      StreamObserver<ListExceptionsResponse> observer) {
+    Unary.respond(observer, "ListExceptions", () -> ListExceptionsResponse.newBuilder()
+        .addAllExceptions(exceptions.list(request.getExpiredSinceMs())).build());
+  }
+
+  @Override
+  public void reviewDrift(ReviewDriftRequest request,
+      StreamObserver<ReviewDriftResponse> observer) {
+    Unary.respond(observer, "ReviewDrift", () -> checked(() -> review.review(request)));
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x500.RDN;
@@ -29,9 +30,12 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  * UNAUTHENTICATED, the wrong kind of certificate is PERMISSION_DENIED. The handshake has
  * already verified the certificate against the CA; this adds what a handshake cannot know
  * later on an open connection: whether the certificate has since been revoked or expired
- * (UNAUTHENTICATED on every call, whichever the service).
+ * (UNAUTHENTICATED on every call, whichever the service). Each refusal is logged with the
+ * peer's address, the certificate's name and the reason; with {@code --verbose} every
+ * admitted call is logged too.
  */
 public final class IdentityInterceptor implements ServerInterceptor {
+  private static final Logger LOG = Logger.getLogger(IdentityInterceptor.class.getName());
   private final AccessPolicy policy;
   private final Predicate<BigInteger> revoked;
   private final Clock clock;
@@ -58,12 +62,21 @@ public final class IdentityInterceptor implements ServerInterceptor {
     if (refusal == null) {
       refusal = refusal(access, identity, call.getMethodDescriptor().getFullMethodName());
     }
+    String peer = Peer.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     if (refusal != null) {
+      Status refused = refusal;
+      LOG.warning(() -> "authentication failed peer=" + peer + " certificate="
+          + (identity.isAnonymous() ? "none" : identity.commonName())
+          + " method=" + call.getMethodDescriptor().getFullMethodName() + " status="
+          + refused.getCode() + ": " + refused.getDescription());
       call.close(refusal, new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(Identity.KEY, identity), call,
-        headers, next);
+    LOG.fine(() -> "call peer=" + peer + " certificate="
+        + (identity.isAnonymous() ? "none" : identity.commonName()) + " method="
+        + call.getMethodDescriptor().getFullMethodName());
+    return Contexts.interceptCall(Context.current().withValue(Identity.KEY, identity)
+        .withValue(Peer.KEY, peer), call, headers, next);
   }
 
   private Status certificateRefusal(Identity identity) {

@@ -7,9 +7,11 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.wire.StatusWords;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -26,11 +28,18 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
   private final Store store;
   private final Nodes nodes;
   private final Clock clock;
+  private final Consumer<Report> onStored;
 
   public ReportEndpoint(Store store, Nodes nodes, Clock clock) {
+    this(store, nodes, clock, report -> { });
+  }
+
+  /** {@code onStored} sees each report once it is stored (first time only); must not block. */
+  public ReportEndpoint(Store store, Nodes nodes, Clock clock, Consumer<Report> onStored) {
     this.store = store;
     this.nodes = nodes;
     this.clock = clock;
+    this.onStored = onStored;
   }
 
   @Override
@@ -59,6 +68,16 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
               + "; stored at the receive time (is the node's clock ahead?)");
         }
         nodes.reported(report.getNode());
+        onStored.accept(dated);
+        LOG.info(() -> "report stored node=" + dated.getNode() + " id=" + dated.getId()
+            + " status=" + StatusWords.of(dated).replace(' ', '_')
+            + (dated.getNoop() ? " noop=true" : "") + " resources="
+            + dated.getSummary().getResources() + " changed=" + dated.getSummary().getChanged()
+            + " failed=" + dated.getSummary().getFailed() + " drift="
+            + dated.getSummary().getDriftEvents());
+      } else {
+        LOG.fine(() -> "report " + report.getId() + " of " + report.getNode()
+            + " was already stored (a retried delivery)");
       }
       return SubmitReportResponse.newBuilder().setId(report.getId()).setStored(stored).build();
     });

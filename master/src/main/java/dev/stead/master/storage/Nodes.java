@@ -51,7 +51,8 @@ public final class Nodes {
           .setCatalogDigest(report.getCatalogDigest())
           .setLastDriftEvents(report.getSummary().getDriftEvents())
           .setLastReportId(report.getId())
-          .setLastCatalogOrigin(report.getCatalogOrigin());
+          .setLastCatalogOrigin(report.getCatalogOrigin())
+          .setLastPending(report.getNoop() ? report.getSummary().getOutOfSync() : 0);
     }
     NodeInfo updated = info.build();
     store.putNode(updated);

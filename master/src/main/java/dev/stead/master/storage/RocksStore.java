@@ -73,9 +73,11 @@ public final class RocksStore implements Store {
   private static final String REVOCATIONS = "revocations";
   // Node name -> NodeClassification: what operators set on nodes (mode=audit, ...).
   private static final String CLASSIFICATIONS = "classifications";
+  // Drift exceptions, node \0 id -> DriftException; kept after expiry (the audit trail).
+  private static final String EXCEPTIONS = "exceptions";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
-          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, CLASSIFICATIONS);
+          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -642,6 +644,29 @@ public final class RocksStore implements Store {
     try (RocksIterator it = db.newIterator(family(CLASSIFICATIONS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.NodeClassification.parser()));
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void putException(dev.stead.proto.v1.DriftException exception) {
+    if (exception.getId().isEmpty() || exception.getNode().isEmpty()
+        || exception.getNode().indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a drift exception needs an id and a node");
+    }
+    put(EXCEPTIONS, concat(key(exception.getNode()), ZERO, key(exception.getId())), exception,
+        syncWriteOptions);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.DriftException> exceptions(String node) {
+    byte[] prefix = node.isEmpty() ? new byte[0] : concat(key(node), ZERO);
+    List<dev.stead.proto.v1.DriftException> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(EXCEPTIONS))) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        out.add(parse(it.value(), dev.stead.proto.v1.DriftException.parser()));
       }
       check(it);
     }

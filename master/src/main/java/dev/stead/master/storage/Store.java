@@ -130,6 +130,15 @@ public interface Store extends AutoCloseable {
   List<dev.stead.proto.v1.RevokedCertificate> revocations();
 
   /**
+   * Records (durably, before returning) a drift exception, replacing one with the same node
+   * and id. Exceptions are kept after they expire: they are part of the audit trail.
+   */
+  void putException(dev.stead.proto.v1.DriftException exception);
+
+  /** The drift exceptions of {@code node}, of every node when empty; by node, then id. */
+  List<dev.stead.proto.v1.DriftException> exceptions(String node);
+
+  /**
    * Stores (durably, before returning) what the operator set on {@code classification.node()};
    * a classification without values is deleted.
    */

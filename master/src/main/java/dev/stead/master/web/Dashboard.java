@@ -1,6 +1,5 @@
 package dev.stead.master.web;
 
-import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
@@ -12,14 +11,15 @@ import dev.stead.master.fleet.Redactor;
 import dev.stead.master.metrics.MasterMetrics.NodeState;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
-import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.ChangeRecord;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.CompliancePoint;
 import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.wire.StatusWords;
 import java.io.IOException;
@@ -69,13 +69,9 @@ public final class Dashboard implements AutoCloseable {
   private static final long SESSION_MS = 8 * 3_600_000L;
   private static final long HOUR = 3_600_000L;
   static final int WORKERS = 32;
-  /** The overview's script: refreshes the counts every 5 s from {@code /api/summary}. */
+  /** The one script of every page (see the file): served, never inline. */
   static final String SCRIPT = "/dashboard.js";
-  private static final String OVERVIEW_SCRIPT = "setInterval(async()=>{try{"
-      + "const r=await fetch('/api/summary',{credentials:'same-origin'});if(!r.ok)return;"
-      + "const s=await r.json();for(const k in s){"
-      + "const e=document.getElementById(k==='updated'?'updated':'count-'+k);"
-      + "if(e)e.textContent=s[k];}}catch(e){}},5000);\n";
+  private static final String SCRIPT_TEXT = loadScript();
   private final HttpsServer server;
   private final ExecutorService executor;
   private final Store store;
@@ -97,6 +93,17 @@ public final class Dashboard implements AutoCloseable {
     this.changes = new ChangeLog(store);
     this.clock = clock;
     this.throttle = new LoginThrottle(clock);
+  }
+
+  private static String loadScript() {
+    try (java.io.InputStream in = Dashboard.class.getResourceAsStream("dashboard.js")) {
+      if (in == null) {
+        throw new IllegalStateException("dashboard.js is missing from the master's jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Binds {@code host:port} (0: any free port) with the given server identity. */
@@ -183,7 +190,7 @@ public final class Dashboard implements AutoCloseable {
         switch (path) {
           case "/" -> send(exchange, 200, "text/html", overview());
           case "/api/summary" -> send(exchange, 200, "application/json", summaryJson());
-          case SCRIPT -> send(exchange, 200, "text/javascript", OVERVIEW_SCRIPT);
+          case SCRIPT -> send(exchange, 200, "text/javascript", SCRIPT_TEXT);
           case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", "")));
           case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
           case "/logout" -> {
@@ -193,15 +200,15 @@ public final class Dashboard implements AutoCloseable {
             redirect(exchange, "/login");
           }
           default -> send(exchange, 404, "text/html", Html.page("Not found",
-              "<p>No such page.</p>", ""));
+              "<p>No such page.</p>"));
         }
       } catch (NotFound e) {
         send(exchange, 404, "text/html", Html.page("Not found",
-            "<p>" + Html.esc(e.getMessage()) + "</p>", ""));
+            "<p>" + Html.esc(e.getMessage()) + "</p>"));
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "dashboard page " + path + " failed", e);
         send(exchange, 500, "text/html", Html.page("Error",
-            "<p>The master could not render this page; see its log.</p>", ""));
+            "<p>The master could not render this page; see its log.</p>"));
       }
     }
   }
@@ -255,9 +262,9 @@ public final class Dashboard implements AutoCloseable {
         // Refused before the password is looked at: a guess made now tests nothing.
         long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
         exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
-        send(exchange, 429, "text/html", Html.page("Log in", "<h1>Log in</h1>"
+        send(exchange, 429, "text/html", Html.plainPage("Log in", "<h1>Log in</h1>"
             + "<p id=\"login-error\" class=\"drift\">Too many failed logins for this name or from"
-            + " this address. Try again in " + seconds + " seconds.</p>", ""));
+            + " this address. Try again in " + seconds + " seconds.</p>"));
         return;
       }
       if (operators.verify(name, form.getOrDefault("password", "").toCharArray())) {
@@ -274,14 +281,13 @@ public final class Dashboard implements AutoCloseable {
               + d.toSeconds() + " s").orElse(""));
       error = "<p id=\"login-error\" class=\"drift\">Wrong name or password.</p>";
     }
-    send(exchange, error.isEmpty() ? 200 : 401, "text/html", Html.page("Log in",
+    send(exchange, error.isEmpty() ? 200 : 401, "text/html", Html.plainPage("Log in",
         "<h1>Log in</h1>" + error + "<form method=\"post\" action=\"/login\">"
             + "<p><label>Operator <input id=\"name\" name=\"name\" autocomplete=\"username\">"
             + "</label></p><p><label>Password <input id=\"password\" name=\"password\" "
             + "type=\"password\" autocomplete=\"current-password\"></label></p>"
             + "<p><button id=\"login\" type=\"submit\">Log in</button></p></form>"
-            + "<p>Operators are added on the master with <code>stead operator add NAME</code>.</p>",
-        ""));
+            + "<p>Operators are added on the master with <code>stead operator add NAME</code>.</p>"));
   }
 
   // --- pages -------------------------------------------------------------------------
@@ -367,86 +373,112 @@ public final class Dashboard implements AutoCloseable {
         .forEach(e -> body.append("<tr><td>").append(Html.esc(e.getKey())).append("</td><td>")
             .append(e.getValue()).append("</td></tr>"));
     body.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>node</th><th>status</th>"
-        + "<th>last run</th><th>drift</th><th>code</th></tr>");
+        + "<th>last run</th><th>drift</th><th>last report</th><th>code</th></tr>");
     for (NodeInfo node : store.nodes()) {
-      body.append("<tr><td><a href=\"/node?name=").append(Html.url(node.getName())).append("\">")
-          .append(Html.esc(node.getName())).append("</a></td><td>")
-          .append(Html.esc(StatusWords.of(node))).append("</td><td>")
-          .append(node.getLastReportMs() == 0 ? "-" : Instant.ofEpochMilli(node.getLastReportMs()))
+      body.append("<tr><td>").append(Html.nodeLink(node.getName())).append("</td><td>")
+          .append(Html.status(StatusWords.of(node))).append("</td><td>")
+          .append(Html.time(node.getLastReportMs()))
           .append("</td><td>").append(node.getLastDriftEvents()).append("</td><td>")
-          .append(Html.esc(node.getCodeVersion())).append("</td></tr>");
+          .append(Html.reportLink(node.getLastReportId())).append("</td><td>")
+          .append(Html.value(node.getCodeVersion())).append("</td></tr>");
     }
     body.append("</table>");
-    return Html.page("Fleet", body.toString(), SCRIPT);
+    return Html.page("Fleet", body.toString());
   }
 
   private String node(String name) {
     NodeInfo info = store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'"));
     StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
         .append(Html.esc(info.getName())).append("</h1><p>Status <b id=\"node-status\">")
-        .append(Html.esc(StatusWords.of(info))).append("</b>, code ")
-        .append(Html.esc(info.getCodeVersion())).append("</p><h2>Recent runs</h2>"
+        .append(Html.status(StatusWords.of(info))).append("</b>, last report ")
+        .append(Html.reportLink(info.getLastReportId())).append(", code ")
+        .append(Html.value(info.getCodeVersion())).append(", catalog ")
+        .append(Html.value(info.getCatalogDigest())).append("</p><h2>Recent runs</h2>"
             + "<table id=\"runs\"><tr><th>time</th><th>status</th><th>changed</th>"
             + "<th>drift</th><th>report</th></tr>");
     for (Report r : store.queryReports(ReportQuery.all().withNode(name), 20)) {
-      body.append("<tr><td>").append(Instant.ofEpochMilli(r.getStartedAtMs())).append("</td><td>")
-          .append(Html.esc(StatusWords.of(r))).append("</td><td>")
-          .append(r.getSummary().getChanged()).append("</td><td>")
-          .append(r.getSummary().getDriftEvents()).append("</td><td><a href=\"/report?id=")
-          .append(Html.url(r.getId())).append("\">").append(Html.esc(r.getId()))
-          .append("</a></td></tr>");
+      body.append("<tr><td>").append(Html.time(r.getStartedAtMs())).append("</td><td>")
+          .append(Html.status(StatusWords.of(r))).append(r.getNoop() ? " (noop)" : "")
+          .append("</td><td>").append(r.getSummary().getChanged()).append("</td><td>")
+          .append(r.getSummary().getDriftEvents()).append("</td><td>")
+          .append(Html.reportLink(r.getId())).append("</td></tr>");
     }
-    body.append("</table><h2>Drift history</h2><table id=\"drift-history\"><tr><th>time</th>"
-        + "<th>resource</th><th>property</th><th>before</th><th>after</th></tr>");
+    body.append("</table><h2>Drift history</h2><table id=\"drift-history\" class=\"wide\">"
+        + "<colgroup><col class=\"time\"><col class=\"resource\"><col class=\"property\">"
+        + "<col><col><col class=\"report\"></colgroup><tr><th>time</th><th>resource</th>"
+        + "<th>property</th><th>before</th><th>after</th><th>report</th></tr>");
     for (ChangeRecord c : changes.changes(ChangesRequest.newBuilder().setDriftOnly(true)
         .setNodeGlob(name).setLimit(200).build())
         .getChangesList()) {
       if (!c.getNode().equals(name)) {
         continue;
       }
-      body.append("<tr><td>").append(Instant.ofEpochMilli(c.getTimeMs())).append("</td><td>")
+      body.append("<tr><td>").append(Html.time(c.getTimeMs())).append("</td><td>")
           .append(Html.esc(c.getResource())).append("</td><td>").append(Html.esc(c.getProperty()))
-          .append("</td><td>").append(Html.esc(c.getBefore())).append("</td><td>")
-          .append(Html.esc(c.getAfter())).append("</td></tr>");
+          .append(c.getNoop() ? " <span class=\"muted\">(pending)</span>" : "")
+          .append("</td><td>").append(Html.value(c.getBefore())).append("</td><td>")
+          .append(Html.value(c.getAfter())).append("</td><td>")
+          .append(Html.reportLink(c.getReportId())).append("</td></tr>");
     }
-    body.append("</table><h2>Facts</h2><pre id=\"facts\">");
-    store.facts(name).ifPresent(f -> {
-      try {
-        body.append(Html.esc(Redactor.text(JsonFormat.printer().sortingMapKeys().print(f))));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-        body.append("(facts cannot be shown)");
-      }
-    });
-    return Html.page(name, body.append("</pre>").toString(), "");
+    body.append("</table><h2>Facts</h2>")
+        .append(FactsTable.html(store.facts(name).orElse(Facts.getDefaultInstance())));
+    return Html.page(name, body.toString());
   }
 
   private String report(String id) {
     Report report = store.report(id).map(Redactor::report)
         .orElseThrow(() -> new NotFound("no report '" + id + "'"));
-    StringBuilder body = new StringBuilder("<h1>Report</h1><p id=\"report-id\">")
-        .append(Html.esc(report.getId())).append("</p><p>Node <a href=\"/node?name=")
-        .append(Html.url(report.getNode())).append("\">").append(Html.esc(report.getNode()))
-        .append("</a>, ").append(Instant.ofEpochMilli(report.getStartedAtMs())).append(", ")
-        .append(report.getStatus().name().toLowerCase(java.util.Locale.ROOT))
-        .append(report.getNoop() ? " (noop)" : "").append(", code ")
-        .append(Html.esc(report.getCodeVersion())).append("</p>");
+    ReportSummary s = report.getSummary();
+    StringBuilder body = new StringBuilder("<h1>Report <span id=\"report-id\">")
+        .append(Html.esc(report.getId())).append("</span></h1><table id=\"report-facts\">")
+        .append("<tr><th>node</th><td>").append(Html.nodeLink(report.getNode()))
+        .append("</td></tr><tr><th>started</th><td>").append(Html.time(report.getStartedAtMs()))
+        .append(report.getNoop() ? " (noop: nothing was changed)" : "")
+        .append("</td></tr><tr><th>status</th><td id=\"report-status\">")
+        .append(Html.status(StatusWords.of(report))).append("</td></tr>");
+    if (!report.getCachedReason().isEmpty()) {
+      body.append("<tr><th>cached catalog</th><td>").append(Html.esc(report.getCachedReason()))
+          .append("</td></tr>");
+    }
+    for (String error : report.getCompileErrorsList()) {
+      body.append("<tr><th>compile error</th><td class=\"drift\">").append(Html.esc(error))
+          .append("</td></tr>");
+    }
+    body.append("<tr><th>code</th><td>").append(Html.value(report.getCodeVersion()))
+        .append("</td></tr><tr><th>catalog</th><td>").append(Html.value(report.getCatalogDigest()))
+        .append("</td></tr><tr><th>summary</th><td>").append(s.getResources())
+        .append(" resources: ").append(s.getChanged()).append(" changed, ")
+        .append(s.getOutOfSync()).append(" out of sync, ").append(s.getFailed())
+        .append(" failed, ").append(s.getSkipped()).append(" skipped; ")
+        .append(s.getDriftEvents()).append(" drift, ").append(s.getIntendedEvents())
+        .append(" intended</td></tr></table>");
     if (!report.getError().isEmpty()) {
       body.append("<p class=\"drift\">").append(Html.esc(report.getError())).append("</p>");
     }
     for (ResourceResult resource : report.getResourcesList()) {
-      body.append("<h3 class=\"resource\">").append(Html.esc(resource.getKey())).append("</h3>");
+      body.append("<h3 class=\"resource\">").append(Html.esc(resource.getKey()))
+          .append(" <span class=\"resource-status\">")
+          .append(Html.status(StatusWords.of(resource.getStatus()))).append("</span></h3>");
+      if (!resource.getMessage().isEmpty()) {
+        body.append("<p>").append(Html.esc(resource.getMessage())).append("</p>");
+      }
       for (Event event : resource.getEventsList()) {
-        String kind = event.getKind() == ChangeKind.DRIFT ? "drift" : "intended";
+        String kind = StatusWords.of(event.getKind());
         body.append("<p class=\"event ").append(kind).append("\">").append(kind).append(": ")
             .append(Html.esc(event.getProperty())).append(" ")
-            .append(Html.esc(event.getBefore())).append(" → ")
-            .append(Html.esc(event.getAfter())).append("</p>");
+            .append(Html.value(event.getBefore())).append(" → ")
+            .append(Html.value(event.getAfter())).append(" <span class=\"muted\">(")
+            .append(StatusWords.of(event.getStatus())).append(")</span>");
+        if (!event.getMessage().isEmpty()) {
+          body.append(" ").append(Html.esc(event.getMessage()));
+        }
+        body.append("</p>");
         if (!event.getDiff().isEmpty()) {
           body.append("<pre class=\"diff\">").append(Html.esc(event.getDiff())).append("</pre>");
         }
       }
     }
-    return Html.page("Report " + id, body.toString(), "");
+    return Html.page("Report " + id, body.toString());
   }
 
   // --- plumbing ------------------------------------------------------------------------

@@ -1,7 +1,15 @@
 package dev.stead.master.web;
 
-/** HTML escaping and the page frame. */
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/** HTML escaping, the small pieces every page shares, and the page frame. */
 final class Html {
+  /** A content digest or code version: long hex, optionally named by its algorithm. */
+  private static final Pattern DIGEST = Pattern.compile("(?:sha(?:1|256|512):)?[0-9a-f]{32,}");
+  /** Hex digits kept in a shortened digest: enough to tell two apart by eye. */
+  static final int DIGEST_SHOWN = 12;
+
   private Html() {}
 
   static String esc(String text) {
@@ -23,21 +31,84 @@ final class Html {
     return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** A page; {@code script} is the path of a script to load, or empty for none. */
-  static String page(String title, String body, String script) {
+  /**
+   * A value from a report, escaped; a digest is shortened to its first hex digits, with the
+   * full value in the title (shown on hover) and copied by a click ({@code dashboard.js}).
+   */
+  static String value(String text) {
+    if (!DIGEST.matcher(text).matches()) {
+      return esc(text);
+    }
+    int colon = text.indexOf(':');
+    String shown = text.substring(0, Math.min(text.length(), colon + 1 + DIGEST_SHOWN)) + "…";
+    return "<code class=\"digest\" title=\"" + esc(text) + "\" data-full=\"" + esc(text) + "\">"
+        + esc(shown) + "</code>";
+  }
+
+  /** A link to a report's page, labelled with its id. */
+  static String reportLink(String id) {
+    return id.isEmpty() ? "-" : "<a class=\"report-link\" href=\"/report?id=" + url(id) + "\">"
+        + esc(id) + "</a>";
+  }
+
+  static String nodeLink(String name) {
+    return "<a href=\"/node?name=" + url(name) + "\">" + esc(name) + "</a>";
+  }
+
+  /** A time as ISO-8601 UTC to the second, or "-" for none. */
+  static String time(long epochMs) {
+    return epochMs == 0 ? "-"
+        : Instant.ofEpochMilli(epochMs).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString();
+  }
+
+  private static final String STYLE =
+      "body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}"
+      + "header{background:#1f3a5f;color:#fff;padding:10px 20px}"
+      + "header a{color:#fff;margin-right:16px}"
+      + "main{padding:16px 20px;max-width:1400px}"
+      + "table{border-collapse:collapse;background:#fff;margin:8px 0 20px}"
+      + "td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px;"
+      + "vertical-align:top}"
+      + ".cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:16px}"
+      + ".card{background:#fff;border:1px solid #ddd;padding:10px 16px;min-width:110px}"
+      + ".card b{display:block;font-size:28px}"
+      + "pre.diff{background:#fff;border:1px solid #ddd;padding:8px;font-size:13px;"
+      + "white-space:pre-wrap;overflow-wrap:anywhere}"
+      + ".drift{color:#b3261e;font-weight:bold}.intended{color:#1f6f3f}"
+      + "code.digest{background:#eef1f5;padding:0 3px;border-radius:3px;cursor:copy}"
+      + "code.digest.copied{background:#d7f0dd}"
+      // Long values wrap inside fixed columns: the history never needs sideways scrolling.
+      + "table.wide{table-layout:fixed;width:100%}"
+      + "table.wide td{overflow-wrap:anywhere;word-break:break-word}"
+      + "#drift-history col.time{width:12em}#drift-history col.resource{width:22%}"
+      + "#drift-history col.property{width:9em}#drift-history col.report{width:14em}"
+      + "#facts col.path{width:35%}#facts td.path{font-family:monospace}"
+      + "#facts-search{font-size:15px;padding:4px 8px;width:24em}"
+      + ".status-failed,.status-stale{color:#b3261e;font-weight:bold}"
+      + ".status-changed{color:#1f5fbf}.muted{color:#666}";
+
+  /** A page of the signed-in dashboard, with {@code /dashboard.js}, its one script. */
+  static String page(String title, String body) {
+    return frame(title, body, "<script src=\"" + Dashboard.SCRIPT + "\"></script>");
+  }
+
+  /** A page without script: the login, which the script (behind the login) cannot serve. */
+  static String plainPage(String title, String body) {
+    return frame(title, body, "");
+  }
+
+  private static String frame(String title, String body, String script) {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>" + esc(title) + " · Stead</title><style>"
-        + "body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}"
-        + "header{background:#1f3a5f;color:#fff;padding:10px 20px}header a{color:#fff;margin-right:16px}"
-        + "main{padding:16px 20px}table{border-collapse:collapse;background:#fff;margin:8px 0 20px}"
-        + "td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:14px}"
-        + ".cards{display:flex;gap:12px;margin-bottom:16px}.card{background:#fff;border:1px solid #ddd;"
-        + "padding:10px 16px;min-width:110px}.card b{display:block;font-size:28px}"
-        + "pre.diff{background:#fff;border:1px solid #ddd;padding:8px;font-size:13px}"
-        + ".drift{color:#b3261e;font-weight:bold}.intended{color:#1f6f3f}"
-        + "</style></head><body><header><a href=\"/\">Stead fleet</a><a href=\"/logout\">log out</a>"
-        + "</header><main>" + body + "</main>"
-        + (script.isEmpty() ? "" : "<script src=\"" + esc(script) + "\"></script>")
-        + "</body></html>";
+        + "<meta name=\"viewport\" content=\"width=device-width\">"
+        + "<title>" + esc(title) + " · Stead</title><style>" + STYLE + "</style></head><body>"
+        + "<header><a href=\"/\">Stead fleet</a><a href=\"/logout\">log out</a></header>"
+        + "<main>" + body + "</main>" + script + "</body></html>";
+  }
+
+  /** The status of a run or node in words, with a class that colours the bad ones. */
+  static String status(String words) {
+    String kind = words.startsWith("stale") ? "stale" : words.replace(' ', '-');
+    return "<span class=\"status status-" + esc(kind) + "\">" + esc(words) + "</span>";
   }
 }

@@ -10,6 +10,7 @@ import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
+import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
@@ -17,6 +18,8 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.Value;
+import dev.stead.proto.v1.ValueMap;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -45,6 +49,7 @@ class DashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final String PASSWORD = "correct horse battery";
+  private static final String CODE_VERSION = "sha256:" + "0123456789abcdef".repeat(4);
 
   @TempDir Path data;
   private RocksStore store;
@@ -105,7 +110,7 @@ class DashboardBrowserTest {
     int drift = (int) java.util.Arrays.stream(events)
         .filter(e -> e.getKind() == ChangeKind.DRIFT).count();
     Report.Builder r = Report.newBuilder().setId(id).setNode(node).setStartedAtMs(now)
-        .setStatus(status).setCodeVersion("abc123")
+        .setStatus(status).setCodeVersion(CODE_VERSION)
         .setSummary(ReportSummary.newBuilder().setResources(4).setDriftEvents(drift)
             .setChanged(events.length > 0 ? 1 : 0).setOutOfSync(events.length > 0 ? 1 : 0)
             .setFailed(status == RunStatus.FAILED_RUN ? 1 : 0));
@@ -113,7 +118,9 @@ class DashboardBrowserTest {
       r.addResources(ResourceResult.newBuilder().setKey("file[/etc/app.conf]")
           .setStatus(ResourceStatus.CHANGED).addAllEvents(java.util.List.of(events)));
     }
-    store.putNode(NodeInfo.newBuilder().setName(node).build());
+    if (store.node(node).isEmpty()) {
+      store.putNode(NodeInfo.newBuilder().setName(node).build());
+    }
     store.addReport(r.build());
     nodes.reported(node);
   }
@@ -210,5 +217,98 @@ class DashboardBrowserTest {
     browser.get(base + "/logout");
     browser.get(base + "/");
     assertThat(browser.getCurrentUrl()).endsWith("/login");
+  }
+
+  private static Value text(String s) {
+    return Value.newBuilder().setStringValue(s).build();
+  }
+
+  private static Value map(String k1, Value v1, String k2, Value v2) {
+    return Value.newBuilder().setMapValue(ValueMap.newBuilder().putEntries(k1, v1)
+        .putEntries(k2, v2)).build();
+  }
+
+  private void logIn() {
+    browser.get(base + "/login");
+    browser.findElement(By.id("name")).sendKeys("alice");
+    browser.findElement(By.id("password")).sendKeys(PASSWORD);
+    browser.findElement(By.id("login")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.id("count-total")).isEmpty());
+  }
+
+  @Test
+  void aPersonReadsWordsSearchesFactsSeesFullDigestsAndFollowsReportIds() throws Exception {
+    store.putFacts("web1.test", Facts.newBuilder()
+        .putValues("os", map("family", text("Debian"),
+            "release", map("full", text("12.5"), "major", text("12"))))
+        .putValues("networking", map("fqdn", text("web1.test"),
+            "ip", text("10.0.0.7")))
+        .putValues("processors", Value.newBuilder().setMapValue(ValueMap.newBuilder()
+            .putEntries("count", Value.newBuilder().setIntValue(2).build())).build())
+        .putValues("db_password", text("hunter2"))
+        .build());
+    // A drifted value far wider than the page: one word of 400 characters.
+    String wide = "x".repeat(400);
+    report("r-old", "web1.test", 2, RunStatus.CHANGED_RUN, Event.newBuilder()
+        .setProperty("content").setKind(ChangeKind.DRIFT).setStatus(EventStatus.APPLIED)
+        .setBefore(wide).setAfter(CODE_VERSION).build());
+    report("r-new", "web1.test", RunStatus.CHANGED_RUN, drift("sha256:aaaa"));
+    logIn();
+
+    // Overview: statuses in words, the code version shortened with the full value on hover,
+    // and the node's last report one click away.
+    WebElement row = browser.findElement(By.xpath("//table[@id='nodes']//tr[td]"));
+    assertThat(row.getText()).contains("web1.test changed").doesNotContain("changed_run")
+        .doesNotContain(CODE_VERSION);
+    WebElement code = row.findElement(By.cssSelector("code.digest"));
+    assertThat(code.getText()).isEqualTo("sha256:0123456789ab…");
+    assertThat(code.getAttribute("title")).isEqualTo(CODE_VERSION);
+    screenshot("dashboard-overview-words.png");
+    row.findElement(By.linkText("r-new")).click();
+    assertThat(text(By.id("report-id"))).isEqualTo("r-new");
+    assertThat(text(By.id("report-status"))).isEqualTo("changed");
+    assertThat(text(By.cssSelector("h3.resource"))).isEqualTo("file[/etc/app.conf] changed");
+    assertThat(text(By.cssSelector("p.event.drift"))).contains("(applied)");
+
+    // Node page: the drift history fits the window, and its report ids open the report.
+    browser.findElement(By.linkText("web1.test")).click();
+    assertThat(text(By.id("node-name"))).isEqualTo("web1.test");
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    assertThat((Boolean) js.executeScript("const e=document.scrollingElement;"
+        + "return e.scrollWidth <= e.clientWidth;")).as("no sideways scrolling").isTrue();
+    WebElement history = browser.findElement(By.id("drift-history"));
+    assertThat(history.findElement(By.cssSelector("code.digest")).getAttribute("title"))
+        .isEqualTo(CODE_VERSION);
+
+    // Facts: a table of dotted paths, filtered as the operator types; credentials hidden.
+    assertThat(visibleFacts()).containsExactly("db_password [redacted]", "networking.fqdn web1.test",
+        "networking.ip 10.0.0.7", "os.family Debian", "os.release.full 12.5",
+        "os.release.major 12", "processors.count 2");
+    browser.findElement(By.id("facts-search")).sendKeys("release");
+    assertThat(visibleFacts()).containsExactly("os.release.full 12.5", "os.release.major 12");
+    assertThat(text(By.id("facts-count"))).isEqualTo("2 of 7 facts");
+    browser.findElement(By.id("facts-search")).clear();
+    browser.findElement(By.id("facts-search")).sendKeys("10.0.");
+    assertThat(visibleFacts()).containsExactly("networking.ip 10.0.0.7");
+    assertThat(browser.getPageSource()).doesNotContain("hunter2").doesNotContain("\"values\"");
+
+    history.findElement(By.linkText("r-old")).click();
+    assertThat(text(By.id("report-id"))).isEqualTo("r-old");
+    assertThat(text(By.cssSelector("p.event.drift code.digest"))).isEqualTo(
+        "sha256:0123456789ab…");
+  }
+
+  /** The facts rows a person sees now (hidden ones excluded). */
+  private java.util.List<String> visibleFacts() {
+    return browser.findElements(By.cssSelector("#facts tbody tr")).stream()
+        .filter(WebElement::isDisplayed).map(WebElement::getText).toList();
+  }
+
+  private void screenshot(String name) throws java.io.IOException {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path target = Path.of("target", name);
+    Files.createDirectories(target.getParent());
+    Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -20,7 +20,9 @@ import java.util.TreeSet;
  * apt-get and apt-cache, non-interactive: no prompts, no debconf questions, existing
  * configuration files kept ({@code confdef}/{@code confold}). {@code apt-get update} runs at
  * most once per run, and only when the lists are older than {@link #LISTS_MAX_AGE} or a
- * package was not found. Stateless; per-run facts live in the run memo.
+ * package was not found. Every call waits up to {@link #LOCK_WAIT_S} s for dpkg's lock, held
+ * by unattended-upgrades or an administrator's apt-get, instead of failing at once. Stateless;
+ * per-run facts live in the run memo.
  */
 final class Apt {
   static final Duration LISTS_MAX_AGE = Duration.ofDays(1);
@@ -31,13 +33,17 @@ final class Apt {
   /** Candidates read so far in this run; forgotten when the lists change. */
   static final RunMemo.Key<Candidates> CANDIDATES = new RunMemo.Key<>("apt candidates");
 
+  static final int LOCK_WAIT_S = 120;
+  private static final String LOCK_WAIT = "DPkg::Lock::Timeout=" + LOCK_WAIT_S;
+
   private Apt() {}
 
   /** Installs {@code name}, or {@code name=version}; empty on success, else why not. */
   static String install(ApplyContext context, String name, String version) {
     String target = version == null ? name : name + "=" + version;
     List<String> argv = new ArrayList<>(List.of("apt-get", "install", "-y", "-q",
-        "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"));
+        "-o", LOCK_WAIT, "-o", "Dpkg::Options::=--force-confdef",
+        "-o", "Dpkg::Options::=--force-confold"));
     if (version != null) {
       argv.add("--allow-downgrades");
     }
@@ -62,7 +68,8 @@ final class Apt {
 
   /** Removes {@code name} (with its configuration when {@code purge}). */
   static String remove(Host host, String name, boolean purge) {
-    Command command = Command.of("apt-get", purge ? "purge" : "remove", "-y", "-q", name)
+    Command command = Command.of("apt-get", purge ? "purge" : "remove", "-y", "-q",
+        "-o", LOCK_WAIT, name)
         .withEnvironment(ENV);
     CommandResult r = host.run(command);
     return r.ok() ? "" : r.describe(command, MESSAGE_LIMIT);
@@ -103,7 +110,8 @@ final class Apt {
   }
 
   private static String update(ApplyContext context) {
-    Command command = Command.of("apt-get", "update", "-q").withEnvironment(ENV);
+    Command command = Command.of("apt-get", "update", "-q", "-o", LOCK_WAIT)
+        .withEnvironment(ENV);
     CommandResult r = context.host().run(command);
     context.memo().forget(UPDATED);
     context.memo().get(UPDATED, () -> Boolean.TRUE);

@@ -76,9 +76,10 @@ class PkgResourceTest {
     Result r = new PkgType().bind(pkg("newpkg", "installed")).checkApply(context(), true);
     assertThat(r.status()).isEqualTo(Result.Status.CHANGED);
     assertThat(host.commandLines()).filteredOn(l -> l.startsWith("apt-get"))
-        .containsExactly("apt-get install -y -q -o Dpkg::Options::=--force-confdef -o"
-            + " Dpkg::Options::=--force-confold newpkg", "apt-get update -q",
-            "apt-get install -y -q -o Dpkg::Options::=--force-confdef -o"
+        .containsExactly("apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o"
+            + " Dpkg::Options::=--force-confold newpkg",
+            "apt-get update -q -o DPkg::Lock::Timeout=120",
+            "apt-get install -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o"
             + " Dpkg::Options::=--force-confold newpkg");
   }
 

@@ -1,0 +1,117 @@
+package dev.stead.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * The log of the long-running commands ({@code master start}, {@code agent run}): every
+ * java.util.logging record as one {@link LogLineFormatter} line on standard error. Three
+ * levels: the default (what an operator acts on: INFO and up), {@code --verbose} (Stead's
+ * DEBUG lines too) and {@code --debug} (Stead's TRACE lines, gRPC's DEBUG lines, stack traces).
+ */
+final class LogSetup {
+  /** How much to log; picocli reads it from {@code --verbose}/{@code --debug}. */
+  enum Verbosity {
+    NORMAL, VERBOSE, DEBUG;
+
+    static Verbosity of(boolean verbose, boolean debug) {
+      return debug ? DEBUG : verbose ? VERBOSE : NORMAL;
+    }
+  }
+
+  // JUL holds loggers weakly: a level set on one that is collected would be forgotten.
+  private static final Logger ROOT = Logger.getLogger("");
+  private static final Logger STEAD = Logger.getLogger("dev.stead");
+  private static final Logger GRPC = Logger.getLogger("io.grpc");
+  private static final Logger NETTY = Logger.getLogger("io.netty");
+
+  private LogSetup() {}
+
+  /** Replaces the JVM's default two-line console log with ours. */
+  static void install(Verbosity verbosity) {
+    for (Handler handler : ROOT.getHandlers()) {
+      ROOT.removeHandler(handler);
+    }
+    Handler handler = new FlushingHandler(System.err,
+        new LogLineFormatter(verbosity == Verbosity.DEBUG));
+    handler.setLevel(Level.ALL);
+    ROOT.addHandler(handler);
+    ROOT.setLevel(Level.INFO);
+    switch (verbosity) {
+      case NORMAL -> STEAD.setLevel(Level.INFO);
+      case VERBOSE -> STEAD.setLevel(Level.FINE);
+      case DEBUG -> {
+        STEAD.setLevel(Level.FINEST);
+        GRPC.setLevel(Level.FINE);
+      }
+    }
+    if (verbosity != Verbosity.DEBUG) {
+      // The libraries' INFO lines (connection details) mean nothing to an operator.
+      GRPC.setLevel(Level.WARNING);
+      NETTY.setLevel(Level.WARNING);
+    }
+  }
+
+  /**
+   * A stream whose lines become INFO records of {@code logger}, for the agent daemon's
+   * messages (written as lines for the terminal of {@code agent run --once}), so that the
+   * daemon's log has one format. A leading {@code prefix} is dropped: the format says who.
+   */
+  static PrintStream lines(Logger logger, String prefix) {
+    return new PrintStream(new LineSink(logger, prefix), true, StandardCharsets.UTF_8);
+  }
+
+  private static final class LineSink extends OutputStream {
+    private final Logger logger;
+    private final String prefix;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+    LineSink(Logger logger, String prefix) {
+      this.logger = logger;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (text.endsWith("\r")) {
+          text = text.substring(0, text.length() - 1);
+        }
+        if (text.startsWith(prefix)) {
+          text = text.substring(prefix.length());
+        }
+        if (!text.isBlank()) {
+          logger.info(text);
+        }
+      } else {
+        line.write(b);
+      }
+    }
+  }
+
+  /** A console handler on the stream given, flushed after every line (no lost tail). */
+  private static final class FlushingHandler extends StreamHandler {
+    FlushingHandler(PrintStream out, LogLineFormatter formatter) {
+      super(out, formatter);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+      super.publish(record);
+      flush();
+    }
+
+    @Override
+    public synchronized void close() {
+      flush(); // never close standard error
+    }
+  }
+}
