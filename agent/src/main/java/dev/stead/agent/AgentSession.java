@@ -2,8 +2,11 @@ package dev.stead.agent;
 
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.Report;
 import dev.stead.agent.tls.SslFiles;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
@@ -32,6 +35,8 @@ public final class AgentSession implements AutoCloseable {
   private NodeSecrets secrets;
   private ConvergeOptions convergeOptions;
   private Converger converger;
+  private Enforced enforced = Enforced.FRESH;
+  private Report lastReport;
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -115,6 +120,43 @@ public final class AgentSession implements AutoCloseable {
       convergeOptions = options;
     }
     return converger;
+  }
+
+  /**
+   * Where the catalog last enforced came from, as its run reported it; a watch check between
+   * runs enforces the same catalog and says the same.
+   */
+  record Enforced(CatalogOrigin origin, String cachedReason, java.util.List<String> compileErrors) {
+    static final Enforced FRESH = new Enforced(CatalogOrigin.FRESH, "", java.util.List.of());
+
+    Enforced {
+      compileErrors = java.util.List.copyOf(compileErrors);
+    }
+  }
+
+  Enforced enforced() {
+    return enforced;
+  }
+
+  void enforced(Enforced how) {
+    enforced = Objects.requireNonNull(how, "how");
+  }
+
+  /** The report of the last converge in this session (run or watch check), or null. */
+  public Report lastReport() {
+    return lastReport;
+  }
+
+  void reported(Report report) {
+    lastReport = report;
+  }
+
+  /**
+   * The run-time graph of the catalog last converged, or null before the first converge: the
+   * daemon watches the paths its resources manage.
+   */
+  public ResourceGraph graph() {
+    return converger == null || catalog == null ? null : converger.graph();
   }
 
   /** Forgets the held catalog (it failed to load, or belongs to another node). */

@@ -39,6 +39,10 @@ final class AgentCommand {
         + "instead of after this node's stable random delay (at most one interval).")
     boolean noSplay;
 
+    @Option(names = "--no-watch", description = "Daemon: do not watch managed files between "
+        + "runs (by default a change to one is checked, and repaired, within seconds).")
+    boolean noWatch;
+
     @Option(names = "--noop", description = "Report what would change; change nothing.")
     boolean noop;
 
@@ -98,7 +102,7 @@ final class AgentCommand {
         return new AgentRun(options).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));
       }
-      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, System.out,
+      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch, System.out,
           System.err);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
       // plain shutdown hook would make the JVM exit 143, which service managers count as a
