@@ -8,13 +8,17 @@ import java.util.Set;
 /**
  * Collapses a burst of changes into one check: changes collect until none came for
  * {@code quiet}, or until {@code maxWait} passed since the first of them (so a file rewritten
- * without pause is still checked). A kernel queue overflow, or more distinct paths than
+ * without pause is still checked). While changes go on without a pause, each longest wait is
+ * twice the one before (up to {@link #MAX_BACKOFF} times {@code maxWait}), so a writer that
+ * never stops costs a few checks, not one a second; the first pause resets it. A kernel queue overflow, or more distinct paths than
  * {@link #MAX_PATHS}, turns the batch into "everything". Times are {@link System#nanoTime}
  * values passed in, so the logic can be tested without sleeping. Thread-safe.
  */
 public final class Debouncer {
   /** Beyond this many distinct paths a batch checks everything rather than grow. */
   static final int MAX_PATHS = 10_000;
+  /** The longest wait grows to at most this many times {@code maxWait}. */
+  static final int MAX_BACKOFF = 16;
 
   /** What to check: the changed paths, or every watched resource. Immutable. */
   public record Batch(Set<Path> paths, boolean everything) {
@@ -25,6 +29,8 @@ public final class Debouncer {
 
   private final long quietNanos;
   private final long maxWaitNanos;
+  /** The longest wait of the batch being collected. */
+  private long waitNanos;
   private final Set<Path> paths = new HashSet<>();
   private boolean everything;
   private boolean pending;
@@ -38,6 +44,7 @@ public final class Debouncer {
     }
     this.quietNanos = quiet.toNanos();
     this.maxWaitNanos = maxWait.toNanos();
+    this.waitNanos = maxWaitNanos;
   }
 
   /** {@code path} changed at {@code nowNanos}. */
@@ -75,7 +82,7 @@ public final class Debouncer {
     if (!pending) {
       return Long.MAX_VALUE;
     }
-    return Math.min(lastNanos + quietNanos, firstNanos + maxWaitNanos);
+    return Math.min(lastNanos + quietNanos, firstNanos + waitNanos);
   }
 
   /** The batch when it is due at {@code nowNanos} (and starts a new one), else null. */
@@ -84,6 +91,9 @@ public final class Debouncer {
       return null;
     }
     Batch batch = new Batch(paths, everything);
+    boolean stillChanging = nowNanos - (lastNanos + quietNanos) < 0;
+    waitNanos = stillChanging ? Math.min(waitNanos * 2, maxWaitNanos * MAX_BACKOFF)
+        : maxWaitNanos;
     clear();
     return batch;
   }

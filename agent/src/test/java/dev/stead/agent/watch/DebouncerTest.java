@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The batching rules, on times passed in (no sleeping). */
@@ -42,6 +44,28 @@ class DebouncerTest {
       }
     }
     assertThat(t).isEqualTo(1_000 * MS);
+  }
+
+  @Test
+  void aWriterThatNeverPausesIsCheckedLessAndLessOftenUntilItPauses() {
+    List<Long> checks = new ArrayList<>();
+    for (long t = 0; t <= 20_000 * MS; t += 50 * MS) { // 20 s without a pause
+      debouncer.touched(a, t);
+      if (debouncer.takeIfDue(t) != null) {
+        checks.add(t / MS);
+      }
+    }
+    // 1 s, then 2, 4, 8 s later (the next would be 16 s after that)
+    assertThat(checks).containsExactly(1_000L, 3_050L, 7_100L, 15_150L);
+    long end = 20_000 * MS;
+    assertThat(debouncer.takeIfDue(end + 300 * MS)).isNotNull(); // the pause: checked
+    debouncer.touched(a, end + 400 * MS);
+    debouncer.touched(a, end + 600 * MS);
+    debouncer.touched(a, end + 800 * MS);
+    debouncer.touched(a, end + 1_000 * MS);
+    debouncer.touched(a, end + 1_200 * MS);
+    debouncer.touched(a, end + 1_400 * MS);
+    assertThat(debouncer.takeIfDue(end + 1_400 * MS)).isNotNull(); // back to 1 s
   }
 
   @Test
