@@ -52,6 +52,8 @@ public final class AgentDaemon {
   private int checks;
   /** The last report whose writes were told to the watch. */
   private Report followedReport;
+  /** What the log last said is watched. */
+  private String lastWatching = "";
 
   /** What ends a wait. */
   private enum Turn { SCHEDULED, TRIGGERED, WATCH, STOP }
@@ -219,6 +221,13 @@ public final class AgentDaemon {
       return;
     }
     drift.follow(session.graph(), options.root());
+    String watching = drift.resources() + " resource" + (drift.resources() == 1 ? "" : "s")
+        + " through " + drift.directories() + " director"
+        + (drift.directories() == 1 ? "y" : "ies");
+    if (!watching.equals(lastWatching)) {
+      lastWatching = watching;
+      err.println("stead agent: watch: watching the paths of " + watching);
+    }
     Report last = session.lastReport();
     if (last != null && last != followedReport) {
       followedReport = last;
