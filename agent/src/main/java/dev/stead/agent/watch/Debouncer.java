@@ -18,7 +18,7 @@ public final class Debouncer {
   /** Beyond this many distinct paths a batch checks everything rather than grow. */
   static final int MAX_PATHS = 10_000;
   /** The longest wait grows to at most this many times {@code maxWait}. */
-  static final int MAX_BACKOFF = 16;
+  static final int MAX_BACKOFF = 8;
 
   /** What to check: the changed paths, or every watched resource. Immutable. */
   public record Batch(Set<Path> paths, boolean everything) {

@@ -25,7 +25,7 @@ public final class DriftWatch implements Closeable {
   /** A burst is over when nothing changed for this long. */
   public static final Duration QUIET = Duration.ofMillis(300);
   /** A path rewritten without pause is still checked this soon after its first change. */
-  public static final Duration MAX_WAIT = Duration.ofSeconds(1);
+  public static final Duration MAX_WAIT = Duration.ofSeconds(2);
 
   private final Debouncer debouncer;
   private final PathWatcher watcher;

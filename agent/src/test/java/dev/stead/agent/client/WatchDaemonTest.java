@@ -69,7 +69,9 @@ class WatchDaemonTest {
       }
     });
     loop.start();
-    await(() -> master.reports.size() == 1);
+    // The watch starts once the first run told it the catalog's paths (the run ends after).
+    await(() -> log.toString(StandardCharsets.UTF_8).contains("run 1 ended"));
+    assertThat(master.reports).hasSize(1);
   }
 
   private void await(BooleanSupplier condition) throws Exception {

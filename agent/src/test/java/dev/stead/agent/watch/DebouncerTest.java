@@ -55,7 +55,7 @@ class DebouncerTest {
         checks.add(t / MS);
       }
     }
-    // 1 s, then 2, 4, 8 s later (the next would be 16 s after that)
+    // 1 s, then 2, 4, 8 s later (8 s is the cap: the next would be 8 s after that)
     assertThat(checks).containsExactly(1_000L, 3_050L, 7_100L, 15_150L);
     long end = 20_000 * MS;
     assertThat(debouncer.takeIfDue(end + 300 * MS)).isNotNull(); // the pause: checked
