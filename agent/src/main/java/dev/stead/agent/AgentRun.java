@@ -338,7 +338,6 @@ public final class AgentRun {
               .setApplyMs(millis(t3 - t2))
               .setReportMs(millis(System.nanoTime() - t3)))
           .build();
-      session.reported(report);
       print(report, out);
       submit(report, sender, spool, masterAway, err);
       return ExitCodes.of(report);
@@ -392,7 +391,6 @@ public final class AgentRun {
           .setTrigger(RunTrigger.WATCH)
           .setTimings(PhaseTimings.newBuilder().setApplyMs(millis(t1 - t0)))
           .build();
-      session.reported(report);
       ReportSummary found = report.getSummary();
       if (report.getResourcesCount() == 0 && found.getOutOfSync() == 0
           && found.getFailed() + found.getSkipped() == 0) {

@@ -2,11 +2,11 @@ package dev.stead.agent;
 
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
-import dev.stead.proto.v1.Report;
 import dev.stead.agent.tls.SslFiles;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What one agent process keeps between its runs, so that a daemon's run where nothing changed
@@ -36,7 +37,7 @@ public final class AgentSession implements AutoCloseable {
   private ConvergeOptions convergeOptions;
   private Converger converger;
   private Enforced enforced = Enforced.FRESH;
-  private Report lastReport;
+  private Consumer<Outcome> finished = o -> { };
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -117,9 +118,21 @@ public final class AgentSession implements AutoCloseable {
   Converger converger(ConvergeOptions options) {
     if (converger == null || !options.equals(convergeOptions)) {
       converger = new Converger(options);
+      converger.onFinished(finished);
       convergeOptions = options;
     }
     return converger;
+  }
+
+  /**
+   * Tells {@code listener} about each resource as it finishes, in every converge of this
+   * session, on the converging thread (see {@link Converger#onFinished}).
+   */
+  public void onFinished(Consumer<Outcome> listener) {
+    finished = Objects.requireNonNull(listener, "listener");
+    if (converger != null) {
+      converger.onFinished(listener);
+    }
   }
 
   /**
@@ -140,15 +153,6 @@ public final class AgentSession implements AutoCloseable {
 
   void enforced(Enforced how) {
     enforced = Objects.requireNonNull(how, "how");
-  }
-
-  /** The report of the last converge in this session (run or watch check), or null. */
-  public Report lastReport() {
-    return lastReport;
-  }
-
-  void reported(Report report) {
-    lastReport = report;
   }
 
   /**

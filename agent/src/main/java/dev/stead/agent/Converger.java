@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Set;
 
 /**
@@ -59,6 +60,8 @@ public final class Converger {
   /** The catalog whose places were last swept for stale temporary files; null: none yet. */
   private String sweptDigest;
   private List<Path> swept = List.of();
+  /** Told about each resource that finished, in every converge (the daemon's watch). */
+  private Consumer<Outcome> finished = o -> { };
 
   public Converger(ConvergeOptions options) {
     this(options, FileSource.NONE);
@@ -117,6 +120,15 @@ public final class Converger {
   }
 
   /**
+   * Tells {@code listener} about each resource as it finishes, in every later converge, on the
+   * converging thread (the daemon's watch records what the agent itself wrote, the moment it
+   * wrote it). It must be quick and must not throw.
+   */
+  public void onFinished(Consumer<Outcome> listener) {
+    this.finished = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
    * The graph of the last catalog converged, or null before the first converge: the daemon
    * derives the paths it watches from it.
    */
@@ -154,8 +166,21 @@ public final class Converger {
           FileTime.fromMillis(startedAt));
       sweptDigest = catalog.getDigest();
     }
+    Consumer<Outcome> listener = finished;
+    Progress told = new Progress() {
+      @Override
+      public void starting(int done, int total, ResourceKey next) {
+        progress.starting(done, total, next);
+      }
+
+      @Override
+      public void finished(Outcome outcome) {
+        progress.finished(outcome);
+        listener.accept(outcome);
+      }
+    };
     List<Outcome> outcomes = new Transaction(current.graph(), only, context, options.noop(),
-        options.resourceTimeout(), progress).run();
+        options.resourceTimeout(), told).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Report report = ReportAssembler.assemble(catalog, outcomes, previous, options.noop(),
         startedAt, seconds);

@@ -75,6 +75,22 @@ class ConvergeOnlyTest {
   }
 
   @Test
+  void aListenerHearsOfEachResourceAsItFinishes() throws Exception {
+    Catalog catalog = withB(false);
+    Converger converger = new Converger(new ConvergeOptions(root, state, false));
+    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    converger.onFinished(o -> heard.add(o.key() + " " + o.result().status()
+        + (Files.exists(root.resolve("etc/a.conf")) ? " a-written" : "")));
+    converger.converge(catalog);
+    assertThat(heard).containsExactly("file[/etc] CHANGED", "file[/etc/a.conf] CHANGED a-written",
+        "file[/etc/b.conf] CHANGED a-written");
+    heard.clear();
+    Files.writeString(root.resolve("etc/a.conf"), "by hand\n");
+    only(converger, catalog, A);
+    assertThat(heard).containsExactly("file[/etc/a.conf] CHANGED a-written");
+  }
+
+  @Test
   void theAgentsNoopHolds() throws Exception {
     Catalog catalog = withB(false);
     new Converger(new ConvergeOptions(root, state, false)).converge(catalog);

@@ -5,19 +5,13 @@ import dev.stead.agent.AgentRun;
 import dev.stead.agent.AgentSession;
 import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.watch.DriftWatch;
-import dev.stead.proto.v1.Report;
-import dev.stead.proto.v1.ResourceResult;
-import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunTrigger;
-import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,8 +44,6 @@ public final class AgentDaemon {
   private boolean stopping;
   private int runs;
   private int checks;
-  /** The last report whose writes were told to the watch. */
-  private Report followedReport;
   /** What the log last said is watched. */
   private String lastWatching = "";
 
@@ -118,6 +110,9 @@ public final class AgentDaemon {
     }
     Files.writeString(pidFile(stateDir), me + "\n", StandardCharsets.US_ASCII);
     try (AgentSession session = new AgentSession(); DriftWatch drift = openWatch()) {
+      if (drift != null) {
+        session.onFinished(drift::finished); // the agent's own writes, as it makes them
+      }
       err.println("stead agent: daemon started (pid " + me + "), a run every "
           + human(interval) + ", first in " + human(splay)
           + (drift != null ? "; watching managed files between runs" : ""));
@@ -212,9 +207,7 @@ public final class AgentDaemon {
   }
 
   /**
-   * After a converge: watches the paths of the catalog it enforced, and tells the watch what
-   * it wrote (resources that changed, were refreshed or failed part-way), so the events of
-   * those writes are not checked again.
+   * After a converge: watches the paths of the catalog it enforced (new directories too).
    */
   private void follow(DriftWatch drift, AgentSession session) {
     if (drift == null) {
@@ -227,18 +220,6 @@ public final class AgentDaemon {
     if (!watching.equals(lastWatching)) {
       lastWatching = watching;
       err.println("stead agent: watch: watching the paths of " + watching);
-    }
-    Report last = session.lastReport();
-    if (last != null && last != followedReport) {
-      followedReport = last;
-      List<ResourceKey> wrote = new ArrayList<>();
-      for (ResourceResult r : last.getResourcesList()) {
-        if (r.getStatus() == ResourceStatus.CHANGED || r.getStatus() == ResourceStatus.FAILED
-            || r.getRefreshed()) {
-          wrote.add(ResourceKey.parse(r.getKey()));
-        }
-      }
-      drift.converged(wrote);
     }
   }
 

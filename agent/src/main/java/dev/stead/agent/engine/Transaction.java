@@ -154,6 +154,7 @@ public final class Transaction {
           }
           record(o);
         }
+        progress.finished(o);
       }
     } catch (Throwable t) {
       synchronized (lock) {

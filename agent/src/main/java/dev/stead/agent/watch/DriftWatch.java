@@ -1,7 +1,9 @@
 package dev.stead.agent.watch;
 
+import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.fs.RootedPaths;
+import dev.stead.agent.resource.Result;
 import dev.stead.wire.ResourceKey;
 import java.io.Closeable;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -30,7 +33,8 @@ public final class DriftWatch implements Closeable {
   private final Debouncer debouncer;
   private final PathWatcher watcher;
   private final OwnWrites own = new OwnWrites();
-  private WatchSet set = WatchSet.EMPTY;
+  /** Written by the daemon's thread, read by the converging thread too. */
+  private volatile WatchSet set = WatchSet.EMPTY;
   private ResourceGraph followed;
   private Path followedRoot;
 
@@ -69,8 +73,7 @@ public final class DriftWatch implements Closeable {
     followed = graph;
     followedRoot = root;
     watcher.follow(set);
-    Set<Path> retained = new HashSet<>(set.pathsOf(set.keys()));
-    own.retain(retained);
+    own.retain(set.paths());
   }
 
   /** Resources watched now. */
@@ -124,10 +127,24 @@ public final class DriftWatch implements Closeable {
     debouncer.clear();
   }
 
-  /** A converge changed {@code changed}: the events its writes cause are not checked again. */
-  public void converged(Collection<ResourceKey> changed) {
-    if (!changed.isEmpty()) {
-      own.wrote(set.pathsOf(changed), set.recursiveRootsOf(changed));
+  /**
+   * A resource finished in a converge (called on the converging thread as each one finishes,
+   * see {@code AgentSession#onFinished}): when it wrote (changed, refreshed, or failed
+   * part-way), the events of its writes are not checked again.
+   */
+  public void finished(Outcome outcome) {
+    Result.Status status = outcome.result().status();
+    if (!outcome.noop() && (status == Result.Status.CHANGED
+        || status == Result.Status.FAILED || outcome.refreshed())) {
+      wrote(List.of(outcome.key()));
+    }
+  }
+
+  /** {@code changed} were just written by the agent: their events are its own. */
+  public void wrote(Collection<ResourceKey> changed) {
+    WatchSet current = set;
+    for (ResourceKey key : changed) {
+      own.wrote(current.pathsOf(key), current.recursiveRootsOf(key));
     }
   }
 

@@ -12,13 +12,14 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Tells the agent's own writes from others': after a converge the daemon records how each
- * path a changed resource manages looks (inode, size, modification and change times); a
- * later event for a path that still looks exactly so was caused by that converge, and
+ * Tells the agent's own writes from others': as soon as a resource that wrote finishes, the
+ * daemon records how each path it manages looks (inode, size, modification and change
+ * times); a later event for a path that still looks exactly so was caused by the agent, and
  * checking it again would only find it in sync. Anyone else's write, even in the same second,
- * moves the change time (nanoseconds on Linux file systems). A write by someone else between
- * the agent's write and the end of its converge is taken for the agent's own: the next
- * scheduled run sees it. Used by the daemon's thread only.
+ * moves the change time (nanoseconds on Linux file systems). A write by someone else in the
+ * instant between the agent's write and the end of that resource is taken for the agent's
+ * own: the next scheduled run sees it. Thread-safe: written by the converging thread, read by
+ * the daemon's.
  */
 final class OwnWrites {
   /** Paths beneath one recursive directory recorded at most. */
@@ -28,7 +29,7 @@ final class OwnWrites {
   private final Map<Path, Object> stamps = new HashMap<>();
 
   /** Records how {@code paths}, and everything beneath {@code trees}, look now. */
-  void wrote(Collection<Path> paths, Collection<Path> trees) {
+  synchronized void wrote(Collection<Path> paths, Collection<Path> trees) {
     for (Path p : paths) {
       stamps.put(p, stamp(p));
     }
@@ -42,13 +43,13 @@ final class OwnWrites {
   }
 
   /** Whether {@code path} still looks as the agent left it. */
-  boolean isOurs(Path path) {
+  synchronized boolean isOurs(Path path) {
     Object recorded = stamps.get(path);
     return recorded != null && recorded.equals(stamp(path));
   }
 
   /** Forgets paths no longer watched. */
-  void retain(Set<Path> watched) {
+  synchronized void retain(Set<Path> watched) {
     stamps.keySet().removeIf(p -> !watched.contains(p) && !underAny(p, watched));
   }
 

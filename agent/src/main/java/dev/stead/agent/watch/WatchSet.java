@@ -6,6 +6,7 @@ import dev.stead.agent.resource.Watchable;
 import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,21 +25,25 @@ import java.util.Set;
  * the next run reports the problem. Immutable.
  */
 public final class WatchSet {
-  public static final WatchSet EMPTY = new WatchSet(Map.of(), Map.of(), Set.of(), Set.of());
+  public static final WatchSet EMPTY = new WatchSet(Map.of(), Map.of(), Set.of(), Map.of());
 
   /** Resolved managed path → resources that manage it. */
   private final Map<Path, Set<ResourceKey>> exact;
   /** Resolved directory → resources concerned by any change beneath it. */
   private final Map<Path, Set<ResourceKey>> beneath;
   private final Set<Path> directories;
-  private final Set<ResourceKey> keys;
+  /** Every watched resource → its resolved paths. */
+  private final Map<ResourceKey, List<Watched>> byKey;
+
+  /** One resolved path of a resource. */
+  private record Watched(Path path, boolean beneath) {}
 
   private WatchSet(Map<Path, Set<ResourceKey>> exact, Map<Path, Set<ResourceKey>> beneath,
-      Set<Path> directories, Set<ResourceKey> keys) {
+      Set<Path> directories, Map<ResourceKey, List<Watched>> byKey) {
     this.exact = exact;
     this.beneath = beneath;
     this.directories = directories;
-    this.keys = keys;
+    this.byKey = byKey;
   }
 
   /** The watchable resources of {@code graph}, their paths resolved with {@code paths}. */
@@ -46,7 +51,7 @@ public final class WatchSet {
     Map<Path, Set<ResourceKey>> exact = new HashMap<>();
     Map<Path, Set<ResourceKey>> beneath = new HashMap<>();
     Set<Path> directories = new LinkedHashSet<>();
-    Set<ResourceKey> keys = new LinkedHashSet<>();
+    Map<ResourceKey, List<Watched>> byKey = new HashMap<>();
     for (ResourceKey key : graph.order()) {
       ResourceGraph.Node node = graph.node(key);
       if (!node.problem().isEmpty() || !(node.checkable() instanceof Watchable watchable)) {
@@ -59,7 +64,8 @@ public final class WatchSet {
         } catch (IOException | IllegalArgumentException e) {
           continue;
         }
-        keys.add(key);
+        byKey.computeIfAbsent(key, k -> new ArrayList<>())
+            .add(new Watched(resolved, watched.beneath()));
         exact.computeIfAbsent(resolved, p -> new HashSet<>()).add(key);
         if (resolved.getParent() != null) {
           directories.add(resolved.getParent());
@@ -70,8 +76,10 @@ public final class WatchSet {
         }
       }
     }
+    Map<ResourceKey, List<Watched>> frozen = new HashMap<>(byKey.size() * 2);
+    byKey.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
     return new WatchSet(freeze(exact), freeze(beneath), Set.copyOf(directories),
-        Set.copyOf(keys));
+        Map.copyOf(frozen));
   }
 
   private static Map<Path, Set<ResourceKey>> freeze(Map<Path, Set<ResourceKey>> m) {
@@ -92,7 +100,12 @@ public final class WatchSet {
 
   /** Every watched resource. */
   public Set<ResourceKey> keys() {
-    return keys;
+    return byKey.keySet();
+  }
+
+  /** Every managed path watched, resolved. */
+  public Set<Path> paths() {
+    return exact.keySet();
   }
 
   /** Whether a change of {@code path} concerns some resource. */
@@ -125,33 +138,14 @@ public final class WatchSet {
     return exact.keySet().stream().filter(p -> p.startsWith(directory)).toList();
   }
 
-  /** The resolved paths {@code keys} manage (for telling the agent's own writes apart). */
-  public Set<Path> pathsOf(Collection<ResourceKey> changed) {
-    Set<ResourceKey> wanted = Set.copyOf(changed);
-    Set<Path> out = new HashSet<>();
-    exact.forEach((path, owners) -> {
-      for (ResourceKey k : owners) {
-        if (wanted.contains(k)) {
-          out.add(path);
-          return;
-        }
-      }
-    });
-    return out;
+  /** The resolved paths {@code key} manages (for telling the agent's own writes apart). */
+  public List<Path> pathsOf(ResourceKey key) {
+    return byKey.getOrDefault(key, List.of()).stream().map(Watched::path).toList();
   }
 
-  /** The recursive roots among {@link #pathsOf}. */
-  public Set<Path> recursiveRootsOf(Collection<ResourceKey> changed) {
-    Set<ResourceKey> wanted = Set.copyOf(changed);
-    Set<Path> out = new HashSet<>();
-    beneath.forEach((path, owners) -> {
-      for (ResourceKey k : owners) {
-        if (wanted.contains(k)) {
-          out.add(path);
-          return;
-        }
-      }
-    });
-    return out;
+  /** The recursive directories among {@link #pathsOf}. */
+  public List<Path> recursiveRootsOf(ResourceKey key) {
+    return byKey.getOrDefault(key, List.of()).stream().filter(Watched::beneath)
+        .map(Watched::path).toList();
   }
 }

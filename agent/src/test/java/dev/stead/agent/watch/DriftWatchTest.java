@@ -63,7 +63,7 @@ class DriftWatchTest {
   @Test
   void theAgentsOwnWriteIsNotCheckedAgainButALaterOneIs() throws Exception {
     Files.writeString(root.resolve("etc/app.conf"), "repaired\n"); // as a converge would
-    watch.converged(List.of(APP));
+    watch.wrote(List.of(APP));
     DriftWatch.Due own = awaitDue();
     assertThat(own.keys()).isEmpty();
 
