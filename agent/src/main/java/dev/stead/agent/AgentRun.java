@@ -23,9 +23,12 @@ import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.RunTrigger;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.ResourceKey;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -38,6 +41,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -81,6 +85,7 @@ public final class AgentRun {
   private final UnaryOperator<ReportSpool.Sender> senderDecorator;
   /** Null: a session of this run's own, closed when it ends. */
   private final AgentSession session;
+  private final RunTrigger trigger;
 
   public AgentRun(AgentOptions options) {
     this(options, UnaryOperator.identity());
@@ -96,14 +101,26 @@ public final class AgentRun {
 
   /** A run within {@code session}, which outlives it (the daemon's runs share one). */
   public AgentRun(AgentOptions options, AgentSession session) {
-    this(options, UnaryOperator.identity(), Objects.requireNonNull(session, "session"));
+    this(options, session, RunTrigger.ON_DEMAND);
+  }
+
+  /** A run within {@code session}, reported as started by {@code trigger}. */
+  public AgentRun(AgentOptions options, AgentSession session, RunTrigger trigger) {
+    this(options, UnaryOperator.identity(), Objects.requireNonNull(session, "session"),
+        trigger);
   }
 
   private AgentRun(AgentOptions options, UnaryOperator<ReportSpool.Sender> senderDecorator,
       AgentSession session) {
+    this(options, senderDecorator, session, RunTrigger.ON_DEMAND);
+  }
+
+  private AgentRun(AgentOptions options, UnaryOperator<ReportSpool.Sender> senderDecorator,
+      AgentSession session, RunTrigger trigger) {
     this.options = Objects.requireNonNull(options, "options");
     this.senderDecorator = Objects.requireNonNull(senderDecorator, "senderDecorator");
     this.session = session;
+    this.trigger = Objects.requireNonNull(trigger, "trigger");
   }
 
   /** Runs once; returns the exit code ({@link ExitCodes}, or 1 when the run could not run). */
@@ -218,9 +235,7 @@ public final class AgentRun {
       ReportServiceGrpc.ReportServiceBlockingStub reports =
           ReportServiceGrpc.newBlockingStub(channel);
       ReportSpool spool = new ReportSpool(stateDir.resolve("spool"));
-      ReportSpool.Sender sender = senderDecorator.apply(r -> reports
-          .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-          .submitReport(SubmitReportRequest.newBuilder().setReport(r).build()));
+      ReportSpool.Sender sender = sender(reports);
       int delivered = spool.deliver(sender);
       if (delivered > 0) {
         err.println("stead agent: delivered " + delivered + " spooled report"
@@ -261,7 +276,7 @@ public final class AgentRun {
           catalog = options.useCachedCatalog() ? held : null;
           if (catalog == null) {
             Report report = RunReports.couldNotRun(options.certname(), why, options.noop(),
-                null);
+                null).toBuilder().setTrigger(trigger).build();
             submit(report, sender, spool, false, err);
             err.println("stead agent: the catalog for " + options.certname()
                 + " did not compile; nothing was changed");
@@ -317,8 +332,7 @@ public final class AgentRun {
         err.println("stead agent: " + options.certname() + " is in audit mode (set on the"
             + " master): checking only, nothing is changed");
       }
-      Converger converger = session.converger(new ConvergeOptions(options.root(), stateDir,
-          options.noop() || audit, options.resourceTimeout()));
+      Converger converger = session.converger(convergeOptions(audit));
       Report converged = converger.converge(catalog, progress, secrets,
           new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
@@ -327,30 +341,18 @@ public final class AgentRun {
       CatalogOrigin origin = cachedBecause == null ? CatalogOrigin.FRESH
           : masterAway ? CatalogOrigin.CACHED_MASTER_UNREACHABLE
           : CatalogOrigin.CACHED_COMPILE_FAILED;
-      Report.Builder built = converged.toBuilder();
-      if (origin == CatalogOrigin.CACHED_COMPILE_FAILED) {
-        // The machine may be in sync with the old catalog, but not with the code: a failure.
-        built.setStatus(RunStatus.FAILED_RUN);
-      }
-      if (audit) {
-        built.setMode(Mode.AUDIT);
-      }
-      Report report = built
-          .setCachedCatalog(cachedBecause != null)
-          .setCatalogOrigin(origin)
-          .setCachedReason(cachedBecause == null ? "" : cachedBecause)
-          .addAllCompileErrors(compileErrors)
+      AgentSession.Enforced enforced = new AgentSession.Enforced(origin,
+          cachedBecause == null ? "" : cachedBecause, compileErrors, audit);
+      session.enforced(enforced);
+      Report report = withOrigin(converged.toBuilder(), enforced)
+          .setTrigger(trigger)
           .setTimings(PhaseTimings.newBuilder()
               .setFactsMs(millis(t1 - t0))
               .setFetchMs(millis(t2 - t1))
               .setApplyMs(millis(t3 - t2))
               .setReportMs(millis(System.nanoTime() - t3)))
           .build();
-      if (options.json()) {
-        out.print(Catalogs.toJson(report));
-      } else {
-        ReportPrinter.print(report, out);
-      }
+      print(report, out);
       submit(report, sender, spool, masterAway, err);
       return ExitCodes.of(report);
     } catch (StatusRuntimeException e) {
@@ -361,6 +363,107 @@ public final class AgentRun {
         session.closeChannel(); // dial afresh next run rather than trust a broken transport
       }
     }
+  }
+
+  /**
+   * The daemon's watch check between runs: converges only {@code keys} of the catalog this
+   * session last enforced (no facts, no new catalog: a change on the machine is checked
+   * against what is already decided) and reports, marked {@link RunTrigger#WATCH}, when the
+   * check found something to tell: a repair, a change pending in noop, a failure. A check that
+   * finds everything in sync sends nothing. Takes the run lock like a run; when another run
+   * holds it, the change is left to the next scheduled run.
+   *
+   * @return the exit code as for a run; 0 when there was nothing to check or to tell
+   * @throws IllegalStateException without the daemon's session
+   */
+  public int checkWatched(Set<ResourceKey> keys, PrintStream out, PrintStream err) {
+    if (session == null) {
+      throw new IllegalStateException("a watch check runs in the daemon's session");
+    }
+    MasterAddress address;
+    try {
+      address = MasterAddress.parse(options.server());
+    } catch (IllegalArgumentException e) {
+      err.println("stead agent: " + e.getMessage());
+      return ExitCodes.COULD_NOT_RUN;
+    }
+    try (RunLock lock = RunLock.acquire(options.stateDir())) {
+      Catalog catalog = session.catalog();
+      dev.stead.agent.secrets.NodeSecrets secrets = session.secrets();
+      AgentSession.Identity identity = session.identity(
+          new SslFiles(options.stateDir().resolve("ssl")));
+      if (keys.isEmpty() || catalog == null || secrets == null || identity == null) {
+        return ExitCodes.OK;
+      }
+      ManagedChannel channel = session.channel(address, identity.ca(), identity.keys(),
+          identity.certificate());
+      long t0 = System.nanoTime();
+      Report converged = session.converger(convergeOptions(session.enforced().audit()))
+          .convergeOnly(catalog, keys,
+          Progress.NONE, secrets, new GrpcFileSource(channel, address.toString()));
+      long t1 = System.nanoTime();
+      Report report = withOrigin(converged.toBuilder(), session.enforced())
+          .setTrigger(RunTrigger.WATCH)
+          .setTimings(PhaseTimings.newBuilder().setApplyMs(millis(t1 - t0)))
+          .build();
+      ReportSummary found = report.getSummary();
+      if (report.getResourcesCount() == 0 && found.getOutOfSync() == 0
+          && found.getFailed() + found.getSkipped() == 0) {
+        return ExitCodes.OK;
+      }
+      print(report, out);
+      ReportSpool spool = new ReportSpool(options.stateDir().resolve("spool"));
+      submit(report, sender(ReportServiceGrpc.newBlockingStub(channel)), spool,
+          session.enforced().origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE, err);
+      return ExitCodes.of(report);
+    } catch (RunLock.BusyException e) {
+      err.println("stead agent: watch: " + e.getMessage() + "; the next run checks the change");
+    } catch (StatusRuntimeException e) {
+      err.println("stead agent: watch: " + MasterErrors.describe(e, address));
+    } catch (IOException e) {
+      err.println("stead agent: watch: " + IoMessages.describe(e));
+    } catch (UncheckedIOException e) {
+      err.println("stead agent: watch: " + e.getMessage());
+    } catch (RuntimeException e) {
+      err.println("stead agent: watch: unexpected error: " + e);
+    }
+    return ExitCodes.COULD_NOT_RUN;
+  }
+
+  /** {@code audit}: the master said the node is in audit mode; noop whatever the options say. */
+  private ConvergeOptions convergeOptions(boolean audit) {
+    return new ConvergeOptions(options.root(), options.stateDir(), options.noop() || audit,
+        options.resourceTimeout());
+  }
+
+  private ReportSpool.Sender sender(ReportServiceGrpc.ReportServiceBlockingStub reports) {
+    return senderDecorator.apply(r -> reports
+        .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+        .submitReport(SubmitReportRequest.newBuilder().setReport(r).build()));
+  }
+
+  private void print(Report report, PrintStream out) {
+    if (options.json()) {
+      out.print(Catalogs.toJson(report));
+    } else {
+      ReportPrinter.print(report, out);
+    }
+  }
+
+  /** Says where the enforced catalog came from. */
+  private static Report.Builder withOrigin(Report.Builder built, AgentSession.Enforced how) {
+    if (how.origin() == CatalogOrigin.CACHED_COMPILE_FAILED) {
+      // The machine may be in sync with the old catalog, but not with the code: a failure.
+      built.setStatus(RunStatus.FAILED_RUN);
+    }
+    if (how.audit()) {
+      built.setMode(Mode.AUDIT);
+    }
+    return built
+        .setCachedCatalog(how.origin() != CatalogOrigin.FRESH)
+        .setCatalogOrigin(how.origin())
+        .setCachedReason(how.cachedReason())
+        .addAllCompileErrors(how.compileErrors());
   }
 
   /** One line: operators should know a run was killed mid-write. */

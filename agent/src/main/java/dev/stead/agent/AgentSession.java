@@ -2,8 +2,11 @@ package dev.stead.agent;
 
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.engine.Outcome;
+import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.agent.tls.SslFiles;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What one agent process keeps between its runs, so that a daemon's run where nothing changed
@@ -32,6 +36,8 @@ public final class AgentSession implements AutoCloseable {
   private NodeSecrets secrets;
   private ConvergeOptions convergeOptions;
   private Converger converger;
+  private Enforced enforced = Enforced.FRESH;
+  private Consumer<Outcome> finished = o -> { };
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -112,9 +118,52 @@ public final class AgentSession implements AutoCloseable {
   Converger converger(ConvergeOptions options) {
     if (converger == null || !options.equals(convergeOptions)) {
       converger = new Converger(options);
+      converger.onFinished(finished);
       convergeOptions = options;
     }
     return converger;
+  }
+
+  /**
+   * Tells {@code listener} about each resource as it finishes, in every converge of this
+   * session, on the converging thread (see {@link Converger#onFinished}).
+   */
+  public void onFinished(Consumer<Outcome> listener) {
+    finished = Objects.requireNonNull(listener, "listener");
+    if (converger != null) {
+      converger.onFinished(listener);
+    }
+  }
+
+  /**
+   * Where the catalog last enforced came from, as its run reported it; a watch check between
+   * runs enforces the same catalog and says the same; {@code audit} when the master said the
+   * node is in audit mode (a watch check then changes nothing either).
+   */
+  record Enforced(CatalogOrigin origin, String cachedReason, java.util.List<String> compileErrors,
+      boolean audit) {
+    static final Enforced FRESH =
+        new Enforced(CatalogOrigin.FRESH, "", java.util.List.of(), false);
+
+    Enforced {
+      compileErrors = java.util.List.copyOf(compileErrors);
+    }
+  }
+
+  Enforced enforced() {
+    return enforced;
+  }
+
+  void enforced(Enforced how) {
+    enforced = Objects.requireNonNull(how, "how");
+  }
+
+  /**
+   * The run-time graph of the catalog last converged, or null before the first converge: the
+   * daemon watches the paths its resources manage.
+   */
+  public ResourceGraph graph() {
+    return converger == null || catalog == null ? null : converger.graph();
   }
 
   /** Forgets the held catalog (it failed to load, or belongs to another node). */

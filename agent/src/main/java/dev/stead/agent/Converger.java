@@ -6,6 +6,7 @@ import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
+import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.engine.TempSweep;
 import dev.stead.agent.engine.Transaction;
 import dev.stead.agent.fs.BackupStore;
@@ -21,6 +22,7 @@ import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * Converges one catalog: orders its resources, checks and (unless noop) applies each, tells
@@ -61,6 +65,8 @@ public final class Converger {
   /** The catalog whose places were last swept for stale temporary files; null: none yet. */
   private String sweptDigest;
   private List<Path> swept = List.of();
+  /** Told about each resource that finished, in every converge (the daemon's watch). */
+  private Consumer<Outcome> finished = o -> { };
 
   public Converger(ConvergeOptions options) {
     this(options, FileSource.NONE);
@@ -89,12 +95,12 @@ public final class Converger {
    * secrets to open: a resource with a secret fails, saying so ({@link NodeSecrets#none()}).
    */
   public Report converge(Catalog catalog, Progress progress) {
-    return run(catalog, progress, null, files);
+    return run(catalog, progress, null, files, null);
   }
 
   /** As {@link #converge(Catalog, Progress)}, opening secrets with {@code secrets}. */
   public Report converge(Catalog catalog, Progress progress, NodeSecrets secrets) {
-    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"), files);
+    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"), files, null);
   }
 
   /**
@@ -104,20 +110,48 @@ public final class Converger {
   public Report converge(Catalog catalog, Progress progress, NodeSecrets secrets,
       FileSource runFiles) {
     return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"),
-        Objects.requireNonNull(runFiles, "runFiles"));
+        Objects.requireNonNull(runFiles, "runFiles"), null);
   }
 
-  /** {@code secrets} null: none. */
+  /**
+   * As above, checking only the resources in {@code only} (the daemon's watch: those whose
+   * files changed). The report counts just those; the drift state keeps every other
+   * resource's record as it was; nothing else of the catalog is looked at.
+   */
+  public Report convergeOnly(Catalog catalog, Set<ResourceKey> only, Progress progress,
+      NodeSecrets secrets, FileSource runFiles) {
+    return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"),
+        Objects.requireNonNull(runFiles, "runFiles"), Set.copyOf(only));
+  }
+
+  /**
+   * Tells {@code listener} about each resource as it finishes, in every later converge, on the
+   * converging thread (the daemon's watch records what the agent itself wrote, the moment it
+   * wrote it). It must be quick and must not throw.
+   */
+  public void onFinished(Consumer<Outcome> listener) {
+    this.finished = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * The graph of the last catalog converged, or null before the first converge: the daemon
+   * derives the paths it watches from it.
+   */
+  public ResourceGraph graph() {
+    return plan == null ? null : plan.graph();
+  }
+
+  /** {@code secrets} null: none; {@code only} null: every resource. */
   private Report run(Catalog catalog, Progress progress, NodeSecrets secrets,
-      FileSource runFiles) {
+      FileSource runFiles, Set<ResourceKey> only) {
     // The operator's audit mode travels in the catalog: it adds noop whatever the options say.
     boolean audit = catalog.getMode() == Mode.AUDIT;
-    return run(catalog, progress, secrets, runFiles, options.noop() || audit,
+    return run(catalog, progress, secrets, runFiles, only, options.noop() || audit,
         audit ? Mode.AUDIT : Mode.ENFORCE);
   }
 
   private Report run(Catalog catalog, Progress progress, NodeSecrets secrets,
-      FileSource runFiles, boolean noop, Mode mode) {
+      FileSource runFiles, Set<ResourceKey> only, boolean noop, Mode mode) {
     long startedAt = System.currentTimeMillis();
     long start = System.nanoTime();
     RootedPaths paths;
@@ -140,19 +174,36 @@ public final class Converger {
     ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
         base.memo(), runFiles);
     swept = List.of();
-    if (!noop && !catalog.getDigest().equals(sweptDigest)) {
+    if (!noop && only == null && !catalog.getDigest().equals(sweptDigest)) {
       swept = TempSweep.sweep(catalog, context, options.stateDir(),
           FileTime.fromMillis(startedAt));
       sweptDigest = catalog.getDigest();
     }
-    List<Outcome> outcomes = new Transaction(current.graph(), context, noop,
-        options.resourceTimeout(), progress).run();
+    Consumer<Outcome> listener = finished;
+    Progress told = new Progress() {
+      @Override
+      public void starting(int done, int total, ResourceKey next) {
+        progress.starting(done, total, next);
+      }
+
+      @Override
+      public void finished(Outcome outcome) {
+        progress.finished(outcome);
+        listener.accept(outcome);
+      }
+    };
+    List<Outcome> outcomes = new Transaction(current.graph(), only, context, noop,
+        options.resourceTimeout(), told).run();
     double seconds = (System.nanoTime() - start) / 1e9;
     Report report = ReportAssembler.assemble(catalog, outcomes, previous, noop,
         startedAt, seconds);
     if (!noop) {
       try {
-        previous.saveAfter(outcomes, options.stateFile(), catalog.getDigest());
+        if (only == null) {
+          previous.saveAfter(outcomes, options.stateFile(), catalog.getDigest());
+        } else {
+          previous.saveAfterSome(outcomes, options.stateFile(), catalog.getDigest());
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot save the agent state in "
             + options.stateFile() + ": " + IoMessages.describe(e), e);

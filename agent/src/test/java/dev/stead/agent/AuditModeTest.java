@@ -8,9 +8,13 @@ import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
+import dev.stead.agent.resource.file.FileSource;
+import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.ResourceKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +54,22 @@ class AuditModeTest {
     assertThat(repaired.getResources(0).getEvents(0).getKind()).isEqualTo(ChangeKind.DRIFT);
     assertThat(repaired.getResources(0).getEvents(0).getStatus())
         .isEqualTo(EventStatus.APPLIED);
+  }
+
+  @Test
+  void aWatchCheckOfAnAuditCatalogChangesNothingEither() throws Exception {
+    Catalog enforce = catalog().file("/motd", "content", "hello\n").build();
+    Catalog audit = Catalogs.seal(enforce.toBuilder().setMode(Mode.AUDIT).build());
+    Converger converger = new Converger(new ConvergeOptions(root, state, false));
+    converger.converge(enforce);
+    Files.writeString(root.resolve("motd"), "by hand\n");
+
+    Report checked = converger.convergeOnly(audit, Set.of(ResourceKey.of("file", "/motd")),
+        dev.stead.agent.engine.Progress.NONE, NodeSecrets.none(), FileSource.NONE);
+
+    assertThat(Files.readString(root.resolve("motd"))).isEqualTo("by hand\n");
+    assertThat(checked.getMode()).isEqualTo(Mode.AUDIT);
+    assertThat(checked.getSummary().getOutOfSync()).isEqualTo(1);
+    assertThat(checked.getSummary().getChanged()).isZero();
   }
 }

@@ -41,6 +41,10 @@ final class AgentCommand {
         + "instead of after this node's stable random delay (at most one interval).")
     boolean noSplay;
 
+    @Option(names = "--no-watch", description = "Daemon: do not watch managed files between "
+        + "runs (by default a change to one is checked, and repaired, within seconds).")
+    boolean noWatch;
+
     @Option(names = "--noop", description = "Report what would change; change nothing.")
     boolean noop;
 
@@ -110,7 +114,7 @@ final class AgentCommand {
       // The daemon's messages become log lines, in the master's format, with a time each;
       // only --json reports stay as they are, for a program to read.
       java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent: ");
-      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay,
+      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch,
           json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
       // plain shutdown hook would make the JVM exit 143, which service managers count as a

@@ -64,17 +64,27 @@ final class ReportsCommand implements Callable<Integer> {
         return 0;
       }
       Tables table = new Tables("TIME", "NODE", "STATUS", "RESOURCES", "CHANGED", "FAILED",
-          "DRIFT", "INTENDED", "NOOP", "SECONDS", "ID");
+          "DRIFT", "INTENDED", "NOOP", "SECONDS", "TRIGGER", "ID");
       for (Report report : reports) {
         ReportSummary s = report.getSummary();
         table.row(Tables.time(report.getStartedAtMs()), report.getNode(),
             StatusWords.of(report), s.getResources(), s.getChanged(), s.getFailed(),
             s.getDriftEvents(), s.getIntendedEvents(), report.getNoop() ? "yes" : "no",
-            String.format("%.2f", s.getSeconds()), report.getId());
+            String.format("%.2f", s.getSeconds()), trigger(report), report.getId());
       }
       table.print(System.out);
     }
     return 0;
+  }
+
+  /** What started the run, in a word; "-" for agents that do not say. */
+  static String trigger(Report report) {
+    return switch (report.getTrigger()) {
+      case SCHEDULED -> "schedule";
+      case ON_DEMAND -> "demand";
+      case WATCH -> "watch";
+      default -> "-";
+    };
   }
 
   static String shortDigest(String digest) {

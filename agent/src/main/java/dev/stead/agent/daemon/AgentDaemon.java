@@ -4,6 +4,8 @@ import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.AgentSession;
 import dev.stead.agent.engine.Progress;
+import dev.stead.agent.watch.DriftWatch;
+import dev.stead.proto.v1.RunTrigger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,11 @@ import java.util.Optional;
  * from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
  * runs share one {@link AgentSession}: one TLS connection to the master, and the verified
  * catalog in memory, so a run where nothing changed neither dials nor moves the catalog.
+ *
+ * <p>Between runs (unless built without watch: {@code --no-watch}) the daemon watches the
+ * paths its catalog manages ({@link DriftWatch}); soon after one changes it checks just the
+ * resources concerned, on this same thread, so a check never overlaps a run. Its own writes
+ * do not cause another check.
  */
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
@@ -34,12 +41,26 @@ public final class AgentDaemon {
   private final Duration splay;
   private final PrintStream out;
   private final PrintStream err;
+  private final boolean watch;
   private final Object lock = new Object();
   private boolean stopping;
   private int runs;
+  private int checks;
+  /** What the log last said is watched. */
+  private String lastWatching = "";
 
+  /** What ends a wait. */
+  private enum Turn { SCHEDULED, TRIGGERED, WATCH, STOP }
+
+  /** Watching managed paths between runs. */
   public AgentDaemon(AgentOptions options, Duration interval, boolean splay, PrintStream out,
       PrintStream err) {
+    this(options, interval, splay, true, out, err);
+  }
+
+  /** {@code watch}: whether to check changed managed paths between runs. */
+  public AgentDaemon(AgentOptions options, Duration interval, boolean splay, boolean watch,
+      PrintStream out, PrintStream err) {
     this.options = Objects.requireNonNull(options, "options");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, got " + interval);
@@ -48,6 +69,7 @@ public final class AgentDaemon {
     this.splay = splay ? Splay.of(options.certname(), interval) : Duration.ZERO;
     this.out = out;
     this.err = err;
+    this.watch = watch;
   }
 
   public static Path pidFile(Path stateDir) {
@@ -89,23 +111,36 @@ public final class AgentDaemon {
       return 1;
     }
     Files.writeString(pidFile(stateDir), me + "\n", StandardCharsets.US_ASCII);
-    try (AgentSession session = new AgentSession()) {
+    try (AgentSession session = new AgentSession(); DriftWatch drift = openWatch()) {
+      if (drift != null) {
+        session.onFinished(drift::finished); // the agent's own writes, as it makes them
+      }
       err.println("stead agent: daemon started (pid " + me + "), a run every "
-          + human(interval) + ", first in " + human(splay));
+          + human(interval) + ", first in " + human(splay)
+          + (drift != null ? "; watching managed files between runs" : ""));
       long next = System.nanoTime() + splay.toNanos();
       while (true) {
-        boolean triggered = awaitTurn(next);
-        synchronized (lock) {
-          if (stopping) {
-            break;
-          }
+        Turn turn = awaitTurn(next, drift);
+        if (turn == Turn.STOP) {
+          break;
+        }
+        if (turn == Turn.WATCH) {
+          check(drift, session);
+          continue;
+        }
+        if (drift != null) {
+          drift.runStarting();
         }
         long started = System.nanoTime();
+        boolean triggered = turn == Turn.TRIGGERED;
         if (triggered) {
           err.println("stead agent: run triggered on demand");
         }
         // No progress line: the daemon writes a log (one line per message), not a terminal.
-        int code = new AgentRun(options, session).runOnce(out, err, Progress.NONE);
+        int code = new AgentRun(options, session,
+            triggered ? RunTrigger.ON_DEMAND : RunTrigger.SCHEDULED).runOnce(out, err,
+            Progress.NONE);
+        follow(drift, session);
         int run;
         synchronized (lock) {
           run = ++runs;
@@ -134,17 +169,84 @@ public final class AgentDaemon {
     }
   }
 
-  /** Waits until {@code nextNanos}, a trigger or a stop; true when triggered. */
-  private boolean awaitTurn(long nextNanos) throws IOException {
+  /** The watch, or null when off or when the platform cannot watch (runs go on). */
+  private DriftWatch openWatch() {
+    if (!watch) {
+      return null;
+    }
+    try {
+      return DriftWatch.start(this::wake, line -> err.println("stead agent: watch: " + line));
+    } catch (IOException | UnsupportedOperationException e) {
+      err.println("stead agent: cannot watch managed files (" + e.getMessage()
+          + "); only runs will find drift");
+      return null;
+    }
+  }
+
+  private void wake() {
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  /** Checks the resources whose paths changed, when a batch of changes is due. */
+  private void check(DriftWatch drift, AgentSession session) {
+    DriftWatch.Due due = drift.takeDue(System.nanoTime());
+    if (due == null || due.keys().isEmpty()) {
+      return; // not due yet, or only the agent's own writes
+    }
+    long started = System.nanoTime();
+    int check;
+    synchronized (lock) {
+      check = ++checks;
+    }
+    int n = due.keys().size();
+    err.println("stead agent: watch: " + (due.overflow()
+        ? "the kernel dropped change events; checking all " + n + " watched resources"
+        : due.paths() + " changed path" + (due.paths() == 1 ? "" : "s") + "; checking " + n
+            + " resource" + (n == 1 ? "" : "s")));
+    int code = new AgentRun(options, session).checkWatched(due.keys(), out, err);
+    follow(drift, session);
+    err.println("stead agent: watch check " + check + " ended (exit " + code + ") after "
+        + (System.nanoTime() - started) / 1_000_000 + " ms");
+  }
+
+  /**
+   * After a converge: watches the paths of the catalog it enforced (new directories too).
+   */
+  private void follow(DriftWatch drift, AgentSession session) {
+    if (drift == null) {
+      return;
+    }
+    drift.follow(session.graph(), options.root());
+    String watching = drift.resources() + " resource" + (drift.resources() == 1 ? "" : "s")
+        + " through " + drift.directories() + " director"
+        + (drift.directories() == 1 ? "y" : "ies");
+    if (!watching.equals(lastWatching)) {
+      lastWatching = watching;
+      err.println("stead agent: watch: watching the paths of " + watching);
+    }
+  }
+
+  /** Waits until {@code nextNanos}, a trigger, a due watch check or a stop. */
+  private Turn awaitTurn(long nextNanos, DriftWatch drift) throws IOException {
     Path trigger = triggerFile(options.stateDir());
     synchronized (lock) {
       while (!stopping) {
         if (Files.deleteIfExists(trigger)) {
-          return true;
+          return Turn.TRIGGERED;
         }
-        long left = nextNanos - System.nanoTime();
+        long now = System.nanoTime();
+        long left = nextNanos - now;
         if (left <= 0) {
-          return false;
+          return Turn.SCHEDULED;
+        }
+        long due = drift == null ? Long.MAX_VALUE : drift.dueAtNanos();
+        if (due != Long.MAX_VALUE) {
+          if (due - now <= 0) {
+            return Turn.WATCH;
+          }
+          left = Math.min(left, due - now);
         }
         try {
           lock.wait(Math.max(1, Math.min(POLL_MILLIS, left / 1_000_000)));
@@ -153,7 +255,7 @@ public final class AgentDaemon {
           stopping = true;
         }
       }
-      return false;
+      return Turn.STOP;
     }
   }
 
@@ -162,6 +264,13 @@ public final class AgentDaemon {
     synchronized (lock) {
       stopping = true;
       lock.notifyAll();
+    }
+  }
+
+  /** Watch checks started so far. */
+  public int checks() {
+    synchronized (lock) {
+      return checks;
     }
   }
 

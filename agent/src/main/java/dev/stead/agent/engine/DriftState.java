@@ -167,6 +167,32 @@ public final class DriftState {
   }
 
   /**
+   * The state after a real run of part of the catalog (the daemon's watch check): resources
+   * that ran record their new state as in {@link #after}; every other record is kept, since
+   * the run says nothing about resources it did not check.
+   */
+  public DriftState afterSome(List<Outcome> outcomes) {
+    Map<String, Map<String, Entry>> out = new TreeMap<>(resources);
+    DriftState ran = after(outcomes);
+    out.putAll(ran.resources);
+    return new DriftState(Collections.unmodifiableMap(out), null);
+  }
+
+  /**
+   * Records the state {@link #afterSome} {@code outcomes} in {@code file}, unless nothing in
+   * it would change.
+   */
+  public void saveAfterSome(List<Outcome> outcomes, Path file, String catalogDigest)
+      throws IOException {
+    DriftState next = afterSome(outcomes);
+    if (this.catalogDigest != null && this.catalogDigest.equals(catalogDigest)
+        && next.resources.equals(resources)) {
+      return;
+    }
+    next.save(file, catalogDigest);
+  }
+
+  /**
    * Records the state {@link #after} {@code outcomes} in {@code file}, unless this state was
    * read from that file with the same catalog digest and would come out exactly the same:
    * then the file already says everything it would (only its {@code savedAtMs} would move),

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,13 +30,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Drift exceptions: a property the catalog excepts until a time still to come is observed
  * and held back, not applied ({@link ExceptedCheck}); past that time it is enforced again.
  *
- * One use per run; {@link #run} is called by one thread.
+ * <p>A transaction may run a subset of the graph (the daemon's watch checks only the resources
+ * whose files changed): the others are neither checked nor counted, a dependency outside the
+ * subset counts as satisfied, and a notifier outside it as unchanged.
+ *
+ * <p>One use per run; {@link #run} is called by one thread.
  */
 public final class Transaction {
   /** The default per-resource time limit. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
 
   private final ResourceGraph graph;
+  /** The resources this transaction runs, in graph order. */
+  private final List<ResourceKey> order;
   private final ApplyContext context;
   private final boolean noop;
   private final long timeoutNanos;
@@ -63,7 +70,18 @@ public final class Transaction {
 
   public Transaction(ResourceGraph graph, ApplyContext context, boolean noop, Duration timeout,
       Progress progress) {
+    this(graph, null, context, noop, timeout, progress);
+  }
+
+  /**
+   * Running only the resources in {@code only} (in graph order); null runs them all. Keys
+   * not in the graph are ignored.
+   */
+  public Transaction(ResourceGraph graph, Set<ResourceKey> only, ApplyContext context,
+      boolean noop, Duration timeout, Progress progress) {
     this.graph = Objects.requireNonNull(graph, "graph");
+    this.order = only == null ? graph.order()
+        : graph.order().stream().filter(only::contains).toList();
     this.context = Objects.requireNonNull(context, "context");
     this.noop = noop;
     if (timeout.isNegative() || timeout.isZero()) {
@@ -75,7 +93,6 @@ public final class Transaction {
 
   /** Runs every resource once; the outcomes come in the order they ran. */
   public List<Outcome> run() {
-    List<ResourceKey> order = graph.order();
     synchronized (lock) {
       startWorker(0);
       while (!finished) {
@@ -124,7 +141,6 @@ public final class Transaction {
   }
 
   private void work(int from, int myGeneration) {
-    List<ResourceKey> order = graph.order();
     try {
       for (int i = from; i < order.size(); i++) {
         ResourceKey key = order.get(i);
@@ -143,6 +159,7 @@ public final class Transaction {
           }
           record(o);
         }
+        progress.finished(o);
       }
     } catch (Throwable t) {
       synchronized (lock) {
@@ -183,6 +200,9 @@ public final class Transaction {
     ResourceKey upstreamChange = null;
     for (ResourceKey dep : graph.dependencies(key)) {
       Outcome before = done.get(dep);
+      if (before == null) {
+        continue; // outside this subset: not checked now, so nothing holds this one back
+      }
       Result.Status status = before.result().status();
       if (status == Result.Status.FAILED || status == Result.Status.SKIPPED) {
         ResourceKey cause = rootCause.getOrDefault(dep, dep);
@@ -252,7 +272,11 @@ public final class Transaction {
   /** The first notifier of {@code key} that changed (or, in noop, would have), else null. */
   private ResourceKey notifier(ResourceKey key, boolean noopTarget) {
     for (ResourceKey source : graph.notifiers(key)) {
-      Result.Status s = done.get(source).result().status();
+      Outcome notified = done.get(source);
+      if (notified == null) {
+        continue; // outside this subset: it did not change in this transaction
+      }
+      Result.Status s = notified.result().status();
       if (s == Result.Status.CHANGED || (noopTarget && s == Result.Status.WOULD_CHANGE)) {
         return source;
       }

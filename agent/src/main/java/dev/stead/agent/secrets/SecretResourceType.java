@@ -96,13 +96,19 @@ final class SecretResourceType implements ResourceType {
   }
 
   /** Checks with backups off (old content may be an earlier secret) and redacts. */
-  private static class Redacted implements Checkable {
+  private static class Redacted implements Checkable, dev.stead.agent.resource.Watchable {
     final Checkable inner;
     final Redaction redaction;
 
     Redacted(Checkable inner, Redaction redaction) {
       this.inner = inner;
       this.redaction = redaction;
+    }
+
+    @Override
+    public java.util.List<WatchedPath> watchedPaths() {
+      return inner instanceof dev.stead.agent.resource.Watchable w ? w.watchedPaths()
+          : java.util.List.of();
     }
 
     @Override

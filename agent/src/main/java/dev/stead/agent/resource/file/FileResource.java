@@ -10,6 +10,7 @@ import dev.stead.agent.resource.Change;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.DigestedContent;
 import dev.stead.agent.resource.Result;
+import dev.stead.agent.resource.Watchable;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
@@ -38,7 +39,7 @@ import java.util.Set;
  * managed property is compared and corrected on its own. New files are written atomically
  * with their final mode and owner; replaced content goes to the backup store first.
  */
-final class FileResource implements Checkable, AutoRequires, DigestedContent {
+final class FileResource implements Checkable, AutoRequires, DigestedContent, Watchable {
   private static final String DEFAULT_FILE_MODE = "0644";
   /** Sources larger than this are reported without a diff (it would not be read anyway). */
   private static final long SOURCE_DIFF_BYTES = 1024 * 1024;
@@ -95,6 +96,11 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent {
       desired = d;
     }
     return d;
+  }
+
+  @Override
+  public List<WatchedPath> watchedPaths() {
+    return List.of(new WatchedPath(spec.path(), spec.recurse()));
   }
 
   @Override

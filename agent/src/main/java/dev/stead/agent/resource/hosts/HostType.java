@@ -10,6 +10,7 @@ import dev.stead.agent.resource.Params;
 import dev.stead.agent.resource.ResourceType;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
+import dev.stead.agent.resource.Watchable;
 import dev.stead.proto.v1.Resource;
 import dev.stead.types.ResourceTypes;
 import java.io.IOException;
@@ -63,7 +64,12 @@ public final class HostType implements ResourceType {
 
   /** One entry. */
   private record Entry(String name, boolean present, String ip, List<String> aliases)
-      implements Checkable {
+      implements Checkable, Watchable {
+    @Override
+    public List<WatchedPath> watchedPaths() {
+      return List.of(new WatchedPath(FILE, false));
+    }
+
     @Override
     public Result checkApply(ApplyContext context, boolean apply) {
       Changes changes = new Changes(apply).desire("ensure", present ? "present" : "absent");

@@ -10,6 +10,7 @@ import dev.stead.agent.resource.Params;
 import dev.stead.agent.resource.ResourceType;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
+import dev.stead.agent.resource.Watchable;
 import dev.stead.proto.v1.Resource;
 import dev.stead.types.ResourceTypes;
 import dev.stead.wire.ResourceKey;
@@ -64,7 +65,12 @@ public final class LineType implements ResourceType {
   }
 
   private record LineResource(String path, String line, Pattern match, boolean present)
-      implements Checkable, AutoRequires {
+      implements Checkable, AutoRequires, Watchable {
+    @Override
+    public List<WatchedPath> watchedPaths() {
+      return List.of(new WatchedPath(path, false));
+    }
+
     @Override
     public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
       ResourceKey file = ResourceKey.of("file", path);
