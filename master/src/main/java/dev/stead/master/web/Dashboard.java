@@ -21,6 +21,8 @@ import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
+import dev.stead.master.storage.NodeClassifications;
+import dev.stead.proto.v1.Mode;
 import dev.stead.wire.StatusWords;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,6 +77,7 @@ public final class Dashboard implements AutoCloseable {
   private final HttpsServer server;
   private final ExecutorService executor;
   private final Store store;
+  private final NodeClassifications classifications;
   private final OperatorPasswords operators;
   private final Compliance compliance;
   private final ChangeLog changes;
@@ -93,6 +96,12 @@ public final class Dashboard implements AutoCloseable {
     this.changes = new ChangeLog(store);
     this.clock = clock;
     this.throttle = new LoginThrottle(clock);
+    this.classifications = new NodeClassifications(store, clock);
+  }
+
+  /** A node's mode in words: {@code audit} (changes nothing, by the operator's say) or enforce. */
+  private static String modeWord(NodeInfo node) {
+    return node.getMode() == Mode.AUDIT ? "audit" : "enforce";
   }
 
   private static String loadScript() {
@@ -373,10 +382,11 @@ public final class Dashboard implements AutoCloseable {
         .forEach(e -> body.append("<tr><td>").append(Html.esc(e.getKey())).append("</td><td>")
             .append(e.getValue()).append("</td></tr>"));
     body.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>node</th><th>status</th>"
-        + "<th>last run</th><th>drift</th><th>last report</th><th>code</th></tr>");
-    for (NodeInfo node : store.nodes()) {
+        + "<th>mode</th><th>last run</th><th>drift</th><th>last report</th><th>code</th></tr>");
+    for (NodeInfo node : classifications.describeAll()) {
       body.append("<tr><td>").append(Html.nodeLink(node.getName())).append("</td><td>")
           .append(Html.status(StatusWords.of(node))).append("</td><td>")
+          .append(modeWord(node)).append("</td><td>")
           .append(Html.time(node.getLastReportMs()))
           .append("</td><td>").append(node.getLastDriftEvents()).append("</td><td>")
           .append(Html.reportLink(node.getLastReportId())).append("</td><td>")
@@ -387,10 +397,12 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private String node(String name) {
-    NodeInfo info = store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'"));
+    NodeInfo info = classifications.describe(
+        store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'")));
     StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
         .append(Html.esc(info.getName())).append("</h1><p>Status <b id=\"node-status\">")
-        .append(Html.status(StatusWords.of(info))).append("</b>, last report ")
+        .append(Html.status(StatusWords.of(info))).append("</b>, mode <b id=\"node-mode\">")
+        .append(modeWord(info)).append("</b>, last report ")
         .append(Html.reportLink(info.getLastReportId())).append(", code ")
         .append(Html.value(info.getCodeVersion())).append(", catalog ")
         .append(Html.value(info.getCatalogDigest())).append("</p><h2>Recent runs</h2>"

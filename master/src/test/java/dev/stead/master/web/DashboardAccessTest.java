@@ -117,6 +117,20 @@ class DashboardAccessTest {
   }
 
   @Test
+  void theOverviewAndTheNodePageShowTheModeTheOperatorSet() throws Exception {
+    AdminCredentials.loadOrCreate(data.resolve("admin"), ca);
+    HttpClient admin = client(Pem.readPrivateKey(data.resolve("admin/key.pem")),
+        Pem.readCertificate(data.resolve("admin/cert.pem")));
+    assertThat(get(admin, "/node?name=web1.test", null).body())
+        .contains("mode <b id=\"node-mode\">enforce</b>");
+    new dev.stead.master.storage.NodeClassifications(store).classify("web1.test",
+        java.util.Map.of("mode", "audit"), java.util.List.of(), "stead-admin");
+    assertThat(get(admin, "/node?name=web1.test", null).body())
+        .contains("mode <b id=\"node-mode\">audit</b>");
+    assertThat(get(admin, "/", null).body()).containsPattern("web1\\.test.*?<td>audit</td>");
+  }
+
+  @Test
   void theAdminCertificateGetsInWithoutAPasswordANodeCertificateDoesNot() throws Exception {
     AdminCredentials.loadOrCreate(data.resolve("admin"), ca);
     // Read back from the files an operator would point a client at.
