@@ -1,6 +1,7 @@
 package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.fleet.Redactor;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.AdminServiceGrpc;
@@ -131,7 +132,9 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             + MAX_REPORTS);
       }
       return ListReportsResponse.newBuilder()
-          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit))
+          // Redacted at the same boundary as FleetService: nothing leaves the master in clear.
+          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit)
+              .stream().map(Redactor::report).toList())
           .build();
     });
   }
