@@ -1,7 +1,6 @@
 package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CertificateRegistry;
-import dev.stead.master.fleet.Redactor;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.AdminServiceGrpc;
@@ -132,9 +131,7 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             + MAX_REPORTS);
       }
       return ListReportsResponse.newBuilder()
-          // Redacted at the same boundary as FleetService: nothing leaves the master in clear.
-          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit)
-              .stream().map(Redactor::report).toList())
+          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit))
           .build();
     });
   }
