@@ -18,18 +18,8 @@ INTERVAL=${INTERVAL:-2s}
 PY=/usr/bin/python3
 stead=$REPO/stead
 
-rm -rf "$OUT" && mkdir -p "$OUT/code" "$OUT/root"
-$PY "$SHARED/gen.py" "$N" "$OUT/root" > "$OUT/spec.json"
-{ echo "node('default') {"; $PY "$HERE/to_stead.py" "$OUT/spec.json"; echo "}"; } \
-  > "$OUT/code/site.groovy"
-
-"$stead" master start --data "$OUT/master" --code "$OUT/code" --listen 127.0.0.1:0 \
-  --autosign '*' > "$OUT/master.log" 2>&1 &
-master=$!
-trap 'kill $master ${agent:-} ${floor:-} 2>/dev/null || true' EXIT
-for _ in $(seq 600); do [ -s "$OUT/master/master.address" ] && break; sleep 0.1; done
-address=$(cat "$OUT/master/master.address")
-fp=$("$stead" ca fingerprint --data "$OUT/master")
+trap 'kill ${master:-} ${agent:-} ${floor:-} 2>/dev/null || true' EXIT
+. "$HERE/master-setup.sh"
 
 "$stead" agent run --server "$address" --certname bench.test --state "$OUT/state" \
   --root / --ca-fingerprint "$fp" --interval "$INTERVAL" --no-splay --json \

@@ -21,18 +21,8 @@ PY=/usr/bin/python3
 stead=$REPO/stead
 hz=$(getconf CLK_TCK)
 
-rm -rf "$OUT" && mkdir -p "$OUT/code" "$OUT/root"
-$PY "$SHARED/gen.py" "$N" "$OUT/root" > "$OUT/spec.json"
-{ echo "node('default') {"; $PY "$HERE/to_stead.py" "$OUT/spec.json"; echo "}"; } \
-  > "$OUT/code/site.groovy"
-
-"$stead" master start --data "$OUT/master" --code "$OUT/code" --listen 127.0.0.1:0 \
-  --autosign '*' > "$OUT/master.log" 2>&1 &
-master=$!
-trap 'kill $master ${agent:-} ${churn:-} 2>/dev/null || true' EXIT
-for _ in $(seq 600); do [ -s "$OUT/master/master.address" ] && break; sleep 0.1; done
-address=$(cat "$OUT/master/master.address")
-fp=$("$stead" ca fingerprint --data "$OUT/master")
+trap 'kill ${master:-} ${agent:-} ${churn:-} 2>/dev/null || true' EXIT
+. "$HERE/master-setup.sh"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss() { awk '/VmRSS|VmHWM/ {printf "%s %s %s  ", $1, $2, $3}' "/proc/$1/status"; }

@@ -322,6 +322,9 @@ public final class AgentRun {
         err.println("stead agent: " + cachedBecause + "; enforcing the cached catalog "
             + ReportPrinter.abbreviate(catalog.getDigest()));
       }
+      if (secrets == null && session.catalog() == catalog) {
+        secrets = session.secrets(); // read with the fetch, to name their key to the master
+      }
       if (secrets == null) { // the cached catalog: its envelopes were kept beside it
         secrets = dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(),
             keys.getPrivate());
@@ -491,7 +494,8 @@ public final class AgentRun {
    * The key the envelopes kept with {@code held} are sealed to, as the master named it: the
    * master answers "unchanged" for a catalog with secrets only when that is still this node's
    * key. Empty when nothing is held or the envelopes cannot be read (the master then sends
-   * them again).
+   * them again). Envelopes read from the file here stay held with the catalog, so a run that
+   * enforces it does not read them twice.
    */
   private String heldEnvelopesKey(AgentSession session, Catalog held,
       java.security.PrivateKey key) {
@@ -502,7 +506,10 @@ public final class AgentRun {
       return session.secrets().sealedTo();
     }
     try {
-      return dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(), key).sealedTo();
+      dev.stead.agent.secrets.NodeSecrets kept =
+          dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(), key);
+      session.hold(held, kept);
+      return kept.sealedTo();
     } catch (java.io.IOException e) {
       return "";
     }
@@ -522,7 +529,7 @@ public final class AgentRun {
     session.forgetCatalog();
     Catalog cached = loadCached(err);
     if (cached != null) {
-      session.hold(cached, null); // its secrets are read when it is enforced
+      session.hold(cached, null); // its secrets are read with the fetch
     }
     return cached;
   }

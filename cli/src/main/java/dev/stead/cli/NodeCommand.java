@@ -4,6 +4,7 @@ import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.NodeClassification;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.wire.Catalogs;
 import dev.stead.wire.StatusWords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ final class NodeCommand {
         System.out.println("drifting:    " + (node.getLastDriftEvents() > 0
             ? "yes (" + node.getLastDriftEvents() + ")" : "no"));
         System.out.println("code:        " + orDash(node.getCodeVersion()));
-        System.out.println("catalog:     " + ReportsCommand.shortDigest(node.getCatalogDigest()));
+        System.out.println("catalog:     " + Catalogs.shortDigest(node.getCatalogDigest()));
         System.out.println("last report: " + orDash(node.getLastReportId()));
       }
       return 0;

@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.wire.Catalogs;
 import dev.stead.wire.StatusWords;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class NodesCommand implements Callable<Integer> {
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
             NodeCommand.mode(node.getMode()),
             node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),
-            ReportsCommand.shortDigest(node.getCatalogDigest()),
+            Catalogs.shortDigest(node.getCatalogDigest()),
             node.getLastReportId().isEmpty() ? "-" : node.getLastReportId());
       }
       table.print(System.out);

@@ -86,8 +86,4 @@ final class ReportsCommand implements Callable<Integer> {
       default -> "-";
     };
   }
-
-  static String shortDigest(String digest) {
-    return digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
-  }
 }

@@ -23,18 +23,6 @@ class AuditModeEndToEndTest {
   @TempDir Path tmp;
   private MasterProcess master;
 
-  private Cli stead(String... args) throws Exception {
-    Cli cli = steadMayFail(args);
-    assertThat(cli.exitCode()).as(cli.toString()).isZero();
-    return cli;
-  }
-
-  private Cli steadMayFail(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", master.data.toString()));
-    return Cli.run(all.toArray(String[]::new));
-  }
-
   private static List<String> rows(Cli table) {
     return table.output().lines().skip(1).toList();
   }
@@ -70,16 +58,16 @@ class AuditModeEndToEndTest {
       List<String> run = agent("web1.test", root);
       assertThat(Cli.run(run.toArray(String[]::new)).exitCode()).isEqualTo(2);
       // NODE STATUS LAST-RUN DRIFTING MODE ...
-      assertThat(rows(stead("nodes")).get(0))
+      assertThat(rows(master.stead("nodes")).get(0))
           .containsPattern("^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+no\\s+enforce\\s");
 
-      Cli set = stead("node", "set", "web1.test", "mode=audit");
+      Cli set = master.stead("node", "set", "web1.test", "mode=audit");
       assertThat(set.output()).contains("web1.test: mode=audit").contains("by stead-admin");
-      assertThat(rows(stead("nodes")).get(0))
+      assertThat(rows(master.stead("nodes")).get(0))
           .containsPattern("^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+no\\s+audit\\s");
-      assertThat(stead("nodes", "--json").output()).contains("\"mode\": \"AUDIT\"")
+      assertThat(master.stead("nodes", "--json").output()).contains("\"mode\": \"AUDIT\"")
           .contains("\"mode\": \"audit\"");
-      assertThat(stead("node", "show", "web1.test").output())
+      assertThat(master.stead("node", "show", "web1.test").output())
           .containsPattern("mode:\\s+audit").containsPattern("classified:\\s+mode=audit");
 
       Files.writeString(motd, "by hand\n");
@@ -92,32 +80,32 @@ class AuditModeEndToEndTest {
       Report report = lastReport("web1.test");
       assertThat(report.getMode()).isEqualTo(Mode.AUDIT);
       assertThat(report.getNoop()).isTrue();
-      assertThat(rows(stead("nodes")).get(0)).containsPattern(
+      assertThat(rows(master.stead("nodes")).get(0)).containsPattern(
           "^web1\\.test\\s+pending\\s+\\S+ \\S+\\s+yes \\(1\\)\\s+audit\\s");
-      List<String> pending = rows(stead("drift", "--since", "1h"));
+      List<String> pending = rows(master.stead("drift", "--since", "1h"));
       assertThat(pending).singleElement().satisfies(row -> assertThat(row)
           .contains("file[/etc/motd]").contains("pending"));
       // Computed as for any noop run: drift pending is not in sync.
-      assertThat(stead("compliance", "--since", "1h").output().lines()
+      assertThat(master.stead("compliance", "--since", "1h").output().lines()
           .reduce((a, b) -> b).orElseThrow()).containsPattern("\\(fleet\\)\\s+1\\s+0\\s+0\\.0%");
       // --noop on top of audit changes nothing either; the mode is not the agent's to drop.
       Cli both = Cli.run(agent("web1.test", root, "--noop").toArray(String[]::new));
       assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
       assertThat(Files.readString(motd)).isEqualTo("by hand\n");
 
-      assertThat(stead("node", "set", "web1.test", "mode=enforce").output())
+      assertThat(master.stead("node", "set", "web1.test", "mode=enforce").output())
           .contains("web1.test: mode=enforce");
       Cli repaired = Cli.run(run.toArray(String[]::new));
       assertThat(repaired.exitCode()).as(repaired.toString()).isEqualTo(2);
       assertThat(repaired.output()).doesNotContain("audit mode").contains("(repaired)");
       assertThat(Files.readString(motd)).isEqualTo(HELLO);
       assertThat(lastReport("web1.test").getMode()).isEqualTo(Mode.ENFORCE);
-      assertThat(rows(stead("drift", "--since", "1h"))).singleElement()
+      assertThat(rows(master.stead("drift", "--since", "1h"))).singleElement()
           .satisfies(row -> assertThat(row).contains("file[/etc/motd]").contains("repaired"));
-      assertThat(rows(stead("nodes")).get(0)).containsPattern(
+      assertThat(rows(master.stead("nodes")).get(0)).containsPattern(
           "^web1\\.test\\s+changed\\s+\\S+ \\S+\\s+yes \\(1\\)\\s+enforce\\s");
 
-      assertThat(stead("node", "unset", "web1.test", "mode").output())
+      assertThat(master.stead("node", "unset", "web1.test", "mode").output())
           .contains("web1.test: nothing set (mode enforce)");
     } finally {
       master.close();
@@ -130,28 +118,28 @@ class AuditModeEndToEndTest {
     Files.writeString(code.resolve("site.groovy"), "node('default') { }\n");
     master = MasterProcess.start(tmp.resolve("master"), code, "--autosign", "*.test");
     try {
-      stead("node", "set", "web1.test", "mode=audit");
+      master.stead("node", "set", "web1.test", "mode=audit");
 
-      assertRefused(steadMayFail("node", "set", "web1.test", "mode=audited"),
+      assertRefused(master.steadMayFail("node", "set", "web1.test", "mode=audited"),
           "mode must be one of audit, enforce, got 'audited'");
-      assertRefused(steadMayFail("node", "set", "web1.test", "env=prod"),
+      assertRefused(master.steadMayFail("node", "set", "web1.test", "env=prod"),
           "unknown classification key 'env' (known: mode)");
       // One bad key spoils the whole request: the good one is not applied either.
-      assertRefused(steadMayFail("node", "set", "web1.test", "mode=enforce", "env=prod"),
+      assertRefused(master.steadMayFail("node", "set", "web1.test", "mode=enforce", "env=prod"),
           "unknown classification key 'env'");
-      assertRefused(steadMayFail("node", "set", "web1.test", "mode"),
+      assertRefused(master.steadMayFail("node", "set", "web1.test", "mode"),
           "expected KEY=VALUE (e.g. mode=audit), got 'mode'");
-      assertRefused(steadMayFail("node", "set", "Web_1", "mode=audit"),
+      assertRefused(master.steadMayFail("node", "set", "Web_1", "mode=audit"),
           "certname 'Web_1' is not valid");
-      assertRefused(steadMayFail("node", "unset", "web1.test", "colour"),
+      assertRefused(master.steadMayFail("node", "unset", "web1.test", "colour"),
           "unknown classification key 'colour'");
-      assertRefused(steadMayFail("node", "show", "nobody.test"),
+      assertRefused(master.steadMayFail("node", "show", "nobody.test"),
           "the master knows no node 'nobody.test'");
 
-      assertThat(stead("node", "show", "web1.test").output()).containsPattern("mode:\\s+audit")
+      assertThat(master.stead("node", "show", "web1.test").output()).containsPattern("mode:\\s+audit")
           .containsPattern("status:\\s+unreported");
       // Classified before it ever ran: listed, and its very first run changes nothing.
-      assertThat(rows(stead("nodes"))).singleElement()
+      assertThat(rows(master.stead("nodes"))).singleElement()
           .satisfies(row -> assertThat(row)
               .containsPattern("^web1\\.test\\s+unreported\\s+-\\s+no\\s+audit\\s"));
     } finally {
@@ -172,7 +160,7 @@ class AuditModeEndToEndTest {
     master = MasterProcess.start(tmp.resolve("master"), code, "--autosign", "*.test");
     try {
       // Classified before it enrols: its first run creates nothing.
-      stead("node", "set", "new.test", "mode=audit");
+      master.stead("node", "set", "new.test", "mode=audit");
       Path newRoot = Files.createDirectories(tmp.resolve("new/etc")).getParent();
       Cli first = Cli.run(agent("new.test", newRoot).toArray(String[]::new));
       assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
@@ -185,7 +173,7 @@ class AuditModeEndToEndTest {
       List<String> run = agent("web1.test", root);
       assertThat(Cli.run(run.toArray(String[]::new)).exitCode()).isEqualTo(2);
       Files.writeString(code.resolve("site.groovy"), "node('default') { file('/etc/motd' {\n");
-      stead("node", "set", "web1.test", "mode=audit");
+      master.stead("node", "set", "web1.test", "mode=audit");
       Files.writeString(root.resolve("etc/motd"), "by hand\n");
       Cli stale = Cli.run(run.toArray(String[]::new));
       // 4: the cached catalog because the code does not compile; 2: changes pending.

@@ -25,18 +25,6 @@ class DriftExceptionEndToEndTest {
   @TempDir Path tmp;
   private MasterProcess master;
 
-  private Cli stead(String... args) throws Exception {
-    Cli cli = steadMayFail(args);
-    assertThat(cli.exitCode()).as(cli.toString()).isZero();
-    return cli;
-  }
-
-  private Cli steadMayFail(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", master.data.toString()));
-    return Cli.run(all.toArray(String[]::new));
-  }
-
   /** {@code stead drift except} with these options (pairs) over the defaults. */
   private Cli except(String... options) throws Exception {
     java.util.Map<String, String> given = new java.util.LinkedHashMap<>(java.util.Map.of(
@@ -52,7 +40,7 @@ class DriftExceptionEndToEndTest {
     List<String> args = new ArrayList<>(List.of("drift", "except"));
     given.forEach((option, value) -> args.addAll(List.of(option, value)));
     args.addAll(flags);
-    return steadMayFail(args.toArray(String[]::new));
+    return master.steadMayFail(args.toArray(String[]::new));
   }
 
   private static String last(Cli table) {
@@ -92,13 +80,13 @@ class DriftExceptionEndToEndTest {
       // (Unknown resources and properties: DriftExceptionsTest.)
       assertRefused(except("--reason", "r", "--expires", "7d", "--property", "colour"),
           "has no property 'colour'");
-      assertThat(stead("exceptions").output()).contains("no drift exceptions in force");
+      assertThat(master.stead("exceptions").output()).contains("no drift exceptions in force");
 
       Files.writeString(motd, "by hand\n");
       List<String> noop = new ArrayList<>(run);
       noop.add("--noop");
       assertThat(agent(noop).exitCode()).isEqualTo(2);
-      assertThat(stead("drift", "review").output()).containsPattern(
+      assertThat(master.stead("drift", "review").output()).containsPattern(
           "web1\\.test\\s+file\\[/etc/motd\\]\\s+content\\s+pending");
 
       Cli granted = except("--reason", "INC-7: vendor hotfix, keep until patched",
@@ -113,19 +101,19 @@ class DriftExceptionEndToEndTest {
       assertThat(held.output()).contains("drift: " + MOTD + " content")
           .contains("(excepted by " + id + ", not repaired)");
       assertThat(motd).hasContent("by hand");
-      assertThat(stead("exceptions").output()).containsPattern(id + "\\s+web1\\.test\\s+"
+      assertThat(master.stead("exceptions").output()).containsPattern(id + "\\s+web1\\.test\\s+"
           + "file\\[/etc/motd\\]\\s+content\\s+\\S+ \\S+\\s+active\\s+alice\\s+stead-admin\\s+"
           + "INC-7");
       assertThat(System.currentTimeMillis()).as("the checks above ran before the expiry")
           .isLessThan(expiresAt);
 
-      assertThat(stead("drift", "review").output()).contains("no drift awaiting a decision");
-      assertThat(stead("drift", "review", "--all").output()).contains("excepted (" + id);
-      assertThat(last(stead("compliance", "--since", "1h")))
+      assertThat(master.stead("drift", "review").output()).contains("no drift awaiting a decision");
+      assertThat(master.stead("drift", "review", "--all").output()).contains("excepted (" + id);
+      assertThat(last(master.stead("compliance", "--since", "1h")))
           .containsPattern("\\(fleet\\)\\s+1\\s+1\\s+100\\.0%\\s+1$");
-      assertThat(stead("drift", "--since", "1h").output()).containsPattern(
+      assertThat(master.stead("drift", "--since", "1h").output()).containsPattern(
           "file\\[/etc/motd\\]\\s+content.*excepted");
-      assertThat(stead("audit", "--since", "1h").output().lines()
+      assertThat(master.stead("audit", "--since", "1h").output().lines()
           .filter(l -> l.contains(",decision,except,")).toList()).singleElement()
           .satisfies(row -> assertThat(row).contains("web1.test,file[/etc/motd],content")
               .endsWith(",stead-admin,alice,\"INC-7: vendor hotfix, keep until patched\","
@@ -149,11 +137,11 @@ class DriftExceptionEndToEndTest {
       run.set(run.indexOf("--server") + 1, master.address);
       Cli after = agent(run);
       assertThat(after.exitCode()).as(after.toString()).isZero();
-      assertThat(stead("drift", "--since", "1h").output()).containsPattern(
+      assertThat(master.stead("drift", "--since", "1h").output()).containsPattern(
           "file\\[/etc/motd\\]\\s+content.*repaired");
-      assertThat(stead("exceptions").output()).contains("no drift exceptions in force");
-      assertThat(stead("exceptions", "--expired", "1h").output()).contains("expired");
-      assertThat(stead("audit", "--since", "1h").output())
+      assertThat(master.stead("exceptions").output()).contains("no drift exceptions in force");
+      assertThat(master.stead("exceptions", "--expired", "1h").output()).contains("expired");
+      assertThat(master.stead("audit", "--since", "1h").output())
           .contains(",decision,expired,").contains(",stead,alice,");
     } finally {
       master.close();

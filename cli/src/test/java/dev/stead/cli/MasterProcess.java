@@ -45,11 +45,16 @@ final class MasterProcess implements AutoCloseable {
    * test unless it exits 0.
    */
   Cli stead(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--data", data.toString()));
-    Cli cli = Cli.run(all.toArray(String[]::new));
+    Cli cli = steadMayFail(args);
     org.assertj.core.api.Assertions.assertThat(cli.exitCode()).as(cli.toString()).isZero();
     return cli;
+  }
+
+  /** As {@link #stead}, whatever its exit code: for what must be refused. */
+  Cli steadMayFail(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--data", data.toString()));
+    return Cli.run(all.toArray(String[]::new));
   }
 
   AdminClient admin() throws IOException {

@@ -66,6 +66,15 @@ public final class Catalogs {
     return builder.setDigest("sha256:" + sha256Hex(deterministicBytes(sorted))).build();
   }
 
+  /**
+   * A digest cut to what a person compares by eye: its algorithm prefix (if any) and first 12
+   * hex digits, then an ellipsis; the full value belongs in the record (or a tooltip).
+   */
+  public static String shortDigest(String digest) {
+    int keep = digest.indexOf(':') + 1 + 12;
+    return digest.length() <= keep ? digest : digest.substring(0, keep) + "…";
+  }
+
   /** {@code sha256:<hex>} over the deterministic serialization with {@code digest} cleared. */
   public static String digest(Catalog catalog) {
     byte[] bytes = deterministicBytes(catalog.toBuilder().clearDigest().build());

@@ -13,6 +13,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
 import dev.stead.master.secrets.RecipientKey;
 import dev.stead.master.secrets.SecretEnvelopes;
+import dev.stead.wire.Catalogs;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
 import java.util.logging.Logger;
@@ -91,10 +92,13 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           storedDigests.put(node, digest);
         }
         X509Certificate caller = Identity.current().certificate().orElseThrow();
-        boolean hasSecrets = SecretEnvelopes.hasSecrets(compiled.catalog());
-        boolean unchanged = digest.equals(request.getKnownDigest()) && (!hasSecrets
-            || RecipientKey.of(caller).equals(request.getKnownEnvelopesKey()));
-        LOG.info(() -> "catalog served node=" + node + " digest=" + shortDigest(digest)
+        String callerKey = RecipientKey.of(caller);
+        // The agent's envelopes open only with the key they were sealed to; the catalog is
+        // scanned for secrets only when that is in doubt.
+        boolean unchanged = digest.equals(request.getKnownDigest())
+            && (callerKey.equals(request.getKnownEnvelopesKey())
+                || !SecretEnvelopes.hasSecrets(compiled.catalog()));
+        LOG.info(() -> "catalog served node=" + node + " digest=" + Catalogs.shortDigest(digest)
             + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
             + (mode == Mode.AUDIT ? " mode=audit" : "")
             + " answer=" + (unchanged ? "unchanged" : "catalog"));
@@ -103,9 +107,10 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
             .setCatalog(compiled.catalog()).setMode(mode);
-        if (hasSecrets) {
-          answer.putAllSecretEnvelopes(sealSecrets(compiled.catalog(), caller))
-              .setEnvelopesKey(RecipientKey.of(caller));
+        java.util.Map<String, com.google.protobuf.ByteString> envelopes =
+            sealSecrets(compiled.catalog(), caller);
+        if (!envelopes.isEmpty()) {
+          answer.putAllSecretEnvelopes(envelopes).setEnvelopesKey(callerKey);
         }
         return answer.build();
       }
@@ -122,12 +127,6 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setMode(mode)
           .build();
     });
-  }
-
-  /** A digest cut to what a person compares by eye; the report holds the full value. */
-  static String shortDigest(String digest) {
-    int keep = digest.indexOf(':') + 1 + 12;
-    return digest.length() <= keep ? digest : digest.substring(0, keep) + "…";
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */

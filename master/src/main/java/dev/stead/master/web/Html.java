@@ -1,5 +1,6 @@
 package dev.stead.master.web;
 
+import dev.stead.wire.Catalogs;
 import java.time.Instant;
 import java.util.regex.Pattern;
 
@@ -8,7 +9,6 @@ final class Html {
   /** A content digest or code version: long hex, optionally named by its algorithm. */
   private static final Pattern DIGEST = Pattern.compile("(?:sha(?:1|256|512):)?[0-9a-f]{32,}");
   /** Hex digits kept in a shortened digest: enough to tell two apart by eye. */
-  static final int DIGEST_SHOWN = 12;
 
   private Html() {}
 
@@ -39,8 +39,7 @@ final class Html {
     if (!DIGEST.matcher(text).matches()) {
       return esc(text);
     }
-    int colon = text.indexOf(':');
-    String shown = text.substring(0, Math.min(text.length(), colon + 1 + DIGEST_SHOWN)) + "…";
+    String shown = Catalogs.shortDigest(text);
     return "<code class=\"digest\" title=\"" + esc(text) + "\" data-full=\"" + esc(text) + "\">"
         + esc(shown) + "</code>";
   }

@@ -1,5 +1,6 @@
 package dev.stead.master.ca;
 
+import dev.stead.master.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.stead.master.fleet;
 
+import dev.stead.master.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.UnaryOperator;
@@ -46,7 +45,7 @@ class DriftExceptionsTest {
   private static final long DAY = 86_400_000L;
   @TempDir Path dir;
   private RocksStore store;
-  private final MovingClock clock = new MovingClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
   private DriftExceptions exceptions;
 
   @BeforeEach
@@ -228,29 +227,5 @@ class DriftExceptionsTest {
             .setChanged(noop ? 0 : drift))
         .addResources(ResourceResult.newBuilder().setKey(MOTD).addAllEvents(List.of(events)))
         .build());
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-06-01T12:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

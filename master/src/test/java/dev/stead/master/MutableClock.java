@@ -1,4 +1,4 @@
-package dev.stead.master.ca;
+package dev.stead.master;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,10 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves by hand. */
-final class MutableClock extends Clock {
-  private volatile Instant now = Instant.now();
+public final class MutableClock extends Clock {
+  private volatile Instant now;
 
-  void advance(Duration duration) {
+  /** Starting now. */
+  public MutableClock() {
+    this(Instant.now());
+  }
+
+  public MutableClock(Instant start) {
+    this.now = start;
+  }
+
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 
