@@ -23,6 +23,7 @@ import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.RunTrigger;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.RunStatus;
@@ -339,6 +340,72 @@ class MasterTest {
     // The node's certificate from before the restart is still good.
     assertThat(CatalogServiceGrpc.newBlockingStub(channel(again, node1))
         .getCatalog(catalogRequest("node1")).hasCatalog()).isTrue();
+  }
+
+  @Test
+  void aWatchReportDoesNotPassForAFullRunUnlessItFoundDriftOrFailed() throws Exception {
+    Master master = start("*");
+    Node node1 = bootstrap(master, "node1");
+    ManagedChannel channel = channel(master, node1);
+    CatalogServiceGrpc.newBlockingStub(channel).getCatalog(catalogRequest("node1"));
+    ReportServiceGrpc.ReportServiceBlockingStub reports =
+        ReportServiceGrpc.newBlockingStub(channel);
+    java.util.function.Consumer<Report> submit = r -> reports.submitReport(
+        SubmitReportRequest.newBuilder().setReport(r).build());
+    long t = System.currentTimeMillis() - 60_000;
+
+    submit.accept(run("full-1", t, RunTrigger.SCHEDULED, RunStatus.UNCHANGED, 0));
+    // A watch check that only finished an intended change: the node's summary is still
+    // the full run's.
+    submit.accept(run("watch-1", t + 1000, RunTrigger.WATCH, RunStatus.CHANGED_RUN, 0));
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.nodes()).singleElement().satisfies(info -> {
+        assertThat(info.getLastReportId()).isEqualTo("full-1");
+        assertThat(info.getLastStatus()).isEqualTo(RunStatus.UNCHANGED);
+        assertThat(info.getLastReportMs()).isEqualTo(t);
+      });
+    }
+
+    // A watch check that repaired drift: the node shows it.
+    submit.accept(run("watch-2", t + 2000, RunTrigger.WATCH, RunStatus.CHANGED_RUN, 1));
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.nodes()).singleElement().satisfies(info -> {
+        assertThat(info.getLastReportId()).isEqualTo("watch-2");
+        assertThat(info.getLastStatus()).isEqualTo(RunStatus.CHANGED_RUN);
+        assertThat(info.getLastDriftEvents()).isEqualTo(1);
+      });
+    }
+
+    // The next full run speaks for the node again.
+    submit.accept(run("full-2", t + 3000, RunTrigger.SCHEDULED, RunStatus.FAILED_RUN, 0));
+    // A watch report with drift after a failed run does not hide the failure.
+    submit.accept(run("watch-3", t + 4000, RunTrigger.WATCH, RunStatus.CHANGED_RUN, 2));
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.nodes()).singleElement().satisfies(info -> {
+        assertThat(info.getLastStatus()).isEqualTo(RunStatus.FAILED_RUN);
+        assertThat(info.getLastDriftEvents()).isEqualTo(2);
+        assertThat(info.getLastReportId()).isEqualTo("watch-3");
+      });
+    }
+    submit.accept(run("full-3", t + 5000, RunTrigger.ON_DEMAND, RunStatus.UNCHANGED, 0));
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThat(admin.nodes()).singleElement().satisfies(info -> {
+        assertThat(info.getLastStatus()).isEqualTo(RunStatus.UNCHANGED);
+        assertThat(info.getLastDriftEvents()).isZero();
+        assertThat(info.getLastReportId()).isEqualTo("full-3");
+      });
+    }
+  }
+
+  private static Report run(String id, long startedAt, RunTrigger trigger, RunStatus status,
+      int drift) {
+    return Report.newBuilder().setId(id).setNode("node1").setStartedAtMs(startedAt)
+        .setTrigger(trigger).setStatus(status).setCodeVersion("test")
+        .setCatalogDigest("sha256:ab")
+        .setSummary(ReportSummary.newBuilder().setResources(1)
+            .setChanged(status == RunStatus.CHANGED_RUN ? 1 : 0)
+            .setFailed(status == RunStatus.FAILED_RUN ? 1 : 0).setDriftEvents(drift))
+        .build();
   }
 
   @Test

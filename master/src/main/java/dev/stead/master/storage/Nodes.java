@@ -2,7 +2,10 @@ package dev.stead.master.storage;
 
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.RunTrigger;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,9 +14,22 @@ import java.util.List;
  * late retry of an old report does not roll it back). A report dated after
  * {@link ReportTimes#latestPlausibleStart now} never counts as the newest: the endpoint
  * re-dates such reports before storing them, and one stored by an older master must not pin
- * the node's status until its date comes. Thread-safe.
+ * the node's status until its date comes.
+ *
+ * <p>A report of the agent's watch between runs ({@link RunTrigger#WATCH}) checked only the
+ * resources whose files changed, so it does not stand for the node: the summary stays that
+ * of the newest full run. A watch report that failed or found drift adds to it, since the
+ * node's state is worse than the full run said: the status becomes the worse of the two
+ * (failed over changed over unchanged), its drift and pending changes are added, and the
+ * last report named is the watch report that showed them. Thread-safe.
  */
 public final class Nodes {
+  /**
+   * Watch reports looked through for the full run before them; past that many (a daemon
+   * whose full runs stopped), the newest report stands for the node.
+   */
+  static final int MAX_WATCH_REPORTS = 200;
+
   private final Store store;
   private final Clock clock;
 
@@ -33,29 +49,76 @@ public final class Nodes {
     }
   }
 
-  /** Refreshes {@code node}'s summary from its newest stored report. */
+  /** Refreshes {@code node}'s summary from its newest full run and the watch reports since. */
   public synchronized NodeInfo reported(String node) {
     long latest = ReportTimes.latestPlausibleStart(clock.millis());
-    List<Report> newest = store.queryReports(
-        ReportQuery.between(0, latest).withNode(node), 1);
+    // Newest first: the watch reports since the newest full run, then that run.
+    List<Report> watches = new ArrayList<>();
+    Report[] full = {null};
+    store.scanReports(ReportQuery.between(0, latest).withNode(node), report -> {
+      if (report.getTrigger() != RunTrigger.WATCH) {
+        full[0] = report;
+        return false;
+      }
+      watches.add(report);
+      return watches.size() < MAX_WATCH_REPORTS;
+    });
+    Report base = full[0];
+    List<Report> notable = new ArrayList<>();
+    if (base == null && !watches.isEmpty()) {
+      base = watches.get(0); // no full run in reach: the newest report it is
+    } else {
+      for (Report watch : watches) {
+        if (watch.getStatus() == RunStatus.FAILED_RUN
+            || watch.getSummary().getDriftEvents() > 0) {
+          notable.add(watch);
+        }
+      }
+    }
     NodeInfo.Builder info = store.node(node).map(NodeInfo::toBuilder)
         .orElseGet(() -> NodeInfo.newBuilder().setName(node));
-    if (newest.isEmpty() && info.getLastReportMs() > latest) {
+    if (base == null && info.getLastReportMs() > latest) {
       // Only a summary from the future, left by an older master: no report to show instead.
       info.clearLastReportMs().clearLastStatus().clearLastDriftEvents().clearLastReportId();
-    } else if (!newest.isEmpty()) {
-      Report report = newest.get(0);
-      info.setLastReportMs(report.getStartedAtMs())
-          .setLastStatus(report.getStatus())
-          .setCodeVersion(report.getCodeVersion())
-          .setCatalogDigest(report.getCatalogDigest())
-          .setLastDriftEvents(report.getSummary().getDriftEvents())
-          .setLastReportId(report.getId())
-          .setLastCatalogOrigin(report.getCatalogOrigin())
-          .setLastPending(report.getNoop() ? report.getSummary().getOutOfSync() : 0);
+    } else if (base != null) {
+      Report shown = notable.isEmpty() ? base : notable.get(0);
+      RunStatus status = base.getStatus();
+      int drift = base.getSummary().getDriftEvents();
+      int pending = pending(base);
+      for (Report watch : notable) {
+        status = worse(status, watch.getStatus());
+        drift += watch.getSummary().getDriftEvents();
+        pending += pending(watch);
+      }
+      info.setLastReportMs(shown.getStartedAtMs())
+          .setLastStatus(status)
+          .setCodeVersion(base.getCodeVersion())
+          .setCatalogDigest(base.getCatalogDigest())
+          .setLastDriftEvents(drift)
+          .setLastReportId(shown.getId())
+          .setLastCatalogOrigin(base.getCatalogOrigin())
+          .setLastPending(pending);
     }
     NodeInfo updated = info.build();
     store.putNode(updated);
     return updated;
+  }
+
+  /** Changes a noop (or audit) run found and left pending. */
+  private static int pending(Report report) {
+    return report.getNoop() ? report.getSummary().getOutOfSync() : 0;
+  }
+
+  private static RunStatus worse(RunStatus a, RunStatus b) {
+    return rank(b) > rank(a) ? b : a;
+  }
+
+  private static int rank(RunStatus status) {
+    return switch (status) {
+      case FAILED_RUN -> 3;
+      case CHANGED_RUN -> 2;
+      case UNCHANGED -> 1;
+      default -> 0;
+    };
   }
 }
