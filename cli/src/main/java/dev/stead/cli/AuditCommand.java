@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import dev.stead.master.fleet.Durations;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.ChangeKind;
@@ -73,7 +74,7 @@ final class AuditCommand implements Callable<Integer> {
   static String csv(List<ChangeRecord> changes) {
     StringBuilder out = new StringBuilder(String.join(",", COLUMNS)).append("\r\n");
     for (ChangeRecord c : changes) {
-      // A decision row's status is what was decided: except, expired.
+      // A decision row's status is what was decided: except, lift, expired.
       String status = c.getKind() == ChangeKind.DECISION ? c.getDecision()
           : c.getStatus().name().toLowerCase(Locale.ROOT);
       List<String> cells = List.of(Instant.ofEpochMilli(c.getTimeMs()).toString(), c.getNode(),

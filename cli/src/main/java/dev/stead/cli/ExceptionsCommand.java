@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import dev.stead.master.fleet.Durations;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.DriftException;
@@ -15,7 +16,7 @@ final class ExceptionsCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
   @Option(names = "--expired", paramLabel = "SINCE",
-      description = "Also those that expired this recently, e.g. 7d.")
+      description = "Also those that expired or were lifted this recently, e.g. 7d.")
   String expired;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -40,7 +41,9 @@ final class ExceptionsCommand implements Callable<Integer> {
           "OWNER", "DECIDED BY", "REASON");
       for (DriftException e : exceptions) {
         table.row(e.getId(), e.getNode(), e.getResource(), e.getProperty(),
-            Tables.time(e.getExpiresAtMs()), e.getExpiresAtMs() > now ? "active" : "expired",
+            Tables.time(e.getExpiresAtMs()), e.getLiftedAtMs() != 0
+                ? "lifted by " + e.getLiftedBy() + " " + Tables.time(e.getLiftedAtMs())
+                : e.getExpiresAtMs() > now ? "active" : "expired",
             e.getOwner(), e.getDecidedBy(), e.getReason().replaceAll("\\s+", " "));
       }
       table.print(System.out);

@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import dev.stead.master.fleet.Durations;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.master.TrustConfig;

@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import dev.stead.master.fleet.Durations;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.QueryReportsRequest;

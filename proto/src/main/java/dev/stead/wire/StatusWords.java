@@ -37,12 +37,16 @@ public final class StatusWords {
     };
   }
 
-  /** What happened to one property change: applied, only reported (noop), or failed. */
+  /**
+   * What happened to one property change: applied, only reported (noop), failed, or held
+   * back by a drift exception.
+   */
   public static String of(EventStatus status) {
     return switch (status) {
       case APPLIED -> "applied";
       case NOOP -> "would apply";
       case FAILURE -> "failed";
+      case EXCEPTED -> "excepted";
       default -> "-";
     };
   }

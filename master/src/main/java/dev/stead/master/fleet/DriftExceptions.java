@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
 /**
  * Drift exceptions: an operator's decision that one property of one resource on one node is
  * not enforced until a set expiry. Grants them (validated: nothing is stored for bad input),
- * lists them, adds a node's active ones to the catalog it is served, and turns them into rows
- * of the audit trail. Thread-safe; the store holds the state.
+ * lifts them before their expiry, lists them, adds a node's active ones to the catalog it is
+ * served, and turns them into rows of the audit trail. The command line (through
+ * {@code FleetService}) and the dashboard both decide through this class. Thread-safe; the
+ * store holds the state.
  */
 public final class DriftExceptions {
   /** How far ahead an expiry may lie: an exception is a pause, not a new policy. */
@@ -114,13 +116,53 @@ public final class DriftExceptions {
     return granted;
   }
 
-  /** Active exceptions, plus those expired at or after {@code expiredSinceMs} when it is > 0. */
+  /**
+   * Ends exception {@code id} now, before its expiry, as {@code liftedBy} decided; the node
+   * enforces the property again from its next catalog. The exception is kept, marked lifted,
+   * for the audit trail.
+   *
+   * @throws NoSuchElementException for an id Stead does not know
+   * @throws IllegalArgumentException when it has already expired or been lifted
+   */
+  public synchronized DriftException lift(String id, String liftedBy) {
+    String wanted = id.strip();
+    if (wanted.isEmpty()) {
+      throw new IllegalArgumentException("name the exception to lift by its id (ex-…)");
+    }
+    DriftException found = store.exceptions("").stream()
+        .filter(e -> e.getId().equals(wanted)).findFirst()
+        .orElseThrow(() -> new NoSuchElementException("no drift exception '" + wanted
+            + "' (stead exceptions lists them)"));
+    long now = clock.millis();
+    if (found.getLiftedAtMs() != 0) {
+      throw new IllegalArgumentException("exception " + wanted + " was already lifted by "
+          + found.getLiftedBy() + " at " + Instant.ofEpochMilli(found.getLiftedAtMs()));
+    }
+    if (found.getExpiresAtMs() <= now) {
+      throw new IllegalArgumentException("exception " + wanted + " already expired at "
+          + Instant.ofEpochMilli(found.getExpiresAtMs()));
+    }
+    DriftException lifted = found.toBuilder().setLiftedAtMs(now).setLiftedBy(liftedBy).build();
+    store.putException(lifted);
+    return lifted;
+  }
+
+  /** When {@code e} stops (or stopped) holding enforcement back: lifted, else its expiry. */
+  public static long endsAtMs(DriftException e) {
+    return e.getLiftedAtMs() != 0 ? Math.min(e.getLiftedAtMs(), e.getExpiresAtMs())
+        : e.getExpiresAtMs();
+  }
+
+  /**
+   * Active exceptions, plus those that ended (expired or lifted) at or after
+   * {@code expiredSinceMs} when it is > 0.
+   */
   public List<DriftException> list(long expiredSinceMs) {
     long now = clock.millis();
     List<DriftException> out = new ArrayList<>();
     for (DriftException e : store.exceptions("")) {
-      if (e.getExpiresAtMs() > now
-          || (expiredSinceMs > 0 && e.getExpiresAtMs() >= expiredSinceMs)) {
+      long ends = endsAtMs(e);
+      if (ends > now || (expiredSinceMs > 0 && ends >= expiredSinceMs)) {
         out.add(e);
       }
     }
@@ -131,7 +173,7 @@ public final class DriftExceptions {
   /** The exceptions of {@code node} in force now. */
   public List<DriftException> active(String node) {
     long now = clock.millis();
-    return store.exceptions(node).stream().filter(e -> e.getExpiresAtMs() > now).toList();
+    return store.exceptions(node).stream().filter(e -> endsAtMs(e) > now).toList();
   }
 
   /**
@@ -169,7 +211,8 @@ public final class DriftExceptions {
 
   /**
    * The decisions in {@code [sinceMs, untilMs]} on nodes matching {@code nodes}, as audit
-   * rows (newest first): each grant at its time, and each expiry that has passed at its.
+   * rows (newest first): each grant at its time, each lift at its, and each expiry that has
+   * passed (unlike a lift, decided by nobody at that moment) at its.
    */
   public List<ChangeRecord> decisions(long sinceMs, long untilMs, Pattern nodes) {
     long now = clock.millis();
@@ -184,7 +227,14 @@ public final class DriftExceptions {
         out.add(decision(e, e.getCreatedAtMs(), "except", e.getDecidedBy(), e.getReason())
             .setBefore("enforced").setAfter(excepted).build());
       }
-      if (e.getExpiresAtMs() <= now && e.getExpiresAtMs() >= sinceMs
+      if (e.getLiftedAtMs() != 0 && e.getLiftedAtMs() <= e.getExpiresAtMs()) {
+        if (e.getLiftedAtMs() >= sinceMs && e.getLiftedAtMs() <= until) {
+          out.add(decision(e, e.getLiftedAtMs(), "lift", e.getLiftedBy(),
+              "lifted before its expiry; granted by " + e.getDecidedBy() + ": "
+                  + e.getReason())
+              .setBefore(excepted).setAfter("enforced").build());
+        }
+      } else if (e.getExpiresAtMs() <= now && e.getExpiresAtMs() >= sinceMs
           && e.getExpiresAtMs() <= until) {
         out.add(decision(e, e.getExpiresAtMs(), "expired", EXPIRY_ACTOR,
             "the expiry set by " + e.getDecidedBy() + " passed")

@@ -99,7 +99,7 @@ public final class DriftReview {
     for (DriftReviewItem.Builder item : open.values()) {
       DriftException e = exceptions.get(item.getExceptionId());
       if (e != null) {
-        item.setExpiresAtMs(e.getExpiresAtMs());
+        item.setExpiresAtMs(DriftExceptions.endsAtMs(e));
       }
       items.add(item.build());
     }

@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.stead.master.fleet.ChangeLog;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.DriftExceptions;
+import dev.stead.master.fleet.DriftReview;
+import dev.stead.master.fleet.Expiries;
 import dev.stead.master.fleet.Redactor;
 import dev.stead.master.metrics.MasterMetrics.NodeState;
 import dev.stead.master.storage.ReportQuery;
@@ -15,12 +18,16 @@ import dev.stead.proto.v1.ChangeRecord;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.CompliancePoint;
+import dev.stead.proto.v1.DriftException;
+import dev.stead.proto.v1.DriftReviewItem;
+import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
+import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.proto.v1.Mode;
 import dev.stead.wire.StatusWords;
@@ -61,6 +68,12 @@ import javax.security.auth.x500.X500Principal;
  * reads the store at request time; the overview refreshes its counts every 5 seconds
  * through {@code /api/summary}. Values from reports are redacted and HTML-escaped.
  *
+ * <p>Decisions on drift ({@code /review}, and each node's page): excepting a drifted property
+ * and lifting an exception go through {@link DriftExceptions} like {@code stead drift except},
+ * recorded with the operator's login. They are form POSTs, taken only with the caller's form
+ * token and from the dashboard's own origin ({@link FormGuard}); anything else gets 403 and
+ * changes nothing.
+ *
  * <p>Against a hostile network: logins are throttled per name and per address
  * ({@link LoginThrottle}), requests must arrive within {@link HttpTimeouts}, and every response
  * carries HSTS, {@code nosniff} and a policy that allows no inline script.
@@ -70,6 +83,8 @@ public final class Dashboard implements AutoCloseable {
   private static final String COOKIE = "stead_session";
   private static final long SESSION_MS = 8 * 3_600_000L;
   private static final long HOUR = 3_600_000L;
+  /** A decision's form is a few fields; a longer body is not one of ours. */
+  private static final int MAX_FORM_BYTES = 64 * 1024;
   static final int WORKERS = 32;
   /** The one script of every page (see the file): served, never inline. */
   static final String SCRIPT = "/dashboard.js";
@@ -84,6 +99,9 @@ public final class Dashboard implements AutoCloseable {
   private final Clock clock;
   private final SessionCookies sessions;
   private final LoginThrottle throttle;
+  private final FormGuard guard;
+  private final DriftReview review;
+  private final DriftExceptions exceptions;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
       OperatorPasswords operators, SessionCookies sessions, Clock clock) {
@@ -97,7 +115,17 @@ public final class Dashboard implements AutoCloseable {
     this.clock = clock;
     this.throttle = new LoginThrottle(clock);
     this.classifications = new NodeClassifications(store, clock);
+    this.guard = new FormGuard(sessions);
+    this.review = new DriftReview(store);
+    this.exceptions = new DriftExceptions(store, clock);
   }
+
+  /**
+   * Who is calling, and what their form token is bound to: the session cookie, or the
+   * admin certificate's digest (a certificate in the browser is sent to any site's request
+   * as a cookie is, so it needs a token too).
+   */
+  private record Caller(String name, String binding) {}
 
   /** A node's mode in words: {@code audit} (changes nothing, by the operator's say) or enforce. */
   private static String modeWord(NodeInfo node) {
@@ -191,16 +219,23 @@ public final class Dashboard implements AutoCloseable {
           login(exchange);
           return;
         }
-        Optional<String> who = caller(exchange);
+        Optional<Caller> who = caller(exchange);
         if (who.isEmpty()) {
           redirect(exchange, "/login");
+          return;
+        }
+        if (path.equals(ReviewPage.EXCEPT) || path.equals(ReviewPage.LIFT)) {
+          decide(exchange, who.get(), path);
           return;
         }
         switch (path) {
           case "/" -> send(exchange, 200, "text/html", overview());
           case "/api/summary" -> send(exchange, 200, "application/json", summaryJson());
           case SCRIPT -> send(exchange, 200, "text/javascript", SCRIPT_TEXT);
-          case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", "")));
+          case "/node" -> send(exchange, 200, "text/html", node(query.getOrDefault("name", ""),
+              who.get(), query.getOrDefault("done", "")));
+          case "/review" -> send(exchange, 200, "text/html", reviewPage(who.get(),
+              query.getOrDefault("done", ""), ""));
           case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
           case "/logout" -> {
             cookie(exchange).ifPresent(sessions::logOut);
@@ -232,19 +267,29 @@ public final class Dashboard implements AutoCloseable {
 
   // --- authentication ----------------------------------------------------------------
 
-  private Optional<String> caller(HttpExchange exchange) {
+  private Optional<Caller> caller(HttpExchange exchange) {
     if (exchange instanceof HttpsExchange https) {
       try {
         java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
         if (chain.length > 0 && chain[0] instanceof X509Certificate cert
             && new X500Principal("CN=stead-admin").equals(cert.getSubjectX500Principal())) {
-          return Optional.of("stead-admin");
+          return Optional.of(new Caller("stead-admin", "certificate:" + digest(cert)));
         }
       } catch (SSLPeerUnverifiedException e) {
         // No client certificate: fall through to the session.
       }
     }
-    return cookie(exchange).flatMap(sessions::verify);
+    Optional<String> cookie = cookie(exchange);
+    return cookie.flatMap(sessions::verify).map(name -> new Caller(name, cookie.get()));
+  }
+
+  private static String digest(X509Certificate cert) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest
+          .getInstance("SHA-256").digest(cert.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot digest the admin certificate", e);
+    }
   }
 
   private Optional<String> cookie(HttpExchange exchange) {
@@ -396,7 +441,7 @@ public final class Dashboard implements AutoCloseable {
     return Html.page("Fleet", body.toString());
   }
 
-  private String node(String name) {
+  private String node(String name, Caller caller, String done) {
     NodeInfo info = classifications.describe(
         store.node(name).orElseThrow(() -> new NotFound("no node '" + name + "'")));
     StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
@@ -411,11 +456,19 @@ public final class Dashboard implements AutoCloseable {
     for (Report r : store.queryReports(ReportQuery.all().withNode(name), 20)) {
       body.append("<tr><td>").append(Html.time(r.getStartedAtMs())).append("</td><td>")
           .append(Html.status(StatusWords.of(r))).append(r.getNoop() ? " (noop)" : "")
+          .append(r.getTrigger() == dev.stead.proto.v1.RunTrigger.WATCH
+              ? " <span class=\"muted\">(watch)</span>" : "")
           .append("</td><td>").append(r.getSummary().getChanged()).append("</td><td>")
           .append(r.getSummary().getDriftEvents()).append("</td><td>")
           .append(Html.reportLink(r.getId())).append("</td></tr>");
     }
-    body.append("</table><h2>Drift history</h2><table id=\"drift-history\" class=\"wide\">"
+    ReviewPage decisions = reviewOf(name, caller);
+    body.append("</table><h2 id=\"review-heading\">Drift awaiting a decision</h2>")
+        .append(doneMessage(done)).append(decisions.reviewTable());
+    if (!decisions.active().isEmpty()) {
+      body.append("<h3>Exceptions in force</h3>").append(decisions.exceptionsTable());
+    }
+    body.append("<h2>Drift history</h2><table id=\"drift-history\" class=\"wide\">"
         + "<colgroup><col class=\"time\"><col class=\"resource\"><col class=\"property\">"
         + "<col><col><col class=\"report\"></colgroup><tr><th>time</th><th>resource</th>"
         + "<th>property</th><th>before</th><th>after</th><th>report</th></tr>");
@@ -435,6 +488,117 @@ public final class Dashboard implements AutoCloseable {
     body.append("</table><h2>Facts</h2>")
         .append(FactsTable.html(store.facts(name).orElse(Facts.getDefaultInstance())));
     return Html.page(name, body.toString());
+  }
+
+  /** The drift awaiting a decision on {@code node}, or on every node when it is empty. */
+  private ReviewPage reviewOf(String node, Caller caller) {
+    List<DriftReviewItem> items = review.review(ReviewDriftRequest.newBuilder()
+        .setIncludeExcepted(true).build()).getItemsList().stream()
+        .filter(i -> node.isEmpty() || i.getNode().equals(node)).toList();
+    List<DriftException> active = exceptions.list(0).stream()
+        .filter(e -> node.isEmpty() || e.getNode().equals(node)).toList();
+    return new ReviewPage(items, active, guard.field(caller.binding()), caller.name(), node);
+  }
+
+  private String reviewPage(Caller caller, String done, String error) {
+    ReviewPage page = reviewOf("", caller);
+    StringBuilder body = new StringBuilder("<h1>Drift review</h1>");
+    if (!error.isEmpty()) {
+      body.append("<p id=\"decision-error\" class=\"drift\">Nothing was changed: ")
+          .append(Html.esc(error)).append("</p>");
+    }
+    body.append(doneMessage(done))
+        .append("<p class=\"muted\">What each node's newest run left out of sync. Left alone,"
+            + " drift is <b>remediated</b>: the next enforcing run repairs it. <b>Except</b> "
+            + "holds enforcement of one property back until a set time (reason, owner and "
+            + "expiry required; the same rules as <code>stead drift except</code>). "
+            + "<b>Accept</b> turns the observed value into code, on the command line.</p>")
+        .append(page.reviewTable())
+        .append("<h2>Exceptions in force</h2>").append(page.exceptionsTable())
+        .append("<p class=\"muted\">Every decision is recorded with your login and appears "
+            + "in <code>stead audit</code>.</p>");
+    return Html.page("Drift review", body.toString());
+  }
+
+  /** What the decision just made did, said after the redirect that follows it. */
+  private String doneMessage(String id) {
+    if (id.isEmpty()) {
+      return "";
+    }
+    Optional<DriftException> found = store.exceptions("").stream()
+        .filter(e -> e.getId().equals(id)).findFirst();
+    if (found.isEmpty()) {
+      return "";
+    }
+    DriftException e = found.get();
+    String what = Html.esc(e.getNode()) + " " + Html.esc(e.getResource()) + " "
+        + Html.esc(e.getProperty());
+    return "<p id=\"decision-done\" class=\"intended\">" + (e.getLiftedAtMs() != 0
+        ? "Lifted " + Html.esc(e.getId()) + ": " + what + " is enforced again from the "
+            + "node's next run."
+        : "Excepted " + Html.esc(e.getId()) + ": " + what + " until "
+            + Html.time(e.getExpiresAtMs()) + "; the node holds it back from its next run.")
+        + "</p>";
+  }
+
+  // --- decisions -----------------------------------------------------------------------
+
+  /** A POST of an except or lift form: checked, decided through DriftExceptions, redirected. */
+  private void decide(HttpExchange exchange, Caller caller, String path) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      send(exchange, 405, "text/html", Html.page("Not allowed",
+          "<p>Decisions are made with the forms on the drift review page.</p>"));
+      return;
+    }
+    byte[] raw = exchange.getRequestBody().readNBytes(MAX_FORM_BYTES + 1);
+    if (raw.length > MAX_FORM_BYTES) {
+      send(exchange, 413, "text/html", Html.page("Too large",
+          "<p>That form is larger than any of the dashboard's.</p>"));
+      return;
+    }
+    Map<String, String> form = params(new String(raw, StandardCharsets.US_ASCII));
+    Optional<String> refused = guard.refusal(exchange.getRequestHeaders(), caller.binding(),
+        form.getOrDefault(FormGuard.FIELD, ""));
+    if (refused.isPresent()) {
+      LOG.warning("dashboard: refused a decision by '" + LogText.quote(caller.name())
+          + "' from " + exchange.getRemoteAddress().getAddress().getHostAddress() + ": "
+          + refused.get());
+      send(exchange, 403, "text/html", Html.page("Refused", "<h1>Refused</h1>"
+          + "<p id=\"refused\">This form did not come from this dashboard's page in your "
+          + "browser, so nothing was changed. Open the <a href=\"/review\">drift review</a> "
+          + "again and decide there.</p>"));
+      return;
+    }
+    DriftException decided;
+    try {
+      if (path.equals(ReviewPage.EXCEPT)) {
+        String expires = form.getOrDefault("expires", "").strip();
+        decided = exceptions.grant(ExceptDriftRequest.newBuilder()
+            .setNode(form.getOrDefault("node", "")).setResource(form.getOrDefault("resource", ""))
+            .setProperty(form.getOrDefault("property", ""))
+            .setReason(form.getOrDefault("reason", "")).setOwner(form.getOrDefault("owner", ""))
+            .setExpiresAtMs(expires.isEmpty() ? 0
+                : Expiries.parse(expires, "expiry", clock.millis()))
+            .build(), caller.name());
+        LOG.info("drift exception " + decided.getId() + " granted by "
+            + LogText.quote(caller.name()) + " on the dashboard: " + decided.getNode() + " "
+            + decided.getResource() + " " + decided.getProperty() + " until "
+            + Instant.ofEpochMilli(decided.getExpiresAtMs()));
+      } else {
+        decided = exceptions.lift(form.getOrDefault("id", ""), caller.name());
+        LOG.info("drift exception " + decided.getId() + " lifted by "
+            + LogText.quote(caller.name()) + " on the dashboard: " + decided.getNode() + " "
+            + decided.getResource() + " " + decided.getProperty());
+      }
+    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+      send(exchange, e instanceof IllegalArgumentException ? 400 : 404, "text/html",
+          reviewPage(caller, "", e.getMessage()));
+      return;
+    }
+    String back = form.getOrDefault("back", "");
+    redirect(exchange, (back.isEmpty() ? "/review?" : "/node?name=" + Html.url(back) + "&")
+        + "done=" + Html.url(decided.getId()) + (back.isEmpty() ? "" : "#review-heading"));
   }
 
   private String report(String id) {

@@ -85,7 +85,20 @@ final class Html {
       + "#facts col.path{width:35%}#facts td.path{font-family:monospace}"
       + "#facts-search{font-size:15px;padding:4px 8px;width:24em}"
       + ".status-failed,.status-stale{color:#b3261e;font-weight:bold}"
-      + ".status-changed{color:#1f5fbf}.muted{color:#666}";
+      + ".status-changed{color:#1f5fbf}.muted{color:#666}"
+      + ".status-pending{color:#8a5a00;font-weight:bold}.status-excepted{color:#5b3a9b;"
+      + "font-weight:bold}"
+      + "#review col.node{width:9em}#review col.resource{width:20%}#review col.property{width:7em}"
+      + "#review col.state{width:13em}#review col.time{width:11em}#review col.report{width:12em}"
+      + "#review tr.decide td{background:#fafbfc;border-top:none}"
+      + "#review tr.item td{border-bottom:none}"
+      + "form.except-form label{margin-right:10px;white-space:nowrap}"
+      + "form.except-form,form.lift-form{margin:2px 0}"
+      + "p.accept{margin:4px 0 2px;font-size:13px}"
+      + "#exceptions col.id{width:10em}#exceptions col.node{width:9em}"
+      + "#exceptions col.resource{width:18%}#exceptions col.property{width:7em}"
+      + "#exceptions col.time{width:11em}#exceptions col.owner{width:8em}"
+      + "#exceptions col.lift{width:12em}";
 
   /** A page of the signed-in dashboard, with {@code /dashboard.js}, its one script. */
   static String page(String title, String body) {
@@ -101,7 +114,8 @@ final class Html {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width\">"
         + "<title>" + esc(title) + " · Stead</title><style>" + STYLE + "</style></head><body>"
-        + "<header><a href=\"/\">Stead fleet</a><a href=\"/logout\">log out</a></header>"
+        + "<header><a href=\"/\">Stead fleet</a><a href=\"/review\">drift review</a>"
+        + "<a href=\"/logout\">log out</a></header>"
         + "<main>" + body + "</main>" + script + "</body></html>";
   }
 

@@ -164,6 +164,47 @@ class DriftExceptionsTest {
   }
 
   @Test
+  void aLiftedExceptionLeavesTheCatalogAtOnceAndTheLiftIsAnAuditRowOfItsOwn() {
+    long start = clock.millis();
+    DriftException granted = exceptions.grant(request().build(), "stead-admin");
+    clock.advance(Duration.ofHours(1));
+
+    DriftException lifted = exceptions.lift(granted.getId(), "bob");
+
+    assertThat(lifted.getLiftedBy()).isEqualTo("bob");
+    assertThat(lifted.getLiftedAtMs()).isEqualTo(clock.millis());
+    assertThat(exceptions.served(catalog())).isEqualTo(catalog());
+    assertThat(exceptions.active(NODE)).isEmpty();
+    assertThat(exceptions.list(0)).isEmpty();
+    assertThat(exceptions.list(start)).containsExactly(lifted);
+    assertThatThrownBy(() -> exceptions.lift(granted.getId(), "carol"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already lifted by bob");
+    assertThatThrownBy(() -> exceptions.lift("ex-000000000000", "carol"))
+        .isInstanceOf(NoSuchElementException.class)
+        .hasMessageContaining("no drift exception 'ex-000000000000'");
+    // Past the expiry it set, a lifted exception leaves no "expired" row: the lift ended it.
+    clock.advance(Duration.ofDays(8));
+    List<ChangeRecord> audit = new ChangeLog(store, exceptions).changes(ChangesRequest
+        .newBuilder().setSinceMs(start - 1).setIncludeDecisions(true).build()).getChangesList();
+    assertThat(audit).extracting(ChangeRecord::getDecision, ChangeRecord::getActor,
+        ChangeRecord::getTimeMs).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("lift", "bob", start + 3_600_000L),
+            org.assertj.core.groups.Tuple.tuple("except", "stead-admin", start));
+    assertThat(audit.get(0).getAfter()).isEqualTo("enforced");
+  }
+
+  @Test
+  void anExpiredExceptionCannotBeLifted() {
+    DriftException granted = exceptions.grant(request().setExpiresAtMs(clock.millis() + DAY)
+        .build(), "stead-admin");
+    clock.advance(Duration.ofDays(2));
+    assertThatThrownBy(() -> exceptions.lift(granted.getId(), "bob"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already expired");
+    assertThat(store.exceptions(NODE)).containsExactly(granted);
+  }
+
+  @Test
   void excepteddriftKeepsANodeInSyncCountedApartAndIsListedOnceAndReviewedOnlyOnRequest() {
     long t = clock.millis();
     addReport("r1", t - 2000, false, event("content", EventStatus.EXCEPTED));

@@ -1,4 +1,4 @@
-package dev.stead.cli;
+package dev.stead.master.fleet;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +12,7 @@ import java.time.format.DateTimeParseException;
  * or an ISO-8601 time ({@code 2026-12-31T18:00:00Z}, with an offset, or a date or local time,
  * read as UTC).
  */
-final class Expiries {
+public final class Expiries {
   private Expiries() {}
 
   /**
@@ -20,7 +20,7 @@ final class Expiries {
    *
    * @throws IllegalArgumentException naming {@code option} when {@code text} is neither form
    */
-  static long parse(String text, String option, long nowMs) {
+  public static long parse(String text, String option, long nowMs) {
     String t = text.strip();
     if (t.matches("\\d+[a-zA-Z]")) {
       return nowMs + Durations.parse(t, option).toMillis();

@@ -1,4 +1,4 @@
-package dev.stead.cli;
+package dev.stead.master.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,17 +1,17 @@
-package dev.stead.cli;
+package dev.stead.master.fleet;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Operator-friendly durations: {@code 90s}, {@code 30m}, {@code 24h}, {@code 14d}, {@code 2w}. */
-final class Durations {
+public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})([smhdw])");
 
   private Durations() {}
 
   /** @throws IllegalArgumentException naming {@code option} when {@code text} is malformed */
-  static Duration parse(String text, String option) {
+  public static Duration parse(String text, String option) {
     Matcher m = FORM.matcher(text.strip());
     if (!m.matches()) {
       throw new IllegalArgumentException(option + ": '" + text
@@ -32,7 +32,7 @@ final class Durations {
   }
 
   /** Milliseconds since the epoch, {@code text} ago. */
-  static long ago(String text, String option) {
+  public static long ago(String text, String option) {
     return Math.max(0, System.currentTimeMillis() - parse(text, option).toMillis());
   }
 }
