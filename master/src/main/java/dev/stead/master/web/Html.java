@@ -88,17 +88,17 @@ final class Html {
       + ".status-changed{color:#1f5fbf}.muted{color:#666}"
       + ".status-pending{color:#8a5a00;font-weight:bold}.status-excepted{color:#5b3a9b;"
       + "font-weight:bold}"
-      + "#review col.node{width:9em}#review col.resource{width:20%}#review col.property{width:7em}"
-      + "#review col.state{width:13em}#review col.time{width:11em}#review col.report{width:12em}"
+      + "#review col.node{width:8em}#review col.resource{width:17%}#review col.property{width:6em}"
+      + "#review col.state{width:12em}#review col.time{width:11.5em}#review col.report{width:12em}"
       + "#review tr.decide td{background:#fafbfc;border-top:none}"
       + "#review tr.item td{border-bottom:none}"
       + "form.except-form label{margin-right:10px;white-space:nowrap}"
       + "form.except-form,form.lift-form{margin:2px 0}"
       + "p.accept{margin:4px 0 2px;font-size:13px}"
-      + "#exceptions col.id{width:10em}#exceptions col.node{width:9em}"
-      + "#exceptions col.resource{width:18%}#exceptions col.property{width:7em}"
-      + "#exceptions col.time{width:11em}#exceptions col.owner{width:8em}"
-      + "#exceptions col.lift{width:12em}";
+      + "#exceptions col.id{width:10em}#exceptions col.node{width:8em}"
+      + "#exceptions col.resource{width:17%}#exceptions col.property{width:6em}"
+      + "#exceptions col.time{width:11.5em}#exceptions col.owner{width:8em}"
+      + "#exceptions col.lift{width:5em}";
 
   /** A page of the signed-in dashboard, with {@code /dashboard.js}, its one script. */
   static String page(String title, String body) {

@@ -50,7 +50,7 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
           .append(Html.reportLink(item.getReportId())).append("</td></tr>")
           .append("<tr class=\"decide\"><td colspan=\"8\">");
       if (exception.isPresent()) {
-        out.append(liftForm(exception.get()));
+        out.append(liftForm(exception.get(), "Lift " + exception.get().getId()));
       } else {
         out.append(exceptForm(item));
       }
@@ -79,7 +79,7 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
           .append(Html.time(e.getExpiresAtMs())).append("</td><td>")
           .append(Html.esc(e.getOwner())).append("</td><td>").append(Html.esc(e.getReason()))
           .append(" <span class=\"muted\">(").append(Html.esc(e.getDecidedBy()))
-          .append(")</span></td><td>").append(liftForm(e)).append("</td></tr>");
+          .append(")</span></td><td>").append(liftForm(e, "Lift")).append("</td></tr>");
     }
     return out.append("</table>").toString();
   }
@@ -98,10 +98,10 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
       DriftException e = exception.get();
       // Granted after the newest run: the node holds it back from its next run on.
       String when = item.getState().equals("excepted") ? ""
-          : "<br><span class=\"muted\">held back from the node's next run</span>";
-      return "<span class=\"status status-excepted\">excepted</span> until "
-          + Html.time(e.getExpiresAtMs()) + " <span class=\"muted\">(" + Html.esc(e.getId())
-          + ")</span>" + when;
+          : ", from the node's next run";
+      return "<span class=\"status status-excepted\">excepted</span> until<br>"
+          + Html.time(e.getExpiresAtMs()) + "<br><span class=\"muted\">" + Html.esc(e.getId())
+          + when + "</span>";
     }
     if (item.getState().equals("excepted")) {
       // The run held it back, but the exception has ended since: enforced from the next run.
@@ -124,11 +124,11 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
         + "<button type=\"submit\">Except</button></form>";
   }
 
-  private String liftForm(DriftException e) {
+  private String liftForm(DriftException e, String label) {
     return "<form class=\"lift-form\" method=\"post\" action=\"" + LIFT + "\">" + tokenField
         + hidden("id", e.getId()) + hidden("back", back)
         + "<button type=\"submit\" title=\"end " + Html.esc(e.getId()) + " now: the node "
-        + "enforces the property again from its next run\">Lift " + Html.esc(e.getId())
+        + "enforces the property again from its next run\">" + Html.esc(label)
         + "</button></form>";
   }
 

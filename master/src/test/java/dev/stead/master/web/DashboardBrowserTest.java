@@ -9,6 +9,7 @@ import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
+import dev.stead.proto.v1.DriftException;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.EventStatus;
@@ -297,6 +298,85 @@ class DashboardBrowserTest {
     assertThat(text(By.id("report-id"))).isEqualTo("r-old");
     assertThat(text(By.cssSelector("p.event.drift code.digest"))).isEqualTo(
         "sha256:0123456789ab…");
+  }
+
+  /** A run of {@code node} that left {@code resource}'s {@code property} drifted. */
+  private void driftLeft(String id, String node, String resource, String property,
+      EventStatus status, String observed, String desired) {
+    boolean noop = status == EventStatus.NOOP;
+    if (store.node(node).isEmpty()) {
+      store.putNode(NodeInfo.newBuilder().setName(node).build());
+    }
+    store.addReport(Report.newBuilder().setId(id).setNode(node).setNoop(noop)
+        .setStartedAtMs(System.currentTimeMillis() - 600_000).setCodeVersion(CODE_VERSION)
+        .setStatus(noop ? RunStatus.UNCHANGED : RunStatus.FAILED_RUN)
+        .setSummary(ReportSummary.newBuilder().setResources(6).setDriftEvents(1)
+            .setOutOfSync(1).setFailed(noop ? 0 : 1))
+        .addResources(ResourceResult.newBuilder().setKey(resource)
+            .setStatus(noop ? ResourceStatus.WOULD_CHANGE : ResourceStatus.FAILED)
+            .addEvents(Event.newBuilder().setProperty(property).setKind(ChangeKind.DRIFT)
+                .setStatus(status).setBefore(observed).setAfter(desired)))
+        .build());
+    nodes.reported(node);
+  }
+
+  @Test
+  void anOperatorExceptsDriftOnTheReviewPageAndLiftsItOnTheNodePage() throws Exception {
+    driftLeft("r-web1-audit", "web1.test", "file[/etc/app.conf]", "content", EventStatus.NOOP,
+        "sha256:" + "4a1c".repeat(16), "sha256:" + "5891".repeat(16));
+    driftLeft("r-web2-audit", "web2.test", "file[/etc/ssh/sshd_config]", "mode",
+        EventStatus.NOOP, "0666", "0600");
+    driftLeft("r-db1", "db1.test", "service[postgresql]", "ensure", EventStatus.FAILURE,
+        "stopped", "running");
+    logIn();
+
+    browser.findElement(By.linkText("drift review")).click();
+    String item = "//table[@id='review']//tr[@data-node='web1.test']";
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.xpath(item)).isEmpty());
+    assertThat(browser.findElements(By.cssSelector("#review tr.item"))).hasSize(3);
+    assertThat(text(By.xpath(item + "/td[contains(@class,'state')]"))).isEqualTo("pending");
+    WebElement form = browser.findElement(By.xpath(item
+        + "/following-sibling::tr[1]//form[contains(@class,'except-form')]"));
+    assertThat(browser.findElement(By.xpath(item + "/following-sibling::tr[1]"))
+        .findElement(By.cssSelector("code.command")).getText()).isEqualTo(
+            "stead drift accept --node web1.test --resource 'file[/etc/app.conf]' --property "
+                + "content");
+    assertThat(form.findElement(By.name("owner")).getAttribute("value")).isEqualTo("alice");
+    form.findElement(By.name("reason")).sendKeys("CHG-1432: vendor hotfix, until release 4.2");
+    WebElement expires = form.findElement(By.name("expires"));
+    expires.clear();
+    expires.sendKeys("14d");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+
+    assertThat(text(By.id("decision-done"))).startsWith("Excepted ex-")
+        .contains("web1.test file[/etc/app.conf] content");
+    DriftException granted = store.exceptions("web1.test").get(0);
+    assertThat(granted.getDecidedBy()).isEqualTo("alice");
+    assertThat(granted.getReason()).isEqualTo("CHG-1432: vendor hotfix, until release 4.2");
+    // 14 days from when the form was read; the grant's own time is a moment later.
+    assertThat(granted.getExpiresAtMs() - granted.getCreatedAtMs())
+        .isBetween(Duration.ofDays(14).minusSeconds(5).toMillis(), Duration.ofDays(14).toMillis());
+    assertThat(text(By.xpath(item + "/td[contains(@class,'state')]")))
+        .startsWith("excepted until").contains(granted.getId())
+        .contains("from the node's next run");
+    assertThat(text(By.id("exceptions"))).contains(granted.getId()).contains("alice");
+    assertThat(browser.findElements(By.cssSelector("#review form.except-form"))).hasSize(2);
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    assertThat((Boolean) js.executeScript("const e=document.scrollingElement;"
+        + "return e.scrollWidth <= e.clientWidth;")).as("no sideways scrolling").isTrue();
+    screenshot("dashboard-review.png");
+
+    // The node's page offers the same decisions on its own drift: lift the exception there.
+    browser.findElement(By.xpath(item + "/td[1]/a")).click();
+    assertThat(text(By.id("node-name"))).isEqualTo("web1.test");
+    browser.findElement(By.xpath("//table[@id='review']//form[contains(@class,'lift-form')]"
+        + "//button")).click();
+    assertThat(text(By.id("decision-done"))).startsWith("Lifted " + granted.getId());
+    assertThat(browser.getCurrentUrl()).contains("/node?name=web1.test");
+    assertThat(store.exceptions("web1.test").get(0).getLiftedBy()).isEqualTo("alice");
+    assertThat(text(By.xpath("//table[@id='review']//tr[@data-node='web1.test']"
+        + "/td[contains(@class,'state')]"))).isEqualTo("pending");
   }
 
   /** The facts rows a person sees now (hidden ones excluded). */
