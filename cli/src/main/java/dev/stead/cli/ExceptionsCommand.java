@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "exceptions", description = "Drift exceptions in force (stead drift except grants them).")
+@Command(name = "exceptions", description = "Drift exceptions in force (stead drift except grants them).",
+    subcommands = {ExceptionsLiftCommand.class})
 final class ExceptionsCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 

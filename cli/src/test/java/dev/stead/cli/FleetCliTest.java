@@ -194,4 +194,31 @@ class FleetCliTest {
     assertThat(tooShort.exitCode()).isEqualTo(1);
     assertThat(tooShort.output()).contains("no report with id").contains("6 characters");
   }
+
+  @Test
+  @Order(5)
+  void anExceptionLiftedBeforeItsExpiryLeavesTheListAndIsAnAuditRow() throws Exception {
+    Cli granted = stead("drift", "except", "--node", "web1.test", "--resource",
+        "file[/etc/app.conf]", "--property", "content", "--reason", "INC-9: load test",
+        "--owner", "ops", "--expires", "1d");
+    String id = granted.output().substring("excepted ".length(),
+        granted.output().indexOf(':'));
+    assertThat(stead("exceptions").output()).contains(id);
+
+    assertThat(stead("exceptions", "lift", id).output()).startsWith("lifted " + id
+        + ": web1.test file[/etc/app.conf] content is enforced again");
+    assertThat(stead("exceptions").output()).contains("no drift exceptions in force");
+    assertThat(stead("exceptions", "--expired", "1h").output()).contains(id)
+        .contains("lifted by stead-admin");
+    assertThat(stead("audit", "--since", "1h").output().lines()
+        .filter(l -> l.contains(",decision,lift,")).toList()).singleElement()
+        .satisfies(row -> assertThat(row).contains(",stead-admin,ops,").endsWith(id));
+    Cli again = Cli.run("exceptions", "lift", id, "--data", master.data.toString());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.output()).contains("already lifted by stead-admin");
+    Cli unknown = Cli.run("exceptions", "lift", "ex-000000000000", "--data",
+        master.data.toString());
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.output()).contains("no drift exception 'ex-000000000000'");
+  }
 }

@@ -108,6 +108,7 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.FleetService/Backup", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ExceptDrift", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ListExceptions", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.FleetService/LiftException", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
@@ -250,6 +251,9 @@ class AuthorizationMatrixTest {
             dev.stead.proto.v1.ExceptDriftRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/ListExceptions",
             dev.stead.proto.v1.ListExceptionsRequest.getDefaultInstance()),
+        // No id: refused after authorization (INVALID_ARGUMENT), nothing changes.
+        Map.entry("stead.v1.FleetService/LiftException",
+            dev.stead.proto.v1.LiftExceptionRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/ReviewDrift",
             dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()));
   }

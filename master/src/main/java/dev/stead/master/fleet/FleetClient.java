@@ -61,6 +61,12 @@ public final class FleetClient {
     return call(() -> stub().exceptDrift(request));
   }
 
+  /** Lifts (ends now) the drift exception {@code id} in the admin certificate's name. */
+  public dev.stead.proto.v1.DriftException lift(String id) throws IOException {
+    return call(() -> stub().liftException(dev.stead.proto.v1.LiftExceptionRequest.newBuilder()
+        .setId(id).build()));
+  }
+
   /** Active exceptions, plus those expired since {@code expiredSinceMs} (0: none). */
   public List<dev.stead.proto.v1.DriftException> exceptions(long expiredSinceMs)
       throws IOException {

@@ -84,6 +84,23 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
   }
 
   @Override
+  public void liftException(dev.stead.proto.v1.LiftExceptionRequest request,
+      StreamObserver<DriftException> observer) {
+    Unary.respond(observer, "LiftException", () -> checked(() -> {
+      try {
+        DriftException lifted = exceptions.lift(request.getId(),
+            Identity.current().commonName());
+        LOG.info(() -> "drift exception " + lifted.getId() + " lifted by "
+            + lifted.getLiftedBy() + ": " + lifted.getNode() + " " + lifted.getResource()
+            + " " + lifted.getProperty());
+        return lifted;
+      } catch (java.util.NoSuchElementException e) {
+        throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+      }
+    }));
+  }
+
+  @Override
   public void listExceptions(ListExceptionsRequest request,
       StreamObserver<ListExceptionsResponse> observer) {
     Unary.respond(observer, "ListExceptions", () -> ListExceptionsResponse.newBuilder()
