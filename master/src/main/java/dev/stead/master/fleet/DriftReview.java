@@ -12,6 +12,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.proto.v1.ReviewDriftResponse;
+import dev.stead.proto.v1.RunTrigger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,10 @@ import java.util.regex.Pattern;
  * far as checking its catalog) left out of sync: drift it only saw (a noop or audit run:
  * pending) or failed to repair, and, when asked, drift it held back under an exception.
  * Drift a run repaired, or that is gone by the newest run, needs no decision and is not
- * listed; {@code stead drift} keeps its history. Thread-safe; reads only.
+ * listed; {@code stead drift} keeps its history. A report of the agent's watch between runs
+ * checked only some resources: it adds or updates the drift it found, and closes the drift it
+ * repaired, but says nothing about the rest, which the newest full run still speaks for.
+ * Thread-safe; reads only.
  */
 public final class DriftReview {
   private final Store store;
@@ -48,10 +52,15 @@ public final class DriftReview {
     // drift push its first sighting back, and the first run without it closes it.
     Map<String, DriftReviewItem.Builder> open = new LinkedHashMap<>();
     Map<String, Boolean> stillSeen = new LinkedHashMap<>();
+    List<Report> watches = new ArrayList<>();
     boolean[] newest = {true};
     store.scanReports(ReportQuery.between(request.getSinceMs(), 0).withNode(node), report -> {
       if (!report.getError().isEmpty()) {
         return true; // it never looked at the machine
+      }
+      if (newest[0] && report.getTrigger() == RunTrigger.WATCH) {
+        watches.add(report); // applied below, over what the full run before it left
+        return true;
       }
       if (newest[0]) {
         newest[0] = false;
@@ -91,6 +100,29 @@ public final class DriftReview {
       }
       return anyStill;
     });
+    // Oldest watch report first, so the newest word on each property stands.
+    for (int i = watches.size() - 1; i >= 0; i--) {
+      Report watch = watches.get(i);
+      forEachDrift(watch, (resource, event) -> {
+        String key = resource + "\n" + event.getProperty();
+        String state = state(event);
+        if (state == null) {
+          open.remove(key); // repaired by the watch
+          return;
+        }
+        if (state.equals("excepted") && !request.getIncludeExcepted()) {
+          open.remove(key);
+          return;
+        }
+        Event shown = Redactor.event(event);
+        DriftReviewItem.Builder before = open.get(key);
+        open.put(key, DriftReviewItem.newBuilder()
+            .setNode(node).setResource(resource).setProperty(event.getProperty())
+            .setState(state).setBefore(shown.getBefore()).setAfter(shown.getAfter())
+            .setFirstSeenMs(before != null ? before.getFirstSeenMs() : watch.getStartedAtMs())
+            .setReportId(watch.getId()).setExceptionId(event.getExceptionId()));
+      });
+    }
     Map<String, DriftException> exceptions = new LinkedHashMap<>();
     for (DriftException e : store.exceptions(node)) {
       exceptions.put(e.getId(), e);

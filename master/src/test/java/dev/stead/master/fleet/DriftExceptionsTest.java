@@ -251,6 +251,38 @@ class DriftExceptionsTest {
         .getItemsList()).isEmpty();
   }
 
+  @Test
+  void aWatchReportUpdatesTheDriftItCheckedAndLeavesTheRestToTheFullRun() {
+    long t = clock.millis();
+    addReport("full", t - 3000, true, event("content", EventStatus.NOOP),
+        event("mode", EventStatus.NOOP));
+    // The watch saw the content change again (still pending: audit), and nothing of the mode.
+    store.addReport(watch("watch-1", t - 2000, event("content", EventStatus.NOOP)));
+
+    List<DriftReviewItem> items = new DriftReview(store)
+        .review(ReviewDriftRequest.getDefaultInstance()).getItemsList();
+    assertThat(items).extracting(DriftReviewItem::getProperty, DriftReviewItem::getReportId,
+        DriftReviewItem::getFirstSeenMs).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("content", "watch-1", t - 3000),
+            org.assertj.core.groups.Tuple.tuple("mode", "full", t - 3000));
+
+    // A watch check that repaired the content closes it; the mode still awaits a decision.
+    store.addReport(watch("watch-2", t - 1000, event("content", EventStatus.APPLIED)));
+    assertThat(new DriftReview(store).review(ReviewDriftRequest.getDefaultInstance())
+        .getItemsList()).extracting(DriftReviewItem::getProperty).containsExactly("mode");
+  }
+
+  private static Report watch(String id, long at, Event event) {
+    boolean noop = event.getStatus() == EventStatus.NOOP;
+    return Report.newBuilder().setId(id).setNode(NODE).setStartedAtMs(at).setNoop(noop)
+        .setTrigger(dev.stead.proto.v1.RunTrigger.WATCH)
+        .setStatus(noop ? RunStatus.UNCHANGED : RunStatus.CHANGED_RUN)
+        .setSummary(ReportSummary.newBuilder().setResources(1).setDriftEvents(1)
+            .setOutOfSync(noop ? 1 : 0).setChanged(noop ? 0 : 1))
+        .addResources(ResourceResult.newBuilder().setKey(MOTD).addEvents(event))
+        .build();
+  }
+
   private static Event event(String property, EventStatus status) {
     return Event.newBuilder().setProperty(property).setKind(ChangeKind.DRIFT)
         .setStatus(status).setBefore("sha256:aa").setAfter("sha256:bb")
