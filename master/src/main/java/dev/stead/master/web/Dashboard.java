@@ -492,8 +492,10 @@ public final class Dashboard implements AutoCloseable {
 
   /** The drift awaiting a decision on {@code node}, or on every node when it is empty. */
   private ReviewPage reviewOf(String node, Caller caller) {
+    // A node's name as a glob reads only that node's reports (certnames have no wildcards;
+    // the exact match below keeps it so regardless).
     List<DriftReviewItem> items = review.review(ReviewDriftRequest.newBuilder()
-        .setIncludeExcepted(true).build()).getItemsList().stream()
+        .setNodeGlob(node).setIncludeExcepted(true).build()).getItemsList().stream()
         .filter(i -> node.isEmpty() || i.getNode().equals(node)).toList();
     List<DriftException> active = exceptions.list(0).stream()
         .filter(e -> node.isEmpty() || e.getNode().equals(node)).toList();
