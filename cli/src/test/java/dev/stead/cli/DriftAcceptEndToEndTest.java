@@ -2,7 +2,9 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.stead.master.AdminClient;
+import dev.stead.proto.v1.AcceptDriftResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,10 +61,8 @@ class DriftAcceptEndToEndTest {
       assertThat(Cli.run(run.toArray(String[]::new)).exitCode()).isEqualTo(2);
       assertThat(motd).hasContent("hello");
 
-      // Nothing drifted yet; unknown nodes are refused.
+      // Nothing drifted yet: nothing to accept (other refusals: DriftAcceptTest).
       assertRefused(master, accept("--property", "mode"), "shows no drift in the newest run");
-      assertRefused(master, accept("--property", "mode", "--node", "ghost.test"),
-          "unknown node 'ghost.test'");
 
       master.stead("node", "set", NODE, "mode=audit");
       Files.writeString(motd, "hello\nedited by hand\n");
@@ -89,12 +89,19 @@ class DriftAcceptEndToEndTest {
            other::key: kept
           """);
       assertThat(mode.stderr()).contains("data key motd::mode in data/common.yaml:4");
-      Out snippet = steadStdout(master, accept("--resource", "file[/etc/issue]",
-          "--property", "mode"));
-      assertThat(snippet.stdout()).isEqualTo("""
+      // A value written in code: a snippet naming the declaration.
+      Out json = steadStdout(master, accept("--resource", "file[/etc/issue]",
+          "--property", "mode", "--json"));
+      AcceptDriftResponse.Builder snippet = AcceptDriftResponse.newBuilder();
+      JsonFormat.parser().merge(json.stdout(), snippet);
+      assertThat(snippet.getSnippet()).isEqualTo("""
           # site.groovy:3: in file[/etc/issue], set mode to the value the node has:
           mode: '0600'
           """);
+      assertThat(snippet.getPatch()).isEmpty();
+      assertThat(snippet.getValue()).isEqualTo("0600");
+      assertThat(snippet.getDesired()).isEqualTo("0644");
+      assertThat(snippet.getDecidedBy()).isEqualTo("stead-admin");
 
       // The operator's checkout: the patch applies with git and changes nothing else.
       Path checkout = tmp.resolve("checkout");
@@ -155,11 +162,17 @@ class DriftAcceptEndToEndTest {
   private static String[] accept(String... options) {
     java.util.Map<String, String> given = new java.util.LinkedHashMap<>(java.util.Map.of(
         "--node", NODE, "--resource", "file[/etc/motd]", "--property", "mode"));
-    for (int i = 0; i < options.length; i += 2) {
-      given.put(options[i], options[i + 1]);
+    List<String> flags = new ArrayList<>();
+    for (int i = 0; i < options.length; i++) {
+      if (options[i].equals("--json")) {
+        flags.add(options[i]);
+      } else {
+        given.put(options[i], options[++i]);
+      }
     }
     List<String> args = new ArrayList<>(List.of("drift", "accept"));
     given.forEach((option, value) -> args.addAll(List.of(option, value)));
+    args.addAll(flags);
     return args.toArray(String[]::new);
   }
 

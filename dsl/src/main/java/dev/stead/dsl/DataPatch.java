@@ -71,7 +71,8 @@ public final class DataPatch {
       throw new Problem("'" + key + "' in " + file + " is a "
           + (target instanceof MappingNode ? "map" : "list") + "; accept writes single values");
     }
-    Object current = parse(text).get(key);
+    Map<?, ?> original = parse(text);
+    Object current = original.get(key);
     int start = text.offsetByCodePoints(0, scalar.getStartMark().getIndex());
     int end = text.offsetByCodePoints(0, scalar.getEndMark().getIndex());
     // A block scalar's text runs over the line breaks that end it; those stay the file's.
@@ -89,7 +90,7 @@ public final class DataPatch {
     }
     if (scalar.getScalarStyle() == ScalarStyle.PLAIN && !(current instanceof String)) {
       candidates.add(singleQuoted(value));
-    } else if (scalar.getScalarStyle() == ScalarStyle.PLAIN) {
+    } else if (scalar.getScalarStyle() == ScalarStyle.PLAIN && !value.contains("\n")) {
       candidates.add(value);
     }
     if (scalar.getScalarStyle() != ScalarStyle.DOUBLE_QUOTED && !value.contains("\n")
@@ -102,11 +103,15 @@ public final class DataPatch {
     boolean stringOnly = current instanceof String || current == null;
     for (String written : candidates) {
       String edited = text.substring(0, start) + written + text.substring(end);
-      Object readBack;
+      Map<?, ?> reread;
       try {
-        readBack = parse(edited).get(key);
-      } catch (YAMLException | ClassCastException e) {
+        reread = parse(edited);
+      } catch (YAMLException e) {
         continue;
+      }
+      Object readBack = reread.get(key);
+      if (!others(reread, key).equals(others(original, key))) {
+        continue; // the written text spilled into other keys
       }
       boolean same = stringOnly ? value.equals(readBack)
           : readBack != null && String.valueOf(readBack).equals(value);
@@ -230,6 +235,13 @@ public final class DataPatch {
       }
     }
     return out.toString();
+  }
+
+  /** {@code data} without {@code key}. */
+  private static Map<?, ?> others(Map<?, ?> data, String key) {
+    Map<Object, Object> out = new java.util.LinkedHashMap<>(data);
+    out.remove(key);
+    return out;
   }
 
   private static Map<?, ?> parse(String text) {

@@ -49,6 +49,20 @@ class DataPatchTest {
   }
 
   @Test
+  void textAfterCharactersOutsideTheBasicPlaneStaysInPlace() throws Exception {
+    String text = "greeting: '\uD83D\uDE00 hi'  # emoji\nmotd::mode: '0644'\n";
+    assertThat(DataPatch.setValue(text, "f", "motd::mode", "0600"))
+        .isEqualTo(text.replace("'0644'", "'0600'"));
+  }
+
+  @Test
+  void aValueThatWouldSpillIntoOtherKeysIsQuoted() throws Exception {
+    String text = "a: x\nb: y\n";
+    assertThat(DataPatch.setValue(text, "f", "a", "z\nb: w"))
+        .isEqualTo("a: \"z\\nb: w\"\nb: y\n");
+  }
+
+  @Test
   void refusesAMissingKeyAListAndBrokenYaml() {
     assertThatThrownBy(() -> DataPatch.setValue(COMMON, "data/common.yaml", "nope", "x"))
         .hasMessage("data/common.yaml has no top-level key 'nope'");
