@@ -75,9 +75,13 @@ class ParameterOriginTest {
   void aLiteralOrADefaultHasNoOrigin() throws Exception {
     Catalog catalog = compile("""
         node('default') {
-          file('/etc/a', mode: '0644', content: lookup('nothing', default: 'x'))
+          def owner = lookup('motd::owner')
+          file('/etc/a', mode: '0644', content: lookup('nothing', default: 'x'), owner: 'root',
+              group: owner)
         }
         """);
-    assertThat(origins(catalog, "/etc/a")).isEmpty();
+    // 'root' written in code equals the looked-up 'root' but is not it.
+    assertThat(origins(catalog, "/etc/a")).containsExactly(
+        origin("group", "motd::owner", "data/common.yaml", 3));
   }
 }
