@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "drift", description = "What drifted, where and when: changes the agents had to repair, newest first.",
-    subcommands = {DriftReviewCommand.class, DriftExceptCommand.class})
+    subcommands = {DriftReviewCommand.class, DriftExceptCommand.class,
+        DriftAcceptCommand.class})
 final class DriftCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 

@@ -151,7 +151,8 @@ public final class Master implements AutoCloseable {
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
-                  exceptions).bindService()),
+                  exceptions, new dev.stead.master.fleet.DriftAccept(store,
+                      java.time.Clock.systemUTC(), codeRoots(config))).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
@@ -189,6 +190,16 @@ public final class Master implements AutoCloseable {
     }
     LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + ")");
     return master;
+  }
+
+  /** Where the files a catalog names are: the environment, then each module path entry. */
+  private static List<Path> codeRoots(MasterConfig config) {
+    List<Path> roots = new java.util.ArrayList<>();
+    roots.add(config.codeDir().toAbsolutePath().normalize());
+    for (Path p : config.modulePath()) {
+      roots.add(p.toAbsolutePath().normalize());
+    }
+    return roots;
   }
 
   /** Where modules are looked for, in the compiler's order: the environment's, then the path. */

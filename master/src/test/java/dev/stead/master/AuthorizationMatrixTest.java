@@ -109,7 +109,8 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.FleetService/ExceptDrift", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ListExceptions", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/LiftException", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.FleetService/AcceptDrift", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -255,7 +256,10 @@ class AuthorizationMatrixTest {
         Map.entry("stead.v1.FleetService/LiftException",
             dev.stead.proto.v1.LiftExceptionRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/ReviewDrift",
-            dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()));
+            dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()),
+        // No node: refused after authorization (INVALID_ARGUMENT), nothing is recorded.
+        Map.entry("stead.v1.FleetService/AcceptDrift",
+            dev.stead.proto.v1.AcceptDriftRequest.getDefaultInstance()));
   }
 
   @Test

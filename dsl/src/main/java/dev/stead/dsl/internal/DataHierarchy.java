@@ -63,12 +63,23 @@ public final class DataHierarchy {
   private final List<Level> levels;
   private final Map<String, Map<String, Object>> environmentFiles;
   private final Map<String, ModuleData> moduleFiles;
+  /** By file as lookups name it: the line of each top-level key. */
+  private final Map<String, Map<String, Integer>> keyLines;
 
   private DataHierarchy(List<Level> levels, Map<String, Map<String, Object>> environmentFiles,
-      Map<String, ModuleData> moduleFiles) {
+      Map<String, ModuleData> moduleFiles, Map<String, Map<String, Integer>> keyLines) {
     this.levels = List.copyOf(levels);
     this.environmentFiles = Map.copyOf(environmentFiles);
     this.moduleFiles = Map.copyOf(moduleFiles);
+    this.keyLines = Map.copyOf(keyLines);
+  }
+
+  /**
+   * The line of top-level {@code key} in {@code file} (named as {@link LookupExplanation.Step}
+   * names it), 0 when unknown.
+   */
+  public int line(String file, String key) {
+    return keyLines.getOrDefault(file, Map.of()).getOrDefault(key, 0);
   }
 
   /**
@@ -79,14 +90,18 @@ public final class DataHierarchy {
       List<CompileError> errors) {
     List<Level> levels = List.of();
     Map<String, Map<String, Object>> files = new LinkedHashMap<>();
+    Map<String, Map<String, Integer>> lines = new HashMap<>();
     if (envDir != null) {
       levels = readLevels(envDir, errors);
       Path dataDir = envDir.resolve("data");
       for (Path f : yamlFiles(dataDir)) {
         String relative = dataDir.relativize(f).toString().replace('\\', '/');
         String shown = "data/" + relative;
-        read(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
-            .ifPresent(values -> files.put(relative, values));
+        readWithLines(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
+            .ifPresent(parsed -> {
+              files.put(relative, parsed.values());
+              lines.put(shown, parsed.keyLines());
+            });
       }
     }
     Map<String, ModuleData> moduleFiles = new LinkedHashMap<>();
@@ -97,7 +112,9 @@ public final class DataHierarchy {
       }
       String relative = module.relativePrefix() + "data/common.yaml";
       String escape = LinkEscapes.outsideModule(relative, module.name());
-      read(module.dir(), f, relative, escape, errors).ifPresent(values -> {
+      readWithLines(module.dir(), f, relative, escape, errors).ifPresent(parsed -> {
+        Map<String, Object> values = parsed.values();
+        lines.put(relative, parsed.keyLines());
         for (String key : values.keySet()) {
           if (!key.startsWith(module.name() + "::")) {
             errors.add(error(relative, 0, "module data may only hold keys of its own module, '"
@@ -107,7 +124,7 @@ public final class DataHierarchy {
         moduleFiles.put(module.name(), new ModuleData(relative, values));
       });
     }
-    return new DataHierarchy(levels, files, moduleFiles);
+    return new DataHierarchy(levels, files, moduleFiles, lines);
   }
 
   private static List<Level> readLevels(Path envDir, List<CompileError> errors) {
@@ -169,8 +186,13 @@ public final class DataHierarchy {
   /** {@code file}, read from inside {@code bound}; else {@code escape} is the error. */
   private static Optional<Map<String, Object>> read(Path bound, Path file, String relative,
       String escape, List<CompileError> errors) {
+    return readWithLines(bound, file, relative, escape, errors).map(YamlData.Parsed::values);
+  }
+
+  private static Optional<YamlData.Parsed> readWithLines(Path bound, Path file,
+      String relative, String escape, List<CompileError> errors) {
     try {
-      return Optional.of(YamlData.readMap(bound, file));
+      return Optional.of(YamlData.read(bound, file));
     } catch (ConfinedFiles.OutsideBound e) {
       errors.add(error(relative, 0, escape));
       return Optional.empty();

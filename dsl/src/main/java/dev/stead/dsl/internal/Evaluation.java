@@ -7,6 +7,7 @@ import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Edge;
 import dev.stead.proto.v1.EdgeKind;
+import dev.stead.proto.v1.ParameterOrigin;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.SourceLocation;
 import dev.stead.types.ParameterSpec;
@@ -129,6 +130,13 @@ public final class Evaluation {
   private String forcedBlock;
   private String matchedNode = "";
   private final DataHierarchy.Paths dataPaths = new DataHierarchy.Paths();
+  /**
+   * Values that data lookups returned, by identity, with the data that supplied them: a
+   * parameter set to one of these objects is exactly that lookup's value (a value computed
+   * from it is a new object). Values the JVM shares (booleans, small integers, null) are
+   * left out, since identity proves nothing for them.
+   */
+  private final Map<Object, ParameterOrigin> dataOrigins = new java.util.IdentityHashMap<>();
 
   public Evaluation(CodeBase code, String nodeName, Map<String, Object> facts,
       Duration timeLimit) {
@@ -221,6 +229,7 @@ public final class Evaluation {
           .setType(d.spec.name())
           .setTitle(d.title)
           .putAllParameters(Values.ofMap(d.parameters))
+          .addAllOrigins(d.origins.values())
           .setSource(d.location)
           .addAllContainers(d.containers)
           .setNoop(Boolean.TRUE.equals(d.noop)));
@@ -518,6 +527,9 @@ public final class Evaluation {
         ok = false;
       } else {
         out[i + offset] = coerced.get() == ClassParameters.NULL ? null : coerced.get();
+        if (data != null && data.found()) {
+          rememberOrigin(data, out[i + offset]);
+        }
       }
     }
     return ok ? out : null;
@@ -533,6 +545,18 @@ public final class Evaluation {
     } catch (DataHierarchy.MergeProblem p) {
       throw new DataMissing(p.getMessage());
     }
+  }
+
+  /** Records that {@code value} is what {@code found} (a first-found lookup) returned. */
+  private void rememberOrigin(LookupExplanation found, Object value) {
+    if (value == null || value instanceof Boolean || value instanceof Character
+        || (value instanceof Number n && !(value instanceof Double) && n.longValue() >= -128
+            && n.longValue() <= 127)) {
+      return;
+    }
+    String file = found.filesUsed().get(0);
+    dataOrigins.putIfAbsent(value, ParameterOrigin.newBuilder().setKey(found.key())
+        .setFile(file).setLine(code.data().line(file, found.key())).build());
   }
 
   /** {@code lookup('key', merge: 'hash', default: x)}. */
@@ -557,7 +581,11 @@ public final class Evaluation {
     }
     LookupExplanation result = lookupData(key, strategy);
     if (result.found()) {
-      return SecretFunction.fromData(result.value().orElse(null));
+      Object value = SecretFunction.fromData(result.value().orElse(null));
+      if (strategy == MergeStrategy.FIRST) {
+        rememberOrigin(result, value);
+      }
+      return value;
     }
     if (hasDefault) {
       return fallback;
@@ -1036,6 +1064,12 @@ public final class Evaluation {
 
   void setParameter(ResourceDecl decl, String name, Object value) {
     ParameterSpec p = Objects.requireNonNull(decl.parameter(name));
+    ParameterOrigin origin = value == null ? null : dataOrigins.get(value);
+    if (origin == null) {
+      decl.origins.remove(name);
+    } else {
+      decl.origins.put(name, origin.toBuilder().setParameter(name).build());
+    }
     try {
       decl.parameters.put(name, ResourceRules.normalize(decl.key(), p, value));
     } catch (ResourceRules.InvalidValue e) {

@@ -1,6 +1,7 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.proto.v1.EdgeKind;
+import dev.stead.proto.v1.ParameterOrigin;
 import dev.stead.proto.v1.SourceLocation;
 import dev.stead.types.ParameterSpec;
 import dev.stead.types.ResourceTypeSpec;
@@ -20,6 +21,8 @@ final class ResourceDecl {
   final SourceLocation location;
   final List<String> containers;
   final Map<String, Object> parameters = new TreeMap<>();
+  /** Parameters whose value is exactly one data lookup's, and where that data lives. */
+  final Map<String, ParameterOrigin> origins = new TreeMap<>();
   final List<Relation> relations = new ArrayList<>();
   /** Set by the resource itself; null until then, when its scope's noop applies. */
   Boolean noop;

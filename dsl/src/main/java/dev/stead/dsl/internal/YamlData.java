@@ -18,6 +18,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads one data file with SnakeYAML's SafeConstructor (plain maps, lists and scalars, never
@@ -49,6 +52,17 @@ final class YamlData {
    */
   static Map<String, Object> readMap(Path bound, Path file)
       throws Problem, ConfinedFiles.OutsideBound {
+    return read(bound, file).values();
+  }
+
+  /**
+   * A data file's values and, for each top-level key, the line (1-based) it is written on:
+   * where a change to that key's value belongs.
+   */
+  record Parsed(Map<String, Object> values, Map<String, Integer> keyLines) {}
+
+  /** As {@link #readMap}, with the lines of the top-level keys. */
+  static Parsed read(Path bound, Path file) throws Problem, ConfinedFiles.OutsideBound {
     String text;
     try {
       text = ConfinedFiles.readString(bound, file);
@@ -73,7 +87,7 @@ final class YamlData {
       throw new Problem("invalid YAML: " + e.getMessage(), 0);
     }
     if (parsed == null) {
-      return Map.of();
+      return new Parsed(Map.of(), Map.of());
     }
     if (!(parsed instanceof Map<?, ?>)) {
       throw new Problem("a data file must be a mapping of keys to values, got "
@@ -81,7 +95,21 @@ final class YamlData {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) normalize(parsed, "");
-    return map;
+    return new Parsed(map, keyLines(text, options));
+  }
+
+  /** The line of each top-level scalar key; the text parsed already, so this cannot fail. */
+  private static Map<String, Integer> keyLines(String text, LoaderOptions options) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    if (new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(text))
+        instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+          lines.putIfAbsent(key.getValue(), key.getStartMark().getLine() + 1);
+        }
+      }
+    }
+    return Collections.unmodifiableMap(lines);
   }
 
   private static Object normalize(Object value, String path) throws Problem {

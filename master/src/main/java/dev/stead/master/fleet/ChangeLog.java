@@ -95,8 +95,14 @@ public final class ChangeLog {
       return true;
     });
     if (request.getIncludeDecisions() && !request.getDriftOnly() && decisions != null) {
-      out.addAll(decisions.decisions(request.getSinceMs(), request.getUntilMs(), nodes)
-          .stream().filter(d -> typePrefix.isEmpty() || d.getResource().startsWith(typePrefix))
+      List<ChangeRecord> decided = new ArrayList<>(
+          decisions.decisions(request.getSinceMs(), request.getUntilMs(), nodes));
+      // Accepted drift and mode changes, recorded as they were decided.
+      store.decisions(request.getSinceMs(), request.getUntilMs()).stream()
+          .filter(d -> nodes.matcher(d.getNode()).matches())
+          .forEach(decided::add);
+      out.addAll(decided.stream()
+          .filter(d -> typePrefix.isEmpty() || d.getResource().startsWith(typePrefix))
           .toList());
       // Stable: a decision and a change of the same millisecond keep the order found.
       out.sort(java.util.Comparator.comparingLong(ChangeRecord::getTimeMs).reversed());

@@ -79,6 +79,12 @@ public final class FleetClient {
     return call(() -> stub().reviewDrift(request));
   }
 
+  /** Accepts a drifted value in the admin certificate's name: the code change to make. */
+  public dev.stead.proto.v1.AcceptDriftResponse accept(
+      dev.stead.proto.v1.AcceptDriftRequest request) throws IOException {
+    return call(() -> stub().acceptDrift(request));
+  }
+
   private FleetServiceGrpc.FleetServiceBlockingStub stub() {
     return stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }

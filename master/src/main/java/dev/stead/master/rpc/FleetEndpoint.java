@@ -3,6 +3,7 @@ package dev.stead.master.rpc;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.ChangeLog;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.DriftAccept;
 import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.fleet.DriftReview;
 import dev.stead.master.fleet.Globs;
@@ -15,6 +16,8 @@ import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ChangesResponse;
 import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.ComplianceResponse;
+import dev.stead.proto.v1.AcceptDriftRequest;
+import dev.stead.proto.v1.AcceptDriftResponse;
 import dev.stead.proto.v1.DriftException;
 import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.FleetServiceGrpc;
@@ -54,17 +57,38 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
   private final Compliance compliance;
   private final DriftExceptions exceptions;
   private final DriftReview review;
+  private final DriftAccept accept;
 
   private static final int MIN_ID_PREFIX = 6;
 
   public FleetEndpoint(Store store, Path dataDir, Compliance compliance,
-      DriftExceptions exceptions) {
+      DriftExceptions exceptions, DriftAccept accept) {
     this.store = store;
     this.dataDir = dataDir;
     this.changes = new ChangeLog(store, exceptions);
     this.compliance = compliance;
     this.exceptions = exceptions;
     this.review = new DriftReview(store);
+    this.accept = accept;
+  }
+
+  @Override
+  public void acceptDrift(AcceptDriftRequest request,
+      StreamObserver<AcceptDriftResponse> observer) {
+    Unary.respond(observer, "AcceptDrift", () -> checked(() -> {
+      try {
+        AcceptDriftResponse accepted = accept.accept(request, Identity.current().commonName());
+        LOG.info(() -> "drift accepted by " + accepted.getDecidedBy() + ": "
+            + accepted.getNode() + " " + accepted.getResource() + " " + accepted.getProperty()
+            + (accepted.getDataKey().isEmpty() ? "" : " (data key " + accepted.getDataKey()
+                + " in " + accepted.getDataFile() + ")"));
+        return accepted;
+      } catch (java.util.NoSuchElementException e) {
+        throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+      } catch (DriftAccept.Refused e) {
+        throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+      }
+    }));
   }
 
   @Override

@@ -79,7 +79,41 @@ public final class NodeClassifications {
         .setUpdatedBy(who)
         .build();
     store.putClassification(updated);
+    audit(current, updated);
     return updated;
+  }
+
+  /**
+   * One audit row per key whose value changed (a mode change is a row of kind {@code mode}),
+   * written after the classification: a crash in between loses a row, never the change.
+   */
+  private void audit(NodeClassification before, NodeClassification after) {
+    java.util.Set<String> keys = new java.util.TreeSet<>(before.getValuesMap().keySet());
+    keys.addAll(after.getValuesMap().keySet());
+    for (String key : keys) {
+      String was = shown(key, before.getValuesMap().get(key));
+      String now = shown(key, after.getValuesMap().get(key));
+      if (!was.equals(now)) {
+        store.addDecision(dev.stead.proto.v1.ChangeRecord.newBuilder()
+            .setNode(after.getNode())
+            .setTimeMs(after.getUpdatedAtMs())
+            .setProperty(key)
+            .setKind(dev.stead.proto.v1.ChangeKind.DECISION)
+            .setDecision(key.equals(MODE) ? "mode" : "classify")
+            .setBefore(was)
+            .setAfter(now)
+            .setActor(after.getUpdatedBy())
+            .build());
+      }
+    }
+  }
+
+  /** A key's value as people read it: an unset mode is enforce. */
+  private static String shown(String key, String value) {
+    if (value == null) {
+      return key.equals(MODE) ? "enforce" : "";
+    }
+    return value;
   }
 
   /** {@code node}'s classification; without values (not a default instance) when none. */

@@ -75,9 +75,13 @@ public final class RocksStore implements Store {
   private static final String CLASSIFICATIONS = "classifications";
   // Drift exceptions, node \0 id -> DriftException; kept after expiry (the audit trail).
   private static final String EXCEPTIONS = "exceptions";
+  // Operators' decisions that leave no other record (accept, mode changes):
+  // inverted time, node \0, a sequence number -> ChangeRecord; kept like the audit trail.
+  private static final String DECISIONS = "decisions";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
-          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS);
+          REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
+          DECISIONS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -674,6 +678,37 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public void addDecision(dev.stead.proto.v1.ChangeRecord decision) {
+    if (decision.getNode().isEmpty() || decision.getNode().indexOf('\0') >= 0
+        || decision.getDecision().isEmpty() || decision.getTimeMs() < 0) {
+      throw new IllegalArgumentException("a decision needs a node, what was decided and a time");
+    }
+    // Two decisions of one node in the same millisecond keep their order by the sequence.
+    byte[] sequence = ByteBuffer.allocate(Long.BYTES).putLong(DECISION_SEQUENCE.incrementAndGet())
+        .array();
+    put(DECISIONS, concat(invertedTime(decision.getTimeMs()), key(decision.getNode()), ZERO,
+        sequence), decision, syncWriteOptions);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.ChangeRecord> decisions(long sinceMs, long untilMs) {
+    List<dev.stead.proto.v1.ChangeRecord> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(DECISIONS))) {
+      it.seek(untilMs == 0 ? new byte[0] : invertedTime(untilMs));
+      for (; it.isValid(); it.next()) {
+        dev.stead.proto.v1.ChangeRecord d =
+            parse(it.value(), dev.stead.proto.v1.ChangeRecord.parser());
+        if (d.getTimeMs() < sinceMs) {
+          break;
+        }
+        out.add(d);
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -774,6 +809,8 @@ public final class RocksStore implements Store {
   }
 
   private static final byte[] ZERO = {0};
+  private static final java.util.concurrent.atomic.AtomicLong DECISION_SEQUENCE =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
   private static byte[] key(String text) {
     return text.getBytes(StandardCharsets.UTF_8);

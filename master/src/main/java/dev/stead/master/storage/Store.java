@@ -149,6 +149,18 @@ public interface Store extends AutoCloseable {
   /** Every stored classification, sorted by node name. */
   List<dev.stead.proto.v1.NodeClassification> classifications();
 
+  /**
+   * Records (durably, before returning) an operator's decision as a row of the audit trail
+   * (kind DECISION): those that leave no other record, such as an accepted drift or a mode
+   * change. Kept like the audit trail, never expired with reports.
+   *
+   * @throws IllegalArgumentException when the node or the decision is empty
+   */
+  void addDecision(dev.stead.proto.v1.ChangeRecord decision);
+
+  /** The decisions recorded in {@code [sinceMs, untilMs]} (until 0: now), newest first. */
+  List<dev.stead.proto.v1.ChangeRecord> decisions(long sinceMs, long untilMs);
+
   /** Makes every write durable and releases the storage; idempotent. */
   @Override
   void close();

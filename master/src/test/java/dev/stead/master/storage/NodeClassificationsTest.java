@@ -46,6 +46,22 @@ class NodeClassificationsTest {
   }
 
   @Test
+  void eachModeChangeIsAnAuditRowAndSettingTheSameModeAgainIsNot() throws Exception {
+    try (RocksStore store = RocksStore.open(dir)) {
+      NodeClassifications classifications = new NodeClassifications(store, CLOCK);
+      classifications.classify("web01", Map.of("mode", "audit"), List.of(), "alice");
+      classifications.classify("web01", Map.of("mode", "audit"), List.of(), "alice");
+      classifications.classify("web01", Map.of(), List.of("mode"), "bob");
+
+      assertThat(store.decisions(0, 0)).extracting(d -> d.getDecision() + " " + d.getBefore()
+          + "->" + d.getAfter() + " by " + d.getActor() + " on " + d.getNode())
+          .containsExactlyInAnyOrder("mode enforce->audit by alice on web01",
+              "mode audit->enforce by bob on web01");
+      assertThat(store.decisions(CLOCK.millis() + 1, 0)).isEmpty();
+    }
+  }
+
+  @Test
   void unsettingTheLastKeyForgetsTheNode() throws Exception {
     try (RocksStore store = RocksStore.open(dir)) {
       NodeClassifications classifications = new NodeClassifications(store, CLOCK);
