@@ -97,6 +97,9 @@ public final class InstanceBody extends GroovyObjectSupport {
     if (evaluation.isResourceOrDefinedType(name)) {
       return evaluation.reference(name, given);
     }
+    if (name.equals("klass") && given.length == 1 && given[0] instanceof CharSequence klass) {
+      return evaluation.classReference(klass.toString());
+    }
     set(name, given.length == 1 ? given[0] : given);
     return null;
   }
