@@ -1,12 +1,10 @@
 package dev.stead.wire;
 
 import dev.stead.proto.v1.Catalog;
-import dev.stead.proto.v1.Edge;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.TagLimit;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SortedSet;
@@ -16,7 +14,8 @@ import java.util.TreeSet;
  * {@code --tags a,b --skip-tags c}: which resources of a catalog a run applies. A resource is
  * selected when it has one of the tags (or no tags were asked for) and none of the skip tags.
  * As in Puppet, the untagged resources a selected one depends on are not pulled in: the run
- * applies exactly the selected resources, and keeps only the edges between them. Immutable.
+ * applies exactly the selected resources, in the catalog's order, a dependency left out
+ * counting as satisfied. Immutable.
  */
 public final class TagFilter {
   private final SortedSet<String> tags;
@@ -78,22 +77,15 @@ public final class TagFilter {
     return all.stream().noneMatch(skipTags::contains);
   }
 
-  /**
-   * {@code catalog} with only the selected resources and the edges between them; the digest
-   * stays the one the master sealed (it names the catalog the run came from). The same
-   * catalog when this limits nothing.
-   */
-  public Catalog apply(Catalog catalog) {
-    if (!limits()) {
-      return catalog;
+  /** The keys of the resources of {@code catalog} this selects. */
+  public Set<ResourceKey> select(Catalog catalog) {
+    Set<ResourceKey> keys = new HashSet<>();
+    for (Resource r : catalog.getResourcesList()) {
+      if (selects(r)) {
+        keys.add(ResourceKey.of(r.getType(), r.getTitle()));
+      }
     }
-    List<Resource> kept = catalog.getResourcesList().stream().filter(this::selects).toList();
-    Set<String> keys = new HashSet<>();
-    kept.forEach(r -> keys.add(r.getType() + "[" + r.getTitle() + "]"));
-    List<Edge> edges = catalog.getEdgesList().stream()
-        .filter(e -> keys.contains(e.getSource()) && keys.contains(e.getTarget())).toList();
-    return catalog.toBuilder().clearResources().addAllResources(kept)
-        .clearEdges().addAllEdges(edges).build();
+    return keys;
   }
 
   @Override

@@ -11,7 +11,8 @@ import java.util.List;
  * late retry of an old report does not roll it back). A report dated after
  * {@link ReportTimes#latestPlausibleStart now} never counts as the newest: the endpoint
  * re-dates such reports before storing them, and one stored by an older master must not pin
- * the node's status until its date comes. Thread-safe.
+ * the node's status until its date comes. A run limited by tags ({@code --tags}) checked only
+ * some resources and says nothing of the others, so it does not count here. Thread-safe.
  */
 public final class Nodes {
   private final Store store;
@@ -36,8 +37,16 @@ public final class Nodes {
   /** Refreshes {@code node}'s summary from its newest stored report. */
   public synchronized NodeInfo reported(String node) {
     long latest = ReportTimes.latestPlausibleStart(clock.millis());
-    List<Report> newest = store.queryReports(
-        ReportQuery.between(0, latest).withNode(node), 1);
+    // A run limited by tags checked only some resources: the node stands as its newest full
+    // run left it.
+    List<Report> newest = new java.util.ArrayList<>(1);
+    store.scanReports(ReportQuery.between(0, latest).withNode(node), report -> {
+      if (report.hasTagLimit()) {
+        return true;
+      }
+      newest.add(report);
+      return false;
+    });
     NodeInfo.Builder info = store.node(node).map(NodeInfo::toBuilder)
         .orElseGet(() -> NodeInfo.newBuilder().setName(node));
     if (newest.isEmpty() && info.getLastReportMs() > latest) {
