@@ -84,6 +84,37 @@ class VirtualAndTagsTest {
   }
 
   @Test
+  void onlyResourcesCanBeVirtualAndRealizingARealResourceIsHarmless() throws Exception {
+    Code code = withAccounts().file("modules/web/manifests/vhost.groovy", """
+        define('vhost') { ->
+          file("/srv/${title}", ensure: 'directory')
+        }
+        """).file("site.groovy", """
+        node('default') {
+          virtual {
+            include 'accounts'
+            vhost('shop')
+          }
+          defaults('file', tag: 'x')
+        }
+        """);
+    assertThat(Code.errorsOf(() -> code.environment().compile("web01", Code.debian())))
+        .containsExactly(
+            "site.groovy:3: virtual { } declares resources only; include 'accounts' outside it",
+            "site.groovy:4: virtual { } declares resources only, not defined type instances"
+                + " like vhost[shop]",
+            "site.groovy:6: defaults('file') may set parameters and noop only, not tags: put"
+                + " tag 'x' in the class body to tag everything in it");
+    CatalogView v = CatalogView.of(new Code(dir).file("site.groovy", """
+        node('default') {
+          file('/etc/motd', content: 'hi')
+          realize file('/etc/motd')
+        }
+        """).environment().compile("web01", Code.debian()));
+    v.resource("file[/etc/motd]").hasParameter("content", "hi");
+  }
+
+  @Test
   void tagsAreAutomaticAndFlowFromClassesIntoTheirResources() throws Exception {
     CatalogView v = CatalogView.of(new Code(dir)
         .file("modules/web/manifests/init.groovy", """
