@@ -122,6 +122,7 @@ class VirtualAndTagsTest {
               tag 'frontend'
               pkg('nginx') { ensure 'installed'; tag 'Critical' }
               file('/etc/nginx/nginx.conf', content: 'x')
+              pkg('nginx-extras')
               include 'web::logs'
             }
             klass('web::logs') {
@@ -138,6 +139,9 @@ class VirtualAndTagsTest {
         .tagged("pkg", "nginx", "web::nginx", "web", "frontend", "critical");
     assertThat(v.resource("pkg[nginx]").resource().getTagsList())
         .containsExactly("critical", "frontend");
+    // A body-less declaration is in its class like any other.
+    v.resource("pkg[nginx-extras]").tagged("pkg", "nginx-extras", "web", "frontend")
+        .containedIn("web::nginx");
     v.resource("file[/etc/nginx/nginx.conf]").tagged("file", "web", "frontend")
         .notTagged("critical");
     v.resource("file[/var/log/nginx]").tagged("web::logs", "logs", "web::nginx", "frontend");

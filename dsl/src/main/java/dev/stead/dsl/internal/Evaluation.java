@@ -137,6 +137,11 @@ public final class Evaluation {
   private final Map<String, Set<String>> containerTags = new HashMap<>();
   /** The owning class a body-less declaration gets if it ends up declared. */
   private final Map<Reference, String> candidateOwner = new HashMap<>();
+  /**
+   * The containers a body-less declaration gets if it ends up declared: like any resource,
+   * those of the scope it was written in (its tags and class membership follow from them).
+   */
+  private final Map<Reference, List<String>> candidateContainers = new HashMap<>();
   /** Declared inside {@code virtual { }}: not managed unless realized. */
   private final Map<String, ResourceDecl> virtuals = new LinkedHashMap<>();
   private final List<Realization> realizations = new ArrayList<>();
@@ -1083,6 +1088,9 @@ public final class Evaluation {
         if (!classStack.isEmpty()) {
           candidateOwner.put(ref, classStack.get(classStack.size() - 1));
         }
+        if (!containers.isEmpty()) {
+          candidateContainers.put(ref, List.copyOf(containers));
+        }
         candidates.add(ref);
         Map<String, Object> defaults = currentDefaults(type);
         if (!defaults.isEmpty()) {
@@ -1192,7 +1200,8 @@ public final class Evaluation {
     for (Reference r : candidates) {
       if (!r.used() && !resources.containsKey(r.key()) && !virtuals.containsKey(r.key())) {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
-        ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(), List.of());
+        ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(),
+            candidateContainers.getOrDefault(r, List.of()));
         decl.owner = candidateOwner.get(r);
         decl.parameters.putAll(candidateDefaults.getOrDefault(r, Map.of()));
         decl.noop = candidateNoop.get(r);
