@@ -149,6 +149,24 @@ class VirtualAndTagsTest {
   }
 
   @Test
+  void aDefinedTypeInstanceTagsItsResources() throws Exception {
+    CatalogView v = CatalogView.of(new Code(dir)
+        .file("modules/web/manifests/vhost.groovy", """
+            define('vhost') { int port = 80 ->
+              file("/etc/vhosts/${title}.conf", content: "${port}")
+            }
+            """)
+        .file("site.groovy", """
+            node('default') {
+              vhost('shop') { port 8080; tag 'shop_team' }
+              vhost('blog', tag: ['blog_team'])
+            }
+            """).environment().compile("web01", Code.debian()));
+    v.resource("file[/etc/vhosts/shop.conf]").tagged("vhost", "shop_team").notTagged("blog_team");
+    v.resource("file[/etc/vhosts/blog.conf]").tagged("vhost", "blog_team");
+  }
+
+  @Test
   void badTagsAreErrorsAtTheirLine() {
     Code code = new Code(dir).file("site.groovy", """
         node('default') {

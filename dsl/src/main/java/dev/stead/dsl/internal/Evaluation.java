@@ -539,6 +539,11 @@ public final class Evaluation {
     addTags(tags, values, here);
   }
 
+  /** {@code vhost('shop') { tag 'x' }}: every resource of the instance gets the tags. */
+  void tagContainer(String key, Object values) {
+    addTags(containerTags.computeIfAbsent(key, k -> new java.util.TreeSet<>()), values, caller());
+  }
+
   /** Adds {@code values} (strings or lists of them) to {@code out}, lower case; errors at {@code here}. */
   void addTags(Set<String> out, Object values, SourceLocation here) {
     List<Object> flat = new ArrayList<>();
