@@ -1430,11 +1430,6 @@ public final class Evaluation {
         owned.computeIfAbsent(d.owner, k -> new ArrayList<>()).add(d.key());
       }
     }
-    for (String klass : classes) {
-      Set<String> members = new LinkedHashSet<>();
-      collectClass(klass, owned, new java.util.HashSet<>(), members);
-      contents.put("class[" + klass + "]", List.copyOf(members));
-    }
     List<Edge> edges = new ArrayList<>();
     Map<String, SourceLocation> declaredAt = new HashMap<>();
     List<Map.Entry<String, ResourceDecl.Relation>> relations = new ArrayList<>();
@@ -1442,6 +1437,15 @@ public final class Evaluation {
       d.relations.forEach(r -> relations.add(Map.entry(d.key(), r)));
     }
     instanceRelations.forEach(r -> relations.add(Map.entry(r.instance(), r.relation())));
+    // No resource type is named `class`: only a class reference has such a key.
+    if (relations.stream().anyMatch(e -> e.getKey().startsWith("class[")
+        || e.getValue().target().startsWith("class["))) {
+      for (String klass : classes) {
+        Set<String> members = new LinkedHashSet<>();
+        collectClass(klass, owned, new java.util.HashSet<>(), members);
+        contents.put("class[" + klass + "]", List.copyOf(members));
+      }
+    }
     Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, ResourceDecl.Relation> entry : relations) {
       String sourceKey = entry.getKey();
