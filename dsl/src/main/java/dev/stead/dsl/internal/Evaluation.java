@@ -84,9 +84,6 @@ public final class Evaluation {
    */
   private record InstanceRelation(String instance, ResourceDecl.Relation relation) {}
 
-  /** {@code realize(ref)} (a key) or {@code realize('user', tag: 'x')} (type and tags). */
-  private record Realization(String key, String type, Set<String> tags, SourceLocation location) {}
-
   /** Lookup failed for a key without a default; ends evaluation at the caller's line. */
   static final class DataMissing extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -133,8 +130,7 @@ public final class Evaluation {
   private final List<String> classStack = new ArrayList<>();
   /** Per class, the classes it contains ({@code contain 'x'}): ordered with it. */
   private final Map<String, Set<String>> contained = new HashMap<>();
-  /** Per class or instance key, the tags its body gave ({@code tag 'x'}). */
-  private final Map<String, Set<String>> containerTags = new HashMap<>();
+  private final ResourceTagging tagging = new ResourceTagging(this::error);
   /** The owning class a body-less declaration gets if it ends up declared. */
   private final Map<Reference, String> candidateOwner = new HashMap<>();
   /**
@@ -143,9 +139,7 @@ public final class Evaluation {
    */
   private final Map<Reference, List<String>> candidateContainers = new HashMap<>();
   /** Declared inside {@code virtual { }}: not managed unless realized. */
-  private final Map<String, ResourceDecl> virtuals = new LinkedHashMap<>();
-  private final List<Realization> realizations = new ArrayList<>();
-  private int virtualDepth;
+  private final VirtualResources virtuals = new VirtualResources();
   private final Map<String, ResourceDecl> resources = new LinkedHashMap<>();
   private final List<Reference> candidates = new ArrayList<>();
   /** Directories whose source is a module directory, expanded once all is declared. */
@@ -253,7 +247,7 @@ public final class Evaluation {
           .setSource(d.location)
           .addAllContainers(d.containers)
           .setNoop(Boolean.TRUE.equals(d.noop))
-          .addAllTags(givenTags(d)));
+          .addAllTags(tagging.given(d)));
     }
     return Catalogs.seal(catalog.build());
   }
@@ -424,7 +418,7 @@ public final class Evaluation {
   /** As above, called at {@code site} when it is known (else the stack is walked for it). */
   void include(String name, Map<String, ?> rawParameters, SourceLocation site) {
     SourceLocation here = site != null ? site : caller();
-    if (virtualDepth > 0) {
+    if (virtuals.active()) {
       error(here, "virtual { } declares resources only; include '" + name + "' outside it");
       return;
     }
@@ -534,53 +528,28 @@ public final class Evaluation {
       error(here, "tag belongs in a class, defined type or resource body");
       return;
     }
-    Set<String> tags = containerTags.computeIfAbsent(containers.get(containers.size() - 1),
-        k -> new java.util.TreeSet<>());
-    addTags(tags, values, here);
+    tagging.tagContainer(containers.get(containers.size() - 1), values, here);
   }
 
   /** {@code vhost('shop') { tag 'x' }}: every resource of the instance gets the tags. */
   void tagContainer(String key, Object values) {
-    addTags(containerTags.computeIfAbsent(key, k -> new java.util.TreeSet<>()), values, caller());
+    tagging.tagContainer(key, values, caller());
   }
 
-  /** Adds {@code values} (strings or lists of them) to {@code out}, lower case; errors at {@code here}. */
+  /** Adds tags (a tag or lists of them) to {@code out}; errors at {@code here}. */
   void addTags(Set<String> out, Object values, SourceLocation here) {
-    List<Object> flat = new ArrayList<>();
-    flatten(values, flat);
-    if (flat.isEmpty()) {
-      error(here, "tag needs at least one tag, e.g. tag 'web'");
-    }
-    for (Object v : flat) {
-      String tag = v instanceof CharSequence t ? t.toString().toLowerCase(java.util.Locale.ROOT)
-          : null;
-      if (!dev.stead.wire.ResourceTags.valid(tag)) {
-        error(here, "tag " + ResourceRules.describe(v) + " is not a tag: use lower-case"
-            + " letters, digits, _ : . - (not starting with : . -)");
-      } else {
-        out.add(tag);
-      }
-    }
-  }
-
-  /** The tags {@code d} carries in the catalog: its own and those of its containers' bodies. */
-  private java.util.SortedSet<String> givenTags(ResourceDecl d) {
-    java.util.SortedSet<String> tags = new java.util.TreeSet<>(d.tags);
-    for (String c : d.containers) {
-      tags.addAll(containerTags.getOrDefault(c, Set.of()));
-    }
-    return tags;
+    tagging.add(out, values, here);
   }
 
   // ---- virtual resources ----
 
   /** {@code virtual { file('/x') { } }}: declares the resources inside without managing them. */
   void virtual(Closure<?> body) {
-    virtualDepth++;
+    virtuals.enter();
     try {
       body.call();
     } finally {
-      virtualDepth--;
+      virtuals.exit();
     }
   }
 
@@ -596,12 +565,11 @@ public final class Evaluation {
       if (t instanceof Reference r) {
         r.markUsed();
         if (r.valid()) {
-          realizations.add(new Realization(r.key(), null, null, here));
+          virtuals.realize(r.key(), here);
         }
       } else if (t instanceof CharSequence text) {
         try {
-          realizations.add(new Realization(ResourceKey.parse(text.toString()).toString(), null,
-              null, here));
+          virtuals.realize(ResourceKey.parse(text.toString()).toString(), here);
         } catch (IllegalArgumentException e) {
           error(here, "realize(): " + e.getMessage());
         }
@@ -628,49 +596,22 @@ public final class Evaluation {
       }
       addTags(tags, e.getValue(), here);
     }
-    realizations.add(new Realization(null, type, tags, here));
+    virtuals.realize(type, tags, here);
   }
 
   /** Moves the realized virtual resources into the catalog; realizing one twice is harmless. */
   private void realizeVirtuals() {
-    for (Realization r : realizations) {
-      if (r.key() != null) {
-        ResourceDecl v = virtuals.get(r.key());
-        if (v != null) {
-          realizeOne(v);
-        } else if (!resources.containsKey(r.key())) {
-          error(r.location(), "realize(" + r.key() + "): " + r.key()
-              + " is not declared, virtually or otherwise");
-        }
-        continue;
+    for (ResourceDecl v : virtuals.resolve(resources, tagging::all, this::error)) {
+      if (resources.size() >= maxResources) {
+        error(v.location, "catalog has more than " + maxResources
+            + " resources, the most one catalog may hold");
+        return;
       }
-      for (ResourceDecl v : List.copyOf(virtuals.values())) {
-        if (v.spec.name().equals(r.type()) && (r.tags().isEmpty()
-            || allTags(v).stream().anyMatch(r.tags()::contains))) {
-          realizeOne(v);
-        }
+      resources.put(v.key(), v);
+      if (SourceTrees.isTree(v)) {
+        trees.add(v);
       }
     }
-  }
-
-  private void realizeOne(ResourceDecl v) {
-    if (resources.size() >= maxResources) {
-      error(v.location, "catalog has more than " + maxResources
-          + " resources, the most one catalog may hold");
-      return;
-    }
-    virtuals.remove(v.key());
-    resources.put(v.key(), v);
-    if (SourceTrees.isTree(v)) {
-      trees.add(v);
-    }
-  }
-
-  private java.util.SortedSet<String> allTags(ResourceDecl d) {
-    java.util.SortedSet<String> tags =
-        dev.stead.wire.ResourceTags.automatic(d.spec.name(), d.title, d.containers);
-    tags.addAll(givenTags(d));
-    return tags;
   }
 
   private ClassDefinition lookupClass(String name) {
@@ -852,7 +793,7 @@ public final class Evaluation {
       return null;
     }
     String key = type.name() + "[" + title + "]";
-    if (virtualDepth > 0) {
+    if (virtuals.active()) {
       error(here, "virtual { } declares resources only, not defined type instances like " + key);
       return null;
     }
@@ -1086,7 +1027,7 @@ public final class Evaluation {
       error(here, titleError);
       return new Reference(type, title, here, false);
     }
-    if (named == null && body == null && !(virtualDepth > 0 && !insideBody)) {
+    if (named == null && body == null && !(virtuals.active() && !insideBody)) {
       // here is null only for a reference inside a body, whose location nothing reads.
       Reference ref = new Reference(type, title, here, true);
       if (!insideBody) {
@@ -1170,8 +1111,8 @@ public final class Evaluation {
           + Locations.format(first.location) + ", again at " + Locations.format(decl.location));
       return;
     }
-    if (virtualDepth > 0) {
-      virtuals.put(decl.key(), decl);
+    if (virtuals.active()) {
+      virtuals.declare(decl);
       return;
     }
     resources.put(decl.key(), decl);
@@ -1203,7 +1144,7 @@ public final class Evaluation {
   /** A body-less reference never used in a relationship declares the resource, unless it exists. */
   private void declareUnusedCandidates() {
     for (Reference r : candidates) {
-      if (!r.used() && !resources.containsKey(r.key()) && !virtuals.containsKey(r.key())) {
+      if (!r.used() && !resources.containsKey(r.key()) && virtuals.get(r.key()) == null) {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
         ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(),
             candidateContainers.getOrDefault(r, List.of()));
@@ -1498,7 +1439,7 @@ public final class Evaluation {
 
   /** Why {@code key} names nothing in this catalog, for an error. */
   private String undeclared(String key) {
-    if (virtuals.containsKey(key)) {
+    if (virtuals.get(key) != null) {
       return "virtual and never realized (realize(" + key + "))";
     }
     if (key.startsWith("class[")) {
