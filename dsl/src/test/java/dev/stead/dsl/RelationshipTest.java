@@ -88,15 +88,17 @@ class RelationshipTest {
           file('/a', content: 'a') >> file('/b', content: 'b') >> file('/c') { content 'c' }
           file('/etc/app.env', content: 'x') >>> service('app')
           klass('base') >> klass('app')
+          pkg('nginx') { ensure 'installed' } >> file('/etc/nginx.conf') { content 'x' } >> service('nginx') { ensure 'running' }
           pkg('nginx') >> [file('/a'), file('/b')]
-          pkg('nginx') { ensure 'installed' }
         }
         """).environment().compile("web01", Code.debian()));
     v.resource("file[/a]").before("file[/b]");
     v.resource("file[/b]").before("file[/c]");
     v.resource("file[/etc/app.env]").notifies("service[app]");
     v.resource("file[/etc/motd]").before("service[app]").before("file[/etc/app.conf]");
-    v.resource("pkg[nginx]").before("file[/a]").before("file[/b]");
+    v.resource("pkg[nginx]").before("file[/a]").before("file[/b]")
+        .before("file[/etc/nginx.conf]");
+    v.resource("file[/etc/nginx.conf]").before("service[nginx]");
   }
 
   @Test
