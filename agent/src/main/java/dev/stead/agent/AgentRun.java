@@ -29,6 +29,7 @@ import dev.stead.proto.v1.RunTrigger;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
+import dev.stead.wire.TagFilter;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -86,6 +87,7 @@ public final class AgentRun {
   /** Null: a session of this run's own, closed when it ends. */
   private final AgentSession session;
   private final RunTrigger trigger;
+  private TagFilter tags = TagFilter.none();
 
   public AgentRun(AgentOptions options) {
     this(options, UnaryOperator.identity());
@@ -121,6 +123,15 @@ public final class AgentRun {
     this.senderDecorator = Objects.requireNonNull(senderDecorator, "senderDecorator");
     this.session = session;
     this.trigger = Objects.requireNonNull(trigger, "trigger");
+  }
+
+  /**
+   * Limits this run to the resources {@code tags} selects ({@code --tags}, {@code --skip-tags});
+   * the converger checks only those, and the report records the limit. Call before running.
+   */
+  public AgentRun limitedTo(TagFilter tags) {
+    this.tags = Objects.requireNonNull(tags, "tags");
+    return this;
   }
 
   /** Runs once; returns the exit code ({@link ExitCodes}, or 1 when the run could not run). */
@@ -336,7 +347,7 @@ public final class AgentRun {
             + " master): checking only, nothing is changed");
       }
       Converger converger = session.converger(convergeOptions(audit));
-      Report converged = converger.converge(catalog, progress, secrets,
+      Report converged = converger.converge(catalog, tags, progress, secrets,
           new GrpcFileSource(channel, address.toString()));
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);

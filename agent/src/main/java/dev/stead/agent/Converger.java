@@ -23,6 +23,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.ResourceKey;
+import dev.stead.wire.TagFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -122,6 +123,25 @@ public final class Converger {
       NodeSecrets secrets, FileSource runFiles) {
     return run(catalog, progress, Objects.requireNonNull(secrets, "secrets"),
         Objects.requireNonNull(runFiles, "runFiles"), Set.copyOf(only));
+  }
+
+  /**
+   * As {@link #converge(Catalog, Progress, NodeSecrets, FileSource)} limited by {@code tags}
+   * ({@code --tags}, {@code --skip-tags}): only the resources they select are checked, as by
+   * {@link #convergeOnly} (a dependency left out counts as satisfied, the drift state of the
+   * others stays as it was), and the report records the limit so that the master does not
+   * take the run for the node's standing. Without a limit, a plain converge.
+   *
+   * @param runFiles where sources come from; null for this converger's own
+   */
+  public Report converge(Catalog catalog, TagFilter tags, Progress progress,
+      NodeSecrets secrets, FileSource runFiles) {
+    FileSource sources = runFiles != null ? runFiles : files;
+    if (!tags.limits()) {
+      return run(catalog, progress, secrets, sources, null);
+    }
+    return run(catalog, progress, secrets, sources, tags.select(catalog)).toBuilder()
+        .setTagLimit(tags.toProto()).build();
   }
 
   /**

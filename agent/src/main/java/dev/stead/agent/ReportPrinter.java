@@ -53,7 +53,18 @@ public final class ReportPrinter {
     if (!report.getError().isEmpty()) {
       out.println("run failed: " + report.getError());
     }
+    if (report.hasTagLimit()) {
+      out.println("limited to tags: " + tagLimit(report.getTagLimit())
+          + " (other resources were not checked)");
+    }
     out.println(summaryLine(report));
+  }
+
+  /** {@code web, db; skipping slow}. */
+  private static String tagLimit(dev.stead.proto.v1.TagLimit limit) {
+    String only = limit.getTagsCount() == 0 ? "all" : String.join(", ", limit.getTagsList());
+    return limit.getSkipTagsCount() == 0 ? only
+        : only + "; skipping " + String.join(", ", limit.getSkipTagsList());
   }
 
   /** {@code drift: file[/etc/motd] content sha256:ab12… → sha256:cd34… (repaired)}. */

@@ -75,6 +75,14 @@ final class AgentCommand {
     @Option(names = "--json", description = "Print each run's report as JSON.")
     boolean json;
 
+    @Option(names = "--tags", paramLabel = "TAG,...", description = "With --once: apply only "
+        + "the resources with one of these tags (their untagged dependencies are not applied).")
+    java.util.List<String> tags = new java.util.ArrayList<>();
+
+    @Option(names = "--skip-tags", paramLabel = "TAG,...", description = "With --once: leave "
+        + "out the resources with any of these tags.")
+    java.util.List<String> skipTags = new java.util.ArrayList<>();
+
     @Option(names = "--ca-fingerprint", description = "Expected CA fingerprint, as `stead ca fingerprint` prints it.")
     String caFingerprint;
 
@@ -98,6 +106,11 @@ final class AgentCommand {
     @Override
     public Integer call() throws Exception {
       HostPort.parse(server, "--server");
+      dev.stead.wire.TagFilter limit = dev.stead.wire.TagFilter.of(tags, skipTags);
+      if (limit.limits() && !once) {
+        // A daemon limited by tags would never check the rest of the catalog again.
+        throw new IllegalArgumentException("--tags and --skip-tags need --once");
+      }
       String name = certname != null ? certname : fqdn();
       Path stateDir = state.toAbsolutePath();
       Path facts = factsDir != null ? factsDir.toAbsolutePath()
@@ -108,7 +121,7 @@ final class AgentCommand {
           facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
       LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       if (once) {
-        return new AgentRun(options).runOnce(System.out, System.err,
+        return new AgentRun(options).limitedTo(limit).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));
       }
       // The daemon's messages become log lines, in the master's format, with a time each;

@@ -11,6 +11,7 @@ import dev.stead.agent.engine.Progress;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.TagFilter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,11 +66,26 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(names = "--tags", paramLabel = "TAG,...", description = "Apply only the resources "
+      + "with one of these tags (their untagged dependencies are not applied).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--skip-tags", paramLabel = "TAG,...", description = "Leave out the "
+      + "resources with any of these tags.")
+  List<String> skipTags = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     String node = certname != null ? certname
         : InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
     Path stateDir = state.toAbsolutePath();
+    TagFilter limit;
+    try {
+      limit = TagFilter.of(tags, skipTags);
+    } catch (IllegalArgumentException e) {
+      System.err.println("stead apply: " + e.getMessage() + "; nothing was changed");
+      return 1;
+    }
     if (!Files.isRegularFile(manifest)) {
       System.err.println("stead apply: manifest " + manifest.toAbsolutePath()
           + " does not exist; nothing was changed");
@@ -85,7 +101,7 @@ final class ApplyCommand implements Callable<Integer> {
       // No master: file sources are read from the module path the manifest compiled with.
       Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(), stateDir, noop,
           resourceTimeout), new dev.stead.agent.resource.file.LocalFileSource(modulePath))
-          .converge(catalog, progress);
+          .converge(catalog, limit, progress, null, null);
       TerminalProgress.clear(progress);
       if (json) {
         System.out.print(Catalogs.toJson(report));

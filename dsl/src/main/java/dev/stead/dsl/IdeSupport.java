@@ -51,6 +51,7 @@ public final class IdeSupport {
         out.append("    method name: '").append(relation)
             .append("', type: 'void', params: [targets: 'java.lang.Object...']\n");
       }
+      out.append("    method name: 'tag', type: 'void', params: [tags: 'java.lang.Object...']\n");
       out.append("  }\n");
     }
     out.append("}\n");

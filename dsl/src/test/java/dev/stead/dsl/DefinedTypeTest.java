@@ -75,7 +75,7 @@ class DefinedTypeTest {
             "site.groovy:4: duplicate declaration of vhost[shop]: first declared at site.groovy:3,"
                 + " again at site.groovy:4",
             "site.groovy:5: unknown parameter 'colour' for vhost[blog] (known: docroot, port,"
-                + " requires, before, notifies, subscribes, noop)",
+                + " requires, before, notifies, subscribes, noop, tag)",
             "site.groovy:6: parameter 'port' of defined type 'vhost' must be int, got String eighty");
   }
 

@@ -37,7 +37,7 @@ class ErrorsTest {
         """)).containsExactly(
         "m.groovy:2: unknown parameter 'contnet' for file[/etc/a] (known: ensure, content,"
             + " source, checksum, mode, owner, group, target, force, recurse, purge, requires,"
-            + " before, notifies, subscribes, noop)",
+            + " before, notifies, subscribes, noop, tag)",
         "m.groovy:3: parameter 'ensure' of file[/etc/a] must be one of file, directory, link,"
             + " absent, got 'fiel'",
         "m.groovy:4: parameter 'mode' of file[/etc/a] must be a string, got Integer 644 (write"

@@ -77,7 +77,7 @@ class TrustedAndDefaultsTest {
             "site.groovy:3: defaults(): unknown resource type 'nosuch'",
             "site.groovy:4: unknown parameter 'colour' for file[defaults] (known: "
                 + String.join(", ", dev.stead.types.ResourceTypes.FILE.parametersByName().keySet())
-                + ", requires, before, notifies, subscribes, noop)");
+                + ", requires, before, notifies, subscribes, noop, tag)");
   }
 
   @Test

@@ -46,13 +46,16 @@ public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
-          "secret", "noop", "mode");
+          "secret", "noop", "mode", "contain", "tag", "virtual", "realize");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
   // A list, not Set.of: error messages list these and must not change order between JVMs.
   private static final List<String> META_PARAMETERS =
-      List.of("requires", "before", "notifies", "subscribes", "noop");
+      List.of("requires", "before", "notifies", "subscribes", "noop", "tag");
+  private static final Map<String, EdgeKind> RELATION_NAMES = Map.of(
+      "requires", EdgeKind.REQUIRES, "before", EdgeKind.BEFORE,
+      "notifies", EdgeKind.NOTIFIES, "subscribes", EdgeKind.SUBSCRIBES);
 
   private record NodeBlock(String label, String exact, Pattern pattern, Closure<?> body,
       SourceLocation location) {}
@@ -76,7 +79,10 @@ public final class Evaluation {
     }
   }
 
-  /** A relationship declared on a defined type instance, given to each resource inside. */
+  /**
+   * A relationship declared apart from its subject's body: on a defined type instance or a
+   * class (given to each resource inside), or by chaining ({@code a >> b}).
+   */
   private record InstanceRelation(String instance, ResourceDecl.Relation relation) {}
 
   /** Lookup failed for a key without a default; ends evaluation at the caller's line. */
@@ -121,6 +127,20 @@ public final class Evaluation {
   private final Map<String, Inclusion> included = new HashMap<>();
   private final List<String> classes = new ArrayList<>();
   private final List<String> containers = new ArrayList<>();
+  /** The classes being evaluated, innermost last: the last owns what is declared now. */
+  private final List<String> classStack = new ArrayList<>();
+  /** Per class, the classes it contains ({@code contain 'x'}): ordered with it. */
+  private final Map<String, Set<String>> contained = new HashMap<>();
+  private final ResourceTagging tagging = new ResourceTagging(this::error);
+  /** The owning class a body-less declaration gets if it ends up declared. */
+  private final Map<Reference, String> candidateOwner = new HashMap<>();
+  /**
+   * The containers a body-less declaration gets if it ends up declared: like any resource,
+   * those of the scope it was written in (its tags and class membership follow from them).
+   */
+  private final Map<Reference, List<String>> candidateContainers = new HashMap<>();
+  /** Declared inside {@code virtual { }}: not managed unless realized. */
+  private final VirtualResources virtuals = new VirtualResources();
   private final Map<String, ResourceDecl> resources = new LinkedHashMap<>();
   private final List<Reference> candidates = new ArrayList<>();
   /** Directories whose source is a module directory, expanded once all is declared. */
@@ -207,6 +227,9 @@ public final class Evaluation {
       error(Locations.at(code.main().relativeName(), 0), stopMessage(stop));
     }
     if (errors.isEmpty()) {
+      realizeVirtuals();
+    }
+    if (errors.isEmpty()) {
       declareUnusedCandidates();
     }
     if (errors.isEmpty()) {
@@ -232,7 +255,8 @@ public final class Evaluation {
           .addAllOrigins(d.origins.values())
           .setSource(d.location)
           .addAllContainers(d.containers)
-          .setNoop(Boolean.TRUE.equals(d.noop)));
+          .setNoop(Boolean.TRUE.equals(d.noop))
+          .addAllTags(tagging.given(d)));
     }
     return Catalogs.seal(catalog.build());
   }
@@ -403,6 +427,10 @@ public final class Evaluation {
   /** As above, called at {@code site} when it is known (else the stack is walked for it). */
   void include(String name, Map<String, ?> rawParameters, SourceLocation site) {
     SourceLocation here = site != null ? site : caller();
+    if (virtuals.active()) {
+      error(here, "virtual { } declares resources only; include '" + name + "' outside it");
+      return;
+    }
     Map<String, Object> given = new TreeMap<>();
     rawParameters.forEach((k, v) -> given.put(String.valueOf(k),
         v instanceof CharSequence s ? s.toString() : v));
@@ -423,6 +451,14 @@ public final class Evaluation {
     // noop is a metaparameter, not a class parameter: it stays in `given` above, so including
     // the class again with another noop is a conflict, and is taken out before binding.
     Map<String, Object> parameters = new TreeMap<>(given);
+    for (Map.Entry<String, EdgeKind> relation : RELATION_NAMES.entrySet()) {
+      if (parameters.containsKey(relation.getKey())) {
+        List<ResourceDecl.Relation> out = new ArrayList<>();
+        relateInstance(out, "class[" + name + "]", relation.getValue(),
+            new Object[] {parameters.remove(relation.getKey())}, here);
+        out.forEach(r -> instanceRelations.add(new InstanceRelation("class[" + name + "]", r)));
+      }
+    }
     Boolean declaredNoop = parameters.containsKey("noop")
         ? noopValue(parameters.remove("noop"), "class '" + name + "'", here) : null;
     if (parameters.containsKey("mode")) {
@@ -441,12 +477,149 @@ public final class Evaluation {
     }
     classes.add(name);
     containers.add(name);
+    classStack.add(name);
     scopes.push(new Scope(declaredNoop != null ? declaredNoop : scopeNoop()));
     try {
       definition.body().call(arguments);
     } finally {
       scopes.pop();
+      classStack.remove(classStack.size() - 1);
       containers.remove(containers.size() - 1);
+    }
+  }
+
+  /**
+   * {@code contain 'x'}: includes {@code x} and keeps its resources inside the current class
+   * for ordering, so a relationship with this class reaches them too. At node level it is
+   * {@code include}.
+   */
+  void contain(String name, Map<String, ?> parameters) {
+    SourceLocation here = caller();
+    include(name, parameters, here);
+    if (!classStack.isEmpty()) {
+      contained.computeIfAbsent(classStack.get(classStack.size() - 1),
+          k -> new LinkedHashSet<>()).add(name);
+    }
+  }
+
+  /** {@code klass('base')}: a reference to a class, for relationships. */
+  Reference classReference(String name) {
+    SourceLocation here = caller();
+    if (name == null || name.isEmpty()) {
+      error(here, "klass() needs a class name");
+      return new Reference("class", "?", here, false);
+    }
+    Reference ref = new Reference("class", name, here, true);
+    ref.markUsed();
+    return ref;
+  }
+
+  /**
+   * {@code a >> b} ({@code kind} BEFORE) and {@code a >>> b} (NOTIFIES): {@code from} is
+   * applied before each of {@code to}, and notifies them for {@code >>>}. Returns {@code to},
+   * so that {@code a >> b >> c} chains.
+   */
+  Object chain(Reference from, Object to, EdgeKind kind) {
+    SourceLocation here = caller();
+    from.markUsed();
+    if (from.valid()) {
+      List<ResourceDecl.Relation> out = new ArrayList<>();
+      relateInstance(out, from.key(), kind, new Object[] {to}, here);
+      out.forEach(r -> instanceRelations.add(new InstanceRelation(from.key(), r)));
+    }
+    return to;
+  }
+
+  /** {@code tag 'a', 'b'} in a class or defined type body: every resource inside gets them. */
+  void scopeTag(Object[] values) {
+    SourceLocation here = caller();
+    if (containers.isEmpty()) {
+      error(here, "tag belongs in a class, defined type or resource body");
+      return;
+    }
+    tagging.tagContainer(containers.get(containers.size() - 1), values, here);
+  }
+
+  /** {@code vhost('shop') { tag 'x' }}: every resource of the instance gets the tags. */
+  void tagContainer(String key, Object values) {
+    tagging.tagContainer(key, values, caller());
+  }
+
+  /** Adds tags (a tag or lists of them) to {@code out}; errors at {@code here}. */
+  void addTags(Set<String> out, Object values, SourceLocation here) {
+    tagging.add(out, values, here);
+  }
+
+  // ---- virtual resources ----
+
+  /** {@code virtual { file('/x') { } }}: declares the resources inside without managing them. */
+  void virtual(Closure<?> body) {
+    virtuals.enter();
+    try {
+      body.call();
+    } finally {
+      virtuals.exit();
+    }
+  }
+
+  /** {@code realize(user('bob'), pkg('x'))}: the virtual resources named are managed. */
+  void realize(Object[] targets) {
+    SourceLocation here = caller();
+    List<Object> flat = new ArrayList<>();
+    flatten(targets, flat);
+    if (flat.isEmpty()) {
+      error(here, "realize() names no resource: realize(user('bob')) or realize('user', tag: 'x')");
+    }
+    for (Object t : flat) {
+      if (t instanceof Reference r) {
+        r.markUsed();
+        if (r.valid()) {
+          virtuals.realize(r.key(), here);
+        }
+      } else if (t instanceof CharSequence text) {
+        try {
+          virtuals.realize(ResourceKey.parse(text.toString()).toString(), here);
+        } catch (IllegalArgumentException e) {
+          error(here, "realize(): " + e.getMessage());
+        }
+      } else {
+        error(here, "realize() takes references like user('bob'), got "
+            + ResourceRules.describe(t));
+      }
+    }
+  }
+
+  /** {@code realize('user', tag: 'admins')}: every virtual {@code user} with one of the tags. */
+  void realize(String type, Map<?, ?> query) {
+    SourceLocation here = caller();
+    if (ResourceTypes.find(type).isEmpty()) {
+      error(here, "realize(): unknown resource type '" + type + "'");
+      return;
+    }
+    Set<String> tags = new java.util.TreeSet<>();
+    for (Map.Entry<?, ?> e : query.entrySet()) {
+      if (!"tag".equals(String.valueOf(e.getKey()))) {
+        error(here, "realize('" + type + "', ...): unknown option '" + e.getKey()
+            + "' (known: tag)");
+        return;
+      }
+      addTags(tags, e.getValue(), here);
+    }
+    virtuals.realize(type, tags, here);
+  }
+
+  /** Moves the realized virtual resources into the catalog; realizing one twice is harmless. */
+  private void realizeVirtuals() {
+    for (ResourceDecl v : virtuals.resolve(resources, tagging::all, this::error)) {
+      if (resources.size() >= maxResources) {
+        error(v.location, "catalog has more than " + maxResources
+            + " resources, the most one catalog may hold");
+        return;
+      }
+      resources.put(v.key(), v);
+      if (SourceTrees.isTree(v)) {
+        trees.add(v);
+      }
     }
   }
 
@@ -648,6 +821,10 @@ public final class Evaluation {
       return null;
     }
     String key = type.name() + "[" + title + "]";
+    if (virtuals.active()) {
+      error(here, "virtual { } declares resources only, not defined type instances like " + key);
+      return null;
+    }
     if (args.length == 1 && instances.containsKey(key)) {
       // vhost('shop') after the instance exists refers to it, like a resource reference.
       Reference ref = new Reference(type.name(), title, here, true);
@@ -712,6 +889,10 @@ public final class Evaluation {
     }
     if (!holder.relations.isEmpty()) {
       error(here, "defaults('" + type + "') may set parameters and noop only, not relationships");
+    }
+    if (!holder.tags.isEmpty()) {
+      error(here, "defaults('" + type + "') may set parameters and noop only, not tags: put tag"
+          + " 'x' in the class body to tag everything in it");
     }
     scopes.peek().defaults.computeIfAbsent(type, k -> new TreeMap<>()).putAll(holder.parameters);
     if (holder.noop != null) {
@@ -874,10 +1055,16 @@ public final class Evaluation {
       error(here, titleError);
       return new Reference(type, title, here, false);
     }
-    if (named == null && body == null) {
+    if (named == null && body == null && !(virtuals.active() && !insideBody)) {
       // here is null only for a reference inside a body, whose location nothing reads.
       Reference ref = new Reference(type, title, here, true);
       if (!insideBody) {
+        if (!classStack.isEmpty()) {
+          candidateOwner.put(ref, classStack.get(classStack.size() - 1));
+        }
+        if (!containers.isEmpty()) {
+          candidateContainers.put(ref, List.copyOf(containers));
+        }
         candidates.add(ref);
         Map<String, Object> defaults = currentDefaults(type);
         if (!defaults.isEmpty()) {
@@ -917,6 +1104,7 @@ public final class Evaluation {
       case "notifies" -> relate(decl, EdgeKind.NOTIFIES, new Object[] {value});
       case "subscribes" -> relate(decl, EdgeKind.SUBSCRIBES, new Object[] {value});
       case "noop" -> setNoop(decl, value);
+      case "tag" -> addTags(decl.tags, value, orCaller(decl.location));
       default -> {
         if (decl.parameter(name) != null) {
           setParameter(decl, name, value);
@@ -929,6 +1117,7 @@ public final class Evaluation {
 
   private void declare(ResourceDecl decl) {
     currentDefaults(decl.spec.name()).forEach(decl.parameters::putIfAbsent);
+    decl.owner = classStack.isEmpty() ? null : classStack.get(classStack.size() - 1);
     if (decl.noop == null) {
       // As Puppet's metaparameters: the resource's own noop wins over what its container says.
       decl.noop = inheritedNoop(decl.spec.name());
@@ -942,9 +1131,16 @@ public final class Evaluation {
       error(decl.location, sourceProblem);
     }
     ResourceDecl first = resources.get(decl.key());
+    if (first == null) {
+      first = virtuals.get(decl.key());
+    }
     if (first != null) {
       error(decl.location, "duplicate declaration of " + decl.key() + ": first declared at "
           + Locations.format(first.location) + ", again at " + Locations.format(decl.location));
+      return;
+    }
+    if (virtuals.active()) {
+      virtuals.declare(decl);
       return;
     }
     resources.put(decl.key(), decl);
@@ -976,9 +1172,11 @@ public final class Evaluation {
   /** A body-less reference never used in a relationship declares the resource, unless it exists. */
   private void declareUnusedCandidates() {
     for (Reference r : candidates) {
-      if (!r.used() && !resources.containsKey(r.key())) {
+      if (!r.used() && !resources.containsKey(r.key()) && virtuals.get(r.key()) == null) {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
-        ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(), List.of());
+        ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(),
+            candidateContainers.getOrDefault(r, List.of()));
+        decl.owner = candidateOwner.get(r);
         decl.parameters.putAll(candidateDefaults.getOrDefault(r, Map.of()));
         decl.noop = candidateNoop.get(r);
         String sourceProblem = SourceResolver.resolve(code, decl);
@@ -1196,11 +1394,15 @@ public final class Evaluation {
    */
   private List<Edge> resolveEdges() {
     Map<String, List<String>> contents = new HashMap<>();
+    Map<String, List<String>> owned = new HashMap<>();
     for (ResourceDecl d : resources.values()) {
       for (String c : d.containers) {
         if (instances.containsKey(c)) {
           contents.computeIfAbsent(c, k -> new ArrayList<>()).add(d.key());
         }
+      }
+      if (d.owner != null) {
+        owned.computeIfAbsent(d.owner, k -> new ArrayList<>()).add(d.key());
       }
     }
     List<Edge> edges = new ArrayList<>();
@@ -1210,6 +1412,15 @@ public final class Evaluation {
       d.relations.forEach(r -> relations.add(Map.entry(d.key(), r)));
     }
     instanceRelations.forEach(r -> relations.add(Map.entry(r.instance(), r.relation())));
+    // No resource type is named `class`: only a class reference has such a key.
+    if (relations.stream().anyMatch(e -> e.getKey().startsWith("class[")
+        || e.getValue().target().startsWith("class["))) {
+      for (String klass : classes) {
+        Set<String> members = new LinkedHashSet<>();
+        collectClass(klass, owned, new java.util.HashSet<>(), members);
+        contents.put("class[" + klass + "]", List.copyOf(members));
+      }
+    }
     Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, ResourceDecl.Relation> entry : relations) {
       String sourceKey = entry.getKey();
@@ -1217,10 +1428,16 @@ public final class Evaluation {
       List<String> targets = expand(r.target(), contents);
       if (targets == null) {
         error(r.location(), sourceKey + " " + verb(r.kind()) + " " + r.target()
-            + ", which is not declared in this catalog");
+            + ", which is " + undeclared(r.target()));
         continue;
       }
       List<String> sources = expand(sourceKey, contents);
+      if (sources == null) {
+        // Only a chain or an include can name an undeclared subject; a body always exists.
+        error(r.location(), sourceKey + " " + verb(r.kind()) + " " + r.target() + ", but "
+            + sourceKey + " is " + undeclared(sourceKey));
+        continue;
+      }
       for (String source : sources == null ? List.<String>of() : sources) {
         for (String target : targets) {
           if (seen.add(source + "\n" + r.kind() + "\n" + target)) {
@@ -1240,7 +1457,10 @@ public final class Evaluation {
     return edges;
   }
 
-  /** The resources {@code key} stands for: itself, an instance's contents, or null if undeclared. */
+  /**
+   * The resources {@code key} stands for: itself, an instance's or a class's contents, or
+   * null if undeclared.
+   */
   private List<String> expand(String key, Map<String, List<String>> contents) {
     if (resources.containsKey(key)) {
       return List.of(key);
@@ -1248,7 +1468,35 @@ public final class Evaluation {
     if (instances.containsKey(key)) {
       return contents.getOrDefault(key, List.of());
     }
-    return null;
+    return contents.get(key); // a class's, when it was included
+  }
+
+  /** Why {@code key} names nothing in this catalog, for an error. */
+  private String undeclared(String key) {
+    if (virtuals.get(key) != null) {
+      return "virtual and never realized (realize(" + key + "))";
+    }
+    if (key.startsWith("class[")) {
+      return "a class this catalog does not include";
+    }
+    return "not declared in this catalog";
+  }
+
+  /** The resources of {@code klass}: its own and those of the classes it contains, at any depth. */
+  private static void collectClass(String klass, Map<String, List<String>> owned,
+      Set<String> visited, Set<String> out, Map<String, Set<String>> contained) {
+    if (!visited.add(klass)) {
+      return;
+    }
+    out.addAll(owned.getOrDefault(klass, List.of()));
+    for (String inner : contained.getOrDefault(klass, Set.of())) {
+      collectClass(inner, owned, visited, out, contained);
+    }
+  }
+
+  private void collectClass(String klass, Map<String, List<String>> owned, Set<String> visited,
+      Set<String> out) {
+    collectClass(klass, owned, visited, out, contained);
   }
 
   // ---- errors ----
@@ -1265,6 +1513,10 @@ public final class Evaluation {
   SourceLocation site(String file, int line) {
     String relative = code.scriptFiles().get(file);
     return relative == null || line < 1 ? null : Locations.at(relative, line);
+  }
+
+  SourceLocation callerLocation() {
+    return caller();
   }
 
   private SourceLocation caller() {

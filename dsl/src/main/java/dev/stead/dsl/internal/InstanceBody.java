@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The delegate of a defined type instance's body: {@code vhost('shop') { port 8080 }} sets
  * parameter {@code port}; {@code requires}, {@code before}, {@code notifies} and
- * {@code subscribes} relate every resource of the instance, and {@code noop} makes them noop.
+ * {@code subscribes} relate every resource of the instance, {@code noop} makes them noop and
+ * {@code tag} tags them.
  * Unknown names are errors naming the instance and its parameters. Confined to one compile.
  */
 public final class InstanceBody extends GroovyObjectSupport {
@@ -38,13 +39,14 @@ public final class InstanceBody extends GroovyObjectSupport {
         noopGiven = true;
         noop = value;
       }
+      case "tag" -> evaluation.tagContainer(key, value);
       default -> {
         if (parameters.contains(name)) {
           values.put(name, value);
         } else {
           evaluation.error("unknown parameter '" + name + "' for " + key + " (known: "
               + String.join(", ", parameters) + (parameters.isEmpty() ? "" : ", ")
-              + "requires, before, notifies, subscribes, noop)");
+              + "requires, before, notifies, subscribes, noop, tag)");
         }
       }
     }
@@ -96,6 +98,9 @@ public final class InstanceBody extends GroovyObjectSupport {
     }
     if (evaluation.isResourceOrDefinedType(name)) {
       return evaluation.reference(name, given);
+    }
+    if (name.equals("klass") && given.length == 1 && given[0] instanceof CharSequence klass) {
+      return evaluation.classReference(klass.toString());
     }
     set(name, given.length == 1 ? given[0] : given);
     return null;

@@ -51,6 +51,19 @@ public final class Reference {
     used = true;
   }
 
+  /**
+   * {@code a >> b}: {@code a} is applied before {@code b} (Puppet's {@code ->}); {@code b} may
+   * be a reference or a list of them. Returns {@code b}, so {@code a >> b >> c} chains.
+   */
+  public Object rightShift(Object next) {
+    return Evaluation.current().chain(this, next, dev.stead.proto.v1.EdgeKind.BEFORE);
+  }
+
+  /** {@code a >>> b}: as {@code >>}, and a change to {@code a} refreshes {@code b} (Puppet's {@code ~>}). */
+  public Object rightShiftUnsigned(Object next) {
+    return Evaluation.current().chain(this, next, dev.stead.proto.v1.EdgeKind.NOTIFIES);
+  }
+
   @Override
   public String toString() {
     return key();

@@ -47,6 +47,11 @@ public final class ResourceBody extends GroovyObjectSupport {
     evaluation.setNoop(decl, value);
   }
 
+  /** {@code tag 'web', 'frontend'}: tags of this resource, besides the automatic ones. */
+  public void tag(Object... tags) {
+    evaluation.addTags(decl.tags, tags, evaluation.callerLocation());
+  }
+
   public Object methodMissing(String name, Object args) {
     Object[] values = (Object[]) args;
     if (decl.parameter(name) != null) {

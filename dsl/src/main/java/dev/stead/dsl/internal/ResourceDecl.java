@@ -26,6 +26,13 @@ final class ResourceDecl {
   final List<Relation> relations = new ArrayList<>();
   /** Set by the resource itself; null until then, when its scope's noop applies. */
   Boolean noop;
+  /**
+   * The class whose body declared this resource (directly or in a defined type instance
+   * there), or null at node level: what a relationship with that class stands for.
+   */
+  String owner;
+  /** Tags the code gave (the resource's own, then its containers'); automatic ones are derived. */
+  final java.util.SortedSet<String> tags = new java.util.TreeSet<>();
   private final String key;
 
   /** A type's parameters by name: the spec's own lookup streams over its list on every call. */

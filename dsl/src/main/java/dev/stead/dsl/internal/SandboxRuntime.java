@@ -83,6 +83,13 @@ public final class SandboxRuntime {
   private static final Set<Class<?>> DSL_CLASSES =
       Set.of(ResourceBody.class, InstanceBody.class, Reference.class);
 
+  /**
+   * What code may call on a resource reference: the chaining operators ({@code >>},
+   * {@code >>>}) and its text. Its other methods are the compiler's.
+   */
+  private static final Set<String> REFERENCE_METHODS =
+      Set.of("rightShift", "rightShiftUnsigned", "toString", "equals", "hashCode");
+
   /** A template's {@code out} is a writer; it may only be written to. */
   private static final Set<String> WRITER_METHODS =
       Set.of("print", "println", "write", "append", "leftShift");
@@ -575,6 +582,10 @@ public final class SandboxRuntime {
       throw refuse("calling " + name + "() on " + receiver.getClass().getName()
           + " is not allowed in Stead code");
     }
+    if (receiver instanceof Reference && !REFERENCE_METHODS.contains(name)) {
+      throw refuse("calling " + name + "() on a resource reference is not allowed in Stead"
+          + " code (a reference takes >> and >>>)");
+    }
   }
 
   private static void checkProperty(Object receiver, String name) {
@@ -588,7 +599,8 @@ public final class SandboxRuntime {
       }
       return;
     }
-    if (receiver instanceof Writer || !allowedValue(receiver)) {
+    if (receiver instanceof Writer || receiver instanceof Reference
+        || !allowedValue(receiver)) {
       throw refuse("reading '" + name + "' of " + receiver.getClass().getName()
           + " is not allowed in Stead code");
     }

@@ -103,6 +103,8 @@ final class SourceTrees {
 
   private static ResourceDecl child(ResourceDecl parent, String path, String source) {
     ResourceDecl child = new ResourceDecl(parent.spec, path, parent.location, parent.containers);
+    child.owner = parent.owner;
+    child.tags.addAll(parent.tags);
     Map<String, Object> params = child.parameters;
     if (source == null) {
       params.put("ensure", "directory");

@@ -111,6 +111,41 @@ public abstract class SteadScript extends Script {
     Evaluation.current().scopeNoop(value);
   }
 
+  /** {@code klass('base')}: a reference to a class, naming every resource inside it. */
+  public Object klass(String name) {
+    return Evaluation.current().classReference(name);
+  }
+
+  /** {@code contain 'x'}: include, and keep x's resources inside this class for ordering. */
+  public void contain(String name) {
+    Evaluation.current().contain(name, Map.of());
+  }
+
+  public void contain(Map<String, ?> parameters, String name) {
+    Evaluation.current().contain(name, parameters);
+  }
+
+  /** {@code tag 'web'} in a class or defined type body: every resource inside gets the tag. */
+  public void tag(Object... tags) {
+    Evaluation.current().scopeTag(tags);
+  }
+
+  /** {@code virtual { user('bob') { } }}: declared, but managed only once realized. */
+  public void virtual(
+      @DelegatesTo(value = SteadScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+    Evaluation.current().virtual(body);
+  }
+
+  /** {@code realize(user('bob'), user('eve'))}: the virtual resources named are managed. */
+  public void realize(Object... references) {
+    Evaluation.current().realize(references);
+  }
+
+  /** {@code realize('user', tag: 'admins')}: every virtual user tagged admins is managed. */
+  public void realize(Map<String, ?> query, String type) {
+    Evaluation.current().realize(type, query);
+  }
+
   public void include(String name) {
     Evaluation.current().include(name, Map.of());
   }

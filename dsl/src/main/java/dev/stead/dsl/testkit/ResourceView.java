@@ -70,6 +70,27 @@ public final class ResourceView {
     return this;
   }
 
+  /** Every tag of the resource, automatic ones included (type, title, classes, module). */
+  public java.util.SortedSet<String> tags() {
+    return dev.stead.wire.ResourceTags.of(resource);
+  }
+
+  public ResourceView tagged(String... expected) {
+    for (String tag : expected) {
+      if (!tags().contains(tag)) {
+        throw new AssertionError(key() + ": expected tag '" + tag + "', has " + tags());
+      }
+    }
+    return this;
+  }
+
+  public ResourceView notTagged(String tag) {
+    if (tags().contains(tag)) {
+      throw new AssertionError(key() + ": expected no tag '" + tag + "', has " + tags());
+    }
+    return this;
+  }
+
   public ResourceView isNoop() {
     if (!resource.getNoop()) {
       throw new AssertionError(key() + ": expected noop");

@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * newest report at or before t {@linkplain #inSync ended in sync}. Classes come from each
  * node's last compiled catalog (a node counts in every class it includes). A node whose
  * newest run held drift back under an exception is in sync, and counted apart as excepted
- * too. Thread-safe.
+ * too. A run limited by tags ({@code --tags}) is left out: it checked only some resources, so
+ * the node stands as its newest full run left it. Thread-safe.
  */
 public final class Compliance {
   public static final long DEFAULT_STEP_MS = 3_600_000L;
@@ -80,6 +81,9 @@ public final class Compliance {
     // Per node, its runs in the window (time -> in sync), plus its last run before it.
     Map<String, TreeMap<Long, Standing>> runs = new HashMap<>();
     store.scanReports(ReportQuery.between(since, until), report -> {
+      if (report.hasTagLimit()) {
+        return true; // a run limited by tags says nothing of the resources it skipped
+      }
       runs.computeIfAbsent(report.getNode(), n -> new TreeMap<>())
           .put(report.getStartedAtMs(), standing(report));
       return true;
@@ -87,8 +91,14 @@ public final class Compliance {
     Map<String, List<String>> classes = new HashMap<>();
     for (NodeInfo node : store.nodes()) {
       if (since > 0) {
-        List<Report> before = store.queryReports(
-            ReportQuery.between(0, since - 1).withNode(node.getName()), 1);
+        List<Report> before = new ArrayList<>(1);
+        store.scanReports(ReportQuery.between(0, since - 1).withNode(node.getName()), r -> {
+          if (r.hasTagLimit()) {
+            return true;
+          }
+          before.add(r);
+          return false;
+        });
         if (!before.isEmpty()) {
           runs.computeIfAbsent(node.getName(), n -> new TreeMap<>())
               .put(before.get(0).getStartedAtMs(), standing(before.get(0)));

@@ -21,7 +21,9 @@ import java.util.List;
  * of the newest full run. A watch report that failed or found drift adds to it, since the
  * node's state is worse than the full run said: the status becomes the worse of the two
  * (failed over changed over unchanged), its drift and pending changes are added, and the
- * last report named is the watch report that showed them. Thread-safe.
+ * last report named is the watch report that showed them. A run limited by tags
+ * ({@code --tags}) checked only some resources and says nothing of the others, so it does
+ * not count here at all. Thread-safe.
  */
 public final class Nodes {
   /**
@@ -56,6 +58,9 @@ public final class Nodes {
     List<Report> watches = new ArrayList<>();
     Report[] full = {null};
     store.scanReports(ReportQuery.between(0, latest).withNode(node), report -> {
+      if (report.hasTagLimit()) {
+        return true; // checked only some resources: the node stands as other runs left it
+      }
       if (report.getTrigger() != RunTrigger.WATCH) {
         full[0] = report;
         return false;
