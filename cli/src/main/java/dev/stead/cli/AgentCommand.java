@@ -1,7 +1,7 @@
 package dev.stead.cli;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.AgentRun;
+import dev.stead.agent.run.AgentRun;
 import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.daemon.AgentDaemon;
 import java.net.InetAddress;

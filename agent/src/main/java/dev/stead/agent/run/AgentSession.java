@@ -1,5 +1,7 @@
-package dev.stead.agent;
+package dev.stead.agent.run;
 
+import dev.stead.agent.ConvergeOptions;
+import dev.stead.agent.Converger;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.engine.Outcome;

@@ -1,14 +1,22 @@
-package dev.stead.agent;
+package dev.stead.agent.run;
 
+import dev.stead.agent.AgentOptions;
+import dev.stead.agent.ConvergeOptions;
+import dev.stead.agent.Converger;
+import dev.stead.agent.ExitCodes;
+import dev.stead.agent.ReportPrinter;
+import dev.stead.agent.TerminalProgress;
+import dev.stead.agent.report.RunReports;
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.client.MasterErrors;
-import dev.stead.agent.client.ReportSpool;
-import dev.stead.agent.daemon.RunLock;
+import dev.stead.agent.report.ReportSpool;
+import dev.stead.agent.run.RunLock;
 import dev.stead.agent.engine.Progress;
+import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.tls.SslFiles;

@@ -1,5 +1,6 @@
-package dev.stead.agent.client;
+package dev.stead.agent.report;
 
+import dev.stead.agent.client.MasterErrors;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Report;
 import io.grpc.StatusRuntimeException;
