@@ -6,9 +6,7 @@ import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListNodesRequest;
-import dev.stead.proto.v1.ListReportsRequest;
 import dev.stead.proto.v1.NodeInfo;
-import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.SignCertificateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -122,18 +120,6 @@ public final class AdminClient implements AutoCloseable {
       java.util.Map<String, String> set, List<String> unset) throws IOException {
     return call(() -> stub().classifyNode(dev.stead.proto.v1.ClassifyNodeRequest.newBuilder()
         .setNode(node).putAllSet(set).addAllUnset(unset).build()));
-  }
-
-  /**
-   * The newest reports, newest first.
-   *
-   * @param nodeOrEmpty one node's reports, or every node's when empty
-   * @param limit at most this many; 0 means 20
-   */
-  public List<Report> reports(String nodeOrEmpty, int limit) throws IOException {
-    return call(() -> stub().listReports(ListReportsRequest.newBuilder()
-        .setNode(nodeOrEmpty == null ? "" : nodeOrEmpty).setLimit(limit).build())
-        .getReportsList());
   }
 
   /** The authenticated channel, for clients of the master's other admin-only services. */

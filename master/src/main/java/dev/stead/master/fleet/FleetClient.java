@@ -41,6 +41,14 @@ public final class FleetClient {
     return call(() -> stub().queryReports(request).getReportsList());
   }
 
+  /**
+   * The newest {@code limit} reports (0: 20) of {@code node}, or of every node when it is
+   * empty, newest first; redacted like every report that leaves the master.
+   */
+  public List<Report> latest(String node, int limit) throws IOException {
+    return reports(QueryReportsRequest.newBuilder().setNode(node).setLimit(limit).build());
+  }
+
   public ChangesResponse changes(ChangesRequest request) throws IOException {
     return call(() -> stub().changes(request));
   }
