@@ -8,8 +8,8 @@ import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.SignCertificateRequest;
+import dev.stead.wire.CallFailures;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -150,23 +150,11 @@ public final class AdminClient implements AutoCloseable {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      throw new IOException(describe(e.getStatus()), e);
+      throw new IOException(CallFailures.describe(e, target), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException(e.getMessage(), e);
     }
-  }
-
-  private String describe(Status status) {
-    String detail = status.getDescription() != null ? status.getDescription()
-        : status.getCause() != null ? String.valueOf(status.getCause().getMessage())
-        : status.getCode().toString();
-    return switch (status.getCode()) {
-      case UNAVAILABLE -> "cannot reach the stead master at " + target + ": " + detail;
-      case DEADLINE_EXCEEDED -> "the stead master at " + target + " did not answer within "
-          + DEADLINE_SECONDS + " s";
-      default -> detail;
-    };
   }
 }

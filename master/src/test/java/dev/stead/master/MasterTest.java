@@ -375,7 +375,7 @@ class MasterTest {
     try (AdminClient admin = AdminClient.connect(data, null)) {
       assertThatThrownBy(admin::nodes)
           .isInstanceOf(java.io.IOException.class)
-          .hasMessageStartingWith("cannot reach the stead master at 127.0.0.1:" + port)
+          .hasMessageStartingWith("cannot reach the master at 127.0.0.1:" + port)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
     assertThatThrownBy(() -> AdminClient.connect(elsewhere, null))

@@ -2,7 +2,7 @@ package dev.stead.agent.catalog;
 
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.client.MasterErrors;
+import dev.stead.wire.CallFailures;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
@@ -67,11 +67,11 @@ public final class CatalogFetch {
               .setKnownEnvelopesKey(heldEnvelopesKey)
               .build());
     } catch (StatusRuntimeException e) {
-      if (!MasterErrors.isTransient(e) || !useCached || held == null) {
+      if (!CallFailures.isTransient(e) || !useCached || held == null) {
         throw e;
       }
       return FetchedCatalog.cached(held, CatalogOrigin.CACHED_MASTER_UNREACHABLE,
-          MasterErrors.describe(e, address), List.of(), false);
+          CallFailures.describe(e, address.toString()), List.of(), false);
     }
     // The master says the node's mode with every answer; it matters on its own only when a
     // cached catalog is enforced (a served one carries it inside).

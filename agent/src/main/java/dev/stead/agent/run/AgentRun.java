@@ -15,7 +15,7 @@ import dev.stead.agent.client.CertificateRecovery;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.client.MasterErrors;
+import dev.stead.wire.CallFailures;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.fs.IoMessages;
@@ -152,7 +152,7 @@ public final class AgentRun {
     } catch (AgentFailure e) {
       err.println("stead agent: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: " + MasterErrors.describe(e, address));
+      err.println("stead agent: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
       err.println("stead agent: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
@@ -360,7 +360,7 @@ public final class AgentRun {
     } catch (RunLock.BusyException e) {
       err.println("stead agent: watch: " + e.getMessage() + "; the next run checks the change");
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: watch: " + MasterErrors.describe(e, address));
+      err.println("stead agent: watch: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
       err.println("stead agent: watch: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {

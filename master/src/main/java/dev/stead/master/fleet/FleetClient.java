@@ -11,7 +11,7 @@ import dev.stead.proto.v1.FleetServiceGrpc;
 import dev.stead.proto.v1.GetReportRequest;
 import dev.stead.proto.v1.QueryReportsRequest;
 import dev.stead.proto.v1.Report;
-import io.grpc.Status;
+import dev.stead.wire.CallFailures;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.List;
@@ -89,11 +89,7 @@ public final class FleetClient {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      Status status = e.getStatus();
-      String detail = status.getDescription() != null ? status.getDescription()
-          : status.getCode().toString();
-      throw new IOException(status.getCode() == Status.Code.UNAVAILABLE
-          ? "cannot reach the stead master at " + target + ": " + detail : detail, e);
+      throw new IOException(CallFailures.describe(e, target), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
