@@ -86,12 +86,6 @@ final class AgentCommand {
         + "--autosign-challenge-file).")
     Path csrChallenge;
 
-    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
-    boolean verbose;
-
-    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
-    boolean debug;
-
     @Option(names = "--wait-for-cert", description = "Seconds to wait for the certificate to be signed (default: 0).")
     int waitForCert;
 
@@ -106,7 +100,6 @@ final class AgentCommand {
       AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
           noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
           facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
-      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       if (once) {
         return new AgentRun(options).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));
