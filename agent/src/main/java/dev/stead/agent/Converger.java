@@ -1,5 +1,6 @@
 package dev.stead.agent;
 
+import dev.stead.agent.report.RunReports;
 import dev.stead.agent.engine.ConvergePlan;
 import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;

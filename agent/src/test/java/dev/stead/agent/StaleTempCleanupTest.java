@@ -3,7 +3,7 @@ package dev.stead.agent;
 import static dev.stead.agent.Catalogs4Test.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.agent.client.ReportSpool;
+import dev.stead.agent.report.ReportSpool;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;

@@ -1,7 +1,7 @@
 package dev.stead.cli;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.AgentRun;
+import dev.stead.agent.run.AgentRun;
 import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.daemon.AgentDaemon;
 import java.net.InetAddress;
@@ -94,12 +94,6 @@ final class AgentCommand {
         + "--autosign-challenge-file).")
     Path csrChallenge;
 
-    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
-    boolean verbose;
-
-    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
-    boolean debug;
-
     @Option(names = "--wait-for-cert", description = "Seconds to wait for the certificate to be signed (default: 0).")
     int waitForCert;
 
@@ -119,7 +113,6 @@ final class AgentCommand {
       AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
           noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
           facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
-      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       if (once) {
         return new AgentRun(options).limitedTo(limit).runOnce(System.out, System.err,
             TerminalProgress.forConsole(System.err));

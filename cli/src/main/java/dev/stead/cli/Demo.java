@@ -1,6 +1,7 @@
 package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.Report;
@@ -94,7 +95,7 @@ final class Demo {
         expect("run 3", StepProcess.startEchoed(out, "      | ", agent).await(120), 2);
 
         step("What the master recorded (stead reports --node " + NODE + ")");
-        List<Report> reports = admin.reports(NODE, 3);
+        List<Report> reports = new FleetClient(admin).latest(NODE, 3);
         for (Report report : reports) {
           out.printf("      %s  %-9s %d resources, %d changed, %d failed, %d intended, %d drift%n",
               Tables.time(report.getStartedAtMs()), StatusWords.of(report),

@@ -18,7 +18,7 @@ final class Failures {
     if (message == null || message.isBlank()) {
       message = error.getClass().getSimpleName();
     }
-    if (Boolean.getBoolean("stead.debug")) {
+    if (Boolean.getBoolean("stead.debug") || LogSetup.current() == LogSetup.Verbosity.DEBUG) {
       error.printStackTrace();
     }
     return message;

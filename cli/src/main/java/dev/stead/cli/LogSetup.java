@@ -7,13 +7,13 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.StreamHandler;
 
 /**
- * The log of the long-running commands ({@code master start}, {@code agent run}): every
- * java.util.logging record as one {@link LogLineFormatter} line on standard error. Three
- * levels: the default (what an operator acts on: INFO and up), {@code --verbose} (Stead's
- * DEBUG lines too) and {@code --debug} (Stead's TRACE lines, gRPC's DEBUG lines, stack traces).
+ * The log of every command: every java.util.logging record as one {@link LogLineFormatter}
+ * line on standard error. Three levels, chosen by {@link LogOptions} on any command: the
+ * default (what an operator acts on: INFO and up), {@code --verbose} (Stead's DEBUG lines
+ * too) and {@code --debug} (Stead's TRACE lines, gRPC's DEBUG lines, stack traces, also of a
+ * command's failure).
  */
 final class LogSetup {
   /** How much to log; picocli reads it from {@code --verbose}/{@code --debug}. */
@@ -30,6 +30,7 @@ final class LogSetup {
   private static final Logger STEAD = Logger.getLogger("dev.stead");
   private static final Logger GRPC = Logger.getLogger("io.grpc");
   private static final Logger NETTY = Logger.getLogger("io.netty");
+  private static volatile Verbosity current = Verbosity.NORMAL;
 
   private LogSetup() {}
 
@@ -38,8 +39,8 @@ final class LogSetup {
     for (Handler handler : ROOT.getHandlers()) {
       ROOT.removeHandler(handler);
     }
-    Handler handler = new FlushingHandler(System.err,
-        new LogLineFormatter(verbosity == Verbosity.DEBUG));
+    current = verbosity;
+    Handler handler = new StandardErrorHandler(new LogLineFormatter(verbosity == Verbosity.DEBUG));
     handler.setLevel(Level.ALL);
     ROOT.addHandler(handler);
     ROOT.setLevel(Level.INFO);
@@ -56,6 +57,16 @@ final class LogSetup {
       GRPC.setLevel(Level.WARNING);
       NETTY.setLevel(Level.WARNING);
     }
+    Logger.getLogger(LogSetup.class.getName()).fine(() -> "logging at " + switch (verbosity) {
+      case NORMAL -> "normal";
+      case VERBOSE -> "verbose: Stead's DEBUG lines too";
+      case DEBUG -> "debug: Stead's TRACE lines, gRPC's DEBUG lines, stack traces";
+    });
+  }
+
+  /** The verbosity last installed. */
+  static Verbosity current() {
+    return current;
   }
 
   /**
@@ -97,20 +108,32 @@ final class LogSetup {
     }
   }
 
-  /** A console handler on the stream given, flushed after every line (no lost tail). */
-  private static final class FlushingHandler extends StreamHandler {
-    FlushingHandler(PrintStream out, LogLineFormatter formatter) {
-      super(out, formatter);
+  /**
+   * Writes each line to standard error as it is when the record is published (tests and the
+   * demo swap it), flushed at once so no tail is lost.
+   */
+  private static final class StandardErrorHandler extends Handler {
+    StandardErrorHandler(LogLineFormatter formatter) {
+      setFormatter(formatter);
     }
 
     @Override
     public synchronized void publish(LogRecord record) {
-      super.publish(record);
-      flush();
+      if (!isLoggable(record)) {
+        return;
+      }
+      PrintStream err = System.err;
+      err.print(getFormatter().format(record));
+      err.flush();
     }
 
     @Override
-    public synchronized void close() {
+    public void flush() {
+      System.err.flush();
+    }
+
+    @Override
+    public void close() {
       flush(); // never close standard error
     }
   }

@@ -57,6 +57,12 @@ public final class Main implements Runnable {
     }
     CommandLine cli = commandLine(args);
     withHelpOption(cli);
+    LogOptions.addTo(cli);
+    // Every command logs in one format, at the verbosity asked on its command line.
+    cli.setExecutionStrategy(parsed -> {
+      LogSetup.install(LogOptions.asked(parsed));
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cli.setParameterExceptionHandler((error, ignored) -> {
       PrintWriter err = error.getCommandLine().getErr();
       err.println("stead: " + error.getMessage());

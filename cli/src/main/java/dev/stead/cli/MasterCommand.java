@@ -74,12 +74,6 @@ final class MasterCommand {
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics over plain HTTP at http://HOST:PORT/metrics (default: off; use loopback).")
     String metricsListen;
 
-    @Option(names = "--verbose", description = "Log more: Stead's DEBUG lines too.")
-    boolean verbose;
-
-    @Option(names = "--debug", description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
-    boolean debug;
-
     @Option(names = "--dashboard-listen", paramLabel = "HOST:PORT", description = "Serve the web dashboard over HTTPS on HOST:PORT (default: off); log in with `stead operator add`.")
     String dashboardListen;
 
@@ -123,7 +117,6 @@ final class MasterCommand {
 
     @Override
     public Integer call() throws Exception {
-      LogSetup.install(LogSetup.Verbosity.of(verbose, debug));
       FleetConfig fleet = fleetConfig();
       HostPort address = HostPort.parse(listen, "--listen");
       requireCode(code);

@@ -4,6 +4,7 @@ import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.EncryptSecretRequest;
 import dev.stead.proto.v1.EncryptSecretResponse;
+import dev.stead.wire.CallFailures;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -53,13 +54,15 @@ final class SecretCommand {
       }
       EncryptSecretResponse response;
       try (AdminClient client = admin.connect()) {
-        response = AdminServiceGrpc.newBlockingStub(client.channel())
-            .withDeadlineAfter(30, TimeUnit.SECONDS)
-            .encryptSecret(EncryptSecretRequest.newBuilder()
-                .setPlaintext(com.google.protobuf.ByteString.copyFrom(plaintext)).build());
-      } catch (StatusRuntimeException e) {
-        throw new IOException("the master refused to encrypt the secret: "
-            + e.getStatus().getCode() + " " + e.getStatus().getDescription());
+        try {
+          response = AdminServiceGrpc.newBlockingStub(client.channel())
+              .withDeadlineAfter(30, TimeUnit.SECONDS)
+              .encryptSecret(EncryptSecretRequest.newBuilder()
+                  .setPlaintext(com.google.protobuf.ByteString.copyFrom(plaintext)).build());
+        } catch (StatusRuntimeException e) {
+          throw new IOException("the secret was not encrypted: "
+              + CallFailures.describe(e, client.target()), e);
+        }
       } finally {
         Arrays.fill(plaintext, (byte) 0);
       }

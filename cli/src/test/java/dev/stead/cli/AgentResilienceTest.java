@@ -3,10 +3,11 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.AgentRun;
-import dev.stead.agent.client.ReportSpool;
+import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.report.ReportSpool;
 import dev.stead.agent.engine.Transaction;
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.Report;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
@@ -114,7 +115,7 @@ class AgentResilienceTest {
       assertThat(log).contains("delivered 2 spooled reports");
       assertThat(spooled()).isZero();
       try (AdminClient admin = master.admin()) {
-        List<Report> reports = admin.reports(NODE, 100);
+        List<Report> reports = new FleetClient(admin).latest(NODE, 100);
         assertThat(reports).extracting(Report::getId).doesNotHaveDuplicates().hasSize(3)
             .containsOnlyOnce(lostId.get());
         assertThat(reports).filteredOn(Report::getCachedCatalog).hasSize(1)

@@ -3,6 +3,7 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class AuditModeEndToEndTest {
 
   private Report lastReport(String node) throws Exception {
     try (AdminClient admin = master.admin()) {
-      return admin.reports(node, 1).get(0);
+      return new FleetClient(admin).latest(node, 1).get(0);
     }
   }
 

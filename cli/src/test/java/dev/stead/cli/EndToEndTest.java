@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.ChangeKind;
@@ -133,7 +134,7 @@ class EndToEndTest {
     assertThat(root.resolve("etc/app/app.conf")).hasContent("setting = on");
 
     try (AdminClient admin = master.admin()) {
-      Report last = admin.reports("node-a.test", 1).get(0);
+      Report last = new FleetClient(admin).latest("node-a.test", 1).get(0);
       assertThat(last.getStatus()).isEqualTo(RunStatus.CHANGED_RUN);
       List<Event> events = last.getResourcesList().stream()
           .flatMap(r -> r.getEventsList().stream()).toList();
@@ -239,7 +240,7 @@ class EndToEndTest {
       assertThat(files).isEmpty();
     }
     try (AdminClient admin = master.admin()) {
-      Report report = admin.reports("broken.test", 1).get(0);
+      Report report = new FleetClient(admin).latest("broken.test", 1).get(0);
       assertThat(report.getStatus()).isEqualTo(RunStatus.FAILED_RUN);
       assertThat(report.getError()).contains("fiel");
     }
@@ -268,7 +269,7 @@ class EndToEndTest {
   void aRestartedMasterStillKnowsTheNodeAndItsLastReport() throws Exception {
     String lastId;
     try (AdminClient admin = master.admin()) {
-      lastId = admin.reports("node-a.test", 1).get(0).getId();
+      lastId = new FleetClient(admin).latest("node-a.test", 1).get(0).getId();
     }
     master.close();
     master = MasterProcess.start(tmp.resolve("master"), code);

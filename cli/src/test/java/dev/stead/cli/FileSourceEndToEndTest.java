@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.AgentRun;
+import dev.stead.agent.run.AgentRun;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
 import dev.stead.agent.client.Channels;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.tls.Pem;
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
@@ -116,14 +117,14 @@ class SecretsEndToEndTest {
       // A new secret: the catalog's digest changes and the change is intended.
       String firstDigest;
       try (AdminClient admin = master.admin()) {
-        firstDigest = admin.reports("web1.test", 1).get(0).getCatalogDigest();
+        firstDigest = new FleetClient(admin).latest("web1.test", 1).get(0).getCatalogDigest();
       }
       writeCode(code, encrypt(master, NEW_DB_PASSWORD), apiBlob);
       Cli rotated = agent(master, "web1.test", fingerprint);
       assertThat(rotated.exitCode()).as(rotated.toString()).isEqualTo(2);
       assertThat(root.resolve("etc/app/db.pass")).hasContent(NEW_DB_PASSWORD);
       try (AdminClient admin = master.admin()) {
-        Report report = admin.reports("web1.test", 1).get(0);
+        Report report = new FleetClient(admin).latest("web1.test", 1).get(0);
         assertThat(report.getCatalogDigest()).isNotEqualTo(firstDigest);
         Event event = contentEvent(report, "file[/etc/app/db.pass]");
         assertThat(event.getKind()).isEqualTo(ChangeKind.INTENDED);
@@ -141,7 +142,7 @@ class SecretsEndToEndTest {
           .doesNotContain("by-hand");
       assertThat(root.resolve("etc/app/db.pass")).hasContent(NEW_DB_PASSWORD);
       try (AdminClient admin = master.admin()) {
-        Event event = contentEvent(admin.reports("web1.test", 1).get(0),
+        Event event = contentEvent(new FleetClient(admin).latest("web1.test", 1).get(0),
             "file[/etc/app/db.pass]");
         assertThat(event.getKind()).isEqualTo(ChangeKind.DRIFT);
         assertThat(event.getSensitive()).isTrue();

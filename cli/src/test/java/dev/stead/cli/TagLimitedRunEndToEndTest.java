@@ -3,6 +3,7 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.AdminClient;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class TagLimitedRunEndToEndTest {
       tagged.addAll(List.of("--tags", "motd"));
 
       assertThat(Cli.run(run.toArray(String[]::new)).exitCode()).isEqualTo(2);
-      Report full = admin.reports("web1.test", 1).get(0);
+      Report full = new FleetClient(admin).latest("web1.test", 1).get(0);
       assertThat(full.hasTagLimit()).isFalse();
       assertThat(compliance(master)).containsPattern("\\(fleet\\)\\s+1\\s+1\\s+100\\.0%");
 
@@ -50,7 +51,7 @@ class TagLimitedRunEndToEndTest {
       assertThat(limited.output()).contains("limited to tags: motd")
           .contains("run: 1 resources, 0 changed").doesNotContain("/etc/issue");
       assertThat(Files.readString(root.resolve("etc/issue"))).isEqualTo("by hand\n");
-      Report limitedReport = admin.reports("web1.test", 1).get(0);
+      Report limitedReport = new FleetClient(admin).latest("web1.test", 1).get(0);
       assertThat(limitedReport.getTagLimit().getTagsList()).containsExactly("motd");
       assertThat(limitedReport.getSummary().getResources()).isEqualTo(1);
 

@@ -6,12 +6,10 @@ import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListNodesRequest;
-import dev.stead.proto.v1.ListReportsRequest;
 import dev.stead.proto.v1.NodeInfo;
-import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.SignCertificateRequest;
+import dev.stead.wire.CallFailures;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -124,18 +122,6 @@ public final class AdminClient implements AutoCloseable {
         .setNode(node).putAllSet(set).addAllUnset(unset).build()));
   }
 
-  /**
-   * The newest reports, newest first.
-   *
-   * @param nodeOrEmpty one node's reports, or every node's when empty
-   * @param limit at most this many; 0 means 20
-   */
-  public List<Report> reports(String nodeOrEmpty, int limit) throws IOException {
-    return call(() -> stub().listReports(ListReportsRequest.newBuilder()
-        .setNode(nodeOrEmpty == null ? "" : nodeOrEmpty).setLimit(limit).build())
-        .getReportsList());
-  }
-
   /** The authenticated channel, for clients of the master's other admin-only services. */
   public io.grpc.Channel channel() {
     return channel;
@@ -164,23 +150,11 @@ public final class AdminClient implements AutoCloseable {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      throw new IOException(describe(e.getStatus()), e);
+      throw new IOException(CallFailures.describe(e, target), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException(e.getMessage(), e);
     }
-  }
-
-  private String describe(Status status) {
-    String detail = status.getDescription() != null ? status.getDescription()
-        : status.getCause() != null ? String.valueOf(status.getCause().getMessage())
-        : status.getCode().toString();
-    return switch (status.getCode()) {
-      case UNAVAILABLE -> "cannot reach the stead master at " + target + ": " + detail;
-      case DEADLINE_EXCEEDED -> "the stead master at " + target + " did not answer within "
-          + DEADLINE_SECONDS + " s";
-      default -> detail;
-    };
   }
 }

@@ -16,7 +16,6 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.CleanCertificateRequest;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCatalogRequest;
-import dev.stead.proto.v1.ListReportsRequest;
 import dev.stead.proto.v1.RenewCertificateRequest;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
@@ -97,7 +96,6 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.AdminService/CleanCertificate", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/CaFingerprint", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/ListNodes", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.AdminService/ListReports", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/EncryptSecret", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/ClassifyNode", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/GetNode", EnumSet.of(Caller.ADMIN)),
@@ -225,7 +223,6 @@ class AuthorizationMatrixTest {
             dev.stead.proto.v1.CaFingerprintRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/ListNodes",
             dev.stead.proto.v1.ListNodesRequest.getDefaultInstance()),
-        Map.entry("stead.v1.AdminService/ListReports", ListReportsRequest.getDefaultInstance()),
         // Empty: refused after authorization (INVALID_ARGUMENT), no key is created.
         Map.entry("stead.v1.AdminService/EncryptSecret",
             dev.stead.proto.v1.EncryptSecretRequest.getDefaultInstance()),

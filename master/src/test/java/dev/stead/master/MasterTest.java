@@ -7,6 +7,7 @@ import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
@@ -315,8 +316,31 @@ class MasterTest {
     assertThat(codeOf(() -> reports.submitReport(SubmitReportRequest.newBuilder()
         .setReport(report("", "node1", 2000)).build())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    String ref = "[secret 0123456789abcdef:" + "ab".repeat(32) + "]";
     reports.submitReport(SubmitReportRequest.newBuilder()
-        .setReport(report("r3", "node1", 3000)).build());
+        .setReport(report("r3", "node1", 3000).toBuilder()
+            .addResources(dev.stead.proto.v1.ResourceResult.newBuilder()
+                .setKey("file[/etc/app.conf]")
+                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("content")
+                    .setBefore("password = hunter2").setAfter("password = " + ref)))
+            .addResources(dev.stead.proto.v1.ResourceResult.newBuilder()
+                .setKey("file[/etc/db.pass]")
+                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("content")
+                    .setSensitive(true).setBefore("[secret]").setAfter(ref))
+                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("mode")
+                    .setSensitive(true).setBefore("0644").setAfter("0600")))
+            .build()).build());
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      // Reports leave the master through one API, redacted; the agent's secret marks stay.
+      List<dev.stead.proto.v1.ResourceResult> shown =
+          new FleetClient(admin).latest("node1", 1).get(0).getResourcesList();
+      assertThat(shown.get(0).getEvents(0).getBefore()).isEqualTo("password = [redacted]");
+      assertThat(shown.get(0).getEvents(0).getAfter()).isEqualTo("password = " + ref);
+      assertThat(shown.get(1).getEvents(0).getBefore()).isEqualTo("[secret]");
+      assertThat(shown.get(1).getEvents(0).getAfter()).isEqualTo(ref);
+      assertThat(shown.get(1).getEvents(1).getBefore()).isEqualTo("[redacted]");
+      assertThat(shown.get(1).getEvents(1).getAfter()).isEqualTo("[redacted]");
+    }
 
     master.close();
     assertThat(data.resolve("master.address")).doesNotExist();
@@ -332,8 +356,8 @@ class MasterTest {
         assertThat(info.getLastDriftEvents()).isEqualTo(1);
         assertThat(info.getLastStatus()).isEqualTo(RunStatus.CHANGED_RUN);
       });
-      assertThat(admin.reports("node1", 0)).extracting(Report::getId).containsExactly("r3", "r1");
-      assertThat(admin.reports("", 1)).extracting(Report::getId).containsExactly("r3");
+      assertThat(new FleetClient(admin).latest("node1", 0)).extracting(Report::getId).containsExactly("r3", "r1");
+      assertThat(new FleetClient(admin).latest("", 1)).extracting(Report::getId).containsExactly("r3");
       assertThat(admin.certificates()).extracting(CertificateInfo::getCertname)
           .containsExactly("node1");
     }
@@ -418,7 +442,7 @@ class MasterTest {
     try (AdminClient admin = AdminClient.connect(data, null)) {
       assertThatThrownBy(admin::nodes)
           .isInstanceOf(java.io.IOException.class)
-          .hasMessageStartingWith("cannot reach the stead master at 127.0.0.1:" + port)
+          .hasMessageStartingWith("cannot reach the master at 127.0.0.1:" + port)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
     assertThatThrownBy(() -> AdminClient.connect(elsewhere, null))
@@ -433,7 +457,7 @@ class MasterTest {
 
     try (AdminClient admin = AdminClient.connect(data, "127.0.0.1:" + master.port())) {
       assertThat(admin.nodes()).extracting(NodeInfo::getName).containsExactly("node1");
-      assertThat(admin.reports("", 0)).isEmpty();
+      assertThat(new FleetClient(admin).latest("", 0)).isEmpty();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.master.fleet.Retention;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.ReportTimes;
@@ -74,7 +75,7 @@ class ReportClockTest {
 
     Report stored;
     try (AdminClient admin = AdminClient.connect(data, null)) {
-      stored = admin.reports("web1", 1).get(0);
+      stored = new FleetClient(admin).latest("web1", 1).get(0);
     }
     assertThat(stored.getId()).isEqualTo("from-2255");
     assertThat(stored.getStartedAtMs()).isBetween(before, after);
@@ -90,7 +91,7 @@ class ReportClockTest {
       assertThat(web1.getLastReportId()).isEqualTo("honest");
       assertThat(web1.getLastStatus()).isEqualTo(RunStatus.UNCHANGED);
       assertThat(web1.getLastReportMs()).isEqualTo(honestStart);
-      Report honest = admin.reports("web1", 1).get(0);
+      Report honest = new FleetClient(admin).latest("web1", 1).get(0);
       assertThat(honest.getId()).isEqualTo("honest");
       assertThat(honest.getStartedAtMs()).isEqualTo(honestStart);
       assertThat(honest.getClaimedStartedAtMs()).isZero();
@@ -130,7 +131,7 @@ class ReportClockTest {
 
     assertThat(master.retention().expireNow()).isEqualTo(1);
     try (AdminClient admin = AdminClient.connect(data, null)) {
-      assertThat(admin.reports("web1", 10)).extracting(Report::getId).containsExactly("honest");
+      assertThat(new FleetClient(admin).latest("web1", 10)).extracting(Report::getId).containsExactly("honest");
       assertThat(admin.nodes().get(0).getLastReportId()).isEqualTo("honest");
     }
   }
@@ -170,12 +171,12 @@ class ReportClockTest {
       NodeInfo web1 = admin.nodes().get(0);
       assertThat(web1.getLastReportId()).isEqualTo("now");
       assertThat(web1.getLastStatus()).isEqualTo(RunStatus.UNCHANGED);
-      assertThat(admin.reports("web1", 10)).extracting(Report::getId)
+      assertThat(new FleetClient(admin).latest("web1", 10)).extracting(Report::getId)
           .containsExactly("now", "yesterday", "epoch");
     }
     assertThat(master.retention().expireNow()).isEqualTo(1);
     try (AdminClient admin = AdminClient.connect(data, null)) {
-      assertThat(admin.reports("web1", 10)).extracting(Report::getId)
+      assertThat(new FleetClient(admin).latest("web1", 10)).extracting(Report::getId)
           .containsExactly("now", "yesterday");
       assertThat(admin.nodes().get(0).getLastReportId()).isEqualTo("now");
     }
@@ -191,7 +192,7 @@ class ReportClockTest {
 
     assertThat(ReportTimes.CLOCK_SKEW_ALLOWANCE).isGreaterThan(Duration.ofMinutes(1));
     try (AdminClient admin = AdminClient.connect(data, null)) {
-      Report stored = admin.reports("web1", 1).get(0);
+      Report stored = new FleetClient(admin).latest("web1", 1).get(0);
       assertThat(stored.getStartedAtMs()).isEqualTo(aMinuteAhead);
       assertThat(stored.getClaimedStartedAtMs()).isZero();
     }

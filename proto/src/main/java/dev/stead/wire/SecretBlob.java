@@ -25,6 +25,9 @@ public final class SecretBlob {
   public static final String REDACTED = "[secret]";
   private static final Pattern FORMAT = Pattern.compile(
       "ENC\\[stead:v1:([0-9a-f]{16}):([0-9a-f]{64}):([A-Za-z0-9+/]+={0,2})\\]");
+  /** A regular expression for {@link #REDACTED} or a {@linkplain #render rendered reference}. */
+  public static final String MARK_REGEX = "\\[secret(?: [0-9a-f]{16}:[0-9a-f]{64})?\\]";
+  private static final Pattern MARK = Pattern.compile(MARK_REGEX);
   private static final Map<String, SecretBlob> SEEN = new ConcurrentHashMap<>();
 
   private final String keyId;
@@ -106,6 +109,14 @@ public final class SecretBlob {
 
   public Value toValue() {
     return Value.newBuilder().setSecretValue(ref()).build();
+  }
+
+  /**
+   * True when {@code text} is exactly what stands for a secret ({@link #REDACTED} or a
+   * {@linkplain #render rendered reference}): it names a secret and holds none of it.
+   */
+  public static boolean isMark(String text) {
+    return MARK.matcher(text).matches();
   }
 
   /** How a reference is shown wherever a value is rendered: never the plaintext. */

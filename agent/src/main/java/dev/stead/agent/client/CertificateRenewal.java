@@ -9,6 +9,7 @@ import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.RenewCertificateRequest;
+import dev.stead.wire.CallFailures;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -98,7 +99,7 @@ public final class CertificateRenewal {
       return renewed;
     } catch (StatusRuntimeException e) {
       err.println("stead agent: could not renew the certificate (expires "
-          + current.getNotAfter().toInstant() + "): " + MasterErrors.describe(e, address));
+          + current.getNotAfter().toInstant() + "): " + CallFailures.describe(e, address.toString()));
     } catch (IOException | AgentFailure e) {
       err.println("stead agent: could not renew the certificate (expires "
           + current.getNotAfter().toInstant() + "): " + e.getMessage());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.engine.Transaction;
+import dev.stead.agent.run.RunLock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

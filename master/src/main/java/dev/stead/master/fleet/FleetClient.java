@@ -11,7 +11,7 @@ import dev.stead.proto.v1.FleetServiceGrpc;
 import dev.stead.proto.v1.GetReportRequest;
 import dev.stead.proto.v1.QueryReportsRequest;
 import dev.stead.proto.v1.Report;
-import io.grpc.Status;
+import dev.stead.wire.CallFailures;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.List;
@@ -39,6 +39,14 @@ public final class FleetClient {
 
   public List<Report> reports(QueryReportsRequest request) throws IOException {
     return call(() -> stub().queryReports(request).getReportsList());
+  }
+
+  /**
+   * The newest {@code limit} reports (0: 20) of {@code node}, or of every node when it is
+   * empty, newest first; redacted like every report that leaves the master.
+   */
+  public List<Report> latest(String node, int limit) throws IOException {
+    return reports(QueryReportsRequest.newBuilder().setNode(node).setLimit(limit).build());
   }
 
   public ChangesResponse changes(ChangesRequest request) throws IOException {
@@ -93,11 +101,7 @@ public final class FleetClient {
     try {
       return rpc.call();
     } catch (StatusRuntimeException e) {
-      Status status = e.getStatus();
-      String detail = status.getDescription() != null ? status.getDescription()
-          : status.getCode().toString();
-      throw new IOException(status.getCode() == Status.Code.UNAVAILABLE
-          ? "cannot reach the stead master at " + target + ": " + detail : detail, e);
+      throw new IOException(CallFailures.describe(e, target), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -3,20 +3,27 @@ package dev.stead.master.fleet;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
+import dev.stead.wire.SecretBlob;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Hides secrets before a report leaves the master for a person. An event marked sensitive
- * loses its values and diff entirely; in any other event, the value of anything that looks
- * like a credential assignment ({@code password = x}, {@code api_key: x}, {@code token=x},
- * a PEM private key block) is replaced by {@value #MARK}. Stateless.
+ * loses its values and diff, except where the agent already wrote a secret's mark
+ * ({@code [secret]}, {@code [secret <key id>:<keyed hash>]}: a name, not the secret, which
+ * tells a rotated secret from a tampered file); in any other event, the value of anything
+ * that looks like a credential assignment ({@code password = x}, {@code api_key: x},
+ * {@code token=x}, a PEM private key block) is replaced by {@value #MARK}, unless that value
+ * is such a mark. Stateless.
  */
 public final class Redactor {
   public static final String MARK = "[redacted]";
   private static final Pattern ASSIGNMENT = Pattern.compile(
       "(?i)((?:password|passwd|passphrase|secret|token|api[_-]?key|private[_-]?key|credentials?)"
-          + "[\\w.-]*\"?\\s*[:=]\\s*)(\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s,;\\n]+)");
+          + "[\\w.-]*\"?\\s*[:=]\\s*)"
+          // The agent's own mark for a secret, standing alone, is kept: it holds no secret.
+          + "(?!" + SecretBlob.MARK_REGEX + "(?:[\\s,;]|$))"
+          + "(\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s,;\\n]+)");
   private static final Pattern PEM_KEY = Pattern.compile(
       "-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?(-----END \\1PRIVATE KEY-----|\\z)",
       Pattern.DOTALL);
@@ -35,9 +42,9 @@ public final class Redactor {
   public static Event event(Event event) {
     if (event.getSensitive()) {
       return event.toBuilder()
-          .setBefore(event.getBefore().isEmpty() ? "" : MARK)
-          .setAfter(event.getAfter().isEmpty() ? "" : MARK)
-          .setDiff(event.getDiff().isEmpty() ? "" : MARK)
+          .setBefore(hidden(event.getBefore()))
+          .setAfter(hidden(event.getAfter()))
+          .setDiff(hidden(event.getDiff()))
           .build();
     }
     return event.toBuilder()
@@ -46,6 +53,11 @@ public final class Redactor {
         .setDiff(text(event.getDiff()))
         .setMessage(text(event.getMessage()))
         .build();
+  }
+
+  /** A sensitive value: the agent's mark for a secret stays, anything else is hidden. */
+  private static String hidden(String value) {
+    return value.isEmpty() || SecretBlob.isMark(value) ? value : MARK;
   }
 
   /** A copy of {@code report} with every event redacted. */

@@ -14,15 +14,11 @@ import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListCertificatesResponse;
 import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.ListNodesResponse;
-import dev.stead.proto.v1.ListReportsRequest;
-import dev.stead.proto.v1.ListReportsResponse;
 import dev.stead.proto.v1.SignCertificateRequest;
 import io.grpc.stub.StreamObserver;
 
 /** The operator's service; the interceptor admits only the admin certificate. */
 public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
-  static final int DEFAULT_REPORTS = 20;
-  static final int MAX_REPORTS = 1000;
   private final CertificateRegistry registry;
   private final Store store;
   private final dev.stead.master.secrets.SecretService secrets;
@@ -118,21 +114,6 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
       } catch (IllegalArgumentException e) {
         throw Unary.invalid(e.getMessage());
       }
-    });
-  }
-
-  @Override
-  public void listReports(ListReportsRequest request,
-      StreamObserver<ListReportsResponse> observer) {
-    Unary.respond(observer, "ListReports", () -> {
-      int limit = request.getLimit();
-      if (limit < 0 || limit > MAX_REPORTS) {
-        throw Unary.invalid("limit must be between 0 (meaning " + DEFAULT_REPORTS + ") and "
-            + MAX_REPORTS);
-      }
-      return ListReportsResponse.newBuilder()
-          .addAllReports(store.reports(request.getNode(), limit == 0 ? DEFAULT_REPORTS : limit))
-          .build();
     });
   }
 }

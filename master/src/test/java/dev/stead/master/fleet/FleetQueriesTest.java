@@ -143,6 +143,12 @@ class FleetQueriesTest {
         .isEqualTo("user = bob\napi_key: [redacted]\ntoken=[redacted]; port=80");
     assertThat(Redactor.text("a\n-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\nb"))
         .isEqualTo("a\n[redacted]\nb");
+    // The agent's mark for a secret names it without holding it: it stays, alone only.
+    String ref = "[secret 0123456789abcdef:" + "0f".repeat(32) + "]";
+    assertThat(Redactor.text("password = " + ref + "\ntoken: [secret]"))
+        .isEqualTo("password = " + ref + "\ntoken: [secret]");
+    assertThat(Redactor.text("password = [secret]hunter2"))
+        .isEqualTo("password = [redacted]");
   }
 
   private void addNoop(String id, String node, long at, String resource, Event... events) {

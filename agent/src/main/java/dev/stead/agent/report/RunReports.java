@@ -1,4 +1,4 @@
-package dev.stead.agent;
+package dev.stead.agent.report;
 
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;

@@ -1,8 +1,7 @@
-package dev.stead.agent;
+package dev.stead.agent.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.agent.facts.OsRelease;
 import dev.stead.wire.Values;
 import java.io.IOException;
 import java.nio.file.Files;

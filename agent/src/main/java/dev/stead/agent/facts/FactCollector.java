@@ -1,9 +1,5 @@
-package dev.stead.agent;
+package dev.stead.agent.facts;
 
-import dev.stead.agent.facts.CustomFacts;
-import dev.stead.agent.facts.OsRelease;
-import dev.stead.agent.facts.SystemFacts;
-import dev.stead.agent.facts.TimeZoneFact;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.io.IOException;

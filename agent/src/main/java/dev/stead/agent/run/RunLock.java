@@ -1,4 +1,4 @@
-package dev.stead.agent.daemon;
+package dev.stead.agent.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

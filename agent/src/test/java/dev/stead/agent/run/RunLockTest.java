@@ -1,11 +1,10 @@
-package dev.stead.agent.daemon;
+package dev.stead.agent.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,16 +51,5 @@ class RunLockTest {
     try (RunLock lock = RunLock.acquire(state)) {
       assertThat(lock.tookOverStale()).isTrue();
     }
-  }
-
-  @Test
-  void splayIsStablePerNodeAndWithinTheInterval() {
-    Duration limit = Duration.ofMinutes(5);
-    Duration a = Splay.of("web01.example.com", limit);
-    assertThat(Splay.of("web01.example.com", limit)).isEqualTo(a);
-    assertThat(a).isBetween(Duration.ZERO, limit.minusMillis(1));
-    long distinct = java.util.stream.IntStream.range(0, 20)
-        .mapToObj(i -> Splay.of("node" + i, limit)).distinct().count();
-    assertThat(distinct).isGreaterThan(15);
   }
 }

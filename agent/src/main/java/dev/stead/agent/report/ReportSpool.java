@@ -1,5 +1,6 @@
-package dev.stead.agent.client;
+package dev.stead.agent.report;
 
+import dev.stead.wire.CallFailures;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Report;
 import io.grpc.StatusRuntimeException;
@@ -81,7 +82,7 @@ public final class ReportSpool {
       try {
         sender.send(report);
       } catch (StatusRuntimeException e) {
-        if (MasterErrors.isTransient(e)) {
+        if (CallFailures.isTransient(e)) {
           return delivered;
         }
         reject(file);

@@ -1,4 +1,4 @@
-package dev.stead.agent.client;
+package dev.stead.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

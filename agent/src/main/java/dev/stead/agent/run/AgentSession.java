@@ -1,5 +1,8 @@
-package dev.stead.agent;
+package dev.stead.agent.run;
 
+import dev.stead.agent.ConvergeOptions;
+import dev.stead.agent.Converger;
+import dev.stead.agent.catalog.CatalogCache;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.engine.Outcome;
@@ -7,11 +10,16 @@ import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.Mode;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunStatus;
 import dev.stead.agent.tls.SslFiles;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Objects;
@@ -112,6 +120,40 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /**
+   * The catalog this agent last verified: the session's, else the one in {@code cache} (held
+   * from now on; {@code warn} hears why a damaged one is ignored), else null.
+   */
+  Catalog heldCatalog(CatalogCache cache, String node, Consumer<String> warn) {
+    if (catalog != null && catalog.getNode().equals(node)) {
+      return catalog;
+    }
+    forgetCatalog();
+    cache.load(warn).ifPresent(c -> hold(c, null)); // its secrets are read with the fetch
+    return catalog;
+  }
+
+  /**
+   * The key the envelopes of the held catalog are sealed to, as the master named it: the
+   * master answers "unchanged" for a catalog with secrets only when that is still this node's
+   * key. Empty when nothing is held or the envelopes cannot be read (the master then sends
+   * them again). Envelopes read from {@code cache} here stay held with the catalog, so a run
+   * that enforces it does not read them twice.
+   */
+  String heldEnvelopesKey(CatalogCache cache, PrivateKey key) {
+    if (catalog == null) {
+      return "";
+    }
+    if (secrets == null) {
+      try {
+        secrets = cache.secrets(key);
+      } catch (IOException e) {
+        return "";
+      }
+    }
+    return secrets.sealedTo();
+  }
+
+  /**
    * One converger for all runs with the same options: it keeps the prepared plan of the last
    * catalog and reuses it while the digest (and the secrets instance) stay the same.
    */
@@ -147,6 +189,22 @@ public final class AgentSession implements AutoCloseable {
 
     Enforced {
       compileErrors = java.util.List.copyOf(compileErrors);
+    }
+
+    /** Says in {@code report} where the enforced catalog came from, and the mode. */
+    Report.Builder stamp(Report.Builder report) {
+      if (origin == CatalogOrigin.CACHED_COMPILE_FAILED) {
+        // The machine may be in sync with the old catalog, but not with the code: a failure.
+        report.setStatus(RunStatus.FAILED_RUN);
+      }
+      if (audit) {
+        report.setMode(Mode.AUDIT);
+      }
+      return report
+          .setCachedCatalog(origin != CatalogOrigin.FRESH)
+          .setCatalogOrigin(origin)
+          .setCachedReason(cachedReason)
+          .addAllCompileErrors(compileErrors);
     }
   }
 

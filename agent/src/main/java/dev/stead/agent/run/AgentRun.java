@@ -1,32 +1,37 @@
-package dev.stead.agent;
+package dev.stead.agent.run;
 
+import dev.stead.agent.AgentOptions;
+import dev.stead.agent.ConvergeOptions;
+import dev.stead.agent.Converger;
+import dev.stead.agent.ExitCodes;
+import dev.stead.agent.ReportPrinter;
+import dev.stead.agent.TerminalProgress;
+import dev.stead.agent.catalog.CatalogCache;
+import dev.stead.agent.catalog.CatalogFetch;
+import dev.stead.agent.catalog.FetchedCatalog;
 import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
+import dev.stead.agent.client.CertificateRecovery;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.client.MasterErrors;
-import dev.stead.agent.client.ReportSpool;
-import dev.stead.agent.daemon.RunLock;
+import dev.stead.wire.CallFailures;
 import dev.stead.agent.engine.Progress;
-import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.fs.IoMessages;
+import dev.stead.agent.report.ReportDelivery;
+import dev.stead.agent.report.ReportSpool;
+import dev.stead.agent.report.RunReports;
+import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
-import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
-import dev.stead.proto.v1.GetCatalogRequest;
-import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
-import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.ReportSummary;
-import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.RunTrigger;
-import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.TagFilter;
@@ -35,35 +40,30 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
  * One agent run against a master: take the run lock, bootstrap trust and certificate when
  * needed, deliver spooled reports, send facts and get the catalog, converge, print, report.
  * Everything that stops a run is one line on {@code err} prefixed {@code stead agent:} and
- * exit code 1; never a stack trace.
+ * exit code 1; never a stack trace. The parts have their own classes: {@link CatalogFetch}
+ * decides which catalog to enforce, {@link CatalogCache} keeps the last one on disk,
+ * {@link ReportDelivery} gets the report to the master or keeps it for the next run.
  *
  * <p>When the master is unreachable or cannot compile this node's catalog, the agent enforces
  * the last catalog it verified ({@code catalog/last.pb}) unless told not to; the report says
- * {@code cached_catalog}. Every report is written to the spool before it is sent and deleted
- * only once the master acknowledged it, so a report whose acknowledgement was lost (the master
- * died after storing it, the agent was killed mid-send) is sent again next run; the master
- * stores reports by id, so it keeps exactly one copy.
+ * where its catalog came from ({@code catalog_origin}, with the reason).
  *
  * <p>State directory layout: {@code ssl/} (key, certificate, CA), {@code state/last_run.pb},
  * {@code backup/}, {@code spool/<report id>.pb}, {@code catalog/last.pb}, {@code agent.lock}.
  */
 public final class AgentRun {
-  private static final long RPC_DEADLINE_S = 30;
   /**
    * gRPC and Netty log connection trouble through java.util.logging on their own (e.g. "Failed
    * to resolve name"), which would add stack-trace-like noise to the one line we print, unless
@@ -163,7 +163,7 @@ public final class AgentRun {
     } catch (AgentFailure e) {
       err.println("stead agent: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: " + MasterErrors.describe(e, address));
+      err.println("stead agent: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
       err.println("stead agent: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
@@ -207,7 +207,7 @@ public final class AgentRun {
     }
     java.util.Optional<X509Certificate> adopted;
     try {
-      adopted = dev.stead.agent.client.CertificateRecovery.adoptIssued(address, identity.ca(),
+      adopted = CertificateRecovery.adoptIssued(address, identity.ca(),
           identity.keys(), identity.certificate(), ssl, options.certname(),
           java.time.Clock.systemUTC());
     } catch (StatusRuntimeException e) {
@@ -243,105 +243,47 @@ public final class AgentRun {
     ManagedChannel channel = session.channel(address, ca, keys, certificate);
     boolean channelBroken = false;
     try {
-      ReportServiceGrpc.ReportServiceBlockingStub reports =
-          ReportServiceGrpc.newBlockingStub(channel);
-      ReportSpool spool = new ReportSpool(stateDir.resolve("spool"));
-      ReportSpool.Sender sender = sender(reports);
-      int delivered = spool.deliver(sender);
-      if (delivered > 0) {
-        err.println("stead agent: delivered " + delivered + " spooled report"
-            + (delivered == 1 ? "" : "s"));
-      }
+      ReportDelivery delivery = delivery(channel, err);
+      delivery.deliverSpooled();
 
       long t0 = System.nanoTime();
       Facts facts = FactCollector.collect(options.certname(), options.factsDir(),
           warning -> err.println("stead agent: " + warning));
       long t1 = System.nanoTime();
-      Catalog catalog;
-      dev.stead.agent.secrets.NodeSecrets secrets = null;
-      boolean masterAway = false;
-      String cachedBecause = null;
-      List<String> compileErrors = List.of();
-      // The master says the node's mode with every answer; it matters on its own only when a
-      // cached catalog is enforced (a served one carries it inside).
-      boolean auditedByMaster = false;
-      try {
-        Catalog held = heldCatalog(session, err);
-        GetCatalogResponse response = fetch(channel, facts, held,
-            heldEnvelopesKey(session, held, keys.getPrivate()));
-        auditedByMaster = response.getMode() == Mode.AUDIT;
-        if (response.getUnchanged() && held == null) {
-          throw new AgentFailure("the master at " + address + " answered 'unchanged' "
-              + "although this agent holds no catalog");
-        }
-        if (response.hasFailure()) {
-          List<CompileError> errors = response.getFailure().getErrorsList();
-          for (CompileError e : errors) {
-            err.println(location(e) + e.getMessage());
-          }
-          String first = errors.isEmpty() ? "no details" : location(errors.get(0))
-              + errors.get(0).getMessage();
-          String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "";
-          String why = "the catalog did not compile: " + first + more;
-          compileErrors = errors.stream().map(e -> location(e) + e.getMessage()).toList();
-          catalog = options.useCachedCatalog() ? held : null;
-          if (catalog == null) {
-            Report report = RunReports.couldNotRun(options.certname(), why, options.noop(),
-                null).toBuilder().setTrigger(trigger).build();
-            submit(report, sender, spool, false, err);
-            err.println("stead agent: the catalog for " + options.certname()
-                + " did not compile; nothing was changed");
-            return ExitCodes.COULD_NOT_RUN;
-          }
-          cachedBecause = why;
-        } else if (response.getUnchanged()) {
-          catalog = held;
-          secrets = session.secrets();
-        } else if (!response.hasCatalog()) {
-          throw new AgentFailure("the master at " + address
-              + " sent neither a catalog nor errors");
-        } else {
-          catalog = response.getCatalog();
-          if (!Catalogs.verify(catalog)) {
-            throw new AgentFailure("the catalog's digest does not match its content: "
-                + "refusing it");
-          }
-          if (!catalog.getNode().equals(options.certname())) {
-            throw new AgentFailure("the master sent the catalog of " + catalog.getNode()
-                + ", not of " + options.certname());
-          }
-          secrets = dev.stead.agent.secrets.NodeSecrets.of(
-              response.getSecretEnvelopesMap(), keys.getPrivate(), response.getEnvelopesKey());
-          cache(catalog);
-          secrets.save(options.cachedCatalog());
-          session.hold(catalog, secrets);
-        }
-      } catch (StatusRuntimeException e) {
-        channelBroken = MasterErrors.isTransient(e);
-        if (!MasterErrors.isTransient(e) || !options.useCachedCatalog()) {
-          throw e;
-        }
-        catalog = heldCatalog(session, err);
-        if (catalog == null) {
-          throw e;
-        }
-        masterAway = true;
-        cachedBecause = MasterErrors.describe(e, address);
+      CatalogCache cache = cache();
+      Catalog held = session.heldCatalog(cache, options.certname(),
+          warning -> err.println("stead agent: " + warning));
+      FetchedCatalog fetched = new CatalogFetch(channel, address, options.certname(),
+          options.useCachedCatalog())
+          .fetch(facts, held, session.heldEnvelopesKey(cache, keys.getPrivate()),
+              keys.getPrivate());
+      fetched.compileErrors().forEach(err::println);
+      boolean masterAway = fetched.origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE;
+      channelBroken = masterAway;
+      if (fetched.source() == FetchedCatalog.Source.NOTHING) {
+        delivery.submit(RunReports.couldNotRun(options.certname(), fetched.reason(),
+            options.noop(), null).toBuilder().setTrigger(trigger).build(), false);
+        err.println("stead agent: the catalog for " + options.certname()
+            + " did not compile; nothing was changed");
+        return ExitCodes.COULD_NOT_RUN;
+      }
+      Catalog catalog = fetched.catalog().orElseThrow();
+      if (fetched.source() == FetchedCatalog.Source.FRESH) {
+        NodeSecrets sent = fetched.secrets().orElseThrow();
+        cache.save(catalog, sent);
+        session.hold(catalog, sent);
       }
       long t2 = System.nanoTime();
-      if (cachedBecause != null) {
-        err.println("stead agent: " + cachedBecause + "; enforcing the cached catalog "
+      if (fetched.source() == FetchedCatalog.Source.CACHED) {
+        err.println("stead agent: " + fetched.reason() + "; enforcing the cached catalog "
             + ReportPrinter.abbreviate(catalog.getDigest()));
       }
-      if (secrets == null && session.catalog() == catalog) {
-        secrets = session.secrets(); // read with the fetch, to name their key to the master
-      }
+      NodeSecrets secrets = session.catalog() == catalog ? session.secrets() : null;
       if (secrets == null) { // the cached catalog: its envelopes were kept beside it
-        secrets = dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(),
-            keys.getPrivate());
+        secrets = cache.secrets(keys.getPrivate());
         session.hold(catalog, secrets);
       }
-      boolean audit = auditedByMaster || catalog.getMode() == Mode.AUDIT;
+      boolean audit = fetched.audited() || catalog.getMode() == Mode.AUDIT;
       if (audit) {
         err.println("stead agent: " + options.certname() + " is in audit mode (set on the"
             + " master): checking only, nothing is changed");
@@ -352,13 +294,10 @@ public final class AgentRun {
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
       tellRemovedTemps(converger.removedTemps(), err);
-      CatalogOrigin origin = cachedBecause == null ? CatalogOrigin.FRESH
-          : masterAway ? CatalogOrigin.CACHED_MASTER_UNREACHABLE
-          : CatalogOrigin.CACHED_COMPILE_FAILED;
-      AgentSession.Enforced enforced = new AgentSession.Enforced(origin,
-          cachedBecause == null ? "" : cachedBecause, compileErrors, audit);
+      AgentSession.Enforced enforced = new AgentSession.Enforced(fetched.origin(),
+          fetched.reason(), fetched.compileErrors(), audit);
       session.enforced(enforced);
-      Report report = withOrigin(converged.toBuilder(), enforced)
+      Report report = enforced.stamp(converged.toBuilder())
           .setTrigger(trigger)
           .setTimings(PhaseTimings.newBuilder()
               .setFactsMs(millis(t1 - t0))
@@ -367,7 +306,7 @@ public final class AgentRun {
               .setReportMs(millis(System.nanoTime() - t3)))
           .build();
       print(report, out);
-      submit(report, sender, spool, masterAway, err);
+      delivery.submit(report, masterAway);
       return ExitCodes.of(report);
     } catch (StatusRuntimeException e) {
       channelBroken = true;
@@ -403,7 +342,7 @@ public final class AgentRun {
     }
     try (RunLock lock = RunLock.acquire(options.stateDir())) {
       Catalog catalog = session.catalog();
-      dev.stead.agent.secrets.NodeSecrets secrets = session.secrets();
+      NodeSecrets secrets = session.secrets();
       AgentSession.Identity identity = session.identity(
           new SslFiles(options.stateDir().resolve("ssl")));
       if (keys.isEmpty() || catalog == null || secrets == null || identity == null) {
@@ -416,7 +355,7 @@ public final class AgentRun {
           .convergeOnly(catalog, keys,
           Progress.NONE, secrets, new GrpcFileSource(channel, address.toString()));
       long t1 = System.nanoTime();
-      Report report = withOrigin(converged.toBuilder(), session.enforced())
+      Report report = session.enforced().stamp(converged.toBuilder())
           .setTrigger(RunTrigger.WATCH)
           .setTimings(PhaseTimings.newBuilder().setApplyMs(millis(t1 - t0)))
           .build();
@@ -426,14 +365,13 @@ public final class AgentRun {
         return ExitCodes.OK;
       }
       print(report, out);
-      ReportSpool spool = new ReportSpool(options.stateDir().resolve("spool"));
-      submit(report, sender(ReportServiceGrpc.newBlockingStub(channel)), spool,
-          session.enforced().origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE, err);
+      delivery(channel, err).submit(report,
+          session.enforced().origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE);
       return ExitCodes.of(report);
     } catch (RunLock.BusyException e) {
       err.println("stead agent: watch: " + e.getMessage() + "; the next run checks the change");
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: watch: " + MasterErrors.describe(e, address));
+      err.println("stead agent: watch: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
       err.println("stead agent: watch: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
@@ -450,10 +388,13 @@ public final class AgentRun {
         options.resourceTimeout());
   }
 
-  private ReportSpool.Sender sender(ReportServiceGrpc.ReportServiceBlockingStub reports) {
-    return senderDecorator.apply(r -> reports
-        .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-        .submitReport(SubmitReportRequest.newBuilder().setReport(r).build()));
+  private ReportDelivery delivery(ManagedChannel channel, PrintStream err) {
+    return new ReportDelivery(new ReportSpool(options.stateDir().resolve("spool")),
+        senderDecorator.apply(ReportDelivery.over(channel)), err);
+  }
+
+  private CatalogCache cache() {
+    return new CatalogCache(options.cachedCatalog(), options.certname());
   }
 
   private void print(Report report, PrintStream out) {
@@ -464,24 +405,8 @@ public final class AgentRun {
     }
   }
 
-  /** Says where the enforced catalog came from. */
-  private static Report.Builder withOrigin(Report.Builder built, AgentSession.Enforced how) {
-    if (how.origin() == CatalogOrigin.CACHED_COMPILE_FAILED) {
-      // The machine may be in sync with the old catalog, but not with the code: a failure.
-      built.setStatus(RunStatus.FAILED_RUN);
-    }
-    if (how.audit()) {
-      built.setMode(Mode.AUDIT);
-    }
-    return built
-        .setCachedCatalog(how.origin() != CatalogOrigin.FRESH)
-        .setCatalogOrigin(how.origin())
-        .setCachedReason(how.cachedReason())
-        .addAllCompileErrors(how.compileErrors());
-  }
-
   /** One line: operators should know a run was killed mid-write. */
-  static void tellRemovedTemps(List<Path> removed, PrintStream err) {
+  private static void tellRemovedTemps(List<Path> removed, PrintStream err) {
     if (!removed.isEmpty()) {
       err.println("stead agent: removed " + removed.size() + " temporary file"
           + (removed.size() == 1 ? "" : "s") + " left by a killed run (" + removed.get(0)
@@ -489,119 +414,7 @@ public final class AgentRun {
     }
   }
 
-  private GetCatalogResponse fetch(ManagedChannel channel, Facts facts, Catalog held,
-      String envelopesKey) {
-    return CatalogServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-        .getCatalog(GetCatalogRequest.newBuilder()
-            .setNode(options.certname())
-            .setFacts(facts)
-            .setKnownDigest(held == null ? "" : held.getDigest())
-            .setKnownEnvelopesKey(envelopesKey)
-            .build());
-  }
-
-  /**
-   * The key the envelopes kept with {@code held} are sealed to, as the master named it: the
-   * master answers "unchanged" for a catalog with secrets only when that is still this node's
-   * key. Empty when nothing is held or the envelopes cannot be read (the master then sends
-   * them again). Envelopes read from the file here stay held with the catalog, so a run that
-   * enforces it does not read them twice.
-   */
-  private String heldEnvelopesKey(AgentSession session, Catalog held,
-      java.security.PrivateKey key) {
-    if (held == null) {
-      return "";
-    }
-    if (session.secrets() != null) {
-      return session.secrets().sealedTo();
-    }
-    try {
-      dev.stead.agent.secrets.NodeSecrets kept =
-          dev.stead.agent.secrets.NodeSecrets.load(options.cachedCatalog(), key);
-      session.hold(held, kept);
-      return kept.sealedTo();
-    } catch (java.io.IOException e) {
-      return "";
-    }
-  }
-
-  /**
-   * The catalog this agent last verified: the session's, else the cached file (verified again:
-   * it lay on disk), else null. Its digest goes to the master as {@code known_digest} whether
-   * or not the cache may be enforced: an "unchanged" answer means the master compiled exactly
-   * that catalog now.
-   */
-  private Catalog heldCatalog(AgentSession session, PrintStream err) {
-    Catalog held = session.catalog();
-    if (held != null && held.getNode().equals(options.certname())) {
-      return held;
-    }
-    session.forgetCatalog();
-    Catalog cached = loadCached(err);
-    if (cached != null) {
-      session.hold(cached, null); // its secrets are read with the fetch
-    }
-    return cached;
-  }
-
   private static long millis(long nanos) {
     return nanos / 1_000_000L;
-  }
-
-  /**
-   * Writes the report to the spool, then sends it and deletes it once acknowledged; when the
-   * master is known to be away, or the send fails, it stays for the next run.
-   */
-  private static void submit(Report report, ReportSpool.Sender sender, ReportSpool spool,
-      boolean masterAway, PrintStream err) throws IOException {
-    Path file = spool.spool(report);
-    if (masterAway) {
-      err.println("stead agent: the report is kept in " + file + " for the next run");
-      return;
-    }
-    try {
-      sender.send(report);
-    } catch (StatusRuntimeException e) {
-      err.println("stead agent: the report could not be delivered ("
-          + e.getStatus().getCode() + "); kept in " + file + " for the next run");
-      return;
-    }
-    Files.deleteIfExists(file);
-  }
-
-  /** The last good catalog, for enforcing it while the master is away. */
-  private void cache(Catalog catalog) throws IOException {
-    Path file = options.cachedCatalog();
-    Files.createDirectories(file.getParent());
-    AtomicFiles.writePrivate(file, catalog.toByteArray());
-  }
-
-  /** The cached catalog when it is there, intact and this node's; else null (saying why). */
-  private Catalog loadCached(PrintStream err) {
-    Path file = options.cachedCatalog();
-    try {
-      Catalog catalog = Catalog.parseFrom(Files.readAllBytes(file));
-      if (!Catalogs.verify(catalog) || !catalog.getNode().equals(options.certname())) {
-        err.println("stead agent: ignoring the cached catalog " + file
-            + ": it is damaged or not this node's");
-        return null;
-      }
-      return catalog;
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      err.println("stead agent: cannot read the cached catalog " + file + ": "
-          + IoMessages.describe(e));
-      return null;
-    }
-  }
-
-  private static String location(CompileError e) {
-    if (!e.hasLocation() || e.getLocation().getFile().isEmpty()) {
-      return "";
-    }
-    return e.getLocation().getFile()
-        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "") + ": ";
   }
 }

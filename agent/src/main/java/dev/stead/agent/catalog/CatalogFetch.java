@@ -1,0 +1,121 @@
+package dev.stead.agent.catalog;
+
+import dev.stead.agent.client.AgentFailure;
+import dev.stead.agent.client.MasterAddress;
+import dev.stead.wire.CallFailures;
+import dev.stead.agent.secrets.NodeSecrets;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CompileError;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.Mode;
+import dev.stead.wire.Catalogs;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.security.PrivateKey;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks the master for this node's catalog and decides what the run enforces
+ * ({@link FetchedCatalog}): the catalog sent, verified (digest, node); the held one when the
+ * master answers "unchanged"; the held one with the reason when the master cannot compile or
+ * cannot be reached and the cached catalog may be used. Refuses what cannot be trusted with an
+ * {@link AgentFailure}; a failed call that waiting will not cure escapes as the gRPC failure.
+ * Immutable.
+ */
+public final class CatalogFetch {
+  private static final long RPC_DEADLINE_S = 30;
+
+  private final Channel channel;
+  private final MasterAddress address;
+  private final String node;
+  private final boolean useCached;
+
+  /**
+   * Fetches over {@code channel} from the master at {@code address} (for messages) the catalog
+   * of {@code node}; {@code useCached}: a held catalog may be enforced when the master fails.
+   */
+  public CatalogFetch(Channel channel, MasterAddress address, String node, boolean useCached) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.address = Objects.requireNonNull(address, "address");
+    this.node = Objects.requireNonNull(node, "node");
+    this.useCached = useCached;
+  }
+
+  /**
+   * One fetch. {@code held} (or null) is the catalog this agent last verified: its digest goes
+   * to the master as {@code known_digest} whether or not it may be enforced, since
+   * "unchanged" means the master compiled exactly that catalog now; {@code heldEnvelopesKey}
+   * names the key its envelopes are sealed to (empty when unknown). {@code key} opens the
+   * envelopes sent with a fresh catalog.
+   */
+  public FetchedCatalog fetch(Facts facts, Catalog held, String heldEnvelopesKey,
+      PrivateKey key) {
+    GetCatalogResponse response;
+    try {
+      response = CatalogServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+          .getCatalog(GetCatalogRequest.newBuilder()
+              .setNode(node)
+              .setFacts(facts)
+              .setKnownDigest(held == null ? "" : held.getDigest())
+              .setKnownEnvelopesKey(heldEnvelopesKey)
+              .build());
+    } catch (StatusRuntimeException e) {
+      if (!CallFailures.isTransient(e) || !useCached || held == null) {
+        throw e;
+      }
+      return FetchedCatalog.cached(held, CatalogOrigin.CACHED_MASTER_UNREACHABLE,
+          CallFailures.describe(e, address.toString()), List.of(), false);
+    }
+    // The master says the node's mode with every answer; it matters on its own only when a
+    // cached catalog is enforced (a served one carries it inside).
+    boolean audited = response.getMode() == Mode.AUDIT;
+    if (response.getUnchanged() && held == null) {
+      throw new AgentFailure("the master at " + address + " answered 'unchanged' "
+          + "although this agent holds no catalog");
+    }
+    if (response.hasFailure()) {
+      List<String> errors = response.getFailure().getErrorsList().stream()
+          .map(CatalogFetch::located).toList();
+      String why = "the catalog did not compile: "
+          + (errors.isEmpty() ? "no details" : errors.get(0))
+          + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : "");
+      return useCached && held != null
+          ? FetchedCatalog.cached(held, CatalogOrigin.CACHED_COMPILE_FAILED, why, errors,
+              audited)
+          : FetchedCatalog.nothing(why, errors, audited);
+    }
+    if (response.getUnchanged()) {
+      return FetchedCatalog.unchanged(held, audited);
+    }
+    if (!response.hasCatalog()) {
+      throw new AgentFailure("the master at " + address + " sent neither a catalog nor errors");
+    }
+    Catalog catalog = response.getCatalog();
+    if (!Catalogs.verify(catalog)) {
+      throw new AgentFailure("the catalog's digest does not match its content: refusing it");
+    }
+    if (!catalog.getNode().equals(node)) {
+      throw new AgentFailure("the master sent the catalog of " + catalog.getNode()
+          + ", not of " + node);
+    }
+    return FetchedCatalog.fresh(catalog, NodeSecrets.of(response.getSecretEnvelopesMap(), key,
+        response.getEnvelopesKey()), audited);
+  }
+
+  /** {@code file:line: message}, or the message alone when the error has no place. */
+  private static String located(CompileError e) {
+    if (!e.hasLocation() || e.getLocation().getFile().isEmpty()) {
+      return e.getMessage();
+    }
+    return e.getLocation().getFile()
+        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "") + ": "
+        + e.getMessage();
+  }
+}

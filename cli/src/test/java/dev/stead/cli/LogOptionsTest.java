@@ -1,0 +1,75 @@
+package dev.stead.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --verbose} and {@code --debug} work on every command and change what is logged. */
+class LogOptionsTest {
+  /** A log line in the one format: ISO-8601 UTC time, level, message. */
+  private static final Pattern DEBUG_LINE = Pattern.compile(
+      "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z DEBUG logging at (\\w+).*$");
+
+  @TempDir Path tmp;
+
+  @AfterEach
+  void normalLoggingAgain() {
+    LogSetup.install(LogSetup.Verbosity.NORMAL); // in-process runs share this JVM's logging
+  }
+
+  @Test
+  void applyVerboseLogsSteadsDebugLines() throws Exception {
+    Path manifest = tmp.resolve("site.groovy");
+    Files.writeString(manifest, "file('/etc/motd') { content 'hello\\n' }\n");
+    Files.createDirectories(tmp.resolve("root/etc"));
+    String[] apply = {"apply", manifest.toString(), "--root", tmp.resolve("root").toString(),
+        "--state", tmp.resolve("state").toString(), "--certname", "apply.test"};
+
+    InProcess quiet = InProcess.run(apply);
+    assertThat(quiet.exitCode()).as(quiet.toString()).isEqualTo(2);
+    assertThat(quiet.err()).doesNotContain(" DEBUG ");
+
+    InProcess verbose = InProcess.run(with(apply, "--verbose"));
+    assertThat(verbose.exitCode()).as(verbose.toString()).isZero();
+    assertThat(DEBUG_LINE.matcher(verbose.err()).results().map(m -> m.group(1)))
+        .containsExactly("verbose");
+    assertThat(verbose.err()).doesNotContain("[dev.stead"); // logger names only with --debug
+  }
+
+  @Test
+  void nodesDebugLogsWithLoggerNamesAndTheFailuresStackTrace() {
+    String data = tmp.resolve("no-master").toString();
+    InProcess plain = InProcess.run("nodes", "--data", data);
+    assertThat(plain.exitCode()).isEqualTo(1);
+    assertThat(plain.err()).startsWith("stead nodes: ").doesNotContain(" DEBUG ")
+        .doesNotContain("\tat ");
+
+    InProcess debug = InProcess.run("nodes", "--debug", "--data", data);
+    assertThat(debug.exitCode()).isEqualTo(1);
+    assertThat(DEBUG_LINE.matcher(debug.err()).results().map(m -> m.group(1)))
+        .containsExactly("debug");
+    assertThat(debug.err()).contains("[dev.stead.cli.LogSetup]")
+        .contains("stead nodes: ").contains("\tat dev.stead.");
+  }
+
+  @Test
+  void theOptionsAreAcceptedOnAnyCommandAndBeforeTheSubcommandInARealProcess()
+      throws Exception {
+    Cli run = Cli.run("--debug", "ca", "list", "--data", tmp.resolve("no-master").toString());
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(DEBUG_LINE.matcher(run.output()).find()).as(run.toString()).isTrue();
+    assertThat(run.output()).doesNotContain("Unknown option");
+    assertThat(InProcess.run("operator", "--help").out()).contains("--verbose", "--debug");
+  }
+
+  private static String[] with(String[] args, String extra) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    out[args.length] = extra;
+    return out;
+  }
+}
