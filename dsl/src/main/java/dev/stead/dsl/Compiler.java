@@ -113,6 +113,14 @@ public final class Compiler {
     return code.codeVersion();
   }
 
+  /**
+   * What loading found that still works but should change, each with file:line (today: a
+   * hierarchy path written with the deprecated {@code ${...}}). Fixed when loaded.
+   */
+  public List<dev.stead.proto.v1.CompileError> warnings() {
+    return code.data().warnings();
+  }
+
   /** The environment name stamped on catalogs (the code directory's or manifest's name). */
   public String environment() {
     return code.environment();
@@ -193,7 +201,8 @@ public final class Compiler {
 
   /**
    * Looks {@code key} up in the data hierarchy for a node, without running any code, and
-   * says which level and file each value came from ({@code stead lookup}).
+   * says which level and file each value came from ({@code stead lookup}). {@code strategy}
+   * null: the key's {@code lookup_options} decide, else {@code first}.
    *
    * @throws CompileException when the values found cannot be merged as asked
    */

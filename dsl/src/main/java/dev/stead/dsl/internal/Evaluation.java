@@ -497,7 +497,7 @@ public final class Evaluation {
       if (given.containsKey(p)) {
         value = given.get(p);
       } else if (title == null
-          && (data = lookupData(definition.name() + "::" + p, MergeStrategy.FIRST)).found()) {
+          && (data = lookupData(definition.name() + "::" + p, null)).found()) {
         value = data.value().orElse(null);
       } else if (definition.defaults().containsKey(p)) {
         value = title == null ? definition.defaults().get(p).call()
@@ -525,6 +525,7 @@ public final class Evaluation {
 
   // ---- data ----
 
+  /** {@code strategy} null: the key's lookup_options, else first. */
   private LookupExplanation lookupData(String key, MergeStrategy strategy) {
     try {
       LookupExplanation result = code.data().lookup(key, strategy,
@@ -535,9 +536,9 @@ public final class Evaluation {
     }
   }
 
-  /** {@code lookup('key', merge: 'hash', default: x)}. */
+  /** {@code lookup('key', merge: 'hash', default: x)}; without merge the key's lookup_options decide. */
   Object lookup(String key, Map<?, ?> options) {
-    MergeStrategy strategy = MergeStrategy.FIRST;
+    MergeStrategy strategy = null;
     boolean hasDefault = false;
     Object fallback = null;
     for (Map.Entry<?, ?> o : options.entrySet()) {
