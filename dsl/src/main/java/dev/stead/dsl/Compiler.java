@@ -162,18 +162,28 @@ public final class Compiler {
 
   /**
    * Everything wrong with an environment, for {@code stead validate}: the load errors of every
-   * file, or when it loads, the errors of compiling each node block (chosen by its label,
-   * whatever the node name) with no facts, each message prefixed with the block. Code that
-   * needs facts to compile reports that as an error here too. Empty when all is well.
+   * file, or when it loads, every data value a class parameter would refuse (each data file,
+   * whichever nodes read it, at the key's line), then the errors of compiling each node block
+   * (chosen by its label, whatever the node name) with no facts, each message prefixed with
+   * the block. Code that needs facts to compile reports that as an error here too. Empty
+   * when all is well.
    */
   public static List<dev.stead.proto.v1.CompileError> validate(Path codeDir,
       List<Path> modulePath) {
+    return validate(codeDir, modulePath, warning -> { });
+  }
+
+  /** As {@link #validate(Path, List)}, giving the load's {@link #warnings} to {@code onWarning}. */
+  public static List<dev.stead.proto.v1.CompileError> validate(Path codeDir,
+      List<Path> modulePath,
+      java.util.function.Consumer<dev.stead.proto.v1.CompileError> onWarning) {
     Compiler compiler;
     try {
       compiler = forEnvironment(codeDir, modulePath);
     } catch (CompileException e) {
       return e.errors();
     }
+    compiler.warnings().forEach(onWarning);
     java.util.Map<String, Object> noFacts = java.util.Map.of();
     List<String> labels;
     try {
@@ -182,7 +192,8 @@ public final class Compiler {
     } catch (CompileException e) {
       return e.errors();
     }
-    java.util.Set<dev.stead.proto.v1.CompileError> errors = new java.util.LinkedHashSet<>();
+    java.util.Set<dev.stead.proto.v1.CompileError> errors = new java.util.LinkedHashSet<>(
+        dev.stead.dsl.internal.DataTypes.check(compiler.code, compiler.timeLimit));
     for (String label : labels) {
       String node = label.startsWith("/") ? "validate" : label;
       try {

@@ -61,10 +61,10 @@ public final class DataHierarchy {
 
   /** One parsed data file: its values (without lookup_options), its lookup_options, and the keys whose values need interpolating. */
   private record DataFile(String file, Map<String, Object> values, LookupOptions options,
-      Set<String> interpolated) {
-    static DataFile of(String file, Map<String, Object> raw, String module,
+      Set<String> interpolated, Map<String, Integer> lines) {
+    static DataFile of(String file, YamlData.Parsed parsed, String module,
         List<CompileError> errors) {
-      Map<String, Object> values = new LinkedHashMap<>(raw);
+      Map<String, Object> values = new LinkedHashMap<>(parsed.values());
       LookupOptions options = LookupOptions.NONE;
       if (values.containsKey(LookupOptions.KEY)) {
         List<String> problems = new ArrayList<>();
@@ -80,7 +80,7 @@ public final class DataHierarchy {
         }
       });
       return new DataFile(file, Collections.unmodifiableMap(values), options,
-          Set.copyOf(interpolated));
+          Set.copyOf(interpolated), parsed.lines());
     }
   }
 
@@ -119,7 +119,7 @@ public final class DataHierarchy {
         String relative = dataDir.relativize(f).toString().replace('\\', '/');
         String shown = "data/" + relative;
         read(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
-            .ifPresent(values -> files.put(relative, DataFile.of(shown, values, null, errors)));
+            .ifPresent(parsed -> files.put(relative, DataFile.of(shown, parsed, null, errors)));
       }
     }
     Map<String, DataFile> moduleFiles = new LinkedHashMap<>();
@@ -130,14 +130,14 @@ public final class DataHierarchy {
       }
       String relative = module.relativePrefix() + "data/common.yaml";
       String escape = LinkEscapes.outsideModule(relative, module.name());
-      read(module.dir(), f, relative, escape, errors).ifPresent(values -> {
-        for (String key : values.keySet()) {
+      read(module.dir(), f, relative, escape, errors).ifPresent(parsed -> {
+        for (String key : parsed.values().keySet()) {
           if (!key.startsWith(module.name() + "::") && !key.equals(LookupOptions.KEY)) {
             errors.add(error(relative, 0, "module data may only hold keys of its own module, '"
                 + module.name() + "::...', found '" + key + "'"));
           }
         }
-        moduleFiles.put(module.name(), DataFile.of(relative, values, module.name(), errors));
+        moduleFiles.put(module.name(), DataFile.of(relative, parsed, module.name(), errors));
       });
     }
     return new DataHierarchy(levels, files, moduleFiles, warnings);
@@ -150,7 +150,8 @@ public final class DataHierarchy {
       return DEFAULT_LEVELS;
     }
     Optional<Map<String, Object>> parsed =
-        read(envDir, config, CONFIG, LinkEscapes.outsideEnvironment(CONFIG), errors);
+        read(envDir, config, CONFIG, LinkEscapes.outsideEnvironment(CONFIG), errors)
+            .map(YamlData.Parsed::values);
     if (parsed.isEmpty()) {
       return DEFAULT_LEVELS;
     }
@@ -225,10 +226,10 @@ public final class DataHierarchy {
   }
 
   /** {@code file}, read from inside {@code bound}; else {@code escape} is the error. */
-  private static Optional<Map<String, Object>> read(Path bound, Path file, String relative,
+  private static Optional<YamlData.Parsed> read(Path bound, Path file, String relative,
       String escape, List<CompileError> errors) {
     try {
-      return Optional.of(YamlData.readMap(bound, file));
+      return Optional.of(YamlData.read(bound, file));
     } catch (ConfinedFiles.OutsideBound e) {
       errors.add(error(relative, 0, escape));
       return Optional.empty();
@@ -253,6 +254,26 @@ public final class DataHierarchy {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * One key of one data file as written, for checks made without a node (stead validate).
+   *
+   * @param interpolated true when the value holds {@code %{...}}: what it becomes depends on the node
+   */
+  public record Entry(String file, int line, String key, Object value, boolean interpolated) {}
+
+  /** Every key of every data file (environment levels, then modules), lookup_options left out. */
+  public List<Entry> entries() {
+    List<Entry> out = new ArrayList<>();
+    List<DataFile> all = new ArrayList<>(environmentFiles.values());
+    all.addAll(moduleFiles.values());
+    all.sort(java.util.Comparator.comparing(DataFile::file));
+    for (DataFile f : all) {
+      f.values().forEach((k, v) -> out.add(new Entry(f.file(), f.lines().getOrDefault(k, 0), k,
+          v, f.interpolated().contains(k))));
+    }
+    return out;
   }
 
   // ---- lookup ----

@@ -312,6 +312,46 @@ public final class Evaluation {
     return nodeBlocks.stream().map(NodeBlock::label).toList();
   }
 
+  /** A class parameter as declared: its name and the type its data must coerce to. */
+  public record DeclaredParameter(String name, Class<?> type) {}
+
+  /**
+   * Runs the main file and every module's manifests (no node block) and returns each class
+   * declared, with its parameters in order, for checks made without a node; or throws with
+   * the errors of running them.
+   */
+  public Map<String, List<DeclaredParameter>> declaredClasses() throws CompileException {
+    TimeLimit.run(timeLimit, () -> {
+      CURRENT.set(this);
+      try {
+        code.main().newInstance().run();
+        for (ModuleCode module : code.modules().values()) {
+          if (loadedModules.add(module.name())) {
+            loadModule(module);
+          }
+        }
+      } catch (Throwable t) {
+        failed(t);
+      } finally {
+        CURRENT.remove();
+      }
+    });
+    if (!errors.isEmpty()) {
+      throw new CompileException(new ArrayList<>(errors));
+    }
+    Map<String, List<DeclaredParameter>> out = new java.util.TreeMap<>();
+    classDefinitions.forEach((name, definition) -> {
+      Class<?>[] types = definition.body().getParameterTypes();
+      List<DeclaredParameter> parameters = new ArrayList<>();
+      for (int i = 0; i < definition.parameters().size(); i++) {
+        parameters.add(new DeclaredParameter(definition.parameters().get(i),
+            i < types.length ? types[i] : Object.class));
+      }
+      out.put(name, List.copyOf(parameters));
+    });
+    return out;
+  }
+
   private NodeBlock selectNode() {
     if (forcedBlock != null) {
       for (NodeBlock b : nodeBlocks) {

@@ -2,6 +2,7 @@ package dev.stead.dsl.internal;
 
 import dev.stead.wire.ConfinedFiles;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -18,6 +19,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * Reads one data file with SnakeYAML's SafeConstructor (plain maps, lists and scalars, never
@@ -49,6 +53,14 @@ final class YamlData {
    */
   static Map<String, Object> readMap(Path bound, Path file)
       throws Problem, ConfinedFiles.OutsideBound {
+    return read(bound, file).values();
+  }
+
+  /** A file's top-level mapping and the line (1-based) of each of its keys. */
+  record Parsed(Map<String, Object> values, Map<String, Integer> lines) {}
+
+  /** As {@link #readMap}, with the line of each top-level key, for messages about one key. */
+  static Parsed read(Path bound, Path file) throws Problem, ConfinedFiles.OutsideBound {
     String text;
     try {
       text = ConfinedFiles.readString(bound, file);
@@ -73,7 +85,7 @@ final class YamlData {
       throw new Problem("invalid YAML: " + e.getMessage(), 0);
     }
     if (parsed == null) {
-      return Map.of();
+      return new Parsed(Map.of(), Map.of());
     }
     if (!(parsed instanceof Map<?, ?>)) {
       throw new Problem("a data file must be a mapping of keys to values, got "
@@ -81,7 +93,21 @@ final class YamlData {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) normalize(parsed, "");
-    return map;
+    return new Parsed(map, keyLines(text, options));
+  }
+
+  /** The line of each top-level key: the document composed again, as nodes with marks (no objects built). */
+  private static Map<String, Integer> keyLines(String text, LoaderOptions options) {
+    Map<String, Integer> lines = new LinkedHashMap<>();
+    if (new Yaml(new SafeConstructor(options)).compose(new StringReader(text))
+        instanceof MappingNode mapping) {
+      for (NodeTuple t : mapping.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode key) {
+          lines.putIfAbsent(key.getValue(), key.getStartMark().getLine() + 1);
+        }
+      }
+    }
+    return Collections.unmodifiableMap(lines);
   }
 
   private static Object normalize(Object value, String path) throws Problem {
