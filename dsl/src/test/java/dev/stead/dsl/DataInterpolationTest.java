@@ -90,6 +90,27 @@ class DataInterpolationTest {
   }
 
   @Test
+  void aKeysOwnOptionsBeatAPatternAndAMoreSpecificLevelsBeatALessSpecificOnes() throws Exception {
+    Code code = webapp().file("data/nodes/web01.yaml", """
+        lookup_options:
+          webapp::extra_list: {merge: first}
+        """);
+    CatalogView.of(code.environment().compile("web01", Code.debian()))
+        .resource("file[/etc/extra]").hasParameter("content", "debian");
+    CatalogView.of(code.environment().compile("web02", Code.debian()))
+        .resource("file[/etc/extra]").hasParameter("content", "debian,common");
+  }
+
+  @Test
+  void aListOrMapCannotGoInsideAText() {
+    Code code = webapp().file("data/nodes/web01.yaml", "webapp::banner: \"os: %{facts.os}\"\n");
+    assertThat(Code.errorsOf(() -> code.environment().compile("web01", Code.debian())))
+        .containsExactly("site.groovy:1: data/nodes/web01.yaml: 'webapp::banner': %{facts.os}"
+            + " is a map, which cannot be put inside a text; use %{alias('KEY')} as the whole"
+            + " value");
+  }
+
+  @Test
   void badLookupOptionsAreLoadErrorsNamingTheFile() {
     Code code = new Code(dir).file("site.groovy", "")
         .file("data/common.yaml", """
