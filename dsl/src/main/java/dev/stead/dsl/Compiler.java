@@ -224,9 +224,13 @@ public final class Compiler {
       return code.data().lookup(key, strategy, new DataHierarchy.Scope(node,
           Values.toJavaMap(facts.getValuesMap()), trusted.asMap()));
     } catch (DataHierarchy.MergeProblem e) {
+      dev.stead.proto.v1.SourceLocation where = e.file() == null
+          ? dev.stead.proto.v1.SourceLocation.newBuilder().setFile(DataHierarchy.CONFIG).build()
+          : dev.stead.proto.v1.SourceLocation.newBuilder().setFile(e.file()).setLine(e.line())
+              .build();
       throw new CompileException(List.of(dev.stead.proto.v1.CompileError.newBuilder()
-          .setLocation(dev.stead.proto.v1.SourceLocation.newBuilder().setFile(DataHierarchy.CONFIG))
-          .setMessage(e.getMessage()).build()));
+          .setLocation(where).setMessage(e.file() == null ? e.getMessage() : e.problem())
+          .build()));
     }
   }
 }

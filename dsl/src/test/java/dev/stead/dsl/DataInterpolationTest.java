@@ -77,7 +77,7 @@ class DataInterpolationTest {
   void interpolationProblemsNameTheDataFileAndTheKey() {
     Code alias = webapp().file("data/nodes/web01.yaml", "webapp::banner: \"x %{alias('site')}\"\n");
     assertThat(Code.errorsOf(() -> alias.environment().compile("web01", Code.debian())))
-        .containsExactly("site.groovy:1: data/nodes/web01.yaml: 'webapp::banner': "
+        .containsExactly("site.groovy:1: data/nodes/web01.yaml:1: 'webapp::banner': "
             + "%{alias('site')}: alias must be the whole value ('x %{alias('site')}'); use lookup"
             + " to put a value inside a text");
     Code loop = webapp().file("data/nodes/web01.yaml", """
@@ -105,9 +105,18 @@ class DataInterpolationTest {
   void aListOrMapCannotGoInsideAText() {
     Code code = webapp().file("data/nodes/web01.yaml", "webapp::banner: \"os: %{facts.os}\"\n");
     assertThat(Code.errorsOf(() -> code.environment().compile("web01", Code.debian())))
-        .containsExactly("site.groovy:1: data/nodes/web01.yaml: 'webapp::banner': %{facts.os}"
+        .containsExactly("site.groovy:1: data/nodes/web01.yaml:1: 'webapp::banner': %{facts.os}"
             + " is a map, which cannot be put inside a text; use %{alias('KEY')} as the whole"
             + " value");
+  }
+
+  @Test
+  void explainingALookupPointsAtTheDataFilesLine() throws Exception {
+    Code code = webapp().file("data/nodes/web01.yaml", "x: 1\nsite: \"a %{alias('mirrors')}\"\n");
+    assertThat(Code.errorsOf(() -> code.environment().explainLookup("site", null, "web01",
+        Code.debian(), Trusted.of("web01")))).containsExactly("data/nodes/web01.yaml:2: 'site':"
+            + " %{alias('mirrors')}: alias must be the whole value ('a %{alias('mirrors')}'); use"
+            + " lookup to put a value inside a text");
   }
 
   @Test

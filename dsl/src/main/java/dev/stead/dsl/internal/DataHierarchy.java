@@ -53,9 +53,34 @@ public final class DataHierarchy {
   /** A lookup that cannot be made as asked (values that do not merge, a bad interpolation); the message names the key and file. */
   public static final class MergeProblem extends Exception {
     private static final long serialVersionUID = 1L;
+    private final String file;
+    private final int line;
+    private final String problem;
 
     MergeProblem(String message) {
-      super(message, null, false, false);
+      this(null, 0, message);
+    }
+
+    /** A problem with one key of one file: the message starts with {@code file:line:}. */
+    MergeProblem(String file, int line, String problem) {
+      super(file == null ? problem : file + ":" + line + ": " + problem, null, false, false);
+      this.file = file;
+      this.line = line;
+      this.problem = problem;
+    }
+
+    /** The data file at fault, or null when the problem lies between several (a merge). */
+    public String file() {
+      return file;
+    }
+
+    public int line() {
+      return line;
+    }
+
+    /** The message without the file and line. */
+    public String problem() {
+      return problem;
     }
   }
 
@@ -443,7 +468,8 @@ public final class DataHierarchy {
       try {
         return DataMerge.freeze(interpolate(raw));
       } catch (Interpolation.Problem p) {
-        throw new MergeProblem(data.file() + ": '" + key + "': " + p.getMessage());
+        throw new MergeProblem(data.file(), data.lines().getOrDefault(key, 0),
+            "'" + key + "': " + p.getMessage());
       }
     }
 
