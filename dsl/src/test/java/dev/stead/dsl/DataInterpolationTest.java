@@ -21,7 +21,7 @@ class DataInterpolationTest {
             lookup_options:
               webapp::users: {merge: deep}
               "^webapp::.*_list$": {merge: unique}
-            webapp::banner: "%{facts.os.family} host %{trusted.certname}, %{lookup('site')}"
+            webapp::banner: "%{facts.os.family} host %{trusted.certname} (%{node}), %{lookup('site')}"
             webapp::users: {alice: {uid: 1001, groups: [staff]}}
             webapp::extra_list: [common]
             webapp::mirrors: "%{alias('mirrors')}"
@@ -46,7 +46,7 @@ class DataInterpolationTest {
   @Test
   void classParametersGetInterpolatedValuesAndTheirLookupOptionsMerge() throws Exception {
     CatalogView c = CatalogView.of(webapp().environment().compile("web01", Code.debian()));
-    c.resource("file[/etc/banner]").hasParameter("content", "Debian host web01, ams");
+    c.resource("file[/etc/banner]").hasParameter("content", "Debian host web01 (web01), ams");
     // lookup_options: deep for users (lists united), unique by pattern for *_list
     c.resource("file[/etc/users]").hasParameter("content",
         "[alice:[uid:1001, groups:[staff, sudo]], bob:[uid:1002]]");
@@ -69,7 +69,7 @@ class DataInterpolationTest {
     cache.compile("web01", Code.debian(), Trusted.of("web01"));
     Facts redhat = Code.facts(Map.of("os", Map.of("family", "RedHat")));
     CatalogView c = CatalogView.of(cache.compile("web01", redhat, Trusted.of("web01")));
-    c.resource("file[/etc/banner]").hasParameter("content", "RedHat host web01, ams");
+    c.resource("file[/etc/banner]").hasParameter("content", "RedHat host web01 (web01), ams");
     assertThat(cache.hits()).isZero();
   }
 
