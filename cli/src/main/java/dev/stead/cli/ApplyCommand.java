@@ -109,7 +109,7 @@ final class ApplyCommand implements Callable<Integer> {
     // see the same ones.
     Facts machine = facts != null ? null : FactCollector.collect(node,
         AgentCommand.factsDir(factsDir, stateDir), warning -> System.err.println(
-            "stead apply: " + warning));
+            "stead apply: " + warning), stateDir.resolve("facts"));
     if (noCatalogCache) {
       return compile(node, machine);
     }
