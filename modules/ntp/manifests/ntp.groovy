@@ -14,8 +14,9 @@ klass('ntp') { List servers, boolean iburst = true ->
     }
     service(daemon) { ensure 'running'; enable true }
 
-    // One drop-in per extra restriction listed in data (ntp::restrict, merged from every level).
-    lookup('ntp::restrict', merge: 'unique', default: []).each { String network ->
+    // One drop-in per extra restriction listed in data (ntp::restrict, merged from every level
+    // by the module's lookup_options).
+    lookup('ntp::restrict', default: []).each { String network ->
         ntp_restrict(network)
     }
 }

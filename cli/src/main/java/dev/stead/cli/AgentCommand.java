@@ -1,14 +1,12 @@
 package dev.stead.cli;
 
 import dev.stead.agent.AgentOptions;
+import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.run.AgentRun;
 import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.daemon.AgentDaemon;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -105,11 +103,9 @@ final class AgentCommand {
         // A daemon limited by tags would never check the rest of the catalog again.
         throw new IllegalArgumentException("--tags and --skip-tags need --once");
       }
-      String name = certname != null ? certname : fqdn();
+      String name = certname != null ? certname : FactCollector.defaultCertname();
       Path stateDir = state.toAbsolutePath();
-      Path facts = factsDir != null ? factsDir.toAbsolutePath()
-          : stateDir.equals(Defaults.AGENT_STATE) ? SYSTEM_FACTS_DIR
-          : stateDir.resolveSibling("facts.d");
+      Path facts = factsDir(factsDir, stateDir);
       AgentOptions options = new AgentOptions(server, name, stateDir, root.toAbsolutePath(),
           noop, caFingerprint, trustFirstUse, waitForCert, !noCachedCatalog, resourceTimeout,
           facts, json, csrChallenge == null ? null : csrChallenge.toAbsolutePath());
@@ -168,11 +164,13 @@ final class AgentCommand {
     }
   }
 
-  static String fqdn() {
-    try {
-      return InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("cannot tell this host's name; pass --certname", e);
-    }
+  /**
+   * Where custom facts are read: {@code given}, else /etc/stead/facts.d, else (with a
+   * non-default state directory) {@code STATE/../facts.d}. {@code stead apply} reads the same.
+   */
+  static Path factsDir(Path given, Path stateDir) {
+    return given != null ? given.toAbsolutePath()
+        : stateDir.equals(Defaults.AGENT_STATE) ? SYSTEM_FACTS_DIR
+        : stateDir.resolveSibling("facts.d");
   }
 }

@@ -9,16 +9,15 @@ import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.run.RunLock;
 import dev.stead.agent.engine.Progress;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.Report;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.TagFilter;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +30,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "apply", description = {
     "Compile one manifest locally and converge this machine, without a master.",
+    "The manifest's directory is its environment: data.yaml, data/ and modules/ there are "
+        + "read as the master reads an environment's.",
     "The compiled catalog is kept in --state under a digest of the manifest, module path, "
         + "facts and stead build, and reused while they stay the same.",
     "Exit codes: 0 no change, 2 changed (noop: would change), 4 failures, 6 both, 1 could not run."})
@@ -53,7 +54,11 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--facts", description = "Facts as a JSON object (default: this machine's facts).")
   Path facts;
 
-  @Option(names = "--certname", description = "Node name the manifest sees (default: the FQDN).")
+  @Option(names = "--facts-dir", description = "Custom facts, as the agent reads them "
+      + "(default: /etc/stead/facts.d; STATE/../facts.d with a non-default --state).")
+  Path factsDir;
+
+  @Option(names = "--certname", description = "Node name the manifest sees (default: the FQDN, as the agent's).")
   String certname;
 
   @Option(names = "--no-catalog-cache", description = "Always compile; neither use nor keep a compiled catalog.")
@@ -76,8 +81,7 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String node = certname != null ? certname
-        : InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
+    String node = certname != null ? certname : FactCollector.defaultCertname();
     Path stateDir = state.toAbsolutePath();
     TagFilter limit;
     try {
@@ -117,27 +121,33 @@ final class ApplyCommand implements Callable<Integer> {
 
   /** From the cache when the inputs are unchanged, else compiled (null on compile errors). */
   private Catalog catalog(String node, Path stateDir) throws Exception {
+    // This machine's facts, custom facts included, collected once: the key and the compile
+    // see the same ones.
+    Facts machine = facts != null ? null : FactCollector.collect(node,
+        AgentCommand.factsDir(factsDir, stateDir), warning -> System.err.println(
+            "stead apply: " + warning), stateDir.resolve("facts"));
     if (noCatalogCache) {
-      return compile(node);
+      return compile(node, machine);
     }
     byte[] factBytes = facts != null ? Files.readAllBytes(facts)
-        : Catalogs.deterministicBytes(FactCollector.withoutVolatile(
-            FactCollector.collect(node, stateDir.resolve("facts"))));
+        : Catalogs.deterministicBytes(FactCollector.withoutVolatile(machine));
     String key = CompiledCatalogCache.key(manifest, modulePath, node, factBytes, stateDir);
     CompiledCatalogCache cache = new CompiledCatalogCache(stateDir);
     var hit = cache.find(key);
     if (hit.isPresent()) {
       return hit.get();
     }
-    Catalog catalog = compile(node);
+    Catalog catalog = compile(node, machine);
     if (catalog != null) {
       cache.store(key, catalog);
     }
     return catalog;
   }
 
-  private Catalog compile(String node) throws Exception {
-    ManifestCompile.Outcome outcome = ManifestCompile.compile(manifest, modulePath, node, facts);
+  private Catalog compile(String node, Facts machine) throws Exception {
+    ManifestCompile.Outcome outcome =
+        ManifestCompile.compile(manifest, modulePath, node, facts, machine);
+    outcome.warnings().forEach(w -> System.err.println("stead apply: warning: " + w));
     if (outcome.catalog() == null) {
       System.err.println(outcome.errors());
     }

@@ -29,7 +29,9 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Catalog catalog;
     try {
-      catalog = Compiler.forEnvironment(code, modulePath).compile(node, FactsFile.load(facts, node));
+      Compiler compiler = Compiler.forEnvironment(code, modulePath);
+      CompileWarnings.print(compiler, "stead compile", System.err);
+      catalog = compiler.compile(node, FactsFile.load(facts, node));
     } catch (CompileException e) {
       System.err.println(e.getMessage());
       return 1;

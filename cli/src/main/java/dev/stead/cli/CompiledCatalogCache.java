@@ -31,8 +31,10 @@ import java.util.zip.CRC32;
 
 /**
  * Catalogs compiled by {@code stead apply}, kept in {@code STATE/catalog/apply/<digest>.pb}
- * under a digest of everything the compile reads: the manifest's bytes, every file under
- * each module path entry (name and bytes), the node name, the facts (this machine's without
+ * under a digest of everything the compile reads: the manifest's bytes, the environment
+ * around it (its directory's {@code data.yaml}, and every file under its {@code data/} and
+ * {@code modules/}), every file under each module path entry (name and bytes), the node
+ * name, the facts (this machine's without
  * the values that change by themselves, see {@code FactCollector.withoutVolatile}; or the
  * bytes of the {@code --facts} file), and the stead build
  * itself (name, size and mtime of each class-path jar, so an upgraded compiler never reuses
@@ -75,11 +77,19 @@ final class CompiledCatalogCache {
   static String key(Path manifest, List<Path> modulePath, String node, byte[] factsBytes,
       InputDigests digests) throws IOException {
     MessageDigest sha = sha256();
-    field(sha, "stead-apply-cache/2");
+    field(sha, "stead-apply-cache/3");
     field(sha, node);
     field(sha, factsBytes);
     field(sha, digests.of(manifest));
-    for (Path entry : modulePath) {
+    Path env = manifest.toAbsolutePath().normalize().getParent();
+    Path config = env.resolve("data.yaml");
+    if (Files.isRegularFile(config)) {
+      field(sha, "data.yaml");
+      field(sha, digests.of(config));
+    }
+    List<Path> trees = new ArrayList<>(List.of(env.resolve("data"), env.resolve("modules")));
+    trees.addAll(modulePath);
+    for (Path entry : trees) {
       field(sha, "modulepath:" + entry.toAbsolutePath().normalize());
       for (Path f : files(entry)) {
         field(sha, entry.relativize(f).toString());

@@ -58,7 +58,7 @@ final class FastApply {
             default -> command.noCatalogCache = true;
           }
         }
-        case "--root", "--state", "--modulepath", "--facts", "--certname",
+        case "--root", "--state", "--modulepath", "--facts", "--facts-dir", "--certname",
             "--resource-timeout" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -88,6 +88,7 @@ final class FastApply {
       case "--root" -> command.root = path(value);
       case "--state" -> command.state = path(value);
       case "--facts" -> command.facts = path(value);
+      case "--facts-dir" -> command.factsDir = path(value);
       case "--modulepath" -> {
         for (String part : value.split(":")) {
           Path p = path(part);
@@ -106,7 +107,8 @@ final class FastApply {
       }
     }
     return command.root != null && command.state != null
-        && (!name.equals("--facts") || command.facts != null);
+        && (!name.equals("--facts") || command.facts != null)
+        && (!name.equals("--facts-dir") || command.factsDir != null);
   }
 
   private static Path path(String value) {

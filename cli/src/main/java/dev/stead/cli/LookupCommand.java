@@ -32,19 +32,21 @@ final class LookupCommand implements Callable<Integer> {
   @Option(names = "--modulepath", split = ":", description = "More module directories, colon-separated.")
   List<Path> modulePath = new ArrayList<>();
 
-  @Option(names = "--merge", defaultValue = "first",
-      description = "first, unique, hash or deep (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--merge",
+      description = "first, unique, hash or deep (default: the key's lookup_options, else first).")
   String merge;
 
   @Override
   public Integer call() throws Exception {
-    MergeStrategy strategy = MergeStrategy.parse(merge).orElseThrow(() ->
+    MergeStrategy strategy = merge == null ? null : MergeStrategy.parse(merge).orElseThrow(() ->
         new IllegalArgumentException("--merge must be one of " + MergeStrategy.labels()
             + ", got '" + merge + "'"));
     LookupExplanation e;
     try {
-      e = Compiler.forEnvironment(code, modulePath)
-          .explainLookup(key, strategy, node, FactsFile.load(facts, node), Trusted.of(node));
+      Compiler compiler = Compiler.forEnvironment(code, modulePath);
+      CompileWarnings.print(compiler, "stead lookup", System.err);
+      e = compiler.explainLookup(key, strategy, node, FactsFile.load(facts, node),
+          Trusted.of(node));
     } catch (CompileException ex) {
       System.err.println(ex.getMessage());
       return 1;
@@ -52,7 +54,8 @@ final class LookupCommand implements Callable<Integer> {
     if (e.found()) {
       Object value = e.value().orElse(null);
       System.out.println(value == null ? "null" : JsonOutput.toJson(value));
-      System.out.println("from " + String.join(", ", e.filesUsed()) + " (merge " + strategy.label() + ")");
+      System.out.println("from " + String.join(", ", e.filesUsed()) + " (merge "
+          + e.strategy().label() + (e.strategyFromOptions() ? ", from lookup_options" : "") + ")");
     } else {
       System.err.println("no data for key '" + key + "' for node " + node);
     }

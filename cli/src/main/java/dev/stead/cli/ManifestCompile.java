@@ -3,6 +3,7 @@ package dev.stead.cli;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,18 +13,27 @@ import java.util.List;
  * from {@link CompiledCatalogCache} never loads a Groovy or dsl class.
  */
 final class ManifestCompile {
-  /** A catalog, or the compiler's message (file:line per error). */
-  record Outcome(Catalog catalog, String errors) {}
+  /** A catalog, or the compiler's message (file:line per error); and the load's warnings. */
+  record Outcome(Catalog catalog, String errors, List<String> warnings) {}
 
   private ManifestCompile() {}
 
-  static Outcome compile(Path manifest, List<Path> modulePath, String node, Path factsFile)
-      throws IOException {
+  /** {@code machine}: this machine's facts, used when there is no {@code factsFile}. */
+  static Outcome compile(Path manifest, List<Path> modulePath, String node, Path factsFile,
+      Facts machine) throws IOException {
+    Compiler compiler;
     try {
-      return new Outcome(Compiler.forManifest(manifest, modulePath)
-          .compile(node, FactsFile.load(factsFile, node)), null);
+      compiler = Compiler.forManifest(manifest, modulePath);
     } catch (CompileException e) {
-      return new Outcome(null, e.getMessage());
+      return new Outcome(null, e.getMessage(), List.of());
+    }
+    List<String> warnings = compiler.warnings().stream().map(CompileWarnings::format).toList();
+    try {
+      Facts facts = factsFile != null || machine == null ? FactsFile.load(factsFile, node)
+          : machine;
+      return new Outcome(compiler.compile(node, facts), null, warnings);
+    } catch (CompileException e) {
+      return new Outcome(null, e.getMessage(), warnings);
     }
   }
 }

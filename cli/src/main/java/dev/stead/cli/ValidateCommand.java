@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", description = "Load an environment and compile each node block"
-    + " (with no facts); report every error with file:line.")
+@Command(name = "validate", description = "Load an environment, check every data file "
+    + "against the class parameter types, and compile each node block (with no facts); "
+    + "report every error with file:line.")
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", description = "The environment directory (default: ${DEFAULT-VALUE}).")
   Path code = Defaults.CODE;
@@ -21,7 +22,8 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<dev.stead.proto.v1.CompileError> errors = Compiler.validate(code, modulePath);
+    List<dev.stead.proto.v1.CompileError> errors = Compiler.validate(code, modulePath,
+        w -> System.err.println("stead validate: warning: " + CompileWarnings.format(w)));
     if (!errors.isEmpty()) {
       System.err.println(new CompileException(errors).getMessage());
       return 1;

@@ -32,6 +32,14 @@ class LookupCommandTest {
     assertThat(unique.output()).contains("[\"deb.pool.ntp.org\",\"pool.ntp.org\"]\n"
         + "from data/os/Debian.yaml, data/common.yaml (merge unique)");
 
+    // without --merge, lookup_options decide, and the answer says where the strategy came from
+    Files.writeString(code.resolve("data/common.yaml"), "lookup_options: {ntp::servers: {merge:"
+        + " deep}}\nntp::servers: [pool.ntp.org]\n");
+    Cli options = Cli.run("lookup", "ntp::servers", "--node", "web01", "--code",
+        code.toString(), "--facts", tmp.resolve("facts.json").toString());
+    assertThat(options.output()).contains("[\"pool.ntp.org\",\"deb.pool.ntp.org\"]\n"
+        + "from data/os/Debian.yaml, data/common.yaml (merge deep, from lookup_options)");
+
     Cli missing = Cli.run("lookup", "nope", "--node", "web01", "--code", code.toString(),
         "--facts", tmp.resolve("facts.json").toString());
     assertThat(missing.exitCode()).isEqualTo(1);

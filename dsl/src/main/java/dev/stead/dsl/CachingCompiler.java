@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The code version is not part of the key: one CachingCompiler wraps one loaded Compiler
  * (one version of code and data), and new code means a new Compiler and an empty cache. Data
  * lookups need no key of their own for the same reason: the data files are part of the loaded
- * code, and the facts a lookup's hierarchy reads ({@code os/${facts.os.family}.yaml}) are
+ * code, and the facts a lookup's hierarchy reads ({@code os/%{facts.os.family}.yaml}) are
  * recorded like any other fact read.
  *
  * <p>Bounded by the total serialized size of the catalogs held (least recently used out

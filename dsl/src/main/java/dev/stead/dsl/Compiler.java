@@ -113,6 +113,14 @@ public final class Compiler {
     return code.codeVersion();
   }
 
+  /**
+   * What loading found that still works but should change, each with file:line (today: a
+   * hierarchy path written with the deprecated {@code ${...}}). Fixed when loaded.
+   */
+  public List<dev.stead.proto.v1.CompileError> warnings() {
+    return code.data().warnings();
+  }
+
   /** The environment name stamped on catalogs (the code directory's or manifest's name). */
   public String environment() {
     return code.environment();
@@ -154,18 +162,28 @@ public final class Compiler {
 
   /**
    * Everything wrong with an environment, for {@code stead validate}: the load errors of every
-   * file, or when it loads, the errors of compiling each node block (chosen by its label,
-   * whatever the node name) with no facts, each message prefixed with the block. Code that
-   * needs facts to compile reports that as an error here too. Empty when all is well.
+   * file, or when it loads, every data value a class parameter would refuse (each data file,
+   * whichever nodes read it, at the key's line), then the errors of compiling each node block
+   * (chosen by its label, whatever the node name) with no facts, each message prefixed with
+   * the block. Code that needs facts to compile reports that as an error here too. Empty
+   * when all is well.
    */
   public static List<dev.stead.proto.v1.CompileError> validate(Path codeDir,
       List<Path> modulePath) {
+    return validate(codeDir, modulePath, warning -> { });
+  }
+
+  /** As {@link #validate(Path, List)}, giving the load's {@link #warnings} to {@code onWarning}. */
+  public static List<dev.stead.proto.v1.CompileError> validate(Path codeDir,
+      List<Path> modulePath,
+      java.util.function.Consumer<dev.stead.proto.v1.CompileError> onWarning) {
     Compiler compiler;
     try {
       compiler = forEnvironment(codeDir, modulePath);
     } catch (CompileException e) {
       return e.errors();
     }
+    compiler.warnings().forEach(onWarning);
     java.util.Map<String, Object> noFacts = java.util.Map.of();
     List<String> labels;
     try {
@@ -174,7 +192,8 @@ public final class Compiler {
     } catch (CompileException e) {
       return e.errors();
     }
-    java.util.Set<dev.stead.proto.v1.CompileError> errors = new java.util.LinkedHashSet<>();
+    java.util.Set<dev.stead.proto.v1.CompileError> errors = new java.util.LinkedHashSet<>(
+        dev.stead.dsl.internal.DataTypes.check(compiler.code, compiler.timeLimit));
     for (String label : labels) {
       String node = label.startsWith("/") ? "validate" : label;
       try {
@@ -193,7 +212,8 @@ public final class Compiler {
 
   /**
    * Looks {@code key} up in the data hierarchy for a node, without running any code, and
-   * says which level and file each value came from ({@code stead lookup}).
+   * says which level and file each value came from ({@code stead lookup}). {@code strategy}
+   * null: the key's {@code lookup_options} decide, else {@code first}.
    *
    * @throws CompileException when the values found cannot be merged as asked
    */
@@ -204,9 +224,13 @@ public final class Compiler {
       return code.data().lookup(key, strategy, new DataHierarchy.Scope(node,
           Values.toJavaMap(facts.getValuesMap()), trusted.asMap()));
     } catch (DataHierarchy.MergeProblem e) {
+      dev.stead.proto.v1.SourceLocation where = e.file() == null
+          ? dev.stead.proto.v1.SourceLocation.newBuilder().setFile(DataHierarchy.CONFIG).build()
+          : dev.stead.proto.v1.SourceLocation.newBuilder().setFile(e.file()).setLine(e.line())
+              .build();
       throw new CompileException(List.of(dev.stead.proto.v1.CompileError.newBuilder()
-          .setLocation(dev.stead.proto.v1.SourceLocation.newBuilder().setFile(DataHierarchy.CONFIG))
-          .setMessage(e.getMessage()).build()));
+          .setLocation(where).setMessage(e.file() == null ? e.getMessage() : e.problem())
+          .build()));
     }
   }
 }

@@ -9,13 +9,16 @@ import java.util.Optional;
  * value the merge strategy made of them. Immutable.
  *
  * @param key the key looked up, e.g. {@code ntp::servers}
- * @param strategy how found values were combined
+ * @param strategy how found values were combined (the caller's, else the key's
+ *     {@code lookup_options}, else {@code first})
  * @param value the result; empty when no level has the key (a key set to YAML null is
  *     found, with a null value, and reads as empty here too: check {@link #found()})
  * @param steps every level searched, most specific first
+ * @param strategyFromOptions true when the strategy came from the key's {@code lookup_options}
+ *     rather than from the caller
  */
 public record LookupExplanation(String key, MergeStrategy strategy, Optional<Object> value,
-    boolean found, List<Step> steps) {
+    boolean found, List<Step> steps, boolean strategyFromOptions) {
   public LookupExplanation {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(strategy, "strategy");
@@ -41,7 +44,8 @@ public record LookupExplanation(String key, MergeStrategy strategy, Optional<Obj
    * @param level the level's name from the hierarchy (module defaults are "module NAME")
    * @param file the data file's name relative to the environment or module path entry
    * @param outcome what was there
-   * @param value the level's own value when found (may be null for a YAML null)
+   * @param value the level's own value when found (may be null for a YAML null),
+   *     interpolated when the merge used it
    * @param note why a level was skipped, else empty
    */
   public record Step(String level, String file, Outcome outcome, Object value, String note) {

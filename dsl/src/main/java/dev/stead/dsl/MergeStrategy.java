@@ -5,15 +5,24 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** How {@code lookup} combines the values found at several levels of the data hierarchy. */
+/**
+ * How {@code lookup} combines the values found at several levels of the data hierarchy; each
+ * gives what Hiera 5's strategy of the same name gives.
+ */
 public enum MergeStrategy {
   /** The value of the most specific level that has the key (the default). */
   FIRST,
-  /** Every level's list (a scalar counts as a one-element list), concatenated, duplicates dropped, most specific first. */
+  /**
+   * Every level's list, flattened (a single value counts as a one-element list), most specific
+   * first, duplicates dropped; a map is an error.
+   */
   UNIQUE,
   /** Maps merged key by key, top level only; the more specific level wins a key. */
   HASH,
-  /** Maps merged recursively; the more specific level wins wherever the values are not both maps. */
+  /**
+   * Maps merged recursively and lists united (the less specific level's items first); the
+   * more specific value wins anywhere else, except that a null never replaces a value.
+   */
   DEEP;
 
   /** The name written in code: {@code first}, {@code unique}, {@code hash}, {@code deep}. */

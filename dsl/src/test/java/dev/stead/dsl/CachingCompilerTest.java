@@ -63,7 +63,7 @@ class CachingCompilerTest {
     CachingCompiler cache = cache(CachingCompiler.DEFAULT_MAX_BYTES);
     Catalog bookworm = cache.compile("web01", facts("Debian", "12.5", 1), Trusted.of("web01"));
     Catalog bullseye = cache.compile("web01", facts("Debian", "11.9", 1), Trusted.of("web01"));
-    // os.family is read only by the data hierarchy's path os/${facts.os.family}.yaml.
+    // os.family is read only by the data hierarchy's path os/%{facts.os.family}.yaml.
     Catalog redhat = cache.compile("web01", facts("RedHat", "12.5", 1), Trusted.of("web01"));
     assertThat(cache.hits()).isZero();
     assertThat(bookworm.getResourcesCount()).isEqualTo(2);

@@ -117,8 +117,8 @@ class DataLookupTest {
     Code code = new Code(dir)
         .file("data.yaml", """
             hierarchy:
-              - {name: certificate, path: "certs/${trusted.certname}.yaml"}
-              - {name: datacenter, path: "dc/${facts.dc}.yaml"}
+              - {name: certificate, path: "certs/%{trusted.certname}.yaml"}
+              - {name: datacenter, path: "dc/%{facts.dc}.yaml"}
             """)
         .file("data/certs/web01.yaml", "secret: for web01 only\n")
         .file("data/dc/ams.yaml", "secret: datacenter\n");
@@ -161,7 +161,7 @@ class DataLookupTest {
             .contains("duplicate key a"))
         .anySatisfy(e -> assertThat(e).isEqualTo("modules/m/data/common.yaml:0: module data may"
             + " only hold keys of its own module, 'm::...', found 'other::key'"))
-        .anySatisfy(e -> assertThat(e).isEqualTo("data.yaml:0: level 'x': path"
+        .anySatisfy(e -> assertThat(e).isEqualTo("data.yaml:2: level 'x': path"
             + " '../../etc/passwd.yaml' must stay inside data/"));
   }
 

@@ -100,7 +100,8 @@ class ErrorsTest {
         """)).containsExactly(
         "m.groovy:2: unknown class 'nope'",
         "m.groovy:3: class 'c' has no parameter 'q' (it has p)",
-        "m.groovy:3: class 'c' needs parameter 'p'");
+        "m.groovy:3: class 'c' needs parameter 'p': not passed, and no data for 'c::p' in"
+            + " data/nodes/n1.yaml, data/os/Debian.yaml, data/common.yaml");
   }
 
   @Test

@@ -62,4 +62,13 @@ class NtpModuleTest {
     c.resource("file[/etc/ntp.d/restrict-192.168.0.0_16.conf]");
     c.hasResourceCount(5);
   }
+
+  @Test
+  void theModulesLookupOptionsAddRestrictionsUpAcrossLevels() throws Exception {
+    data("common.yaml", "ntp::restrict: [172.16.0.0/12]\n");
+    data("os/Debian.yaml", "ntp::restrict: [192.168.0.0/16]\n");
+    CatalogView c = compile("web01", TestFacts.debian());
+    c.resource("file[/etc/ntp.d/restrict-172.16.0.0_12.conf]");
+    c.resource("file[/etc/ntp.d/restrict-192.168.0.0_16.conf]");
+  }
 }

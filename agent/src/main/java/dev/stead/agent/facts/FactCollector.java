@@ -60,7 +60,8 @@ public final class FactCollector {
     return collect(certname, factsDir, warn, null);
   }
 
-  private static Facts collect(String certname, Path factsDir, Consumer<String> warn,
+  /** As {@link #collect(String, Path, Consumer)}, keeping slow facts in {@code memoDir} as {@link #collect(String, Path)} does. */
+  public static Facts collect(String certname, Path factsDir, Consumer<String> warn,
       Path memoDir) {
     Map<String, Object> facts = basic(certname, memoDir);
     new SystemFacts(Path.of("/")).addTo(facts);

@@ -57,17 +57,16 @@ public final class CodeLoader {
           .setLocation(Locations.at("site.groovy", 0))
           .setMessage("no site.groovy in environment " + dir).build()));
     }
-    List<Root> roots = new ArrayList<>();
-    roots.add(new Root(dir.resolve("modules"), "modules/", "env/modules/", dir));
-    addModulePath(roots, modulePath);
-    CodeLoader l = new CodeLoader();
-    l.versionInputs.add(new CodeVersion.Input("env/site.groovy", site, dir));
-    l.addTree(dir, dir.resolve("data"), "env/data/");
-    return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(),
-        new CodeFile(site, "site.groovy", dir, LinkEscapes.outsideEnvironment("site.groovy")),
-        true, roots, CodeVersion.gitCommit(dir), dir);
+    return inEnvironment(dir, new CodeFile(site, "site.groovy", dir,
+        LinkEscapes.outsideEnvironment("site.groovy")), true, modulePath);
   }
 
+  /**
+   * A masterless manifest: its directory is its environment, as {@link #environment} reads
+   * one (data.yaml, data/, modules/ before the module path, the same code version and
+   * environment name), so {@code ENV/site.groovy} applied gives the catalog the master gives;
+   * only a node that matches no block is not an error here.
+   */
   public static CodeBase manifest(Path manifest, List<Path> modulePath) throws CompileException {
     Path file = manifest.toAbsolutePath().normalize();
     String name = file.getFileName().toString();
@@ -76,12 +75,30 @@ public final class CodeLoader {
           .setLocation(Locations.at(name, 0))
           .setMessage("manifest " + file + " does not exist").build()));
     }
+    // The operator named this file: it is read wherever it is, links and all.
+    return inEnvironment(file.getParent(), new CodeFile(file, name, null, null), false,
+        modulePath);
+  }
+
+  private static CodeBase inEnvironment(Path dir, CodeFile main, boolean nodeRequired,
+      List<Path> modulePath) throws CompileException {
     List<Root> roots = new ArrayList<>();
+    Path modules = dir.resolve("modules");
+    // A module path entry naming this very directory keeps the name the operator gave it.
+    if (modulePath.stream().noneMatch(p -> p.toAbsolutePath().normalize().equals(modules))) {
+      roots.add(new Root(modules, "modules/", "env/modules/", dir));
+    }
     addModulePath(roots, modulePath);
     CodeLoader l = new CodeLoader();
-    // The operator named this file: it is read wherever it is, links and all.
-    l.versionInputs.add(new CodeVersion.Input("manifest/" + name, file, null));
-    return l.load(name, new CodeFile(file, name, null, null), false, roots, null, null);
+    l.versionInputs.add(new CodeVersion.Input("env/" + main.relativeName(), main.file(),
+        main.bound()));
+    Path config = dir.resolve(DataHierarchy.CONFIG);
+    if (Files.isRegularFile(config)) {
+      l.versionInputs.add(new CodeVersion.Input("env/" + DataHierarchy.CONFIG, config, dir));
+    }
+    l.addTree(dir, dir.resolve("data"), "env/data/");
+    return l.load(dir.getFileName() == null ? "" : dir.getFileName().toString(), main,
+        nodeRequired, roots, CodeVersion.gitCommit(dir), dir);
   }
 
   /**

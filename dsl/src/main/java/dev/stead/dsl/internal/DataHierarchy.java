@@ -14,12 +14,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -27,51 +26,105 @@ import java.util.stream.Stream;
  * per node, per OS family, common) and every YAML file under {@code ENV/data/} and each
  * module's {@code data/common.yaml}, all parsed once when the code is loaded (the code
  * version covers them, so a change reloads the code). A lookup interpolates each level's
- * path for the node, then reads parsed values only: no file access per compile.
+ * path for the node, then reads parsed values only: no file access per compile. Values are
+ * merged ({@link DataMerge}), interpolated ({@link Interpolation}) and their default merge
+ * set by {@code lookup_options} ({@link LookupOptions}) as Hiera 5 does.
  * Immutable and thread-safe.
  */
 public final class DataHierarchy {
   /** The configuration file of the hierarchy, relative to the environment. */
   public static final String CONFIG = "data.yaml";
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
-  private static final Pattern VARIABLE_NAME =
-      Pattern.compile("node|facts(\\.[A-Za-z0-9_-]+)+|trusted\\.certname|trusted\\.extensions\\.[A-Za-z0-9_.-]+");
-
-  /** One level: a name for humans and a path under {@code data/} with {@code ${...}} variables. */
-  record Level(String name, String path) {}
+  /** One level: a name for humans and a path under {@code data/} with {@code %{...}} variables. */
+  record Level(String name, String path, Interpolation parsed) {
+    Level(String name, String path) {
+      this(name, path, Interpolation.ofPath(path));
+    }
+  }
 
   private static final List<Level> DEFAULT_LEVELS = List.of(
-      new Level("per node", "nodes/${node}.yaml"),
-      new Level("per OS family", "os/${facts.os.family}.yaml"),
+      new Level("per node", "nodes/%{node}.yaml"),
+      new Level("per OS family", "os/%{facts.os.family}.yaml"),
       new Level("common", "common.yaml"));
 
   /** What interpolation reads: the node name, its facts and its trusted data. */
   public record Scope(String node, Map<String, Object> facts, Map<String, Object> trusted) {}
 
-  /** A lookup that cannot be merged as asked; the message names the key and file. */
+  /** A lookup that cannot be made as asked (values that do not merge, a bad interpolation); the message names the key and file. */
   public static final class MergeProblem extends Exception {
     private static final long serialVersionUID = 1L;
+    private final String file;
+    private final int line;
+    private final String problem;
 
     MergeProblem(String message) {
-      super(message, null, false, false);
+      this(null, 0, message);
+    }
+
+    /** A problem with one key of one file: the message starts with {@code file:line:}. */
+    MergeProblem(String file, int line, String problem) {
+      super(file == null ? problem : file + ":" + line + ": " + problem, null, false, false);
+      this.file = file;
+      this.line = line;
+      this.problem = problem;
+    }
+
+    /** The data file at fault, or null when the problem lies between several (a merge). */
+    public String file() {
+      return file;
+    }
+
+    public int line() {
+      return line;
+    }
+
+    /** The message without the file and line. */
+    public String problem() {
+      return problem;
     }
   }
 
-  private record ModuleData(String file, Map<String, Object> values) {}
+  /** One parsed data file: its values (without lookup_options), its lookup_options, and the keys whose values need interpolating. */
+  private record DataFile(String file, Map<String, Object> values, LookupOptions options,
+      Set<String> interpolated, Map<String, Integer> lines) {
+    static DataFile of(String file, YamlData.Parsed parsed, String module,
+        List<CompileError> errors) {
+      Map<String, Object> values = new LinkedHashMap<>(parsed.values());
+      LookupOptions options = LookupOptions.NONE;
+      if (values.containsKey(LookupOptions.KEY)) {
+        List<String> problems = new ArrayList<>();
+        options = LookupOptions.parse(values.remove(LookupOptions.KEY), module, problems);
+        for (String problem : problems) {
+          errors.add(error(file, 0, problem));
+        }
+      }
+      Set<String> interpolated = new HashSet<>();
+      values.forEach((k, v) -> {
+        if (Interpolation.needed(k) || Interpolation.needed(v)) {
+          interpolated.add(k);
+        }
+      });
+      return new DataFile(file, Collections.unmodifiableMap(values), options,
+          Set.copyOf(interpolated), parsed.lines());
+    }
+  }
 
   private final List<Level> levels;
-  private final Map<String, Map<String, Object>> environmentFiles;
-  private final Map<String, ModuleData> moduleFiles;
-  /** By file as lookups name it: the line of each top-level key. */
-  private final Map<String, Map<String, Integer>> keyLines;
+  private final Map<String, DataFile> environmentFiles;
+  private final Map<String, DataFile> moduleFiles;
+  private final List<CompileError> warnings;
 
-  private DataHierarchy(List<Level> levels, Map<String, Map<String, Object>> environmentFiles,
-      Map<String, ModuleData> moduleFiles, Map<String, Map<String, Integer>> keyLines) {
+  private DataHierarchy(List<Level> levels, Map<String, DataFile> environmentFiles,
+      Map<String, DataFile> moduleFiles, List<CompileError> warnings) {
     this.levels = List.copyOf(levels);
     this.environmentFiles = Map.copyOf(environmentFiles);
     this.moduleFiles = Map.copyOf(moduleFiles);
-    this.keyLines = Map.copyOf(keyLines);
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** What loading found worth changing that still works (the deprecated {@code ${...}} in paths). */
+  public List<CompileError> warnings() {
+    return warnings;
   }
 
   /**
@@ -79,32 +132,37 @@ public final class DataHierarchy {
    * names it), 0 when unknown.
    */
   public int line(String file, String key) {
-    return keyLines.getOrDefault(file, Map.of()).getOrDefault(key, 0);
+    for (Map<String, DataFile> files : List.of(environmentFiles, moduleFiles)) {
+      for (DataFile data : files.values()) {
+        if (data.file().equals(file)) {
+          return data.lines().getOrDefault(key, 0);
+        }
+      }
+    }
+    return 0;
   }
 
   /**
-   * Reads the hierarchy of {@code envDir} (null for a masterless manifest: module data only)
-   * and the data of {@code modules}, adding every problem to {@code errors}.
+   * Reads the hierarchy of {@code envDir} and the data of {@code modules}, adding every
+   * problem to {@code errors}. {@code envDir} is null for code without an environment (module
+   * data only).
    */
   static DataHierarchy load(Path envDir, Map<String, ModuleCode> modules,
       List<CompileError> errors) {
     List<Level> levels = List.of();
-    Map<String, Map<String, Object>> files = new LinkedHashMap<>();
-    Map<String, Map<String, Integer>> lines = new HashMap<>();
+    List<CompileError> warnings = new ArrayList<>();
+    Map<String, DataFile> files = new LinkedHashMap<>();
     if (envDir != null) {
-      levels = readLevels(envDir, errors);
+      levels = readLevels(envDir, errors, warnings);
       Path dataDir = envDir.resolve("data");
       for (Path f : yamlFiles(dataDir)) {
         String relative = dataDir.relativize(f).toString().replace('\\', '/');
         String shown = "data/" + relative;
-        readWithLines(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
-            .ifPresent(parsed -> {
-              files.put(relative, parsed.values());
-              lines.put(shown, parsed.keyLines());
-            });
+        read(envDir, f, shown, LinkEscapes.outsideEnvironment(shown), errors)
+            .ifPresent(parsed -> files.put(relative, DataFile.of(shown, parsed, null, errors)));
       }
     }
-    Map<String, ModuleData> moduleFiles = new LinkedHashMap<>();
+    Map<String, DataFile> moduleFiles = new LinkedHashMap<>();
     for (ModuleCode module : modules.values()) {
       Path f = module.dir().resolve("data").resolve("common.yaml");
       if (!Files.isRegularFile(f)) {
@@ -112,35 +170,35 @@ public final class DataHierarchy {
       }
       String relative = module.relativePrefix() + "data/common.yaml";
       String escape = LinkEscapes.outsideModule(relative, module.name());
-      readWithLines(module.dir(), f, relative, escape, errors).ifPresent(parsed -> {
-        Map<String, Object> values = parsed.values();
-        lines.put(relative, parsed.keyLines());
-        for (String key : values.keySet()) {
-          if (!key.startsWith(module.name() + "::")) {
+      read(module.dir(), f, relative, escape, errors).ifPresent(parsed -> {
+        for (String key : parsed.values().keySet()) {
+          if (!key.startsWith(module.name() + "::") && !key.equals(LookupOptions.KEY)) {
             errors.add(error(relative, 0, "module data may only hold keys of its own module, '"
                 + module.name() + "::...', found '" + key + "'"));
           }
         }
-        moduleFiles.put(module.name(), new ModuleData(relative, values));
+        moduleFiles.put(module.name(), DataFile.of(relative, parsed, module.name(), errors));
       });
     }
-    return new DataHierarchy(levels, files, moduleFiles, lines);
+    return new DataHierarchy(levels, files, moduleFiles, warnings);
   }
 
-  private static List<Level> readLevels(Path envDir, List<CompileError> errors) {
+  private static List<Level> readLevels(Path envDir, List<CompileError> errors,
+      List<CompileError> warnings) {
     Path config = envDir.resolve(CONFIG);
     if (!Files.isRegularFile(config)) {
       return DEFAULT_LEVELS;
     }
     Optional<Map<String, Object>> parsed =
-        read(envDir, config, CONFIG, LinkEscapes.outsideEnvironment(CONFIG), errors);
+        read(envDir, config, CONFIG, LinkEscapes.outsideEnvironment(CONFIG), errors)
+            .map(YamlData.Parsed::values);
     if (parsed.isEmpty()) {
       return DEFAULT_LEVELS;
     }
     Object hierarchy = parsed.get().get("hierarchy");
     if (!(hierarchy instanceof List<?> list) || list.isEmpty()) {
       errors.add(error(CONFIG, 0, "needs 'hierarchy:', a list of levels like "
-          + "{name: 'per node', path: 'nodes/${node}.yaml'}"));
+          + "{name: 'per node', path: 'nodes/%{trusted.certname}.yaml'}"));
       return DEFAULT_LEVELS;
     }
     for (String key : parsed.get().keySet()) {
@@ -148,6 +206,7 @@ public final class DataHierarchy {
         errors.add(error(CONFIG, 0, "unknown setting '" + key + "' (known: version, hierarchy)"));
       }
     }
+    List<String> lines = configLines(config);
     List<Level> out = new ArrayList<>();
     for (Object item : list) {
       if (!(item instanceof Map<?, ?> m) || !(m.get("name") instanceof String name)
@@ -156,14 +215,38 @@ public final class DataHierarchy {
             + "strings, got " + item));
         continue;
       }
+      int line = lineOf(lines, path);
       String problem = checkPath(path);
       if (problem != null) {
-        errors.add(error(CONFIG, 0, "level '" + name + "': " + problem));
+        errors.add(error(CONFIG, line, "level '" + name + "': " + problem));
         continue;
+      }
+      if (Interpolation.usesDollar(path)) {
+        warnings.add(error(CONFIG, line, "level '" + name + "': ${...} in '" + path
+            + "' is deprecated; write %{...} as Hiera does: '"
+            + path.replaceAll("\\$\\{([^{}]*)}", "%{$1}") + "'"));
       }
       out.add(new Level(name, path));
     }
     return out;
+  }
+
+  private static List<String> configLines(Path config) {
+    try {
+      return Files.readAllLines(config);
+    } catch (IOException | UncheckedIOException e) {
+      return List.of(); // it was just read; a line number is only a help
+    }
+  }
+
+  /** The first line holding {@code text}, 1-based; 0 when none does. */
+  private static int lineOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   private static String checkPath(String path) {
@@ -173,24 +256,18 @@ public final class DataHierarchy {
     if (path.startsWith("/") || Stream.of(path.split("/")).anyMatch(".."::equals)) {
       return "path '" + path + "' must stay inside data/";
     }
-    Matcher m = VARIABLE.matcher(path);
-    while (m.find()) {
-      if (!VARIABLE_NAME.matcher(m.group(1)).matches()) {
-        return "unknown variable ${" + m.group(1) + "} in '" + path
-            + "' (use ${node}, ${facts.NAME...}, ${trusted.certname})";
+    for (String expression : Interpolation.ofPath(path).expressions()) {
+      String problem = Interpolation.pathProblem(expression);
+      if (problem != null) {
+        return problem + " in '" + path + "'";
       }
     }
     return null;
   }
 
   /** {@code file}, read from inside {@code bound}; else {@code escape} is the error. */
-  private static Optional<Map<String, Object>> read(Path bound, Path file, String relative,
+  private static Optional<YamlData.Parsed> read(Path bound, Path file, String relative,
       String escape, List<CompileError> errors) {
-    return readWithLines(bound, file, relative, escape, errors).map(YamlData.Parsed::values);
-  }
-
-  private static Optional<YamlData.Parsed> readWithLines(Path bound, Path file,
-      String relative, String escape, List<CompileError> errors) {
     try {
       return Optional.of(YamlData.read(bound, file));
     } catch (ConfinedFiles.OutsideBound e) {
@@ -219,171 +296,231 @@ public final class DataHierarchy {
     }
   }
 
+  /**
+   * One key of one data file as written, for checks made without a node (stead validate).
+   *
+   * @param interpolated true when the value holds {@code %{...}}: what it becomes depends on the node
+   */
+  public record Entry(String file, int line, String key, Object value, boolean interpolated) {}
+
+  /** Every key of every data file (environment levels, then modules), lookup_options left out. */
+  public List<Entry> entries() {
+    List<Entry> out = new ArrayList<>();
+    List<DataFile> all = new ArrayList<>(environmentFiles.values());
+    all.addAll(moduleFiles.values());
+    all.sort(java.util.Comparator.comparing(DataFile::file));
+    for (DataFile f : all) {
+      f.values().forEach((k, v) -> out.add(new Entry(f.file(), f.lines().getOrDefault(k, 0), k,
+          v, f.interpolated().contains(k))));
+    }
+    return out;
+  }
+
   // ---- lookup ----
 
-  /** Every level searched for {@code key}, in order, and the merged value. */
+  /**
+   * Every level searched for {@code key}, in order, and the merged value. {@code strategy}
+   * null: the key's {@code lookup_options} decide, else {@code first}.
+   */
   public LookupExplanation lookup(String key, MergeStrategy strategy, Scope scope)
       throws MergeProblem {
     return lookup(key, strategy, scope, null);
   }
 
   /**
-   * The levels' paths as one compile interpolates them: the same for every lookup of that
-   * compile (its node, facts and trusted data do not change), so made once. Confined to the
-   * compile, like the scope it is used with.
+   * What one compile works out once and reuses for every lookup: the interpolated paths and
+   * the combined lookup options (its node, facts and trusted data do not change). Confined to
+   * the compile, like the scope it is used with.
    */
   static final class Paths {
     private final Map<String, Interpolated> byLevel = new HashMap<>();
+    private final Map<String, LookupOptions> optionsByModule = new HashMap<>();
   }
 
-  /** As above; {@code paths}, when given, keeps the interpolated paths of {@code scope}. */
+  /** As above; {@code paths}, when given, keeps what {@code scope} makes of the hierarchy. */
   LookupExplanation lookup(String key, MergeStrategy strategy, Scope scope, Paths paths)
       throws MergeProblem {
-    List<Step> steps = new ArrayList<>();
-    for (Level level : levels) {
-      Interpolated path = paths == null ? interpolate(level.path(), scope)
-          : paths.byLevel.computeIfAbsent(level.path(), p -> interpolate(p, scope));
-      if (path.problem() != null) {
-        steps.add(new Step(level.name(), "data/" + level.path(), Outcome.SKIPPED, null,
-            path.problem()));
-        continue;
-      }
-      String file = "data/" + path.value();
-      Map<String, Object> values = environmentFiles.get(path.value());
-      if (values == null) {
-        steps.add(new Step(level.name(), file, Outcome.NO_FILE, null, ""));
-      } else if (!values.containsKey(key)) {
-        steps.add(new Step(level.name(), file, Outcome.KEY_ABSENT, null, ""));
-      } else {
-        steps.add(new Step(level.name(), file, Outcome.FOUND, values.get(key), ""));
-      }
-    }
-    int separator = key.indexOf("::");
-    if (separator > 0) {
-      ModuleData module = moduleFiles.get(key.substring(0, separator));
-      if (module != null) {
-        String level = "module " + key.substring(0, separator);
-        steps.add(module.values().containsKey(key)
-            ? new Step(level, module.file(), Outcome.FOUND, module.values().get(key), "")
-            : new Step(level, module.file(), Outcome.KEY_ABSENT, null, ""));
-      }
-    }
-    List<Step> found = steps.stream().filter(s -> s.outcome() == Outcome.FOUND).toList();
-    if (found.isEmpty()) {
-      return new LookupExplanation(key, strategy, Optional.empty(), false, steps);
-    }
-    Object value = merge(key, strategy, found);
-    return new LookupExplanation(key, strategy, Optional.ofNullable(value), true, steps);
-  }
-
-  private static Object merge(String key, MergeStrategy strategy, List<Step> found)
-      throws MergeProblem {
-    switch (strategy) {
-      case FIRST:
-        return found.get(0).value();
-      case UNIQUE: {
-        LinkedHashSet<Object> out = new LinkedHashSet<>();
-        for (Step s : found) {
-          if (s.value() instanceof List<?> items) {
-            out.addAll(items);
-          } else if (s.value() instanceof Map) {
-            throw new MergeProblem("merge 'unique' of '" + key + "' needs lists or scalars, but "
-                + s.file() + " has a map");
-          } else {
-            out.add(s.value());
-          }
-        }
-        return Collections.unmodifiableList(new ArrayList<>(out));
-      }
-      case HASH:
-      case DEEP: {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = found.size() - 1; i >= 0; i--) {
-          Step s = found.get(i);
-          if (!(s.value() instanceof Map<?, ?> m)) {
-            throw new MergeProblem("merge '" + strategy.label() + "' of '" + key
-                + "' needs maps, but " + s.file() + " has " + YamlData.kind(s.value()));
-          }
-          @SuppressWarnings("unchecked")
-          Map<String, Object> map = (Map<String, Object>) m;
-          if (strategy == MergeStrategy.HASH) {
-            out.putAll(map);
-          } else {
-            deepMerge(out, map);
-          }
-        }
-        return freeze(out);
-      }
-      default:
-        throw new IllegalStateException("unhandled merge strategy " + strategy);
-    }
-  }
-
-  /** Merges {@code higher} into {@code into}: maps recursively, anything else replaced. */
-  private static void deepMerge(Map<String, Object> into, Map<String, Object> higher) {
-    for (Map.Entry<String, Object> e : higher.entrySet()) {
-      Object existing = into.get(e.getKey());
-      if (existing instanceof Map<?, ?> a && e.getValue() instanceof Map<?, ?> b) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) a);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> more = (Map<String, Object>) b;
-        deepMerge(merged, more);
-        into.put(e.getKey(), merged);
-      } else {
-        into.put(e.getKey(), e.getValue());
-      }
-    }
-  }
-
-  private static Object freeze(Object value) {
-    if (value instanceof Map<?, ?> m) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put(String.valueOf(k), freeze(v)));
-      return Collections.unmodifiableMap(out);
-    }
-    return value;
+    return new Resolver(scope, paths == null ? new Paths() : paths).explain(key, strategy);
   }
 
   private record Interpolated(String value, String problem) {}
 
-  /**
-   * The level's path for this node, or why it cannot be made. A value that would leave its
-   * directory ({@code /}, {@code ..}) skips the level: facts come from the node, and a node
-   * must not be able to pick another node's file.
-   */
-  private static Interpolated interpolate(String path, Scope scope) {
-    Matcher m = VARIABLE.matcher(path);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String name = m.group(1);
-      Object value = resolve(name, scope);
-      if (value == null) {
-        return new Interpolated(null, name + " is not set");
-      }
-      if (value instanceof Map || value instanceof List) {
-        return new Interpolated(null, name + " is not a single value");
-      }
-      String text = String.valueOf(value);
-      if (text.isEmpty() || text.contains("/") || text.contains("\\") || text.equals(".")
-          || text.equals("..")) {
-        return new Interpolated(null, name + " = '" + text + "' cannot be part of a file name");
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(text));
-    }
-    m.appendTail(out);
-    return new Interpolated(out.toString(), null);
-  }
+  /** One lookup with the lookups its interpolations make; knows the keys in progress to stop a loop. */
+  private final class Resolver implements Interpolation.Context {
+    private final Scope scope;
+    private final Paths paths;
+    private final List<String> inProgress = new ArrayList<>();
 
-  private static Object resolve(String name, Scope scope) {
-    if (name.equals("node")) {
+    Resolver(Scope scope, Paths paths) {
+      this.scope = scope;
+      this.paths = paths;
+    }
+
+    @Override
+    public String node() {
       return scope.node();
     }
-    String[] parts = name.split("\\.");
-    Object at = parts[0].equals("facts") ? scope.facts() : scope.trusted();
-    for (int i = 1; i < parts.length && at != null; i++) {
-      at = at instanceof Map<?, ?> map ? map.get(parts[i]) : null;
+
+    @Override
+    public Map<String, Object> facts() {
+      return scope.facts();
     }
-    return at;
+
+    @Override
+    public Map<String, Object> trusted() {
+      return scope.trusted();
+    }
+
+    @Override
+    public Object lookup(String key) throws Interpolation.Problem {
+      LookupExplanation found;
+      try {
+        found = explain(key, null);
+      } catch (MergeProblem p) {
+        throw new Interpolation.Problem(p.getMessage());
+      }
+      // As in Hiera, a key with no data interpolates as empty text.
+      return found.value().orElse(null);
+    }
+
+    LookupExplanation explain(String key, MergeStrategy asked) throws MergeProblem {
+      if (inProgress.contains(key)) {
+        throw new MergeProblem("recursive lookup: " + String.join(" -> ", inProgress) + " -> "
+            + key);
+      }
+      inProgress.add(key);
+      try {
+        return explainOnce(key, asked);
+      } finally {
+        inProgress.remove(inProgress.size() - 1);
+      }
+    }
+
+    private LookupExplanation explainOnce(String key, MergeStrategy asked) throws MergeProblem {
+      List<Step> steps = new ArrayList<>();
+      List<DataFile> stepFiles = new ArrayList<>();
+      for (Level level : levels) {
+        Interpolated path = paths.byLevel.computeIfAbsent(level.path(), p -> path(level));
+        if (path.problem() != null) {
+          steps.add(new Step(level.name(), "data/" + level.path(), Outcome.SKIPPED, null,
+              path.problem()));
+          stepFiles.add(null);
+          continue;
+        }
+        String file = "data/" + path.value();
+        DataFile data = environmentFiles.get(path.value());
+        stepFiles.add(data);
+        if (data == null) {
+          steps.add(new Step(level.name(), file, Outcome.NO_FILE, null, ""));
+        } else {
+          steps.add(data.values().containsKey(key)
+              ? new Step(level.name(), file, Outcome.FOUND, data.values().get(key), "")
+              : new Step(level.name(), file, Outcome.KEY_ABSENT, null, ""));
+        }
+      }
+      String module = moduleOf(key);
+      DataFile moduleData = module == null ? null : moduleFiles.get(module);
+      if (moduleData != null) {
+        String level = "module " + module;
+        stepFiles.add(moduleData);
+        steps.add(moduleData.values().containsKey(key)
+            ? new Step(level, moduleData.file(), Outcome.FOUND, moduleData.values().get(key), "")
+            : new Step(level, moduleData.file(), Outcome.KEY_ABSENT, null, ""));
+      }
+      MergeStrategy strategy = asked;
+      boolean fromOptions = false;
+      if (strategy == null) {
+        Optional<MergeStrategy> set = options(module, stepFiles).mergeFor(key);
+        fromOptions = set.isPresent();
+        strategy = set.orElse(MergeStrategy.FIRST);
+      }
+      // Interpolate the values the strategy uses (first: one), as Hiera reads no more.
+      List<DataMerge.Found> found = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        Step s = steps.get(i);
+        if (s.outcome() != Outcome.FOUND
+            || (strategy == MergeStrategy.FIRST && !found.isEmpty())) {
+          continue;
+        }
+        Object value = value(stepFiles.get(i), key);
+        steps.set(i, new Step(s.level(), s.file(), s.outcome(), value, s.note()));
+        found.add(new DataMerge.Found(s.file(), value));
+      }
+      if (found.isEmpty()) {
+        return new LookupExplanation(key, strategy, Optional.empty(), false, steps, fromOptions);
+      }
+      Object value = DataMerge.merge(key, strategy, found);
+      return new LookupExplanation(key, strategy, Optional.ofNullable(value), true, steps,
+          fromOptions);
+    }
+
+    /** The lookup options of the levels this node reads, the module's beneath, as Hiera combines them. */
+    private LookupOptions options(String module, List<DataFile> stepFiles) {
+      String cacheKey = module == null ? "" : module;
+      LookupOptions cached = paths.optionsByModule.get(cacheKey);
+      if (cached != null) {
+        return cached;
+      }
+      LookupOptions env = LookupOptions.NONE;
+      for (int i = levels.size() - 1; i >= 0; i--) {
+        DataFile f = i < stepFiles.size() ? stepFiles.get(i) : null;
+        if (f != null) {
+          env = f.options().over(env);
+        }
+      }
+      DataFile moduleData = module == null ? null : moduleFiles.get(module);
+      LookupOptions combined = moduleData == null ? env : env.over(moduleData.options());
+      paths.optionsByModule.put(cacheKey, combined);
+      return combined;
+    }
+
+    /** The file's value of {@code key}, interpolated for this node. */
+    private Object value(DataFile data, String key) throws MergeProblem {
+      Object raw = data.values().get(key);
+      if (!data.interpolated().contains(key)) {
+        return raw;
+      }
+      try {
+        return DataMerge.freeze(interpolate(raw));
+      } catch (Interpolation.Problem p) {
+        throw new MergeProblem(data.file(), data.lines().getOrDefault(key, 0),
+            "'" + key + "': " + p.getMessage());
+      }
+    }
+
+    private Object interpolate(Object value) throws Interpolation.Problem {
+      if (value instanceof String s) {
+        return Interpolation.ofValue(s).evaluate(this);
+      }
+      if (value instanceof List<?> list) {
+        List<Object> out = new ArrayList<>(list.size());
+        for (Object item : list) {
+          out.add(interpolate(item));
+        }
+        return out;
+      }
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          out.put(String.valueOf(interpolate(String.valueOf(e.getKey()))),
+              interpolate(e.getValue()));
+        }
+        return out;
+      }
+      return value;
+    }
+
+    private Interpolated path(Level level) {
+      try {
+        return new Interpolated(level.parsed().evaluatePath(this), null);
+      } catch (Interpolation.Problem p) {
+        return new Interpolated(null, p.getMessage());
+      }
+    }
+  }
+
+  private static String moduleOf(String key) {
+    int separator = key.indexOf("::");
+    return separator > 0 ? key.substring(0, separator) : null;
   }
 }

@@ -345,6 +345,46 @@ public final class Evaluation {
     return nodeBlocks.stream().map(NodeBlock::label).toList();
   }
 
+  /** A class parameter as declared: its name and the type its data must coerce to. */
+  public record DeclaredParameter(String name, Class<?> type) {}
+
+  /**
+   * Runs the main file and every module's manifests (no node block) and returns each class
+   * declared, with its parameters in order, for checks made without a node; or throws with
+   * the errors of running them.
+   */
+  public Map<String, List<DeclaredParameter>> declaredClasses() throws CompileException {
+    TimeLimit.run(timeLimit, () -> {
+      CURRENT.set(this);
+      try {
+        code.main().newInstance().run();
+        for (ModuleCode module : code.modules().values()) {
+          if (loadedModules.add(module.name())) {
+            loadModule(module);
+          }
+        }
+      } catch (Throwable t) {
+        failed(t);
+      } finally {
+        CURRENT.remove();
+      }
+    });
+    if (!errors.isEmpty()) {
+      throw new CompileException(new ArrayList<>(errors));
+    }
+    Map<String, List<DeclaredParameter>> out = new java.util.TreeMap<>();
+    classDefinitions.forEach((name, definition) -> {
+      Class<?>[] types = definition.body().getParameterTypes();
+      List<DeclaredParameter> parameters = new ArrayList<>();
+      for (int i = 0; i < definition.parameters().size(); i++) {
+        parameters.add(new DeclaredParameter(definition.parameters().get(i),
+            i < types.length ? types[i] : Object.class));
+      }
+      out.put(name, List.copyOf(parameters));
+    });
+    return out;
+  }
+
   private NodeBlock selectNode() {
     if (forcedBlock != null) {
       for (NodeBlock b : nodeBlocks) {
@@ -679,7 +719,7 @@ public final class Evaluation {
       if (given.containsKey(p)) {
         value = given.get(p);
       } else if (title == null
-          && (data = lookupData(definition.name() + "::" + p, MergeStrategy.FIRST)).found()) {
+          && (data = lookupData(definition.name() + "::" + p, null)).found()) {
         value = data.value().orElse(null);
       } else if (definition.defaults().containsKey(p)) {
         value = title == null ? definition.defaults().get(p).call()
@@ -710,6 +750,7 @@ public final class Evaluation {
 
   // ---- data ----
 
+  /** {@code strategy} null: the key's lookup_options, else first. */
   private LookupExplanation lookupData(String key, MergeStrategy strategy) {
     try {
       LookupExplanation result = code.data().lookup(key, strategy,
@@ -720,9 +761,12 @@ public final class Evaluation {
     }
   }
 
-  /** Records that {@code value} is what {@code found} (a first-found lookup) returned. */
+  /**
+   * Records that {@code value} is what {@code found} returned, when one data file gave it
+   * (a first-found lookup, whether the caller or the key's lookup_options chose it).
+   */
   private void rememberOrigin(LookupExplanation found, Object value) {
-    if (value == null || value instanceof Boolean || value instanceof Character
+    if (found.strategy() != MergeStrategy.FIRST || value == null || value instanceof Boolean || value instanceof Character
         || (value instanceof Number n && !(value instanceof Double) && n.longValue() >= -128
             && n.longValue() <= 127)) {
       return;
@@ -732,9 +776,9 @@ public final class Evaluation {
         .setFile(file).setLine(code.data().line(file, found.key())).build());
   }
 
-  /** {@code lookup('key', merge: 'hash', default: x)}. */
+  /** {@code lookup('key', merge: 'hash', default: x)}; without merge the key's lookup_options decide. */
   Object lookup(String key, Map<?, ?> options) {
-    MergeStrategy strategy = MergeStrategy.FIRST;
+    MergeStrategy strategy = null;
     boolean hasDefault = false;
     Object fallback = null;
     for (Map.Entry<?, ?> o : options.entrySet()) {
@@ -755,9 +799,7 @@ public final class Evaluation {
     LookupExplanation result = lookupData(key, strategy);
     if (result.found()) {
       Object value = SecretFunction.fromData(result.value().orElse(null));
-      if (strategy == MergeStrategy.FIRST) {
-        rememberOrigin(result, value);
-      }
+      rememberOrigin(result, value);
       return value;
     }
     if (hasDefault) {

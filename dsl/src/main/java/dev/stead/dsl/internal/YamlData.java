@@ -2,6 +2,7 @@ package dev.stead.dsl.internal;
 
 import dev.stead.wire.ConfinedFiles;
 import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -55,13 +56,10 @@ final class YamlData {
     return read(bound, file).values();
   }
 
-  /**
-   * A data file's values and, for each top-level key, the line (1-based) it is written on:
-   * where a change to that key's value belongs.
-   */
-  record Parsed(Map<String, Object> values, Map<String, Integer> keyLines) {}
+  /** A file's top-level mapping and the line (1-based) of each of its keys. */
+  record Parsed(Map<String, Object> values, Map<String, Integer> lines) {}
 
-  /** As {@link #readMap}, with the lines of the top-level keys. */
+  /** As {@link #readMap}, with the line of each top-level key, for messages about one key. */
   static Parsed read(Path bound, Path file) throws Problem, ConfinedFiles.OutsideBound {
     String text;
     try {
@@ -98,13 +96,13 @@ final class YamlData {
     return new Parsed(map, keyLines(text, options));
   }
 
-  /** The line of each top-level scalar key; the text parsed already, so this cannot fail. */
+  /** The line of each top-level key: the document composed again, as nodes with marks (no objects built). */
   private static Map<String, Integer> keyLines(String text, LoaderOptions options) {
     Map<String, Integer> lines = new LinkedHashMap<>();
-    if (new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(text))
+    if (new Yaml(new SafeConstructor(options)).compose(new StringReader(text))
         instanceof MappingNode mapping) {
-      for (NodeTuple tuple : mapping.getValue()) {
-        if (tuple.getKeyNode() instanceof ScalarNode key) {
+      for (NodeTuple t : mapping.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode key) {
           lines.putIfAbsent(key.getValue(), key.getStartMark().getLine() + 1);
         }
       }

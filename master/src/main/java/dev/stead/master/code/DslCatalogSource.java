@@ -18,6 +18,9 @@ import java.util.Objects;
  * every compile reports that failure. Immutable and thread-safe.
  */
 public final class DslCatalogSource implements CatalogSource {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(DslCatalogSource.class.getName());
+
   private final CachingCompiler compiler;
   private final CompileException loadFailure;
   private final CompileSlots slots;
@@ -44,8 +47,12 @@ public final class DslCatalogSource implements CatalogSource {
       Duration timeLimit) {
     Objects.requireNonNull(slots, "slots");
     try {
-      return new DslCatalogSource(new CachingCompiler(
-          Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit)), null, slots);
+      Compiler compiler = Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit);
+      for (dev.stead.proto.v1.CompileError w : compiler.warnings()) {
+        LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
+            + w.getMessage());
+      }
+      return new DslCatalogSource(new CachingCompiler(compiler), null, slots);
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots);
     }
