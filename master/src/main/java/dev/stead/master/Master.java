@@ -127,6 +127,8 @@ public final class Master implements AutoCloseable {
     Revocations revocations;
     Nodes nodes = new Nodes(store);
     ReportForwarder forwarder = null;
+    // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
+    dev.stead.master.fleet.DriftAccept accept;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
@@ -139,6 +141,8 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
+      accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
+          codeRoots(config));
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
@@ -151,8 +155,7 @@ public final class Master implements AutoCloseable {
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
-                  exceptions, new dev.stead.master.fleet.DriftAccept(store,
-                      java.time.Clock.systemUTC(), codeRoots(config))).bindService()),
+                  exceptions, accept).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
@@ -177,7 +180,7 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     try {
-      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca);
+      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept);
     } catch (IOException | RuntimeException e) {
       master.close();
       throw e;
@@ -238,8 +241,8 @@ public final class Master implements AutoCloseable {
   }
 
   private void startOperatorServices(FleetConfig fleet, RocksStore store, Nodes nodes,
-      TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca)
-      throws IOException {
+      TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
+      dev.stead.master.fleet.DriftAccept accept) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
@@ -256,7 +259,8 @@ public final class Master implements AutoCloseable {
       MasterAddress.Target at = MasterAddress.parse(fleet.dashboardListen());
       dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          new dev.stead.master.web.OperatorPasswords(dataDir), java.time.Clock.systemUTC());
+          new dev.stead.master.web.OperatorPasswords(dataDir), accept,
+          java.time.Clock.systemUTC());
       operatorServices.add(dashboard);
       LOG.info("dashboard on https://" + MasterAddress.format(at.host(), dashboard.port())
           + "/");

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.stead.master.fleet.ChangeLog;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.DriftAccept;
 import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.fleet.DriftReview;
 import dev.stead.master.fleet.Expiries;
@@ -14,6 +15,8 @@ import dev.stead.master.fleet.Redactor;
 import dev.stead.master.metrics.MasterMetrics.NodeState;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.AcceptDriftRequest;
+import dev.stead.proto.v1.AcceptDriftResponse;
 import dev.stead.proto.v1.ChangeRecord;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ComplianceRequest;
@@ -70,7 +73,9 @@ import javax.security.auth.x500.X500Principal;
  *
  * <p>Decisions on drift ({@code /review}, and each node's page): excepting a drifted property
  * and lifting an exception go through {@link DriftExceptions} like {@code stead drift except},
- * recorded with the operator's login. They are form POSTs, taken only with the caller's form
+ * accepting the observed value through {@link DriftAccept} like {@code stead drift accept}
+ * (the answer, a patch or a snippet, is shown on a page of its own; the code is never
+ * written), each recorded with the operator's login. They are form POSTs, taken only with the caller's form
  * token and from the dashboard's own origin ({@link FormGuard}); anything else gets 403 and
  * changes nothing.
  *
@@ -102,9 +107,10 @@ public final class Dashboard implements AutoCloseable {
   private final FormGuard guard;
   private final DriftReview review;
   private final DriftExceptions exceptions;
+  private final DriftAccept accept;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
-      OperatorPasswords operators, SessionCookies sessions, Clock clock) {
+      OperatorPasswords operators, DriftAccept accept, SessionCookies sessions, Clock clock) {
     this.server = server;
     this.executor = executor;
     this.store = store;
@@ -118,6 +124,7 @@ public final class Dashboard implements AutoCloseable {
     this.guard = new FormGuard(sessions);
     this.review = new DriftReview(store);
     this.exceptions = new DriftExceptions(store, clock);
+    this.accept = accept;
   }
 
   /**
@@ -143,10 +150,14 @@ public final class Dashboard implements AutoCloseable {
     }
   }
 
-  /** Binds {@code host:port} (0: any free port) with the given server identity. */
+  /**
+   * Binds {@code host:port} (0: any free port) with the given server identity.
+   *
+   * @param accept what answers an accept, the same as {@code FleetService.AcceptDrift}'s
+   */
   public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
-      X509Certificate caCertificate, Store store, OperatorPasswords operators, Clock clock)
-      throws IOException {
+      X509Certificate caCertificate, Store store, OperatorPasswords operators,
+      DriftAccept accept, Clock clock) throws IOException {
     SSLContext tls;
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -193,7 +204,8 @@ public final class Dashboard implements AutoCloseable {
       return thread;
     });
     server.setExecutor(executor);
-    Dashboard dashboard = new Dashboard(server, executor, store, operators, sessions, clock);
+    Dashboard dashboard = new Dashboard(server, executor, store, operators, accept, sessions,
+        clock);
     server.createContext("/", dashboard::handle);
     server.start();
     return dashboard;
@@ -224,7 +236,8 @@ public final class Dashboard implements AutoCloseable {
           redirect(exchange, "/login");
           return;
         }
-        if (path.equals(ReviewPage.EXCEPT) || path.equals(ReviewPage.LIFT)) {
+        if (path.equals(ReviewPage.EXCEPT) || path.equals(ReviewPage.LIFT)
+            || path.equals(ReviewPage.ACCEPT)) {
           decide(exchange, who.get(), path);
           return;
         }
@@ -514,7 +527,9 @@ public final class Dashboard implements AutoCloseable {
             + " drift is <b>remediated</b>: the next enforcing run repairs it. <b>Except</b> "
             + "holds enforcement of one property back until a set time (reason, owner and "
             + "expiry required; the same rules as <code>stead drift except</code>). "
-            + "<b>Accept</b> turns the observed value into code, on the command line.</p>")
+            + "<b>Accept</b> says the observed value is right: the master answers the code "
+            + "change that makes it intended, for you to apply (as "
+            + "<code>stead drift accept</code>).</p>")
         .append(page.reviewTable())
         .append("<h2>Exceptions in force</h2>").append(page.exceptionsTable())
         .append("<p class=\"muted\">Every decision is recorded with your login and appears "
@@ -545,7 +560,10 @@ public final class Dashboard implements AutoCloseable {
 
   // --- decisions -----------------------------------------------------------------------
 
-  /** A POST of an except or lift form: checked, decided through DriftExceptions, redirected. */
+  /**
+   * A POST of an except, lift or accept form: checked, then decided through DriftExceptions
+   * (redirected back) or DriftAccept (answered with the code change).
+   */
   private void decide(HttpExchange exchange, Caller caller, String path) throws IOException {
     if (!exchange.getRequestMethod().equals("POST")) {
       exchange.getResponseHeaders().set("Allow", "POST");
@@ -570,6 +588,10 @@ public final class Dashboard implements AutoCloseable {
           + "<p id=\"refused\">This form did not come from this dashboard's page in your "
           + "browser, so nothing was changed. Open the <a href=\"/review\">drift review</a> "
           + "again and decide there.</p>"));
+      return;
+    }
+    if (path.equals(ReviewPage.ACCEPT)) {
+      accept(exchange, caller, form);
       return;
     }
     DriftException decided;
@@ -601,6 +623,33 @@ public final class Dashboard implements AutoCloseable {
     String back = form.getOrDefault("back", "");
     redirect(exchange, (back.isEmpty() ? "/review?" : "/node?name=" + Html.url(back) + "&")
         + "done=" + Html.url(decided.getId()) + (back.isEmpty() ? "" : "#review-heading"));
+  }
+
+  /**
+   * Accepts as {@code stead drift accept} does and shows the code change. A refusal (no
+   * drift, a secret) gets the command line's message and records nothing.
+   */
+  private void accept(HttpExchange exchange, Caller caller, Map<String, String> form)
+      throws IOException {
+    AcceptDriftResponse accepted;
+    try {
+      accepted = accept.accept(AcceptDriftRequest.newBuilder()
+          .setNode(form.getOrDefault("node", "")).setResource(form.getOrDefault("resource", ""))
+          .setProperty(form.getOrDefault("property", ""))
+          .setReason(form.getOrDefault("reason", "")).build(), caller.name());
+    } catch (IllegalArgumentException | java.util.NoSuchElementException
+        | DriftAccept.Refused e) {
+      int code = e instanceof IllegalArgumentException ? 400
+          : e instanceof DriftAccept.Refused ? 409 : 404;
+      send(exchange, code, "text/html", reviewPage(caller, "", e.getMessage()));
+      return;
+    }
+    LOG.info("drift accepted by " + LogText.quote(caller.name()) + " on the dashboard: "
+        + accepted.getNode() + " " + accepted.getResource() + " " + accepted.getProperty()
+        + (accepted.getDataKey().isEmpty() ? "" : " (data key " + accepted.getDataKey()
+            + " in " + accepted.getDataFile() + ")"));
+    send(exchange, 200, "text/html", new AcceptPage(accepted, form.getOrDefault("back", ""))
+        .html());
   }
 
   private String report(String id) {

@@ -8,10 +8,9 @@ import java.util.Optional;
 /**
  * The drift review as HTML: each drifted property awaiting a decision (what
  * {@code stead drift review --all} lists), with the decisions the dashboard offers on it, and
- * the exceptions in force. Excepting and lifting post forms carrying the caller's
- * {@linkplain FormGuard form token}; accepting the observed value is a change to code and
- * stays on the command line, whose exact command each item shows. Immutable values in,
- * escaped markup out.
+ * the exceptions in force. Excepting, lifting and accepting post forms carrying the caller's
+ * {@linkplain FormGuard form token}; each item also shows the command line's accept, to
+ * copy. Immutable values in, escaped markup out.
  *
  * @param items the drift awaiting a decision, excepted drift included
  * @param active the exceptions in force (of the nodes shown)
@@ -23,6 +22,7 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
     String owner, String back) {
   static final String EXCEPT = "/review/except";
   static final String LIFT = "/review/lift";
+  static final String ACCEPT = "/review/accept";
 
   /** The review table: one row per item and, below it, the decision on it. */
   String reviewTable() {
@@ -54,9 +54,9 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
       } else {
         out.append(exceptForm(item));
       }
-      out.append("<p class=\"accept muted\">To accept the observed value as intended (a change"
-          + " to code), use the command line: <code class=\"command\">")
-          .append(Html.esc(acceptCommand(item))).append("</code></p></td></tr>");
+      out.append(acceptForm(item)).append("<p class=\"accept muted\">On the command line: "
+          + "<code class=\"command\">").append(Html.esc(acceptCommand(item)))
+          .append("</code></p></td></tr>");
     }
     return out.append("</table>").toString();
   }
@@ -122,6 +122,17 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
         + "<label>Until <input name=\"expires\" required size=\"20\" value=\"7d\" "
         + "title=\"a duration from now (12h, 7d; at most a year) or an ISO-8601 time\"></label> "
         + "<button type=\"submit\">Except</button></form>";
+  }
+
+  private String acceptForm(DriftReviewItem item) {
+    return "<form class=\"accept-form\" method=\"post\" action=\"" + ACCEPT + "\">" + tokenField
+        + hidden("node", item.getNode()) + hidden("resource", item.getResource())
+        + hidden("property", item.getProperty()) + hidden("back", back)
+        + "<label>Reason to accept <input name=\"reason\" maxlength=\"2000\" size=\"29\" "
+        + "placeholder=\"optional: why the node's value is right\"></label> "
+        + "<button type=\"submit\" title=\"the observed value is right: show the code change "
+        + "that makes it intended (the master does not write the code)\">Accept</button>"
+        + "</form>";
   }
 
   private String liftForm(DriftException e, String label) {

@@ -3,6 +3,7 @@
 // Node page: filters the facts table as the operator types.
 // Everywhere: a click on a shortened digest copies its full value, and so does copying a
 // selection that covers exactly one digest.
+// Accept's answer: the Copy button copies the patch or snippet shown above it.
 (function () {
   'use strict';
 
@@ -41,6 +42,18 @@
     search.addEventListener('input', filter);
     filter();
   }
+
+  document.addEventListener('click', async function (event) {
+    const button = event.target.closest && event.target.closest('button.copy');
+    const source = button && document.getElementById(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    try {
+      await navigator.clipboard.writeText(source.textContent);
+      button.textContent = 'Copied';
+    } catch (e) {
+      // No clipboard permission: the text is selectable, and the download link still works.
+    }
+  });
 
   document.addEventListener('click', async function (event) {
     const digest = event.target.closest && event.target.closest('code.digest');

@@ -62,7 +62,8 @@ class DashboardAccessTest {
 
   private Dashboard startDashboard() throws Exception {
     return Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(), ca.certificate(),
-        store, operators, Clock.systemUTC());
+        store, operators, new dev.stead.master.fleet.DriftAccept(store, Clock.systemUTC(),
+            java.util.List.of()), Clock.systemUTC());
   }
 
   @AfterEach

@@ -53,6 +53,7 @@ class DashboardBrowserTest {
   private static final String CODE_VERSION = "sha256:" + "0123456789abcdef".repeat(4);
 
   @TempDir Path data;
+  @TempDir Path code;
   private RocksStore store;
   private Nodes nodes;
   private Dashboard dashboard;
@@ -76,7 +77,9 @@ class DashboardBrowserTest {
     OperatorPasswords operators = new OperatorPasswords(data);
     operators.put("alice", PASSWORD.toCharArray());
     dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
-        ca.certificate(), store, operators, Clock.systemUTC());
+        ca.certificate(), store, operators,
+        new dev.stead.master.fleet.DriftAccept(store, Clock.systemUTC(), java.util.List.of(code)),
+        Clock.systemUTC());
     base = "https://127.0.0.1:" + dashboard.port();
 
     ChromeOptions options = new ChromeOptions();
@@ -377,6 +380,36 @@ class DashboardBrowserTest {
     assertThat(store.exceptions("web1.test").get(0).getLiftedBy()).isEqualTo("alice");
     assertThat(text(By.xpath("//table[@id='review']//tr[@data-node='web1.test']"
         + "/td[contains(@class,'state')]"))).isEqualTo("pending");
+
+    // Accepting web2's mode answers the patch of the data file that sets it; the code stays.
+    Files.createDirectories(code.resolve("data"));
+    Files.writeString(code.resolve("data/common.yaml"), "ssh::mode: '0600'\n");
+    store.putCatalog("web2.test", Catalog.newBuilder().setNode("web2.test")
+        .addResources(dev.stead.proto.v1.Resource.newBuilder().setType("file")
+            .setTitle("/etc/ssh/sshd_config").putParameters("mode", text("0600"))
+            .addOrigins(dev.stead.proto.v1.ParameterOrigin.newBuilder().setParameter("mode")
+                .setKey("ssh::mode").setFile("data/common.yaml").setLine(1)))
+        .build());
+    browser.findElement(By.linkText("drift review")).click();
+    String web2 = "//table[@id='review']//tr[@data-node='web2.test']";
+    new WebDriverWait(browser, Duration.ofSeconds(20))
+        .until(d -> !d.findElements(By.xpath(web2)).isEmpty());
+    WebElement accept = browser.findElement(By.xpath(web2
+        + "/following-sibling::tr[1]//form[contains(@class,'accept-form')]"));
+    accept.findElement(By.name("reason")).sendKeys("0666 on purpose: INC-12");
+    accept.findElement(By.cssSelector("button[type=submit]")).click();
+    assertThat(text(By.id("accept-change"))).isEqualTo("""
+        diff --git a/data/common.yaml b/data/common.yaml
+        --- a/data/common.yaml
+        +++ b/data/common.yaml
+        @@ -1,1 +1,1 @@
+        -ssh::mode: '0600'
+        +ssh::mode: '0666'""");
+    assertThat(text(By.id("accept-done"))).contains("web2.test file[/etc/ssh/sshd_config] mode");
+    assertThat(browser.findElement(By.id("accept-download")).getAttribute("download"))
+        .isEqualTo("accept-web2.test-mode.patch");
+    assertThat(code.resolve("data/common.yaml")).hasContent("ssh::mode: '0600'");
+    screenshot("dashboard-accept.png");
   }
 
   /** The facts rows a person sees now (hidden ones excluded). */

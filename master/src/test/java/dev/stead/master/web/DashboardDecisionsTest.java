@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.fleet.ChangeLog;
+import dev.stead.master.fleet.DriftAccept;
 import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
@@ -16,20 +17,25 @@ import dev.stead.proto.v1.DriftException;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.ParameterOrigin;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.SecretRef;
+import dev.stead.proto.v1.SourceLocation;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.Catalogs;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -51,17 +57,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard's decisions on drift over real HTTPS, as a forging page or a script would
  * send them: a POST without the caller's form token, with a wrong one, with another
  * operator's, or from another origin is refused with 403 and changes nothing; one from the
- * review page's form is decided as {@code stead drift except} decides, and audited with the
- * operator's login.
+ * review page's form is decided as {@code stead drift except} (or {@code accept}) decides,
+ * and audited with the operator's login.
  */
 class DashboardDecisionsTest {
   private static final String PASSWORD = "correct horse battery";
   private static final String NODE = "web1.test";
   private static final String MOTD = "file[/etc/motd]";
+  private static final String KEY = "file[/etc/app.key]";
+  private static final String DATA = "motd::mode: '0644'\n";
   private static final Pattern TOKEN =
       Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"");
 
   @TempDir Path data;
+  @TempDir Path code;
   private CertificateAuthority ca;
   private RocksStore store;
   private Dashboard dashboard;
@@ -73,10 +82,21 @@ class DashboardDecisionsTest {
     ServerCredentials server = ServerCredentials.loadOrCreate(data.resolve("ca"), ca,
         "127.0.0.1");
     store = RocksStore.open(data.resolve("db"));
+    Files.createDirectories(code.resolve("data"));
+    Files.writeString(code.resolve("data/common.yaml"), DATA);
     store.putNode(NodeInfo.newBuilder().setName(NODE).build());
+    // The motd's mode comes from data, its owner from site.groovy; the key is a secret.
     store.putCatalog(NODE, Catalogs.seal(Catalog.newBuilder().setNode(NODE)
         .addResources(Resource.newBuilder().setType("file").setTitle("/etc/motd")
-            .putParameters("content", Value.newBuilder().setStringValue("hello\n").build()))
+            .setSource(SourceLocation.newBuilder().setFile("site.groovy").setLine(3))
+            .putParameters("content", Value.newBuilder().setStringValue("hello\n").build())
+            .putParameters("mode", Value.newBuilder().setStringValue("0644").build())
+            .putParameters("owner", Value.newBuilder().setStringValue("root").build())
+            .addOrigins(ParameterOrigin.newBuilder().setParameter("mode")
+                .setKey("motd::mode").setFile("data/common.yaml").setLine(1)))
+        .addResources(Resource.newBuilder().setType("file").setTitle("/etc/app.key")
+            .putParameters("content", Value.newBuilder().setSecretValue(
+                SecretRef.newBuilder().setKeyId("k").setKeyedHash("h")).build()))
         .build()));
     // An audit run saw the motd drift and left it pending: it awaits a decision.
     store.addReport(Report.newBuilder().setId("r-audit").setNode(NODE).setNoop(true)
@@ -86,14 +106,23 @@ class DashboardDecisionsTest {
         .addResources(ResourceResult.newBuilder().setKey(MOTD)
             .setStatus(ResourceStatus.WOULD_CHANGE).addEvents(Event.newBuilder()
                 .setProperty("content").setKind(ChangeKind.DRIFT).setStatus(EventStatus.NOOP)
-                .setBefore("sha256:" + "aa".repeat(32)).setAfter("sha256:" + "bb".repeat(32))))
+                .setBefore("sha256:" + "aa".repeat(32)).setAfter("sha256:" + "bb".repeat(32)))
+            .addEvents(Event.newBuilder().setProperty("mode").setKind(ChangeKind.DRIFT)
+                .setStatus(EventStatus.NOOP).setBefore("0600").setAfter("0644"))
+            .addEvents(Event.newBuilder().setProperty("owner").setKind(ChangeKind.DRIFT)
+                .setStatus(EventStatus.NOOP).setBefore("<i>www</i>").setAfter("root")))
+        .addResources(ResourceResult.newBuilder().setKey(KEY)
+            .setStatus(ResourceStatus.WOULD_CHANGE).addEvents(Event.newBuilder()
+                .setProperty("content").setKind(ChangeKind.DRIFT).setStatus(EventStatus.NOOP)
+                .setSensitive(true).setBefore("[redacted]").setAfter("[redacted]")))
         .build());
     new Nodes(store).reported(NODE);
     OperatorPasswords operators = new OperatorPasswords(data);
     operators.put("alice", PASSWORD.toCharArray());
     operators.put("bob", PASSWORD.toCharArray());
     dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
-        ca.certificate(), store, operators, Clock.systemUTC());
+        ca.certificate(), store, operators,
+        new DriftAccept(store, Clock.systemUTC(), List.of(code)), Clock.systemUTC());
     client = HttpClient.newBuilder().sslContext(tls()).connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -189,7 +218,95 @@ class DashboardDecisionsTest {
     assertThat(store.exceptions("")).isEmpty();
   }
 
+  @Test
+  void acceptNeedsTheTokenAndAnswersThePatchAuditedWithTheLogin() throws Exception {
+    String alice = logIn("alice");
+    String token = token(alice);
+    Map<String, String> accept = acceptForm("mode");
+
+    assertThat(post("/review/accept", alice, accept, Map.of()).statusCode())
+        .as("no token").isEqualTo(403);
+    assertThat(post("/review/accept", alice, with(accept, "csrf", token),
+        Map.of("Origin", "https://evil.example")).statusCode()).as("another origin")
+        .isEqualTo(403);
+    assertThat(get("/review/accept", alice).statusCode()).isEqualTo(405);
+    assertThat(audit()).as("nothing audited").isEmpty();
+
+    HttpResponse<String> accepted = post("/review/accept", alice, with(accept, "csrf", token),
+        Map.of("Origin", base()));
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    String patch = """
+        diff --git a/data/common.yaml b/data/common.yaml
+        --- a/data/common.yaml
+        +++ b/data/common.yaml
+        @@ -1,1 +1,1 @@
+        -motd::mode: '0644'
+        +motd::mode: '0600'
+        """;
+    assertThat(accepted.body())
+        .contains("<pre id=\"accept-change\" class=\"diff\">" + esc(patch) + "</pre>")
+        .contains("data key <code>motd::mode</code> in <code>data/common.yaml:1</code>")
+        .contains("git apply").contains("The master never writes the code");
+    // The download link holds the same patch, whole.
+    Matcher href = Pattern.compile("id=\"accept-download\" download=\"([^\"]+)\" "
+        + "href=\"data:text/plain;charset=utf-8,([^\"]*)\"").matcher(accepted.body());
+    assertThat(href.find()).isTrue();
+    assertThat(href.group(1)).isEqualTo("accept-web1.test-mode.patch");
+    assertThat(URLDecoder.decode(href.group(2), StandardCharsets.UTF_8)).isEqualTo(patch);
+    assertThat(code.resolve("data/common.yaml")).as("the code is not written").hasContent(
+        DATA.strip());
+    assertThat(audit()).singleElement().satisfies(d -> {
+      assertThat(d.getDecision()).isEqualTo("accept");
+      assertThat(d.getActor()).isEqualTo("alice");
+      assertThat(d.getReason()).isEqualTo("0600 on purpose: INC-9");
+      assertThat(d.getResource() + " " + d.getProperty()).isEqualTo(MOTD + " mode");
+      assertThat(d.getDiff()).isEqualTo(patch);
+    });
+
+    // A value set in code: a snippet naming file:line, its markup escaped.
+    HttpResponse<String> snippet = post("/review/accept", alice,
+        with(acceptForm("owner"), "csrf", token), Map.of());
+    assertThat(snippet.statusCode()).isEqualTo(200);
+    assertThat(snippet.body()).contains("# site.groovy:3: in file[/etc/motd], set owner")
+        .contains("owner: &#39;&lt;i&gt;www&lt;/i&gt;&#39;").doesNotContain("<i>www");
+  }
+
+  @Test
+  void acceptingASecretOrWhatDidNotDriftIsRefusedWithTheCommandLinesMessage() throws Exception {
+    String alice = logIn("alice");
+    String token = token(alice);
+
+    HttpResponse<String> secret = post("/review/accept", alice,
+        with(with(acceptForm("content"), "resource", KEY), "csrf", token), Map.of());
+    assertThat(secret.statusCode()).isEqualTo(409);
+    assertThat(secret.body()).contains("Nothing was changed: the value of " + KEY
+        + " content on &#39;web1.test&#39; is secret: accept never writes a secret out");
+    HttpResponse<String> noDrift = post("/review/accept", alice,
+        with(acceptForm("group"), "csrf", token), Map.of());
+    assertThat(noDrift.statusCode()).isEqualTo(409);
+    assertThat(noDrift.body()).contains("shows no drift in the newest run (report r-audit)");
+    HttpResponse<String> unknown = post("/review/accept", alice,
+        with(with(acceptForm("mode"), "node", "ghost.test"), "csrf", token), Map.of());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("unknown node &#39;ghost.test&#39;");
+    assertThat(audit()).isEmpty();
+  }
+
   // --- plumbing ------------------------------------------------------------------------
+
+  private static Map<String, String> acceptForm(String property) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("node", NODE);
+    form.put("resource", MOTD);
+    form.put("property", property);
+    form.put("reason", "0600 on purpose: INC-9");
+    return form;
+  }
+
+  private static String esc(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("\"", "&quot;").replace("'", "&#39;");
+  }
 
   private static Map<String, String> exceptForm() {
     Map<String, String> form = new LinkedHashMap<>();

@@ -64,7 +64,8 @@ class DashboardDefencesTest {
     OperatorPasswords operators = new OperatorPasswords(data);
     operators.put("alice", PASSWORD.toCharArray());
     dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
-        ca.certificate(), store, operators, clock);
+        ca.certificate(), store, operators,
+        new dev.stead.master.fleet.DriftAccept(store, clock, java.util.List.of()), clock);
     client = HttpClient.newBuilder().sslContext(tls()).connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
