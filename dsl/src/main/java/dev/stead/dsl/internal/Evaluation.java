@@ -45,7 +45,7 @@ public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
-          "secret", "noop", "mode");
+          "secret", "noop", "mode", "fail", "warning", "notice", "defined");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -87,6 +87,15 @@ public final class Evaluation {
     }
   }
 
+  /** {@code fail('why')}: ends evaluation; its error is already recorded at the caller. */
+  static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The catalog grew past its bound; ends evaluation. */
   static final class CatalogTooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -112,6 +121,8 @@ public final class Evaluation {
   /** The noop a body-less declaration gets if it ends up declared (its scope's, at the call). */
   private final Map<Reference, Boolean> candidateNoop = new HashMap<>();
   private final Set<CompileError> errors = new LinkedHashSet<>();
+  /** What warning() and notice() said, "level: file:line: text", in order. */
+  private final List<String> messages = new ArrayList<>();
   /** Sandbox refusals seen, reported even when user code caught them. */
   private final List<SandboxViolation> violations = new ArrayList<>();
   private final List<NodeBlock> nodeBlocks = new ArrayList<>();
@@ -215,7 +226,8 @@ public final class Evaluation {
         .setEnvironment(code.environment())
         .setMatchedNode(matchedNode)
         .addAllClasses(classes)
-        .addAllEdges(edges);
+        .addAllEdges(edges)
+        .addAllCompileMessages(messages);
     for (ResourceDecl d : resources.values()) {
       catalog.addResources(Resource.newBuilder()
           .setType(d.spec.name())
@@ -1138,6 +1150,73 @@ public final class Evaluation {
     return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  // ---- functions ----
+
+  /**
+   * {@code fail('why')}: a compile error at the caller's line, and the end of evaluation. The
+   * error is recorded before anything is thrown, so code that catches the exception still
+   * fails to compile.
+   */
+  void fail(Object message) {
+    String text = said("fail", message);
+    error(caller(), text);
+    throw new Failed(text);
+  }
+
+  /** {@code warning('x')}, {@code notice('x')}: into the catalog, the report and the log. */
+  void say(String level, Object message) {
+    messages.add(level + ": " + Locations.format(caller()) + ": " + said(level, message));
+  }
+
+  private static String said(String function, Object message) {
+    if (message instanceof CharSequence || message instanceof Number
+        || message instanceof Boolean) {
+      return message.toString();
+    }
+    throw new DataMissing(function + "() takes a text, got " + ResourceRules.describe(message));
+  }
+
+  /**
+   * {@code defined(file('/x'))} or {@code defined('file[/x]')}: whether that resource or
+   * defined type instance is declared at this point of the evaluation (as in Puppet, the
+   * answer depends on evaluation order); {@code defined('name')}: whether a class, defined
+   * type or resource type of that name exists.
+   */
+  boolean defined(Object what) {
+    if (what instanceof Reference r) {
+      r.markUsed();
+      return isDeclared(r.key(), r);
+    }
+    if (what instanceof CharSequence text) {
+      String s = text.toString();
+      if (s.indexOf('[') > 0 && s.endsWith("]")) {
+        try {
+          return isDeclared(ResourceKey.parse(s).toString(), null);
+        } catch (IllegalArgumentException e) {
+          throw new DataMissing("defined('" + s + "'): " + e.getMessage());
+        }
+      }
+      return ResourceTypes.find(s).isPresent() || lookupDefinedType(s) != null
+          || lookupClass(s) != null;
+    }
+    throw new DataMissing("defined() takes a reference like file('/x'), 'file[/x]' or a class"
+        + " or type name, got " + ResourceRules.describe(what));
+  }
+
+  private boolean isDeclared(String key, Reference asking) {
+    if (resources.containsKey(key) || instances.containsKey(key)) {
+      return true;
+    }
+    // A body-less declaration made earlier (file('/x')) declares the resource unless it ends
+    // up used as a reference only.
+    for (Reference c : candidates) {
+      if (c != asking && !c.used() && c.key().equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // ---- templates ----
 
   String template(String path, Map<String, ?> vars) {
@@ -1272,6 +1351,8 @@ public final class Evaluation {
       if (!violations.contains(v)) {
         violations.add(v);
       }
+      return;
+    } else if (t instanceof Failed) {
       return;
     } else if (t instanceof InterruptedException || t.getCause() instanceof InterruptedException) {
       message = timeoutMessage();
