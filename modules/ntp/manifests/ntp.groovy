@@ -8,7 +8,7 @@ klass('ntp') { List servers, boolean iburst = true ->
 
     pkg(daemon)
     file('/etc/ntp.conf') {
-        content template('ntp/ntp.conf.tpl', servers: servers, iburst: iburst)
+        content template('ntp/ntp.conf.erb', servers: servers, iburst: iburst)
         requires pkg(daemon)
         notifies service(daemon)
     }

@@ -121,6 +121,8 @@ public final class Evaluation {
   /** The noop a body-less declaration gets if it ends up declared (its scope's, at the call). */
   private final Map<Reference, Boolean> candidateNoop = new HashMap<>();
   private final Set<CompileError> errors = new LinkedHashSet<>();
+  /** Old-syntax templates already warned about in this compile. */
+  private final Set<String> oldTemplatesWarned = new java.util.HashSet<>();
   /** What warning() and notice() said, "level: file:line: text", in order. */
   private final List<String> messages = new ArrayList<>();
   /** Sandbox refusals seen, reported even when user code caught them. */
@@ -1225,12 +1227,29 @@ public final class Evaluation {
     binding.put("facts", facts);
     binding.put("trusted", trusted);
     vars.forEach((k, v) -> binding.put(String.valueOf(k), v));
+    if (!Templates.isErb(path) && oldTemplatesWarned.add(path)) {
+      say("warning", "template " + path + " uses the old syntax (${...} anywhere in the"
+          + " text), which is deprecated: rename it to " + erbName(path) + " and write"
+          + " <%= x %> for ${x} and <% code %> stays; $ is then plain text (docs/language.md,"
+          + " Templates)");
+    }
     try {
       return code.templates().render(path, binding);
     } catch (Templates.TemplateProblem problem) {
-      error(problem.location().orElseGet(this::caller), problem.getMessage());
+      if (problem.location().isPresent()) {
+        // The template's own line, and where it was rendered from.
+        error(problem.location().get(), problem.getMessage() + " (template('" + path
+            + "') at " + Locations.format(caller()) + ")");
+      } else {
+        error(caller(), problem.getMessage());
+      }
       return "";
     }
+  }
+
+  private static String erbName(String path) {
+    String base = path.endsWith(".tpl") ? path.substring(0, path.length() - 4) : path;
+    return base.substring(base.indexOf('/') + 1) + Templates.ERB;
   }
 
   // ---- after evaluation ----
