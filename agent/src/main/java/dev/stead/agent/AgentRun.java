@@ -591,6 +591,7 @@ public final class AgentRun {
       return "";
     }
     return e.getLocation().getFile()
-        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "") + ": ";
+        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "")
+        + (e.getLocation().getColumn() > 0 ? ":" + e.getLocation().getColumn() : "") + ": ";
   }
 }

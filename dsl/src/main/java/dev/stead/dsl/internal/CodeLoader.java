@@ -197,7 +197,7 @@ public final class CodeLoader {
       return new CompiledScript(relativeName, synthetic, type.asSubclass(Script.class));
     } catch (MultipleCompilationErrorsException e) {
       for (Message m : e.getErrorCollector().getErrors()) {
-        errors.add(toError(m, relativeName));
+        errors.add(toError(m, relativeName, text));
       }
       return null;
     } catch (RuntimeException e) {
@@ -206,10 +206,13 @@ public final class CodeLoader {
     }
   }
 
-  private static CompileError toError(Message message, String relativeName) {
+  private static CompileError toError(Message message, String relativeName, String source) {
     if (message instanceof SyntaxErrorMessage s) {
-      return error(relativeName, Math.max(s.getCause().getStartLine(), 0),
-          s.getCause().getOriginalMessage());
+      if (s.getCause().getOriginalMessage().startsWith("sandbox: ")) {
+        return error(relativeName, Math.max(s.getCause().getStartLine(), 0),
+            s.getCause().getOriginalMessage());
+      }
+      return SyntaxErrors.of(s.getCause(), relativeName, source);
     }
     if (message instanceof ExceptionMessage e) {
       String text = String.valueOf(e.getCause().getMessage());

@@ -87,6 +87,15 @@ public final class Evaluation {
     }
   }
 
+  /** Code that uses the language wrongly in a recognisable way; ends evaluation at its line. */
+  static final class Misuse extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Misuse(String message) {
+      super(message);
+    }
+  }
+
   /** {@code fail('why')}: ends evaluation; its error is already recorded at the caller. */
   static final class Failed extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -930,13 +939,29 @@ public final class Evaluation {
     ResourceDecl first = resources.get(decl.key());
     if (first != null) {
       error(decl.location, "duplicate declaration of " + decl.key() + ": first declared at "
-          + Locations.format(first.location) + ", again at " + Locations.format(decl.location));
+          + declaredAt(first) + ", again at " + declaredAt(decl));
       return;
     }
     resources.put(decl.key(), decl);
     if (sourceProblem == null && SourceTrees.isTree(decl)) {
       trees.add(decl);
     }
+  }
+
+  /**
+   * Where {@code decl} was declared; inside a defined type also which instance and where that
+   * instance was declared, since every instance declares from the same line.
+   */
+  private String declaredAt(ResourceDecl decl) {
+    String at = Locations.format(decl.location);
+    for (int i = decl.containers.size() - 1; i >= 0; i--) {
+      SourceLocation instance = instances.get(decl.containers.get(i));
+      if (instance != null) {
+        return at + " in " + decl.containers.get(i) + " (declared at "
+            + Locations.format(instance) + ")";
+      }
+    }
+    return at;
   }
 
   /**
@@ -1383,7 +1408,7 @@ public final class Evaluation {
       message = "stack overflow (endless recursion?)";
     } else if (t instanceof Templates.TemplateProblem p) {
       message = p.getMessage();
-    } else if (t instanceof DataMissing || t instanceof CatalogTooLarge) {
+    } else if (t instanceof DataMissing || t instanceof CatalogTooLarge || t instanceof Misuse) {
       message = t.getMessage();
     } else {
       String detail = t.getMessage();

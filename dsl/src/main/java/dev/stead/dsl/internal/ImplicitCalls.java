@@ -162,6 +162,13 @@ final class ImplicitCalls {
         try {
           return InvokerHelper.getProperty(owner, name);
         } catch (GroovyRuntimeException fromOwner) {
+          if (body.hasParameter(name)) {
+            // `groups ['wheel']` parses as groups['wheel']: a read of groups, indexed.
+            throw new Evaluation.Misuse("'" + name + "' is a parameter of " + body.key()
+                + " but is read here as a value: `" + name + " [...]` means " + name
+                + "[...], an index into " + name + ". Set a list with parentheses: " + name
+                + "(['a', 'b']), or write " + name + " = ['a', 'b']");
+          }
           MissingPropertyException missing =
               new MissingPropertyExceptionNoStack(name, ResourceBody.class);
           missing.addSuppressed(fromOwner);

@@ -47,6 +47,16 @@ public final class ResourceBody extends GroovyObjectSupport {
     evaluation.setNoop(decl, value);
   }
 
+  /** Whether the resource declared in this body has a parameter {@code name}. */
+  boolean hasParameter(String name) {
+    return decl.parameter(name) != null;
+  }
+
+  /** The key of the resource declared in this body. */
+  String key() {
+    return decl.key();
+  }
+
   public Object methodMissing(String name, Object args) {
     Object[] values = (Object[]) args;
     if (decl.parameter(name) != null) {

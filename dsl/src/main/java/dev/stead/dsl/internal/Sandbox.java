@@ -51,6 +51,7 @@ public final class Sandbox {
         rewriter,
         new LargeBlockSplitter(),
         new SandboxChecker(),
+        new VariableCallCheck(),
         new SandboxTransformer(),
         new ASTTransformationCustomizer(ThreadInterrupt.class));
     return config;
