@@ -1244,6 +1244,56 @@ public final class Evaluation {
     return false;
   }
 
+  // ---- helper functions ----
+
+  /** Instances of functions files, one per file and compile, made when first called. */
+  private final Map<CompiledScript, groovy.lang.Script> functionScripts = new HashMap<>();
+
+  /**
+   * {@code name(args)} without a receiver that is no method of {@code script}: a helper
+   * function of the script's own module, else a resource call.
+   */
+  Object unqualifiedCall(SteadScript script, String name, Object[] args, SourceLocation site) {
+    ModuleCode m = moduleOf(script);
+    if (m != null && m.functions().containsKey(name)) {
+      return invokeFunction(m, name, args);
+    }
+    return resourceCall(name, args, false, site);
+  }
+
+  /** Whether {@code script}'s module has a helper function {@code name}. */
+  boolean hasOwnFunction(SteadScript script, String name) {
+    ModuleCode m = moduleOf(script);
+    return m != null && m.functions().containsKey(name);
+  }
+
+  private ModuleCode moduleOf(SteadScript script) {
+    String module = code.scriptModules().get(script.getClass().getName() + ".groovy");
+    return module == null ? null : code.module(module).orElse(null);
+  }
+
+  /** {@code app} in {@code app.fqdn_url(...)}: the module's functions, or null if no module. */
+  Object moduleFunctions(String name) {
+    Optional<ModuleCode> m = code.module(name);
+    return m.isPresent() && !m.get().functions().isEmpty() ? new ModuleFunctions(name) : null;
+  }
+
+  /** {@code module.name(args)}. */
+  Object callFunction(String module, String name, Object[] args) {
+    ModuleCode m = code.module(module).orElseThrow();
+    if (!m.functions().containsKey(name)) {
+      throw new Misuse("module '" + module + "' has no function '" + name + "' (it has "
+          + String.join(", ", new java.util.TreeSet<>(m.functions().keySet())) + ")");
+    }
+    return invokeFunction(m, name, args);
+  }
+
+  private Object invokeFunction(ModuleCode module, String name, Object[] args) {
+    CompiledScript file = module.functions().get(name);
+    groovy.lang.Script instance = functionScripts.computeIfAbsent(file, CompiledScript::newInstance);
+    return org.codehaus.groovy.runtime.InvokerHelper.invokeMethod(instance, name, args);
+  }
+
   // ---- templates ----
 
   String template(String path, Map<String, ?> vars) {

@@ -137,7 +137,7 @@ final class ImplicitCalls {
             && !(script.getBinding().getVariables().get(name) instanceof Closure)) {
           // What SteadScript.methodMissing does, with the call's own line.
           Evaluation evaluation = Evaluation.current();
-          return evaluation.resourceCall(name, args, false, evaluation.site(file, line));
+          return evaluation.unqualifiedCall(script, name, args, evaluation.site(file, line));
         }
         break;
       }

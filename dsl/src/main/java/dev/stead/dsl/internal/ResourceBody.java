@@ -74,6 +74,9 @@ public final class ResourceBody extends GroovyObjectSupport {
     if (!InvokerHelper.getMetaClass(script).respondsTo(script, name).isEmpty()) {
       return InvokerHelper.invokeMethod(script, name, values);
     }
+    if (script instanceof SteadScript s && evaluation.hasOwnFunction(s, name)) {
+      return evaluation.unqualifiedCall(s, name, values, null);
+    }
     evaluation.unknownParameter(decl, name);
     return null;
   }

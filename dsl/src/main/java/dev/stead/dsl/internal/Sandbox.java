@@ -52,6 +52,7 @@ public final class Sandbox {
         new LargeBlockSplitter(),
         new SandboxChecker(),
         new VariableCallCheck(),
+        new FunctionsFileCheck(),
         new SandboxTransformer(),
         new ASTTransformationCustomizer(ThreadInterrupt.class));
     return config;

@@ -81,7 +81,7 @@ public final class SandboxRuntime {
       Boolean.class);
 
   private static final Set<Class<?>> DSL_CLASSES =
-      Set.of(ResourceBody.class, InstanceBody.class, Reference.class);
+      Set.of(ResourceBody.class, InstanceBody.class, Reference.class, ModuleFunctions.class);
 
   /** A template's {@code out} is a writer; it may only be written to. */
   private static final Set<String> WRITER_METHODS =

@@ -46,7 +46,16 @@ public abstract class SteadScript extends Script {
       case "node":
         return getNode();
       default:
-        return super.getProperty(property);
+        try {
+          return super.getProperty(property);
+        } catch (groovy.lang.MissingPropertyException missing) {
+          // A module's name: its helper functions, app.fqdn_url(...).
+          Object module = Evaluation.current().moduleFunctions(property);
+          if (module == null) {
+            throw missing;
+          }
+          return module;
+        }
     }
   }
 
@@ -167,8 +176,11 @@ public abstract class SteadScript extends Script {
     return Evaluation.current().resourceCall("notify", new Object[] {title, body}, false);
   }
 
-  /** Resource declarations and references: {@code file('/etc/motd') { ... }}. */
+  /**
+   * A helper function of this script's own module, else a resource declaration or reference:
+   * {@code file('/etc/motd') { ... }}.
+   */
   public Object methodMissing(String name, Object args) {
-    return Evaluation.current().resourceCall(name, (Object[]) args, false);
+    return Evaluation.current().unqualifiedCall(this, name, (Object[]) args, null);
   }
 }
