@@ -65,8 +65,7 @@ public final class ReportPrinter {
   public static String eventLine(String key, Event e) {
     if (key.startsWith("notify[") && e.getProperty().equals("message")) {
       // A notify exists to print its message: the message itself, as Puppet prints it.
-      return "notice: " + e.getAfter()
-          + (e.getStatus() == EventStatus.NOOP ? " (noop: would print)" : "");
+      return "notice: " + e.getAfter();
     }
     boolean drift = e.getKind() == ChangeKind.DRIFT;
     String outcome;

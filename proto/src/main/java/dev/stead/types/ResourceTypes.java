@@ -211,9 +211,9 @@ public final class ResourceTypes {
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
           + " log) and recorded in the report. The title is the message unless `message` is"
-          + " given. As in Puppet it changes on every real run (a noop run says it would),"
-          + " so a catalog with a notify always exits 2 from `stead apply`; it manages no"
-          + " property of the machine, so it is never drift.",
+          + " given. As in Puppet it changes on every real run, so a catalog with a notify"
+          + " always exits 2 from `stead apply`; a noop or audit run prints nothing and finds"
+          + " it in sync. It manages no property of the machine, so it is never drift.",
       List.of(
           ParameterSpec.string("message", "The text to print; the title when not given.")));
 

@@ -15,8 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@code notify} type: a message, logged and reported each time the catalog is applied.
- * Like Puppet's notify it is a change on every run (would change in noop), which is how the
- * message reaches the report. It desires no property of the machine, so the drift state
+ * Like Puppet's notify it is a change on every real run, which is how the message reaches the
+ * report; a noop run prints nothing and finds it in sync. It desires no property of the machine, so the drift state
  * records nothing for it and its change is always intended, never drift.
  */
 public final class NotifyType implements ResourceType {
@@ -39,8 +39,9 @@ public final class NotifyType implements ResourceType {
     @Override
     public Result checkApply(ApplyContext context, boolean apply) {
       if (!apply) {
-        return Result.wouldChange(Map.of(),
-            List.of(Change.wouldApply(PROPERTY, "", message, "")));
+        // A noop or audit run applies nothing, so nothing is printed and nothing is pending:
+        // a node in audit mode with a notify stays compliant.
+        return Result.inSync(Map.of());
       }
       LOG.info(() -> "notice: " + message);
       return Result.changed(Map.of(), List.of(Change.applied(PROPERTY, "", message, "")));
