@@ -29,12 +29,12 @@ class ReferenceDigestTest {
     assertThat(Catalogs.verify(debian)).isTrue();
     assertThat(debian.getResourcesCount()).isEqualTo(100);
     assertThat(debian.getDigest()).isEqualTo(
-        "sha256:81c547b329e860226d3e35c804532ce83c831c2657bb5557da1c3e3d44e425b0");
+        "sha256:d37c15b1ce8ee61793f7da3c851ca396838aecefab0b8de1890dd576b04fe6c4");
     assertThat(Catalogs.sha256Hex(debian.toByteArray())).isEqualTo(
-        "5c61a302b612c2345dc46e9af3804a9f6ac5fd02320f45c7cf90b75d09ce64ad");
+        "65ba2b5a0f9512a207817bde47250db13ed7eb2924eaff16855e6b3850644822");
     assertThat(redhat.getDigest()).isEqualTo(
-        "sha256:b1895186ddee331bafb0e67bad9b76af1d596530486f69bbf7b7a07bd98b8dbc");
+        "sha256:179105851b68957e05e10dbc9730fa820e5abc528c02d866800b0f81768d678e");
     assertThat(Catalogs.sha256Hex(redhat.toByteArray())).isEqualTo(
-        "0226cd5f1e572d2436180631b8d7fb7dbf1ba613420dfc50527e16a131f4c803");
+        "52b2dd2f3b95ec02bcfa2de4b6f1242a9fc173e99bc7955edcc81070aa8b5762");
   }
 }

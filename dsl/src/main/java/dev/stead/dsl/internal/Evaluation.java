@@ -1305,8 +1305,8 @@ public final class Evaluation {
     if (!Templates.isErb(path) && oldTemplatesWarned.add(path)) {
       say("warning", "template " + path + " uses the old syntax (${...} anywhere in the"
           + " text), which is deprecated: rename it to " + erbName(path) + " and write"
-          + " <%= x %> for ${x} and <% code %> stays; $ is then plain text (docs/language.md,"
-          + " Templates)");
+          + " <%= x %> for each ${x} (<% code %> stays as it is); $ is then plain text (see"
+          + " Templates in docs/language.md)");
     }
     try {
       return code.templates().render(path, binding);
