@@ -29,7 +29,9 @@ class HelperFunctionsTest {
             }
             """)
         .file("modules/app/manifests/app.groovy", """
+            define('app_site') { String url -> file("/etc/site-${title}") { content url } }
             klass('app') {
+              app_site('a') { url fqdn_url('a') }
               file('/etc/app.url') { content fqdn_url('shop') }
               upper(['a', 'b']).each { n -> file("/etc/app.${n}") { content n } }
             }
@@ -51,6 +53,7 @@ class HelperFunctionsTest {
     c.resource("file[/etc/web.url]").hasParameter("content", "http://www.example.com:8080/");
     c.resource("file[/etc/site.url]").hasParameter("content", "https://site.example.com:443/");
     c.resource("file[/etc/app.A]");
+    c.resource("file[/etc/site-a]").hasParameter("content", "https://a.example.com:443/");
   }
 
   @Test

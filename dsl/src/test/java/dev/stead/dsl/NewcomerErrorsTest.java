@@ -83,6 +83,13 @@ class NewcomerErrorsTest {
   }
 
   @Test
+  void readingThroughNullSaysWhatWasRead() throws Exception {
+    assertThat(compile("def settings = [:]\nfile('/x') { content settings.db.host }\n"))
+        .isEqualTo("m.groovy:2: cannot read 'host': what it is read from is null (a fact or key"
+            + " that is missing? ?. reads null instead)");
+  }
+
+  @Test
   void aDuplicateInsideADefinedTypeNamesBothInstancesAndTheirCallSites() throws Exception {
     assertThat(compile("""
         define('vhost') { String port = '80' ->

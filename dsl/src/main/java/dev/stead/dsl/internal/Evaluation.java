@@ -46,6 +46,8 @@ public final class Evaluation {
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
           "secret", "noop", "mode", "fail", "warning", "notice", "defined");
+  private static final Pattern NULL_READ =
+      Pattern.compile("Cannot get property '([^']*)' on null object");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -655,7 +657,8 @@ public final class Evaluation {
           + Locations.format(first) + ", again at " + Locations.format(here));
       return null;
     }
-    InstanceBody collected = new InstanceBody(this, key, type.parameters());
+    InstanceBody collected = new InstanceBody(this, key, type.parameters(),
+        body == null ? null : body.getThisObject());
     if (named != null) {
       named.forEach((k, v) -> collected.set(String.valueOf(k), v));
     }
@@ -1454,6 +1457,12 @@ public final class Evaluation {
       message = "no variable or property '" + m.getProperty() + "' here";
     } else if (t instanceof MissingMethodException m) {
       message = "no method " + m.getMethod() + "() for these arguments";
+    } else if (t instanceof NullPointerException && t.getMessage() != null
+        && NULL_READ.matcher(t.getMessage()).find()) {
+      java.util.regex.Matcher read = NULL_READ.matcher(t.getMessage());
+      read.find();
+      message = "cannot read '" + read.group(1) + "': what it is read from is null (a fact or"
+          + " key that is missing? ?. reads null instead)";
     } else if (t instanceof StackOverflowError) {
       message = "stack overflow (endless recursion?)";
     } else if (t instanceof Templates.TemplateProblem p) {
