@@ -31,6 +31,12 @@ class NewcomerErrorsTest {
   }
 
   @Test
+  void packageWithoutParenthesesToo() throws Exception {
+    assertThat(compile("klass('web') {\n  package 'nginx'\n}\n"))
+        .contains("a Debian package is pkg, e.g. pkg('nginx')");
+  }
+
+  @Test
   void aListAfterAParameterNameSaysToUseParentheses() throws Exception {
     assertThat(compile("user('bob') {\n  groups ['wheel']\n}\n")).isEqualTo(
         "m.groovy:2: 'groups' is a parameter of user[bob] but is read here as a value:"

@@ -13,7 +13,7 @@ import org.codehaus.groovy.syntax.SyntaxException;
  */
 final class SyntaxErrors {
   private static final Pattern POSITION = Pattern.compile("\\s*@ line \\d+, column \\d+\\.?\\s*$");
-  private static final Pattern PACKAGE_CALL = Pattern.compile("(^|[^\\w.])package\\s*\\(");
+  private static final Pattern PACKAGE_CALL = Pattern.compile("(^|[^\\w.])package\\s*[('\"]");
   private static final int SHOWN = 160;
 
   private SyntaxErrors() {}
