@@ -96,6 +96,12 @@ class NewcomerErrorsTest {
   }
 
   @Test
+  void anUnclosedBraceSaysSo() throws Exception {
+    assertThat(compile("node('web1') {\n    file('/etc/motd') { content 'x' \n"))
+        .isEqualTo("m.groovy:3:1: unexpected end of the file: a { or ( is not closed");
+  }
+
+  @Test
   void aDuplicateInsideADefinedTypeNamesBothInstancesAndTheirCallSites() throws Exception {
     assertThat(compile("""
         define('vhost') { String port = '80' ->

@@ -24,7 +24,9 @@ final class SyntaxErrors {
     String source = lineOf(text, line);
     String message = POSITION.matcher(String.valueOf(cause.getOriginalMessage())).replaceAll("");
     boolean atChar = source != null && column > 0 && column <= source.length();
-    if (message.startsWith("Unexpected input: ")) {
+    if (message.startsWith("Unexpected input: ") && onlyBlanksFrom(text, line, column)) {
+      message = "unexpected end of the file: a { or ( is not closed";
+    } else if (message.startsWith("Unexpected input: ")) {
       message = atChar ? "unexpected '" + source.charAt(column - 1) + "'" : "unexpected input";
     } else if (message.startsWith("Unexpected character: ") && atChar) {
       char c = source.charAt(column - 1);
@@ -43,6 +45,22 @@ final class SyntaxErrors {
       at.setColumn(column);
     }
     return CompileError.newBuilder().setLocation(at).setMessage(message).build();
+  }
+
+  /** Whether nothing but blanks follows line {@code line}, column {@code column}. */
+  private static boolean onlyBlanksFrom(String text, int line, int column) {
+    if (text == null || line < 1) {
+      return false;
+    }
+    int offset = 0;
+    for (int l = 1; l < line; l++) {
+      int next = text.indexOf('\n', offset);
+      if (next < 0) {
+        return true;
+      }
+      offset = next + 1;
+    }
+    return text.substring(Math.min(text.length(), offset + Math.max(0, column - 1))).isBlank();
   }
 
   /** Line {@code line} (1-based) of {@code text}, tabs as single spaces; null if there is none. */
