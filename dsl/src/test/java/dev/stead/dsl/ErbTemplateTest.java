@@ -104,6 +104,28 @@ class ErbTemplateTest {
   }
 
   @Test
+  void theRenderedScriptRunsUnderTheRealShellAndAwk() throws Exception {
+    String template = """
+        #!/bin/sh
+        # <%= app %>: sums the second column of the file named by $1
+        greeting="hello from ${HOME:+home}"
+        awk -v label='<%= label %>' '{ total += $2 } END { print label, total, NR }' "$1"
+        echo "$greeting"
+        """;
+    String script = render("sum.sh.erb", template, ", app: 'sum', label: 'total'");
+    Path file = dir.resolve("sum.sh");
+    Path data = dir.resolve("data.txt");
+    java.nio.file.Files.writeString(file, script);
+    java.nio.file.Files.writeString(data, "a 1\nb 2\nc 39\n");
+    Process p = new ProcessBuilder("/bin/sh", file.toString(), data.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).isEqualTo("total 42 3\nhello from home\n");
+  }
+
+  @Test
   void systemdUnitWithConditionsAndTrimming() throws Exception {
     String template = """
         [Unit]
