@@ -4,7 +4,7 @@ klass('base') { String app_setting = 'on' ->
     file('/etc/stead-demo', ensure: 'directory', mode: '0755')
 
     file('/etc/stead-demo/app.conf') {
-        content template('base/app.conf.tpl', setting: app_setting)
+        content template('base/app.conf.erb', setting: app_setting)
         mode '0644'
         requires file('/etc/stead-demo')
     }

@@ -1,7 +1,7 @@
 // The message of the day, with a Debian-style motd.d fragment where pam_motd reads one.
 klass('motd') { String message = 'Welcome' ->
     file('/etc/motd') {
-        content template('motd/motd.tpl', message: message, os: facts.os?.family ?: 'unknown')
+        content template('motd/motd.erb', message: message, os: facts.os?.family ?: 'unknown')
         mode '0644'
     }
     if (facts.os?.family == 'Debian') {

@@ -2,13 +2,16 @@
 // ntp/data/common.yaml); Debian runs ntpsec's "ntpsec" service, other families "ntpd".
 // (A local variable must not be named like a resource type: `service(x)` would call it.)
 klass('ntp') { List servers, boolean iburst = true ->
+    if (servers.isEmpty()) {
+        fail('ntp::servers is empty: a node without time servers would drift; list at least one')
+    }
     String daemon = facts.os?.family == 'Debian' ? 'ntpsec' : 'ntpd'
 
     defaults('file') { mode '0644'; owner 'root'; group 'root' }
 
     pkg(daemon)
     file('/etc/ntp.conf') {
-        content template('ntp/ntp.conf.tpl', servers: servers, iburst: iburst)
+        content template('ntp/ntp.conf.erb', servers: servers, iburst: iburst)
         requires pkg(daemon)
         notifies service(daemon)
     }

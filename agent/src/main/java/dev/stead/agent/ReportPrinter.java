@@ -11,10 +11,12 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Prints a report for people: one line per event, failed and skipped resource, and refresh,
- * then one summary line:
+ * Prints a report for people: the compile's warnings and notices, one line per event, failed
+ * and skipped resource, and refresh, then one summary line:
  *
  * <pre>
+ * warning: modules/app/manifests/init.groovy:4: the old API is going away
+ * notice: hello
  * intended: file[/etc/motd] content sha256:ab12ab12ab12… → sha256:cd34cd34cd34… (applied)
  * drift: file[/etc/app.conf] mode 0600 → 0644 (repaired)
  * failed: file[/x]: parent directory /nope does not exist (it is not managed here)
@@ -33,6 +35,9 @@ public final class ReportPrinter {
   private ReportPrinter() {}
 
   public static void print(Report report, PrintStream out) {
+    for (String message : report.getCompileMessagesList()) {
+      out.println(message);
+    }
     for (ResourceResult r : report.getResourcesList()) {
       for (Event e : r.getEventsList()) {
         if (e.getStatus() != EventStatus.FAILURE) {
@@ -69,6 +74,10 @@ public final class ReportPrinter {
 
   /** {@code drift: file[/etc/motd] content sha256:ab12… → sha256:cd34… (repaired)}. */
   public static String eventLine(String key, Event e) {
+    if (key.startsWith("notify[") && e.getProperty().equals("message")) {
+      // A notify exists to print its message: the message itself, as Puppet prints it.
+      return "notice: " + e.getAfter();
+    }
     boolean drift = e.getKind() == ChangeKind.DRIFT;
     String outcome;
     if (e.getStatus() == EventStatus.NOOP) {

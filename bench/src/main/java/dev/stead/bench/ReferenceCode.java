@@ -58,7 +58,7 @@ public final class ReferenceCode {
     Files.createDirectories(dir.resolve("data/nodes"));
     Files.writeString(module.resolve("manifests/classes.groovy"), manifests);
     Files.writeString(module.resolve("manifests/role.groovy"), role);
-    Files.writeString(module.resolve("templates/service.conf"), TEMPLATE);
+    Files.writeString(module.resolve("templates/service.conf.erb"), TEMPLATE);
     Files.writeString(dir.resolve("data/common.yaml"), common);
     Files.writeString(dir.resolve("data/os/Debian.yaml"), debian);
     Files.writeString(dir.resolve("data/os/RedHat.yaml"), redhat);
@@ -110,7 +110,7 @@ public final class ReferenceCode {
               ensure 'file'
               owner account
               mode(facts.processors.count > 2 && n == 1 ? '0600' : fileMode)
-              content template('ref/service.conf', name: "%2$s-${n}", servers: servers,
+              content template('ref/service.conf.erb', name: "%2$s-${n}", servers: servers,
                   settings: settings, port: port + n)
               requires file(root)
             }
@@ -127,10 +127,14 @@ public final class ReferenceCode {
   }
 
   private static final String TEMPLATE = """
-      # ${name}: managed by Stead for ${facts.networking.fqdn} (${facts.networking.ip})
-      # ${facts.os.name} ${facts.os.release.full}
-      listen ${facts.networking.ip}:${port}
-      <% servers.each { server -> %>server ${server} iburst
-      <% } %><% settings.each { key, value -> %>${key} ${value}
-      <% } %>""";
+      # <%= name %>: managed by Stead for <%= facts.networking.fqdn %> (<%= facts.networking.ip %>)
+      # <%= facts.os.name %> <%= facts.os.release.full %>
+      listen <%= facts.networking.ip %>:<%= port %>
+      <% servers.each { server -> -%>
+      server <%= server %> iburst
+      <% } -%>
+      <% settings.each { key, value -> -%>
+      <%= key %> <%= value %>
+      <% } -%>
+      """;
 }

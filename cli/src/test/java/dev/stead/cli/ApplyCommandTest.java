@@ -49,6 +49,27 @@ class ApplyCommandTest {
   }
 
   @Test
+  void notifyPrintsItsMessageOnEveryRunAndIsNeverDrift() throws Exception {
+    Files.createDirectories(tmp.resolve("root"));
+    Path manifest = tmp.resolve("site.groovy");
+    Files.writeString(manifest, "notice 'compiling'\nnotify('hello')\n"
+        + "notify('x') { message 'text' }\n");
+
+    // Noop applies nothing, so it prints nothing and nothing is pending.
+    InProcess noop = apply(manifest, "--noop");
+    assertThat(noop.exitCode()).as(noop.toString()).isEqualTo(0);
+    assertThat(noop.out()).doesNotContain("notice: hello");
+
+    for (int run = 0; run < 2; run++) {
+      InProcess real = apply(manifest);
+      assertThat(real.exitCode()).as(real.toString()).isEqualTo(2);
+      assertThat(real.out()).contains("notice: site.groovy:1: compiling\n")
+          .contains("notice: hello\n").contains("notice: text\n")
+          .contains("2 changed, 0 failed, 0 skipped, 0 drift");
+    }
+  }
+
+  @Test
   void aMissingParentDirectoryFailsWithExitCode4() throws Exception {
     Files.createDirectories(tmp.resolve("root"));
     Path manifest = tmp.resolve("site.groovy");

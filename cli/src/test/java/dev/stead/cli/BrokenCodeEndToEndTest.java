@@ -91,7 +91,7 @@ class BrokenCodeEndToEndTest {
       String id = report.output().lines().skip(1).findFirst().orElseThrow();
       id = id.substring(id.lastIndexOf(' ') + 1);
       assertThat(master.stead("report", id).output()).contains("status   stale: compile failed")
-          .containsPattern("error    site\\.groovy:\\d+: ");
+          .containsPattern("error    site\\.groovy:\\d+(:\\d+)?: ");
 
       // The cached catalog still repairs drift: that is a change, on top of the failure.
       Files.writeString(root.resolve("etc/motd"), "by hand\n");

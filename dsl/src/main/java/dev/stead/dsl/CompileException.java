@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * The code could not be compiled. Carries every error found, each with file and line;
- * {@link #getMessage()} prints them one per line as {@code file:line: message}.
+ * {@link #getMessage()} prints them one per line as {@code file:line: message}
+ * ({@code file:line:column: message} for a syntax error, whose message then goes on with the
+ * offending line and a caret under the column).
  */
 public final class CompileException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -26,7 +28,8 @@ public final class CompileException extends Exception {
 
   static String format(List<CompileError> errors) {
     return errors.stream()
-        .map(e -> e.getLocation().getFile() + ":" + e.getLocation().getLine() + ": "
+        .map(e -> e.getLocation().getFile() + ":" + e.getLocation().getLine()
+            + (e.getLocation().getColumn() > 0 ? ":" + e.getLocation().getColumn() : "") + ": "
             + e.getMessage())
         .collect(Collectors.joining("\n"));
   }

@@ -107,7 +107,7 @@ public final class Compiler {
    * Git commit of the environment when it is a git checkout (HEAD, uncommitted edits and
    * module path entries not included), else {@code sha256:} over the relative names and
    * contents of the files the compiler reads: site.groovy or the manifest, {@code data/},
-   * and each module's {@code manifests/ templates/ files/ data/}. Fixed when loaded.
+   * and each module's {@code manifests/ functions/ templates/ files/ data/}. Fixed when loaded.
    */
   public String codeVersion() {
     return code.codeVersion();

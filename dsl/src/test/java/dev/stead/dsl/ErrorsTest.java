@@ -53,8 +53,9 @@ class ErrorsTest {
         .file("modules/m/manifests/m.groovy", "klass('m') {\n\n  def = \n}\n");
     assertThat(Code.errorsOf(() -> new Code(dir).environment()))
         .hasSize(2)
-        .anySatisfy(e -> assertThat(e).startsWith("site.groovy:2: "))
-        .anySatisfy(e -> assertThat(e).startsWith("modules/m/manifests/m.groovy:3: "));
+        .anySatisfy(e -> assertThat(e).startsWith("site.groovy:2: unexpected ')'")
+            .contains("\n      file('/x', content: )\n"))
+        .anySatisfy(e -> assertThat(e).startsWith("modules/m/manifests/m.groovy:3:"));
   }
 
   @Test

@@ -45,6 +45,26 @@ class NtpModuleTest {
   }
 
   @Test
+  void theWholeConfigRendersByteForByte() throws Exception {
+    data("common.yaml", "ntp::servers: [a.example.com, b.example.com]\n");
+    compile("web01", TestFacts.debian()).resource("file[/etc/ntp.conf]").hasParameter("content",
+        "# Managed by Stead for web01: local changes are reverted.\n"
+            + "driftfile /var/lib/ntp/ntp.drift\n"
+            + "server a.example.com iburst\n"
+            + "server b.example.com iburst\n"
+            + "includefile /etc/ntp.d\n");
+  }
+
+  @Test
+  void noServersFailsAtTheModulesLine() throws Exception {
+    data("common.yaml", "ntp::servers: []\n");
+    Compiler c = ModuleFixture.environment(env, "node('default') { include 'ntp' }\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> c.compile("web01", TestFacts.debian().toFacts()))
+        .hasMessageContaining("ntp/manifests/ntp.groovy:6: ntp::servers is empty");
+  }
+
+  @Test
   void otherFamiliesManageNtpd() throws Exception {
     CatalogView c = compile("web01", TestFacts.redhat());
     c.hasNoResource("service[ntpsec]").resource("service[ntpd]");

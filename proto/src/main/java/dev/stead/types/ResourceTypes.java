@@ -207,8 +207,18 @@ public final class ResourceTypes {
           ParameterSpec.bool("persist",
               "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault("true")));
 
+  /** A message printed when the catalog is applied. */
+  public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
+      "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
+          + " log) and recorded in the report. The title is the message unless `message` is"
+          + " given. As in Puppet it changes on every real run, so a catalog with a notify"
+          + " always exits 2 from `stead apply`; a noop or audit run prints nothing and finds"
+          + " it in sync. It manages no property of the machine, so it is never drift.",
+      List.of(
+          ParameterSpec.string("message", "The text to print; the title when not given.")));
+
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
-      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL));
+      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY));
 
   private ResourceTypes() {}
 

@@ -115,7 +115,8 @@ public final class CatalogFetch {
       return e.getMessage();
     }
     return e.getLocation().getFile()
-        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "") + ": "
+        + (e.getLocation().getLine() > 0 ? ":" + e.getLocation().getLine() : "")
+        + (e.getLocation().getColumn() > 0 ? ":" + e.getLocation().getColumn() : "") + ": "
         + e.getMessage();
   }
 }

@@ -32,6 +32,7 @@ public final class ReportAssembler {
         .setNode(catalog.getNode())
         .setCodeVersion(catalog.getCodeVersion())
         .setCatalogDigest(catalog.getDigest())
+        .addAllCompileMessages(catalog.getCompileMessagesList())
         .setStartedAtMs(startedAtMs)
         .setNoop(noop);
     int changed = 0;

@@ -13,15 +13,18 @@ import java.util.Optional;
  * @param main site.groovy or the masterless manifest
  * @param nodeRequired true for an environment: a node that matches no block is an error
  * @param scriptFiles compiled file name (as in stack traces) to relative name
+ * @param scriptModules compiled file name to the name of the module it belongs to
  * @param data the data hierarchy, parsed
  * @param sourceChecksums the checksums of module files named by {@code source}, as hashed
  */
 public record CodeBase(String environment, CompiledScript main, boolean nodeRequired,
-    Map<String, ModuleCode> modules, Map<String, String> scriptFiles, Templates templates,
+    Map<String, ModuleCode> modules, Map<String, String> scriptFiles,
+    Map<String, String> scriptModules, Templates templates,
     String codeVersion, DataHierarchy data, SourceChecksums sourceChecksums) {
   public CodeBase {
     modules = Map.copyOf(modules);
     scriptFiles = Map.copyOf(scriptFiles);
+    scriptModules = Map.copyOf(scriptModules);
   }
 
   /** The module whose manifests declare the defined type {@code name}, if any. */

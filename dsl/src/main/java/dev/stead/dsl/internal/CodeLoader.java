@@ -36,13 +36,17 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
  */
 public final class CodeLoader {
   /** The directories a module may have; the code version covers exactly these. */
-  static final List<String> MODULE_PARTS = List.of("manifests", "templates", "files", "data");
+  static final List<String> MODULE_PARTS =
+      List.of("manifests", "functions", "templates", "files", "data");
+  /** Compiled names of functions files start so; {@link FunctionsFileCheck} knows them by it. */
+  static final String FUNCTIONS_PREFIX = "SteadFn";
 
   private final KlassParameterRewriter rewriter = new KlassParameterRewriter();
   private final GroovyClassLoader loader =
       new GroovyClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests(rewriter));
   private final Map<String, String> definedTypeOrigins = new HashMap<>();
   private final Map<String, String> scriptFiles = new HashMap<>();
+  private final Map<String, String> scriptModules = new HashMap<>();
   private final List<CompileError> errors = new ArrayList<>();
   private final List<CodeVersion.Input> versionInputs = new ArrayList<>();
 
@@ -161,7 +165,27 @@ public final class CodeLoader {
             }
           }
         }
-        modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests, definedTypes));
+        manifests.forEach(m -> scriptModules.put(m.sourceName(), name));
+        Map<String, CompiledScript> functions = new java.util.TreeMap<>();
+        for (Path f : groovyFiles(moduleDir.resolve("functions"))) {
+          String rel = prefix + "functions/"
+              + moduleDir.resolve("functions").relativize(f).toString().replace('\\', '/');
+          CompiledScript compiled = compile(new CodeFile(f, rel, moduleDir,
+              LinkEscapes.outsideModule(rel, name)), FUNCTIONS_PREFIX);
+          if (compiled == null) {
+            continue;
+          }
+          scriptModules.put(compiled.sourceName(), name);
+          for (String function : functionNames(compiled.type())) {
+            CompiledScript first = functions.putIfAbsent(function, compiled);
+            if (first != null) {
+              errors.add(error(rel, 0, "function '" + function + "' of module '" + name
+                  + "' is also defined in " + first.relativeName()));
+            }
+          }
+        }
+        modules.put(name, new ModuleCode(name, moduleDir, prefix, manifests, definedTypes,
+            functions));
         for (String part : MODULE_PARTS) {
           addTree(moduleDir, moduleDir.resolve(part),
               root.versionPrefix() + name + "/" + part + "/");
@@ -179,15 +203,35 @@ public final class CodeLoader {
     Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
         SteadScript.class.getClassLoader());
     String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
-    return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, templates, version,
-        data, new SourceChecksums());
+    return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, scriptModules,
+        templates, version, data, new SourceChecksums());
   }
 
   private static boolean isModule(Path dir) {
     return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)));
   }
 
+  /** The functions a compiled functions file defines: its own public methods. */
+  private static List<String> functionNames(Class<?> type) {
+    List<String> names = new ArrayList<>();
+    for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+      int mods = m.getModifiers();
+      if (java.lang.reflect.Modifier.isPublic(mods) && !m.isSynthetic() && !m.isBridge()
+          && !m.getName().equals("run") && !m.getName().equals("main")
+          && !m.getName().startsWith("$") && !m.getName().contains("$")) {
+        if (!names.contains(m.getName())) {
+          names.add(m.getName());
+        }
+      }
+    }
+    return names;
+  }
+
   private CompiledScript compile(CodeFile code) {
+    return compile(code, "Stead");
+  }
+
+  private CompiledScript compile(CodeFile code, String namePrefix) {
     Path file = code.file();
     String relativeName = code.relativeName();
     String text;
@@ -201,7 +245,7 @@ public final class CodeLoader {
       errors.add(error(relativeName, 0, "cannot read: " + e.getMessage()));
       return null;
     }
-    String synthetic = "Stead" + scriptFiles.size() + "_"
+    String synthetic = namePrefix + scriptFiles.size() + "_"
         + file.getFileName().toString().replaceAll("\\.groovy$", "").replaceAll("\\W", "_")
         + ".groovy";
     scriptFiles.put(synthetic, relativeName);
@@ -214,7 +258,7 @@ public final class CodeLoader {
       return new CompiledScript(relativeName, synthetic, type.asSubclass(Script.class));
     } catch (MultipleCompilationErrorsException e) {
       for (Message m : e.getErrorCollector().getErrors()) {
-        errors.add(toError(m, relativeName));
+        errors.add(toError(m, relativeName, text));
       }
       return null;
     } catch (RuntimeException e) {
@@ -223,10 +267,13 @@ public final class CodeLoader {
     }
   }
 
-  private static CompileError toError(Message message, String relativeName) {
+  private static CompileError toError(Message message, String relativeName, String source) {
     if (message instanceof SyntaxErrorMessage s) {
-      return error(relativeName, Math.max(s.getCause().getStartLine(), 0),
-          s.getCause().getOriginalMessage());
+      if (s.getCause().getOriginalMessage().startsWith("sandbox: ")) {
+        return error(relativeName, Math.max(s.getCause().getStartLine(), 0),
+            s.getCause().getOriginalMessage());
+      }
+      return SyntaxErrors.of(s.getCause(), relativeName, source);
     }
     if (message instanceof ExceptionMessage e) {
       String text = String.valueOf(e.getCause().getMessage());

@@ -46,7 +46,10 @@ public final class Evaluation {
   private static final ThreadLocal<Evaluation> CURRENT = new ThreadLocal<>();
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
-          "secret", "noop", "mode", "contain", "tag", "virtual", "realize");
+          "secret", "noop", "mode", "contain", "tag", "virtual", "realize", "fail", "warning",
+          "notice", "defined");
+  private static final Pattern NULL_READ =
+      Pattern.compile("Cannot get property '([^']*)' on null object");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   /** Defaults per evaluation; {@link Limits} carries the configured ones. */
   static final int DEFAULT_MAX_RESOURCES = 50_000;
@@ -94,6 +97,24 @@ public final class Evaluation {
     }
   }
 
+  /** Code that uses the language wrongly in a recognisable way; ends evaluation at its line. */
+  static final class Misuse extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Misuse(String message) {
+      super(message);
+    }
+  }
+
+  /** {@code fail('why')}: ends evaluation; its error is already recorded at the caller. */
+  static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** The catalog grew past its bound; ends evaluation. */
   static final class CatalogTooLarge extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -119,6 +140,10 @@ public final class Evaluation {
   /** The noop a body-less declaration gets if it ends up declared (its scope's, at the call). */
   private final Map<Reference, Boolean> candidateNoop = new HashMap<>();
   private final Set<CompileError> errors = new LinkedHashSet<>();
+  /** Old-syntax templates already warned about in this compile. */
+  private final Set<String> oldTemplatesWarned = new java.util.HashSet<>();
+  /** What warning() and notice() said, "level: file:line: text", in order. */
+  private final List<String> messages = new ArrayList<>();
   /** Sandbox refusals seen, reported even when user code caught them. */
   private final List<SandboxViolation> violations = new ArrayList<>();
   private final List<NodeBlock> nodeBlocks = new ArrayList<>();
@@ -246,7 +271,8 @@ public final class Evaluation {
         .setEnvironment(code.environment())
         .setMatchedNode(matchedNode)
         .addAllClasses(classes)
-        .addAllEdges(edges);
+        .addAllEdges(edges)
+        .addAllCompileMessages(messages);
     for (ResourceDecl d : resources.values()) {
       catalog.addResources(Resource.newBuilder()
           .setType(d.spec.name())
@@ -879,7 +905,8 @@ public final class Evaluation {
           + Locations.format(first) + ", again at " + Locations.format(here));
       return null;
     }
-    InstanceBody collected = new InstanceBody(this, key, type.parameters());
+    InstanceBody collected = new InstanceBody(this, key, type.parameters(),
+        body == null ? null : body.getThisObject());
     if (named != null) {
       named.forEach((k, v) -> collected.set(String.valueOf(k), v));
     }
@@ -1178,7 +1205,7 @@ public final class Evaluation {
     }
     if (first != null) {
       error(decl.location, "duplicate declaration of " + decl.key() + ": first declared at "
-          + Locations.format(first.location) + ", again at " + Locations.format(decl.location));
+          + declaredAt(first) + ", again at " + declaredAt(decl));
       return;
     }
     if (virtuals.active()) {
@@ -1189,6 +1216,22 @@ public final class Evaluation {
     if (sourceProblem == null && SourceTrees.isTree(decl)) {
       trees.add(decl);
     }
+  }
+
+  /**
+   * Where {@code decl} was declared; inside a defined type also which instance and where that
+   * instance was declared, since every instance declares from the same line.
+   */
+  private String declaredAt(ResourceDecl decl) {
+    String at = Locations.format(decl.location);
+    for (int i = decl.containers.size() - 1; i >= 0; i--) {
+      SourceLocation instance = instances.get(decl.containers.get(i));
+      if (instance != null) {
+        return at + " in " + decl.containers.get(i) + " (declared at "
+            + Locations.format(instance) + ")";
+      }
+    }
+    return at;
   }
 
   /**
@@ -1412,6 +1455,123 @@ public final class Evaluation {
     return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  // ---- functions ----
+
+  /**
+   * {@code fail('why')}: a compile error at the caller's line, and the end of evaluation. The
+   * error is recorded before anything is thrown, so code that catches the exception still
+   * fails to compile.
+   */
+  void fail(Object message) {
+    String text = said("fail", message);
+    error(caller(), text);
+    throw new Failed(text);
+  }
+
+  /** {@code warning('x')}, {@code notice('x')}: into the catalog, the report and the log. */
+  void say(String level, Object message) {
+    messages.add(level + ": " + Locations.format(caller()) + ": " + said(level, message));
+  }
+
+  private static String said(String function, Object message) {
+    if (message instanceof CharSequence || message instanceof Number
+        || message instanceof Boolean) {
+      return message.toString();
+    }
+    throw new DataMissing(function + "() takes a text, got " + ResourceRules.describe(message));
+  }
+
+  /**
+   * {@code defined(file('/x'))} or {@code defined('file[/x]')}: whether that resource or
+   * defined type instance is declared at this point of the evaluation (as in Puppet, the
+   * answer depends on evaluation order); {@code defined('name')}: whether a class, defined
+   * type or resource type of that name exists.
+   */
+  boolean defined(Object what) {
+    if (what instanceof Reference r) {
+      r.markUsed();
+      return isDeclared(r.key(), r);
+    }
+    if (what instanceof CharSequence text) {
+      String s = text.toString();
+      if (s.indexOf('[') > 0 && s.endsWith("]")) {
+        try {
+          return isDeclared(ResourceKey.parse(s).toString(), null);
+        } catch (IllegalArgumentException e) {
+          throw new DataMissing("defined('" + s + "'): " + e.getMessage());
+        }
+      }
+      return ResourceTypes.find(s).isPresent() || lookupDefinedType(s) != null
+          || lookupClass(s) != null;
+    }
+    throw new DataMissing("defined() takes a reference like file('/x'), 'file[/x]' or a class"
+        + " or type name, got " + ResourceRules.describe(what));
+  }
+
+  private boolean isDeclared(String key, Reference asking) {
+    if (resources.containsKey(key) || instances.containsKey(key)) {
+      return true;
+    }
+    // A body-less declaration made earlier (file('/x')) declares the resource unless it ends
+    // up used as a reference only.
+    for (Reference c : candidates) {
+      if (c != asking && !c.used() && c.key().equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- helper functions ----
+
+  /** Instances of functions files, one per file and compile, made when first called. */
+  private final Map<CompiledScript, groovy.lang.Script> functionScripts = new HashMap<>();
+
+  /**
+   * {@code name(args)} without a receiver that is no method of {@code script}: a helper
+   * function of the script's own module, else a resource call.
+   */
+  Object unqualifiedCall(SteadScript script, String name, Object[] args, SourceLocation site) {
+    ModuleCode m = moduleOf(script);
+    if (m != null && m.functions().containsKey(name)) {
+      return invokeFunction(m, name, args);
+    }
+    return resourceCall(name, args, false, site);
+  }
+
+  /** Whether {@code script}'s module has a helper function {@code name}. */
+  boolean hasOwnFunction(SteadScript script, String name) {
+    ModuleCode m = moduleOf(script);
+    return m != null && m.functions().containsKey(name);
+  }
+
+  private ModuleCode moduleOf(SteadScript script) {
+    String module = code.scriptModules().get(script.getClass().getName() + ".groovy");
+    return module == null ? null : code.module(module).orElse(null);
+  }
+
+  /** {@code app} in {@code app.fqdn_url(...)}: the module's functions, or null if no module. */
+  Object moduleFunctions(String name) {
+    Optional<ModuleCode> m = code.module(name);
+    return m.isPresent() && !m.get().functions().isEmpty() ? new ModuleFunctions(name) : null;
+  }
+
+  /** {@code module.name(args)}. */
+  Object callFunction(String module, String name, Object[] args) {
+    ModuleCode m = code.module(module).orElseThrow();
+    if (!m.functions().containsKey(name)) {
+      throw new Misuse("module '" + module + "' has no function '" + name + "' (it has "
+          + String.join(", ", new java.util.TreeSet<>(m.functions().keySet())) + ")");
+    }
+    return invokeFunction(m, name, args);
+  }
+
+  private Object invokeFunction(ModuleCode module, String name, Object[] args) {
+    CompiledScript file = module.functions().get(name);
+    groovy.lang.Script instance = functionScripts.computeIfAbsent(file, CompiledScript::newInstance);
+    return org.codehaus.groovy.runtime.InvokerHelper.invokeMethod(instance, name, args);
+  }
+
   // ---- templates ----
 
   String template(String path, Map<String, ?> vars) {
@@ -1420,12 +1580,29 @@ public final class Evaluation {
     binding.put("facts", facts);
     binding.put("trusted", trusted);
     vars.forEach((k, v) -> binding.put(String.valueOf(k), v));
+    if (!Templates.isErb(path) && oldTemplatesWarned.add(path)) {
+      say("warning", "template " + path + " uses the old syntax (${...} anywhere in the"
+          + " text), which is deprecated: rename it to " + erbName(path) + " and write"
+          + " <%= x %> for each ${x} (<% code %> stays as it is); $ is then plain text (see"
+          + " Templates in docs/language.md)");
+    }
     try {
       return code.templates().render(path, binding);
     } catch (Templates.TemplateProblem problem) {
-      error(problem.location().orElseGet(this::caller), problem.getMessage());
+      if (problem.location().isPresent()) {
+        // The template's own line, and where it was rendered from.
+        error(problem.location().get(), problem.getMessage() + " (template('" + path
+            + "') at " + Locations.format(caller()) + ")");
+      } else {
+        error(caller(), problem.getMessage());
+      }
       return "";
     }
+  }
+
+  private static String erbName(String path) {
+    String base = path.endsWith(".tpl") ? path.substring(0, path.length() - 4) : path;
+    return base.substring(base.indexOf('/') + 1) + Templates.ERB;
   }
 
   // ---- after evaluation ----
@@ -1601,17 +1778,25 @@ public final class Evaluation {
         violations.add(v);
       }
       return;
+    } else if (t instanceof Failed) {
+      return;
     } else if (t instanceof InterruptedException || t.getCause() instanceof InterruptedException) {
       message = timeoutMessage();
     } else if (t instanceof MissingPropertyException m) {
       message = "no variable or property '" + m.getProperty() + "' here";
     } else if (t instanceof MissingMethodException m) {
       message = "no method " + m.getMethod() + "() for these arguments";
+    } else if (t instanceof NullPointerException && t.getMessage() != null
+        && NULL_READ.matcher(t.getMessage()).find()) {
+      java.util.regex.Matcher read = NULL_READ.matcher(t.getMessage());
+      read.find();
+      message = "cannot read '" + read.group(1) + "': what it is read from is null (a fact or"
+          + " key that is missing? ?. reads null instead)";
     } else if (t instanceof StackOverflowError) {
       message = "stack overflow (endless recursion?)";
     } else if (t instanceof Templates.TemplateProblem p) {
       message = p.getMessage();
-    } else if (t instanceof DataMissing || t instanceof CatalogTooLarge) {
+    } else if (t instanceof DataMissing || t instanceof CatalogTooLarge || t instanceof Misuse) {
       message = t.getMessage();
     } else {
       String detail = t.getMessage();

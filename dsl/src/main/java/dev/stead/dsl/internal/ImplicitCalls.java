@@ -137,7 +137,7 @@ final class ImplicitCalls {
             && !(script.getBinding().getVariables().get(name) instanceof Closure)) {
           // What SteadScript.methodMissing does, with the call's own line.
           Evaluation evaluation = Evaluation.current();
-          return evaluation.resourceCall(name, args, false, evaluation.site(file, line));
+          return evaluation.unqualifiedCall(script, name, args, evaluation.site(file, line));
         }
         break;
       }
@@ -162,6 +162,13 @@ final class ImplicitCalls {
         try {
           return InvokerHelper.getProperty(owner, name);
         } catch (GroovyRuntimeException fromOwner) {
+          if (body.hasParameter(name)) {
+            // `groups ['wheel']` parses as groups['wheel']: a read of groups, indexed.
+            throw new Evaluation.Misuse("'" + name + "' is a parameter of " + body.key()
+                + " but is read here as a value: `" + name + " [...]` means " + name
+                + "[...], an index into " + name + ". Set a list with parentheses: " + name
+                + "(['a', 'b']), or write " + name + " = ['a', 'b']");
+          }
           MissingPropertyException missing =
               new MissingPropertyExceptionNoStack(name, ResourceBody.class);
           missing.addSuppressed(fromOwner);

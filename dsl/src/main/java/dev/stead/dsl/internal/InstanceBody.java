@@ -18,13 +18,16 @@ public final class InstanceBody extends GroovyObjectSupport {
   private final Evaluation evaluation;
   private final String key;
   private final List<String> parameters;
+  /** The script the body was written in (its closure's this), for its module's functions. */
+  private final Object script;
   private final Map<String, Object> values = new LinkedHashMap<>();
   private final List<ResourceDecl.Relation> relations = new ArrayList<>();
   private boolean noopGiven;
   private Object noop;
 
-  InstanceBody(Evaluation evaluation, String key, List<String> parameters) {
+  InstanceBody(Evaluation evaluation, String key, List<String> parameters, Object script) {
     this.evaluation = evaluation;
+    this.script = script;
     this.key = key;
     this.parameters = parameters;
   }
@@ -101,6 +104,9 @@ public final class InstanceBody extends GroovyObjectSupport {
     }
     if (name.equals("klass") && given.length == 1 && given[0] instanceof CharSequence klass) {
       return evaluation.classReference(klass.toString());
+    }
+    if (script instanceof SteadScript s && evaluation.hasOwnFunction(s, name)) {
+      return evaluation.unqualifiedCall(s, name, given, null);
     }
     set(name, given.length == 1 ? given[0] : given);
     return null;

@@ -52,6 +52,16 @@ public final class ResourceBody extends GroovyObjectSupport {
     evaluation.addTags(decl.tags, tags, evaluation.callerLocation());
   }
 
+  /** Whether the resource declared in this body has a parameter {@code name}. */
+  boolean hasParameter(String name) {
+    return decl.parameter(name) != null;
+  }
+
+  /** The key of the resource declared in this body. */
+  String key() {
+    return decl.key();
+  }
+
   public Object methodMissing(String name, Object args) {
     Object[] values = (Object[]) args;
     if (decl.parameter(name) != null) {
@@ -68,6 +78,9 @@ public final class ResourceBody extends GroovyObjectSupport {
     }
     if (!InvokerHelper.getMetaClass(script).respondsTo(script, name).isEmpty()) {
       return InvokerHelper.invokeMethod(script, name, values);
+    }
+    if (script instanceof SteadScript s && evaluation.hasOwnFunction(s, name)) {
+      return evaluation.unqualifiedCall(s, name, values, null);
     }
     evaluation.unknownParameter(decl, name);
     return null;

@@ -32,6 +32,13 @@ public final class Sandbox {
     return base(new KlassParameterRewriter());
   }
 
+  /** Configuration for {@code .erb} templates, whose scripts extend {@link TemplateScript}. */
+  static CompilerConfiguration forErbTemplates() {
+    CompilerConfiguration config = base(new KlassParameterRewriter());
+    config.setScriptBaseClass(TemplateScript.class.getName());
+    return config;
+  }
+
   private static CompilerConfiguration base(KlassParameterRewriter rewriter) {
     CompilerConfiguration config = new CompilerConfiguration();
     config.setSourceEncoding("UTF-8");
@@ -44,6 +51,8 @@ public final class Sandbox {
         rewriter,
         new LargeBlockSplitter(),
         new SandboxChecker(),
+        new VariableCallCheck(),
+        new FunctionsFileCheck(),
         new SandboxTransformer(),
         new ASTTransformationCustomizer(ThreadInterrupt.class));
     return config;

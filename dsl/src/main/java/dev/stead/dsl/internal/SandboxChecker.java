@@ -8,7 +8,11 @@ import org.codehaus.groovy.ast.ImportNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.ModuleNode;
 import org.codehaus.groovy.ast.ASTNode;
+import java.util.List;
+import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ArrayExpression;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
+import org.codehaus.groovy.ast.expr.MapExpression;
 import org.codehaus.groovy.ast.expr.AttributeExpression;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.CastExpression;
@@ -207,7 +211,7 @@ final class SandboxChecker extends CompilationCustomizer {
       String name = e.getMethodAsString();
       if (name == null) {
         refuse("method names computed at run time are not allowed in Stead code", e);
-      } else if (SandboxPolicy.deniedMethod(name)) {
+      } else if (SandboxPolicy.deniedMethod(name) && !isNotifyResource(e)) {
         refuse("calling " + name + "() is not allowed in Stead code", e);
       } else if (e.isImplicitThis() && SandboxPolicy.outputMethod(name)) {
         refuse(name + "() would write to the master's output; Stead code has none", e);
@@ -257,6 +261,23 @@ final class SandboxChecker extends CompilationCustomizer {
         refuse("reading '" + s + "' is not allowed in Stead code", e);
       }
       super.visitBinaryExpression(e);
+    }
+
+    /**
+     * {@code notify('hello')} or {@code notify('x') { ... }} without a receiver: the notify
+     * resource (SteadScript's overload). Object's notify() takes no argument, so no other
+     * form of the name is let through.
+     */
+    private static boolean isNotifyResource(MethodCallExpression e) {
+      if (!"notify".equals(e.getMethodAsString()) || !e.isImplicitThis()
+          || !(e.getArguments() instanceof ArgumentListExpression args)) {
+        return false;
+      }
+      List<Expression> list = args.getExpressions();
+      boolean titleFirst = !list.isEmpty() && !(list.get(0) instanceof ClosureExpression)
+          && !(list.get(0) instanceof MapExpression);
+      return titleFirst && (list.size() == 1
+          || list.size() == 2 && list.get(1) instanceof ClosureExpression);
     }
   }
 }

@@ -81,7 +81,7 @@ public final class SandboxRuntime {
       Boolean.class);
 
   private static final Set<Class<?>> DSL_CLASSES =
-      Set.of(ResourceBody.class, InstanceBody.class, Reference.class);
+      Set.of(ResourceBody.class, InstanceBody.class, Reference.class, ModuleFunctions.class);
 
   /**
    * What code may call on a resource reference: the chaining operators ({@code >>},

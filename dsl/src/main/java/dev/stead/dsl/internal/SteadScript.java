@@ -46,7 +46,16 @@ public abstract class SteadScript extends Script {
       case "node":
         return getNode();
       default:
-        return super.getProperty(property);
+        try {
+          return super.getProperty(property);
+        } catch (groovy.lang.MissingPropertyException missing) {
+          // A module's name: its helper functions, app.fqdn_url(...).
+          Object module = Evaluation.current().moduleFunctions(property);
+          if (module == null) {
+            throw missing;
+          }
+          return module;
+        }
     }
   }
 
@@ -168,8 +177,45 @@ public abstract class SteadScript extends Script {
     return SecretFunction.secret(text);
   }
 
-  /** Resource declarations and references: {@code file('/etc/motd') { ... }}. */
+  /** {@code fail('why')}: stops the compile with an error at this line. */
+  public void fail(Object message) {
+    Evaluation.current().fail(message);
+  }
+
+  /** {@code warning('x')}: a warning in the compile log and the node's report. */
+  public void warning(Object message) {
+    Evaluation.current().say("warning", message);
+  }
+
+  /** {@code notice('x')}: a notice in the compile log and the node's report. */
+  public void notice(Object message) {
+    Evaluation.current().say("notice", message);
+  }
+
+  /** {@code defined(file('/x'))}, {@code defined('file[/x]')}, {@code defined('klass')}. */
+  public boolean defined(Object what) {
+    return Evaluation.current().defined(what);
+  }
+
+  /**
+   * {@code notify('hello')}: the notify resource. An overload beside Object's notify(), which
+   * stays refused: the sandbox lets through only this one-argument form (and a body).
+   */
+  public Object notify(Object title) {
+    return Evaluation.current().resourceCall("notify", new Object[] {title}, false);
+  }
+
+  /** {@code notify('x') { message 'text' }}. */
+  public Object notify(Object title,
+      @DelegatesTo(value = ResourceBody.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    return Evaluation.current().resourceCall("notify", new Object[] {title, body}, false);
+  }
+
+  /**
+   * A helper function of this script's own module, else a resource declaration or reference:
+   * {@code file('/etc/motd') { ... }}.
+   */
   public Object methodMissing(String name, Object args) {
-    return Evaluation.current().resourceCall(name, (Object[]) args, false);
+    return Evaluation.current().unqualifiedCall(this, name, (Object[]) args, null);
   }
 }

@@ -22,10 +22,12 @@ import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 
 /**
- * Renders module templates ({@code module/file} names {@code <module>/templates/<file>}) with
- * Groovy's SimpleTemplateEngine, compiled under the same sandbox as manifests and parsed
- * once per Compiler. Thread-safe: parsed templates are cached in a concurrent map and each
- * rendering gets its own script instance.
+ * Renders module templates ({@code module/file} names {@code <module>/templates/<file>}),
+ * compiled under the same sandbox as manifests and parsed once per Compiler. A template whose
+ * name ends in {@code .erb} uses ERB's tags ({@link ErbSource}): text outside them is taken
+ * as it is. Any other template is read in the old syntax, Groovy's SimpleTemplateEngine
+ * ({@code ${x}} anywhere in the text), which is deprecated. Thread-safe: parsed templates are
+ * cached in a concurrent map and each rendering gets its own script instance.
  */
 public final class Templates {
   /** A template that cannot be found, parsed or rendered; the message names it. */
@@ -47,6 +49,14 @@ public final class Templates {
       Pattern.compile("SimpleTemplateScript\\d+\\.groovy: (\\d+): (.*?)(?: @ line \\d+.*)?$",
           Pattern.MULTILINE);
 
+  /** The extension of templates in the ERB syntax. */
+  static final String ERB = ".erb";
+  private static final String ERB_SCRIPT = "SteadTemplate";
+  private static final Pattern NULL_PROPERTY =
+      Pattern.compile("Cannot (?:get|set) property '([^']*)' on null object");
+  private static final Pattern NULL_METHOD =
+      Pattern.compile("Cannot invoke method (\\S+)\\(\\) on null object");
+
   /** A parsed template; {@code lines[n]} is the template line of generated script line n. */
   private record Parsed(Template template, String relativeName, int[] lines) {
     int templateLine(int scriptLine) {
@@ -54,16 +64,39 @@ public final class Templates {
     }
   }
 
+  /** A parsed {@code .erb} template: its script class and how its lines map back. */
+  private record ParsedErb(Class<?> type, ErbSource source, String relativeName,
+      String scriptName) {}
+
   private final Function<String, Optional<ModuleCode>> modules;
   private final SimpleTemplateEngine engine;
+  private final GroovyShell erbShell;
+  /** Numbers the compiled .erb scripts: stack traces name them by file. */
+  private final java.util.concurrent.atomic.AtomicInteger erbScripts =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
+  private final Map<String, ParsedErb> erbCache = new ConcurrentHashMap<>();
 
   public Templates(Function<String, Optional<ModuleCode>> modules, ClassLoader parent) {
     this.modules = modules;
     this.engine = new SimpleTemplateEngine(new GroovyShell(parent, Sandbox.forTemplates()));
+    this.erbShell = new GroovyShell(parent, Sandbox.forErbTemplates());
+  }
+
+  /** Whether {@code path} names a template in the ERB syntax (else the deprecated one). */
+  static boolean isErb(String path) {
+    return path.endsWith(ERB);
   }
 
   String render(String path, Map<String, Object> binding) throws TemplateProblem {
+    if (isErb(path)) {
+      ParsedErb erb = erbCache.get(path);
+      if (erb == null) {
+        erb = parseErb(path);
+        erbCache.putIfAbsent(path, erb);
+      }
+      return renderErb(path, erb, binding);
+    }
     Parsed parsed = cache.get(path);
     if (parsed == null) {
       parsed = parse(path);
@@ -130,7 +163,109 @@ public final class Templates {
     return lines.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private Parsed parse(String path) throws TemplateProblem {
+  private String renderErb(String path, ParsedErb erb, Map<String, Object> binding)
+      throws TemplateProblem {
+    TemplateScript script = (TemplateScript) org.codehaus.groovy.runtime.InvokerHelper
+        .createScript(erb.type(), new groovy.lang.Binding(new java.util.HashMap<>(binding)));
+    try {
+      script.run();
+      return script.rendered();
+    } catch (SandboxViolation v) {
+      SourceLocation at = erbLocation(erb, v);
+      Evaluation.placeViolation(v, at);
+      throw v.at(at);
+    } catch (TemplateScript.NullValue n) {
+      ErbSource.Tag tag = erb.source().tags().get(n.tag);
+      String expression = tag.text().substring(3, tag.text().length() - 2).strip();
+      throw new TemplateProblem(tag.text().strip() + " is null: pass a value, or write"
+          + " <%= " + expression + " ?: '' %> to print nothing",
+          Locations.at(erb.relativeName(), tag.line()));
+    } catch (RuntimeException | StackOverflowError e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw e;
+      }
+      SourceLocation at = erbLocation(erb, e);
+      throw new TemplateProblem(explain(path, e, erb.source().tagAt(at.getLine(), name(e))), at);
+    }
+  }
+
+  private static SourceLocation erbLocation(ParsedErb erb, Throwable e) {
+    int scriptLine = 0;
+    for (StackTraceElement f : e.getStackTrace()) {
+      if (erb.scriptName().equals(f.getFileName()) && f.getLineNumber() > 0) {
+        scriptLine = f.getLineNumber();
+        break;
+      }
+    }
+    return Locations.at(erb.relativeName(), erb.source().templateLine(scriptLine));
+  }
+
+  /** The name an error is about, if it says. */
+  private static String name(Throwable e) {
+    if (e instanceof groovy.lang.MissingPropertyException m) {
+      return m.getProperty();
+    }
+    if (e instanceof groovy.lang.MissingMethodException m) {
+      return m.getMethod();
+    }
+    Matcher property = NULL_PROPERTY.matcher(String.valueOf(e.getMessage()));
+    return property.find() ? property.group(1) : null;
+  }
+
+  /** What went wrong, in the template's terms: the name missing, what was null, where. */
+  private static String explain(String path, Throwable e, ErbSource.Tag tag) {
+    String in = tag == null ? "" : " in " + tag.text().strip();
+    if (e instanceof groovy.lang.MissingPropertyException m) {
+      return "no variable '" + m.getProperty() + "'" + in + " (pass it: template('" + path
+          + "', " + m.getProperty() + ": ...))";
+    }
+    String message = String.valueOf(e.getMessage());
+    Matcher property = NULL_PROPERTY.matcher(message);
+    if (e instanceof NullPointerException && property.find()) {
+      return "cannot read '" + property.group(1) + "'" + in + ": what it is read from is null"
+          + " (a variable not passed, or a key missing from a map? ?. reads null instead)";
+    }
+    Matcher method = NULL_METHOD.matcher(message);
+    if (e instanceof NullPointerException && method.find()) {
+      return "cannot call " + method.group(1) + "()" + in + ": it is called on null";
+    }
+    if (e instanceof groovy.lang.MissingMethodException m) {
+      return "no method " + m.getMethod() + "() for these arguments" + in;
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+        + in;
+  }
+
+  private ParsedErb parseErb(String path) throws TemplateProblem {
+    Source source = read(path);
+    ErbSource erb;
+    try {
+      erb = ErbSource.translate(source.text());
+    } catch (ErbSource.Malformed e) {
+      throw new TemplateProblem(e.getMessage(), Locations.at(source.relative(), e.line));
+    }
+    String scriptName = ERB_SCRIPT + erbScripts.incrementAndGet() + ".groovy";
+    try {
+      synchronized (erbShell) {
+        Class<?> type = erbShell.getClassLoader().parseClass(
+            new groovy.lang.GroovyCodeSource(erb.script(), scriptName, "/stead/template"));
+        return new ParsedErb(type, erb, source.relative(), scriptName);
+      }
+    } catch (MultipleCompilationErrorsException e) {
+      for (Message m : e.getErrorCollector().getErrors()) {
+        if (m instanceof SyntaxErrorMessage s) {
+          throw new TemplateProblem(s.getCause().getOriginalMessage(),
+              Locations.at(source.relative(), erb.templateLine(s.getCause().getStartLine())));
+        }
+      }
+      throw new TemplateProblem(e.getMessage(), Locations.at(source.relative(), 0));
+    }
+  }
+
+  /** A template's text and its name relative to the environment. */
+  private record Source(String text, String relative) {}
+
+  private Source read(String path) throws TemplateProblem {
     int slash = path.indexOf('/');
     if (slash <= 0 || slash == path.length() - 1) {
       throw new TemplateProblem("template name '" + path + "' must be 'module/file'", null);
@@ -145,9 +280,8 @@ public final class Templates {
       throw new TemplateProblem("template '" + path + "' leaves the module's templates/", null);
     }
     String relative = module.relativePrefix() + "templates/" + rest;
-    String text;
     try {
-      text = ConfinedFiles.readString(module.dir(), file);
+      return new Source(ConfinedFiles.readString(module.dir(), file), relative);
     } catch (ConfinedFiles.OutsideBound e) {
       throw new TemplateProblem("template '" + path + "': "
           + LinkEscapes.outsideModule(relative, moduleName), null);
@@ -157,6 +291,12 @@ public final class Templates {
       throw new TemplateProblem("template " + relative + " cannot be read: " + e.getMessage(),
           Locations.at(relative, 0));
     }
+  }
+
+  private Parsed parse(String path) throws TemplateProblem {
+    Source source = read(path);
+    String relative = source.relative();
+    String text = source.text();
     try {
       synchronized (engine) {
         return new Parsed(engine.createTemplate(new StringReader(text)), relative,

@@ -84,6 +84,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
             audited.serve(exceptions.served(compiledOnly.catalog()), mode),
             compiledOnly.fromCache());
         String digest = compiled.catalog().getDigest();
+        if (!compiled.fromCache()) {
+          // warning() and notice() of the code: into the master's log once per compile (and
+          // into the agent's report through the catalog).
+          for (String said : compiled.catalog().getCompileMessagesList()) {
+            LOG.log(said.startsWith("warning:") ? java.util.logging.Level.WARNING
+                : java.util.logging.Level.INFO, () -> "compile node=" + node + " " + said);
+          }
+        }
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
         if (!digest.equals(storedDigests.get(node))) {

@@ -1,4 +1,0 @@
-${message}
-
-  node:   ${node}
-  system: ${os}
