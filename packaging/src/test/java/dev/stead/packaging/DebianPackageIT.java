@@ -36,6 +36,7 @@ class DebianPackageIT {
   private static final Path UNITS = Path.of("/usr/lib/systemd/system");
   private static final List<String> UNIT_NAMES = List.of("stead-master.service",
       "stead-agent.service", "stead-agent-run.service", "stead-agent-run.timer");
+  private static final Path CDS_ARCHIVE = Path.of("/var/cache/stead/stead.jsa");
   private static final String SITE = """
       node('pkg.test') {
           file('/etc/greeting') { content 'installed from the package\\n'; mode '0644' }
@@ -70,12 +71,15 @@ class DebianPackageIT {
 
       verifyUnits();
       runUnits(work);
+      assertThat(CDS_ARCHIVE).as("dumped by the first one-shot run").isRegularFile();
+      reinstallKeepsEditedSettings(debs.get(0));
       lintian(debs);
     } finally {
       purge();
       deleteTree(work);
     }
 
+    assertThat(CDS_ARCHIVE.getParent()).as("the launcher's cache, after purge").doesNotExist();
     Set<String> after = filesystem();
     Set<String> added = difference(after, before);
     // Kept on purpose: the master's data (CA key) and agent state, and the `stead` user
@@ -170,6 +174,21 @@ class DebianPackageIT {
       masterProcess.waitFor(60, TimeUnit.SECONDS);
       masterProcess.destroyForcibly();
     }
+  }
+
+  /**
+   * Installing the same package again runs the maintainer scripts' upgrade path: an edited
+   * settings file (a conffile) stays, the class-data archive of the old jars goes.
+   */
+  private static void reinstallKeepsEditedSettings(Path agentDeb) throws Exception {
+    Path conf = Path.of("/etc/stead/agent.conf");
+    Files.writeString(conf, Files.readString(conf) + "server = master.test:8140\n");
+    run(Duration.ofMinutes(2), aptGet("install", "-y", "--reinstall",
+        agentDeb.toAbsolutePath().toString())).expectExit(0);
+    assertThat(Files.readString(conf)).endsWith("server = master.test:8140\n");
+    assertThat(CDS_ARCHIVE).doesNotExist();
+    assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "config", "print", "agent")
+        .expectExit(0).output).contains("server = master.test:8140  # " + conf + ":");
   }
 
   /** The unit's ExecStart as words (none of Stead's units quotes anything). */
