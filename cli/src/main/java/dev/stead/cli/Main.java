@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         ComplianceCommand.class,
         AuditCommand.class,
         OperatorCommand.class,
+        ConfigCommand.class,
     })
 public final class Main implements Runnable {
   static {
@@ -63,9 +64,20 @@ public final class Main implements Runnable {
       LogSetup.install(LogOptions.asked(parsed));
       return new CommandLine.RunLast().execute(parsed);
     });
+    Settings agent = withSettings(cli, "agent", "run");
+    Settings master = withSettings(cli, "master", "start");
     cli.setParameterExceptionHandler((error, ignored) -> {
       PrintWriter err = error.getCommandLine().getErr();
-      err.println("stead: " + error.getMessage());
+      String source = error.getArgSpec() == null ? null
+          : agent != null && agent.source(error.getArgSpec()) != null
+              ? agent.source(error.getArgSpec())
+              : master != null ? master.source(error.getArgSpec()) : null;
+      Throwable invalid = error;
+      while (invalid != null && !(invalid instanceof Settings.Invalid)) {
+        invalid = invalid.getCause();
+      }
+      err.println("stead: " + (invalid != null ? invalid.getMessage() : error.getMessage()
+          + (source == null ? "" : " (from " + source + ")")));
       err.println("Try `" + error.getCommandLine().getCommandSpec().qualifiedName()
           + " --help`.");
       err.flush();
@@ -91,12 +103,42 @@ public final class Main implements Runnable {
       case "agent" -> new AgentCommand();
       default -> null;
     };
-    if (only == null) {
+    if (only == null && masterInstalled()) {
       return new CommandLine(new Main());
     }
-    CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("stead"));
+    CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("stead")
+        .version(Main.class.getAnnotation(Command.class).version()));
+    if (only == null) {
+      // An agent-only install (the stead-agent package) has no master and no Groovy jars:
+      // the full tree cannot load, so it offers what it has.
+      top.getCommandSpec().mixinStandardHelpOptions(true).usageMessage()
+          .description("Agent-based configuration management (agent only: install "
+              + "stead-master for the other commands).");
+      top.addSubcommand("agent", new AgentCommand());
+      top.addSubcommand("config", new ConfigCommand());
+      return top;
+    }
     top.addSubcommand(args[0], only);
     return top;
+  }
+
+  /**
+   * The environment's and /etc/stead's defaults for {@code stead NAME SUB}, if the tree has
+   * that command.
+   */
+  private static Settings withSettings(CommandLine top, String name, String sub) {
+    CommandLine command = top.getSubcommands().get(name);
+    command = command == null ? null : command.getSubcommands().get(sub);
+    if (command == null) {
+      return null;
+    }
+    Settings settings = Settings.forMachine(name);
+    settings.install(command);
+    return settings;
+  }
+
+  static boolean masterInstalled() {
+    return Main.class.getClassLoader().getResource("dev/stead/master/Master.class") != null;
   }
 
   /**
