@@ -43,7 +43,7 @@ class ErrorsTest {
         "m.groovy:4: parameter 'mode' of file[/etc/a] must be a string, got Integer 644 (write"
             + " the mode as a quoted octal string, e.g. '0644')",
         "m.groovy:6: parameter 'mode' of file[/etc/b] must be an octal string of 3 or 4 digits,"
-            + " e.g. '0644', got '99'",
+            + " e.g. '0644' (setuid, setgid and sticky bits are not supported), got '99'",
         "m.groovy:7: file path 'relative' must be absolute");
   }
 

@@ -34,7 +34,8 @@ public final class ResourceTypes {
               "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
                   + " code): it changes the catalog when the file's bytes change."),
           ParameterSpec.string("mode",
-              "Permission bits as an octal string, e.g. `0644`."),
+              "Permission bits as an octal string, e.g. `0644`.")
+              .checkedBy(Validators.FILE_MODE),
           ParameterSpec.string("owner", "Owning user name."),
           ParameterSpec.string("group", "Owning group name."),
           ParameterSpec.string("target",
@@ -50,7 +51,9 @@ public final class ResourceTypes {
           ParameterSpec.bool("purge",
               "With `recurse`: remove everything beneath the directory that no `file`"
                   + " resource manages (files are backed up first; subdirectories need"
-                  + " `force`).")));
+                  + " `force`).")))
+      .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("owner", "user"),
+          AutoEdge.byParameter("group", "group"));
 
   /** A Debian package, through apt-get and dpkg. */
   public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",
@@ -76,7 +79,8 @@ public final class ResourceTypes {
               "Whether the service should be running now."),
           ParameterSpec.bool("enable", "Whether the service should start at boot."),
           ParameterSpec.oneOf("provider", List.of("systemd", "init"),
-              "Force a provider instead of choosing by the running init system.")));
+              "Force a provider instead of choosing by the running init system.")))
+      .withAutoEdges(AutoEdge.byTitle("pkg"));
 
   /** A local user account. */
   public static final ResourceTypeSpec USER = new ResourceTypeSpec("user",
@@ -88,18 +92,22 @@ public final class ResourceTypes {
           ParameterSpec.integer("uid", "Numeric user id. Unset: chosen by useradd."),
           ParameterSpec.string("gid",
               "Primary group, by name or number. Unset: chosen by useradd (a group named"
-                  + " like the user)."),
+                  + " like the user).").checkedBy(Validators.GROUP_NAME_OR_ID),
           ParameterSpec.string("home", "Home directory. Unset: chosen by useradd."),
           ParameterSpec.string("shell", "Login shell."),
           ParameterSpec.string("comment", "The GECOS field (full name)."),
           ParameterSpec.list("groups",
-              "Supplementary groups, the exact set (groups not listed are left)."),
+              "Supplementary groups, the exact set (groups not listed are left).")
+              .checkedBy(Validators.GROUP_NAME),
           ParameterSpec.bool("managehome",
               "Create the home directory with the account, and remove it with the account.")
-              .withDefault("false"),
+              .withDefault(false),
           ParameterSpec.bool("system",
               "Create a system account (uid below 1000). Only used on creation.")
-              .withDefault("false")));
+              .withDefault(false)))
+      .withTitleRule(Validators.USER_NAME)
+      .withAutoEdges(AutoEdge.byParameter("gid", "group"),
+          AutoEdge.byParameter("groups", "group"));
 
   /** A local group. */
   public static final ResourceTypeSpec GROUP = new ResourceTypeSpec("group",
@@ -109,10 +117,12 @@ public final class ResourceTypes {
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the group exists.").withDefault("present"),
           ParameterSpec.integer("gid", "Numeric group id. Unset: chosen by groupadd."),
-          ParameterSpec.list("members", "The exact set of member users."),
+          ParameterSpec.list("members", "The exact set of member users.")
+              .checkedBy(Validators.USER_NAME),
           ParameterSpec.bool("system",
               "Create a system group (gid below 1000). Only used on creation.")
-              .withDefault("false")));
+              .withDefault(false)))
+      .withTitleRule(Validators.GROUP_NAME);
 
   /** One authorized SSH key of a user. */
   public static final ResourceTypeSpec SSH_KEY = new ResourceTypeSpec("ssh_key",
@@ -126,11 +136,13 @@ public final class ResourceTypes {
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the key is authorized.").withDefault("present"),
-          ParameterSpec.string("user", "The user whose key it is (required)."),
+          ParameterSpec.string("user", "The user whose key it is (required).").required()
+              .checkedBy(Validators.USER_NAME),
           ParameterSpec.string("type", "The key type, e.g. `ssh-ed25519`.")
               .withDefault("ssh-ed25519"),
-          ParameterSpec.string("key", "The base64 key material (required)."),
-          ParameterSpec.string("comment", "The comment after the key.").withDefault("the title")));
+          ParameterSpec.string("key", "The base64 key material (required).").required(),
+          ParameterSpec.string("comment", "The comment after the key.").withTitleDefault()))
+      .withAutoEdges(AutoEdge.byParameter("user", "user"));
 
   /** A command to run. */
   public static final ResourceTypeSpec EXEC = new ResourceTypeSpec("exec",
@@ -138,20 +150,23 @@ public final class ResourceTypes {
           + " `unless` or `refreshonly` say otherwise; a non-zero exit fails the resource."
           + " Its output goes into the report, at most 4 KiB (the end of it).",
       List.of(
-          ParameterSpec.string("command", "The shell command.").withDefault("the title"),
+          ParameterSpec.string("command", "The shell command.").withTitleDefault(),
           ParameterSpec.string("creates",
               "An absolute path: run only when it does not exist."),
           ParameterSpec.string("onlyif", "A shell command: run only when it exits 0."),
           ParameterSpec.string("unless", "A shell command: run only when it does not exit 0."),
           ParameterSpec.bool("refreshonly",
               "Run only when refreshed by a notifying resource that changed.")
-              .withDefault("false"),
+              .withDefault(false),
           ParameterSpec.integer("timeout",
-              "Seconds before the command (and onlyif/unless) is killed.").withDefault("300"),
-          ParameterSpec.string("user", "Run as this user (through runuser)."),
+              "Seconds before the command (and onlyif/unless) is killed.").withDefault(300L),
+          ParameterSpec.string("user", "Run as this user (through runuser).")
+              .checkedBy(Validators.USER_NAME),
           ParameterSpec.string("cwd", "Working directory.").withDefault("/"),
           ParameterSpec.map("environment",
-              "Extra environment variables, name to value.")));
+              "Extra environment variables, name to value.")))
+      .withAutoEdges(AutoEdge.byParameter("user", "user"),
+          AutoEdge.byParameter("cwd", "file"));
 
   /** One entry of a user's crontab. */
   public static final ResourceTypeSpec CRON = new ResourceTypeSpec("cron",
@@ -161,13 +176,21 @@ public final class ResourceTypes {
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the entry exists.").withDefault("present"),
-          ParameterSpec.string("command", "The command (required when present)."),
-          ParameterSpec.string("user", "Whose crontab.").withDefault("root"),
-          ParameterSpec.string("minute", "Minute field.").withDefault("*"),
-          ParameterSpec.string("hour", "Hour field.").withDefault("*"),
-          ParameterSpec.string("monthday", "Day-of-month field.").withDefault("*"),
-          ParameterSpec.string("month", "Month field.").withDefault("*"),
-          ParameterSpec.string("weekday", "Day-of-week field.").withDefault("*")));
+          ParameterSpec.string("command", "The command (required when present).")
+              .requiredWhenPresent(),
+          ParameterSpec.string("user", "Whose crontab.").withDefault("root")
+              .checkedBy(Validators.USER_NAME),
+          ParameterSpec.string("minute", "Minute field, 0-59.").withDefault("*")
+              .checkedBy(Validators.CRON_MINUTE),
+          ParameterSpec.string("hour", "Hour field, 0-23.").withDefault("*")
+              .checkedBy(Validators.CRON_HOUR),
+          ParameterSpec.string("monthday", "Day-of-month field, 1-31.").withDefault("*")
+              .checkedBy(Validators.CRON_MONTHDAY),
+          ParameterSpec.string("month", "Month field, 1-12 or jan-dec.").withDefault("*")
+              .checkedBy(Validators.CRON_MONTH),
+          ParameterSpec.string("weekday", "Day-of-week field, 0-7 (0 and 7: Sunday) or"
+              + " sun-sat.").withDefault("*").checkedBy(Validators.CRON_WEEKDAY)))
+      .withAutoEdges(AutoEdge.byParameter("user", "user"));
 
   /** One /etc/hosts entry. */
   public static final ResourceTypeSpec HOST = new ResourceTypeSpec("host",
@@ -176,8 +199,9 @@ public final class ResourceTypes {
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the entry exists.").withDefault("present"),
-          ParameterSpec.string("ip", "The address (required when present)."),
-          ParameterSpec.list("aliases", "Further names, in order.").withDefault("none")));
+          ParameterSpec.string("ip", "The address (required when present).")
+              .requiredWhenPresent(),
+          ParameterSpec.list("aliases", "Further names, in order.").withDefault(List.of())));
 
   /** One line of a file. */
   public static final ResourceTypeSpec LINE = new ResourceTypeSpec("line",
@@ -190,11 +214,12 @@ public final class ResourceTypes {
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the line is in the file.").withDefault("present"),
-          ParameterSpec.string("path", "Absolute path of the file (required)."),
+          ParameterSpec.string("path", "Absolute path of the file (required).").required(),
           ParameterSpec.string("line", "The whole line, without its newline (required)."),
           ParameterSpec.string("match",
               "A Java regular expression a line must match (find) to be replaced or"
-                  + " removed.")));
+                  + " removed.")))
+      .withAutoEdges(AutoEdge.byParameter("path", "file"));
 
   /** A kernel parameter. */
   public static final ResourceTypeSpec SYSCTL = new ResourceTypeSpec("sysctl",
@@ -203,9 +228,9 @@ public final class ResourceTypes {
           + " /etc/sysctl.d/99-stead.conf so it holds after a reboot.",
       List.of(
           ParameterSpec.string("value",
-              "The value; runs of blanks compare equal (required)."),
+              "The value; runs of blanks compare equal (required).").required(),
           ParameterSpec.bool("persist",
-              "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault("true")));
+              "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault(true)));
 
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
@@ -215,7 +240,8 @@ public final class ResourceTypes {
           + " always exits 2 from `stead apply`; a noop or audit run prints nothing and finds"
           + " it in sync. It manages no property of the machine, so it is never drift.",
       List.of(
-          ParameterSpec.string("message", "The text to print; the title when not given.")));
+          ParameterSpec.string("message", "The text to print; the title when not given.")
+              .withTitleDefault()));
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
       USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY));

@@ -2,6 +2,8 @@ package dev.stead.agent.resource;
 
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.types.ParameterSpec;
+import dev.stead.types.Requirement;
 import dev.stead.types.ResourceTypeSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,10 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Typed, checked access to one resource's parameters against its type's description. Getters
- * return null for an unset parameter ("leave it alone"); a value of the wrong kind, or one
- * outside the allowed values, is an {@link InvalidResourceException} naming the parameter.
- * Immutable.
+ * Typed, checked access to one resource's parameters against its type's description, which
+ * is the only place defaults, required parameters and value rules are written. Getters
+ * return the description's default for an unset parameter, or null when it has none ("leave
+ * it alone"); a value of the wrong kind, outside the allowed values or breaking the
+ * parameter's rule is an {@link InvalidResourceException} naming the parameter. Immutable.
  */
 public final class Params {
   private final String title;
@@ -37,7 +40,41 @@ public final class Params {
     if (resource.getTitle().isEmpty()) {
       throw new InvalidResourceException("the title must not be empty");
     }
-    return new Params(resource.getTitle(), resource.getParametersMap(), spec);
+    String titleProblem = spec.titleRule().problem(resource.getTitle());
+    if (titleProblem != null) {
+      throw new InvalidResourceException("the title " + titleProblem + ", got `"
+          + resource.getTitle() + "`");
+    }
+    Params params = new Params(resource.getTitle(), resource.getParametersMap(), spec);
+    params.checkRequired();
+    return params;
+  }
+
+  private void checkRequired() throws InvalidResourceException {
+    for (ParameterSpec p : spec.parameters()) {
+      if (values.containsKey(p.name()) || p.requirement() == Requirement.OPTIONAL) {
+        continue;
+      }
+      if (p.requirement() == Requirement.ALWAYS) {
+        throw new InvalidResourceException("`" + p.name() + "` is required");
+      }
+      if (spec.parameter("ensure").isPresent() && "present".equals(string("ensure"))) {
+        throw new InvalidResourceException("`" + p.name() + "` is required when ensure is"
+            + " present");
+      }
+    }
+  }
+
+  private ParameterSpec spec(String name) {
+    return spec.parameter(name).orElseThrow(
+        () -> new IllegalArgumentException(spec.name() + " has no parameter " + name));
+  }
+
+  private void check(String name, String value) throws InvalidResourceException {
+    String problem = spec(name).problem(value);
+    if (problem != null) {
+      throw new InvalidResourceException("`" + name + "` " + problem + ", got `" + value + "`");
+    }
   }
 
   public String title() {
@@ -51,23 +88,15 @@ public final class Params {
   public String string(String name) throws InvalidResourceException {
     Value v = values.get(name);
     if (v == null) {
-      return null;
+      ParameterSpec p = spec(name);
+      return p.defaultsToTitle() ? title : (String) p.defaultValue();
     }
     if (v.getKindCase() != Value.KindCase.STRING_VALUE) {
       throw new InvalidResourceException("`" + name + "` must be a string");
     }
     String s = v.getStringValue();
-    List<String> allowed = spec.parameter(name).orElseThrow().allowed();
-    if (!allowed.isEmpty() && !allowed.contains(s)) {
-      throw new InvalidResourceException("`" + name + "` must be one of "
-          + String.join(", ", allowed) + ", got `" + s + "`");
-    }
+    check(name, s);
     return s;
-  }
-
-  public String string(String name, String fallback) throws InvalidResourceException {
-    String s = string(name);
-    return s == null ? fallback : s;
   }
 
   /** A string without newlines or NUL, which would corrupt line-based files. */
@@ -82,7 +111,7 @@ public final class Params {
   public Boolean bool(String name) throws InvalidResourceException {
     Value v = values.get(name);
     if (v == null) {
-      return null;
+      return (Boolean) spec(name).defaultValue();
     }
     if (v.getKindCase() != Value.KindCase.BOOL_VALUE) {
       throw new InvalidResourceException("`" + name + "` must be true or false");
@@ -90,15 +119,10 @@ public final class Params {
     return v.getBoolValue();
   }
 
-  public boolean bool(String name, boolean fallback) throws InvalidResourceException {
-    Boolean b = bool(name);
-    return b == null ? fallback : b;
-  }
-
   public Long integer(String name) throws InvalidResourceException {
     Value v = values.get(name);
     if (v == null) {
-      return null;
+      return (Long) spec(name).defaultValue();
     }
     if (v.getKindCase() != Value.KindCase.INT_VALUE) {
       throw new InvalidResourceException("`" + name + "` must be an integer");
@@ -110,7 +134,9 @@ public final class Params {
   public List<String> strings(String name) throws InvalidResourceException {
     Value v = values.get(name);
     if (v == null) {
-      return null;
+      @SuppressWarnings("unchecked")
+      List<String> fallback = (List<String>) spec(name).defaultValue();
+      return fallback;
     }
     if (v.getKindCase() != Value.KindCase.LIST_VALUE) {
       throw new InvalidResourceException("`" + name + "` must be a list");
@@ -118,7 +144,10 @@ public final class Params {
     List<String> out = new ArrayList<>();
     for (Value item : v.getListValue().getValuesList()) {
       switch (item.getKindCase()) {
-        case STRING_VALUE -> out.add(item.getStringValue());
+        case STRING_VALUE -> {
+          check(name, item.getStringValue());
+          out.add(item.getStringValue());
+        }
         case INT_VALUE -> out.add(Long.toString(item.getIntValue()));
         default -> throw new InvalidResourceException("`" + name
             + "` must be a list of strings");

@@ -48,9 +48,9 @@ public final class ResourceDocs {
         String type = p.allowed().isEmpty() ? p.kind().name().toLowerCase(Locale.ROOT)
             : "one of " + String.join(", ", p.allowed().stream().map(a -> "`" + a + "`")
                 .toList());
-        String def = p.defaultValue().isEmpty() ? "unmanaged"
-            : p.defaultValue().startsWith("the ") || p.defaultValue().equals("none")
-                ? p.defaultValue() : "`" + p.defaultValue() + "`";
+        String def = p.defaultDoc().isEmpty() ? "unmanaged"
+            : p.defaultDoc().startsWith("the ") || p.defaultDoc().equals("none")
+                ? p.defaultDoc() : "`" + p.defaultDoc() + "`";
         md.append("| `").append(p.name()).append("` | ").append(type).append(" | ")
             .append(def).append(" | ").append(p.doc().replace("|", "\\|")).append(" |\n");
       }

@@ -1195,6 +1195,9 @@ public final class Evaluation {
     for (String problem : ResourceRules.crossCheck(decl.spec.name(), decl.key(), decl.parameters)) {
       error(decl.location, problem);
     }
+    for (String problem : ResourceRules.missingRequired(decl.spec, decl.key(), decl.parameters)) {
+      error(decl.location, problem);
+    }
     String sourceProblem = SourceResolver.resolve(code, decl);
     if (sourceProblem != null) {
       error(decl.location, sourceProblem);

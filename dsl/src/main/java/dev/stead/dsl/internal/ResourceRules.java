@@ -1,6 +1,9 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.types.ParameterSpec;
+import dev.stead.types.Requirement;
+import dev.stead.types.ResourceTypeSpec;
+import dev.stead.types.ResourceTypes;
 import dev.stead.wire.Values;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -8,16 +11,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks values against the shared resource type description, plus the few rules the
- * description cannot express (file titles are absolute, normalised paths; {@code mode} is an
- * octal string; {@code file} parameters that contradict {@code ensure}). Stateless.
+ * description cannot express (file titles are absolute, normalised paths; {@code file}
+ * parameters that contradict {@code ensure}). The value rules, titles' rules and required
+ * parameters come from the description, so the agent applies the same ones. Stateless.
  */
 final class ResourceRules {
-  private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{3,4}");
-
   private ResourceRules() {}
 
   /** Thrown for a value that does not fit its parameter; the message names the parameter. */
@@ -33,6 +34,10 @@ final class ResourceRules {
   static String checkTitle(String type, String title) {
     if (title.isEmpty()) {
       return type + " title must not be empty";
+    }
+    String problem = ResourceTypes.find(type).map(t -> t.titleRule().problem(title)).orElse(null);
+    if (problem != null) {
+      return type + " title '" + title + "' " + problem;
     }
     if (type.equals("file")) {
       if (!title.startsWith("/")) {
@@ -99,15 +104,49 @@ final class ResourceRules {
       default:
         throw new IllegalStateException("unhandled parameter kind " + p.kind());
     }
-    if (!p.allowed().isEmpty() && !p.allowed().contains(out.toString())) {
-      throw new InvalidValue(where + " must be one of " + String.join(", ", p.allowed())
-          + ", got '" + out + "'");
-    }
-    if (p.name().equals("mode") && !OCTAL_MODE.matcher(out.toString()).matches()) {
-      throw new InvalidValue(where + " must be an octal string of 3 or 4 digits, e.g. '0644',"
-          + " got '" + out + "'");
+    if (out instanceof String text) {
+      check(where, p, text);
+    } else if (out instanceof List<?> items) {
+      for (Object item : items) {
+        if (item instanceof String text) {
+          check(where, p, text);
+        }
+      }
     }
     return out;
+  }
+
+  /** Applies the schema's rule for {@code p}, the same one the agent applies. */
+  private static void check(String where, ParameterSpec p, String value) throws InvalidValue {
+    String problem = p.problem(value);
+    if (problem != null) {
+      throw new InvalidValue(where + " " + problem + ", got '" + value + "'");
+    }
+  }
+
+  /** The parameters {@code spec} requires that {@code params} lacks, as messages. */
+  static List<String> missingRequired(ResourceTypeSpec spec, String key,
+      Map<String, Object> params) {
+    List<String> out = new ArrayList<>();
+    for (ParameterSpec p : spec.parameters()) {
+      if (params.containsKey(p.name()) || p.requirement() == Requirement.OPTIONAL) {
+        continue;
+      }
+      if (p.requirement() == Requirement.ALWAYS) {
+        out.add(key + " needs parameter '" + p.name() + "'");
+      } else if ("present".equals(ensureOf(spec, params))) {
+        out.add(key + " needs parameter '" + p.name() + "' when ensure is 'present'");
+      }
+    }
+    return out;
+  }
+
+  private static Object ensureOf(ResourceTypeSpec spec, Map<String, Object> params) {
+    Object given = params.get("ensure");
+    if (given != null) {
+      return given;
+    }
+    return spec.parameter("ensure").map(ParameterSpec::defaultValue).orElse(null);
   }
 
   /**

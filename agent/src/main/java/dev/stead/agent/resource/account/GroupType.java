@@ -13,14 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The {@code group} type: groupadd, groupmod, gpasswd -M (the exact member list) and groupdel.
  * Properties: ensure, gid, members (rendered sorted, comma-separated).
  */
 public final class GroupType implements ResourceType {
-  static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
 
   @Override
   public String name() {
@@ -30,24 +28,16 @@ public final class GroupType implements ResourceType {
   @Override
   public Checkable bind(Resource resource) throws InvalidResourceException {
     Params p = Params.of(resource, ResourceTypes.GROUP);
-    if (!NAME.matcher(p.title()).matches()) {
-      throw new InvalidResourceException("`" + p.title() + "` is not a valid group name");
-    }
-    boolean present = p.string("ensure", "present").equals("present");
+    boolean present = p.string("ensure").equals("present");
     Long gid = p.integer("gid");
     if (gid != null && gid < 0) {
       throw new InvalidResourceException("`gid` must not be negative");
     }
     List<String> members = p.strings("members");
     if (members != null) {
-      for (String m : members) {
-        if (!UserType.NAME.matcher(m).matches()) {
-          throw new InvalidResourceException("`members` has an invalid user name `" + m + "`");
-        }
-      }
       members = List.copyOf(new TreeSet<>(members));
     }
-    return new Group(p.title(), present, gid, members, p.bool("system", false));
+    return new Group(p.title(), present, gid, members, p.bool("system"));
   }
 
   /** One group. */

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 
 /** The {@code exec} type: a shell command with guards. */
 public final class ExecType implements ResourceType {
-  private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   @Override
@@ -23,7 +22,7 @@ public final class ExecType implements ResourceType {
   @Override
   public Checkable bind(Resource resource) throws InvalidResourceException {
     Params p = Params.of(resource, ResourceTypes.EXEC);
-    String command = p.string("command", p.title());
+    String command = p.string("command");
     if (command.isBlank()) {
       throw new InvalidResourceException("`command` must not be empty");
     }
@@ -33,15 +32,12 @@ public final class ExecType implements ResourceType {
           + "`");
     }
     Long timeout = p.integer("timeout");
-    if (timeout != null && (timeout <= 0 || timeout > 86_400)) {
+    if ((timeout <= 0 || timeout > 86_400)) {
       throw new InvalidResourceException("`timeout` must be between 1 and 86400 seconds, got "
           + timeout);
     }
     String user = p.string("user");
-    if (user != null && !USER.matcher(user).matches()) {
-      throw new InvalidResourceException("`user` must be a user name, got `" + user + "`");
-    }
-    String cwd = p.string("cwd", "/");
+    String cwd = p.string("cwd");
     if (!cwd.startsWith("/")) {
       throw new InvalidResourceException("`cwd` must be an absolute path, got `" + cwd + "`");
     }
@@ -54,7 +50,7 @@ public final class ExecType implements ResourceType {
       }
     }
     return new ExecResource(new ExecSpec(command, creates, p.string("onlyif"),
-        p.string("unless"), p.bool("refreshonly", false),
-        Duration.ofSeconds(timeout == null ? 300 : timeout), user, cwd, env));
+        p.string("unless"), p.bool("refreshonly"),
+        Duration.ofSeconds(timeout), user, cwd, env));
   }
 }

@@ -4,13 +4,13 @@ import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.types.ParameterSpec;
 import dev.stead.types.ResourceTypes;
 import dev.stead.wire.SourceFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The desired state of one {@code file} resource, parsed and checked. Null fields are
@@ -21,7 +21,8 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     String group, String target, boolean force, boolean recurse, boolean purge, String source,
     String checksum) {
 
-  private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+  // The same rule the compiler applies: FileSpec reads the map directly, not through Params.
+  private static final ParameterSpec MODE_RULE = ResourceTypes.FILE.parameter("mode").orElseThrow();
   /** The type's parameter names, once: looking each up streams over the type's list. */
   private static final Set<String> PARAMETERS =
       Set.copyOf(ResourceTypes.FILE.parametersByName().keySet());
@@ -78,13 +79,9 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     }
     String mode = string(p, "mode");
     if (mode != null) {
-      if (!MODE.matcher(mode).matches()) {
-        throw new InvalidResourceException("`mode` must be an octal string such as 0644, got `"
-            + mode + "`");
-      }
-      if (mode.length() == 4 && mode.charAt(0) != '0') {
-        throw new InvalidResourceException("`mode` " + mode
-            + ": setuid, setgid and sticky bits are not supported");
+      String problem = MODE_RULE.problem(mode);
+      if (problem != null) {
+        throw new InvalidResourceException("`mode` " + problem + ", got `" + mode + "`");
       }
       mode = mode.length() == 3 ? "0" + mode : mode;
     }

@@ -43,17 +43,13 @@ public final class HostType implements ResourceType {
     if (!NAME.matcher(p.title()).matches()) {
       throw new InvalidResourceException("`" + p.title() + "` is not a host name");
     }
-    boolean present = p.string("ensure", "present").equals("present");
+    boolean present = p.string("ensure").equals("present");
     String ip = p.singleLine("ip");
-    if (present && ip == null) {
-      throw new InvalidResourceException("`ip` is required when ensure is present");
-    }
     if (ip != null && (!IP.matcher(ip).matches() || !(ip.contains(".") || ip.contains(":")))) {
       throw new InvalidResourceException("`ip` must be an IPv4 or IPv6 address, got `" + ip
           + "`");
     }
     List<String> aliases = p.strings("aliases");
-    aliases = aliases == null ? List.of() : aliases;
     for (String a : aliases) {
       if (!NAME.matcher(a).matches()) {
         throw new InvalidResourceException("`aliases` has an invalid host name `" + a + "`");

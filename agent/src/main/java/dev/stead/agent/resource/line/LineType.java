@@ -42,7 +42,7 @@ public final class LineType implements ResourceType {
       throw new InvalidResourceException("`path` is required and must be absolute");
     }
     String line = p.singleLine("line");
-    boolean present = p.string("ensure", "present").equals("present");
+    boolean present = p.string("ensure").equals("present");
     String match = p.string("match");
     if (line == null && (present || match == null)) {
       throw new InvalidResourceException("`line` is required (absent accepts `match` alone)");

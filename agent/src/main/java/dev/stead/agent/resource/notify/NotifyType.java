@@ -32,7 +32,7 @@ public final class NotifyType implements ResourceType {
   @Override
   public Checkable bind(Resource resource) throws InvalidResourceException {
     Params p = Params.of(resource, ResourceTypes.NOTIFY);
-    return new Notify(p.string(PROPERTY, p.title()));
+    return new Notify(p.string(PROPERTY));
   }
 
   private record Notify(String message) implements Checkable {

@@ -26,7 +26,7 @@ public final class PkgType implements ResourceType {
     if (!NAME.matcher(name).matches()) {
       throw new InvalidResourceException("`" + name + "` is not a Debian package name");
     }
-    String ensure = p.string("ensure", "installed");
+    String ensure = p.string("ensure");
     if (!PkgResource.KEYWORDS.contains(ensure) && !VERSION.matcher(ensure).matches()) {
       throw new InvalidResourceException("`ensure` must be installed, latest, absent, purged or"
           + " a version such as 2.10-3, got `" + ensure + "`");

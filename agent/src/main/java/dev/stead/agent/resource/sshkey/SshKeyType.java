@@ -13,7 +13,6 @@ public final class SshKeyType implements ResourceType {
   private static final Pattern TYPE = Pattern.compile(
       "(ssh|ecdsa|sk)-[a-z0-9@.\\-]+");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9+/]+={0,3}");
-  private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
 
   @Override
   public String name() {
@@ -24,25 +23,21 @@ public final class SshKeyType implements ResourceType {
   public Checkable bind(Resource resource) throws InvalidResourceException {
     Params p = Params.of(resource, ResourceTypes.SSH_KEY);
     String user = p.string("user");
-    if (user == null || !USER.matcher(user).matches()) {
-      throw new InvalidResourceException("`user` is required and must be a user name");
-    }
     String key = p.singleLine("key");
-    if (key == null || !KEY.matcher(key).matches() || key.length() < 16) {
+    if (!KEY.matcher(key).matches() || key.length() < 16) {
       throw new InvalidResourceException("`key` is required: the base64 key material alone,"
           + " without type or comment");
     }
-    String type = p.string("type", "ssh-ed25519");
+    String type = p.string("type");
     if (!TYPE.matcher(type).matches()) {
       throw new InvalidResourceException("`type` must be a key type such as ssh-ed25519, got `"
           + type + "`");
     }
     String comment = p.singleLine("comment");
-    comment = comment == null ? p.title() : comment;
     if (comment.indexOf('\n') >= 0) {
       throw new InvalidResourceException("the comment (the title) must be a single line");
     }
     return new SshKeyResource(user, type, key, comment,
-        p.string("ensure", "present").equals("present"));
+        p.string("ensure").equals("present"));
   }
 }

@@ -50,7 +50,7 @@ public final class SysctlType implements ResourceType {
     if (value == null || value.isBlank()) {
       throw new InvalidResourceException("`value` is required");
     }
-    return new Sysctl(p.title(), squeeze(value), p.bool("persist", true));
+    return new Sysctl(p.title(), squeeze(value), p.bool("persist"));
   }
 
   static String squeeze(String value) {

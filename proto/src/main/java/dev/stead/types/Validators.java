@@ -1,0 +1,111 @@
+package dev.stead.types;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The value rules resource parameters share. */
+public final class Validators {
+  // As useradd and groupadd accept them on Debian (NAME_REGEX without the trailing `$`).
+  private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
+  private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{3}");
+
+  /** A login name as useradd accepts it. */
+  public static final Validator USER_NAME = value -> ACCOUNT_NAME.matcher(value).matches()
+      ? null : "must be a user name such as www-data (lower case, at most 32 characters)";
+
+  /** A group name as groupadd accepts it. */
+  public static final Validator GROUP_NAME = value -> ACCOUNT_NAME.matcher(value).matches()
+      ? null : "must be a group name such as adm (lower case, at most 32 characters)";
+
+  /** A group by name or by number. */
+  public static final Validator GROUP_NAME_OR_ID = value ->
+      value.chars().allMatch(c -> c >= '0' && c <= '9') && !value.isEmpty()
+          || ACCOUNT_NAME.matcher(value).matches()
+          ? null : "must be a group name or number";
+
+  /**
+   * Permission bits as octal digits. A leading digit other than 0 would ask for setuid,
+   * setgid or sticky bits, which the agent does not set.
+   */
+  public static final Validator FILE_MODE = value -> OCTAL_MODE.matcher(value).matches()
+      ? null : "must be an octal string of 3 or 4 digits, e.g. '0644' (setuid, setgid and"
+          + " sticky bits are not supported)";
+
+  public static final Validator CRON_MINUTE = new CronField("minute", 0, 59, List.of());
+  public static final Validator CRON_HOUR = new CronField("hour", 0, 23, List.of());
+  public static final Validator CRON_MONTHDAY = new CronField("day of month", 1, 31, List.of());
+  public static final Validator CRON_MONTH = new CronField("month", 1, 12, List.of("jan", "feb",
+      "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"));
+  // cron counts Sunday as both 0 and 7.
+  public static final Validator CRON_WEEKDAY = new CronField("day of week", 0, 7,
+      List.of("sun", "mon", "tue", "wed", "thu", "fri", "sat"));
+
+  private Validators() {}
+
+  /**
+   * One time field of a crontab line as cron(8) reads it: {@code *}, a number, a range
+   * {@code a-b}, either with a step {@code /n}, or a comma list of those; names (jan, mon)
+   * stand for their numbers.
+   */
+  private record CronField(String what, int min, int max, List<String> names)
+      implements Validator {
+    @Override
+    public String problem(String value) {
+      if (value.isEmpty()) {
+        return wanted();
+      }
+      for (String item : value.split(",", -1)) {
+        if (!itemFits(item)) {
+          return wanted();
+        }
+      }
+      return null;
+    }
+
+    private boolean itemFits(String item) {
+      String range = item;
+      int slash = item.indexOf('/');
+      if (slash >= 0) {
+        range = item.substring(0, slash);
+        Integer step = number(item.substring(slash + 1));
+        if (step == null || step < 1 || step > max) {
+          return false;
+        }
+      }
+      if (range.equals("*")) {
+        return true;
+      }
+      int dash = range.indexOf('-');
+      if (dash < 0) {
+        return slash < 0 && value(range) != null;
+      }
+      Integer low = value(range.substring(0, dash));
+      Integer high = value(range.substring(dash + 1));
+      return low != null && high != null && low <= high;
+    }
+
+    private Integer value(String text) {
+      int named = names.indexOf(text.toLowerCase(Locale.ROOT));
+      if (named >= 0) {
+        return min + named;
+      }
+      Integer n = number(text);
+      return n != null && n >= min && n <= max ? n : null;
+    }
+
+    private static Integer number(String text) {
+      if (text.isEmpty() || text.length() > 3
+          || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      return Integer.parseInt(text);
+    }
+
+    private String wanted() {
+      return "must be a cron " + what + " field: *, " + min + "-" + max
+          + (names.isEmpty() ? "" : " or a name such as " + names.get(0))
+          + ", a range a-b, a step */n or a-b/n, or a comma list of these";
+    }
+  }
+}
