@@ -1,6 +1,6 @@
 package dev.stead.agent.engine;
 
-import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.agent.resource.ResourceType;
@@ -25,9 +25,9 @@ import java.util.TreeSet;
 
 /**
  * The run-time graph of one catalog: every resource bound to its type, the ordering edges
- * (declared ones plus automatic ones: a type's own {@link AutoRequires}, such as a file's
- * managed parent directory, and the engine's {@link AutoEdges}) and the
- * refresh subscriptions. The catalog itself is never changed. Immutable once built, so one
+ * (declared ones plus the automatic ones each type declares in the schema, resolved by
+ * {@link AutoEdges}) and the refresh subscriptions; types that need to know what the catalog
+ * manages ({@link CatalogAware}) are told here. The catalog itself is never changed. Immutable once built, so one
  * graph can serve many runs of the same catalog (see {@code ConvergePlan}).
  *
  * <p>Keys are ordered by their text ({@link ResourceKey#compareTo}); that text is built once
@@ -121,13 +121,8 @@ public final class ResourceGraph {
     Set<ResourceKey> managed = Collections.unmodifiableSet(byKey.keySet());
     for (int i = 0; i < n; i++) {
       Node v = node[i];
-      if (v.checkable() instanceof AutoRequires auto) {
-        for (ResourceKey k : auto.autoRequires(managed)) {
-          Integer d = index.get(k);
-          if (d != null && d != i) {
-            deps[i] = IntSet.add(deps[i], d);
-          }
-        }
+      if (v.checkable() instanceof CatalogAware aware) {
+        aware.seeCatalog(managed);
       }
       for (ResourceKey k : AutoEdges.requiredBy(v.resource(), managed)) {
         deps[i] = IntSet.add(deps[i], index.get(k));

@@ -9,7 +9,7 @@ public interface ResourceType {
 
   /**
    * Reads and validates {@code resource}'s parameters; the result may also implement
-   * {@link AutoRequires} and {@link Refreshable}.
+   * {@link CatalogAware} and {@link Refreshable}.
    */
   Checkable bind(Resource resource) throws InvalidResourceException;
 }

@@ -1,7 +1,7 @@
 package dev.stead.agent.secrets;
 
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.agent.resource.Refreshable;
@@ -73,13 +73,13 @@ final class SecretResourceType implements ResourceType {
     Checkable inner = type.bind(revealed.build());
     Redaction redaction = new Redaction(refs, plaintexts);
     boolean refreshable = inner instanceof Refreshable;
-    boolean autoRequires = inner instanceof AutoRequires;
-    if (refreshable && autoRequires) {
-      return new RedactedRefreshableAuto(inner, redaction);
+    boolean aware = inner instanceof CatalogAware;
+    if (refreshable && aware) {
+      return new RedactedRefreshableAware(inner, redaction);
     } else if (refreshable) {
       return new RedactedRefreshable(inner, redaction);
-    } else if (autoRequires) {
-      return new RedactedAuto(inner, redaction);
+    } else if (aware) {
+      return new RedactedAware(inner, redaction);
     }
     return new Redacted(inner, redaction);
   }
@@ -130,20 +130,20 @@ final class SecretResourceType implements ResourceType {
     }
   }
 
-  private static final class RedactedAuto extends Redacted implements AutoRequires {
-    RedactedAuto(Checkable inner, Redaction redaction) {
+  private static final class RedactedAware extends Redacted implements CatalogAware {
+    RedactedAware(Checkable inner, Redaction redaction) {
       super(inner, redaction);
     }
 
     @Override
-    public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-      return ((AutoRequires) inner).autoRequires(managed);
+    public void seeCatalog(Set<ResourceKey> managed) {
+      ((CatalogAware) inner).seeCatalog(managed);
     }
   }
 
-  private static final class RedactedRefreshableAuto extends Redacted
-      implements Refreshable, AutoRequires {
-    RedactedRefreshableAuto(Checkable inner, Redaction redaction) {
+  private static final class RedactedRefreshableAware extends Redacted
+      implements Refreshable, CatalogAware {
+    RedactedRefreshableAware(Checkable inner, Redaction redaction) {
       super(inner, redaction);
     }
 
@@ -153,8 +153,8 @@ final class SecretResourceType implements ResourceType {
     }
 
     @Override
-    public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-      return ((AutoRequires) inner).autoRequires(managed);
+    public void seeCatalog(Set<ResourceKey> managed) {
+      ((CatalogAware) inner).seeCatalog(managed);
     }
   }
 

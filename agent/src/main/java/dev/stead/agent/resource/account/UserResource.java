@@ -1,18 +1,14 @@
 package dev.stead.agent.resource.account;
 
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
-import dev.stead.wire.ResourceKey;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One user. Creation passes every set property to useradd in one call (each reported as a
@@ -20,7 +16,7 @@ import java.util.Set;
  * {@code gid} is compared the way it is written: a number against the number, a name against
  * the name of the primary group. Requires its managed groups.
  */
-final class UserResource implements Checkable, AutoRequires {
+final class UserResource implements Checkable {
   private final String name;
   private final boolean present;
   private final Long uid;
@@ -44,22 +40,6 @@ final class UserResource implements Checkable, AutoRequires {
     this.groups = groups;
     this.managehome = managehome;
     this.system = system;
-  }
-
-  @Override
-  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-    Set<ResourceKey> out = new HashSet<>();
-    List<String> wanted = new ArrayList<>(groups == null ? List.of() : groups);
-    if (gid != null) {
-      wanted.add(gid);
-    }
-    for (String g : wanted) {
-      ResourceKey key = ResourceKey.of("group", g);
-      if (managed.contains(key)) {
-        out.add(key);
-      }
-    }
-    return out;
   }
 
   /** Desired properties (besides ensure), in the order they are checked; null: unmanaged. */

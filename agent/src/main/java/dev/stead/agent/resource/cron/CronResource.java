@@ -3,16 +3,13 @@ package dev.stead.agent.resource.cron;
 import dev.stead.agent.host.Command;
 import dev.stead.agent.host.CommandResult;
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
-import dev.stead.wire.ResourceKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One crontab entry: the line after {@code # stead: TITLE}. Properties {@code ensure}, the
@@ -20,7 +17,7 @@ import java.util.Set;
  * appended, and the crontab is installed whole with {@code crontab -u USER -} (crontab itself
  * replaces its file atomically). Requires the user when managed.
  */
-final class CronResource implements Checkable, AutoRequires {
+final class CronResource implements Checkable {
   static final String MARKER = "# stead: ";
   private static final int LIMIT = 2000;
 
@@ -37,12 +34,6 @@ final class CronResource implements Checkable, AutoRequires {
     this.present = present;
     this.fields = Map.copyOf(fields);
     this.command = command;
-  }
-
-  @Override
-  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-    ResourceKey u = ResourceKey.of("user", user);
-    return managed.contains(u) ? Set.of(u) : Set.of();
   }
 
   private Map<String, String> desired() {

@@ -5,7 +5,7 @@ import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
+import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Change;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.DigestedContent;
@@ -39,7 +39,7 @@ import java.util.Set;
  * managed property is compared and corrected on its own. New files are written atomically
  * with their final mode and owner; replaced content goes to the backup store first.
  */
-final class FileResource implements Checkable, AutoRequires, DigestedContent, Watchable {
+final class FileResource implements Checkable, CatalogAware, DigestedContent, Watchable {
   private static final String DEFAULT_FILE_MODE = "0644";
   /** Sources larger than this are reported without a diff (it would not be read anyway). */
   private static final long SOURCE_DIFF_BYTES = 1024 * 1024;
@@ -54,11 +54,11 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent, Wa
   private volatile Map<String, String> desired;
   /**
    * Titles of the other file resources beneath this directory, learnt from the catalog when
-   * the engine asks for {@link #autoRequires} (once per plan); null until then, and then
+   * the engine asks for {@link #seeCatalog} (once per plan); null until then, and then
    * purge refuses to guess. Only kept when recursing.
    */
   private volatile Set<String> managedBeneath;
-  /** Whether the catalog manages this path's parent directory, learnt with autoRequires. */
+  /** Whether the catalog manages this path's parent directory, learnt with seeCatalog. */
   private volatile boolean parentManaged;
 
   FileResource(FileSpec spec) {
@@ -104,20 +104,12 @@ final class FileResource implements Checkable, AutoRequires, DigestedContent, Wa
   }
 
   @Override
-  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
+  public void seeCatalog(Set<ResourceKey> managed) {
     if (spec.recurse()) {
       managedBeneath = beneath(managed);
     }
     Path parent = Path.of(spec.path()).getParent();
     parentManaged = parent != null && managed.contains(ResourceKey.of("file", parent.toString()));
-    while (parent != null) {
-      ResourceKey key = ResourceKey.of("file", parent.toString());
-      if (managed.contains(key)) {
-        return Set.of(key);
-      }
-      parent = parent.getParent();
-    }
-    return Set.of();
   }
 
   @Override

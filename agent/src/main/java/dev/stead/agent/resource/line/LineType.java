@@ -2,7 +2,6 @@ package dev.stead.agent.resource.line;
 
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.InvalidResourceException;
@@ -13,13 +12,11 @@ import dev.stead.agent.resource.TextFile;
 import dev.stead.agent.resource.Watchable;
 import dev.stead.proto.v1.Resource;
 import dev.stead.types.ResourceTypes;
-import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -65,16 +62,10 @@ public final class LineType implements ResourceType {
   }
 
   private record LineResource(String path, String line, Pattern match, boolean present)
-      implements Checkable, AutoRequires, Watchable {
+      implements Checkable, Watchable {
     @Override
     public List<WatchedPath> watchedPaths() {
       return List.of(new WatchedPath(path, false));
-    }
-
-    @Override
-    public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-      ResourceKey file = ResourceKey.of("file", path);
-      return managed.contains(file) ? Set.of(file) : Set.of();
     }
 
     @Override

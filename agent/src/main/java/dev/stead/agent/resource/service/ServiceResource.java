@@ -1,12 +1,10 @@
 package dev.stead.agent.resource.service;
 
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Refreshable;
 import dev.stead.agent.resource.Result;
-import dev.stead.wire.ResourceKey;
 import java.util.Set;
 
 /**
@@ -14,7 +12,7 @@ import java.util.Set;
  * set. A refresh restarts it when it is meant to run (or, with ensure unset, when it runs),
  * unless this run just started it. Requires {@code pkg[NAME]} when that is managed.
  */
-final class ServiceResource implements Checkable, Refreshable, AutoRequires {
+final class ServiceResource implements Checkable, Refreshable {
   private final String name;
   private final Boolean running;
   private final Boolean enable;
@@ -27,12 +25,6 @@ final class ServiceResource implements Checkable, Refreshable, AutoRequires {
     this.running = running;
     this.enable = enable;
     this.forcedProvider = forcedProvider;
-  }
-
-  @Override
-  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-    ResourceKey pkg = ResourceKey.of("pkg", name);
-    return managed.contains(pkg) ? Set.of(pkg) : Set.of();
   }
 
   private ServiceProvider provider(ApplyContext context) {

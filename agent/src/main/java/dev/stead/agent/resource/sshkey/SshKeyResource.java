@@ -3,13 +3,11 @@ package dev.stead.agent.resource.sshkey;
 import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.AutoRequires;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
 import dev.stead.agent.resource.account.Accounts;
-import dev.stead.wire.ResourceKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One key in {@code ~USER/.ssh/authorized_keys} (home from /etc/passwd under the root). The
@@ -30,7 +27,7 @@ import java.util.Set;
  * behind a directory or file others can write, so a wrong mode or owner is drift that is
  * reported and corrected like any other. Requires the user when managed.
  */
-final class SshKeyResource implements Checkable, AutoRequires {
+final class SshKeyResource implements Checkable {
   private final String user;
   private final String type;
   private final String key;
@@ -43,12 +40,6 @@ final class SshKeyResource implements Checkable, AutoRequires {
     this.key = key;
     this.comment = comment;
     this.present = present;
-  }
-
-  @Override
-  public Set<ResourceKey> autoRequires(Set<ResourceKey> managed) {
-    ResourceKey u = ResourceKey.of("user", user);
-    return managed.contains(u) ? Set.of(u) : Set.of();
   }
 
   @Override
