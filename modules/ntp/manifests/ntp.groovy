@@ -8,14 +8,16 @@ klass('ntp') { List servers, boolean iburst = true ->
     String daemon = facts.os?.family == 'Debian' ? 'ntpsec' : 'ntpd'
 
     defaults('file') { mode '0644'; owner 'root'; group 'root' }
+    // Everything this class manages carries the tag: `stead agent run --once --tags time`.
+    tag 'time'
 
     pkg(daemon)
     file('/etc/ntp.conf') {
         content template('ntp/ntp.conf.erb', servers: servers, iburst: iburst)
-        requires pkg(daemon)
-        notifies service(daemon)
     }
     service(daemon) { ensure 'running'; enable true }
+    // The package, then its configuration, then the service, restarted when that changes.
+    pkg(daemon) >> file('/etc/ntp.conf') >>> service(daemon)
 
     // One drop-in per extra restriction listed in data (ntp::restrict, merged from every level
     // by the module's lookup_options).

@@ -30,7 +30,8 @@ class NtpModuleTest {
         .parameterContains("content", "server 1.debian.pool.ntp.org iburst\n")
         .parameterContains("content", "for web01:")
         .hasParameter("mode", "0644").hasParameter("owner", "root")
-        .requires("pkg[ntpsec]").notifies("service[ntpsec]");
+        .notifies("service[ntpsec]").tagged("time", "ntp");
+    c.resource("pkg[ntpsec]").before("file[/etc/ntp.conf]").tagged("time");
     c.resource("service[ntpsec]").hasParameter("ensure", "running").hasParameter("enable", true);
   }
 
@@ -68,7 +69,8 @@ class NtpModuleTest {
   void otherFamiliesManageNtpd() throws Exception {
     CatalogView c = compile("web01", TestFacts.redhat());
     c.hasNoResource("service[ntpsec]").resource("service[ntpd]");
-    c.resource("file[/etc/ntp.conf]").requires("pkg[ntpd]").notifies("service[ntpd]");
+    c.resource("file[/etc/ntp.conf]").notifies("service[ntpd]");
+    c.resource("pkg[ntpd]").before("file[/etc/ntp.conf]");
   }
 
   @Test
