@@ -1,9 +1,7 @@
 package dev.stead.dsl.internal;
 
-import groovy.transform.ThreadInterrupt;
 import java.util.Set;
 import org.codehaus.groovy.control.CompilerConfiguration;
-import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 
 /**
  * Compiler configurations for Stead code and templates: the sandbox customizers (the
@@ -45,7 +43,7 @@ public final class Sandbox {
         new LargeBlockSplitter(),
         new SandboxChecker(),
         new SandboxTransformer(),
-        new ASTTransformationCustomizer(ThreadInterrupt.class));
+        new InterruptChecks());
     return config;
   }
 }
