@@ -33,14 +33,17 @@ for n in $SIZES; do
   cf_cmd="cf-agent -KI -f $d/site.cf"
   stead_fresh="rm -rf $d/root-stead $d/state && mkdir -p $d/root-stead"
   cf_fresh="rm -rf $d/root-cf && mkdir -p $d/root-cf"
-  hyperfine --style basic --runs "$RUNS" --export-json "$d/a.json" \
+  # -i: a first run exits 2 ("changed").
+  hyperfine --style basic -i --runs "$RUNS" --export-json "$d/a.json" \
     -n "stead-a-$n" --prepare "$stead_fresh" "$stead_cmd > /dev/null" \
     -n "cfengine-a-$n" --prepare "$cf_fresh" "$cf_cmd > /dev/null" | tee "$d/a.txt"
   $PY "$SHARED/verify.py" "$d/stead.json" "$d/root-stead"
   $PY "$SHARED/verify.py" "$d/cf.json" "$d/root-cf"
   bash -c "$stead_fresh"
-  /usr/bin/time -f "stead-a-$n peak RSS %M KB, %e s" $stead_cmd > /dev/null 2>> "$d/rss.txt"
+  /usr/bin/time -f "stead-a-$n peak RSS %M KB, %e s" $stead_cmd > /dev/null 2>> "$d/rss.txt" \
+    || true
   bash -c "$cf_fresh"
-  /usr/bin/time -f "cfengine-a-$n peak RSS %M KB, %e s" $cf_cmd > /dev/null 2>> "$d/rss.txt"
+  /usr/bin/time -f "cfengine-a-$n peak RSS %M KB, %e s" $cf_cmd > /dev/null 2>> "$d/rss.txt" \
+    || true
   tail -2 "$d/rss.txt"
 done
