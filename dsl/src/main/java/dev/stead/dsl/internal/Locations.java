@@ -27,7 +27,7 @@ final class Locations {
    */
   static SourceLocation caller(Map<String, String> scriptFiles, String fallbackFile) {
     // A plain loop over the frames: the stream pipeline showed up on its own in profiles.
-    StackWalker.StackFrame found = WALKER.walk(frames -> {
+    Object found = WALKER.walk(frames -> {
       java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
       while (it.hasNext()) {
         StackWalker.StackFrame f = it.next();
@@ -35,11 +35,23 @@ final class Locations {
             && scriptFiles.containsKey(f.getFileName()) && f.getLineNumber() > 0) {
           return f;
         }
+        if (LiteralBody.isFrame(f.getClassName())) {
+          // A body run without a class of its own: its statement stands for its frame.
+          LiteralBody.Running statement = LiteralBody.running();
+          if (statement != null && scriptFiles.containsKey(statement.file())) {
+            return statement;
+          }
+        }
       }
       return null;
     });
-    return found == null ? at(fallbackFile, 0)
-        : at(scriptFiles.get(found.getFileName()), found.getLineNumber());
+    if (found instanceof StackWalker.StackFrame f) {
+      return at(scriptFiles.get(f.getFileName()), f.getLineNumber());
+    }
+    if (found instanceof LiteralBody.Running statement) {
+      return at(scriptFiles.get(statement.file()), statement.line());
+    }
+    return at(fallbackFile, 0);
   }
 
   /** Whether {@code className} (a script or one of its closures) was compiled from a script file. */

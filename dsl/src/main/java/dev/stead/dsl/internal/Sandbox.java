@@ -1,9 +1,7 @@
 package dev.stead.dsl.internal;
 
-import groovy.transform.ThreadInterrupt;
 import java.util.Set;
 import org.codehaus.groovy.control.CompilerConfiguration;
-import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 
 /**
  * Compiler configurations for Stead code and templates: the sandbox customizers (the
@@ -54,7 +52,7 @@ public final class Sandbox {
         new VariableCallCheck(),
         new FunctionsFileCheck(),
         new SandboxTransformer(),
-        new ASTTransformationCustomizer(ThreadInterrupt.class));
+        new InterruptChecks());
     return config;
   }
 }

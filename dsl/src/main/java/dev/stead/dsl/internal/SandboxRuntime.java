@@ -125,6 +125,15 @@ public final class SandboxRuntime {
     }
   }
 
+  /**
+   * A body of literal statements written in {@code owner}'s code (a closure, or a script);
+   * see {@link LiteralBody}. Builds a value like a closure expression does; runs nothing.
+   */
+  public static Object literalBody(Object owner, String[] names, Object[] values, String file,
+      int[] lines) {
+    return new LiteralBody(owner, names, values, file, lines);
+  }
+
   /** See {@link #implicitCallRaw}. */
   public static Object implicitCall(Object self, String name, Object args, String file,
       int line) {

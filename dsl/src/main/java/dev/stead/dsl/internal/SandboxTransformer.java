@@ -124,6 +124,8 @@ final class SandboxTransformer extends CompilationCustomizer {
     private final SourceUnit source;
     /** How many closures the code being rewritten is nested in; 0 in methods and scripts. */
     private int closureDepth;
+    /** The method or constructor being rewritten; null in field initialisers. */
+    private MethodNode method;
 
     Rewriter(SourceUnit source) {
       this.source = source;
@@ -135,9 +137,24 @@ final class SandboxTransformer extends CompilationCustomizer {
     }
 
     @Override
+    protected void visitConstructorOrMethod(MethodNode node, boolean isConstructor) {
+      MethodNode outer = method;
+      method = node;
+      try {
+        super.visitConstructorOrMethod(node, isConstructor);
+      } finally {
+        method = outer;
+      }
+    }
+
+    @Override
     public Expression transform(Expression e) {
       if (e == null) {
         return null;
+      }
+      if (e instanceof ClosureExpression closure && closure.getNodeMetaData(LiteralBody.class) != null
+          && (closureDepth > 0 || method != null && !method.isStatic())) {
+        return literalBody(closure);
       }
       if (e instanceof ClosureExpression closure) {
         if (closure.isParameterSpecified()) {
@@ -218,6 +235,14 @@ final class SandboxTransformer extends CompilationCustomizer {
 
     private Expression methodCall(MethodCallExpression call) {
       Expression object = call.getObjectExpression();
+      if (call.isImplicitThis() && call.getArguments() instanceof ArgumentListExpression args
+          && !args.getExpressions().isEmpty()
+          && args.getExpressions().get(args.getExpressions().size() - 1)
+              instanceof ClosureExpression body
+          && isLiteralBody(body)) {
+        // Rewritten when the arguments are: see transform.
+        body.putNodeMetaData(LiteralBody.class, Boolean.TRUE);
+      }
       if (call.isImplicitThis() && closureDepth > 0 && !call.isSpreadSafe() && !call.isSafe()
           && object instanceof VariableExpression self && self.isThisExpression()) {
         // An implicit call in a closure (ensure 'file', file('/x') { }): dispatched on the
@@ -233,6 +258,60 @@ final class SandboxTransformer extends CompilationCustomizer {
       }
       return runtime("call", transform(object), name(call.getMethod()),
           mode(call.isSafe(), call.isSpreadSafe()), arguments(call.getArguments()));
+    }
+
+    /**
+     * Whether a closure is only statements {@code name literal} without a receiver (a body
+     * like {@code { ensure 'file'; mode '0644' }}): its compiled code would do nothing but
+     * {@code implicitCall} each of them in order, which {@link LiteralBody} does without a
+     * class per closure. A closure that names its parameters, refers to anything, or has any
+     * other statement stays a closure.
+     */
+    private static boolean isLiteralBody(ClosureExpression closure) {
+      if (closure.isParameterSpecified()
+          || !(closure.getCode() instanceof org.codehaus.groovy.ast.stmt.BlockStatement block)) {
+        return false;
+      }
+      for (org.codehaus.groovy.ast.stmt.Statement s : block.getStatements()) {
+        if (!(s instanceof org.codehaus.groovy.ast.stmt.ExpressionStatement statement)
+            || (s.getStatementLabels() != null && !s.getStatementLabels().isEmpty())
+            || !(statement.getExpression() instanceof MethodCallExpression call)
+            || !call.isImplicitThis() || call.isSafe() || call.isSpreadSafe()
+            || call.getGenericsTypes() != null || call.getLineNumber() < 1
+            || !(call.getObjectExpression() instanceof VariableExpression self)
+            || !self.isThisExpression()
+            || !(call.getMethod() instanceof ConstantExpression name)
+            || !(name.getValue() instanceof String)
+            || !(call.getArguments() instanceof ArgumentListExpression args)
+            || args.getExpressions().size() != 1
+            || args.getExpression(0).getClass() != ConstantExpression.class) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code SandboxRuntime.literalBody(self, names, values, file, lines)} for the closure. */
+    private Expression literalBody(ClosureExpression closure) {
+      List<Expression> names = new java.util.ArrayList<>();
+      List<Expression> values = new java.util.ArrayList<>();
+      List<Expression> lines = new java.util.ArrayList<>();
+      for (org.codehaus.groovy.ast.stmt.Statement s :
+          ((org.codehaus.groovy.ast.stmt.BlockStatement) closure.getCode()).getStatements()) {
+        MethodCallExpression call =
+            (MethodCallExpression) ((org.codehaus.groovy.ast.stmt.ExpressionStatement) s)
+                .getExpression();
+        names.add(new ConstantExpression(call.getMethodAsString()));
+        values.add(((ArgumentListExpression) call.getArguments()).getExpression(0));
+        lines.add(new ConstantExpression(call.getLineNumber(), true));
+      }
+      Expression body = runtime("literalBody", new ClosureSelf(),
+          new ArrayExpression(ClassHelper.STRING_TYPE, names),
+          new ArrayExpression(ClassHelper.OBJECT_TYPE, values),
+          new ConstantExpression(source.getName()),
+          new ArrayExpression(ClassHelper.int_TYPE, lines));
+      body.setSourcePosition(closure);
+      return body;
     }
 
     private Expression binary(BinaryExpression b) {
