@@ -95,8 +95,9 @@ final class CaCommand {
   }
 
   @Command(name = "fingerprint", description = {
-      "The CA certificate's fingerprint, for agents' --ca-fingerprint: read from DATA/ca/ca.pem",
-      "when it is there (no running master needed), else asked of the master."})
+      "The CA certificate's fingerprint, for agents' --ca-fingerprint.",
+      "Read from DATA/ca/ca.pem when it is there (no running master needed), else asked of "
+          + "the master."})
   static final class Fingerprint implements Callable<Integer> {
     @Mixin AdminOptions admin;
 

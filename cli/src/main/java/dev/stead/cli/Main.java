@@ -58,6 +58,8 @@ public final class Main implements Runnable {
     }
     CommandLine cli = commandLine(args);
     withHelpOption(cli);
+    // Help wraps at the terminal's width (80 columns when it cannot be told).
+    cli.setUsageHelpAutoWidth(true);
     LogOptions.addTo(cli);
     // Every command logs in one format, at the verbosity asked on its command line.
     cli.setExecutionStrategy(parsed -> {

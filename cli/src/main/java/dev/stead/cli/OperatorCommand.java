@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
 final class OperatorCommand {
 
   @Command(name = "add", description = {
-      "Add an operator (or set a new password): stored in DATA/operators as a salted",
-      "PBKDF2-HMAC-SHA256 hash, owner-only; the running master picks it up at the next login."})
+      "Add an operator, or set a new password.",
+      "Stored in DATA/operators as a salted PBKDF2-HMAC-SHA256 hash, owner-only; the running "
+          + "master picks it up at the next login."})
   static final class Add implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Lower-case login name.")
     String name;
