@@ -78,7 +78,7 @@ public final class Main implements Runnable {
       while (invalid != null && !(invalid instanceof Settings.Invalid)) {
         invalid = invalid.getCause();
       }
-      err.println("stead: " + (invalid != null ? invalid.getMessage() : error.getMessage()
+      err.println(Failures.prefix(error.getCommandLine()) + (invalid != null ? invalid.getMessage() : error.getMessage()
           + (source == null ? "" : " (from " + source + ")")));
       err.println("Try `" + error.getCommandLine().getCommandSpec().qualifiedName()
           + " --help`.");
@@ -87,7 +87,7 @@ public final class Main implements Runnable {
     });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      err.println("stead " + commandLine.getCommandName() + ": " + Failures.describe(error));
+      err.println(Failures.prefix(commandLine) + Failures.describe(error));
       err.flush();
       return 1;
     });
