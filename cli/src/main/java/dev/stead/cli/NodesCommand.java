@@ -39,7 +39,7 @@ final class NodesCommand implements Callable<Integer> {
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
             NodeCommand.mode(node.getMode()),
-            node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),
+            node.getCodeVersion().isEmpty() ? "-" : Tables.digest(node.getCodeVersion(), wide),
             Tables.digest(node.getCatalogDigest(), wide),
             Tables.id(node.getLastReportId(), wide));
       }

@@ -1,6 +1,5 @@
 package dev.stead.cli;
 
-import dev.stead.wire.Catalogs;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +19,8 @@ final class Tables {
   private static final Pattern FINGERPRINT = Pattern.compile("SHA256(?::[0-9A-F]{2}){32}");
   /** Characters of a report id kept in a table; {@code stead report} accepts 6 or more. */
   private static final int ID_CHARS = 8;
+  /** Hex digits of a digest kept in a table: enough to tell two apart by eye. */
+  private static final int DIGEST_HEX = 8;
   /** Bytes of a fingerprint kept in a table: enough to tell keys apart by eye. */
   private static final int FINGERPRINT_BYTES = 8;
 
@@ -66,7 +67,12 @@ final class Tables {
     if (FINGERPRINT.matcher(value).matches()) {
       return value.substring(0, "SHA256".length() + 3 * FINGERPRINT_BYTES) + "…";
     }
-    return DIGEST.matcher(value).matches() ? Catalogs.shortDigest(value) : value;
+    if (!DIGEST.matcher(value).matches()) {
+      return value;
+    }
+    // Fewer hex digits than elsewhere (Catalogs.shortDigest keeps 12): a drift row holds two.
+    int keep = value.indexOf(':') + 1 + DIGEST_HEX;
+    return value.substring(0, keep) + "…";
   }
 
   /** A report id as its first characters ({@code stead report} takes them), "-" for none. */

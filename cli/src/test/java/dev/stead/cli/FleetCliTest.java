@@ -126,6 +126,23 @@ class FleetCliTest {
     assertThat(stead("audit", "--since", "1h", "--format", "json").output())
         .contains("\"codeVersion\"").contains("\"before\"");
 
+    // Tables fit a 120-column terminal; --wide gives whole ids and digests, --json too.
+    for (List<String> command : List.of(List.of("nodes"), List.of("reports"),
+        List.of("drift", "--since", "1h"), List.of("ca", "list"))) {
+      assertThat(stead(command.toArray(String[]::new)).output().lines())
+          .as(String.join(" ", command)).allSatisfy(line -> assertThat(line.length())
+              .as(line).isLessThanOrEqualTo(120));
+    }
+    String wholeId = stead("reports", "--node", "web1.test", "--status", "changed", "--wide")
+        .output().lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1))
+        .filter(id -> id.startsWith(driftReport)).findFirst().orElseThrow();
+    assertThat(wholeId).hasSize(36);
+    assertThat(stead("nodes", "--json").output()).contains(wholeId);
+    assertThat(stead("nodes", "--wide").output()).contains(wholeId)
+        .containsPattern("sha256:[0-9a-f]{64}");
+    assertThat(stead("nodes").output()).containsPattern("sha256:[0-9a-f]{8}…")
+        .doesNotContain(wholeId);
+
     Cli compliance = stead("compliance", "--since", "1h", "--step", "10m");
     String now = compliance.output().lines().reduce((a, b) -> b).orElseThrow();
     assertThat(now).containsPattern("\\(fleet\\)\\s+2\\s+1\\s+50\\.0%");
