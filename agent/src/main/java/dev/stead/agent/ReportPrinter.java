@@ -22,7 +22,7 @@ import java.util.Locale;
  * failed: file[/x]: parent directory /nope does not exist (it is not managed here)
  * skipped: file[/x/y]: dependency file[/x] failed
  * note: file[/d/f]: noop: file[/d] would change first; this result is checked against …
- * run: 5 resources, 2 changed, 1 failed, 1 skipped, 1 drift, 0.12 s (catalog sha256:1234abcd5678…, code 3f2a…)
+ * run: 5 resources, 2 changed, 1 failed, 1 skipped; properties: 1 drift, 1 intended; 0.12 s (catalog sha256:1234abcd5678…, code 3f2a…)
  * </pre>
  *
  * In noop the outcomes read {@code (would apply)} and {@code (would repair)} and the summary
@@ -104,11 +104,14 @@ public final class ReportPrinter {
     } else {
       line.append(s.getChanged()).append(" changed, ");
     }
+    // Resources and properties are different units: a changed file may hold two changed
+    // properties, one drift and one intended.
     line.append(s.getFailed()).append(" failed, ")
-        .append(s.getSkipped()).append(" skipped, ")
+        .append(s.getSkipped()).append(" skipped; properties: ")
         .append(s.getDriftEvents()).append(" drift, ")
-        .append(s.getExceptedEvents() > 0 ? s.getExceptedEvents() + " excepted, " : "")
-        .append(String.format(Locale.ROOT, "%.2f", s.getSeconds())).append(" s");
+        .append(s.getIntendedEvents()).append(" intended")
+        .append(s.getExceptedEvents() > 0 ? ", " + s.getExceptedEvents() + " excepted" : "")
+        .append("; ").append(String.format(Locale.ROOT, "%.2f", s.getSeconds())).append(" s");
     if (!report.getCatalogDigest().isEmpty() || !report.getCodeVersion().isEmpty()) {
       line.append(" (catalog ").append(abbreviate(report.getCatalogDigest()))
           .append(", code ").append(abbreviate(report.getCodeVersion())).append(')');

@@ -112,7 +112,8 @@ class ConvergerTest {
         + hex.substring(0, 12) + "… → sha256:")
         .contains("(repaired)")
         .contains("drift: file[/etc/motd] mode 0666 → 0644 (repaired)")
-        .contains("run: 2 resources, 1 changed, 0 failed, 0 skipped, 2 drift");
+        .contains("run: 2 resources, 1 changed, 0 failed, 0 skipped; properties: 2 drift, "
+            + "0 intended;");
   }
 
   @Test

@@ -27,9 +27,13 @@ final class AgentCommand {
           + "daemon every --interval.",
       "Exit codes of --once: 0 no change, 2 changed (noop: would change), 4 failures, 6 both, "
           + "1 could not run."})
-  static final class Run implements Callable<Integer> {
+  static final class Run implements Callable<Integer>, LogOptions.Verbose {
     @Option(names = "--once", description = "Run once and exit (else: run as a daemon).")
     boolean once;
+
+    @Option(names = "--test", description = "What `puppet agent -t` users type: --once "
+        + "--verbose (one run, Stead's DEBUG lines, the exit codes above).")
+    boolean test;
 
     @Option(names = "--interval", converter = DurationConverter.class,
         description = "Daemon: time between runs, e.g. 30s, 5m (default: 5m).")
@@ -96,9 +100,15 @@ final class AgentCommand {
     int waitForCert;
 
     @Override
+    public boolean verbose() {
+      return test;
+    }
+
+    @Override
     public Integer call() throws Exception {
       HostPort.parse(server, "--server");
       dev.stead.wire.TagFilter limit = dev.stead.wire.TagFilter.of(tags, skipTags);
+      boolean once = this.once || test;
       if (limit.limits() && !once) {
         // A daemon limited by tags would never check the rest of the catalog again.
         throw new IllegalArgumentException("--tags and --skip-tags need --once");

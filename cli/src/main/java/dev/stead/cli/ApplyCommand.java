@@ -108,7 +108,7 @@ final class ApplyCommand implements Callable<Integer> {
           .converge(catalog, limit, progress, null, null);
       TerminalProgress.clear(progress);
       if (json) {
-        System.out.print(Catalogs.toJson(report));
+        System.out.print(Catalogs.toJsonWithZeros(report));
       } else {
         ReportPrinter.print(report, System.out);
       }

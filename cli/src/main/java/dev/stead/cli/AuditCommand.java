@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", description = {
-    "Export every change (node, time, resource, before, after, code version) for compliance reviews,",
-    "and every decision on drift (kind decision: who, why, until when)."})
+    "Export every change (node, time, resource, before, after, code version) for compliance "
+        + "reviews, and every decision on drift (kind decision: who, why, until when)."})
 final class AuditCommand implements Callable<Integer> {
   enum Format { csv, json }
 

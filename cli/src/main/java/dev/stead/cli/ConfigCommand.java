@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
   @Command(name = "print", description = {
-      "Print the settings `stead agent run` or `stead master start` would use without flags,",
-      "each with where it comes from: the environment, a file and line, or the default."})
+      "Print the settings `stead agent run` or `stead master start` would use without flags.",
+      "Each says where it comes from: the environment, a file and line, or the default."})
   static final class Print implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "agent|master", description = "Whose settings.")
     String which;

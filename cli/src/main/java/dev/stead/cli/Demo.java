@@ -46,6 +46,7 @@ final class Demo {
     Path agentState = dir.resolve("agent");
     Path root = dir.resolve("root");
     Path code = dir.resolve("code");
+    List<Report> reports = List.of();
 
     step("Preparing a fresh demo directory " + home.relativize(dir)
         + " (code, master data, agent state, sandbox root)");
@@ -95,13 +96,15 @@ final class Demo {
         expect("run 3", StepProcess.startEchoed(out, "      | ", agent).await(120), 2);
 
         step("What the master recorded (stead reports --node " + NODE + ")");
-        List<Report> reports = new FleetClient(admin).latest(NODE, 3);
+        reports = new FleetClient(admin).latest(NODE, 3);
+        // Resources and properties are different units: say which count is which.
         for (Report report : reports) {
-          out.printf("      %s  %-9s %d resources, %d changed, %d failed, %d intended, %d drift%n",
-              Tables.time(report.getStartedAtMs()), StatusWords.of(report),
-              report.getSummary().getResources(), report.getSummary().getChanged(),
-              report.getSummary().getFailed(), report.getSummary().getIntendedEvents(),
-              report.getSummary().getDriftEvents());
+          out.printf("      report %s  %s  %-9s %d resources: %d changed, %d failed; "
+                  + "properties: %d drift, %d intended%n",
+              Tables.id(report.getId(), false), Tables.time(report.getStartedAtMs()),
+              StatusWords.of(report), report.getSummary().getResources(),
+              report.getSummary().getChanged(), report.getSummary().getFailed(),
+              report.getSummary().getDriftEvents(), report.getSummary().getIntendedEvents());
         }
         checkLastReport(reports);
       }
@@ -112,6 +115,12 @@ final class Demo {
     }
     out.printf("stead demo: done in %.1f s. Everything is in %s%n",
         (System.nanoTime() - started) / 1e9, home.relativize(dir));
+    // The master holds the reports; it is stopped now, so say how to ask it again.
+    Path data = home.relativize(masterData);
+    out.println("To read a report in full, start the demo's master again and open it:");
+    out.println("  stead master start --data " + data + " --code " + home.relativize(code)
+        + " --listen 127.0.0.1:0 &");
+    out.println("  stead report " + Tables.id(reports.get(0).getId(), false) + " --data " + data);
     return 0;
   }
 

@@ -29,6 +29,10 @@ final class DriftCommand implements Callable<Integer> {
   @Option(names = "--diff", description = "Show the unified diff under each file content change.")
   boolean diff;
 
+  @Option(names = "--wide", description = "Whole digests and report ids (else shortened "
+      + "to fit the terminal).")
+  boolean wide;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
@@ -50,7 +54,8 @@ final class DriftCommand implements Callable<Integer> {
           "STATE", "REPORT");
       for (ChangeRecord c : changes.getChangesList()) {
         table.row(Tables.time(c.getTimeMs()), c.getNode(), c.getResource(), c.getProperty(),
-            c.getBefore(), c.getAfter(), state(c), c.getReportId());
+            Tables.digest(c.getBefore(), wide), Tables.digest(c.getAfter(), wide), state(c),
+            Tables.id(c.getReportId(), wide));
       }
       table.print(System.out);
       if (diff) {

@@ -27,6 +27,10 @@ final class DriftReviewCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Also drift held back by an exception (decided already).")
   boolean all;
 
+  @Option(names = "--wide", description = "Whole digests and report ids (else shortened "
+      + "to fit the terminal).")
+  boolean wide;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
@@ -51,7 +55,8 @@ final class DriftReviewCommand implements Callable<Integer> {
             ? "excepted (" + i.getExceptionId() + " until " + Tables.time(i.getExpiresAtMs()) + ")"
             : i.getState();
         table.row(i.getNode(), i.getResource(), i.getProperty(), state,
-            Tables.time(i.getFirstSeenMs()), i.getBefore(), i.getAfter(), i.getReportId());
+            Tables.time(i.getFirstSeenMs()), Tables.digest(i.getBefore(), wide), Tables.digest(i.getAfter(), wide),
+            Tables.id(i.getReportId(), wide));
       }
       table.print(System.out);
     }

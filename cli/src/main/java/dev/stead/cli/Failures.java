@@ -7,6 +7,14 @@ import java.nio.file.NoSuchFileException;
 final class Failures {
   private Failures() {}
 
+  /**
+   * What a message from {@code command} starts with: the whole command as typed
+   * ({@code "stead ca sign: "}), so that a message names the command it came from.
+   */
+  static String prefix(picocli.CommandLine command) {
+    return command.getCommandSpec().qualifiedName() + ": ";
+  }
+
   static String describe(Throwable error) {
     if (error instanceof NoSuchFileException e) {
       return "no such file: " + e.getFile();

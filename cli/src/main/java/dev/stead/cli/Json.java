@@ -1,23 +1,18 @@
 package dev.stead.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
+import dev.stead.wire.Catalogs;
 import java.io.PrintStream;
 
-/** {@code --json} output: the wire message as protobuf JSON, every field present. */
+/**
+ * {@code --json} output: the wire message as protobuf JSON, every field present, with
+ * {@code =}, {@code <}, {@code >}, {@code &} and {@code '} as themselves.
+ */
 final class Json {
-  private static final JsonFormat.Printer PRINTER =
-      JsonFormat.printer().alwaysPrintFieldsWithNoPresence().sortingMapKeys();
-
   private Json() {}
 
   static String of(MessageOrBuilder message) {
-    try {
-      return PRINTER.print(message);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
-    }
+    return Catalogs.toJsonWithZeros(message).stripTrailing();
   }
 
   static void print(PrintStream out, MessageOrBuilder message) {

@@ -19,6 +19,11 @@ final class LogOptions {
       description = "Log everything: Stead's TRACE lines, gRPC's DEBUG lines, stack traces.")
   boolean debug;
 
+  /** A command whose own options can ask for verbose logging ({@code agent run --test}). */
+  interface Verbose {
+    boolean verbose();
+  }
+
   /** Mixes the options into {@code line} and each of its subcommands, at any depth. */
   static void addTo(CommandLine line) {
     if (!line.getCommandSpec().mixins().containsKey(MIXIN)) {
@@ -37,6 +42,7 @@ final class LogOptions {
         verbose |= options.verbose;
         debug |= options.debug;
       }
+      verbose |= p.commandSpec().userObject() instanceof Verbose v && v.verbose();
     }
     return LogSetup.Verbosity.of(verbose, debug);
   }

@@ -58,6 +58,8 @@ public final class Main implements Runnable {
     }
     CommandLine cli = commandLine(args);
     withHelpOption(cli);
+    // Help wraps at the terminal's width (80 columns when it cannot be told).
+    cli.setUsageHelpAutoWidth(true);
     LogOptions.addTo(cli);
     // Every command logs in one format, at the verbosity asked on its command line.
     cli.setExecutionStrategy(parsed -> {
@@ -76,7 +78,7 @@ public final class Main implements Runnable {
       while (invalid != null && !(invalid instanceof Settings.Invalid)) {
         invalid = invalid.getCause();
       }
-      err.println("stead: " + (invalid != null ? invalid.getMessage() : error.getMessage()
+      err.println(Failures.prefix(error.getCommandLine()) + (invalid != null ? invalid.getMessage() : error.getMessage()
           + (source == null ? "" : " (from " + source + ")")));
       err.println("Try `" + error.getCommandLine().getCommandSpec().qualifiedName()
           + " --help`.");
@@ -85,7 +87,7 @@ public final class Main implements Runnable {
     });
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      err.println("stead " + commandLine.getCommandName() + ": " + Failures.describe(error));
+      err.println(Failures.prefix(commandLine) + Failures.describe(error));
       err.flush();
       return 1;
     });

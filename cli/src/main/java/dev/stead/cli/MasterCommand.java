@@ -139,9 +139,9 @@ final class MasterCommand {
   }
 
   @Command(name = "backup", description = {
-      "Ask the running master for a consistent backup of all its state (RocksDB checkpoint, CA,",
-      "admin credentials, secrets key, operator logins)",
-      "into DIR on the master's machine; the master keeps serving meanwhile."})
+      "Ask the running master for a consistent backup of all its state into DIR.",
+      "The backup holds the RocksDB checkpoint, CA, admin credentials, secrets key and "
+          + "operator logins, on the master's machine; the master keeps serving meanwhile."})
   static final class Backup implements Callable<Integer> {
     @picocli.CommandLine.Mixin AdminOptions admin;
 

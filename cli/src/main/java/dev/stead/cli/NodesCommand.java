@@ -3,7 +3,6 @@ package dev.stead.cli;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.NodeInfo;
-import dev.stead.wire.Catalogs;
 import dev.stead.wire.StatusWords;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +14,10 @@ import picocli.CommandLine.Option;
     + " version, drifting or not.")
 final class NodesCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
+
+  @Option(names = "--wide", description = "Whole digests and report ids (else shortened "
+      + "to fit the terminal).")
+  boolean wide;
 
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
@@ -36,9 +39,9 @@ final class NodesCommand implements Callable<Integer> {
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
             NodeCommand.mode(node.getMode()),
-            node.getCodeVersion().isEmpty() ? "-" : node.getCodeVersion(),
-            Catalogs.shortDigest(node.getCatalogDigest()),
-            node.getLastReportId().isEmpty() ? "-" : node.getLastReportId());
+            node.getCodeVersion().isEmpty() ? "-" : Tables.digest(node.getCodeVersion(), wide),
+            Tables.digest(node.getCatalogDigest(), wide),
+            Tables.id(node.getLastReportId(), wide));
       }
       table.print(System.out);
     }

@@ -13,12 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "operator", description = "Dashboard logins, managed by the master.",
-    subcommands = OperatorCommand.Add.class)
+    subcommands = {OperatorCommand.Add.class, OperatorCommand.ListOperators.class,
+        OperatorCommand.Remove.class})
 final class OperatorCommand {
 
   @Command(name = "add", description = {
-      "Add an operator (or set a new password): stored in DATA/operators as a salted",
-      "PBKDF2-HMAC-SHA256 hash, owner-only; the running master picks it up at the next login."})
+      "Add an operator, or set a new password.",
+      "Stored in DATA/operators as a salted PBKDF2-HMAC-SHA256 hash, owner-only; the running "
+          + "master picks it up at the next login."})
   static final class Add implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Lower-case login name.")
     String name;
@@ -54,6 +56,43 @@ final class OperatorCommand {
         Arrays.fill(password, '\0');
       }
       System.out.println("operator " + name + " can log in to the dashboard");
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "The operators who can log in to the dashboard.")
+  static final class ListOperators implements Callable<Integer> {
+    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
+    Path data = Defaults.MASTER_DATA;
+
+    @Override
+    public Integer call() throws Exception {
+      java.util.List<String> names = new OperatorPasswords(data.toAbsolutePath()).names();
+      if (names.isEmpty()) {
+        System.err.println("no operators yet: stead operator add NAME adds one");
+      }
+      names.forEach(System.out::println);
+      return 0;
+    }
+  }
+
+  @Command(name = "remove", description = {
+      "Remove an operator.",
+      "The running master refuses the next login and ends the operator's open sessions."})
+  static final class Remove implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The operator's login name.")
+    String name;
+
+    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
+    Path data = Defaults.MASTER_DATA;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!new OperatorPasswords(data.toAbsolutePath()).remove(name)) {
+        throw new IllegalArgumentException("no operator named " + name
+            + " (stead operator list shows them)");
+      }
+      System.out.println("operator " + name + " can no longer log in to the dashboard");
       return 0;
     }
   }

@@ -58,7 +58,7 @@ final class ReportCommand implements Callable<Integer> {
     out.println("code     " + (report.getCodeVersion().isEmpty() ? "-" : report.getCodeVersion())
         + "  catalog " + (report.getCatalogDigest().isEmpty() ? "-" : report.getCatalogDigest()));
     out.printf(Locale.ROOT, "summary  %d resources: %d changed, %d out of sync, %d failed, "
-            + "%d skipped; %d drift, %d intended events; %.2f s%n",
+            + "%d skipped; properties: %d drift, %d intended; %.2f s%n",
         s.getResources(), s.getChanged(), s.getOutOfSync(), s.getFailed(), s.getSkipped(),
         s.getDriftEvents(), s.getIntendedEvents(), s.getSeconds());
     if (report.hasTimings()) {

@@ -45,6 +45,10 @@ final class ReportsCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "At most this many (default: ${DEFAULT-VALUE}, at most 1000).")
   int limit = 20;
 
+  @Option(names = "--wide", description = "Whole digests and report ids (else shortened "
+      + "to fit the terminal).")
+  boolean wide;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
@@ -71,7 +75,7 @@ final class ReportsCommand implements Callable<Integer> {
         table.row(Tables.time(report.getStartedAtMs()), report.getNode(),
             StatusWords.of(report), s.getResources(), s.getChanged(), s.getFailed(),
             s.getDriftEvents(), s.getIntendedEvents(), report.getNoop() ? "yes" : "no",
-            String.format("%.2f", s.getSeconds()), trigger(report), report.getId());
+            String.format("%.2f", s.getSeconds()), trigger(report), Tables.id(report.getId(), wide));
       }
       table.print(System.out);
     }

@@ -65,7 +65,7 @@ class ApplyCommandTest {
       assertThat(real.exitCode()).as(real.toString()).isEqualTo(2);
       assertThat(real.out()).contains("notice: site.groovy:1: compiling\n")
           .contains("notice: hello\n").contains("notice: text\n")
-          .contains("2 changed, 0 failed, 0 skipped, 0 drift");
+          .contains("2 changed, 0 failed, 0 skipped; properties: 0 drift, 2 intended");
     }
   }
 

@@ -67,7 +67,7 @@ class CsrSquattingEndToEndTest {
                 + own)
             .contains("stead ca sign " + NODE + " --fingerprint " + own);
 
-        Cli list = Cli.run("ca", "list", "--data", data);
+        Cli list = Cli.run("ca", "list", "--wide", "--data", data);
         assertThat(list.output())
             .containsPattern("pending\\s+" + NODE.replace(".", "\\.") + "\\s.*" + theirs)
             .containsPattern("pending\\s+" + NODE.replace(".", "\\.") + "\\s.*" + own);

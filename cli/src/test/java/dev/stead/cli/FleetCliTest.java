@@ -80,6 +80,15 @@ class FleetCliTest {
     return cli;
   }
 
+  /** As {@link #stead}, in this JVM: for the quick looks that need no process of their own. */
+  private String inProcess(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--data", master.data.toString()));
+    InProcess run = InProcess.run(all.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return run.out();
+  }
+
   @Test
   @Order(1)
   void driftIsListedReportedWithARedactedDiffAndExported() throws Exception {
@@ -125,6 +134,23 @@ class FleetCliTest {
         .hasSize(1);
     assertThat(stead("audit", "--since", "1h", "--format", "json").output())
         .contains("\"codeVersion\"").contains("\"before\"");
+
+    // Tables fit a 120-column terminal; --wide gives whole ids and digests, --json too.
+    for (List<String> command : List.of(List.of("nodes"), List.of("reports"),
+        List.of("drift", "--since", "1h"), List.of("ca", "list"))) {
+      assertThat(inProcess(command.toArray(String[]::new)).lines())
+          .as(String.join(" ", command)).allSatisfy(line -> assertThat(line.length())
+              .as(line).isLessThanOrEqualTo(120));
+    }
+    String wholeId = inProcess("reports", "--node", "web1.test", "--status", "changed", "--wide")
+        .lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1))
+        .filter(id -> id.startsWith(driftReport)).findFirst().orElseThrow();
+    assertThat(wholeId).hasSize(36);
+    assertThat(inProcess("nodes", "--json")).contains(wholeId);
+    assertThat(inProcess("nodes", "--wide")).contains(wholeId)
+        .containsPattern("sha256:[0-9a-f]{64}");
+    assertThat(inProcess("nodes")).containsPattern("sha256:[0-9a-f]{8}…")
+        .doesNotContain(wholeId);
 
     Cli compliance = stead("compliance", "--since", "1h", "--step", "10m");
     String now = compliance.output().lines().reduce((a, b) -> b).orElseThrow();

@@ -92,7 +92,7 @@ class SettingsTest {
 
     Files.writeString(dir.resolve("agent.conf"), "interval = 2m\nbogus = 1\n");
     assertThat(stead(Map.of("STEAD_CONFIG_DIR", dir.toString()), "agent", "run", "--once"))
-        .startsWith("stead: " + dir.resolve("agent.conf") + ":2: unknown key `bogus`; known keys: ");
+        .startsWith("stead agent run: " + dir.resolve("agent.conf") + ":2: unknown key `bogus`; known keys: ");
   }
 
   private static String stead(Map<String, String> environment, String... args) throws Exception {

@@ -108,8 +108,22 @@ public final class Catalogs {
    * escapes are undone (only where the backslash is itself unescaped).
    */
   public static String toJson(com.google.protobuf.MessageOrBuilder message) {
+    return toJson(JsonFormat.printer().sortingMapKeys(), message);
+  }
+
+  /**
+   * As {@link #toJson(com.google.protobuf.MessageOrBuilder)}, with every field present: a
+   * program reading a report finds {@code "changed": 0}, not a missing key.
+   */
+  public static String toJsonWithZeros(com.google.protobuf.MessageOrBuilder message) {
+    return toJson(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().sortingMapKeys(),
+        message);
+  }
+
+  private static String toJson(JsonFormat.Printer printer,
+      com.google.protobuf.MessageOrBuilder message) {
     try {
-      String json = JsonFormat.printer().sortingMapKeys().print(message);
+      String json = printer.print(message);
       return HTML_ESCAPE.matcher(json).replaceAll(m -> m.group(1)
           + Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(2), 16))))
           + "\n";

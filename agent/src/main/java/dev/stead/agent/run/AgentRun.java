@@ -399,7 +399,7 @@ public final class AgentRun {
 
   private void print(Report report, PrintStream out) {
     if (options.json()) {
-      out.print(Catalogs.toJson(report));
+      out.print(Catalogs.toJsonWithZeros(report));
     } else {
       ReportPrinter.print(report, out);
     }

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -55,6 +56,30 @@ public final class OperatorPasswords {
     Map<String, String> lines = read();
     lines.put(name, name + ":" + ITERATIONS + ":" + b64(salt) + ":"
         + b64(hash(password, salt, ITERATIONS)));
+    write(lines);
+  }
+
+  /** The operators' names, in the order they were first added. */
+  public List<String> names() throws IOException {
+    return List.copyOf(read().keySet());
+  }
+
+  /**
+   * Removes {@code name}: it can no longer log in, and its open sessions end (they are bound
+   * to its entry).
+   *
+   * @return false when there was no such operator (nothing is written)
+   */
+  public synchronized boolean remove(String name) throws IOException {
+    Map<String, String> lines = read();
+    if (lines.remove(name) == null) {
+      return false;
+    }
+    write(lines);
+    return true;
+  }
+
+  private void write(Map<String, String> lines) throws IOException {
     StringBuilder text = new StringBuilder();
     lines.values().forEach(l -> text.append(l).append('\n'));
     Files.createDirectories(file.getParent());
