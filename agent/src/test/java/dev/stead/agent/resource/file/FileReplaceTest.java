@@ -8,11 +8,14 @@ import dev.stead.agent.Converger;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
+import dev.stead.wire.SourceFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +65,28 @@ class FileReplaceTest {
     assertThat(Files.readString(root.resolve("app.conf"))).isEqualTo("theirs\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
         root.resolve("app.conf")))).isEqualTo("rw-r-----");
+  }
+
+  @Test
+  void aSourcedFileIsCreatedOnceAndThenNeverFetchedAgain() throws IOException {
+    byte[] seed = "from the module\n".getBytes(StandardCharsets.UTF_8);
+    AtomicInteger fetches = new AtomicInteger();
+    FileSource files = (source, checksum, out) -> {
+      fetches.incrementAndGet();
+      out.write(seed);
+    };
+    Catalog catalog = Catalogs4Test.catalog().file("/app.conf", "source", "app/app.conf",
+        "checksum", SourceFiles.checksum(seed), "replace", false).build();
+
+    new Converger(new ConvergeOptions(root, state, false), files).converge(catalog);
+    assertThat(Files.readAllBytes(root.resolve("app.conf"))).isEqualTo(seed);
+    Files.writeString(root.resolve("app.conf"), "edited by hand\n");
+
+    Report r = new Converger(new ConvergeOptions(root, state, false), files).converge(catalog);
+
+    assertThat(events(r)).isEmpty();
+    assertThat(fetches).hasValue(1);
+    assertThat(Files.readString(root.resolve("app.conf"))).isEqualTo("edited by hand\n");
   }
 
   @Test

@@ -16,7 +16,9 @@ import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.RunMemo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceStatus;
+import dev.stead.wire.SourceFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -100,6 +102,25 @@ class FileValidateCmdTest {
     assertThat(r.getResources(0).getStatus()).isEqualTo(ResourceStatus.FAILED);
     assertThat(r.getResources(0).getMessage()).contains("not run under --root");
     assertThat(Files.exists(root.resolve("run.sh"))).isFalse();
+  }
+
+  @Test
+  void aSourcedFileIsValidatedBeforeItReplacesTheOldOne() throws Exception {
+    Files.writeString(root.resolve("run.sh"), GOOD);
+    byte[] broken = BROKEN.getBytes(StandardCharsets.UTF_8);
+    String sum = SourceFiles.checksum(broken);
+    ApplyContext context = new ApplyContext(new RootedPaths(root),
+        new BackupStore(state.resolve("backup")), SystemHost.unrestricted(), new RunMemo(),
+        (source, checksum, out) -> out.write(broken));
+
+    Result r = new FileType().bind(Catalogs4Test.catalog().file("/run.sh", "source",
+        "app/run.sh", "checksum", sum, "validate_cmd", "sh -n %").build().getResources(0))
+        .checkApply(context, true);
+
+    assertThat(r.status()).isEqualTo(Result.Status.FAILED);
+    assertThat(r.message()).contains("sh -n %").contains("Syntax error");
+    assertThat(Files.readString(root.resolve("run.sh"))).isEqualTo(GOOD);
+    assertNoTemporaryFiles();
   }
 
   /** Checks (and applies) one file against the real machine's shell. */
