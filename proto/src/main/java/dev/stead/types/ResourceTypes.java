@@ -62,7 +62,8 @@ public final class ResourceTypes {
               "Whether to replace the content of an existing file. `false`: the file is"
                   + " created with `content` or `source` when missing and its content is"
                   + " never compared or overwritten afterwards (mode, owner and group still"
-                  + " are).").withDefault(true),
+                  + " are); a symbolic link standing there is kept, as in Puppet.")
+              .withDefault(true),
           ParameterSpec.string("validate_cmd",
               "A command that checks new content before it is put in place, e.g. `visudo"
                   + " -cf %` or `sh -n %`: the content is written to a temporary file beside"

@@ -127,7 +127,10 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
         return Result.failed(desired(), changes, spec.path()
             + " does not exist and ensure is not set, so there is nothing to manage");
       }
-      if (spec.ensure() != null && spec.ensure() != now.kind()) {
+      // replace false, as Puppet: an existing link where the file should be is kept too.
+      boolean keep = !spec.replace() && spec.ensure() == FileKind.FILE
+          && now.kind() == FileKind.LINK;
+      if (spec.ensure() != null && spec.ensure() != now.kind() && !keep) {
         return replace(context, path, now, apply);
       }
       return correct(context, path, now, apply);

@@ -90,6 +90,19 @@ class FileReplaceTest {
   }
 
   @Test
+  void anExistingLinkIsKeptAsPuppetDoes() throws IOException {
+    Files.writeString(root.resolve("real.conf"), "real\n");
+    Files.createSymbolicLink(root.resolve("app.conf"), Path.of("real.conf"));
+
+    Report r = converge(Catalogs4Test.catalog().file("/app.conf", "content", "default\n",
+        "replace", false).build());
+
+    assertThat(events(r)).isEmpty();
+    assertThat(Files.isSymbolicLink(root.resolve("app.conf"))).isTrue();
+    assertThat(Files.readString(root.resolve("real.conf"))).isEqualTo("real\n");
+  }
+
+  @Test
   void replaceTrueIsTheDefault() throws IOException {
     Files.writeString(root.resolve("app.conf"), "theirs\n");
 
