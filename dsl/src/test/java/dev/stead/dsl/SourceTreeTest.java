@@ -39,6 +39,29 @@ class SourceTreeTest {
   }
 
   @Test
+  void recurselimitStopsTheCopyAndFilesInheritTheContentParameters() throws Exception {
+    Code code = tree().file("site.groovy", """
+        node('default') {
+          file('/etc/app', ensure: 'directory', recurse: true, purge: true, force: true,
+              recurselimit: 2, source: 'app/conf.d', replace: false, show_diff: false,
+              validate_cmd: 'check %')
+        }
+        """);
+
+    CatalogView view = CatalogView.of(compile(code));
+
+    view.hasResourceCount(5).hasNoResource("file[/etc/app/sub/deeper/c.conf]");
+    view.resource("file[/etc/app]").hasParameter("recurselimit", 2L)
+        .hasNoParameter("validate_cmd").hasNoParameter("source");
+    view.resource("file[/etc/app/sub]").hasParameter("purge", true)
+        .hasParameter("recurselimit", 1L).hasNoParameter("validate_cmd");
+    view.resource("file[/etc/app/sub/deeper]").hasNoParameter("purge")
+        .hasNoParameter("recurselimit");
+    view.resource("file[/etc/app/sub/b.conf]").hasParameter("replace", false)
+        .hasParameter("show_diff", false).hasParameter("validate_cmd", "check %");
+  }
+
+  @Test
   void eachEntryBecomesAResourceInheritingOwnershipModeNoopAndLine() throws Exception {
     Code code = tree().file("site.groovy", """
         node('default') {

@@ -34,7 +34,9 @@ public final class ResourceTypes {
               "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
                   + " code): it changes the catalog when the file's bytes change."),
           ParameterSpec.string("mode",
-              "Permission bits as an octal string, e.g. `0644`.")
+              "Permission bits as an octal string, e.g. `0644`. On a directory, each class"
+                  + " that may read may also search, as in Puppet: `0644` gives `0755`"
+                  + " (drwxr-xr-x), and a directory at `0755` is in sync with `0644`.")
               .checkedBy(Validators.FILE_MODE),
           ParameterSpec.string("owner", "Owning user name."),
           ParameterSpec.string("group", "Owning group name."),
@@ -50,8 +52,30 @@ public final class ResourceTypes {
                   + " left to those. Symbolic links are never followed."),
           ParameterSpec.bool("purge",
               "With `recurse`: remove everything beneath the directory that no `file`"
-                  + " resource manages (files are backed up first; subdirectories need"
-                  + " `force`).")))
+                  + " resource manages (files are backed up first). An unmanaged subdirectory"
+                  + " is removed only with `force`; without it, it is left as it is with a"
+                  + " note in the report, and the run goes on."),
+          ParameterSpec.integer("recurselimit",
+              "With `recurse`: how many levels beneath the directory recursion and purge"
+                  + " reach (1: only its own entries). Unset: no limit."),
+          ParameterSpec.bool("replace",
+              "Whether to replace the content of an existing file. `false`: the file is"
+                  + " created with `content` or `source` when missing and its content is"
+                  + " never compared or overwritten afterwards (mode, owner and group still"
+                  + " are); a symbolic link standing there is kept, as in Puppet.")
+              .withDefault(true),
+          ParameterSpec.string("validate_cmd",
+              "A command that checks new content before it is put in place, e.g. `visudo"
+                  + " -cf %` or `sh -n %`: the content is written to a temporary file beside"
+                  + " the path, `%` is replaced by that file's path and the command runs"
+                  + " through `/bin/sh -c`. A non-zero exit leaves the path as it was and"
+                  + " fails the resource with the command's output. Not run in noop; under a"
+                  + " `--root` other than `/` commands are not run, so such a file fails.")
+              .checkedBy(Validators.VALIDATE_CMD),
+          ParameterSpec.bool("show_diff",
+              "Whether content changes carry a diff into reports and logs. `false` for"
+                  + " files whose content must not leave the machine: only the sha256 digests"
+                  + " are reported.").withDefault(true)))
       .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("owner", "user"),
           AutoEdge.byParameter("group", "group"));
 

@@ -32,6 +32,10 @@ public final class Validators {
       ? null : "must be an octal string of 3 or 4 digits, e.g. '0644' (setuid, setgid and"
           + " sticky bits are not supported)";
 
+  /** A file's validate_cmd: it must say where the file to check goes. */
+  public static final Validator VALIDATE_CMD = value -> value.contains("%") ? null
+      : "must contain `%`, which is replaced by the path of the file to check";
+
   public static final Validator CRON_MINUTE = new CronField("minute", 0, 59, List.of());
   public static final Validator CRON_HOUR = new CronField("hour", 0, 23, List.of());
   public static final Validator CRON_MONTHDAY = new CronField("day of month", 1, 31, List.of());

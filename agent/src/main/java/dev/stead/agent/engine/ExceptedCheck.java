@@ -53,7 +53,8 @@ final class ExceptedCheck {
       return new Checked(Result.failed(observed.desired(), rest, observed.message()), held);
     }
     if (!apply || rest.isEmpty()) {
-      return new Checked(Result.of(observed.desired(), rest, false, ""), held);
+      return new Checked(Result.of(observed.desired(), rest, false, "")
+          .withNote(observed.message()), held);
     }
     Checkable partial;
     try {

@@ -55,7 +55,7 @@ public final class ReportAssembler {
         default -> { }
       }
       if (r.status() == Result.Status.IN_SYNC && !o.refreshed() && o.note().isEmpty()
-          && o.excepted().isEmpty()) {
+          && r.message().isEmpty() && o.excepted().isEmpty()) {
         continue;
       }
       String message = r.message().isEmpty() ? o.note()

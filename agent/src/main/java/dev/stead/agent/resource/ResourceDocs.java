@@ -29,8 +29,9 @@ public final class ResourceDocs {
         .append(" before and after, marked *intended* (the catalog asked for something new)")
         .append(" or *drift* (it was in sync at the last run and something else changed it).")
         .append(" Types that run commands (everything but `file`, `host`, `line`, `sysctl`")
-        .append(" and `ssh_key`) refuse to run under a `--root` other than `/`: a package or")
-        .append(" a service cannot be confined to a directory.\n\n");
+        .append(" and `ssh_key`), and a `file`'s `validate_cmd`, refuse to run under a")
+        .append(" `--root` other than `/`: a package or a service cannot be confined to a")
+        .append(" directory.\n\n");
     for (ResourceTypeSpec spec : ResourceTypes.all()) {
       if (registry.find(spec.name()).isPresent()) {
         md.append("- [`").append(spec.name()).append("`](#").append(spec.name())

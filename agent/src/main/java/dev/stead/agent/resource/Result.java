@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param desired every property the resource manages, with its desired value rendered like
  *     {@link Change#after()}; the engine records these to tell drift from intended changes
  * @param changes the properties that were out of sync, in the order they were handled
- * @param message why the resource failed or was skipped, else empty
+ * @param message why the resource failed or was skipped, else a note for the report or
+ *     empty
  */
 public record Result(Status status, Map<String, String> desired, List<Change> changes,
     String message) {
@@ -76,6 +77,17 @@ public record Result(Status status, Map<String, String> desired, List<Change> ch
       return inSync(desired);
     }
     return applied ? changed(desired, changes) : wouldChange(desired, changes);
+  }
+
+  /**
+   * The same result with {@code note}, something the run left as it was and the report should
+   * say (it prints as {@code note:}); a failed or skipped result keeps its own message.
+   */
+  public Result withNote(String note) {
+    if (status == Status.FAILED || status == Status.SKIPPED || note.isEmpty()) {
+      return this;
+    }
+    return new Result(status, desired, changes, message.isEmpty() ? note : message + "; " + note);
   }
 
   /** True when, after this run, {@code property} holds its desired value. */

@@ -1281,9 +1281,9 @@ public final class Evaluation {
   /**
    * Declares the children of each directory copied from a module. Done last so that a child
    * the code declares itself, before or after the directory, wins. The directory keeps
-   * recurse and purge but not source (the agent takes source for files only); relationships
-   * naming it from outside its tree name the children too, so a changed file notifies what
-   * the directory notifies or is subscribed by.
+   * recurse and purge but not source or validate_cmd (the agent takes those for files only);
+   * relationships naming it from outside its tree name the children too, so a changed file
+   * notifies what the directory notifies or is subscribed by.
    */
   private void expandTrees() {
     for (ResourceDecl parent : trees) {
@@ -1295,6 +1295,8 @@ public final class Evaluation {
         continue;
       }
       parent.parameters.remove("source");
+      // It checks the copied files; the agent takes it on files only.
+      parent.parameters.remove("validate_cmd");
       List<String> keys = new ArrayList<>();
       for (ResourceDecl child : children) {
         if (resources.size() >= maxResources) {

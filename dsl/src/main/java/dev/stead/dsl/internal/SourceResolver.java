@@ -90,6 +90,7 @@ final class SourceResolver {
       // directories only.
       params.remove("recurse");
       params.remove("purge");
+      params.remove("recurselimit");
     }
     try {
       params.put("source", name);

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * file child is an ordinary sourced file (with its checksum), a subdirectory an ordinary
  * directory. Children inherit the parent's owner, group, mode (a subdirectory's with the
  * search bit wherever the read bit is set, as the agent's recurse does), noop, containers,
- * location and relationships; with purge, subdirectories purge too. Stateless.
+ * location and relationships; files also its replace, show_diff and validate_cmd; with purge,
+ * subdirectories purge too. A recurselimit stops the copy that many levels down. Stateless.
  */
 final class SourceTrees {
   /** The tree cannot be copied; the message names the path, without location. */
@@ -60,13 +61,19 @@ final class SourceTrees {
     }
     String dest = parent.title.endsWith("/") ? parent.title : parent.title + "/";
     List<ResourceDecl> out = new ArrayList<>();
-    walk(parent, root, "", shown, dest, source + "/", declared, out);
+    walk(parent, root, "", 1, shown, dest, source + "/", declared, out);
     return out;
   }
 
-  private static void walk(ResourceDecl parent, Path dir, String rel, String shown, String dest,
-      String sourcePrefix, Map<String, ResourceDecl> declared, List<ResourceDecl> out)
-      throws TreeProblem {
+  /** The parent's {@code recurselimit}, or 0 for none (the agent checks the value). */
+  private static long limit(ResourceDecl parent) {
+    return parent.parameters.get("recurselimit") instanceof Number n ? n.longValue() : 0;
+  }
+
+  /** Walks {@code dir}, whose entries lie {@code depth} levels beneath the parent. */
+  private static void walk(ResourceDecl parent, Path dir, String rel, int depth, String shown,
+      String dest, String sourcePrefix, Map<String, ResourceDecl> declared,
+      List<ResourceDecl> out) throws TreeProblem {
     List<Path> entries;
     try (Stream<Path> list = Files.list(dir)) {
       entries = list.sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
@@ -89,10 +96,12 @@ final class SourceTrees {
       String path = dest + childRel;
       ResourceDecl explicit = declared.get("file[" + path + "]");
       if (explicit == null) {
-        out.add(child(parent, path, directory ? null : sourcePrefix + childRel));
+        out.add(child(parent, path, directory ? null : sourcePrefix + childRel, depth));
       }
-      if (directory && (explicit == null || isPlainDirectory(explicit))) {
-        walk(parent, entry, childRel + "/", shown, dest, sourcePrefix, declared, out);
+      boolean deeper = limit(parent) == 0 || depth < limit(parent);
+      if (directory && deeper && (explicit == null || isPlainDirectory(explicit))) {
+        walk(parent, entry, childRel + "/", depth + 1, shown, dest, sourcePrefix, declared,
+            out);
       }
     }
   }
@@ -101,14 +110,16 @@ final class SourceTrees {
     return "directory".equals(decl.parameters.get("ensure")) && !isTree(decl);
   }
 
-  private static ResourceDecl child(ResourceDecl parent, String path, String source) {
+  private static ResourceDecl child(ResourceDecl parent, String path, String source,
+      int depth) {
     ResourceDecl child = new ResourceDecl(parent.spec, path, parent.location, parent.containers);
     child.owner = parent.owner;
     child.tags.addAll(parent.tags);
     Map<String, Object> params = child.parameters;
     if (source == null) {
       params.put("ensure", "directory");
-      if (Boolean.TRUE.equals(parent.parameters.get("purge"))) {
+      long limit = limit(parent);
+      if (Boolean.TRUE.equals(parent.parameters.get("purge")) && (limit == 0 || depth < limit)) {
         // The agent leaves what is beneath a managed path to that path's resource: without
         // its own purge a subdirectory would keep its strays.
         params.put("recurse", true);
@@ -117,9 +128,19 @@ final class SourceTrees {
         if (force != null) {
           params.put("force", force);
         }
+        if (limit != 0) {
+          // What the parent's limit leaves for the levels beneath this one.
+          params.put("recurselimit", limit - depth);
+        }
       }
     } else {
       params.put("source", source);
+      for (String inherited : List.of("replace", "show_diff", "validate_cmd")) {
+        Object value = parent.parameters.get(inherited);
+        if (value != null) {
+          params.put(inherited, value);
+        }
+      }
     }
     for (String inherited : List.of("owner", "group")) {
       Object value = parent.parameters.get(inherited);

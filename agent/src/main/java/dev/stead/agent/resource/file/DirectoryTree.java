@@ -42,6 +42,8 @@ final class DirectoryTree {
   private final GroupPrincipal group;
   private final List<Change> changes;
   private String failure = "";
+  /** Unmanaged subdirectories purge left for want of {@code force}, by managed name. */
+  private final List<String> leftAlone = new ArrayList<>();
 
   DirectoryTree(FileSpec spec, Set<String> managed, ApplyContext context, boolean apply,
       UserPrincipal owner, GroupPrincipal group, List<Change> changes) {
@@ -66,11 +68,27 @@ final class DirectoryTree {
    * returns the first failure, or empty.
    */
   String walk(Path dir) throws IOException {
-    visit(dir, spec.path());
+    visit(dir, spec.path(), 1);
     return failure;
   }
 
-  private void visit(Path dir, String name) throws IOException {
+  /**
+   * What the walk left as it was and the report should say, or empty: unmanaged
+   * subdirectories that purge does not remove without {@code force} (as Puppet, which notes
+   * them and goes on).
+   */
+  String note() {
+    if (leftAlone.isEmpty()) {
+      return "";
+    }
+    return "purge left " + (leftAlone.size() == 1 ? "the unmanaged directory " : "the unmanaged"
+        + " directories ") + String.join(", ", leftAlone) + " as it is (set force to remove"
+        + (leftAlone.size() == 1 ? " it" : " them") + " with everything in "
+        + (leftAlone.size() == 1 ? "it)" : "them)");
+  }
+
+  /** Visits the entries of {@code dir}, which lie {@code depth} levels beneath the resource. */
+  private void visit(Path dir, String name, int depth) throws IOException {
     for (Path child : sortedChildren(dir)) {
       String childName = (name.endsWith("/") ? name : name + "/") + child.getFileName();
       if (managed.contains(childName)) {
@@ -85,8 +103,9 @@ final class DirectoryTree {
         continue;
       }
       enforce(child, childName, now);
-      if (now.kind() == FileKind.DIRECTORY) {
-        visit(child, childName);
+      if (now.kind() == FileKind.DIRECTORY
+          && (spec.recurseLimit() == 0 || depth < spec.recurseLimit())) {
+        visit(child, childName, depth + 1);
       }
     }
   }
@@ -103,8 +122,8 @@ final class DirectoryTree {
   private void purge(Path child, String childName, Observed now) {
     String before = childName + ": " + now.kind().token();
     if (now.kind() == FileKind.DIRECTORY && !spec.force()) {
-      fail(Change.applied("purge", before, "absent", ""), childName
-          + " is an unmanaged directory; set force to purge it with everything in it");
+      // Not a change: nothing is done to it, in this run or the next, until force is set.
+      leftAlone.add(childName);
       return;
     }
     if (!apply) {

@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * One {@code file} resource. The check runs in two shapes: when the path is not the kind it
@@ -40,12 +41,15 @@ import java.util.Set;
  * with their final mode and owner; replaced content goes to the backup store first.
  */
 final class FileResource implements Checkable, CatalogAware, DigestedContent, Watchable {
+  private static final Logger LOG = Logger.getLogger(FileResource.class.getName());
   private static final String DEFAULT_FILE_MODE = "0644";
   /** Sources larger than this are reported without a diff (it would not be read anyway). */
   private static final long SOURCE_DIFF_BYTES = 1024 * 1024;
   private static final String DEFAULT_DIRECTORY_MODE = "0755";
 
   private final FileSpec spec;
+  /** The {@code validate_cmd} new content must pass, or null. */
+  private final ContentValidation validation;
   /** The desired content as bytes (null when content is unmanaged), encoded once. */
   private final byte[] content;
   /** {@code sha256:…} of {@link #content}: computed on first use unless seeded. */
@@ -63,6 +67,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
 
   FileResource(FileSpec spec) {
     this.spec = spec;
+    this.validation = spec.validateCmd() == null ? null : new ContentValidation(spec.validateCmd());
     this.content = spec.content() != null ? spec.contentBytes() : null;
   }
 
@@ -122,7 +127,10 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
         return Result.failed(desired(), changes, spec.path()
             + " does not exist and ensure is not set, so there is nothing to manage");
       }
-      if (spec.ensure() != null && spec.ensure() != now.kind()) {
+      // replace false, as Puppet: an existing link where the file should be is kept too.
+      boolean keep = !spec.replace() && spec.ensure() == FileKind.FILE
+          && now.kind() == FileKind.LINK;
+      if (spec.ensure() != null && spec.ensure() != now.kind() && !keep) {
         return replace(context, path, now, apply);
       }
       return correct(context, path, now, apply);
@@ -157,7 +165,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       byte[] content = spec.content() != null ? spec.contentBytes() : new byte[0];
       if (spec.content() != null) {
         changes.add(change("content", "absent", desired().get("content"),
-            UnifiedDiff.of(spec.path(), new byte[0], content), apply));
+            diff(new byte[0], content), apply));
       }
       AtomicFiles.Staged staged = null;
       if (spec.source() != null) {
@@ -177,10 +185,17 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       addCreated(changes, apply);
       if (apply) {
         try {
-          removeForReplacement(context, path, now);
           AtomicFiles.Attributes attributes = new AtomicFiles.Attributes(
               Modes.parse(spec.mode() != null ? spec.mode() : DEFAULT_FILE_MODE),
               owner(path), group(path));
+          if (validation != null) {
+            // Checked before anything at the path is removed or replaced.
+            if (staged == null) {
+              staged = AtomicFiles.stage(path, out -> out.write(content));
+            }
+            validation.check(context.host(), staged.file());
+          }
+          removeForReplacement(context, path, now);
           if (staged != null) {
             staged.commit(attributes);
           } else {
@@ -208,8 +223,8 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
             view.setGroup(group);
           }
           // Set explicitly: the umask applies to mkdir, never to chmod.
-          view.setPermissions(Modes.parse(spec.mode() != null ? spec.mode()
-              : DEFAULT_DIRECTORY_MODE));
+          view.setPermissions(Modes.parse(spec.mode() != null
+              ? spec.modeFor(FileKind.DIRECTORY) : DEFAULT_DIRECTORY_MODE));
           AtomicFiles.syncDirectory(path.getParent());
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
@@ -260,24 +275,34 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       // Compared byte for byte, not by digest: the same verdict (the desired value is the
       // digest of these bytes) without hashing every file on a run where nothing changed.
       // Content is always read, whatever the size and mtime say.
-      byte[] old = content == null ? null : Files.readAllBytes(path);
-      if (content != null && !Arrays.equals(old, content)) {
+      boolean contentManaged = content != null && spec.replace();
+      byte[] old = contentManaged ? Files.readAllBytes(path) : null;
+      if (contentManaged && !Arrays.equals(old, content)) {
         String before = "sha256:" + Sha256.hex(old);
         if (!before.equals(desired().get("content"))) {
           changes.add(change("content", before, desired().get("content"),
-              UnifiedDiff.of(spec.path(), old, content), apply));
+              diff(old, content), apply));
           if (apply) {
-            context.backups().keep(spec.path(), old, now.permissions());
             // Keep what is not managed as it was; what is managed is fixed in the same write
             // (so the new content is never visible with a wrong mode). Mode, owner and group
             // are still compared below against what was observed, so their drift is reported.
-            AtomicFiles.write(path, content, new AtomicFiles.Attributes(
+            AtomicFiles.Attributes attributes = new AtomicFiles.Attributes(
                 spec.mode() != null ? Modes.parse(spec.mode()) : now.permissions(),
-                ownerOr(path, now.owner()), groupOr(path, now.group())));
+                ownerOr(path, now.owner()), groupOr(path, now.group()));
+            if (validation != null) {
+              try (AtomicFiles.Staged staged = AtomicFiles.stage(path, out -> out.write(content))) {
+                validation.check(context.host(), staged.file());
+                context.backups().keep(spec.path(), old, now.permissions());
+                staged.commit(attributes);
+              }
+            } else {
+              context.backups().keep(spec.path(), old, now.permissions());
+              AtomicFiles.write(path, content, attributes);
+            }
           }
         }
       }
-      if (spec.source() != null) {
+      if (spec.source() != null && spec.replace()) {
         Result failed = correctSource(context, path, now, apply, changes);
         if (failed != null) {
           return failed;
@@ -291,10 +316,11 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
         }
       }
       if (desired().containsKey("mode") && now.kind() != FileKind.LINK
-          && !spec.mode().equals(now.mode())) {
-        changes.add(change("mode", now.mode(), spec.mode(), "", apply));
+          && !spec.modeFor(now.kind()).equals(now.mode())) {
+        String mode = spec.modeFor(now.kind());
+        changes.add(change("mode", now.mode(), mode, "", apply));
         if (apply) {
-          view(path).setPermissions(Modes.parse(spec.mode()));
+          view(path).setPermissions(Modes.parse(mode));
         }
       }
       if (spec.owner() != null && !spec.owner().equals(now.owner())) {
@@ -337,9 +363,16 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       managed = Set.of();
     }
     try {
-      String failure = new DirectoryTree(spec, managed, context, apply, owner, group, changes)
-          .walk(path);
-      return Result.of(desired(), changes, apply, failure);
+      DirectoryTree tree = new DirectoryTree(spec, managed, context, apply, owner, group,
+          changes);
+      String failure = tree.walk(path);
+      Result result = Result.of(desired(), changes, apply, failure);
+      String note = tree.note();
+      if (!note.isEmpty()) {
+        LOG.info(() -> "notice: file[" + spec.path() + "]: " + note);
+        result = result.withNote(note);
+      }
+      return result;
     } catch (IOException e) {
       return Result.failed(desired(), changes, IoMessages.describe(e));
     }
@@ -385,6 +418,15 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
     try (staged) {
       changes.add(change("content", before, spec.checksum(),
           sourceDiff(path, staged.file()), true));
+      if (validation != null) {
+        try {
+          validation.check(context.host(), staged.file());
+        } catch (IOException e) {
+          Change last = changes.remove(changes.size() - 1);
+          changes.add(last.failed(e.getMessage()));
+          return Result.failed(desired(), changes, e.getMessage());
+        }
+      }
       context.backups().keep(spec.path(), path, now.permissions());
       // As for inline content: unmanaged attributes kept, managed ones set in the same write.
       staged.commit(new AtomicFiles.Attributes(
@@ -419,12 +461,17 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
 
   /** A diff for the report when both sides are small enough for one to be worth reading. */
   private String sourceDiff(Path old, Path fetched) throws IOException {
-    if ((old != null && Files.size(old) > SOURCE_DIFF_BYTES)
+    if (!spec.showDiff() || (old != null && Files.size(old) > SOURCE_DIFF_BYTES)
         || Files.size(fetched) > SOURCE_DIFF_BYTES) {
       return "";
     }
     return UnifiedDiff.of(spec.path(), old == null ? new byte[0] : Files.readAllBytes(old),
         Files.readAllBytes(fetched));
+  }
+
+  /** A diff for the report, unless {@code show_diff} keeps content out of reports. */
+  private String diff(byte[] old, byte[] now) {
+    return spec.showDiff() ? UnifiedDiff.of(spec.path(), old, now) : "";
   }
 
   /** Removes a staged file that was not committed; a failure to remove is not the run's. */

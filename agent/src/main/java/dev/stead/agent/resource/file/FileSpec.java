@@ -19,10 +19,12 @@ import java.util.Set;
  */
 record FileSpec(String path, FileKind ensure, String content, String mode, String owner,
     String group, String target, boolean force, boolean recurse, boolean purge, String source,
-    String checksum) {
+    String checksum, boolean replace, String validateCmd, boolean showDiff, int recurseLimit) {
 
   // The same rule the compiler applies: FileSpec reads the map directly, not through Params.
   private static final ParameterSpec MODE_RULE = ResourceTypes.FILE.parameter("mode").orElseThrow();
+  private static final ParameterSpec VALIDATE_RULE =
+      ResourceTypes.FILE.parameter("validate_cmd").orElseThrow();
   /** The type's parameter names, once: looking each up streams over the type's list. */
   private static final Set<String> PARAMETERS =
       Set.copyOf(ResourceTypes.FILE.parametersByName().keySet());
@@ -91,6 +93,32 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     }
     boolean recurse = flag(p, "recurse");
     boolean purge = flag(p, "purge");
+    boolean replace = flagOrDefault(p, "replace");
+    boolean showDiff = flagOrDefault(p, "show_diff");
+    String validateCmd = string(p, "validate_cmd");
+    if (validateCmd != null) {
+      String problem = VALIDATE_RULE.problem(validateCmd);
+      if (problem != null) {
+        throw new InvalidResourceException("`validate_cmd` " + problem + ", got `"
+            + validateCmd + "`");
+      }
+      if (ensure != FileKind.FILE) {
+        throw new InvalidResourceException("`validate_cmd` needs ensure file (content or"
+            + " source)");
+      }
+    }
+    int recurseLimit = 0;
+    Value limit = p.get("recurselimit");
+    if (limit != null) {
+      if (limit.getKindCase() != Value.KindCase.INT_VALUE || limit.getIntValue() < 1) {
+        throw new InvalidResourceException("`recurselimit` must be a whole number of levels,"
+            + " 1 or more");
+      }
+      if (!recurse) {
+        throw new InvalidResourceException("`recurselimit` needs `recurse: true`");
+      }
+      recurseLimit = (int) Math.min(Integer.MAX_VALUE, limit.getIntValue());
+    }
     if (recurse && ensure != FileKind.DIRECTORY) {
       throw new InvalidResourceException("`recurse` needs ensure directory");
     }
@@ -99,7 +127,8 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
           + " recursion finds unmanaged)");
     }
     return new FileSpec(path, ensure, content, mode, string(p, "owner"), string(p, "group"),
-        target, force != null && force.getBoolValue(), recurse, purge, source, checksum);
+        target, force != null && force.getBoolValue(), recurse, purge, source, checksum,
+        replace, validateCmd, showDiff, recurseLimit);
   }
 
   private static boolean flag(Map<String, Value> parameters, String name)
@@ -109,6 +138,15 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
       throw new InvalidResourceException("`" + name + "` must be true or false");
     }
     return v != null && v.getBoolValue();
+  }
+
+  /** A flag whose unset value is the schema's default. */
+  private static boolean flagOrDefault(Map<String, Value> parameters, String name)
+      throws InvalidResourceException {
+    if (parameters.containsKey(name)) {
+      return flag(parameters, name);
+    }
+    return (Boolean) ResourceTypes.FILE.parameter(name).orElseThrow().defaultValue();
   }
 
   private static String string(Map<String, Value> parameters, String name)
@@ -121,6 +159,11 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
       throw new InvalidResourceException("`" + name + "` must be a string");
     }
     return v.getStringValue();
+  }
+
+  /** The mode to enforce on a path that is {@code kind} now: directories get search bits. */
+  String modeFor(FileKind kind) {
+    return kind == FileKind.DIRECTORY ? Modes.forDirectory(mode) : mode;
   }
 
   byte[] contentBytes() {
@@ -149,7 +192,7 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
       out.put("target", target);
     }
     if (mode != null && ensure != FileKind.LINK && ensure != FileKind.ABSENT) {
-      out.put("mode", mode);
+      out.put("mode", ensure == FileKind.DIRECTORY ? Modes.forDirectory(mode) : mode);
     }
     if (owner != null && ensure != FileKind.ABSENT) {
       out.put("owner", owner);

@@ -70,21 +70,30 @@ class FilePurgeTest {
   }
 
   @Test
-  void aSubdirectoryNeedsForce() throws IOException {
+  void anUnmanagedSubdirectoryWithoutForceIsLeftWithANoteAndTheRestGoesOn() throws IOException {
     Files.createDirectories(root.resolve("conf.d/old/deeper"));
     Files.writeString(root.resolve("conf.d/old/deeper/x.conf"), "x\n");
+    Files.writeString(root.resolve("conf.d/managed.conf"), "outdated\n");
 
-    Report refused = converge(purged().build(), false);
-    ResourceResult dir = result(refused, "file[/conf.d]");
-    assertThat(dir.getStatus()).isEqualTo(ResourceStatus.FAILED);
+    Report left = converge(purged().build(), false);
+    ResourceResult dir = result(left, "file[/conf.d]");
+    assertThat(dir.getStatus()).as(left.toString()).isEqualTo(ResourceStatus.CHANGED);
     assertThat(dir.getMessage()).contains("/conf.d/old").contains("force");
     assertThat(Files.exists(root.resolve("conf.d/old/deeper/x.conf"))).isTrue();
-    assertThat(Files.exists(root.resolve("conf.d/stray.conf"))).as("the rest goes on")
-        .isFalse();
+    assertThat(Files.exists(root.resolve("conf.d/stray.conf"))).isFalse();
+    assertThat(result(left, "file[/conf.d/managed.conf]").getStatus())
+        .as("the managed file inside is still managed").isEqualTo(ResourceStatus.CHANGED);
+    assertThat(Files.readString(root.resolve("conf.d/managed.conf"))).isEqualTo("managed\n");
+
+    Report again = converge(purged().build(), false);
+    assertThat(result(again, "file[/conf.d]").getStatus()).isEqualTo(ResourceStatus.IN_SYNC);
+    assertThat(result(again, "file[/conf.d]").getMessage()).contains("/conf.d/old");
+    assertThat(again.getSummary().getDriftEvents()).isZero();
 
     Report forced = converge(purged("force", true).build(), false);
     assertThat(result(forced, "file[/conf.d]").getStatus()).as(forced.toString())
         .isEqualTo(ResourceStatus.CHANGED);
+    assertThat(result(forced, "file[/conf.d]").getMessage()).isEmpty();
     assertThat(Files.exists(root.resolve("conf.d/old"))).isFalse();
     assertThat(new BackupStore(backups()).entries()).extracting(BackupStore.Entry::path)
         .contains("/conf.d/old/deeper/x.conf");
@@ -100,6 +109,23 @@ class FilePurgeTest {
 
     assertThat(Files.exists(root.resolve("conf.d/sites/a.conf"))).isTrue();
     assertThat(Files.exists(root.resolve("conf.d/sites/b.conf"))).isFalse();
+  }
+
+  @Test
+  void recurselimitKeepsPurgeWithinItsLevels() throws IOException {
+    Files.createDirectories(root.resolve("conf.d/sites"));
+    Files.writeString(root.resolve("conf.d/sites/a.conf"), "a\n");
+    Files.writeString(root.resolve("conf.d/sites/b.conf"), "b\n");
+
+    converge(purged("recurselimit", 1L).file("/conf.d/sites/a.conf", "content", "a\n").build(),
+        false);
+    assertThat(Files.exists(root.resolve("conf.d/stray.conf"))).isFalse();
+    assertThat(Files.exists(root.resolve("conf.d/sites/b.conf"))).as("two levels down").isTrue();
+
+    converge(purged("recurselimit", 2L).file("/conf.d/sites/a.conf", "content", "a\n").build(),
+        false);
+    assertThat(Files.exists(root.resolve("conf.d/sites/b.conf"))).isFalse();
+    assertThat(Files.exists(root.resolve("conf.d/sites/a.conf"))).isTrue();
   }
 
   @Test

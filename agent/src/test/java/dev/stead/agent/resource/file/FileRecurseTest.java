@@ -129,6 +129,40 @@ class FileRecurseTest {
   }
 
   @Test
+  void recurselimitStopsTheWalkThatManyLevelsDown() throws IOException {
+    Files.createDirectories(root.resolve("d/sub/deeper"));
+    write("d/sub/deeper/c", "rw-rw-rw-");
+    Catalog one = Catalogs4Test.catalog().file("/d", "ensure", "directory", "mode", "0640",
+        "recurse", true, "recurselimit", 1L).build();
+
+    Report r = converge(one, false);
+
+    assertThat(r.getResources(0).getStatus()).as(r.toString()).isEqualTo(ResourceStatus.CHANGED);
+    assertThat(mode("d/a")).isEqualTo("rw-r-----");
+    assertThat(mode("d/sub")).as("an entry of the directory itself").isEqualTo("rwxr-x---");
+    assertThat(mode("d/sub/b")).as("two levels down").isEqualTo("rw-rw-rw-");
+    assertThat(events(converge(one, false))).as("in sync within the limit").isZero();
+
+    converge(Catalogs4Test.catalog().file("/d", "ensure", "directory", "mode", "0640",
+        "recurse", true, "recurselimit", 2L).build(), false);
+    assertThat(mode("d/sub/b")).isEqualTo("rw-r-----");
+    assertThat(mode("d/sub/deeper")).isEqualTo("rwxr-x---");
+    assertThat(mode("d/sub/deeper/c")).as("three levels down").isEqualTo("rw-rw-rw-");
+  }
+
+  @Test
+  void recurselimitNeedsRecurseAndAPositiveNumber() {
+    Report without = converge(Catalogs4Test.catalog()
+        .file("/d", "ensure", "directory", "recurselimit", 1L).build(), false);
+    assertThat(without.getResources(0).getMessage()).contains("`recurselimit` needs `recurse");
+
+    Report zero = converge(Catalogs4Test.catalog()
+        .file("/d", "ensure", "directory", "recurse", true, "recurselimit", 0L).build(), false);
+    assertThat(zero.getResources(0).getStatus()).isEqualTo(ResourceStatus.FAILED);
+    assertThat(zero.getResources(0).getMessage()).contains("`recurselimit`").contains("1 or more");
+  }
+
+  @Test
   void recurseNeedsADirectory() throws IOException {
     Report r = converge(Catalogs4Test.catalog()
         .file("/d/a", "mode", "0600", "recurse", true).build(), false);
