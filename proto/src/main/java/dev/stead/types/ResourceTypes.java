@@ -232,6 +232,30 @@ public final class ResourceTypes {
           ParameterSpec.bool("persist",
               "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault(true)));
 
+  /** One key of an INI-style file. */
+  public static final ResourceTypeSpec INI_SETTING = new ResourceTypeSpec("ini_setting",
+      "One key of an INI-style file (`[section]` headers, `key = value` lines). The title is"
+          + " a name for it. Comments (`#`, `;`), blank lines and the order of everything else"
+          + " are kept; a key written more than once in its section gets the value on every"
+          + " line. A missing key is added after the last key of its section (or its header),"
+          + " a missing section at the end of the file; a missing file is created with mode 0644."
+          + " Writes are atomic and keep the file's mode and owner.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the key is in the file.").withDefault("present"),
+          ParameterSpec.string("path", "Absolute path of the file (required).").required(),
+          ParameterSpec.string("section",
+              "The section's name, without brackets (required); `''` means the keys before"
+                  + " the first section header.").required(),
+          ParameterSpec.string("setting", "The key (required).").required(),
+          ParameterSpec.string("value",
+              "The value; compared without surrounding blanks (required when present).")
+              .requiredWhenPresent(),
+          ParameterSpec.string("key_val_separator",
+              "What is written between key and value; its non-blank part (`=` or `:`) is"
+                  + " what separates them when the file is read.").withDefault(" = ")))
+      .withAutoEdges(AutoEdge.byParameter("path", "file"));
+
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
@@ -244,7 +268,7 @@ public final class ResourceTypes {
               .withTitleDefault()));
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
-      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY));
+      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY, INI_SETTING));
 
   private ResourceTypes() {}
 

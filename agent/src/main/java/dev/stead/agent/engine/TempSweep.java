@@ -59,7 +59,9 @@ public final class TempSweep {
         if (flag(resource, "recurse") && !string(resource, "source").isEmpty()) {
           trees.add(resource.getTitle());
         }
-      } else if (type.equals(ResourceTypes.LINE.name()) && !string(resource, "path").isEmpty()) {
+      } else if ((type.equals(ResourceTypes.LINE.name())
+          || type.equals(ResourceTypes.INI_SETTING.name()))
+          && !string(resource, "path").isEmpty()) {
         directories.add(parent(string(resource, "path")));
       } else if (type.equals(ResourceTypes.SSH_KEY.name())
           && !string(resource, "user").isEmpty()) {
