@@ -68,6 +68,11 @@ public final class TempSweep {
         sshUsers.add(string(resource, "user"));
       } else if (type.equals(ResourceTypes.HOST.name())) {
         directories.add(parent(HostType.FILE));
+      } else if (type.equals(ResourceTypes.MOUNT.name())) {
+        String fstab = string(resource, "target");
+        directories.add(parent(fstab.isEmpty()
+            ? (String) ResourceTypes.MOUNT.parameter("target").orElseThrow().defaultValue()
+            : fstab));
       } else if (type.equals(ResourceTypes.SYSCTL.name())) {
         directories.add(parent(SysctlType.PERSIST_FILE));
       }

@@ -37,7 +37,8 @@ class SchemaDefaultsTest {
       minimal("sysctl", "net.ipv4.ip_forward", "value", "1"),
       minimal("notify", "hello"),
       minimal("ini_setting", "php memory", "path", "/etc/php.ini", "section", "PHP",
-          "setting", "memory_limit", "value", "256M"));
+          "setting", "memory_limit", "value", "256M"),
+      minimal("mount", "/mnt/data", "device", "/dev/sdb1", "fstype", "ext4"));
 
   private final ResourceTypeRegistry registry = ResourceTypeRegistry.standard();
 
