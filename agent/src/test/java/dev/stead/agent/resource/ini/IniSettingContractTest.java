@@ -133,6 +133,18 @@ class IniSettingContractTest extends ResourceTypeContract {
     assertThat(events(apply(absent))).isEmpty();
   }
 
+  /** A key written twice in its section is set on both lines, so no reader sees the old one. */
+  @Test
+  void setsEveryLineOfAKeyWrittenTwice() throws Exception {
+    Files.writeString(ini, "[PHP]\nmemory_limit = 256M\n; override\nmemory_limit = 64M\n");
+    Report report = apply(resource("ini_setting", "php memory", "path", "/etc/php.ini",
+        "section", "PHP", "setting", "memory_limit", "value", "256M"));
+    assertThat(events(report)).singleElement().satisfies(e ->
+        assertThat(e.getBefore()).isEqualTo("256M (and another value on a later line)"));
+    assertThat(Files.readString(ini))
+        .isEqualTo("[PHP]\nmemory_limit = 256M\n; override\nmemory_limit = 256M\n");
+  }
+
   /** The same key in another section is another setting. */
   @Test
   void aKeyOfTheSameNameInAnotherSectionIsLeftAlone() throws Exception {

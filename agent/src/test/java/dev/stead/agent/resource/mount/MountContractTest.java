@@ -110,7 +110,7 @@ class MountContractTest extends ResourceTypeContract {
     assertThat(mounted()).contains("size=2048k");
   }
 
-  /** Absent unmounts and removes the entry; unmounted keeps the entry. */
+  /** Unmounted keeps the entry, present leaves the state, absent unmounts and removes it. */
   @Test
   void unmountedKeepsTheEntryAndAbsentRemovesIt() throws Exception {
     apply(Catalogs4Test.catalog().resource(tmpfs("size=1m")));
@@ -123,6 +123,11 @@ class MountContractTest extends ResourceTypeContract {
     });
     assertThat(mounted()).isEmpty();
     assertThat(Files.readString(fstab)).contains(UNIQUE);
+
+    Report present = apply(Catalogs4Test.catalog()
+        .resource(tmpfs("size=1m", "ensure", "present")));
+    assertThat(events(present)).as("present leaves the mounted state alone").isEmpty();
+    assertThat(mounted()).isEmpty();
 
     apply(Catalogs4Test.catalog().resource(tmpfs("size=1m")));
     Report absent = apply(Catalogs4Test.catalog().resource(resource("mount", mnt.toString(),
