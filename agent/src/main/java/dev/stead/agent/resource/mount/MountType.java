@@ -7,6 +7,7 @@ import dev.stead.agent.resource.ResourceType;
 import dev.stead.proto.v1.Resource;
 import dev.stead.types.ResourceTypes;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +41,7 @@ public final class MountType implements ResourceType {
       throw new InvalidResourceException("the title must be the mount point as a normalised"
           + " absolute path, got `" + mountPoint + "`");
     }
-    Ensure ensure = Ensure.valueOf(p.string("ensure").toUpperCase(java.util.Locale.ROOT));
+    Ensure ensure = Ensure.valueOf(p.string("ensure").toUpperCase(Locale.ROOT));
     String target = p.singleLine("target");
     if (!target.startsWith("/")) {
       throw new InvalidResourceException("`target` must be an absolute path, got `" + target
