@@ -256,6 +256,61 @@ public final class ResourceTypes {
           ParameterSpec.bool("persist",
               "Also keep the value in /etc/sysctl.d/99-stead.conf.").withDefault(true)));
 
+  /** One key of an INI-style file. */
+  public static final ResourceTypeSpec INI_SETTING = new ResourceTypeSpec("ini_setting",
+      "One key of an INI-style file (`[section]` headers, `key = value` lines). The title is"
+          + " a name for it. Comments (`#`, `;`), blank lines and the order of everything else"
+          + " are kept; a key written more than once in its section gets the value on every"
+          + " line. A missing key is added after the last key of its section (or its header),"
+          + " a missing section at the end of the file; a missing file is created with mode 0644."
+          + " Writes are atomic and keep the file's mode and owner.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the key is in the file.").withDefault("present"),
+          ParameterSpec.string("path", "Absolute path of the file (required).").required(),
+          ParameterSpec.string("section",
+              "The section's name, without brackets (required); `''` means the keys before"
+                  + " the first section header.").required(),
+          ParameterSpec.string("setting", "The key (required).").required(),
+          ParameterSpec.string("value",
+              "The value; compared without surrounding blanks (required when present).")
+              .requiredWhenPresent(),
+          ParameterSpec.string("key_val_separator",
+              "What is written between key and value; its non-blank part (`=` or `:`) is"
+                  + " what separates them when the file is read.").withDefault(" = ")))
+      .withAutoEdges(AutoEdge.byParameter("path", "file"));
+
+  /** A file system's fstab entry and whether it is mounted. */
+  public static final ResourceTypeSpec MOUNT = new ResourceTypeSpec("mount",
+      "A file system: its entry in the fstab file and whether it is mounted. The title is the"
+          + " mount point, an absolute path that must exist (manage it with a `file`"
+          + " resource). The entry is the line whose second field is the mount point; it is"
+          + " compared field by field, so its spacing is kept when equal, and other lines are"
+          + " kept. Mounted state is read from /proc/self/mounts: a mount of another device"
+          + " or file system type is unmounted and replaced (a loop device counts as the"
+          + " file behind it; `UUID=` and `LABEL=` as the device they name). Mounting uses"
+          + " `mount -t FSTYPE -o OPTIONS DEVICE MOUNTPOINT`, so it does not depend on which"
+          + " fstab file is managed. When the entry's options change on a mounted file"
+          + " system, and when refreshed (through notifies/subscribes), it is remounted with"
+          + " `mount -o remount,OPTIONS`.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("mounted", "unmounted", "present", "absent"),
+              "`mounted`: in the fstab file and mounted; `unmounted`: in the fstab file, not"
+                  + " mounted; `present`: in the fstab file, mounted or not as it is;"
+                  + " `absent`: neither.").withDefault("mounted"),
+          ParameterSpec.string("device",
+              "What to mount: a device, `UUID=...`, `LABEL=...`, an image file or a name"
+                  + " such as `tmpfs` (required unless absent)."),
+          ParameterSpec.string("fstype",
+              "The file system type, e.g. `ext4` or `tmpfs` (required unless absent)."),
+          ParameterSpec.string("options", "Mount options, comma-separated.")
+              .withDefault("defaults"),
+          ParameterSpec.integer("dump", "The fstab dump field.").withDefault(0L),
+          ParameterSpec.integer("pass", "The fstab fsck order field.").withDefault(0L),
+          ParameterSpec.string("target", "The fstab file to manage, an absolute path.")
+              .withDefault("/etc/fstab")))
+      .withAutoEdges(AutoEdge.byTitle("file"), AutoEdge.byParameter("target", "file"));
+
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
@@ -268,7 +323,8 @@ public final class ResourceTypes {
               .withTitleDefault()));
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
-      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY));
+      USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY, INI_SETTING,
+      MOUNT));
 
   private ResourceTypes() {}
 

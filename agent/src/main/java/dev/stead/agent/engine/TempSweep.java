@@ -59,13 +59,20 @@ public final class TempSweep {
         if (flag(resource, "recurse") && !string(resource, "source").isEmpty()) {
           trees.add(resource.getTitle());
         }
-      } else if (type.equals(ResourceTypes.LINE.name()) && !string(resource, "path").isEmpty()) {
+      } else if ((type.equals(ResourceTypes.LINE.name())
+          || type.equals(ResourceTypes.INI_SETTING.name()))
+          && !string(resource, "path").isEmpty()) {
         directories.add(parent(string(resource, "path")));
       } else if (type.equals(ResourceTypes.SSH_KEY.name())
           && !string(resource, "user").isEmpty()) {
         sshUsers.add(string(resource, "user"));
       } else if (type.equals(ResourceTypes.HOST.name())) {
         directories.add(parent(HostType.FILE));
+      } else if (type.equals(ResourceTypes.MOUNT.name())) {
+        String fstab = string(resource, "target");
+        directories.add(parent(fstab.isEmpty()
+            ? (String) ResourceTypes.MOUNT.parameter("target").orElseThrow().defaultValue()
+            : fstab));
       } else if (type.equals(ResourceTypes.SYSCTL.name())) {
         directories.add(parent(SysctlType.PERSIST_FILE));
       }

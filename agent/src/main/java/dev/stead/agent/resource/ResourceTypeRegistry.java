@@ -6,7 +6,9 @@ import dev.stead.agent.resource.cron.CronType;
 import dev.stead.agent.resource.exec.ExecType;
 import dev.stead.agent.resource.file.FileType;
 import dev.stead.agent.resource.hosts.HostType;
+import dev.stead.agent.resource.ini.IniSettingType;
 import dev.stead.agent.resource.line.LineType;
+import dev.stead.agent.resource.mount.MountType;
 import dev.stead.agent.resource.notify.NotifyType;
 import dev.stead.agent.resource.pkg.PkgType;
 import dev.stead.agent.resource.service.ServiceType;
@@ -40,7 +42,8 @@ public final class ResourceTypeRegistry {
   public static ResourceTypeRegistry standard() {
     return new ResourceTypeRegistry(List.of(new FileType(), new PkgType(), new ServiceType(),
         new UserType(), new GroupType(), new SshKeyType(), new ExecType(), new CronType(),
-        new HostType(), new LineType(), new SysctlType(), new NotifyType()));
+        new HostType(), new LineType(), new SysctlType(), new NotifyType(),
+        new IniSettingType(), new MountType()));
   }
 
   /** Exactly {@code types} (tests and embedders); fails on a name registered twice. */

@@ -18,7 +18,7 @@ class AutoEdgesTest {
   private static final Set<ResourceKey> MANAGED = Set.of(
       key("file", "/srv"), key("file", "/srv/app"), key("file", "/etc/motd"),
       key("user", "deploy"), key("group", "adm"), key("group", "www-data"),
-      key("pkg", "nginx"));
+      key("pkg", "nginx"), key("file", "/etc/php.ini"), key("file", "/srv/fstab"));
 
   @Test
   void aFileWaitsForItsNearestManagedDirectoryAndItsOwnerAndGroup() {
@@ -40,6 +40,10 @@ class AutoEdgesTest {
         .containsExactly(key("user", "deploy"));
     assertThat(edges("line", "motd", "path", "/etc/motd"))
         .containsExactly(key("file", "/etc/motd"));
+    assertThat(edges("ini_setting", "php memory", "path", "/etc/php.ini"))
+        .containsExactly(key("file", "/etc/php.ini"));
+    assertThat(edges("mount", "/srv/app", "target", "/srv/fstab"))
+        .containsExactlyInAnyOrder(key("file", "/srv/app"), key("file", "/srv/fstab"));
   }
 
   @Test

@@ -35,7 +35,10 @@ class SchemaDefaultsTest {
       minimal("host", "db.example", "ip", "10.0.0.7"),
       minimal("line", "motd", "path", "/etc/motd", "line", "hello"),
       minimal("sysctl", "net.ipv4.ip_forward", "value", "1"),
-      minimal("notify", "hello"));
+      minimal("notify", "hello"),
+      minimal("ini_setting", "php memory", "path", "/etc/php.ini", "section", "PHP",
+          "setting", "memory_limit", "value", "256M"),
+      minimal("mount", "/mnt/data", "device", "/dev/sdb1", "fstype", "ext4"));
 
   private final ResourceTypeRegistry registry = ResourceTypeRegistry.standard();
 
