@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
         AuditCommand.class,
         OperatorCommand.class,
         ConfigCommand.class,
+        FactsCommand.class,
+        ResourceCommand.class,
     })
 public final class Main implements Runnable {
   static {
@@ -118,6 +120,8 @@ public final class Main implements Runnable {
               + "stead-master for the other commands).");
       top.addSubcommand("agent", new AgentCommand());
       top.addSubcommand("config", new ConfigCommand());
+      top.addSubcommand("facts", new FactsCommand());
+      top.addSubcommand("resource", new ResourceCommand());
       return top;
     }
     top.addSubcommand(args[0], only);

@@ -70,6 +70,16 @@ public final class Accounts {
     return Optional.ofNullable(groups.get(name));
   }
 
+  /** Every user, in /etc/passwd's order. */
+  public java.util.Collection<User> users() {
+    return java.util.Collections.unmodifiableCollection(users.values());
+  }
+
+  /** Every group, in /etc/group's order. */
+  public java.util.Collection<Group> groups() {
+    return java.util.Collections.unmodifiableCollection(groups.values());
+  }
+
   public Optional<Group> groupById(long gid) {
     return groups.values().stream().filter(g -> g.gid() == gid).findFirst();
   }

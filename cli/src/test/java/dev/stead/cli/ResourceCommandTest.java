@@ -1,0 +1,71 @@
+package dev.stead.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.stead.dsl.Compiler;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code stead resource}: what it prints is Stead code that compiles to the resource, and
+ * that this machine already satisfies (a noop apply of it changes nothing).
+ */
+class ResourceCommandTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"user root", "group root", "file /etc/hostname", "host localhost",
+      "pkg bash"})
+  void theOutputCompilesAndIsInSyncWithThisMachine(String command) throws Exception {
+    String[] words = command.split(" ");
+    if (words[0].equals("pkg")) {
+      assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg-query")), "no dpkg here");
+    }
+    InProcess shown = InProcess.run("resource", words[0], words[1]);
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    assertThat(shown.out()).startsWith(words[0] + "('" + words[1] + "'");
+
+    Path manifest = tmp.resolve("site.groovy");
+    Files.writeString(manifest, shown.out());
+    Catalog catalog = Compiler.forManifest(manifest, List.of())
+        .compile("inspected.example", Facts.getDefaultInstance());
+    assertThat(catalog.getResourcesList()).singleElement().satisfies(r -> {
+      assertThat(r.getType()).isEqualTo(words[0]);
+      assertThat(r.getTitle()).isEqualTo(words[1]);
+    });
+
+    InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
+        "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
+    assertThat(noop.exitCode()).as(shown.out() + "\n" + noop.out() + noop.err()).isZero();
+  }
+
+  @Test
+  void withoutANameEveryUserIsListed() {
+    InProcess run = InProcess.run("resource", "user");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("user('root',").contains("user('nobody',");
+  }
+
+  @Test
+  void anUnsupportedTypeFailsListingTheSupportedOnes() {
+    InProcess run = InProcess.run("resource", "zpool");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("unsupported type zpool")
+        .contains("user, group, pkg, host, file, service");
+  }
+
+  @Test
+  void aMissingResourceFailsNamingIt() {
+    InProcess run = InProcess.run("resource", "user", "no-such-user-here");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("no user no-such-user-here");
+  }
+}
