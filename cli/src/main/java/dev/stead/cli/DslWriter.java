@@ -9,8 +9,17 @@ import java.util.stream.Collectors;
 final class DslWriter {
   private DslWriter() {}
 
-  /** {@code type('title', key: value, ...)}, one parameter a line. */
+  /**
+   * {@code type('title', key: value, ...)}, one parameter a line; a resource with a note is
+   * commented out under it, since declaring it would change the machine.
+   */
   static String declaration(Inspected resource) {
+    String code = code(resource);
+    return resource.note().isEmpty() ? code
+        : "// " + resource.note() + "\n// " + code.replace("\n", "\n// ");
+  }
+
+  private static String code(Inspected resource) {
     StringBuilder out = new StringBuilder(resource.type()).append('(')
         .append(literal(resource.title()));
     for (Map.Entry<String, Object> e : resource.params().entrySet()) {

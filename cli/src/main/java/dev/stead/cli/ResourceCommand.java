@@ -6,14 +6,15 @@ import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Inspected;
 import dev.stead.agent.resource.Inspection;
 import dev.stead.agent.resource.account.AccountInspections;
+import dev.stead.agent.resource.cron.CronInspection;
 import dev.stead.agent.resource.file.FileInspection;
 import dev.stead.agent.resource.hosts.HostInspection;
+import dev.stead.agent.resource.mount.MountInspection;
 import dev.stead.agent.resource.pkg.PkgInspection;
 import dev.stead.agent.resource.service.ServiceInspection;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,14 +28,18 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "resource", description = {
     "Print what this machine has now as Stead code: one resource, or all of a type.",
-    "Types: user, group, pkg, host (listable), file, service (name one)."})
+    "Types: user, group, pkg, host, mount, cron (NAME: a user), and file and service, "
+        + "which need a NAME.",
+    "A resource that cannot be declared as it is (an unmarked crontab line, a mount without "
+        + "an fstab entry) is shown commented out, with the reason."})
 final class ResourceCommand implements Callable<Integer> {
   /** Listing more would bury the reader; the count of what was left out is printed. */
   static final int LIST_LIMIT = 500;
 
   static final Map<String, Inspection> TYPES = Stream.of(AccountInspections.USERS,
           AccountInspections.GROUPS, new PkgInspection(), new HostInspection(),
-          new FileInspection(), new ServiceInspection())
+          new FileInspection(), new ServiceInspection(), new MountInspection(),
+          new CronInspection())
       .collect(Collectors.toMap(Inspection::type, Function.identity(), (a, b) -> a,
           java.util.LinkedHashMap::new));
 
@@ -42,7 +47,7 @@ final class ResourceCommand implements Callable<Integer> {
   String type;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "NAME",
-      description = "The resource's title (default: all of the type).")
+      description = "The resource's title; for cron, a user (default: all of the type).")
   String name;
 
   @Override
@@ -57,12 +62,12 @@ final class ResourceCommand implements Callable<Integer> {
         new BackupStore(Defaults.AGENT_STATE.resolve("backups")));
     try {
       if (name != null) {
-        Optional<Inspected> found = inspection.one(context, name);
+        List<Inspected> found = inspection.selected(context, name);
         if (found.isEmpty()) {
           System.err.println("stead resource: no " + type + " " + name + " on this machine");
           return 1;
         }
-        System.out.println(DslWriter.declaration(found.get()));
+        found.stream().map(DslWriter::declaration).forEach(System.out::println);
         return 0;
       }
       List<Inspected> all = inspection.all(context);

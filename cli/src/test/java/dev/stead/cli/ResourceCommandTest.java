@@ -45,6 +45,49 @@ class ResourceCommandTest {
     InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
         "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
     assertThat(noop.exitCode()).as(shown.out() + "\n" + noop.out() + noop.err()).isZero();
+    assertThat(noop.out()).contains("1 resources, 0 would change");
+  }
+
+  @Test
+  void aUsersCrontabShowsMarkedEntriesAsCodeAndUnmarkedOnesCommentedOut() throws Exception {
+    String user = "stead-inspect" + ProcessHandle.current().pid() % 10000;
+    run("useradd", "--system", "--no-create-home", user);
+    try {
+      Process install = new ProcessBuilder("crontab", "-u", user, "-").start();
+      try (var in = install.getOutputStream()) {
+        in.write(("MAILTO=''\n# stead: nightly report\n15 3 * * * /usr/bin/true report\n"
+            + "*/5 * * * * /usr/bin/true poll\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      assertThat(install.waitFor()).isZero();
+
+      InProcess shown = InProcess.run("resource", "cron", user);
+      assertThat(shown.exitCode()).as(shown.err()).isZero();
+      assertThat(shown.out())
+          .contains("cron('nightly report',\n    ensure: 'present',\n    user: '" + user)
+          .contains("hour: '3'")
+          .contains("// not marked for Stead").contains("// cron('" + user + "-1',");
+
+      Path manifest = tmp.resolve("site.groovy");
+      Files.writeString(manifest, shown.out());
+      InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
+          "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
+      assertThat(noop.exitCode()).as(shown.out() + "\n" + noop.out() + noop.err()).isZero();
+      assertThat(noop.out()).contains("1 resources, 0 would change");
+    } finally {
+      run("crontab", "-r", "-u", user);
+      run("userdel", user);
+    }
+  }
+
+  @Test
+  void mountsListTheRootFileSystem() {
+    InProcess run = InProcess.run("resource", "mount");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).containsPattern("(?m)^(// )?mount\\('/',");
+  }
+
+  private static void run(String... command) throws Exception {
+    new ProcessBuilder(command).inheritIO().start().waitFor();
   }
 
   @Test
@@ -59,7 +102,7 @@ class ResourceCommandTest {
     InProcess run = InProcess.run("resource", "zpool");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("unsupported type zpool")
-        .contains("user, group, pkg, host, file, service");
+        .contains("user, group, pkg, host, file, service, mount, cron");
   }
 
   @Test

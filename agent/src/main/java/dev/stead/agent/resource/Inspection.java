@@ -17,6 +17,14 @@ public interface Inspection {
   Optional<Inspected> one(ApplyContext context, String name) throws IOException;
 
   /**
+   * What {@code stead resource TYPE NAME} shows: by default the resource named {@code name};
+   * a type may read the name otherwise (cron: a user, whose crontab entries it is).
+   */
+  default List<Inspected> selected(ApplyContext context, String name) throws IOException {
+    return one(context, name).map(List::of).orElse(List.of());
+  }
+
+  /**
    * Every resource of the type on the machine, in the machine's order.
    *
    * @throws UnsupportedOperationException when the type cannot be listed (files)

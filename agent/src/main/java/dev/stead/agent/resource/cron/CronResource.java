@@ -51,18 +51,10 @@ final class CronResource implements Checkable {
     if (present) {
       desired().forEach(changes::desire);
     }
-    Command list = Command.of("crontab", "-l", "-u", user);
-    CommandResult r = context.host().run(list);
-    List<String> lines;
-    if (r.ok()) {
-      lines = new ArrayList<>(List.of(r.stdout().split("\n", -1)));
-      if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-        lines.remove(lines.size() - 1);
-      }
-    } else if (r.exitCode() == 1 && r.stderr().contains("no crontab for")) {
-      lines = new ArrayList<>();
-    } else {
-      return changes.fail(r.describe(list, LIMIT));
+    StringBuilder error = new StringBuilder();
+    List<String> lines = read(context, user, error);
+    if (lines == null) {
+      return changes.fail(error.toString());
     }
     int at = lines.indexOf(MARKER + title);
     List<String> out = new ArrayList<>(lines);
@@ -109,6 +101,27 @@ final class CronResource implements Checkable {
     return changes.result();
   }
 
+  /**
+   * The lines of {@code user}'s crontab (none when the user has none), or null with the
+   * failure in {@code error}.
+   */
+  static List<String> read(ApplyContext context, String user, StringBuilder error) {
+    Command list = Command.of("crontab", "-l", "-u", user);
+    CommandResult r = context.host().run(list);
+    if (r.ok()) {
+      List<String> lines = new ArrayList<>(List.of(r.stdout().split("\n", -1)));
+      if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+        lines.remove(lines.size() - 1);
+      }
+      return lines;
+    }
+    if (r.exitCode() == 1 && r.stderr().contains("no crontab for")) {
+      return new ArrayList<>();
+    }
+    error.append(r.describe(list, LIMIT));
+    return null;
+  }
+
   private String entry() {
     List<String> parts = new ArrayList<>();
     for (String f : CronType.FIELDS) {
@@ -118,7 +131,7 @@ final class CronResource implements Checkable {
     return String.join(" ", parts);
   }
 
-  private static Map<String, String> parse(String line) {
+  static Map<String, String> parse(String line) {
     String[] f = line.strip().split("\\s+", 6);
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < CronType.FIELDS.size() && i < f.length; i++) {

@@ -39,6 +39,18 @@ final class MountTable {
     return Optional.ofNullable(found);
   }
 
+  /** Every mount point, in mount order, each once. */
+  java.util.List<String> mountPoints() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String line : text.split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length >= 4) {
+        out.add(FstabEntry.unescape(f[1]));
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
   /**
    * Whether the kernel's {@code source} is {@code wanted} as fstab names it: the same string,
    * the same device through {@code UUID=}/{@code LABEL=} or a symbolic link, or a loop device
