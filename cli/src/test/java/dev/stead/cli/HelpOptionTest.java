@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpOptionTest {
   @ParameterizedTest
   @ValueSource(strings = {"apply", "agent", "agent run", "agent trigger", "agent restore",
-      "master start", "ca list", "nodes", "report", "compile", "secret encrypt"})
+      "master start", "ca list", "nodes", "report", "compile", "secret encrypt", "facts",
+      "resource"})
   void everyCommandPrintsItsUsageForHelp(String command) {
     String[] words = command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);

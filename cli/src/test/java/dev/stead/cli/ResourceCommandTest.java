@@ -49,6 +49,25 @@ class ResourceCommandTest {
   }
 
   @Test
+  void fileContentWithQuotesBackslashesAndDollarsComesBackExactly() throws Exception {
+    Path file = tmp.resolve("tricky.conf");
+    String content = "it's a \\path\\ with $HOME and ${x}\n\ttabbed \"quoted\"\n";
+    Files.writeString(file, content);
+    InProcess shown = InProcess.run("resource", "file", file.toString());
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+
+    Path manifest = tmp.resolve("site.groovy");
+    Files.writeString(manifest, shown.out());
+    Catalog catalog = Compiler.forManifest(manifest, List.of())
+        .compile("inspected.example", Facts.getDefaultInstance());
+    assertThat(catalog.getResources(0).getParametersMap().get("content").getStringValue())
+        .isEqualTo(content);
+    InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
+        "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
+    assertThat(noop.exitCode()).as(shown.out() + "\n" + noop.out() + noop.err()).isZero();
+  }
+
+  @Test
   void aUsersCrontabShowsMarkedEntriesAsCodeAndUnmarkedOnesCommentedOut() throws Exception {
     String user = "stead-inspect" + ProcessHandle.current().pid() % 10000;
     run("useradd", "--system", "--no-create-home", user);
