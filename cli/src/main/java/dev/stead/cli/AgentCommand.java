@@ -126,7 +126,7 @@ final class AgentCommand {
       }
       // The daemon's messages become log lines, in the master's format, with a time each;
       // only --json reports stay as they are, for a program to read.
-      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent: ");
+      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent run: ");
       AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch,
           json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
