@@ -5,6 +5,7 @@ import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.run.AgentRun;
 import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.daemon.AgentDaemon;
+import dev.stead.wire.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -106,7 +107,7 @@ final class AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      HostPort.parse(server, "--server");
+      HostPort.dial(server, "--server", HostPort.MASTER_PORT);
       dev.stead.wire.TagFilter limit = dev.stead.wire.TagFilter.of(tags, skipTags);
       boolean once = this.once || test;
       if (limit.limits() && !once) {
@@ -125,7 +126,7 @@ final class AgentCommand {
       }
       // The daemon's messages become log lines, in the master's format, with a time each;
       // only --json reports stay as they are, for a program to read.
-      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent: ");
+      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent run: ");
       AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch,
           json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a

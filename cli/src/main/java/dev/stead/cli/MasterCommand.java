@@ -11,6 +11,7 @@ import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.forward.ForwardConfig;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BackupResponse;
+import dev.stead.wire.HostPort;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +92,11 @@ final class MasterCommand {
       FleetConfig fleet = new FleetConfig(Durations.parse(reportRetention, "--report-retention"),
           null, null);
       if (metricsListen != null) {
-        HostPort.parse(metricsListen, "--metrics-listen");
+        HostPort.bind(metricsListen, "--metrics-listen", HostPort.NO_DEFAULT);
         fleet = fleet.withMetrics(metricsListen);
       }
       if (dashboardListen != null) {
-        HostPort.parse(dashboardListen, "--dashboard-listen");
+        HostPort.bind(dashboardListen, "--dashboard-listen", HostPort.NO_DEFAULT);
         fleet = fleet.withDashboard(dashboardListen);
       }
       return fleet.withForwarding(new ForwardConfig(reportWebhook,
@@ -118,7 +119,7 @@ final class MasterCommand {
     @Override
     public Integer call() throws Exception {
       FleetConfig fleet = fleetConfig();
-      HostPort address = HostPort.parse(listen, "--listen");
+      HostPort address = HostPort.bind(listen, "--listen", HostPort.MASTER_PORT);
       requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),

@@ -48,12 +48,15 @@ public final class AdminClient implements AutoCloseable {
    *
    * @param dataDir the master's data directory (for {@code admin/} and {@code master.address})
    * @param hostPortOrNull {@code host:port} to dial, or null to read {@code master.address}
-   * @throws IOException when the admin credentials or the address are missing or malformed
+   * @throws IOException when the admin credentials or the address are missing
+   * @throws IllegalArgumentException when the address is malformed, naming where it came from
    */
   public static AdminClient connect(Path dataDir, String hostPortOrNull) throws IOException {
     AdminCredentials credentials = AdminCredentials.load(dataDir.resolve("admin"));
-    String hostPort = hostPortOrNull != null ? hostPortOrNull : MasterAddress.read(dataDir);
-    MasterAddress.Target target = MasterAddress.parse(hostPort);
+    MasterAddress.Target target = hostPortOrNull != null
+        ? MasterAddress.target(hostPortOrNull, "--server")
+        : MasterAddress.target(MasterAddress.read(dataDir), dataDir.resolve(MasterAddress.FILE)
+            .toString());
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
         .trustManager(credentials.caCertificate())
         .keyManager(credentials.key(), credentials.certificate())

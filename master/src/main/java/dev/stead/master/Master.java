@@ -27,6 +27,7 @@ import dev.stead.master.rpc.TlsServer;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.master.storage.Store;
+import dev.stead.wire.HostPort;
 import io.grpc.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -249,14 +250,16 @@ public final class Master implements AutoCloseable {
     metrics = new MasterMetrics(store, source, dataDir.resolve(CA_DIR),
         java.time.Clock.systemUTC());
     if (fleet.metricsListen() != null) {
-      MasterAddress.Target at = MasterAddress.parse(fleet.metricsListen());
+      HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",
+          HostPort.NO_DEFAULT);
       metricsServer = MetricsServer.start(at.host(), at.port(), metrics);
       operatorServices.add(metricsServer);
       LOG.info("metrics on http://" + MasterAddress.format(at.host(), metricsServer.port())
           + "/metrics");
     }
     if (fleet.dashboardListen() != null) {
-      MasterAddress.Target at = MasterAddress.parse(fleet.dashboardListen());
+      HostPort at = HostPort.bind(fleet.dashboardListen(), "--dashboard-listen",
+          HostPort.NO_DEFAULT);
       dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
           new dev.stead.master.web.OperatorPasswords(dataDir), accept,

@@ -1,6 +1,7 @@
 package dev.stead.master;
 
 import dev.stead.master.ca.Hostnames;
+import dev.stead.wire.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,27 +35,17 @@ final class MasterAddress {
     }
   }
 
-  /** Splits {@code host:port} (IPv6 in brackets); a wildcard host becomes 127.0.0.1. */
-  static Target parse(String hostPort) throws IOException {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0 || colon == hostPort.length() - 1) {
-      throw new IOException("'" + hostPort + "' is not HOST:PORT");
-    }
-    String host = hostPort.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    int port;
-    try {
-      port = Integer.parseInt(hostPort.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IOException("'" + hostPort + "' has no valid port", e);
-    }
-    if (port < 1 || port > 65535) {
-      throw new IOException("'" + hostPort + "' has no valid port");
-    }
-    // A master listening everywhere is reachable on loopback, which its certificate names.
-    return new Target(Hostnames.isWildcard(host) ? "127.0.0.1" : host, port);
+  /**
+   * Where to dial a master at {@code hostPort} ({@code host} alone means port 8140); a master
+   * listening everywhere is reached on loopback, which its certificate names.
+   *
+   * @param source the option or file the address came from, named in errors
+   * @throws IllegalArgumentException naming {@code source} when the address is malformed
+   */
+  static Target target(String hostPort, String source) {
+    HostPort address = HostPort.dial(hostPort, source, HostPort.MASTER_PORT);
+    String host = address.host();
+    return new Target(Hostnames.isWildcard(host) ? "127.0.0.1" : host, address.port());
   }
 
   record Target(String host, int port) {

@@ -73,7 +73,7 @@ public final class CertificateRenewal {
       Optional<X509Certificate> adopted = CertificateRecovery.adoptIssued(address, ca, keys,
           current, ssl, certname, clock);
       if (adopted.isPresent()) {
-        err.println("stead agent: adopted the certificate the master issued for this agent's"
+        err.println("stead agent run: adopted the certificate the master issued for this agent's"
             + " key at an earlier renewal whose answer never arrived; it expires "
             + adopted.get().getNotAfter().toInstant());
         if (!due(adopted.get(), clock.instant())) {
@@ -94,14 +94,14 @@ public final class CertificateRenewal {
       AtomicFiles.write(ssl.certificate(),
           Pem.certificate(renewed).getBytes(StandardCharsets.US_ASCII),
           AtomicFiles.Attributes.mode(PosixFilePermissions.fromString("rw-r--r--")));
-      err.println("stead agent: renewed the certificate of " + certname + "; it now expires "
+      err.println("stead agent run: renewed the certificate of " + certname + "; it now expires "
           + renewed.getNotAfter().toInstant());
       return renewed;
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: could not renew the certificate (expires "
+      err.println("stead agent run: could not renew the certificate (expires "
           + current.getNotAfter().toInstant() + "): " + CallFailures.describe(e, address.toString()));
     } catch (IOException | AgentFailure e) {
-      err.println("stead agent: could not renew the certificate (expires "
+      err.println("stead agent run: could not renew the certificate (expires "
           + current.getNotAfter().toInstant() + "): " + e.getMessage());
     } finally {
       Channels.close(channel);

@@ -107,7 +107,7 @@ public final class AgentDaemon {
     Optional<Long> other = running(stateDir);
     long me = ProcessHandle.current().pid();
     if (other.isPresent() && other.get() != me) {
-      err.println("stead agent: another agent daemon (pid " + other.get()
+      err.println("stead agent run: another agent daemon (pid " + other.get()
           + ") already serves " + stateDir);
       return 1;
     }
@@ -116,7 +116,7 @@ public final class AgentDaemon {
       if (drift != null) {
         session.onFinished(drift::finished); // the agent's own writes, as it makes them
       }
-      err.println("stead agent: daemon started (pid " + me + "), a run every "
+      err.println("stead agent run: daemon started (pid " + me + "), a run every "
           + human(interval) + ", first in " + human(splay)
           + (drift != null ? "; watching managed files between runs" : ""));
       long next = System.nanoTime() + splay.toNanos();
@@ -135,7 +135,7 @@ public final class AgentDaemon {
         long started = System.nanoTime();
         boolean triggered = turn == Turn.TRIGGERED;
         if (triggered) {
-          err.println("stead agent: run triggered on demand");
+          err.println("stead agent run: run triggered on demand");
         }
         // No progress line: the daemon writes a log (one line per message), not a terminal.
         int code = new AgentRun(options, session,
@@ -148,7 +148,7 @@ public final class AgentDaemon {
         }
         // The whole run, lock to acknowledged report: the figure an operator compares with
         // the interval (the report's own timings cover its phases only).
-        err.println("stead agent: run " + run + " ended (exit " + code + ") after "
+        err.println("stead agent run: run " + run + " ended (exit " + code + ") after "
             + (System.nanoTime() - started) / 1_000_000 + " ms");
         // The serial collector hands heap back to the OS only after a full collection; without
         // one the idle daemon would keep the run's peak (catalog, graph, report) for good.
@@ -160,7 +160,7 @@ public final class AgentDaemon {
         long wait = next - System.nanoTime();
         LOG.fine(() -> "next run in " + human(Duration.ofNanos(wait)));
       }
-      err.println("stead agent: daemon stopped");
+      err.println("stead agent run: daemon stopped");
       return 0;
     } finally {
       if (RunLock.owner(pidFile(stateDir)).orElse(-1L) == me) {
@@ -176,9 +176,9 @@ public final class AgentDaemon {
       return null;
     }
     try {
-      return DriftWatch.start(this::wake, line -> err.println("stead agent: watch: " + line));
+      return DriftWatch.start(this::wake, line -> err.println("stead agent run: watch: " + line));
     } catch (IOException | UnsupportedOperationException e) {
-      err.println("stead agent: cannot watch managed files (" + e.getMessage()
+      err.println("stead agent run: cannot watch managed files (" + e.getMessage()
           + "); only runs will find drift");
       return null;
     }
@@ -202,13 +202,13 @@ public final class AgentDaemon {
       check = ++checks;
     }
     int n = due.keys().size();
-    err.println("stead agent: watch: " + (due.overflow()
+    err.println("stead agent run: watch: " + (due.overflow()
         ? "the kernel dropped change events; checking all " + n + " watched resources"
         : due.paths() + " changed path" + (due.paths() == 1 ? "" : "s") + "; checking " + n
             + " resource" + (n == 1 ? "" : "s")));
     int code = new AgentRun(options, session).checkWatched(due.keys(), out, err);
     follow(drift, session);
-    err.println("stead agent: watch check " + check + " ended (exit " + code + ") after "
+    err.println("stead agent run: watch check " + check + " ended (exit " + code + ") after "
         + (System.nanoTime() - started) / 1_000_000 + " ms");
   }
 
@@ -225,7 +225,7 @@ public final class AgentDaemon {
         + (drift.directories() == 1 ? "y" : "ies");
     if (!watching.equals(lastWatching)) {
       lastWatching = watching;
-      err.println("stead agent: watch: watching the paths of " + watching);
+      err.println("stead agent run: watch: watching the paths of " + watching);
     }
   }
 

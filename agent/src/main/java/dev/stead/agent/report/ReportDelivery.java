@@ -46,7 +46,7 @@ public final class ReportDelivery {
   public int deliverSpooled() throws IOException {
     int delivered = spool.deliver(sender);
     if (delivered > 0) {
-      err.println("stead agent: delivered " + delivered + " spooled report"
+      err.println("stead agent run: delivered " + delivered + " spooled report"
           + (delivered == 1 ? "" : "s"));
     }
     return delivered;
@@ -60,13 +60,13 @@ public final class ReportDelivery {
   public void submit(Report report, boolean masterAway) throws IOException {
     Path file = spool.spool(report);
     if (masterAway) {
-      err.println("stead agent: the report is kept in " + file + " for the next run");
+      err.println("stead agent run: the report is kept in " + file + " for the next run");
       return;
     }
     try {
       sender.send(report);
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: the report could not be delivered ("
+      err.println("stead agent run: the report could not be delivered ("
           + e.getStatus().getCode() + "); kept in " + file + " for the next run");
       return;
     }

@@ -51,7 +51,7 @@ import java.util.function.UnaryOperator;
 /**
  * One agent run against a master: take the run lock, bootstrap trust and certificate when
  * needed, deliver spooled reports, send facts and get the catalog, converge, print, report.
- * Everything that stops a run is one line on {@code err} prefixed {@code stead agent:} and
+ * Everything that stops a run is one line on {@code err} prefixed {@code stead agent run:} and
  * exit code 1; never a stack trace. The parts have their own classes: {@link CatalogFetch}
  * decides which catalog to enforce, {@link CatalogCache} keeps the last one on disk,
  * {@link ReportDelivery} gets the report to the master or keeps it for the next run.
@@ -145,12 +145,12 @@ public final class AgentRun {
     try {
       address = MasterAddress.parse(options.server());
     } catch (IllegalArgumentException e) {
-      err.println("stead agent: " + e.getMessage());
+      err.println("stead agent run: " + e.getMessage());
       return ExitCodes.COULD_NOT_RUN;
     }
     try (RunLock lock = RunLock.acquire(options.stateDir())) {
       if (lock.tookOverStale()) {
-        err.println("stead agent: removed a stale run lock left by a process that is gone");
+        err.println("stead agent run: removed a stale run lock left by a process that is gone");
       }
       if (session != null) {
         return run(address, session, out, err, progress);
@@ -159,18 +159,18 @@ public final class AgentRun {
         return run(address, own, out, err, progress);
       }
     } catch (RunLock.BusyException e) {
-      err.println("stead agent: " + e.getMessage());
+      err.println("stead agent run: " + e.getMessage());
     } catch (AgentFailure e) {
-      err.println("stead agent: " + e.getMessage());
+      err.println("stead agent run: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: " + CallFailures.describe(e, address.toString()));
+      err.println("stead agent run: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
-      err.println("stead agent: " + IoMessages.describe(e));
+      err.println("stead agent run: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
-      err.println("stead agent: " + e.getMessage());
+      err.println("stead agent run: " + e.getMessage());
     } catch (RuntimeException e) {
       // A bug, but still one line: the daemon's log should not fill with traces.
-      err.println("stead agent: unexpected error: " + e);
+      err.println("stead agent run: unexpected error: " + e);
     } finally {
       TerminalProgress.clear(progress);
     }
@@ -213,7 +213,7 @@ public final class AgentRun {
     } catch (StatusRuntimeException e) {
       return false;
     }
-    adopted.ifPresent(c -> err.println("stead agent: the master refused this agent's"
+    adopted.ifPresent(c -> err.println("stead agent run: the master refused this agent's"
         + " certificate and holds a newer one for its key (serial "
         + c.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)
         + "), issued at a renewal whose answer never arrived: adopted it"));
@@ -248,11 +248,11 @@ public final class AgentRun {
 
       long t0 = System.nanoTime();
       Facts facts = FactCollector.collect(options.certname(), options.factsDir(),
-          warning -> err.println("stead agent: " + warning));
+          warning -> err.println("stead agent run: " + warning));
       long t1 = System.nanoTime();
       CatalogCache cache = cache();
       Catalog held = session.heldCatalog(cache, options.certname(),
-          warning -> err.println("stead agent: " + warning));
+          warning -> err.println("stead agent run: " + warning));
       FetchedCatalog fetched = new CatalogFetch(channel, address, options.certname(),
           options.useCachedCatalog())
           .fetch(facts, held, session.heldEnvelopesKey(cache, keys.getPrivate()),
@@ -263,7 +263,7 @@ public final class AgentRun {
       if (fetched.source() == FetchedCatalog.Source.NOTHING) {
         delivery.submit(RunReports.couldNotRun(options.certname(), fetched.reason(),
             options.noop(), null).toBuilder().setTrigger(trigger).build(), false);
-        err.println("stead agent: the catalog for " + options.certname()
+        err.println("stead agent run: the catalog for " + options.certname()
             + " did not compile; nothing was changed");
         return ExitCodes.COULD_NOT_RUN;
       }
@@ -275,7 +275,7 @@ public final class AgentRun {
       }
       long t2 = System.nanoTime();
       if (fetched.source() == FetchedCatalog.Source.CACHED) {
-        err.println("stead agent: " + fetched.reason() + "; enforcing the cached catalog "
+        err.println("stead agent run: " + fetched.reason() + "; enforcing the cached catalog "
             + ReportPrinter.abbreviate(catalog.getDigest()));
       }
       NodeSecrets secrets = session.catalog() == catalog ? session.secrets() : null;
@@ -285,7 +285,7 @@ public final class AgentRun {
       }
       boolean audit = fetched.audited() || catalog.getMode() == Mode.AUDIT;
       if (audit) {
-        err.println("stead agent: " + options.certname() + " is in audit mode (set on the"
+        err.println("stead agent run: " + options.certname() + " is in audit mode (set on the"
             + " master): checking only, nothing is changed");
       }
       Converger converger = session.converger(convergeOptions(audit));
@@ -337,7 +337,7 @@ public final class AgentRun {
     try {
       address = MasterAddress.parse(options.server());
     } catch (IllegalArgumentException e) {
-      err.println("stead agent: " + e.getMessage());
+      err.println("stead agent run: " + e.getMessage());
       return ExitCodes.COULD_NOT_RUN;
     }
     try (RunLock lock = RunLock.acquire(options.stateDir())) {
@@ -369,15 +369,15 @@ public final class AgentRun {
           session.enforced().origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE);
       return ExitCodes.of(report);
     } catch (RunLock.BusyException e) {
-      err.println("stead agent: watch: " + e.getMessage() + "; the next run checks the change");
+      err.println("stead agent run: watch: " + e.getMessage() + "; the next run checks the change");
     } catch (StatusRuntimeException e) {
-      err.println("stead agent: watch: " + CallFailures.describe(e, address.toString()));
+      err.println("stead agent run: watch: " + CallFailures.describe(e, address.toString()));
     } catch (IOException e) {
-      err.println("stead agent: watch: " + IoMessages.describe(e));
+      err.println("stead agent run: watch: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
-      err.println("stead agent: watch: " + e.getMessage());
+      err.println("stead agent run: watch: " + e.getMessage());
     } catch (RuntimeException e) {
-      err.println("stead agent: watch: unexpected error: " + e);
+      err.println("stead agent run: watch: unexpected error: " + e);
     }
     return ExitCodes.COULD_NOT_RUN;
   }
@@ -408,7 +408,7 @@ public final class AgentRun {
   /** One line: operators should know a run was killed mid-write. */
   private static void tellRemovedTemps(List<Path> removed, PrintStream err) {
     if (!removed.isEmpty()) {
-      err.println("stead agent: removed " + removed.size() + " temporary file"
+      err.println("stead agent run: removed " + removed.size() + " temporary file"
           + (removed.size() == 1 ? "" : "s") + " left by a killed run (" + removed.get(0)
           + (removed.size() > 1 ? ", ..." : "") + ")");
     }

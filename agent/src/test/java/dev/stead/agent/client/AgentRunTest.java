@@ -89,7 +89,7 @@ class AgentRunTest {
   @Test
   void refusesAWrongFingerprint() {
     assertThat(run("SHA256:00:11", false, 0)).isEqualTo(1);
-    assertThat(err()).startsWith("stead agent: the master's CA fingerprint ")
+    assertThat(err()).startsWith("stead agent run: the master's CA fingerprint ")
         .contains("does not match").hasLineCount(1);
     assertThat(state.resolve("ssl/ca.pem")).doesNotExist();
   }
@@ -109,7 +109,7 @@ class AgentRunTest {
             state.resolve("ssl/private_key.pem")))).getPublic());
     assertThat(out()).contains("submitted a certificate request for " + NODE
         + " with key fingerprint " + key);
-    assertThat(err()).isEqualTo("stead agent: certificate for " + NODE + " is waiting to be "
+    assertThat(err()).isEqualTo("stead agent run: certificate for " + NODE + " is waiting to be "
         + "signed. On the master, check that `stead ca list` shows this agent's key fingerprint "
         + key + " for " + NODE + ", then run `stead ca sign " + NODE + " --fingerprint " + key
         + "`\n");
@@ -175,7 +175,7 @@ class AgentRunTest {
         null, true, 0)).runOnce(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(1);
-    assertThat(err()).isEqualTo("stead agent: cannot reach the master at 127.0.0.1:" + port
+    assertThat(err()).isEqualTo("stead agent run: cannot reach the master at 127.0.0.1:" + port
         + ": connection refused\n");
   }
 
@@ -185,7 +185,8 @@ class AgentRunTest {
         false, null, true, 0)).runOnce(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(1);
-    assertThat(err()).startsWith("stead agent: cannot reach the master at no-such-host.invalid:8140")
+    assertThat(err())
+        .startsWith("stead agent run: cannot reach the master at no-such-host.invalid:8140")
         .hasLineCount(1);
   }
 }

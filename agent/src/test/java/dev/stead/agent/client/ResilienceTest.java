@@ -113,7 +113,7 @@ class ResilienceTest {
     assertThat(run()).isEqualTo(2);
     Files.writeString(root.resolve("motd"), "tampered\n");
     assertThat(run(closedPort(), false, false, UnaryOperator.identity())).isEqualTo(1);
-    assertThat(err()).startsWith("stead agent: cannot reach the master").hasLineCount(1);
+    assertThat(err()).startsWith("stead agent run: cannot reach the master").hasLineCount(1);
     assertThat(root.resolve("motd")).hasContent("tampered\n");
   }
 

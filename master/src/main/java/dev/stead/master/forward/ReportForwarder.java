@@ -3,6 +3,7 @@ package dev.stead.master.forward;
 import dev.stead.master.ca.PrivateFiles;
 import dev.stead.proto.v1.ForwardedReport;
 import dev.stead.proto.v1.Report;
+import dev.stead.wire.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -73,22 +74,8 @@ public final class ReportForwarder implements Consumer<Report>, AutoCloseable {
   }
 
   private static InetSocketAddress syslogAddress(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("--report-syslog takes HOST:PORT, got " + hostPort);
-    }
-    String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-    int port;
-    try {
-      port = Integer.parseInt(hostPort.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--report-syslog: '" + hostPort.substring(colon + 1)
-          + "' is not a port");
-    }
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("--report-syslog: port " + port + " is out of range");
-    }
-    return new InetSocketAddress(host, port);
+    HostPort address = HostPort.dial(hostPort, "--report-syslog", HostPort.NO_DEFAULT);
+    return new InetSocketAddress(address.host(), address.port());
   }
 
   /** Offers a stored report; returns at once whatever the receivers are doing. */
