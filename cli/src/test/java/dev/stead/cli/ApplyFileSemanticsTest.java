@@ -39,7 +39,7 @@ class ApplyFileSemanticsTest {
     Files.writeString(tmp.resolve("root/etc/app/local.conf"), "edited\n");
     InProcess second = apply(manifest);
     assertThat(second.exitCode()).as(second.toString()).isEqualTo(0);
-    assertThat(second.out()).contains("0 changed, 0 failed, 0 skipped, 0 drift");
+    assertThat(second.out()).contains("0 changed, 0 failed, 0 skipped; properties: 0 drift");
     assertThat(tmp.resolve("root/etc/app/local.conf")).hasContent("edited");
   }
 
