@@ -14,9 +14,13 @@ import java.util.Optional;
  * One user. Creation passes every set property to useradd in one call (each reported as a
  * change from {@code absent}); later differences are fixed with one usermod per property.
  * {@code gid} is compared the way it is written: a number against the number, a name against
- * the name of the primary group. Requires its managed groups.
+ * the name of the primary group. {@code password} and {@code expiry} are read from
+ * /etc/shadow; the hash found there is reported as {@code [secret]}, never as itself.
+ * Requires its managed groups.
  */
 final class UserResource implements Checkable {
+  private static final String HIDDEN = dev.stead.wire.SecretBlob.REDACTED;
+
   private final String name;
   private final boolean present;
   private final Long uid;
@@ -27,9 +31,14 @@ final class UserResource implements Checkable {
   private final List<String> groups;
   private final boolean managehome;
   private final boolean system;
+  private final String password;
+  private final String expiry;
 
   UserResource(String name, boolean present, Long uid, String gid, String home, String shell,
-      String comment, List<String> groups, boolean managehome, boolean system) {
+      String comment, List<String> groups, boolean managehome, boolean system,
+      String password, String expiry) {
+    this.password = password;
+    this.expiry = expiry;
     this.name = name;
     this.present = present;
     this.uid = uid;
@@ -51,6 +60,8 @@ final class UserResource implements Checkable {
     out.put("shell", shell);
     out.put("comment", comment);
     out.put("groups", groups == null ? null : Accounts.render(groups));
+    out.put("password", password);
+    out.put("expiry", expiry);
     out.values().removeIf(v -> v == null);
     return out;
   }
@@ -91,13 +102,31 @@ final class UserResource implements Checkable {
         }
       }
       changes.record("ensure", "absent", "present");
-      managed.forEach((property, value) -> changes.record(property, "absent", value));
+      managed.forEach((property, value) -> changes.record(property,
+          property.equals("password") ? HIDDEN : "absent", value));
       return changes.result();
     }
+    Optional<ShadowEntry> shadow = Optional.empty();
+    if (password != null || expiry != null) {
+      try {
+        shadow = ShadowEntry.read(context, name);
+      } catch (java.io.IOException e) {
+        return changes.fail("cannot read /etc/shadow: "
+            + dev.stead.agent.fs.IoMessages.describe(e));
+      }
+    }
     for (Map.Entry<String, String> e : managed.entrySet()) {
-      String before = observed(db.get(), now.get(), e.getKey());
+      String before = switch (e.getKey()) {
+        case "password" -> shadow.map(ShadowEntry::hash).orElse("");
+        case "expiry" -> shadow.map(ShadowEntry::expiry).orElse("absent");
+        default -> observed(db.get(), now.get(), e.getKey());
+      };
       if (before.equals(e.getValue())) {
         continue;
+      }
+      if (e.getKey().equals("password")) {
+        // The hash found on the machine is a credential too: it never reaches the report.
+        before = HIDDEN;
       }
       if (apply) {
         String why = Shadow.run(context, usermod(e.getKey()));
@@ -147,6 +176,12 @@ final class UserResource implements Checkable {
     if (system) {
       argv.add("-r");
     }
+    if (password != null) {
+      argv.addAll(List.of("-p", password));
+    }
+    if (expiry != null && !expiry.equals("absent")) {
+      argv.addAll(List.of("-e", expiry));
+    }
     argv.add(name);
     return argv;
   }
@@ -165,6 +200,13 @@ final class UserResource implements Checkable {
       case "shell" -> argv.addAll(List.of("-s", shell));
       case "comment" -> argv.addAll(List.of("-c", comment));
       case "groups" -> argv.addAll(List.of("-G", String.join(",", groups)));
+      case "password" -> argv.addAll(List.of("-p", password));
+      case "expiry" -> {
+        if (expiry.equals("absent")) {
+          return List.of("chage", "-E", "-1", name);
+        }
+        argv.addAll(List.of("-e", expiry));
+      }
       default -> throw new IllegalStateException("unknown user property " + property);
     }
     argv.add(name);
