@@ -137,7 +137,12 @@ public final class ResourceTypes {
           ParameterSpec.string("expiry",
               "The date the account expires, `YYYY-MM-DD`, or `absent` for never (set with"
                   + " `usermod -e`, removed with `chage -E -1`).")
-              .checkedBy(Validators.EXPIRY_DATE)))
+              .checkedBy(Validators.EXPIRY_DATE),
+          ParameterSpec.bool("purge_ssh_keys",
+              "Remove the keys of ~/.ssh/authorized_keys that no `ssh_key` resource of the"
+                  + " catalog names for this user (reported as property `ssh_keys`, listing"
+                  + " the removed keys by comment). Comments and blank lines stay.")
+              .withDefault(false)))
       .withTitleRule(Validators.USER_NAME)
       .withAutoEdges(AutoEdge.byParameter("gid", "group"),
           AutoEdge.byParameter("groups", "group"));

@@ -1,6 +1,10 @@
 package dev.stead.agent.resource.account;
 
 import dev.stead.agent.resource.ApplyContext;
+import dev.stead.agent.resource.CatalogAware;
+import dev.stead.proto.v1.Resource;
+import dev.stead.wire.ResourceKey;
+import java.util.Set;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
@@ -16,10 +20,13 @@ import java.util.Optional;
  * {@code gid} is compared the way it is written: a number against the number, a name against
  * the name of the primary group. {@code password} and {@code expiry} are read from
  * /etc/shadow; the hash found there is reported as {@code [secret]}, never as itself.
- * Requires its managed groups.
+ * With {@code purge_ssh_keys}, keys in ~/.ssh/authorized_keys that no ssh_key resource of
+ * the catalog names go (property {@code ssh_keys}); the ssh_keys require the user, so the
+ * purge runs before they add theirs. Requires its managed groups.
  */
-final class UserResource implements Checkable {
+final class UserResource implements Checkable, CatalogAware {
   private static final String HIDDEN = dev.stead.wire.SecretBlob.REDACTED;
+  private static final String MANAGED_ONLY = "managed only";
 
   private final String name;
   private final boolean present;
@@ -33,10 +40,14 @@ final class UserResource implements Checkable {
   private final boolean system;
   private final String password;
   private final String expiry;
+  private final boolean purgeSshKeys;
+  /** The keys to keep when purging; learnt from the catalog before the run. */
+  private SshKeyPurge purge;
 
   UserResource(String name, boolean present, Long uid, String gid, String home, String shell,
       String comment, List<String> groups, boolean managehome, boolean system,
-      String password, String expiry) {
+      String password, String expiry, boolean purgeSshKeys) {
+    this.purgeSshKeys = purgeSshKeys;
     this.password = password;
     this.expiry = expiry;
     this.name = name;
@@ -64,6 +75,14 @@ final class UserResource implements Checkable {
     out.put("expiry", expiry);
     out.values().removeIf(v -> v == null);
     return out;
+  }
+
+  @Override
+  public void seeCatalog(Set<ResourceKey> managed) {}
+
+  @Override
+  public void seeResources(List<Resource> resources) {
+    purge = SshKeyPurge.forUser(name, resources);
   }
 
   @Override
@@ -135,6 +154,33 @@ final class UserResource implements Checkable {
         }
       }
       changes.record(e.getKey(), before, e.getValue());
+    }
+    if (purgeSshKeys) {
+      return purgeKeys(context, apply, changes, now.get());
+    }
+    return changes.result();
+  }
+
+  private Result purgeKeys(ApplyContext context, boolean apply, Changes changes,
+      Accounts.User account) {
+    changes.desire("ssh_keys", MANAGED_ONLY);
+    if (purge == null) {
+      return changes.fail("ssh_keys", "unknown", MANAGED_ONLY,
+          "purge_ssh_keys needs the catalog's ssh_key resources, which were not given");
+    }
+    try {
+      Optional<SshKeyPurge.Found> found = purge.check(context, account);
+      if (found.isEmpty()) {
+        return changes.result();
+      }
+      String before = "unmanaged: " + String.join(", ", found.get().described());
+      if (apply) {
+        purge.write(context, account, found.get());
+      }
+      changes.record("ssh_keys", before, MANAGED_ONLY);
+    } catch (java.io.IOException e) {
+      return changes.fail("cannot purge the authorized keys of " + name + ": "
+          + dev.stead.agent.fs.IoMessages.describe(e));
     }
     return changes.result();
   }
