@@ -131,9 +131,9 @@ public final class ResourceTypes {
               .withDefault(false),
           ParameterSpec.string("password",
               "The password hash as /etc/shadow holds it (crypt(3) format, e.g. `$6$...`),"
-                  + " set with `usermod -p`. Give it as `secret(...)`: reports then show a"
-                  + " secret mark instead of the hash. The hash found on the machine is never"
-                  + " reported.").checkedBy(Validators.PASSWORD_HASH),
+                  + " set with `usermod -p`. Give it as `secret(...)`: reports then show the"
+                  + " secret's mark. Neither it nor the hash found on the machine is ever"
+                  + " reported; a plain string shows as `[secret sha256:...]`, a digest.").checkedBy(Validators.PASSWORD_HASH),
           ParameterSpec.string("expiry",
               "The date the account expires, `YYYY-MM-DD`, or `absent` for never (set with"
                   + " `usermod -e`, removed with `chage -E -1`).")

@@ -151,6 +151,23 @@ class UserPasswordContractTest extends ResourceTypeContract {
     assertThat(events(converge(never, false))).isEmpty();
   }
 
+  /** A hash given as a plain string still never shows: the event holds a digest mark. */
+  @Test
+  void plainHashShowsAsAMark() throws Exception {
+    Catalog plain = Catalogs4Test.catalog()
+        .resource(resource("user", user, "password", HASH)).build();
+    Report made = converge(plain, false);
+    assertThat(made.getSummary().getFailed()).as(made.toString()).isZero();
+    assertThat(shadow()[1]).isEqualTo(HASH);
+    Event password = events(made).stream().filter(e -> e.getProperty().equals("password"))
+        .findFirst().orElseThrow();
+    assertThat(password.getSensitive()).isTrue();
+    assertThat(password.getAfter()).matches("\\[secret sha256:[0-9a-f]{16}\\]");
+    assertThat(made.toString()).doesNotContain("steadsalt");
+    assertThat(everything(state)).doesNotContain("steadsalt");
+    assertThat(events(converge(plain, false))).isEmpty();
+  }
+
   private static String everything(Path dir) throws Exception {
     StringBuilder all = new StringBuilder();
     try (Stream<Path> files = Files.walk(dir)) {

@@ -89,7 +89,7 @@ final class UserResource implements Checkable, CatalogAware {
   public Result checkApply(ApplyContext context, boolean apply) {
     Changes changes = new Changes(apply).desire("ensure", present ? "present" : "absent");
     Map<String, String> managed = present ? managed() : Map.of();
-    managed.forEach(changes::desire);
+    managed.forEach((property, value) -> changes.desire(property, shown(property, value)));
     StringBuilder error = new StringBuilder();
     Optional<Accounts> db = Accounts.read(context, error);
     if (db.isEmpty()) {
@@ -115,14 +115,14 @@ final class UserResource implements Checkable, CatalogAware {
     }
     if (now.isEmpty()) {
       if (apply) {
-        String why = Shadow.run(context, useradd());
+        String why = hide(Shadow.run(context, useradd()));
         if (!why.isEmpty()) {
           return changes.fail("ensure", "absent", "present", why);
         }
       }
       changes.record("ensure", "absent", "present");
       managed.forEach((property, value) -> changes.record(property,
-          property.equals("password") ? HIDDEN : "absent", value));
+          property.equals("password") ? HIDDEN : "absent", shown(property, value)));
       return changes.result();
     }
     Optional<ShadowEntry> shadow = Optional.empty();
@@ -148,17 +148,40 @@ final class UserResource implements Checkable, CatalogAware {
         before = HIDDEN;
       }
       if (apply) {
-        String why = Shadow.run(context, usermod(e.getKey()));
+        String why = hide(Shadow.run(context, usermod(e.getKey())));
         if (!why.isEmpty()) {
-          return changes.fail(e.getKey(), before, e.getValue(), why);
+          return changes.fail(e.getKey(), before, shown(e.getKey(), e.getValue()), why);
         }
       }
-      changes.record(e.getKey(), before, e.getValue());
+      changes.record(e.getKey(), before, shown(e.getKey(), e.getValue()));
     }
     if (purgeSshKeys) {
       return purgeKeys(context, apply, changes, now.get());
     }
     return changes.result();
+  }
+
+  /**
+   * A property's value as events and the drift state show it. A password hash given as a
+   * plain string (not a secret, which the secret layer replaces by its reference) shows as a
+   * secret mark with a digest of the hash, so a changed hash still reads as a change.
+   */
+  private static String shown(String property, String value) {
+    if (!property.equals("password")) {
+      return value;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "[secret sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8) + "]";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** A failure message without the hash, which the failed command line holds. */
+  private String hide(String why) {
+    return password == null || why.isEmpty() ? why : why.replace(password, HIDDEN);
   }
 
   private Result purgeKeys(ApplyContext context, boolean apply, Changes changes,
