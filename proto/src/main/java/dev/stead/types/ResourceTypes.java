@@ -128,6 +128,20 @@ public final class ResourceTypes {
               .withDefault(false),
           ParameterSpec.bool("system",
               "Create a system account (uid below 1000). Only used on creation.")
+              .withDefault(false),
+          ParameterSpec.string("password",
+              "The password hash as /etc/shadow holds it (crypt(3) format, e.g. `$6$...`),"
+                  + " set with `usermod -p`. Give it as `secret(...)`: reports then show the"
+                  + " secret's mark. Neither it nor the hash found on the machine is ever"
+                  + " reported; a plain string shows as `[secret sha256:...]`, a digest.").checkedBy(Validators.PASSWORD_HASH),
+          ParameterSpec.string("expiry",
+              "The date the account expires, `YYYY-MM-DD`, or `absent` for never (set with"
+                  + " `usermod -e`, removed with `chage -E -1`).")
+              .checkedBy(Validators.EXPIRY_DATE),
+          ParameterSpec.bool("purge_ssh_keys",
+              "Remove the keys of ~/.ssh/authorized_keys that no `ssh_key` resource of the"
+                  + " catalog names for this user (reported as property `ssh_keys`, listing"
+                  + " the removed keys by comment). Comments and blank lines stay.")
               .withDefault(false)))
       .withTitleRule(Validators.USER_NAME)
       .withAutoEdges(AutoEdge.byParameter("gid", "group"),
@@ -196,7 +210,7 @@ public final class ResourceTypes {
   public static final ResourceTypeSpec CRON = new ResourceTypeSpec("cron",
       "One entry of a user's crontab, identified by a `# stead: TITLE` marker line above it;"
           + " read and written with `crontab -l -u` and `crontab -u USER -`. Other entries"
-          + " are kept.",
+          + " are kept. `environment` lines go between the marker and the entry.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the entry exists.").withDefault("present"),
@@ -213,7 +227,14 @@ public final class ResourceTypes {
           ParameterSpec.string("month", "Month field, 1-12 or jan-dec.").withDefault("*")
               .checkedBy(Validators.CRON_MONTH),
           ParameterSpec.string("weekday", "Day-of-week field, 0-7 (0 and 7: Sunday) or"
-              + " sun-sat.").withDefault("*").checkedBy(Validators.CRON_WEEKDAY)))
+              + " sun-sat.").withDefault("*").checkedBy(Validators.CRON_WEEKDAY),
+          ParameterSpec.oneOf("special", List.of("reboot", "yearly", "annually", "monthly",
+              "weekly", "daily", "hourly"),
+              "A cron shorthand instead of the time fields, written `@daily` and so on;"
+                  + " not allowed together with minute, hour, monthday, month or weekday."),
+          ParameterSpec.list("environment",
+              "Lines `NAME=value` placed before the entry (they apply to the entries after"
+                  + " them, as cron reads a crontab).").checkedBy(Validators.CRON_ENVIRONMENT)))
       .withAutoEdges(AutoEdge.byParameter("user", "user"));
 
   /** One /etc/hosts entry. */

@@ -9,6 +9,8 @@ public final class Validators {
   // As useradd and groupadd accept them on Debian (NAME_REGEX without the trailing `$`).
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
   private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{3}");
+  private static final Pattern CRON_VARIABLE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=[^\\n\\r\\x00]*");
 
   /** A login name as useradd accepts it. */
   public static final Validator USER_NAME = value -> ACCOUNT_NAME.matcher(value).matches()
@@ -35,6 +37,36 @@ public final class Validators {
   /** A file's validate_cmd: it must say where the file to check goes. */
   public static final Validator VALIDATE_CMD = value -> value.contains("%") ? null
       : "must contain `%`, which is replaced by the path of the file to check";
+
+  /**
+   * A crypt(3) hash or a locked/empty marker as /etc/shadow holds it: no `:` or newline,
+   * which would break the file's fields.
+   */
+  public static final Validator PASSWORD_HASH = value ->
+      value.indexOf(':') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0
+          && value.indexOf(0) < 0 && !value.isBlank()
+          ? null : "must be a password hash such as $6$salt$hash (no `:`, no newline)";
+
+  /** An account expiry: a calendar date or {@code absent}. */
+  public static final Validator EXPIRY_DATE = value -> {
+    if (value.equals("absent")) {
+      return null;
+    }
+    try {
+      if (value.length() == 10) {
+        java.time.LocalDate.parse(value);
+        return null;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // falls through to the message
+    }
+    return "must be a date YYYY-MM-DD, e.g. 2027-01-31, or 'absent'";
+  };
+
+  /** One crontab environment line: NAME=value on one line. */
+  public static final Validator CRON_ENVIRONMENT = value ->
+      CRON_VARIABLE.matcher(value).matches()
+          ? null : "must be one line NAME=value, e.g. MAILTO=ops@example.com";
 
   public static final Validator CRON_MINUTE = new CronField("minute", 0, 59, List.of());
   public static final Validator CRON_HOUR = new CronField("hour", 0, 23, List.of());

@@ -119,10 +119,15 @@ public final class ResourceGraph {
       }
     }
     Set<ResourceKey> managed = Collections.unmodifiableSet(byKey.keySet());
+    List<Resource> resources = null; // listed only when some type asks
     for (int i = 0; i < n; i++) {
       Node v = node[i];
       if (v.checkable() instanceof CatalogAware aware) {
         aware.seeCatalog(managed);
+        if (resources == null) {
+          resources = byKey.values().stream().map(Node::resource).toList();
+        }
+        aware.seeResources(resources);
       }
       for (ResourceKey k : AutoEdges.requiredBy(v.resource(), managed)) {
         deps[i] = IntSet.add(deps[i], index.get(k));

@@ -1,6 +1,8 @@
 package dev.stead.agent.resource;
 
+import dev.stead.proto.v1.Resource;
 import dev.stead.wire.ResourceKey;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,4 +13,11 @@ import java.util.Set;
  */
 public interface CatalogAware {
   void seeCatalog(Set<ResourceKey> managed);
+
+  /**
+   * The catalog's resources themselves, for a type that needs their parameters (a user that
+   * purges keys keeps those its ssh_key resources name). Called right after
+   * {@link #seeCatalog}; most types need only the keys.
+   */
+  default void seeResources(List<Resource> resources) {}
 }

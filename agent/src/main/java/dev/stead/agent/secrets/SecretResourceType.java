@@ -139,6 +139,11 @@ final class SecretResourceType implements ResourceType {
     public void seeCatalog(Set<ResourceKey> managed) {
       ((CatalogAware) inner).seeCatalog(managed);
     }
+
+    @Override
+    public void seeResources(List<Resource> resources) {
+      ((CatalogAware) inner).seeResources(resources);
+    }
   }
 
   private static final class RedactedRefreshableAware extends Redacted
@@ -155,6 +160,11 @@ final class SecretResourceType implements ResourceType {
     @Override
     public void seeCatalog(Set<ResourceKey> managed) {
       ((CatalogAware) inner).seeCatalog(managed);
+    }
+
+    @Override
+    public void seeResources(List<Resource> resources) {
+      ((CatalogAware) inner).seeResources(resources);
     }
   }
 

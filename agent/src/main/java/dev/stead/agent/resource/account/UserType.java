@@ -39,6 +39,7 @@ public final class UserType implements ResourceType {
     }
     return new UserResource(p.title(), p.string("ensure").equals("present"), uid,
         gid, home, p.singleLine("shell"), comment, groups, p.bool("managehome"),
-        p.bool("system"));
+        p.bool("system"), p.string("password"), p.string("expiry"),
+        p.bool("purge_ssh_keys"));
   }
 }

@@ -12,37 +12,60 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One crontab entry: the line after {@code # stead: TITLE}. Properties {@code ensure}, the
- * five time fields and {@code command}; a changed entry is rewritten in place, a new one
- * appended, and the crontab is installed whole with {@code crontab -u USER -} (crontab itself
+ * One crontab entry: the marker line {@code # stead: TITLE}, the entry's {@code NAME=value}
+ * environment lines, then the entry. Properties {@code ensure}, the five time fields (or
+ * {@code special}, the {@code @daily} form), {@code environment} and {@code command}; a
+ * changed entry is rewritten in place with its environment lines, a new one appended, and the crontab is installed whole with {@code crontab -u USER -} (crontab itself
  * replaces its file atomically). Requires the user when managed.
  */
 final class CronResource implements Checkable {
   static final String MARKER = "# stead: ";
+  private static final java.util.regex.Pattern VARIABLE =
+      java.util.regex.Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*\\s*=.*");
   private static final int LIMIT = 2000;
 
   private final String title;
   private final String user;
   private final boolean present;
   private final Map<String, String> fields;
+  private final String special;
   private final String command;
+  /** Null: the lines between marker and entry are left alone. */
+  private final List<String> environment;
 
   CronResource(String title, String user, boolean present, Map<String, String> fields,
-      String command) {
+      String special, String command, List<String> environment) {
     this.title = title;
     this.user = user;
     this.present = present;
     this.fields = Map.copyOf(fields);
+    this.special = special;
     this.command = command;
+    this.environment = environment == null ? null : List.copyOf(environment);
   }
 
   private Map<String, String> desired() {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String f : CronType.FIELDS) {
-      out.put(f, fields.get(f));
+    if (special != null) {
+      out.put("special", special);
+    } else {
+      for (String f : CronType.FIELDS) {
+        out.put(f, fields.get(f));
+      }
+    }
+    if (environment != null) {
+      out.put("environment", renderEnvironment(environment));
     }
     out.put("command", command);
     return out;
+  }
+
+  private static String renderEnvironment(List<String> lines) {
+    return lines.isEmpty() ? "(none)" : String.join("; ", lines);
+  }
+
+  private static boolean isEnvironmentLine(String line) {
+    return VARIABLE.matcher(line).matches();
   }
 
   @Override
@@ -63,30 +86,47 @@ final class CronResource implements Checkable {
         return changes.result();
       }
       out.remove(at);
-      if (at < out.size() && !out.get(at).startsWith("#")) {
+      while (at < out.size() && isEnvironmentLine(out.get(at))) {
+        out.remove(at);
+      }
+      if (at < out.size() && !out.get(at).startsWith("#") && !out.get(at).isBlank()) {
         out.remove(at);
       }
       changes.record("ensure", "present", "absent");
     } else if (at < 0) {
       out.add(MARKER + title);
+      if (environment != null) {
+        out.addAll(environment);
+      }
       out.add(entry());
       changes.record("ensure", "absent", "present");
       desired().forEach((k, v) -> changes.record(k, "absent", v));
     } else {
-      boolean hasEntry = at + 1 < lines.size() && !lines.get(at + 1).startsWith("#")
-          && !lines.get(at + 1).isBlank();
-      Map<String, String> now = hasEntry ? parse(lines.get(at + 1)) : Map.of();
+      int next = at + 1;
+      List<String> environmentNow = new ArrayList<>();
+      List<String> environmentLines = new ArrayList<>();
+      while (next < lines.size() && isEnvironmentLine(lines.get(next))) {
+        environmentNow.add(lines.get(next).strip());
+        environmentLines.add(lines.get(next));
+        next++;
+      }
+      boolean hasEntry = next < lines.size() && !lines.get(next).startsWith("#")
+          && !lines.get(next).isBlank();
+      Map<String, String> now = new LinkedHashMap<>(
+          hasEntry ? parse(lines.get(next)) : Map.of());
+      now.put("environment", renderEnvironment(environmentNow));
       desired().forEach((k, v) -> {
         String before = now.getOrDefault(k, "absent");
         if (!before.equals(v)) {
           changes.record(k, before, v);
         }
       });
-      if (hasEntry) {
-        out.set(at + 1, entry());
-      } else {
-        out.add(at + 1, entry());
-      }
+      int end = hasEntry ? next + 1 : next;
+      out.subList(at + 1, end).clear();
+      // Unmanaged environment lines stay as they are.
+      List<String> block = new ArrayList<>(environment != null ? environment : environmentLines);
+      block.add(entry());
+      out.addAll(at + 1, block);
     }
     if (apply && !changes.isEmpty()) {
       StringBuilder text = new StringBuilder();
@@ -123,6 +163,9 @@ final class CronResource implements Checkable {
   }
 
   private String entry() {
+    if (special != null) {
+      return "@" + special + " " + command;
+    }
     List<String> parts = new ArrayList<>();
     for (String f : CronType.FIELDS) {
       parts.add(fields.get(f));
@@ -132,8 +175,16 @@ final class CronResource implements Checkable {
   }
 
   static Map<String, String> parse(String line) {
-    String[] f = line.strip().split("\\s+", 6);
     Map<String, String> out = new LinkedHashMap<>();
+    if (line.strip().startsWith("@")) {
+      String[] f = line.strip().split("\\s+", 2);
+      out.put("special", f[0].substring(1));
+      if (f.length == 2) {
+        out.put("command", f[1]);
+      }
+      return out;
+    }
+    String[] f = line.strip().split("\\s+", 6);
     for (int i = 0; i < CronType.FIELDS.size() && i < f.length; i++) {
       out.put(CronType.FIELDS.get(i), f[i]);
     }

@@ -31,10 +31,16 @@ public final class CronType implements ResourceType {
     if (present && (command == null || command.isBlank())) {
       throw new InvalidResourceException("`command` is required when ensure is present");
     }
+    String special = p.string("special");
     Map<String, String> fields = new LinkedHashMap<>();
     for (String f : FIELDS) {
+      if (special != null && p.has(f)) {
+        throw new InvalidResourceException("`special` and `" + f + "` exclude each other:"
+            + " @" + special + " replaces the time fields");
+      }
       fields.put(f, p.string(f));
     }
-    return new CronResource(p.title(), user, present, fields, command);
+    List<String> environment = p.strings("environment");
+    return new CronResource(p.title(), user, present, fields, special, command, environment);
   }
 }
