@@ -277,7 +277,8 @@ class EndToEndTest {
     Cli nodes = Cli.run("nodes", "--data", master.data.toString());
     assertThat(nodes.exitCode()).as(nodes.toString()).isEqualTo(0);
     assertThat(nodes.output()).contains("node-a.test").contains("manual.example");
-    Cli reports = Cli.run("reports", "--node", "node-a.test", "--data", master.data.toString());
+    Cli reports = Cli.run("reports", "--node", "node-a.test", "--wide", "--data",
+        master.data.toString());
     assertThat(reports.exitCode()).as(reports.toString()).isEqualTo(0);
     assertThat(reports.output()).contains(lastId);
     try (AdminClient admin = master.admin()) {

@@ -632,7 +632,7 @@ public final class Evaluation {
   void realize(Object[] targets) {
     SourceLocation here = caller();
     List<Object> flat = new ArrayList<>();
-    flatten(targets, flat);
+    ResourceTagging.flatten(targets, flat);
     if (flat.isEmpty()) {
       error(here, "realize() names no resource: realize(user('bob')) or realize('user', tag: 'x')");
     }
@@ -1399,7 +1399,7 @@ public final class Evaluation {
   private void relateInstance(List<ResourceDecl.Relation> out, String subject, EdgeKind kind,
       Object[] targets, SourceLocation here) {
     List<Object> flat = new ArrayList<>();
-    flatten(targets, flat);
+    ResourceTagging.flatten(targets, flat);
     if (flat.isEmpty()) {
       error(here, verb(kind) + " of " + subject + " names no resource");
     }
@@ -1440,20 +1440,6 @@ public final class Evaluation {
     Reference ref = new Reference(type, title.toString(), here, true);
     ref.markUsed();
     return ref;
-  }
-
-  private static void flatten(Object value, List<Object> out) {
-    if (value instanceof Object[] array) {
-      for (Object o : array) {
-        flatten(o, out);
-      }
-    } else if (value instanceof Iterable<?> items) {
-      for (Object o : items) {
-        flatten(o, out);
-      }
-    } else {
-      out.add(value);
-    }
   }
 
   private static String verb(EdgeKind kind) {

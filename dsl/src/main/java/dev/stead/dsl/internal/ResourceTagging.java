@@ -69,7 +69,8 @@ final class ResourceTagging {
     return tags;
   }
 
-  private static void flatten(Object value, List<Object> out) {
+  /** Appends the items of {@code value}, arrays and iterables opened at any depth, to {@code out}. */
+  static void flatten(Object value, List<Object> out) {
     if (value instanceof Object[] array) {
       for (Object o : array) {
         flatten(o, out);
