@@ -113,6 +113,11 @@ public final class DataHierarchy {
   private final Map<String, DataFile> environmentFiles;
   private final Map<String, DataFile> moduleFiles;
   private final List<CompileError> warnings;
+  /**
+   * By file as lookups name it, the line of each top-level key: asked once per data lookup
+   * during a compile, so a map rather than a walk over every file.
+   */
+  private final Map<String, Map<String, Integer>> keyLines;
 
   private DataHierarchy(List<Level> levels, Map<String, DataFile> environmentFiles,
       Map<String, DataFile> moduleFiles, List<CompileError> warnings) {
@@ -120,6 +125,11 @@ public final class DataHierarchy {
     this.environmentFiles = Map.copyOf(environmentFiles);
     this.moduleFiles = Map.copyOf(moduleFiles);
     this.warnings = List.copyOf(warnings);
+    Map<String, Map<String, Integer>> lines = new HashMap<>();
+    for (Map<String, DataFile> files : List.of(environmentFiles, moduleFiles)) {
+      files.values().forEach(data -> lines.put(data.file(), data.lines()));
+    }
+    this.keyLines = Map.copyOf(lines);
   }
 
   /** What loading found worth changing that still works (the deprecated {@code ${...}} in paths). */
@@ -132,14 +142,7 @@ public final class DataHierarchy {
    * names it), 0 when unknown.
    */
   public int line(String file, String key) {
-    for (Map<String, DataFile> files : List.of(environmentFiles, moduleFiles)) {
-      for (DataFile data : files.values()) {
-        if (data.file().equals(file)) {
-          return data.lines().getOrDefault(key, 0);
-        }
-      }
-    }
-    return 0;
+    return keyLines.getOrDefault(file, Map.of()).getOrDefault(key, 0);
   }
 
   /**
