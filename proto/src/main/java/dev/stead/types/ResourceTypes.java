@@ -332,6 +332,47 @@ public final class ResourceTypes {
               .withDefault("/etc/fstab")))
       .withAutoEdges(AutoEdge.byTitle("file"), AutoEdge.byParameter("target", "file"));
 
+  /** An nftables table that Stead owns, replaced atomically when it differs. */
+  public static final ResourceTypeSpec FIREWALL = new ResourceTypeSpec("firewall",
+      "An nftables table that Stead owns: its chains and rules, given as `chains` or as"
+          + " `ruleset` text. The title names the table unless `table` is given. The desired"
+          + " table is first loaded into a throwaway network namespace (`unshare --net`), so"
+          + " nft itself says what it means; that listing (`nft -s list table`: counters"
+          + " left out) is compared with the live table's, and any difference, such as a rule"
+          + " added by hand, is out of sync (reported as property `ruleset`, `sha256:` of the"
+          + " listing, with a diff). To apply, one script deletes and re-creates the table"
+          + " and is checked with `nft -c -f` before `nft -f` loads it in one transaction: a"
+          + " ruleset nft refuses is never applied, and the failure quotes nft. Other tables"
+          + " (Docker's, fail2ban's, iptables-nft's) are left alone unless `purge` is set."
+          + " Interfaces other than `lo` are named with `iifname`/`oifname`: `iif`/`oif`"
+          + " need the interface to exist in the throwaway namespace.",
+      List.of(
+          ParameterSpec.oneOf("ensure", List.of("present", "absent"),
+              "Whether the table exists.").withDefault("present"),
+          ParameterSpec.oneOf("family", List.of("inet", "ip", "ip6", "arp", "bridge",
+              "netdev"), "The table's address family.").withDefault("inet"),
+          ParameterSpec.string("table", "The table's name.").withTitleDefault()
+              .checkedBy(Validators.NFT_NAME),
+          ParameterSpec.map("chains",
+              "The table's chains, name to a map with `hook` (`input`, `forward`, `output`,"
+                  + " `prerouting`, `postrouting`, `ingress`; unset: a regular chain for"
+                  + " `jump`), `type` (`filter`, `nat`, `route`; default `filter`),"
+                  + " `priority` (a number or a name such as `filter`; default 0), `policy`"
+                  + " (`accept` or `drop`, base chains only) and `rules`, a list of nft rules"
+                  + " such as `tcp dport 22 accept`, in order. Not with `ruleset`."),
+          ParameterSpec.string("ruleset",
+              "The table's body in nft syntax (what goes between `table inet stead {` and"
+                  + " `}`: chains, sets, maps), e.g. from data. It may define nothing outside"
+                  + " the table. Not with `chains`."),
+          ParameterSpec.bool("purge",
+              "Delete every other table of the network namespace that no `firewall`"
+                  + " resource of the catalog names (reported as property `purge`), in the"
+                  + " same transaction.").withDefault(false),
+          ParameterSpec.string("netns",
+              "A named network namespace (`ip netns add NAME`) to manage instead of the"
+                  + " agent's own: every nft command runs through `ip netns exec NAME`.")
+              .checkedBy(Validators.NETNS_NAME)));
+
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
@@ -345,7 +386,7 @@ public final class ResourceTypes {
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
       USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY, INI_SETTING,
-      MOUNT));
+      MOUNT, FIREWALL));
 
   private ResourceTypes() {}
 

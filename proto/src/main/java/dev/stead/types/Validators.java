@@ -9,6 +9,8 @@ public final class Validators {
   // As useradd and groupadd accept them on Debian (NAME_REGEX without the trailing `$`).
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z_][a-z0-9_.\\-]{0,31}");
   private static final Pattern OCTAL_MODE = Pattern.compile("0?[0-7]{3}");
+  private static final Pattern NFT_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+  private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]{0,63}");
   private static final Pattern CRON_VARIABLE =
       Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=[^\\n\\r\\x00]*");
 
@@ -46,6 +48,16 @@ public final class Validators {
       value.indexOf(':') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0
           && value.indexOf(0) < 0 && !value.isBlank()
           ? null : "must be a password hash such as $6$salt$hash (no `:`, no newline)";
+
+  /** An nftables table or chain name that nft accepts unquoted. */
+  public static final Validator NFT_NAME = value -> NFT_IDENTIFIER.matcher(value).matches()
+      ? null : "must be an nftables name such as stead (a letter or `_`, then letters,"
+          + " digits or `_`, at most 64 characters)";
+
+  /** A network namespace as {@code ip netns add} names it under /run/netns. */
+  public static final Validator NETNS_NAME = value -> NETNS.matcher(value).matches()
+      ? null : "must be a network namespace name such as blue (letters, digits, `.`, `_`"
+          + " or `-`, not starting with `.`)";
 
   /** An account expiry: a calendar date or {@code absent}. */
   public static final Validator EXPIRY_DATE = value -> {

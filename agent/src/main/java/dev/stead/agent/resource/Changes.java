@@ -40,6 +40,12 @@ public final class Changes {
         : Change.wouldApply(property, before, after, ""));
   }
 
+  /** The same, with a diff of the property's text for the report. */
+  public void record(String property, String before, String after, String diff) {
+    changes.add(apply ? Change.applied(property, before, after, diff)
+        : Change.wouldApply(property, before, after, diff));
+  }
+
   /** Records a change whose apply failed, and fails the resource with {@code why}. */
   public Result fail(String property, String before, String after, String why) {
     changes.add(Change.applied(property, before, after, "").failed(why));

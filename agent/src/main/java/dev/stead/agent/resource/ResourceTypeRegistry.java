@@ -5,6 +5,7 @@ import dev.stead.agent.resource.account.UserType;
 import dev.stead.agent.resource.cron.CronType;
 import dev.stead.agent.resource.exec.ExecType;
 import dev.stead.agent.resource.file.FileType;
+import dev.stead.agent.resource.firewall.FirewallType;
 import dev.stead.agent.resource.hosts.HostType;
 import dev.stead.agent.resource.ini.IniSettingType;
 import dev.stead.agent.resource.line.LineType;
@@ -43,7 +44,7 @@ public final class ResourceTypeRegistry {
     return new ResourceTypeRegistry(List.of(new FileType(), new PkgType(), new ServiceType(),
         new UserType(), new GroupType(), new SshKeyType(), new ExecType(), new CronType(),
         new HostType(), new LineType(), new SysctlType(), new NotifyType(),
-        new IniSettingType(), new MountType()));
+        new IniSettingType(), new MountType(), new FirewallType()));
   }
 
   /** Exactly {@code types} (tests and embedders); fails on a name registered twice. */

@@ -38,7 +38,8 @@ class SchemaDefaultsTest {
       minimal("notify", "hello"),
       minimal("ini_setting", "php memory", "path", "/etc/php.ini", "section", "PHP",
           "setting", "memory_limit", "value", "256M"),
-      minimal("mount", "/mnt/data", "device", "/dev/sdb1", "fstype", "ext4"));
+      minimal("mount", "/mnt/data", "device", "/dev/sdb1", "fstype", "ext4"),
+      minimal("firewall", "stead", "ruleset", "chain input {\n}\n"));
 
   private final ResourceTypeRegistry registry = ResourceTypeRegistry.standard();
 
