@@ -345,7 +345,8 @@ public final class ResourceTypes {
           + " ruleset nft refuses is never applied, and the failure quotes nft. Other tables"
           + " (Docker's, fail2ban's, iptables-nft's) are left alone unless `purge` is set."
           + " Interfaces other than `lo` are named with `iifname`/`oifname`: `iif`/`oif`"
-          + " need the interface to exist in the throwaway namespace.",
+          + " need the interface to exist in the throwaway namespace. Set elements that"
+          + " rules add while packets flow (`add @set`) are a difference too.",
       List.of(
           ParameterSpec.oneOf("ensure", List.of("present", "absent"),
               "Whether the table exists.").withDefault("present"),
