@@ -1,5 +1,6 @@
 package dev.stead.agent.resource.firewall;
 
+import dev.stead.agent.host.Bounded;
 import dev.stead.agent.host.Command;
 import dev.stead.agent.host.CommandResult;
 import dev.stead.agent.host.Host;
@@ -71,9 +72,14 @@ final class Nft {
     Command command = Command.of("unshare", "--net", "--", "/bin/sh", "-c",
         "nft -f - && nft -s list ruleset").withStdin(script).withTimeout(TIMEOUT);
     CommandResult result = host.run(command);
+    if (result.exitCode() > 0 && !result.timedOut() && !result.stderr().isBlank()) {
+      // nft's own words: the line of the table text, marked where it stopped reading.
+      throw new NftException("nft refuses the desired table, nothing applied:\n"
+          + Bounded.tail(result.stderr().stripTrailing(), OUTPUT_LIMIT));
+    }
     if (!result.ok()) {
-      throw new NftException("nft refuses the desired table: " + result.describe(command,
-          OUTPUT_LIMIT));
+      throw new NftException("cannot load the desired table into a throwaway network"
+          + " namespace: " + result.describe(command, OUTPUT_LIMIT));
     }
     return normalise(result.stdout());
   }

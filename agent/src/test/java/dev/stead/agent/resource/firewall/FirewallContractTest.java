@@ -190,8 +190,9 @@ class FirewallContractTest extends ResourceTypeContract {
     Report refused = apply(resource("firewall", "stead", "netns", NETNS,
         "chains", chains("tcp dport 22 acept")));
     assertThat(statuses(refused)).containsExactly(ResourceStatus.FAILED);
-    assertThat(refused.getResources(0).getMessage()).contains("nft refuses the desired table")
-        .contains("acept");
+    assertThat(refused.getResources(0).getMessage())
+        .startsWith("nft refuses the desired table, nothing applied:\n")
+        .contains("syntax error").contains("tcp dport 22 acept");
     assertThat(ruleset()).isEqualTo(before);
   }
 
