@@ -42,10 +42,12 @@ class FirewallConvergeTest {
     assumeTrue("root".equals(System.getProperty("user.name")),
         "needs root: this test loads an nftables ruleset (CI runs it as root)");
     for (String tool : List.of("nft", "ip", "unshare")) {
-      if (!sh("command -v " + tool).ok()) {
-        // As root (CI) a missing tool is a broken .ci/run, never a skip.
+      boolean present = sh("command -v " + tool).ok();
+      if (System.getenv("CI") != null && !present) {
+        // On CI's throwaway machine a missing tool is a broken .ci/run, never a skip.
         throw new AssertionError("needs " + tool + " installed: .ci/run must install it");
       }
+      assumeTrue(present, "needs " + tool + " installed (see .ci/run)");
     }
     hostRuleset = sh("nft -s list ruleset").stdout();
     assertThat(sh("ip netns add " + NETNS + " && ip -n " + NETNS + " link set lo up").ok())
