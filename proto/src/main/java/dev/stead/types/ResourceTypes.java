@@ -371,7 +371,9 @@ public final class ResourceTypes {
                   + " same transaction.").withDefault(false),
           ParameterSpec.string("netns",
               "A named network namespace (`ip netns add NAME`) to manage instead of the"
-                  + " agent's own: every nft command runs through `ip netns exec NAME`.")
+                  + " agent's own: every nft command runs through `ip netns exec NAME`."
+                  + " Unset: the namespace the agent runs in, so `ip netns exec NAME stead"
+                  + " apply` manages that namespace too.")
               .checkedBy(Validators.NETNS_NAME)));
 
   /** A message printed when the catalog is applied. */
