@@ -47,10 +47,10 @@ class BackupModuleTest {
         .parameterContains("content", "export RESTIC_REPOSITORY='/var/backups/restic'\n"
             + "export RESTIC_PASSWORD_FILE='/etc/stead-backup/password'\n"
             + "host='web01.example.com'\n")
-        .parameterContains("content", "restic backup --host \"$host\" --tag stead"
+        .parameterContains("content", "restic backup --quiet --host \"$host\" --tag stead"
             + " --files-from '/etc/stead-backup/paths' \\\n"
             + "        --exclude-file '/etc/stead-backup/excludes'\n")
-        .parameterContains("content", "restic forget --host \"$host\" --tag stead --prune"
+        .parameterContains("content", "restic forget --quiet --host \"$host\" --tag stead --prune"
             + " --keep-daily 7 --keep-weekly 4 --keep-monthly 6\n");
     c.resource(CRON).hasParameter("command", "/usr/local/sbin/stead-backup run")
         .hasParameter("user", "root").hasParameter("hour", "2").hasParameter("minute", "15");
