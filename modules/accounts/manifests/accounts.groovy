@@ -61,7 +61,7 @@ define('accounts_sudo') { List rules ->
         fail("accounts::sudo: '${title}' cannot name a file in /etc/sudoers.d: sudo reads only names of letters, digits, '_' and '-'")
     }
     if (!defined(pkg('sudo'))) {
-        pkg('sudo')
+        pkg('sudo', ensure: 'installed')
     }
     file("/etc/sudoers.d/${title}") {
         content "# Managed by Stead: local changes are reverted.\n" + rules.collect { "${it}\n" }.join('')

@@ -40,7 +40,7 @@ klass('backup') { List paths, List excludes, Map keep, password = null,
 
     defaults('file') { owner 'root'; group 'root' }
 
-    pkg('restic')
+    pkg('restic', ensure: 'installed')
     file(config_dir, ensure: 'directory', mode: '0700')
     file("${config_dir}/password") {
         content password

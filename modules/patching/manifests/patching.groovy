@@ -26,7 +26,7 @@ klass('patching') { List origins, List holds, List unholds, List blacklist, Map 
 
     defaults('file') { owner 'root'; group 'root'; mode '0644' }
 
-    pkg('unattended-upgrades')
+    pkg('unattended-upgrades', ensure: 'installed')
     file('/etc/apt/apt.conf.d/52stead-patching') {
         content template('patching/unattended-upgrades.erb', enable: enable, origins: origins,
             blacklist: blacklist, reboot: reboot, mail: mail)

@@ -77,7 +77,7 @@ class AccountsModuleTest {
     // One rule may be written without a list.
     c.resource("file[/etc/sudoers.d/deploy]").parameterContains("content",
         "\ndeploy ALL=(root) NOPASSWD: /usr/bin/systemctl restart app\n").requires("pkg[sudo]");
-    c.resource("pkg[sudo]");
+    c.resource("pkg[sudo]").hasParameter("ensure", "installed");
   }
 
   @Test

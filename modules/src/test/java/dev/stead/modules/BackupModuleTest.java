@@ -35,7 +35,7 @@ class BackupModuleTest {
         backup::password: correct horse
         """);
     CatalogView c = compile("web01.example.com");
-    c.resource("pkg[restic]").before(SCRIPT);
+    c.resource("pkg[restic]").hasParameter("ensure", "installed").before(SCRIPT);
     c.resource("file[/etc/stead-backup]").hasParameter("ensure", "directory")
         .hasParameter("mode", "0700").hasParameter("owner", "root");
     c.resource("file[/etc/stead-backup/password]").hasParameter("content", "correct horse")
