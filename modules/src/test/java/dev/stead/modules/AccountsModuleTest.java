@@ -1,10 +1,13 @@
 package dev.stead.modules;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
+import dev.stead.proto.v1.Resource;
+import dev.stead.wire.SecretBlob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,6 +113,14 @@ class AccountsModuleTest {
     CatalogView c = compile("web01");
     c.resource("user[alice]").hasParameter("purge_ssh_keys", false);
     c.resource("user[bob]").hasParameter("purge_ssh_keys", true);
+  }
+
+  @Test
+  void aPasswordHashFromDataStaysASecret() throws Exception {
+    SecretBlob hash = SecretBlob.of("0123456789abcdef", "a".repeat(64), new byte[40]);
+    data("common.yaml", "accounts::users: {alice: {password: '" + hash.text() + "'}}\n");
+    Resource alice = compile("web01").resource("user[alice]").resource();
+    assertThat(alice.getParametersOrThrow("password").getSecretValue()).isEqualTo(hash.ref());
   }
 
   @Test

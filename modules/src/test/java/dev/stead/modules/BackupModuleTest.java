@@ -1,10 +1,12 @@
 package dev.stead.modules;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
+import dev.stead.wire.SecretBlob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,17 @@ class BackupModuleTest {
             "RESTIC_REPOSITORY='sftp:backup@vault.example.com:/srv/restic/web01'\n")
         .parameterContains("content", "--prune --keep-last 3 --keep-weekly 2\n");
     c.resource(CRON).hasParameter("hour", "4").hasParameter("minute", "40");
+  }
+
+  @Test
+  void anEncryptedPasswordReachesOnlyThePasswordFile() throws Exception {
+    SecretBlob key = SecretBlob.of("0123456789abcdef", "b".repeat(64), new byte[40]);
+    data("common.yaml", "backup::paths: [/etc]\nbackup::password: '" + key.text() + "'\n");
+    CatalogView c = compile("web01");
+    assertThat(c.resource("file[/etc/stead-backup/password]").resource()
+        .getParametersOrThrow("content").getSecretValue()).isEqualTo(key.ref());
+    assertThat(c.resource(SCRIPT).parameter("content").toString())
+        .contains("RESTIC_PASSWORD_FILE='/etc/stead-backup/password'").doesNotContain("ENC[");
   }
 
   @Test
