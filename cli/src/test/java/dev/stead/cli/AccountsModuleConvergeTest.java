@@ -92,6 +92,16 @@ class AccountsModuleConvergeTest {
     assertThat(repaired.out()).contains("drift: user[" + alice + "] ssh_keys");
     assertThat(aliceKeys).hasContent("ssh-ed25519 " + ALICE_KEY + " alice@laptop");
     assertNoChanges(converge());
+
+    // A user data marks absent goes, with its home; the others stay.
+    write(env, "data/nodes/module.test.yaml", "accounts::users: {%s: {ensure: absent}}\n"
+        .formatted(bob));
+    InProcess removed = converge();
+    assertThat(removed.exitCode()).as(removed.toString()).isEqualTo(2);
+    assertThat(sh("getent passwd " + bob).exit()).isEqualTo(2);
+    assertThat(Path.of("/home", bob)).doesNotExist();
+    assertThat(aliceKeys).exists();
+    assertNoChanges(converge());
   }
 
   @Test
