@@ -40,6 +40,11 @@ public record ModuleMetadata(String name, ModuleVersion version, String summary,
     dependencies = List.copyOf(dependencies);
   }
 
+  /** Whether {@code name} may name a module: lower case letters, digits and _, from a letter. */
+  public static boolean isValidName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** One needed module: its name, the versions accepted, and the line it is written on. */
   public record Dependency(String name, VersionRange range, int line) {}
 
