@@ -40,7 +40,7 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 public final class CodeLoader {
   /** The directories a module may have; the code version covers exactly these. */
   static final List<String> MODULE_PARTS =
-      List.of("manifests", "functions", "templates", "files", "data");
+      List.of("manifests", "functions", "templates", "files", "data", "facts.d");
   /** Compiled names of functions files start so; {@link FunctionsFileCheck} knows them by it. */
   static final String FUNCTIONS_PREFIX = "SteadFn";
 
