@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code stead facts}: this machine's facts as the agent collects and sends them, custom facts
- * (the machine's and those modules shipped) included (Facter's command line). Starts no agent and needs no master.
+ * (the machine's and those its modules shipped) included (Facter's command line). Starts no
+ * agent and needs no master.
  */
 @Command(name = "facts", description = {
     "Print this machine's facts as the agent sends them, custom facts included.",

@@ -33,7 +33,8 @@ class ModuleFactsEndToEndTest {
     Files.writeString(module.resolve("module.yaml"), "name: patching\nversion: 1.0.0\n");
     Files.writeString(module.resolve("manifests/patching.groovy"), """
         klass('patching') {
-          file('/etc/patching.facts', mode: '0644', content: "window=${facts.patch_window ?: 'unknown'}\\n"
+          file('/etc/patching.facts', mode: '0644',
+              content: "window=${facts.patch_window ?: 'unknown'}\\n"
               + "pending=${facts.pending_updates ?: 'unknown'}\\n"
               + "reboot=${facts.reboot_required}\\n")
         }

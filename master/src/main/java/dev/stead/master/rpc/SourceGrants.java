@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which module files each node may fetch: those its own latest catalog references, by
- * checksum (the sources of its file resources and the custom facts of the modules it uses). Learnt when the catalog endpoint stores a node's new catalog, so serving a file
- * does not read and parse the node's whole catalog (1 MB at 1,200 resources) once per file;
- * after a master restart, read from the store once per node. Thread-safe.
+ * checksum (the sources of its file resources and the custom facts of the modules it uses).
+ * Learnt when the catalog endpoint stores a node's new catalog, so serving a file does not
+ * read and parse the node's whole catalog (1 MB at 1,200 resources) once per file; after a
+ * master restart, read from the store once per node. Thread-safe.
  */
 public final class SourceGrants {
   private final Store store;

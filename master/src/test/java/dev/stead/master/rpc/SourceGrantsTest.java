@@ -43,7 +43,8 @@ class SourceGrantsTest {
       assertThat(grants.sources("web1", SUM_B)).containsExactly(ModuleFile.ofSource("app/b.conf"));
 
       SourceGrants afterRestart = new SourceGrants(store);
-      assertThat(afterRestart.sources("web1", SUM_B)).containsExactly(ModuleFile.ofSource("app/b.conf"));
+      assertThat(afterRestart.sources("web1", SUM_B))
+          .containsExactly(ModuleFile.ofSource("app/b.conf"));
       assertThat(afterRestart.sources("web1", SUM_A)).isEmpty();
     }
   }
