@@ -62,6 +62,18 @@ class ModuleDependencyTest {
   }
 
   @Test
+  void aModuleOfMetadataAloneCountsAsPresent() throws Exception {
+    Code c = code().file("modules/ntp/module.yaml", NTP_NEEDS_BASE_1)
+        .file("modules/stack/module.yaml", "name: stack\nversion: 1.0.0\ndependencies:\n"
+            + "  - name: ntp\n    version: 1.x\n")
+        .file("modules/base/module.yaml", "name: base\nversion: 1.0.0\n");
+    c.environment();
+    c.file("modules/ntp/module.yaml", NTP_NEEDS_BASE_1.replace("1.2.0", "2.0.0"));
+    assertThat(Code.errorsOf(c::environment)).containsExactly("modules/stack/module.yaml:4: "
+        + "module 'stack' depends on module 'ntp' 1.x, but 'ntp' is version 2.0.0");
+  }
+
+  @Test
   void aMalformedFileFailsTheLoadAtItsLine() {
     Code c = code().file("modules/base/module.yaml", "name: base\nversion: one\n");
     assertThat(Code.errorsOf(c::environment)).containsExactly("modules/base/module.yaml:2: "

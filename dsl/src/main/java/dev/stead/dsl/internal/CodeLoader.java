@@ -248,7 +248,8 @@ public final class CodeLoader {
   }
 
   private static boolean isModule(Path dir) {
-    return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)));
+    return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))
+        || Files.isRegularFile(dir.resolve(ModuleMetadata.FILE));
   }
 
   /** The functions a compiled functions file defines: its own public methods. */
