@@ -1,6 +1,7 @@
 package dev.stead.cli;
 
 import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.wire.Values;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code stead facts}: this machine's facts as the agent collects and sends them, custom facts
- * included (Facter's command line). Starts no agent and needs no master.
+ * (the machine's and those its modules shipped) included (Facter's command line). Starts no
+ * agent and needs no master.
  */
 @Command(name = "facts", description = {
     "Print this machine's facts as the agent sends them, custom facts included.",
@@ -37,7 +39,8 @@ final class FactsCommand implements Callable<Integer> {
     String node = certname != null ? certname : FactCollector.defaultCertname();
     Path dir = AgentCommand.factsDir(factsDir, Defaults.AGENT_STATE);
     Map<String, Object> all = Values.toJavaMap(FactCollector.collect(node, dir,
-        warning -> System.err.println("stead facts: " + warning)).getValuesMap());
+        ModuleFactsSync.in(Defaults.AGENT_STATE),
+        warning -> System.err.println("stead facts: " + warning), null).getValuesMap());
     Object picked = path == null ? all : FactTree.at(all, path);
     if (picked == null) {
       System.err.println("stead facts: no fact " + path + " on this machine"

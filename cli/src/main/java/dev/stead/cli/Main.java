@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         FactsCommand.class,
         ResourceCommand.class,
+        ModuleCommand.class,
     })
 public final class Main implements Runnable {
   static {

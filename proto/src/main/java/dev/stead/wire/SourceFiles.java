@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public final class SourceFiles {
   /** The Puppet-style spelling, accepted and rewritten to {@code module/path}. */
   public static final String URL_PREFIX = "stead:///modules/";
+  /** The directory of a module holding the custom facts it ships to the agents using it. */
+  public static final String FACTS_DIR = "facts.d";
   /** What a directory must hold to be a module (as the code loader decides). */
   private static final List<String> MODULE_PARTS =
       List.of("manifests", "templates", "files", "data");
@@ -71,7 +73,41 @@ public final class SourceFiles {
    */
   public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
       String canonical) throws java.io.IOException {
-    String module = module(canonical);
+    return open(moduleRoots, ModuleFile.ofSource(canonical));
+  }
+
+  /**
+   * A file a module serves: its module and its path inside the module's directory,
+   * {@code files/...} for a {@code source}, {@code facts.d/NAME} for a custom fact the module
+   * ships. Immutable.
+   */
+  public record ModuleFile(String module, String path) {
+    /** The file a canonical {@code source} names. */
+    public static ModuleFile ofSource(String canonical) {
+      return new ModuleFile(SourceFiles.module(canonical),
+          "files/" + canonical.substring(canonical.indexOf('/') + 1));
+    }
+
+    /** The fact file {@code name} of the module's {@code facts.d/}. */
+    public static ModuleFile ofFact(String module, String name) {
+      return new ModuleFile(module, FACTS_DIR + "/" + name);
+    }
+
+    /** How messages name it: {@code module/path}. */
+    @Override
+    public String toString() {
+      return module + "/" + path;
+    }
+  }
+
+  /**
+   * As {@link #open(List, String)}, for any file of a module: the first directory named like
+   * the module that is a module wins, the module must lie inside its root, and the file inside
+   * the module's real directory.
+   */
+  public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
+      ModuleFile file) throws java.io.IOException {
+    String module = file.module();
     for (Path root : moduleRoots) {
       Path dir = root.resolve(module);
       if (MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))) {
@@ -83,14 +119,16 @@ public final class SourceFiles {
               + root + " through a symbolic link");
         }
         try {
-          return ConfinedFiles.open(realModule, inModule(realModule, canonical));
+          return ConfinedFiles.open(realModule, realModule.resolve(file.path()));
         } catch (ConfinedFiles.OutsideBound e) {
-          throw new ConfinedFiles.OutsideBound("source " + canonical + " leads outside module '"
-              + module + "' through a symbolic link (a link may only point inside its module)");
+          throw new ConfinedFiles.OutsideBound((file.path().startsWith("files/")
+              ? "source " + module + "/" + file.path().substring("files/".length())
+              : file.toString()) + " leads outside module '" + module + "' through a symbolic"
+              + " link (a link may only point inside its module)");
         }
       }
     }
-    throw new java.nio.file.NoSuchFileException(canonical, null,
+    throw new java.nio.file.NoSuchFileException(file.toString(), null,
         "no module '" + module + "' in " + moduleRoots);
   }
 

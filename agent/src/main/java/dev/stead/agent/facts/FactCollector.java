@@ -63,15 +63,43 @@ public final class FactCollector {
   /** As {@link #collect(String, Path, Consumer)}, keeping slow facts in {@code memoDir} as {@link #collect(String, Path)} does. */
   public static Facts collect(String certname, Path factsDir, Consumer<String> warn,
       Path memoDir) {
+    return collect(certname, factsDir, null, warn, memoDir);
+  }
+
+  /**
+   * As {@link #collect(String, Path, Consumer, Path)}, with the custom facts modules ship
+   * ({@link ModuleFactsSync}): each subdirectory of {@code moduleFactsDir} (null for none) is
+   * read as a facts directory, in module name order, before {@code factsDir}, so the
+   * machine's own custom facts win over a module's of the same name.
+   */
+  public static Facts collect(String certname, Path factsDir, Path moduleFactsDir,
+      Consumer<String> warn, Path memoDir) {
     Map<String, Object> facts = basic(certname, memoDir);
     new SystemFacts(Path.of("/")).addTo(facts);
     @SuppressWarnings("unchecked")
     Map<String, Object> networking = (Map<String, Object>) facts.get("networking");
     networking.put("interfaces", SystemFacts.interfaces());
-    Map<String, Object> custom = CustomFacts.load(factsDir, CustomFacts.DEFAULT_TIMEOUT, warn);
+    Map<String, Object> custom = new java.util.LinkedHashMap<>();
+    for (Path module : moduleDirs(moduleFactsDir, warn)) {
+      custom.putAll(CustomFacts.load(module, CustomFacts.DEFAULT_TIMEOUT, warn));
+    }
+    custom.putAll(CustomFacts.load(factsDir, CustomFacts.DEFAULT_TIMEOUT, warn));
     custom.remove("clientcert");
     facts.putAll(custom);
     return Facts.newBuilder().putAllValues(Values.ofMap(facts)).build();
+  }
+
+  private static List<Path> moduleDirs(Path dir, Consumer<String> warn) {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      warn.accept("cannot list the module facts directory " + dir + ": " + e.getMessage());
+      return List.of();
+    }
   }
 
   private static Map<String, Object> basic(String certname, Path memoDir) {

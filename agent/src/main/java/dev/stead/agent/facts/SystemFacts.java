@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@code /proc}, {@code /sys} and the JVM only (no processes, no DNS):
  * {@code networking.interfaces}, {@code memory.system}/{@code memory.swap},
  * {@code mountpoints}, {@code disks}, {@code virtual}/{@code is_virtual},
- * {@code init_system}, {@code package_manager}, {@code system_uptime}. Paths are relative to a
+ * {@code init_system}, {@code package_manager}, {@code system_uptime},
+ * {@code reboot_required}. Paths are relative to a
  * file-system root so tests can feed a fake {@code /proc}. A fact that cannot be read is left
  * out. Stateless.
  */
@@ -76,6 +77,17 @@ public final class SystemFacts {
     initSystem().ifPresent(v -> facts.put("init_system", v));
     packageManager().ifPresent(v -> facts.put("package_manager", v));
     uptime().ifPresent(v -> facts.put("system_uptime", v));
+    facts.put("reboot_required", rebootRequired());
+  }
+
+  /**
+   * Whether a package update asked for a reboot: Debian's and Ubuntu's package scripts
+   * (libc, the kernel, systemd; unattended-upgrades reads the same) create
+   * {@code /var/run/reboot-required}, which is {@code /run/reboot-required} where
+   * {@code /var/run} is the usual link; a reboot clears it, as {@code /run} is a tmpfs.
+   */
+  boolean rebootRequired() {
+    return Files.exists(at("/var/run/reboot-required")) || Files.exists(at("/run/reboot-required"));
   }
 
   /** {@code {name: {ip, ip6, mac, mtu, up}}} per interface, sorted by name. */

@@ -18,6 +18,7 @@ import dev.stead.agent.client.MasterAddress;
 import dev.stead.wire.CallFailures;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.report.ReportDelivery;
 import dev.stead.agent.report.ReportSpool;
@@ -248,7 +249,8 @@ public final class AgentRun {
 
       long t0 = System.nanoTime();
       Facts facts = FactCollector.collect(options.certname(), options.factsDir(),
-          warning -> err.println("stead agent run: " + warning));
+          ModuleFactsSync.in(stateDir), warning -> err.println("stead agent run: " + warning),
+          null);
       long t1 = System.nanoTime();
       CatalogCache cache = cache();
       Catalog held = session.heldCatalog(cache, options.certname(),
@@ -282,6 +284,13 @@ public final class AgentRun {
       if (secrets == null) { // the cached catalog: its envelopes were kept beside it
         secrets = cache.secrets(keys.getPrivate());
         session.hold(catalog, secrets);
+      }
+      if (fetched.source() == FetchedCatalog.Source.FRESH
+          || fetched.source() == FetchedCatalog.Source.UNCHANGED) {
+        // Only with the master's word on the catalog: it serves the files of its latest one.
+        new ModuleFactsSync(ModuleFactsSync.in(stateDir),
+            new GrpcFileSource(channel, address.toString()))
+            .sync(catalog.getModuleFactsList(), w -> err.println("stead agent run: " + w));
       }
       boolean audit = fetched.audited() || catalog.getMode() == Mode.AUDIT;
       if (audit) {

@@ -70,11 +70,24 @@ class SystemFactsTest {
   }
 
   @Test
+  void rebootRequiredFollowsTheFileThePackageScriptsLeave() throws Exception {
+    assertThat(facts()).containsEntry("reboot_required", false);
+    write("/var/run/reboot-required", "*** System restart required ***\n");
+    assertThat(facts()).containsEntry("reboot_required", true);
+    Files.delete(fake.resolve("var/run/reboot-required"));
+    write("/run/reboot-required", "");
+    assertThat(facts()).containsEntry("reboot_required", true);
+  }
+
+  @Test
   void thisMachineHasTheBasics() {
     Map<String, Object> f = new LinkedHashMap<>();
     new SystemFacts(Path.of("/")).addTo(f);
     assertThat(f).containsKeys("memory", "mountpoints", "virtual", "system_uptime",
         "init_system");
+    assertThat(f).containsEntry("reboot_required",
+        Files.exists(Path.of("/var/run/reboot-required"))
+            || Files.exists(Path.of("/run/reboot-required")));
     assertThat(SystemFacts.interfaces()).containsKey("lo");
   }
 }

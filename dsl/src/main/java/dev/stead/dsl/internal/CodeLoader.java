@@ -1,6 +1,8 @@
 package dev.stead.dsl.internal;
 
 import dev.stead.dsl.CompileException;
+import dev.stead.dsl.module.DependencyCheck;
+import dev.stead.dsl.module.ModuleMetadata;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.wire.ConfinedFiles;
 import groovy.lang.GroovyClassLoader;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
@@ -37,7 +40,7 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
 public final class CodeLoader {
   /** The directories a module may have; the code version covers exactly these. */
   static final List<String> MODULE_PARTS =
-      List.of("manifests", "functions", "templates", "files", "data");
+      List.of("manifests", "functions", "templates", "files", "data", "facts.d");
   /** Compiled names of functions files start so; {@link FunctionsFileCheck} knows them by it. */
   static final String FUNCTIONS_PREFIX = "SteadFn";
 
@@ -125,6 +128,7 @@ public final class CodeLoader {
       List<Root> roots, String gitCommit, Path envDir) throws CompileException {
     CompiledScript main = compile(mainFile);
     Map<String, ModuleCode> modules = new LinkedHashMap<>();
+    Map<String, Optional<ModuleMetadata>> metadata = new LinkedHashMap<>();
     for (Root root : roots) {
       if (Files.isDirectory(root.dir()) && !ConfinedFiles.isInside(root.bound(), root.dir())) {
         String shown = root.relativePrefix().replaceAll("/$", "");
@@ -190,7 +194,17 @@ public final class CodeLoader {
           addTree(moduleDir, moduleDir.resolve(part),
               root.versionPrefix() + name + "/" + part + "/");
         }
+        metadata.put(name, metadata(moduleDir, name, prefix, root.versionPrefix()));
       }
+    }
+    // A module.yaml that cannot be read is reported already; checking others against it
+    // would only add errors that follow from that one.
+    List<DependencyCheck.Violation> unmet = errors.stream()
+        .anyMatch(e -> e.getLocation().getFile().endsWith("/" + ModuleMetadata.FILE))
+        ? List.of() : DependencyCheck.check(metadata);
+    for (DependencyCheck.Violation v : unmet) {
+      errors.add(error(modules.get(v.module()).relativePrefix() + ModuleMetadata.FILE, v.line(),
+          v.message()));
     }
     DataHierarchy data = DataHierarchy.load(envDir, modules, errors);
     if (!errors.isEmpty()) {
@@ -207,8 +221,35 @@ public final class CodeLoader {
         templates, version, data, new SourceChecksums());
   }
 
+  /**
+   * The module's module.yaml, read from inside the module like its other files; a malformed
+   * one is an error at its line, and counts as absent for the dependency check.
+   */
+  private Optional<ModuleMetadata> metadata(Path moduleDir, String name, String prefix,
+      String versionPrefix) {
+    Path file = moduleDir.resolve(ModuleMetadata.FILE);
+    String shown = prefix + ModuleMetadata.FILE;
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try {
+      String text = ConfinedFiles.readString(moduleDir, file);
+      versionInputs.add(new CodeVersion.Input(versionPrefix + name + "/" + ModuleMetadata.FILE,
+          file, moduleDir));
+      return Optional.of(ModuleMetadata.parse(text, name));
+    } catch (ConfinedFiles.OutsideBound e) {
+      errors.add(error(shown, 0, LinkEscapes.outsideModule(shown, name)));
+    } catch (IOException e) {
+      errors.add(error(shown, 0, "cannot read: " + e.getMessage()));
+    } catch (ModuleMetadata.Problem e) {
+      errors.add(error(shown, e.line(), e.getMessage()));
+    }
+    return Optional.empty();
+  }
+
   private static boolean isModule(Path dir) {
-    return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)));
+    return MODULE_PARTS.stream().anyMatch(p -> Files.isDirectory(dir.resolve(p)))
+        || Files.isRegularFile(dir.resolve(ModuleMetadata.FILE));
   }
 
   /** The functions a compiled functions file defines: its own public methods. */

@@ -262,6 +262,8 @@ public final class Evaluation {
       refuseLinesInManagedContent();
     }
     List<Edge> edges = resolveEdges();
+    List<dev.stead.proto.v1.ModuleFact> moduleFacts = ModuleFacts.of(code, loadedModules,
+        (file, problem) -> error(Locations.at(file, 0), problem));
     if (!errors.isEmpty()) {
       throw new CompileException(new ArrayList<>(errors));
     }
@@ -272,7 +274,8 @@ public final class Evaluation {
         .setMatchedNode(matchedNode)
         .addAllClasses(classes)
         .addAllEdges(edges)
-        .addAllCompileMessages(messages);
+        .addAllCompileMessages(messages)
+        .addAllModuleFacts(moduleFacts);
     for (ResourceDecl d : resources.values()) {
       catalog.addResources(Resource.newBuilder()
           .setType(d.spec.name())

@@ -25,7 +25,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Serves the bytes a {@code file} resource's {@code source} names, by checksum, in chunks.
+ * Serves the bytes a {@code file} resource's {@code source} names, and the custom facts the
+ * catalog's modules ship ({@code facts.d/}), by checksum, in chunks.
  * Least privilege: a node gets only what its own latest compiled catalog references
  * (PERMISSION_DENIED otherwise, whether or not such a file exists, so nothing is learnt by
  * asking); a referenced checksum the code no longer has (it changed since that compile) is
@@ -78,16 +79,16 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
       throw Unary.invalid("checksum must be 'sha256:' and 64 lower-case hex digits");
     }
     String node = identity.commonName();
-    Set<String> sources = grants.sources(node, checksum);
+    Set<SourceFiles.ModuleFile> sources = grants.sources(node, checksum);
     if (sources.isEmpty()) {
       throw Status.PERMISSION_DENIED.withDescription("the latest catalog of node '" + node
           + "' references no file with " + checksum).asRuntimeException();
     }
     String refused = null;
-    for (String source : sources) {
+    for (SourceFiles.ModuleFile source : sources) {
       SeekableByteChannel channel;
       try {
-        channel = SourceFiles.open(moduleRoots, SourceFiles.canonical(source));
+        channel = SourceFiles.open(moduleRoots, source);
       } catch (ConfinedFiles.OutsideBound e) {
         LOG.warning("refused to serve " + source + " to " + node + ": " + e.getMessage());
         refused = e.getMessage();
@@ -113,9 +114,17 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
       throw Status.FAILED_PRECONDITION.withDescription(refused + "; not served")
           .asRuntimeException();
     }
-    throw Status.NOT_FOUND.withDescription("source " + String.join(", ", sources)
+    throw Status.NOT_FOUND.withDescription(sources.stream().map(FileEndpoint::shown)
+        .collect(java.util.stream.Collectors.joining(", "))
         + " no longer has " + checksum + " (the code changed since the catalog was compiled;"
         + " the next run gets a new catalog)").asRuntimeException();
+  }
+
+  /** A source as the code names it ({@code source app/a.conf}), any other file by its path. */
+  private static String shown(SourceFiles.ModuleFile file) {
+    return file.path().startsWith("files/")
+        ? "source " + file.module() + "/" + file.path().substring("files/".length())
+        : "module file " + file;
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.stead.master.rpc;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.ModuleFact;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.SourceFiles.ModuleFile;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -11,14 +13,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which file sources each node may fetch: those its own latest catalog references, by
- * checksum. Learnt when the catalog endpoint stores a node's new catalog, so serving a file
- * does not read and parse the node's whole catalog (1 MB at 1,200 resources) once per file;
- * after a master restart, read from the store once per node. Thread-safe.
+ * Which module files each node may fetch: those its own latest catalog references, by
+ * checksum (the sources of its file resources and the custom facts of the modules it uses).
+ * Learnt when the catalog endpoint stores a node's new catalog, so serving a file does not
+ * read and parse the node's whole catalog (1 MB at 1,200 resources) once per file; after a
+ * master restart, read from the store once per node. Thread-safe.
  */
 public final class SourceGrants {
   private final Store store;
-  private final Map<String, Map<String, Set<String>>> byNode = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Set<ModuleFile>>> byNode = new ConcurrentHashMap<>();
 
   public SourceGrants(Store store) {
     this.store = store;
@@ -29,23 +32,27 @@ public final class SourceGrants {
     byNode.put(node, sourcesByChecksum(catalog));
   }
 
-  /** The source names of {@code node}'s latest catalog with {@code checksum}; empty if none. */
-  public Set<String> sources(String node, String checksum) {
-    Map<String, Set<String>> granted = byNode.computeIfAbsent(node,
+  /** The module files of {@code node}'s latest catalog with {@code checksum}; empty if none. */
+  public Set<ModuleFile> sources(String node, String checksum) {
+    Map<String, Set<ModuleFile>> granted = byNode.computeIfAbsent(node,
         n -> store.catalog(n).map(SourceGrants::sourcesByChecksum).orElse(Map.of()));
     return granted.getOrDefault(checksum, Set.of());
   }
 
-  private static Map<String, Set<String>> sourcesByChecksum(Catalog catalog) {
-    Map<String, Set<String>> out = new LinkedHashMap<>();
+  private static Map<String, Set<ModuleFile>> sourcesByChecksum(Catalog catalog) {
+    Map<String, Set<ModuleFile>> out = new LinkedHashMap<>();
     for (Resource r : catalog.getResourcesList()) {
       Value sum = r.getParametersMap().get("checksum");
       Value source = r.getParametersMap().get("source");
       if (r.getType().equals("file") && sum != null && source != null
           && !source.getStringValue().isEmpty()) {
         out.computeIfAbsent(sum.getStringValue(), k -> new LinkedHashSet<>())
-            .add(source.getStringValue());
+            .add(ModuleFile.ofSource(source.getStringValue()));
       }
+    }
+    for (ModuleFact f : catalog.getModuleFactsList()) {
+      out.computeIfAbsent(f.getChecksum(), k -> new LinkedHashSet<>())
+          .add(ModuleFile.ofFact(f.getModule(), f.getName()));
     }
     out.replaceAll((k, v) -> Set.copyOf(v));
     return Map.copyOf(out);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.ModuleFact;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.SourceFiles.ModuleFile;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,18 +33,34 @@ class SourceGrantsTest {
       Catalog first = sourcing("web1", "app/a.conf", SUM_A);
       store.putCatalog("web1", first);
       grants.catalogStored("web1", first);
-      assertThat(grants.sources("web1", SUM_A)).containsExactly("app/a.conf");
+      assertThat(grants.sources("web1", SUM_A)).containsExactly(ModuleFile.ofSource("app/a.conf"));
       assertThat(grants.sources("web2", SUM_A)).as("another node's file").isEmpty();
 
       Catalog second = sourcing("web1", "app/b.conf", SUM_B);
       store.putCatalog("web1", second);
       grants.catalogStored("web1", second);
       assertThat(grants.sources("web1", SUM_A)).as("no longer referenced").isEmpty();
-      assertThat(grants.sources("web1", SUM_B)).containsExactly("app/b.conf");
+      assertThat(grants.sources("web1", SUM_B)).containsExactly(ModuleFile.ofSource("app/b.conf"));
 
       SourceGrants afterRestart = new SourceGrants(store);
-      assertThat(afterRestart.sources("web1", SUM_B)).containsExactly("app/b.conf");
+      assertThat(afterRestart.sources("web1", SUM_B))
+          .containsExactly(ModuleFile.ofSource("app/b.conf"));
       assertThat(afterRestart.sources("web1", SUM_A)).isEmpty();
+    }
+  }
+
+  @Test
+  void theCustomFactsOfTheCatalogsModulesAreGrantedToo() throws Exception {
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      SourceGrants grants = new SourceGrants(store);
+      Catalog catalog = sourcing("web1", "app/a.conf", SUM_A).toBuilder()
+          .addModuleFacts(ModuleFact.newBuilder().setModule("patching").setName("pending.sh")
+              .setChecksum(SUM_B).setExecutable(true)).build();
+      grants.catalogStored("web1", catalog);
+      assertThat(grants.sources("web1", SUM_B))
+          .containsExactly(ModuleFile.ofFact("patching", "pending.sh"));
+      assertThat(ModuleFile.ofFact("patching", "pending.sh").path())
+          .isEqualTo("facts.d/pending.sh");
     }
   }
 }
