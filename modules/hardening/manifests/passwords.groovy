@@ -1,11 +1,13 @@
 // 5.4.1.x: password ageing defaults in /etc/login.defs, which useradd and passwd apply to
 // accounts created or changed afterwards; accounts that exist keep their /etc/shadow fields.
-// Each sets one line: the first line setting the key is replaced, or the line is added.
+// Each sets one line: the first uncommented line setting the key is replaced, or the line
+// is added.
 define('hardening_login_def') { String value ->
     line("login.defs ${title}") {
         path '/etc/login.defs'
         line "${title} ${value}"
-        match "^\\s*#?\\s*${title}\\b"
+        // Uncommented lines only: Debian's login.defs names every key in a comment first.
+        match "^\\s*${title}\\b"
     }
 }
 
