@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,17 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
  * sysctls or sshd. Packages, services and execs are left out (under --root no command runs).
  */
 class HardeningConvergeTest {
+  @TempDir static Path env;
+  /** The whole module enforced, and in audit mode: compiled once (a load compiles every module). */
+  static Catalog catalog;
+  static Catalog audited;
+  /** Each sysctl the catalog sets, with the value it sets. */
+  static final Map<String, String> sysctls = new TreeMap<>();
+
   @TempDir Path tmp;
   Path root;
-  Catalog catalog;
-  /** Each sysctl the catalog sets, with the value it sets. */
-  final Map<String, String> sysctls = new TreeMap<>();
 
-  @BeforeEach
-  void debianRoot() throws Exception {
-    Path env = Files.createDirectories(tmp.resolve("env/data"));
-    Files.writeString(env.resolve("common.yaml"), "sshd::validate: false\n");
-    catalog = compile("include 'hardening'");
+  @BeforeAll
+  static void compile() throws Exception {
+    Files.createDirectories(env.resolve("data"));
+    Files.writeString(env.resolve("data/common.yaml"), "sshd::validate: false\n");
+    var compiler = ModuleFixture.environment(env, """
+        node('audited') { include 'hardening', mode: 'audit' }
+        node('default') { include 'hardening' }
+        """);
+    catalog = compiler.compile("web01", TestFacts.debian().toFacts());
+    audited = compiler.compile("audited", TestFacts.debian().toFacts());
     CatalogView view = CatalogView.of(catalog);
     for (String key : view.keys()) {
       if (key.startsWith("sysctl[")) {
@@ -41,7 +51,10 @@ class HardeningConvergeTest {
       }
     }
     assertThat(sysctls).hasSizeGreaterThan(20);
+  }
 
+  @BeforeEach
+  void debianRoot() throws Exception {
     root = Files.createDirectories(tmp.resolve("root"));
     for (var entry : sysctls.entrySet()) {
       Path proc = root.resolve("proc/sys/" + entry.getKey().replace('.', '/'));
@@ -68,11 +81,6 @@ class HardeningConvergeTest {
       Files.writeString(p, "root:x:0:\n");
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-rw-rw-"));
     }
-  }
-
-  private Catalog compile(String body) throws Exception {
-    return ModuleFixture.environment(tmp.resolve("env"), "node('default') { " + body + " }\n")
-        .compile("web01", TestFacts.debian().toFacts());
   }
 
   private ModuleConverge converge() {
@@ -147,7 +155,7 @@ class HardeningConvergeTest {
 
   @Test
   void inAuditModeNothingChangesAndEverythingOutOfSyncIsReported() throws Exception {
-    Report audit = converge().apply(compile("include 'hardening', mode: 'audit'"));
+    Report audit = converge().apply(audited);
     assertThat(audit.getSummary().getChanged()).as(ModuleConverge.describe(audit)).isZero();
     assertThat(audit.getSummary().getFailed()).as(ModuleConverge.describe(audit)).isZero();
     assertThat(audit.getSummary().getOutOfSync()).isGreaterThan(sysctls.size());

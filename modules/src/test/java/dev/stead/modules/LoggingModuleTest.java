@@ -3,10 +3,12 @@ package dev.stead.modules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,22 +16,38 @@ import org.junit.jupiter.api.io.TempDir;
 class LoggingModuleTest {
   private static final String FORWARD = "file[/etc/rsyslog.d/60-stead-forward.conf]";
 
-  @TempDir Path env;
+  @TempDir static Path env;
+  /** One environment for every test: each node name reads its own data file. */
+  static Compiler compiler;
 
-  private CatalogView compile() throws Exception {
-    return CatalogView.of(ModuleFixture.environment(env, "node('default') { include 'logging' }\n")
-        .compile("web01", TestFacts.debian().toFacts()));
+  @BeforeAll
+  static void environment() throws Exception {
+    node("web01", "logging::server: logs.example.com\n");
+    node("custom", """
+        logging::server: 192.0.2.50
+        logging::port: 6514
+        logging::protocol: udp
+        logging::selector: 'auth,authpriv.*'
+        """);
+    node("injected", "logging::server: 'logs.example.com\" port=\"1'\n");
+    node("relp", "logging::server: logs.example.com\nlogging::protocol: relp\n");
+    node("bigport", "logging::server: logs.example.com\nlogging::port: 70000\n");
+    compiler = ModuleFixture.environment(env, "node('default') { include 'logging' }\n");
   }
 
-  private void common(String yaml) throws Exception {
-    Files.createDirectories(env.resolve("data"));
-    Files.writeString(env.resolve("data/common.yaml"), yaml);
+  private static void node(String name, String yaml) throws Exception {
+    Path p = env.resolve("data/nodes/" + name + ".yaml");
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, yaml);
+  }
+
+  private static CatalogView compile(String node) throws Exception {
+    return CatalogView.of(compiler.compile(node, TestFacts.debian().toFacts()));
   }
 
   @Test
   void forwardsEverythingOverTcpValidatedAndRestartsRsyslog() throws Exception {
-    common("logging::server: logs.example.com\n");
-    CatalogView c = compile();
+    CatalogView c = compile("web01");
     c.resource(FORWARD).hasParameter("content", """
         # Managed by Stead for web01: local changes are reverted.
         # Forward *.* to the central log host. The disk-assisted queue keeps messages
@@ -50,37 +68,27 @@ class LoggingModuleTest {
 
   @Test
   void portProtocolAndSelectorComeFromData() throws Exception {
-    common("""
-        logging::server: 192.0.2.50
-        logging::port: 6514
-        logging::protocol: udp
-        logging::selector: 'auth,authpriv.*'
-        """);
-    compile().resource(FORWARD).parameterContains("content",
+    compile("custom").resource(FORWARD).parameterContains("content",
         "auth,authpriv.* action(type=\"omfwd\" target=\"192.0.2.50\" port=\"6514\" protocol=\"udp\"");
   }
 
   @Test
   void aMissingServerIsAnErrorNamingTheKey() throws Exception {
-    assertThatThrownBy(this::compile).hasMessageContaining("logging::server");
+    assertThatThrownBy(() -> compile("noserver")).hasMessageContaining("logging::server");
   }
 
   @Test
   void valuesThatWouldBreakTheActionAreRefusedAtTheModulesLine() throws Exception {
-    common("logging::server: 'logs.example.com\" port=\"1'\n");
-    assertThatThrownBy(this::compile)
+    assertThatThrownBy(() -> compile("injected"))
         .hasMessageContaining("logging/manifests/logging.groovy:")
         .hasMessageContaining("is not a host name or address");
-    common("logging::server: logs.example.com\nlogging::protocol: relp\n");
-    assertThatThrownBy(this::compile).hasMessageContaining("logging::protocol 'relp' must be tcp or udp");
-    common("logging::server: logs.example.com\nlogging::port: 70000\n");
-    assertThatThrownBy(this::compile).hasMessageContaining("logging::port 70000 is not a port");
+    assertThatThrownBy(() -> compile("relp")).hasMessageContaining("logging::protocol 'relp' must be tcp or udp");
+    assertThatThrownBy(() -> compile("bigport")).hasMessageContaining("logging::port 70000 is not a port");
   }
 
   @Test
   void theRenderedDropInPassesTheRealRsyslogCheckAndABrokenOneDoesNot() throws Exception {
-    common("logging::server: logs.example.com\n");
-    String content = (String) compile().resource(FORWARD).parameter("content");
+    String content = (String) compile("web01").resource(FORWARD).parameter("content");
     Path good = env.resolve("forward.conf");
     Files.writeString(good, content);
     RealTool ok = RealTool.run("/usr/sbin/rsyslogd", "-N1", "-f", good.toString());

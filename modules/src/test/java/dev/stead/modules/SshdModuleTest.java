@@ -8,6 +8,7 @@ import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,26 +28,53 @@ class SshdModuleTest {
       X11Forwarding yes
       """;
 
-  @TempDir Path env;
+  @TempDir static Path env;
+  /** One environment for every test (loading one compiles every module): each node name
+   * reads its own data file. */
+  static Compiler compiler;
 
-  private CatalogView compile(String site, TestFacts facts) throws Exception {
-    Compiler c = ModuleFixture.environment(env, site);
-    return CatalogView.of(c.compile("web01", facts.toFacts()));
+  @BeforeAll
+  static void environment() throws Exception {
+    node("lists", """
+        sshd::settings:
+          HostKey: [/etc/ssh/ssh_host_ed25519_key, /etc/ssh/ssh_host_rsa_key]
+        sshd::matches:
+          User backup:
+            ForceCommand: internal-sftp
+            AllowTcpForwarding: no
+        """);
+    node("badkey", "sshd::settings: {'PermitRootLogin no': true}\n");
+    node("twolines", "sshd::settings: {Banner: \"/etc/issue\\nPermitRootLogin yes\"}\n");
+    node("novalidate", "sshd::validate: false\n");
+    node("maybe", "sshd::settings: {PermitRootLogin: maybe}\n");
+    compiler = ModuleFixture.environment(env, """
+        node('dropin') { sshd_dropin('20-admins', settings: [AllowGroups: 'adm sudo']) }
+        node('badtitle') { sshd_dropin('../x', settings: [UsePAM: true]) }
+        node('default') { include 'sshd' }
+        """);
   }
 
-  private CatalogView compile(TestFacts facts) throws Exception {
-    return compile("node('default') { include 'sshd' }\n", facts);
-  }
-
-  private void data(String relative, String yaml) throws Exception {
-    Path p = env.resolve("data").resolve(relative);
+  private static void node(String name, String yaml) throws Exception {
+    Path p = env.resolve("data/nodes/" + name + ".yaml");
     Files.createDirectories(p.getParent());
     Files.writeString(p, yaml);
   }
 
+  private static CatalogView compile(String node, TestFacts facts) throws Exception {
+    return CatalogView.of(compiler.compile(node, facts.toFacts()));
+  }
+
+  private static CatalogView compile(String node) throws Exception {
+    return compile(node, TestFacts.debian());
+  }
+
+  private static String config(String node) throws Exception {
+    return (String) compile(node).resource("file[/etc/ssh/sshd_config]").parameter("content");
+  }
+
   @Test
   void debiansOwnSettingsByDefaultValidatedAndRestartingTheService() throws Exception {
-    CatalogView c = compile(TestFacts.debian());
+    CatalogView c = compile("web01");
     c.resource("file[/etc/ssh/sshd_config]")
         .hasParameter("content", DEBIAN_DEFAULTS)
         .hasParameter("mode", "0600").hasParameter("owner", "root").hasParameter("group", "root")
@@ -62,15 +90,19 @@ class SshdModuleTest {
   }
 
   @Test
-  void dataMergesIntoTheDefaultsKeywordByKeyword() throws Exception {
-    data("common.yaml", """
+  void dataMergesIntoTheDefaultsKeywordByKeyword(@TempDir Path levels) throws Exception {
+    // Two levels of the environment's data and the module's defaults, merged by keyword.
+    Files.createDirectories(levels.resolve("data/nodes"));
+    Files.writeString(levels.resolve("data/common.yaml"), """
         sshd::settings:
           PasswordAuthentication: no
           X11Forwarding: no
           Port: 2222
         """);
-    data("nodes/web01.yaml", "sshd::settings: {PermitRootLogin: prohibit-password}\n");
-    String content = (String) compile(TestFacts.debian())
+    Files.writeString(levels.resolve("data/nodes/web01.yaml"),
+        "sshd::settings: {PermitRootLogin: prohibit-password}\n");
+    String content = (String) CatalogView.of(ModuleFixture.environment(levels,
+            "node('default') { include 'sshd' }\n").compile("web01", TestFacts.debian().toFacts()))
         .resource("file[/etc/ssh/sshd_config]").parameter("content");
     assertThat(content).contains("PasswordAuthentication no\n", "Port 2222\n",
         "PermitRootLogin prohibit-password\n", "X11Forwarding no\n", "UsePAM yes\n");
@@ -79,16 +111,7 @@ class SshdModuleTest {
 
   @Test
   void listsRepeatTheKeywordAndMatchBlocksComeLast() throws Exception {
-    data("common.yaml", """
-        sshd::settings:
-          HostKey: [/etc/ssh/ssh_host_ed25519_key, /etc/ssh/ssh_host_rsa_key]
-        sshd::matches:
-          User backup:
-            ForceCommand: internal-sftp
-            AllowTcpForwarding: no
-        """);
-    String content = (String) compile(TestFacts.debian())
-        .resource("file[/etc/ssh/sshd_config]").parameter("content");
+    String content = config("lists");
     assertThat(content).contains("HostKey /etc/ssh/ssh_host_ed25519_key\n"
         + "HostKey /etc/ssh/ssh_host_rsa_key\n");
     assertThat(content).endsWith("X11Forwarding yes\n\nMatch User backup\n"
@@ -97,39 +120,34 @@ class SshdModuleTest {
 
   @Test
   void aKeywordThatIsNotOneIsAnErrorAtTheModulesLine() throws Exception {
-    data("common.yaml", "sshd::settings: {'PermitRootLogin no': true}\n");
-    assertThatThrownBy(() -> compile(TestFacts.debian()))
+    assertThatThrownBy(() -> compile("badkey"))
         .hasMessageContaining("sshd/functions/config.groovy:")
         .hasMessageContaining("sshd setting 'PermitRootLogin no' is not an sshd_config keyword");
   }
 
   @Test
   void aValueOfTwoLinesIsRefusedBeforeItCouldAddAKeyword() throws Exception {
-    data("common.yaml", "sshd::settings: {Banner: \"/etc/issue\\nPermitRootLogin yes\"}\n");
-    assertThatThrownBy(() -> compile(TestFacts.debian()))
+    assertThatThrownBy(() -> compile("twolines"))
         .hasMessageContaining("sshd setting Banner must be one non-empty line");
   }
 
   @Test
   void withoutValidationNoCheckAndNoPrivilegeSeparationDirectory() throws Exception {
-    data("common.yaml", "sshd::validate: false\n");
-    CatalogView c = compile(TestFacts.debian());
+    CatalogView c = compile("novalidate");
     c.resource("file[/etc/ssh/sshd_config]").hasNoParameter("validate_cmd");
     c.hasNoResource("file[/run/sshd]");
   }
 
   @Test
   void otherFamiliesRestartSshd() throws Exception {
-    CatalogView c = compile(TestFacts.redhat());
+    CatalogView c = compile("web01", TestFacts.redhat());
     c.hasNoResource("service[ssh]");
     c.resource("file[/etc/ssh/sshd_config]").notifies("service[sshd]");
   }
 
   @Test
   void aDropInIsValidatedRestartsSshdAndLeavesSshdConfigAlone() throws Exception {
-    CatalogView c = compile(
-        "node('default') { sshd_dropin('20-admins', settings: [AllowGroups: 'adm sudo']) }\n",
-        TestFacts.debian());
+    CatalogView c = compile("dropin");
     c.resource("file[/etc/ssh/sshd_config.d/20-admins.conf]")
         .hasParameter("content", "# Managed by Stead: local changes are reverted.\n"
             + "AllowGroups adm sudo\n")
@@ -143,24 +161,20 @@ class SshdModuleTest {
 
   @Test
   void aDropInTitleMustBeAFileName() throws Exception {
-    assertThatThrownBy(() -> compile(
-        "node('default') { sshd_dropin('../x', settings: [UsePAM: true]) }\n", TestFacts.debian()))
+    assertThatThrownBy(() -> compile("badtitle"))
         .hasMessageContaining("sshd_dropin title '../x' must be a file name");
   }
 
   @Test
   void theRenderedConfigPassesTheRealSshdCheckAndABadValueDoesNot() throws Exception {
     Path good = env.resolve("good_config");
-    Files.writeString(good, (String) compile(TestFacts.debian())
-        .resource("file[/etc/ssh/sshd_config]").parameter("content"));
+    Files.writeString(good, config("web01"));
     SshdCheck.prepare();
     RealTool ok = SshdCheck.check(good);
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
 
-    data("common.yaml", "sshd::settings: {PermitRootLogin: maybe}\n");
     Path bad = env.resolve("bad_config");
-    Files.writeString(bad, (String) compile(TestFacts.debian())
-        .resource("file[/etc/ssh/sshd_config]").parameter("content"));
+    Files.writeString(bad, config("maybe"));
     RealTool refused = SshdCheck.check(bad);
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
     assertThat(refused.output()).contains("unsupported option \"maybe\"");
