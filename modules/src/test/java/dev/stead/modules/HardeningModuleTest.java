@@ -42,6 +42,8 @@ class HardeningModuleTest {
     node("longer", "hardening::cis_5_4_1_1::max_days: 90\nhardening::cis_5_1_7::interval: 300\n");
     compiler = ModuleFixture.environment(env, """
         node('alone') { include 'hardening::cis_5_1_20' }
+        node('sshd_first') { include 'sshd'; include 'hardening' }
+        node('sshd_last') { include 'hardening'; include 'sshd' }
         node('audited') { include 'hardening', mode: 'audit' }
         node('default') { include 'hardening' }
         """);
@@ -144,6 +146,16 @@ class HardeningModuleTest {
     c.resource("pkg[openssh-server]");
     c.resource("service[ssh]");
     c.hasNoResource("sysctl[net.ipv4.ip_forward]").hasNoResource("file[/etc/ssh/sshd_config]");
+  }
+
+  @Test
+  void withTheSshdModuleInEitherOrderBothFilesRestartTheOneService() throws Exception {
+    for (String node : List.of("sshd_first", "sshd_last")) {
+      CatalogView c = compile(node);
+      c.resource("file[/etc/ssh/sshd_config]").notifies("service[ssh]");
+      c.resource("file[/etc/ssh/sshd_config.d/10-cis_5_1_20.conf]").notifies("service[ssh]");
+      c.includesClass("sshd").includesClass("hardening::cis_5_1_20");
+    }
   }
 
   @Test
