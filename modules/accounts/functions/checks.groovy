@@ -15,12 +15,3 @@ List user_attributes() {
     ['ensure', 'uid', 'gid', 'comment', 'shell', 'home', 'groups', 'ssh_keys', 'purge_ssh_keys',
      'managehome', 'expiry', 'password']
 }
-
-/**
- * The value as a secret when it is an encrypted blob's text: a value bound to a class
- * parameter from data, or inside a map, arrives as the blob's text, not as the secret lookup()
- * returns, and written as it is it would reach /etc/shadow as that text.
- */
-def secret_value(value) {
-    (value instanceof String && value.startsWith('ENC[')) ? secret(value) : value
-}

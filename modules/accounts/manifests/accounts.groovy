@@ -38,7 +38,7 @@ define('accounts_user') { String ensure = 'present', Integer uid = null, String 
         p.shell = shell
         p.purge_ssh_keys = purge_ssh_keys
         [uid: uid, gid: gid, comment: comment, home: home, groups: groups, expiry: expiry,
-         password: secret_value(password)].each { k, v -> if (v != null) { p[k] = v } }
+         password: password].each { k, v -> if (v != null) { p[k] = v } }
     }
     user(p, title)
     if (ensure == 'present') {

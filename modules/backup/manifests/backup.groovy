@@ -43,9 +43,7 @@ klass('backup') { List paths, List excludes, Map keep, password = null,
     pkg('restic', ensure: 'installed')
     file(config_dir, ensure: 'directory', mode: '0700')
     file("${config_dir}/password") {
-        // Bound from data, an encrypted password arrives as the blob's text: make it the
-        // secret again, or the file would hold that text.
-        content(password instanceof String && password.startsWith('ENC[') ? secret(password) : password)
+        content password
         mode '0600'
         show_diff false
     }

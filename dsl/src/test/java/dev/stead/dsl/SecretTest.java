@@ -1,6 +1,7 @@
 package dev.stead.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
@@ -53,6 +54,36 @@ class SecretTest {
     assertThat(Catalogs.toJson(catalog)).doesNotContain("ENC[")
         .contains("0123456789abcdef");
     assertThat(catalog.toByteArray().length).isLessThan(2000);
+  }
+
+  @Test
+  void secretsBoundFromDataToClassParametersStaySecretsAlsoInsideMaps() throws Exception {
+    SecretBlob a = blob('a');
+    SecretBlob b = blob('b');
+    String site = "klass('app') { password, Map users ->\n"
+        + "  file('/etc/app/db.pass', content: password)\n"
+        + "  users.each { name, attrs -> file(\"/etc/app/${name}.pass\", content: attrs.password) }\n"
+        + "}\n"
+        + "node('default') { include 'app' }\n";
+    Catalog catalog = compile(site, "app::password: '" + a.text() + "'\n"
+        + "app::users:\n  alice:\n    password: '" + b.text() + "'\n");
+
+    assertThat(content(catalog, "/etc/app/db.pass").getSecretValue()).isEqualTo(a.ref());
+    assertThat(content(catalog, "/etc/app/alice.pass").getSecretValue()).isEqualTo(b.ref());
+    assertThat(Catalogs.toJson(catalog)).doesNotContain("ENC[");
+  }
+
+  @Test
+  void aTypedStringParameterBoundToASecretIsAClearError() {
+    String site = "klass('app') { String password ->\n"
+        + "  file('/etc/app/db.pass', content: password)\n"
+        + "}\n"
+        + "node('default') { include 'app' }\n";
+    assertThatThrownBy(
+            () -> compile(site, "app::password: '" + blob('a').text() + "'\n"))
+        .hasMessageContaining("parameter 'password' of class 'app' is declared String but its"
+            + " value is a secret (from data/common.yaml)")
+        .hasMessageNotContaining("ENC[");
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.stead.types.ResourceTypeSpec;
 import dev.stead.types.ResourceTypes;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
+import dev.stead.wire.SecretBlob;
 import dev.stead.wire.Values;
 import groovy.lang.Closure;
 import groovy.lang.MissingMethodException;
@@ -749,7 +750,9 @@ public final class Evaluation {
         value = given.get(p);
       } else if (title == null
           && (data = lookupData(definition.name() + "::" + p, null)).found()) {
-        value = data.value().orElse(null);
+        // The same conversion lookup() makes: an encrypted value stays a secret, also in a
+        // list or a map, instead of reaching a resource as the blob's text.
+        value = SecretFunction.fromData(data.value().orElse(null));
       } else if (definition.defaults().containsKey(p)) {
         value = title == null ? definition.defaults().get(p).call()
             : definition.defaults().get(p).call(title);
@@ -762,7 +765,13 @@ public final class Evaluation {
       }
       Class<?> type = i + offset < types.length ? types[i + offset] : Object.class;
       Optional<Object> coerced = ClassParameters.coerce(value, type);
-      if (coerced.isEmpty()) {
+      if (coerced.isEmpty() && value instanceof SecretBlob) {
+        error(here, "parameter '" + p + "' of " + what + " is declared "
+            + type.getSimpleName() + " but its value is a secret"
+            + (data != null && data.found() ? " (from " + data.filesUsed().get(0) + ")" : "")
+            + ": declare it without a type so the secret reaches the resource unread");
+        ok = false;
+      } else if (coerced.isEmpty()) {
         error(here, "parameter '" + p + "' of " + what + " must be "
             + type.getSimpleName() + ", got " + ResourceRules.describe(value)
             + (data != null && data.found() ? " (from " + data.filesUsed().get(0) + ")" : ""));
