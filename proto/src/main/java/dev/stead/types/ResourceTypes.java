@@ -29,10 +29,20 @@ public final class ResourceTypes {
                   + " directory with `recurse: true`, a module directory: the compiler copies"
                   + " its tree as one `file` resource per entry. A symbolic link may only"
                   + " point inside the module: one that leads outside is a compile error, and"
-                  + " the master refuses to serve it."),
+                  + " the master refuses to serve it. Or an `https://` URL, which needs"
+                  + " `checksum`: the agent downloads it itself (trusting the system's CAs,"
+                  + " or only those of `source_ca`), only when the local file's sha256"
+                  + " differs, and puts it in place only when the bytes match the checksum;"
+                  + " a TLS failure or a mismatch leaves the file as it was."),
           ParameterSpec.string("checksum",
-              "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
-                  + " code): it changes the catalog when the file's bytes change."),
+              "`sha256:<hex>` of the `source` file. For a module file the compiler sets it"
+                  + " (it is not written in code): it changes the catalog when the file's"
+                  + " bytes change. For an `https://` source the code must give it: it is"
+                  + " what the download is checked against."),
+          ParameterSpec.string("source_ca",
+              "With an `https://` source: an absolute path to a PEM file of CA certificates"
+                  + " on the agent's machine; the server's certificate must chain to one of"
+                  + " them (the system's CAs are then not trusted for this download)."),
           ParameterSpec.string("mode",
               "Permission bits as an octal string, e.g. `0644`. On a directory, each class"
                   + " that may read may also search, as in Puppet: `0644` gives `0755`"
@@ -77,7 +87,7 @@ public final class ResourceTypes {
                   + " files whose content must not leave the machine: only the sha256 digests"
                   + " are reported.").withDefault(true)))
       .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("owner", "user"),
-          AutoEdge.byParameter("group", "group"));
+          AutoEdge.byParameter("group", "group"), AutoEdge.byParameter("source_ca", "file"));
 
   /** A Debian package, through apt-get and dpkg. */
   public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",

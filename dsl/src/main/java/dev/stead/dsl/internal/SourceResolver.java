@@ -29,10 +29,17 @@ final class SourceResolver {
     if (!decl.spec.name().equals("file")) {
       return null;
     }
-    if (params.containsKey("checksum")) {
-      return decl.key() + ": checksum is computed from source by the compiler; leave it out";
-    }
     Object source = params.get("source");
+    if (source instanceof String url && SourceFiles.isHttps(url)) {
+      return HttpsSources.check(decl.key(), url, params);
+    }
+    if (params.containsKey("source_ca")) {
+      return decl.key() + ": source_ca is only for an https:// source";
+    }
+    if (params.containsKey("checksum")) {
+      return decl.key() + ": checksum is computed from source by the compiler; leave it out"
+          + " (only an https:// source needs one written in code)";
+    }
     if (source == null) {
       return null;
     }

@@ -4,6 +4,7 @@ import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.SourceFiles;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * after a master restart, read from the store once per node. Thread-safe.
  */
 public final class SourceGrants {
+  /** The types whose {@code source} names a module file the agent fetches from here. */
+  private static final Set<String> SERVED_BY_TYPE = Set.of("file", "archive");
   private final Store store;
   private final Map<String, Map<String, Set<String>>> byNode = new ConcurrentHashMap<>();
 
@@ -41,8 +44,10 @@ public final class SourceGrants {
     for (Resource r : catalog.getResourcesList()) {
       Value sum = r.getParametersMap().get("checksum");
       Value source = r.getParametersMap().get("source");
-      if (r.getType().equals("file") && sum != null && source != null
-          && !source.getStringValue().isEmpty()) {
+      // An https:// source is the agent's own download: the master never serves it.
+      if (SERVED_BY_TYPE.contains(r.getType()) && sum != null && source != null
+          && !source.getStringValue().isEmpty()
+          && !SourceFiles.isHttps(source.getStringValue())) {
         out.computeIfAbsent(sum.getStringValue(), k -> new LinkedHashSet<>())
             .add(source.getStringValue());
       }
