@@ -342,6 +342,53 @@ public final class ResourceTypes {
               .withDefault("/etc/fstab")))
       .withAutoEdges(AutoEdge.byTitle("file"), AutoEdge.byParameter("target", "file"));
 
+  /** An archive downloaded (or taken from a module) and unpacked into a directory. */
+  public static final ResourceTypeSpec ARCHIVE = new ResourceTypeSpec("archive",
+      "An archive (tar, tar.gz, tar.bz2 or zip, told apart by their first bytes) unpacked"
+          + " into a directory. The title is the absolute path where the archive is kept while"
+          + " it is unpacked (and afterwards, without `cleanup`, readable by root only). The"
+          + " archive is fetched as a"
+          + " `file` source is (a module file from the master, or an `https://` URL with"
+          + " `checksum` and optional `source_ca`), checked against its checksum, then every"
+          + " entry is checked before anything is written: an entry with an absolute name, a"
+          + " `..` part, a symbolic or hard link leading out of `extract_path`, or a device or"
+          + " pipe refuses the whole archive, and so does a path beneath `extract_path` that"
+          + " would be written through a symbolic link. Files are written atomically with the"
+          + " archive's permission bits (without setuid, setgid and sticky) and times; they"
+          + " belong to `owner` and `group` when given, else to the agent's user. Its one"
+          + " property is `extracted` (the archive's checksum): in sync when `creates` exists,"
+          + " or, without `creates`, when the kept archive has the checksum. Nothing is"
+          + " downloaded or unpacked when it is in sync, nor in noop.",
+      List.of(
+          ParameterSpec.string("source",
+              "A module file, `module/path` or `stead:///modules/module/path` (the compiler"
+                  + " sets `checksum`), or an `https://` URL (the code gives `checksum`)"
+                  + " (required).").required(),
+          ParameterSpec.string("checksum",
+              "`sha256:<hex>` of the archive: set by the compiler for a module file, written"
+                  + " in code for an `https://` source."),
+          ParameterSpec.string("source_ca",
+              "With an `https://` source: an absolute path to a PEM file of the only CAs to"
+                  + " trust for the download."),
+          ParameterSpec.string("extract_path",
+              "The directory to unpack into, an absolute path that must exist (manage it with"
+                  + " a `file` resource) (required).").required(),
+          ParameterSpec.string("creates",
+              "An absolute path the archive creates: when it exists, the archive counts as"
+                  + " unpacked and nothing is fetched. Put a version in it"
+                  + " (`/opt/app-1.2/bin/app`) so that a new archive is unpacked. Without it,"
+                  + " the kept archive is what says it was unpacked (it is hashed on each"
+                  + " run)."),
+          ParameterSpec.bool("cleanup",
+              "Remove the archive once it is unpacked (needs `creates`).").withDefault(false),
+          ParameterSpec.string("owner", "Owning user of the unpacked files and directories.")
+              .checkedBy(Validators.USER_NAME),
+          ParameterSpec.string("group", "Owning group of the unpacked files and directories.")
+              .checkedBy(Validators.GROUP_NAME)))
+      .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("extract_path",
+          "file"), AutoEdge.byParameter("source_ca", "file"), AutoEdge.byParameter("owner",
+          "user"), AutoEdge.byParameter("group", "group"));
+
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
@@ -355,7 +402,7 @@ public final class ResourceTypes {
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
       USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY, INI_SETTING,
-      MOUNT));
+      MOUNT, ARCHIVE));
 
   private ResourceTypes() {}
 

@@ -26,7 +26,8 @@ final class SourceResolver {
    */
   static String resolve(CodeBase code, ResourceDecl decl) {
     Map<String, Object> params = decl.parameters;
-    if (!decl.spec.name().equals("file")) {
+    boolean archive = decl.spec.name().equals("archive");
+    if (!decl.spec.name().equals("file") && !archive) {
       return null;
     }
     Object source = params.get("source");
@@ -73,6 +74,10 @@ final class SourceResolver {
     }
     boolean directory = "directory".equals(params.get("ensure"));
     boolean recurse = Boolean.TRUE.equals(params.get("recurse"));
+    if (archive && !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)
+          ? decl.key() + ": source '" + text + "' is a directory, not an archive" : notFound;
+    }
     if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       if (!directory) {
         return decl.key() + ": source '" + text + "' is a directory: set ensure: 'directory'"
