@@ -50,13 +50,15 @@ class ArchiveCompileTest {
             archive('/tmp/b.tgz', source: 'app/b.tgz', extract_path: '/opt')
             archive('/tmp/c.tgz', source: 'app/x', checksum: '%s', extract_path: '/opt')
             archive('/tmp/d.tgz', extract_path: '/opt')
-            """.formatted(sha256("x\n")));
+            archive('/tmp/e.tgz', source: 'https://example.org/e.tgz', checksum: '%s',
+                extract_path: 'opt/../etc')
+            """.formatted(sha256("x\n"), sha256("e")));
     Compiler c = Compiler.forManifest(code.dir().resolve("site.groovy"),
         List.of(code.dir().resolve("modules")));
 
     List<String> errors = Code.errorsOf(() -> c.compile("n1", Code.debian()));
 
-    assertThat(errors).hasSize(4);
+    assertThat(errors).hasSize(6); // the refused extract_path is also reported missing
     assertThat(errors.get(0)).isEqualTo("site.groovy:1: archive[/tmp/a.tgz]: source"
         + " 'https://example.org/a.tgz' needs a checksum, e.g. checksum 'sha256:<64 hex"
         + " digits>' (sha256sum of the file): the download is checked against it");
@@ -65,5 +67,7 @@ class ArchiveCompileTest {
     assertThat(errors.get(2)).startsWith("site.groovy:3: archive[/tmp/c.tgz]: checksum is"
         + " computed from source by the compiler");
     assertThat(errors.get(3)).startsWith("site.groovy:4:").contains("source");
+    assertThat(errors.get(4)).startsWith("site.groovy:5:").contains("extract_path",
+        "must be an absolute path without `.` or `..` parts");
   }
 }

@@ -369,22 +369,24 @@ public final class ResourceTypes {
                   + " in code for an `https://` source."),
           ParameterSpec.string("source_ca",
               "With an `https://` source: an absolute path to a PEM file of the only CAs to"
-                  + " trust for the download."),
+                  + " trust for the download.").checkedBy(Validators.ABSOLUTE_PATH),
           ParameterSpec.string("extract_path",
               "The directory to unpack into, an absolute path that must exist (manage it with"
-                  + " a `file` resource) (required).").required(),
+                  + " a `file` resource) (required).").required()
+              .checkedBy(Validators.ABSOLUTE_PATH),
           ParameterSpec.string("creates",
               "An absolute path the archive creates: when it exists, the archive counts as"
                   + " unpacked and nothing is fetched. Put a version in it"
                   + " (`/opt/app-1.2/bin/app`) so that a new archive is unpacked. Without it,"
                   + " the kept archive is what says it was unpacked (it is hashed on each"
-                  + " run)."),
+                  + " run).").checkedBy(Validators.ABSOLUTE_PATH),
           ParameterSpec.bool("cleanup",
               "Remove the archive once it is unpacked (needs `creates`).").withDefault(false),
           ParameterSpec.string("owner", "Owning user of the unpacked files and directories.")
               .checkedBy(Validators.USER_NAME),
           ParameterSpec.string("group", "Owning group of the unpacked files and directories.")
               .checkedBy(Validators.GROUP_NAME)))
+      .withTitleRule(Validators.ABSOLUTE_PATH)
       .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("extract_path",
           "file"), AutoEdge.byParameter("source_ca", "file"), AutoEdge.byParameter("owner",
           "user"), AutoEdge.byParameter("group", "group"));

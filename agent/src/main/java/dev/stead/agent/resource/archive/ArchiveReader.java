@@ -59,7 +59,10 @@ final class ArchiveReader {
     TarArchiveInputStream tar = new TarArchiveInputStream(in);
     for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
       ArchiveEntry.Kind kind;
-      if (e.isSymbolicLink()) {
+      // Asked first: isFile() also answers true for these.
+      if (e.isFIFO() || e.isCharacterDevice() || e.isBlockDevice()) {
+        kind = ArchiveEntry.Kind.OTHER;
+      } else if (e.isSymbolicLink()) {
         kind = ArchiveEntry.Kind.SYMLINK;
       } else if (e.isLink()) {
         kind = ArchiveEntry.Kind.HARDLINK;

@@ -111,7 +111,13 @@ final class EntryNames {
         linkEntries.put(path, name);
       }
       case HARDLINK -> {
-        String to = String.join("/", components(entry.link()));
+        String to;
+        try {
+          to = String.join("/", components(entry.link()));
+        } catch (UnsafeEntry e) {
+          throw new UnsafeEntry(name, "is a hard link to '" + entry.link() + "', which leads"
+              + " outside extract_path");
+        }
         if (!files.contains(to)) {
           throw new UnsafeEntry(name, "is a hard link to '" + entry.link() + "', which is not"
               + " a file earlier in the archive");
