@@ -28,8 +28,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "resource", description = {
     "Print what this machine has now as Stead code: one resource, or all of a type.",
-    "Types: user, group, pkg, host, mount, cron (NAME: a user), and file and service, "
-        + "which need a NAME.",
+    "Types: user, group, pkg, host, mount, service, cron (NAME: a user), and file, which "
+        + "needs a NAME.",
     "A resource that cannot be declared as it is (an unmarked crontab line, a mount without "
         + "an fstab entry) is shown commented out, with the reason."})
 final class ResourceCommand implements Callable<Integer> {

@@ -99,6 +99,70 @@ class ResourceCommandTest {
   }
 
   @Test
+  void specialEntriesAndTheirEnvironmentAreShownAsCodeThatIsInSync() throws Exception {
+    String user = "stead-special" + ProcessHandle.current().pid() % 10000;
+    run("useradd", "--system", "--no-create-home", user);
+    try {
+      Process install = new ProcessBuilder("crontab", "-u", user, "-").start();
+      try (var in = install.getOutputStream()) {
+        in.write(("# stead: on boot\n@reboot /usr/bin/true boot\n"
+            + "# stead: nightly\nMAILTO=ops@example.com\nPATH=/usr/bin:/bin\n"
+            + "@daily /usr/bin/true nightly\n"
+            + "@hourly /usr/bin/true unmarked\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      assertThat(install.waitFor()).isZero();
+
+      InProcess shown = InProcess.run("resource", "cron", user);
+      assertThat(shown.exitCode()).as(shown.err()).isZero();
+      assertThat(shown.out())
+          .contains("cron('on boot',\n    ensure: 'present',\n    user: '" + user
+              + "',\n    special: 'reboot',\n    command: '/usr/bin/true boot')")
+          .contains("cron('nightly',\n    ensure: 'present',\n    user: '" + user
+              + "',\n    special: 'daily',\n    command: '/usr/bin/true nightly',\n"
+              + "    environment: ['MAILTO=ops@example.com', 'PATH=/usr/bin:/bin'])")
+          .contains("// not marked for Stead").contains("//     special: 'hourly',");
+
+      Path manifest = tmp.resolve("site.groovy");
+      Files.writeString(manifest, shown.out());
+      InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
+          "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
+      assertThat(noop.exitCode()).as(shown.out() + "\n" + noop.out() + noop.err()).isZero();
+      assertThat(noop.out()).contains("2 resources, 0 would change");
+    } finally {
+      run("crontab", "-r", "-u", user);
+      run("userdel", user);
+    }
+  }
+
+  @Test
+  void servicesAreListedFromTheInitScriptsOfThisMachine() throws Exception {
+    String name = "steadtest-svc" + ProcessHandle.current().pid() % 10000;
+    Path script = Path.of("/etc/init.d", name);
+    Files.writeString(script, "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: " + name
+        + "\n### END INIT INFO\ncase \"$1\" in status) exit 3 ;; *) exit 0 ;; esac\n");
+    Files.setPosixFilePermissions(script,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      InProcess listed = InProcess.run("resource", "service");
+      assertThat(listed.exitCode()).as(listed.err()).isZero();
+      String declaration = "service('" + name + "',\n    ensure: 'stopped',\n"
+          + "    enable: false)";
+      assertThat(listed.out()).contains(declaration).contains("service('cron',");
+
+      // Every service listed, as printed: it compiles, and this machine is in sync with it.
+      Path manifest = tmp.resolve("site.groovy");
+      Files.writeString(manifest, listed.out());
+      InProcess noop = InProcess.run("apply", manifest.toString(), "--noop",
+          "--state", tmp.resolve("state").toString(), "--no-catalog-cache");
+      assertThat(noop.exitCode()).as(listed.out() + noop.out() + noop.err()).isZero();
+      assertThat(noop.out()).contains(" 0 would change");
+    } finally {
+      Files.deleteIfExists(script);
+    }
+  }
+
+  @Test
   void mountsListTheRootFileSystem() {
     InProcess run = InProcess.run("resource", "mount");
     assertThat(run.exitCode()).as(run.err()).isZero();

@@ -92,10 +92,63 @@ class FileSourceTest {
     assertThat(errors.get(3))
         .isEqualTo("site.groovy:4: file[/d] has both source and content: give one of them");
     assertThat(errors.get(4)).isEqualTo("site.groovy:5: file[/e]: checksum is computed from"
-        + " source by the compiler; leave it out");
+        + " source by the compiler; leave it out (only an https:// source needs one written in"
+        + " code)");
     assertThat(errors.get(5)).isEqualTo("site.groovy:6: file[/f] has a source but ensure"
         + " 'directory': source needs ensure 'file'");
     assertThat(errors.get(6)).startsWith("site.groovy:7: file[/g]: source 'http://example.com/x'"
-        + " must be 'module/path' or 'stead:///modules/module/path'");
+        + " must be 'module/path', 'stead:///modules/module/path' or an https:// URL with a"
+        + " checksum");
+  }
+
+  @Test
+  void anHttpsSourceCarriesTheChecksumTheCodeGives() throws Exception {
+    String sum = sha256("tool\n");
+    Code code = new Code(dir).file("site.groovy", """
+        file('/usr/local/bin/tool') {
+          source 'https://downloads.example.org/tool-1.2'
+          checksum '%s'
+          source_ca '/etc/ssl/example-ca.pem'
+          mode '0755'
+        }
+        """.formatted(sum.toUpperCase().replace("SHA256:", "sha256:")));
+    Compiler c = Compiler.forManifest(code.dir().resolve("site.groovy"), List.of());
+
+    CatalogView.of(c.compile("n1", Code.debian())).resource("file[/usr/local/bin/tool]")
+        .hasParameter("source", "https://downloads.example.org/tool-1.2")
+        .hasParameter("checksum", sum)
+        .hasParameter("source_ca", "/etc/ssl/example-ca.pem");
+  }
+
+  @Test
+  void anHttpsSourceWithoutAGoodChecksumIsAnErrorAtTheDeclaration() throws Exception {
+    Code code = new Code(dir)
+        .file("modules/app/files/real.conf", "x\n")
+        .file("site.groovy", """
+            file('/a', source: 'https://example.org/a')
+            file('/b', source: 'https://example.org/b', checksum: 'md5:abc')
+            file('/c', source: 'https://example.org/c', checksum: '%s', source_ca: 'ca.pem')
+            file('/d', source: 'app/real.conf', source_ca: '/etc/ssl/ca.pem')
+            file('/e', source: 'https://user:pw@example.org/e', checksum: '%s')
+            file('/f', source: 'https://example.org/f', checksum: '%s', ensure: 'directory')
+            """.formatted(sha256("c"), sha256("e"), sha256("f")));
+    Compiler c = Compiler.forManifest(code.dir().resolve("site.groovy"),
+        List.of(code.dir().resolve("modules")));
+
+    List<String> errors = Code.errorsOf(() -> c.compile("n1", Code.debian()));
+
+    assertThat(errors).containsExactly(
+        "site.groovy:1: file[/a]: source 'https://example.org/a' needs a checksum, e.g."
+            + " checksum 'sha256:<64 hex digits>' (sha256sum of the file): the download is"
+            + " checked against it",
+        "site.groovy:2: file[/b]: checksum must be 'sha256:' followed by 64 hex digits, got"
+            + " 'md5:abc'",
+        "site.groovy:3: file[/c]: source_ca must be an absolute path to a PEM file of CA"
+            + " certificates, got 'ca.pem'",
+        "site.groovy:4: file[/d]: source_ca is only for an https:// source",
+        "site.groovy:5: file[/e]: source 'https://user:pw@example.org/e' must not carry a"
+            + " user name or password",
+        "site.groovy:6: file[/f]: an https:// source is one file: it needs ensure 'file', not"
+            + " 'directory'");
   }
 }

@@ -29,10 +29,20 @@ public final class ResourceTypes {
                   + " directory with `recurse: true`, a module directory: the compiler copies"
                   + " its tree as one `file` resource per entry. A symbolic link may only"
                   + " point inside the module: one that leads outside is a compile error, and"
-                  + " the master refuses to serve it."),
+                  + " the master refuses to serve it. Or an `https://` URL, which needs"
+                  + " `checksum`: the agent downloads it itself (trusting the system's CAs,"
+                  + " or only those of `source_ca`), only when the local file's sha256"
+                  + " differs, and puts it in place only when the bytes match the checksum;"
+                  + " a TLS failure or a mismatch leaves the file as it was."),
           ParameterSpec.string("checksum",
-              "`sha256:<hex>` of the `source` file, set by the compiler (not written in"
-                  + " code): it changes the catalog when the file's bytes change."),
+              "`sha256:<hex>` of the `source` file. For a module file the compiler sets it"
+                  + " (it is not written in code): it changes the catalog when the file's"
+                  + " bytes change. For an `https://` source the code must give it: it is"
+                  + " what the download is checked against."),
+          ParameterSpec.string("source_ca",
+              "With an `https://` source: an absolute path to a PEM file of CA certificates"
+                  + " on the agent's machine; the server's certificate must chain to one of"
+                  + " them (the system's CAs are then not trusted for this download)."),
           ParameterSpec.string("mode",
               "Permission bits as an octal string, e.g. `0644`. On a directory, each class"
                   + " that may read may also search, as in Puppet: `0644` gives `0755`"
@@ -77,7 +87,7 @@ public final class ResourceTypes {
                   + " files whose content must not leave the machine: only the sha256 digests"
                   + " are reported.").withDefault(true)))
       .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("owner", "user"),
-          AutoEdge.byParameter("group", "group"));
+          AutoEdge.byParameter("group", "group"), AutoEdge.byParameter("source_ca", "file"));
 
   /** A Debian package, through apt-get and dpkg. */
   public static final ResourceTypeSpec PKG = new ResourceTypeSpec("pkg",
@@ -376,6 +386,55 @@ public final class ResourceTypes {
                   + " apply` manages that namespace too.")
               .checkedBy(Validators.NETNS_NAME)));
 
+  /** An archive downloaded (or taken from a module) and unpacked into a directory. */
+  public static final ResourceTypeSpec ARCHIVE = new ResourceTypeSpec("archive",
+      "An archive (tar, tar.gz, tar.bz2 or zip, told apart by their first bytes) unpacked"
+          + " into a directory. The title is the absolute path where the archive is kept while"
+          + " it is unpacked (and afterwards, without `cleanup`, readable by root only). The"
+          + " archive is fetched as a"
+          + " `file` source is (a module file from the master, or an `https://` URL with"
+          + " `checksum` and optional `source_ca`), checked against its checksum, then every"
+          + " entry is checked before anything is written: an entry with an absolute name, a"
+          + " `..` part, a symbolic or hard link leading out of `extract_path`, or a device or"
+          + " pipe refuses the whole archive, and so does a path beneath `extract_path` that"
+          + " would be written through a symbolic link. Files are written atomically with the"
+          + " archive's permission bits (without setuid, setgid and sticky) and times; they"
+          + " belong to `owner` and `group` when given, else to the agent's user. Its one"
+          + " property is `extracted` (the archive's checksum): in sync when `creates` exists,"
+          + " or, without `creates`, when the kept archive has the checksum. Nothing is"
+          + " downloaded or unpacked when it is in sync, nor in noop.",
+      List.of(
+          ParameterSpec.string("source",
+              "A module file, `module/path` or `stead:///modules/module/path` (the compiler"
+                  + " sets `checksum`), or an `https://` URL (the code gives `checksum`)"
+                  + " (required).").required(),
+          ParameterSpec.string("checksum",
+              "`sha256:<hex>` of the archive: set by the compiler for a module file, written"
+                  + " in code for an `https://` source."),
+          ParameterSpec.string("source_ca",
+              "With an `https://` source: an absolute path to a PEM file of the only CAs to"
+                  + " trust for the download.").checkedBy(Validators.ABSOLUTE_PATH),
+          ParameterSpec.string("extract_path",
+              "The directory to unpack into, an absolute path that must exist (manage it with"
+                  + " a `file` resource) (required).").required()
+              .checkedBy(Validators.ABSOLUTE_PATH),
+          ParameterSpec.string("creates",
+              "An absolute path the archive creates: when it exists, the archive counts as"
+                  + " unpacked and nothing is fetched. Put a version in it"
+                  + " (`/opt/app-1.2/bin/app`) so that a new archive is unpacked. Without it,"
+                  + " the kept archive is what says it was unpacked (it is hashed on each"
+                  + " run).").checkedBy(Validators.ABSOLUTE_PATH),
+          ParameterSpec.bool("cleanup",
+              "Remove the archive once it is unpacked (needs `creates`).").withDefault(false),
+          ParameterSpec.string("owner", "Owning user of the unpacked files and directories.")
+              .checkedBy(Validators.USER_NAME),
+          ParameterSpec.string("group", "Owning group of the unpacked files and directories.")
+              .checkedBy(Validators.GROUP_NAME)))
+      .withTitleRule(Validators.ABSOLUTE_PATH)
+      .withAutoEdges(AutoEdge.byParentOfTitle("file"), AutoEdge.byParameter("extract_path",
+          "file"), AutoEdge.byParameter("source_ca", "file"), AutoEdge.byParameter("owner",
+          "user"), AutoEdge.byParameter("group", "group"));
+
   /** A message printed when the catalog is applied. */
   public static final ResourceTypeSpec NOTIFY = new ResourceTypeSpec("notify",
       "A message printed at apply time (`notice: <message>` in `stead apply` and the agent's"
@@ -389,7 +448,7 @@ public final class ResourceTypes {
 
   private static final Map<String, ResourceTypeSpec> ALL = index(List.of(FILE, PKG, SERVICE,
       USER, GROUP, SSH_KEY, EXEC, CRON, HOST, LINE, SYSCTL, NOTIFY, INI_SETTING,
-      MOUNT, FIREWALL));
+      MOUNT, FIREWALL, ARCHIVE));
 
   private ResourceTypes() {}
 

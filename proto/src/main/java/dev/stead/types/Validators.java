@@ -36,6 +36,12 @@ public final class Validators {
       ? null : "must be an octal string of 3 or 4 digits, e.g. '0644' (setuid, setgid and"
           + " sticky bits are not supported)";
 
+  /** An absolute path without {@code .} or {@code ..} parts, as the agent re-bases it. */
+  public static final Validator ABSOLUTE_PATH = value -> value.startsWith("/")
+      && value.indexOf('\n') < 0 && value.indexOf(0) < 0
+      && List.of(value.split("/")).stream().noneMatch(p -> p.equals(".") || p.equals(".."))
+      ? null : "must be an absolute path without `.` or `..` parts, e.g. /opt/app";
+
   /** A file's validate_cmd: it must say where the file to check goes. */
   public static final Validator VALIDATE_CMD = value -> value.contains("%") ? null
       : "must contain `%`, which is replaced by the path of the file to check";

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * {@code template('module/file')} names {@code <module>/templates/file}. Stateless.
  */
 public final class SourceFiles {
+  /** The prefix of a source the agent downloads itself, checked by a checksum the code gives. */
+  public static final String HTTPS_PREFIX = "https://";
   /** The Puppet-style spelling, accepted and rewritten to {@code module/path}. */
   public static final String URL_PREFIX = "stead:///modules/";
   /** The directory of a module holding the custom facts it ships to the agents using it. */
@@ -33,8 +35,8 @@ public final class SourceFiles {
   public static String canonical(String source) {
     String name = source.startsWith(URL_PREFIX) ? source.substring(URL_PREFIX.length()) : source;
     if (source.contains("://") && !source.startsWith(URL_PREFIX)) {
-      throw new IllegalArgumentException("source '" + source + "' must be 'module/path' or '"
-          + URL_PREFIX + "module/path'");
+      throw new IllegalArgumentException("source '" + source + "' must be 'module/path', '"
+          + URL_PREFIX + "module/path' or an " + HTTPS_PREFIX + " URL with a checksum");
     }
     int slash = name.indexOf('/');
     if (slash <= 0 || slash == name.length() - 1) {
@@ -49,6 +51,15 @@ public final class SourceFiles {
       }
     }
     return name;
+  }
+
+  /**
+   * Whether {@code source} is a URL the agent downloads itself rather than a module file the
+   * master serves.
+   */
+  public static boolean isHttps(String source) {
+    return source != null && source.regionMatches(true, 0, HTTPS_PREFIX, 0,
+        HTTPS_PREFIX.length());
   }
 
   public static String module(String canonical) {

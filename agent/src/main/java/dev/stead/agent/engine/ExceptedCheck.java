@@ -16,8 +16,8 @@ import java.util.Map;
  * (never applied), the changes of excepted properties are held back and reported as such,
  * and, in a real run, the rest is applied by the resource bound without the excepted
  * parameters. A property is given by the parameter of its name; a file's content also by
- * {@code source} and {@code checksum}. When the rest cannot be enforced without the excepted
- * properties (the type refuses the resource without them, or would still enforce them by a
+ * {@code source}, {@code checksum} and {@code source_ca}. When the rest cannot be enforced
+ * without the excepted properties (the type refuses the resource without them, or would still enforce them by a
  * default, as a file with content is ensured a file), every change of the resource is held
  * back under the exception: excepting a file's {@code ensure} leaves the whole file alone.
  * Stateless.
@@ -27,7 +27,7 @@ final class ExceptedCheck {
   record Checked(Result result, List<Outcome.Excepted> excepted) {}
 
   private static final Map<String, List<String>> PARAMETERS_OF =
-      Map.of("content", List.of("content", "source", "checksum"));
+      Map.of("content", List.of("content", "source", "checksum", "source_ca"));
 
   private ExceptedCheck() {}
 

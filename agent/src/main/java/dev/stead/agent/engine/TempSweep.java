@@ -75,6 +75,9 @@ public final class TempSweep {
             : fstab));
       } else if (type.equals(ResourceTypes.SYSCTL.name())) {
         directories.add(parent(SysctlType.PERSIST_FILE));
+      } else if (type.equals(ResourceTypes.ARCHIVE.name())) {
+        // Where a download is staged; files unpacked deeper are swept as their runs end.
+        directories.add(parent(resource.getTitle()));
       }
     }
     if (!sshUsers.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.stead.agent.resource;
 
 import dev.stead.agent.resource.account.GroupType;
+import dev.stead.agent.resource.archive.ArchiveType;
 import dev.stead.agent.resource.account.UserType;
 import dev.stead.agent.resource.cron.CronType;
 import dev.stead.agent.resource.exec.ExecType;
@@ -44,7 +45,7 @@ public final class ResourceTypeRegistry {
     return new ResourceTypeRegistry(List.of(new FileType(), new PkgType(), new ServiceType(),
         new UserType(), new GroupType(), new SshKeyType(), new ExecType(), new CronType(),
         new HostType(), new LineType(), new SysctlType(), new NotifyType(),
-        new IniSettingType(), new MountType(), new FirewallType()));
+        new IniSettingType(), new MountType(), new FirewallType(), new ArchiveType()));
   }
 
   /** Exactly {@code types} (tests and embedders); fails on a name registered twice. */

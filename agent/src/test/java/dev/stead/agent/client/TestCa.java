@@ -17,19 +17,22 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A tiny CA for tests: a self-signed root and leaf certificates it signs. */
-final class TestCa {
+/**
+ * A tiny CA for tests: a self-signed root and leaf certificates it signs. Public for the
+ * tests of other packages that need a TLS server of their own (https sources).
+ */
+public final class TestCa {
   private static final AtomicLong SERIAL = new AtomicLong(1);
-  final KeyPair keys = KeyMaterial.generate();
-  final X509Certificate certificate;
+  public final KeyPair keys = KeyMaterial.generate();
+  public final X509Certificate certificate;
 
-  TestCa(String name) throws Exception {
+  public TestCa(String name) throws Exception {
     X500Name subject = new X500Name("CN=" + name);
     certificate = sign(subject, SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()),
         true, null);
   }
 
-  X509Certificate sign(X500Name subject, SubjectPublicKeyInfo key, boolean ca,
+  public X509Certificate sign(X500Name subject, SubjectPublicKeyInfo key, boolean ca,
       GeneralNames altNames) throws Exception {
     X500Name issuer = certificate == null ? subject
         : new X500Name(certificate.getSubjectX500Principal().getName());
@@ -47,7 +50,7 @@ final class TestCa {
         builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
   }
 
-  X509Certificate server(KeyPair serverKeys) throws Exception {
+  public X509Certificate server(KeyPair serverKeys) throws Exception {
     return sign(new X500Name("CN=localhost"),
         SubjectPublicKeyInfo.getInstance(serverKeys.getPublic().getEncoded()), false,
         new GeneralNames(new GeneralName[] {

@@ -39,7 +39,9 @@ class SchemaDefaultsTest {
       minimal("ini_setting", "php memory", "path", "/etc/php.ini", "section", "PHP",
           "setting", "memory_limit", "value", "256M"),
       minimal("mount", "/mnt/data", "device", "/dev/sdb1", "fstype", "ext4"),
-      minimal("firewall", "stead", "ruleset", "chain input {\n}\n"));
+      minimal("firewall", "stead", "ruleset", "chain input {\n}\n"),
+      minimal("archive", "/var/cache/app.tgz", "source", "app/app.tgz", "checksum",
+          "sha256:" + "0".repeat(64), "extract_path", "/opt"));
 
   private final ResourceTypeRegistry registry = ResourceTypeRegistry.standard();
 

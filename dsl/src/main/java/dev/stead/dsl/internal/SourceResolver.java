@@ -26,13 +26,21 @@ final class SourceResolver {
    */
   static String resolve(CodeBase code, ResourceDecl decl) {
     Map<String, Object> params = decl.parameters;
-    if (!decl.spec.name().equals("file")) {
+    boolean archive = decl.spec.name().equals("archive");
+    if (!decl.spec.name().equals("file") && !archive) {
       return null;
     }
-    if (params.containsKey("checksum")) {
-      return decl.key() + ": checksum is computed from source by the compiler; leave it out";
-    }
     Object source = params.get("source");
+    if (source instanceof String url && SourceFiles.isHttps(url)) {
+      return HttpsSources.check(decl.key(), url, params);
+    }
+    if (params.containsKey("source_ca")) {
+      return decl.key() + ": source_ca is only for an https:// source";
+    }
+    if (params.containsKey("checksum")) {
+      return decl.key() + ": checksum is computed from source by the compiler; leave it out"
+          + " (only an https:// source needs one written in code)";
+    }
     if (source == null) {
       return null;
     }
@@ -66,6 +74,10 @@ final class SourceResolver {
     }
     boolean directory = "directory".equals(params.get("ensure"));
     boolean recurse = Boolean.TRUE.equals(params.get("recurse"));
+    if (archive && !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)
+          ? decl.key() + ": source '" + text + "' is a directory, not an archive" : notFound;
+    }
     if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       if (!directory) {
         return decl.key() + ": source '" + text + "' is a directory: set ensure: 'directory'"

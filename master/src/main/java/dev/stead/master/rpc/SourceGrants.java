@@ -5,6 +5,7 @@ import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ModuleFact;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.SourceFiles;
 import dev.stead.wire.SourceFiles.ModuleFile;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * master restart, read from the store once per node. Thread-safe.
  */
 public final class SourceGrants {
+  /** The types whose {@code source} names a module file the agent fetches from here. */
+  private static final Set<String> SERVED_BY_TYPE = Set.of("file", "archive");
   private final Store store;
   private final Map<String, Map<String, Set<ModuleFile>>> byNode = new ConcurrentHashMap<>();
 
@@ -44,8 +47,10 @@ public final class SourceGrants {
     for (Resource r : catalog.getResourcesList()) {
       Value sum = r.getParametersMap().get("checksum");
       Value source = r.getParametersMap().get("source");
-      if (r.getType().equals("file") && sum != null && source != null
-          && !source.getStringValue().isEmpty()) {
+      // An https:// source is the agent's own download: the master never serves it.
+      if (SERVED_BY_TYPE.contains(r.getType()) && sum != null && source != null
+          && !source.getStringValue().isEmpty()
+          && !SourceFiles.isHttps(source.getStringValue())) {
         out.computeIfAbsent(sum.getStringValue(), k -> new LinkedHashSet<>())
             .add(ModuleFile.ofSource(source.getStringValue()));
       }

@@ -63,4 +63,23 @@ class SourceGrantsTest {
           .isEqualTo("facts.d/pending.sh");
     }
   }
+
+  @Test
+  void anArchivesModuleFileIsGrantedAndAnHttpsSourceNever() throws Exception {
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      SourceGrants grants = new SourceGrants(store);
+      Catalog catalog = Catalog.newBuilder().setNode("web1")
+          .addResources(Resource.newBuilder().setType("archive").setTitle("/tmp/a.tgz")
+              .putParameters("source", Value.newBuilder().setStringValue("app/a.tgz").build())
+              .putParameters("checksum", Value.newBuilder().setStringValue(SUM_A).build()))
+          .addResources(Resource.newBuilder().setType("file").setTitle("/usr/bin/tool")
+              .putParameters("source", Value.newBuilder()
+                  .setStringValue("https://example.org/tool").build())
+              .putParameters("checksum", Value.newBuilder().setStringValue(SUM_B).build()))
+          .build();
+      grants.catalogStored("web1", catalog);
+      assertThat(grants.sources("web1", SUM_A)).containsExactly(ModuleFile.ofSource("app/a.tgz"));
+      assertThat(grants.sources("web1", SUM_B)).as("downloaded by the agent itself").isEmpty();
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.stead.agent.resource.cron;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Inspected;
 import dev.stead.agent.resource.Inspection;
+import dev.stead.types.ResourceTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.stream.Stream;
  */
 public final class CronInspection implements Inspection {
   private static final Path SPOOL = Path.of("/var/spool/cron/crontabs");
+  private static final List<String> SPECIALS =
+      ResourceTypes.CRON.parameter("special").orElseThrow().allowed();
 
   @Override
   public String type() {
@@ -44,22 +47,48 @@ public final class CronInspection implements Inspection {
     int unmarked = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#") || line.matches("^[A-Za-z_][A-Za-z0-9_]*\\s*=.*")
-          || line.startsWith("@")) {
+      if (line.isEmpty() || line.startsWith("#") || isEnvironment(line)) {
         continue;
       }
-      boolean marked = i > 0 && lines.get(i - 1).startsWith(CronResource.MARKER);
-      String title = marked ? lines.get(i - 1).substring(CronResource.MARKER.length())
+      // The marker sits above the entry's environment lines, as CronResource writes them.
+      int above = i - 1;
+      List<String> environment = new ArrayList<>();
+      while (above >= 0 && isEnvironment(lines.get(above).strip())) {
+        environment.add(0, lines.get(above).strip());
+        above--;
+      }
+      boolean marked = above >= 0 && lines.get(above).startsWith(CronResource.MARKER);
+      String title = marked ? lines.get(above).substring(CronResource.MARKER.length())
           : user + "-" + ++unmarked;
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("ensure", "present");
       p.put("user", user);
-      p.putAll(CronResource.parse(line));
-      out.add(new Inspected("cron", title, p, marked ? ""
-          : "not marked for Stead: declaring it adds a marked copy, so remove this line then: "
-              + line));
+      Map<String, String> entry = CronResource.parse(line);
+      String special = entry.get("special");
+      if (special != null) {
+        p.put("special", special);
+        p.put("command", entry.getOrDefault("command", ""));
+      } else {
+        p.putAll(entry);
+      }
+      if (marked && !environment.isEmpty()) {
+        p.put("environment", List.copyOf(environment));
+      }
+      String note = "";
+      if (!marked) {
+        note = "not marked for Stead: declaring it adds a marked copy, so remove this line"
+            + " then: " + line;
+      } else if (special != null && !SPECIALS.contains(special)) {
+        note = "@" + special + " is not a special Stead writes (" + String.join(", ", SPECIALS)
+            + "); declare the time fields instead";
+      }
+      out.add(new Inspected("cron", title, p, note));
     }
     return out;
+  }
+
+  private static boolean isEnvironment(String line) {
+    return line.matches("^[A-Za-z_][A-Za-z0-9_]*\\s*=.*");
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.DigestedContent;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.Watchable;
+import dev.stead.agent.resource.fetch.SourceFetch;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
@@ -22,12 +23,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -441,22 +439,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
    * never held in memory) and checked against the catalog's checksum; not yet visible.
    */
   private AtomicFiles.Staged stageSource(ApplyContext context, Path path) throws IOException {
-    MessageDigest sha = Sha256.newDigest();
-    AtomicFiles.Staged staged;
-    try {
-      staged = AtomicFiles.stage(path, out -> context.files().fetch(spec.source(),
-          spec.checksum(), new DigestOutputStream(out, sha)));
-    } catch (IOException e) {
-      throw new IOException("cannot fetch source " + spec.source() + " (" + spec.checksum()
-          + "): " + IoMessages.describe(e), e);
-    }
-    String got = "sha256:" + HexFormat.of().formatHex(sha.digest());
-    if (!got.equals(spec.checksum())) {
-      staged.close();
-      throw new IOException("source " + spec.source() + " arrived with " + got
-          + ", not the catalog's " + spec.checksum() + "; nothing written");
-    }
-    return staged;
+    return SourceFetch.stage(context, path, spec.source(), spec.checksum(), spec.sourceCa());
   }
 
   /** A diff for the report when both sides are small enough for one to be worth reading. */

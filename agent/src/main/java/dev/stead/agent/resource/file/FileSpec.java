@@ -19,7 +19,8 @@ import java.util.Set;
  */
 record FileSpec(String path, FileKind ensure, String content, String mode, String owner,
     String group, String target, boolean force, boolean recurse, boolean purge, String source,
-    String checksum, boolean replace, String validateCmd, boolean showDiff, int recurseLimit) {
+    String checksum, String sourceCa, boolean replace, String validateCmd, boolean showDiff,
+    int recurseLimit) {
 
   // The same rule the compiler applies: FileSpec reads the map directly, not through Params.
   private static final ParameterSpec MODE_RULE = ResourceTypes.FILE.parameter("mode").orElseThrow();
@@ -68,10 +69,19 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     }
     if (source != null && !SourceFiles.isChecksum(checksum)) {
       throw new InvalidResourceException("`source` needs `checksum` as sha256:<64 hex digits>"
-          + " (the compiler sets it), got `" + checksum + "`");
+          + (SourceFiles.isHttps(source) ? "" : " (the compiler sets it)") + ", got `"
+          + checksum + "`");
     }
     if (source == null && checksum != null) {
       throw new InvalidResourceException("`checksum` is only meaningful with `source`");
+    }
+    String sourceCa = string(p, "source_ca");
+    if (sourceCa != null && !SourceFiles.isHttps(source)) {
+      throw new InvalidResourceException("`source_ca` is only for an https:// `source`");
+    }
+    if (sourceCa != null && !sourceCa.startsWith("/")) {
+      throw new InvalidResourceException("`source_ca` must be an absolute path, got `"
+          + sourceCa + "`");
     }
     if (target != null && ensure != FileKind.LINK) {
       throw new InvalidResourceException("`target` needs ensure link, not " + ensure.token());
@@ -128,7 +138,7 @@ record FileSpec(String path, FileKind ensure, String content, String mode, Strin
     }
     return new FileSpec(path, ensure, content, mode, string(p, "owner"), string(p, "group"),
         target, force != null && force.getBoolValue(), recurse, purge, source, checksum,
-        replace, validateCmd, showDiff, recurseLimit);
+        sourceCa, replace, validateCmd, showDiff, recurseLimit);
   }
 
   private static boolean flag(Map<String, Value> parameters, String name)

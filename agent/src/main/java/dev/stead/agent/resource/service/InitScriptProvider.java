@@ -4,6 +4,11 @@ import dev.stead.agent.host.Command;
 import dev.stead.agent.host.CommandResult;
 import dev.stead.agent.resource.ApplyContext;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +38,33 @@ final class InitScriptProvider implements ServiceProvider {
       return Files.isExecutable(script) ? "" : "no init script /etc/init.d/" + service;
     } catch (IOException e) {
       return "cannot look for /etc/init.d/" + service + ": " + e.getMessage();
+    }
+  }
+
+  /** Executable scripts of /etc/init.d with an LSB header (not README, not skeleton). */
+  @Override
+  public List<String> list(ApplyContext context) throws IOException {
+    Path dir = context.paths().resolve("/etc/init.d");
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> scripts = Files.newDirectoryStream(dir)) {
+      for (Path script : scripts) {
+        if (Files.isRegularFile(script) && Files.isExecutable(script) && lsb(script)) {
+          out.add(script.getFileName().toString());
+        }
+      }
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  private static boolean lsb(Path script) throws IOException {
+    try (InputStream in = Files.newInputStream(script)) {
+      // The header sits near the top; a large binary is not read whole.
+      return new String(in.readNBytes(8192), StandardCharsets.ISO_8859_1)
+          .contains("### BEGIN INIT INFO");
     }
   }
 

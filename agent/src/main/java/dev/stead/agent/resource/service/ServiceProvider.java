@@ -30,6 +30,14 @@ interface ServiceProvider {
   /** Why {@code service} cannot be managed (it does not exist), else empty. */
   String checkExists(ApplyContext context, String service);
 
+  /**
+   * The names of the services this provider manages on the machine, sorted, as a resource
+   * would name them.
+   *
+   * @throws java.io.IOException when they cannot be listed
+   */
+  java.util.List<String> list(ApplyContext context) throws java.io.IOException;
+
   State running(ApplyContext context, String service);
 
   State enabled(ApplyContext context, String service);

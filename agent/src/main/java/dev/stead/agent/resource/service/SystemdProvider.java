@@ -3,6 +3,10 @@ package dev.stead.agent.resource.service;
 import dev.stead.agent.host.Command;
 import dev.stead.agent.host.CommandResult;
 import dev.stead.agent.resource.ApplyContext;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /** systemd, through {@code systemctl}; available only when systemd is the running init. */
 final class SystemdProvider implements ServiceProvider {
@@ -26,6 +30,27 @@ final class SystemdProvider implements ServiceProvider {
       return r.describe(c, LIMIT);
     }
     return r.stdout().strip().equals("not-found") ? "no systemd unit " + unit(service) : "";
+  }
+
+  @Override
+  public List<String> list(ApplyContext context) throws IOException {
+    Command c = Command.of("systemctl", "list-unit-files", "--type=service", "--no-legend",
+        "--no-pager", "--plain");
+    CommandResult r = context.host().run(c);
+    if (!r.ok()) {
+      throw new IOException(r.describe(c, LIMIT));
+    }
+    List<String> out = new ArrayList<>();
+    for (String line : r.stdout().split("\n")) {
+      String[] fields = line.strip().split("\\s+");
+      String unit = fields[0];
+      // A template (name@.service) is no service until it has an instance.
+      if (unit.endsWith(".service") && !unit.contains("@")) {
+        out.add(unit.substring(0, unit.length() - ".service".length()));
+      }
+    }
+    Collections.sort(out);
+    return out;
   }
 
   @Override
