@@ -247,7 +247,7 @@ public final class Master implements AutoCloseable {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
-    metrics = new MasterMetrics(store, source, dataDir.resolve(CA_DIR),
+    metrics = new MasterMetrics(store, store, source, dataDir.resolve(CA_DIR),
         java.time.Clock.systemUTC());
     if (fleet.metricsListen() != null) {
       HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",

@@ -1,6 +1,6 @@
 package dev.stead.master.ca;
 
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.CertificateStore;
 import dev.stead.proto.v1.RevokedCertificate;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 
 /**
  * The revoked serials and the CRL that publishes them ({@code caDir/}{@value #CRL_FILE},
- * signed by the CA). The set lives in the {@link Store}, so it survives restarts and outlives
+ * signed by the CA). The set lives in the {@link CertificateStore}, so it survives restarts and outlives
  * {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call without
  * touching the disk.
  *
@@ -56,7 +56,7 @@ public final class Revocations {
   private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
   private final CertificateAuthority ca;
-  private final Store store;
+  private final CertificateStore store;
   private final Path crlFile;
   private volatile State state = State.EMPTY;
   private volatile X509CRL crl;
@@ -76,14 +76,14 @@ public final class Revocations {
     static final State EMPTY = new State(Set.of(), Map.of(), Map.of(), Map.of());
   }
 
-  private Revocations(CertificateAuthority ca, Store store, Path crlFile) {
+  private Revocations(CertificateAuthority ca, CertificateStore store, Path crlFile) {
     this.ca = ca;
     this.store = store;
     this.crlFile = crlFile;
   }
 
   /** Loads the revoked serials from {@code store} and publishes a fresh CRL in {@code caDir}. */
-  public static Revocations load(CertificateAuthority ca, Store store, Path caDir)
+  public static Revocations load(CertificateAuthority ca, CertificateStore store, Path caDir)
       throws IOException {
     Revocations revocations = new Revocations(ca, store, caDir.resolve(CRL_FILE));
     revocations.publish();

@@ -1,6 +1,6 @@
 package dev.stead.master.rpc;
 
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.CatalogStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * after a master restart, read from the store once per node. Thread-safe.
  */
 public final class SourceGrants {
-  private final Store store;
+  private final CatalogStore store;
   private final Map<String, Map<String, Set<String>>> byNode = new ConcurrentHashMap<>();
 
-  public SourceGrants(Store store) {
+  public SourceGrants(CatalogStore store) {
     this.store = store;
   }
 

@@ -455,12 +455,36 @@ public final class RocksStore implements Store {
     } catch (RocksDBException e) {
       throw failure("read the database sizes", e);
     }
+    long reports = 0;
+    for (String name : REPORT_FAMILIES) {
+      reports += sizes.get("sst_files." + name);
+    }
+    long wal = walBytes();
     Map<String, Long> out = new LinkedHashMap<>();
+    out.put("total", sst + wal);
+    out.put("reports", reports);
+    out.put("wal_files", wal);
     out.put("sst_files", sst);
     out.put("live_data", live);
     out.put("memtables", memtables);
     out.putAll(sizes);
     return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** Bytes of the write-ahead log files (*.log) in the database directory. */
+  private long walBytes() {
+    try (var files = Files.list(directory)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".log"))
+          .mapToLong(f -> {
+            try {
+              return Files.size(f);
+            } catch (IOException e) {
+              return 0; // deleted by RocksDB while we listed: no longer takes room
+            }
+          }).sum();
+    } catch (IOException e) {
+      throw new StoreException("cannot list " + directory + ": " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -486,7 +510,7 @@ public final class RocksStore implements Store {
     }
   }
 
-  /** Reports stored by this process since it opened the store (retries not counted). */
+  @Override
   public long reportsAdded() {
     return reportsAdded.get();
   }
@@ -524,7 +548,7 @@ public final class RocksStore implements Store {
     };
   }
 
-  /** Reports currently stored (an estimate from RocksDB, exact after compaction). */
+  @Override
   public long reportCount() {
     try {
       return db.getLongProperty(family(REPORTS), "rocksdb.estimate-num-keys");
