@@ -158,7 +158,7 @@ public final class Master implements AutoCloseable {
                   exceptions, accept).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
-      crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
+      crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();

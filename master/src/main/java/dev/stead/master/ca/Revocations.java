@@ -61,6 +61,8 @@ public final class Revocations {
   private volatile State state = State.EMPTY;
   private volatile X509CRL crl;
   private BigInteger lastNumber = BigInteger.ZERO;
+  /** The revocations as last read from the store (what {@link #reloadIfChanged} compares). */
+  private List<RevokedCertificate> lastRead = List.of();
 
   /**
    * What the per-call check needs, rebuilt on every change. Immutable.
@@ -156,6 +158,22 @@ public final class Revocations {
         + entry.getSerial() + " of " + entry.getCertname() + " (" + entry.getReason() + ")");
   }
 
+  /**
+   * Re-reads the revocations from the store and, when another master sharing the store
+   * changed them, refuses and publishes what it recorded. Cheap when nothing changed: one read
+   * of the revocations, no signing. Returns whether something changed.
+   */
+  public synchronized boolean reloadIfChanged() throws IOException {
+    if (store.revocations().equals(lastRead)) {
+      return false;
+    }
+    publish();
+    return true;
+  }
+
+  /** How often a master on a shared store looks for revocations other masters recorded. */
+  public static final Duration SHARED_RELOAD_INTERVAL = Duration.ofSeconds(2);
+
   /** Re-signs the CRL with the current set (the daily refresh). */
   public synchronized void refresh() throws IOException {
     publish();
@@ -206,7 +224,8 @@ public final class Revocations {
     Map<BigInteger, RevokedCertificate> inGrace = new HashMap<>();
     Map<BigInteger, BigInteger> graceBySuccessor = new HashMap<>();
     Map<BigInteger, RevokedCertificate> bySuccessor = new HashMap<>();
-    for (RevokedCertificate entry : store.revocations()) {
+    List<RevokedCertificate> read = store.revocations();
+    for (RevokedCertificate entry : read) {
       // Entries of masters before the expiry was recorded have 0: kept, to be safe.
       if (entry.getNotAfterMs() != 0 && entry.getNotAfterMs() + keptAfterExpiryMs <= nowMs) {
         continue;
@@ -237,9 +256,21 @@ public final class Revocations {
     PrivateFiles.writePublic(crlFile, Pem.crl(signed));
     lastNumber = number;
     crl = signed;
+    lastRead = read;
   }
 
   /** For callers without a checked-exception path (the scheduled refresh). */
+  /** {@link #reloadIfChanged}, logging a failure (for a schedule that must go on). */
+  public void reloadOrLog() {
+    try {
+      if (reloadIfChanged()) {
+        LOG.info("revocations changed in the shared store; CRL re-signed");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("cannot reload the revocations: " + e.getMessage());
+    }
+  }
+
   public void refreshOrLog() {
     try {
       refresh();

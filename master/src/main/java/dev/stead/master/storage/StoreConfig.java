@@ -23,6 +23,9 @@ public sealed interface StoreConfig {
   /** Opens the store; {@code dbDir} is where an embedded store keeps its files. */
   Store open(Path dbDir) throws IOException;
 
+  /** Whether other masters may write the same store (so this one must look for changes). */
+  boolean shared();
+
   /** The store as an operator names it: {@code rocksdb} or {@code postgresql://HOST:PORT/DB}. */
   String describe();
 
@@ -31,6 +34,11 @@ public sealed interface StoreConfig {
     @Override
     public Store open(Path dbDir) throws IOException {
       return RocksStore.open(dbDir);
+    }
+
+    @Override
+    public boolean shared() {
+      return false;
     }
 
     @Override
@@ -50,6 +58,11 @@ public sealed interface StoreConfig {
     @Override
     public Store open(Path dbDir) throws IOException {
       return PostgresStore.open(location, credentials);
+    }
+
+    @Override
+    public boolean shared() {
+      return true;
     }
 
     @Override
