@@ -120,7 +120,12 @@ class SharedStoreRevocationTest {
     System.out.println("revocation on master A refused by master B after " + tookMs + " ms");
     assertThat(onBNow).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(tookMs).isLessThanOrEqualTo(5_000);
-    // B also publishes it in its own CRL.
+    // B also publishes it in its own CRL (signed just after it starts refusing).
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (b.revocations().crl().getRevokedCertificate(certificate.getSerialNumber()) == null
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     assertThat(b.revocations().crl().getRevokedCertificate(certificate.getSerialNumber()))
         .isNotNull();
   }

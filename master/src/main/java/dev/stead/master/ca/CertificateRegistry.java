@@ -45,14 +45,14 @@ public final class CertificateRegistry {
   private final Revocations revocations;
   private final Duration nodeValidity;
 
-  public CertificateRegistry(CertificateAuthority ca, CertificateStore store, AutosignPolicy autosign,
-      Revocations revocations) {
+  public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations) {
     this(ca, store, autosign, revocations, NODE_VALIDITY);
   }
 
   /** As above, issuing node certificates valid for {@code nodeValidity} (tests: short). */
-  CertificateRegistry(CertificateAuthority ca, CertificateStore store, AutosignPolicy autosign,
-      Revocations revocations, Duration nodeValidity) {
+  CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations, Duration nodeValidity) {
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;

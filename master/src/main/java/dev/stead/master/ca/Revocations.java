@@ -20,9 +20,10 @@ import java.util.logging.Logger;
 
 /**
  * The revoked serials and the CRL that publishes them ({@code caDir/}{@value #CRL_FILE},
- * signed by the CA). The set lives in the {@link CertificateStore}, so it survives restarts and outlives
- * {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call without
- * touching the disk.
+ * signed by the CA). The set lives in the {@link CertificateStore}, so it survives restarts
+ * and outlives {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call
+ * without touching the disk. On a store other masters share, {@link #reloadIfChanged} brings
+ * in what they revoked.
  *
  * <p>A certificate superseded by a renewal stays accepted for a grace period
  * ({@link #SUPERSEDED_GRACE}) or until its successor is first used, whichever comes first: an
@@ -53,6 +54,8 @@ public final class Revocations {
    * at least every {@link #REFRESH_INTERVAL}.
    */
   public static final Duration KEPT_AFTER_EXPIRY = REFRESH_INTERVAL;
+  /** How often a master on a shared store looks for revocations other masters recorded. */
+  public static final Duration SHARED_RELOAD_INTERVAL = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
   private final CertificateAuthority ca;
@@ -171,9 +174,6 @@ public final class Revocations {
     return true;
   }
 
-  /** How often a master on a shared store looks for revocations other masters recorded. */
-  public static final Duration SHARED_RELOAD_INTERVAL = Duration.ofSeconds(2);
-
   /** Re-signs the CRL with the current set (the daily refresh). */
   public synchronized void refresh() throws IOException {
     publish();
@@ -259,7 +259,6 @@ public final class Revocations {
     lastRead = read;
   }
 
-  /** For callers without a checked-exception path (the scheduled refresh). */
   /** {@link #reloadIfChanged}, logging a failure (for a schedule that must go on). */
   public void reloadOrLog() {
     try {
@@ -271,6 +270,7 @@ public final class Revocations {
     }
   }
 
+  /** For callers without a checked-exception path (the scheduled refresh). */
   public void refreshOrLog() {
     try {
       refresh();

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What only the RocksDB backend promises (the shared contracts: {@link RocksStoreContractTest}). */
+/** What only the RocksDB backend promises (the shared contracts: RocksStoreContractTest). */
 class RocksStoreTest {
   @TempDir Path dir;
 
