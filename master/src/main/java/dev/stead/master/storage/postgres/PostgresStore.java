@@ -53,7 +53,11 @@ import java.util.function.Predicate;
 public final class PostgresStore implements Store {
   /** Advisory lock key (first half) for report ids; the second half is the id's hash. */
   private static final int REPORT_ID_LOCK = 0x53544452; // "STDR"
-  /** Rows fetched per round trip while scanning reports. */
+  /**
+   * Rows fetched per round trip while scanning reports: few at first (most visitors stop at
+   * the newest report or so, and each row is a whole report), then many.
+   */
+  private static final int SCAN_FIRST_PAGE = 8;
   private static final int SCAN_PAGE = 200;
   private static final String NO_PARTITION = "23514";
 
@@ -265,7 +269,7 @@ public final class PostgresStore implements Store {
     // Pages by keyset (newest first, then id), so no transaction stays open while the
     // visitor works and each page is one index range.
     String first = "SELECT body, started_at_ms, id FROM reports WHERE " + where
-        + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_PAGE;
+        + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_FIRST_PAGE;
     String next = "SELECT body, started_at_ms, id FROM reports WHERE " + where
         + " AND (started_at_ms < ? OR (started_at_ms = ? AND id > ?))"
         + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_PAGE;
@@ -298,7 +302,7 @@ public final class PostgresStore implements Store {
           return;
         }
       }
-      if (page.size() < SCAN_PAGE) {
+      if (page.size() < (lastId == null ? SCAN_FIRST_PAGE : SCAN_PAGE)) {
         return;
       }
       lastStart = pageStart[0];
