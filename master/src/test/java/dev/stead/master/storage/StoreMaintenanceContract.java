@@ -24,6 +24,17 @@ abstract class StoreMaintenanceContract extends StoreContract {
   }
 
   @Test
+  void aClosedStoreRefusesWithAStoreExceptionAndClosingTwiceIsHarmless() {
+    store.close();
+    store.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.node("a"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> store.addReport(report("r", "a", 1, RunStatus.UNCHANGED)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+  }
+
+  @Test
   void sizesGrowWithTheReportsWritten() {
     store.flush();
     Map<String, Long> before = store.sizes();
