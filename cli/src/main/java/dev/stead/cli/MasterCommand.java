@@ -9,6 +9,9 @@ import dev.stead.master.fleet.Backups;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.forward.ForwardConfig;
+import dev.stead.master.storage.StoreConfig;
+import dev.stead.master.storage.postgres.PostgresCredentials;
+import dev.stead.master.storage.postgres.PostgresLocation;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BackupResponse;
 import dev.stead.wire.HostPort;
@@ -29,6 +32,12 @@ final class MasterCommand {
   static final class Start implements Callable<Integer> {
     @Option(names = "--data", description = "State: CA, RocksDB, admin certificate (default: ${DEFAULT-VALUE}).")
     Path data = Defaults.MASTER_DATA;
+
+    @Option(names = "--store", paramLabel = "STORE", description = "Where nodes, catalogs, reports and certificates are kept: rocksdb (embedded in --data) or postgresql://HOST:PORT/DB, which several masters may share (default: ${DEFAULT-VALUE}).")
+    String store = "rocksdb";
+
+    @Option(names = "--store-credentials", paramLabel = "FILE", description = "For a PostgreSQL store: the login, as lines `user = NAME` and `password = SECRET` in FILE (mode 0600); default: PGUSER and PGPASSWORD from the environment.")
+    Path storeCredentials;
 
     @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
@@ -104,6 +113,26 @@ final class MasterCommand {
           reportWebhookCa == null ? null : reportWebhookCa.toAbsolutePath(), reportSyslog));
     }
 
+    /** The store chosen with --store (and --store-credentials). */
+    StoreConfig storeConfig() throws java.io.IOException {
+      if (store.equals("rocksdb")) {
+        if (storeCredentials != null) {
+          throw new IllegalArgumentException("--store-credentials is for a PostgreSQL store; "
+              + "the rocksdb store needs none");
+        }
+        return StoreConfig.embedded();
+      }
+      if (!store.startsWith(PostgresLocation.SCHEME + ":")) {
+        throw new IllegalArgumentException("--store " + store + " is neither rocksdb nor "
+            + "postgresql://HOST:PORT/DB");
+      }
+      PostgresLocation location = PostgresLocation.parse(store, "--store");
+      PostgresCredentials credentials = storeCredentials != null
+          ? PostgresCredentials.read(storeCredentials.toAbsolutePath())
+          : PostgresCredentials.fromEnvironment(System.getenv());
+      return StoreConfig.postgres(location, credentials);
+    }
+
     /** A master without code would serve every node a compile error: refuse to start. */
     static void requireCode(Path code) {
       if (!java.nio.file.Files.isDirectory(code)) {
@@ -123,7 +152,7 @@ final class MasterCommand {
       requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
-          address.port(), autosign, connectionLimits());
+          address.port(), autosign, connectionLimits(), storeConfig());
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
@@ -142,7 +171,9 @@ final class MasterCommand {
   @Command(name = "backup", description = {
       "Ask the running master for a consistent backup of all its state into DIR.",
       "The backup holds the RocksDB checkpoint, CA, admin credentials, secrets key and "
-          + "operator logins, on the master's machine; the master keeps serving meanwhile."})
+          + "operator logins, on the master's machine; the master keeps serving meanwhile.",
+      "A master on a PostgreSQL store refuses: back up the database with pg_dump and the data "
+          + "directory (the CA) with a file copy."})
   static final class Backup implements Callable<Integer> {
     @picocli.CommandLine.Mixin AdminOptions admin;
 

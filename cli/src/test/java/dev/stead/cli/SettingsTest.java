@@ -64,6 +64,29 @@ class SettingsTest {
   }
 
   @Test
+  void theStoreAndItsCredentialsFileComeFromTheFile() throws Exception {
+    Path credentials = Files.writeString(dir.resolve("store.credentials"),
+        "user = stead\npassword = s3cret\n");
+    Files.setPosixFilePermissions(credentials,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path conf = Files.writeString(dir.resolve("master.conf"),
+        "store = postgresql://db.example:6543/stead\nstore-credentials = " + credentials + "\n");
+    MasterCommand.Start start = new MasterCommand.Start();
+    new Settings("master", conf, Map.of()).install(new CommandLine(start)).parseArgs();
+
+    assertThat(start.storeConfig()).isEqualTo(dev.stead.master.storage.StoreConfig.postgres(
+        new dev.stead.master.storage.postgres.PostgresLocation("db.example", 6543, "stead"),
+        new dev.stead.master.storage.postgres.PostgresCredentials("stead", "s3cret")));
+    MasterCommand.Start byDefault = new MasterCommand.Start();
+    new CommandLine(byDefault).parseArgs();
+    assertThat(byDefault.storeConfig().describe()).isEqualTo("rocksdb");
+    MasterCommand.Start typo = new MasterCommand.Start();
+    new CommandLine(typo).parseArgs("--store", "postgres://db/stead");
+    assertThatThrownBy(typo::storeConfig)
+        .hasMessageContaining("--store postgres://db/stead is neither rocksdb nor");
+  }
+
+  @Test
   void anUnknownKeyNamesFileAndLine() throws Exception {
     Path conf = Files.writeString(dir.resolve("agent.conf"), "server = a:1\n\nsevrer = b:2\n");
     Settings settings = new Settings("agent", conf, Map.of());

@@ -25,7 +25,6 @@ import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
 import dev.stead.master.rpc.TlsServer;
 import dev.stead.master.storage.Nodes;
-import dev.stead.master.storage.RocksStore;
 import dev.stead.master.storage.Store;
 import dev.stead.wire.HostPort;
 import io.grpc.Server;
@@ -122,7 +121,7 @@ public final class Master implements AutoCloseable {
     ServerCredentials serverCredentials =
         ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca, config.host());
     AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca);
-    RocksStore store = RocksStore.open(dataDir.resolve(DB_DIR));
+    Store store = config.store().open(dataDir.resolve(DB_DIR));
     Server server;
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
@@ -159,7 +158,7 @@ public final class Master implements AutoCloseable {
                   exceptions, accept).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
-      crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
+      crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
@@ -192,7 +191,8 @@ public final class Master implements AutoCloseable {
       master.close();
       throw e;
     }
-    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + ")");
+    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + "; store "
+        + config.store().describe() + ")");
     return master;
   }
 
@@ -241,13 +241,13 @@ public final class Master implements AutoCloseable {
     return ca;
   }
 
-  private void startOperatorServices(FleetConfig fleet, RocksStore store, Nodes nodes,
+  private void startOperatorServices(FleetConfig fleet, Store store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
       dev.stead.master.fleet.DriftAccept accept) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
-    metrics = new MasterMetrics(store, source, dataDir.resolve(CA_DIR),
+    metrics = new MasterMetrics(store, store, source, dataDir.resolve(CA_DIR),
         java.time.Clock.systemUTC());
     if (fleet.metricsListen() != null) {
       HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",

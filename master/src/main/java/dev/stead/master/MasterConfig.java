@@ -1,6 +1,7 @@
 package dev.stead.master;
 
 import dev.stead.master.rpc.ConnectionLimits;
+import dev.stead.master.storage.StoreConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,14 +19,22 @@ import java.util.Objects;
  *     once (e.g. {@code *.example.com}, {@code *}); null or blank = off
  * @param connectionLimits how long and how many connections the port keeps (null: the
  *     defaults)
+ * @param store where nodes, catalogs, reports and certificates are kept (null: RocksDB in
+ *     {@code dataDir/db})
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
-    int port, String autosignGlob, ConnectionLimits connectionLimits) {
+    int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store) {
+
+  /** A master on the embedded store. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, null);
+  }
 
   /** A master with the default {@link ConnectionLimits}. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
       String autosignGlob) {
-    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null);
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null, null);
   }
 
   public MasterConfig {
@@ -40,9 +49,16 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
       throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
     }
     connectionLimits = connectionLimits == null ? ConnectionLimits.defaults() : connectionLimits;
+    store = store == null ? StoreConfig.embedded() : store;
   }
 
   public MasterConfig withConnectionLimits(ConnectionLimits limits) {
-    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits);
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits,
+        store);
+  }
+
+  public MasterConfig withStore(StoreConfig store) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store);
   }
 }

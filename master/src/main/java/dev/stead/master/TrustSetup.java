@@ -44,7 +44,8 @@ final class TrustSetup {
   }
 
   /** Re-signs the CRL every {@link Revocations#REFRESH_INTERVAL} on a daemon thread. */
-  static ScheduledExecutorService scheduleCrlRefresh(Revocations revocations) {
+  static ScheduledExecutorService scheduleCrlRefresh(Revocations revocations,
+      boolean sharedStore) {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "stead-crl-refresh");
       thread.setDaemon(true);
@@ -52,6 +53,12 @@ final class TrustSetup {
     });
     long period = Revocations.REFRESH_INTERVAL.toSeconds();
     executor.scheduleAtFixedRate(revocations::refreshOrLog, period, period, TimeUnit.SECONDS);
+    if (sharedStore) {
+      // Another master may revoke: refuse what it revoked within a few seconds.
+      long reload = Revocations.SHARED_RELOAD_INTERVAL.toMillis();
+      executor.scheduleWithFixedDelay(revocations::reloadOrLog, reload, reload,
+          TimeUnit.MILLISECONDS);
+    }
     return executor;
   }
 }

@@ -11,11 +11,13 @@
  * DATA/ca/server_key.pem     its key, 0600
  * DATA/admin/{cert,key,ca}.pem  the operator's client credentials (CN stead-admin), 0600, dir 0700
  * DATA/db/                   RocksDB: nodes, facts, catalogs, reports, certificates, requests
+ *                            (absent when the store is a PostgreSQL database)
  * DATA/master.address        host:port of the running master; removed on close
  * </pre>
  *
  * <p>Internals: {@code .ca} (certificate authority and CSR policy), {@code .storage} (the
- * {@code Store} interface and its RocksDB backend), {@code .code} (where catalogs come
+ * store's focused interfaces, {@code Store} that unites them, the RocksDB backend; the
+ * PostgreSQL backend in {@code .storage.postgres}), {@code .code} (where catalogs come
  * from, reloaded when the code changes), {@code .rpc} (gRPC services, TLS, authorization).
  */
 package dev.stead.master;

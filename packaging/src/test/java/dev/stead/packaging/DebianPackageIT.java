@@ -56,7 +56,10 @@ class DebianPackageIT {
       run(Duration.ofMinutes(2), aptGet("install", "-y", debs.get(0).toAbsolutePath().toString()))
           .expectExit(0);
       assertThat(Path.of("/usr/share/stead/lib")).isDirectoryNotContaining("glob:**/groovy*")
-          .isDirectoryNotContaining("glob:**/rocksdb*");
+          .isDirectoryNotContaining("glob:**/rocksdb*")
+          .isDirectoryNotContaining("glob:**/postgresql*")
+          .isDirectoryNotContaining("glob:**/HikariCP*")
+          .isDirectoryNotContaining("glob:**/flyway*");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "--version").expectExit(0).output)
           .startsWith("stead ");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "config", "print", "agent")

@@ -2,7 +2,7 @@ package dev.stead.master.ca;
 
 import dev.stead.master.ca.CaException.Reason;
 import dev.stead.master.storage.CertificateRecord;
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.CertificateStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CleanCertificateResponse;
 import dev.stead.proto.v1.RevokedCertificate;
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * renewed and are looked up. One active certificate per name: a request for a name that
  * already has a certificate is accepted only when it is for the same key (an agent
  * retrying), and refused otherwise; a pending name keeps every different key that asked for
- * it until an operator signs one. State lives in the {@link Store}. Thread-safe.
+ * it until an operator signs one. State lives in the {@link CertificateStore}. Thread-safe.
  */
 public final class CertificateRegistry {
   /** How long a node certificate is valid. */
@@ -40,19 +40,19 @@ public final class CertificateRegistry {
   private static final Logger LOG = Logger.getLogger(CertificateRegistry.class.getName());
 
   private final CertificateAuthority ca;
-  private final Store store;
+  private final CertificateStore store;
   private final AutosignPolicy autosign;
   private final Revocations revocations;
   private final Duration nodeValidity;
 
-  public CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign,
-      Revocations revocations) {
+  public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations) {
     this(ca, store, autosign, revocations, NODE_VALIDITY);
   }
 
   /** As above, issuing node certificates valid for {@code nodeValidity} (tests: short). */
-  CertificateRegistry(CertificateAuthority ca, Store store, AutosignPolicy autosign,
-      Revocations revocations, Duration nodeValidity) {
+  CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations, Duration nodeValidity) {
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;

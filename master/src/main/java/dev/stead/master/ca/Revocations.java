@@ -1,6 +1,6 @@
 package dev.stead.master.ca;
 
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.CertificateStore;
 import dev.stead.proto.v1.RevokedCertificate;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,9 +20,10 @@ import java.util.logging.Logger;
 
 /**
  * The revoked serials and the CRL that publishes them ({@code caDir/}{@value #CRL_FILE},
- * signed by the CA). The set lives in the {@link Store}, so it survives restarts and outlives
- * {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call without
- * touching the disk.
+ * signed by the CA). The set lives in the {@link CertificateStore}, so it survives restarts
+ * and outlives {@code stead ca clean}; a copy in memory answers {@link #refuses} on every call
+ * without touching the disk. On a store other masters share, {@link #reloadIfChanged} brings
+ * in what they revoked.
  *
  * <p>A certificate superseded by a renewal stays accepted for a grace period
  * ({@link #SUPERSEDED_GRACE}) or until its successor is first used, whichever comes first: an
@@ -53,14 +54,18 @@ public final class Revocations {
    * at least every {@link #REFRESH_INTERVAL}.
    */
   public static final Duration KEPT_AFTER_EXPIRY = REFRESH_INTERVAL;
+  /** How often a master on a shared store looks for revocations other masters recorded. */
+  public static final Duration SHARED_RELOAD_INTERVAL = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
   private final CertificateAuthority ca;
-  private final Store store;
+  private final CertificateStore store;
   private final Path crlFile;
   private volatile State state = State.EMPTY;
   private volatile X509CRL crl;
   private BigInteger lastNumber = BigInteger.ZERO;
+  /** The revocations as last read from the store (what {@link #reloadIfChanged} compares). */
+  private List<RevokedCertificate> lastRead = List.of();
 
   /**
    * What the per-call check needs, rebuilt on every change. Immutable.
@@ -76,14 +81,14 @@ public final class Revocations {
     static final State EMPTY = new State(Set.of(), Map.of(), Map.of(), Map.of());
   }
 
-  private Revocations(CertificateAuthority ca, Store store, Path crlFile) {
+  private Revocations(CertificateAuthority ca, CertificateStore store, Path crlFile) {
     this.ca = ca;
     this.store = store;
     this.crlFile = crlFile;
   }
 
   /** Loads the revoked serials from {@code store} and publishes a fresh CRL in {@code caDir}. */
-  public static Revocations load(CertificateAuthority ca, Store store, Path caDir)
+  public static Revocations load(CertificateAuthority ca, CertificateStore store, Path caDir)
       throws IOException {
     Revocations revocations = new Revocations(ca, store, caDir.resolve(CRL_FILE));
     revocations.publish();
@@ -156,6 +161,19 @@ public final class Revocations {
         + entry.getSerial() + " of " + entry.getCertname() + " (" + entry.getReason() + ")");
   }
 
+  /**
+   * Re-reads the revocations from the store and, when another master sharing the store
+   * changed them, refuses and publishes what it recorded. Cheap when nothing changed: one read
+   * of the revocations, no signing. Returns whether something changed.
+   */
+  public synchronized boolean reloadIfChanged() throws IOException {
+    if (store.revocations().equals(lastRead)) {
+      return false;
+    }
+    publish();
+    return true;
+  }
+
   /** Re-signs the CRL with the current set (the daily refresh). */
   public synchronized void refresh() throws IOException {
     publish();
@@ -206,7 +224,8 @@ public final class Revocations {
     Map<BigInteger, RevokedCertificate> inGrace = new HashMap<>();
     Map<BigInteger, BigInteger> graceBySuccessor = new HashMap<>();
     Map<BigInteger, RevokedCertificate> bySuccessor = new HashMap<>();
-    for (RevokedCertificate entry : store.revocations()) {
+    List<RevokedCertificate> read = store.revocations();
+    for (RevokedCertificate entry : read) {
       // Entries of masters before the expiry was recorded have 0: kept, to be safe.
       if (entry.getNotAfterMs() != 0 && entry.getNotAfterMs() + keptAfterExpiryMs <= nowMs) {
         continue;
@@ -237,6 +256,18 @@ public final class Revocations {
     PrivateFiles.writePublic(crlFile, Pem.crl(signed));
     lastNumber = number;
     crl = signed;
+    lastRead = read;
+  }
+
+  /** {@link #reloadIfChanged}, logging a failure (for a schedule that must go on). */
+  public void reloadOrLog() {
+    try {
+      if (reloadIfChanged()) {
+        LOG.info("revocations changed in the shared store; CRL re-signed");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("cannot reload the revocations: " + e.getMessage());
+    }
   }
 
   /** For callers without a checked-exception path (the scheduled refresh). */

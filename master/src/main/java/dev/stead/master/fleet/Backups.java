@@ -1,6 +1,6 @@
 package dev.stead.master.fleet;
 
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.StoreMaintenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -49,7 +49,7 @@ public final class Backups {
    *
    * @return bytes written
    */
-  public static long backup(Store store, Path dataDir, Path target) throws IOException {
+  public static long backup(StoreMaintenance store, Path dataDir, Path target) throws IOException {
     if (!target.isAbsolute()) {
       throw new IllegalArgumentException("the backup directory must be an absolute path: "
           + target);

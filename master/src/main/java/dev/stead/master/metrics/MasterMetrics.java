@@ -1,6 +1,7 @@
 package dev.stead.master.metrics;
 
-import dev.stead.master.storage.RocksStore;
+import dev.stead.master.storage.NodeStore;
+import dev.stead.master.storage.StoreMaintenance;
 import dev.stead.proto.v1.NodeInfo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,12 +41,15 @@ public final class MasterMetrics {
     }
   }
 
-  private final RocksStore store;
+  private final NodeStore nodeStore;
+  private final StoreMaintenance store;
   private final TimedCatalogSource compiles;
   private final Path caDir;
   private final Clock clock;
 
-  public MasterMetrics(RocksStore store, TimedCatalogSource compiles, Path caDir, Clock clock) {
+  public MasterMetrics(NodeStore nodeStore, StoreMaintenance store, TimedCatalogSource compiles,
+      Path caDir, Clock clock) {
+    this.nodeStore = nodeStore;
     this.store = store;
     this.compiles = compiles;
     this.caDir = caDir;
@@ -59,11 +63,11 @@ public final class MasterMetrics {
     out.header("stead_reports_received_total", "Reports stored since the master started.",
         "counter");
     out.sample("stead_reports_received_total", store.reportsAdded());
-    out.header("stead_reports_stored", "Reports in the database (RocksDB's estimate).",
+    out.header("stead_reports_stored", "Reports in the database (an estimate on RocksDB).",
         "gauge");
     out.sample("stead_reports_stored", store.reportCount());
 
-    List<NodeInfo> nodes = store.nodes();
+    List<NodeInfo> nodes = nodeStore.nodes();
     Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
     int drifting = 0;
     for (NodeInfo node : nodes) {
@@ -94,20 +98,27 @@ public final class MasterMetrics {
       out.sample("stead_crl_age_seconds", (now - crl.getThisUpdate().getTime()) / 1000);
     }
 
-    out.header("stead_rocksdb_bytes",
-        "Database size: sst_files on disk, live_data estimated, memtables in memory.", "gauge");
     Map<String, Long> sizes = store.sizes();
-    for (String kind : List.of("sst_files", "live_data", "memtables")) {
-      out.sample("stead_rocksdb_bytes", "kind", kind, sizes.getOrDefault(kind, 0L));
+    out.header("stead_store_bytes",
+        "Bytes the store takes on disk: total, and reports with their indexes.", "gauge");
+    for (String kind : List.of("total", "reports")) {
+      out.sample("stead_store_bytes", "kind", kind, sizes.getOrDefault(kind, 0L));
     }
-    out.header("stead_rocksdb_family_sst_bytes", "SST bytes on disk per column family.",
-        "gauge");
-    sizes.forEach((name, bytes) -> {
-      if (name.startsWith("sst_files.")) {
-        out.sample("stead_rocksdb_family_sst_bytes", "family",
-            name.substring("sst_files.".length()), bytes);
+    if (sizes.containsKey("sst_files")) {
+      out.header("stead_rocksdb_bytes", "RocksDB's sizes: sst_files and wal_files on disk, "
+          + "live_data estimated, memtables in memory.", "gauge");
+      for (String kind : List.of("sst_files", "wal_files", "live_data", "memtables")) {
+        out.sample("stead_rocksdb_bytes", "kind", kind, sizes.getOrDefault(kind, 0L));
       }
-    });
+      out.header("stead_rocksdb_family_sst_bytes", "SST bytes on disk per column family.",
+          "gauge");
+      sizes.forEach((name, bytes) -> {
+        if (name.startsWith("sst_files.")) {
+          out.sample("stead_rocksdb_family_sst_bytes", "family",
+              name.substring("sst_files.".length()), bytes);
+        }
+      });
+    }
     return out.toString();
   }
 

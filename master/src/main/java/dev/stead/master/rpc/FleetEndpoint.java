@@ -227,6 +227,9 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
       long bytes;
       try {
         bytes = Backups.backup(store, dataDir, target);
+      } catch (UnsupportedOperationException e) {
+        // The PostgreSQL store is backed up with PostgreSQL's tools; the message says so.
+        throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
       } catch (IOException e) {
         throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
       }

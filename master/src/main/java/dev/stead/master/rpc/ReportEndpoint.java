@@ -2,7 +2,7 @@ package dev.stead.master.rpc;
 
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.ReportTimes;
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.ReportStore;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
@@ -25,17 +25,17 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
   /** Report ids are UUIDs in practice; anything printable and short is accepted. */
   private static final Pattern REPORT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Logger LOG = Logger.getLogger(ReportEndpoint.class.getName());
-  private final Store store;
+  private final ReportStore store;
   private final Nodes nodes;
   private final Clock clock;
   private final Consumer<Report> onStored;
 
-  public ReportEndpoint(Store store, Nodes nodes, Clock clock) {
+  public ReportEndpoint(ReportStore store, Nodes nodes, Clock clock) {
     this(store, nodes, clock, report -> { });
   }
 
   /** {@code onStored} sees each report once it is stored (first time only); must not block. */
-  public ReportEndpoint(Store store, Nodes nodes, Clock clock, Consumer<Report> onStored) {
+  public ReportEndpoint(ReportStore store, Nodes nodes, Clock clock, Consumer<Report> onStored) {
     this.store = store;
     this.nodes = nodes;
     this.clock = clock;

@@ -1,6 +1,6 @@
 package dev.stead.master.rpc;
 
-import dev.stead.master.storage.Store;
+import dev.stead.master.storage.CatalogStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ModuleFact;
@@ -23,10 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SourceGrants {
   /** The types whose {@code source} names a module file the agent fetches from here. */
   private static final Set<String> SERVED_BY_TYPE = Set.of("file", "archive");
-  private final Store store;
+  private final CatalogStore store;
   private final Map<String, Map<String, Set<ModuleFile>>> byNode = new ConcurrentHashMap<>();
 
-  public SourceGrants(Store store) {
+  public SourceGrants(CatalogStore store) {
     this.store = store;
   }
 

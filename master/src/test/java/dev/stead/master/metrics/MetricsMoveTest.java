@@ -55,6 +55,7 @@ class MetricsMoveTest {
       Map.entry("stead_rocksdb_bytes{kind=\"sst_files\"", "moves when RocksDB flushes"),
       Map.entry("stead_rocksdb_bytes{kind=\"live_data\"", "estimated from SST files only"),
       Map.entry("stead_rocksdb_family_sst_bytes", "moves when RocksDB flushes"),
+      Map.entry("stead_store_bytes{kind=\"reports\"", "moves when RocksDB flushes"),
       Map.entry("stead_compile_seconds_bucket{le=\"0.", "moves for compiles in its range"),
       Map.entry("stead_compile_seconds_bucket{le=\"1", "moves for compiles in its range"),
       Map.entry("stead_compile_seconds_bucket{le=\"2", "moves for compiles in its range"),

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Report queries by node, time, status and resource; retention that gives bytes back. */
+/** RocksDB report retention that gives bytes back, and checkpoints of the reports. */
 class ReportIndexTest {
   @TempDir Path dir;
 
@@ -26,35 +26,6 @@ class ReportIndexTest {
           .addEvents(Event.newBuilder().setProperty("content").setBefore("a").setAfter("b")));
     }
     return report.build();
-  }
-
-  @Test
-  void queriesUseEveryCriterionAndComeNewestFirst() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      store.addReport(report("1", "web1", 1000, RunStatus.UNCHANGED));
-      store.addReport(report("2", "web1", 2000, RunStatus.CHANGED_RUN, "file[/etc/motd]"));
-      store.addReport(report("3", "web2", 3000, RunStatus.FAILED_RUN, "service[nginx]"));
-      store.addReport(report("4", "web2", 4000, RunStatus.CHANGED_RUN, "file[/etc/motd]",
-          "service[nginx]"));
-      store.addReport(report("5", "db1", 5000, RunStatus.UNCHANGED));
-
-      assertThat(store.queryReports(ReportQuery.all(), 10)).extracting(Report::getId)
-          .containsExactly("5", "4", "3", "2", "1");
-      assertThat(store.queryReports(ReportQuery.between(2000, 4000), 10))
-          .extracting(Report::getId).containsExactly("4", "3", "2");
-      assertThat(store.queryReports(ReportQuery.all().withStatus(RunStatus.CHANGED_RUN), 10))
-          .extracting(Report::getId).containsExactly("4", "2");
-      assertThat(store.queryReports(ReportQuery.all().withResource("file[/etc/motd]"), 10))
-          .extracting(Report::getId).containsExactly("4", "2");
-      assertThat(store.queryReports(ReportQuery.all().withResource("service[nginx]")
-          .withStatus(RunStatus.FAILED_RUN), 10)).extracting(Report::getId).containsExactly("3");
-      assertThat(store.queryReports(ReportQuery.between(0, 3500).withNode("web2"), 10))
-          .extracting(Report::getId).containsExactly("3");
-      assertThat(store.queryReports(ReportQuery.between(4500, 0).withNode("web2"), 10))
-          .isEmpty();
-      assertThat(store.queryReports(ReportQuery.all(), 2)).extracting(Report::getId)
-          .containsExactly("5", "4");
-    }
   }
 
   @Test

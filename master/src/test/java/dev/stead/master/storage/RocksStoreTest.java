@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** What only the RocksDB backend promises (the shared contracts: RocksStoreContractTest). */
 class RocksStoreTest {
   @TempDir Path dir;
 
@@ -24,19 +25,6 @@ class RocksStoreTest {
         .setStatus(RunStatus.CHANGED_RUN)
         .setSummary(ReportSummary.newBuilder().setResources(3).setDriftEvents(1))
         .build();
-  }
-
-  @Test
-  void reportsAreStoredOnceById() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      assertThat(store.addReport(report("r1", "a", 1000))).isTrue();
-      assertThat(store.addReport(report("r1", "a", 2000))).isFalse();
-
-      assertThat(store.reports("a", 10)).extracting(Report::getStartedAtMs).containsExactly(1000L);
-      assertThat(store.reports("", 10)).hasSize(1);
-      assertThat(store.report("r1")).hasValueSatisfying(
-          r -> assertThat(r.getStartedAtMs()).isEqualTo(1000));
-    }
   }
 
   @Test
@@ -57,37 +45,6 @@ class RocksStoreTest {
       long before = store.walSyncs();
       store.addReport(report("r3", "a", 3000));
       assertThat(store.walSyncs()).isEqualTo(before);
-    }
-  }
-
-  @Test
-  void reportsComeNewestFirstPerNodeAndOverall() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      store.addReport(report("a1", "a", 1000));
-      store.addReport(report("a3", "a", 3000));
-      store.addReport(report("a2", "a", 2000));
-      store.addReport(report("b1", "b", 2500));
-      // "a" is a prefix of "ab": the node index must not mix them up.
-      store.addReport(report("ab1", "ab", 9000));
-
-      assertThat(store.reports("a", 10)).extracting(Report::getId)
-          .containsExactly("a3", "a2", "a1");
-      assertThat(store.reports("a", 1)).extracting(Report::getId).containsExactly("a3");
-      assertThat(store.reports("b", 10)).extracting(Report::getId).containsExactly("b1");
-      assertThat(store.reports("", 3)).extracting(Report::getId)
-          .containsExactly("ab1", "a3", "b1");
-      assertThat(store.reports("nobody", 10)).isEmpty();
-      assertThat(store.reports("a", 0)).isEmpty();
-    }
-  }
-
-  @Test
-  void refusesReportsWithoutIdOrNode() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      assertThatThrownBy(() -> store.addReport(report("", "a", 1)))
-          .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.addReport(report("x", "a", -1)))
-          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -120,18 +77,6 @@ class RocksStoreTest {
   }
 
   @Test
-  void signingReplacesThePendingRequest() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      store.putCertificate(CertificateRecord.pending("n", "CSR"));
-      store.putCertificate(CertificateRecord.signed("n", "CERT"));
-
-      assertThat(store.certificate("n")).contains(CertificateRecord.signed("n", "CERT"));
-      assertThat(store.certificates()).hasSize(1);
-      assertThat(store.certificate("other")).isEmpty();
-    }
-  }
-
-  @Test
   void aSecondOpenOfTheSameDirectoryIsRefused() throws IOException {
     RocksStore store = RocksStore.open(dir);
     try {
@@ -140,28 +85,6 @@ class RocksStoreTest {
           .hasMessageContaining("in use");
     } finally {
       store.close();
-    }
-  }
-
-  @Test
-  void nodeSummaryFollowsTheNewestReport() throws IOException {
-    try (RocksStore store = RocksStore.open(dir)) {
-      Nodes nodes = new Nodes(store);
-      nodes.seen("a");
-      assertThat(store.node("a")).hasValueSatisfying(
-          n -> assertThat(n.getLastReportMs()).isZero());
-
-      store.addReport(report("new", "a", 2000));
-      nodes.reported("a");
-      // A late retry of an older run must not roll the summary back.
-      store.addReport(report("old", "a", 1000));
-      NodeInfo info = nodes.reported("a");
-      nodes.seen("a");
-
-      assertThat(info.getLastReportId()).isEqualTo("new");
-      assertThat(store.node("a")).contains(info);
-      assertThat(info.getLastDriftEvents()).isEqualTo(1);
-      assertThat(info.getLastStatus()).isEqualTo(RunStatus.CHANGED_RUN);
     }
   }
 }

@@ -1,0 +1,631 @@
+package dev.stead.master.storage.postgres;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.stead.master.storage.CertificateRecord;
+import dev.stead.master.storage.ReportQuery;
+import dev.stead.master.storage.Store;
+import dev.stead.master.storage.StoreException;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.ChangeRecord;
+import dev.stead.proto.v1.DriftException;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.NodeClassification;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RevokedCertificate;
+import dev.stead.proto.v1.RunStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * {@link Store} on a PostgreSQL database that several masters may share. Values are the
+ * protobuf messages the RocksDB store keeps; the columns beside them serve the queries (see
+ * the migrations). Every committed write is durable as PostgreSQL makes it; facts, catalogs
+ * and node summaries commit without waiting for the log flush, as they are rebuilt by a
+ * node's next run.
+ *
+ * <p>Reports live in daily partitions ({@link ReportPartitions}); retention drops whole days,
+ * so it keeps the reports of the day the cutoff falls in until that day is past it. A report
+ * id is stored once across masters: the insert holds an advisory lock on the id while it
+ * looks for it.
+ *
+ * <p>Connections come from a HikariCP pool; the schema is migrated with Flyway on open.
+ */
+public final class PostgresStore implements Store {
+  /** Advisory lock key (first half) for report ids; the second half is the id's hash. */
+  private static final int REPORT_ID_LOCK = 0x53544452; // "STDR"
+  /**
+   * Rows fetched per round trip while scanning reports: few at first (most visitors stop at
+   * the newest report or so, and each row is a whole report), then many.
+   */
+  private static final int SCAN_FIRST_PAGE = 8;
+  private static final int SCAN_PAGE = 200;
+  private static final String NO_PARTITION = "23514";
+
+  private final PostgresLocation location;
+  private final HikariDataSource pool;
+  private final ReportPartitions partitions = new ReportPartitions();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong reportsAdded = new AtomicLong();
+  private final String schemaVersion;
+
+  private PostgresStore(PostgresLocation location, HikariDataSource pool, String schemaVersion) {
+    this.location = location;
+    this.pool = pool;
+    this.schemaVersion = schemaVersion;
+  }
+
+  /**
+   * Connects to {@code location} as {@code credentials} and brings the schema up to date.
+   *
+   * @throws IOException when the database cannot be reached, refuses the login, or has a
+   *     schema newer than this code knows
+   */
+  public static PostgresStore open(PostgresLocation location, PostgresCredentials credentials)
+      throws IOException {
+    SchemaMigrations.quietLibraries();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(location.jdbcUrl());
+    config.setUsername(credentials.user());
+    if (!credentials.password().isEmpty()) {
+      config.setPassword(credentials.password());
+    }
+    config.setPoolName("stead-store");
+    config.setMaximumPoolSize(8);
+    config.setConnectionTimeout(10_000);
+    // Fail at start after one attempt, with the server's reason (a refused login does not
+    // get better by retrying; the service manager restarts the master).
+    config.setInitializationFailTimeout(1);
+    config.addDataSourceProperty("ApplicationName", "stead-master");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot connect to the store " + location + " as "
+          + credentials.user() + ": " + rootMessage(e), e);
+    }
+    try {
+      String version = SchemaMigrations.migrate(pool, location);
+      return new PostgresStore(location, pool, version);
+    } catch (IOException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** The schema version the database is at (Flyway's). */
+  public String schemaVersion() {
+    return schemaVersion;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+
+  // --- nodes, facts, catalogs ---
+
+  @Override
+  public void putFacts(String node, Facts facts) {
+    upsertRebuildable("facts", "node", node, facts);
+  }
+
+  @Override
+  public Optional<Facts> facts(String node) {
+    return one("SELECT body FROM facts WHERE node = ?", Facts.parser(), node);
+  }
+
+  @Override
+  public void putCatalog(String node, Catalog catalog) {
+    upsertRebuildable("catalogs", "node", node, catalog);
+  }
+
+  @Override
+  public Optional<Catalog> catalog(String node) {
+    return one("SELECT body FROM catalogs WHERE node = ?", Catalog.parser(), node);
+  }
+
+  @Override
+  public void putNode(NodeInfo node) {
+    upsertRebuildable("nodes", "name", node.getName(), node);
+  }
+
+  @Override
+  public Optional<NodeInfo> node(String name) {
+    return one("SELECT body FROM nodes WHERE name = ?", NodeInfo.parser(), name);
+  }
+
+  @Override
+  public List<NodeInfo> nodes() {
+    return list("SELECT body FROM nodes ORDER BY name", NodeInfo.parser());
+  }
+
+  // --- reports ---
+
+  @Override
+  public boolean addReport(Report report) {
+    if (report.getId().isEmpty() || report.getNode().isEmpty()) {
+      throw new IllegalArgumentException("a report needs an id and a node");
+    }
+    if (report.getStartedAtMs() < 0) {
+      throw new IllegalArgumentException("report started_at_ms is negative");
+    }
+    long day = ReportPartitions.day(report.getStartedAtMs());
+    return run("store report " + report.getId(), connection -> {
+      partitions.ensure(connection, day);
+      try {
+        return insertOnce(connection, report);
+      } catch (SQLException e) {
+        if (!NO_PARTITION.equals(e.getSQLState())) {
+          throw e;
+        }
+        // Another master's retention dropped the day meanwhile: make it again.
+        partitions.forget(day);
+        partitions.ensure(connection, day);
+        return insertOnce(connection, report);
+      }
+    });
+  }
+
+  private boolean insertOnce(Connection connection, Report report) throws SQLException {
+    return transaction(connection, () -> {
+      try (PreparedStatement lock = connection.prepareStatement(
+          "SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+        lock.setInt(1, REPORT_ID_LOCK);
+        lock.setString(2, report.getId());
+        lock.execute();
+      }
+      try (PreparedStatement known = connection.prepareStatement(
+          "SELECT 1 FROM reports WHERE id = ? LIMIT 1")) {
+        known.setString(1, report.getId());
+        try (ResultSet rows = known.executeQuery()) {
+          if (rows.next()) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO reports "
+          + "(id, node, started_at_ms, status, resources, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+        insert.setString(1, report.getId());
+        insert.setString(2, report.getNode());
+        insert.setLong(3, report.getStartedAtMs());
+        insert.setInt(4, report.getStatusValue());
+        Array resources = connection.createArrayOf("text", report.getResourcesList().stream()
+            .map(r -> r.getKey()).filter(k -> !k.isEmpty()).distinct().toArray());
+        insert.setArray(5, resources);
+        insert.setBytes(6, report.toByteArray());
+        insert.executeUpdate();
+      }
+      reportsAdded.incrementAndGet();
+      return true;
+    });
+  }
+
+  @Override
+  public Optional<Report> report(String id) {
+    return one("SELECT body FROM reports WHERE id = ? LIMIT 1", Report.parser(), id);
+  }
+
+  @Override
+  public List<Report> reportsWithIdPrefix(String prefix, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return list("SELECT body FROM reports WHERE id >= ? AND starts_with(id, ?) ORDER BY id "
+        + "LIMIT " + limit, Report.parser(), prefix, prefix);
+  }
+
+  @Override
+  public List<Report> reports(String node, int limit) {
+    return queryReports(ReportQuery.all().withNode(node), limit);
+  }
+
+  @Override
+  public void scanReports(ReportQuery query, Predicate<Report> visitor) {
+    List<Object> criteria = new ArrayList<>();
+    StringBuilder where = new StringBuilder("TRUE");
+    if (!query.node().isEmpty()) {
+      where.append(" AND node = ?");
+      criteria.add(query.node());
+    }
+    if (query.status() != RunStatus.RUN_STATUS_UNSPECIFIED) {
+      where.append(" AND status = ?");
+      criteria.add(query.status().getNumber());
+    }
+    if (!query.resource().isEmpty()) {
+      where.append(" AND resources @> ARRAY[?]::text[]");
+      criteria.add(query.resource());
+    }
+    if (query.sinceMs() > 0) {
+      where.append(" AND started_at_ms >= ?");
+      criteria.add(query.sinceMs());
+    }
+    if (query.untilMs() > 0) {
+      where.append(" AND started_at_ms <= ?");
+      criteria.add(query.untilMs());
+    }
+    // Pages by keyset (newest first, then id), so no transaction stays open while the
+    // visitor works and each page is one index range.
+    String first = "SELECT body, started_at_ms, id FROM reports WHERE " + where
+        + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_FIRST_PAGE;
+    String next = "SELECT body, started_at_ms, id FROM reports WHERE " + where
+        + " AND (started_at_ms < ? OR (started_at_ms = ? AND id > ?))"
+        + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_PAGE;
+    long lastStart = 0;
+    String lastId = null;
+    while (true) {
+      List<Object> args = new ArrayList<>(criteria);
+      if (lastId != null) {
+        args.add(lastStart);
+        args.add(lastStart);
+        args.add(lastId);
+      }
+      String sql = lastId == null ? first : next;
+      List<Report> page = new ArrayList<>();
+      long[] pageStart = {lastStart};
+      String[] pageId = {lastId};
+      run("scan reports", connection -> {
+        try (PreparedStatement statement = prepare(connection, sql, args.toArray());
+            ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            page.add(parse(rows.getBytes(1), Report.parser()));
+            pageStart[0] = rows.getLong(2);
+            pageId[0] = rows.getString(3);
+          }
+        }
+        return null;
+      });
+      for (Report report : page) {
+        if (!visitor.test(report)) {
+          return;
+        }
+      }
+      if (page.size() < (lastId == null ? SCAN_FIRST_PAGE : SCAN_PAGE)) {
+        return;
+      }
+      lastStart = pageStart[0];
+      lastId = pageId[0];
+    }
+  }
+
+  @Override
+  public int expireReports(long cutoffMs) {
+    return run("expire reports", connection -> partitions.dropBefore(connection, cutoffMs));
+  }
+
+  @Override
+  public int expireReportsStartedAfter(long latestMs) {
+    if (latestMs == Long.MAX_VALUE) {
+      return 0;
+    }
+    return run("expire reports dated in the future", connection -> {
+      try (PreparedStatement delete = prepare(connection,
+          "DELETE FROM reports WHERE started_at_ms > ?", latestMs)) {
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  // --- certificates ---
+
+  @Override
+  public void putCertificate(CertificateRecord record) {
+    run("store the certificate record of " + record.certname(), connection -> {
+      try (PreparedStatement upsert = prepare(connection, "INSERT INTO certificates "
+          + "(certname, state, certificate_pem, csr_pems) VALUES (?, ?, ?, ?) "
+          + "ON CONFLICT (certname) DO UPDATE SET state = EXCLUDED.state, "
+          + "certificate_pem = EXCLUDED.certificate_pem, csr_pems = EXCLUDED.csr_pems",
+          record.certname(), record.state().getNumber(), record.certificatePem(),
+          connection.createArrayOf("text", record.csrPems().toArray()))) {
+        upsert.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<CertificateRecord> certificate(String certname) {
+    List<CertificateRecord> found = certificates("SELECT certname, state, certificate_pem, "
+        + "csr_pems FROM certificates WHERE certname = ?", certname);
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<CertificateRecord> certificates() {
+    return certificates("SELECT certname, state, certificate_pem, csr_pems FROM certificates "
+        + "ORDER BY certname");
+  }
+
+  private List<CertificateRecord> certificates(String sql, Object... args) {
+    return run("read the certificate records", connection -> {
+      List<CertificateRecord> out = new ArrayList<>();
+      try (PreparedStatement query = prepare(connection, sql, args);
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          CertificateState state = CertificateState.forNumber(rows.getInt(2));
+          if (state == null) {
+            throw new StoreException("the certificate record of " + rows.getString(1)
+                + " has an unknown state " + rows.getInt(2), null);
+          }
+          String[] csrs = (String[]) rows.getArray(4).getArray();
+          out.add(new CertificateRecord(rows.getString(1), state, Arrays.asList(csrs),
+              rows.getString(3)));
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  @Override
+  public void deleteCertificate(String certname) {
+    update("delete the certificate record of " + certname,
+        "DELETE FROM certificates WHERE certname = ?", certname);
+  }
+
+  @Override
+  public void putRevocation(RevokedCertificate revocation) {
+    if (revocation.getSerial().isEmpty()) {
+      throw new IllegalArgumentException("a revocation needs a serial");
+    }
+    update("store the revocation of " + revocation.getSerial(), "INSERT INTO revocations "
+        + "(serial, body) VALUES (?, ?) ON CONFLICT (serial) DO UPDATE SET body = EXCLUDED.body",
+        revocation.getSerial(), revocation.toByteArray());
+  }
+
+  @Override
+  public List<RevokedCertificate> revocations() {
+    return list("SELECT body FROM revocations ORDER BY serial", RevokedCertificate.parser());
+  }
+
+  // --- operators' records ---
+
+  @Override
+  public void putException(DriftException exception) {
+    if (exception.getId().isEmpty() || exception.getNode().isEmpty()
+        || exception.getNode().indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a drift exception needs an id and a node");
+    }
+    update("store drift exception " + exception.getId(), "INSERT INTO drift_exceptions "
+        + "(node, id, body) VALUES (?, ?, ?) ON CONFLICT (node, id) DO UPDATE SET body = "
+        + "EXCLUDED.body", exception.getNode(), exception.getId(), exception.toByteArray());
+  }
+
+  @Override
+  public List<DriftException> exceptions(String node) {
+    return node.isEmpty()
+        ? list("SELECT body FROM drift_exceptions ORDER BY node, id", DriftException.parser())
+        : list("SELECT body FROM drift_exceptions WHERE node = ? ORDER BY id",
+            DriftException.parser(), node);
+  }
+
+  @Override
+  public void putClassification(NodeClassification classification) {
+    if (classification.getNode().isEmpty()) {
+      throw new IllegalArgumentException("a classification needs a node");
+    }
+    if (classification.getValuesMap().isEmpty()) {
+      update("delete the classification of " + classification.getNode(),
+          "DELETE FROM classifications WHERE node = ?", classification.getNode());
+    } else {
+      update("store the classification of " + classification.getNode(),
+          "INSERT INTO classifications (node, body) VALUES (?, ?) ON CONFLICT (node) DO "
+              + "UPDATE SET body = EXCLUDED.body", classification.getNode(),
+          classification.toByteArray());
+    }
+  }
+
+  @Override
+  public Optional<NodeClassification> classification(String node) {
+    return one("SELECT body FROM classifications WHERE node = ?", NodeClassification.parser(),
+        node);
+  }
+
+  @Override
+  public List<NodeClassification> classifications() {
+    return list("SELECT body FROM classifications ORDER BY node", NodeClassification.parser());
+  }
+
+  @Override
+  public void addDecision(ChangeRecord decision) {
+    if (decision.getNode().isEmpty() || decision.getNode().indexOf('\0') >= 0
+        || decision.getDecision().isEmpty() || decision.getTimeMs() < 0) {
+      throw new IllegalArgumentException("a decision needs a node, what was decided and a time");
+    }
+    update("record a decision on " + decision.getNode(), "INSERT INTO decisions "
+        + "(time_ms, node, body) VALUES (?, ?, ?)", decision.getTimeMs(), decision.getNode(),
+        decision.toByteArray());
+  }
+
+  @Override
+  public List<ChangeRecord> decisions(long sinceMs, long untilMs) {
+    return untilMs == 0
+        ? list("SELECT body FROM decisions WHERE time_ms >= ? ORDER BY time_ms DESC, node, seq",
+            ChangeRecord.parser(), sinceMs)
+        : list("SELECT body FROM decisions WHERE time_ms >= ? AND time_ms <= ? "
+            + "ORDER BY time_ms DESC, node, seq", ChangeRecord.parser(), sinceMs, untilMs);
+  }
+
+  // --- maintenance ---
+
+  @Override
+  public Map<String, Long> sizes() {
+    return run("read the database sizes", connection -> {
+      Map<String, Long> out = new LinkedHashMap<>();
+      try (PreparedStatement query = connection.prepareStatement("SELECT "
+          + "pg_database_size(current_database()), (SELECT coalesce(sum("
+          + "pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+          + "WHERE inhparent = 'reports'::regclass)");
+          ResultSet rows = query.executeQuery()) {
+        rows.next();
+        out.put("total", rows.getLong(1));
+        out.put("reports", rows.getLong(2));
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    });
+  }
+
+  /** Nothing to do: a committed transaction is already on PostgreSQL's disk. */
+  @Override
+  public void flush() {
+    requireOpen();
+  }
+
+  @Override
+  public long reportCount() {
+    return run("count the reports", connection -> {
+      try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM reports");
+          ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public long reportsAdded() {
+    return reportsAdded.get();
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    throw new UnsupportedOperationException("the store is the PostgreSQL database " + location
+        + ": back it up with pg_dump (or your PostgreSQL backups), and the master's data "
+        + "directory (the CA) with a file copy; `stead master backup` copies a RocksDB store only");
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.close();
+    }
+  }
+
+  // --- plumbing ---
+
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private interface SqlBody<T> {
+    T run() throws SQLException;
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new StoreException("the store " + location + " is closed", null);
+    }
+  }
+
+  private <T> T run(String what, SqlWork<T> work) {
+    requireOpen();
+    try (Connection connection = pool.getConnection()) {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + " in " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T transaction(Connection connection, SqlBody<T> body) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = body.run();
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  /**
+   * Inserts or replaces a value the node's next run rebuilds: committed without waiting for
+   * PostgreSQL's log flush (a crash of the database server may lose the last ones).
+   */
+  private void upsertRebuildable(String table, String keyColumn, String key, Message value) {
+    run("write to " + table, connection -> transaction(connection, () -> {
+      try (PreparedStatement async = connection.prepareStatement(
+          "SET LOCAL synchronous_commit TO OFF")) {
+        async.execute();
+      }
+      try (PreparedStatement upsert = prepare(connection, "INSERT INTO " + table + " ("
+          + keyColumn + ", body) VALUES (?, ?) ON CONFLICT (" + keyColumn + ") DO UPDATE SET "
+          + "body = EXCLUDED.body", key, value.toByteArray())) {
+        upsert.executeUpdate();
+      }
+      return null;
+    }));
+  }
+
+  private void update(String what, String sql, Object... args) {
+    run(what, connection -> {
+      try (PreparedStatement statement = prepare(connection, sql, args)) {
+        statement.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private <T extends Message> Optional<T> one(String sql, Parser<T> parser, Object... args) {
+    List<T> found = list(sql, parser, args);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private <T extends Message> List<T> list(String sql, Parser<T> parser, Object... args) {
+    return run("read", connection -> {
+      List<T> out = new ArrayList<>();
+      try (PreparedStatement query = prepare(connection, sql, args);
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          out.add(parse(rows.getBytes(1), parser));
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  private static PreparedStatement prepare(Connection connection, String sql, Object... args)
+      throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        statement.setObject(i + 1, args[i]);
+      }
+      return statement;
+    } catch (SQLException e) {
+      statement.close();
+      throw e;
+    }
+  }
+
+  private static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException("a stored value is corrupt: " + e.getMessage(), e);
+    }
+  }
+}

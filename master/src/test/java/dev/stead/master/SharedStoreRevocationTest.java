@@ -1,0 +1,132 @@
+package dev.stead.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.master.ca.Pem;
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.storage.StoreConfig;
+import dev.stead.master.storage.postgres.PostgresCluster;
+import dev.stead.master.storage.postgres.PostgresLocation;
+import dev.stead.proto.v1.AdminServiceGrpc;
+import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.RevokeCertificateRequest;
+import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.Catalogs;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two masters with one CA on one PostgreSQL store: a node enrolled through one is served by
+ * the other, and a revocation made on one is refused by the other within seconds.
+ */
+class SharedStoreRevocationTest {
+  private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
+      Catalogs.seal(Catalog.newBuilder().setNode(node).setCodeVersion("test").build()));
+
+  @TempDir Path tmp;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+  }
+
+  private Master start(Path data, StoreConfig store) throws Exception {
+    Master master = Master.start(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
+        .withStore(store), SOURCE);
+    cleanup.add(master);
+    return master;
+  }
+
+  private ManagedChannel channel(Master master, X509Certificate ca, PrivateKey key,
+      X509Certificate certificate) throws Exception {
+    ManagedChannel channel = TestPki.channel(master.port(), ca, key, certificate);
+    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
+    return channel;
+  }
+
+  private static Status.Code catalogCall(ManagedChannel channel) {
+    try {
+      CatalogServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .getCatalog(GetCatalogRequest.newBuilder().setNode("web1").build());
+      return Status.Code.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void aRevocationOnOneMasterIsRefusedByTheOtherWithinFiveSeconds() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
+    Path dataA = tmp.resolve("a");
+    Path dataB = tmp.resolve("b");
+    Master a = start(dataA, store);
+    // The second master has the first one's CA: the same certificate and key.
+    Files.createDirectories(dataB.resolve("ca"));
+    for (String file : List.of("ca.pem", "ca_key.pem")) {
+      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    Master b = start(dataB, store);
+    X509Certificate ca = Pem.readCertificate(dataA.resolve("ca/ca.pem"));
+
+    KeyPair key = TestPki.ecKey();
+    CertificateStatus signed = BootstrapGrpc.newBlockingStub(channel(a, ca, null, null))
+        .submitCsr(SubmitCsrRequest.newBuilder().setCertname("web1")
+            .setCsrPem(TestPki.csr("web1", key)).build());
+    assertThat(signed.getState()).isEqualTo(CertificateState.SIGNED);
+    X509Certificate certificate = Pem.parseCertificate(signed.getCertificatePem());
+    ManagedChannel onA = channel(a, ca, key.getPrivate(), certificate);
+    ManagedChannel onB = channel(b, ca, key.getPrivate(), certificate);
+    assertThat(catalogCall(onA)).isEqualTo(Status.Code.OK);
+    assertThat(catalogCall(onB)).isEqualTo(Status.Code.OK);
+
+    AdminServiceGrpc.newBlockingStub(channel(a, ca,
+        Pem.readPrivateKey(dataA.resolve("admin/key.pem")),
+        Pem.readCertificate(dataA.resolve("admin/cert.pem"))))
+        .revokeCertificate(RevokeCertificateRequest.newBuilder().setCertname("web1").build());
+    long revokedAt = System.nanoTime();
+    assertThat(catalogCall(onA)).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+    Status.Code onBNow = catalogCall(onB);
+    while (onBNow == Status.Code.OK && System.nanoTime() - revokedAt < 10_000_000_000L) {
+      Thread.sleep(100);
+      onBNow = catalogCall(onB);
+    }
+    long tookMs = (System.nanoTime() - revokedAt) / 1_000_000;
+    System.out.println("revocation on master A refused by master B after " + tookMs + " ms");
+    assertThat(onBNow).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(tookMs).isLessThanOrEqualTo(5_000);
+    // B also publishes it in its own CRL (signed just after it starts refusing).
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (b.revocations().crl().getRevokedCertificate(certificate.getSerialNumber()) == null
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(b.revocations().crl().getRevokedCertificate(certificate.getSerialNumber()))
+        .isNotNull();
+  }
+}
