@@ -18,7 +18,8 @@ public final class ResourceTypes {
       List.of(
           ParameterSpec.oneOf("ensure", List.of("file", "directory", "link", "absent"),
               "What the path should be. `content` or `source` implies `file`; `target` implies"
-                  + " `link`."),
+                  + " `link`. Unset and not implied: the other properties are managed where the"
+                  + " path exists, and an absent path is left alone (in sync), as in Puppet."),
           ParameterSpec.string("content",
               "Exact content of a regular file. Reports show it as sha256 plus a diff."),
           ParameterSpec.string("source",

@@ -122,8 +122,10 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       Path path = context.paths().resolve(spec.path());
       Observed now = Observed.of(path);
       if (spec.ensure() == null && now.kind() == FileKind.ABSENT) {
-        return Result.failed(desired(), changes, spec.path()
-            + " does not exist and ensure is not set, so there is nothing to manage");
+        // As Puppet: without ensure (and nothing that implies it) the resource manages a
+        // file's properties only where it exists, so an absent one is in sync, not a failure.
+        return new Result(Result.Status.IN_SYNC, Map.of(), List.of(), spec.path()
+            + " does not exist and ensure is not set: nothing to manage");
       }
       // replace false, as Puppet: an existing link where the file should be is kept too.
       boolean keep = !spec.replace() && spec.ensure() == FileKind.FILE
