@@ -1,6 +1,5 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.CapturingTrustManager;
 import dev.stead.agent.tls.KeyMaterial;
@@ -13,6 +12,7 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Fingerprints;
 import io.grpc.ManagedChannel;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.Pem;
 import dev.stead.agent.tls.PemReader;
@@ -9,6 +8,7 @@ import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
+import dev.stead.wire.AtomicFiles;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

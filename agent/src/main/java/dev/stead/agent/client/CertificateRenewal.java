@@ -1,6 +1,5 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.agent.tls.Pem;
@@ -9,6 +8,7 @@ import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.RenewCertificateRequest;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.CallFailures;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;

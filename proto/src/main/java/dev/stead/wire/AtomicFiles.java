@@ -1,4 +1,4 @@
-package dev.stead.agent.fs;
+package dev.stead.wire;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
