@@ -5,7 +5,6 @@ import dev.stead.agent.engine.ConvergePlan;
 import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
-import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.engine.TempSweep;

@@ -1,10 +1,10 @@
 package dev.stead.cli;
 
+import dev.stead.agent.AgentDaemon;
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.facts.FactCollector;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
+import dev.stead.agent.FactCollector;
 import dev.stead.agent.TerminalProgress;
-import dev.stead.agent.daemon.AgentDaemon;
 import dev.stead.wire.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.stead.cli;
 
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.ConvergeOptions;
-import dev.stead.agent.run.RunLock;
+import dev.stead.agent.RunLock;
 import dev.stead.agent.fs.BackupRestore;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.IoMessages;

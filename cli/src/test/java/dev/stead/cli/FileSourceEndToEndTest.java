@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
+import dev.stead.agent.Progress;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.engine.Progress;
 import dev.stead.agent.resource.file.FileSource;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.tls.PemReader;

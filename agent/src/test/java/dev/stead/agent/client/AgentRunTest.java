@@ -3,7 +3,7 @@ package dev.stead.agent.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.CompileFailure;

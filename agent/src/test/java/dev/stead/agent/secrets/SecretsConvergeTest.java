@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
-import dev.stead.agent.engine.Progress;
+import dev.stead.agent.Progress;
 import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
