@@ -15,6 +15,7 @@ import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.ResourceTypeRegistry;
 import dev.stead.agent.resource.file.FileSource;
+import dev.stead.agent.resource.file.LocalFileSource;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.secrets.SecretTypes;
 import dev.stead.proto.v1.Catalog;
@@ -78,6 +79,14 @@ public final class Converger {
     this.options = Objects.requireNonNull(options, "options");
     this.files = Objects.requireNonNull(files, "files");
     this.registry = ResourceTypeRegistry.standard();
+  }
+
+  /**
+   * A converger for {@code stead apply}, with no master: {@code file} sources are read from
+   * the module directories the manifest compiled with.
+   */
+  public static Converger masterless(ConvergeOptions options, List<Path> modulePath) {
+    return new Converger(options, new LocalFileSource(modulePath));
   }
 
   /**

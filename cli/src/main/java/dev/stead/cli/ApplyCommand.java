@@ -102,10 +102,8 @@ final class ApplyCommand implements Callable<Integer> {
         return 1;
       }
       Progress progress = TerminalProgress.forConsole(System.err);
-      // No master: file sources are read from the module path the manifest compiled with.
-      Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(), stateDir, noop,
-          resourceTimeout), new dev.stead.agent.resource.file.LocalFileSource(modulePath))
-          .converge(catalog, limit, progress, null, null);
+      Report report = Converger.masterless(new ConvergeOptions(root.toAbsolutePath(), stateDir,
+          noop, resourceTimeout), modulePath).converge(catalog, limit, progress, null, null);
       TerminalProgress.clear(progress);
       if (json) {
         System.out.print(Catalogs.toJsonWithZeros(report));
