@@ -4,6 +4,7 @@ import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CleanCertificateResponse;
 import dev.stead.proto.v1.CertificateState;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,7 +175,7 @@ final class CaCommand {
           .resolve(dev.stead.master.ca.CertificateAuthority.CERTIFICATE_FILE);
       if (java.nio.file.Files.isRegularFile(caFile)) {
         System.out.println(dev.stead.wire.Fingerprints.of(
-            dev.stead.master.ca.Pem.readCertificate(caFile)));
+            Pem.readCertificate(caFile)));
         return 0;
       }
       try (AdminClient client = admin.connect()) {

@@ -6,13 +6,13 @@ import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetFileRequest;
+import dev.stead.wire.Pem;
 import dev.stead.wire.SourceFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -63,9 +63,9 @@ class CodeLinkEscapeEndToEndTest {
   private static ManagedChannel channelOf(Master master, Path state) throws Exception {
     SslFiles ssl = new SslFiles(state.resolve("ssl"));
     return Channels.mutual(MasterAddress.parse(master.address()),
-        PemReader.certificate(Files.readString(ssl.ca())),
-        PemReader.privateKey(Files.readString(ssl.privateKey())),
-        PemReader.certificate(Files.readString(ssl.certificate())));
+        Pem.readCertificate(Files.readString(ssl.ca())),
+        Pem.readPrivateKey(Files.readString(ssl.privateKey())),
+        Pem.readCertificate(Files.readString(ssl.certificate())));
   }
 
   /** What GetFile sent before it failed; it must fail. */

@@ -13,7 +13,6 @@ import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.resource.file.FileSource;
 import dev.stead.agent.secrets.NodeSecrets;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
@@ -27,6 +26,7 @@ import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetFileRequest;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceStatus;
+import dev.stead.wire.Pem;
 import dev.stead.wire.SourceFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -91,9 +91,9 @@ class FileSourceEndToEndTest {
   private static ManagedChannel channelOf(Master master, Path state) throws Exception {
     SslFiles ssl = new SslFiles(state.resolve("ssl"));
     return Channels.mutual(MasterAddress.parse(master.address()),
-        PemReader.certificate(Files.readString(ssl.ca())),
-        PemReader.privateKey(Files.readString(ssl.privateKey())),
-        PemReader.certificate(Files.readString(ssl.certificate())));
+        Pem.readCertificate(Files.readString(ssl.ca())),
+        Pem.readPrivateKey(Files.readString(ssl.privateKey())),
+        Pem.readCertificate(Files.readString(ssl.certificate())));
   }
 
   private static Event content(Report report) {

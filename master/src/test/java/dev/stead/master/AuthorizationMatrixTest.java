@@ -3,7 +3,6 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.AdminServiceGrpc;
@@ -25,6 +24,7 @@ import dev.stead.proto.v1.SignCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;

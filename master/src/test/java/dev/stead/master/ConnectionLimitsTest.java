@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -12,6 +11,7 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.InputStream;

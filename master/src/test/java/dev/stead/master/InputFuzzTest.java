@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -20,6 +19,7 @@ import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueList;
 import dev.stead.proto.v1.ValueMap;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;

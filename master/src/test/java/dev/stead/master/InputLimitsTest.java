@@ -3,7 +3,6 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.InputLimits;
 import dev.stead.master.rpc.TlsServer;
@@ -21,6 +20,7 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueList;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

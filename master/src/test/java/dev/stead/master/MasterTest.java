@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.ca.CertificateAuthority;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.fleet.FleetClient;
@@ -33,6 +32,7 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

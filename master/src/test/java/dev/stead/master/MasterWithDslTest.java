@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateStatus;
@@ -11,6 +10,7 @@ import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.fleet.FleetClient;
@@ -25,6 +24,7 @@ import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.security.KeyPair;

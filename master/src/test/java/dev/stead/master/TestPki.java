@@ -1,7 +1,7 @@
 package dev.stead.master;
 
+import dev.stead.master.ca.Csrs;
 import dev.stead.master.ca.Keys;
-import dev.stead.master.ca.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -44,7 +44,7 @@ public final class TestPki {
     PKCS10CertificationRequest request =
         new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), key.getPublic())
             .build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate()));
-    return Pem.csr(request);
+    return Csrs.pem(request);
   }
 
   /**
@@ -65,7 +65,7 @@ public final class TestPki {
       builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
           extensions.generate());
     }
-    return Pem.csr(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+    return Csrs.pem(builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
         .build(key.getPrivate())));
   }
 

@@ -2,10 +2,10 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.GetCaCertificateRequest;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;

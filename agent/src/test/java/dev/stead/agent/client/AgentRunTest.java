@@ -11,6 +11,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SourceLocation;
 import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -105,7 +106,7 @@ class AgentRunTest {
     master.autosign = false;
     assertThat(run(null, true, 0)).isEqualTo(1);
     String key = Fingerprints.ofKey(dev.stead.agent.tls.KeyMaterial.of(
-        dev.stead.agent.tls.PemReader.privateKey(Files.readString(
+        Pem.readPrivateKey(Files.readString(
             state.resolve("ssl/private_key.pem")))).getPublic());
     assertThat(out()).contains("submitted a certificate request for " + NODE
         + " with key fingerprint " + key);

@@ -1,7 +1,6 @@
 package dev.stead.agent.client;
 
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
@@ -17,6 +16,7 @@ import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.wire.Pem;
 import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -39,6 +39,7 @@ import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * A master for agent tests: real TLS 1.3 with optional client authentication, a CA that signs
@@ -104,7 +105,8 @@ final class FakeMaster implements AutoCloseable {
   }
 
   void sign(String certname) throws Exception {
-    var csr = Pem.readCsr(csrs.get(certname));
+    var csr = new PKCS10CertificationRequest(
+        Pem.decode(csrs.get(certname), Pem.CERTIFICATE_REQUEST));
     X509Certificate cert = ca.sign(csr.getSubject(),
         SubjectPublicKeyInfo.getInstance(csr.getSubjectPublicKeyInfo().getEncoded()), false, null);
     signed.put(certname, Pem.certificate(cert));

@@ -1,6 +1,7 @@
 package dev.stead.master.ca;
 
 import dev.stead.proto.v1.RevokedCertificate;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;

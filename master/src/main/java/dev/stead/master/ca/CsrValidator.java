@@ -51,7 +51,7 @@ public final class CsrValidator {
     }
     PKCS10CertificationRequest request;
     try {
-      request = Pem.parseCsr(csrPem);
+      request = Csrs.parse(csrPem);
     } catch (IllegalArgumentException e) {
       throw new CaException(Reason.INVALID, "the certificate request for '" + certname
           + "' is not a PEM PKCS#10 request");
@@ -86,7 +86,7 @@ public final class CsrValidator {
     }
     checkKey(certname, key);
     checkRequestedNames(certname, request);
-    return new ValidatedCsr(certname, request, key, Pem.csr(request));
+    return new ValidatedCsr(certname, request, key, Csrs.pem(request));
   }
 
   /**
@@ -172,7 +172,7 @@ public final class CsrValidator {
     }
     PKCS10CertificationRequest request;
     try {
-      request = Pem.parseCsr(csrPem);
+      request = Csrs.parse(csrPem);
     } catch (IllegalArgumentException e) {
       throw new CaException(Reason.INVALID, "the renewal request of '" + callerCn
           + "' is not a PEM PKCS#10 request");

@@ -2,13 +2,13 @@ package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CaException;
 import dev.stead.master.ca.CertificateRegistry;
-import dev.stead.master.ca.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.Pem;
 import io.grpc.stub.StreamObserver;
 
 /**

@@ -10,6 +10,7 @@ import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.wire.Pem;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
