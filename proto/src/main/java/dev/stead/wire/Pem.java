@@ -28,7 +28,8 @@ import java.util.List;
  * ({@code BEGIN PRIVATE KEY}), the form gRPC/Netty accept; a legacy SEC1 EC key
  * ({@code BEGIN EC PRIVATE KEY}, as {@code openssl ecparam -genkey} writes) is still read.
  *
- * <p>{@code read*} methods throw {@link IOException} (a file's name is in the message);
+ * <p>{@code read*} methods throw {@link IOException}: the file system's own (a missing file
+ * stays a {@code NoSuchFileException}), or one whose message names the file and the problem;
  * {@code parse*} methods, for text a caller handed in, throw {@link IllegalArgumentException}.
  * Stateless.
  */
@@ -139,16 +140,18 @@ public final class Pem {
   }
 
   public static X509Certificate readCertificate(Path file) throws IOException {
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
     try {
-      return readCertificate(Files.readString(file, StandardCharsets.US_ASCII));
+      return readCertificate(pem);
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 
   public static PrivateKey readPrivateKey(Path file) throws IOException {
+    String pem = Files.readString(file, StandardCharsets.US_ASCII);
     try {
-      return readPrivateKey(Files.readString(file, StandardCharsets.US_ASCII));
+      return readPrivateKey(pem);
     } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
