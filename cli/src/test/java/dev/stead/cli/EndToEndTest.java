@@ -16,6 +16,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.testing.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -10,6 +10,7 @@ import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;

@@ -18,6 +18,7 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueList;
 import dev.stead.proto.v1.ValueMap;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;

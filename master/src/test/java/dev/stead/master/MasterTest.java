@@ -31,6 +31,7 @@ import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
 import dev.stead.proto.v1.Value;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;

@@ -9,6 +9,7 @@ import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;

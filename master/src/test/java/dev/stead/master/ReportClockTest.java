@@ -23,6 +23,7 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;

@@ -22,6 +22,7 @@ import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.net.DatagramPacket;

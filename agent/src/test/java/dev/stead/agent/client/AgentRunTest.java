@@ -64,7 +64,7 @@ class AgentRunTest {
 
   @Test
   void bootstrapsConvergesAndReports() throws Exception {
-    String fingerprint = Fingerprints.of(master.ca.certificate);
+    String fingerprint = Fingerprints.of(master.ca.certificate());
     assertThat(run(fingerprint.toLowerCase(), false, 0)).as(err()).isEqualTo(2);
     assertThat(root.resolve("motd")).hasContent("hello");
     assertThat(out()).contains("intended: file[/motd] content").contains("run: 1 resources");
@@ -84,7 +84,7 @@ class AgentRunTest {
   void trustOnFirstUsePrintsTheFingerprint() {
     assertThat(run(null, true, 0)).as(err()).isEqualTo(2);
     assertThat(out()).contains("trusting the master's CA on first use: "
-        + Fingerprints.of(master.ca.certificate));
+        + Fingerprints.of(master.ca.certificate()));
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import io.grpc.Grpc;
 import io.grpc.Server;
@@ -46,7 +47,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * CSRs (automatically or on {@link #sign}), catalogs from a function, reports collected.
  */
 final class FakeMaster implements AutoCloseable {
-  final TestCa ca;
+  final TestPki.Ca ca;
   final Server server;
   final Map<String, String> csrs = new ConcurrentHashMap<>();
   final Map<String, String> signed = new ConcurrentHashMap<>();
@@ -62,9 +63,9 @@ final class FakeMaster implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
 
   FakeMaster() throws Exception {
-    ca = new TestCa("Stead test CA");
+    ca = new TestPki.Ca("Stead test CA");
     KeyPair serverKeys = KeyMaterial.generate();
-    X509Certificate serverCert = ca.server(serverKeys);
+    X509Certificate serverCert = ca.server(serverKeys.getPublic());
     ServerInterceptor needsCert = new ServerInterceptor() {
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call,
@@ -85,7 +86,7 @@ final class FakeMaster implements AutoCloseable {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .sslContext(GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder
             .forServer(serverKeys.getPrivate(), serverCert))
-            .trustManager(ca.certificate).clientAuth(ClientAuth.OPTIONAL)
+            .trustManager(ca.certificate()).clientAuth(ClientAuth.OPTIONAL)
             .protocols("TLSv1.3").build())
         .addTransportFilter(new io.grpc.ServerTransportFilter() {
           @Override
@@ -131,7 +132,7 @@ final class FakeMaster implements AutoCloseable {
     public void getCaCertificate(GetCaCertificateRequest request,
         StreamObserver<GetCaCertificateResponse> response) {
       response.onNext(GetCaCertificateResponse.newBuilder()
-          .setCaCertificatePem(Pem.certificate(ca.certificate)).build());
+          .setCaCertificatePem(Pem.certificate(ca.certificate())).build());
       response.onCompleted();
     }
 

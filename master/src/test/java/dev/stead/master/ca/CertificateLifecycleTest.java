@@ -4,12 +4,12 @@ import dev.stead.master.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;

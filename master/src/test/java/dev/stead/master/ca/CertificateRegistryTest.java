@@ -3,11 +3,11 @@ package dev.stead.master.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -3,7 +3,7 @@ package dev.stead.master.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import java.security.KeyPair;
 import org.bouncycastle.asn1.x509.GeneralName;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
-import dev.stead.master.TestPki;
 import dev.stead.master.TrustConfig;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -19,6 +18,7 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.net.URI;
