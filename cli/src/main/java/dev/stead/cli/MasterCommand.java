@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,9 @@ final class MasterCommand {
 
   @Command(name = "start", description = "Start the master in the foreground (stops on SIGTERM).")
   static final class Start implements Callable<Integer> {
+    /** The master's own logger: its lines read the same whoever writes them. */
+    private static final Logger LOG = Logger.getLogger(Master.class.getName());
+
     @Option(names = "--data", description = "State: CA, RocksDB, admin certificate (default: ${DEFAULT-VALUE}).")
     Path data = Defaults.MASTER_DATA;
 
@@ -111,8 +115,8 @@ final class MasterCommand {
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
       if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
-        java.util.logging.Logger.getLogger(Master.class.getName()).warning(code.resolve(
-            "site.groovy") + " does not exist; nodes get a compile error until it does");
+        LOG.warning(code.resolve("site.groovy")
+            + " does not exist; nodes get a compile error until it does");
       }
     }
 
@@ -127,7 +131,15 @@ final class MasterCommand {
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
-      Master master = Master.start(config, trust, fleet);
+      Master master = Master.builder(config).trust(trust).fleet(fleet).start();
+      LOG.info("listening on " + master.address() + " (CA fingerprint "
+          + master.caFingerprint() + ")");
+      if (master.metricsUrl() != null) {
+        LOG.info("metrics on " + master.metricsUrl());
+      }
+      if (master.dashboardUrl() != null) {
+        LOG.info("dashboard on " + master.dashboardUrl());
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         master.close();

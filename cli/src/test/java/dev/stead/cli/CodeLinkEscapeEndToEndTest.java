@@ -48,7 +48,7 @@ class CodeLinkEscapeEndToEndTest {
     Files.createDirectories(code.resolve("modules/app/files"));
     Files.writeString(code.resolve("modules/app/files/app.conf"), "harmless\n");
     Files.writeString(code.resolve("site.groovy"), site);
-    return Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"));
+    return Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start();
   }
 
   private String agentRun(Master master, Path state, Path root) throws Exception {

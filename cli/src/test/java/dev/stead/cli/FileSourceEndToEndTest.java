@@ -107,8 +107,8 @@ class FileSourceEndToEndTest {
     String appConf = bigConfig("v1");
     Path code = writeCode(appConf);
     String checksum = SourceFiles.checksum(appConf.getBytes(StandardCharsets.UTF_8));
-    try (Master master = Master.start(
-        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(
+        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*")).start()) {
       // The shipped agent run: bootstrap, catalog, fetch, write.
       Path state = tmp.resolve("state");
       Path root = tmp.resolve("root");
@@ -203,8 +203,8 @@ class FileSourceEndToEndTest {
               source: 'app/conf.d')
         }
         """);
-    try (Master master = Master.start(
-        new MasterConfig(tmp.resolve("tree-master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(new MasterConfig(tmp.resolve("tree-master"), code, List.of(),
+        "127.0.0.1", 0, "*")).start()) {
       Path state = tmp.resolve("tree-state");
       Path root = tmp.resolve("tree-root");
       Files.createDirectories(root.resolve("etc/app"));

@@ -126,7 +126,8 @@ class AuthorizationMatrixTest {
 
   @BeforeAll
   void startMaster() throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"), SOURCE);
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))
+        .catalogSource(SOURCE).start();
     X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     callers.put(Caller.NONE, channel(null, null));
     Signed own = bootstrap(OWN);

@@ -55,10 +55,11 @@ class ConnectionLimitsTest {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private void start(ConnectionLimits limits) throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
-            .withConnectionLimits(limits),
-        (n, facts) -> CompileOutcome.compiled(
-            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())));
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
+            .withConnectionLimits(limits))
+        .catalogSource((n, facts) -> CompileOutcome.compiled(
+            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())))
+        .start();
     ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
   }
 

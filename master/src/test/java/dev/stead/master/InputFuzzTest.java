@@ -67,8 +67,8 @@ class InputFuzzTest {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("stead-fuzz");
-    master = Master.start(new MasterConfig(dir.resolve("data"), dir.resolve("code"), List.of(),
-        "127.0.0.1", 0, "*"), SOURCE);
+    master = Master.builder(new MasterConfig(dir.resolve("data"), dir.resolve("code"),
+        List.of(), "127.0.0.1", 0, "*")).catalogSource(SOURCE).start();
     var ca = Pem.readCertificate(dir.resolve("data/ca/ca.pem"));
     anonymous = TestPki.channel(master.port(), ca, null, null);
     KeyPair key = TestPki.ecKey();

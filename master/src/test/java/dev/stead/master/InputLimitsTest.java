@@ -45,9 +45,10 @@ class InputLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        (n, facts) -> CompileOutcome.compiled(
-            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())));
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))
+        .catalogSource((n, facts) -> CompileOutcome.compiled(
+            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())))
+        .start();
     var ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     anonymous = TestPki.channel(master.port(), ca, null, null);
     KeyPair key = TestPki.ecKey();

@@ -82,8 +82,9 @@ class MasterTest {
   }
 
   private Master start(String autosign) throws Exception {
-    Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, autosign), SOURCE);
+    Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, autosign))
+        .catalogSource(SOURCE).start();
     cleanup.add(master);
     return master;
   }

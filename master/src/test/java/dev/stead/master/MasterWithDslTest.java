@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Master#start(MasterConfig)} as shipped: the real language compiles the catalogs. */
+/** A master started as shipped: the real language compiles the catalogs. */
 class MasterWithDslTest {
   @TempDir Path data;
   @TempDir Path code;
@@ -33,8 +33,8 @@ class MasterWithDslTest {
   void servesCatalogsCompiledFromTheCodeDirectoryAndFollowsEdits() throws Exception {
     Path site = code.resolve("site.groovy");
     Files.writeString(site, "node('default') { file('/tmp/x') { content 'hi' } }\n");
-    try (Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start()) {
       X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
       KeyPair key = TestPki.ecKey();
       ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);

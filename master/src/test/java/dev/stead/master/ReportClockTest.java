@@ -200,8 +200,9 @@ class ReportClockTest {
   }
 
   private Master start() throws Exception {
-    Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"), SOURCE);
+    Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).catalogSource(SOURCE)
+        .start();
     cleanup.add(master);
     return master;
   }

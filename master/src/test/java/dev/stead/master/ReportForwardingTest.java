@@ -37,7 +37,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -118,8 +117,8 @@ class ReportForwardingTest {
 
   private Master start(ForwardConfig forward) throws Exception {
     Files.writeString(code.resolve("site.groovy"), "node('default') { }\n");
-    Master master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        TrustConfig.defaults(), FleetConfig.defaults().withForwarding(forward));
+    Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0,
+        "*")).fleet(FleetConfig.defaults().withForwarding(forward)).start();
     cleanup.add(master);
     return master;
   }

@@ -11,12 +11,14 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Writes key material so that it is never readable by others, not even for a moment: the
  * file is created with its final mode and renamed into place.
  */
 public final class PrivateFiles {
+  private static final Logger LOG = Logger.getLogger(PrivateFiles.class.getName());
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -35,10 +37,6 @@ public final class PrivateFiles {
     write(file, content, "rw-------");
   }
 
-  /**
-   * Sets an existing secret file back to 0600 when group or others may read it (an operator's
-   * copy or restore can widen it); says so on stderr, since it means the key may have leaked.
-   */
   /**
    * The first line of an owner-only file that holds a secret, stripped.
    *
@@ -67,6 +65,10 @@ public final class PrivateFiles {
     return line;
   }
 
+  /**
+   * Sets an existing secret file back to 0600 when group or others may read it (an operator's
+   * copy or restore can widen it); logs a warning, since it means the key may have leaked.
+   */
   public static void tightenSecret(Path file) throws IOException {
     if (!POSIX) {
       return;
@@ -75,8 +77,8 @@ public final class PrivateFiles {
     Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
     if (!owner.containsAll(now)) {
       Files.setPosixFilePermissions(file, owner);
-      System.err.println("stead master: " + file + " was readable by others (mode "
-          + PosixFilePermissions.toString(now) + "); set it to rw-------");
+      LOG.warning(file + " was readable by others (mode " + PosixFilePermissions.toString(now)
+          + "); set it to rw-------");
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
-import dev.stead.master.TrustConfig;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
@@ -142,8 +141,8 @@ class MetricsMoveTest {
         node('broken.test') { fail_here_unknown_type('x') { } }
         node('default') { file('/etc/motd') { content 'hello\\n' } }
         """);
-    Master master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        TrustConfig.defaults(), FleetConfig.defaults().withMetrics("127.0.0.1:" + freePort()));
+    Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0,
+        "*")).fleet(FleetConfig.defaults().withMetrics("127.0.0.1:" + freePort())).start();
     cleanup.add(master);
     Map<String, Double> before = parse(scrape(master));
 
