@@ -12,9 +12,12 @@ import dev.stead.master.forward.ForwardConfig;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BackupResponse;
 import dev.stead.wire.HostPort;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -62,7 +65,7 @@ final class MasterCommand {
     int maxConnectionsPerAddress = ConnectionLimits.DEFAULT_PER_ADDRESS;
 
     @Option(names = "--report-webhook", paramLabel = "URL", description = "POST each report with drift or a failure, as JSON, to this https:// URL, signed with --report-webhook-secret (default: off).")
-    java.net.URI reportWebhook;
+    URI reportWebhook;
 
     @Option(names = "--report-webhook-secret", paramLabel = "FILE", description = "The webhook's HMAC-SHA256 key: the first line of FILE (mode 0600, 16 characters or more); the signature goes in X-Stead-Signature.")
     Path reportWebhookSecret;
@@ -110,11 +113,11 @@ final class MasterCommand {
 
     /** A master without code would serve every node a compile error: refuse to start. */
     static void requireCode(Path code) {
-      if (!java.nio.file.Files.isDirectory(code)) {
+      if (!Files.isDirectory(code)) {
         throw new IllegalArgumentException("--code " + code + " is not a directory: the "
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
-      if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
+      if (!Files.isRegularFile(code.resolve("site.groovy"))) {
         LOG.warning(code.resolve("site.groovy")
             + " does not exist; nodes get a compile error until it does");
       }
@@ -129,8 +132,8 @@ final class MasterCommand {
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign, connectionLimits());
       TrustConfig trust = new TrustConfig(tls12,
-          java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
-          java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
+          Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
+          Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
       Master master = Master.builder(config).trust(trust).fleet(fleet).start();
       LOG.info("listening on " + master.address() + " (CA fingerprint "
           + master.caFingerprint() + ")");

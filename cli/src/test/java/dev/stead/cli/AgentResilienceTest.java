@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,7 +165,7 @@ class AgentResilienceTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       String s = Files.exists(log) ? Files.readString(log) : "";
-      if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= count) {
+      if (s.split(Pattern.quote(text), -1).length - 1 >= count) {
         return;
       }
       if (System.nanoTime() > deadline) {

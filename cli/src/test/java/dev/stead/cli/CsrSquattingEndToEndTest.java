@@ -17,6 +17,7 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class CsrSquattingEndToEndTest {
       }
       String data = master.data.toString();
       MasterAddress address = MasterAddress.parse(master.address);
-      java.security.cert.X509Certificate ca =
+      X509Certificate ca =
           Pem.readCertificate(Files.readString(master.data.resolve("ca/ca.pem")));
       KeyPair squatter = KeyMaterial.generate();
       ManagedChannel anonymous = Channels.trustingCa(address, ca);

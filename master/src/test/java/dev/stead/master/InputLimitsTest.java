@@ -29,7 +29,10 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +158,7 @@ class InputLimitsTest {
   }
 
   private static long bytesReadBeforeRefusal(Status status) {
-    java.util.regex.Matcher m = java.util.regex.Pattern
+    Matcher m = Pattern
         .compile("refused after reading (\\d+) bytes").matcher(status.getDescription());
     assertThat(m.find()).as(status.getDescription()).isTrue();
     return Long.parseLong(m.group(1));
@@ -222,7 +225,7 @@ class InputLimitsTest {
 
   @Test
   void garbageCsrsGetAClearRefusal() {
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+    StatusRuntimeException e = Assertions.assertThrows(
         StatusRuntimeException.class, () -> BootstrapGrpc.newBlockingStub(anonymous)
             .submitCsr(SubmitCsrRequest.newBuilder().setCertname("node1")
                 .setCsrPem(ByteString.copyFrom(new byte[] {1, 2, 3}).toStringUtf8()).build()));

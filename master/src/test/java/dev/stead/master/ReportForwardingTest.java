@@ -37,12 +37,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -102,7 +104,7 @@ class ReportForwardingTest {
       exchange.sendResponseHeaders(204, -1);
       exchange.close();
     });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     cleanup.add(() -> server.stop(0));
     return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/hook");
@@ -125,7 +127,7 @@ class ReportForwardingTest {
 
   private ReportServiceGrpc.ReportServiceBlockingStub node(Master master, String name)
       throws Exception {
-    java.security.cert.X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
+    X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
     cleanup.add(() -> anonymous.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
     KeyPair key = TestPki.ecKey();

@@ -56,7 +56,7 @@ public final class PrivateFiles {
         throw new IOException(what + " " + file + " is readable by others; chmod 600 it");
       }
     }
-    String line = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).lines()
+    String line = Files.readString(file, StandardCharsets.UTF_8).lines()
         .findFirst().orElse("").strip();
     if (line.length() < minLength) {
       throw new IOException(what + " " + file + ": the secret on its first line must be at "

@@ -20,6 +20,7 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +74,7 @@ class MetricsMoveTest {
   }
 
   private static int freePort() throws Exception {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
@@ -65,7 +66,7 @@ class SecretEnvelopesTest {
     assertThat(new String(open(envelope, web1.getPrivate()), StandardCharsets.UTF_8))
         .isEqualTo("db-pa55word");
     assertThatThrownBy(() -> open(envelope, web2.getPrivate()))
-        .isInstanceOf(org.bouncycastle.cms.CMSException.class);
+        .isInstanceOf(CMSException.class);
   }
 
   @Test
