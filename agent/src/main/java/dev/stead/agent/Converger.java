@@ -5,7 +5,6 @@ import dev.stead.agent.engine.ConvergePlan;
 import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;
 import dev.stead.agent.engine.Outcome;
-import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.engine.TempSweep;
@@ -16,6 +15,7 @@ import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.ResourceTypeRegistry;
 import dev.stead.agent.resource.file.FileSource;
+import dev.stead.agent.resource.file.LocalFileSource;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.agent.secrets.SecretTypes;
 import dev.stead.proto.v1.Catalog;
@@ -79,6 +79,14 @@ public final class Converger {
     this.options = Objects.requireNonNull(options, "options");
     this.files = Objects.requireNonNull(files, "files");
     this.registry = ResourceTypeRegistry.standard();
+  }
+
+  /**
+   * A converger for {@code stead apply}, with no master: {@code file} sources are read from
+   * the module directories the manifest compiled with.
+   */
+  public static Converger masterless(ConvergeOptions options, List<Path> modulePath) {
+    return new Converger(options, new LocalFileSource(modulePath));
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.stead.agent;
 
-import dev.stead.agent.engine.Progress;
 import dev.stead.wire.ResourceKey;
 import java.io.PrintStream;
 import java.util.function.LongSupplier;

@@ -38,7 +38,7 @@ class ConvergeOnlyTest {
   }
 
   private static Report only(Converger converger, Catalog catalog, ResourceKey... keys) {
-    return converger.convergeOnly(catalog, Set.of(keys), dev.stead.agent.engine.Progress.NONE,
+    return converger.convergeOnly(catalog, Set.of(keys), dev.stead.agent.Progress.NONE,
         NodeSecrets.none(), FileSource.NONE);
   }
 

@@ -4,7 +4,6 @@ import static dev.stead.agent.Catalogs4Test.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
@@ -15,6 +14,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Catalogs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,11 +4,11 @@ import static dev.stead.agent.Catalogs4Test.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.report.ReportSpool;
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,6 @@ package dev.stead.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.agent.engine.Progress;
 import dev.stead.proto.v1.Report;
 import dev.stead.wire.ResourceKey;
 import java.io.ByteArrayOutputStream;

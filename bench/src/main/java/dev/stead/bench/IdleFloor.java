@@ -2,10 +2,10 @@ package dev.stead.bench;
 
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.tls.Pem;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.GetCaCertificateRequest;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

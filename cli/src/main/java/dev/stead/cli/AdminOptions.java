@@ -1,6 +1,7 @@
 package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,7 @@ final class AdminOptions {
   @Option(names = "--server", description = "Master HOST:PORT (default: the address the running master recorded in DATA).")
   String server;
 
-  AdminClient connect() throws java.io.IOException {
+  AdminClient connect() throws IOException {
     return AdminClient.connect(data.toAbsolutePath(), server);
   }
 }

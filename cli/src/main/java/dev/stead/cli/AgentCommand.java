@@ -1,16 +1,21 @@
 package dev.stead.cli;
 
+import dev.stead.agent.AgentDaemon;
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.facts.FactCollector;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
+import dev.stead.agent.FactCollector;
 import dev.stead.agent.TerminalProgress;
-import dev.stead.agent.daemon.AgentDaemon;
 import dev.stead.wire.HostPort;
+import dev.stead.wire.TagFilter;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,8 +25,8 @@ import picocli.CommandLine.Option;
 final class AgentCommand {
   /** Where custom facts are read when --facts-dir is not given. */
   static final Path SYSTEM_FACTS_DIR = Path.of("/etc/stead/facts.d");
-  private static final java.util.logging.Logger DAEMON_LOG =
-      java.util.logging.Logger.getLogger(AgentDaemon.class.getName());
+  private static final Logger DAEMON_LOG =
+      Logger.getLogger(AgentDaemon.class.getName());
 
   @Command(name = "run", description = {
       "Fetch this node's catalog from the master, converge, report: once (--once) or as a "
@@ -80,11 +85,11 @@ final class AgentCommand {
 
     @Option(names = "--tags", paramLabel = "TAG,...", description = "With --once: apply only "
         + "the resources with one of these tags (their untagged dependencies are not applied).")
-    java.util.List<String> tags = new java.util.ArrayList<>();
+    List<String> tags = new ArrayList<>();
 
     @Option(names = "--skip-tags", paramLabel = "TAG,...", description = "With --once: leave "
         + "out the resources with any of these tags.")
-    java.util.List<String> skipTags = new java.util.ArrayList<>();
+    List<String> skipTags = new ArrayList<>();
 
     @Option(names = "--ca-fingerprint", description = "Expected CA fingerprint, as `stead ca fingerprint` prints it.")
     String caFingerprint;
@@ -108,7 +113,7 @@ final class AgentCommand {
     @Override
     public Integer call() throws Exception {
       HostPort.dial(server, "--server", HostPort.MASTER_PORT);
-      dev.stead.wire.TagFilter limit = dev.stead.wire.TagFilter.of(tags, skipTags);
+      TagFilter limit = TagFilter.of(tags, skipTags);
       boolean once = this.once || test;
       if (limit.limits() && !once) {
         // A daemon limited by tags would never check the rest of the catalog again.
@@ -126,7 +131,7 @@ final class AgentCommand {
       }
       // The daemon's messages become log lines, in the master's format, with a time each;
       // only --json reports stay as they are, for a program to read.
-      java.io.PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent run: ");
+      PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent run: ");
       AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch,
           json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a

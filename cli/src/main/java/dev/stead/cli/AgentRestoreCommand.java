@@ -1,15 +1,10 @@
 package dev.stead.cli;
 
-import dev.stead.agent.AgentOptions;
-import dev.stead.agent.ConvergeOptions;
-import dev.stead.agent.run.RunLock;
-import dev.stead.agent.fs.BackupRestore;
-import dev.stead.agent.fs.BackupStore;
-import dev.stead.agent.fs.IoMessages;
-import dev.stead.agent.fs.RootedPaths;
-import dev.stead.agent.secrets.SecretPaths;
+import dev.stead.agent.Backups;
+import dev.stead.agent.RunLock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,68 +41,54 @@ final class AgentRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path stateDir = state.toAbsolutePath();
-    BackupStore store = new BackupStore(
-        new ConvergeOptions(root.toAbsolutePath(), stateDir, false).backupDir());
+    Backups backups = new Backups(root, state);
     try {
       if (list) {
         if (checksum != null) {
           throw new IllegalArgumentException("--checksum selects a backup to restore; "
               + "it does not go with --list");
         }
-        return list(store);
+        return list(backups);
       }
       if (path == null) {
         throw new IllegalArgumentException("give the PATH to restore, or --list");
       }
-      return restore(store, stateDir);
-    } catch (IllegalArgumentException | RunLock.BusyException e) {
+      return restore(backups);
+    } catch (IllegalArgumentException | RunLock.BusyException | IOException e) {
       return fail(e.getMessage());
-    } catch (IOException e) {
-      return fail(IoMessages.describe(e));
     }
   }
 
-  private int list(BackupStore store) throws IOException {
-    String only = path == null ? null : BackupRestore.managedPath(path);
-    int shown = 0;
-    for (BackupStore.Entry entry : store.entries()) {
-      if (only == null || entry.path().equals(only)) {
-        long size = store.sizeOf(entry.checksum());
-        System.out.println(entry.time() + "  " + entry.checksum() + "  "
-            + (size < 0 ? "missing" : Long.toString(size)) + "  " + entry.path());
-        shown++;
-      }
+  private int list(Backups backups) throws IOException {
+    List<Backups.Backup> found = backups.list(path);
+    for (Backups.Backup backup : found) {
+      System.out.println(backup.time() + "  " + backup.checksum() + "  "
+          + (backup.size() < 0 ? "missing" : Long.toString(backup.size())) + "  "
+          + backup.path());
     }
-    if (shown == 0) {
+    if (found.isEmpty()) {
       System.err.println("stead agent restore: no backups"
-          + (only == null ? "" : " of " + only) + " in " + store.directory());
+          + (path == null ? "" : " of " + Backups.managedPath(path)) + " in "
+          + backups.directory());
     }
     return 0;
   }
 
-  private int restore(BackupStore store, Path stateDir) throws IOException,
-      RunLock.BusyException {
-    String managed = BackupRestore.managedPath(path);
-    BackupRestore restore = new BackupRestore(store, new RootedPaths(root.toAbsolutePath()));
-    BackupStore.Entry entry = restore.select(managed, checksum);
-    // A run in progress could rewrite the file or append to the index at the same moment.
-    try (RunLock lock = RunLock.acquire(stateDir)) {
-      // A file the catalog fills with a secret: its current content is not copied aside.
-      boolean secret = SecretPaths.holdsSecret(AgentOptions.cachedCatalog(stateDir), managed);
-      BackupRestore.Outcome done = restore.restore(entry, !secret);
-      if (done.unchanged()) {
-        System.out.println(managed + " already holds " + entry.checksum() + "; nothing to do");
-      } else {
-        System.out.println("restored " + managed + " from " + entry.checksum()
-            + " (backed up " + entry.time() + ")");
-        System.out.println(secret ? "  its previous content holds a secret and was not backed up"
-            : done.previous() == null ? "  it did not exist before"
-            : "  its previous content is backed up as " + done.previous()
-                + " (restore that --checksum to undo)");
-      }
-      return 0;
+  private int restore(Backups backups) throws IOException, RunLock.BusyException {
+    Backups.Restored done = backups.restore(path, checksum);
+    Backups.Backup from = done.from();
+    if (done.unchanged()) {
+      System.out.println(done.path() + " already holds " + from.checksum() + "; nothing to do");
+    } else {
+      System.out.println("restored " + done.path() + " from " + from.checksum()
+          + " (backed up " + from.time() + ")");
+      System.out.println(done.secret()
+          ? "  its previous content holds a secret and was not backed up"
+          : done.previous() == null ? "  it did not exist before"
+          : "  its previous content is backed up as " + done.previous()
+              + " (restore that --checksum to undo)");
     }
+    return 0;
   }
 
   private static int fail(String message) {

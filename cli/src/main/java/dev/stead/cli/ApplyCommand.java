@@ -3,11 +3,11 @@ package dev.stead.cli;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
 import dev.stead.agent.ExitCodes;
-import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.FactCollector;
+import dev.stead.agent.Progress;
 import dev.stead.agent.ReportPrinter;
+import dev.stead.agent.RunLock;
 import dev.stead.agent.TerminalProgress;
-import dev.stead.agent.run.RunLock;
-import dev.stead.agent.engine.Progress;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.Report;
@@ -102,10 +102,8 @@ final class ApplyCommand implements Callable<Integer> {
         return 1;
       }
       Progress progress = TerminalProgress.forConsole(System.err);
-      // No master: file sources are read from the module path the manifest compiled with.
-      Report report = new Converger(new ConvergeOptions(root.toAbsolutePath(), stateDir, noop,
-          resourceTimeout), new dev.stead.agent.resource.file.LocalFileSource(modulePath))
-          .converge(catalog, limit, progress, null, null);
+      Report report = Converger.masterless(new ConvergeOptions(root.toAbsolutePath(), stateDir,
+          noop, resourceTimeout), modulePath).converge(catalog, limit, progress, null, null);
       TerminalProgress.clear(progress);
       if (json) {
         System.out.print(Catalogs.toJsonWithZeros(report));

@@ -1,10 +1,15 @@
 package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
+import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CleanCertificateResponse;
 import dev.stead.proto.v1.CertificateState;
+import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,11 +175,11 @@ final class CaCommand {
 
     @Override
     public Integer call() throws Exception {
-      java.nio.file.Path caFile = admin.data.toAbsolutePath().resolve("ca")
-          .resolve(dev.stead.master.ca.CertificateAuthority.CERTIFICATE_FILE);
-      if (java.nio.file.Files.isRegularFile(caFile)) {
-        System.out.println(dev.stead.wire.Fingerprints.of(
-            dev.stead.master.ca.Pem.readCertificate(caFile)));
+      Path caFile = admin.data.toAbsolutePath().resolve("ca")
+          .resolve(CertificateAuthority.CERTIFICATE_FILE);
+      if (Files.isRegularFile(caFile)) {
+        System.out.println(Fingerprints.of(
+            Pem.readCertificate(caFile)));
         return 0;
       }
       try (AdminClient client = admin.connect()) {

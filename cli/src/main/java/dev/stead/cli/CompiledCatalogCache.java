@@ -1,7 +1,7 @@
 package dev.stead.cli;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.wire.AtomicFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ final class ConfigCommand {
           continue;
         }
         Object value = option.getValue();
-        if (value instanceof java.util.List<?> list) {
+        if (value instanceof List<?> list) {
           value = String.join(":", list.stream().map(String::valueOf).toList());
         }
         String source = settings.source(option);

@@ -1,6 +1,8 @@
 package dev.stead.cli;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -8,7 +10,7 @@ import picocli.CommandLine.TypeConversionException;
 final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)?")
+    Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)?")
         .matcher(value.trim());
     if (!m.matches()) {
       throw new TypeConversionException("`" + value

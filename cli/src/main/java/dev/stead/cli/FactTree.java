@@ -1,6 +1,7 @@
 package dev.stead.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ final class FactTree {
   static String nearest(Map<String, Object> facts, String dotted) {
     String[] keys = dotted.split("\\.", -1);
     for (int n = keys.length - 1; n > 0; n--) {
-      String prefix = String.join(".", java.util.Arrays.copyOf(keys, n));
+      String prefix = String.join(".", Arrays.copyOf(keys, n));
       if (at(facts, prefix) instanceof Map<?, ?> map) {
         return "; " + prefix + " has: " + String.join(", ",
             map.keySet().stream().map(String::valueOf).sorted().toList());

@@ -1,6 +1,6 @@
 package dev.stead.cli;
 
-import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.FactCollector;
 import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.wire.Values;
 import java.nio.file.Path;

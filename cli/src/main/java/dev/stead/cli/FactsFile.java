@@ -1,6 +1,6 @@
 package dev.stead.cli;
 
-import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.FactCollector;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import groovy.json.JsonException;

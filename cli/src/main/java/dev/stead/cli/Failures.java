@@ -2,6 +2,7 @@ package dev.stead.cli;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
 
 /** One-line descriptions of failures, for people rather than for debuggers. */
 final class Failures {
@@ -11,7 +12,7 @@ final class Failures {
    * What a message from {@code command} starts with: the whole command as typed
    * ({@code "stead ca sign: "}), so that a message names the command it came from.
    */
-  static String prefix(picocli.CommandLine command) {
+  static String prefix(CommandLine command) {
     return command.getCommandSpec().qualifiedName() + ": ";
   }
 

@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ final class LogSetup {
   private static final class LineSink extends OutputStream {
     private final Logger logger;
     private final String prefix;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     LineSink(Logger logger, String prefix) {
       this.logger = logger;

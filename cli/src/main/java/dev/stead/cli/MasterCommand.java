@@ -15,11 +15,16 @@ import dev.stead.master.storage.postgres.PostgresLocation;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BackupResponse;
 import dev.stead.wire.HostPort;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,6 +35,9 @@ final class MasterCommand {
 
   @Command(name = "start", description = "Start the master in the foreground (stops on SIGTERM).")
   static final class Start implements Callable<Integer> {
+    /** The master's own logger: its lines read the same whoever writes them. */
+    private static final Logger LOG = Logger.getLogger(Master.class.getName());
+
     @Option(names = "--data", description = "State: CA, RocksDB, admin certificate (default: ${DEFAULT-VALUE}).")
     Path data = Defaults.MASTER_DATA;
 
@@ -67,7 +75,7 @@ final class MasterCommand {
     int maxConnectionsPerAddress = ConnectionLimits.DEFAULT_PER_ADDRESS;
 
     @Option(names = "--report-webhook", paramLabel = "URL", description = "POST each report with drift or a failure, as JSON, to this https:// URL, signed with --report-webhook-secret (default: off).")
-    java.net.URI reportWebhook;
+    URI reportWebhook;
 
     @Option(names = "--report-webhook-secret", paramLabel = "FILE", description = "The webhook's HMAC-SHA256 key: the first line of FILE (mode 0600, 16 characters or more); the signature goes in X-Stead-Signature.")
     Path reportWebhookSecret;
@@ -114,7 +122,7 @@ final class MasterCommand {
     }
 
     /** The store chosen with --store (and --store-credentials). */
-    StoreConfig storeConfig() throws java.io.IOException {
+    StoreConfig storeConfig() throws IOException {
       if (store.equals("rocksdb")) {
         if (storeCredentials != null) {
           throw new IllegalArgumentException("--store-credentials is for a PostgreSQL store; "
@@ -135,13 +143,13 @@ final class MasterCommand {
 
     /** A master without code would serve every node a compile error: refuse to start. */
     static void requireCode(Path code) {
-      if (!java.nio.file.Files.isDirectory(code)) {
+      if (!Files.isDirectory(code)) {
         throw new IllegalArgumentException("--code " + code + " is not a directory: the "
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
-      if (!java.nio.file.Files.isRegularFile(code.resolve("site.groovy"))) {
-        java.util.logging.Logger.getLogger(Master.class.getName()).warning(code.resolve(
-            "site.groovy") + " does not exist; nodes get a compile error until it does");
+      if (!Files.isRegularFile(code.resolve("site.groovy"))) {
+        LOG.warning(code.resolve("site.groovy")
+            + " does not exist; nodes get a compile error until it does");
       }
     }
 
@@ -154,9 +162,17 @@ final class MasterCommand {
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign, connectionLimits(), storeConfig());
       TrustConfig trust = new TrustConfig(tls12,
-          java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
-          java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
-      Master master = Master.start(config, trust, fleet);
+          Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
+          Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));
+      Master master = Master.builder(config).trust(trust).fleet(fleet).start();
+      LOG.info("listening on " + master.address() + " (CA fingerprint "
+          + master.caFingerprint() + "; store " + config.store().describe() + ")");
+      if (master.metricsUrl() != null) {
+        LOG.info("metrics on " + master.metricsUrl());
+      }
+      if (master.dashboardUrl() != null) {
+        LOG.info("dashboard on " + master.dashboardUrl());
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         master.close();

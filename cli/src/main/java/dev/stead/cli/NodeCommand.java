@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,7 +119,7 @@ final class NodeCommand {
       return "nothing set (mode enforce)";
     }
     StringBuilder out = new StringBuilder();
-    new java.util.TreeMap<>(c.getValuesMap()).forEach((k, v) ->
+    new TreeMap<>(c.getValuesMap()).forEach((k, v) ->
         out.append(out.length() == 0 ? "" : " ").append(k).append('=').append(v));
     if (c.getUpdatedAtMs() > 0) {
       out.append("  (by ").append(c.getUpdatedBy()).append(", ")

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ final class OperatorCommand {
 
     @Override
     public Integer call() throws Exception {
-      java.util.List<String> names = new OperatorPasswords(data.toAbsolutePath()).names();
+      List<String> names = new OperatorPasswords(data.toAbsolutePath()).names();
       if (names.isEmpty()) {
         System.err.println("no operators yet: stead operator add NAME adds one");
       }

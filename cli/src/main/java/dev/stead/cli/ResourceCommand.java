@@ -1,24 +1,8 @@
 package dev.stead.cli;
 
-import dev.stead.agent.fs.BackupStore;
-import dev.stead.agent.fs.RootedPaths;
-import dev.stead.agent.resource.ApplyContext;
-import dev.stead.agent.resource.Inspected;
-import dev.stead.agent.resource.Inspection;
-import dev.stead.agent.resource.account.AccountInspections;
-import dev.stead.agent.resource.cron.CronInspection;
-import dev.stead.agent.resource.file.FileInspection;
-import dev.stead.agent.resource.hosts.HostInspection;
-import dev.stead.agent.resource.mount.MountInspection;
-import dev.stead.agent.resource.pkg.PkgInspection;
-import dev.stead.agent.resource.service.ServiceInspection;
-import java.nio.file.Path;
+import dev.stead.agent.ResourceInspector;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -36,13 +20,6 @@ final class ResourceCommand implements Callable<Integer> {
   /** Listing more would bury the reader; the count of what was left out is printed. */
   static final int LIST_LIMIT = 500;
 
-  static final Map<String, Inspection> TYPES = Stream.of(AccountInspections.USERS,
-          AccountInspections.GROUPS, new PkgInspection(), new HostInspection(),
-          new FileInspection(), new ServiceInspection(), new MountInspection(),
-          new CronInspection())
-      .collect(Collectors.toMap(Inspection::type, Function.identity(), (a, b) -> a,
-          java.util.LinkedHashMap::new));
-
   @Parameters(index = "0", paramLabel = "TYPE", description = "The resource type.")
   String type;
 
@@ -52,26 +29,18 @@ final class ResourceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Inspection inspection = TYPES.get(type);
-    if (inspection == null) {
-      System.err.println("stead resource: unsupported type " + type + "; supported: "
-          + String.join(", ", TYPES.keySet()));
-      return 1;
-    }
-    ApplyContext context = new ApplyContext(new RootedPaths(Path.of("/")),
-        new BackupStore(Defaults.AGENT_STATE.resolve("backups")));
     try {
       if (name != null) {
-        List<Inspected> found = inspection.selected(context, name);
+        List<String> found = ResourceInspector.declarations(type, name);
         if (found.isEmpty()) {
           System.err.println("stead resource: no " + type + " " + name + " on this machine");
           return 1;
         }
-        found.stream().map(DslWriter::declaration).forEach(System.out::println);
+        found.forEach(System.out::println);
         return 0;
       }
-      List<Inspected> all = inspection.all(context);
-      all.stream().limit(LIST_LIMIT).map(DslWriter::declaration).forEach(System.out::println);
+      List<String> all = ResourceInspector.declarations(type);
+      all.stream().limit(LIST_LIMIT).forEach(System.out::println);
       if (all.size() > LIST_LIMIT) {
         System.out.println("// " + (all.size() - LIST_LIMIT) + " more " + type
             + " resources left out; name one to see it");

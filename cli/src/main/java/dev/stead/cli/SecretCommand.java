@@ -1,5 +1,6 @@
 package dev.stead.cli;
 
+import com.google.protobuf.ByteString;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.EncryptSecretRequest;
@@ -58,7 +59,7 @@ final class SecretCommand {
           response = AdminServiceGrpc.newBlockingStub(client.channel())
               .withDeadlineAfter(30, TimeUnit.SECONDS)
               .encryptSecret(EncryptSecretRequest.newBuilder()
-                  .setPlaintext(com.google.protobuf.ByteString.copyFrom(plaintext)).build());
+                  .setPlaintext(ByteString.copyFrom(plaintext)).build());
         } catch (StatusRuntimeException e) {
           throw new IOException("the secret was not encrypted: "
               + CallFailures.describe(e, client.target()), e);

@@ -2,6 +2,7 @@ package dev.stead.cli;
 
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
+import dev.stead.proto.v1.CompileError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<dev.stead.proto.v1.CompileError> errors = Compiler.validate(code, modulePath,
+    List<CompileError> errors = Compiler.validate(code, modulePath,
         w -> System.err.println("stead validate: warning: " + CompileWarnings.format(w)));
     if (!errors.isEmpty()) {
       System.err.println(new CompileException(errors).getMessage());

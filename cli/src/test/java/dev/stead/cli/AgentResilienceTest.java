@@ -3,7 +3,7 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.report.ReportSpool;
 import dev.stead.agent.engine.Transaction;
 import dev.stead.master.AdminClient;
@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,7 +165,7 @@ class AgentResilienceTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       String s = Files.exists(log) ? Files.readString(log) : "";
-      if (s.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= count) {
+      if (s.split(Pattern.quote(text), -1).length - 1 >= count) {
         return;
       }
       if (System.nanoTime() > deadline) {

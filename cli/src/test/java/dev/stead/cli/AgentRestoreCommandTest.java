@@ -3,6 +3,11 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.fs.BackupStore;
+import dev.stead.agent.fs.Sha256;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.SecretRef;
+import dev.stead.proto.v1.Value;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +53,7 @@ class AgentRestoreCommandTest {
   }
 
   private static String sha256(String content) {
-    return "sha256:" + dev.stead.agent.fs.Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
+    return "sha256:" + Sha256.hex(content.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -158,10 +163,10 @@ class AgentRestoreCommandTest {
         "before the secret\n".getBytes(StandardCharsets.UTF_8));
     Files.writeString(motd, "s3cret-plaintext\n");
     Files.createDirectories(state.resolve("catalog"));
-    Files.write(state.resolve("catalog/last.pb"), dev.stead.proto.v1.Catalog.newBuilder()
-        .addResources(dev.stead.proto.v1.Resource.newBuilder().setType("file")
-            .setTitle("/etc/motd").putParameters("content", dev.stead.proto.v1.Value
-                .newBuilder().setSecretValue(dev.stead.proto.v1.SecretRef.newBuilder()
+    Files.write(state.resolve("catalog/last.pb"), Catalog.newBuilder()
+        .addResources(Resource.newBuilder().setType("file")
+            .setTitle("/etc/motd").putParameters("content", Value
+                .newBuilder().setSecretValue(SecretRef.newBuilder()
                     .setKeyId("k1").setKeyedHash("ab".repeat(32))).build()))
         .build().toByteArray());
 

@@ -2,7 +2,7 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.agent.facts.FactCollector;
+import dev.stead.agent.FactCollector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

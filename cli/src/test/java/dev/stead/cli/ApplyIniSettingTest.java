@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class ApplyIniSettingTest {
     InProcess first = apply(manifest);
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
     assertThat(ini).hasContent("[PHP]\n; comment\nmemory_limit = 256M");
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+    assertThat(PosixFilePermissions.toString(
         Files.getPosixFilePermissions(ini))).as("the file resource's mode holds")
         .isEqualTo("rw-r-----");
 

@@ -3,6 +3,7 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.AdminClient;
+import dev.stead.wire.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,15 +35,15 @@ class BrokenCodeEndToEndTest {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca",
-        dev.stead.master.ca.Pem.readCertificate(admin.resolve("ca.pem")));
+        Pem.readCertificate(admin.resolve("ca.pem")));
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("admin", dev.stead.master.ca.Pem.readPrivateKey(admin.resolve("key.pem")),
+    keys.setKeyEntry("admin", Pem.readPrivateKey(admin.resolve("key.pem")),
         new char[0], new Certificate[] {
-            dev.stead.master.ca.Pem.readCertificate(admin.resolve("cert.pem"))});
+            Pem.readCertificate(admin.resolve("cert.pem"))});
     KeyManagerFactory kmf =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);

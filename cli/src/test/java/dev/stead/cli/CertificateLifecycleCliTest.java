@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.AdminClient;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class CertificateLifecycleCliTest {
       assertThat(Pem.readCertificate(Files.readString(ssl.certificate())))
           .isEqualTo(renewed);
       assertThat(Cli.run("ca", "list", "--data", data).output())
-          .contains(renewed.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT));
+          .contains(renewed.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
       Cli afterRenewal = Cli.run(agent.toArray(String[]::new));
       assertThat(afterRenewal.exitCode()).as(afterRenewal.toString()).isZero();
 

@@ -1,8 +1,11 @@
 package dev.stead.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 
 /** Runs {@code stead} as a real child process and captures what it printed. */
 record Cli(int exitCode, String output) {
@@ -19,15 +22,15 @@ record Cli(int exitCode, String output) {
    */
   static String runWithInput(String stdin, String... args) throws Exception {
     Process p = new ProcessBuilder(StepProcess.command(args)).redirectErrorStream(true).start();
-    try (java.io.OutputStream in = p.getOutputStream()) {
+    try (OutputStream in = p.getOutputStream()) {
       in.write((stdin + "\n").getBytes(StandardCharsets.UTF_8));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     p.getInputStream().transferTo(out);
-    org.assertj.core.api.Assertions.assertThat(
-        p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Assertions.assertThat(
+        p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String text = out.toString(StandardCharsets.UTF_8);
-    org.assertj.core.api.Assertions.assertThat(p.exitValue()).as(text).isZero();
+    Assertions.assertThat(p.exitValue()).as(text).isZero();
     return text.strip();
   }
 

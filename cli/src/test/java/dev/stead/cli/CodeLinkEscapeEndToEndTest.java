@@ -3,16 +3,16 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetFileRequest;
+import dev.stead.wire.Pem;
 import dev.stead.wire.SourceFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -48,7 +48,7 @@ class CodeLinkEscapeEndToEndTest {
     Files.createDirectories(code.resolve("modules/app/files"));
     Files.writeString(code.resolve("modules/app/files/app.conf"), "harmless\n");
     Files.writeString(code.resolve("site.groovy"), site);
-    return Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"));
+    return Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start();
   }
 
   private String agentRun(Master master, Path state, Path root) throws Exception {
@@ -63,9 +63,9 @@ class CodeLinkEscapeEndToEndTest {
   private static ManagedChannel channelOf(Master master, Path state) throws Exception {
     SslFiles ssl = new SslFiles(state.resolve("ssl"));
     return Channels.mutual(MasterAddress.parse(master.address()),
-        PemReader.certificate(Files.readString(ssl.ca())),
-        PemReader.privateKey(Files.readString(ssl.privateKey())),
-        PemReader.certificate(Files.readString(ssl.certificate())));
+        Pem.readCertificate(Files.readString(ssl.ca())),
+        Pem.readPrivateKey(Files.readString(ssl.privateKey())),
+        Pem.readCertificate(Files.readString(ssl.certificate())));
   }
 
   /** What GetFile sent before it failed; it must fail. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class CompiledCatalogCacheTest {
     byte[] bytes = Files.readAllBytes(memo);
     // Truncated: dropped. (A flipped bit inside a digest would give a key no catalog was
     // stored under, so a compile, never someone else's catalog.)
-    Files.write(memo, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+    Files.write(memo, Arrays.copyOf(bytes, bytes.length - 5));
     assertThat(key(manifest, 0)).isEqualTo(hashed);
   }
 

@@ -6,6 +6,8 @@ import dev.stead.master.AdminClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,12 +24,12 @@ class CsrChallengeEndToEndTest {
   private Cli agent(MasterProcess master, String fingerprint, String certname, Path challenge)
       throws Exception {
     Files.createDirectories(tmp.resolve("root-" + certname + "/etc"));
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("agent", "run",
+    List<String> args = new ArrayList<>(List.of("agent", "run",
         "--once", "--server", master.address, "--certname", certname,
         "--state", tmp.resolve("state-" + certname).toString(),
         "--root", tmp.resolve("root-" + certname).toString(), "--ca-fingerprint", fingerprint));
     if (challenge != null) {
-      args.addAll(java.util.List.of("--csr-challenge", challenge.toString()));
+      args.addAll(List.of("--csr-challenge", challenge.toString()));
     }
     return Cli.run(args.toArray(String[]::new));
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
 import dev.stead.master.AdminClient;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateState;
@@ -13,10 +12,12 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,7 @@ class CsrSquattingEndToEndTest {
       }
       String data = master.data.toString();
       MasterAddress address = MasterAddress.parse(master.address);
-      java.security.cert.X509Certificate ca =
+      X509Certificate ca =
           Pem.readCertificate(Files.readString(master.data.resolve("ca/ca.pem")));
       KeyPair squatter = KeyMaterial.generate();
       ManagedChannel anonymous = Channels.trustingCa(address, ca);

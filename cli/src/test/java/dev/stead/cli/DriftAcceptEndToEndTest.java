@@ -9,9 +9,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,11 +159,11 @@ class DriftAcceptEndToEndTest {
     git(checkout, "apply", file.toString());
     // The master reads the changed code on its next compile.
     Files.copy(checkout.resolve("data/common.yaml"), served.resolve("data/common.yaml"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String[] accept(String... options) {
-    java.util.Map<String, String> given = new java.util.LinkedHashMap<>(java.util.Map.of(
+    Map<String, String> given = new LinkedHashMap<>(Map.of(
         "--node", NODE, "--resource", "file[/etc/motd]", "--property", "mode"));
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < options.length; i++) {

@@ -6,7 +6,9 @@ import dev.stead.master.AdminClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class DriftExceptionEndToEndTest {
 
   /** {@code stead drift except} with these options (pairs) over the defaults. */
   private Cli except(String... options) throws Exception {
-    java.util.Map<String, String> given = new java.util.LinkedHashMap<>(java.util.Map.of(
+    Map<String, String> given = new LinkedHashMap<>(Map.of(
         "--node", NODE, "--resource", MOTD, "--property", "content", "--owner", "alice"));
     List<String> flags = new ArrayList<>();
     for (int i = 0; i < options.length; i++) {

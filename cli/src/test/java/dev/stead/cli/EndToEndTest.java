@@ -16,6 +16,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.testing.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,6 +27,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -95,7 +97,7 @@ class EndToEndTest {
   }
 
   private Cli agent(String certname, String... extra) throws Exception {
-    List<String> args = new java.util.ArrayList<>(List.of("agent", "run", "--once",
+    List<String> args = new ArrayList<>(List.of("agent", "run", "--once",
         "--server", master.address, "--certname", certname,
         "--state", tmp.resolve("state-" + certname).toString(),
         "--root", root(certname).toString(), "--ca-fingerprint", fingerprint()));

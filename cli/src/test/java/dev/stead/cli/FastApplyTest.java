@@ -2,6 +2,10 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -16,7 +20,7 @@ class FastApplyTest {
 
   private static ApplyCommand picocli(String... args) {
     ApplyCommand c = new ApplyCommand();
-    new CommandLine(c).parseArgs(java.util.Arrays.copyOfRange(args, 1, args.length));
+    new CommandLine(c).parseArgs(Arrays.copyOfRange(args, 1, args.length));
     return c;
   }
 
@@ -57,15 +61,15 @@ class FastApplyTest {
 
   @Test
   void aBadCommandLineStillGetsPicoclisMessageAndExitCode() {
-    java.io.PrintStream oldErr = System.err;
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       assertThat(Main.execute("apply", "a.groovy", "--resource-timeout", "soon")).isEqualTo(1);
     } finally {
       System.setErr(oldErr);
     }
-    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("`soon` is not a duration").contains("Try `stead apply --help`");
   }
 }

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
+import dev.stead.agent.Progress;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.agent.engine.Progress;
 import dev.stead.agent.resource.file.FileSource;
 import dev.stead.agent.secrets.NodeSecrets;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
@@ -27,6 +26,7 @@ import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetFileRequest;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceStatus;
+import dev.stead.wire.Pem;
 import dev.stead.wire.SourceFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -91,9 +91,9 @@ class FileSourceEndToEndTest {
   private static ManagedChannel channelOf(Master master, Path state) throws Exception {
     SslFiles ssl = new SslFiles(state.resolve("ssl"));
     return Channels.mutual(MasterAddress.parse(master.address()),
-        PemReader.certificate(Files.readString(ssl.ca())),
-        PemReader.privateKey(Files.readString(ssl.privateKey())),
-        PemReader.certificate(Files.readString(ssl.certificate())));
+        Pem.readCertificate(Files.readString(ssl.ca())),
+        Pem.readPrivateKey(Files.readString(ssl.privateKey())),
+        Pem.readCertificate(Files.readString(ssl.certificate())));
   }
 
   private static Event content(Report report) {
@@ -107,8 +107,8 @@ class FileSourceEndToEndTest {
     String appConf = bigConfig("v1");
     Path code = writeCode(appConf);
     String checksum = SourceFiles.checksum(appConf.getBytes(StandardCharsets.UTF_8));
-    try (Master master = Master.start(
-        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(
+        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*")).start()) {
       // The shipped agent run: bootstrap, catalog, fetch, write.
       Path state = tmp.resolve("state");
       Path root = tmp.resolve("root");
@@ -203,8 +203,8 @@ class FileSourceEndToEndTest {
               source: 'app/conf.d')
         }
         """);
-    try (Master master = Master.start(
-        new MasterConfig(tmp.resolve("tree-master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(new MasterConfig(tmp.resolve("tree-master"), code, List.of(),
+        "127.0.0.1", 0, "*")).start()) {
       Path state = tmp.resolve("tree-state");
       Path root = tmp.resolve("tree-root");
       Files.createDirectories(root.resolve("etc/app"));

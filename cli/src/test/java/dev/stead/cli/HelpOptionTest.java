@@ -2,6 +2,7 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,7 +14,7 @@ class HelpOptionTest {
       "resource"})
   void everyCommandPrintsItsUsageForHelp(String command) {
     String[] words = command.split(" ");
-    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+    String[] args = Arrays.copyOf(words, words.length + 1);
     args[words.length] = "--help";
     InProcess run = InProcess.run(args);
     assertThat(run.exitCode()).isZero();

@@ -9,6 +9,7 @@ import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class LogOptionsTest {
   }
 
   private static String[] with(String[] args, String extra) {
-    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] out = Arrays.copyOf(args, args.length + 1);
     out[args.length] = extra;
     return out;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.Backups;
 import dev.stead.master.ca.CertificateAuthority;
+import dev.stead.wire.Pem;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -69,7 +70,7 @@ class MasterBackupEndToEndTest {
   private String logIn(Path data) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("ca", dev.stead.master.ca.Pem.readCertificate(
+    trust.setCertificateEntry("ca", Pem.readCertificate(
         data.resolve("ca").resolve(CertificateAuthority.CERTIFICATE_FILE)));
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

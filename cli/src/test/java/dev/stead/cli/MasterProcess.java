@@ -2,10 +2,12 @@ package dev.stead.cli;
 
 import dev.stead.master.AdminClient;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 
 /** A real {@code stead master start} child process for tests. */
 final class MasterProcess implements AutoCloseable {
@@ -35,7 +37,7 @@ final class MasterProcess implements AutoCloseable {
 
   /** A port free at this instant, for a listener the master is told to open. */
   static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
@@ -46,7 +48,7 @@ final class MasterProcess implements AutoCloseable {
    */
   Cli stead(String... args) throws Exception {
     Cli cli = steadMayFail(args);
-    org.assertj.core.api.Assertions.assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    Assertions.assertThat(cli.exitCode()).as(cli.toString()).isZero();
     return cli;
   }
 

@@ -3,7 +3,7 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import java.io.ByteArrayOutputStream;
@@ -65,8 +65,8 @@ class ModuleFactsEndToEndTest {
     Path code = code();
     boolean reboot = Files.exists(Path.of("/var/run/reboot-required"))
         || Files.exists(Path.of("/run/reboot-required"));
-    try (Master master = Master.start(
-        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(
+        new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1", 0, "*")).start()) {
       Path state = tmp.resolve("web/state");
       Path root = tmp.resolve("web/root");
       Files.createDirectories(root.resolve("etc"));

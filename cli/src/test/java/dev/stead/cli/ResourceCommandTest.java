@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.stead.dsl.Compiler;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,7 +76,7 @@ class ResourceCommandTest {
       Process install = new ProcessBuilder("crontab", "-u", user, "-").start();
       try (var in = install.getOutputStream()) {
         in.write(("MAILTO=''\n# stead: nightly report\n15 3 * * * /usr/bin/true report\n"
-            + "*/5 * * * * /usr/bin/true poll\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            + "*/5 * * * * /usr/bin/true poll\n").getBytes(StandardCharsets.UTF_8));
       }
       assertThat(install.waitFor()).isZero();
 

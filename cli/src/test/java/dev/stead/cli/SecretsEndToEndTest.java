@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.secrets.NodeSecrets;
-import dev.stead.agent.tls.Pem;
 import dev.stead.master.AdminClient;
 import dev.stead.master.fleet.FleetClient;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

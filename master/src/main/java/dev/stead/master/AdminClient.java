@@ -4,11 +4,18 @@ import dev.stead.master.ca.AdminCredentials;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.ClassifyNodeRequest;
+import dev.stead.proto.v1.CleanCertificateRequest;
+import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.proto.v1.GetNodeRequest;
 import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListNodesRequest;
+import dev.stead.proto.v1.NodeClassification;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.SignCertificateRequest;
 import dev.stead.wire.CallFailures;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
@@ -19,6 +26,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -91,14 +99,14 @@ public final class AdminClient implements AutoCloseable {
   /** Revokes the signed certificate of {@code certname}. */
   public CertificateInfo revoke(String certname) throws IOException {
     return call(() -> stub().revokeCertificate(
-        dev.stead.proto.v1.RevokeCertificateRequest.newBuilder().setCertname(certname)
+        RevokeCertificateRequest.newBuilder().setCertname(certname)
             .build()));
   }
 
   /** Forgets the request or certificate of {@code certname} (revoking a signed one). */
-  public dev.stead.proto.v1.CleanCertificateResponse clean(String certname) throws IOException {
+  public CleanCertificateResponse clean(String certname) throws IOException {
     return call(() -> stub().cleanCertificate(
-        dev.stead.proto.v1.CleanCertificateRequest.newBuilder().setCertname(certname).build()));
+        CleanCertificateRequest.newBuilder().setCertname(certname).build()));
   }
 
   /** The CA fingerprint, {@code SHA256:AB:CD:...}, as agents pin it. */
@@ -115,18 +123,18 @@ public final class AdminClient implements AutoCloseable {
   /** One node with its mode and classification. */
   public NodeInfo node(String name) throws IOException {
     return call(() -> stub().getNode(
-        dev.stead.proto.v1.GetNodeRequest.newBuilder().setName(name).build()));
+        GetNodeRequest.newBuilder().setName(name).build()));
   }
 
   /** Sets and removes keys of a node's classification in one step; returns the result. */
-  public dev.stead.proto.v1.NodeClassification classify(String node,
-      java.util.Map<String, String> set, List<String> unset) throws IOException {
-    return call(() -> stub().classifyNode(dev.stead.proto.v1.ClassifyNodeRequest.newBuilder()
+  public NodeClassification classify(String node,
+      Map<String, String> set, List<String> unset) throws IOException {
+    return call(() -> stub().classifyNode(ClassifyNodeRequest.newBuilder()
         .setNode(node).putAllSet(set).addAllUnset(unset).build()));
   }
 
   /** The authenticated channel, for clients of the master's other admin-only services. */
-  public io.grpc.Channel channel() {
+  public Channel channel() {
     return channel;
   }
 

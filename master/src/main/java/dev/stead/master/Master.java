@@ -35,18 +35,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A running master: the CA, the store and the gRPC server on one TLS port.
  *
- * <p>{@link #start} creates what a first start needs under {@code dataDir} ({@code ca/},
- * {@code admin/}, {@code db/}) and reuses it afterwards; it writes
- * {@code dataDir/master.address} once the port is bound and {@link #close} removes it.
+ * <p>Built with {@link #builder}; {@link Builder#start} creates what a first start needs
+ * under {@code dataDir} ({@code ca/}, {@code admin/}, {@code db/}) and reuses it afterwards;
+ * it writes {@code dataDir/master.address} once the port is bound and {@link #close} removes
+ * it. A master writes nothing to the console; it logs through {@code java.util.logging}.
  * {@link #close} is idempotent and safe to call from a shutdown hook.
  */
 public final class Master implements AutoCloseable {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(Master.class.getName());
+  private static final Logger LOG = Logger.getLogger(Master.class.getName());
   private static final String CA_DIR = "ca";
   private static final String ADMIN_DIR = "admin";
   private static final String DB_DIR = "db";
@@ -68,6 +70,8 @@ public final class Master implements AutoCloseable {
   private MetricsServer metricsServer;
   private Retention retention;
   private dev.stead.master.web.Dashboard dashboard;
+  private String metricsUrl;
+  private String dashboardUrl;
 
   private Master(Path dataDir, Server server, Store store, String caFingerprint,
       String address) {
@@ -78,42 +82,60 @@ public final class Master implements AutoCloseable {
     this.address = address;
   }
 
+  /** A master for {@code config}, with default trust and operator settings until told. */
+  public static Builder builder(MasterConfig config) {
+    return new Builder(config);
+  }
+
   /**
-   * Starts a master compiling with the Stead language from {@code config.codeDir()}.
-   *
-   * @throws IOException when the data directory cannot be set up or is in use, or the
-   *     address cannot be bound; the message is one line, fit for an operator
+   * What a master starts with besides its {@link MasterConfig}: trust settings (TLS 1.2,
+   * autosign challenge or command), operator settings (retention, metrics, dashboard,
+   * forwarding) and, for tests and embedding, where catalogs come from (by default the
+   * Stead language compiling {@code config.codeDir()}). Not thread-safe; each
+   * {@link #start} starts a new master.
    */
-  public static Master start(MasterConfig config) throws IOException {
-    return start(config, TrustConfig.defaults());
+  public static final class Builder {
+    private final MasterConfig config;
+    private TrustConfig trust = TrustConfig.defaults();
+    private FleetConfig fleet = FleetConfig.defaults();
+    private CatalogSource source;
+
+    private Builder(MasterConfig config) {
+      this.config = java.util.Objects.requireNonNull(config, "config");
+    }
+
+    public Builder trust(TrustConfig trust) {
+      this.trust = java.util.Objects.requireNonNull(trust, "trust");
+      return this;
+    }
+
+    public Builder fleet(FleetConfig fleet) {
+      this.fleet = java.util.Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
+    /** Catalogs from {@code source} instead of compiling the code directory. */
+    Builder catalogSource(CatalogSource source) {
+      this.source = java.util.Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * Starts the master. The caller announces {@link Master#address},
+     * {@link Master#caFingerprint} and the operator URLs as it sees fit.
+     *
+     * @throws IOException when the data directory cannot be set up or is in use, or an
+     *     address cannot be bound; the message is one line, fit for an operator
+     */
+    public Master start() throws IOException {
+      return Master.start(config, source != null ? source
+          : ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()),
+          trust, fleet);
+    }
   }
 
-  /** Starts a master with the given trust settings (TLS 1.2, autosign challenge/command). */
-  public static Master start(MasterConfig config, TrustConfig trust) throws IOException {
-    return start(config,
-        ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()), trust);
-  }
-
-  /** Starts a master with catalogs from {@code source} (tests, embedding). */
-  static Master start(MasterConfig config, CatalogSource source) throws IOException {
-    return start(config, source, TrustConfig.defaults());
-  }
-
-  static Master start(MasterConfig config, CatalogSource source, TrustConfig trust)
-      throws IOException {
-    return start(config, source, trust, FleetConfig.defaults());
-  }
-
-  /** Starts a master with trust and operator settings (retention, metrics, dashboard). */
-  public static Master start(MasterConfig config, TrustConfig trust, FleetConfig fleet)
-      throws IOException {
-    return start(config,
-        ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()), trust,
-        fleet);
-  }
-
-  static Master start(MasterConfig config, CatalogSource untimedSource, TrustConfig trust,
-      FleetConfig fleet) throws IOException {
+  private static Master start(MasterConfig config, CatalogSource untimedSource,
+      TrustConfig trust, FleetConfig fleet) throws IOException {
     TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -191,8 +213,6 @@ public final class Master implements AutoCloseable {
       master.close();
       throw e;
     }
-    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + "; store "
-        + config.store().describe() + ")");
     return master;
   }
 
@@ -254,8 +274,8 @@ public final class Master implements AutoCloseable {
           HostPort.NO_DEFAULT);
       metricsServer = MetricsServer.start(at.host(), at.port(), metrics);
       operatorServices.add(metricsServer);
-      LOG.info("metrics on http://" + MasterAddress.format(at.host(), metricsServer.port())
-          + "/metrics");
+      metricsUrl = "http://" + MasterAddress.format(at.host(), metricsServer.port())
+          + "/metrics";
     }
     if (fleet.dashboardListen() != null) {
       HostPort at = HostPort.bind(fleet.dashboardListen(), "--dashboard-listen",
@@ -265,8 +285,7 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.web.OperatorPasswords(dataDir), accept,
           java.time.Clock.systemUTC());
       operatorServices.add(dashboard);
-      LOG.info("dashboard on https://" + MasterAddress.format(at.host(), dashboard.port())
-          + "/");
+      dashboardUrl = "https://" + MasterAddress.format(at.host(), dashboard.port()) + "/";
     }
   }
 
@@ -283,6 +302,16 @@ public final class Master implements AutoCloseable {
   /** What Prometheus scrapes; also rendered by the dashboard. */
   public MasterMetrics metrics() {
     return metrics;
+  }
+
+  /** Where Prometheus scrapes, {@code http://host:port/metrics}; null without metrics. */
+  public String metricsUrl() {
+    return metricsUrl;
+  }
+
+  /** The dashboard's {@code https://host:port/}; null without a dashboard. */
+  public String dashboardUrl() {
+    return dashboardUrl;
   }
 
   /** The bound metrics port, or -1 without {@code --metrics-listen}. */
@@ -331,16 +360,15 @@ public final class Master implements AutoCloseable {
       try {
         operatorServices.get(i).close();
       } catch (Exception e) {
-        System.err.println("stead master: stopping " + operatorServices.get(i) + " failed: "
-            + e.getMessage());
+        LOG.log(Level.WARNING, "stopping " + operatorServices.get(i) + " failed", e);
       }
     }
     store.close();
     try {
       Files.deleteIfExists(dataDir.resolve(MasterAddress.FILE));
     } catch (IOException e) {
-      System.err.println("stead master: cannot remove " + dataDir.resolve(MasterAddress.FILE)
-          + ": " + e.getMessage());
+      LOG.warning("cannot remove " + dataDir.resolve(MasterAddress.FILE) + ": "
+          + e.getMessage());
     }
   }
 }

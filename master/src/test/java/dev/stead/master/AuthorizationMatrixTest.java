@@ -3,28 +3,47 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.proto.v1.AcceptDriftRequest;
 import dev.stead.proto.v1.AdminServiceGrpc;
+import dev.stead.proto.v1.BackupRequest;
 import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.ChangesRequest;
+import dev.stead.proto.v1.ClassifyNodeRequest;
 import dev.stead.proto.v1.CleanCertificateRequest;
+import dev.stead.proto.v1.ComplianceRequest;
+import dev.stead.proto.v1.EncryptSecretRequest;
+import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.FetchCertificateRequest;
+import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetFileRequest;
+import dev.stead.proto.v1.GetNodeRequest;
+import dev.stead.proto.v1.GetReportRequest;
+import dev.stead.proto.v1.LiftExceptionRequest;
+import dev.stead.proto.v1.ListCertificatesRequest;
+import dev.stead.proto.v1.ListExceptionsRequest;
+import dev.stead.proto.v1.ListNodesRequest;
+import dev.stead.proto.v1.QueryReportsRequest;
 import dev.stead.proto.v1.RenewCertificateRequest;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SignCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -45,6 +64,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +145,8 @@ class AuthorizationMatrixTest {
 
   @BeforeAll
   void startMaster() throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"), SOURCE);
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))
+        .catalogSource(SOURCE).start();
     X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     callers.put(Caller.NONE, channel(null, null));
     Signed own = bootstrap(OWN);
@@ -180,8 +201,8 @@ class AuthorizationMatrixTest {
     PrivateKey caKey = Pem.readPrivateKey(data.resolve("ca/ca_key.pem"));
     Instant now = Instant.now();
     var builder = new JcaX509v3CertificateBuilder(ca, BigInteger.valueOf(now.toEpochMilli()),
-        java.util.Date.from(now.minus(30, ChronoUnit.DAYS)),
-        java.util.Date.from(now.minus(1, ChronoUnit.DAYS)), new X500Name("CN=" + cn),
+        Date.from(now.minus(30, ChronoUnit.DAYS)),
+        Date.from(now.minus(1, ChronoUnit.DAYS)), new X500Name("CN=" + cn),
         key.getPublic())
         .addExtension(Extension.extendedKeyUsage, false,
             new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
@@ -194,7 +215,7 @@ class AuthorizationMatrixTest {
     String weakCsrForOwn = TestPki.csr(OWN, TestPki.rsaKey(1024));
     return Map.ofEntries(
         Map.entry("stead.v1.Bootstrap/GetCaCertificate",
-            dev.stead.proto.v1.GetCaCertificateRequest.getDefaultInstance()),
+            GetCaCertificateRequest.getDefaultInstance()),
         Map.entry("stead.v1.Bootstrap/SubmitCsr",
             SubmitCsrRequest.newBuilder().setCertname("ghost").build()),
         Map.entry("stead.v1.Bootstrap/FetchCertificate",
@@ -210,9 +231,9 @@ class AuthorizationMatrixTest {
             RenewCertificateRequest.newBuilder().setCsrPem(weakCsrForOwn).build()),
         // No checksum: refused after authorization (INVALID_ARGUMENT).
         Map.entry("stead.v1.FileService/GetFile",
-            dev.stead.proto.v1.GetFileRequest.getDefaultInstance()),
+            GetFileRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/ListCertificates",
-            dev.stead.proto.v1.ListCertificatesRequest.getDefaultInstance()),
+            ListCertificatesRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/SignCertificate",
             SignCertificateRequest.newBuilder().setCertname("ghost").build()),
         Map.entry("stead.v1.AdminService/RevokeCertificate",
@@ -220,43 +241,43 @@ class AuthorizationMatrixTest {
         Map.entry("stead.v1.AdminService/CleanCertificate",
             CleanCertificateRequest.newBuilder().setCertname("ghost").build()),
         Map.entry("stead.v1.AdminService/CaFingerprint",
-            dev.stead.proto.v1.CaFingerprintRequest.getDefaultInstance()),
+            CaFingerprintRequest.getDefaultInstance()),
         Map.entry("stead.v1.AdminService/ListNodes",
-            dev.stead.proto.v1.ListNodesRequest.getDefaultInstance()),
+            ListNodesRequest.getDefaultInstance()),
         // Empty: refused after authorization (INVALID_ARGUMENT), no key is created.
         Map.entry("stead.v1.AdminService/EncryptSecret",
-            dev.stead.proto.v1.EncryptSecretRequest.getDefaultInstance()),
+            EncryptSecretRequest.getDefaultInstance()),
         // An unknown key: refused after authorization (INVALID_ARGUMENT), nothing is stored,
         // so the own node is never put in audit mode by a cell of this matrix.
         Map.entry("stead.v1.AdminService/ClassifyNode",
-            dev.stead.proto.v1.ClassifyNodeRequest.newBuilder().setNode(OWN)
+            ClassifyNodeRequest.newBuilder().setNode(OWN)
                 .putSet("no-such-key", "x").build()),
         Map.entry("stead.v1.AdminService/GetNode",
-            dev.stead.proto.v1.GetNodeRequest.newBuilder().setName(OWN).build()),
+            GetNodeRequest.newBuilder().setName(OWN).build()),
         Map.entry("stead.v1.FleetService/GetReport",
-            dev.stead.proto.v1.GetReportRequest.newBuilder().setId("none").build()),
+            GetReportRequest.newBuilder().setId("none").build()),
         Map.entry("stead.v1.FleetService/QueryReports",
-            dev.stead.proto.v1.QueryReportsRequest.getDefaultInstance()),
+            QueryReportsRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/Changes",
-            dev.stead.proto.v1.ChangesRequest.getDefaultInstance()),
+            ChangesRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/Compliance",
-            dev.stead.proto.v1.ComplianceRequest.getDefaultInstance()),
+            ComplianceRequest.getDefaultInstance()),
         // No directory: refused after authorization, nothing is written.
         Map.entry("stead.v1.FleetService/Backup",
-            dev.stead.proto.v1.BackupRequest.getDefaultInstance()),
+            BackupRequest.getDefaultInstance()),
         // No node: refused after authorization (INVALID_ARGUMENT), nothing is stored.
         Map.entry("stead.v1.FleetService/ExceptDrift",
-            dev.stead.proto.v1.ExceptDriftRequest.getDefaultInstance()),
+            ExceptDriftRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/ListExceptions",
-            dev.stead.proto.v1.ListExceptionsRequest.getDefaultInstance()),
+            ListExceptionsRequest.getDefaultInstance()),
         // No id: refused after authorization (INVALID_ARGUMENT), nothing changes.
         Map.entry("stead.v1.FleetService/LiftException",
-            dev.stead.proto.v1.LiftExceptionRequest.getDefaultInstance()),
+            LiftExceptionRequest.getDefaultInstance()),
         Map.entry("stead.v1.FleetService/ReviewDrift",
-            dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()),
+            ReviewDriftRequest.getDefaultInstance()),
         // No node: refused after authorization (INVALID_ARGUMENT), nothing is recorded.
         Map.entry("stead.v1.FleetService/AcceptDrift",
-            dev.stead.proto.v1.AcceptDriftRequest.getDefaultInstance()));
+            AcceptDriftRequest.getDefaultInstance()));
   }
 
   @Test
@@ -303,7 +324,7 @@ class AuthorizationMatrixTest {
     assertThat(revoked.getStatus().getDescription()).contains("has been revoked");
     StatusRuntimeException expired = refusal(Caller.EXPIRED,
         "stead.v1.Bootstrap/GetCaCertificate",
-        dev.stead.proto.v1.GetCaCertificateRequest.getDefaultInstance());
+        GetCaCertificateRequest.getDefaultInstance());
     assertThat(expired.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
 

@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -11,7 +10,9 @@ import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,10 +55,11 @@ class ConnectionLimitsTest {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private void start(ConnectionLimits limits) throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
-            .withConnectionLimits(limits),
-        (n, facts) -> CompileOutcome.compiled(
-            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())));
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
+            .withConnectionLimits(limits))
+        .catalogSource((n, facts) -> CompileOutcome.compiled(
+            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())))
+        .start();
     ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
   }
 

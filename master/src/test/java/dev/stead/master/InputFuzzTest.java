@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.BootstrapGrpc;
@@ -19,7 +18,9 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueList;
 import dev.stead.proto.v1.ValueMap;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -66,8 +67,8 @@ class InputFuzzTest {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("stead-fuzz");
-    master = Master.start(new MasterConfig(dir.resolve("data"), dir.resolve("code"), List.of(),
-        "127.0.0.1", 0, "*"), SOURCE);
+    master = Master.builder(new MasterConfig(dir.resolve("data"), dir.resolve("code"),
+        List.of(), "127.0.0.1", 0, "*")).catalogSource(SOURCE).start();
     var ca = Pem.readCertificate(dir.resolve("data/ca/ca.pem"));
     anonymous = TestPki.channel(master.port(), ca, null, null);
     KeyPair key = TestPki.ecKey();

@@ -3,7 +3,6 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.InputLimits;
 import dev.stead.master.rpc.TlsServer;
@@ -20,7 +19,9 @@ import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueList;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -28,7 +29,10 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +48,10 @@ class InputLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        (n, facts) -> CompileOutcome.compiled(
-            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())));
+    master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))
+        .catalogSource((n, facts) -> CompileOutcome.compiled(
+            Catalogs.seal(Catalog.newBuilder().setNode(n).setCodeVersion("t").build())))
+        .start();
     var ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     anonymous = TestPki.channel(master.port(), ca, null, null);
     KeyPair key = TestPki.ecKey();
@@ -153,7 +158,7 @@ class InputLimitsTest {
   }
 
   private static long bytesReadBeforeRefusal(Status status) {
-    java.util.regex.Matcher m = java.util.regex.Pattern
+    Matcher m = Pattern
         .compile("refused after reading (\\d+) bytes").matcher(status.getDescription());
     assertThat(m.find()).as(status.getDescription()).isTrue();
     return Long.parseLong(m.group(1));
@@ -220,7 +225,7 @@ class InputLimitsTest {
 
   @Test
   void garbageCsrsGetAClearRefusal() {
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+    StatusRuntimeException e = Assertions.assertThrows(
         StatusRuntimeException.class, () -> BootstrapGrpc.newBlockingStub(anonymous)
             .submitCsr(SubmitCsrRequest.newBuilder().setCertname("node1")
                 .setCsrPem(ByteString.copyFrom(new byte[] {1, 2, 3}).toStringUtf8()).build()));

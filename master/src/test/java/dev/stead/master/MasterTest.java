@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.ca.CertificateAuthority;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.fleet.FleetClient;
@@ -15,6 +14,7 @@ import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
@@ -24,6 +24,7 @@ import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
+import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.RunTrigger;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.Resource;
@@ -32,10 +33,14 @@ import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
 import dev.stead.proto.v1.Value;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -44,6 +49,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,8 +88,9 @@ class MasterTest {
   }
 
   private Master start(String autosign) throws Exception {
-    Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, autosign), SOURCE);
+    Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, autosign))
+        .catalogSource(SOURCE).start();
     cleanup.add(master);
     return master;
   }
@@ -166,7 +174,7 @@ class MasterTest {
     String caPem = BootstrapGrpc.newBlockingStub(anonymous)
         .getCaCertificate(GetCaCertificateRequest.getDefaultInstance()).getCaCertificatePem();
 
-    assertThat(dev.stead.wire.Fingerprints.of(Pem.parseCertificate(caPem)))
+    assertThat(Fingerprints.of(Pem.parseCertificate(caPem)))
         .isEqualTo(master.caFingerprint());
     assertThat(codeOf(() -> CatalogServiceGrpc.newBlockingStub(anonymous)
         .getCatalog(catalogRequest("node1")))).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -280,7 +288,7 @@ class MasterTest {
       assertThat(admin.caFingerprint()).isEqualTo(master.caFingerprint());
       assertThat(admin.certificates()).extracting(CertificateInfo::getCertname,
           CertificateInfo::getState)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("web01", CertificateState.PENDING));
+          .containsExactly(Tuple.tuple("web01", CertificateState.PENDING));
 
       CertificateInfo signed = admin.sign("web01");
 
@@ -319,20 +327,20 @@ class MasterTest {
     String ref = "[secret 0123456789abcdef:" + "ab".repeat(32) + "]";
     reports.submitReport(SubmitReportRequest.newBuilder()
         .setReport(report("r3", "node1", 3000).toBuilder()
-            .addResources(dev.stead.proto.v1.ResourceResult.newBuilder()
+            .addResources(ResourceResult.newBuilder()
                 .setKey("file[/etc/app.conf]")
-                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("content")
+                .addEvents(Event.newBuilder().setProperty("content")
                     .setBefore("password = hunter2").setAfter("password = " + ref)))
-            .addResources(dev.stead.proto.v1.ResourceResult.newBuilder()
+            .addResources(ResourceResult.newBuilder()
                 .setKey("file[/etc/db.pass]")
-                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("content")
+                .addEvents(Event.newBuilder().setProperty("content")
                     .setSensitive(true).setBefore("[secret]").setAfter(ref))
-                .addEvents(dev.stead.proto.v1.Event.newBuilder().setProperty("mode")
+                .addEvents(Event.newBuilder().setProperty("mode")
                     .setSensitive(true).setBefore("0644").setAfter("0600")))
             .build()).build());
     try (AdminClient admin = AdminClient.connect(data, null)) {
       // Reports leave the master through one API, redacted; the agent's secret marks stay.
-      List<dev.stead.proto.v1.ResourceResult> shown =
+      List<ResourceResult> shown =
           new FleetClient(admin).latest("node1", 1).get(0).getResourcesList();
       assertThat(shown.get(0).getEvents(0).getBefore()).isEqualTo("password = [redacted]");
       assertThat(shown.get(0).getEvents(0).getAfter()).isEqualTo("password = " + ref);
@@ -374,7 +382,7 @@ class MasterTest {
     CatalogServiceGrpc.newBlockingStub(channel).getCatalog(catalogRequest("node1"));
     ReportServiceGrpc.ReportServiceBlockingStub reports =
         ReportServiceGrpc.newBlockingStub(channel);
-    java.util.function.Consumer<Report> submit = r -> reports.submitReport(
+    Consumer<Report> submit = r -> reports.submitReport(
         SubmitReportRequest.newBuilder().setReport(r).build());
     long t = System.currentTimeMillis() - 60_000;
 
@@ -441,7 +449,7 @@ class MasterTest {
 
     try (AdminClient admin = AdminClient.connect(data, null)) {
       assertThatThrownBy(admin::nodes)
-          .isInstanceOf(java.io.IOException.class)
+          .isInstanceOf(IOException.class)
           .hasMessageStartingWith("cannot reach the master at 127.0.0.1:" + port)
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }

@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateStatus;
@@ -10,7 +9,9 @@ import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Master#start(MasterConfig)} as shipped: the real language compiles the catalogs. */
+/** A master started as shipped: the real language compiles the catalogs. */
 class MasterWithDslTest {
   @TempDir Path data;
   @TempDir Path code;
@@ -32,8 +33,8 @@ class MasterWithDslTest {
   void servesCatalogsCompiledFromTheCodeDirectoryAndFollowsEdits() throws Exception {
     Path site = code.resolve("site.groovy");
     Files.writeString(site, "node('default') { file('/tmp/x') { content 'hi' } }\n");
-    try (Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))) {
+    try (Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start()) {
       X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
       KeyPair key = TestPki.ecKey();
       ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);

@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.fleet.FleetClient;
@@ -24,7 +23,9 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -199,8 +200,9 @@ class ReportClockTest {
   }
 
   private Master start() throws Exception {
-    Master master = Master.start(
-        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"), SOURCE);
+    Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).catalogSource(SOURCE)
+        .start();
     cleanup.add(master);
     return master;
   }

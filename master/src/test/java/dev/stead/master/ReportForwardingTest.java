@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.stead.master.ca.CertificateAuthority;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.forward.ForwardConfig;
@@ -23,6 +22,8 @@ import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -36,13 +37,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -102,7 +104,7 @@ class ReportForwardingTest {
       exchange.sendResponseHeaders(204, -1);
       exchange.close();
     });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     cleanup.add(() -> server.stop(0));
     return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/hook");
@@ -117,15 +119,15 @@ class ReportForwardingTest {
 
   private Master start(ForwardConfig forward) throws Exception {
     Files.writeString(code.resolve("site.groovy"), "node('default') { }\n");
-    Master master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        TrustConfig.defaults(), FleetConfig.defaults().withForwarding(forward));
+    Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0,
+        "*")).fleet(FleetConfig.defaults().withForwarding(forward)).start();
     cleanup.add(master);
     return master;
   }
 
   private ReportServiceGrpc.ReportServiceBlockingStub node(Master master, String name)
       throws Exception {
-    java.security.cert.X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
+    X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
     ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
     cleanup.add(() -> anonymous.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
     KeyPair key = TestPki.ecKey();

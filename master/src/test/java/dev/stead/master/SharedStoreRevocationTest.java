@@ -2,7 +2,6 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.storage.StoreConfig;
@@ -17,7 +16,9 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -53,8 +54,8 @@ class SharedStoreRevocationTest {
   }
 
   private Master start(Path data, StoreConfig store) throws Exception {
-    Master master = Master.start(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
-        .withStore(store), SOURCE);
+    Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
+        .withStore(store)).catalogSource(SOURCE).start();
     cleanup.add(master);
     return master;
   }

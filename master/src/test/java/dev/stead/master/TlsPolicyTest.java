@@ -2,10 +2,10 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.ca.Pem;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.GetCaCertificateRequest;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
@@ -25,9 +25,10 @@ class TlsPolicyTest {
   @TempDir Path code;
 
   private Master start(boolean tls12) throws Exception {
-    return Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, null),
-        (node, facts) -> CompileOutcome.failed("site.groovy", "unused"),
-        new TrustConfig(tls12, Optional.empty(), Optional.empty()));
+    return Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, null))
+        .catalogSource((node, facts) -> CompileOutcome.failed("site.groovy", "unused"))
+        .trust(new TrustConfig(tls12, Optional.empty(), Optional.empty()))
+        .start();
   }
 
   /** "OK" or the failure's status code, for an anonymous bootstrap call. */

@@ -2,6 +2,8 @@ package dev.stead.wire;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Edge;
@@ -87,7 +89,7 @@ public final class Catalogs {
   }
 
   /** Protobuf serialization with map entries in key order, stable across JVMs. */
-  public static byte[] deterministicBytes(com.google.protobuf.Message message) {
+  public static byte[] deterministicBytes(Message message) {
     // Straight into an array of the exact size: the same encoder output, without the
     // stream's buffer and the final copy.
     byte[] bytes = new byte[message.getSerializedSize()];
@@ -107,7 +109,7 @@ public final class Catalogs {
    * {@code = < > & '} for HTML pages; a catalog is read by people in a terminal, so those
    * escapes are undone (only where the backslash is itself unescaped).
    */
-  public static String toJson(com.google.protobuf.MessageOrBuilder message) {
+  public static String toJson(MessageOrBuilder message) {
     return toJson(JsonFormat.printer().sortingMapKeys(), message);
   }
 
@@ -115,13 +117,13 @@ public final class Catalogs {
    * As {@link #toJson(com.google.protobuf.MessageOrBuilder)}, with every field present: a
    * program reading a report finds {@code "changed": 0}, not a missing key.
    */
-  public static String toJsonWithZeros(com.google.protobuf.MessageOrBuilder message) {
+  public static String toJsonWithZeros(MessageOrBuilder message) {
     return toJson(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().sortingMapKeys(),
         message);
   }
 
   private static String toJson(JsonFormat.Printer printer,
-      com.google.protobuf.MessageOrBuilder message) {
+      MessageOrBuilder message) {
     try {
       String json = printer.print(message);
       return HTML_ESCAPE.matcher(json).replaceAll(m -> m.group(1)

@@ -1,7 +1,14 @@
 package dev.stead.wire;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -82,8 +89,8 @@ public final class SourceFiles {
    *     regular file
    * @throws ConfinedFiles.OutsideBound with a message naming the source or module
    */
-  public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
-      String canonical) throws java.io.IOException {
+  public static SeekableByteChannel open(List<Path> moduleRoots,
+      String canonical) throws IOException {
     return open(moduleRoots, ModuleFile.ofSource(canonical));
   }
 
@@ -116,8 +123,8 @@ public final class SourceFiles {
    * the module that is a module wins, the module must lie inside its root, and the file inside
    * the module's real directory.
    */
-  public static java.nio.channels.SeekableByteChannel open(List<Path> moduleRoots,
-      ModuleFile file) throws java.io.IOException {
+  public static SeekableByteChannel open(List<Path> moduleRoots,
+      ModuleFile file) throws IOException {
     String module = file.module();
     for (Path root : moduleRoots) {
       Path dir = root.resolve(module);
@@ -139,7 +146,7 @@ public final class SourceFiles {
         }
       }
     }
-    throw new java.nio.file.NoSuchFileException(file.toString(), null,
+    throw new NoSuchFileException(file.toString(), null,
         "no module '" + module + "' in " + moduleRoots);
   }
 
@@ -149,15 +156,15 @@ public final class SourceFiles {
   }
 
   /** {@code sha256:<hex>} of the file at {@code path}, read in pieces (it may be large). */
-  public static String checksum(Path path) throws java.io.IOException {
-    try (java.io.InputStream in = Files.newInputStream(path)) {
+  public static String checksum(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
       return checksum(in);
     }
   }
 
   /** {@code sha256:<hex>} of what is left in {@code in}, read in pieces; not closed. */
-  public static String checksum(java.io.InputStream in) throws java.io.IOException {
-    java.security.MessageDigest sha = sha256();
+  public static String checksum(InputStream in) throws IOException {
+    MessageDigest sha = sha256();
     byte[] buffer = new byte[CHUNK_BYTES];
     for (int n; (n = in.read(buffer)) > 0; ) {
       sha.update(buffer, 0, n);
@@ -166,17 +173,17 @@ public final class SourceFiles {
   }
 
   /** A fresh SHA-256 digest, the algorithm of every checksum. */
-  public static java.security.MessageDigest sha256() {
+  public static MessageDigest sha256() {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
   /** {@code sha256:<hex>} of what {@code sha} has digested (which resets it). */
-  public static String format(java.security.MessageDigest sha) {
-    return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+  public static String format(MessageDigest sha) {
+    return "sha256:" + HexFormat.of().formatHex(sha.digest());
   }
 
   public static boolean isChecksum(String value) {

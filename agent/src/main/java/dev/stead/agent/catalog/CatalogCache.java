@@ -1,9 +1,9 @@
 package dev.stead.agent.catalog;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
 import java.nio.file.Files;

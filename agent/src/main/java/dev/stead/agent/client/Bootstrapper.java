@@ -1,11 +1,8 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.CapturingTrustManager;
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateState;
@@ -13,7 +10,9 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,7 +67,7 @@ public final class Bootstrapper {
   /** The pinned CA, fetching and checking it first when there is none. */
   public X509Certificate ca() throws IOException {
     if (Files.exists(ssl.ca())) {
-      return PemReader.certificate(Files.readString(ssl.ca(), StandardCharsets.US_ASCII));
+      return Pem.readCertificate(Files.readString(ssl.ca(), StandardCharsets.US_ASCII));
     }
     CapturingTrustManager capture = new CapturingTrustManager();
     ManagedChannel channel = Channels.bootstrap(address, capture);
@@ -83,7 +82,7 @@ public final class Bootstrapper {
     }
     X509Certificate ca;
     try {
-      ca = PemReader.certificate(pem);
+      ca = Pem.readCertificate(pem);
     } catch (IOException e) {
       throw new AgentFailure("the master at " + address + " sent an unreadable CA certificate");
     }
@@ -120,13 +119,13 @@ public final class Bootstrapper {
   /** The agent's key pair, generated and stored (0600) when there is none. */
   public KeyPair keys() throws IOException {
     if (Files.exists(ssl.privateKey())) {
-      PrivateKey key = PemReader.privateKey(
+      PrivateKey key = Pem.readPrivateKey(
           Files.readString(ssl.privateKey(), StandardCharsets.US_ASCII));
       // With a certificate at hand, its public key is the pair's: deriving it from the
       // private key (d·G) takes Bouncy Castle's curve arithmetic, ~250 classes and a check of
       // its signed jars on every start. Were they not a pair, TLS would refuse them anyway.
       if (Files.exists(ssl.certificate())) {
-        return new KeyPair(PemReader.certificate(Files.readString(ssl.certificate(),
+        return new KeyPair(Pem.readCertificate(Files.readString(ssl.certificate(),
             StandardCharsets.US_ASCII)).getPublicKey(), key);
       }
       return KeyMaterial.of(key);
@@ -141,7 +140,7 @@ public final class Bootstrapper {
   /** The agent's signed certificate, requesting it (and waiting, if allowed) when missing. */
   public X509Certificate certificate(X509Certificate ca, KeyPair keys) throws IOException {
     if (Files.exists(ssl.certificate())) {
-      return PemReader.certificate(Files.readString(ssl.certificate(), StandardCharsets.US_ASCII));
+      return Pem.readCertificate(Files.readString(ssl.certificate(), StandardCharsets.US_ASCII));
     }
     ManagedChannel channel = Channels.trustingCa(address, ca);
     try {
@@ -210,7 +209,7 @@ public final class Bootstrapper {
     }
     X509Certificate cert;
     try {
-      cert = PemReader.certificate(status.getCertificatePem());
+      cert = Pem.readCertificate(status.getCertificatePem());
     } catch (IOException e) {
       throw new AgentFailure("the master sent an unreadable certificate for " + certname);
     }

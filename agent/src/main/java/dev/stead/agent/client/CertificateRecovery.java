@@ -1,14 +1,13 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
-import dev.stead.agent.tls.Pem;
-import dev.stead.agent.tls.PemReader;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
+import dev.stead.wire.AtomicFiles;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +59,7 @@ public final class CertificateRecovery {
     }
     X509Certificate issued;
     try {
-      issued = PemReader.certificate(status.getCertificatePem());
+      issued = Pem.readCertificate(status.getCertificatePem());
     } catch (IOException e) {
       return Optional.empty();
     }

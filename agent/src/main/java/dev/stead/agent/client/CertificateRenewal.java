@@ -1,15 +1,15 @@
 package dev.stead.agent.client;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.tls.CaTrust;
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.RenewCertificateRequest;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.CallFailures;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.stead.agent.engine;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.resource.DigestedContent;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.ResourceKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

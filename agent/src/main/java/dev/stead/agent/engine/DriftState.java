@@ -2,8 +2,8 @@ package dev.stead.agent.engine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.ChangeKind;
+import dev.stead.wire.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.stead.agent.engine;
 
+import dev.stead.agent.Progress;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Refreshable;
 import dev.stead.agent.resource.Result;

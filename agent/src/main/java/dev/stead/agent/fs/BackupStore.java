@@ -1,5 +1,6 @@
 package dev.stead.agent.fs;
 
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

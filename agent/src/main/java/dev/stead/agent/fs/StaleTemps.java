@@ -1,5 +1,6 @@
 package dev.stead.agent.fs;
 
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

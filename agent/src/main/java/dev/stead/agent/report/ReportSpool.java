@@ -1,7 +1,7 @@
 package dev.stead.agent.report;
 
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.CallFailures;
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.Report;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

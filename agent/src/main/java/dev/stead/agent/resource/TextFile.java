@@ -1,6 +1,6 @@
 package dev.stead.agent.resource;
 
-import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.stead.agent.secrets;
 
 import com.google.protobuf.ByteString;
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

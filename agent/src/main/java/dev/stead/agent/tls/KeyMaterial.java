@@ -1,5 +1,6 @@
 package dev.stead.agent.tls;
 
+import dev.stead.wire.Pem;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -66,6 +67,6 @@ public final class KeyMaterial {
    * shared secret may use), which the master's challenge autosign policy checks.
    */
   public static String csr(KeyPair keys, String certname, String challenge) {
-    return Pem.wrap("CERTIFICATE REQUEST", CertificateRequest.der(keys, certname, challenge));
+    return Pem.encode(Pem.CERTIFICATE_REQUEST, CertificateRequest.der(keys, certname, challenge));
   }
 }

@@ -3,7 +3,7 @@ package dev.stead.agent.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
+import dev.stead.agent.AgentRun;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.CompileFailure;
@@ -11,6 +11,7 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SourceLocation;
 import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -63,7 +64,7 @@ class AgentRunTest {
 
   @Test
   void bootstrapsConvergesAndReports() throws Exception {
-    String fingerprint = Fingerprints.of(master.ca.certificate);
+    String fingerprint = Fingerprints.of(master.ca.certificate());
     assertThat(run(fingerprint.toLowerCase(), false, 0)).as(err()).isEqualTo(2);
     assertThat(root.resolve("motd")).hasContent("hello");
     assertThat(out()).contains("intended: file[/motd] content").contains("run: 1 resources");
@@ -83,7 +84,7 @@ class AgentRunTest {
   void trustOnFirstUsePrintsTheFingerprint() {
     assertThat(run(null, true, 0)).as(err()).isEqualTo(2);
     assertThat(out()).contains("trusting the master's CA on first use: "
-        + Fingerprints.of(master.ca.certificate));
+        + Fingerprints.of(master.ca.certificate()));
   }
 
   @Test
@@ -105,7 +106,7 @@ class AgentRunTest {
     master.autosign = false;
     assertThat(run(null, true, 0)).isEqualTo(1);
     String key = Fingerprints.ofKey(dev.stead.agent.tls.KeyMaterial.of(
-        dev.stead.agent.tls.PemReader.privateKey(Files.readString(
+        Pem.readPrivateKey(Files.readString(
             state.resolve("ssl/private_key.pem")))).getPublic());
     assertThat(out()).contains("submitted a certificate request for " + NODE
         + " with key fingerprint " + key);

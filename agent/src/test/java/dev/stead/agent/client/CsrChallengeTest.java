@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
+import dev.stead.wire.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bouncycastle.asn1.ASN1String;
@@ -21,14 +21,16 @@ class CsrChallengeTest {
   void theFirstLineTravelsAsTheChallengePassword() throws Exception {
     Path file = dir.resolve("challenge");
     Files.writeString(file, "  s3cret-enrolment-ü \nsecond line\n");
-    PKCS10CertificationRequest csr = Pem.readCsr(KeyMaterial.csr(KeyMaterial.generate(),
-        "web1.test", CsrChallenge.read(file)));
+    PKCS10CertificationRequest csr = new PKCS10CertificationRequest(
+        Pem.decode(KeyMaterial.csr(KeyMaterial.generate(),
+        "web1.test", CsrChallenge.read(file)), Pem.CERTIFICATE_REQUEST));
     Attribute[] attributes =
         csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
     assertThat(attributes).hasSize(1);
     assertThat(((ASN1String) attributes[0].getAttributeValues()[0]).getString())
         .isEqualTo("s3cret-enrolment-ü");
-    assertThat(Pem.readCsr(KeyMaterial.csr(KeyMaterial.generate(), "web1.test"))
+    assertThat(new PKCS10CertificationRequest(
+        Pem.decode(KeyMaterial.csr(KeyMaterial.generate(), "web1.test"), Pem.CERTIFICATE_REQUEST))
         .getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword)).isEmpty();
   }
 

@@ -1,7 +1,6 @@
 package dev.stead.agent.client;
 
 import dev.stead.agent.tls.KeyMaterial;
-import dev.stead.agent.tls.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
@@ -17,6 +16,8 @@ import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Pem;
 import io.grpc.Grpc;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -39,13 +40,14 @@ import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * A master for agent tests: real TLS 1.3 with optional client authentication, a CA that signs
  * CSRs (automatically or on {@link #sign}), catalogs from a function, reports collected.
  */
 final class FakeMaster implements AutoCloseable {
-  final TestCa ca;
+  final TestPki.Ca ca;
   final Server server;
   final Map<String, String> csrs = new ConcurrentHashMap<>();
   final Map<String, String> signed = new ConcurrentHashMap<>();
@@ -61,9 +63,9 @@ final class FakeMaster implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
 
   FakeMaster() throws Exception {
-    ca = new TestCa("Stead test CA");
+    ca = new TestPki.Ca("Stead test CA");
     KeyPair serverKeys = KeyMaterial.generate();
-    X509Certificate serverCert = ca.server(serverKeys);
+    X509Certificate serverCert = ca.server(serverKeys.getPublic());
     ServerInterceptor needsCert = new ServerInterceptor() {
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call,
@@ -84,7 +86,7 @@ final class FakeMaster implements AutoCloseable {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .sslContext(GrpcSslContexts.configure(io.netty.handler.ssl.SslContextBuilder
             .forServer(serverKeys.getPrivate(), serverCert))
-            .trustManager(ca.certificate).clientAuth(ClientAuth.OPTIONAL)
+            .trustManager(ca.certificate()).clientAuth(ClientAuth.OPTIONAL)
             .protocols("TLSv1.3").build())
         .addTransportFilter(new io.grpc.ServerTransportFilter() {
           @Override
@@ -104,7 +106,8 @@ final class FakeMaster implements AutoCloseable {
   }
 
   void sign(String certname) throws Exception {
-    var csr = Pem.readCsr(csrs.get(certname));
+    var csr = new PKCS10CertificationRequest(
+        Pem.decode(csrs.get(certname), Pem.CERTIFICATE_REQUEST));
     X509Certificate cert = ca.sign(csr.getSubject(),
         SubjectPublicKeyInfo.getInstance(csr.getSubjectPublicKeyInfo().getEncoded()), false, null);
     signed.put(certname, Pem.certificate(cert));
@@ -129,7 +132,7 @@ final class FakeMaster implements AutoCloseable {
     public void getCaCertificate(GetCaCertificateRequest request,
         StreamObserver<GetCaCertificateResponse> response) {
       response.onNext(GetCaCertificateResponse.newBuilder()
-          .setCaCertificatePem(Pem.certificate(ca.certificate)).build());
+          .setCaCertificatePem(Pem.certificate(ca.certificate())).build());
       response.onCompleted();
     }
 

@@ -3,8 +3,8 @@ package dev.stead.agent.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
-import dev.stead.agent.run.AgentSession;
+import dev.stead.agent.AgentRun;
+import dev.stead.agent.AgentSession;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.GetCatalogRequest;

@@ -2,9 +2,9 @@ package dev.stead.agent.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.AgentDaemon;
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.Catalogs4Test;
-import dev.stead.agent.daemon.AgentDaemon;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.GetCatalogResponse;

@@ -2,6 +2,7 @@ package dev.stead.agent.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.Progress;
 import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.resource.ApplyContext;

@@ -2,9 +2,11 @@ package dev.stead.agent.facts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.FactCollector;
 import dev.stead.agent.resource.file.FileSource;
 import dev.stead.proto.v1.ModuleFact;
 import dev.stead.wire.SourceFiles;
+import dev.stead.wire.Values;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ class ModuleFactsSyncTest {
     // And the collector reads what is installed, the machine's own facts winning.
     Files.createDirectories(tmp.resolve("own"));
     Files.writeString(tmp.resolve("own/site.yaml"), "patch_window: monday\n");
-    Map<String, Object> facts = dev.stead.wire.Values.toJavaMap(FactCollector.collect("n1",
+    Map<String, Object> facts = Values.toJavaMap(FactCollector.collect("n1",
         tmp.resolve("own"), dir, w -> { }, null).getValuesMap());
     assertThat(facts).containsEntry("pending", "1").containsEntry("patch_window", "monday");
   }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
-import dev.stead.agent.engine.Progress;
+import dev.stead.agent.Progress;
 import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
@@ -16,9 +16,9 @@ import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.SecretRef;
 import dev.stead.proto.v1.Value;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,19 +26,16 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Date;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +52,8 @@ class SecretsConvergeTest {
   @TempDir Path state;
 
   static X509Certificate certificate(KeyPair key) throws Exception {
-    X500Name name = new X500Name("CN=web1");
-    long now = System.currentTimeMillis();
-    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-        name, BigInteger.ONE, new Date(now - 60_000), new Date(now + 3_600_000), name,
-        key.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
-        .build(key.getPrivate())));
+    return TestPki.selfSigned("web1", key, Instant.now().minusSeconds(60), Duration.ofHours(1),
+        "SHA256withECDSA");
   }
 
   static ByteString envelope(String plaintext, X509Certificate to) throws Exception {

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
-import dev.stead.agent.engine.Progress;
+import dev.stead.agent.Progress;
 import dev.stead.agent.resource.ResourceTypeContract;
 import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.proto.v1.Catalog;

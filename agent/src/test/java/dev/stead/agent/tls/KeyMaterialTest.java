@@ -2,6 +2,7 @@ package dev.stead.agent.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.wire.Pem;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
@@ -16,7 +17,8 @@ class KeyMaterialTest {
         .isEqualTo(256);
     String pem = KeyMaterial.csr(keys, "web01.example.com");
     assertThat(pem).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
-    PKCS10CertificationRequest csr = Pem.readCsr(pem);
+    PKCS10CertificationRequest csr = new PKCS10CertificationRequest(
+        Pem.decode(pem, Pem.CERTIFICATE_REQUEST));
     assertThat(csr.getSubject().toString()).isEqualTo("CN=web01.example.com");
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
         .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
@@ -29,7 +31,8 @@ class KeyMaterialTest {
   void aLongNameAndAChallengeKeepTheRequestWellFormedAndSigned() throws Exception {
     KeyPair keys = KeyMaterial.generate();
     String name = "node-" + "x".repeat(200) + ".example.com";  // long-form DER lengths
-    PKCS10CertificationRequest csr = Pem.readCsr(KeyMaterial.csr(keys, name, "s3cret-ü"));
+    PKCS10CertificationRequest csr = new PKCS10CertificationRequest(
+        Pem.decode(KeyMaterial.csr(keys, name, "s3cret-ü"), Pem.CERTIFICATE_REQUEST));
     assertThat(csr.getSubject().toString()).isEqualTo("CN=" + name);
     assertThat(csr.getAttributes()).hasSize(1);
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()

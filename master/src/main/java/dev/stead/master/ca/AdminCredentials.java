@@ -1,5 +1,6 @@
 package dev.stead.master.ca;
 
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

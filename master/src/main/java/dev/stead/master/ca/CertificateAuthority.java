@@ -1,6 +1,8 @@
 package dev.stead.master.ca;
 
 import dev.stead.proto.v1.RevokedCertificate;
+import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -118,7 +120,7 @@ public final class CertificateAuthority {
 
   /** {@code SHA256:AB:CD:...} of the CA certificate, the value agents pin. */
   public String fingerprint() {
-    return dev.stead.wire.Fingerprints.of(certificate);
+    return Fingerprints.of(certificate);
   }
 
   /** A client certificate (clientAuth) for {@code commonName}. */

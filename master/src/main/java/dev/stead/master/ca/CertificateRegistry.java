@@ -9,6 +9,7 @@ import dev.stead.proto.v1.RevokedCertificate;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -361,7 +362,7 @@ public final class CertificateRegistry {
         String fingerprint;
         try {
           fingerprint = Fingerprints.ofDer(
-              Pem.parseCsr(csrPem).getSubjectPublicKeyInfo().getEncoded());
+              Csrs.parse(csrPem).getSubjectPublicKeyInfo().getEncoded());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

@@ -1,12 +1,15 @@
 package dev.stead.master.ca;
 
 import dev.stead.master.ca.CaException.Reason;
+import java.net.InetAddress;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -51,7 +54,7 @@ public final class CsrValidator {
     }
     PKCS10CertificationRequest request;
     try {
-      request = Pem.parseCsr(csrPem);
+      request = Csrs.parse(csrPem);
     } catch (IllegalArgumentException e) {
       throw new CaException(Reason.INVALID, "the certificate request for '" + certname
           + "' is not a PEM PKCS#10 request");
@@ -86,7 +89,7 @@ public final class CsrValidator {
     }
     checkKey(certname, key);
     checkRequestedNames(certname, request);
-    return new ValidatedCsr(certname, request, key, Pem.csr(request));
+    return new ValidatedCsr(certname, request, key, Csrs.pem(request));
   }
 
   /**
@@ -141,25 +144,25 @@ public final class CsrValidator {
 
   private static String ipText(GeneralName name) {
     try {
-      byte[] bytes = org.bouncycastle.asn1.ASN1OctetString.getInstance(name.getName()).getOctets();
-      return java.net.InetAddress.getByAddress(bytes).getHostAddress();
+      byte[] bytes = ASN1OctetString.getInstance(name.getName()).getOctets();
+      return InetAddress.getByAddress(bytes).getHostAddress();
     } catch (Exception e) {
       return "?";
     }
   }
 
   /** The PKCS#9 challengePassword of {@code request}, if it carries exactly one. */
-  public static java.util.Optional<String> challengePassword(PKCS10CertificationRequest request) {
+  public static Optional<String> challengePassword(PKCS10CertificationRequest request) {
     Attribute[] attributes =
         request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
     if (attributes.length != 1 || attributes[0].getAttributeValues().length != 1) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     ASN1Encodable value = attributes[0].getAttributeValues()[0];
     if (value instanceof ASN1String text) {
-      return java.util.Optional.of(text.getString());
+      return Optional.of(text.getString());
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**
@@ -172,7 +175,7 @@ public final class CsrValidator {
     }
     PKCS10CertificationRequest request;
     try {
-      request = Pem.parseCsr(csrPem);
+      request = Csrs.parse(csrPem);
     } catch (IllegalArgumentException e) {
       throw new CaException(Reason.INVALID, "the renewal request of '" + callerCn
           + "' is not a PEM PKCS#10 request");

@@ -11,12 +11,14 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Writes key material so that it is never readable by others, not even for a moment: the
  * file is created with its final mode and renamed into place.
  */
 public final class PrivateFiles {
+  private static final Logger LOG = Logger.getLogger(PrivateFiles.class.getName());
   private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
@@ -36,10 +38,6 @@ public final class PrivateFiles {
   }
 
   /**
-   * Sets an existing secret file back to 0600 when group or others may read it (an operator's
-   * copy or restore can widen it); says so on stderr, since it means the key may have leaked.
-   */
-  /**
    * The first line of an owner-only file that holds a secret, stripped.
    *
    * @param what names the file in errors, e.g. "autosign challenge file"
@@ -58,7 +56,7 @@ public final class PrivateFiles {
         throw new IOException(what + " " + file + " is readable by others; chmod 600 it");
       }
     }
-    String line = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).lines()
+    String line = Files.readString(file, StandardCharsets.UTF_8).lines()
         .findFirst().orElse("").strip();
     if (line.length() < minLength) {
       throw new IOException(what + " " + file + ": the secret on its first line must be at "
@@ -67,6 +65,10 @@ public final class PrivateFiles {
     return line;
   }
 
+  /**
+   * Sets an existing secret file back to 0600 when group or others may read it (an operator's
+   * copy or restore can widen it); logs a warning, since it means the key may have leaked.
+   */
   public static void tightenSecret(Path file) throws IOException {
     if (!POSIX) {
       return;
@@ -75,8 +77,8 @@ public final class PrivateFiles {
     Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
     if (!owner.containsAll(now)) {
       Files.setPosixFilePermissions(file, owner);
-      System.err.println("stead master: " + file + " was readable by others (mode "
-          + PosixFilePermissions.toString(now) + "); set it to rw-------");
+      LOG.warning(file + " was readable by others (mode " + PosixFilePermissions.toString(now)
+          + "); set it to rw-------");
     }
   }
 

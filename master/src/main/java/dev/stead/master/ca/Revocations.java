@@ -2,6 +2,7 @@ package dev.stead.master.ca;
 
 import dev.stead.master.storage.CertificateStore;
 import dev.stead.proto.v1.RevokedCertificate;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

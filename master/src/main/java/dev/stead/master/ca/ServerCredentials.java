@@ -1,5 +1,6 @@
 package dev.stead.master.ca;
 
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -39,7 +41,7 @@ public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
       if (Hostnames.isIpLiteral(listenHost)) {
         ips.add(Hostnames.canonicalIp(listenHost));
       } else {
-        dns.add(listenHost.toLowerCase(java.util.Locale.ROOT));
+        dns.add(listenHost.toLowerCase(Locale.ROOT));
       }
     }
     Path certFile = caDir.resolve(CERTIFICATE_FILE);

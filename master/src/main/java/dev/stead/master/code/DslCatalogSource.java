@@ -4,11 +4,13 @@ import dev.stead.dsl.CachingCompiler;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.Trusted;
+import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
  * One loaded environment, compiled with the Stead language's {@link Compiler} behind a
@@ -18,8 +20,8 @@ import java.util.Objects;
  * every compile reports that failure. Immutable and thread-safe.
  */
 public final class DslCatalogSource implements CatalogSource {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(DslCatalogSource.class.getName());
+  private static final Logger LOG =
+      Logger.getLogger(DslCatalogSource.class.getName());
 
   private final CachingCompiler compiler;
   private final CompileException loadFailure;
@@ -48,7 +50,7 @@ public final class DslCatalogSource implements CatalogSource {
     Objects.requireNonNull(slots, "slots");
     try {
       Compiler compiler = Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit);
-      for (dev.stead.proto.v1.CompileError w : compiler.warnings()) {
+      for (CompileError w : compiler.warnings()) {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());
       }

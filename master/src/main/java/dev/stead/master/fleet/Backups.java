@@ -12,8 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +32,7 @@ import java.util.stream.Stream;
  * CA and secrets key, so existing agents keep their certificates and their secrets.
  */
 public final class Backups {
+  private static final Logger LOG = Logger.getLogger(Backups.class.getName());
   public static final String MARKER = "BACKUP";
   private static final String DB = "db";
   /** What every backup has, and a restore refuses to go without. */
@@ -176,9 +179,9 @@ public final class Backups {
       return;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
-      System.err.println("stead master: cannot clean up " + dir + ": " + e.getMessage());
+      LOG.warning("cannot clean up " + dir + ": " + e.getMessage());
     }
   }
 }

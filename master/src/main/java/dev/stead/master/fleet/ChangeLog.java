@@ -11,6 +11,7 @@ import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -105,7 +106,7 @@ public final class ChangeLog {
           .filter(d -> typePrefix.isEmpty() || d.getResource().startsWith(typePrefix))
           .toList());
       // Stable: a decision and a change of the same millisecond keep the order found.
-      out.sort(java.util.Comparator.comparingLong(ChangeRecord::getTimeMs).reversed());
+      out.sort(Comparator.comparingLong(ChangeRecord::getTimeMs).reversed());
       if (out.size() > limit) {
         out.subList(limit, out.size()).clear();
         truncated[0] = true;

@@ -1,16 +1,24 @@
 package dev.stead.master.fleet;
 
 import dev.stead.master.AdminClient;
+import dev.stead.proto.v1.AcceptDriftRequest;
+import dev.stead.proto.v1.AcceptDriftResponse;
 import dev.stead.proto.v1.BackupRequest;
 import dev.stead.proto.v1.BackupResponse;
 import dev.stead.proto.v1.ChangesRequest;
 import dev.stead.proto.v1.ChangesResponse;
 import dev.stead.proto.v1.ComplianceRequest;
 import dev.stead.proto.v1.ComplianceResponse;
+import dev.stead.proto.v1.DriftException;
+import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.FleetServiceGrpc;
 import dev.stead.proto.v1.GetReportRequest;
+import dev.stead.proto.v1.LiftExceptionRequest;
+import dev.stead.proto.v1.ListExceptionsRequest;
 import dev.stead.proto.v1.QueryReportsRequest;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ReviewDriftRequest;
+import dev.stead.proto.v1.ReviewDriftResponse;
 import dev.stead.wire.CallFailures;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -64,32 +72,32 @@ public final class FleetClient {
   }
 
   /** Grants a drift exception in the admin certificate's name. */
-  public dev.stead.proto.v1.DriftException except(dev.stead.proto.v1.ExceptDriftRequest request)
+  public DriftException except(ExceptDriftRequest request)
       throws IOException {
     return call(() -> stub().exceptDrift(request));
   }
 
   /** Lifts (ends now) the drift exception {@code id} in the admin certificate's name. */
-  public dev.stead.proto.v1.DriftException lift(String id) throws IOException {
-    return call(() -> stub().liftException(dev.stead.proto.v1.LiftExceptionRequest.newBuilder()
+  public DriftException lift(String id) throws IOException {
+    return call(() -> stub().liftException(LiftExceptionRequest.newBuilder()
         .setId(id).build()));
   }
 
   /** Active exceptions, plus those expired since {@code expiredSinceMs} (0: none). */
-  public List<dev.stead.proto.v1.DriftException> exceptions(long expiredSinceMs)
+  public List<DriftException> exceptions(long expiredSinceMs)
       throws IOException {
-    return call(() -> stub().listExceptions(dev.stead.proto.v1.ListExceptionsRequest
+    return call(() -> stub().listExceptions(ListExceptionsRequest
         .newBuilder().setExpiredSinceMs(expiredSinceMs).build()).getExceptionsList());
   }
 
-  public dev.stead.proto.v1.ReviewDriftResponse review(
-      dev.stead.proto.v1.ReviewDriftRequest request) throws IOException {
+  public ReviewDriftResponse review(
+      ReviewDriftRequest request) throws IOException {
     return call(() -> stub().reviewDrift(request));
   }
 
   /** Accepts a drifted value in the admin certificate's name: the code change to make. */
-  public dev.stead.proto.v1.AcceptDriftResponse accept(
-      dev.stead.proto.v1.AcceptDriftRequest request) throws IOException {
+  public AcceptDriftResponse accept(
+      AcceptDriftRequest request) throws IOException {
     return call(() -> stub().acceptDrift(request));
   }
 

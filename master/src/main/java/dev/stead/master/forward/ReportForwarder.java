@@ -5,6 +5,7 @@ import dev.stead.proto.v1.ForwardedReport;
 import dev.stead.proto.v1.Report;
 import dev.stead.wire.HostPort;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class ReportForwarder implements Consumer<Report>, AutoCloseable {
   /** This machine's name for syslog's HOSTNAME field; "-" (RFC 5424's nil) if unknown. */
   private static String hostname() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "-";
     }

@@ -4,19 +4,26 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.stead.proto.v1.ForwardedReport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * POSTs each forwarded report as JSON to an HTTPS URL, with
@@ -87,16 +94,16 @@ final class WebhookSink implements Sink {
   }
 
   /** TLS that trusts the system's store, or only the CA certificates in {@code caFile}. */
-  static SSLContext tls(java.nio.file.Path caFile) throws IOException {
+  static SSLContext tls(Path caFile) throws IOException {
     try {
       if (caFile == null) {
         return SSLContext.getDefault();
       }
-      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       int i = 0;
-      try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
-        for (java.security.cert.Certificate c : java.security.cert.CertificateFactory
+      try (InputStream in = Files.newInputStream(caFile)) {
+        for (Certificate c : CertificateFactory
             .getInstance("X.509").generateCertificates(in)) {
           trust.setCertificateEntry("ca" + i++, c);
         }
@@ -104,8 +111,8 @@ final class WebhookSink implements Sink {
       if (i == 0) {
         throw new IOException("no certificate in " + caFile);
       }
-      javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-          javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+          TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);

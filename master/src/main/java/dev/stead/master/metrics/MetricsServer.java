@@ -2,6 +2,7 @@ package dev.stead.master.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.stead.master.web.HttpTimeouts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,7 +29,7 @@ public final class MetricsServer implements AutoCloseable {
   /** Binds {@code host:port} (port 0: any free port) and serves {@code metrics}. */
   public static MetricsServer start(String host, int port, MasterMetrics metrics)
       throws IOException {
-    dev.stead.master.web.HttpTimeouts.apply();
+    HttpTimeouts.apply();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);

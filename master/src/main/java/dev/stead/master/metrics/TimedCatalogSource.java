@@ -3,6 +3,9 @@ package dev.stead.master.metrics;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.proto.v1.Facts;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +21,8 @@ public final class TimedCatalogSource implements CatalogSource {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong crashed = new AtomicLong();
   /** Compile errors per node; only nodes that had one appear, so the series stay few. */
-  private final java.util.concurrent.ConcurrentMap<String, AtomicLong> failedByNode =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentMap<String, AtomicLong> failedByNode =
+      new ConcurrentHashMap<>();
 
   public TimedCatalogSource(CatalogSource inner) {
     this.inner = inner;
@@ -65,7 +68,7 @@ public final class TimedCatalogSource implements CatalogSource {
     out.header("stead_node_compile_failures_total",
         "Compiles that failed with an error in the code, per node (nodes with none omitted).",
         "counter");
-    new java.util.TreeMap<>(failedByNode).forEach((node, count) ->
+    new TreeMap<>(failedByNode).forEach((node, count) ->
         out.sample("stead_node_compile_failures_total", "node", node, count.get()));
   }
 }

@@ -4,6 +4,8 @@ import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateServiceGrpc;
+import dev.stead.proto.v1.FileServiceGrpc;
+import dev.stead.proto.v1.FleetServiceGrpc;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -43,9 +45,9 @@ public final class AccessPolicy {
         CatalogServiceGrpc.SERVICE_NAME, Access.NODE,
         ReportServiceGrpc.SERVICE_NAME, Access.NODE,
         CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
-        dev.stead.proto.v1.FileServiceGrpc.SERVICE_NAME, Access.NODE,
+        FileServiceGrpc.SERVICE_NAME, Access.NODE,
         AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
-        dev.stead.proto.v1.FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
+        FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }
 
   /** The rule for {@code serviceName}, null when there is none (deny). */

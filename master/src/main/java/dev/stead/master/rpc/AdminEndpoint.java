@@ -1,36 +1,44 @@
 package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.secrets.SecretService;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Store;
 import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.CaFingerprintRequest;
 import dev.stead.proto.v1.CaFingerprintResponse;
 import dev.stead.proto.v1.CertificateInfo;
+import dev.stead.proto.v1.ClassifyNodeRequest;
 import dev.stead.proto.v1.CleanCertificateRequest;
 import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.proto.v1.EncryptSecretRequest;
+import dev.stead.proto.v1.EncryptSecretResponse;
+import dev.stead.proto.v1.GetNodeRequest;
+import dev.stead.proto.v1.NodeClassification;
+import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.ListCertificatesRequest;
 import dev.stead.proto.v1.ListCertificatesResponse;
 import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.SignCertificateRequest;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /** The operator's service; the interceptor admits only the admin certificate. */
 public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   private final CertificateRegistry registry;
   private final Store store;
-  private final dev.stead.master.secrets.SecretService secrets;
+  private final SecretService secrets;
   private final NodeClassifications classifications;
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
-      dev.stead.master.secrets.SecretService secrets) {
+      SecretService secrets) {
     this(registry, store, secrets, new NodeClassifications(store));
   }
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
-      dev.stead.master.secrets.SecretService secrets, NodeClassifications classifications) {
+      SecretService secrets, NodeClassifications classifications) {
     this.classifications = classifications;
     this.registry = registry;
     this.store = store;
@@ -38,8 +46,8 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   }
 
   @Override
-  public void encryptSecret(dev.stead.proto.v1.EncryptSecretRequest request,
-      StreamObserver<dev.stead.proto.v1.EncryptSecretResponse> observer) {
+  public void encryptSecret(EncryptSecretRequest request,
+      StreamObserver<EncryptSecretResponse> observer) {
     Unary.respond(observer, "EncryptSecret", () -> {
       if (request.getPlaintext().isEmpty()) {
         throw Unary.invalid("EncryptSecret: the secret is empty");
@@ -88,25 +96,25 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   }
 
   @Override
-  public void getNode(dev.stead.proto.v1.GetNodeRequest request,
-      StreamObserver<dev.stead.proto.v1.NodeInfo> observer) {
+  public void getNode(GetNodeRequest request,
+      StreamObserver<NodeInfo> observer) {
     Unary.respond(observer, "GetNode", () -> {
       String name = request.getName();
       var known = store.node(name);
       var classified = store.classification(name);
       if (known.isEmpty() && classified.isEmpty()) {
-        throw io.grpc.Status.NOT_FOUND.withDescription("the master knows no node '"
+        throw Status.NOT_FOUND.withDescription("the master knows no node '"
             + name.replaceAll("\\p{Cntrl}", "?") + "' (it never asked for a catalog and was"
             + " never classified)").asRuntimeException();
       }
       return classifications.describe(known.orElseGet(
-          () -> dev.stead.proto.v1.NodeInfo.newBuilder().setName(name).build()));
+          () -> NodeInfo.newBuilder().setName(name).build()));
     });
   }
 
   @Override
-  public void classifyNode(dev.stead.proto.v1.ClassifyNodeRequest request,
-      StreamObserver<dev.stead.proto.v1.NodeClassification> observer) {
+  public void classifyNode(ClassifyNodeRequest request,
+      StreamObserver<NodeClassification> observer) {
     Unary.respond(observer, "ClassifyNode", () -> {
       try {
         return classifications.classify(request.getNode(), request.getSetMap(),

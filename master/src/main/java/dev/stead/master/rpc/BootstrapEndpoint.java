@@ -2,22 +2,23 @@ package dev.stead.master.rpc;
 
 import dev.stead.master.ca.CaException;
 import dev.stead.master.ca.CertificateRegistry;
-import dev.stead.master.ca.Pem;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateResponse;
 import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.wire.Pem;
 import io.grpc.stub.StreamObserver;
+import java.util.logging.Logger;
 
 /**
  * The anonymous bootstrap service: CA certificate, CSR submission, certificate pickup. A
  * refused CSR is logged with the name it asked for and the peer's address.
  */
 public final class BootstrapEndpoint extends BootstrapGrpc.BootstrapImplBase {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(BootstrapEndpoint.class.getName());
+  private static final Logger LOG =
+      Logger.getLogger(BootstrapEndpoint.class.getName());
   private final CertificateRegistry registry;
   private final GetCaCertificateResponse caResponse;
 

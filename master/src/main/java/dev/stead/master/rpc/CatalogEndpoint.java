@@ -1,11 +1,15 @@
 package dev.stead.master.rpc;
 
+import com.google.protobuf.ByteString;
 import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.fleet.DriftExceptions;
+import dev.stead.master.secrets.SecretService;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.Store;
+import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogRequest;
@@ -14,8 +18,13 @@ import dev.stead.proto.v1.Mode;
 import dev.stead.master.secrets.RecipientKey;
 import dev.stead.master.secrets.SecretEnvelopes;
 import dev.stead.wire.Catalogs;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -34,27 +43,27 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final Store store;
   private final Nodes nodes;
   private final CatalogSource source;
-  private final dev.stead.master.secrets.SecretService secrets;
+  private final SecretService secrets;
   private final SourceGrants grants;
-  private final dev.stead.master.fleet.DriftExceptions exceptions;
+  private final DriftExceptions exceptions;
   private final NodeClassifications classifications;
   private final AuditedCatalogs audited = new AuditedCatalogs();
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
-  private final java.util.concurrent.ConcurrentMap<String, String> storedDigests =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentMap<String, String> storedDigests =
+      new ConcurrentHashMap<>();
 
   /** Each compile error is logged once, not once per node and run. */
   private final SeenOnce errorsLogged = new SeenOnce(1_000);
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
-      dev.stead.master.fleet.DriftExceptions exceptions) {
+      SecretService secrets, SourceGrants grants,
+      DriftExceptions exceptions) {
     this(store, nodes, source, secrets, grants, exceptions, new NodeClassifications(store));
   }
 
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      dev.stead.master.secrets.SecretService secrets, SourceGrants grants,
-      dev.stead.master.fleet.DriftExceptions exceptions, NodeClassifications classifications) {
+      SecretService secrets, SourceGrants grants,
+      DriftExceptions exceptions, NodeClassifications classifications) {
     this.exceptions = exceptions;
     this.classifications = classifications;
     this.store = store;
@@ -88,8 +97,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           // warning() and notice() of the code: into the master's log once per compile (and
           // into the agent's report through the catalog).
           for (String said : compiled.catalog().getCompileMessagesList()) {
-            LOG.log(said.startsWith("warning:") ? java.util.logging.Level.WARNING
-                : java.util.logging.Level.INFO, () -> "compile node=" + node + " " + said);
+            LOG.log(said.startsWith("warning:") ? Level.WARNING
+                : Level.INFO, () -> "compile node=" + node + " " + said);
           }
         }
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
@@ -115,7 +124,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
             .setCatalog(compiled.catalog()).setMode(mode);
-        java.util.Map<String, com.google.protobuf.ByteString> envelopes =
+        Map<String, ByteString> envelopes =
             sealSecrets(compiled.catalog(), caller);
         if (!envelopes.isEmpty()) {
           answer.putAllSecretEnvelopes(envelopes).setEnvelopesKey(callerKey);
@@ -138,12 +147,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */
-  private java.util.Map<String, com.google.protobuf.ByteString> sealSecrets(
-      dev.stead.proto.v1.Catalog catalog, X509Certificate caller) {
+  private Map<String, ByteString> sealSecrets(
+      Catalog catalog, X509Certificate caller) {
     try {
       return secrets.seal(catalog, caller);
     } catch (IllegalArgumentException e) {
-      throw io.grpc.Status.FAILED_PRECONDITION.withDescription(e.getMessage())
+      throw Status.FAILED_PRECONDITION.withDescription(e.getMessage())
           .asRuntimeException();
     }
   }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * Sits on the listening channel and sees every accepted connection before TLS or HTTP/2 is
@@ -103,7 +104,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     }
     Throwable cause = tls.handshakeFuture().cause();
     for (Throwable c = cause; c != null; c = c.getCause()) {
-      if (c instanceof javax.net.ssl.SSLException tlsError) {
+      if (c instanceof SSLException tlsError) {
         LOG.warning(() -> "authentication failed peer=" + Peer.of(child.remoteAddress())
             + " TLS handshake: " + tlsError.getMessage());
         return;

@@ -21,6 +21,7 @@ import dev.stead.proto.v1.AcceptDriftResponse;
 import dev.stead.proto.v1.DriftException;
 import dev.stead.proto.v1.ExceptDriftRequest;
 import dev.stead.proto.v1.FleetServiceGrpc;
+import dev.stead.proto.v1.LiftExceptionRequest;
 import dev.stead.proto.v1.ListExceptionsRequest;
 import dev.stead.proto.v1.ListExceptionsResponse;
 import dev.stead.proto.v1.ReviewDriftRequest;
@@ -35,9 +36,12 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -47,8 +51,8 @@ import java.util.stream.Collectors;
  * {@linkplain Redactor redacted}.
  */
 public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(FleetEndpoint.class.getName());
+  private static final Logger LOG =
+      Logger.getLogger(FleetEndpoint.class.getName());
   private static final int DEFAULT_REPORTS = 20;
   private static final int MAX_REPORTS = 1000;
   private final Store store;
@@ -83,7 +87,7 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
             + (accepted.getDataKey().isEmpty() ? "" : " (data key " + accepted.getDataKey()
                 + " in " + accepted.getDataFile() + ")"));
         return accepted;
-      } catch (java.util.NoSuchElementException e) {
+      } catch (NoSuchElementException e) {
         throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
       } catch (DriftAccept.Refused e) {
         throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
@@ -99,16 +103,16 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
         LOG.info(() -> "drift exception " + granted.getId() + " granted by "
             + granted.getDecidedBy() + ": " + granted.getNode() + " " + granted.getResource()
             + " " + granted.getProperty() + " until "
-            + java.time.Instant.ofEpochMilli(granted.getExpiresAtMs()));
+            + Instant.ofEpochMilli(granted.getExpiresAtMs()));
         return granted;
-      } catch (java.util.NoSuchElementException e) {
+      } catch (NoSuchElementException e) {
         throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
       }
     }));
   }
 
   @Override
-  public void liftException(dev.stead.proto.v1.LiftExceptionRequest request,
+  public void liftException(LiftExceptionRequest request,
       StreamObserver<DriftException> observer) {
     Unary.respond(observer, "LiftException", () -> checked(() -> {
       try {
@@ -118,7 +122,7 @@ public final class FleetEndpoint extends FleetServiceGrpc.FleetServiceImplBase {
             + lifted.getLiftedBy() + ": " + lifted.getNode() + " " + lifted.getResource()
             + " " + lifted.getProperty());
         return lifted;
-      } catch (java.util.NoSuchElementException e) {
+      } catch (NoSuchElementException e) {
         throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
       }
     }));

@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
@@ -87,7 +88,7 @@ public final class IdentityInterceptor implements ServerInterceptor {
     if (revoked.test(certificate.getSerialNumber())) {
       return Status.UNAUTHENTICATED.withDescription("the certificate of '"
           + identity.commonName() + "' (serial " + certificate.getSerialNumber().toString(16)
-          .toUpperCase(java.util.Locale.ROOT) + ") has been revoked");
+          .toUpperCase(Locale.ROOT) + ") has been revoked");
     }
     Instant now = clock.instant();
     if (now.isAfter(certificate.getNotAfter().toInstant())) {

@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class InboundGuard implements ServerInterceptor {
         try {
           delegate.onMessage(message);
         } catch (RuntimeException e) {
-          if (e instanceof io.grpc.StatusRuntimeException s
+          if (e instanceof StatusRuntimeException s
               && s.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
             // InboundBudget refusing a compressed request as it is inflated.
             fail(s.getStatus());

@@ -19,10 +19,13 @@ import java.net.InetSocketAddress;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds and starts the master's one gRPC port: TLS 1.3 only unless {@link Options#allowTls12}
@@ -78,14 +81,14 @@ public final class TlsServer {
           .trustManager(caCertificate)
           .clientAuth(ClientAuth.OPTIONAL);
       if (options.allowTls12()) {
-        List<String> suites = new java.util.ArrayList<>(TLS13_SUITES);
+        List<String> suites = new ArrayList<>(TLS13_SUITES);
         suites.addAll(TLS12_SUITES);
         builder.protocols("TLSv1.3", "TLSv1.2").ciphers(suites);
       } else {
         builder.protocols("TLSv1.3").ciphers(TLS13_SUITES);
       }
       ssl = builder.build();
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (SSLException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
@@ -136,7 +139,7 @@ public final class TlsServer {
   }
 
   private static ThreadFactory daemonThreads(String name) {
-    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger count = new AtomicInteger();
     return r -> {
       Thread thread = new Thread(r, name + "-" + count.incrementAndGet());
       thread.setDaemon(true);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
@@ -112,7 +113,7 @@ public final class MasterKey {
     byte[] plaintext;
     try {
       Cipher cipher = cipher(Cipher.DECRYPT_MODE,
-          java.util.Arrays.copyOf(sealed, NONCE), blob.keyedHash());
+          Arrays.copyOf(sealed, NONCE), blob.keyedHash());
       plaintext = cipher.doFinal(sealed, NONCE, sealed.length - NONCE);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("secret " + blob.keyedHash().substring(0, 12)

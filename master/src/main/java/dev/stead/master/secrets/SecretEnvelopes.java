@@ -6,7 +6,11 @@ import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.SecretRef;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.SecretBlob;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -21,6 +25,7 @@ import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Seals a catalog's secrets for the node that asked for it: one CMS EnvelopedData per
@@ -29,8 +34,8 @@ import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
  * plaintext exists only in this method's memory. Thread-safe.
  */
 public final class SecretEnvelopes {
-  private static final java.security.Provider PROVIDER =
-      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  private static final Provider PROVIDER =
+      new BouncyCastleProvider();
   private final MasterKey key;
 
   public SecretEnvelopes(MasterKey key) {
@@ -59,7 +64,7 @@ public final class SecretEnvelopes {
       byte[] plaintext = key.decrypt(blob);
       try {
         out.put(hash, ByteString.copyFrom(envelope(plaintext, node)));
-      } catch (GeneralSecurityException | CMSException | java.io.IOException e) {
+      } catch (GeneralSecurityException | CMSException | IOException e) {
         throw new IllegalStateException("cannot encrypt the secret in " + where + " to "
             + node.getSubjectX500Principal() + ": " + e.getMessage(), e);
       } finally {
@@ -71,10 +76,10 @@ public final class SecretEnvelopes {
 
   /** A CMS EnvelopedData (DER) of {@code plaintext} that only {@code recipient}'s key opens. */
   public static byte[] envelope(byte[] plaintext, X509Certificate recipient)
-      throws GeneralSecurityException, CMSException, java.io.IOException {
+      throws GeneralSecurityException, CMSException, IOException {
     RecipientInfoGenerator info;
     if (recipient.getPublicKey() instanceof ECPublicKey) {
-      java.security.KeyPair ephemeral = ephemeral(recipient);
+      KeyPair ephemeral = ephemeral(recipient);
       info = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF,
           ephemeral.getPrivate(), ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP)
           .addRecipient(recipient).setProvider(PROVIDER);
@@ -92,9 +97,9 @@ public final class SecretEnvelopes {
   }
 
   /** ECDH needs an ephemeral originator key on the recipient's curve. */
-  private static java.security.KeyPair ephemeral(X509Certificate recipient)
+  private static KeyPair ephemeral(X509Certificate recipient)
       throws GeneralSecurityException {
-    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(((ECPublicKey) recipient.getPublicKey()).getParams());
     return generator.generateKeyPair();
   }

@@ -2,6 +2,7 @@ package dev.stead.master.web;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Small inline SVG charts: no script, no external files. */
 final class Charts {
@@ -24,7 +25,7 @@ final class Charts {
    * {@link #MAX_SERIES} are drawn; {@code leftOut} more are named in the legend as a count.
    * {@code start} labels the left end of the time axis (the right end is "now").
    */
-  static String lines(String id, String title, java.util.Map<String, List<Double>> series,
+  static String lines(String id, String title, Map<String, List<Double>> series,
       int leftOut, String start) {
     boolean legend = series.size() > 1 || leftOut > 0;
     int width = WIDTH + (legend ? LEGEND_WIDTH : 0);
@@ -35,7 +36,7 @@ final class Charts {
             + "<text x=\"2\" y=\"14\" font-size=\"10\">100%</text><text x=\"2\" y=\"")
         .append(HEIGHT - 18).append("\" font-size=\"10\">0%</text>");
     int k = 0;
-    for (java.util.Map.Entry<String, List<Double>> e : series.entrySet()) {
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       if (k == MAX_SERIES) {
         break;
       }

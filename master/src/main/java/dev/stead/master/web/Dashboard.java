@@ -33,25 +33,34 @@ import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.proto.v1.Mode;
+import dev.stead.proto.v1.RunTrigger;
 import dev.stead.wire.StatusWords;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -140,13 +149,13 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private static String loadScript() {
-    try (java.io.InputStream in = Dashboard.class.getResourceAsStream("dashboard.js")) {
+    try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.js")) {
       if (in == null) {
         throw new IllegalStateException("dashboard.js is missing from the master's jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -174,7 +183,7 @@ public final class Dashboard implements AutoCloseable {
       tmf.init(trust);
       tls = SSLContext.getInstance("TLS");
       tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up the dashboard's TLS: " + e.getMessage(), e);
     }
     SessionCookies sessions = SessionCookies.loadOrCreate(operators.directory(), operators,
@@ -283,7 +292,7 @@ public final class Dashboard implements AutoCloseable {
   private Optional<Caller> caller(HttpExchange exchange) {
     if (exchange instanceof HttpsExchange https) {
       try {
-        java.security.cert.Certificate[] chain = https.getSSLSession().getPeerCertificates();
+        Certificate[] chain = https.getSSLSession().getPeerCertificates();
         if (chain.length > 0 && chain[0] instanceof X509Certificate cert
             && new X500Principal("CN=stead-admin").equals(cert.getSubjectX500Principal())) {
           return Optional.of(new Caller("stead-admin", "certificate:" + digest(cert)));
@@ -298,9 +307,9 @@ public final class Dashboard implements AutoCloseable {
 
   private static String digest(X509Certificate cert) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest
+      return HexFormat.of().formatHex(MessageDigest
           .getInstance("SHA-256").digest(cert.getEncoded()));
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot digest the admin certificate", e);
     }
   }
@@ -324,7 +333,7 @@ public final class Dashboard implements AutoCloseable {
       Map<String, String> form = params(new String(body, StandardCharsets.US_ASCII));
       String name = form.getOrDefault("name", "");
       String address = exchange.getRemoteAddress().getAddress().getHostAddress();
-      Optional<java.time.Duration> wait = throttle.wait(name, address);
+      Optional<Duration> wait = throttle.wait(name, address);
       if (wait.isPresent()) {
         // Refused before the password is looked at: a guess made now tests nothing.
         long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
@@ -342,7 +351,7 @@ public final class Dashboard implements AutoCloseable {
         redirect(exchange, "/");
         return;
       }
-      Optional<java.time.Duration> lock = throttle.failed(name, address);
+      Optional<Duration> lock = throttle.failed(name, address);
       LOG.info("dashboard: failed login for '" + LogText.quote(name) + "' from " + address
           + lock.map(d -> "; logins for this name or from this address wait "
               + d.toSeconds() + " s").orElse(""));
@@ -396,8 +405,8 @@ public final class Dashboard implements AutoCloseable {
         .getPointsList();
     // One series per class plus the fleet (""), from the same computation as
     // `stead compliance --class`; the newest point of each also goes into the table.
-    Map<String, List<Double>> series = new java.util.TreeMap<>();
-    Map<String, CompliancePoint> latest = new java.util.TreeMap<>();
+    Map<String, List<Double>> series = new TreeMap<>();
+    Map<String, CompliancePoint> latest = new TreeMap<>();
     for (CompliancePoint p : points) {
       series.computeIfAbsent(p.getKlass(), k -> new ArrayList<>())
           .add(p.getNodes() == 0 ? Double.NaN : (double) p.getInSync() / p.getNodes());
@@ -469,7 +478,7 @@ public final class Dashboard implements AutoCloseable {
     for (Report r : store.queryReports(ReportQuery.all().withNode(name), 20)) {
       body.append("<tr><td>").append(Html.time(r.getStartedAtMs())).append("</td><td>")
           .append(Html.status(StatusWords.of(r))).append(r.getNoop() ? " (noop)" : "")
-          .append(r.getTrigger() == dev.stead.proto.v1.RunTrigger.WATCH
+          .append(r.getTrigger() == RunTrigger.WATCH
               ? " <span class=\"muted\">(watch)</span>" : "")
           .append("</td><td>").append(r.getSummary().getChanged()).append("</td><td>")
           .append(r.getSummary().getDriftEvents()).append("</td><td>")
@@ -615,7 +624,7 @@ public final class Dashboard implements AutoCloseable {
             + LogText.quote(caller.name()) + " on the dashboard: " + decided.getNode() + " "
             + decided.getResource() + " " + decided.getProperty());
       }
-    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+    } catch (IllegalArgumentException | NoSuchElementException e) {
       send(exchange, e instanceof IllegalArgumentException ? 400 : 404, "text/html",
           reviewPage(caller, "", e.getMessage()));
       return;
@@ -637,7 +646,7 @@ public final class Dashboard implements AutoCloseable {
           .setNode(form.getOrDefault("node", "")).setResource(form.getOrDefault("resource", ""))
           .setProperty(form.getOrDefault("property", ""))
           .setReason(form.getOrDefault("reason", "")).build(), caller.name());
-    } catch (IllegalArgumentException | java.util.NoSuchElementException
+    } catch (IllegalArgumentException | NoSuchElementException
         | DriftAccept.Refused e) {
       int code = e instanceof IllegalArgumentException ? 400
           : e instanceof DriftAccept.Refused ? 409 : 404;

@@ -1,7 +1,10 @@
 package dev.stead.master.web;
 
 import dev.stead.wire.Catalogs;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /** HTML escaping, the small pieces every page shares, and the page frame. */
@@ -28,7 +31,7 @@ final class Html {
   }
 
   static String url(String text) {
-    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   /**
@@ -57,7 +60,7 @@ final class Html {
   /** A time as ISO-8601 UTC to the second, or "-" for none. */
   static String time(long epochMs) {
     return epochMs == 0 ? "-"
-        : Instant.ofEpochMilli(epochMs).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        : Instant.ofEpochMilli(epochMs).truncatedTo(ChronoUnit.SECONDS)
             .toString();
   }
 

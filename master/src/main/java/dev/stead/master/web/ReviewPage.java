@@ -2,6 +2,7 @@ package dev.stead.master.web;
 
 import dev.stead.proto.v1.DriftException;
 import dev.stead.proto.v1.DriftReviewItem;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,7 +91,7 @@ record ReviewPage(List<DriftReviewItem> items, List<DriftException> active, Stri
         .filter(e -> e.getNode().equals(item.getNode())
             && e.getResource().equals(item.getResource())
             && e.getProperty().equals(item.getProperty()))
-        .max(java.util.Comparator.comparingLong(DriftException::getExpiresAtMs));
+        .max(Comparator.comparingLong(DriftException::getExpiresAtMs));
   }
 
   private static String state(DriftReviewItem item, Optional<DriftException> exception) {

@@ -4,12 +4,13 @@ import dev.stead.master.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.CleanCertificateResponse;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,8 +92,8 @@ class CertificateLifecycleTest {
     assertThat(registry.list()).extracting(CertificateInfo::getCertname,
             CertificateInfo::getState)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("db01", CertificateState.SIGNED),
-            org.assertj.core.groups.Tuple.tuple("web01", CertificateState.REVOKED));
+            Tuple.tuple("db01", CertificateState.SIGNED),
+            Tuple.tuple("web01", CertificateState.REVOKED));
   }
 
   @Test
@@ -242,7 +249,7 @@ class CertificateLifecycleTest {
     KeyPair key = TestPki.ecKey();
     X509Certificate current = Pem.parseCertificate(shortLived.submit("web01",
         TestPki.csr("web01", key)).getCertificatePem());
-    List<X509Certificate> superseded = new java.util.ArrayList<>();
+    List<X509Certificate> superseded = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       clock.advance(CertificateRegistry.RENEWAL_INTERVAL.plusMinutes(1));
       X509Certificate next = Pem.parseCertificate(shortLived.renew("web01",
@@ -261,8 +268,8 @@ class CertificateLifecycleTest {
     assertThat(Files.size(dir.resolve("ca/crl.pem")))
         .isLessThan(empty.getEncoded().length * 2L + 30 * 60L);
     // Left out of the CRL, an expired certificate is still refused: it has expired.
-    assertThatThrownBy(() -> superseded.get(0).checkValidity(java.util.Date.from(
-        clock.instant()))).isInstanceOf(java.security.cert.CertificateExpiredException.class);
+    assertThatThrownBy(() -> superseded.get(0).checkValidity(Date.from(
+        clock.instant()))).isInstanceOf(CertificateExpiredException.class);
     assertThat(revocations.isRevoked(superseded.get(superseded.size() - 1).getSerialNumber()))
         .isTrue();
   }
@@ -320,8 +327,8 @@ class CertificateLifecycleTest {
 
   private static BigInteger crlNumber(X509CRL crl) throws Exception {
     byte[] extension = crl.getExtensionValue("2.5.29.20");
-    return org.bouncycastle.asn1.x509.CRLNumber.getInstance(
-        org.bouncycastle.asn1.ASN1OctetString.getInstance(extension).getOctets())
+    return CRLNumber.getInstance(
+        ASN1OctetString.getInstance(extension).getOctets())
         .getCRLNumber();
   }
 }

@@ -3,14 +3,21 @@ package dev.stead.master.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CertificateInfo;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Fingerprints;
+import dev.stead.wire.Pem;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +65,7 @@ class CertificateRegistryTest {
     X509Certificate cert = Pem.parseCertificate(fetched.getCertificatePem());
     cert.verify(ca.certificate().getPublicKey());
     assertThat(cert.getPublicKey()).isEqualTo(key.getPublic());
-    assertThat(dev.stead.wire.Fingerprints.of(cert)).isEqualTo(signed.getFingerprint());
+    assertThat(Fingerprints.of(cert)).isEqualTo(signed.getFingerprint());
     assertThat(registry.fetch("node2").getState()).isEqualTo(CertificateState.UNKNOWN);
   }
 
@@ -103,9 +110,9 @@ class CertificateRegistryTest {
 
     assertThat(registry.list()).extracting(CertificateInfo::getCertname,
         CertificateInfo::getState, CertificateInfo::getFingerprint).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("node1", CertificateState.PENDING,
+        Tuple.tuple("node1", CertificateState.PENDING,
             fingerprint(squatter)),
-        org.assertj.core.groups.Tuple.tuple("node1", CertificateState.PENDING,
+        Tuple.tuple("node1", CertificateState.PENDING,
             fingerprint(node)));
     assertThatThrownBy(() -> registry.sign("node1"))
         .isInstanceOf(CaException.class)
@@ -120,7 +127,7 @@ class CertificateRegistryTest {
 
     // Pasted as the agent printed it, or in lower case without colons: the same key.
     String pasted = fingerprint(node).substring("SHA256:".length()).replace(":", "")
-        .toLowerCase(java.util.Locale.ROOT);
+        .toLowerCase(Locale.ROOT);
     CertificateInfo signed = registry.sign("node1", pasted);
 
     X509Certificate cert = Pem.parseCertificate(registry.fetch("node1").getCertificatePem());
@@ -144,8 +151,8 @@ class CertificateRegistryTest {
 
   @Test
   void autosignPicksNoneWhenTwoKeysItWouldAllowAskedForOneName() throws Exception {
-    java.util.Set<java.security.PublicKey> allowed =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<PublicKey> allowed =
+        ConcurrentHashMap.newKeySet();
     CertificateRegistry registry = registry(csr -> allowed.contains(csr.publicKey()));
     KeyPair early = TestPki.ecKey();
     KeyPair late = TestPki.ecKey();
@@ -188,7 +195,7 @@ class CertificateRegistryTest {
   }
 
   private static String fingerprint(KeyPair key) {
-    return dev.stead.wire.Fingerprints.ofKey(key.getPublic());
+    return Fingerprints.ofKey(key.getPublic());
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.stead.master.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.TestPki;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Pem;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.Test;
@@ -82,7 +84,7 @@ class CsrValidatorTest {
 
   @Test
   void refusesACertificateInsteadOfARequest(@org.junit.jupiter.api.io.TempDir
-      java.nio.file.Path dir) throws Exception {
+      Path dir) throws Exception {
     String certificatePem =
         Pem.certificate(CertificateAuthority.loadOrCreate(dir.resolve("ca")).certificate());
     assertInvalid("node1", certificatePem, "not a PEM PKCS#10 request");

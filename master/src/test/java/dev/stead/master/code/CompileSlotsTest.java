@@ -7,6 +7,7 @@ import dev.stead.proto.v1.Facts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -106,7 +107,7 @@ class CompileSlotsTest {
     DslCatalogSource source = DslCatalogSource.load(code, List.of(), slots, Duration.ofMillis(500));
     ExecutorService pool = Executors.newFixedThreadPool(size + 1);
     try {
-      List<Future<CompileOutcome>> hostile = new java.util.ArrayList<>();
+      List<Future<CompileOutcome>> hostile = new ArrayList<>();
       for (int i = 0; i <= size; i++) {
         String node = "evil" + i;
         hostile.add(pool.submit(() -> source.compile(node, Facts.getDefaultInstance())));

@@ -23,9 +23,13 @@ import dev.stead.proto.v1.SourceLocation;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.AfterEach;
@@ -144,7 +148,7 @@ class DriftAcceptTest {
   @Test
   void aFilesContentIsRebuiltFromTheDiffOnlyWhenItsDigestMatches() {
     String observed = "hello\nit's me\n";
-    String digest = "sha256:" + java.util.HexFormat.of().formatHex(sha256(observed));
+    String digest = "sha256:" + HexFormat.of().formatHex(sha256(observed));
     report(MOTD, drift("content", digest, "sha256:x").toBuilder()
         .setDiff("--- /etc/motd\n+++ /etc/motd\n@@ -1,2 +1,1 @@\n hello\n-it's me\n").build());
     assertThat(accept.accept(request(MOTD, "content"), "alice").getSnippet())
@@ -183,9 +187,9 @@ class DriftAcceptTest {
 
   private static byte[] sha256(String text) {
     try {
-      return java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }

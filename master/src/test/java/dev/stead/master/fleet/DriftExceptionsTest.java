@@ -23,6 +23,7 @@ import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.RunTrigger;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.UnaryOperator;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,8 +150,8 @@ class DriftExceptionsTest {
         .newBuilder().setSinceMs(start - 1).setIncludeDecisions(true).build()).getChangesList();
     assertThat(audit).extracting(ChangeRecord::getDecision, ChangeRecord::getActor,
         ChangeRecord::getTimeMs).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("expired", "stead", start + DAY),
-            org.assertj.core.groups.Tuple.tuple("except", "stead-admin", start));
+            Tuple.tuple("expired", "stead", start + DAY),
+            Tuple.tuple("except", "stead-admin", start));
     assertThat(audit).allSatisfy(r -> {
       assertThat(r.getKind()).isEqualTo(ChangeKind.DECISION);
       assertThat(r.getExceptionId()).isEqualTo(granted.getId());
@@ -189,8 +191,8 @@ class DriftExceptionsTest {
         .newBuilder().setSinceMs(start - 1).setIncludeDecisions(true).build()).getChangesList();
     assertThat(audit).extracting(ChangeRecord::getDecision, ChangeRecord::getActor,
         ChangeRecord::getTimeMs).containsExactly(
-            org.assertj.core.groups.Tuple.tuple("lift", "bob", start + 3_600_000L),
-            org.assertj.core.groups.Tuple.tuple("except", "stead-admin", start));
+            Tuple.tuple("lift", "bob", start + 3_600_000L),
+            Tuple.tuple("except", "stead-admin", start));
     assertThat(audit.get(0).getAfter()).isEqualTo("enforced");
   }
 
@@ -263,8 +265,8 @@ class DriftExceptionsTest {
         .review(ReviewDriftRequest.getDefaultInstance()).getItemsList();
     assertThat(items).extracting(DriftReviewItem::getProperty, DriftReviewItem::getReportId,
         DriftReviewItem::getFirstSeenMs).containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("content", "watch-1", t - 3000),
-            org.assertj.core.groups.Tuple.tuple("mode", "full", t - 3000));
+            Tuple.tuple("content", "watch-1", t - 3000),
+            Tuple.tuple("mode", "full", t - 3000));
 
     // A watch check that repaired the content closes it; the mode still awaits a decision.
     store.addReport(watch("watch-2", t - 1000, event("content", EventStatus.APPLIED)));
@@ -275,7 +277,7 @@ class DriftExceptionsTest {
   private static Report watch(String id, long at, Event event) {
     boolean noop = event.getStatus() == EventStatus.NOOP;
     return Report.newBuilder().setId(id).setNode(NODE).setStartedAtMs(at).setNoop(noop)
-        .setTrigger(dev.stead.proto.v1.RunTrigger.WATCH)
+        .setTrigger(RunTrigger.WATCH)
         .setStatus(noop ? RunStatus.UNCHANGED : RunStatus.CHANGED_RUN)
         .setSummary(ReportSummary.newBuilder().setResources(1).setDriftEvents(1)
             .setOutOfSync(noop ? 1 : 0).setChanged(noop ? 0 : 1))

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,11 +125,11 @@ class FleetQueriesTest {
     assertThat(fleet(points, 13 * HOUR)).containsExactly(3, 2);
     assertThat(points).filteredOn(p -> p.getTimeMs() == 12 * HOUR && p.getKlass().equals("nginx"))
         .extracting(CompliancePoint::getNodes, CompliancePoint::getInSync)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(2, 2));
+        .containsExactly(Tuple.tuple(2, 2));
     assertThat(points).filteredOn(p -> p.getTimeMs() == 12 * HOUR
             && p.getKlass().equals("postgres"))
         .extracting(CompliancePoint::getNodes, CompliancePoint::getInSync)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 0));
+        .containsExactly(Tuple.tuple(1, 0));
   }
 
   private static List<Integer> fleet(List<CompliancePoint> points, long at) {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
-import dev.stead.master.TestPki;
-import dev.stead.master.TrustConfig;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
@@ -20,7 +17,10 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.testing.TestPki;
+import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +75,7 @@ class MetricsMoveTest {
   }
 
   private static int freePort() throws Exception {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
@@ -143,8 +143,8 @@ class MetricsMoveTest {
         node('broken.test') { fail_here_unknown_type('x') { } }
         node('default') { file('/etc/motd') { content 'hello\\n' } }
         """);
-    Master master = Master.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"),
-        TrustConfig.defaults(), FleetConfig.defaults().withMetrics("127.0.0.1:" + freePort()));
+    Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0,
+        "*")).fleet(FleetConfig.defaults().withMetrics("127.0.0.1:" + freePort())).start();
     cleanup.add(master);
     Map<String, Double> before = parse(scrape(master));
 

@@ -4,30 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.stead.master.TestPki;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.SecretRef;
 import dev.stead.proto.v1.Value;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.SecretBlob;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.Date;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,11 +32,8 @@ class SecretEnvelopesTest {
   @TempDir Path data;
 
   static X509Certificate certificate(String cn, KeyPair key, String algorithm) throws Exception {
-    X500Name name = new X500Name("CN=" + cn);
-    long now = System.currentTimeMillis();
-    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
-        name, BigInteger.ONE, new Date(now - 60_000), new Date(now + 3_600_000), name,
-        key.getPublic()).build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate())));
+    return TestPki.selfSigned(cn, key, Instant.now().minusSeconds(60), Duration.ofHours(1),
+        algorithm);
   }
 
   static byte[] open(ByteString envelope, PrivateKey key) throws Exception {
@@ -72,7 +66,7 @@ class SecretEnvelopesTest {
     assertThat(new String(open(envelope, web1.getPrivate()), StandardCharsets.UTF_8))
         .isEqualTo("db-pa55word");
     assertThatThrownBy(() -> open(envelope, web2.getPrivate()))
-        .isInstanceOf(org.bouncycastle.cms.CMSException.class);
+        .isInstanceOf(CMSException.class);
   }
 
   @Test

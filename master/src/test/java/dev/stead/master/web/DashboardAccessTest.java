@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.ca.AdminCredentials;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.Keys;
-import dev.stead.master.ca.Pem;
 import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.fleet.DriftAccept;
+import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.wire.Pem;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -26,6 +28,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -62,8 +67,8 @@ class DashboardAccessTest {
 
   private Dashboard startDashboard() throws Exception {
     return Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(), ca.certificate(),
-        store, operators, new dev.stead.master.fleet.DriftAccept(store, Clock.systemUTC(),
-            java.util.List.of()), Clock.systemUTC());
+        store, operators, new DriftAccept(store, Clock.systemUTC(),
+            List.of()), Clock.systemUTC());
   }
 
   @AfterEach
@@ -124,8 +129,8 @@ class DashboardAccessTest {
         Pem.readCertificate(data.resolve("admin/cert.pem")));
     assertThat(get(admin, "/node?name=web1.test", null).body())
         .contains("mode <b id=\"node-mode\">enforce</b>");
-    new dev.stead.master.storage.NodeClassifications(store).classify("web1.test",
-        java.util.Map.of("mode", "audit"), java.util.List.of(), "stead-admin");
+    new NodeClassifications(store).classify("web1.test",
+        Map.of("mode", "audit"), List.of(), "stead-admin");
     assertThat(get(admin, "/node?name=web1.test", null).body())
         .contains("mode <b id=\"node-mode\">audit</b>");
     assertThat(get(admin, "/", null).body()).containsPattern("web1\\.test.*?<td>audit</td>");
@@ -161,7 +166,7 @@ class DashboardAccessTest {
 
     // A forged or altered cookie is refused.
     String[] parts = cookie.split("\\.");
-    String otherName = java.util.Base64.getUrlEncoder().withoutPadding()
+    String otherName = Base64.getUrlEncoder().withoutPadding()
         .encodeToString("bob".getBytes(StandardCharsets.UTF_8));
     assertSentToLogin(get(browser, "/", otherName + "." + parts[1] + "." + parts[2]));
     assertSentToLogin(get(browser, "/", parts[0] + "." + (Long.parseLong(parts[1]) + 1000)

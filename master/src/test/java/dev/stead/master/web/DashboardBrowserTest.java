@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.fleet.DriftAccept;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Catalog;
@@ -14,19 +15,24 @@ import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.EventStatus;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.ParameterOrigin;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.Value;
 import dev.stead.proto.v1.ValueMap;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +84,7 @@ class DashboardBrowserTest {
     operators.put("alice", PASSWORD.toCharArray());
     dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
         ca.certificate(), store, operators,
-        new dev.stead.master.fleet.DriftAccept(store, Clock.systemUTC(), java.util.List.of(code)),
+        new DriftAccept(store, Clock.systemUTC(), List.of(code)),
         Clock.systemUTC());
     base = "https://127.0.0.1:" + dashboard.port();
 
@@ -111,7 +117,7 @@ class DashboardBrowserTest {
   private void report(String id, String node, long hoursAgo, RunStatus status,
       Event... events) {
     long now = System.currentTimeMillis() - hoursAgo * 3_600_000L;
-    int drift = (int) java.util.Arrays.stream(events)
+    int drift = (int) Arrays.stream(events)
         .filter(e -> e.getKind() == ChangeKind.DRIFT).count();
     Report.Builder r = Report.newBuilder().setId(id).setNode(node).setStartedAtMs(now)
         .setStatus(status).setCodeVersion(CODE_VERSION)
@@ -120,7 +126,7 @@ class DashboardBrowserTest {
             .setFailed(status == RunStatus.FAILED_RUN ? 1 : 0));
     if (events.length > 0) {
       r.addResources(ResourceResult.newBuilder().setKey("file[/etc/app.conf]")
-          .setStatus(ResourceStatus.CHANGED).addAllEvents(java.util.List.of(events)));
+          .setStatus(ResourceStatus.CHANGED).addAllEvents(List.of(events)));
     }
     if (store.node(node).isEmpty()) {
       store.putNode(NodeInfo.newBuilder().setName(node).build());
@@ -136,7 +142,7 @@ class DashboardBrowserTest {
 
   private void classes(String node, String... names) {
     store.putCatalog(node, Catalog.newBuilder().setNode(node)
-        .addAllClasses(java.util.List.of(names)).build());
+        .addAllClasses(List.of(names)).build());
   }
 
   // Clicks submit forms and follow links: the next page may not be there yet, so every
@@ -385,9 +391,9 @@ class DashboardBrowserTest {
     Files.createDirectories(code.resolve("data"));
     Files.writeString(code.resolve("data/common.yaml"), "ssh::mode: '0600'\n");
     store.putCatalog("web2.test", Catalog.newBuilder().setNode("web2.test")
-        .addResources(dev.stead.proto.v1.Resource.newBuilder().setType("file")
+        .addResources(Resource.newBuilder().setType("file")
             .setTitle("/etc/ssh/sshd_config").putParameters("mode", text("0600"))
-            .addOrigins(dev.stead.proto.v1.ParameterOrigin.newBuilder().setParameter("mode")
+            .addOrigins(ParameterOrigin.newBuilder().setParameter("mode")
                 .setKey("ssh::mode").setFile("data/common.yaml").setLine(1)))
         .build());
     browser.findElement(By.linkText("drift review")).click();
@@ -413,12 +419,12 @@ class DashboardBrowserTest {
   }
 
   /** The facts rows a person sees now (hidden ones excluded). */
-  private java.util.List<String> visibleFacts() {
+  private List<String> visibleFacts() {
     return browser.findElements(By.cssSelector("#facts tbody tr")).stream()
         .filter(WebElement::isDisplayed).map(WebElement::getText).toList();
   }
 
-  private void screenshot(String name) throws java.io.IOException {
+  private void screenshot(String name) throws IOException {
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", name);
     Files.createDirectories(target.getParent());

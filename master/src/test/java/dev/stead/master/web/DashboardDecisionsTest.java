@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,8 +184,8 @@ class DashboardDecisionsTest {
 
     // Both decisions are rows of `stead audit`, with the operators' logins as actors.
     assertThat(audit()).extracting(ChangeRecord::getDecision, ChangeRecord::getActor)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("lift", "bob"),
-            org.assertj.core.groups.Tuple.tuple("except", "alice"));
+        .containsExactly(Tuple.tuple("lift", "bob"),
+            Tuple.tuple("except", "alice"));
   }
 
   @Test

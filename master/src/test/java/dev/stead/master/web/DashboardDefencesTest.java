@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.fleet.DriftAccept;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.NodeInfo;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -65,7 +67,7 @@ class DashboardDefencesTest {
     operators.put("alice", PASSWORD.toCharArray());
     dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
         ca.certificate(), store, operators,
-        new dev.stead.master.fleet.DriftAccept(store, clock, java.util.List.of()), clock);
+        new DriftAccept(store, clock, List.of()), clock);
     client = HttpClient.newBuilder().sslContext(tls()).connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER).build();
   }
@@ -132,7 +134,7 @@ class DashboardDefencesTest {
       return true;
     } catch (SocketTimeoutException e) {
       return false;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return true;
     }
   }

@@ -1,10 +1,10 @@
 package dev.stead.agent.resource.account;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.TextFile;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,6 +1,6 @@
 package dev.stead.agent.resource.archive;
 
-import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Changes;

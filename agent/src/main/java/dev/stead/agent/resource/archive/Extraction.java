@@ -1,6 +1,6 @@
 package dev.stead.agent.resource.archive;
 
-import dev.stead.agent.fs.AtomicFiles;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.stead.agent.resource.fetch;
 
-import dev.stead.agent.tls.PemReader;
+import dev.stead.wire.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,7 +125,7 @@ public final class HttpsDownload {
     }
     List<X509Certificate> certificates;
     try {
-      certificates = PemReader.certificates(pem);
+      certificates = Pem.readCertificates(pem);
     } catch (IOException e) {
       throw new IOException("source_ca " + caFile + ": " + e.getMessage(), e);
     }

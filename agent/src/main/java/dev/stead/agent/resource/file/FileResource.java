@@ -1,7 +1,6 @@
 package dev.stead.agent.resource.file;
 
 import dev.stead.agent.diff.UnifiedDiff;
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.ApplyContext;
@@ -12,6 +11,7 @@ import dev.stead.agent.resource.DigestedContent;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.Watchable;
 import dev.stead.agent.resource.fetch.SourceFetch;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;

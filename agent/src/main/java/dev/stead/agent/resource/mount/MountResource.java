@@ -1,6 +1,5 @@
 package dev.stead.agent.resource.mount;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.host.Command;
 import dev.stead.agent.host.CommandResult;
@@ -12,6 +11,7 @@ import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
 import dev.stead.agent.resource.mount.MountTable.Mounted;
 import dev.stead.agent.resource.mount.MountType.Ensure;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

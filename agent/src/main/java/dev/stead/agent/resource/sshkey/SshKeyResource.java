@@ -1,6 +1,5 @@
 package dev.stead.agent.resource.sshkey;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Changes;
@@ -8,6 +7,7 @@ import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
 import dev.stead.agent.resource.account.Accounts;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,5 @@
 package dev.stead.agent.resource.sysctl;
 
-import dev.stead.agent.fs.AtomicFiles;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.Changes;
@@ -12,6 +11,7 @@ import dev.stead.agent.resource.Result;
 import dev.stead.agent.resource.TextFile;
 import dev.stead.proto.v1.Resource;
 import dev.stead.types.ResourceTypes;
+import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

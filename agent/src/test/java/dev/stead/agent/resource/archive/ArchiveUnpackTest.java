@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
-import dev.stead.agent.client.TestCa;
-import dev.stead.agent.engine.Progress;
+import dev.stead.testing.TestPki;
+import dev.stead.agent.Progress;
 import dev.stead.agent.resource.file.LocalFileSource;
 import dev.stead.agent.resource.fetch.TestHttpsServer;
 import dev.stead.proto.v1.ChangeKind;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArchiveUnpackTest {
   private static final String CA_FILE = "/etc/ssl/stead-test/ca.pem";
-  private static TestCa ca;
+  private static TestPki.Ca ca;
 
   @TempDir Path root;
   @TempDir Path state;
@@ -51,7 +51,7 @@ class ArchiveUnpackTest {
 
   @BeforeAll
   static void testCa() throws Exception {
-    ca = new TestCa("archive test CA");
+    ca = new TestPki.Ca("archive test CA");
   }
 
   @BeforeEach

@@ -2,7 +2,7 @@ package dev.stead.agent.resource.fetch;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.stead.agent.client.TestCa;
+import dev.stead.testing.TestPki;
 import dev.stead.agent.tls.KeyMaterial;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -40,13 +40,13 @@ public final class TestHttpsServer implements AutoCloseable {
   }
 
   /** A server whose certificate {@code ca} signed for localhost and 127.0.0.1. */
-  public static TestHttpsServer start(TestCa ca) throws Exception {
+  public static TestHttpsServer start(TestPki.Ca ca) throws Exception {
     KeyPair keys = KeyMaterial.generate();
-    return start(ca, keys, ca.server(keys));
+    return start(ca, keys, ca.server(keys.getPublic()));
   }
 
   /** A server whose certificate {@code ca} signed for {@code dnsName} only. */
-  public static TestHttpsServer startNamed(TestCa ca, String dnsName) throws Exception {
+  public static TestHttpsServer startNamed(TestPki.Ca ca, String dnsName) throws Exception {
     KeyPair keys = KeyMaterial.generate();
     X509Certificate certificate = ca.sign(new X500Name("CN=" + dnsName),
         SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()), false,
@@ -54,13 +54,13 @@ public final class TestHttpsServer implements AutoCloseable {
     return start(ca, keys, certificate);
   }
 
-  private static TestHttpsServer start(TestCa ca, KeyPair keys, X509Certificate certificate)
+  private static TestHttpsServer start(TestPki.Ca ca, KeyPair keys, X509Certificate certificate)
       throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     char[] password = "test".toCharArray();
     store.setKeyEntry("server", keys.getPrivate(), password,
-        new Certificate[] {certificate, ca.certificate});
+        new Certificate[] {certificate, ca.certificate()});
     KeyManagerFactory keyManagers =
         KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keyManagers.init(store, password);
@@ -103,10 +103,10 @@ public final class TestHttpsServer implements AutoCloseable {
   }
 
   /** Writes {@code ca}'s certificate as PEM to {@code file}, creating its directory. */
-  public static void writePem(TestCa ca, Path file) throws Exception {
+  public static void writePem(TestPki.Ca ca, Path file) throws Exception {
     Files.createDirectories(file.getParent());
     String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(ca.certificate.getEncoded());
+        .encodeToString(ca.certificate().getEncoded());
     Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + body
         + "\n-----END CERTIFICATE-----\n");
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
-import dev.stead.agent.client.TestCa;
-import dev.stead.agent.engine.Progress;
+import dev.stead.testing.TestPki;
+import dev.stead.agent.Progress;
 import dev.stead.agent.resource.fetch.TestHttpsServer;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Catalog;
@@ -38,8 +38,8 @@ class HttpsSourceTest {
   private static final byte[] CONF = "listen 443\n".getBytes(StandardCharsets.UTF_8);
   private static final String SUM = SourceFiles.checksum(CONF);
   private static final String CA_FILE = "/etc/ssl/stead-test/ca.pem";
-  private static TestCa ca;
-  private static TestCa stranger;
+  private static TestPki.Ca ca;
+  private static TestPki.Ca stranger;
 
   @TempDir Path root;
   @TempDir Path state;
@@ -47,8 +47,8 @@ class HttpsSourceTest {
 
   @BeforeAll
   static void cas() throws Exception {
-    ca = new TestCa("download test CA");
-    stranger = new TestCa("some other CA");
+    ca = new TestPki.Ca("download test CA");
+    stranger = new TestPki.Ca("some other CA");
   }
 
   @BeforeEach
@@ -62,7 +62,7 @@ class HttpsSourceTest {
     servers.forEach(TestHttpsServer::close);
   }
 
-  private TestHttpsServer server(TestCa signer) throws Exception {
+  private TestHttpsServer server(TestPki.Ca signer) throws Exception {
     TestHttpsServer s = TestHttpsServer.start(signer).serve("/app.conf", CONF);
     servers.add(s);
     return s;

@@ -1,10 +1,6 @@
-package dev.stead.agent.daemon;
+package dev.stead.agent;
 
-import dev.stead.agent.AgentOptions;
-import dev.stead.agent.run.AgentRun;
-import dev.stead.agent.run.AgentSession;
-import dev.stead.agent.engine.Progress;
-import dev.stead.agent.run.RunLock;
+import dev.stead.agent.daemon.Splay;
 import dev.stead.agent.watch.DriftWatch;
 import dev.stead.proto.v1.RunTrigger;
 import java.io.IOException;

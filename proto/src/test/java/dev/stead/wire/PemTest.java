@@ -1,4 +1,4 @@
-package dev.stead.agent.tls;
+package dev.stead.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.Test;
 
-/** The JDK-only reader takes what the agent writes, and what older agents and tools wrote. */
-class PemReaderTest {
+/** The JDK-only codec reads what Stead writes, and what older agents and tools wrote. */
+class PemTest {
   @Test
-  void readsThePkcs8KeyTheAgentWrites() throws Exception {
-    KeyPair keys = KeyMaterial.generate();
-    assertThat(PemReader.privateKey(Pem.privateKey(keys.getPrivate())))
+  void readsThePkcs8KeySteadWrites() throws Exception {
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair keys = ec.generateKeyPair();
+    assertThat(Pem.readPrivateKey(Pem.privateKey(keys.getPrivate())))
         .isEqualTo(keys.getPrivate());
   }
 
@@ -22,7 +25,7 @@ class PemReaderTest {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     KeyPair keys = rsa.generateKeyPair();
-    assertThat(PemReader.privateKey(Pem.privateKey(keys.getPrivate())))
+    assertThat(Pem.readPrivateKey(Pem.privateKey(keys.getPrivate())))
         .isEqualTo(keys.getPrivate());
   }
 
@@ -35,26 +38,26 @@ class PemReaderTest {
 
   @Test
   void stillReadsALegacySec1Key() throws Exception {
-    var key = PemReader.privateKey(SEC1);
+    var key = Pem.readPrivateKey(SEC1);
     assertThat(key.getAlgorithm()).isEqualTo("EC");
     // The same key as PKCS#8 goes through the JDK-only path and must come out equal.
-    assertThat(PemReader.privateKey(Pem.privateKey(key))).isEqualTo(key);
+    assertThat(Pem.readPrivateKey(Pem.privateKey(key))).isEqualTo(key);
   }
 
   @Test
   void damagedKeysFailNamingTheProblem() {
-    assertThatThrownBy(() -> PemReader.privateKey(
+    assertThatThrownBy(() -> Pem.readPrivateKey(
         "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
         .isInstanceOf(IOException.class).hasMessageContaining("not a valid EC or RSA private key");
-    assertThatThrownBy(() -> PemReader.privateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n"))
+    assertThatThrownBy(() -> Pem.readPrivateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n"))
         .isInstanceOf(IOException.class).hasMessageContaining("END PRIVATE KEY");
-    assertThatThrownBy(() -> PemReader.privateKey("hello"))
+    assertThatThrownBy(() -> Pem.readPrivateKey("hello"))
         .isInstanceOf(IOException.class).hasMessageContaining("no private key");
   }
 
   @Test
   void textWithoutACertificateFails() {
-    assertThatThrownBy(() -> PemReader.certificate("nothing"))
+    assertThatThrownBy(() -> Pem.readCertificate("nothing"))
         .isInstanceOf(IOException.class).hasMessageContaining("certificate");
   }
 }

@@ -1,5 +1,6 @@
-package dev.stead.agent.engine;
+package dev.stead.agent;
 
+import dev.stead.agent.engine.Outcome;
 import dev.stead.wire.ResourceKey;
 
 /**

@@ -1,5 +1,9 @@
-package dev.stead.agent.facts;
+package dev.stead.agent;
 
+import dev.stead.agent.facts.CustomFacts;
+import dev.stead.agent.facts.OsRelease;
+import dev.stead.agent.facts.SystemFacts;
+import dev.stead.agent.facts.TimeZoneFact;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.io.IOException;

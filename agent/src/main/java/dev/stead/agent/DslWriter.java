@@ -1,4 +1,4 @@
-package dev.stead.cli;
+package dev.stead.agent;
 
 import dev.stead.agent.resource.Inspected;
 import java.util.List;

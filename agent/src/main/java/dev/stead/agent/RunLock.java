@@ -1,4 +1,4 @@
-package dev.stead.agent.run;
+package dev.stead.agent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
-package dev.stead.agent.run;
+package dev.stead.agent;
 
-import dev.stead.agent.ConvergeOptions;
-import dev.stead.agent.Converger;
 import dev.stead.agent.catalog.CatalogCache;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;

@@ -1,4 +1,4 @@
-package dev.stead.agent.run;
+package dev.stead.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

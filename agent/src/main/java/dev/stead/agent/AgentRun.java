@@ -1,11 +1,5 @@
-package dev.stead.agent.run;
+package dev.stead.agent;
 
-import dev.stead.agent.AgentOptions;
-import dev.stead.agent.ConvergeOptions;
-import dev.stead.agent.Converger;
-import dev.stead.agent.ExitCodes;
-import dev.stead.agent.ReportPrinter;
-import dev.stead.agent.TerminalProgress;
 import dev.stead.agent.catalog.CatalogCache;
 import dev.stead.agent.catalog.CatalogFetch;
 import dev.stead.agent.catalog.FetchedCatalog;
@@ -16,8 +10,6 @@ import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.wire.CallFailures;
-import dev.stead.agent.engine.Progress;
-import dev.stead.agent.facts.FactCollector;
 import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.report.ReportDelivery;

@@ -1,11 +1,9 @@
-package dev.stead.agent.daemon;
+package dev.stead.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.agent.AgentOptions;
 import dev.stead.agent.engine.Transaction;
-import dev.stead.agent.run.RunLock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -1,7 +1,8 @@
-package dev.stead.agent.facts;
+package dev.stead.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.facts.OsRelease;
 import dev.stead.wire.Values;
 import java.io.IOException;
 import java.nio.file.Files;

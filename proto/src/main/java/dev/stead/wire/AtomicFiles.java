@@ -1,4 +1,4 @@
-package dev.stead.agent.fs;
+package dev.stead.wire;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -20,6 +20,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * Crash-safe replacement of a file or symbolic link: the new version is written to a temporary
@@ -31,8 +32,8 @@ public final class AtomicFiles {
   /** Every temporary file we create ends with this, so a stray one is recognisable. */
   public static final String TEMP_SUFFIX = ".stead-tmp";
   /** {@code .NAME.HEX.stead-tmp}, exactly as {@link #tempName} makes them (1-16 hex digits). */
-  private static final java.util.regex.Pattern TEMP_NAME =
-      java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.stead-tmp");
+  private static final Pattern TEMP_NAME =
+      Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.stead-tmp");
 
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
