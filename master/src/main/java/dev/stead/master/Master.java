@@ -24,6 +24,8 @@ import dev.stead.master.rpc.CatalogEndpoint;
 import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
 import dev.stead.master.rpc.TlsServer;
+import dev.stead.master.jobs.ConnectedAgents;
+import dev.stead.master.jobs.Jobs;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.master.storage.Store;
@@ -69,6 +71,9 @@ public final class Master implements AutoCloseable {
   private MetricsServer metricsServer;
   private Retention retention;
   private dev.stead.master.web.Dashboard dashboard;
+  // Runs on demand: ended before the server stops, so open streams do not hold it up.
+  private ConnectedAgents agents;
+  private Jobs jobs;
 
   private Master(Path dataDir, Server server, Store store, String caFingerprint,
       String address) {
@@ -127,6 +132,9 @@ public final class Master implements AutoCloseable {
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
+    // Runs on demand: the agents' command streams and the jobs that use them, in memory.
+    ConnectedAgents agents = new ConnectedAgents();
+    Jobs jobs = new Jobs(agents, java.time.Clock.systemUTC());
     ReportForwarder forwarder = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
@@ -144,6 +152,8 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.storage.NodeClassifications(store);
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           codeRoots(config));
+      java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
+          forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
@@ -151,12 +161,17 @@ public final class Master implements AutoCloseable {
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
                   classifications).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
-                  forwarder == null ? report -> { } : forwarder).bindService(),
+                  report -> {
+                    jobs.reported(report);
+                    forwardTo.accept(report);
+                  }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
-                  exceptions, accept).bindService()),
+                  exceptions, accept).bindService(),
+              new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
+              new dev.stead.master.rpc.JobEndpoint(jobs, store).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
@@ -167,6 +182,8 @@ public final class Master implements AutoCloseable {
       if (forwarder != null) {
         forwarder.close();
       }
+      jobs.close();
+      agents.close();
       store.close();
       throw e;
     }
@@ -177,6 +194,8 @@ public final class Master implements AutoCloseable {
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
     master.forwarder = forwarder;
+    master.agents = agents;
+    master.jobs = jobs;
     if (forwarder != null) {
       master.operatorServices.add(forwarder);
     }
@@ -317,6 +336,8 @@ public final class Master implements AutoCloseable {
     if (crlRefresh != null) {
       crlRefresh.shutdownNow();
     }
+    jobs.close();
+    agents.close();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

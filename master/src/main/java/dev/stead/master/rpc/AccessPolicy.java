@@ -34,8 +34,8 @@ public final class AccessPolicy {
   }
 
   /**
-   * Bootstrap is anonymous; catalog, report, file and certificate renewal need a node; admin needs
-   * the admin.
+   * Bootstrap is anonymous; catalog, report, file, command stream and certificate renewal need
+   * a node; admin, fleet and jobs need the admin.
    */
   public static AccessPolicy standard() {
     return new AccessPolicy(Map.of(
@@ -44,7 +44,9 @@ public final class AccessPolicy {
         ReportServiceGrpc.SERVICE_NAME, Access.NODE,
         CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
         dev.stead.proto.v1.FileServiceGrpc.SERVICE_NAME, Access.NODE,
+        dev.stead.proto.v1.CommandServiceGrpc.SERVICE_NAME, Access.NODE,
         AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
+        dev.stead.proto.v1.JobServiceGrpc.SERVICE_NAME, Access.ADMIN,
         dev.stead.proto.v1.FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }
 
