@@ -109,7 +109,13 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.FleetService/ListExceptions", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/LiftException", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.FleetService/AcceptDrift", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.FleetService/AcceptDrift", EnumSet.of(Caller.ADMIN)),
+      // Any node gets past authorization; the request names the node, and a node naming
+      // another is refused (JobsTest covers that refusal).
+      Map.entry("stead.v1.CommandService/Subscribe",
+          EnumSet.of(Caller.OWN_NODE, Caller.OTHER_NODE)),
+      Map.entry("stead.v1.JobService/RunJob", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.JobService/GetJob", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -257,7 +263,15 @@ class AuthorizationMatrixTest {
             dev.stead.proto.v1.ReviewDriftRequest.getDefaultInstance()),
         // No node: refused after authorization (INVALID_ARGUMENT), nothing is recorded.
         Map.entry("stead.v1.FleetService/AcceptDrift",
-            dev.stead.proto.v1.AcceptDriftRequest.getDefaultInstance()));
+            dev.stead.proto.v1.AcceptDriftRequest.getDefaultInstance()),
+        // No node: refused after authorization (INVALID_ARGUMENT), no stream is held.
+        Map.entry("stead.v1.CommandService/Subscribe",
+            dev.stead.proto.v1.SubscribeRequest.getDefaultInstance()),
+        // No nodes: refused after authorization (INVALID_ARGUMENT), no job starts.
+        Map.entry("stead.v1.JobService/RunJob",
+            dev.stead.proto.v1.RunJobRequest.getDefaultInstance()),
+        Map.entry("stead.v1.JobService/GetJob",
+            dev.stead.proto.v1.GetJobRequest.newBuilder().setId("none").build()));
   }
 
   @Test

@@ -22,6 +22,10 @@ public final class CommandEndpoint extends CommandServiceGrpc.CommandServiceImpl
 
   @Override
   public void subscribe(SubscribeRequest request, StreamObserver<AgentCommand> observer) {
+    if (request.getNode().isEmpty()) {
+      observer.onError(Unary.invalid("subscribe: node is empty; give this node's certname"));
+      return;
+    }
     try {
       Identity.current().requireNode(request.getNode(), "subscribe to the commands");
     } catch (StatusRuntimeException e) {
