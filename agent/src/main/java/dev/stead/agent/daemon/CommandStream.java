@@ -95,8 +95,10 @@ public final class CommandStream implements AutoCloseable {
           return;
         }
       }
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-          : backoff.multipliedBy(2);
+      if (held.why() != null) { // waiting for the certificate is no failure: no backoff
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+            : backoff.multipliedBy(2);
+      }
     }
   }
 
