@@ -132,15 +132,20 @@ public final class Master implements AutoCloseable {
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
-    // Runs on demand: the agents' command streams and the jobs that use them, in memory.
-    ConnectedAgents agents = new ConnectedAgents();
-    Jobs jobs = new Jobs(agents, java.time.Clock.systemUTC());
+    ConnectedAgents agents = null;
+    Jobs jobs = null;
     ReportForwarder forwarder = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
+      // Runs on demand: the agents' command streams and the jobs that use them, in memory.
+      Revocations revoked = revocations;
+      agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
+          || java.time.Instant.now().isAfter(certificate.getNotAfter().toInstant()));
+      jobs = new Jobs(agents, java.time.Clock.systemUTC());
+      Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       dev.stead.master.secrets.SecretService secrets =
@@ -162,7 +167,7 @@ public final class Master implements AutoCloseable {
                   classifications).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
-                    jobs.reported(report);
+                    jobsNow.reported(report);
                     forwardTo.accept(report);
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
@@ -171,7 +176,7 @@ public final class Master implements AutoCloseable {
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
-              new dev.stead.master.rpc.JobEndpoint(jobs, store).bindService()),
+              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations);
@@ -182,8 +187,12 @@ public final class Master implements AutoCloseable {
       if (forwarder != null) {
         forwarder.close();
       }
-      jobs.close();
-      agents.close();
+      if (jobs != null) {
+        jobs.close();
+      }
+      if (agents != null) {
+        agents.close();
+      }
       store.close();
       throw e;
     }
@@ -336,8 +345,12 @@ public final class Master implements AutoCloseable {
     if (crlRefresh != null) {
       crlRefresh.shutdownNow();
     }
-    jobs.close();
-    agents.close();
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (agents != null) {
+      agents.close();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

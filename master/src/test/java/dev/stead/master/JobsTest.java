@@ -286,6 +286,26 @@ class JobsTest {
   }
 
   @Test
+  void aStreamOpenedBeforeItsCertificateWasRevokedIsEndedNotUsed() throws Exception {
+    ManagedChannel gone = node("revoked.jobs.test");
+    report(gone, "revoked.jobs.test", "", 0);
+    Stream stream = connected(gone, "revoked.jobs.test");
+    dev.stead.proto.v1.AdminServiceGrpc.newBlockingStub(admin).revokeCertificate(
+        dev.stead.proto.v1.RevokeCertificateRequest.newBuilder()
+            .setCertname("revoked.jobs.test").build());
+
+    Iterator<JobEvent> events = run("revoked.jobs.test", 0, 5_000);
+
+    assertThat(events.next().getStarted().getNodeStates(0).getState())
+        .isEqualTo(JobNodeState.OFFLINE);
+    assertThat(events.hasNext()).isFalse();
+    Status ended = stream.ended.poll(10, TimeUnit.SECONDS);
+    assertThat(ended).isNotNull();
+    assertThat(ended.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    assertThat(stream.commands).isEmpty();
+  }
+
+  @Test
   void badRequestsAreRefusedClearly() {
     assertThatThrownBy(() -> run("nothing-like-this-*", 0, 0).hasNext())
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

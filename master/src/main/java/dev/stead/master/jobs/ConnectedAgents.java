@@ -12,28 +12,42 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.security.cert.X509Certificate;
 import java.util.logging.Logger;
 
 /**
  * The agents whose command stream this master holds now, by node name: one stream per node
  * (a node that subscribes again, e.g. after a network blip the master has not noticed yet,
- * replaces its old stream). Thread-safe; each stream is written under its own lock, as a gRPC
- * stream may be written by one thread at a time.
+ * replaces its old stream). A stream whose certificate has been revoked or has expired since
+ * it opened counts as gone: it is ended ({@code UNAUTHENTICATED}) when next asked for, since
+ * the per-call certificate check does not reach a call that stays open. Thread-safe; each
+ * stream is written under its own lock, as a gRPC stream may be written by one thread at a
+ * time.
  */
 public final class ConnectedAgents implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ConnectedAgents.class.getName());
 
   private final Map<String, Stream> streams = new ConcurrentHashMap<>();
   private final List<Consumer<String>> onDisconnect = new CopyOnWriteArrayList<>();
+  private final Predicate<X509Certificate> refused;
+
+  /** {@code refused}: true for a certificate revoked or expired now; asked at each use. */
+  public ConnectedAgents(Predicate<X509Certificate> refused) {
+    this.refused = Objects.requireNonNull(refused, "refused");
+  }
 
   /** One held stream. */
   public static final class Stream {
     private final String node;
+    private final X509Certificate certificate;
     private final StreamObserver<AgentCommand> observer;
     private boolean ended;
 
-    private Stream(String node, StreamObserver<AgentCommand> observer) {
+    private Stream(String node, X509Certificate certificate,
+        StreamObserver<AgentCommand> observer) {
       this.node = node;
+      this.certificate = certificate;
       this.observer = observer;
     }
 
@@ -78,11 +92,12 @@ public final class ConnectedAgents implements AutoCloseable {
   }
 
   /**
-   * Holds {@code observer} as {@code node}'s stream, ending the one it replaces, and tells the
-   * agent it is subscribed.
+   * Holds {@code observer} as {@code node}'s stream, opened with {@code certificate}, ending
+   * the one it replaces, and tells the agent it is subscribed.
    */
-  public Stream connect(String node, StreamObserver<AgentCommand> observer) {
-    Stream stream = new Stream(node, observer);
+  public Stream connect(String node, X509Certificate certificate,
+      StreamObserver<AgentCommand> observer) {
+    Stream stream = new Stream(node, certificate, observer);
     Stream old = streams.put(node, stream);
     if (old != null) {
       old.end(Status.ABORTED.withDescription("replaced by a newer stream of " + node));
@@ -103,18 +118,31 @@ public final class ConnectedAgents implements AutoCloseable {
   }
 
   public boolean isConnected(String node) {
-    return streams.containsKey(node);
+    Stream stream = streams.get(node);
+    return stream != null && valid(stream);
   }
 
-  /** The nodes connected now. */
+  /** The nodes connected now (with certificates still valid). */
   public Set<String> nodes() {
-    return Set.copyOf(streams.keySet());
+    return streams.values().stream().filter(this::valid).map(s -> s.node)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /** False, after ending it, when the stream's certificate is refused now. */
+  private boolean valid(Stream stream) {
+    if (!refused.test(stream.certificate)) {
+      return true;
+    }
+    stream.end(Status.UNAUTHENTICATED.withDescription("the certificate of '" + stream.node
+        + "' has been revoked or has expired"));
+    disconnected(stream);
+    return false;
   }
 
   /** Asks {@code node} for a run; false when it is not connected (nothing was sent). */
   public boolean push(String node, RunNow run) {
     Stream stream = streams.get(node);
-    if (stream == null) {
+    if (stream == null || !valid(stream)) {
       return false;
     }
     if (stream.send(AgentCommand.newBuilder().setRunNow(run).build())) {

@@ -43,7 +43,8 @@ public final class CommandEndpoint extends CommandServiceGrpc.CommandServiceImpl
       }
     });
     synchronized (held) {
-      held[0] = agents.connect(request.getNode(), call);
+      held[0] = agents.connect(request.getNode(),
+          Identity.current().certificate().orElseThrow(), call);
     }
   }
 }
