@@ -89,7 +89,7 @@ final class Job {
     return batch;
   }
 
-  /** Moves a QUEUED node on; false when it was not queued. */
+  /** Moves a node that has no end yet to {@code state}; false when it has one (or is there). */
   synchronized boolean move(String node, JobNodeState state, String detail) {
     JobNode now = nodes.get(node);
     if (now == null || isEnd(now.getState()) || now.getState() == state) {
