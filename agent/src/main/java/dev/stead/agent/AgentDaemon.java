@@ -1,7 +1,11 @@
 package dev.stead.agent;
 
+import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.daemon.CommandStream;
 import dev.stead.agent.daemon.Splay;
+import dev.stead.agent.tls.SslFiles;
 import dev.stead.agent.watch.DriftWatch;
+import dev.stead.proto.v1.RunNow;
 import dev.stead.proto.v1.RunTrigger;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +30,13 @@ import java.util.Optional;
  * paths its catalog manages ({@link DriftWatch}); soon after one changes it checks just the
  * resources concerned, on this same thread, so a check never overlaps a run. Its own writes
  * do not cause another check.
+ *
+ * <p>Unless built without it ({@code --no-subscribe}), the daemon holds a {@link CommandStream}
+ * to the master, which asks for runs on demand ({@code stead job run}). Such a run is queued,
+ * never run beside another: it starts as soon as the run or check in progress (if any) ends,
+ * and its report carries the job's id. One run is queued at most; a newer request replaces a
+ * queued one (the master asks a node for one job at a time, so this happens only when the
+ * older job has given up on the node).
  */
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
@@ -39,6 +50,9 @@ public final class AgentDaemon {
   private final PrintStream out;
   private final PrintStream err;
   private final boolean watch;
+  private final boolean subscribe;
+  /** The run the master asked for, waiting for its turn; null when none. */
+  private RunNow requested;
   private final Object lock = new Object();
   private boolean stopping;
   private int runs;
@@ -47,7 +61,7 @@ public final class AgentDaemon {
   private String lastWatching = "";
 
   /** What ends a wait. */
-  private enum Turn { SCHEDULED, TRIGGERED, WATCH, STOP }
+  private enum Turn { SCHEDULED, TRIGGERED, REQUESTED, WATCH, STOP }
 
   /** Watching managed paths between runs. */
   public AgentDaemon(AgentOptions options, Duration interval, boolean splay, PrintStream out,
@@ -55,9 +69,19 @@ public final class AgentDaemon {
     this(options, interval, splay, true, out, err);
   }
 
-  /** {@code watch}: whether to check changed managed paths between runs. */
+  /** {@code watch}: whether to check changed managed paths between runs; subscribing. */
   public AgentDaemon(AgentOptions options, Duration interval, boolean splay, boolean watch,
       PrintStream out, PrintStream err) {
+    this(options, interval, splay, watch, true, out, err);
+  }
+
+  /**
+   * {@code subscribe}: whether to hold the command stream to the master (runs on demand from
+   * {@code stead job run}).
+   */
+  public AgentDaemon(AgentOptions options, Duration interval, boolean splay, boolean watch,
+      boolean subscribe, PrintStream out, PrintStream err) {
+    this.subscribe = subscribe;
     this.options = Objects.requireNonNull(options, "options");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive, got " + interval);
@@ -108,13 +132,15 @@ public final class AgentDaemon {
       return 1;
     }
     Files.writeString(pidFile(stateDir), me + "\n", StandardCharsets.US_ASCII);
-    try (AgentSession session = new AgentSession(); DriftWatch drift = openWatch()) {
+    try (AgentSession session = new AgentSession(); DriftWatch drift = openWatch();
+        CommandStream commands = openCommands()) {
       if (drift != null) {
         session.onFinished(drift::finished); // the agent's own writes, as it makes them
       }
       err.println("stead agent run: daemon started (pid " + me + "), a run every "
           + human(interval) + ", first in " + human(splay)
-          + (drift != null ? "; watching managed files between runs" : ""));
+          + (drift != null ? "; watching managed files between runs" : "")
+          + (commands != null ? "; runs on demand from the master" : ""));
       long next = System.nanoTime() + splay.toNanos();
       while (true) {
         Turn turn = awaitTurn(next, drift);
@@ -133,10 +159,18 @@ public final class AgentDaemon {
         if (triggered) {
           err.println("stead agent run: run triggered on demand");
         }
+        RunNow job = turn == Turn.REQUESTED ? takeRequested() : null;
+        AgentOptions runOptions = options;
+        if (job != null) {
+          err.println("stead agent run: run requested by the master (job " + job.getJobId()
+              + (job.getNoop() ? ", noop" : "") + ")");
+          runOptions = job.getNoop() ? options.asNoop() : options;
+        }
         // No progress line: the daemon writes a log (one line per message), not a terminal.
-        int code = new AgentRun(options, session,
-            triggered ? RunTrigger.ON_DEMAND : RunTrigger.SCHEDULED).runOnce(out, err,
-            Progress.NONE);
+        int code = new AgentRun(runOptions, session,
+            triggered || job != null ? RunTrigger.ON_DEMAND : RunTrigger.SCHEDULED)
+            .forJob(job == null ? "" : job.getJobId())
+            .runOnce(out, err, Progress.NONE);
         follow(drift, session);
         int run;
         synchronized (lock) {
@@ -177,6 +211,41 @@ public final class AgentDaemon {
       err.println("stead agent run: cannot watch managed files (" + e.getMessage()
           + "); only runs will find drift");
       return null;
+    }
+  }
+
+  /** The command stream, or null when off or when the server address is unusable. */
+  private CommandStream openCommands() {
+    if (!subscribe) {
+      return null;
+    }
+    MasterAddress address;
+    try {
+      address = MasterAddress.parse(options.server());
+    } catch (IllegalArgumentException e) {
+      return null; // each run says what is wrong with the address
+    }
+    return CommandStream.start(address, new SslFiles(options.stateDir().resolve("ssl")),
+        options.certname(), this::requested, line -> err.println("stead agent run: " + line));
+  }
+
+  /** From the command stream's thread: queues the run (replacing a queued one). */
+  private void requested(RunNow run) {
+    synchronized (lock) {
+      if (requested != null) {
+        err.println("stead agent run: job " + run.getJobId() + " replaces queued job "
+            + requested.getJobId());
+      }
+      requested = run;
+      lock.notifyAll();
+    }
+  }
+
+  private RunNow takeRequested() {
+    synchronized (lock) {
+      RunNow run = requested;
+      requested = null;
+      return run;
     }
   }
 
@@ -230,6 +299,9 @@ public final class AgentDaemon {
     Path trigger = triggerFile(options.stateDir());
     synchronized (lock) {
       while (!stopping) {
+        if (requested != null) {
+          return Turn.REQUESTED;
+        }
         if (Files.deleteIfExists(trigger)) {
           return Turn.TRIGGERED;
         }

@@ -63,6 +63,13 @@ public record AgentOptions(String server, String certname, Path stateDir, Path r
         waitForCertSeconds, true, Transaction.DEFAULT_TIMEOUT, null, false, null);
   }
 
+  /** The same settings for a run that checks only ({@code --noop}). */
+  public AgentOptions asNoop() {
+    return new AgentOptions(server, certname, stateDir, root, true, caFingerprint,
+        trustFirstUse, waitForCertSeconds, useCachedCatalog, resourceTimeout, factsDir, json,
+        csrChallenge);
+  }
+
   /** {@code stateDir/catalog/last.pb}: the last catalog the master sent and the agent verified. */
   public Path cachedCatalog() {
     return cachedCatalog(stateDir);

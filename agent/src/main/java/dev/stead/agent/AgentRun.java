@@ -81,6 +81,7 @@ public final class AgentRun {
   private final AgentSession session;
   private final RunTrigger trigger;
   private TagFilter tags = TagFilter.none();
+  private String jobId = "";
 
   public AgentRun(AgentOptions options) {
     this(options, UnaryOperator.identity());
@@ -124,6 +125,15 @@ public final class AgentRun {
    */
   public AgentRun limitedTo(TagFilter tags) {
     this.tags = Objects.requireNonNull(tags, "tags");
+    return this;
+  }
+
+  /**
+   * Marks this run as asked for by the master's job {@code id} (empty: none); the report
+   * carries it. Call before running.
+   */
+  public AgentRun forJob(String id) {
+    this.jobId = Objects.requireNonNull(id, "id");
     return this;
   }
 
@@ -256,7 +266,8 @@ public final class AgentRun {
       channelBroken = masterAway;
       if (fetched.source() == FetchedCatalog.Source.NOTHING) {
         delivery.submit(RunReports.couldNotRun(options.certname(), fetched.reason(),
-            options.noop(), null).toBuilder().setTrigger(trigger).build(), false);
+            options.noop(), null).toBuilder().setTrigger(trigger).setJobId(jobId).build(),
+            false);
         err.println("stead agent run: the catalog for " + options.certname()
             + " did not compile; nothing was changed");
         return ExitCodes.COULD_NOT_RUN;
@@ -300,6 +311,7 @@ public final class AgentRun {
       session.enforced(enforced);
       Report report = enforced.stamp(converged.toBuilder())
           .setTrigger(trigger)
+          .setJobId(jobId)
           .setTimings(PhaseTimings.newBuilder()
               .setFactsMs(millis(t1 - t0))
               .setFetchMs(millis(t2 - t1))

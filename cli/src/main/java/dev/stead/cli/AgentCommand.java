@@ -53,6 +53,10 @@ final class AgentCommand {
         + "runs (by default a change to one is checked, and repaired, within seconds).")
     boolean noWatch;
 
+    @Option(names = "--no-subscribe", description = "Daemon: hold no stream to the master (by "
+        + "default the master can ask for a run at once: `stead job run`).")
+    boolean noSubscribe;
+
     @Option(names = "--noop", description = "Report what would change; change nothing.")
     boolean noop;
 
@@ -132,7 +136,7 @@ final class AgentCommand {
       // The daemon's messages become log lines, in the master's format, with a time each;
       // only --json reports stay as they are, for a program to read.
       PrintStream log = LogSetup.lines(DAEMON_LOG, "stead agent run: ");
-      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch,
+      AgentDaemon daemon = new AgentDaemon(options, interval, !noSplay, !noWatch, !noSubscribe,
           json ? System.out : log, log);
       // SIGTERM/SIGINT: let the run in progress finish, then leave serve() and exit 0 (a
       // plain shutdown hook would make the JVM exit 143, which service managers count as a

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         SecretCommand.class,
         NodesCommand.class,
         NodeCommand.class,
+        JobCommand.class,
         ReportsCommand.class,
         ReportCommand.class,
         DriftCommand.class,

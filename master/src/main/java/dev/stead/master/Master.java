@@ -24,6 +24,8 @@ import dev.stead.master.rpc.CatalogEndpoint;
 import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
 import dev.stead.master.rpc.TlsServer;
+import dev.stead.master.jobs.ConnectedAgents;
+import dev.stead.master.jobs.Jobs;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.Store;
 import dev.stead.wire.HostPort;
@@ -72,6 +74,9 @@ public final class Master implements AutoCloseable {
   private dev.stead.master.web.Dashboard dashboard;
   private String metricsUrl;
   private String dashboardUrl;
+  // Runs on demand: ended before the server stops, so open streams do not hold it up.
+  private ConnectedAgents agents;
+  private Jobs jobs;
 
   private Master(Path dataDir, Server server, Store store, String caFingerprint,
       String address) {
@@ -148,12 +153,20 @@ public final class Master implements AutoCloseable {
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
+    ConnectedAgents agents = null;
+    Jobs jobs = null;
     ReportForwarder forwarder = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
+      // Runs on demand: the agents' command streams and the jobs that use them, in memory.
+      Revocations revoked = revocations;
+      agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
+          || java.time.Instant.now().isAfter(certificate.getNotAfter().toInstant()));
+      jobs = new Jobs(agents, java.time.Clock.systemUTC());
+      Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       dev.stead.master.secrets.SecretService secrets =
@@ -165,6 +178,8 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.storage.NodeClassifications(store);
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           codeRoots(config));
+      java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
+          forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
@@ -172,12 +187,17 @@ public final class Master implements AutoCloseable {
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
                   classifications).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
-                  forwarder == null ? report -> { } : forwarder).bindService(),
+                  report -> {
+                    jobsNow.reported(report);
+                    forwardTo.accept(report);
+                  }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
-                  exceptions, accept).bindService()),
+                  exceptions, accept).bindService(),
+              new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
+              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
@@ -187,6 +207,12 @@ public final class Master implements AutoCloseable {
       }
       if (forwarder != null) {
         forwarder.close();
+      }
+      if (jobs != null) {
+        jobs.close();
+      }
+      if (agents != null) {
+        agents.close();
       }
       store.close();
       throw e;
@@ -198,6 +224,8 @@ public final class Master implements AutoCloseable {
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
     master.forwarder = forwarder;
+    master.agents = agents;
+    master.jobs = jobs;
     if (forwarder != null) {
       master.operatorServices.add(forwarder);
     }
@@ -345,6 +373,12 @@ public final class Master implements AutoCloseable {
     }
     if (crlRefresh != null) {
       crlRefresh.shutdownNow();
+    }
+    if (jobs != null) {
+      jobs.close();
+    }
+    if (agents != null) {
+      agents.close();
     }
     server.shutdown();
     try {

@@ -25,6 +25,7 @@ import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.GetCaCertificateRequest;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetFileRequest;
+import dev.stead.proto.v1.GetJobRequest;
 import dev.stead.proto.v1.GetNodeRequest;
 import dev.stead.proto.v1.GetReportRequest;
 import dev.stead.proto.v1.LiftExceptionRequest;
@@ -37,10 +38,12 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.ReviewDriftRequest;
 import dev.stead.proto.v1.RevokeCertificateRequest;
+import dev.stead.proto.v1.RunJobRequest;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.SignCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
+import dev.stead.proto.v1.SubscribeRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
@@ -128,7 +131,13 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.FleetService/ListExceptions", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/LiftException", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/ReviewDrift", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.FleetService/AcceptDrift", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.FleetService/AcceptDrift", EnumSet.of(Caller.ADMIN)),
+      // Any node gets past authorization; the request names the node, and a node naming
+      // another is refused (JobsTest covers that refusal).
+      Map.entry("stead.v1.CommandService/Subscribe",
+          EnumSet.of(Caller.OWN_NODE, Caller.OTHER_NODE)),
+      Map.entry("stead.v1.JobService/RunJob", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.JobService/GetJob", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -277,7 +286,15 @@ class AuthorizationMatrixTest {
             ReviewDriftRequest.getDefaultInstance()),
         // No node: refused after authorization (INVALID_ARGUMENT), nothing is recorded.
         Map.entry("stead.v1.FleetService/AcceptDrift",
-            AcceptDriftRequest.getDefaultInstance()));
+            AcceptDriftRequest.getDefaultInstance()),
+        // No node: refused after authorization (INVALID_ARGUMENT), no stream is held.
+        Map.entry("stead.v1.CommandService/Subscribe",
+            SubscribeRequest.getDefaultInstance()),
+        // No nodes: refused after authorization (INVALID_ARGUMENT), no job starts.
+        Map.entry("stead.v1.JobService/RunJob",
+            RunJobRequest.getDefaultInstance()),
+        Map.entry("stead.v1.JobService/GetJob",
+            GetJobRequest.newBuilder().setId("none").build()));
   }
 
   @Test

@@ -34,6 +34,19 @@ public final class Channels {
         .keyManager(key, certificate));
   }
 
+  /**
+   * Mutual TLS for the daemon's command stream: pings the master every 5 minutes while the
+   * stream is open (the master's least allowed interval), so a half-open connection ends.
+   */
+  public static ManagedChannel stream(MasterAddress address, X509Certificate ca, PrivateKey key,
+      X509Certificate certificate) {
+    return builder(address, GrpcSslContexts.forClient().trustManager(ca)
+        .keyManager(key, certificate))
+        .keepAliveTime(5, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS)
+        .build();
+  }
+
   /** Closes a channel and waits briefly, so no Netty threads outlive the run. */
   public static void close(ManagedChannel channel) {
     channel.shutdownNow();
@@ -45,6 +58,10 @@ public final class Channels {
   }
 
   private static ManagedChannel open(MasterAddress address, SslContextBuilder ssl) {
+    return builder(address, ssl).build();
+  }
+
+  private static NettyChannelBuilder builder(MasterAddress address, SslContextBuilder ssl) {
     SslContext context;
     try {
       context = ssl.protocols("TLSv1.3").build();
@@ -52,7 +69,6 @@ public final class Channels {
       throw new AgentFailure("cannot set up TLS: " + e.getMessage(), e);
     }
     return NettyChannelBuilder.forAddress(address.host(), address.port())
-        .sslContext(context)
-        .build();
+        .sslContext(context);
   }
 }

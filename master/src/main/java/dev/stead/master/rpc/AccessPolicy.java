@@ -4,8 +4,10 @@ import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateServiceGrpc;
+import dev.stead.proto.v1.CommandServiceGrpc;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.FleetServiceGrpc;
+import dev.stead.proto.v1.JobServiceGrpc;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -36,8 +38,8 @@ public final class AccessPolicy {
   }
 
   /**
-   * Bootstrap is anonymous; catalog, report, file and certificate renewal need a node; admin needs
-   * the admin.
+   * Bootstrap is anonymous; catalog, report, file, command stream and certificate renewal need
+   * a node; admin, fleet and jobs need the admin.
    */
   public static AccessPolicy standard() {
     return new AccessPolicy(Map.of(
@@ -46,7 +48,9 @@ public final class AccessPolicy {
         ReportServiceGrpc.SERVICE_NAME, Access.NODE,
         CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
         FileServiceGrpc.SERVICE_NAME, Access.NODE,
+        CommandServiceGrpc.SERVICE_NAME, Access.NODE,
         AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
+        JobServiceGrpc.SERVICE_NAME, Access.ADMIN,
         FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }
 

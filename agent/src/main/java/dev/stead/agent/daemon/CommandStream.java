@@ -1,0 +1,202 @@
+package dev.stead.agent.daemon;
+
+import dev.stead.agent.client.Channels;
+import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.tls.SslFiles;
+import dev.stead.proto.v1.AgentCommand;
+import dev.stead.proto.v1.CommandServiceGrpc;
+import dev.stead.proto.v1.RunNow;
+import dev.stead.proto.v1.SubscribeRequest;
+import dev.stead.wire.CallFailures;
+import dev.stead.wire.Pem;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's one long-lived stream to the master ({@code CommandService.Subscribe}), over
+ * the master's usual port and the node's own certificate (mutual TLS), on a background thread:
+ * the master pushes "run now" down it, and each one goes to {@code onRun}. When the stream
+ * ends (the master restarts, the network drops, the connection reaches its age limit) it dials
+ * again after a backoff (1 s doubling to 60 s, with jitter; back to 1 s once subscribed).
+ * Until the node has its certificate (before its first run) it waits quietly. Idle it costs
+ * one TCP connection, with a keepalive ping every 5 minutes so a dead master is noticed.
+ * Thread-safe; {@link #close} ends it.
+ */
+public final class CommandStream implements AutoCloseable {
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  private final MasterAddress address;
+  private final SslFiles ssl;
+  private final String certname;
+  private final Consumer<RunNow> onRun;
+  private final Consumer<String> log;
+  private final Thread thread;
+  private final Object lock = new Object();
+  private boolean closed;
+  private ManagedChannel channel;
+
+  private CommandStream(MasterAddress address, SslFiles ssl, String certname,
+      Consumer<RunNow> onRun, Consumer<String> log) {
+    this.address = Objects.requireNonNull(address, "address");
+    this.ssl = Objects.requireNonNull(ssl, "ssl");
+    this.certname = Objects.requireNonNull(certname, "certname");
+    this.onRun = Objects.requireNonNull(onRun, "onRun");
+    this.log = Objects.requireNonNull(log, "log");
+    this.thread = new Thread(this::loop, "stead-command-stream");
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Starts holding the stream.
+   *
+   * @param onRun called on the stream's thread for each "run now"; must not block
+   * @param log one line per event worth a log line (subscribed, ended, reconnecting)
+   */
+  public static CommandStream start(MasterAddress address, SslFiles ssl, String certname,
+      Consumer<RunNow> onRun, Consumer<String> log) {
+    CommandStream stream = new CommandStream(address, ssl, certname, onRun, log);
+    stream.thread.start();
+    return stream;
+  }
+
+  private void loop() {
+    Duration backoff = FIRST_BACKOFF;
+    while (!isClosed()) {
+      Held held = holdOnce();
+      if (isClosed()) {
+        return;
+      }
+      if (held.subscribed()) {
+        backoff = FIRST_BACKOFF;
+      }
+      long waitMs = backoff.toMillis() / 2
+          + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+      if (held.why() != null) {
+        log.accept("the command stream to the master ended (" + held.why()
+            + "); reconnecting in " + (waitMs < 1000 ? waitMs + " ms" : waitMs / 1000 + " s"));
+      }
+      synchronized (lock) {
+        try {
+          if (!closed) {
+            lock.wait(waitMs);
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      if (held.why() != null) { // waiting for the certificate is no failure: no backoff
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+            : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /**
+   * How one stream ended: whether the master took it, and why it ended (null when it was never
+   * tried: the node has no certificate yet).
+   */
+  private record Held(boolean subscribed, String why) {}
+
+  private Held holdOnce() {
+    X509Certificate ca;
+    PrivateKey key;
+    X509Certificate certificate;
+    try {
+      if (!Files.exists(ssl.certificate())) {
+        return new Held(false, null);
+      }
+      ca = Pem.readCertificate(ssl.ca());
+      key = Pem.readPrivateKey(ssl.privateKey());
+      certificate = Pem.readCertificate(ssl.certificate());
+    } catch (IOException | RuntimeException e) {
+      return new Held(false, "cannot read this node's certificate: " + e.getMessage());
+    }
+    ManagedChannel opened;
+    try {
+      opened = Channels.stream(address, ca, key, certificate);
+    } catch (RuntimeException e) {
+      return new Held(false, e.getMessage());
+    }
+    synchronized (lock) {
+      if (closed) {
+        Channels.close(opened);
+        return new Held(false, null);
+      }
+      channel = opened;
+    }
+    CountDownLatch ended = new CountDownLatch(1);
+    boolean[] subscribed = new boolean[1];
+    String[] why = new String[1];
+    try {
+      CommandServiceGrpc.newStub(opened).subscribe(
+          SubscribeRequest.newBuilder().setNode(certname).build(),
+          new StreamObserver<>() {
+            @Override
+            public void onNext(AgentCommand command) {
+              if (command.hasSubscribed()) {
+                subscribed[0] = true;
+                log.accept("subscribed to the master for runs on demand");
+              } else if (command.hasRunNow()) {
+                onRun.accept(command.getRunNow());
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              why[0] = t instanceof StatusRuntimeException s
+                  ? CallFailures.describe(s, address.toString()) : t.toString();
+              ended.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+              why[0] = "the master closed it";
+              ended.countDown();
+            }
+          });
+      ended.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      synchronized (lock) {
+        channel = null;
+      }
+      Channels.close(opened);
+    }
+    return new Held(subscribed[0], why[0]);
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** Ends the stream and its thread; waits briefly for the thread. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      if (channel != null) {
+        channel.shutdownNow(); // ends the call in progress: its observer hears CANCELLED
+      }
+      lock.notifyAll();
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
