@@ -36,7 +36,8 @@ class ErrorsTest {
         file('relative', content: 'x')
         """)).containsExactly(
         "m.groovy:2: unknown parameter 'contnet' for file[/etc/a] (known: ensure, content,"
-            + " source, checksum, mode, owner, group, target, force, recurse, purge, recurselimit,"
+            + " source, checksum, source_ca, mode, owner, group, target, force, recurse, purge,"
+            + " recurselimit,"
             + " replace, validate_cmd, show_diff, requires, before, notifies, subscribes, noop,"
             + " tag)",
         "m.groovy:3: parameter 'ensure' of file[/etc/a] must be one of file, directory, link,"
