@@ -53,6 +53,15 @@ public final class AtomicFiles {
    * its final mode is set.
    */
   public static void write(Path target, byte[] content, Attributes attributes) throws IOException {
+    write(target, content, attributes, DirectorySyncs.IMMEDIATE);
+  }
+
+  /**
+   * As {@link #write(Path, byte[], Attributes)}; the directory's sync goes to {@code syncs}
+   * (the content itself is synced before the rename, always).
+   */
+  public static void write(Path target, byte[] content, Attributes attributes,
+      DirectorySyncs syncs) throws IOException {
     Objects.requireNonNull(attributes, "attributes");
     Path dir = parentOf(target);
     Path temp = createTemp(dir, target.getFileName().toString());
@@ -70,7 +79,7 @@ public final class AtomicFiles {
       Files.deleteIfExists(temp);
       throw e;
     }
-    syncDirectory(dir);
+    syncs.changed(dir);
   }
 
   /** What a staged file holds, written through a stream (so it need not fit in memory). */
@@ -149,6 +158,11 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code link} (whatever it is, unless a non-empty directory) by a symlink. */
   public static void symlink(Path link, String target) throws IOException {
+    symlink(link, target, DirectorySyncs.IMMEDIATE);
+  }
+
+  /** As {@link #symlink(Path, String)}; the directory's sync goes to {@code syncs}. */
+  public static void symlink(Path link, String target, DirectorySyncs syncs) throws IOException {
     Path dir = parentOf(link);
     Path temp = null;
     for (int attempt = 0; temp == null; attempt++) {
@@ -168,7 +182,7 @@ public final class AtomicFiles {
       Files.deleteIfExists(temp);
       throw e;
     }
-    syncDirectory(dir);
+    syncs.changed(dir);
   }
 
   /** Forces a directory's entries to disk, so a rename in it survives a crash. */
