@@ -4,7 +4,7 @@ import dev.stead.agent.report.RunReports;
 import dev.stead.agent.engine.ConvergePlan;
 import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;
-import dev.stead.agent.fs.DirectorySyncs;
+import dev.stead.agent.fs.RunSyncs;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.Progress;
 import dev.stead.agent.engine.ReportAssembler;
@@ -195,7 +195,7 @@ public final class Converger {
     ConvergePlan current = plan(catalog, secrets);
     ApplyContext base = new ApplyContext(paths, new BackupStore(options.backupDir()));
     // Directory syncs wait for the end of the run: one per directory, not one per file.
-    DirectorySyncs syncs = DirectorySyncs.deferred();
+    RunSyncs syncs = RunSyncs.deferred();
     ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
         base.memo(), runFiles, syncs);
     swept = List.of();

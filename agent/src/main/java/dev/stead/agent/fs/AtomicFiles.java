@@ -53,7 +53,7 @@ public final class AtomicFiles {
    * its final mode is set.
    */
   public static void write(Path target, byte[] content, Attributes attributes) throws IOException {
-    write(target, content, attributes, DirectorySyncs.IMMEDIATE);
+    write(target, content, attributes, RunSyncs.IMMEDIATE);
   }
 
   /**
@@ -61,7 +61,25 @@ public final class AtomicFiles {
    * (the content itself is synced before the rename, always).
    */
   public static void write(Path target, byte[] content, Attributes attributes,
-      DirectorySyncs syncs) throws IOException {
+      RunSyncs syncs) throws IOException {
+    write(target, content, attributes, syncs, true);
+  }
+
+  /**
+   * As {@link #write(Path, byte[], Attributes, RunSyncs)} for a {@code target} where nothing
+   * was: with deferred {@code syncs} its content is synced with them (see {@link RunSyncs}),
+   * not before the rename.
+   */
+  public static void create(Path target, byte[] content, Attributes attributes, RunSyncs syncs)
+      throws IOException {
+    write(target, content, attributes, syncs, !syncs.defersCreatedFiles());
+    if (syncs.defersCreatedFiles()) {
+      syncs.created(target);
+    }
+  }
+
+  private static void write(Path target, byte[] content, Attributes attributes, RunSyncs syncs,
+      boolean syncContent) throws IOException {
     Objects.requireNonNull(attributes, "attributes");
     Path dir = parentOf(target);
     Path temp = createTemp(dir, target.getFileName().toString());
@@ -71,7 +89,9 @@ public final class AtomicFiles {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(true);
+        if (syncContent) {
+          channel.force(true);
+        }
       }
       applyAttributes(temp, attributes);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -158,11 +178,11 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code link} (whatever it is, unless a non-empty directory) by a symlink. */
   public static void symlink(Path link, String target) throws IOException {
-    symlink(link, target, DirectorySyncs.IMMEDIATE);
+    symlink(link, target, RunSyncs.IMMEDIATE);
   }
 
   /** As {@link #symlink(Path, String)}; the directory's sync goes to {@code syncs}. */
-  public static void symlink(Path link, String target, DirectorySyncs syncs) throws IOException {
+  public static void symlink(Path link, String target, RunSyncs syncs) throws IOException {
     Path dir = parentOf(link);
     Path temp = null;
     for (int attempt = 0; temp == null; attempt++) {

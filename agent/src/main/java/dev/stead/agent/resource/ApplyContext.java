@@ -1,7 +1,7 @@
 package dev.stead.agent.resource;
 
 import dev.stead.agent.fs.BackupStore;
-import dev.stead.agent.fs.DirectorySyncs;
+import dev.stead.agent.fs.RunSyncs;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.host.Host;
 import dev.stead.agent.host.SystemHost;
@@ -15,7 +15,7 @@ import java.util.Objects;
  * run; the record is immutable, the memo and the pending syncs are its shared mutable parts.
  */
 public record ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo,
-    FileSource files, DirectorySyncs syncs) {
+    FileSource files, RunSyncs syncs) {
   public ApplyContext {
     Objects.requireNonNull(paths, "paths");
     Objects.requireNonNull(backups, "backups");
@@ -28,7 +28,7 @@ public record ApplyContext(RootedPaths paths, BackupStore backups, Host host, Ru
   /** Each changed directory synced at once. */
   public ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo,
       FileSource files) {
-    this(paths, backups, host, memo, files, DirectorySyncs.IMMEDIATE);
+    this(paths, backups, host, memo, files, RunSyncs.IMMEDIATE);
   }
 
   /** Without a file source: a {@code file} with {@code source} to fetch fails, saying so. */

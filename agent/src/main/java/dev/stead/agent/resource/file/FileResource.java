@@ -198,6 +198,9 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
           removeForReplacement(context, path, now);
           if (staged != null) {
             staged.commit(attributes);
+          } else if (now.kind() == FileKind.ABSENT) {
+            // Nothing to keep at the path: the content is synced at the end of the run.
+            AtomicFiles.create(path, content, attributes, context.syncs());
           } else {
             AtomicFiles.write(path, content, attributes, context.syncs());
           }

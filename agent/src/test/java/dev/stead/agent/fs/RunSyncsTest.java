@@ -12,8 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Deferred directory syncs against real directories. */
-class DirectorySyncsTest {
+/** Deferred syncs of a run against real files and directories. */
+class RunSyncsTest {
   @TempDir Path dir;
 
   private static final AtomicFiles.Attributes MODE =
@@ -21,29 +21,34 @@ class DirectorySyncsTest {
 
   @Test
   void aDeferredWriteIsInPlaceAtOnceAndItsDirectoryIsSyncedAtTheEnd() throws IOException {
-    DirectorySyncs syncs = DirectorySyncs.deferred();
+    RunSyncs syncs = RunSyncs.deferred();
     Path a = dir.resolve("a");
     Path sub = Files.createDirectory(dir.resolve("sub"));
     AtomicFiles.write(a, "one\n".getBytes(StandardCharsets.UTF_8), MODE, syncs);
     AtomicFiles.write(sub.resolve("b"), "two\n".getBytes(StandardCharsets.UTF_8), MODE, syncs);
     AtomicFiles.symlink(dir.resolve("link"), "target-elsewhere", syncs);
+    AtomicFiles.create(dir.resolve("new"), "three\n".getBytes(StandardCharsets.UTF_8), MODE,
+        syncs);
 
     // Visible at once, with its mode, no temporary file beside it.
     assertThat(a).hasContent("one");
+    assertThat(dir.resolve("new")).hasContent("three");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("new")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     assertThat(Files.readSymbolicLink(dir.resolve("link"))).hasToString("target-elsewhere");
     try (var names = Files.list(dir)) {
       assertThat(names.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("a", "sub", "link");
+          .containsExactlyInAnyOrder("a", "sub", "link", "new");
     }
     syncs.syncAll();
     syncs.syncAll();   // nothing left: a second call has nothing to do
   }
 
   @Test
-  void aDirectoryRemovedLaterInTheRunIsSkipped() throws IOException {
-    DirectorySyncs syncs = DirectorySyncs.deferred();
+  void aPathRemovedLaterInTheRunIsSkipped() throws IOException {
+    RunSyncs syncs = RunSyncs.deferred();
     Path sub = Files.createDirectory(dir.resolve("sub"));
-    AtomicFiles.write(sub.resolve("f"), new byte[] {1}, MODE, syncs);
+    AtomicFiles.create(sub.resolve("f"), new byte[] {1}, MODE, syncs);
     Files.delete(sub.resolve("f"));
     Files.delete(sub);
     syncs.changed(dir);
@@ -53,7 +58,7 @@ class DirectorySyncsTest {
 
   @Test
   void aFailedSyncIsReportedAfterTheOthersAreTried() throws IOException {
-    DirectorySyncs syncs = DirectorySyncs.deferred();
+    RunSyncs syncs = RunSyncs.deferred();
     Path file = Files.writeString(dir.resolve("plain"), "x");
     syncs.changed(file.resolve("below-a-file"));
     syncs.changed(dir);
@@ -64,7 +69,7 @@ class DirectorySyncsTest {
 
   @Test
   void immediateSyncsFailAtOnce() {
-    assertThatThrownBy(() -> DirectorySyncs.IMMEDIATE.changed(dir.resolve("missing")))
+    assertThatThrownBy(() -> RunSyncs.IMMEDIATE.changed(dir.resolve("missing")))
         .isInstanceOf(IOException.class).hasMessageContaining("missing");
   }
 }
