@@ -1,5 +1,7 @@
 package dev.stead.dsl.internal;
 
+import groovyjarjarantlr4.v4.runtime.Token;
+import groovyjarjarantlr4.v4.runtime.WritableToken;
 import org.apache.groovy.parser.antlr4.Antlr4ParserPlugin;
 import org.apache.groovy.parser.antlr4.AstBuilder;
 import org.apache.groovy.parser.antlr4.GroovyParser;
@@ -45,7 +47,14 @@ final class SteadParserPlugin extends Antlr4ParserPlugin {
 
     @Override
     public ConstantExpression visitStringLiteral(GroovyParser.StringLiteralContext ctx) {
-      String value = QuotedStrings.value(ctx.StringLiteral().getText());
+      Token token = ctx.StringLiteral().getSymbol();
+      String text = token.getText();
+      // Kept on the token: each node ending at this literal reads the token's text again for
+      // its end position, and without it every read copies the text out of the source.
+      if (token instanceof WritableToken writable) {
+        writable.setText(text);
+      }
+      String value = QuotedStrings.value(text);
       if (value == null) {
         return super.visitStringLiteral(ctx);
       }
