@@ -60,7 +60,15 @@ final class SteadParserPlugin extends Antlr4ParserPlugin {
       }
       ConstantExpression constant = new ConstantExpression(value);
       constant.putNodeMetaData(IS_STRING, Boolean.TRUE);
-      return PositionConfigureUtils.configureAST(constant, ctx);
+      if (ctx.getStart() != token || ctx.getStop() != token || text.indexOf('\n') >= 0) {
+        return PositionConfigureUtils.configureAST(constant, ctx);
+      }
+      // What configureAST sets for a one-line token, without its stream counting newlines.
+      constant.setLineNumber(token.getLine());
+      constant.setColumnNumber(token.getCharPositionInLine() + 1);
+      constant.setLastLineNumber(token.getLine());
+      constant.setLastColumnNumber(token.getCharPositionInLine() + 1 + text.length());
+      return constant;
     }
   }
 }
