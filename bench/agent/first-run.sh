@@ -37,6 +37,15 @@ for n in $SIZES; do
   hyperfine --style basic -i --runs "$RUNS" --export-json "$d/a.json" \
     -n "stead-a-$n" --prepare "$stead_fresh" "$stead_cmd > /dev/null" \
     -n "cfengine-a-$n" --prepare "$cf_fresh" "$cf_cmd > /dev/null" | tee "$d/a.txt"
+  # The ratios the targets are stated in: wall (means) and CPU (user + system).
+  $PY - "$d/a.json" <<'PYEOF' | tee "$d/ratio.txt"
+import json, sys
+r = {x["command"].rsplit("-", 2)[0]: x for x in json.load(open(sys.argv[1]))["results"]}
+s, c = r["stead"], r["cfengine"]
+print("wall ratio %.2f, CPU ratio %.2f (stead %.2f s CPU, cf-agent %.2f s CPU)" % (
+    s["mean"] / c["mean"], (s["user"] + s["system"]) / (c["user"] + c["system"]),
+    s["user"] + s["system"], c["user"] + c["system"]))
+PYEOF
   $PY "$SHARED/verify.py" "$d/stead.json" "$d/root-stead"
   $PY "$SHARED/verify.py" "$d/cf.json" "$d/root-cf"
   bash -c "$stead_fresh"

@@ -4,6 +4,7 @@ import dev.stead.agent.report.RunReports;
 import dev.stead.agent.engine.ConvergePlan;
 import dev.stead.agent.engine.DigestMemo;
 import dev.stead.agent.engine.DriftState;
+import dev.stead.agent.fs.RunSyncs;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.ReportAssembler;
 import dev.stead.agent.engine.ResourceGraph;
@@ -94,7 +95,8 @@ public final class Converger {
    * cannot start (the root is missing, the state directory is not writable) the report has
    * {@code error} set and the machine is untouched.
    *
-   * @throws UncheckedIOException only when the new state cannot be saved after the run
+   * @throws UncheckedIOException only when the new state cannot be saved after the run, or the
+   *     directories the run changed cannot be synced
    */
   public Report converge(Catalog catalog) {
     return converge(catalog, Progress.NONE);
@@ -200,8 +202,10 @@ public final class Converger {
     DriftState previous = DriftState.load(options.stateFile());
     ConvergePlan current = plan(catalog, secrets);
     ApplyContext base = new ApplyContext(paths, new BackupStore(options.backupDir()));
+    // Directory syncs wait for the end of the run: one per directory, not one per file.
+    RunSyncs syncs = RunSyncs.deferred();
     ApplyContext context = new ApplyContext(base.paths(), base.backups(), base.host(),
-        base.memo(), runFiles);
+        base.memo(), runFiles, syncs);
     swept = List.of();
     if (!noop && only == null && !catalog.getDigest().equals(sweptDigest)) {
       swept = TempSweep.sweep(catalog, context, options.stateDir(),
@@ -223,6 +227,12 @@ public final class Converger {
     };
     List<Outcome> outcomes = new Transaction(current.graph(), only, context, noop,
         options.resourceTimeout(), told).run();
+    try {
+      syncs.syncAll();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot sync the directories this run changed: "
+          + IoMessages.describe(e), e);
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     Report report = ReportAssembler.assemble(catalog, outcomes, previous, noop,
         startedAt, seconds);

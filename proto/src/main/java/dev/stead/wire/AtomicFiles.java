@@ -54,6 +54,33 @@ public final class AtomicFiles {
    * its final mode is set.
    */
   public static void write(Path target, byte[] content, Attributes attributes) throws IOException {
+    write(target, content, attributes, RunSyncs.IMMEDIATE);
+  }
+
+  /**
+   * As {@link #write(Path, byte[], Attributes)}; the directory's sync goes to {@code syncs}
+   * (the content itself is synced before the rename, always).
+   */
+  public static void write(Path target, byte[] content, Attributes attributes,
+      RunSyncs syncs) throws IOException {
+    write(target, content, attributes, syncs, true);
+  }
+
+  /**
+   * As {@link #write(Path, byte[], Attributes, RunSyncs)} for a {@code target} where nothing
+   * was: with deferred {@code syncs} its content is synced with them (see {@link RunSyncs}),
+   * not before the rename.
+   */
+  public static void create(Path target, byte[] content, Attributes attributes, RunSyncs syncs)
+      throws IOException {
+    write(target, content, attributes, syncs, !syncs.defersCreatedFiles());
+    if (syncs.defersCreatedFiles()) {
+      syncs.created(target);
+    }
+  }
+
+  private static void write(Path target, byte[] content, Attributes attributes, RunSyncs syncs,
+      boolean syncContent) throws IOException {
     Objects.requireNonNull(attributes, "attributes");
     Path dir = parentOf(target);
     Path temp = createTemp(dir, target.getFileName().toString());
@@ -63,7 +90,9 @@ public final class AtomicFiles {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(true);
+        if (syncContent) {
+          channel.force(true);
+        }
       }
       applyAttributes(temp, attributes);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -71,7 +100,7 @@ public final class AtomicFiles {
       Files.deleteIfExists(temp);
       throw e;
     }
-    syncDirectory(dir);
+    syncs.changed(dir);
   }
 
   /** What a staged file holds, written through a stream (so it need not fit in memory). */
@@ -150,6 +179,11 @@ public final class AtomicFiles {
 
   /** Atomically replaces {@code link} (whatever it is, unless a non-empty directory) by a symlink. */
   public static void symlink(Path link, String target) throws IOException {
+    symlink(link, target, RunSyncs.IMMEDIATE);
+  }
+
+  /** As {@link #symlink(Path, String)}; the directory's sync goes to {@code syncs}. */
+  public static void symlink(Path link, String target, RunSyncs syncs) throws IOException {
     Path dir = parentOf(link);
     Path temp = null;
     for (int attempt = 0; temp == null; attempt++) {
@@ -169,7 +203,7 @@ public final class AtomicFiles {
       Files.deleteIfExists(temp);
       throw e;
     }
-    syncDirectory(dir);
+    syncs.changed(dir);
   }
 
   /** Forces a directory's entries to disk, so a rename in it survives a crash. */

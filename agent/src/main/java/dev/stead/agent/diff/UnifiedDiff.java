@@ -52,10 +52,16 @@ public final class UnifiedDiff {
   }
 
   private static String text(byte[] bytes) {
+    boolean ascii = true;
     for (byte x : bytes) {
       if (x == 0) {
         return null;
       }
+      ascii &= x > 0;
+    }
+    if (ascii) {
+      // The same text without a decoder: ASCII is valid UTF-8, byte for character.
+      return new String(bytes, StandardCharsets.US_ASCII);
     }
     try {
       return StandardCharsets.UTF_8.newDecoder()

@@ -1,6 +1,7 @@
 package dev.stead.agent.resource;
 
 import dev.stead.agent.fs.BackupStore;
+import dev.stead.agent.fs.RunSyncs;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.host.Host;
 import dev.stead.agent.host.SystemHost;
@@ -10,17 +11,24 @@ import java.util.Objects;
 /**
  * What a resource may use while it checks and applies: the re-based file system, the backup
  * store, the host for commands, a memo shared by the run and where {@code file} sources are
- * fetched from. One per run; the record is
- * immutable, the memo is the one shared mutable part.
+ * fetched from, and when directories changed by a write are synced ({@code syncs}). One per
+ * run; the record is immutable, the memo and the pending syncs are its shared mutable parts.
  */
 public record ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo,
-    FileSource files) {
+    FileSource files, RunSyncs syncs) {
   public ApplyContext {
     Objects.requireNonNull(paths, "paths");
     Objects.requireNonNull(backups, "backups");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(memo, "memo");
     Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(syncs, "syncs");
+  }
+
+  /** Each changed directory synced at once. */
+  public ApplyContext(RootedPaths paths, BackupStore backups, Host host, RunMemo memo,
+      FileSource files) {
+    this(paths, backups, host, memo, files, RunSyncs.IMMEDIATE);
   }
 
   /** Without a file source: a {@code file} with {@code source} to fetch fails, saying so. */

@@ -40,6 +40,7 @@ public final class Sandbox {
   private static CompilerConfiguration base(KlassParameterRewriter rewriter) {
     CompilerConfiguration config = new CompilerConfiguration();
     config.setSourceEncoding("UTF-8");
+    config.setPluginFactory(SteadParserPlugin.factory());
     // Grab is a global transformation that would download and load code at compile time.
     config.setDisabledGlobalASTTransformations(Set.of(
         "groovy.grape.GrabAnnotationTransformation",

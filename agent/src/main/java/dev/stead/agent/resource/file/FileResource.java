@@ -198,8 +198,11 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
           removeForReplacement(context, path, now);
           if (staged != null) {
             staged.commit(attributes);
+          } else if (now.kind() == FileKind.ABSENT) {
+            // Nothing to keep at the path: the content is synced at the end of the run.
+            AtomicFiles.create(path, content, attributes, context.syncs());
           } else {
-            AtomicFiles.write(path, content, attributes);
+            AtomicFiles.write(path, content, attributes, context.syncs());
           }
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
@@ -225,7 +228,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
           // Set explicitly: the umask applies to mkdir, never to chmod.
           view.setPermissions(Modes.parse(spec.mode() != null
               ? spec.modeFor(FileKind.DIRECTORY) : DEFAULT_DIRECTORY_MODE));
-          AtomicFiles.syncDirectory(path.getParent());
+          context.syncs().changed(path.getParent());
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
         }
@@ -237,7 +240,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
         try {
           removeForReplacement(context, path, now);
           // Link targets are written verbatim: they mean the same under --root as without.
-          AtomicFiles.symlink(path, spec.target());
+          AtomicFiles.symlink(path, spec.target(), context.syncs());
           setOwnership(path);
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
@@ -247,7 +250,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       if (apply) {
         try {
           removeForReplacement(context, path, now);
-          AtomicFiles.syncDirectory(path.getParent());
+          context.syncs().changed(path.getParent());
         } catch (IOException e) {
           return failAll(changes, IoMessages.describe(e));
         }
@@ -297,7 +300,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
               }
             } else {
               context.backups().keep(spec.path(), old, now.permissions());
-              AtomicFiles.write(path, content, attributes);
+              AtomicFiles.write(path, content, attributes, context.syncs());
             }
           }
         }
@@ -311,7 +314,7 @@ final class FileResource implements Checkable, CatalogAware, DigestedContent, Wa
       if (spec.target() != null && !spec.target().equals(now.linkTarget())) {
         changes.add(change("target", now.linkTarget(), spec.target(), "", apply));
         if (apply) {
-          AtomicFiles.symlink(path, spec.target());
+          AtomicFiles.symlink(path, spec.target(), context.syncs());
           now = Observed.of(path);
         }
       }
