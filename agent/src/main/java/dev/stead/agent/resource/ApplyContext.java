@@ -1,11 +1,11 @@
 package dev.stead.agent.resource;
 
 import dev.stead.agent.fs.BackupStore;
-import dev.stead.agent.fs.RunSyncs;
 import dev.stead.agent.fs.RootedPaths;
 import dev.stead.agent.host.Host;
 import dev.stead.agent.host.SystemHost;
 import dev.stead.agent.resource.file.FileSource;
+import dev.stead.wire.RunSyncs;
 import java.util.Objects;
 
 /**

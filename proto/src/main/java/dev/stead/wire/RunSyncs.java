@@ -1,4 +1,4 @@
-package dev.stead.agent.fs;
+package dev.stead.wire;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
