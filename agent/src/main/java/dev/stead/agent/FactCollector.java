@@ -1,6 +1,7 @@
 package dev.stead.agent;
 
 import dev.stead.agent.facts.CustomFacts;
+import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.facts.OsRelease;
 import dev.stead.agent.facts.SystemFacts;
 import dev.stead.agent.facts.TimeZoneFact;
@@ -68,6 +69,11 @@ public final class FactCollector {
   public static Facts collect(String certname, Path factsDir, Consumer<String> warn,
       Path memoDir) {
     return collect(certname, factsDir, null, warn, memoDir);
+  }
+
+  /** Where the agent keeps the custom facts its modules shipped, under {@code stateDir}. */
+  public static Path moduleFactsDir(Path stateDir) {
+    return ModuleFactsSync.in(stateDir);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.stead.cli;
 
 import dev.stead.agent.FactCollector;
-import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.wire.Values;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +38,7 @@ final class FactsCommand implements Callable<Integer> {
     String node = certname != null ? certname : FactCollector.defaultCertname();
     Path dir = AgentCommand.factsDir(factsDir, Defaults.AGENT_STATE);
     Map<String, Object> all = Values.toJavaMap(FactCollector.collect(node, dir,
-        ModuleFactsSync.in(Defaults.AGENT_STATE),
+        FactCollector.moduleFactsDir(Defaults.AGENT_STATE),
         warning -> System.err.println("stead facts: " + warning), null).getValuesMap());
     Object picked = path == null ? all : FactTree.at(all, path);
     if (picked == null) {
