@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "job", description = "Runs on demand: ask connected agent daemons to run now"
     + " (`stead agent trigger` is the local way).",
@@ -54,8 +56,8 @@ final class JobCommand {
     @Override
     public Integer call() throws Exception {
       if (batch < 0) {
-        throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "--batch must be at least 1, got " + batch);
+        throw new ParameterException(
+            new CommandLine(this), "--batch must be at least 1, got " + batch);
       }
       RunJobRequest request = RunJobRequest.newBuilder().setNodes(nodes).setNoop(noop)
           .setBatch(batch).setTimeoutMs(timeout == null ? 0 : timeout.toMillis()).build();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,7 +88,7 @@ final class ModuleSkeleton {
     } finally {
       if (Files.exists(staging)) {
         try (var walk = Files.walk(staging)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
     }

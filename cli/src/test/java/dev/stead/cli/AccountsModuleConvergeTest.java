@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +87,7 @@ class AccountsModuleConvergeTest {
 
     // A key nobody listed in data is drift, and goes.
     Files.writeString(aliceKeys, "ssh-ed25519 " + INTRUDER + " intruder@elsewhere\n",
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
     InProcess repaired = converge();
     assertThat(repaired.exitCode()).as(repaired.toString()).isEqualTo(2);
     assertThat(repaired.out()).contains("drift: user[" + alice + "] ssh_keys");

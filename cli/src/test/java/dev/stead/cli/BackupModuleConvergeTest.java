@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -127,7 +128,7 @@ class BackupModuleConvergeTest {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
         out.put(dir.relativize(p).toString(), PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(p)) + ":" + java.util.HexFormat.of().formatHex(
+            Files.getPosixFilePermissions(p)) + ":" + HexFormat.of().formatHex(
             Files.readAllBytes(p)));
       }
     }

@@ -2,6 +2,7 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.master.fleet.FleetClient;
 import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.master.storage.postgres.PostgresLocation;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +65,7 @@ class PostgresStoreEndToEndTest {
           + "WHERE certname = 'db-node.test' AND state = 2")).isEqualTo(1);
 
       try (var admin = master.admin()) {
-        lastReport = new dev.stead.master.fleet.FleetClient(admin).latest("db-node.test", 1)
+        lastReport = new FleetClient(admin).latest("db-node.test", 1)
             .get(0).getId();
       }
       // `stead master backup` copies RocksDB only; it says what to use instead.
@@ -106,7 +108,7 @@ class PostgresStoreEndToEndTest {
   }
 
   private static String[] plus(String[] first, String... more) {
-    List<String> all = new java.util.ArrayList<>(List.of(first));
+    List<String> all = new ArrayList<>(List.of(first));
     all.addAll(List.of(more));
     return all.toArray(String[]::new);
   }

@@ -9,6 +9,7 @@ import dev.stead.proto.v1.Facts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,7 +111,7 @@ class ResourceCommandTest {
             + "# stead: nightly\nMAILTO=ops@example.com\nPATH=/usr/bin:/bin\n"
             + "@daily /usr/bin/true nightly\n"
             + "@hourly /usr/bin/true unmarked\n")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8));
       }
       assertThat(install.waitFor()).isZero();
 
@@ -143,7 +144,7 @@ class ResourceCommandTest {
     Files.writeString(script, "#!/bin/sh\n### BEGIN INIT INFO\n# Provides: " + name
         + "\n### END INIT INFO\ncase \"$1\" in status) exit 3 ;; *) exit 0 ;; esac\n");
     Files.setPosixFilePermissions(script,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        PosixFilePermissions.fromString("rwxr-xr-x"));
     try {
       InProcess listed = InProcess.run("resource", "service");
       assertThat(listed.exitCode()).as(listed.err()).isZero();

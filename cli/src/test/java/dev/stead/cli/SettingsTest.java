@@ -3,9 +3,13 @@ package dev.stead.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stead.master.storage.StoreConfig;
+import dev.stead.master.storage.postgres.PostgresCredentials;
+import dev.stead.master.storage.postgres.PostgresLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,15 +72,15 @@ class SettingsTest {
     Path credentials = Files.writeString(dir.resolve("store.credentials"),
         "user = stead\npassword = s3cret\n");
     Files.setPosixFilePermissions(credentials,
-        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        PosixFilePermissions.fromString("rw-------"));
     Path conf = Files.writeString(dir.resolve("master.conf"),
         "store = postgresql://db.example:6543/stead\nstore-credentials = " + credentials + "\n");
     MasterCommand.Start start = new MasterCommand.Start();
     new Settings("master", conf, Map.of()).install(new CommandLine(start)).parseArgs();
 
-    assertThat(start.storeConfig()).isEqualTo(dev.stead.master.storage.StoreConfig.postgres(
-        new dev.stead.master.storage.postgres.PostgresLocation("db.example", 6543, "stead"),
-        new dev.stead.master.storage.postgres.PostgresCredentials("stead", "s3cret")));
+    assertThat(start.storeConfig()).isEqualTo(StoreConfig.postgres(
+        new PostgresLocation("db.example", 6543, "stead"),
+        new PostgresCredentials("stead", "s3cret")));
     MasterCommand.Start byDefault = new MasterCommand.Start();
     new CommandLine(byDefault).parseArgs();
     assertThat(byDefault.storeConfig().describe()).isEqualTo("rocksdb");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.proto.v1.AdminServiceGrpc;
 import dev.stead.proto.v1.AgentCommand;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
@@ -19,6 +20,7 @@ import dev.stead.proto.v1.JobStatus;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.RunJobRequest;
 import dev.stead.proto.v1.RunNow;
 import dev.stead.proto.v1.RunStatus;
@@ -35,6 +37,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -43,6 +46,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +88,7 @@ class JobsTest {
     master.close();
   }
 
-  private ManagedChannel open(java.security.PrivateKey key, X509Certificate cert)
+  private ManagedChannel open(PrivateKey key, X509Certificate cert)
       throws Exception {
     ManagedChannel channel = TestPki.channel(master.port(), ca, key, cert);
     channels.add(channel);
@@ -223,9 +227,9 @@ class JobsTest {
 
     assertThat(started.getNodeStatesList()).extracting(JobNode::getNode, JobNode::getState)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a.batch.test", JobNodeState.QUEUED),
-            org.assertj.core.groups.Tuple.tuple("b.batch.test", JobNodeState.QUEUED),
-            org.assertj.core.groups.Tuple.tuple("c.batch.test", JobNodeState.OFFLINE));
+            Tuple.tuple("a.batch.test", JobNodeState.QUEUED),
+            Tuple.tuple("b.batch.test", JobNodeState.QUEUED),
+            Tuple.tuple("c.batch.test", JobNodeState.OFFLINE));
     JobNode triggered = next(events);
     assertThat(triggered.getNode()).isEqualTo("a.batch.test");
     assertThat(triggered.getState()).isEqualTo(JobNodeState.TRIGGERED);
@@ -291,8 +295,8 @@ class JobsTest {
     ManagedChannel gone = node("revoked.jobs.test");
     report(gone, "revoked.jobs.test", "", 0);
     Stream stream = connected(gone, "revoked.jobs.test");
-    dev.stead.proto.v1.AdminServiceGrpc.newBlockingStub(admin).revokeCertificate(
-        dev.stead.proto.v1.RevokeCertificateRequest.newBuilder()
+    AdminServiceGrpc.newBlockingStub(admin).revokeCertificate(
+        RevokeCertificateRequest.newBuilder()
             .setCertname("revoked.jobs.test").build());
 
     Iterator<JobEvent> events = run("revoked.jobs.test", 0, 5_000);

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.security.cert.X509Certificate;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The agents whose command stream this master holds now, by node name: one stream per node
@@ -125,7 +126,7 @@ public final class ConnectedAgents implements AutoCloseable {
   /** The nodes connected now (with certificates still valid). */
   public Set<String> nodes() {
     return streams.values().stream().filter(this::valid).map(s -> s.node)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** False, after ending it, when the stream's certificate is refused now. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * Serves the bytes a {@code file} resource's {@code source} names, and the custom facts the
@@ -115,7 +116,7 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
           .asRuntimeException();
     }
     throw Status.NOT_FOUND.withDescription(sources.stream().map(FileEndpoint::shown)
-        .collect(java.util.stream.Collectors.joining(", "))
+        .collect(Collectors.joining(", "))
         + " no longer has " + checksum + " (the code changed since the catalog was compiled;"
         + " the next run gets a new catalog)").asRuntimeException();
   }
