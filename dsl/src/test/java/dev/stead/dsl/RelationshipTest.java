@@ -102,6 +102,29 @@ class RelationshipTest {
   }
 
   @Test
+  void chainingWorksAsAStatementInsideAClassAndADefinedType() throws Exception {
+    CatalogView v = CatalogView.of(new Code(dir)
+        .file("modules/web/manifests/init.groovy", """
+            klass('web') {
+              pkg('nginx') { ensure 'installed' }
+              file('/etc/nginx.conf', content: 'x')
+              service('nginx') { ensure 'running' }
+              pkg('nginx') >> file('/etc/nginx.conf') >>> service('nginx')
+              site('a')
+            }
+            define('site') { ->
+              file("/etc/nginx/sites/${title}", content: title)
+              file("/etc/nginx/sites/${title}") >>> service('nginx')
+            }
+            """)
+        .file("site.groovy", "node('default') { include 'web' }\n")
+        .environment().compile("web01", Code.debian()));
+    v.resource("pkg[nginx]").before("file[/etc/nginx.conf]");
+    v.resource("file[/etc/nginx.conf]").notifies("service[nginx]");
+    v.resource("file[/etc/nginx/sites/a]").notifies("service[nginx]");
+  }
+
+  @Test
   void aCycleThroughAClassIsReportedWithItsLine() {
     Code code = withModules().file("site.groovy", """
         node('default') {
