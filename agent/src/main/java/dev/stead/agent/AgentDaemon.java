@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * {@code stead agent run} without {@code --once}: one run every {@code interval}, the first
@@ -41,8 +42,8 @@ import java.util.Optional;
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
   private static final long POLL_MILLIS = 1000;
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(AgentDaemon.class.getName());
+  private static final Logger LOG =
+      Logger.getLogger(AgentDaemon.class.getName());
 
   private final AgentOptions options;
   private final Duration interval;

@@ -9,7 +9,6 @@ import dev.stead.agent.client.CertificateRecovery;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
-import dev.stead.wire.CallFailures;
 import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.report.ReportDelivery;
@@ -25,10 +24,12 @@ import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunTrigger;
+import dev.stead.wire.CallFailures;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.TagFilter;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,10 +37,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One agent run against a master: take the run lock, bootstrap trust and certificate when
@@ -63,14 +69,14 @@ public final class AgentRun {
    * someone asked for their detail ({@code --debug} sets them to FINE first). Held in static
    * fields because JUL keeps loggers only weakly.
    */
-  private static final java.util.logging.Logger GRPC_LOG = quiet("io.grpc");
-  private static final java.util.logging.Logger NETTY_LOG = quiet("io.netty");
+  private static final Logger GRPC_LOG = quiet("io.grpc");
+  private static final Logger NETTY_LOG = quiet("io.netty");
 
-  private static java.util.logging.Logger quiet(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    java.util.logging.Level asked = logger.getLevel();
-    if (asked == null || asked.intValue() > java.util.logging.Level.FINE.intValue()) {
-      logger.setLevel(java.util.logging.Level.SEVERE);
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    Level asked = logger.getLevel();
+    if (asked == null || asked.intValue() > Level.FINE.intValue()) {
+      logger.setLevel(Level.SEVERE);
     }
     return logger;
   }
@@ -191,7 +197,7 @@ public final class AgentRun {
     try {
       return attempt(address, session, out, err, progress);
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != io.grpc.Status.Code.UNAUTHENTICATED
+      if (e.getStatus().getCode() != Status.Code.UNAUTHENTICATED
           || !adoptIssuedCertificate(address, session, err)) {
         throw e;
       }
@@ -208,17 +214,17 @@ public final class AgentRun {
     if (identity == null) {
       return false;
     }
-    java.util.Optional<X509Certificate> adopted;
+    Optional<X509Certificate> adopted;
     try {
       adopted = CertificateRecovery.adoptIssued(address, identity.ca(),
           identity.keys(), identity.certificate(), ssl, options.certname(),
-          java.time.Clock.systemUTC());
+          Clock.systemUTC());
     } catch (StatusRuntimeException e) {
       return false;
     }
     adopted.ifPresent(c -> err.println("stead agent run: the master refused this agent's"
         + " certificate and holds a newer one for its key (serial "
-        + c.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)
+        + c.getSerialNumber().toString(16).toUpperCase(Locale.ROOT)
         + "), issued at a renewal whose answer never arrived: adopted it"));
     return adopted.isPresent();
   }

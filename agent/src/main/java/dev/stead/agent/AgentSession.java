@@ -6,20 +6,24 @@ import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
+import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
-import dev.stead.agent.tls.SslFiles;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -35,7 +39,7 @@ import java.util.function.Consumer;
  */
 public final class AgentSession implements AutoCloseable {
   private Identity identity;
-  private java.util.List<Stamp> identityStamps;
+  private List<Stamp> identityStamps;
   private ManagedChannel channel;
   private ChannelIdentity channelIdentity;
   private Catalog catalog;
@@ -60,14 +64,14 @@ public final class AgentSession implements AutoCloseable {
    * Size, modification time and inode of each file: a renewal, a re-bootstrap or an operator
    * replacing a file changes at least one (files are replaced by rename).
    */
-  private static java.util.List<Stamp> stamps(SslFiles ssl) {
-    java.util.List<Stamp> stamps = new java.util.ArrayList<>();
-    for (java.nio.file.Path file : java.util.List.of(ssl.ca(), ssl.privateKey(),
+  private static List<Stamp> stamps(SslFiles ssl) {
+    List<Stamp> stamps = new ArrayList<>();
+    for (Path file : List.of(ssl.ca(), ssl.privateKey(),
         ssl.certificate())) {
       try {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         stamps.add(new Stamp(a.size(), a.lastModifiedTime(), a.fileKey()));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         stamps.add(Stamp.MISSING);
       }
     }
@@ -75,7 +79,7 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /** What tells one version of a file from the next without reading it. */
-  private record Stamp(long size, java.nio.file.attribute.FileTime modified, Object fileKey) {
+  private record Stamp(long size, FileTime modified, Object fileKey) {
     static final Stamp MISSING = new Stamp(-1, null, null);
   }
 
@@ -180,13 +184,13 @@ public final class AgentSession implements AutoCloseable {
    * runs enforces the same catalog and says the same; {@code audit} when the master said the
    * node is in audit mode (a watch check then changes nothing either).
    */
-  record Enforced(CatalogOrigin origin, String cachedReason, java.util.List<String> compileErrors,
+  record Enforced(CatalogOrigin origin, String cachedReason, List<String> compileErrors,
       boolean audit) {
     static final Enforced FRESH =
-        new Enforced(CatalogOrigin.FRESH, "", java.util.List.of(), false);
+        new Enforced(CatalogOrigin.FRESH, "", List.of(), false);
 
     Enforced {
-      compileErrors = java.util.List.copyOf(compileErrors);
+      compileErrors = List.copyOf(compileErrors);
     }
 
     /** Says in {@code report} where the enforced catalog came from, and the mode. */

@@ -6,6 +6,8 @@ import dev.stead.agent.facts.OsRelease;
 import dev.stead.agent.facts.SystemFacts;
 import dev.stead.agent.facts.TimeZoneFact;
 import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.Value;
+import dev.stead.proto.v1.ValueMap;
 import dev.stead.wire.Values;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -14,6 +16,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,8 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The basic facts of this machine under Facter's structured names: {@code os} ({@code family},
@@ -89,7 +95,7 @@ public final class FactCollector {
     @SuppressWarnings("unchecked")
     Map<String, Object> networking = (Map<String, Object>) facts.get("networking");
     networking.put("interfaces", SystemFacts.interfaces());
-    Map<String, Object> custom = new java.util.LinkedHashMap<>();
+    Map<String, Object> custom = new LinkedHashMap<>();
     for (Path module : moduleDirs(moduleFactsDir, warn)) {
       custom.putAll(CustomFacts.load(module, CustomFacts.DEFAULT_TIMEOUT, warn));
     }
@@ -103,8 +109,8 @@ public final class FactCollector {
     if (dir == null || !Files.isDirectory(dir)) {
       return List.of();
     }
-    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-      return list.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
           && !p.getFileName().toString().startsWith(".")).sorted().toList();
     } catch (IOException e) {
       warn.accept("cannot list the module facts directory " + dir + ": " + e.getMessage());
@@ -141,8 +147,8 @@ public final class FactCollector {
   }
 
   /** Facts whose values change from minute to minute on an idle machine. */
-  private static final java.util.Set<String> VOLATILE_KEYS =
-      java.util.Set.of("available_bytes", "used_bytes");
+  private static final Set<String> VOLATILE_KEYS =
+      Set.of("available_bytes", "used_bytes");
 
   /**
    * {@code facts} without the values that change by themselves ({@code system_uptime}, and
@@ -159,17 +165,17 @@ public final class FactCollector {
     return out.build();
   }
 
-  private static dev.stead.proto.v1.Value stable(dev.stead.proto.v1.Value v) {
-    if (v.getKindCase() != dev.stead.proto.v1.Value.KindCase.MAP_VALUE) {
+  private static Value stable(Value v) {
+    if (v.getKindCase() != Value.KindCase.MAP_VALUE) {
       return v;
     }
-    dev.stead.proto.v1.ValueMap.Builder m = dev.stead.proto.v1.ValueMap.newBuilder();
+    ValueMap.Builder m = ValueMap.newBuilder();
     v.getMapValue().getEntriesMap().forEach((k, x) -> {
       if (!VOLATILE_KEYS.contains(k)) {
         m.putEntries(k, stable(x));
       }
     });
-    return dev.stead.proto.v1.Value.newBuilder().setMapValue(m).build();
+    return Value.newBuilder().setMapValue(m).build();
   }
 
   /** The default certname: the fully qualified host name, lower case. */
@@ -235,22 +241,22 @@ public final class FactCollector {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static java.util.Optional<Long> memTotal() {
+  private static Optional<Long> memTotal() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.UTF_8)) {
         if (line.startsWith("MemTotal:")) {
           String[] words = WHITESPACE.split(line);
-          return java.util.Optional.of(Long.parseLong(words[1]) * 1024L);
+          return Optional.of(Long.parseLong(words[1]) * 1024L);
         }
       }
     } catch (IOException | RuntimeException e) {
       // not Linux, or an odd /proc
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The first IPv4 address of the first interface that is up, not loopback, by index. */
-  private static java.util.Optional<String> primaryIp() {
+  private static Optional<String> primaryIp() {
     try {
       List<NetworkInterface> interfaces = new ArrayList<>(
           Collections.list(NetworkInterface.getNetworkInterfaces()));
@@ -261,22 +267,22 @@ public final class FactCollector {
         }
         for (InetAddress a : Collections.list(ni.getInetAddresses())) {
           if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
-            return java.util.Optional.of(a.getHostAddress());
+            return Optional.of(a.getHostAddress());
           }
         }
       }
     } catch (SocketException | NullPointerException e) {
       // no interfaces visible
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  private static java.util.Optional<String> read(String file) {
+  private static Optional<String> read(String file) {
     try {
       String s = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-      return s.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(s);
+      return s.isEmpty() ? Optional.empty() : Optional.of(s);
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 }

@@ -3,10 +3,12 @@ package dev.stead.agent;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.EventStatus;
+import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
+import dev.stead.proto.v1.TagLimit;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -66,7 +68,7 @@ public final class ReportPrinter {
   }
 
   /** {@code web, db; skipping slow}. */
-  private static String tagLimit(dev.stead.proto.v1.TagLimit limit) {
+  private static String tagLimit(TagLimit limit) {
     String only = limit.getTagsCount() == 0 ? "all" : String.join(", ", limit.getTagsList());
     return limit.getSkipTagsCount() == 0 ? only
         : only + "; skipping " + String.join(", ", limit.getSkipTagsList());
@@ -96,7 +98,7 @@ public final class ReportPrinter {
   public static String summaryLine(Report report) {
     ReportSummary s = report.getSummary();
     StringBuilder line = new StringBuilder(
-        report.getMode() == dev.stead.proto.v1.Mode.AUDIT ? "run (audit): "
+        report.getMode() == Mode.AUDIT ? "run (audit): "
             : report.getNoop() ? "run (noop): " : "run: ");
     line.append(s.getResources()).append(" resources, ");
     if (report.getNoop()) {

@@ -65,7 +65,7 @@ class AuditModeTest {
     Files.writeString(root.resolve("motd"), "by hand\n");
 
     Report checked = converger.convergeOnly(audit, Set.of(ResourceKey.of("file", "/motd")),
-        dev.stead.agent.Progress.NONE, NodeSecrets.none(), FileSource.NONE);
+        Progress.NONE, NodeSecrets.none(), FileSource.NONE);
 
     assertThat(Files.readString(root.resolve("motd"))).isEqualTo("by hand\n");
     assertThat(checked.getMode()).isEqualTo(Mode.AUDIT);

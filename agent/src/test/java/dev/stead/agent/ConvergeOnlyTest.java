@@ -14,7 +14,9 @@ import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.wire.ResourceKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +40,7 @@ class ConvergeOnlyTest {
   }
 
   private static Report only(Converger converger, Catalog catalog, ResourceKey... keys) {
-    return converger.convergeOnly(catalog, Set.of(keys), dev.stead.agent.Progress.NONE,
+    return converger.convergeOnly(catalog, Set.of(keys), Progress.NONE,
         NodeSecrets.none(), FileSource.NONE);
   }
 
@@ -78,7 +80,7 @@ class ConvergeOnlyTest {
   void aListenerHearsOfEachResourceAsItFinishes() throws Exception {
     Catalog catalog = withB(false);
     Converger converger = new Converger(new ConvergeOptions(root, state, false));
-    java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> heard = new CopyOnWriteArrayList<>();
     converger.onFinished(o -> heard.add(o.key() + " " + o.result().status()
         + (Files.exists(root.resolve("etc/a.conf")) ? " a-written" : "")));
     converger.converge(catalog);

@@ -8,6 +8,7 @@ import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.wire.Catalogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ class ConvergerPlanTest {
     Catalog liar = motd("other\n").toBuilder().setDigest(motd("hello\n").getDigest()).build();
     Report r = converger().converge(liar);
     assertThat(result(r, "file[/etc/motd]").getEvents(0).getAfter())
-        .isEqualTo("sha256:" + dev.stead.wire.Catalogs.sha256Hex("other\n".getBytes()));
+        .isEqualTo("sha256:" + Catalogs.sha256Hex("other\n".getBytes()));
     assertThat(at("/etc/motd")).hasContent("other");
   }
 

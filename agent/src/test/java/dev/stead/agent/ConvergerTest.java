@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -324,7 +325,7 @@ class ConvergerTest {
   void atomicWriteFailureLeavesOldAndNoTemp() throws IOException {
     Path dir = Files.createDirectories(at("/d/inner"));
     Files.writeString(dir.resolve("keep"), "k");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+    Assertions.assertThatThrownBy(() ->
         AtomicFiles.write(at("/d"), "new".getBytes(StandardCharsets.UTF_8),
             AtomicFiles.Attributes.mode(PosixFilePermissions.fromString("rw-r--r--"))))
         .isInstanceOf(IOException.class);

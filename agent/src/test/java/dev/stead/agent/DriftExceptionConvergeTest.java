@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,8 +134,8 @@ class DriftExceptionConvergeTest {
 
     assertThat(events(r)).extracting(Event::getProperty, Event::getStatus)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("content", EventStatus.EXCEPTED),
-            org.assertj.core.groups.Tuple.tuple("mode", EventStatus.NOOP));
+            Tuple.tuple("content", EventStatus.EXCEPTED),
+            Tuple.tuple("mode", EventStatus.NOOP));
     assertThat(Files.readString(motdFile())).isEqualTo("by hand\n");
     assertThat(r.getSummary().getOutOfSync()).isEqualTo(1);
   }

@@ -12,6 +12,7 @@ import dev.stead.wire.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -95,7 +96,7 @@ class StaleTempCleanupTest {
     assertThat(report.getError()).isEmpty();
     assertThat(List.of(conf, motd, spooled, certificate, cached)).allSatisfy(
         p -> assertThat(p).doesNotExist());
-    assertThat(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).isFalse();
     assertThat(converger.removedTemps()).containsExactlyInAnyOrder(
         conf, motd, spooled, certificate, cached, link);
     assertThat(kept).allSatisfy(p -> assertThat(p).hasContent("the user's own"));

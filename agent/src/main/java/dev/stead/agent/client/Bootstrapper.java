@@ -14,14 +14,19 @@ import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.Fingerprints;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +47,7 @@ public final class Bootstrapper {
   private final boolean trustFirstUse;
   private final int waitForCertSeconds;
   private final PrintStream out;
-  private java.nio.file.Path csrChallenge;
+  private Path csrChallenge;
 
   public Bootstrapper(MasterAddress address, SslFiles ssl, String certname, String caFingerprint,
       boolean trustFirstUse, int waitForCertSeconds, PrintStream out) {
@@ -59,7 +64,7 @@ public final class Bootstrapper {
    * Sends the first line of {@code file} (unless null) as the CSR's challengePassword; read
    * only when a request is made. Returns this.
    */
-  public Bootstrapper withCsrChallenge(java.nio.file.Path file) {
+  public Bootstrapper withCsrChallenge(Path file) {
     this.csrChallenge = file;
     return this;
   }
@@ -93,7 +98,7 @@ public final class Bootstrapper {
     }
     Files.createDirectories(ssl.dir());
     AtomicFiles.write(ssl.ca(), Pem.certificate(ca).getBytes(StandardCharsets.US_ASCII),
-        AtomicFiles.Attributes.mode(java.nio.file.attribute.PosixFilePermissions
+        AtomicFiles.Attributes.mode(PosixFilePermissions
             .fromString("rw-r--r--")));
     return ca;
   }
@@ -181,8 +186,8 @@ public final class Bootstrapper {
     try {
       return stub.withDeadlineAfter(BOOTSTRAP_DEADLINE_S, TimeUnit.SECONDS)
           .fetchCertificate(FetchCertificateRequest.newBuilder().setCertname(certname).build());
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return CertificateStatus.newBuilder().setCertname(certname)
             .setState(CertificateState.UNKNOWN).build();
       }
@@ -219,11 +224,11 @@ public final class Bootstrapper {
           + Fingerprints.ofKey(keys.getPublic()) + " (" + ssl.privateKey()
           + "): clean it on the master or use another --certname");
     }
-    if (!CaTrust.issuedBy(java.util.List.of(cert), ca)) {
+    if (!CaTrust.issuedBy(List.of(cert), ca)) {
       throw new AgentFailure("the certificate for " + certname + " is not signed by the CA");
     }
     AtomicFiles.write(ssl.certificate(), Pem.certificate(cert).getBytes(StandardCharsets.US_ASCII),
-        AtomicFiles.Attributes.mode(java.nio.file.attribute.PosixFilePermissions
+        AtomicFiles.Attributes.mode(PosixFilePermissions
             .fromString("rw-r--r--")));
     out.println("received the signed certificate for " + certname);
     return cert;

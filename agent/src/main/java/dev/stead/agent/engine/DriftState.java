@@ -2,6 +2,7 @@ package dev.stead.agent.engine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
+import dev.stead.agent.resource.Result;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.wire.AtomicFiles;
 import java.io.ByteArrayOutputStream;
@@ -151,7 +152,7 @@ public final class DriftState {
     Map<String, Map<String, Entry>> out = new TreeMap<>();
     for (Outcome o : outcomes) {
       String key = o.key().toString();
-      if (o.noop() || o.result().status() == dev.stead.agent.resource.Result.Status.SKIPPED) {
+      if (o.noop() || o.result().status() == Result.Status.SKIPPED) {
         if (resources.containsKey(key)) {
           out.put(key, resources.get(key));
         }
@@ -213,7 +214,7 @@ public final class DriftState {
     for (Outcome o : outcomes) {
       String key = o.key().toString();
       Map<String, Entry> before = resources.get(key);
-      if (o.noop() || o.result().status() == dev.stead.agent.resource.Result.Status.SKIPPED) {
+      if (o.noop() || o.result().status() == Result.Status.SKIPPED) {
         kept += before != null ? 1 : 0; // kept as it was, or still absent
         continue;
       }

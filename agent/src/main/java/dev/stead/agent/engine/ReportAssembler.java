@@ -2,6 +2,7 @@ package dev.stead.agent.engine;
 
 import dev.stead.agent.resource.Change;
 import dev.stead.agent.resource.Result;
+import dev.stead.agent.secrets.Redaction;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.ChangeKind;
 import dev.stead.proto.v1.Event;
@@ -81,7 +82,7 @@ public final class ReportAssembler {
             .setKind(kind)
             .setMessage(c.message())
             .setDiff(c.diff())
-            .setSensitive(dev.stead.agent.secrets.Redaction.isSecret(c.after())));
+            .setSensitive(Redaction.isSecret(c.after())));
       }
       for (Outcome.Excepted held : o.excepted()) {
         Change c = held.change();
@@ -93,7 +94,7 @@ public final class ReportAssembler {
             .setStatus(EventStatus.EXCEPTED)
             .setKind(previous.classify(o.key().toString(), c.property(), c.after()))
             .setDiff(c.diff())
-            .setSensitive(dev.stead.agent.secrets.Redaction.isSecret(c.after()))
+            .setSensitive(Redaction.isSecret(c.after()))
             .setExceptionId(held.exceptionId()));
       }
       report.addResources(rr);

@@ -1,6 +1,7 @@
 package dev.stead.agent.facts;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -147,7 +148,7 @@ public final class CustomFacts {
         .directory(file.getParent().toFile())
         .redirectErrorStream(false)
         .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     Thread reader = new Thread(() -> {

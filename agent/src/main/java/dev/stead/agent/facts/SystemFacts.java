@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +120,7 @@ public final class SystemFacts {
         if (mac != null && mac.length > 0) {
           StringBuilder m = new StringBuilder();
           for (byte b : mac) {
-            m.append(m.length() > 0 ? ":" : "").append(java.util.HexFormat.of().toHexDigits(b));
+            m.append(m.length() > 0 ? ":" : "").append(HexFormat.of().toHexDigits(b));
           }
           one.put("mac", m.toString());
         }

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,7 @@ public final class BackupStore {
   private final Path dir;
 
   public BackupStore(Path dir) {
-    this.dir = java.util.Objects.requireNonNull(dir, "dir");
+    this.dir = Objects.requireNonNull(dir, "dir");
   }
 
   private BackupStore() {

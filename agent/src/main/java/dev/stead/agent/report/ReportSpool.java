@@ -1,8 +1,9 @@
 package dev.stead.agent.report;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.stead.proto.v1.Report;
 import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.CallFailures;
-import dev.stead.proto.v1.Report;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class ReportSpool {
       Report report;
       try {
         report = Report.parseFrom(Files.readAllBytes(file));
-      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      } catch (InvalidProtocolBufferException e) {
         reject(file);
         continue;
       }

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.interfaces.ECPrivateKey;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +19,7 @@ import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The secrets the master sealed to this node for one catalog: CMS envelopes keyed by keyed
@@ -31,8 +34,8 @@ public final class NodeSecrets {
    * loads ~1,000 classes (~0.3 s), and every run touches this class (none() included).
    */
   private static final class Bc {
-    static final java.security.Provider PROVIDER =
-        new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    static final Provider PROVIDER =
+        new BouncyCastleProvider();
   }
   private static final NodeSecrets NONE = new NodeSecrets(Map.of(), null, "");
 
@@ -131,7 +134,7 @@ public final class NodeSecrets {
         Collection<RecipientInformation> recipients = data.getRecipientInfos().getRecipients();
         CMSException last = null;
         for (RecipientInformation r : recipients) {
-          Recipient recipient = key instanceof java.security.interfaces.ECPrivateKey
+          Recipient recipient = key instanceof ECPrivateKey
               ? new JceKeyAgreeEnvelopedRecipient(key).setProvider(Bc.PROVIDER)
               : new JceKeyTransEnvelopedRecipient(key).setProvider(Bc.PROVIDER);
           try {

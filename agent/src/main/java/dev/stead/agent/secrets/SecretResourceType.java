@@ -1,5 +1,6 @@
 package dev.stead.agent.secrets;
 
+import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Checkable;
@@ -7,6 +8,7 @@ import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.agent.resource.Refreshable;
 import dev.stead.agent.resource.ResourceType;
 import dev.stead.agent.resource.Result;
+import dev.stead.agent.resource.Watchable;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.ResourceKey;
@@ -96,7 +98,7 @@ final class SecretResourceType implements ResourceType {
   }
 
   /** Checks with backups off (old content may be an earlier secret) and redacts. */
-  private static class Redacted implements Checkable, dev.stead.agent.resource.Watchable {
+  private static class Redacted implements Checkable, Watchable {
     final Checkable inner;
     final Redaction redaction;
 
@@ -106,15 +108,15 @@ final class SecretResourceType implements ResourceType {
     }
 
     @Override
-    public java.util.List<WatchedPath> watchedPaths() {
-      return inner instanceof dev.stead.agent.resource.Watchable w ? w.watchedPaths()
-          : java.util.List.of();
+    public List<WatchedPath> watchedPaths() {
+      return inner instanceof Watchable w ? w.watchedPaths()
+          : List.of();
     }
 
     @Override
     public Result checkApply(ApplyContext context, boolean apply) {
       ApplyContext noBackups = new ApplyContext(context.paths(),
-          dev.stead.agent.fs.BackupStore.none(), context.host(), context.memo());
+          BackupStore.none(), context.host(), context.memo());
       return redaction.apply(inner.checkApply(noBackups, apply));
     }
   }

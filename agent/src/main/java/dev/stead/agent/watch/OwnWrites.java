@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -68,9 +70,9 @@ final class OwnWrites {
           LinkOption.NOFOLLOW_LINKS);
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       try {
-        var a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+        var a = Files.readAttributes(path, BasicFileAttributes.class,
             LinkOption.NOFOLLOW_LINKS);
-        return java.util.List.of(a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey()));
+        return List.of(a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey()));
       } catch (IOException e2) {
         return ABSENT;
       }

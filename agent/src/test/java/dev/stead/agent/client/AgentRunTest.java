@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.Catalogs4Test;
+import dev.stead.agent.tls.KeyMaterial;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogResponse;
@@ -105,7 +106,7 @@ class AgentRunTest {
   void unsignedCertificateSaysWhatToDoThenWorksOnceSigned() throws Exception {
     master.autosign = false;
     assertThat(run(null, true, 0)).isEqualTo(1);
-    String key = Fingerprints.ofKey(dev.stead.agent.tls.KeyMaterial.of(
+    String key = Fingerprints.ofKey(KeyMaterial.of(
         Pem.readPrivateKey(Files.readString(
             state.resolve("ssl/private_key.pem")))).getPublic());
     assertThat(out()).contains("submitted a certificate request for " + NODE

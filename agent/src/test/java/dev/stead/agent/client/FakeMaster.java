@@ -18,12 +18,15 @@ import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
+import io.grpc.Attributes;
 import io.grpc.Grpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -59,8 +63,8 @@ final class FakeMaster implements AutoCloseable {
   /** Every catalog request, in order. */
   final List<GetCatalogRequest> catalogRequests = new CopyOnWriteArrayList<>();
   /** Transports (TCP + TLS connections) that became ready. */
-  final java.util.concurrent.atomic.AtomicInteger connections =
-      new java.util.concurrent.atomic.AtomicInteger();
+  final AtomicInteger connections =
+      new AtomicInteger();
 
   FakeMaster() throws Exception {
     ca = new TestPki.Ca("Stead test CA");
@@ -69,7 +73,7 @@ final class FakeMaster implements AutoCloseable {
     ServerInterceptor needsCert = new ServerInterceptor() {
       @Override
       public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call,
-          io.grpc.Metadata headers, ServerCallHandler<Q, A> next) {
+          Metadata headers, ServerCallHandler<Q, A> next) {
         SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
         try {
           if (session == null || session.getPeerCertificates().length == 0) {
@@ -77,7 +81,7 @@ final class FakeMaster implements AutoCloseable {
           }
         } catch (SSLPeerUnverifiedException e) {
           call.close(Status.UNAUTHENTICATED.withDescription("a client certificate is required"),
-              new io.grpc.Metadata());
+              new Metadata());
           return new ServerCall.Listener<>() { };
         }
         return next.startCall(call, headers);
@@ -88,9 +92,9 @@ final class FakeMaster implements AutoCloseable {
             .forServer(serverKeys.getPrivate(), serverCert))
             .trustManager(ca.certificate()).clientAuth(ClientAuth.OPTIONAL)
             .protocols("TLSv1.3").build())
-        .addTransportFilter(new io.grpc.ServerTransportFilter() {
+        .addTransportFilter(new ServerTransportFilter() {
           @Override
-          public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+          public Attributes transportReady(Attributes attributes) {
             connections.incrementAndGet();
             return attributes;
           }

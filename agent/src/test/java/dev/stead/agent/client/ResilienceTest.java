@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
-import dev.stead.agent.report.ReportSpool;
 import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.engine.Transaction;
+import dev.stead.agent.report.ReportSpool;
+import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunStatus;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -130,12 +132,12 @@ class ResilienceTest {
     assertThat(master.reports).hasSize(2);
     assertThat(master.reports.get(1).getCachedCatalog()).isTrue();
     assertThat(master.reports.get(1).getCatalogOrigin())
-        .isEqualTo(dev.stead.proto.v1.CatalogOrigin.CACHED_COMPILE_FAILED);
+        .isEqualTo(CatalogOrigin.CACHED_COMPILE_FAILED);
     assertThat(master.reports.get(1).getStatus())
-        .isEqualTo(dev.stead.proto.v1.RunStatus.FAILED_RUN);
+        .isEqualTo(RunStatus.FAILED_RUN);
     assertThat(master.reports.get(1).getCompileErrorsList()).containsExactly("boom");
     assertThat(master.reports.get(0).getCatalogOrigin())
-        .isEqualTo(dev.stead.proto.v1.CatalogOrigin.FRESH);
+        .isEqualTo(CatalogOrigin.FRESH);
   }
 
   @Test

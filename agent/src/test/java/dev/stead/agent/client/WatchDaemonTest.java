@@ -12,6 +12,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunTrigger;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,7 +139,7 @@ class WatchDaemonTest {
   private String content() {
     try {
       return Files.readString(conf());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }

@@ -9,6 +9,7 @@ import dev.stead.types.ResourceTypes;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.Values;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class AutoEdgesTest {
   @Test
   void eachTypeWaitsForWhatItsParametersName() {
     assertThat(edges("service", "nginx")).containsExactly(key("pkg", "nginx"));
-    assertThat(edges("user", "deploy", "gid", "www-data", "groups", java.util.List.of("adm")))
+    assertThat(edges("user", "deploy", "gid", "www-data", "groups", List.of("adm")))
         .containsExactly(key("group", "adm"), key("group", "www-data"));
     assertThat(edges("exec", "/bin/true", "user", "deploy", "cwd", "/srv/app"))
         .containsExactly(key("file", "/srv/app"), key("user", "deploy"));
@@ -51,7 +52,7 @@ class AutoEdgesTest {
     assertThat(edges("file", "/opt/x", "owner", "0", "group", "nobody")).isEmpty();
     assertThat(edges("service", "ssh")).isEmpty();
     // group has no auto-edges: its members do not order it after their users.
-    assertThat(edges("group", "adm", "members", java.util.List.of("deploy"))).isEmpty();
+    assertThat(edges("group", "adm", "members", List.of("deploy"))).isEmpty();
   }
 
   @Test

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,7 @@ class BackupRestoreTest {
   @Test
   void anAmbiguousPrefixNamesTheCandidates() throws IOException {
     // Keep contents until two share a first hex digit: a one-digit prefix is then ambiguous.
-    java.util.Map<Character, String> byFirst = new java.util.HashMap<>();
+    Map<Character, String> byFirst = new HashMap<>();
     String[] pair = null;
     for (int i = 0; pair == null; i++) {
       String sum = store.keep("/etc/motd", bytes("content " + i));

@@ -2,6 +2,7 @@ package dev.stead.agent.resource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.types.ResourceTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class ResourceDocsTest {
   @Test
   void everyParameterOfEveryTypeIsDocumented() {
     String md = ResourceDocs.render();
-    for (var spec : dev.stead.types.ResourceTypes.all()) {
+    for (var spec : ResourceTypes.all()) {
       assertThat(md).contains("## " + spec.name() + "\n");
       spec.parameters().forEach(p -> assertThat(md).contains("| `" + p.name() + "` |"));
     }

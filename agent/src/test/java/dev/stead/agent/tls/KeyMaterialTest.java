@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.wire.Pem;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class KeyMaterialTest {
         Pem.decode(pem, Pem.CERTIFICATE_REQUEST));
     assertThat(csr.getSubject().toString()).isEqualTo("CN=web01.example.com");
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .setProvider(new BouncyCastleProvider())
         .build(csr.getSubjectPublicKeyInfo()))).isTrue();
     assertThat(csr.getSubjectPublicKeyInfo().getEncoded())
         .isEqualTo(keys.getPublic().getEncoded());
@@ -36,7 +37,7 @@ class KeyMaterialTest {
     assertThat(csr.getSubject().toString()).isEqualTo("CN=" + name);
     assertThat(csr.getAttributes()).hasSize(1);
     assertThat(csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .setProvider(new BouncyCastleProvider())
         .build(csr.getSubjectPublicKeyInfo()))).isTrue();
   }
 

@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,13 +73,13 @@ public final class Accounts {
   }
 
   /** Every user, in /etc/passwd's order. */
-  public java.util.Collection<User> users() {
-    return java.util.Collections.unmodifiableCollection(users.values());
+  public Collection<User> users() {
+    return Collections.unmodifiableCollection(users.values());
   }
 
   /** Every group, in /etc/group's order. */
-  public java.util.Collection<Group> groups() {
-    return java.util.Collections.unmodifiableCollection(groups.values());
+  public Collection<Group> groups() {
+    return Collections.unmodifiableCollection(groups.values());
   }
 
   public Optional<Group> groupById(long gid) {
@@ -97,7 +99,7 @@ public final class Accounts {
   }
 
   /** A set of names as events show it: sorted input joined by commas, or {@code (none)}. */
-  public static String render(java.util.Collection<String> names) {
+  public static String render(Collection<String> names) {
     return names.isEmpty() ? "(none)" : String.join(",", names);
   }
 

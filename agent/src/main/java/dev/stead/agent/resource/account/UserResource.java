@@ -1,18 +1,25 @@
 package dev.stead.agent.resource.account;
 
+import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.CatalogAware;
-import dev.stead.proto.v1.Resource;
-import dev.stead.wire.ResourceKey;
-import java.util.Set;
 import dev.stead.agent.resource.Changes;
 import dev.stead.agent.resource.Checkable;
 import dev.stead.agent.resource.Result;
+import dev.stead.proto.v1.Resource;
+import dev.stead.wire.ResourceKey;
+import dev.stead.wire.SecretBlob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One user. Creation passes every set property to useradd in one call (each reported as a
@@ -25,7 +32,7 @@ import java.util.Optional;
  * purge runs before they add theirs. Requires its managed groups.
  */
 final class UserResource implements Checkable, CatalogAware {
-  private static final String HIDDEN = dev.stead.wire.SecretBlob.REDACTED;
+  private static final String HIDDEN = SecretBlob.REDACTED;
   private static final String MANAGED_ONLY = "managed only";
 
   private final String name;
@@ -129,9 +136,9 @@ final class UserResource implements Checkable, CatalogAware {
     if (password != null || expiry != null) {
       try {
         shadow = ShadowEntry.read(context, name);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return changes.fail("cannot read /etc/shadow: "
-            + dev.stead.agent.fs.IoMessages.describe(e));
+            + IoMessages.describe(e));
       }
     }
     for (Map.Entry<String, String> e : managed.entrySet()) {
@@ -171,10 +178,10 @@ final class UserResource implements Checkable, CatalogAware {
       return value;
     }
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return "[secret sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8) + "]";
-    } catch (java.security.NoSuchAlgorithmException e) {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(StandardCharsets.UTF_8));
+      return "[secret sha256:" + HexFormat.of().formatHex(digest, 0, 8) + "]";
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
@@ -201,9 +208,9 @@ final class UserResource implements Checkable, CatalogAware {
         purge.write(context, account, found.get());
       }
       changes.record("ssh_keys", before, MANAGED_ONLY);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return changes.fail("cannot purge the authorized keys of " + name + ": "
-          + dev.stead.agent.fs.IoMessages.describe(e));
+          + IoMessages.describe(e));
     }
     return changes.result();
   }

@@ -3,6 +3,7 @@ package dev.stead.agent.resource.archive;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -44,7 +45,7 @@ final class ArchiveReader {
           new BufferedInputStream(Files.newInputStream(archive), 64 * 1024))) {
         readTar(in, visitor);
       }
-    } else if (n == 512 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
+    } else if (n == 512 && new String(head, 257, 5, StandardCharsets.US_ASCII)
         .equals("ustar")) {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(archive), 64 * 1024)) {
         readTar(in, visitor);

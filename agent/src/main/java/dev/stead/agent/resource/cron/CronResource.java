@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One crontab entry: the marker line {@code # stead: TITLE}, the entry's {@code NAME=value}
@@ -20,8 +21,8 @@ import java.util.Map;
  */
 final class CronResource implements Checkable {
   static final String MARKER = "# stead: ";
-  private static final java.util.regex.Pattern VARIABLE =
-      java.util.regex.Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*\\s*=.*");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*\\s*=.*");
   private static final int LIMIT = 2000;
 
   private final String title;

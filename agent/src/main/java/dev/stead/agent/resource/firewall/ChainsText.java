@@ -3,10 +3,12 @@ package dev.stead.agent.resource.firewall;
 import dev.stead.agent.resource.InvalidResourceException;
 import dev.stead.proto.v1.Value;
 import dev.stead.types.Validators;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -92,7 +94,7 @@ final class ChainsText {
     }
     if (v.getKindCase() != Value.KindCase.STRING_VALUE || !allowed.contains(v.getStringValue())) {
       throw new InvalidResourceException(where + " `" + key + "` must be one of "
-          + String.join(", ", new java.util.TreeSet<>(allowed)));
+          + String.join(", ", new TreeSet<>(allowed)));
     }
     return v.getStringValue();
   }
@@ -120,7 +122,7 @@ final class ChainsText {
     if (v.getKindCase() != Value.KindCase.LIST_VALUE) {
       throw new InvalidResourceException(where + " `rules` must be a list of nft rules");
     }
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     int n = 0;
     for (Value item : v.getListValue().getValuesList()) {
       n++;

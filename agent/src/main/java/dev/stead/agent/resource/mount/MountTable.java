@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,15 +43,15 @@ final class MountTable {
   }
 
   /** Every mount point, in mount order, each once. */
-  java.util.List<String> mountPoints() {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+  List<String> mountPoints() {
+    Set<String> out = new LinkedHashSet<>();
     for (String line : text.split("\n")) {
       String[] f = line.strip().split("\\s+");
       if (f.length >= 4) {
         out.add(FstabEntry.unescape(f[1]));
       }
     }
-    return java.util.List.copyOf(out);
+    return List.copyOf(out);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.stead.agent.resource.pkg;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,7 +66,7 @@ final class Candidates {
 
   /** This answer plus {@code more}, whose entries win. */
   Candidates merge(Candidates more) {
-    Set<String> a = new java.util.HashSet<>(asked);
+    Set<String> a = new HashSet<>(asked);
     a.addAll(more.asked);
     Map<String, String> v = new HashMap<>(versions);
     v.putAll(more.versions);

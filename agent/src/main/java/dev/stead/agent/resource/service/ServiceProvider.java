@@ -1,6 +1,8 @@
 package dev.stead.agent.resource.service;
 
 import dev.stead.agent.resource.ApplyContext;
+import java.io.IOException;
+import java.util.List;
 
 /**
  * One way to control services on this machine. Queries answer with a {@link State}; actions
@@ -36,7 +38,7 @@ interface ServiceProvider {
    *
    * @throws java.io.IOException when they cannot be listed
    */
-  java.util.List<String> list(ApplyContext context) throws java.io.IOException;
+  List<String> list(ApplyContext context) throws IOException;
 
   State running(ApplyContext context, String service);
 

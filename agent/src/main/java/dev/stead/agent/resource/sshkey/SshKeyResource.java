@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -133,7 +134,7 @@ final class SshKeyResource implements Checkable {
 
   /** {@code 0700 1000:1000}: mode, uid and gid as events show them. */
   private static String render(int mode, long uid, long gid) {
-    return String.format(java.util.Locale.ROOT, "%04o %d:%d", mode, uid, gid);
+    return String.format(Locale.ROOT, "%04o %d:%d", mode, uid, gid);
   }
 
   /** Declares {@code property} and records a change when {@code path} exists with other ones. */

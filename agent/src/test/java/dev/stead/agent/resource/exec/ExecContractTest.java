@@ -2,11 +2,14 @@ package dev.stead.agent.resource.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.resource.ResourceTypeContract;
 import dev.stead.agent.resource.RootOnly;
+import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.ResourceStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -102,7 +105,7 @@ class ExecContractTest extends ResourceTypeContract {
           "user", user, "cwd", home.toString(), "environment", Map.of("GREETING", "hi there"),
           "creates", home.resolve("who").toString())), false);
       assertThat(r.getResources(0).getStatus()).as(r.toString())
-          .isEqualTo(dev.stead.proto.v1.ResourceStatus.CHANGED);
+          .isEqualTo(ResourceStatus.CHANGED);
       assertThat(Files.readString(home.resolve("who"))).isEqualTo(user + "\n");
       assertThat(Files.getAttribute(home.resolve("who"), "unix:uid")).isEqualTo(uid);
       assertThat(Files.readString(home.resolve("where"))).isEqualTo(home + "\n");
@@ -111,7 +114,7 @@ class ExecContractTest extends ResourceTypeContract {
       Report unknown = converge(catalogOf(resource("exec", "as nobody known",
           "command", "true", "user", "steadnosuchuser")), false);
       assertThat(unknown.getResources(0).getStatus()).isEqualTo(
-          dev.stead.proto.v1.ResourceStatus.FAILED);
+          ResourceStatus.FAILED);
       assertThat(unknown.getResources(0).getMessage()).contains("steadnosuchuser");
     } finally {
       RootOnly.sh("userdel " + user);
@@ -119,8 +122,8 @@ class ExecContractTest extends ResourceTypeContract {
     assertThat(RootOnly.sh("id " + user).ok()).as("the throwaway user is gone").isFalse();
   }
 
-  private dev.stead.proto.v1.Catalog catalogOf(Resource... rs) {
-    dev.stead.agent.Catalogs4Test c = dev.stead.agent.Catalogs4Test.catalog();
+  private Catalog catalogOf(Resource... rs) {
+    Catalogs4Test c = Catalogs4Test.catalog();
     for (Resource r : rs) {
       c.resource(r);
     }

@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class FileDirectoryModeTest {
     Files.setPosixFilePermissions(root.resolve("d"), PosixFilePermissions.fromString("rwx------"));
     Report r = converge(catalog);
     assertThat(events(r)).extracting(Event::getProperty, Event::getBefore, Event::getAfter)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("mode", "0700", "0755"));
+        .containsExactly(Tuple.tuple("mode", "0700", "0755"));
     assertThat(mode("d")).isEqualTo("rwxr-xr-x");
   }
 

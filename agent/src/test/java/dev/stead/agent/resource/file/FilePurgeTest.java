@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +51,7 @@ class FilePurgeTest {
     assertThat(Files.exists(root.resolve("conf.d/stray.conf"))).isFalse();
     assertThat(Files.readString(root.resolve("conf.d/managed.conf"))).isEqualTo("managed\n");
     assertThat(events(r)).extracting(Event::getProperty, Event::getBefore, Event::getAfter,
-        Event::getStatus).containsExactly(org.assertj.core.groups.Tuple.tuple("purge",
+        Event::getStatus).containsExactly(Tuple.tuple("purge",
             "/conf.d/stray.conf: file", "absent", EventStatus.APPLIED));
     List<BackupStore.Entry> kept = new BackupStore(backups()).entries();
     assertThat(kept).extracting(BackupStore.Entry::path).containsExactly("/conf.d/stray.conf");
@@ -65,7 +66,7 @@ class FilePurgeTest {
     assertThat(r.getResourcesList()).extracting(ResourceResult::getStatus)
         .containsOnly(ResourceStatus.WOULD_CHANGE, ResourceStatus.IN_SYNC);
     assertThat(events(r)).extracting(Event::getBefore, Event::getStatus).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("/conf.d/stray.conf: file", EventStatus.NOOP));
+        Tuple.tuple("/conf.d/stray.conf: file", EventStatus.NOOP));
     assertThat(Files.readString(root.resolve("conf.d/stray.conf"))).isEqualTo("stray\n");
   }
 
@@ -136,7 +137,7 @@ class FilePurgeTest {
     Report r = converge(purged().build(), false);
 
     assertThat(events(r)).extracting(Event::getBefore, Event::getKind).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("/conf.d/later.conf: file", ChangeKind.DRIFT));
+        Tuple.tuple("/conf.d/later.conf: file", ChangeKind.DRIFT));
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +47,11 @@ class FileRecurseTest {
     assertThat(mode("d/sub")).isEqualTo("rwxr-x---");
     assertThat(r.getResources(0).getEventsList()).extracting(Event::getProperty, Event::getBefore,
         Event::getAfter).contains(
-            org.assertj.core.groups.Tuple.tuple("recurse", "/d/a: mode 0600",
+            Tuple.tuple("recurse", "/d/a: mode 0600",
                 "mode 0640 (directories 0750)"),
-            org.assertj.core.groups.Tuple.tuple("recurse", "/d/sub: mode 0700",
+            Tuple.tuple("recurse", "/d/sub: mode 0700",
                 "mode 0640 (directories 0750)"),
-            org.assertj.core.groups.Tuple.tuple("recurse", "/d/sub/b: mode 0666",
+            Tuple.tuple("recurse", "/d/sub/b: mode 0666",
                 "mode 0640 (directories 0750)"));
     assertThat(events(converge(Catalogs4Test.catalog()
         .file("/d", "ensure", "directory", "mode", "0640", "recurse", true).build(), false)))

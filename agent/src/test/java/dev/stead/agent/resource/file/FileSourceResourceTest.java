@@ -6,6 +6,7 @@ import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.ConvergeOptions;
 import dev.stead.agent.Converger;
 import dev.stead.agent.Progress;
+import dev.stead.agent.fs.BackupStore;
 import dev.stead.agent.secrets.NodeSecrets;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Event;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +123,7 @@ class FileSourceResourceTest {
   void aLargeSourceStreamsIntoPlaceAndItsPredecessorIntoTheBackups() throws Exception {
     // 48 MiB: more than a quarter of the daemon's heap ceiling, so it must not be held whole.
     byte[] block = new byte[1 << 20];
-    new java.util.Random(7).nextBytes(block);
+    new Random(7).nextBytes(block);
     Path big = Files.createDirectories(modules.resolve("web/files")).resolve("big.bin");
     try (var out = Files.newOutputStream(big)) {
       for (int i = 0; i < 48; i++) {
@@ -141,8 +143,8 @@ class FileSourceResourceTest {
     assertThat(only(r).getStatus()).as(r.toString()).isEqualTo(ResourceStatus.CHANGED);
     assertThat(SourceFiles.checksum(root.resolve("srv/big.bin"))).isEqualTo(sum);
     assertThat(content(r).getDiff()).as("no diff of 48 MiB in a report").isEmpty();
-    dev.stead.agent.fs.BackupStore backups =
-        new dev.stead.agent.fs.BackupStore(state.resolve("backup"));
+    BackupStore backups =
+        new BackupStore(state.resolve("backup"));
     assertThat(backups.read(backups.entries().get(0).checksum()))
         .isEqualTo("old\n".getBytes(StandardCharsets.UTF_8));
   }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +65,7 @@ class FileValidateCmdTest {
 
     assertThat(r.status()).isEqualTo(Result.Status.FAILED);
     assertThat(r.changes()).extracting(Change::property, Change::outcome)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("content",
+        .containsExactly(Tuple.tuple("content",
             Change.Outcome.FAILED));
     assertThat(r.changes().get(0).message()).contains("sh -n %");
     assertThat(Files.readString(root.resolve("run.sh"))).isEqualTo(GOOD);

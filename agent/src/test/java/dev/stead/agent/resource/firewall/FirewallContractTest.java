@@ -13,8 +13,10 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceStatus;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +48,7 @@ class FirewallContractTest extends ResourceTypeContract {
 
   /** Default deny inbound; established traffic and one TCP port let in. */
   static Map<String, Object> chains(String... extraRules) {
-    List<String> rules = new java.util.ArrayList<>(List.of("ct state established,related accept",
+    List<String> rules = new ArrayList<>(List.of("ct state established,related accept",
         "tcp dport " + ALLOWED + " accept"));
     rules.addAll(List.of(extraRules));
     return Map.of("input", Map.of("hook", "input", "policy", "drop", "rules", rules));
@@ -119,7 +121,7 @@ class FirewallContractTest extends ResourceTypeContract {
         + System.getProperty("java.class.path") + " " + NetnsProbe.class.getName()
         + " 127.0.0.1 " + ALLOWED + " " + DENIED);
     assertThat(r.ok()).as(r.toString()).isTrue();
-    Map<Integer, String> out = new java.util.TreeMap<>();
+    Map<Integer, String> out = new TreeMap<>();
     r.stdout().lines().map(l -> l.split(" ", 2))
         .forEach(p -> out.put(Integer.parseInt(p[0]), p[1]));
     return out;

@@ -15,6 +15,7 @@ import dev.stead.wire.Values;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,7 +121,7 @@ class PkgResourceTest {
 
   @Test
   void rejectsNonsenseWithTheParameterNamed() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
         () -> new PkgType().bind(pkg("hello", "newest")))
         .isInstanceOf(InvalidResourceException.class).hasMessageContaining("`ensure`");
   }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ServiceContractTest extends ResourceTypeContract {
   @BeforeEach
   void stoppedAndDisabled() throws Exception {
     assumeRootWith("service", "update-rc.d");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/etc/init.d/cron")),
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/etc/init.d/cron")),
         "needs the cron package (see .ci/run)");
     assumeNoSystemd();
     wasRunning = sh("service cron status").ok();
@@ -40,7 +41,7 @@ class ServiceContractTest extends ResourceTypeContract {
   }
 
   private static void assumeNoSystemd() {
-    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")),
+    Assumptions.assumeFalse(Files.isDirectory(Path.of("/run/systemd/system")),
         "systemd is running: this test drives the init script");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stead.agent.Catalogs4Test;
 import dev.stead.agent.resource.ResourceTypeContract;
 import dev.stead.proto.v1.Event;
 import dev.stead.proto.v1.Report;
@@ -100,7 +101,7 @@ class SshKeyContractTest extends ResourceTypeContract {
     Files.writeString(keys, "# mine\nssh-rsa AAAAB3Nza other@host\n" + Files.readString(keys)
         + "ssh-ed25519 " + KEY + " again\n");
 
-    var absent = dev.stead.agent.Catalogs4Test.catalog().resource(resource("ssh_key",
+    var absent = Catalogs4Test.catalog().resource(resource("ssh_key",
         "alice@laptop", "user", "alice", "key", KEY, "ensure", "absent")).build();
     Report removed = converge(absent, false);
     assertThat(events(removed)).as(removed.toString()).singleElement()
