@@ -39,6 +39,9 @@ final class MasterCommand {
     @Option(names = "--store-credentials", paramLabel = "FILE", description = "For a PostgreSQL store: the login, as lines `user = NAME` and `password = SECRET` in FILE (mode 0600); default: PGUSER and PGPASSWORD from the environment.")
     Path storeCredentials;
 
+    @Option(names = "--dns-alt-names", split = ",", paramLabel = "NAME", description = "More names (or IP addresses) for the master's server certificate, comma-separated: the shared name agents use when several masters serve one fleet, e.g. stead.example.com.")
+    List<String> dnsAltNames = new ArrayList<>();
+
     @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
@@ -152,7 +155,9 @@ final class MasterCommand {
       requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
-          address.port(), autosign, connectionLimits(), storeConfig());
+          address.port(), autosign, connectionLimits(), storeConfig(), dnsAltNames.stream()
+              .map(name -> dev.stead.master.ca.Hostnames.altName(name, "--dns-alt-names"))
+              .toList());
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));

@@ -119,7 +119,8 @@ public final class Master implements AutoCloseable {
     PrivateFiles.ownerOnlyDirectory(dataDir);
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve(CA_DIR));
     ServerCredentials serverCredentials =
-        ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca, config.host());
+        ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca, config.host(),
+            config.dnsAltNames());
     AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
     Server server;

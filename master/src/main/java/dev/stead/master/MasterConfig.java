@@ -21,9 +21,18 @@ import java.util.Objects;
  *     defaults)
  * @param store where nodes, catalogs, reports and certificates are kept (null: RocksDB in
  *     {@code dataDir/db})
+ * @param dnsAltNames further names (DNS names or IP literals) the server certificate
+ *     carries: the shared name agents use for several masters (null: none)
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
-    int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store) {
+    int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+    List<String> dnsAltNames) {
+
+  /** A master on {@code store} whose certificate carries no further names. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store, null);
+  }
 
   /** A master on the embedded store. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
@@ -34,7 +43,7 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
   /** A master with the default {@link ConnectionLimits}. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
       String autosignGlob) {
-    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null, null);
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null, null, null);
   }
 
   public MasterConfig {
@@ -50,15 +59,24 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
     }
     connectionLimits = connectionLimits == null ? ConnectionLimits.defaults() : connectionLimits;
     store = store == null ? StoreConfig.embedded() : store;
+    dnsAltNames = dnsAltNames == null ? List.of() : dnsAltNames.stream()
+        .map(name -> dev.stead.master.ca.Hostnames.altName(name, "dns alt name")).distinct()
+        .toList();
   }
 
   public MasterConfig withConnectionLimits(ConnectionLimits limits) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits,
-        store);
+        store, dnsAltNames);
   }
 
   public MasterConfig withStore(StoreConfig store) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store);
+        connectionLimits, store, dnsAltNames);
+  }
+
+  /** The same master, its server certificate also valid for {@code names}. */
+  public MasterConfig withDnsAltNames(List<String> names) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, names);
   }
 }

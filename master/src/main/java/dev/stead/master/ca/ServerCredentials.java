@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * @param key the server's private key
  * @param certificate its certificate: CN the host name; SANs localhost, 127.0.0.1, ::1, the
- *     host name and the listen host
+ *     host name, the listen host and the alternative names the master was given
  */
 public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
   public static final String CERTIFICATE_FILE = "server.pem";
@@ -32,9 +32,26 @@ public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
 
   public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
       String listenHost) throws IOException {
+    return loadOrCreate(caDir, ca, listenHost, List.of());
+  }
+
+  /**
+   * As above; the certificate also carries {@code altNames} (DNS names or IP literals, as
+   * checked by {@link Hostnames#altName}): the shared name agents use for several masters.
+   * A certificate that lacks one of them is reissued.
+   */
+  public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
+      String listenHost, List<String> altNames) throws IOException {
     String hostname = Hostnames.local();
     Set<String> dns = new LinkedHashSet<>(List.of("localhost", hostname));
     Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
+    for (String name : altNames) {
+      if (Hostnames.isIpLiteral(name)) {
+        ips.add(Hostnames.canonicalIp(name));
+      } else {
+        dns.add(name.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
     if (!Hostnames.isWildcard(listenHost)) {
       if (Hostnames.isIpLiteral(listenHost)) {
         ips.add(Hostnames.canonicalIp(listenHost));
