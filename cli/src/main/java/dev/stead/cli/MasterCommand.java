@@ -42,6 +42,9 @@ final class MasterCommand {
     @Option(names = "--dns-alt-names", split = ",", paramLabel = "NAME", description = "More names (or IP addresses) for the master's server certificate, comma-separated: the shared name agents use when several masters serve one fleet, e.g. stead.example.com.")
     List<String> dnsAltNames = new ArrayList<>();
 
+    @Option(names = "--ca", negatable = true, defaultValue = "true", fallbackValue = "true", description = "This master holds the CA key (created in --data on first start) and signs; --no-ca: another master on the same PostgreSQL store does, and this one stores CSRs for it (default: ${DEFAULT-VALUE}).")
+    boolean ca = true;
+
     @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
@@ -157,7 +160,7 @@ final class MasterCommand {
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign, connectionLimits(), storeConfig(), dnsAltNames.stream()
               .map(name -> dev.stead.master.ca.Hostnames.altName(name, "--dns-alt-names"))
-              .toList());
+              .toList(), ca);
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));

@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real `stead master start` processes on one PostgreSQL database, both given the shared
- * name agents use (--dns-alt-names): a real agent that knows the masters only by that name
- * converges through either of them over mTLS.
+ * name agents use (--dns-alt-names); only the first holds the CA key. A real agent that knows
+ * the masters only by that name enrols through the master without the CA (the CA master signs
+ * what it stored) and converges through either; with the CA master stopped, the enrolled
+ * agent still converges and a new request waits in the database.
  */
 class SeveralMastersEndToEndTest {
   private static final String SHARED_NAME = "stead.fleet.test";
   private static final String SITE = """
-      node('web1.test') {
+      node(~/web\\d\\.test/) {
           file('/etc/motd') { content 'one fleet\\n'; mode '0644' }
       }
       """;
@@ -31,7 +32,7 @@ class SeveralMastersEndToEndTest {
   @TempDir Path tmp;
 
   @Test
-  void anAgentUsingTheSharedNameConvergesThroughEitherMaster() throws Exception {
+  void oneCaSignsForBothMastersAndTheOtherKeepsServingWhileItIsDown() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     Path credentials = tmp.resolve("store.credentials");
@@ -45,39 +46,72 @@ class SeveralMastersEndToEndTest {
     // The name resolves to loopback for the agent only: a hosts file of its own JVM.
     Path hosts = tmp.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1 " + SHARED_NAME + "\n127.0.0.1 localhost\n");
+    Path motd = tmp.resolve("root/etc/motd");
 
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
-    try (MasterProcess a = MasterProcess.start(dataA, code, options)) {
-      Files.createDirectories(dataB.resolve("ca"));
-      for (String file : List.of("ca.pem", "ca_key.pem")) {
-        Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
-            StandardCopyOption.COPY_ATTRIBUTES);
+    MasterProcess a = MasterProcess.start(dataA, code, options);
+    try (MasterProcess b = MasterProcess.start(dataB, code, plus(options, "--no-ca"))) {
+      // B holds no CA key: its own certificates come from A.
+      assertThat(dataB.resolve("ca/ca_key.pem")).doesNotExist();
+      assertThat(dataB.resolve("ca/ca.pem")).hasSameTextualContentAs(dataA.resolve("ca/ca.pem"));
+      String fingerprint;
+      try (var admin = b.admin()) {
+        fingerprint = admin.caFingerprint();
       }
-      try (MasterProcess b = MasterProcess.start(dataB, code, options)) {
-        String fingerprint;
-        try (var admin = a.admin()) {
-          fingerprint = admin.caFingerprint();
-        }
-        Cli first = agent(hosts, a.port, fingerprint);
-        assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
-        assertThat(tmp.resolve("root/etc/motd")).hasContent("one fleet");
+      Cli refused = b.steadMayFail("ca", "sign", "nobody.test");
+      assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+      assertThat(refused.output()).contains("does not hold the CA key");
 
-        Files.delete(tmp.resolve("root/etc/motd"));
-        Cli second = agent(hosts, b.port, fingerprint);
-        assertThat(second.exitCode()).as(second.toString()).isEqualTo(2);
-        assertThat(tmp.resolve("root/etc/motd")).hasContent("one fleet");
-      }
+      Cli enrol = agent(hosts, b.port, "web1.test", fingerprint, "30");
+      assertThat(enrol.exitCode()).as(enrol.toString()).isEqualTo(2);
+      assertThat(motd).hasContent("one fleet");
+      Files.delete(motd);
+      Cli throughA = agent(hosts, a.port, "web1.test", fingerprint, "0");
+      assertThat(throughA.exitCode()).as(throughA.toString()).isEqualTo(2);
+      assertThat(motd).hasContent("one fleet");
+
+      a.close();
+      Files.delete(motd);
+      Cli withoutCa = agent(hosts, b.port, "web1.test", fingerprint, "0");
+      assertThat(withoutCa.exitCode()).as(withoutCa.toString()).isEqualTo(2);
+      assertThat(motd).hasContent("one fleet");
+      // A new node's request waits in the database for the CA master.
+      Cli waiting = agent(hosts, b.port, "web2.test", fingerprint, "0");
+      assertThat(waiting.exitCode()).as(waiting.toString()).isNotZero();
+      assertThat(count(cluster, db, "SELECT count(*) FROM certificates "
+          + "WHERE certname = 'web2.test' AND state = 1")).isEqualTo(1);
+    } finally {
+      a.close();
     }
   }
 
+  private static long count(PostgresCluster cluster, PostgresLocation db, String sql)
+      throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(),
+            cluster.credentials().user(), cluster.credentials().password());
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rows = s.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static String[] plus(String[] first, String... more) {
+    List<String> all = new java.util.ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   /** A real agent process told the master's shared name, run once. */
-  private Cli agent(Path hosts, int port, String fingerprint) throws Exception {
+  private Cli agent(Path hosts, int port, String certname, String fingerprint,
+      String waitForCert) throws Exception {
     Files.createDirectories(tmp.resolve("root/etc"));
     ProcessBuilder builder = new ProcessBuilder(StepProcess.command("agent", "run", "--once",
-        "--server", SHARED_NAME + ":" + port, "--certname", "web1.test",
-        "--state", tmp.resolve("state").toString(), "--root", tmp.resolve("root").toString(),
-        "--ca-fingerprint", fingerprint)).redirectErrorStream(true);
+        "--server", SHARED_NAME + ":" + port, "--certname", certname,
+        "--state", tmp.resolve("state-" + certname).toString(), "--root",
+        tmp.resolve("root").toString(), "--ca-fingerprint", fingerprint, "--wait-for-cert",
+        waitForCert)).redirectErrorStream(true);
     builder.environment().put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
     Process process = builder.start();
     process.getOutputStream().close();

@@ -4,9 +4,11 @@ import dev.stead.master.ca.AdminCredentials;
 import dev.stead.master.ca.AutosignPolicy;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.ca.MasterIssuer;
 import dev.stead.master.ca.PrivateFiles;
 import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.ReloadingCatalogSource;
 import dev.stead.master.fleet.Compliance;
@@ -25,6 +27,7 @@ import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
 import dev.stead.master.rpc.TlsServer;
 import dev.stead.master.storage.Nodes;
+import dev.stead.master.storage.SharedState;
 import dev.stead.master.storage.Store;
 import dev.stead.wire.HostPort;
 import io.grpc.Server;
@@ -117,12 +120,22 @@ public final class Master implements AutoCloseable {
     TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
-    CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve(CA_DIR));
-    ServerCredentials serverCredentials =
-        ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca, config.host(),
-            config.dnsAltNames());
-    AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
+    // Other masters sharing the store take the CA certificate and the CRL from it.
+    SharedState shared = config.store().shared() && store instanceof SharedState s ? s : null;
+    CertificateAuthority ca;
+    ServerCredentials serverCredentials;
+    try {
+      ca = TrustSetup.authority(config, dataDir.resolve(CA_DIR), shared);
+      MasterIssuer issuer = ca.holdsKey() ? MasterIssuer.local(ca)
+          : SharedAuthority.issuer(shared, TrustSetup.MASTER_CERTIFICATE_WAIT);
+      serverCredentials = ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca,
+          config.host(), config.dnsAltNames(), issuer);
+      AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca, issuer);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
     Server server;
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
@@ -132,7 +145,7 @@ public final class Master implements AutoCloseable {
     dev.stead.master.fleet.DriftAccept accept;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
-      revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
+      revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
       dev.stead.master.secrets.SecretService secrets =
@@ -160,6 +173,9 @@ public final class Master implements AutoCloseable {
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
+      if (shared != null && ca.holdsKey()) {
+        TrustSetup.scheduleSigning(crlRefresh, registry, ca, shared);
+      }
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
@@ -192,7 +208,8 @@ public final class Master implements AutoCloseable {
       master.close();
       throw e;
     }
-    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint() + "; store "
+    LOG.info("listening on " + address + " (CA fingerprint " + ca.fingerprint()
+        + (ca.holdsKey() ? "" : ", signed by the CA master") + "; store "
         + config.store().describe() + ")");
     return master;
   }

@@ -23,10 +23,21 @@ import java.util.Objects;
  *     {@code dataDir/db})
  * @param dnsAltNames further names (DNS names or IP literals) the server certificate
  *     carries: the shared name agents use for several masters (null: none)
+ * @param caRole this master holds the CA key (in {@code dataDir/ca}, created on first start)
+ *     and signs; false only on a shared store, where the CA master signs what this one
+ *     stores
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
     int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
-    List<String> dnsAltNames) {
+    List<String> dnsAltNames, boolean caRole) {
+
+  /** A master holding the CA key. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+      List<String> dnsAltNames) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store,
+        dnsAltNames, true);
+  }
 
   /** A master on {@code store} whose certificate carries no further names. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
@@ -62,21 +73,32 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
     dnsAltNames = dnsAltNames == null ? List.of() : dnsAltNames.stream()
         .map(name -> dev.stead.master.ca.Hostnames.altName(name, "dns alt name")).distinct()
         .toList();
+    if (!caRole && !store.shared()) {
+      throw new IllegalArgumentException("a master without the CA role needs a store other"
+          + " masters share (postgresql://...), where the CA master signs what it stores; "
+          + store.describe() + " is this master's own");
+    }
   }
 
   public MasterConfig withConnectionLimits(ConnectionLimits limits) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits,
-        store, dnsAltNames);
+        store, dnsAltNames, caRole);
   }
 
   public MasterConfig withStore(StoreConfig store) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store, dnsAltNames);
+        connectionLimits, store, dnsAltNames, caRole);
   }
 
   /** The same master, its server certificate also valid for {@code names}. */
   public MasterConfig withDnsAltNames(List<String> names) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store, names);
+        connectionLimits, store, names, caRole);
+  }
+
+  /** The same master, holding the CA key or not ({@code caRole}). */
+  public MasterConfig withCaRole(boolean caRole) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, dnsAltNames, caRole);
   }
 }

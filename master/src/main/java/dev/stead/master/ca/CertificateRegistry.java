@@ -115,23 +115,77 @@ public final class CertificateRegistry {
     }
     store.putCertificate(CertificateRecord.pending(certname,
         pending.stream().map(ValidatedCsr::pem).toList()));
-    if (autosign.allows(csr)) {
-      List<String> rivals = pending.stream()
-          .filter(other -> !other.sameKey(csr.publicKey()) && autosign.allows(other))
-          .map(CertificateRegistry::keyFingerprint).toList();
-      if (rivals.isEmpty()) {
-        CertificateRecord signed = issue(csr);
-        LOG.info(() -> "autosigned the certificate of " + certname);
-        return status(signed);
+    if (ca.holdsKey()) {
+      Optional<CertificateRecord> signed = autosign(certname, pending, csr);
+      if (signed.isPresent()) {
+        return status(signed.get());
       }
-      LOG.warning(() -> "not autosigning '" + certname + "': the autosign policy allows"
-          + " several keys that asked for it (" + keyFingerprint(csr) + ", "
-          + String.join(", ", rivals) + "); an operator must pick one by fingerprint");
     }
     return CertificateStatus.newBuilder()
         .setCertname(certname)
         .setState(CertificateState.PENDING)
         .build();
+  }
+
+  /**
+   * Signs {@code csr} when the autosign policy allows it and no other key pending for the
+   * name would be allowed too; returns what was issued.
+   */
+  private Optional<CertificateRecord> autosign(String certname, List<ValidatedCsr> pending,
+      ValidatedCsr csr) {
+    if (!autosign.allows(csr)) {
+      return Optional.empty();
+    }
+    List<String> rivals = pending.stream()
+        .filter(other -> !other.sameKey(csr.publicKey()) && autosign.allows(other))
+        .map(CertificateRegistry::keyFingerprint).toList();
+    if (rivals.isEmpty()) {
+      CertificateRecord signed = issue(csr);
+      LOG.info(() -> "autosigned the certificate of " + certname);
+      return Optional.of(signed);
+    }
+    LOG.warning(() -> "not autosigning '" + certname + "': the autosign policy allows"
+        + " several keys that asked for it (" + keyFingerprint(csr) + ", "
+        + String.join(", ", rivals) + "); an operator must pick one by fingerprint");
+    return Optional.empty();
+  }
+
+  /**
+   * On the master holding the CA key of a shared store: applies the autosign policy to the
+   * requests other masters stored (they cannot sign). Returns how many were signed.
+   */
+  public synchronized int autosignWaiting() {
+    if (!ca.holdsKey()) {
+      return 0;
+    }
+    int signed = 0;
+    for (CertificateRecord record : store.certificates()) {
+      if (record.state() != CertificateState.PENDING) {
+        continue;
+      }
+      try {
+        List<ValidatedCsr> pending = pendingRequests(record);
+        for (ValidatedCsr csr : pending) {
+          if (autosign(record.certname(), pending, csr).isPresent()) {
+            signed++;
+            break;
+          }
+        }
+      } catch (CaException | RuntimeException e) {
+        LOG.warning(() -> "cannot autosign the waiting request of '" + record.certname()
+            + "': " + e.getMessage());
+      }
+    }
+    return signed;
+  }
+
+  /** Signing needs the CA key; a master without it says where signing happens. */
+  private void requireCaKey(String what) throws CaException {
+    if (!ca.holdsKey()) {
+      throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key, so "
+          + "cannot " + what + ": the master started with the CA role (--ca) does; the "
+          + "request is kept in the shared store");
+    }
   }
 
   /** The state of {@code certname} (UNKNOWN when nothing is known), with its PEM if signed. */
@@ -157,6 +211,7 @@ public final class CertificateRegistry {
   public synchronized CertificateInfo sign(String certname, String fingerprint)
       throws CaException {
     requireValidName(certname);
+    requireCaKey("sign '" + certname + "'");
     CertificateRecord record = store.certificate(certname).orElseThrow(() -> new CaException(
         Reason.NOT_FOUND, "there is no certificate request for '" + certname + "'"));
     if (record.state() != CertificateState.PENDING) {
@@ -266,6 +321,7 @@ public final class CertificateRegistry {
       String csrPem) throws CaException, IOException {
     CsrValidator.requireCnIn(callerCn, csrPem);
     ValidatedCsr csr = CsrValidator.validate(callerCn, csrPem);
+    requireCaKey("renew the certificate of '" + callerCn + "'");
     CertificateRecord current = store.certificate(callerCn)
         .filter(r -> r.state() == CertificateState.SIGNED)
         .orElseThrow(() -> new CaException(Reason.CONFLICT, "'" + callerCn

@@ -27,7 +27,7 @@ import java.util.Set;
 public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
   public static final String CERTIFICATE_FILE = "server.pem";
   public static final String KEY_FILE = "server_key.pem";
-  private static final Duration VALIDITY = Duration.ofDays(825);
+  static final Duration VALIDITY = Duration.ofDays(825);
   private static final Duration RENEW_MARGIN = Duration.ofDays(30);
 
   public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
@@ -42,6 +42,12 @@ public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
    */
   public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
       String listenHost, List<String> altNames) throws IOException {
+    return loadOrCreate(caDir, ca, listenHost, altNames, MasterIssuer.local(ca));
+  }
+
+  /** As above, a new certificate issued by {@code issuer} (the CA master, for another). */
+  public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
+      String listenHost, List<String> altNames, MasterIssuer issuer) throws IOException {
     String hostname = Hostnames.local();
     Set<String> dns = new LinkedHashSet<>(List.of("localhost", hostname));
     Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
@@ -70,8 +76,8 @@ public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
     KeyPair pair = Keys.newEcKeyPair(new SecureRandom());
     Set<String> canonicalIps = new LinkedHashSet<>();
     ips.forEach(ip -> canonicalIps.add(Hostnames.canonicalIp(ip)));
-    X509Certificate certificate =
-        ca.issueServer(hostname, pair.getPublic(), dns, canonicalIps, VALIDITY);
+    X509Certificate certificate = issuer.issue(MasterIssuer.Kind.SERVER, hostname,
+        pair.getPublic(), dns, canonicalIps);
     PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
     PrivateFiles.writePublic(certFile, Pem.certificate(certificate));
     return new ServerCredentials(pair.getPrivate(), certificate);
