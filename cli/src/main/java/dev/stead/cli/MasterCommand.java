@@ -45,6 +45,9 @@ final class MasterCommand {
     @Option(names = "--ca", negatable = true, defaultValue = "true", fallbackValue = "true", description = "This master holds the CA key (created in --data on first start) and signs; --no-ca: another master on the same PostgreSQL store does, and this one stores CSRs for it (default: ${DEFAULT-VALUE}).")
     boolean ca = true;
 
+    @Option(names = "--shared-key-file", paramLabel = "FILE", description = "On a PostgreSQL store several masters share: 32 random bytes, base64, mode 0600, the same file on every master; it wraps the secrets key the masters keep in the database, so a secret encrypted on one decrypts on all (default: the secrets key stays in --data).")
+    Path sharedKeyFile;
+
     @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
@@ -160,7 +163,7 @@ final class MasterCommand {
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
           address.port(), autosign, connectionLimits(), storeConfig(), dnsAltNames.stream()
               .map(name -> dev.stead.master.ca.Hostnames.altName(name, "--dns-alt-names"))
-              .toList(), ca);
+              .toList(), ca, sharedKeyFile == null ? null : sharedKeyFile.toAbsolutePath());
       TrustConfig trust = new TrustConfig(tls12,
           java.util.Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           java.util.Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));

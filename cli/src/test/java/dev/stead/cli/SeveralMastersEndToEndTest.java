@@ -16,16 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real `stead master start` processes on one PostgreSQL database, both given the shared
- * name agents use (--dns-alt-names); only the first holds the CA key. A real agent that knows
- * the masters only by that name enrols through the master without the CA (the CA master signs
- * what it stored) and converges through either; with the CA master stopped, the enrolled
- * agent still converges and a new request waits in the database.
+ * name agents use (--dns-alt-names) and the same --shared-key-file; only the first holds the
+ * CA key. A secret encrypted on the CA master is in the catalog. A real agent that knows the
+ * masters only by that name enrols through the master without the CA (the CA master signs
+ * what it stored) and converges, secret included, through either; with the CA master
+ * stopped, the enrolled agent still converges and a new request waits in the database.
  */
 class SeveralMastersEndToEndTest {
   private static final String SHARED_NAME = "stead.fleet.test";
   private static final String SITE = """
       node(~/web\\d\\.test/) {
           file('/etc/motd') { content 'one fleet\\n'; mode '0644' }
+          file('/etc/db.pass') { content lookup('app::db_password'); mode '0600' }
       }
       """;
 
@@ -41,8 +43,14 @@ class SeveralMastersEndToEndTest {
     Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("site.groovy"), SITE);
+    Path sharedKey = tmp.resolve("shared.key");
+    byte[] keyBytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(keyBytes);
+    Files.writeString(sharedKey, java.util.Base64.getEncoder().encodeToString(keyBytes) + "\n");
+    Files.setPosixFilePermissions(sharedKey, PosixFilePermissions.fromString("rw-------"));
     String[] options = {"--store", db.toString(), "--store-credentials", credentials.toString(),
-        "--dns-alt-names", SHARED_NAME + ",127.0.0.2", "--autosign", "*.test"};
+        "--dns-alt-names", SHARED_NAME + ",127.0.0.2", "--autosign", "*.test",
+        "--shared-key-file", sharedKey.toString()};
     // The name resolves to loopback for the agent only: a hosts file of its own JVM.
     Path hosts = tmp.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1 " + SHARED_NAME + "\n127.0.0.1 localhost\n");
@@ -59,6 +67,12 @@ class SeveralMastersEndToEndTest {
       try (var admin = b.admin()) {
         fingerprint = admin.caFingerprint();
       }
+      // Encrypted on A, in the code both serve; B seals it for the node.
+      String blob = Cli.runWithInput("s3cret-pw", "secret", "encrypt", "--data",
+          dataA.toString());
+      assertThat(blob).startsWith("ENC[stead:v1:");
+      Files.createDirectories(code.resolve("data"));
+      Files.writeString(code.resolve("data/common.yaml"), "app::db_password: '" + blob + "'\n");
       Cli refused = b.steadMayFail("ca", "sign", "nobody.test");
       assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
       assertThat(refused.output()).contains("does not hold the CA key");
@@ -66,6 +80,7 @@ class SeveralMastersEndToEndTest {
       Cli enrol = agent(hosts, b.port, "web1.test", fingerprint, "30");
       assertThat(enrol.exitCode()).as(enrol.toString()).isEqualTo(2);
       assertThat(motd).hasContent("one fleet");
+      assertThat(tmp.resolve("root/etc/db.pass")).hasContent("s3cret-pw");
       Files.delete(motd);
       Cli throughA = agent(hosts, a.port, "web1.test", fingerprint, "0");
       assertThat(throughA.exitCode()).as(throughA.toString()).isEqualTo(2);

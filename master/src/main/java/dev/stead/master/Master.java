@@ -148,8 +148,10 @@ public final class Master implements AutoCloseable {
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
-      dev.stead.master.secrets.SecretService secrets =
-          new dev.stead.master.secrets.SecretService(dataDir);
+      dev.stead.master.secrets.SecretService secrets = config.sharedKeyFile() == null
+          ? new dev.stead.master.secrets.SecretService(dataDir)
+          : new dev.stead.master.secrets.SecretService(dev.stead.master.secrets.MasterKey.shared(
+              dataDir, dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared)));
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
       dev.stead.master.fleet.DriftExceptions exceptions =
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());

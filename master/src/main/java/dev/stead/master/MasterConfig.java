@@ -26,10 +26,21 @@ import java.util.Objects;
  * @param caRole this master holds the CA key (in {@code dataDir/ca}, created on first start)
  *     and signs; false only on a shared store, where the CA master signs what this one
  *     stores
+ * @param sharedKeyFile on a shared store: the key-encryption key every master is given, which
+ *     wraps the secrets key the masters share in the database (null: the secrets key stays
+ *     in {@code dataDir}, this master's own)
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
     int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
-    List<String> dnsAltNames, boolean caRole) {
+    List<String> dnsAltNames, boolean caRole, Path sharedKeyFile) {
+
+  /** A master whose secrets key stays in its data directory. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+      List<String> dnsAltNames, boolean caRole) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store,
+        dnsAltNames, caRole, null);
+  }
 
   /** A master holding the CA key. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
@@ -78,27 +89,37 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
           + " masters share (postgresql://...), where the CA master signs what it stores; "
           + store.describe() + " is this master's own");
     }
+    if (sharedKeyFile != null && !store.shared()) {
+      throw new IllegalArgumentException("--shared-key-file wraps keys the masters share in"
+          + " their database; " + store.describe() + " is this master's own");
+    }
   }
 
   public MasterConfig withConnectionLimits(ConnectionLimits limits) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits,
-        store, dnsAltNames, caRole);
+        store, dnsAltNames, caRole, sharedKeyFile);
   }
 
   public MasterConfig withStore(StoreConfig store) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store, dnsAltNames, caRole);
+        connectionLimits, store, dnsAltNames, caRole, sharedKeyFile);
   }
 
   /** The same master, its server certificate also valid for {@code names}. */
   public MasterConfig withDnsAltNames(List<String> names) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store, names, caRole);
+        connectionLimits, store, names, caRole, sharedKeyFile);
+  }
+
+  /** The same master, the keys it shares with others wrapped by the key in {@code file}. */
+  public MasterConfig withSharedKeyFile(Path file) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, dnsAltNames, caRole, file);
   }
 
   /** The same master, holding the CA key or not ({@code caRole}). */
   public MasterConfig withCaRole(boolean caRole) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store, dnsAltNames, caRole);
+        connectionLimits, store, dnsAltNames, caRole, sharedKeyFile);
   }
 }
