@@ -124,6 +124,12 @@ final class MasterCommand {
 
     /** The store chosen with --store (and --store-credentials). */
     StoreConfig storeConfig() throws java.io.IOException {
+      return storeConfig(store, storeCredentials);
+    }
+
+    /** The store {@code store} names ({@code rocksdb} or a PostgreSQL URI), with its login. */
+    static StoreConfig storeConfig(String store, Path storeCredentials)
+        throws java.io.IOException {
       if (store.equals("rocksdb")) {
         if (storeCredentials != null) {
           throw new IllegalArgumentException("--store-credentials is for a PostgreSQL store; "

@@ -5,12 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.master.storage.postgres.PostgresLocation;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * CA key. A secret encrypted on the CA master is in the catalog. A real agent that knows the
  * masters only by that name enrols through the master without the CA (the CA master signs
  * what it stored) and converges, secret included, through either; with the CA master
- * stopped, the enrolled agent still converges and a new request waits in the database.
+ * stopped, the enrolled agent still converges and a new request waits in the database. An
+ * operator added in the shared store logs in on one master's dashboard, and that session holds
+ * on the other's.
  */
 class SeveralMastersEndToEndTest {
   private static final String SHARED_NAME = "stead.fleet.test";
@@ -58,8 +69,12 @@ class SeveralMastersEndToEndTest {
 
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
-    MasterProcess a = MasterProcess.start(dataA, code, options);
-    try (MasterProcess b = MasterProcess.start(dataB, code, plus(options, "--no-ca"))) {
+    int dashboardA = MasterProcess.freePort();
+    int dashboardB = MasterProcess.freePort();
+    MasterProcess a = MasterProcess.start(dataA, code, plus(options, "--dashboard-listen",
+        "127.0.0.1:" + dashboardA));
+    try (MasterProcess b = MasterProcess.start(dataB, code, plus(options, "--no-ca",
+        "--dashboard-listen", "127.0.0.1:" + dashboardB))) {
       // B holds no CA key: its own certificates come from A.
       assertThat(dataB.resolve("ca/ca_key.pem")).doesNotExist();
       assertThat(dataB.resolve("ca/ca.pem")).hasSameTextualContentAs(dataA.resolve("ca/ca.pem"));
@@ -73,6 +88,16 @@ class SeveralMastersEndToEndTest {
       assertThat(blob).startsWith("ENC[stead:v1:");
       Files.createDirectories(code.resolve("data"));
       Files.writeString(code.resolve("data/common.yaml"), "app::db_password: '" + blob + "'\n");
+      // One login for both dashboards, kept in the shared store; a session on B holds on A.
+      Cli.runWithInput("correct horse battery", "operator", "add", "alice", "--password-stdin",
+          "--data", dataA.toString(), "--store", db.toString(), "--store-credentials",
+          credentials.toString());
+      assertThat(dataA.resolve("operators")).doesNotExist();
+      HttpClient web = dashboardClient(dataA.resolve("ca/ca.pem"));
+      String cookie = logIn(web, dashboardB, "alice", "correct horse battery");
+      assertThat(page(web, dashboardA, cookie).statusCode()).isEqualTo(200);
+      assertThat(page(web, dashboardA, "stead_session=forged").statusCode()).isNotEqualTo(200);
+
       Cli refused = b.steadMayFail("ca", "sign", "nobody.test");
       assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
       assertThat(refused.output()).contains("does not hold the CA key");
@@ -99,6 +124,38 @@ class SeveralMastersEndToEndTest {
     } finally {
       a.close();
     }
+  }
+
+  private static HttpClient dashboardClient(Path caFile) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", dev.stead.master.ca.Pem.readCertificate(caFile));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** Logs in as an operator would; the session cookie. */
+  private static String logIn(HttpClient web, int port, String name, String password)
+      throws Exception {
+    HttpResponse<String> r = web.send(HttpRequest.newBuilder(
+            URI.create("https://127.0.0.1:" + port + "/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("name=" + name + "&password="
+            + URLEncoder.encode(password, StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("login answer: " + r.body()).isEqualTo(303);
+    return r.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+  }
+
+  private static HttpResponse<String> page(HttpClient web, int port, String cookie)
+      throws Exception {
+    return web.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/"))
+        .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static long count(PostgresCluster cluster, PostgresLocation db, String sql)

@@ -141,6 +141,8 @@ public final class Master implements AutoCloseable {
     Revocations revocations;
     Nodes nodes = new Nodes(store);
     ReportForwarder forwarder = null;
+    // With --shared-key-file: the keys every master on the shared store uses alike.
+    dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
     try {
@@ -148,10 +150,12 @@ public final class Master implements AutoCloseable {
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations);
-      dev.stead.master.secrets.SecretService secrets = config.sharedKeyFile() == null
+      sharedKeys = config.sharedKeyFile() == null ? null
+          : dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared);
+      dev.stead.master.secrets.SecretService secrets = sharedKeys == null
           ? new dev.stead.master.secrets.SecretService(dataDir)
-          : new dev.stead.master.secrets.SecretService(dev.stead.master.secrets.MasterKey.shared(
-              dataDir, dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared)));
+          : new dev.stead.master.secrets.SecretService(
+              dev.stead.master.secrets.MasterKey.shared(dataDir, sharedKeys));
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
       dev.stead.master.fleet.DriftExceptions exceptions =
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
@@ -199,7 +203,8 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     try {
-      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept);
+      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
+          sharedKeys == null ? null : shared, sharedKeys);
     } catch (IOException | RuntimeException e) {
       master.close();
       throw e;
@@ -263,7 +268,8 @@ public final class Master implements AutoCloseable {
 
   private void startOperatorServices(FleetConfig fleet, Store store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
-      dev.stead.master.fleet.DriftAccept accept) throws IOException {
+      dev.stead.master.fleet.DriftAccept accept, SharedState shared,
+      dev.stead.master.secrets.SharedKeys sharedKeys) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
@@ -280,10 +286,19 @@ public final class Master implements AutoCloseable {
     if (fleet.dashboardListen() != null) {
       HostPort at = HostPort.bind(fleet.dashboardListen(), "--dashboard-listen",
           HostPort.NO_DEFAULT);
+      // Masters sharing keys share the logins and the session key: a login holds on each.
+      dev.stead.master.web.OperatorPasswords operators = shared == null
+          ? new dev.stead.master.web.OperatorPasswords(dataDir)
+          : dev.stead.master.web.OperatorPasswords.shared(dataDir, shared);
+      byte[] sessionKey = null;
+      if (sharedKeys != null) {
+        byte[] local = dev.stead.master.web.Dashboard.existingSessionKey(dataDir);
+        sessionKey = sharedKeys.key("dashboard session key",
+            () -> local != null ? local : dev.stead.master.secrets.SharedKeys.fresh());
+      }
       dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          new dev.stead.master.web.OperatorPasswords(dataDir), accept,
-          java.time.Clock.systemUTC());
+          operators, accept, java.time.Clock.systemUTC(), sessionKey);
       operatorServices.add(dashboard);
       LOG.info("dashboard on https://" + MasterAddress.format(at.host(), dashboard.port())
           + "/");
