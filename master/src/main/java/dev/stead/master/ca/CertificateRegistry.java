@@ -159,10 +159,7 @@ public final class CertificateRegistry {
       return 0;
     }
     int signed = 0;
-    for (CertificateRecord record : store.certificates()) {
-      if (record.state() != CertificateState.PENDING) {
-        continue;
-      }
+    for (CertificateRecord record : store.pendingCertificates()) {
       try {
         List<ValidatedCsr> pending = pendingRequests(record);
         for (ValidatedCsr csr : pending) {

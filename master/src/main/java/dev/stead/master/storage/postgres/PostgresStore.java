@@ -358,6 +358,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         + "ORDER BY certname");
   }
 
+  @Override
+  public List<CertificateRecord> pendingCertificates() {
+    return certificates("SELECT certname, state, certificate_pem, csr_pems FROM certificates "
+        + "WHERE state = ? ORDER BY certname", CertificateState.PENDING.getNumber());
+  }
+
   private List<CertificateRecord> certificates(String sql, Object... args) {
     return run("read the certificate records", connection -> {
       List<CertificateRecord> out = new ArrayList<>();
