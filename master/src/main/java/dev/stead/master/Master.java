@@ -149,7 +149,7 @@ public final class Master implements AutoCloseable {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
       CertificateRegistry registry = new CertificateRegistry(ca, store,
-          TrustSetup.autosign(config.autosignGlob(), trust), revocations);
+          TrustSetup.autosign(config.autosignGlob(), trust), revocations, shared);
       sharedKeys = config.sharedKeyFile() == null ? null
           : dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared);
       dev.stead.master.secrets.SecretService secrets = sharedKeys == null

@@ -48,7 +48,8 @@ final class TrustSetup {
 
   /**
    * On the CA master of a shared store: signs, every {@link #SIGNING_INTERVAL}, the node
-   * requests the autosign policy allows and the certificates other masters asked for.
+   * requests the autosign policy allows, the renewals other masters stored and the
+   * certificates other masters asked for.
    */
   static void scheduleSigning(ScheduledExecutorService executor, CertificateRegistry registry,
       CertificateAuthority ca, SharedState shared) {
@@ -56,6 +57,7 @@ final class TrustSetup {
     executor.scheduleWithFixedDelay(() -> {
       try {
         registry.autosignWaiting();
+        registry.renewWaiting();
         SharedAuthority.issueRequested(ca, shared);
       } catch (RuntimeException e) {
         LOG.warning("cannot sign the requests in the shared store: " + e.getMessage());

@@ -44,15 +44,35 @@ public final class CertificateRegistry {
   private final AutosignPolicy autosign;
   private final Revocations revocations;
   private final Duration nodeValidity;
+  /** On a shared store: renewals a master without the CA key keeps for the CA master. */
+  private final RenewalRequests renewals;
 
   public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
       AutosignPolicy autosign, Revocations revocations) {
-    this(ca, store, autosign, revocations, NODE_VALIDITY);
+    this(ca, store, autosign, revocations, NODE_VALIDITY, null);
+  }
+
+  /**
+   * As above on a store other masters share: a master without the CA key keeps the renewals
+   * it receives in {@code shared}, and the CA master signs them ({@link #renewWaiting}).
+   */
+  public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations,
+      dev.stead.master.storage.SharedState shared) {
+    this(ca, store, autosign, revocations, NODE_VALIDITY,
+        shared == null ? null : new RenewalRequests(shared));
   }
 
   /** As above, issuing node certificates valid for {@code nodeValidity} (tests: short). */
   CertificateRegistry(CertificateAuthority ca, CertificateStore store,
       AutosignPolicy autosign, Revocations revocations, Duration nodeValidity) {
+    this(ca, store, autosign, revocations, nodeValidity, null);
+  }
+
+  private CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations, Duration nodeValidity,
+      RenewalRequests renewals) {
+    this.renewals = renewals;
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;
@@ -171,6 +191,30 @@ public final class CertificateRegistry {
       } catch (CaException | RuntimeException e) {
         LOG.warning(() -> "cannot autosign the waiting request of '" + record.certname()
             + "': " + e.getMessage());
+      }
+    }
+    return signed;
+  }
+
+  /**
+   * On the CA master of a shared store: signs the renewals other masters stored, as
+   * {@link #renew} would have; one that is no longer valid (the node renewed since, or was
+   * revoked) is dropped with a warning. Returns how many were signed.
+   */
+  public int renewWaiting() {
+    if (!ca.holdsKey() || renewals == null) {
+      return 0;
+    }
+    int signed = 0;
+    for (RenewalRequests.Request request : renewals.all()) {
+      try {
+        renew(request.certname(), request.serial(), request.csrPem());
+        signed++;
+      } catch (CaException | IOException | RuntimeException e) {
+        LOG.warning(() -> "dropped the stored renewal of '" + request.certname() + "': "
+            + e.getMessage());
+      } finally {
+        renewals.remove(request.certname());
       }
     }
     return signed;
@@ -318,7 +362,6 @@ public final class CertificateRegistry {
       String csrPem) throws CaException, IOException {
     CsrValidator.requireCnIn(callerCn, csrPem);
     ValidatedCsr csr = CsrValidator.validate(callerCn, csrPem);
-    requireCaKey("renew the certificate of '" + callerCn + "'");
     CertificateRecord current = store.certificate(callerCn)
         .filter(r -> r.state() == CertificateState.SIGNED)
         .orElseThrow(() -> new CaException(Reason.CONFLICT, "'" + callerCn
@@ -338,6 +381,15 @@ public final class CertificateRegistry {
             + " certificate at " + renewedAt + "; a node renews at most once per "
             + RENEWAL_INTERVAL.toMinutes() + " minutes: retry after " + retryAt);
       }
+    }
+    if (!ca.holdsKey()) {
+      if (renewals == null) {
+        requireCaKey("renew the certificate of '" + callerCn + "'");
+      }
+      renewals.put(callerCn, callerSerial, csrPem);
+      throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key: it"
+          + " stored the renewal of '" + callerCn + "' for the CA master, which signs it"
+          + " within seconds; the agent picks up the new certificate at its next run");
     }
     CertificateRecord renewed = issue(csr);
     X509Certificate fresh = Pem.parseCertificate(renewed.certificatePem());
