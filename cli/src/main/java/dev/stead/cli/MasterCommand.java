@@ -47,6 +47,15 @@ final class MasterCommand {
     @Option(names = "--store-credentials", paramLabel = "FILE", description = "For a PostgreSQL store: the login, as lines `user = NAME` and `password = SECRET` in FILE (mode 0600); default: PGUSER and PGPASSWORD from the environment.")
     Path storeCredentials;
 
+    @Option(names = "--dns-alt-names", split = ",", paramLabel = "NAME", description = "More names (or IP addresses) for the master's server certificate, comma-separated: the shared name agents use when several masters serve one fleet, e.g. stead.example.com.")
+    List<String> dnsAltNames = new ArrayList<>();
+
+    @Option(names = "--ca", negatable = true, defaultValue = "true", fallbackValue = "true", description = "This master holds the CA key (created in --data on first start) and signs; --no-ca: another master on the same PostgreSQL store does, and this one stores CSRs for it (default: ${DEFAULT-VALUE}).")
+    boolean ca = true;
+
+    @Option(names = "--shared-key-file", paramLabel = "FILE", description = "On a PostgreSQL store several masters share: 32 random bytes, base64, mode 0600, the same file on every master; it wraps the secrets key the masters keep in the database, so a secret encrypted on one decrypts on all (default: the secrets key stays in --data).")
+    Path sharedKeyFile;
+
     @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
@@ -123,6 +132,12 @@ final class MasterCommand {
 
     /** The store chosen with --store (and --store-credentials). */
     StoreConfig storeConfig() throws IOException {
+      return storeConfig(store, storeCredentials);
+    }
+
+    /** The store {@code store} names ({@code rocksdb} or a PostgreSQL URI), with its login. */
+    static StoreConfig storeConfig(String store, Path storeCredentials)
+        throws IOException {
       if (store.equals("rocksdb")) {
         if (storeCredentials != null) {
           throw new IllegalArgumentException("--store-credentials is for a PostgreSQL store; "
@@ -160,7 +175,9 @@ final class MasterCommand {
       requireCode(code);
       MasterConfig config = new MasterConfig(data.toAbsolutePath(), code.toAbsolutePath(),
           modulePath.stream().map(Path::toAbsolutePath).toList(), address.host(),
-          address.port(), autosign, connectionLimits(), storeConfig());
+          address.port(), autosign, connectionLimits(), storeConfig(), dnsAltNames.stream()
+              .map(name -> dev.stead.master.ca.Hostnames.altName(name, "--dns-alt-names"))
+              .toList(), ca, sharedKeyFile == null ? null : sharedKeyFile.toAbsolutePath());
       TrustConfig trust = new TrustConfig(tls12,
           Optional.ofNullable(autosignChallengeFile).map(Path::toAbsolutePath),
           Optional.ofNullable(autosignCommand).map(Path::toAbsolutePath));

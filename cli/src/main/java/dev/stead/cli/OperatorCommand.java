@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,14 +19,13 @@ final class OperatorCommand {
 
   @Command(name = "add", description = {
       "Add an operator, or set a new password.",
-      "Stored in DATA/operators as a salted PBKDF2-HMAC-SHA256 hash, owner-only; the running "
-          + "master picks it up at the next login."})
+      "Stored in DATA/operators (or, with --store, in the store masters share) as a salted "
+          + "PBKDF2-HMAC-SHA256 hash, owner-only; the running master picks it up at the next login."})
   static final class Add implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Lower-case login name.")
     String name;
 
-    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
-    Path data = Defaults.MASTER_DATA;
+    @picocli.CommandLine.Mixin OperatorStore where;
 
     @Option(names = "--password-stdin", description = "Read the password from the first line of standard input (for scripts).")
     boolean fromStdin;
@@ -52,7 +50,10 @@ final class OperatorCommand {
         }
       }
       try {
-        new OperatorPasswords(data.toAbsolutePath()).put(name, password);
+        where.with(operators -> {
+          operators.put(name, password);
+          return null;
+        });
       } finally {
         Arrays.fill(password, '\0');
       }
@@ -63,12 +64,11 @@ final class OperatorCommand {
 
   @Command(name = "list", description = "The operators who can log in to the dashboard.")
   static final class ListOperators implements Callable<Integer> {
-    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
-    Path data = Defaults.MASTER_DATA;
+    @picocli.CommandLine.Mixin OperatorStore where;
 
     @Override
     public Integer call() throws Exception {
-      List<String> names = new OperatorPasswords(data.toAbsolutePath()).names();
+      List<String> names = where.with(OperatorPasswords::names);
       if (names.isEmpty()) {
         System.err.println("no operators yet: stead operator add NAME adds one");
       }
@@ -84,12 +84,11 @@ final class OperatorCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The operator's login name.")
     String name;
 
-    @Option(names = "--data", description = "The master's data directory (default: ${DEFAULT-VALUE}).")
-    Path data = Defaults.MASTER_DATA;
+    @picocli.CommandLine.Mixin OperatorStore where;
 
     @Override
     public Integer call() throws Exception {
-      if (!new OperatorPasswords(data.toAbsolutePath()).remove(name)) {
+      if (!where.with(operators -> operators.remove(name))) {
         throw new IllegalArgumentException("no operator named " + name
             + " (stead operator list shows them)");
       }

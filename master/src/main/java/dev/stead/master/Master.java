@@ -4,9 +4,11 @@ import dev.stead.master.ca.AdminCredentials;
 import dev.stead.master.ca.AutosignPolicy;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.ca.MasterIssuer;
 import dev.stead.master.ca.PrivateFiles;
 import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
+import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.ReloadingCatalogSource;
 import dev.stead.master.fleet.Compliance;
@@ -27,6 +29,7 @@ import dev.stead.master.rpc.TlsServer;
 import dev.stead.master.jobs.ConnectedAgents;
 import dev.stead.master.jobs.Jobs;
 import dev.stead.master.storage.Nodes;
+import dev.stead.master.storage.SharedState;
 import dev.stead.master.storage.Store;
 import dev.stead.wire.HostPort;
 import io.grpc.Server;
@@ -144,11 +147,22 @@ public final class Master implements AutoCloseable {
     TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
-    CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve(CA_DIR));
-    ServerCredentials serverCredentials =
-        ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca, config.host());
-    AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
+    // Other masters sharing the store take the CA certificate and the CRL from it.
+    SharedState shared = config.store().shared() && store instanceof SharedState s ? s : null;
+    CertificateAuthority ca;
+    ServerCredentials serverCredentials;
+    try {
+      ca = TrustSetup.authority(config, dataDir.resolve(CA_DIR), shared);
+      MasterIssuer issuer = ca.holdsKey() ? MasterIssuer.local(ca)
+          : SharedAuthority.issuer(shared, TrustSetup.MASTER_CERTIFICATE_WAIT);
+      serverCredentials = ServerCredentials.loadOrCreate(dataDir.resolve(CA_DIR), ca,
+          config.host(), config.dnsAltNames(), issuer);
+      AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca, issuer);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
     Server server;
     java.util.concurrent.ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
@@ -156,11 +170,13 @@ public final class Master implements AutoCloseable {
     ConnectedAgents agents = null;
     Jobs jobs = null;
     ReportForwarder forwarder = null;
+    // With --shared-key-file: the keys every master on the shared store uses alike.
+    dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
-      revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR));
+      revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
       // Runs on demand: the agents' command streams and the jobs that use them, in memory.
       Revocations revoked = revocations;
       agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
@@ -168,9 +184,13 @@ public final class Master implements AutoCloseable {
       jobs = new Jobs(agents, java.time.Clock.systemUTC());
       Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
-          TrustSetup.autosign(config.autosignGlob(), trust), revocations);
-      dev.stead.master.secrets.SecretService secrets =
-          new dev.stead.master.secrets.SecretService(dataDir);
+          TrustSetup.autosign(config.autosignGlob(), trust), revocations, shared);
+      sharedKeys = config.sharedKeyFile() == null ? null
+          : dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared);
+      dev.stead.master.secrets.SecretService secrets = sharedKeys == null
+          ? new dev.stead.master.secrets.SecretService(dataDir)
+          : new dev.stead.master.secrets.SecretService(
+              dev.stead.master.secrets.MasterKey.shared(dataDir, sharedKeys));
       dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
       dev.stead.master.fleet.DriftExceptions exceptions =
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
@@ -201,6 +221,9 @@ public final class Master implements AutoCloseable {
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
+      if (shared != null && ca.holdsKey()) {
+        TrustSetup.scheduleSigning(crlRefresh, registry, ca, shared);
+      }
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
@@ -230,7 +253,8 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     try {
-      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept);
+      master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
+          sharedKeys == null ? null : shared, sharedKeys);
     } catch (IOException | RuntimeException e) {
       master.close();
       throw e;
@@ -291,7 +315,8 @@ public final class Master implements AutoCloseable {
 
   private void startOperatorServices(FleetConfig fleet, Store store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
-      dev.stead.master.fleet.DriftAccept accept) throws IOException {
+      dev.stead.master.fleet.DriftAccept accept, SharedState shared,
+      dev.stead.master.secrets.SharedKeys sharedKeys) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
@@ -308,10 +333,19 @@ public final class Master implements AutoCloseable {
     if (fleet.dashboardListen() != null) {
       HostPort at = HostPort.bind(fleet.dashboardListen(), "--dashboard-listen",
           HostPort.NO_DEFAULT);
+      // Masters sharing keys share the logins and the session key: a login holds on each.
+      dev.stead.master.web.OperatorPasswords operators = shared == null
+          ? new dev.stead.master.web.OperatorPasswords(dataDir)
+          : dev.stead.master.web.OperatorPasswords.shared(dataDir, shared);
+      byte[] sessionKey = null;
+      if (sharedKeys != null) {
+        byte[] local = dev.stead.master.web.Dashboard.existingSessionKey(dataDir);
+        sessionKey = sharedKeys.key("dashboard session key",
+            () -> local != null ? local : dev.stead.master.secrets.SharedKeys.fresh());
+      }
       dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          new dev.stead.master.web.OperatorPasswords(dataDir), accept,
-          java.time.Clock.systemUTC());
+          operators, accept, java.time.Clock.systemUTC(), sessionKey);
       operatorServices.add(dashboard);
       dashboardUrl = "https://" + MasterAddress.format(at.host(), dashboard.port()) + "/";
     }

@@ -21,9 +21,40 @@ import java.util.Objects;
  *     defaults)
  * @param store where nodes, catalogs, reports and certificates are kept (null: RocksDB in
  *     {@code dataDir/db})
+ * @param dnsAltNames further names (DNS names or IP literals) the server certificate
+ *     carries: the shared name agents use for several masters (null: none)
+ * @param caRole this master holds the CA key (in {@code dataDir/ca}, created on first start)
+ *     and signs; false only on a shared store, where the CA master signs what this one
+ *     stores
+ * @param sharedKeyFile on a shared store: the key-encryption key every master is given, which
+ *     wraps the secrets key the masters share in the database (null: the secrets key stays
+ *     in {@code dataDir}, this master's own)
  */
 public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host,
-    int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store) {
+    int port, String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+    List<String> dnsAltNames, boolean caRole, Path sharedKeyFile) {
+
+  /** A master whose secrets key stays in its data directory. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+      List<String> dnsAltNames, boolean caRole) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store,
+        dnsAltNames, caRole, null);
+  }
+
+  /** A master holding the CA key. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store,
+      List<String> dnsAltNames) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store,
+        dnsAltNames, true);
+  }
+
+  /** A master on {@code store} whose certificate carries no further names. */
+  public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
+      String autosignGlob, ConnectionLimits connectionLimits, StoreConfig store) {
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, connectionLimits, store, null);
+  }
 
   /** A master on the embedded store. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
@@ -34,7 +65,7 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
   /** A master with the default {@link ConnectionLimits}. */
   public MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, String host, int port,
       String autosignGlob) {
-    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null, null);
+    this(dataDir, codeDir, modulePath, host, port, autosignGlob, null, null, null);
   }
 
   public MasterConfig {
@@ -50,15 +81,45 @@ public record MasterConfig(Path dataDir, Path codeDir, List<Path> modulePath, St
     }
     connectionLimits = connectionLimits == null ? ConnectionLimits.defaults() : connectionLimits;
     store = store == null ? StoreConfig.embedded() : store;
+    dnsAltNames = dnsAltNames == null ? List.of() : dnsAltNames.stream()
+        .map(name -> dev.stead.master.ca.Hostnames.altName(name, "dns alt name")).distinct()
+        .toList();
+    if (!caRole && !store.shared()) {
+      throw new IllegalArgumentException("a master without the CA role needs a store other"
+          + " masters share (postgresql://...), where the CA master signs what it stores; "
+          + store.describe() + " is this master's own");
+    }
+    if (sharedKeyFile != null && !store.shared()) {
+      throw new IllegalArgumentException("--shared-key-file wraps keys the masters share in"
+          + " their database; " + store.describe() + " is this master's own");
+    }
   }
 
   public MasterConfig withConnectionLimits(ConnectionLimits limits) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob, limits,
-        store);
+        store, dnsAltNames, caRole, sharedKeyFile);
   }
 
   public MasterConfig withStore(StoreConfig store) {
     return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
-        connectionLimits, store);
+        connectionLimits, store, dnsAltNames, caRole, sharedKeyFile);
+  }
+
+  /** The same master, its server certificate also valid for {@code names}. */
+  public MasterConfig withDnsAltNames(List<String> names) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, names, caRole, sharedKeyFile);
+  }
+
+  /** The same master, the keys it shares with others wrapped by the key in {@code file}. */
+  public MasterConfig withSharedKeyFile(Path file) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, dnsAltNames, caRole, file);
+  }
+
+  /** The same master, holding the CA key or not ({@code caRole}). */
+  public MasterConfig withCaRole(boolean caRole) {
+    return new MasterConfig(dataDir, codeDir, modulePath, host, port, autosignGlob,
+        connectionLimits, store, dnsAltNames, caRole, sharedKeyFile);
   }
 }

@@ -1,6 +1,10 @@
 package dev.stead.master;
 
 import dev.stead.master.ca.AutosignPolicy;
+import dev.stead.master.ca.CertificateAuthority;
+import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.ca.SharedAuthority;
+import dev.stead.master.storage.SharedState;
 import dev.stead.master.ca.ChallengeAutosign;
 import dev.stead.master.ca.CommandAutosign;
 import dev.stead.master.ca.Revocations;
@@ -16,7 +20,50 @@ import java.util.concurrent.TimeUnit;
 
 /** Turns {@link MasterConfig} and {@link TrustConfig} into the CA and server's trust parts. */
 final class TrustSetup {
+  /** How long a new master without the CA role waits for the CA master to issue its own. */
+  static final java.time.Duration MASTER_CERTIFICATE_WAIT = java.time.Duration.ofSeconds(60);
+  /** How often the CA master signs what other masters stored on a shared store. */
+  static final java.time.Duration SIGNING_INTERVAL = java.time.Duration.ofSeconds(1);
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(TrustSetup.class.getName());
+
   private TrustSetup() {}
+
+  /**
+   * The CA as this master has it: with the CA role, the key in {@code caDir} (created on
+   * first start), its certificate recorded in a shared store; without, the certificate the
+   * shared store holds.
+   */
+  static CertificateAuthority authority(MasterConfig config, java.nio.file.Path caDir,
+      SharedState shared) throws IOException {
+    if (!config.caRole()) {
+      return SharedAuthority.fetch(caDir, shared);
+    }
+    CertificateAuthority ca = CertificateAuthority.loadOrCreate(caDir);
+    if (shared != null) {
+      SharedAuthority.publish(ca, shared);
+    }
+    return ca;
+  }
+
+  /**
+   * On the CA master of a shared store: signs, every {@link #SIGNING_INTERVAL}, the node
+   * requests the autosign policy allows, the renewals other masters stored and the
+   * certificates other masters asked for.
+   */
+  static void scheduleSigning(ScheduledExecutorService executor, CertificateRegistry registry,
+      CertificateAuthority ca, SharedState shared) {
+    long period = SIGNING_INTERVAL.toMillis();
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        registry.autosignWaiting();
+        registry.renewWaiting();
+        SharedAuthority.issueRequested(ca, shared);
+      } catch (RuntimeException e) {
+        LOG.warning("cannot sign the requests in the shared store: " + e.getMessage());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
 
   /**
    * Every configured autosign check must pass (glob, challenge, command); none configured is

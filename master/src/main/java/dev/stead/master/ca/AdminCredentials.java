@@ -26,12 +26,18 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate,
   public static final String CERTIFICATE_FILE = "cert.pem";
   public static final String KEY_FILE = "key.pem";
   public static final String CA_FILE = "ca.pem";
-  private static final Duration VALIDITY = Duration.ofDays(1825);
+  static final Duration VALIDITY = Duration.ofDays(1825);
   private static final Duration RENEW_MARGIN = Duration.ofDays(30);
 
   /** Loads the admin credentials, (re)issuing them when absent, stale or from another CA. */
   public static AdminCredentials loadOrCreate(Path adminDir, CertificateAuthority ca)
       throws IOException {
+    return loadOrCreate(adminDir, ca, MasterIssuer.local(ca));
+  }
+
+  /** As above, new credentials issued by {@code issuer} (the CA master, for another). */
+  public static AdminCredentials loadOrCreate(Path adminDir, CertificateAuthority ca,
+      MasterIssuer issuer) throws IOException {
     Path certFile = adminDir.resolve(CERTIFICATE_FILE);
     Path keyFile = adminDir.resolve(KEY_FILE);
     Path caFile = adminDir.resolve(CA_FILE);
@@ -44,7 +50,8 @@ public record AdminCredentials(PrivateKey key, X509Certificate certificate,
     }
     PrivateFiles.ownerOnlyDirectory(adminDir);
     KeyPair pair = Keys.newEcKeyPair(new SecureRandom());
-    X509Certificate certificate = ca.issueClient(COMMON_NAME, pair.getPublic(), VALIDITY);
+    X509Certificate certificate = issuer.issue(MasterIssuer.Kind.ADMIN, COMMON_NAME,
+        pair.getPublic(), java.util.Set.of(), java.util.Set.of());
     PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
     PrivateFiles.writeSecret(certFile, Pem.certificate(certificate));
     PrivateFiles.writeSecret(caFile, Pem.certificate(ca.certificate()));

@@ -18,7 +18,9 @@ public final class CaException extends Exception {
     /** The caller may not act on that name (a node renewing another node's certificate). */
     FORBIDDEN,
     /** Too soon after the same request; the message says when to retry. */
-    RATE_LIMITED
+    RATE_LIMITED,
+    /** Needs the master that holds the CA key, which this one is not; retry there or later. */
+    UNAVAILABLE
   }
 
   private final Reason reason;

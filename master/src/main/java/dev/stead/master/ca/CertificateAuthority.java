@@ -48,7 +48,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The master's certificate authority: an EC P-256 key and a self-signed CA certificate in
  * {@code caDir} ({@value #CERTIFICATE_FILE}, {@value #KEY_FILE} mode 0600), created on first
- * use and reused afterwards. Issues server and client certificates. Thread-safe.
+ * use and reused afterwards. Issues server and client certificates. Another master on a
+ * shared store knows only the certificate ({@link #withoutKey}). Thread-safe.
  */
 public final class CertificateAuthority {
   public static final String CERTIFICATE_FILE = "ca.pem";
@@ -114,8 +115,28 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * The CA as a master without its key knows it: it checks what the CA issued but cannot
+   * issue or sign a CRL ({@link #holdsKey()} is false; issuing throws).
+   */
+  public static CertificateAuthority withoutKey(X509Certificate certificate) {
+    return new CertificateAuthority(null, certificate, new SecureRandom(), Clock.systemUTC());
+  }
+
+  /** Whether this master holds the CA key, so issues certificates and signs the CRL. */
+  public boolean holdsKey() {
+    return key != null;
+  }
+
   public X509Certificate certificate() {
     return certificate;
+  }
+
+  private void requireKey() {
+    if (key == null) {
+      throw new IllegalStateException("this master does not hold the CA key: the master"
+          + " started with the CA role issues certificates and signs the CRL");
+    }
   }
 
   /** {@code SHA256:AB:CD:...} of the CA certificate, the value agents pin. */
@@ -166,6 +187,7 @@ public final class CertificateAuthority {
    */
   X509CRL issueCrl(List<RevokedCertificate> entries, Instant thisUpdate, Duration validity,
       BigInteger number) {
+    requireKey();
     try {
       X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(certificate, Date.from(thisUpdate))
           .setNextUpdate(Date.from(thisUpdate.plus(validity)));
@@ -191,6 +213,7 @@ public final class CertificateAuthority {
 
   private X509Certificate issue(String commonName, PublicKey publicKey, Duration validity,
       KeyPurposeId purpose, Set<String> dnsNames, Set<String> ipAddresses) {
+    requireKey();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName)
         .build();
     Instant now = clock.instant();

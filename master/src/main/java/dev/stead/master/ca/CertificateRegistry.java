@@ -45,15 +45,35 @@ public final class CertificateRegistry {
   private final AutosignPolicy autosign;
   private final Revocations revocations;
   private final Duration nodeValidity;
+  /** On a shared store: renewals a master without the CA key keeps for the CA master. */
+  private final RenewalRequests renewals;
 
   public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
       AutosignPolicy autosign, Revocations revocations) {
-    this(ca, store, autosign, revocations, NODE_VALIDITY);
+    this(ca, store, autosign, revocations, NODE_VALIDITY, null);
+  }
+
+  /**
+   * As above on a store other masters share: a master without the CA key keeps the renewals
+   * it receives in {@code shared}, and the CA master signs them ({@link #renewWaiting}).
+   */
+  public CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations,
+      dev.stead.master.storage.SharedState shared) {
+    this(ca, store, autosign, revocations, NODE_VALIDITY,
+        shared == null ? null : new RenewalRequests(shared));
   }
 
   /** As above, issuing node certificates valid for {@code nodeValidity} (tests: short). */
   CertificateRegistry(CertificateAuthority ca, CertificateStore store,
       AutosignPolicy autosign, Revocations revocations, Duration nodeValidity) {
+    this(ca, store, autosign, revocations, nodeValidity, null);
+  }
+
+  private CertificateRegistry(CertificateAuthority ca, CertificateStore store,
+      AutosignPolicy autosign, Revocations revocations, Duration nodeValidity,
+      RenewalRequests renewals) {
+    this.renewals = renewals;
     this.ca = ca;
     this.store = store;
     this.autosign = autosign;
@@ -116,23 +136,98 @@ public final class CertificateRegistry {
     }
     store.putCertificate(CertificateRecord.pending(certname,
         pending.stream().map(ValidatedCsr::pem).toList()));
-    if (autosign.allows(csr)) {
-      List<String> rivals = pending.stream()
-          .filter(other -> !other.sameKey(csr.publicKey()) && autosign.allows(other))
-          .map(CertificateRegistry::keyFingerprint).toList();
-      if (rivals.isEmpty()) {
-        CertificateRecord signed = issue(csr);
-        LOG.info(() -> "autosigned the certificate of " + certname);
-        return status(signed);
+    if (ca.holdsKey()) {
+      Optional<CertificateRecord> signed = autosign(certname, pending, csr);
+      if (signed.isPresent()) {
+        return status(signed.get());
       }
-      LOG.warning(() -> "not autosigning '" + certname + "': the autosign policy allows"
-          + " several keys that asked for it (" + keyFingerprint(csr) + ", "
-          + String.join(", ", rivals) + "); an operator must pick one by fingerprint");
     }
     return CertificateStatus.newBuilder()
         .setCertname(certname)
         .setState(CertificateState.PENDING)
         .build();
+  }
+
+  /**
+   * Signs {@code csr} when the autosign policy allows it and no other key pending for the
+   * name would be allowed too; returns what was issued.
+   */
+  private Optional<CertificateRecord> autosign(String certname, List<ValidatedCsr> pending,
+      ValidatedCsr csr) {
+    if (!autosign.allows(csr)) {
+      return Optional.empty();
+    }
+    List<String> rivals = pending.stream()
+        .filter(other -> !other.sameKey(csr.publicKey()) && autosign.allows(other))
+        .map(CertificateRegistry::keyFingerprint).toList();
+    if (rivals.isEmpty()) {
+      CertificateRecord signed = issue(csr);
+      LOG.info(() -> "autosigned the certificate of " + certname);
+      return Optional.of(signed);
+    }
+    LOG.warning(() -> "not autosigning '" + certname + "': the autosign policy allows"
+        + " several keys that asked for it (" + keyFingerprint(csr) + ", "
+        + String.join(", ", rivals) + "); an operator must pick one by fingerprint");
+    return Optional.empty();
+  }
+
+  /**
+   * On the master holding the CA key of a shared store: applies the autosign policy to the
+   * requests other masters stored (they cannot sign). Returns how many were signed.
+   */
+  public synchronized int autosignWaiting() {
+    if (!ca.holdsKey()) {
+      return 0;
+    }
+    int signed = 0;
+    for (CertificateRecord record : store.pendingCertificates()) {
+      try {
+        List<ValidatedCsr> pending = pendingRequests(record);
+        for (ValidatedCsr csr : pending) {
+          if (autosign(record.certname(), pending, csr).isPresent()) {
+            signed++;
+            break;
+          }
+        }
+      } catch (CaException | RuntimeException e) {
+        LOG.warning(() -> "cannot autosign the waiting request of '" + record.certname()
+            + "': " + e.getMessage());
+      }
+    }
+    return signed;
+  }
+
+  /**
+   * On the CA master of a shared store: signs the renewals other masters stored, as
+   * {@link #renew} would have; one that is no longer valid (the node renewed since, or was
+   * revoked) is dropped with a warning. Returns how many were signed.
+   */
+  public int renewWaiting() {
+    if (!ca.holdsKey() || renewals == null) {
+      return 0;
+    }
+    int signed = 0;
+    for (RenewalRequests.Request request : renewals.all()) {
+      try {
+        renew(request.certname(), request.serial(), request.csrPem());
+        signed++;
+      } catch (CaException | IOException | RuntimeException e) {
+        LOG.warning(() -> "dropped the stored renewal of '" + request.certname() + "': "
+            + e.getMessage());
+      } finally {
+        renewals.remove(request.certname());
+      }
+    }
+    return signed;
+  }
+
+  /** Signing needs the CA key; a master without it says where signing happens. */
+  private void requireCaKey(String what) throws CaException {
+    if (!ca.holdsKey()) {
+      throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key, so "
+          + "cannot " + what + ": the master started with the CA role (--ca) does; the "
+          + "request is kept in the shared store");
+    }
   }
 
   /** The state of {@code certname} (UNKNOWN when nothing is known), with its PEM if signed. */
@@ -158,6 +253,7 @@ public final class CertificateRegistry {
   public synchronized CertificateInfo sign(String certname, String fingerprint)
       throws CaException {
     requireValidName(certname);
+    requireCaKey("sign '" + certname + "'");
     CertificateRecord record = store.certificate(certname).orElseThrow(() -> new CaException(
         Reason.NOT_FOUND, "there is no certificate request for '" + certname + "'"));
     if (record.state() != CertificateState.PENDING) {
@@ -286,6 +382,15 @@ public final class CertificateRegistry {
             + " certificate at " + renewedAt + "; a node renews at most once per "
             + RENEWAL_INTERVAL.toMinutes() + " minutes: retry after " + retryAt);
       }
+    }
+    if (!ca.holdsKey()) {
+      if (renewals == null) {
+        requireCaKey("renew the certificate of '" + callerCn + "'");
+      }
+      renewals.put(callerCn, callerSerial, csrPem);
+      throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key: it"
+          + " stored the renewal of '" + callerCn + "' for the CA master, which signs it"
+          + " within seconds; the agent picks up the new certificate at its next run");
     }
     CertificateRecord renewed = issue(csr);
     X509Certificate fresh = Pem.parseCertificate(renewed.certificatePem());

@@ -59,9 +59,15 @@ public final class Revocations {
   public static final Duration SHARED_RELOAD_INTERVAL = Duration.ofSeconds(2);
   private static final Logger LOG = Logger.getLogger(Revocations.class.getName());
 
+  /** The shared value holding the CRL the CA master signed last, for the other masters. */
+  public static final String SHARED_CRL = "ca/crl";
+
   private final CertificateAuthority ca;
   private final CertificateStore store;
   private final Path crlFile;
+  /** Null unless the store is shared: then the CA master puts the CRL there, others read it. */
+  private final dev.stead.master.storage.SharedState shared;
+  private String lastSharedCrl = "";
   private volatile State state = State.EMPTY;
   private volatile X509CRL crl;
   private BigInteger lastNumber = BigInteger.ZERO;
@@ -82,16 +88,32 @@ public final class Revocations {
     static final State EMPTY = new State(Set.of(), Map.of(), Map.of(), Map.of());
   }
 
-  private Revocations(CertificateAuthority ca, CertificateStore store, Path crlFile) {
+  private Revocations(CertificateAuthority ca, CertificateStore store, Path crlFile,
+      dev.stead.master.storage.SharedState shared) {
     this.ca = ca;
     this.store = store;
     this.crlFile = crlFile;
+    this.shared = shared;
   }
 
   /** Loads the revoked serials from {@code store} and publishes a fresh CRL in {@code caDir}. */
   public static Revocations load(CertificateAuthority ca, CertificateStore store, Path caDir)
       throws IOException {
-    Revocations revocations = new Revocations(ca, store, caDir.resolve(CRL_FILE));
+    return load(ca, store, caDir, null);
+  }
+
+  /**
+   * As above on a store several masters share: the master holding the CA key also puts each
+   * CRL it signs into {@code shared}; a master without the key refuses what the store lists
+   * and publishes the CA master's CRL from {@code shared} (none until the CA master signed
+   * one).
+   */
+  public static Revocations load(CertificateAuthority ca, CertificateStore store, Path caDir,
+      dev.stead.master.storage.SharedState shared) throws IOException {
+    if (!ca.holdsKey() && shared == null) {
+      throw new IllegalArgumentException("a master without the CA key needs a shared store");
+    }
+    Revocations revocations = new Revocations(ca, store, caDir.resolve(CRL_FILE), shared);
     revocations.publish();
     return revocations;
   }
@@ -168,7 +190,9 @@ public final class Revocations {
    * of the revocations, no signing. Returns whether something changed.
    */
   public synchronized boolean reloadIfChanged() throws IOException {
-    if (store.revocations().equals(lastRead)) {
+    boolean newCrl = !ca.holdsKey()
+        && !shared.sharedValue(SHARED_CRL).orElse("").equals(lastSharedCrl);
+    if (store.revocations().equals(lastRead) && !newCrl) {
       return false;
     }
     publish();
@@ -180,18 +204,32 @@ public final class Revocations {
     publish();
   }
 
-  /** The CRL last published. */
+  /**
+   * The CRL last published; null on a master without the CA key until the CA master has
+   * signed one.
+   */
   public X509CRL crl() {
     return crl;
   }
 
-  /** Seconds since the published CRL was signed: a metric to alert on (over a day = stale). */
+  /**
+   * Seconds since the published CRL was signed: a metric to alert on (over a day = stale);
+   * -1 while there is none.
+   */
   public long crlAgeSeconds() {
+    X509CRL crl = this.crl;
+    if (crl == null) {
+      return -1;
+    }
     return Duration.between(crl.getThisUpdate().toInstant(), ca.clock().instant()).toSeconds();
   }
 
   /** Seconds until the published CRL's nextUpdate. */
   public long crlSecondsUntilNextUpdate() {
+    X509CRL crl = this.crl;
+    if (crl == null) {
+      return -1;
+    }
     return Duration.between(ca.clock().instant(), crl.getNextUpdate().toInstant()).toSeconds();
   }
 
@@ -249,15 +287,46 @@ public final class Revocations {
     }
     State fresh = new State(Set.copyOf(refused), Map.copyOf(inGrace),
         Map.copyOf(graceBySuccessor), Map.copyOf(bySuccessor));
+    if (!ca.holdsKey()) {
+      state = fresh;
+      lastRead = read;
+      publishSharedCrl();
+      return;
+    }
     // CRL numbers must grow; milliseconds do, unless the clock steps back.
     BigInteger number = BigInteger.valueOf(nowMs).max(lastNumber.add(BigInteger.ONE));
     X509CRL signed = ca.issueCrl(listed, now, CRL_VALIDITY, number);
     // Enforcement must not wait for the file: update memory first, then write.
     state = fresh;
-    PrivateFiles.writePublic(crlFile, Pem.crl(signed));
+    String pem = Pem.crl(signed);
+    PrivateFiles.writePublic(crlFile, pem);
     lastNumber = number;
     crl = signed;
     lastRead = read;
+    if (shared != null) {
+      shared.putSharedValue(SHARED_CRL, pem);
+    }
+  }
+
+  /** Without the CA key: the CRL the CA master signed last, as the shared store holds it. */
+  private void publishSharedCrl() throws IOException {
+    String pem = shared.sharedValue(SHARED_CRL).orElse("");
+    if (pem.isEmpty() || pem.equals(lastSharedCrl)) {
+      return;
+    }
+    X509CRL parsed;
+    try (var in = new java.io.ByteArrayInputStream(
+        pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+      parsed = (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCRL(in);
+      parsed.verify(ca.certificate().getPublicKey());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("the CRL in the shared store is not one the CA signed: "
+          + e.getMessage(), e);
+    }
+    PrivateFiles.writePublic(crlFile, pem);
+    crl = parsed;
+    lastSharedCrl = pem;
   }
 
   /** {@link #reloadIfChanged}, logging a failure (for a schedule that must go on). */

@@ -24,19 +24,42 @@ import java.util.Set;
  *
  * @param key the server's private key
  * @param certificate its certificate: CN the host name; SANs localhost, 127.0.0.1, ::1, the
- *     host name and the listen host
+ *     host name, the listen host and the alternative names the master was given
  */
 public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
   public static final String CERTIFICATE_FILE = "server.pem";
   public static final String KEY_FILE = "server_key.pem";
-  private static final Duration VALIDITY = Duration.ofDays(825);
+  static final Duration VALIDITY = Duration.ofDays(825);
   private static final Duration RENEW_MARGIN = Duration.ofDays(30);
 
   public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
       String listenHost) throws IOException {
+    return loadOrCreate(caDir, ca, listenHost, List.of());
+  }
+
+  /**
+   * As above; the certificate also carries {@code altNames} (DNS names or IP literals, as
+   * checked by {@link Hostnames#altName}): the shared name agents use for several masters.
+   * A certificate that lacks one of them is reissued.
+   */
+  public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
+      String listenHost, List<String> altNames) throws IOException {
+    return loadOrCreate(caDir, ca, listenHost, altNames, MasterIssuer.local(ca));
+  }
+
+  /** As above, a new certificate issued by {@code issuer} (the CA master, for another). */
+  public static ServerCredentials loadOrCreate(Path caDir, CertificateAuthority ca,
+      String listenHost, List<String> altNames, MasterIssuer issuer) throws IOException {
     String hostname = Hostnames.local();
     Set<String> dns = new LinkedHashSet<>(List.of("localhost", hostname));
     Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1", "::1"));
+    for (String name : altNames) {
+      if (Hostnames.isIpLiteral(name)) {
+        ips.add(Hostnames.canonicalIp(name));
+      } else {
+        dns.add(name.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
     if (!Hostnames.isWildcard(listenHost)) {
       if (Hostnames.isIpLiteral(listenHost)) {
         ips.add(Hostnames.canonicalIp(listenHost));
@@ -55,8 +78,8 @@ public record ServerCredentials(PrivateKey key, X509Certificate certificate) {
     KeyPair pair = Keys.newEcKeyPair(new SecureRandom());
     Set<String> canonicalIps = new LinkedHashSet<>();
     ips.forEach(ip -> canonicalIps.add(Hostnames.canonicalIp(ip)));
-    X509Certificate certificate =
-        ca.issueServer(hostname, pair.getPublic(), dns, canonicalIps, VALIDITY);
+    X509Certificate certificate = issuer.issue(MasterIssuer.Kind.SERVER, hostname,
+        pair.getPublic(), dns, canonicalIps);
     PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
     PrivateFiles.writePublic(certFile, Pem.certificate(certificate));
     return new ServerCredentials(pair.getPrivate(), certificate);

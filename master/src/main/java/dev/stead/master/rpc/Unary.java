@@ -51,6 +51,7 @@ final class Unary {
       case NOT_FOUND -> Status.NOT_FOUND;
       case FORBIDDEN -> Status.PERMISSION_DENIED;
       case RATE_LIMITED -> Status.RESOURCE_EXHAUSTED;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
     };
   }
 }

@@ -31,10 +31,12 @@ public final class MasterKey {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String id;
+  private final byte[] raw;
   private final byte[] encryptionKey;
   private final byte[] hashKey;
 
   private MasterKey(byte[] key) throws GeneralSecurityException {
+    this.raw = key.clone();
     this.id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 8);
     this.encryptionKey = hmac(key, "stead secret encryption v1".getBytes(StandardCharsets.UTF_8));
     this.hashKey = hmac(key, "stead secret keyed hash v1".getBytes(StandardCharsets.UTF_8));
@@ -61,6 +63,34 @@ public final class MasterKey {
       throw new IOException(file + " is not a Stead secrets key (" + key.length
           + " bytes, expected 32)");
     }
+    try {
+      return new MasterKey(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM lacks SHA-256/HMAC", e);
+    }
+  }
+
+  /**
+   * The secrets key every master on a shared store uses, from {@code keys}. The first master
+   * to store it offers the key of its data directory when it has one, so what was encrypted
+   * with it still decrypts.
+   *
+   * @throws IOException when this data directory holds another key than the shared one
+   *     (secrets encrypted with it would decrypt on no master)
+   */
+  public static MasterKey shared(Path dataDir, SharedKeys keys) throws IOException {
+    Path file = dataDir.resolve(FILE);
+    byte[] local = Files.exists(file) ? loadOrCreate(dataDir).raw : null;
+    byte[] key = keys.key("secrets key", () -> local != null ? local : SharedKeys.fresh());
+    if (local != null && !MessageDigest.isEqual(local, key)) {
+      throw new IOException(file + " is another secrets key than the one the masters share:"
+          + " what was encrypted with it decrypts on no master; encrypt those secrets again"
+          + " (stead secret encrypt) and move the file away");
+    }
+    return of(key);
+  }
+
+  private static MasterKey of(byte[] key) {
     try {
       return new MasterKey(key);
     } catch (GeneralSecurityException e) {

@@ -23,6 +23,12 @@ public final class SecretService {
     this.dataDir = dataDir;
   }
 
+  /** Secrets with {@code key}, loaded already (the key masters on a shared store share). */
+  public SecretService(MasterKey key) {
+    this.dataDir = null;
+    this.key = key;
+  }
+
   private synchronized MasterKey key() {
     if (key == null) {
       try {

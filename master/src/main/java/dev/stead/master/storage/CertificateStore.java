@@ -19,6 +19,15 @@ public interface CertificateStore {
   List<CertificateRecord> certificates();
 
   /**
+   * The pending requests only, sorted by certname (what the CA master of a shared store looks
+   * at every second; a backend may answer it without reading the certificates).
+   */
+  default List<CertificateRecord> pendingCertificates() {
+    return certificates().stream()
+        .filter(r -> r.state() == dev.stead.proto.v1.CertificateState.PENDING).toList();
+  }
+
+  /**
    * Forgets the pending request or certificate of {@code certname} (nothing when there is
    * none). Revocations recorded with {@link #putRevocation} are kept.
    */

@@ -167,6 +167,23 @@ public final class Dashboard implements AutoCloseable {
   public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
       X509Certificate caCertificate, Store store, OperatorPasswords operators,
       DriftAccept accept, Clock clock) throws IOException {
+    return start(host, port, key, certificate, caCertificate, store, operators, accept, clock,
+        null);
+  }
+
+  /** The session key in {@code DATA/dashboard-session.key}, or null when there is none. */
+  public static byte[] existingSessionKey(java.nio.file.Path dataDir) {
+    return SessionCookies.existingKey(dataDir);
+  }
+
+  /**
+   * As above, signing sessions with {@code sessionKey} (32 bytes) when not null: the key
+   * masters sharing a store share, so a login holds on each of them; null: the key in
+   * {@code DATA/dashboard-session.key}.
+   */
+  public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
+      X509Certificate caCertificate, Store store, OperatorPasswords operators,
+      DriftAccept accept, Clock clock, byte[] sessionKey) throws IOException {
     SSLContext tls;
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -186,8 +203,9 @@ public final class Dashboard implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up the dashboard's TLS: " + e.getMessage(), e);
     }
-    SessionCookies sessions = SessionCookies.loadOrCreate(operators.directory(), operators,
-        clock);
+    SessionCookies sessions = sessionKey == null
+        ? SessionCookies.loadOrCreate(operators.directory(), operators, clock)
+        : SessionCookies.withKey(sessionKey, operators, clock);
     HttpTimeouts.apply();
     HttpsServer server;
     try {

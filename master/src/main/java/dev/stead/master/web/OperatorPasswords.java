@@ -19,10 +19,11 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Operator logins for the dashboard, in one owner-only file ({@code DATA/operators}): one
- * line per operator, {@code name:iterations:salt:hash}, PBKDF2-HMAC-SHA256 with a 16-byte
- * random salt. The master re-reads the file on every login, so {@code stead operator add}
- * takes effect without a restart. Thread-safe (writes replace the file atomically).
+ * Operator logins for the dashboard, in one owner-only file ({@code DATA/operators}) or, for
+ * masters sharing a store, in the store ({@link #shared}): one line per operator,
+ * {@code name:iterations:salt:hash}, PBKDF2-HMAC-SHA256 with a 16-byte random salt. The
+ * master re-reads them on every login, so {@code stead operator add} takes effect without a
+ * restart. Thread-safe (writes replace the file atomically).
  */
 public final class OperatorPasswords {
   public static final String FILE = "operators";
@@ -31,10 +32,75 @@ public final class OperatorPasswords {
   private static final int MIN_LENGTH = 12;
   private static final byte[] NO_SALT = "stead-no-operator".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NO_MATCH = new byte[32];
-  private final Path file;
+  /** The shared value holding the logins of masters that share a store. */
+  public static final String SHARED = "operators";
+
+  /** Where the lines live: a file, or a value of the shared store. */
+  private interface Lines {
+    String read() throws IOException;
+
+    void write(String text) throws IOException;
+  }
+
+  private final Path dataDir;
+  private final Lines lines;
+  private final String where;
 
   public OperatorPasswords(Path dataDir) {
-    this.file = dataDir.resolve(FILE);
+    this(dataDir, fileLines(dataDir.resolve(FILE)), dataDir.resolve(FILE).toString());
+  }
+
+  private OperatorPasswords(Path dataDir, Lines lines, String where) {
+    this.dataDir = dataDir;
+    this.lines = lines;
+    this.where = where;
+  }
+
+  /**
+   * The logins every master on {@code shared} uses. The first time, the logins of
+   * {@code dataDir}'s file (if any) become the shared ones.
+   */
+  public static OperatorPasswords shared(Path dataDir,
+      dev.stead.master.storage.SharedState shared) throws IOException {
+    Path file = dataDir.resolve(FILE);
+    if (shared.sharedValue(SHARED).isEmpty() && Files.exists(file)) {
+      shared.putSharedValueIfAbsent(SHARED, Files.readString(file, StandardCharsets.UTF_8));
+    }
+    return new OperatorPasswords(dataDir, new Lines() {
+      @Override
+      public String read() {
+        return shared.sharedValue(SHARED).orElse("");
+      }
+
+      @Override
+      public void write(String text) {
+        shared.putSharedValue(SHARED, text);
+      }
+    }, "the shared store");
+  }
+
+  /** Where the logins are kept, for messages: a file, or {@code the shared store}. */
+  public String where() {
+    return where;
+  }
+
+  private static Lines fileLines(Path file) {
+    return new Lines() {
+      @Override
+      public String read() throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+      }
+
+      @Override
+      public void write(String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = Files.createTempFile(file.getParent(), ".operators-", ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    };
   }
 
   /**
@@ -79,14 +145,10 @@ public final class OperatorPasswords {
     return true;
   }
 
-  private void write(Map<String, String> lines) throws IOException {
+  private void write(Map<String, String> entries) throws IOException {
     StringBuilder text = new StringBuilder();
-    lines.values().forEach(l -> text.append(l).append('\n'));
-    Files.createDirectories(file.getParent());
-    Path tmp = Files.createTempFile(file.getParent(), ".operators-", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    entries.values().forEach(l -> text.append(l).append('\n'));
+    lines.write(text.toString());
   }
 
   /**
@@ -129,17 +191,14 @@ public final class OperatorPasswords {
     }
   }
 
-  /** The directory holding the operators file (the master's data directory). */
+  /** The master's data directory (where the dashboard session key file is). */
   Path directory() {
-    return file.getParent();
+    return dataDir;
   }
 
   private Map<String, String> read() throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String line : lines.read().split("\n")) {
       int colon = line.indexOf(':');
       if (colon > 0) {
         out.put(line.substring(0, colon), line);

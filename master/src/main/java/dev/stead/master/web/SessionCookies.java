@@ -44,6 +44,26 @@ final class SessionCookies {
     this.clock = clock;
   }
 
+  /** Sessions signed with {@code key} ({@value #KEY_BYTES} bytes). */
+  static SessionCookies withKey(byte[] key, OperatorPasswords operators, Clock clock) {
+    if (key.length != KEY_BYTES) {
+      throw new IllegalArgumentException("a dashboard session key has " + KEY_BYTES
+          + " bytes, not " + key.length);
+    }
+    return new SessionCookies(key.clone(), operators, clock);
+  }
+
+  /** The key file in {@code dataDir} as bytes, or null when there is none or it is unreadable. */
+  static byte[] existingKey(Path dataDir) {
+    try {
+      byte[] key = Base64.getDecoder().decode(Files.readString(dataDir.resolve(KEY_FILE),
+          StandardCharsets.US_ASCII).strip());
+      return key.length == KEY_BYTES ? key : null;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /** Reads the key in {@code dataDir}, making it (0600) when absent. */
   static SessionCookies loadOrCreate(Path dataDir, OperatorPasswords operators, Clock clock)
       throws IOException {

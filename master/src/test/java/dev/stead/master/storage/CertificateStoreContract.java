@@ -27,6 +27,8 @@ abstract class CertificateStoreContract extends StoreContract {
     assertThat(store.certificates()).extracting(CertificateRecord::certname,
         CertificateRecord::state).containsExactly(tuple("n", CertificateState.SIGNED),
             tuple("p", CertificateState.PENDING));
+    assertThat(store.pendingCertificates()).containsExactly(
+        CertificateRecord.pending("p", "CSR P"));
   }
 
   @Test

@@ -50,7 +50,7 @@ import java.util.function.Predicate;
  *
  * <p>Connections come from a HikariCP pool; the schema is migrated with Flyway on open.
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore implements Store, dev.stead.master.storage.SharedState {
   /** Advisory lock key (first half) for report ids; the second half is the id's hash. */
   private static final int REPORT_ID_LOCK = 0x53544452; // "STDR"
   /**
@@ -358,6 +358,12 @@ public final class PostgresStore implements Store {
         + "ORDER BY certname");
   }
 
+  @Override
+  public List<CertificateRecord> pendingCertificates() {
+    return certificates("SELECT certname, state, certificate_pem, csr_pems FROM certificates "
+        + "WHERE state = ? ORDER BY certname", CertificateState.PENDING.getNumber());
+  }
+
   private List<CertificateRecord> certificates(String sql, Object... args) {
     return run("read the certificate records", connection -> {
       List<CertificateRecord> out = new ArrayList<>();
@@ -397,6 +403,53 @@ public final class PostgresStore implements Store {
   @Override
   public List<RevokedCertificate> revocations() {
     return list("SELECT body FROM revocations ORDER BY serial", RevokedCertificate.parser());
+  }
+
+  // --- state shared by the masters ---
+
+  @Override
+  public Optional<String> sharedValue(String name) {
+    return run("read shared value " + name, connection -> {
+      try (PreparedStatement query = prepare(connection,
+              "SELECT value FROM shared_state WHERE name = ?", name);
+          ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+      }
+    });
+  }
+
+  @Override
+  public String putSharedValueIfAbsent(String name, String value) {
+    update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
+        + "ON CONFLICT (name) DO NOTHING", name, value);
+    return sharedValue(name).orElseThrow(() -> new StoreException("shared value " + name
+        + " vanished as it was stored in " + location, null));
+  }
+
+  @Override
+  public void putSharedValue(String name, String value) {
+    update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
+        + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", name, value);
+  }
+
+  @Override
+  public void deleteSharedValue(String name) {
+    update("delete shared value " + name, "DELETE FROM shared_state WHERE name = ?", name);
+  }
+
+  @Override
+  public List<String> sharedNames(String prefix) {
+    return run("list shared values", connection -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement query = prepare(connection, "SELECT name FROM shared_state "
+              + "WHERE starts_with(name, ?) ORDER BY name", prefix);
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          out.add(rows.getString(1));
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   // --- operators' records ---
