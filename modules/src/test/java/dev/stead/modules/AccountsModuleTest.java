@@ -8,7 +8,6 @@ import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
 import dev.stead.proto.v1.Resource;
 import dev.stead.wire.SecretBlob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,9 +22,7 @@ class AccountsModuleTest {
   }
 
   private void data(String relative, String yaml) throws Exception {
-    Path p = env.resolve("data").resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, yaml);
+    ModuleFixture.data(env, relative, yaml);
   }
 
   @Test

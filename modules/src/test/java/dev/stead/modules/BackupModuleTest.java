@@ -7,7 +7,6 @@ import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
 import dev.stead.wire.SecretBlob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +23,7 @@ class BackupModuleTest {
   }
 
   private void data(String relative, String yaml) throws Exception {
-    Path p = env.resolve("data").resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, yaml);
+    ModuleFixture.data(env, relative, yaml);
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,7 @@ class FirewallModuleTest {
   }
 
   private void data(String relative, String yaml) throws Exception {
-    Path p = env.resolve("data").resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, yaml);
+    ModuleFixture.data(env, relative, yaml);
   }
 
   private static Map<String, Object> input(List<String> rules) {

@@ -20,4 +20,11 @@ final class ModuleFixture {
     Files.writeString(envDir.resolve("site.groovy"), site);
     return Compiler.forEnvironment(envDir, List.of(modulesDir()));
   }
+
+  /** Writes {@code yaml} to {@code data/relative} of the environment. */
+  static void data(Path envDir, String relative, String yaml) throws IOException {
+    Path p = envDir.resolve("data").resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, yaml);
+  }
 }

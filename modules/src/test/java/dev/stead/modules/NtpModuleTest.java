@@ -3,7 +3,6 @@ package dev.stead.modules;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.dsl.testkit.TestFacts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +16,7 @@ class NtpModuleTest {
   }
 
   private void data(String relative, String yaml) throws Exception {
-    Path p = env.resolve("data").resolve(relative);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, yaml);
+    ModuleFixture.data(env, relative, yaml);
   }
 
   @Test

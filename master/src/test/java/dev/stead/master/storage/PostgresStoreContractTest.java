@@ -26,22 +26,12 @@ class PostgresStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Catalogs extends CatalogStoreContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }
@@ -52,22 +42,12 @@ class PostgresStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Certificates extends CertificateStoreContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }
@@ -78,22 +58,12 @@ class PostgresStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Maintenance extends StoreMaintenanceContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }

@@ -18,22 +18,12 @@ class RocksStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Catalogs extends CatalogStoreContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }
@@ -44,22 +34,12 @@ class RocksStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Certificates extends CertificateStoreContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }
@@ -70,22 +50,12 @@ class RocksStoreContractTest {
     protected Store openStore() throws Exception {
       return open();
     }
-
-    @Override
-    protected Store reopenStore() throws Exception {
-      return open();
-    }
   }
 
   @Nested
   class Maintenance extends StoreMaintenanceContract {
     @Override
     protected Store openStore() throws Exception {
-      return open();
-    }
-
-    @Override
-    protected Store reopenStore() throws Exception {
       return open();
     }
   }

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class StoreContract {
   protected Store store;
 
-  /** A new, empty store of the backend under test. */
+  /**
+   * The backend's store for this test: empty when first opened, and the same data when
+   * opened again after {@link #store} was closed.
+   */
   protected abstract Store openStore() throws Exception;
-
-  /** The same store (same data) opened again after {@link #store} was closed. */
-  protected abstract Store reopenStore() throws Exception;
 
   @BeforeEach
   void openFreshStore() throws Exception {
@@ -37,7 +37,7 @@ abstract class StoreContract {
   /** Closes the store and opens it again, as a master restart does. */
   protected final void reopen() throws Exception {
     store.close();
-    store = reopenStore();
+    store = openStore();
   }
 
   static Report report(String id, String node, long startedAt, RunStatus status,
