@@ -8,7 +8,8 @@ import dev.stead.master.ca.PrivateFiles;
 import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.code.CatalogSource;
-import dev.stead.master.code.ReloadingCatalogSource;
+import dev.stead.master.code.ClassifiedCatalogSource;
+import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Compliance;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.fleet.Retention;
@@ -133,15 +134,14 @@ public final class Master implements AutoCloseable {
      *     address cannot be bound; the message is one line, fit for an operator
      */
     public Master start() throws IOException {
-      return Master.start(config, source != null ? source
-          : ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()),
-          trust, fleet);
+      return Master.start(config, source, trust, fleet);
     }
   }
 
-  private static Master start(MasterConfig config, CatalogSource untimedSource,
+  /** @param givenSource where catalogs come from; null: the environments of the code dir */
+  private static Master start(MasterConfig config, CatalogSource givenSource,
       TrustConfig trust, FleetConfig fleet) throws IOException {
-    TimedCatalogSource source = new TimedCatalogSource(untimedSource);
+    TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
     CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve(CA_DIR));
@@ -176,6 +176,10 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
+      // Each node's catalog comes from the environment its classification names.
+      Environments environments = Environments.of(config.codeDir(), config.modulePath());
+      source = new TimedCatalogSource(givenSource != null ? givenSource
+          : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           codeRoots(config));
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
@@ -193,7 +197,9 @@ public final class Master implements AutoCloseable {
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
-              new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
+              new dev.stead.master.rpc.FileEndpoint(grants,
+                  node -> environments.moduleRoots(classifications.environment(node)))
+                  .bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
@@ -248,16 +254,6 @@ public final class Master implements AutoCloseable {
   private static List<Path> codeRoots(MasterConfig config) {
     List<Path> roots = new java.util.ArrayList<>();
     roots.add(config.codeDir().toAbsolutePath().normalize());
-    for (Path p : config.modulePath()) {
-      roots.add(p.toAbsolutePath().normalize());
-    }
-    return roots;
-  }
-
-  /** Where modules are looked for, in the compiler's order: the environment's, then the path. */
-  private static List<Path> moduleRoots(MasterConfig config) {
-    List<Path> roots = new java.util.ArrayList<>();
-    roots.add(config.codeDir().toAbsolutePath().normalize().resolve("modules"));
     for (Path p : config.modulePath()) {
       roots.add(p.toAbsolutePath().normalize());
     }

@@ -82,7 +82,7 @@ class NodeClassificationsTest {
 
       assertThatThrownBy(() -> classifications.classify("web01",
           Map.of("mode", "enforce", "env", "prod"), List.of(), "stead-admin"))
-          .hasMessage("unknown classification key 'env' (known: mode)");
+          .hasMessage("unknown classification key 'env' (known: environment, mode)");
       assertThatThrownBy(() -> classifications.classify("web01", Map.of("mode", "AUDIT"),
           List.of(), "stead-admin"))
           .hasMessage("mode must be one of audit, enforce, got 'AUDIT'");
