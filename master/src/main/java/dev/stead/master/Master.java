@@ -181,7 +181,7 @@ public final class Master implements AutoCloseable {
       source = new TimedCatalogSource(givenSource != null ? givenSource
           : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
-          codeRoots(config));
+          environments::codeRoots);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
@@ -248,16 +248,6 @@ public final class Master implements AutoCloseable {
       throw e;
     }
     return master;
-  }
-
-  /** Where the files a catalog names are: the environment, then each module path entry. */
-  private static List<Path> codeRoots(MasterConfig config) {
-    List<Path> roots = new java.util.ArrayList<>();
-    roots.add(config.codeDir().toAbsolutePath().normalize());
-    for (Path p : config.modulePath()) {
-      roots.add(p.toAbsolutePath().normalize());
-    }
-    return roots;
   }
 
   /** The port actually bound. */

@@ -111,6 +111,17 @@ public final class Environments {
     return roots;
   }
 
+  /**
+   * Where the files a catalog of {@code environment} names are found: the environment, then
+   * each module path entry (only the module path when the environment does not exist).
+   */
+  public List<Path> codeRoots(String environment) {
+    List<Path> roots = new ArrayList<>();
+    directory(environment).ifPresent(roots::add);
+    roots.addAll(modulePath);
+    return roots;
+  }
+
   private CatalogSource reloading(String environment, Path dir) {
     List<Path> roots = new ArrayList<>();
     roots.add(dir);
