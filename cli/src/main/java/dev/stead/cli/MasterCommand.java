@@ -47,7 +47,7 @@ final class MasterCommand {
     @Option(names = "--store-credentials", paramLabel = "FILE", description = "For a PostgreSQL store: the login, as lines `user = NAME` and `password = SECRET` in FILE (mode 0600); default: PGUSER and PGPASSWORD from the environment.")
     Path storeCredentials;
 
-    @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--code", description = "The code: one environment per environments/NAME/, or site.groovy, modules/, data/ at its top, served as production (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
     @Option(names = "--modulepath", split = ":", description = "More module directories, colon-separated.")
@@ -147,9 +147,10 @@ final class MasterCommand {
         throw new IllegalArgumentException("--code " + code + " is not a directory: the "
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
-      if (!Files.isRegularFile(code.resolve("site.groovy"))) {
-        LOG.warning(code.resolve("site.groovy")
-            + " does not exist; nodes get a compile error until it does");
+      Path own = code.resolve("environments/production/site.groovy");
+      if (!Files.isRegularFile(code.resolve("site.groovy")) && !Files.isRegularFile(own)) {
+        LOG.warning("neither " + code.resolve("site.groovy") + " nor " + own
+            + " exists; nodes in production get a compile error until one does");
       }
     }
 
