@@ -71,7 +71,12 @@ class EnvironmentsEndToEndTest {
     Files.createDirectories(environments.resolve("production"));
     Files.createDirectories(environments.resolve("staging"));
     Files.writeString(environments.resolve("production/site.groovy"), site("production"));
-    Files.writeString(environments.resolve("staging/site.groovy"), site("staging"));
+    // Staging's own module file: served to its nodes from staging's modules/.
+    Files.createDirectories(environments.resolve("staging/modules/app/files"));
+    Files.writeString(environments.resolve("staging/modules/app/files/app.conf"), "staged\n");
+    Files.writeString(environments.resolve("staging/site.groovy"), "node('default') {\n"
+        + "  file('/etc/motd') { content 'staging\\n' }\n"
+        + "  file('/etc/app.conf', source: 'app/app.conf')\n}\n");
     // The agent's own claim to staging: a custom fact, which selects nothing.
     Files.createDirectories(tmp.resolve("facts-web1.test"));
     Files.writeString(tmp.resolve("facts-web1.test/env.yaml"), "environment: staging\n");
@@ -80,6 +85,7 @@ class EnvironmentsEndToEndTest {
       master.stead("node", "set", "web2.test", "environment=staging");
       assertThat(converge("web1.test")).isEqualTo("production\n");
       assertThat(converge("web2.test")).isEqualTo("staging\n");
+      assertThat(tmp.resolve("root-web2.test/etc/app.conf")).hasContent("staged\n");
       assertThat(held("web1.test").getEnvironment()).isEqualTo("production");
       assertThat(held("web2.test").getEnvironment()).isEqualTo("staging");
       assertThat(held("web2.test").getCodeVersion()).startsWith("sha256:")
@@ -110,11 +116,6 @@ class EnvironmentsEndToEndTest {
           .contains(environments.resolve("qa").toString());
       assertThat(Files.readString(root.resolve("etc/motd"))).isEqualTo("staging\n");
       assertThat(held("web1.test").getEnvironment()).isEqualTo("staging");
-
-      // A bad name never reaches the store.
-      Cli bad = master.steadMayFail("node", "set", "web1.test", "environment=../production");
-      assertThat(bad.exitCode()).isEqualTo(1);
-      assertThat(bad.output()).contains("an environment name is");
     } finally {
       master.close();
     }
