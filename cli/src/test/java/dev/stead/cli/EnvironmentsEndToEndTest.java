@@ -86,6 +86,8 @@ class EnvironmentsEndToEndTest {
       assertThat(converge("web1.test")).isEqualTo("production\n");
       assertThat(converge("web2.test")).isEqualTo("staging\n");
       assertThat(tmp.resolve("root-web2.test/etc/app.conf")).hasContent("staged\n");
+      assertThat(Files.readString(tmp.resolve("master.log")))
+          .containsPattern("catalog served node=web2\\.test .* environment=staging ");
       assertThat(held("web1.test").getEnvironment()).isEqualTo("production");
       assertThat(held("web2.test").getEnvironment()).isEqualTo("staging");
       assertThat(held("web2.test").getCodeVersion()).startsWith("sha256:")
