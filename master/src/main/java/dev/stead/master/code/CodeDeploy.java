@@ -98,7 +98,7 @@ public final class CodeDeploy {
       deleteTree(release);
       throw e;
     }
-    Path current = Files.isSymbolicLink(link) ? link.toRealPath() : null;
+    Path current = currentRelease(link);
     if (current != null && commit.equals(commitOf(current))) {
       deleteTree(release);
       return new Deployed(environment, commit, link, false);
@@ -125,6 +125,18 @@ public final class CodeDeploy {
     }
     for (Path p : old) {
       deleteTree(p);
+    }
+  }
+
+  /** The release {@code link} points at; null when none (or its release was removed). */
+  private static Path currentRelease(Path link) {
+    if (!Files.isSymbolicLink(link)) {
+      return null;
+    }
+    try {
+      return link.toRealPath();
+    } catch (IOException e) {
+      return null; // a dangling link: replaced like any other
     }
   }
 
