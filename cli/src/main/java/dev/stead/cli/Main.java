@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         MasterCommand.class,
+        CodeCommand.class,
         AgentCommand.class,
         ApplyCommand.class,
         CompileCommand.class,

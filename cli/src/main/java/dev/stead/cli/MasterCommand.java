@@ -55,8 +55,7 @@ final class MasterCommand {
 
     @Option(names = "--shared-key-file", paramLabel = "FILE", description = "On a PostgreSQL store several masters share: 32 random bytes, base64, mode 0600, the same file on every master; it wraps the secrets key the masters keep in the database, so a secret encrypted on one decrypts on all (default: the secrets key stays in --data).")
     Path sharedKeyFile;
-
-    @Option(names = "--code", description = "The environment: site.groovy, modules/, data/ (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--code", description = "The code: one environment per environments/NAME/, or site.groovy, modules/, data/ at its top, served as production (default: ${DEFAULT-VALUE}).")
     Path code = Defaults.CODE;
 
     @Option(names = "--modulepath", split = ":", description = "More module directories, colon-separated.")
@@ -162,9 +161,10 @@ final class MasterCommand {
         throw new IllegalArgumentException("--code " + code + " is not a directory: the "
             + "master serves the code in it (site.groovy, modules/, data/)");
       }
-      if (!Files.isRegularFile(code.resolve("site.groovy"))) {
-        LOG.warning(code.resolve("site.groovy")
-            + " does not exist; nodes get a compile error until it does");
+      Path own = code.resolve("environments/production/site.groovy");
+      if (!Files.isRegularFile(code.resolve("site.groovy")) && !Files.isRegularFile(own)) {
+        LOG.warning("neither " + code.resolve("site.groovy") + " nor " + own
+            + " exists; nodes in production get a compile error until one does");
       }
     }
 

@@ -41,6 +41,7 @@ final class NodeCommand {
           return 0;
         }
         System.out.println("node:        " + node.getName());
+        System.out.println("environment: " + node.getEnvironment());
         System.out.println("mode:        " + mode(node.getMode()));
         System.out.println("classified:  " + classified(node.getClassification()));
         System.out.println("status:      " + StatusWords.of(node));
@@ -56,8 +57,10 @@ final class NodeCommand {
   }
 
   @Command(name = "set", description = "Set keys of a node's classification, e.g. mode=audit"
-      + " (check and report drift as pending, never change the node) or mode=enforce. Known"
-      + " keys: mode (audit|enforce). The node need not have enrolled yet.")
+      + " (check and report drift as pending, never change the node) or mode=enforce, or"
+      + " environment=staging (compile its catalogs from that environment's code). Known"
+      + " keys: environment (a name), mode (audit|enforce). The node need not have enrolled"
+      + " yet.")
   static final class Set implements Callable<Integer> {
     @Mixin AdminOptions admin;
 
@@ -89,7 +92,7 @@ final class NodeCommand {
   }
 
   @Command(name = "unset", description = "Remove keys of a node's classification (back to"
-      + " the default; for mode: enforce).")
+      + " the default; for mode: enforce; for environment: production).")
   static final class Unset implements Callable<Integer> {
     @Mixin AdminOptions admin;
 

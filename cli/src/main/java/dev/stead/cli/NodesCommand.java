@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "nodes", description = "Nodes the master knows: mode (audit or enforce), status, last run, code"
-    + " version, drifting or not.")
+@Command(name = "nodes", description = "Nodes the master knows: environment, mode (audit or"
+    + " enforce), status, last run, code version, drifting or not.")
 final class NodesCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
@@ -31,14 +31,15 @@ final class NodesCommand implements Callable<Integer> {
         return 0;
       }
       // MODE beside DRIFTING: drift on an audited node is pending, not repaired.
-      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "MODE", "CODE", "CATALOG",
-          "LAST REPORT");
+      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "MODE", "ENVIRONMENT",
+          "CODE", "CATALOG", "LAST REPORT");
       for (NodeInfo node : nodes) {
         table.row(node.getName(),
             StatusWords.of(node),
             Tables.time(node.getLastReportMs()),
             node.getLastDriftEvents() > 0 ? "yes (" + node.getLastDriftEvents() + ")" : "no",
             NodeCommand.mode(node.getMode()),
+            node.getEnvironment(),
             node.getCodeVersion().isEmpty() ? "-" : Tables.digest(node.getCodeVersion(), wide),
             Tables.digest(node.getCatalogDigest(), wide),
             Tables.id(node.getLastReportId(), wide));

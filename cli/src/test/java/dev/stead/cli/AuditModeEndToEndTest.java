@@ -124,7 +124,7 @@ class AuditModeEndToEndTest {
       assertRefused(master.steadMayFail("node", "set", "web1.test", "mode=audited"),
           "mode must be one of audit, enforce, got 'audited'");
       assertRefused(master.steadMayFail("node", "set", "web1.test", "env=prod"),
-          "unknown classification key 'env' (known: mode)");
+          "unknown classification key 'env' (known: environment, mode)");
       // One bad key spoils the whole request: the good one is not applied either.
       assertRefused(master.steadMayFail("node", "set", "web1.test", "mode=enforce", "env=prod"),
           "unknown classification key 'env'");

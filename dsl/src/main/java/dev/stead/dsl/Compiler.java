@@ -121,9 +121,25 @@ public final class Compiler {
     return code.data().warnings();
   }
 
-  /** The environment name stamped on catalogs (the code directory's or manifest's name). */
+  /**
+   * The environment name stamped on catalogs: the code directory's or manifest's name, or
+   * the one given to {@link #named}.
+   */
   public String environment() {
     return code.environment();
+  }
+
+  /**
+   * The same code stamping {@code environment} on its catalogs instead of its directory's
+   * name: a master serves a single-layout code directory as {@code production}, and a
+   * deployed environment from a release directory whose name is not the environment's.
+   */
+  public Compiler named(String environment) {
+    Objects.requireNonNull(environment, "environment");
+    CodeBase c = code;
+    return new Compiler(new CodeBase(environment, c.main(), c.nodeRequired(), c.modules(),
+        c.scriptFiles(), c.scriptModules(), c.templates(), c.codeVersion(), c.data(),
+        c.sourceChecksums()), timeLimit, maxResources, memoryLimit);
   }
 
   /**

@@ -10,7 +10,8 @@ import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
-import dev.stead.master.code.ReloadingCatalogSource;
+import dev.stead.master.code.ClassifiedCatalogSource;
+import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Compliance;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.fleet.Retention;
@@ -136,15 +137,14 @@ public final class Master implements AutoCloseable {
      *     address cannot be bound; the message is one line, fit for an operator
      */
     public Master start() throws IOException {
-      return Master.start(config, source != null ? source
-          : ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()),
-          trust, fleet);
+      return Master.start(config, source, trust, fleet);
     }
   }
 
-  private static Master start(MasterConfig config, CatalogSource untimedSource,
+  /** @param givenSource where catalogs come from; null: the environments of the code dir */
+  private static Master start(MasterConfig config, CatalogSource givenSource,
       TrustConfig trust, FleetConfig fleet) throws IOException {
-    TimedCatalogSource source = new TimedCatalogSource(untimedSource);
+    TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
@@ -196,8 +196,12 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
+      // Each node's catalog comes from the environment its classification names.
+      Environments environments = Environments.of(config.codeDir(), config.modulePath());
+      source = new TimedCatalogSource(givenSource != null ? givenSource
+          : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
-          codeRoots(config));
+          environments::codeRoots);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
@@ -213,7 +217,9 @@ public final class Master implements AutoCloseable {
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
-              new dev.stead.master.rpc.FileEndpoint(grants, moduleRoots(config)).bindService(),
+              new dev.stead.master.rpc.FileEndpoint(grants,
+                  node -> environments.moduleRoots(classifications.environment(node)))
+                  .bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
@@ -266,26 +272,6 @@ public final class Master implements AutoCloseable {
       throw e;
     }
     return master;
-  }
-
-  /** Where the files a catalog names are: the environment, then each module path entry. */
-  private static List<Path> codeRoots(MasterConfig config) {
-    List<Path> roots = new java.util.ArrayList<>();
-    roots.add(config.codeDir().toAbsolutePath().normalize());
-    for (Path p : config.modulePath()) {
-      roots.add(p.toAbsolutePath().normalize());
-    }
-    return roots;
-  }
-
-  /** Where modules are looked for, in the compiler's order: the environment's, then the path. */
-  private static List<Path> moduleRoots(MasterConfig config) {
-    List<Path> roots = new java.util.ArrayList<>();
-    roots.add(config.codeDir().toAbsolutePath().normalize().resolve("modules"));
-    for (Path p : config.modulePath()) {
-      roots.add(p.toAbsolutePath().normalize());
-    }
-    return roots;
   }
 
   /** The port actually bound. */

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param dataDir the master's state: {@code ca/}, {@code admin/}, {@code db/},
  *     {@code master.address}; created when missing
- * @param codeDir the environment: {@code site.groovy}, {@code modules/}, {@code data/}
+ * @param codeDir the code: one environment per {@code environments/NAME/}, or one at its top
+ *     ({@code site.groovy}, {@code modules/}, {@code data/}), served as production
  * @param modulePath further directories of modules, searched after {@code codeDir/modules}
  * @param host the address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
  * @param port the port, or 0 to pick a free one ({@link Master#port()} tells which)

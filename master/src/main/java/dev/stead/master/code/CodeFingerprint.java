@@ -19,7 +19,8 @@ import java.util.List;
  * file, and where each symbolic link points, without reading contents, so it can run before every compile. Inside {@code .git}
  * only {@code HEAD}, {@code packed-refs} and {@code refs/} count: a commit changes the code
  * version even when no file in the work tree changed, and the object store is too big to
- * walk each time.
+ * walk each time. The {@code environments/} directory of a root with a {@code site.groovy} is
+ * not walked: it holds the other environments of a code directory (see {@link Environments}).
  */
 public final class CodeFingerprint {
   private CodeFingerprint() {}
@@ -41,6 +42,12 @@ public final class CodeFingerprint {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             Path relative = walked.relativize(dir);
+            // The other environments of a code directory served as production: each has a
+            // fingerprint of its own, and their releases hold whole git clones.
+            if (relative.toString().equals(Environments.DIRECTORY)
+                && Files.isRegularFile(walked.resolve("site.groovy"))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (relative.getNameCount() >= 2 && relative.getName(0).toString().equals(".git")
                 && !relative.getName(1).toString().equals("refs")) {
               return FileVisitResult.SKIP_SUBTREE;

@@ -47,9 +47,21 @@ public final class DslCatalogSource implements CatalogSource {
   /** As above, with {@code timeLimit} for each compile (shorter than the slots' deadline). */
   public static DslCatalogSource load(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration timeLimit) {
+    return load(codeDir, null, modulePath, slots, timeLimit);
+  }
+
+  /**
+   * As above, stamping {@code environment} on the catalogs (null: the code directory's
+   * name), one of the master's environments.
+   */
+  public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit) {
     Objects.requireNonNull(slots, "slots");
     try {
       Compiler compiler = Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit);
+      if (environment != null) {
+        compiler = compiler.named(environment);
+      }
       for (CompileError w : compiler.warnings()) {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());

@@ -41,16 +41,25 @@ public final class DriftAccept {
 
   private final Store store;
   private final Clock clock;
-  private final List<Path> codeRoots;
+  private final java.util.function.Function<String, List<Path>> codeRoots;
 
   /**
    * @param codeRoots where data files named by the catalog are found: the environment
    *     first, then each module path entry (module data there is named relative to it)
    */
   public DriftAccept(Store store, Clock clock, List<Path> codeRoots) {
+    this(store, clock, environment -> codeRoots);
+  }
+
+  /**
+   * @param codeRoots as above, for the environment a catalog was compiled from (its
+   *     {@code environment}): the data file patched is that environment's
+   */
+  public DriftAccept(Store store, Clock clock,
+      java.util.function.Function<String, List<Path>> codeRoots) {
     this.store = store;
     this.clock = clock;
-    this.codeRoots = List.copyOf(codeRoots);
+    this.codeRoots = codeRoots;
   }
 
   /** Why an accept cannot be done in the node's present state (no drift, a secret). */
@@ -118,7 +127,7 @@ public final class DriftAccept {
       ParameterOrigin o = origin.get();
       out.setDataKey(o.getKey()).setDataFile(o.getFile()).setDataLine(o.getLine());
       try {
-        out.setPatch(patch(o, value));
+        out.setPatch(patch(codeRoots.apply(catalog.get().getEnvironment()), o, value));
       } catch (DataPatch.Problem e) {
         note = e.getMessage();
       }
@@ -186,8 +195,9 @@ public final class DriftAccept {
             + "'s content (the diff is cut or absent): copy the node's file into the code"));
   }
 
-  private String patch(ParameterOrigin origin, String value) throws DataPatch.Problem {
-    for (Path root : codeRoots) {
+  private static String patch(List<Path> roots, ParameterOrigin origin, String value)
+      throws DataPatch.Problem {
+    for (Path root : roots) {
       Path file = root.resolve(origin.getFile()).normalize();
       if (!file.startsWith(root.normalize()) || !Files.isRegularFile(file)) {
         continue;

@@ -118,6 +118,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         LOG.info(() -> "catalog served node=" + node + " digest=" + Catalogs.shortDigest(digest)
             + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
             + (mode == Mode.AUDIT ? " mode=audit" : "")
+            + (compiled.catalog().getEnvironment().equals("production") ? ""
+                : " environment=" + compiled.catalog().getEnvironment())
             + " answer=" + (unchanged ? "unchanged" : "catalog"));
         if (unchanged) {
           return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode).build();

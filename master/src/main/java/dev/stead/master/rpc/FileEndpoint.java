@@ -38,12 +38,21 @@ import java.util.stream.Collectors;
 public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
   private static final Logger LOG = Logger.getLogger(FileEndpoint.class.getName());
   private final SourceGrants grants;
-  private final List<Path> moduleRoots;
+  private final java.util.function.Function<String, List<Path>> moduleRoots;
 
   /** @param moduleRoots module directories searched in order, as the compiler searches them */
   public FileEndpoint(SourceGrants grants, List<Path> moduleRoots) {
+    this(grants, node -> moduleRoots);
+  }
+
+  /**
+   * @param moduleRoots a node's module directories in the compiler's order: those of the
+   *     environment its catalogs are compiled from
+   */
+  public FileEndpoint(SourceGrants grants,
+      java.util.function.Function<String, List<Path>> moduleRoots) {
     this.grants = grants;
-    this.moduleRoots = List.copyOf(moduleRoots);
+    this.moduleRoots = moduleRoots;
   }
 
   @Override
@@ -89,7 +98,7 @@ public final class FileEndpoint extends FileServiceGrpc.FileServiceImplBase {
     for (SourceFiles.ModuleFile source : sources) {
       SeekableByteChannel channel;
       try {
-        channel = SourceFiles.open(moduleRoots, source);
+        channel = SourceFiles.open(moduleRoots.apply(node), source);
       } catch (ConfinedFiles.OutsideBound e) {
         LOG.warning("refused to serve " + source + " to " + node + ": " + e.getMessage());
         refused = e.getMessage();

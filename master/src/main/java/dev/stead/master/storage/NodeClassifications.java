@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * What operators set on nodes, as {@code key=value} pairs kept by the master: the node's mode
- * today, its environment later. Only known keys with valid values are stored, so a typo never
+ * and its environment. Only known keys with valid values are stored, so a typo never
  * becomes a silent no-op. The node itself has no say: nothing here is read from its facts or
  * its requests. Thread-safe (changes are serialized; reads go to the store).
  */
@@ -20,12 +20,20 @@ public final class NodeClassifications {
   /** The key that decides whether a node's runs may change it. */
   public static final String MODE = "mode";
 
+  /** The key that decides which environment's code the node's catalogs are compiled from. */
+  public static final String ENVIRONMENT = "environment";
+
   /**
-   * Known keys and their allowed values, in the order errors list them. A key added here
-   * (e.g. an environment, with a name pattern instead of a fixed list) needs nothing else to
-   * be stored, shown and validated.
+   * Known keys and the problem with a value (null: allowed). A key added here needs nothing
+   * else to be stored, shown and validated.
    */
-  private static final Map<String, List<String>> KEYS = Map.of(MODE, List.of("audit", "enforce"));
+  private static final Map<String, java.util.function.Function<String, String>> KEYS = Map.of(
+      MODE, value -> List.of("audit", "enforce").contains(value) ? null
+          : MODE + " must be one of audit, enforce, got '" + printable(value) + "'",
+      ENVIRONMENT, value -> {
+        String problem = dev.stead.master.code.Environments.nameProblem(value);
+        return problem == null ? null : ENVIRONMENT + ": " + problem;
+      });
 
   private final Store store;
   private final Clock clock;
@@ -56,14 +64,13 @@ public final class NodeClassifications {
           + " to unset (known: " + known() + ")");
     }
     for (Map.Entry<String, String> e : set.entrySet()) {
-      List<String> allowed = allowedValues(e.getKey());
-      if (!allowed.contains(e.getValue())) {
-        throw new IllegalArgumentException(e.getKey() + " must be one of "
-            + String.join(", ", allowed) + ", got '" + printable(e.getValue()) + "'");
+      String wrong = rule(e.getKey()).apply(e.getValue());
+      if (wrong != null) {
+        throw new IllegalArgumentException(wrong);
       }
     }
     for (String key : unset) {
-      allowedValues(key);
+      rule(key);
       if (set.containsKey(key)) {
         throw new IllegalArgumentException("'" + key + "' is both set and unset");
       }
@@ -108,10 +115,14 @@ public final class NodeClassifications {
     }
   }
 
-  /** A key's value as people read it: an unset mode is enforce. */
+  /** A key's value as people read it: unset, a mode is enforce, an environment production. */
   private static String shown(String key, String value) {
     if (value == null) {
-      return key.equals(MODE) ? "enforce" : "";
+      return switch (key) {
+        case MODE -> "enforce";
+        case ENVIRONMENT -> dev.stead.master.code.Environments.PRODUCTION;
+        default -> "";
+      };
     }
     return value;
   }
@@ -125,6 +136,14 @@ public final class NodeClassifications {
   /** The mode the operator set for {@code node}: AUDIT or ENFORCE (the default). */
   public Mode mode(String node) {
     return modeOf(of(node));
+  }
+
+  /**
+   * The environment the operator assigned {@code node}, else production. Only the master's
+   * record counts: nothing the node sends can change it.
+   */
+  public String environment(String node) {
+    return environmentOf(of(node));
   }
 
   /** {@code node} with its mode and classification filled in. */
@@ -154,15 +173,21 @@ public final class NodeClassifications {
 
   private static NodeInfo describe(NodeInfo node, NodeClassification classification) {
     return node.toBuilder().setMode(modeOf(classification))
+        .setEnvironment(environmentOf(classification))
         .setClassification(classification).build();
+  }
+
+  private static String environmentOf(NodeClassification classification) {
+    return classification.getValuesMap().getOrDefault(ENVIRONMENT,
+        dev.stead.master.code.Environments.PRODUCTION);
   }
 
   private static Mode modeOf(NodeClassification classification) {
     return "audit".equals(classification.getValuesMap().get(MODE)) ? Mode.AUDIT : Mode.ENFORCE;
   }
 
-  private static List<String> allowedValues(String key) {
-    List<String> allowed = KEYS.get(key);
+  private static java.util.function.Function<String, String> rule(String key) {
+    java.util.function.Function<String, String> allowed = KEYS.get(key);
     if (allowed == null) {
       throw new IllegalArgumentException("unknown classification key '" + printable(key)
           + "' (known: " + known() + ")");

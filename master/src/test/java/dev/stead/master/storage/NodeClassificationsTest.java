@@ -75,6 +75,29 @@ class NodeClassificationsTest {
   }
 
   @Test
+  void environmentIsProductionUntilSetAndAnInvalidNameIsRefused() throws Exception {
+    try (RocksStore store = RocksStore.open(dir)) {
+      NodeClassifications classifications = new NodeClassifications(store, CLOCK);
+      assertThat(classifications.environment("web01")).isEqualTo("production");
+      classifications.classify("web01", Map.of("environment", "staging"), List.of(), "alice");
+      assertThat(classifications.environment("web01")).isEqualTo("staging");
+      assertThat(classifications.describeAll()).extracting(NodeInfo::getEnvironment)
+          .containsExactly("staging");
+
+      assertThatThrownBy(() -> classifications.classify("web01",
+          Map.of("environment", "../production"), List.of(), "alice"))
+          .hasMessageStartingWith("environment: an environment name is");
+      assertThat(classifications.environment("web01")).isEqualTo("staging");
+      classifications.classify("web01", Map.of(), List.of("environment"), "bob");
+      assertThat(classifications.environment("web01")).isEqualTo("production");
+      assertThat(store.decisions(0, 0)).extracting(d -> d.getProperty() + " " + d.getBefore()
+          + "->" + d.getAfter() + " by " + d.getActor())
+          .containsExactlyInAnyOrder("environment production->staging by alice",
+              "environment staging->production by bob");
+    }
+  }
+
+  @Test
   void badInputIsRefusedWholeWithTheReason() throws Exception {
     try (RocksStore store = RocksStore.open(dir)) {
       NodeClassifications classifications = new NodeClassifications(store, CLOCK);
@@ -82,7 +105,7 @@ class NodeClassificationsTest {
 
       assertThatThrownBy(() -> classifications.classify("web01",
           Map.of("mode", "enforce", "env", "prod"), List.of(), "stead-admin"))
-          .hasMessage("unknown classification key 'env' (known: mode)");
+          .hasMessage("unknown classification key 'env' (known: environment, mode)");
       assertThatThrownBy(() -> classifications.classify("web01", Map.of("mode", "AUDIT"),
           List.of(), "stead-admin"))
           .hasMessage("mode must be one of audit, enforce, got 'AUDIT'");

@@ -1,0 +1,159 @@
+package dev.stead.master.code;
+
+import dev.stead.dsl.Compiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.regex.Pattern;
+
+/**
+ * The environments one master serves from its code directory {@code CODE}: each
+ * {@code CODE/environments/NAME} (its own {@code site.groovy}, {@code modules/} and
+ * {@code data/}), and {@code production}, while {@code CODE/environments/production} does not
+ * exist, from {@code CODE} itself (the single layout). Which environment a node gets is not
+ * decided here: the master's classification of the node says.
+ *
+ * <p>An environment is loaded at its first compile and reloaded when its files change (as
+ * {@link ReloadingCatalogSource} does); every environment shares one set of compile slots, so
+ * more environments never mean more compiles at once. An environment directory may be a
+ * symbolic link (what {@code stead code deploy} swaps): each load reads the release the link
+ * points at then, so one compiler never mixes files of two releases. Thread-safe.
+ */
+public final class Environments {
+  /** The environment of a node the operator assigned none. */
+  public static final String PRODUCTION = "production";
+  /** The directory under the code directory that holds one directory per environment. */
+  public static final String DIRECTORY = "environments";
+  /** Lower-case letters, digits, {@code _} and {@code -}: a directory name, never a path. */
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  private final Path codeDir;
+  private final List<Path> modulePath;
+  private final CompileSlots slots;
+  private final Duration checkInterval;
+  private final Clock clock;
+  private final ConcurrentMap<Path, CatalogSource> loaded = new ConcurrentHashMap<>();
+
+  public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      Duration checkInterval, Clock clock) {
+    this.codeDir = codeDir.toAbsolutePath().normalize();
+    this.modulePath = modulePath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.slots = Objects.requireNonNull(slots, "slots");
+    this.checkInterval = Objects.requireNonNull(checkInterval, "checkInterval");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The master's environments: one compile slot per core, changes seen within a second. */
+  public static Environments of(Path codeDir, List<Path> modulePath) {
+    return new Environments(codeDir, modulePath, CompileSlots.perCore(), Duration.ofSeconds(1),
+        Clock.systemUTC());
+  }
+
+  /** Null when {@code name} is a valid environment name, else why not. */
+  public static String nameProblem(String name) {
+    if (NAME.matcher(name).matches()) {
+      return null;
+    }
+    return "an environment name is 1 to 64 lower-case letters, digits, '_' or '-', starting"
+        + " with a letter or digit; got '" + printable(name) + "'";
+  }
+
+  /** The code directory the environments live in. */
+  public Path codeDir() {
+    return codeDir;
+  }
+
+  /** The directory {@code environment} is served from, when it exists. */
+  public Optional<Path> directory(String environment) {
+    if (nameProblem(environment) != null) {
+      return Optional.empty();
+    }
+    Path own = codeDir.resolve(DIRECTORY).resolve(environment);
+    if (Files.isDirectory(own)) {
+      return Optional.of(own);
+    }
+    if (environment.equals(PRODUCTION) && Files.isDirectory(codeDir)) {
+      return Optional.of(codeDir);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What compiles {@code environment}'s catalogs; when it does not exist, a source whose
+   * every compile fails naming the environment and the directory looked in.
+   */
+  public CatalogSource source(String environment) {
+    Optional<Path> dir = directory(environment);
+    if (dir.isEmpty()) {
+      CompileOutcome missing = CompileOutcome.failed("", missing(environment));
+      return (node, facts) -> missing;
+    }
+    return loaded.computeIfAbsent(dir.get(), d -> reloading(environment, d));
+  }
+
+  /** Module directories of {@code environment} in the compiler's order (empty: none). */
+  public List<Path> moduleRoots(String environment) {
+    Optional<Path> dir = directory(environment);
+    if (dir.isEmpty()) {
+      return List.of();
+    }
+    List<Path> roots = new ArrayList<>();
+    roots.add(dir.get().resolve("modules"));
+    roots.addAll(modulePath);
+    return roots;
+  }
+
+  /**
+   * Where the files a catalog of {@code environment} names are found: the environment, then
+   * each module path entry (only the module path when the environment does not exist).
+   */
+  public List<Path> codeRoots(String environment) {
+    List<Path> roots = new ArrayList<>();
+    directory(environment).ifPresent(roots::add);
+    roots.addAll(modulePath);
+    return roots;
+  }
+
+  private CatalogSource reloading(String environment, Path dir) {
+    List<Path> roots = new ArrayList<>();
+    roots.add(dir);
+    roots.addAll(modulePath);
+    return new ReloadingCatalogSource(roots,
+        () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
+            Compiler.DEFAULT_TIME_LIMIT),
+        checkInterval, clock);
+  }
+
+  /** Where {@code dir} points now: a deploy may swap the link while this load reads. */
+  private static Path release(Path dir) {
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      return dir; // gone meanwhile: the load reports the missing site.groovy
+    }
+  }
+
+  private String missing(String environment) {
+    String problem = nameProblem(environment);
+    if (problem != null) {
+      return "this node's environment is not valid: " + problem;
+    }
+    return "environment '" + environment + "', which the master assigns to this node, does"
+        + " not exist: there is no directory " + codeDir.resolve(DIRECTORY).resolve(environment)
+        + " (deploy it, or assign another environment with `stead node set NODE"
+        + " environment=NAME`)";
+  }
+
+  private static String printable(String text) {
+    String cut = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+}
