@@ -1,6 +1,6 @@
 package dev.stead.agent.resource.file;
 
-import dev.stead.agent.diff.UnifiedDiff;
+import dev.stead.wire.UnifiedDiff;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.ApplyContext;

@@ -1,6 +1,6 @@
 package dev.stead.agent.resource.firewall;
 
-import dev.stead.agent.diff.UnifiedDiff;
+import dev.stead.wire.UnifiedDiff;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Changes;
