@@ -133,14 +133,16 @@ public final class Master implements AutoCloseable {
      *     address cannot be bound; the message is one line, fit for an operator
      */
     public Master start() throws IOException {
+      // Agents' compiles and previews share one set of slots.
+      dev.stead.master.code.CompileSlots slots = dev.stead.master.code.CompileSlots.perCore();
       return Master.start(config, source != null ? source
-          : ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath()),
-          trust, fleet);
+          : ReloadingCatalogSource.forEnvironment(config.codeDir(), config.modulePath(), slots),
+          slots, trust, fleet);
     }
   }
 
   private static Master start(MasterConfig config, CatalogSource untimedSource,
-      TrustConfig trust, FleetConfig fleet) throws IOException {
+      dev.stead.master.code.CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
     TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -197,7 +199,9 @@ public final class Master implements AutoCloseable {
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
-              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService()),
+              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
+              new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
+                  store, store, classifications, slots, config.modulePath())).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
