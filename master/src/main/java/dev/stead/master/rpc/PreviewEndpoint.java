@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * The fleet-wide preview, streamed: one message per node, then the summary. Admin
- * certificate only (see {@link AccessPolicy}). A client that goes away stops the preview.
+ * certificate only (see {@link AccessPolicy}). A client that goes away stops the preview; one
+ * that reads slowly slows it down (results wait for the stream to be ready).
  */
 public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImplBase {
   private static final Logger LOG = Logger.getLogger(PreviewEndpoint.class.getName());
@@ -31,6 +32,13 @@ public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImpl
         (ServerCallStreamObserver<PreviewEvent>) observer;
     // With a handler set, results sent after the client left are dropped, not thrown.
     call.setOnCancelHandler(() -> { });
+    // A slow client holds the preview back instead of letting results pile up in memory.
+    Object ready = new Object();
+    call.setOnReadyHandler(() -> {
+      synchronized (ready) {
+        ready.notifyAll();
+      }
+    });
     Path dir;
     try {
       dir = Path.of(request.getCodeDirectory());
@@ -41,9 +49,17 @@ public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImpl
     String who = Identity.current().commonName();
     try {
       PreviewSummary done = preview.run(dir, request.getNodeGlob(), event -> {
-        synchronized (call) {
-          call.onNext(event);
+        synchronized (ready) {
+          while (!call.isReady() && !call.isCancelled()) {
+            try {
+              ready.wait(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted while the client read slowly", e);
+            }
+          }
         }
+        call.onNext(event);
       }, call::isCancelled);
       LOG.info(() -> "preview of " + dir + " by " + who + ": " + done.getNodes() + " nodes, "
           + done.getChanged() + " change, " + done.getFailed() + " fail to compile, in "
