@@ -142,7 +142,8 @@ public final class Master implements AutoCloseable {
   }
 
   private static Master start(MasterConfig config, CatalogSource untimedSource,
-      dev.stead.master.code.CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
+      dev.stead.master.code.CompileSlots slots, TrustConfig trust, FleetConfig fleet)
+      throws IOException {
     TimedCatalogSource source = new TimedCatalogSource(untimedSource);
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
