@@ -1,9 +1,12 @@
 package dev.stead.master.preview;
 
+import static dev.stead.proto.v1.ResourceChangeKind.RESOURCE_ADDED;
+import static dev.stead.proto.v1.ResourceChangeKind.RESOURCE_MODIFIED;
+import static dev.stead.proto.v1.ResourceChangeKind.RESOURCE_REMOVED;
+
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.PropertyDiff;
 import dev.stead.proto.v1.Resource;
-import dev.stead.proto.v1.ResourceChangeKind;
 import dev.stead.proto.v1.ResourceDiff;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.Catalogs;
@@ -39,14 +42,14 @@ public final class CatalogDiff {
       Resource was = before.get(key);
       Resource now = after.get(key);
       if (was == null) {
-        out.add(ResourceDiff.newBuilder().setResource(key).setKind(ResourceChangeKind.RESOURCE_ADDED)
+        out.add(ResourceDiff.newBuilder().setResource(key).setKind(RESOURCE_ADDED)
             .setSource(now.getSource()).build());
       } else if (now == null) {
-        out.add(ResourceDiff.newBuilder().setResource(key).setKind(ResourceChangeKind.RESOURCE_REMOVED)
+        out.add(ResourceDiff.newBuilder().setResource(key).setKind(RESOURCE_REMOVED)
             .setSource(was.getSource()).build());
       } else if (!was.getParametersMap().equals(now.getParametersMap())
           || was.getNoop() != now.getNoop()) {
-        out.add(ResourceDiff.newBuilder().setResource(key).setKind(ResourceChangeKind.RESOURCE_MODIFIED)
+        out.add(ResourceDiff.newBuilder().setResource(key).setKind(RESOURCE_MODIFIED)
             .addAllProperties(properties(was, now)).setSource(now.getSource()).build());
       }
     }

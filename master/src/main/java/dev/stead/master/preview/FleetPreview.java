@@ -137,7 +137,8 @@ public final class FleetPreview {
     }
     CompileOutcome outcome = source.compile(node, facts.get());
     if (outcome instanceof CompileOutcome.Failed failed) {
-      return result.setOutcome(NodePreviewOutcome.PREVIEW_FAILED).addAllErrors(failed.errors()).build();
+      return result.setOutcome(NodePreviewOutcome.PREVIEW_FAILED).addAllErrors(failed.errors())
+          .build();
     }
     Catalog next = audited.serve(((CompileOutcome.Compiled) outcome).catalog(),
         classifications.mode(node));
