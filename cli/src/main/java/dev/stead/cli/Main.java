@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         NodesCommand.class,
         NodeCommand.class,
         JobCommand.class,
+        PreviewCommand.class,
         ReportsCommand.class,
         ReportCommand.class,
         DriftCommand.class,

@@ -11,6 +11,7 @@ import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.ClassifiedCatalogSource;
+import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Compliance;
 import dev.stead.master.fleet.FleetConfig;
@@ -137,13 +138,15 @@ public final class Master implements AutoCloseable {
      *     address cannot be bound; the message is one line, fit for an operator
      */
     public Master start() throws IOException {
-      return Master.start(config, source, trust, fleet);
+      // Agents' compiles and previews share one set of slots.
+      CompileSlots slots = CompileSlots.perCore();
+      return Master.start(config, source, slots, trust, fleet);
     }
   }
 
   /** @param givenSource where catalogs come from; null: the environments of the code dir */
   private static Master start(MasterConfig config, CatalogSource givenSource,
-      TrustConfig trust, FleetConfig fleet) throws IOException {
+      CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -197,7 +200,7 @@ public final class Master implements AutoCloseable {
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
       // Each node's catalog comes from the environment its classification names.
-      Environments environments = Environments.of(config.codeDir(), config.modulePath());
+      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots);
       source = new TimedCatalogSource(givenSource != null ? givenSource
           : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
@@ -223,7 +226,9 @@ public final class Master implements AutoCloseable {
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
-              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService()),
+              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
+              new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
+                  store, store, classifications, slots, config.modulePath())).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());

@@ -137,7 +137,8 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.CommandService/Subscribe",
           EnumSet.of(Caller.OWN_NODE, Caller.OTHER_NODE)),
       Map.entry("stead.v1.JobService/RunJob", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.JobService/GetJob", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.JobService/GetJob", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.PreviewService/Preview", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -294,7 +295,10 @@ class AuthorizationMatrixTest {
         Map.entry("stead.v1.JobService/RunJob",
             RunJobRequest.getDefaultInstance()),
         Map.entry("stead.v1.JobService/GetJob",
-            GetJobRequest.newBuilder().setId("none").build()));
+            GetJobRequest.newBuilder().setId("none").build()),
+        // No directory: refused after authorization (INVALID_ARGUMENT), nothing compiles.
+        Map.entry("stead.v1.PreviewService/Preview",
+            dev.stead.proto.v1.PreviewRequest.getDefaultInstance()));
   }
 
   @Test

@@ -122,6 +122,14 @@ public final class Catalogs {
         message);
   }
 
+  /**
+   * As {@link #toJsonWithZeros}, on one line: one message of a stream per line (JSON Lines).
+   */
+  public static String toJsonLine(MessageOrBuilder message) {
+    return toJson(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().sortingMapKeys()
+        .omittingInsignificantWhitespace(), message).stripTrailing();
+  }
+
   private static String toJson(JsonFormat.Printer printer,
       MessageOrBuilder message) {
     try {

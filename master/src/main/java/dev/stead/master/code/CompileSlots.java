@@ -78,6 +78,11 @@ public final class CompileSlots {
     };
   }
 
+  /** How many compiles may run at once. */
+  public int size() {
+    return size;
+  }
+
   /** Compiles that ran past their deadline and have not ended yet. */
   public int runaways() {
     return runaways.get();

@@ -53,7 +53,12 @@ public final class Environments {
 
   /** The master's environments: one compile slot per core, changes seen within a second. */
   public static Environments of(Path codeDir, List<Path> modulePath) {
-    return new Environments(codeDir, modulePath, CompileSlots.perCore(), Duration.ofSeconds(1),
+    return of(codeDir, modulePath, CompileSlots.perCore());
+  }
+
+  /** As {@link #of(Path, List)}, compiling in {@code slots} (shared with previews). */
+  public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots) {
+    return new Environments(codeDir, modulePath, slots, Duration.ofSeconds(1),
         Clock.systemUTC());
   }
 

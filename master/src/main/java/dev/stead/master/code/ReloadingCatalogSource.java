@@ -46,11 +46,16 @@ public final class ReloadingCatalogSource implements CatalogSource {
 
   /** The production source: the Stead language over {@code codeDir} and {@code modulePath}. */
   public static ReloadingCatalogSource forEnvironment(Path codeDir, List<Path> modulePath) {
+    return forEnvironment(codeDir, modulePath, CompileSlots.perCore());
+  }
+
+  /** As above, compiling within {@code slots} (shared with whatever else compiles). */
+  public static ReloadingCatalogSource forEnvironment(Path codeDir, List<Path> modulePath,
+      CompileSlots slots) {
     List<Path> roots = new ArrayList<>();
     roots.add(codeDir);
     roots.addAll(modulePath);
     // One set of compile slots for every version of the code, so a reload cannot double them.
-    CompileSlots slots = CompileSlots.perCore();
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(codeDir, modulePath, slots),
         Duration.ofSeconds(1), Clock.systemUTC());

@@ -8,6 +8,7 @@ import dev.stead.proto.v1.CommandServiceGrpc;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.FleetServiceGrpc;
 import dev.stead.proto.v1.JobServiceGrpc;
+import dev.stead.proto.v1.PreviewServiceGrpc;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import io.grpc.ServerServiceDefinition;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class AccessPolicy {
 
   /**
    * Bootstrap is anonymous; catalog, report, file, command stream and certificate renewal need
-   * a node; admin, fleet and jobs need the admin.
+   * a node; admin, fleet, jobs and preview need the admin.
    */
   public static AccessPolicy standard() {
     return new AccessPolicy(Map.of(
@@ -51,6 +52,7 @@ public final class AccessPolicy {
         CommandServiceGrpc.SERVICE_NAME, Access.NODE,
         AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
         JobServiceGrpc.SERVICE_NAME, Access.ADMIN,
+        PreviewServiceGrpc.SERVICE_NAME, Access.ADMIN,
         FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
   }
 

@@ -1,6 +1,5 @@
 package dev.stead.agent.resource.file;
 
-import dev.stead.agent.diff.UnifiedDiff;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.fs.Sha256;
 import dev.stead.agent.resource.ApplyContext;
@@ -14,6 +13,7 @@ import dev.stead.agent.resource.fetch.SourceFetch;
 import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.SourceFiles;
+import dev.stead.wire.UnifiedDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,5 @@
 package dev.stead.agent.resource.firewall;
 
-import dev.stead.agent.diff.UnifiedDiff;
 import dev.stead.agent.resource.ApplyContext;
 import dev.stead.agent.resource.CatalogAware;
 import dev.stead.agent.resource.Changes;
@@ -10,6 +9,7 @@ import dev.stead.agent.resource.firewall.Nft.NftException;
 import dev.stead.proto.v1.Resource;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
+import dev.stead.wire.UnifiedDiff;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.stead.agent.diff;
+package dev.stead.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package dev.stead.agent.diff;
+package dev.stead.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,152 @@
+package dev.stead.master.preview;
+
+import dev.stead.master.code.AuditedCatalogs;
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.CompileSlots;
+import dev.stead.master.code.DslCatalogSource;
+import dev.stead.master.fleet.Globs;
+import dev.stead.master.storage.CatalogStore;
+import dev.stead.master.storage.NodeClassifications;
+import dev.stead.master.storage.NodeStore;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.NodePreview;
+import dev.stead.proto.v1.NodePreviewOutcome;
+import dev.stead.proto.v1.PreviewEvent;
+import dev.stead.proto.v1.PreviewSummary;
+import dev.stead.proto.v1.ResourceDiff;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles every known node (or those matching a glob) with its last stored facts against a
+ * code directory, and compares each result with the catalog the node runs now (the stored
+ * one), as the node would be served it: the same trusted data, and the node's mode applied.
+ * Nothing is stored or served; the code directory is read only.
+ *
+ * <p>Compiles run in the master's {@link CompileSlots}, as many at once as there are slots.
+ * The slots are fair, so an agent asking for its catalog during a preview waits for at most
+ * one compile, never for the whole preview. Results go out one node at a time in name order,
+ * a bounded number ahead, so a fleet of any size is never held in memory. Thread-safe.
+ */
+public final class FleetPreview {
+  /** How many results per compile slot may wait to go out in order. */
+  private static final int AHEAD_PER_SLOT = 8;
+
+  private final NodeStore nodes;
+  private final CatalogStore catalogs;
+  private final NodeClassifications classifications;
+  private final CompileSlots slots;
+  private final List<Path> modulePath;
+  private final AuditedCatalogs audited = new AuditedCatalogs();
+
+  public FleetPreview(NodeStore nodes, CatalogStore catalogs,
+      NodeClassifications classifications, CompileSlots slots, List<Path> modulePath) {
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
+    this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
+    this.classifications = Objects.requireNonNull(classifications, "classifications");
+    this.slots = Objects.requireNonNull(slots, "slots");
+    this.modulePath = List.copyOf(modulePath);
+  }
+
+  /**
+   * Previews {@code codeDir} for the nodes matching {@code glob} (empty: all), handing each
+   * node's result and then the summary to {@code out}, and stops early once
+   * {@code cancelled} says so.
+   *
+   * @throws IllegalArgumentException when {@code codeDir} is not an absolute path to a
+   *     directory
+   */
+  public PreviewSummary run(Path codeDir, String glob, Consumer<PreviewEvent> out,
+      BooleanSupplier cancelled) throws InterruptedException {
+    if (!codeDir.isAbsolute()) {
+      throw new IllegalArgumentException("the code directory must be an absolute path on the"
+          + " master's machine, got '" + codeDir + "'");
+    }
+    if (!Files.isDirectory(codeDir)) {
+      throw new IllegalArgumentException("no directory " + codeDir + " on the master's machine");
+    }
+    long start = System.nanoTime();
+    CatalogSource source = DslCatalogSource.load(codeDir, modulePath, slots);
+    Pattern matching = Globs.compile(glob);
+    CommonChanges summary = new CommonChanges();
+    int width = slots.size();
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(width, r -> {
+      Thread t = new Thread(r, "stead-preview-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      ArrayDeque<Future<NodePreview>> ahead = new ArrayDeque<>();
+      for (NodeInfo node : nodes.nodes()) {
+        if (cancelled.getAsBoolean()) {
+          break;
+        }
+        if (!matching.matcher(node.getName()).matches()) {
+          continue;
+        }
+        ahead.add(pool.submit(() -> preview(source, node.getName())));
+        if (ahead.size() >= width * AHEAD_PER_SLOT) {
+          emit(ahead.poll(), summary, out);
+        }
+      }
+      while (!ahead.isEmpty() && !cancelled.getAsBoolean()) {
+        emit(ahead.poll(), summary, out);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    PreviewSummary done = summary.summary((System.nanoTime() - start) / 1_000_000);
+    out.accept(PreviewEvent.newBuilder().setSummary(done).build());
+    return done;
+  }
+
+  private static void emit(Future<NodePreview> next, CommonChanges summary,
+      Consumer<PreviewEvent> out) throws InterruptedException {
+    NodePreview preview;
+    try {
+      preview = next.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("previewing a node failed", e.getCause());
+    }
+    summary.add(preview);
+    out.accept(PreviewEvent.newBuilder().setNode(preview).build());
+  }
+
+  /** One node: compiled as it would be served, compared with what it runs now. */
+  NodePreview preview(CatalogSource source, String node) {
+    NodePreview.Builder result = NodePreview.newBuilder().setNode(node);
+    Optional<Facts> facts = nodes.facts(node);
+    if (facts.isEmpty()) {
+      return result.setOutcome(NodePreviewOutcome.PREVIEW_NO_FACTS).build();
+    }
+    CompileOutcome outcome = source.compile(node, facts.get());
+    if (outcome instanceof CompileOutcome.Failed failed) {
+      return result.setOutcome(NodePreviewOutcome.PREVIEW_FAILED).addAllErrors(failed.errors())
+          .build();
+    }
+    Catalog next = audited.serve(((CompileOutcome.Compiled) outcome).catalog(),
+        classifications.mode(node));
+    Optional<Catalog> current = catalogs.catalog(node);
+    List<ResourceDiff> diffs = CatalogDiff.between(
+        current.orElse(Catalog.getDefaultInstance()), next);
+    return result.setOutcome(diffs.isEmpty() ? NodePreviewOutcome.PREVIEW_UNCHANGED
+            : NodePreviewOutcome.PREVIEW_CHANGED)
+        .addAllResources(diffs).setNoCurrentCatalog(current.isEmpty()).build();
+  }
+}
