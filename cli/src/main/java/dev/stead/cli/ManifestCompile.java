@@ -16,6 +16,9 @@ final class ManifestCompile {
   /** A catalog, or the compiler's message (file:line per error); and the load's warnings. */
   record Outcome(Catalog catalog, String errors, List<String> warnings) {}
 
+  /** The environment stamped on masterless catalogs. */
+  static final String PRODUCTION = "production";
+
   private ManifestCompile() {}
 
   /** {@code machine}: this machine's facts, used when there is no {@code factsFile}. */
@@ -23,7 +26,9 @@ final class ManifestCompile {
       Facts machine) throws IOException {
     Compiler compiler;
     try {
-      compiler = Compiler.forManifest(manifest, modulePath);
+      // A masterless run is in production, as a master serves single-layout code (and as
+      // `puppet apply` does): the same environment compiles to the same catalog both ways.
+      compiler = Compiler.forManifest(manifest, modulePath).named(PRODUCTION);
     } catch (CompileException e) {
       return new Outcome(null, e.getMessage(), List.of());
     }
