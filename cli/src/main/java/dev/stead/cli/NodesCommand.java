@@ -31,7 +31,7 @@ final class NodesCommand implements Callable<Integer> {
         return 0;
       }
       // MODE beside DRIFTING: drift on an audited node is pending, not repaired.
-      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "MODE", "ENVIRONMENT",
+      Tables table = new Tables("NODE", "STATUS", "LAST RUN", "DRIFTING", "MODE", "ENV",
           "CODE", "CATALOG", "LAST REPORT");
       for (NodeInfo node : nodes) {
         table.row(node.getName(),

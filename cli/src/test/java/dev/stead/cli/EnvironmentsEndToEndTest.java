@@ -93,9 +93,9 @@ class EnvironmentsEndToEndTest {
       assertThat(held("web2.test").getCodeVersion()).startsWith("sha256:")
           .isNotEqualTo(held("web1.test").getCodeVersion());
 
-      // NODE STATUS LAST-RUN DRIFTING MODE ENVIRONMENT ...
+      // NODE STATUS LAST-RUN DRIFTING MODE ENV ...
       String table = master.stead("nodes").output();
-      assertThat(table.lines().findFirst().orElseThrow()).contains("ENVIRONMENT");
+      assertThat(table.lines().findFirst().orElseThrow()).contains(" ENV ");
       assertThat(table).containsPattern("web1\\.test\\s.*\\senforce\\s+production\\s")
           .containsPattern("web2\\.test\\s.*\\senforce\\s+staging\\s");
       assertThat(master.stead("nodes", "--json").output())
