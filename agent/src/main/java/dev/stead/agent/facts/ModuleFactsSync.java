@@ -2,14 +2,12 @@ package dev.stead.agent.facts;
 
 import dev.stead.agent.resource.file.FileSource;
 import dev.stead.proto.v1.ModuleFact;
+import dev.stead.wire.AtomicFiles;
 import dev.stead.wire.SourceFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -113,26 +111,14 @@ public final class ModuleFactsSync {
       }
       return false;
     }
-    Path temp = Files.createTempFile(target.getParent(), "." + f.getName(), ".part");
-    try {
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        source.fetch(f.getModule() + "/" + SourceFiles.FACTS_DIR + "/" + f.getName(),
-            f.getChecksum(), out);
-      }
-      String got = SourceFiles.checksum(temp);
+    try (AtomicFiles.Staged staged = AtomicFiles.stage(target, out -> source.fetch(
+        f.getModule() + "/" + SourceFiles.FACTS_DIR + "/" + f.getName(), f.getChecksum(), out))) {
+      String got = SourceFiles.checksum(staged.file());
       if (!got.equals(f.getChecksum())) {
         throw new IOException("received " + got + ", expected " + f.getChecksum());
       }
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      staged.commit(AtomicFiles.Attributes.mode(PosixFilePermissions.fromString(mode)));
       return true;
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 
