@@ -7,7 +7,6 @@ import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.master.storage.postgres.PostgresLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -35,10 +34,7 @@ class PostgresStoreEndToEndTest {
   void aMasterOnPostgresqlServesAnAgentAndKeepsItsStateInTheDatabase() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
-    Path credentials = tmp.resolve("store.credentials");
-    Files.writeString(credentials, "user = " + cluster.credentials().user() + "\npassword = "
-        + cluster.credentials().password() + "\n");
-    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    Path credentials = cluster.writeCredentialsFile(tmp.resolve("store.credentials"));
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("site.groovy"), SITE);
     Path data = tmp.resolve("master");

@@ -49,10 +49,7 @@ class SeveralMastersEndToEndTest {
   void oneCaSignsForBothMastersAndTheOtherKeepsServingWhileItIsDown() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
-    Path credentials = tmp.resolve("store.credentials");
-    Files.writeString(credentials, "user = " + cluster.credentials().user() + "\npassword = "
-        + cluster.credentials().password() + "\n");
-    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+    Path credentials = cluster.writeCredentialsFile(tmp.resolve("store.credentials"));
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("site.groovy"), SITE);
     Path sharedKey = tmp.resolve("shared.key");

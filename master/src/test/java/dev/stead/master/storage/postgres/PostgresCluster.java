@@ -59,6 +59,13 @@ public final class PostgresCluster {
     return new PostgresCredentials(USER, password);
   }
 
+  /** Writes the test role's login to {@code file} (mode 0600) as --store-credentials reads it. */
+  public Path writeCredentialsFile(Path file) throws IOException {
+    Files.writeString(file, "user = " + USER + "\npassword = " + password + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
   public int port() {
     return port;
   }
