@@ -43,17 +43,17 @@ public final class AccessPolicy {
    * a node; admin, fleet, jobs and preview need the admin.
    */
   public static AccessPolicy standard() {
-    return new AccessPolicy(Map.of(
-        BootstrapGrpc.SERVICE_NAME, Access.ANONYMOUS,
-        CatalogServiceGrpc.SERVICE_NAME, Access.NODE,
-        ReportServiceGrpc.SERVICE_NAME, Access.NODE,
-        CertificateServiceGrpc.SERVICE_NAME, Access.NODE,
-        FileServiceGrpc.SERVICE_NAME, Access.NODE,
-        CommandServiceGrpc.SERVICE_NAME, Access.NODE,
-        AdminServiceGrpc.SERVICE_NAME, Access.ADMIN,
-        JobServiceGrpc.SERVICE_NAME, Access.ADMIN,
-        PreviewServiceGrpc.SERVICE_NAME, Access.ADMIN,
-        FleetServiceGrpc.SERVICE_NAME, Access.ADMIN));
+    return new AccessPolicy(Map.ofEntries(
+        Map.entry(BootstrapGrpc.SERVICE_NAME, Access.ANONYMOUS),
+        Map.entry(CatalogServiceGrpc.SERVICE_NAME, Access.NODE),
+        Map.entry(ReportServiceGrpc.SERVICE_NAME, Access.NODE),
+        Map.entry(CertificateServiceGrpc.SERVICE_NAME, Access.NODE),
+        Map.entry(FileServiceGrpc.SERVICE_NAME, Access.NODE),
+        Map.entry(CommandServiceGrpc.SERVICE_NAME, Access.NODE),
+        Map.entry(AdminServiceGrpc.SERVICE_NAME, Access.ADMIN),
+        Map.entry(JobServiceGrpc.SERVICE_NAME, Access.ADMIN),
+        Map.entry(PreviewServiceGrpc.SERVICE_NAME, Access.ADMIN),
+        Map.entry(FleetServiceGrpc.SERVICE_NAME, Access.ADMIN)));
   }
 
   /** The rule for {@code serviceName}, null when there is none (deny). */
