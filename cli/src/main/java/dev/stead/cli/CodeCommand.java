@@ -3,7 +3,9 @@ package dev.stead.cli;
 import dev.stead.master.code.CodeDeploy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 @Command(name = "code", description = "The master's code directory and its environments.",
@@ -26,12 +28,15 @@ final class CodeCommand {
     @Option(names = "--branch", required = true, paramLabel = "BRANCH", description = "The branch to deploy.")
     String branch;
 
-    @Option(names = "--code", paramLabel = "DIR", description = "The master's code directory, as given to `stead master start --code` (default: ${DEFAULT-VALUE}).")
-    Path code = Defaults.CODE;
+    @Option(names = "--code", paramLabel = "DIR", description = "The master's code directory (default: the master's own, from master.conf or STEAD_MASTER_CODE, else /etc/stead/code).")
+    Path code;
+
+    /** Where the master's own settings are read when --code is not given. */
+    Settings master = Settings.forMachine("master");
 
     @Override
     public Integer call() throws Exception {
-      CodeDeploy.Deployed done = new CodeDeploy(code).deploy(environment, repo, branch);
+      CodeDeploy.Deployed done = new CodeDeploy(codeDirectory()).deploy(environment, repo, branch);
       if (done.changed()) {
         System.out.println("deployed " + branch + " (commit " + done.commit() + ") as environment "
             + done.environment() + " in " + done.directory());
@@ -40,6 +45,19 @@ final class CodeCommand {
             + done.commit() + " of " + branch + "; nothing changed");
       }
       return 0;
+    }
+
+    /**
+     * The directory given, else the one `stead master start` reads from its settings: an
+     * environment deployed anywhere else would never be served.
+     */
+    Path codeDirectory() {
+      if (code != null) {
+        return code;
+      }
+      CommandSpec start = new CommandLine(new MasterCommand.Start()).getCommandSpec();
+      String configured = master.defaultValue(start.findOption("--code"));
+      return configured == null ? Defaults.CODE : Path.of(configured);
     }
   }
 }

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -65,6 +67,36 @@ class SettingsTest {
     assertThat(start.modulePath).containsExactly(Path.of("/a"), Path.of("/b"));
     assertThat(start.data).isEqualTo(Path.of("/srv/stead"));
     assertThat(start.code).isEqualTo(Defaults.CODE);
+  }
+
+  @Test
+  void codeDeployWritesWhereTheMasterReadsItsCode() throws Exception {
+    Path conf = Files.writeString(dir.resolve("master.conf"), """
+        listen = 0.0.0.0:8140
+        code = /srv/stead-code
+        """);
+    CodeCommand.Deploy fromFile = deploy(new Settings("master", conf, Map.of()));
+    assertThat(fromFile.codeDirectory()).isEqualTo(Path.of("/srv/stead-code"));
+
+    CodeCommand.Deploy fromEnvironment = deploy(new Settings("master", conf,
+        Map.of("STEAD_MASTER_CODE", "/opt/code")));
+    assertThat(fromEnvironment.codeDirectory()).isEqualTo(Path.of("/opt/code"));
+
+    CodeCommand.Deploy given = deploy(new Settings("master", conf, Map.of()), "--code", "/x");
+    assertThat(given.codeDirectory()).isEqualTo(Path.of("/x"));
+
+    CodeCommand.Deploy unset = deploy(new Settings("master", dir.resolve("none.conf"), Map.of()));
+    assertThat(unset.codeDirectory()).isEqualTo(Defaults.CODE);
+  }
+
+  private static CodeCommand.Deploy deploy(Settings master, String... more) {
+    CodeCommand.Deploy deploy = new CodeCommand.Deploy();
+    deploy.master = master;
+    String[] args = {"--environment", "staging", "--repo", "r", "--branch", "b"};
+    String[] all = Stream.concat(Arrays.stream(args),
+        Arrays.stream(more)).toArray(String[]::new);
+    new CommandLine(deploy).parseArgs(all);
+    return deploy;
   }
 
   @Test
