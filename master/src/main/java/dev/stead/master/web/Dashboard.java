@@ -467,11 +467,13 @@ public final class Dashboard implements AutoCloseable {
         .forEach(e -> body.append("<tr><td>").append(Html.esc(e.getKey())).append("</td><td>")
             .append(e.getValue()).append("</td></tr>"));
     body.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>node</th><th>status</th>"
-        + "<th>mode</th><th>last run</th><th>drift</th><th>last report</th><th>code</th></tr>");
+        + "<th>mode</th><th>environment</th><th>last run</th><th>drift</th><th>last report</th>"
+        + "<th>code</th></tr>");
     for (NodeInfo node : classifications.describeAll()) {
       body.append("<tr><td>").append(Html.nodeLink(node.getName())).append("</td><td>")
           .append(Html.status(StatusWords.of(node))).append("</td><td>")
           .append(modeWord(node)).append("</td><td>")
+          .append(Html.esc(node.getEnvironment())).append("</td><td>")
           .append(Html.time(node.getLastReportMs()))
           .append("</td><td>").append(node.getLastDriftEvents()).append("</td><td>")
           .append(Html.reportLink(node.getLastReportId())).append("</td><td>")
@@ -487,7 +489,8 @@ public final class Dashboard implements AutoCloseable {
     StringBuilder body = new StringBuilder("<h1 id=\"node-name\">")
         .append(Html.esc(info.getName())).append("</h1><p>Status <b id=\"node-status\">")
         .append(Html.status(StatusWords.of(info))).append("</b>, mode <b id=\"node-mode\">")
-        .append(modeWord(info)).append("</b>, last report ")
+        .append(modeWord(info)).append("</b>, environment <b id=\"node-environment\">")
+        .append(Html.esc(info.getEnvironment())).append("</b>, last report ")
         .append(Html.reportLink(info.getLastReportId())).append(", code ")
         .append(Html.value(info.getCodeVersion())).append(", catalog ")
         .append(Html.value(info.getCatalogDigest())).append("</p><h2>Recent runs</h2>"

@@ -123,7 +123,7 @@ class DashboardAccessTest {
   }
 
   @Test
-  void theOverviewAndTheNodePageShowTheModeTheOperatorSet() throws Exception {
+  void theOverviewAndTheNodePageShowTheModeAndEnvironmentTheOperatorSet() throws Exception {
     AdminCredentials.loadOrCreate(data.resolve("admin"), ca);
     HttpClient admin = client(Pem.readPrivateKey(data.resolve("admin/key.pem")),
         Pem.readCertificate(data.resolve("admin/cert.pem")));
@@ -134,6 +134,15 @@ class DashboardAccessTest {
     assertThat(get(admin, "/node?name=web1.test", null).body())
         .contains("mode <b id=\"node-mode\">audit</b>");
     assertThat(get(admin, "/", null).body()).containsPattern("web1\\.test.*?<td>audit</td>");
+
+    assertThat(get(admin, "/node?name=web1.test", null).body())
+        .contains("environment <b id=\"node-environment\">production</b>");
+    new NodeClassifications(store).classify("web1.test",
+        Map.of("environment", "staging"), List.of(), "stead-admin");
+    assertThat(get(admin, "/node?name=web1.test", null).body())
+        .contains("environment <b id=\"node-environment\">staging</b>");
+    assertThat(get(admin, "/", null).body())
+        .containsPattern("web1\\.test.*?<td>audit</td><td>staging</td>");
   }
 
   @Test
