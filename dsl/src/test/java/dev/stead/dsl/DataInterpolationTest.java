@@ -125,15 +125,25 @@ class DataInterpolationTest {
         .file("data/common.yaml", """
             lookup_options:
               a: {merge: deeep}
-              b: {merge: {strategy: deep, knockout_prefix: '--'}}
+              b: {merge: {strategy: unique, knockout_prefix: '--'}}
               c: {convert_to: Array}
+              d: {merge: {strategy: deep, merge_hash_arrays: true}}
+              e: {merge: {strategy: deep, knockout_prefix: 5}}
+              f: {merge: {strategy: deep, sort_merged_arrays: 'yes'}}
             """)
         .file("modules/m/data/common.yaml", "lookup_options: {other::x: {merge: deep}}\n");
     assertThat(Code.errorsOf(code::environment)).containsExactlyInAnyOrder(
         "data/common.yaml:0: lookup_options for 'a': merge must be one of first, unique, hash,"
             + " deep, got 'deeep'",
-        "data/common.yaml:0: lookup_options for 'b': merge option 'knockout_prefix' is not"
-            + " supported (Stead reads {strategy: NAME} only)",
+        "data/common.yaml:0: lookup_options for 'b': merge option 'knockout_prefix' applies to"
+            + " strategy deep only, not unique",
+        "data/common.yaml:0: lookup_options for 'd': merge option 'merge_hash_arrays' is not"
+            + " supported (Stead reads strategy, and knockout_prefix and sort_merged_arrays for"
+            + " deep)",
+        "data/common.yaml:0: lookup_options for 'e': knockout_prefix must be a non-empty text"
+            + " such as '--', got a number",
+        "data/common.yaml:0: lookup_options for 'f': sort_merged_arrays must be true or false,"
+            + " got a string",
         "data/common.yaml:0: lookup_options for 'c': unknown option 'convert_to' (Stead knows:"
             + " merge)",
         "modules/m/data/common.yaml:0: lookup_options for 'other::x': module data may only set"

@@ -94,6 +94,47 @@ class DataLookupTest {
   }
 
   @Test
+  void deepMergeKnocksOutAndSortsAsLookupOptionsSay() throws Exception {
+    Code code = new Code(dir)
+        .file("data/common.yaml", """
+            lookup_options:
+              ntp::servers: {merge: {strategy: deep, knockout_prefix: '--'}}
+              admins: {merge: {strategy: deep, sort_merged_arrays: true}}
+              mixed: {merge: {strategy: deep, sort_merged_arrays: true}}
+            ntp::servers: [old.pool.ntp.org, pool.ntp.org]
+            admins: [zoe, alice]
+            mixed: [1]
+            """)
+        .file("data/nodes/web01.yaml", """
+            ntp::servers: [--old.pool.ntp.org, ntp1.example.com]
+            admins: [bob]
+            mixed: [a]
+            """)
+        .file("modules/ntp/manifests/ntp.groovy", """
+            klass('ntp') { List servers ->
+              file('/etc/ntp.conf', content: servers.join(' '))
+            }
+            """);
+    String site = """
+        node('default') {
+          include 'ntp'
+          file('/admins', content: lookup('admins').join(','))
+        }
+        """;
+    CatalogView c = compile(code, site, "web01", Code.debian());
+    c.resource("file[/etc/ntp.conf]").hasParameter("content", "pool.ntp.org ntp1.example.com");
+    c.resource("file[/admins]").hasParameter("content", "alice,bob,zoe");
+    // Another node reads only common.yaml: nothing is merged, so nothing is knocked out.
+    compile(code, site, "web02", Code.debian()).resource("file[/etc/ntp.conf]")
+        .hasParameter("content", "old.pool.ntp.org pool.ntp.org");
+
+    Code mixed = code.file("site.groovy", "node('default') {\n  lookup('mixed')\n}\n");
+    assertThat(Code.errorsOf(() -> mixed.environment().compile("web01", Code.debian())))
+        .singleElement().asString().contains("site.groovy:2:")
+        .contains("merge 'deep' of 'mixed' with sort_merged_arrays cannot sort [1, a]");
+  }
+
+  @Test
   void missingKeyNamesTheKeyAndEveryFileSearched() {
     Code code = env().file("site.groovy", "node('default') {\n  file('/x', content: lookup('nope'))\n}\n");
     assertThat(Code.errorsOf(() -> code.environment().compile("web01", Code.debian())))

@@ -431,11 +431,13 @@ public final class DataHierarchy {
             : new Step(level, moduleData.file(), Outcome.KEY_ABSENT, null, ""));
       }
       MergeStrategy strategy = asked;
+      DeepOptions deep = DeepOptions.NONE;
       boolean fromOptions = false;
       if (strategy == null) {
-        Optional<MergeStrategy> set = options(module, stepFiles).mergeFor(key);
+        Optional<LookupOptions.Merge> set = options(module, stepFiles).mergeFor(key);
         fromOptions = set.isPresent();
-        strategy = set.orElse(MergeStrategy.FIRST);
+        strategy = set.map(LookupOptions.Merge::strategy).orElse(MergeStrategy.FIRST);
+        deep = set.map(LookupOptions.Merge::deep).orElse(DeepOptions.NONE);
       }
       // Interpolate the values the strategy uses (first: one), as Hiera reads no more.
       List<DataMerge.Found> found = new ArrayList<>();
@@ -452,7 +454,7 @@ public final class DataHierarchy {
       if (found.isEmpty()) {
         return new LookupExplanation(key, strategy, Optional.empty(), false, steps, fromOptions);
       }
-      Object value = DataMerge.merge(key, strategy, found);
+      Object value = DataMerge.merge(key, strategy, deep, found);
       return new LookupExplanation(key, strategy, Optional.ofNullable(value), true, steps,
           fromOptions);
     }

@@ -3,6 +3,7 @@ package dev.stead.dsl.internal;
 import dev.stead.dsl.MergeStrategy;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +25,12 @@ final class DataMerge {
 
   static Object merge(String key, MergeStrategy strategy, List<Found> found)
       throws DataHierarchy.MergeProblem {
+    return merge(key, strategy, DeepOptions.NONE, found);
+  }
+
+  /** As {@link #merge(String, MergeStrategy, List)}, with {@code deep}'s options. */
+  static Object merge(String key, MergeStrategy strategy, DeepOptions deep, List<Found> found)
+      throws DataHierarchy.MergeProblem {
     if (strategy == MergeStrategy.FIRST) {
       return found.get(0).value();
     }
@@ -35,7 +42,7 @@ final class DataMerge {
       result = switch (strategy) {
         case UNIQUE -> union(flatten(result), flatten(found.get(i).value()));
         case HASH -> hashMerge(asMap(result), asMap(found.get(i).value()));
-        case DEEP -> deepMerge(result, found.get(i).value());
+        case DEEP -> deepMerge(result, found.get(i).value(), deep, key);
         default -> throw new IllegalStateException("unhandled merge strategy " + strategy);
       };
     }
@@ -98,12 +105,15 @@ final class DataMerge {
   }
 
   /**
-   * The deep_merge library as Hiera calls it (no knockout prefix, no sorting): maps merge key
-   * by key, lists are a union (the less specific list's items first), and otherwise the more
-   * specific value wins, except that a null never replaces a value and an empty map replaces
-   * nothing.
+   * The deep_merge library as Hiera calls it: maps merge key by key, lists are a union (the
+   * less specific list's items first), and otherwise the more specific value wins, except
+   * that a null never replaces a value and an empty map replaces nothing. With a knockout
+   * prefix, a more specific list item {@code --x} removes {@code x} from the less specific
+   * list (and is itself dropped), and a more specific value {@code --x} replaces the less
+   * specific one with an empty text; with sorting, every united list comes out sorted.
    */
-  private static Object deepMerge(Object higher, Object lower) {
+  private static Object deepMerge(Object higher, Object lower, DeepOptions options, String key)
+      throws DataHierarchy.MergeProblem {
     if (higher == null) {
       return lower;
     }
@@ -117,28 +127,58 @@ final class DataMerge {
       Map<String, Object> out = new LinkedHashMap<>(asMap(l));
       for (Map.Entry<String, Object> e : asMap(h).entrySet()) {
         Object existing = out.get(e.getKey());
-        out.put(e.getKey(), existing == null || Boolean.FALSE.equals(existing)
-            ? itself(e.getValue()) : deepMerge(e.getValue(), existing));
+        // deep_merge merges a key the other side lacks with itself: lists lose duplicates
+        // and knockouts, as they would against a copy of themselves.
+        Object into = existing == null || Boolean.FALSE.equals(existing)
+            ? e.getValue() : existing;
+        out.put(e.getKey(), deepMerge(e.getValue(), into, options, key));
       }
       return out;
     }
     if (higher instanceof List<?> h) {
-      return lower instanceof List<?> l ? union(l, h) : higher;
+      return lower instanceof List<?> l ? unite(l, h, options, key) : withoutKnockouts(h, options);
     }
-    return higher;
+    return options.knocksOut(higher) ? "" : higher;
   }
 
-  /** A value merged with itself, as deep_merge does for a key the other side lacks: lists lose duplicates. */
-  private static Object itself(Object value) {
-    if (value instanceof List<?> list) {
-      return union(list, List.of());
+  private static List<Object> unite(List<?> lower, List<?> higher, DeepOptions options,
+      String key) throws DataHierarchy.MergeProblem {
+    List<Object> kept = new ArrayList<>(lower);
+    List<Object> added = new ArrayList<>(higher.size());
+    for (Object item : higher) {
+      if (options.knocksOut(item)) {
+        String named = options.knockedOut((String) item);
+        kept.removeIf(old -> named.equals(old) || item.equals(old));
+      } else {
+        added.add(item);
+      }
     }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      asMap(map).forEach((k, v) -> out.put(k, v == null ? null : itself(v)));
-      return out;
+    List<Object> out = union(kept, added);
+    if (options.sortMergedArrays()) {
+      sort(out, key);
     }
-    return value;
+    return out;
+  }
+
+  private static List<Object> withoutKnockouts(List<?> list, DeepOptions options) {
+    List<Object> out = new ArrayList<>(list);
+    out.removeIf(options::knocksOut);
+    return out;
+  }
+
+  /** Ruby's {@code sort!}: texts or numbers, not a mix of them, nor maps or lists. */
+  private static void sort(List<Object> list, String key) throws DataHierarchy.MergeProblem {
+    boolean texts = list.stream().allMatch(String.class::isInstance);
+    boolean numbers = list.stream().allMatch(Number.class::isInstance);
+    if (texts) {
+      list.sort(Comparator.comparing(String.class::cast));
+    } else if (numbers) {
+      list.sort(Comparator.comparingDouble(n -> ((Number) n).doubleValue()));
+    } else {
+      throw new DataHierarchy.MergeProblem("merge 'deep' of '" + key + "' with "
+          + "sort_merged_arrays cannot sort " + list + ": its items must be all texts or all "
+          + "numbers");
+    }
   }
 
   static Object freeze(Object value) {

@@ -22,7 +22,10 @@ final class LookupOptions {
   static final String KEY = "lookup_options";
 
   /** One entry: an exact key or a pattern, and the merge strategy it sets. */
-  record Option(String key, Pattern pattern, MergeStrategy merge) {}
+  record Option(String key, Pattern pattern, Merge merge) {}
+
+  /** A merge strategy and, for {@code deep}, its options. */
+  record Merge(MergeStrategy strategy, DeepOptions deep) {}
 
   static final LookupOptions NONE = new LookupOptions(Map.of());
 
@@ -71,7 +74,7 @@ final class LookupOptions {
             + YamlData.kind(e.getValue()));
         continue;
       }
-      MergeStrategy merge = null;
+      Merge merge = null;
       boolean ok = true;
       for (Map.Entry<?, ?> s : settings.entrySet()) {
         String name = String.valueOf(s.getKey());
@@ -80,7 +83,7 @@ final class LookupOptions {
           ok = false;
           continue;
         }
-        Optional<MergeStrategy> parsed = strategy(s.getValue(), where, problems);
+        Optional<Merge> parsed = strategy(s.getValue(), where, problems);
         ok &= parsed.isPresent();
         merge = parsed.orElse(null);
       }
@@ -91,17 +94,12 @@ final class LookupOptions {
     return new LookupOptions(out);
   }
 
-  private static Optional<MergeStrategy> strategy(Object value, String where,
+  private static Optional<Merge> strategy(Object value, String where,
       List<String> problems) {
     Object name = value;
+    Map<?, ?> settings = Map.of();
     if (value instanceof Map<?, ?> m) {
-      for (Object k : m.keySet()) {
-        if (!"strategy".equals(k)) {
-          problems.add(where + ": merge option '" + k + "' is not supported (Stead reads "
-              + "{strategy: NAME} only)");
-          return Optional.empty();
-        }
-      }
+      settings = m;
       name = m.get("strategy");
     }
     Optional<MergeStrategy> strategy =
@@ -109,8 +107,46 @@ final class LookupOptions {
     if (strategy.isEmpty()) {
       problems.add(where + ": merge must be one of " + MergeStrategy.labels() + ", got "
           + (name instanceof String ? "'" + name + "'" : YamlData.kind(name)));
+      return Optional.empty();
     }
-    return strategy;
+    String knockout = null;
+    boolean sort = false;
+    for (Map.Entry<?, ?> option : settings.entrySet()) {
+      Object key = option.getKey();
+      Object given = option.getValue();
+      if ("strategy".equals(key)) {
+        continue;
+      }
+      boolean deepOption = "knockout_prefix".equals(key) || "sort_merged_arrays".equals(key);
+      if (!deepOption) {
+        problems.add(where + ": merge option '" + key + "' is not supported (Stead reads "
+            + "strategy, and knockout_prefix and sort_merged_arrays for deep)");
+        return Optional.empty();
+      }
+      if (strategy.get() != MergeStrategy.DEEP) {
+        problems.add(where + ": merge option '" + key + "' applies to strategy deep only, "
+            + "not " + strategy.get().label());
+        return Optional.empty();
+      }
+      if ("knockout_prefix".equals(key)) {
+        if (!(given instanceof String prefix) || prefix.isEmpty()) {
+          problems.add(where + ": knockout_prefix must be a non-empty text such as '--', got "
+              + YamlData.kind(given));
+          return Optional.empty();
+        }
+        knockout = prefix;
+      } else {
+        if (!(given instanceof Boolean flag)) {
+          problems.add(where + ": sort_merged_arrays must be true or false, got "
+              + YamlData.kind(given));
+          return Optional.empty();
+        }
+        sort = flag;
+      }
+    }
+    DeepOptions deep = knockout == null && !sort ? DeepOptions.NONE
+        : new DeepOptions(knockout, sort);
+    return Optional.of(new Merge(strategy.get(), deep));
   }
 
   /** These options with {@code lower}'s beneath: a key both name takes this one's. */
@@ -127,7 +163,7 @@ final class LookupOptions {
   }
 
   /** The strategy set for {@code key}: its own entry, else the first pattern that matches it. */
-  Optional<MergeStrategy> mergeFor(String key) {
+  Optional<Merge> mergeFor(String key) {
     Option own = options.get(key);
     if (own != null && own.pattern() == null) {
       return Optional.of(own.merge());
