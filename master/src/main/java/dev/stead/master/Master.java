@@ -180,11 +180,12 @@ public final class Master implements AutoCloseable {
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
-      // Runs on demand: the agents' command streams and the jobs that use them, in memory.
+      // Runs on demand: the agents' command streams this master holds; jobs in the store, so
+      // a job started here reaches a stream another master holds.
       Revocations revoked = revocations;
       agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
           || java.time.Instant.now().isAfter(certificate.getNotAfter().toInstant()));
-      jobs = new Jobs(agents, java.time.Clock.systemUTC());
+      jobs = new Jobs(store, agents, java.time.Clock.systemUTC());
       Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations, shared);

@@ -47,7 +47,7 @@ class PostgresStoreTest {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("2");
+      assertThat(store.schemaVersion()).isEqualTo("6");
     }
     cluster.execute(db.database(), "INSERT INTO stead_schema_history (installed_rank, version, "
         + "description, type, script, checksum, installed_by, execution_time, success) VALUES "
