@@ -127,6 +127,16 @@ public final class FleetPreview {
     return done;
   }
 
+  /**
+   * Checks that {@code target} can be previewed now, as {@link #run} would at its start.
+   *
+   * @throws IllegalArgumentException when the code directory is not a directory, or the
+   *     environment does not exist on the master
+   */
+  public void check(PreviewTarget target) {
+    codeOf(target);
+  }
+
   /** The directory to compile: the one given, or the release the environment serves now. */
   private Path codeOf(PreviewTarget target) {
     if (target.codeDirectory().isPresent()) {
