@@ -386,7 +386,9 @@ public final class Jobs implements AutoCloseable {
     for (Job job : List.copyOf(running.values())) {
       guarded("ending job " + job.id(), () -> {
         abandon(job.id(), master);
-        job.finish(store.job(job.id()).orElseThrow());
+        JobStatus ended = store.job(job.id()).orElseThrow();
+        job.observe(ended);
+        job.finish(ended);
       });
     }
     running.clear();
