@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -200,13 +201,17 @@ public final class Jobs implements AutoCloseable {
     } catch (StoreException e) {
       LOG.warning("cannot forget the stream of " + node + ": " + e.getMessage());
     }
-    timer.execute(() -> guarded("ending the runs " + node + " was asked for", () -> {
-      long now = clock.millis();
-      for (String id : store.jobsWaitingFor(node)) {
-        store.moveJobNode(id, state(node, JobNodeState.DISCONNECTED,
-            "its stream to the master ended before it reported", now), WAITING);
-      }
-    }));
+    try {
+      timer.execute(() -> guarded("ending the runs " + node + " was asked for", () -> {
+        long now = clock.millis();
+        for (String id : store.jobsWaitingFor(node)) {
+          store.moveJobNode(id, state(node, JobNodeState.DISCONNECTED,
+              "its stream to the master ended before it reported", now), WAITING);
+        }
+      }));
+    } catch (RejectedExecutionException e) {
+      // This master is stopping: it has ended its jobs; another master's job times out.
+    }
   }
 
   /** Timer thread only. */
