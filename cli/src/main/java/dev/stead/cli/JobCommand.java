@@ -100,8 +100,8 @@ final class JobCommand {
     }
   }
 
-  @Command(name = "status", description = "Where each node of a job stands (jobs live in the"
-      + " master's memory: a restart forgets them).")
+  @Command(name = "status", description = "Where each node of a job stands (any master"
+      + " sharing the store answers; jobs are kept 30 days).")
   static final class Status implements Callable<Integer> {
     @Mixin AdminOptions admin;
 

@@ -15,21 +15,29 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "preview", description = {
     "Show what new code would change on every node before it goes live: the master compiles"
         + " each known node with its last stored facts against DIR and compares with the"
         + " catalog the node runs now. Facts never leave the master; nothing is served.",
+    "With --environment NAME only that environment's nodes are previewed, against DIR or,"
+        + " without --code, against the code the environment serves now.",
     "Exit 0 when every node compiles, 1 when any node fails to compile."})
 final class PreviewCommand implements Callable<Integer> {
   @Mixin AdminOptions admin;
 
-  @Option(names = "--code", required = true, paramLabel = "DIR", description = "The new code"
+  @Option(names = "--code", paramLabel = "DIR", description = "The new code"
       + " (site.groovy, modules/, data/): a directory on the master's machine.")
   Path code;
+
+  @Option(names = "--environment", paramLabel = "NAME", description = "Only the nodes the"
+      + " master assigns this environment (e.g. staging).")
+  String environment = "";
 
   @Option(names = "--nodes", paramLabel = "GLOB", description = "Only nodes matching this"
       + " name or glob, e.g. 'web*' (default: every node).")
@@ -41,9 +49,13 @@ final class PreviewCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (code == null && environment.isEmpty()) {
+      throw new ParameterException(new CommandLine(this),
+          "give --code DIR, --environment NAME, or both");
+    }
     PreviewRequest request = PreviewRequest.newBuilder()
-        .setCodeDirectory(code.toAbsolutePath().normalize().toString())
-        .setNodeGlob(nodes).build();
+        .setCodeDirectory(code == null ? "" : code.toAbsolutePath().normalize().toString())
+        .setEnvironment(environment).setNodeGlob(nodes).build();
     PrintStream out = System.out;
     try (AdminClient client = admin.connect()) {
       PreviewSummary summary = new PreviewClient(client).preview(request, event -> {
@@ -55,7 +67,7 @@ final class PreviewCommand implements Callable<Integer> {
         out.flush();
       });
       if (!json) {
-        print(summary, request.getCodeDirectory(), out);
+        print(summary, out);
       }
       return summary.getFailed() == 0 ? 0 : 1;
     }
@@ -114,9 +126,11 @@ final class PreviewCommand implements Callable<Integer> {
     return at.getFile() + (at.getLine() > 0 ? ":" + at.getLine() : "") + ": ";
   }
 
-  static void print(PreviewSummary s, String dir, PrintStream out) {
+  static void print(PreviewSummary s, PrintStream out) {
+    String what = s.getEnvironment().isEmpty() ? s.getCodeDirectory()
+        : s.getEnvironment() + " (" + s.getCodeDirectory() + ")";
     out.println(String.format(Locale.ROOT, "preview of %s: %d node%s, %d change, %d unchanged,"
-        + " %d fail to compile, %d without facts (%.1f s)", dir, s.getNodes(),
+        + " %d fail to compile, %d without facts (%.1f s)", what, s.getNodes(),
         s.getNodes() == 1 ? "" : "s", s.getChanged(), s.getUnchanged(), s.getFailed(),
         s.getNoFacts(), s.getElapsedMs() / 1000.0));
     if (s.getCommonChangesCount() > 0) {

@@ -121,7 +121,7 @@ class JobEndToEndTest {
       Cli all = master.steadMayFail("job", "run", "--nodes", "web*", "--wait");
       assertThat(all.exitCode()).as(all.toString()).isEqualTo(1);
       assertThat(all.output()).contains("2 nodes match 'web*' (1 connected, 1 offline)")
-          .containsPattern("web2\\.test +offline +not connected to the master")
+          .containsPattern("web2\\.test +offline +not connected to any master")
           .containsPattern("web1\\.test +reported +unchanged")
           .contains("done: 1 reported, 1 offline");
       String id = all.output().lines().findFirst().orElseThrow().split(" ")[1];

@@ -95,6 +95,58 @@ class PreviewCommandTest {
     }
   }
 
+  @Test
+  void anEnvironmentPreviewsOnlyItsNodesAgainstTheCodeItServesNowOrAgainstDir()
+      throws Exception {
+    Path code = tmp.resolve("code");
+    Path production = Files.createDirectories(code.resolve("environments/production"));
+    Path staging = Files.createDirectories(code.resolve("environments/staging"));
+    Files.writeString(production.resolve("site.groovy"), SITE);
+    Files.writeString(staging.resolve("site.groovy"), SITE.replace("bye", "staging"));
+    Path data = tmp.resolve("master");
+    try (Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start()) {
+      agentRun(master, "web1.test");
+      InProcess set = InProcess.run("node", "set", "stage1.test", "environment=staging",
+          "--data", data.toString());
+      assertThat(set.exitCode()).as(set.err()).isZero();
+      agentRun(master, "stage1.test");
+      // Staging's code changes (as a deploy would change it); production's does not.
+      Files.writeString(staging.resolve("site.groovy"), SITE.replace("bye", "staging v2"));
+
+      InProcess current = InProcess.run("preview", "--data", data.toString(),
+          "--environment", "staging");
+
+      assertThat(current.exitCode()).as(current.err()).isZero();
+      assertThat(current.out()).contains("""
+          stage1.test: 1 resource change
+            ~ file[/etc/motd]  (site.groovy:2)
+                content:
+          """).contains("        -staging\n        +staging v2\n")
+          .doesNotContain("web1.test")
+          .contains("preview of staging (" + staging.toRealPath() + "): 1 node, 1 change, "
+              + "0 unchanged");
+
+      Path next = Files.createDirectories(tmp.resolve("next"));
+      Files.writeString(next.resolve("site.groovy"), SITE.replace("bye", "staging"));
+      InProcess againstDir = InProcess.run("preview", "--data", data.toString(),
+          "--environment", "staging", "--code", next.toString());
+
+      assertThat(againstDir.exitCode()).as(againstDir.err()).isZero();
+      assertThat(againstDir.out()).doesNotContain("web1.test")
+          .contains("preview of staging (" + next + "): 1 node, 0 change, 1 unchanged");
+
+      InProcess unknown = InProcess.run("preview", "--data", data.toString(),
+          "--environment", "qa");
+      assertThat(unknown.exitCode()).isEqualTo(1);
+      assertThat(unknown.err()).contains("the master serves no environment 'qa'")
+          .contains(code.resolve("environments/qa").toString());
+      InProcess neither = InProcess.run("preview", "--data", data.toString());
+      assertThat(neither.exitCode()).isEqualTo(1);
+      assertThat(neither.err()).contains("give --code DIR, --environment NAME, or both");
+    }
+  }
+
   private void agentRun(Master master, String node) throws Exception {
     Path root = tmp.resolve("root-" + node);
     Files.createDirectories(root.resolve("etc"));

@@ -177,14 +177,16 @@ public final class Master implements AutoCloseable {
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
+    dev.stead.master.preview.FleetPreview preview;
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
-      // Runs on demand: the agents' command streams and the jobs that use them, in memory.
+      // Runs on demand: the agents' command streams this master holds; jobs in the store, so
+      // a job started here reaches a stream another master holds.
       Revocations revoked = revocations;
       agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
           || java.time.Instant.now().isAfter(certificate.getNotAfter().toInstant()));
-      jobs = new Jobs(agents, java.time.Clock.systemUTC());
+      jobs = new Jobs(store, agents, java.time.Clock.systemUTC());
       Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations, shared);
@@ -205,6 +207,9 @@ public final class Master implements AutoCloseable {
           : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
+      // One preview for the gRPC service and the dashboard's page.
+      preview = new dev.stead.master.preview.FleetPreview(store, store, classifications, slots,
+          config.modulePath(), environments);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
@@ -227,8 +232,7 @@ public final class Master implements AutoCloseable {
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
-              new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
-                  store, store, classifications, slots, config.modulePath())).bindService()),
+              new dev.stead.master.rpc.PreviewEndpoint(preview).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
@@ -265,7 +269,7 @@ public final class Master implements AutoCloseable {
     }
     try {
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
-          sharedKeys == null ? null : shared, sharedKeys);
+          sharedKeys == null ? null : shared, sharedKeys, preview);
     } catch (IOException | RuntimeException e) {
       master.close();
       throw e;
@@ -307,7 +311,8 @@ public final class Master implements AutoCloseable {
   private void startOperatorServices(FleetConfig fleet, Store store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
       dev.stead.master.fleet.DriftAccept accept, SharedState shared,
-      dev.stead.master.secrets.SharedKeys sharedKeys) throws IOException {
+      dev.stead.master.secrets.SharedKeys sharedKeys,
+      dev.stead.master.preview.FleetPreview preview) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         java.time.Clock.systemUTC());
     operatorServices.add(retention);
@@ -336,7 +341,7 @@ public final class Master implements AutoCloseable {
       }
       dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          operators, accept, java.time.Clock.systemUTC(), sessionKey);
+          operators, accept, java.time.Clock.systemUTC(), sessionKey, preview);
       operatorServices.add(dashboard);
       dashboardUrl = "https://" + MasterAddress.format(at.host(), dashboard.port()) + "/";
     }

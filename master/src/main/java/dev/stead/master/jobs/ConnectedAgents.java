@@ -30,6 +30,7 @@ public final class ConnectedAgents implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ConnectedAgents.class.getName());
 
   private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> onConnect = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> onDisconnect = new CopyOnWriteArrayList<>();
   private final Predicate<X509Certificate> refused;
 
@@ -87,7 +88,18 @@ public final class ConnectedAgents implements AutoCloseable {
     }
   }
 
-  /** {@code listener} hears the name of each node whose stream ends; must not block. */
+  /**
+   * {@code listener} hears the name of each node whose stream is held, before the agent is
+   * told it is subscribed; it may take as long as one write to the store.
+   */
+  public void onConnect(Consumer<String> listener) {
+    onConnect.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * {@code listener} hears the name of each node whose stream ends; it may take as long as one
+   * write to the store.
+   */
   public void onDisconnect(Consumer<String> listener) {
     onDisconnect.add(Objects.requireNonNull(listener, "listener"));
   }
@@ -103,6 +115,7 @@ public final class ConnectedAgents implements AutoCloseable {
     if (old != null) {
       old.end(Status.ABORTED.withDescription("replaced by a newer stream of " + node));
     }
+    onConnect.forEach(l -> l.accept(node));
     stream.send(AgentCommand.newBuilder().setSubscribed(Subscribed.getDefaultInstance())
         .build());
     LOG.info(() -> "agent stream open node=" + node + (old != null ? " (replacing one)" : ""));

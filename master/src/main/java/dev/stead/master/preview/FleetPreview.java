@@ -1,10 +1,12 @@
 package dev.stead.master.preview;
 
+import dev.stead.dsl.Compiler;
 import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.DslCatalogSource;
+import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Globs;
 import dev.stead.master.storage.CatalogStore;
 import dev.stead.master.storage.NodeClassifications;
@@ -33,10 +35,11 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Compiles every known node (or those matching a glob) with its last stored facts against a
- * code directory, and compares each result with the catalog the node runs now (the stored
- * one), as the node would be served it: the same trusted data, and the node's mode applied.
- * Nothing is stored or served; the code directory is read only.
+ * Compiles every known node (or those matching a glob, or of one environment) with its last
+ * stored facts against a code directory (or the code an environment serves now), and compares
+ * each result with the catalog the node runs now (the stored one), as the node would be
+ * served it: the same trusted data, and the node's mode applied. Nothing is stored or served;
+ * the code is read only.
  *
  * <p>Compiles run in the master's {@link CompileSlots}, as many at once as there are slots.
  * The slots are fair, so an agent asking for its catalog during a preview waits for at most
@@ -52,36 +55,42 @@ public final class FleetPreview {
   private final NodeClassifications classifications;
   private final CompileSlots slots;
   private final List<Path> modulePath;
+  private final Environments environments;
   private final AuditedCatalogs audited = new AuditedCatalogs();
 
   public FleetPreview(NodeStore nodes, CatalogStore catalogs,
-      NodeClassifications classifications, CompileSlots slots, List<Path> modulePath) {
+      NodeClassifications classifications, CompileSlots slots, List<Path> modulePath,
+      Environments environments) {
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.classifications = Objects.requireNonNull(classifications, "classifications");
     this.slots = Objects.requireNonNull(slots, "slots");
     this.modulePath = List.copyOf(modulePath);
+    this.environments = Objects.requireNonNull(environments, "environments");
+  }
+
+  /** As {@link #run(PreviewTarget, String, Consumer, BooleanSupplier)}: every node, DIR. */
+  public PreviewSummary run(Path codeDir, String glob, Consumer<PreviewEvent> out,
+      BooleanSupplier cancelled) throws InterruptedException {
+    return run(PreviewTarget.code(codeDir), glob, out, cancelled);
   }
 
   /**
-   * Previews {@code codeDir} for the nodes matching {@code glob} (empty: all), handing each
+   * Previews {@code target} for its nodes matching {@code glob} (empty: all), handing each
    * node's result and then the summary to {@code out}, and stops early once
    * {@code cancelled} says so.
    *
-   * @throws IllegalArgumentException when {@code codeDir} is not an absolute path to a
-   *     directory
+   * @throws IllegalArgumentException when the code directory is not a directory, or the
+   *     environment does not exist on the master
    */
-  public PreviewSummary run(Path codeDir, String glob, Consumer<PreviewEvent> out,
+  public PreviewSummary run(PreviewTarget target, String glob, Consumer<PreviewEvent> out,
       BooleanSupplier cancelled) throws InterruptedException {
-    if (!codeDir.isAbsolute()) {
-      throw new IllegalArgumentException("the code directory must be an absolute path on the"
-          + " master's machine, got '" + codeDir + "'");
-    }
-    if (!Files.isDirectory(codeDir)) {
-      throw new IllegalArgumentException("no directory " + codeDir + " on the master's machine");
-    }
+    Path codeDir = codeOf(target);
     long start = System.nanoTime();
-    CatalogSource source = DslCatalogSource.load(codeDir, modulePath, slots);
+    String environment = target.environment();
+    CatalogSource source = DslCatalogSource.load(codeDir,
+        environment.isEmpty() ? null : environment, modulePath, slots,
+        Compiler.DEFAULT_TIME_LIMIT);
     Pattern matching = Globs.compile(glob);
     CommonChanges summary = new CommonChanges();
     int width = slots.size();
@@ -97,7 +106,8 @@ public final class FleetPreview {
         if (cancelled.getAsBoolean()) {
           break;
         }
-        if (!matching.matcher(node.getName()).matches()) {
+        if (!matching.matcher(node.getName()).matches() || !environment.isEmpty()
+            && !environment.equals(classifications.environment(node.getName()))) {
           continue;
         }
         ahead.add(pool.submit(() -> preview(source, node.getName())));
@@ -111,9 +121,42 @@ public final class FleetPreview {
     } finally {
       pool.shutdownNow();
     }
-    PreviewSummary done = summary.summary((System.nanoTime() - start) / 1_000_000);
+    PreviewSummary done = summary.summary((System.nanoTime() - start) / 1_000_000).toBuilder()
+        .setCodeDirectory(codeDir.toString()).setEnvironment(environment).build();
     out.accept(PreviewEvent.newBuilder().setSummary(done).build());
     return done;
+  }
+
+  /**
+   * Checks that {@code target} can be previewed now, as {@link #run} would at its start.
+   *
+   * @throws IllegalArgumentException when the code directory is not a directory, or the
+   *     environment does not exist on the master
+   */
+  public void check(PreviewTarget target) {
+    codeOf(target);
+  }
+
+  /** The directory to compile: the one given, or the release the environment serves now. */
+  private Path codeOf(PreviewTarget target) {
+    if (target.codeDirectory().isPresent()) {
+      Path dir = target.codeDirectory().get();
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("no directory " + dir + " on the master's machine");
+      }
+      return dir;
+    }
+    Path dir = environments.directory(target.environment()).orElseThrow(() ->
+        new IllegalArgumentException("the master serves no environment '"
+            + target.environment() + "': there is no directory " + environments.codeDir()
+                .resolve(Environments.DIRECTORY).resolve(target.environment())));
+    try {
+      // A deploy may swap the link meanwhile: the whole preview reads one release.
+      return dir.toRealPath();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read environment '" + target.environment()
+          + "' at " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private static void emit(Future<NodePreview> next, CommonChanges summary,

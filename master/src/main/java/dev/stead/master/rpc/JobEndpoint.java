@@ -58,8 +58,8 @@ public final class JobEndpoint extends JobServiceGrpc.JobServiceImplBase {
   public void getJob(GetJobRequest request, StreamObserver<JobStatus> observer) {
     Unary.respond(observer, "reading job '" + request.getId() + "'",
         () -> jobs.status(request.getId()).orElseThrow(() -> Status.NOT_FOUND
-            .withDescription("no job '" + request.getId() + "' on this master (jobs live in"
-                + " its memory: a restart forgets them)").asRuntimeException()));
+            .withDescription("no job '" + request.getId() + "' in the store (jobs are kept "
+                + "for 30 days)").asRuntimeException()));
   }
 
   /** Writes a job's moves to one caller; stops quietly once the caller has gone. */

@@ -1,6 +1,7 @@
 package dev.stead.master.rpc;
 
 import dev.stead.master.preview.FleetPreview;
+import dev.stead.master.preview.PreviewTarget;
 import dev.stead.proto.v1.PreviewEvent;
 import dev.stead.proto.v1.PreviewRequest;
 import dev.stead.proto.v1.PreviewServiceGrpc;
@@ -8,8 +9,6 @@ import dev.stead.proto.v1.PreviewSummary;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,16 +38,17 @@ public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImpl
         ready.notifyAll();
       }
     });
-    Path dir;
+    PreviewTarget target;
     try {
-      dir = Path.of(request.getCodeDirectory());
-    } catch (InvalidPathException e) {
-      observer.onError(Unary.invalid("not a path: " + request.getCodeDirectory()));
+      target = PreviewTarget.of(request.getCodeDirectory(), request.getEnvironment());
+    } catch (IllegalArgumentException e) {
+      observer.onError(Unary.invalid(e.getMessage()));
       return;
     }
     String who = Identity.current().commonName();
+    String what = target.describe();
     try {
-      PreviewSummary done = preview.run(dir, request.getNodeGlob(), event -> {
+      PreviewSummary done = preview.run(target, request.getNodeGlob(), event -> {
         synchronized (ready) {
           while (!call.isReady() && !call.isCancelled()) {
             try {
@@ -61,7 +61,7 @@ public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImpl
         }
         call.onNext(event);
       }, call::isCancelled);
-      LOG.info(() -> "preview of " + dir + " by " + who + ": " + done.getNodes() + " nodes, "
+      LOG.info(() -> "preview of " + what + " by " + who + ": " + done.getNodes() + " nodes, "
           + done.getChanged() + " change, " + done.getFailed() + " fail to compile, in "
           + done.getElapsedMs() + " ms");
       call.onCompleted();
@@ -72,7 +72,7 @@ public final class PreviewEndpoint extends PreviewServiceGrpc.PreviewServiceImpl
       observer.onError(Status.CANCELLED.withDescription("the master is stopping")
           .asRuntimeException());
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "preview of " + dir + " failed", e);
+      LOG.log(Level.WARNING, "preview of " + what + " failed", e);
       observer.onError(Status.INTERNAL.withDescription("the preview failed on the master: " + e)
           .asRuntimeException());
     }

@@ -78,10 +78,17 @@ public final class RocksStore implements Store {
   // Operators' decisions that leave no other record (accept, mode changes):
   // inverted time, node \0, a sequence number -> ChangeRecord; kept like the audit trail.
   private static final String DECISIONS = "decisions";
+  // Runs on demand: job id -> JobStatus without node states; job id \0 node -> JobNode;
+  // master \0 sequence -> RunRequest; master id -> heartbeat (8 bytes); node -> master id.
+  private static final String JOBS = "jobs";
+  private static final String JOB_NODES = "job_nodes";
+  private static final String RUN_REQUESTS = "run_requests";
+  private static final String MASTERS = "masters";
+  private static final String STREAMS = "streams";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
           REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
-          DECISIONS);
+          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -102,6 +109,10 @@ public final class RocksStore implements Store {
   private final WriteOptions syncWriteOptions;
   private final WriteOptions reportWriteOptions;
   private final Object reportLock = new Object();
+  /** Makes the job store's read-check-write steps atomic (one process owns the database). */
+  private final Object jobLock = new Object();
+  /** Orders the run requests kept for one master as they were made, across restarts. */
+  private final AtomicLong runRequests = new AtomicLong(System.currentTimeMillis() * 1000);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
 
@@ -762,6 +773,281 @@ public final class RocksStore implements Store {
       check(it);
     }
     return List.copyOf(out);
+  }
+
+  // --- runs on demand ---
+
+  @Override
+  public void createJob(dev.stead.proto.v1.JobStatus job) {
+    if (job.getId().isEmpty() || job.getId().indexOf('\0') >= 0 || job.getMaster().isEmpty()) {
+      throw new IllegalArgumentException("a job needs an id and a master");
+    }
+    synchronized (jobLock) {
+      if (getBytes(JOBS, key(job.getId())) != null) {
+        throw new IllegalArgumentException("a job with id " + job.getId() + " exists");
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(family(JOBS), key(job.getId()), job.toBuilder().clearNodeStates().build()
+            .toByteArray());
+        for (dev.stead.proto.v1.JobNode node : job.getNodeStatesList()) {
+          batch.put(family(JOB_NODES), jobNodeKey(job.getId(), node.getNode()),
+              node.toByteArray());
+        }
+        db.write(syncWriteOptions, batch);
+      } catch (RocksDBException e) {
+        throw failure("store job " + job.getId(), e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.JobStatus> job(String id) {
+    Optional<dev.stead.proto.v1.JobStatus> header =
+        get(JOBS, key(id), dev.stead.proto.v1.JobStatus.parser());
+    if (header.isEmpty()) {
+      return header;
+    }
+    dev.stead.proto.v1.JobStatus.Builder job = header.get().toBuilder();
+    byte[] prefix = concat(key(id), ZERO);
+    try (RocksIterator it = db.newIterator(family(JOB_NODES))) {
+      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+        job.addNodeStates(parse(it.value(), dev.stead.proto.v1.JobNode.parser()));
+      }
+      check(it);
+    }
+    return Optional.of(job.build());
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.JobStatus> unfinishedJobs() {
+    List<dev.stead.proto.v1.JobStatus> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(JOBS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        dev.stead.proto.v1.JobStatus job =
+            parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
+        if (!job.getDone()) {
+          out.add(job);
+        }
+      }
+      check(it);
+    }
+    out.sort(java.util.Comparator.comparingLong(dev.stead.proto.v1.JobStatus::getStartedAtMs)
+        .thenComparing(dev.stead.proto.v1.JobStatus::getId));
+    return List.copyOf(out);
+  }
+
+  @Override
+  public boolean moveJobNode(String jobId, dev.stead.proto.v1.JobNode next,
+      java.util.Set<dev.stead.proto.v1.JobNodeState> from) {
+    synchronized (jobLock) {
+      byte[] at = jobNodeKey(jobId, next.getNode());
+      Optional<dev.stead.proto.v1.JobNode> now =
+          get(JOB_NODES, at, dev.stead.proto.v1.JobNode.parser());
+      if (now.isEmpty() || !from.contains(now.get().getState())) {
+        return false;
+      }
+      put(JOB_NODES, at, next, syncWriteOptions);
+      return true;
+    }
+  }
+
+  @Override
+  public void finishJob(String id) {
+    synchronized (jobLock) {
+      get(JOBS, key(id), dev.stead.proto.v1.JobStatus.parser()).ifPresent(job ->
+          put(JOBS, key(id), job.toBuilder().setDone(true).build(), syncWriteOptions));
+    }
+  }
+
+  @Override
+  public List<String> jobsWaitingFor(String node) {
+    List<String> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(JOBS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        dev.stead.proto.v1.JobStatus job =
+            parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
+        if (!job.getDone() && get(JOB_NODES, jobNodeKey(job.getId(), node),
+                dev.stead.proto.v1.JobNode.parser())
+            .filter(n -> n.getState() == dev.stead.proto.v1.JobNodeState.TRIGGERED)
+            .isPresent()) {
+          out.add(job.getId());
+        }
+      }
+      check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public Optional<String> requestRun(dev.stead.proto.v1.RunRequest request,
+      dev.stead.proto.v1.JobNode triggered) {
+    synchronized (jobLock) {
+      for (String other : jobsWaitingFor(request.getNode())) {
+        if (!other.equals(request.getJobId())) {
+          return Optional.of(other);
+        }
+      }
+      byte[] at = jobNodeKey(request.getJobId(), request.getNode());
+      Optional<dev.stead.proto.v1.JobNode> now =
+          get(JOB_NODES, at, dev.stead.proto.v1.JobNode.parser());
+      if (now.isEmpty() || now.get().getState() != dev.stead.proto.v1.JobNodeState.QUEUED) {
+        return Optional.empty();
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(family(JOB_NODES), at, triggered.toByteArray());
+        batch.put(family(RUN_REQUESTS), concat(key(request.getMaster()), ZERO,
+            ByteBuffer.allocate(Long.BYTES).putLong(runRequests.incrementAndGet()).array()),
+            request.toByteArray());
+        db.write(syncWriteOptions, batch);
+      } catch (RocksDBException e) {
+        throw failure("request a run of " + request.getNode(), e);
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.RunRequest> takeRunRequests(String master) {
+    List<dev.stead.proto.v1.RunRequest> out = new ArrayList<>();
+    byte[] prefix = concat(key(master), ZERO);
+    synchronized (jobLock) {
+      try (WriteBatch batch = new WriteBatch();
+          RocksIterator it = db.newIterator(family(RUN_REQUESTS))) {
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+          out.add(parse(it.value(), dev.stead.proto.v1.RunRequest.parser()));
+          batch.delete(family(RUN_REQUESTS), it.key());
+        }
+        check(it);
+        if (!out.isEmpty()) {
+          db.write(writeOptions, batch);
+        }
+      } catch (RocksDBException e) {
+        throw failure("take the run requests of master " + master, e);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
+  public void masterAlive(String master, long nowMs) {
+    try {
+      db.put(family(MASTERS), writeOptions, key(master),
+          ByteBuffer.allocate(Long.BYTES).putLong(nowMs).array());
+    } catch (RocksDBException e) {
+      throw failure("record the heartbeat of master " + master, e);
+    }
+  }
+
+  @Override
+  public Map<String, Long> masters() {
+    Map<String, Long> out = new TreeMap<>();
+    try (RocksIterator it = db.newIterator(family(MASTERS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.put(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(it.value())
+            .getLong());
+      }
+      check(it);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public void holdStream(String node, String master) {
+    try {
+      db.put(family(STREAMS), writeOptions, key(node), key(master));
+    } catch (RocksDBException e) {
+      throw failure("record the stream of " + node, e);
+    }
+  }
+
+  @Override
+  public void releaseStream(String node, String master) {
+    synchronized (jobLock) {
+      byte[] holder = getBytes(STREAMS, key(node));
+      if (holder != null && Arrays.equals(holder, key(master))) {
+        try {
+          db.delete(family(STREAMS), writeOptions, key(node));
+        } catch (RocksDBException e) {
+          throw failure("forget the stream of " + node, e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public Map<String, String> streamHolders(long aliveSinceMs) {
+    Map<String, Long> alive = masters();
+    Map<String, String> out = new TreeMap<>();
+    try (RocksIterator it = db.newIterator(family(STREAMS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String master = new String(it.value(), StandardCharsets.UTF_8);
+        Long beat = alive.get(master);
+        if (beat != null && beat >= aliveSinceMs) {
+          out.put(new String(it.key(), StandardCharsets.UTF_8), master);
+        }
+      }
+      check(it);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public void forgetMaster(String master) {
+    synchronized (jobLock) {
+      byte[] id = key(master);
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.delete(family(MASTERS), id);
+        try (RocksIterator it = db.newIterator(family(STREAMS))) {
+          for (it.seekToFirst(); it.isValid(); it.next()) {
+            if (Arrays.equals(it.value(), id)) {
+              batch.delete(family(STREAMS), it.key());
+            }
+          }
+          check(it);
+        }
+        byte[] prefix = concat(id, ZERO);
+        try (RocksIterator it = db.newIterator(family(RUN_REQUESTS))) {
+          for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+            batch.delete(family(RUN_REQUESTS), it.key());
+          }
+          check(it);
+        }
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw failure("forget master " + master, e);
+      }
+    }
+  }
+
+  @Override
+  public int forgetJobs(long startedBeforeMs) {
+    int forgotten = 0;
+    synchronized (jobLock) {
+      try (WriteBatch batch = new WriteBatch();
+          RocksIterator it = db.newIterator(family(JOBS))) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          dev.stead.proto.v1.JobStatus job =
+              parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
+          if (job.getDone() && job.getStartedAtMs() < startedBeforeMs) {
+            batch.delete(family(JOBS), it.key());
+            byte[] prefix = concat(key(job.getId()), ZERO);
+            batch.deleteRange(family(JOB_NODES), prefix, concat(key(job.getId()), new byte[] {1}));
+            forgotten++;
+          }
+        }
+        check(it);
+        if (forgotten > 0) {
+          db.write(syncWriteOptions, batch);
+        }
+      } catch (RocksDBException e) {
+        throw failure("forget old jobs", e);
+      }
+    }
+    return forgotten;
+  }
+
+  private static byte[] jobNodeKey(String jobId, String node) {
+    return concat(key(jobId), ZERO, key(node));
   }
 
   @Override

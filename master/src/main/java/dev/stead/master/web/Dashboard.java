@@ -117,9 +117,12 @@ public final class Dashboard implements AutoCloseable {
   private final DriftReview review;
   private final DriftExceptions exceptions;
   private final DriftAccept accept;
+  /** Previews started from the page; null when the master gave the dashboard none. */
+  private final dev.stead.master.preview.PreviewRuns previews;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
-      OperatorPasswords operators, DriftAccept accept, SessionCookies sessions, Clock clock) {
+      OperatorPasswords operators, DriftAccept accept, SessionCookies sessions, Clock clock,
+      dev.stead.master.preview.FleetPreview preview) {
     this.server = server;
     this.executor = executor;
     this.store = store;
@@ -134,6 +137,8 @@ public final class Dashboard implements AutoCloseable {
     this.review = new DriftReview(store);
     this.exceptions = new DriftExceptions(store, clock);
     this.accept = accept;
+    this.previews = preview == null ? null
+        : new dev.stead.master.preview.PreviewRuns(preview, clock);
   }
 
   /**
@@ -184,6 +189,15 @@ public final class Dashboard implements AutoCloseable {
   public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
       X509Certificate caCertificate, Store store, OperatorPasswords operators,
       DriftAccept accept, Clock clock, byte[] sessionKey) throws IOException {
+    return start(host, port, key, certificate, caCertificate, store, operators, accept, clock,
+        sessionKey, null);
+  }
+
+  /** As above, with the preview page running {@code preview} (null: no preview page). */
+  public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
+      X509Certificate caCertificate, Store store, OperatorPasswords operators,
+      DriftAccept accept, Clock clock, byte[] sessionKey,
+      dev.stead.master.preview.FleetPreview preview) throws IOException {
     SSLContext tls;
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -232,7 +246,7 @@ public final class Dashboard implements AutoCloseable {
     });
     server.setExecutor(executor);
     Dashboard dashboard = new Dashboard(server, executor, store, operators, accept, sessions,
-        clock);
+        clock, preview);
     server.createContext("/", dashboard::handle);
     server.start();
     return dashboard;
@@ -246,6 +260,9 @@ public final class Dashboard implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    if (previews != null) {
+      previews.close();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -268,6 +285,10 @@ public final class Dashboard implements AutoCloseable {
           decide(exchange, who.get(), path);
           return;
         }
+        if (path.equals(PreviewPage.RUN)) {
+          startPreview(exchange, who.get());
+          return;
+        }
         switch (path) {
           case "/" -> send(exchange, 200, "text/html", overview());
           case "/api/summary" -> send(exchange, 200, "application/json", summaryJson());
@@ -277,6 +298,7 @@ public final class Dashboard implements AutoCloseable {
           case "/review" -> send(exchange, 200, "text/html", reviewPage(who.get(),
               query.getOrDefault("done", ""), ""));
           case "/report" -> send(exchange, 200, "text/html", report(query.getOrDefault("id", "")));
+          case PreviewPage.PATH -> send(exchange, 200, "text/html", previewPage(who.get(), ""));
           case "/logout" -> {
             cookie(exchange).ifPresent(sessions::logOut);
             exchange.getResponseHeaders().add("Set-Cookie", COOKIE
@@ -589,6 +611,57 @@ public final class Dashboard implements AutoCloseable {
   }
 
   // --- decisions -----------------------------------------------------------------------
+
+  private String previewPage(Caller caller, String error) {
+    if (previews == null) {
+      throw new NotFound("previews are not available on this dashboard");
+    }
+    java.util.SortedSet<String> environments = new java.util.TreeSet<>(List.of(
+        dev.stead.master.code.Environments.PRODUCTION));
+    classifications.describeAll().forEach(n -> environments.add(n.getEnvironment()));
+    return new PreviewPage(previews.latest(), List.copyOf(environments),
+        guard.field(caller.binding()), error).html();
+  }
+
+  /** A POST of the preview form: checked as a decision is, then started in the background. */
+  private void startPreview(HttpExchange exchange, Caller caller) throws IOException {
+    if (previews == null) {
+      throw new NotFound("previews are not available on this dashboard");
+    }
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      send(exchange, 405, "text/html", Html.page("Not allowed",
+          "<p>A preview is started with the form on the <a href=\"/preview\">preview page</a>."
+              + "</p>"));
+      return;
+    }
+    byte[] raw = exchange.getRequestBody().readNBytes(MAX_FORM_BYTES + 1);
+    Map<String, String> form = params(new String(raw, StandardCharsets.US_ASCII));
+    Optional<String> refused = raw.length > MAX_FORM_BYTES ? Optional.of("a form too large")
+        : guard.refusal(exchange.getRequestHeaders(), caller.binding(),
+            form.getOrDefault(FormGuard.FIELD, ""));
+    if (refused.isPresent()) {
+      LOG.warning("dashboard: refused a preview by '" + LogText.quote(caller.name())
+          + "' from " + exchange.getRemoteAddress().getAddress().getHostAddress() + ": "
+          + refused.get());
+      send(exchange, 403, "text/html", Html.page("Refused", "<h1>Refused</h1>"
+          + "<p id=\"refused\">This form did not come from this dashboard's page in your "
+          + "browser, so no preview was started. Open the <a href=\"/preview\">preview "
+          + "page</a> again and start it there.</p>"));
+      return;
+    }
+    try {
+      previews.start(dev.stead.master.preview.PreviewTarget.environment(
+          form.getOrDefault("environment", "")), caller.name());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      send(exchange, e instanceof IllegalArgumentException ? 400 : 409, "text/html",
+          previewPage(caller, e.getMessage()));
+      return;
+    }
+    LOG.info("dashboard: preview of environment '" + LogText.quote(form.get("environment"))
+        + "' started by '" + LogText.quote(caller.name()) + "'");
+    redirect(exchange, PreviewPage.PATH);
+  }
 
   /**
    * A POST of an except, lift or accept form: checked, then decided through DriftExceptions

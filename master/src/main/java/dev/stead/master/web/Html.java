@@ -118,6 +118,7 @@ final class Html {
         + "<meta name=\"viewport\" content=\"width=device-width\">"
         + "<title>" + esc(title) + " · Stead</title><style>" + STYLE + "</style></head><body>"
         + "<header><a href=\"/\">Stead fleet</a><a href=\"/review\">drift review</a>"
+        + "<a href=\"/preview\">preview</a>"
         + "<a href=\"/logout\">log out</a></header>"
         + "<main>" + body + "</main>" + script + "</body></html>";
   }

@@ -61,6 +61,14 @@ class PostgresStoreContractTest {
   }
 
   @Nested
+  class Jobs extends JobStoreContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
+
+  @Nested
   class Maintenance extends StoreMaintenanceContract {
     @Override
     protected Store openStore() throws Exception {

@@ -53,6 +53,14 @@ class RocksStoreContractTest {
   }
 
   @Nested
+  class Jobs extends JobStoreContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
+
+  @Nested
   class Maintenance extends StoreMaintenanceContract {
     @Override
     protected Store openStore() throws Exception {

@@ -67,11 +67,13 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
   private final String schemaVersion;
+  private final PostgresJobs jobs;
 
   private PostgresStore(PostgresLocation location, HikariDataSource pool, String schemaVersion) {
     this.location = location;
     this.pool = pool;
     this.schemaVersion = schemaVersion;
+    this.jobs = new PostgresJobs(pool, location, this::requireOpen);
   }
 
   /**
@@ -518,6 +520,85 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
             ChangeRecord.parser(), sinceMs)
         : list("SELECT body FROM decisions WHERE time_ms >= ? AND time_ms <= ? "
             + "ORDER BY time_ms DESC, node, seq", ChangeRecord.parser(), sinceMs, untilMs);
+  }
+
+  // --- runs on demand (PostgresJobs) ---
+
+  @Override
+  public void createJob(dev.stead.proto.v1.JobStatus job) {
+    jobs.createJob(job);
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.JobStatus> job(String id) {
+    return jobs.job(id);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.JobStatus> unfinishedJobs() {
+    return jobs.unfinishedJobs();
+  }
+
+  @Override
+  public boolean moveJobNode(String jobId, dev.stead.proto.v1.JobNode next,
+      java.util.Set<dev.stead.proto.v1.JobNodeState> from) {
+    return jobs.moveJobNode(jobId, next, from);
+  }
+
+  @Override
+  public void finishJob(String id) {
+    jobs.finishJob(id);
+  }
+
+  @Override
+  public List<String> jobsWaitingFor(String node) {
+    return jobs.jobsWaitingFor(node);
+  }
+
+  @Override
+  public Optional<String> requestRun(dev.stead.proto.v1.RunRequest request,
+      dev.stead.proto.v1.JobNode triggered) {
+    return jobs.requestRun(request, triggered);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.RunRequest> takeRunRequests(String master) {
+    return jobs.takeRunRequests(master);
+  }
+
+  @Override
+  public void masterAlive(String master, long nowMs) {
+    jobs.masterAlive(master, nowMs);
+  }
+
+  @Override
+  public Map<String, Long> masters() {
+    return jobs.masters();
+  }
+
+  @Override
+  public void holdStream(String node, String master) {
+    jobs.holdStream(node, master);
+  }
+
+  @Override
+  public void releaseStream(String node, String master) {
+    jobs.releaseStream(node, master);
+  }
+
+  @Override
+  public Map<String, String> streamHolders(long aliveSinceMs) {
+    return jobs.streamHolders(aliveSinceMs);
+  }
+
+  @Override
+  public void forgetMaster(String master) {
+    jobs.forgetMaster(master);
+  }
+
+  @Override
+  public int forgetJobs(long startedBeforeMs) {
+    return jobs.forgetJobs(startedBeforeMs);
   }
 
   // --- maintenance ---
