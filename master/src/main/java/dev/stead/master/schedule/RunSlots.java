@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,10 +20,10 @@ import java.util.logging.Logger;
  * the node list that reported within {@link #LEAVE_AFTER} (or never reported yet: they have
  * just joined); a node silent for longer has left, and its slot goes to the others.
  *
- * <p>The table is rebuilt from the store in the background, never on the request's thread:
- * soon after a node not in it asks (a node joined; at most one rebuild per
- * {@link #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and every
- * {@link #REFRESH} otherwise (nodes that joined through another master on a shared store, or
+ * <p>The table is rebuilt from the store in the background, never on the request's thread
+ * (but the first): soon after a node not in it asks (a node joined; at most one rebuild per
+ * {@link #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request
+ * finds it older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared store, or
  * left). Meanwhile a new node gets the slot it will have. Masters on one store thus agree
  * within {@link #REFRESH} after a change. Thread-safe.
  */
@@ -53,9 +54,10 @@ public final class RunSlots {
       built = rebuild(); // the first request builds the table; later ones never wait
     }
     long age = clock.millis() - built.atMillis();
-    boolean joined = !built.table().contains(node);
-    if (age >= REFRESH.toMillis() || (joined && age >= JOIN_PAUSE.toMillis())) {
-      rebuildSoon();
+    if (age >= REFRESH.toMillis()) {
+      rebuildSoon(0);
+    } else if (!built.table().contains(node)) {
+      rebuildSoon(Math.max(0, JOIN_PAUSE.toMillis() - age));
     }
     return built.table().slotOf(node);
   }
@@ -89,7 +91,8 @@ public final class RunSlots {
     return built;
   }
 
-  private void rebuildSoon() {
+  /** Rebuilds in the background after {@code delayMs}, unless a rebuild is already due. */
+  private void rebuildSoon(long delayMs) {
     if (!rebuilding.compareAndSet(false, true)) {
       return;
     }
@@ -103,6 +106,6 @@ public final class RunSlots {
       } finally {
         rebuilding.set(false);
       }
-    });
+    }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
   }
 }
