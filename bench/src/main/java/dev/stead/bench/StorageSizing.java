@@ -3,7 +3,6 @@ package dev.stead.bench;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.master.storage.Store;
-import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.master.storage.postgres.PostgresCredentials;
 import dev.stead.master.storage.postgres.PostgresLocation;
 import dev.stead.master.storage.postgres.PostgresStore;
@@ -112,7 +111,7 @@ public final class StorageSizing {
     Backend backend = switch (args[0]) {
       case "rocksdb" -> rocks(Path.of(args[1]));
       case "postgresql" -> {
-        PostgresCluster cluster = PostgresCluster.shared();
+        ThrowawayPostgres cluster = ThrowawayPostgres.start();
         yield postgres(cluster::createDatabase, cluster.credentials());
       }
       default -> {
