@@ -24,10 +24,10 @@ import java.util.logging.Logger;
  * {@code stead agent run} without {@code --once}: one run every {@code interval}, at the run
  * slot the master assigned the node (kept in {@code STATE/run-slot.pb} across restarts), or,
  * before any, the first after the node's splay ({@link RunSchedule}); an extra run as soon
- * as {@code STATE/trigger} appears ({@code stead agent trigger}); runs never overlap (each takes the {@link RunLock}). The
- * daemon announces itself in {@code STATE/daemon.pid} and refuses to start beside a live one.
- * {@link #stop} (called from the SIGTERM hook) lets the run in progress finish, then returns
- * from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
+ * as {@code STATE/trigger} appears ({@code stead agent trigger}); runs never overlap (each
+ * takes the {@link RunLock}). The daemon announces itself in {@code STATE/daemon.pid} and
+ * refuses to start beside a live one. {@link #stop} (called from the SIGTERM hook) lets the run
+ * in progress finish, then returns from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
  * runs share one {@link AgentSession}: one TLS connection to the master, and the verified
  * catalog in memory, so a run where nothing changed neither dials nor moves the catalog.
  *

@@ -32,6 +32,7 @@ public final class SlotFile {
 
   /** Keeps {@code slot} in {@code stateDir}, replacing the file whole. */
   public static void write(Path stateDir, RunSlot slot) throws IOException {
-    AtomicFiles.write(in(stateDir), slot.toByteArray(), new AtomicFiles.Attributes(null, null, null));
+    AtomicFiles.write(in(stateDir), slot.toByteArray(),
+        new AtomicFiles.Attributes(null, null, null));
   }
 }

@@ -23,8 +23,8 @@ import java.util.logging.Logger;
  * <p>The table is rebuilt from the store in the background, never on the request's thread
  * (but the first): soon after a node not in it asks (a node joined; at most one rebuild per
  * {@link #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request
- * finds it older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared store, or
- * left). Meanwhile a new node gets the slot it will have. Masters on one store thus agree
+ * finds it older than {@link #REFRESH} otherwise (nodes that joined through another master
+ * on a shared store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus agree
  * within {@link #REFRESH} after a change. Thread-safe.
  */
 public final class RunSlots {
