@@ -21,27 +21,27 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * {@code stead agent run} without {@code --once}: one run every {@code interval}, at the run
- * slot the master assigned the node (kept in {@code STATE/run-slot.pb} across restarts), or,
- * before any, the first after the node's splay ({@link RunSchedule}); an extra run as soon
- * as {@code STATE/trigger} appears ({@code stead agent trigger}); runs never overlap (each
- * takes the {@link RunLock}). The daemon announces itself in {@code STATE/daemon.pid} and
- * refuses to start beside a live one. {@link #stop} (called from the SIGTERM hook) lets the run
- * in progress finish, then returns from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
- * runs share one {@link AgentSession}: one TLS connection to the master, and the verified
- * catalog in memory, so a run where nothing changed neither dials nor moves the catalog.
+ * {@code stead agent run} without {@code --once}: one run every {@code interval}, at the run slot
+ * the master assigned the node (kept in {@code STATE/run-slot.pb} across restarts), or, before
+ * any, the first after the node's splay ({@link RunSchedule}); an extra run as soon as {@code
+ * STATE/trigger} appears ({@code stead agent trigger}); runs never overlap (each takes the {@link
+ * RunLock}). The daemon announces itself in {@code STATE/daemon.pid} and refuses to start beside a
+ * live one. {@link #stop} (called from the SIGTERM hook) lets the run in progress finish, then
+ * returns from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
+ * runs share one {@link AgentSession}: one TLS connection to the master, and the verified catalog
+ * in memory, so a run where nothing changed neither dials nor moves the catalog.
  *
- * <p>Between runs (unless built without watch: {@code --no-watch}) the daemon watches the
- * paths its catalog manages ({@link DriftWatch}); soon after one changes it checks just the
- * resources concerned, on this same thread, so a check never overlaps a run. Its own writes
- * do not cause another check.
+ * <p>Between runs (unless built without watch: {@code --no-watch}) the daemon watches the paths
+ * its catalog manages ({@link DriftWatch}); soon after one changes it checks just the resources
+ * concerned, on this same thread, so a check never overlaps a run. Its own writes do not cause
+ * another check.
  *
- * <p>Unless built without it ({@code --no-subscribe}), the daemon holds a {@link CommandStream}
- * to the master, which asks for runs on demand ({@code stead job run}). Such a run is queued,
- * never run beside another: it starts as soon as the run or check in progress (if any) ends,
- * and its report carries the job's id. One run is queued at most; a newer request replaces a
- * queued one (the master asks a node for one job at a time, so this happens only when the
- * older job has given up on the node).
+ * <p>Unless built without it ({@code --no-subscribe}), the daemon holds a {@link CommandStream} to
+ * the master, which asks for runs on demand ({@code stead job run}). Such a run is queued, never
+ * run beside another: it starts as soon as the run or check in progress (if any) ends, and its
+ * report carries the job's id. One run is queued at most; a newer request replaces a queued one
+ * (the master asks a node for one job at a time, so this happens only when the older job has given
+ * up on the node).
  */
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */

@@ -15,17 +15,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The run slot the master gives each node with its catalog: a {@link SlotTable} of the nodes
- * in the store, cached, so a catalog request costs one lookup. The known nodes are those of
- * the node list that reported within {@link #LEAVE_AFTER} (or never reported yet: they have
- * just joined); a node silent for longer has left, and its slot goes to the others.
+ * The run slot the master gives each node with its catalog: a {@link SlotTable} of the nodes in
+ * the store, cached, so a catalog request costs one lookup. The known nodes are those of the node
+ * list that reported within {@link #LEAVE_AFTER} (or never reported yet: they have just joined); a
+ * node silent for longer has left, and its slot goes to the others.
  *
- * <p>The table is rebuilt from the store in the background, never on the request's thread
- * (but the first): soon after a node not in it asks (a node joined; at most one rebuild per
- * {@link #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request
- * finds it older than {@link #REFRESH} otherwise (nodes that joined through another master
- * on a shared store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus agree
- * within {@link #REFRESH} after a change. Thread-safe.
+ * <p>The table is rebuilt from the store in the background, never on the request's thread (but the
+ * first): soon after a node not in it asks (a node joined; at most one rebuild per {@link
+ * #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request finds it
+ * older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared
+ * store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus
+ * agree within {@link #REFRESH} after a change. Thread-safe.
  */
 public final class RunSlots {
   /** A node whose last report is older has left the spread. */
