@@ -2,42 +2,46 @@ package dev.stead.agent;
 
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.daemon.CommandStream;
-import dev.stead.agent.daemon.Splay;
+import dev.stead.agent.daemon.RunSchedule;
+import dev.stead.agent.daemon.SlotFile;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.agent.watch.DriftWatch;
 import dev.stead.proto.v1.RunNow;
+import dev.stead.proto.v1.RunSlot;
 import dev.stead.proto.v1.RunTrigger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * {@code stead agent run} without {@code --once}: one run every {@code interval}, the first
- * after the node's {@link Splay}; an extra run as soon as {@code STATE/trigger} appears
- * ({@code stead agent trigger}); runs never overlap (each takes the {@link RunLock}). The
- * daemon announces itself in {@code STATE/daemon.pid} and refuses to start beside a live one.
- * {@link #stop} (called from the SIGTERM hook) lets the run in progress finish, then returns
- * from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
- * runs share one {@link AgentSession}: one TLS connection to the master, and the verified
- * catalog in memory, so a run where nothing changed neither dials nor moves the catalog.
+ * {@code stead agent run} without {@code --once}: one run every {@code interval}, at the run slot
+ * the master assigned the node (kept in {@code STATE/run-slot.pb} across restarts), or, before
+ * any, the first after the node's splay ({@link RunSchedule}); an extra run as soon as {@code
+ * STATE/trigger} appears ({@code stead agent trigger}); runs never overlap (each takes the {@link
+ * RunLock}). The daemon announces itself in {@code STATE/daemon.pid} and refuses to start beside a
+ * live one. {@link #stop} (called from the SIGTERM hook) lets the run in progress finish, then
+ * returns from {@link #serve}. One instance per state directory; {@link #stop} is thread-safe. The
+ * runs share one {@link AgentSession}: one TLS connection to the master, and the verified catalog
+ * in memory, so a run where nothing changed neither dials nor moves the catalog.
  *
- * <p>Between runs (unless built without watch: {@code --no-watch}) the daemon watches the
- * paths its catalog manages ({@link DriftWatch}); soon after one changes it checks just the
- * resources concerned, on this same thread, so a check never overlaps a run. Its own writes
- * do not cause another check.
+ * <p>Between runs (unless built without watch: {@code --no-watch}) the daemon watches the paths
+ * its catalog manages ({@link DriftWatch}); soon after one changes it checks just the resources
+ * concerned, on this same thread, so a check never overlaps a run. Its own writes do not cause
+ * another check.
  *
- * <p>Unless built without it ({@code --no-subscribe}), the daemon holds a {@link CommandStream}
- * to the master, which asks for runs on demand ({@code stead job run}). Such a run is queued,
- * never run beside another: it starts as soon as the run or check in progress (if any) ends,
- * and its report carries the job's id. One run is queued at most; a newer request replaces a
- * queued one (the master asks a node for one job at a time, so this happens only when the
- * older job has given up on the node).
+ * <p>Unless built without it ({@code --no-subscribe}), the daemon holds a {@link CommandStream} to
+ * the master, which asks for runs on demand ({@code stead job run}). Such a run is queued, never
+ * run beside another: it starts as soon as the run or check in progress (if any) ends, and its
+ * report carries the job's id. One run is queued at most; a newer request replaces a queued one
+ * (the master asks a node for one job at a time, so this happens only when the older job has given
+ * up on the node).
  */
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
@@ -47,7 +51,8 @@ public final class AgentDaemon {
 
   private final AgentOptions options;
   private final Duration interval;
-  private final Duration splay;
+  private final RunSchedule schedule;
+  private final Clock clock = Clock.systemUTC();
   private final PrintStream out;
   private final PrintStream err;
   private final boolean watch;
@@ -88,7 +93,7 @@ public final class AgentDaemon {
       throw new IllegalArgumentException("interval must be positive, got " + interval);
     }
     this.interval = interval;
-    this.splay = splay ? Splay.of(options.certname(), interval) : Duration.ZERO;
+    this.schedule = RunSchedule.of(options.certname(), interval, splay);
     this.out = out;
     this.err = err;
     this.watch = watch;
@@ -138,11 +143,16 @@ public final class AgentDaemon {
       if (drift != null) {
         session.onFinished(drift::finished); // the agent's own writes, as it makes them
       }
+      Optional<RunSlot> kept = SlotFile.read(stateDir);
+      long startMs = clock.millis();
+      long firstMs = schedule.firstRunAt(startMs, kept);
       err.println("stead agent run: daemon started (pid " + me + "), a run every "
-          + human(interval) + ", first in " + human(splay)
+          + human(interval) + ", first in " + human(Duration.ofMillis(firstMs - startMs))
+          + kept.map(slot -> " (" + describe(slot) + ")").orElse("")
           + (drift != null ? "; watching managed files between runs" : "")
           + (commands != null ? "; runs on demand from the master" : ""));
-      long next = System.nanoTime() + splay.toNanos();
+      long next = System.nanoTime() + (firstMs - startMs) * 1_000_000;
+      Optional<RunSlot> slot = kept;
       while (true) {
         Turn turn = awaitTurn(next, drift);
         if (turn == Turn.STOP) {
@@ -156,6 +166,7 @@ public final class AgentDaemon {
           drift.runStarting();
         }
         long started = System.nanoTime();
+        long startedMs = clock.millis();
         boolean triggered = turn == Turn.TRIGGERED;
         if (triggered) {
           err.println("stead agent run: run triggered on demand");
@@ -184,10 +195,14 @@ public final class AgentDaemon {
         // The serial collector hands heap back to the OS only after a full collection; without
         // one the idle daemon would keep the run's peak (catalog, graph, report) for good.
         System.gc();
-        next = started + interval.toNanos();
-        if (next < System.nanoTime()) {
-          next = System.nanoTime() + interval.toNanos();
+        Optional<RunSlot> assigned = session.runSlot().or(() -> kept);
+        if (!assigned.equals(slot)) {
+          slot = assigned;
+          err.println("stead agent run: runs from now on at " + describe(slot.orElseThrow()));
         }
+        long nowMs = clock.millis();
+        long nextMs = schedule.nextRunAt(startedMs, nowMs, slot);
+        next = System.nanoTime() + (nextMs - nowMs) * 1_000_000;
         long wait = next - System.nanoTime();
         LOG.fine(() -> "next run in " + human(Duration.ofNanos(wait)));
       }
@@ -349,6 +364,12 @@ public final class AgentDaemon {
     synchronized (lock) {
       return runs;
     }
+  }
+
+  /** The slot, as the log says it. */
+  private String describe(RunSlot slot) {
+    return "run slot " + (slot.getRank() + 1) + " of " + slot.getNodes() + ", "
+        + human(Duration.ofMillis(schedule.offsetMs(slot))) + " into each interval";
   }
 
   static String human(Duration d) {

@@ -9,6 +9,7 @@ import dev.stead.agent.client.CertificateRecovery;
 import dev.stead.agent.client.CertificateRenewal;
 import dev.stead.agent.client.GrpcFileSource;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.daemon.SlotFile;
 import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.fs.IoMessages;
 import dev.stead.agent.report.ReportDelivery;
@@ -23,6 +24,7 @@ import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.PhaseTimings;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.RunSlot;
 import dev.stead.proto.v1.RunTrigger;
 import dev.stead.wire.CallFailures;
 import dev.stead.wire.Catalogs;
@@ -263,10 +265,11 @@ public final class AgentRun {
       CatalogCache cache = cache();
       Catalog held = session.heldCatalog(cache, options.certname(),
           warning -> err.println("stead agent run: " + warning));
-      FetchedCatalog fetched = new CatalogFetch(channel, address, options.certname(),
-          options.useCachedCatalog())
-          .fetch(facts, held, session.heldEnvelopesKey(cache, keys.getPrivate()),
-              keys.getPrivate());
+      CatalogFetch fetch = new CatalogFetch(channel, address, options.certname(),
+          options.useCachedCatalog());
+      FetchedCatalog fetched = fetch.fetch(facts, held,
+          session.heldEnvelopesKey(cache, keys.getPrivate()), keys.getPrivate());
+      fetch.slot().ifPresent(slot -> keepSlot(session, slot, err));
       fetched.compileErrors().forEach(err::println);
       boolean masterAway = fetched.origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE;
       channelBroken = masterAway;
@@ -402,6 +405,24 @@ public final class AgentRun {
   }
 
   /** {@code audit}: the master said the node is in audit mode; noop whatever the options say. */
+  /**
+   * Remembers the run slot the master assigned, in the session and (when it changed) in
+   * {@code STATE/run-slot.pb} for the daemon's next start. Failing to write it costs the next
+   * start its slot, not this run.
+   */
+  private void keepSlot(AgentSession session, RunSlot slot, PrintStream err) {
+    if (session.runSlot().filter(slot::equals).isEmpty()
+        && SlotFile.read(options.stateDir()).filter(slot::equals).isEmpty()) {
+      try {
+        SlotFile.write(options.stateDir(), slot);
+      } catch (IOException e) {
+        err.println("stead agent run: cannot keep the run slot in "
+            + SlotFile.in(options.stateDir()) + ": " + IoMessages.describe(e));
+      }
+    }
+    session.runSlot(slot);
+  }
+
   private ConvergeOptions convergeOptions(boolean audit) {
     return new ConvergeOptions(options.root(), options.stateDir(), options.noop() || audit,
         options.resourceTimeout());

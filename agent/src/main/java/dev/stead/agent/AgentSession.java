@@ -11,6 +11,7 @@ import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogOrigin;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.RunSlot;
 import dev.stead.proto.v1.RunStatus;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +50,7 @@ public final class AgentSession implements AutoCloseable {
   private Converger converger;
   private Enforced enforced = Enforced.FRESH;
   private Consumer<Outcome> finished = o -> { };
+  private RunSlot runSlot;
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -104,6 +107,15 @@ public final class AgentSession implements AutoCloseable {
       channel = null;
       channelIdentity = null;
     }
+  }
+
+  /** The run slot the master assigned in this session's last catalog answer with one. */
+  public Optional<RunSlot> runSlot() {
+    return Optional.ofNullable(runSlot);
+  }
+
+  void runSlot(RunSlot slot) {
+    this.runSlot = Objects.requireNonNull(slot, "slot");
   }
 
   /** The catalog last verified in this session, or null. */

@@ -201,6 +201,9 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
+      // Where each node's scheduled runs fall in the interval, from the shared node list.
+      dev.stead.master.schedule.RunSlots runSlots =
+          new dev.stead.master.schedule.RunSlots(store, java.time.Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots);
       source = new TimedCatalogSource(givenSource != null ? givenSource
@@ -217,13 +220,14 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications).bindService(),
+                  classifications, runSlots).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
                     forwardTo.accept(report);
                   }).bindService(),
-              new AdminEndpoint(registry, store, secrets, classifications).bindService(),
+              new AdminEndpoint(registry, store, secrets, classifications, runSlots)
+                  .bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants,
                   node -> environments.moduleRoots(classifications.environment(node)))

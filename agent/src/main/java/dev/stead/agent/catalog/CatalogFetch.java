@@ -12,12 +12,14 @@ import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
+import dev.stead.proto.v1.RunSlot;
 import dev.stead.wire.Catalogs;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.security.PrivateKey;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +37,8 @@ public final class CatalogFetch {
   private final MasterAddress address;
   private final String node;
   private final boolean useCached;
+  /** The run slot the master's answer carried, or null. */
+  private RunSlot slot;
 
   /**
    * Fetches over {@code channel} from the master at {@code address} (for messages) the catalog
@@ -73,6 +77,7 @@ public final class CatalogFetch {
       return FetchedCatalog.cached(held, CatalogOrigin.CACHED_MASTER_UNREACHABLE,
           CallFailures.describe(e, address.toString()), List.of(), false);
     }
+    slot = response.hasRunSlot() ? response.getRunSlot() : null;
     // The master says the node's mode with every answer; it matters on its own only when a
     // cached catalog is enforced (a served one carries it inside).
     boolean audited = response.getMode() == Mode.AUDIT;
@@ -107,6 +112,14 @@ public final class CatalogFetch {
     }
     return FetchedCatalog.fresh(catalog, NodeSecrets.of(response.getSecretEnvelopesMap(), key,
         response.getEnvelopesKey()), audited);
+  }
+
+  /**
+   * The run slot the master assigned in its answer to the last {@link #fetch}; empty when it
+   * sent none (a master that assigns no slots) or did not answer.
+   */
+  public Optional<RunSlot> slot() {
+    return Optional.ofNullable(slot);
   }
 
   /** {@code file:line: message}, or the message alone when the error has no place. */

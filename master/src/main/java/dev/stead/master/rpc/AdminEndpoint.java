@@ -22,8 +22,10 @@ import dev.stead.proto.v1.ListCertificatesResponse;
 import dev.stead.proto.v1.ListNodesRequest;
 import dev.stead.proto.v1.ListNodesResponse;
 import dev.stead.proto.v1.SignCertificateRequest;
+import dev.stead.master.schedule.RunSlots;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 
 /** The operator's service; the interceptor admits only the admin certificate. */
 public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
@@ -31,6 +33,7 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   private final Store store;
   private final SecretService secrets;
   private final NodeClassifications classifications;
+  private final RunSlots runSlots;
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
       SecretService secrets) {
@@ -39,6 +42,12 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
       SecretService secrets, NodeClassifications classifications) {
+    this(registry, store, secrets, classifications, new RunSlots(store, Clock.systemUTC()));
+  }
+
+  public AdminEndpoint(CertificateRegistry registry, Store store,
+      SecretService secrets, NodeClassifications classifications, RunSlots runSlots) {
+    this.runSlots = runSlots;
     this.classifications = classifications;
     this.registry = registry;
     this.store = store;
@@ -92,7 +101,8 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void listNodes(ListNodesRequest request, StreamObserver<ListNodesResponse> observer) {
     Unary.respond(observer, "ListNodes",
-        () -> ListNodesResponse.newBuilder().addAllNodes(classifications.describeAll()).build());
+        () -> ListNodesResponse.newBuilder().addAllNodes(
+            classifications.describeAll().stream().map(this::withSlot).toList()).build());
   }
 
   @Override
@@ -107,9 +117,15 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
             + name.replaceAll("\\p{Cntrl}", "?") + "' (it never asked for a catalog and was"
             + " never classified)").asRuntimeException();
       }
-      return classifications.describe(known.orElseGet(
-          () -> NodeInfo.newBuilder().setName(name).build()));
+      return withSlot(classifications.describe(known.orElseGet(
+          () -> NodeInfo.newBuilder().setName(name).build())));
     });
+  }
+
+  /** The node with the run slot the master assigns it now, when it has one. */
+  private NodeInfo withSlot(NodeInfo node) {
+    return runSlots.assigned(node.getName())
+        .map(slot -> node.toBuilder().setRunSlot(slot).build()).orElse(node);
   }
 
   @Override

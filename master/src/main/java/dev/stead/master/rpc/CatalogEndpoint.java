@@ -5,6 +5,7 @@ import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.fleet.DriftExceptions;
+import dev.stead.master.schedule.RunSlots;
 import dev.stead.master.secrets.SecretService;
 import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Nodes;
@@ -15,12 +16,14 @@ import dev.stead.proto.v1.CompileFailure;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
+import dev.stead.proto.v1.RunSlot;
 import dev.stead.master.secrets.RecipientKey;
 import dev.stead.master.secrets.SecretEnvelopes;
 import dev.stead.wire.Catalogs;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -37,6 +40,9 @@ import java.util.logging.Logger;
  *
  * <p>The node's mode, as the operator set it, shapes what is served: an audited node gets
  * its catalog in audit mode ({@link AuditedCatalogs}), and every answer says the mode.
+ *
+ * <p>Every answer also carries the node's run slot ({@link RunSlots}), outside the catalog:
+ * where in its run interval the node's scheduled runs fall.
  */
 public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImplBase {
   private static final Logger LOG = Logger.getLogger(CatalogEndpoint.class.getName());
@@ -47,6 +53,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final SourceGrants grants;
   private final DriftExceptions exceptions;
   private final NodeClassifications classifications;
+  private final RunSlots runSlots;
   private final AuditedCatalogs audited = new AuditedCatalogs();
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final ConcurrentMap<String, String> storedDigests =
@@ -64,6 +71,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       SecretService secrets, SourceGrants grants,
       DriftExceptions exceptions, NodeClassifications classifications) {
+    this(store, nodes, source, secrets, grants, exceptions, classifications,
+        new RunSlots(store, Clock.systemUTC()));
+  }
+
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
+      SecretService secrets, SourceGrants grants,
+      DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots) {
+    this.runSlots = runSlots;
     this.exceptions = exceptions;
     this.classifications = classifications;
     this.store = store;
@@ -86,6 +101,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       CompileOutcome outcome = source.compile(node, request.getFacts());
       long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
       Mode mode = classifications.mode(node);
+      RunSlot slot = runSlots.slotOf(node);
       if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
         // The node's drift exceptions and its mode travel in its catalog (and change its
         // digest).
@@ -122,10 +138,11 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
                 : " environment=" + compiled.catalog().getEnvironment())
             + " answer=" + (unchanged ? "unchanged" : "catalog"));
         if (unchanged) {
-          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode).build();
+          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
+              .setRunSlot(slot).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(compiled.catalog()).setMode(mode);
+            .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot);
         Map<String, ByteString> envelopes =
             sealSecrets(compiled.catalog(), caller);
         if (!envelopes.isEmpty()) {
@@ -144,6 +161,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       return GetCatalogResponse.newBuilder()
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .setMode(mode)
+          .setRunSlot(slot)
           .build();
     });
   }

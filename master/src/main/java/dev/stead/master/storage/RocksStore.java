@@ -163,6 +163,20 @@ public final class RocksStore implements Store {
    */
   static final long MAX_TOTAL_WAL_BYTES = 64L << 20;
 
+  /**
+   * RocksDB's own text log ({@code LOG}) starts a new file past this size, of which it keeps
+   * five. By default it rolls only when the database is opened, so a master that runs for
+   * months grows one log without end: every flush and compaction (retention compacts the
+   * reports hourly) and the statistics dumped every ten minutes add to it.
+   */
+  static final long MAX_INFO_LOG_BYTES = 1L << 20;
+
+  /**
+   * The {@code MANIFEST} (every flush and compaction appends to it) starts afresh past this
+   * size, from a snapshot of the current files; RocksDB's default is 1 GB.
+   */
+  static final long MAX_MANIFEST_BYTES = 16L << 20;
+
   /** As {@link #open(Path)}, with reports written as {@code reportSync} says. */
   public static RocksStore open(Path directory, ReportSync reportSync) throws IOException {
     return open(directory, reportSync, MAX_TOTAL_WAL_BYTES);
@@ -176,6 +190,8 @@ public final class RocksStore implements Store {
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
         .setKeepLogFileNum(5)
+        .setMaxLogFileSize(MAX_INFO_LOG_BYTES)
+        .setMaxManifestFileSize(MAX_MANIFEST_BYTES)
         .setMaxTotalWalSize(maxTotalWalBytes);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
     // Open every family the database already has (a newer master may have added some),
@@ -517,9 +533,10 @@ public final class RocksStore implements Store {
 
   /**
    * Flushes and compacts every family, so that overwritten and deleted values stop taking
-   * room: what RocksDB does by itself over time, done at once (tests measure with it).
+   * room: what RocksDB does by itself over time, done at once (tests and the storage bench
+   * measure with it).
    */
-  void compactAll() {
+  public void compactAll() {
     flush();
     try {
       for (ColumnFamilyHandle handle : families.values()) {

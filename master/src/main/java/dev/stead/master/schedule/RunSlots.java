@@ -1,0 +1,111 @@
+package dev.stead.master.schedule;
+
+import dev.stead.master.storage.NodeStore;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.RunSlot;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The run slot the master gives each node with its catalog: a {@link SlotTable} of the nodes in
+ * the store, cached, so a catalog request costs one lookup. The known nodes are those of the node
+ * list that reported within {@link #LEAVE_AFTER} (or never reported yet: they have just joined); a
+ * node silent for longer has left, and its slot goes to the others.
+ *
+ * <p>The table is rebuilt from the store in the background, never on the request's thread (but the
+ * first): soon after a node not in it asks (a node joined; at most one rebuild per {@link
+ * #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request finds it
+ * older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared
+ * store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus
+ * agree within {@link #REFRESH} after a change. Thread-safe.
+ */
+public final class RunSlots {
+  /** A node whose last report is older has left the spread. */
+  public static final Duration LEAVE_AFTER = Duration.ofDays(7);
+  static final Duration REFRESH = Duration.ofSeconds(60);
+  static final Duration JOIN_PAUSE = Duration.ofSeconds(1);
+  private static final Logger LOG = Logger.getLogger(RunSlots.class.getName());
+
+  private final NodeStore store;
+  private final Clock clock;
+  private final AtomicBoolean rebuilding = new AtomicBoolean();
+  private volatile Built current;
+
+  /** A table and when its nodes were read. */
+  private record Built(SlotTable table, long atMillis) {}
+
+  public RunSlots(NodeStore store, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The slot of {@code node} now. */
+  public RunSlot slotOf(String node) {
+    Built built = current;
+    if (built == null) {
+      built = rebuild(); // the first request builds the table; later ones never wait
+    }
+    long age = clock.millis() - built.atMillis();
+    if (age >= REFRESH.toMillis()) {
+      rebuildSoon(0);
+    } else if (!built.table().contains(node)) {
+      rebuildSoon(Math.max(0, JOIN_PAUSE.toMillis() - age));
+    }
+    return built.table().slotOf(node);
+  }
+
+  /**
+   * The slot of {@code node} in the table as it stands, for listings: empty for a node that
+   * has left the spread (or never asked for a catalog). Never rebuilds the table but the first.
+   */
+  public Optional<RunSlot> assigned(String node) {
+    Built built = current;
+    if (built == null) {
+      built = rebuild();
+    }
+    return built.table().contains(node) ? Optional.of(built.table().slotOf(node))
+        : Optional.empty();
+  }
+
+  /** Reads the node list again now (what the background rebuild does). */
+  public synchronized SlotTable refresh() {
+    return rebuild().table();
+  }
+
+  private synchronized Built rebuild() {
+    long now = clock.millis();
+    long since = now - LEAVE_AFTER.toMillis();
+    List<String> known = store.nodes().stream()
+        .filter(n -> n.getLastReportMs() == 0 || n.getLastReportMs() >= since)
+        .map(NodeInfo::getName).toList();
+    Built built = new Built(SlotTable.of(known), now);
+    current = built;
+    return built;
+  }
+
+  /** Rebuilds in the background after {@code delayMs}, unless a rebuild is already due. */
+  private void rebuildSoon(long delayMs) {
+    if (!rebuilding.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture.runAsync(() -> {
+      try {
+        rebuild();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot read the node list to spread run slots; keeping the "
+            + "slots as they were", e);
+        current = new Built(current.table(), clock.millis()); // try again after a pause
+      } finally {
+        rebuilding.set(false);
+      }
+    }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.stead.master.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.master.storage.RocksStore;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.RunSlot;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slots from the node list of a real RocksDB store. */
+class RunSlotsTest {
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  @TempDir Path dir;
+
+  @Test
+  void nodesSilentForAWeekLeaveTheSpreadAndNewNodesJoinIt() throws Exception {
+    try (RocksStore store = RocksStore.open(dir)) {
+      long recent = NOW.minus(Duration.ofHours(1)).toEpochMilli();
+      long old = NOW.minus(RunSlots.LEAVE_AFTER).minusSeconds(60).toEpochMilli();
+      store.putNode(NodeInfo.newBuilder().setName("a").setLastReportMs(recent).build());
+      store.putNode(NodeInfo.newBuilder().setName("b").setLastReportMs(recent).build());
+      store.putNode(NodeInfo.newBuilder().setName("new").build()); // asked, not reported yet
+      store.putNode(NodeInfo.newBuilder().setName("gone").setLastReportMs(old).build());
+      RunSlots slots = new RunSlots(store, Clock.fixed(NOW, ZoneOffset.UTC));
+
+      assertThat(slots.slotOf("a").getNodes()).isEqualTo(3);
+      assertThat(slots.assigned("gone")).isEmpty();
+      assertThat(slots.assigned("new")).isPresent();
+
+      // A fourth node asks before the table knows it: it is told the slot it will keep.
+      RunSlot told = slots.slotOf("c");
+      assertThat(told.getNodes()).isEqualTo(4);
+      store.putNode(NodeInfo.newBuilder().setName("c").build());
+      assertThat(slots.refresh().slotOf("c")).isEqualTo(told);
+      assertThat(slots.assigned("c")).contains(told);
+
+      // Another master on the same node list computes the same slots.
+      RunSlots other = new RunSlots(store, Clock.fixed(NOW, ZoneOffset.UTC));
+      for (String node : new String[] {"a", "b", "c", "new"}) {
+        assertThat(other.slotOf(node)).isEqualTo(slots.slotOf(node));
+      }
+    }
+  }
+}
