@@ -200,9 +200,14 @@ public final class Master implements AutoCloseable {
       dev.stead.master.storage.NodeClassifications classifications =
           new dev.stead.master.storage.NodeClassifications(store);
       // Each node's catalog comes from the environment its classification names.
-      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots);
+      // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
+      dev.stead.master.code.FleetViews fleetViews = new dev.stead.master.code.FleetViews(store,
+          store, classifications::environment, config.codeDir(), java.time.Duration.ofSeconds(30),
+          java.time.Clock.systemUTC());
+      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
+          fleetViews);
       source = new TimedCatalogSource(givenSource != null ? givenSource
-          : new ClassifiedCatalogSource(environments, classifications::environment));
+          : new ClassifiedCatalogSource(environments, classifications::environment, fleetViews));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =

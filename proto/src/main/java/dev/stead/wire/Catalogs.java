@@ -37,7 +37,8 @@ public final class Catalogs {
 
   /**
    * Returns {@code catalog} with resources and exports sorted by key, edges sorted and
-   * de-duplicated, and {@code digest} set to the SHA-256 of the deterministic serialization of the rest.
+   * de-duplicated, and {@code digest} set to the SHA-256 of the deterministic serialization
+   * of the rest.
    */
   public static Catalog seal(Catalog catalog) {
     List<Resource> resources = sortedByKey(catalog.getResourcesList());
