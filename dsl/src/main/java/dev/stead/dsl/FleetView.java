@@ -32,9 +32,13 @@ public final class FleetView {
   /** A dotted fact path: {@code networking.ip}, {@code role}. */
   private static final Pattern FACT_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
-  /** No other node, no allowed fact: a masterless compile. */
-  public static final FleetView NONE = builder("no fleet facts allowlist (only a master has one)",
-      List.of()).build();
+  /**
+   * No fleet: a compile without a master ({@code stead apply}, {@code stead validate}), where
+   * {@code collect} finds this node's own exports only and {@code fleetFacts} finds nothing,
+   * whatever the path (there is no allowlist to check it against).
+   */
+  public static final FleetView NONE = new FleetView(Map.of(),
+      java.util.Collections.emptySortedMap(), List.of(), "no fleet", true);
 
   /** One exported resource and the node whose catalog exports it. */
   public record Export(String node, Resource resource) {
@@ -48,12 +52,14 @@ public final class FleetView {
   private final SortedMap<String, SortedMap<String, Value>> facts;
   private final List<String> allowedFacts;
   private final String allowlist;
+  private final boolean anyPath;
   private final Map<String, String> exportDigests = new ConcurrentHashMap<>();
   private volatile String factsDigest;
 
   private FleetView(Map<String, List<Export>> exportsByType,
       SortedMap<String, SortedMap<String, Value>> facts, List<String> allowedFacts,
-      String allowlist) {
+      String allowlist, boolean anyPath) {
+    this.anyPath = anyPath;
     this.exportsByType = exportsByType;
     this.facts = facts;
     this.allowedFacts = allowedFacts;
@@ -79,6 +85,11 @@ public final class FleetView {
   /** The resources of {@code type} the fleet exports, by node, then title. */
   public List<Export> exports(String type) {
     return exportsByType.getOrDefault(type, List.of());
+  }
+
+  /** Whether code may read {@code path} of other nodes' facts. */
+  public boolean allows(String path) {
+    return anyPath || allowedFacts.contains(path);
   }
 
   /** The allowed fact paths, sorted. */
@@ -201,7 +212,7 @@ public final class FleetView {
       facts.forEach((node, values) ->
           copy.put(node, java.util.Collections.unmodifiableSortedMap(new TreeMap<>(values))));
       return new FleetView(Map.copyOf(byType), java.util.Collections.unmodifiableSortedMap(copy),
-          allowedFacts, allowlist);
+          allowedFacts, allowlist, false);
     }
 
     private static Optional<Value> at(Map<String, Value> values, String path) {

@@ -246,4 +246,19 @@ class ExportCollectTest {
     assertThat(after.catalog().getDigest()).isNotEqualTo(first.catalog().getDigest());
     CatalogView.of(after.catalog()).resource("host[web02]");
   }
+
+  @Test
+  void withoutAMasterFleetFactsFindNothingAndCollectOnlyTheNodesOwnExports() throws Exception {
+    Compiler c = new Code(dir).file("site.groovy", """
+        node('web01') {
+          export { host('web01', ip: '10.0.0.1') }
+          collect('host')
+          file('/etc/members', content: "${fleetFacts('networking.ip').size()}")
+        }
+        """).environment();
+    CatalogView v = CatalogView.of(c.compile("web01", Code.debian()));
+    v.resource("host[web01]");
+    v.resource("file[/etc/members]").hasParameter("content", "0");
+    assertThat(Compiler.validate(dir, List.of())).isEmpty();
+  }
 }

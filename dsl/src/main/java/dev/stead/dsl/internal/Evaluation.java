@@ -785,7 +785,7 @@ public final class Evaluation {
       error(here, "fleetFacts(): " + problem);
       return List.of();
     }
-    if (!fleet.allowedFacts().contains(path)) {
+    if (!fleet.allows(path)) {
       error(here, "fleetFacts('" + path + "'): " + path + " is not in the fleet facts"
           + " allowlist (" + fleet.allowlist() + (fleet.allowedFacts().isEmpty()
               ? ", which allows no fact" : ", which allows " + String.join(", ",
