@@ -233,7 +233,8 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
               new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
-                  store, store, classifications, slots, config.modulePath())).bindService()),
+                  store, store, classifications, slots, config.modulePath(), fleetViews::of))
+                  .bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());

@@ -59,12 +59,12 @@ public final class DslCatalogSource implements CatalogSource {
    */
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit) {
-    return load(codeDir, environment, modulePath, slots, timeLimit, env -> FleetView.NONE);
+    return load(codeDir, environment, modulePath, slots, timeLimit, node -> FleetView.NONE);
   }
 
   /**
-   * As above, each compile reading {@code fleets.apply(environment)} of the fleet
-   * ({@code collect}, {@code fleetFacts}).
+   * As above, the compile of a node reading {@code fleets.apply(node)} of the fleet
+   * ({@code collect}, {@code fleetFacts}): its environment's view.
    */
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
@@ -99,7 +99,7 @@ public final class DslCatalogSource implements CatalogSource {
     return slots.run(() -> {
       try {
         CachingCompiler.Served served = compiler.serve(node, facts, Trusted.of(node),
-            fleets.apply(compiler.compiler().environment()));
+            fleets.apply(node));
         return served.fromCache() ? CompileOutcome.fromCache(served.catalog())
             : CompileOutcome.compiled(served.catalog());
       } catch (CompileException e) {

@@ -153,7 +153,7 @@ public final class Environments {
     roots.addAll(modulePath);
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT, fleets),
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)),
         checkInterval, clock);
   }
 

@@ -53,9 +53,22 @@ public final class FleetPreview {
   private final CompileSlots slots;
   private final List<Path> modulePath;
   private final AuditedCatalogs audited = new AuditedCatalogs();
+  private final java.util.function.Function<String, dev.stead.dsl.FleetView> fleets;
 
   public FleetPreview(NodeStore nodes, CatalogStore catalogs,
       NodeClassifications classifications, CompileSlots slots, List<Path> modulePath) {
+    this(nodes, catalogs, classifications, slots, modulePath,
+        environment -> dev.stead.dsl.FleetView.NONE);
+  }
+
+  /**
+   * As above, each node compiled with {@code fleets.apply(its environment)} as what its
+   * {@code collect} and {@code fleetFacts} read, as its agent's compile would.
+   */
+  public FleetPreview(NodeStore nodes, CatalogStore catalogs,
+      NodeClassifications classifications, CompileSlots slots, List<Path> modulePath,
+      java.util.function.Function<String, dev.stead.dsl.FleetView> fleets) {
+    this.fleets = Objects.requireNonNull(fleets, "fleets");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.classifications = Objects.requireNonNull(classifications, "classifications");
@@ -81,7 +94,9 @@ public final class FleetPreview {
       throw new IllegalArgumentException("no directory " + codeDir + " on the master's machine");
     }
     long start = System.nanoTime();
-    CatalogSource source = DslCatalogSource.load(codeDir, modulePath, slots);
+    CatalogSource source = DslCatalogSource.load(codeDir, null, modulePath, slots,
+        dev.stead.dsl.Compiler.DEFAULT_TIME_LIMIT,
+        node -> fleets.apply(classifications.environment(node)));
     Pattern matching = Globs.compile(glob);
     CommonChanges summary = new CommonChanges();
     int width = slots.size();
