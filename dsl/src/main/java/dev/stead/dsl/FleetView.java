@@ -87,9 +87,33 @@ public final class FleetView {
     return exportsByType.getOrDefault(type, List.of());
   }
 
-  /** Whether code may read {@code path} of other nodes' facts. */
+  /**
+   * Whether code may read {@code path} of other nodes' facts: an allowed path, or one inside
+   * an allowed path's value ({@code networking.ip} when {@code networking} is allowed).
+   */
   public boolean allows(String path) {
-    return anyPath || allowedFacts.contains(path);
+    return anyPath || allowedFacts.stream()
+        .anyMatch(a -> path.equals(a) || path.startsWith(a + "."));
+  }
+
+  /** The value at {@code path} (which {@link #allows}) in one node's {@link #facts}, or null. */
+  public static Value valueAt(SortedMap<String, Value> nodeFacts, String path) {
+    for (Map.Entry<String, Value> fact : nodeFacts.entrySet()) {
+      String allowed = fact.getKey();
+      if (path.equals(allowed)) {
+        return fact.getValue();
+      }
+      if (path.startsWith(allowed + ".")) {
+        Value at = fact.getValue();
+        for (String part : path.substring(allowed.length() + 1).split("\\.")) {
+          at = at != null && at.hasMapValue() ? at.getMapValue().getEntriesMap().get(part) : null;
+        }
+        if (at != null) {
+          return at;
+        }
+      }
+    }
+    return null;
   }
 
   /** The allowed fact paths, sorted. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.dsl.testkit.CatalogView;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.Resource;
 import dev.stead.wire.Values;
 import java.nio.file.Path;
@@ -260,5 +261,56 @@ class ExportCollectTest {
     v.resource("host[web01]");
     v.resource("file[/etc/members]").hasParameter("content", "0");
     assertThat(Compiler.validate(dir, List.of())).isEmpty();
+  }
+
+  @Test
+  void anAllowedMapAllowsThePathsInsideIt() throws Exception {
+    FleetView fleet = FleetView.builder("the allowlist", List.of("networking"))
+        .facts("web01", Code.facts(Map.of("networking", Map.of("ip", "10.0.0.1"), "os", "x"))
+            .getValuesMap())
+        .build();
+    assertThat(fleet.allows("networking.ip")).isTrue();
+    assertThat(fleet.allows("networkingx")).isFalse();
+    Compiler c = new Code(dir).file("site.groovy", """
+        node('lb') {
+          file('/etc/ips', content: fleetFacts('networking.ip').collect { it.value }.join(','))
+        }
+        """).environment();
+    CatalogView.of(compile(c, "lb", "x", fleet)).resource("file[/etc/ips]")
+        .hasParameter("content", "10.0.0.1");
+  }
+
+  /** The examples of docs/language.md, as written there. */
+  @Test
+  void theDocumentedExamplesCompile() throws Exception {
+    Compiler c = new Code(dir).file("site.groovy", """
+        node(~/^web\\d+/) {
+            export {                                   // offered to the environment, not managed here
+                host(node) { ip facts.networking.ip; tag 'web' }
+            }
+        }
+        node(~/^db\\d+/) {
+            export { host(node, ip: facts.networking.ip, tag: 'db') }
+        }
+        node('lb01') {
+            collect('host') { it.tags.contains('web') }   // every web node's host entry, managed here
+            collect('host', tag: 'db')                    // the same query form as realize
+            def web = fleetFacts('networking.ip') { it.facts.role == 'web' }
+            file('/etc/haproxy/members') {
+                content web.collect { "server ${it.node} ${it.value}:80\\n" }.join('')
+            }
+        }
+        """).environment();
+    Facts web = Code.facts(Map.of("networking", Map.of("ip", "10.0.0.1"), "role", "web"));
+    Facts db = Code.facts(Map.of("networking", Map.of("ip", "10.0.0.9"), "role", "db"));
+    FleetView fleet = FleetView.builder("the allowlist", List.of("networking.ip", "role"))
+        .exports("web01", c.compile("web01", web).getExportsList())
+        .exports("db01", c.compile("db01", db).getExportsList())
+        .facts("web01", web.getValuesMap()).facts("db01", db.getValuesMap()).build();
+    CatalogView lb = CatalogView.of(c.compile("lb01", Code.debian(), Trusted.of("lb01"), fleet));
+    lb.resource("host[web01]").hasParameter("ip", "10.0.0.1");
+    lb.resource("host[db01]").hasParameter("ip", "10.0.0.9");
+    lb.resource("file[/etc/haproxy/members]").hasParameter("content",
+        "server web01 10.0.0.1:80\n");
   }
 }

@@ -136,14 +136,19 @@ final class Exports {
 
   /**
    * Null when {@code decl} can be exported, else why not: relationships name resources of
-   * the exporting catalog, which the collecting one does not have, and a secret would reach
-   * every node that collects it.
+   * the exporting catalog, which the collecting one does not have, a secret would reach
+   * every node that collects it, and a directory copied from a module is expanded into its
+   * files only in the catalog that manages it.
    */
   static String problem(ResourceDecl decl) {
     if (!decl.relations.isEmpty()) {
       return "exported " + decl.key() + " has relationships (" + decl.relations.get(0).kind()
           .name().toLowerCase(java.util.Locale.ROOT) + " " + decl.relations.get(0).target()
           + "): an exported resource carries none; relate it where it is collected";
+    }
+    if (SourceTrees.isTree(decl)) {
+      return "exported " + decl.key() + " copies a module directory (recurse with source),"
+          + " which is expanded only where it is declared: export the files instead";
     }
     for (Map.Entry<String, Object> p : decl.parameters.entrySet()) {
       if (holdsSecret(p.getValue())) {

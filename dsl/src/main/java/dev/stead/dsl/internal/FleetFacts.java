@@ -26,7 +26,7 @@ final class FleetFacts {
   static List<Map<String, Object>> select(FleetView fleet, String path, Closure<?> filter) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map.Entry<String, SortedMap<String, Value>> node : fleet.facts().entrySet()) {
-      Value value = node.getValue().get(path);
+      Value value = FleetView.valueAt(node.getValue(), path);
       if (value == null) {
         continue;
       }
