@@ -202,8 +202,9 @@ public final class Master implements AutoCloseable {
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
       dev.stead.master.code.FleetViews fleetViews = new dev.stead.master.code.FleetViews(store,
-          store, classifications::environment, config.codeDir(), java.time.Duration.ofSeconds(30),
-          java.time.Clock.systemUTC());
+          store, classifications::environment, name -> store.certificate(name)
+              .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
+          config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
           fleetViews);
       source = new TimedCatalogSource(givenSource != null ? givenSource

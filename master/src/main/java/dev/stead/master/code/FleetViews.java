@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  * What the compiles of each environment read of the fleet ({@link FleetView}): the exports of
  * the environment's last stored catalogs, and its nodes' facts at the paths the operator's
  * allowlist names ({@value #ALLOWLIST} in the code directory, one dotted path a line,
- * {@code #} comments; no file: no fact is readable). Nothing else of another node reaches a
- * compile.
+ * {@code #} comments; no file: no fact is readable). Only nodes holding a signed certificate
+ * count: a revoked or cleaned node's exports and facts drop out at the next reload. Nothing
+ * else of another node reaches a compile.
  *
  * <p>An environment's view is loaded from the store at its first use and again once it is
  * older than {@code maxAge} (what other masters sharing the store wrote); in between, what
@@ -45,6 +46,7 @@ public final class FleetViews {
   private final CatalogStore catalogs;
   private final NodeStore nodes;
   private final Function<String, String> environmentOf;
+  private final java.util.function.Predicate<String> enrolled;
   private final Path allowlistFile;
   private final Duration maxAge;
   private final Clock clock;
@@ -69,14 +71,16 @@ public final class FleetViews {
 
   /**
    * @param environmentOf a node's environment, as the master assigns it
+   * @param enrolled whether a node holds a signed certificate now
    * @param codeDir the master's code directory, which holds the allowlist
    * @param maxAge how long a view is used before it is read from the store again
    */
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
-      Path codeDir, Duration maxAge, Clock clock) {
+      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
+    this.enrolled = Objects.requireNonNull(enrolled, "enrolled");
     this.allowlistFile = codeDir.resolve(ALLOWLIST);
     this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -137,7 +141,8 @@ public final class FleetViews {
     SortedMap<String, SortedMap<String, Value>> facts = new TreeMap<>();
     if (!allowed.isEmpty()) {
       for (NodeInfo n : nodes.nodes()) {
-        if (!environment.equals(environmentOf.apply(n.getName()))) {
+        if (!environment.equals(environmentOf.apply(n.getName()))
+            || !enrolled.test(n.getName())) {
           continue;
         }
         nodes.facts(n.getName()).ifPresent(f -> {
@@ -148,7 +153,9 @@ public final class FleetViews {
         });
       }
     }
-    return new State(now, allowed, new TreeMap<>(catalogs.exports(environment)), facts);
+    SortedMap<String, List<Resource>> exports = new TreeMap<>(catalogs.exports(environment));
+    exports.keySet().removeIf(node -> !enrolled.test(node));
+    return new State(now, allowed, exports, facts);
   }
 
   private static SortedMap<String, Value> allowed(List<String> allowed, Facts facts) {
