@@ -51,6 +51,8 @@ public final class FleetViews {
   private final Duration maxAge;
   private final Clock clock;
   private final ConcurrentMap<String, State> states = new ConcurrentHashMap<>();
+  /** What the allowlist's last read found wrong: logged when it changes, not at every read. */
+  private volatile List<String> allowlistProblems = List.of();
 
   /** One environment's exports and allowed facts, and the view built of them. */
   private static final class State {
@@ -177,6 +179,7 @@ public final class FleetViews {
       return List.of();
     }
     List<String> paths = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -184,10 +187,14 @@ public final class FleetViews {
       }
       String problem = FleetView.factPathProblem(line);
       if (problem != null) {
-        LOG.warning(allowlistFile + ":" + (i + 1) + ": " + problem + "; left out");
+        problems.add(allowlistFile + ":" + (i + 1) + ": " + problem + "; left out");
         continue;
       }
       paths.add(line);
+    }
+    if (!problems.equals(allowlistProblems)) {
+      allowlistProblems = List.copyOf(problems);
+      problems.forEach(LOG::warning);
     }
     return List.copyOf(paths);
   }
