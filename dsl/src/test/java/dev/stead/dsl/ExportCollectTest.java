@@ -186,6 +186,13 @@ class ExportCollectTest {
     v.resource("user[alice]");
     v.resource("user[bob]");
     v.hasNoResource("user[carol]").hasResourceCount(2);
+    Compiler everyone = new Code(dir.resolve("all")).file("site.groovy", """
+        node('web01') {
+          virtual { user('alice', uid: 1001); user('bob', uid: 1002) }
+          realize('user')
+        }
+        """).environment();
+    CatalogView.of(compile(everyone, "web01", "x", FleetView.NONE)).hasResourceCount(2);
     assertThat(Code.errorsOf(() -> new Code(dir.resolve("x")).file("site.groovy", """
         node('web01') {
           collect('host', owner: 'x')

@@ -673,6 +673,12 @@ public final class Evaluation {
 
   /** {@code realize(user('bob'), pkg('x'))}: the virtual resources named are managed. */
   void realize(Object[] targets) {
+    if (targets.length == 1 && targets[0] instanceof CharSequence text
+        && text.toString().indexOf('[') < 0 && ResourceTypes.find(text.toString()).isPresent()) {
+      // realize('user'): a query naming only a type, as collect('user') is.
+      realize(text.toString(), Map.of(), null);
+      return;
+    }
     SourceLocation here = caller();
     List<Object> flat = new ArrayList<>();
     ResourceTagging.flatten(targets, flat);
