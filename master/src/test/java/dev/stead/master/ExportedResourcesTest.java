@@ -109,7 +109,8 @@ class ExportedResourcesTest {
   void anExportReachesTheCollectorsNextCatalogAndNothingElseOfTheExporterDoes()
       throws Exception {
     Files.writeString(code.resolve("site.groovy"), SITE);
-    Files.writeString(code.resolve("fleet-facts.allow"), "# what code may read of others\nip\nrole\n");
+    Files.writeString(code.resolve("fleet-facts.allow"),
+        "# what code may read of others\nip\nrole\n");
     Files.createDirectories(code.resolve("environments/staging"));
     Files.writeString(code.resolve("environments/staging/site.groovy"), SITE);
     try (Master master = Master.builder(

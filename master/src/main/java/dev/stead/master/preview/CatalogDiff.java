@@ -21,8 +21,9 @@ import java.util.TreeSet;
 
 /**
  * The resources two catalogs of one node differ by: added, removed, and modified with each
- * parameter that differs; the resources it exports too, named {@code export type[title]}. Values are rendered as {@link Values#render} shows them, so a secret
- * is its reference, never its plaintext or ciphertext (a catalog carries references only).
+ * parameter that differs; the resources it exports too, named {@code export type[title]}.
+ * Values are rendered as {@link Values#render} shows them, so a secret is its reference,
+ * never its plaintext or ciphertext (a catalog carries references only).
  * Multi-line text is shown as a bounded unified diff. Stateless.
  */
 public final class CatalogDiff {
