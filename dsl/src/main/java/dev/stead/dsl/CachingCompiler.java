@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * node name, the trusted data and the values found at exactly those paths. A later request
  * whose facts agree on those paths gets the stored catalog, whatever its other facts say
  * (uptime, free memory), because catalogs are deterministic: the same code and the same
- * inputs give the same catalog.
+ * inputs give the same catalog. A compile that collected exported resources or read the
+ * fleet's facts is keyed by those too: by a digest of every resource of each collected type the
+ * fleet exports, and of the fleet's allowed facts ({@link FleetView}), so that a node's catalog
+ * changes at its next request once another node exports something new, and is served from
+ * here while nothing changed.
  *
  * <p>The code version is not part of the key: one CachingCompiler wraps one loaded Compiler
  * (one version of code and data), and new code means a new Compiler and an empty cache. Data
@@ -39,8 +43,7 @@ public final class CachingCompiler {
 
   private final Compiler compiler;
   private final long maxBytes;
-  private final List<List<Map.Entry<List<String>, Boolean>>> readSets =
-      new CopyOnWriteArrayList<>();
+  private final List<ReadSet> readSets = new CopyOnWriteArrayList<>();
   private final LinkedHashMap<Key, Catalog> catalogs = new LinkedHashMap<>(256, 0.75f, true);
   private long bytes;
   private final AtomicLong hits = new AtomicLong();
@@ -48,6 +51,10 @@ public final class CachingCompiler {
 
   /** Identifies a catalog: which read set, and what the node and its facts were there. */
   private record Key(int readSet, String node, Trusted trusted, List<Object> observed) {}
+
+  /** What one compile read: fact paths in a stable order, collected types, fleet facts. */
+  private record ReadSet(List<Map.Entry<List<String>, Boolean>> facts,
+      List<String> collectedTypes, boolean fleetFacts) {}
 
   public CachingCompiler(Compiler compiler) {
     this(compiler, DEFAULT_MAX_BYTES);
@@ -74,7 +81,7 @@ public final class CachingCompiler {
    * @throws CompileException as {@link Compiler#compile(String, Facts, Trusted)}
    */
   public Catalog compile(String node, Facts facts, Trusted trusted) throws CompileException {
-    return serve(node, facts, trusted).catalog();
+    return serve(node, facts, trusted, FleetView.NONE).catalog();
   }
 
   /** A catalog and whether the cache served it. */
@@ -82,22 +89,32 @@ public final class CachingCompiler {
 
   /** As {@link #compile}, saying whether the cache served the catalog. */
   public Served serve(String node, Facts facts, Trusted trusted) throws CompileException {
+    return serve(node, facts, trusted, FleetView.NONE);
+  }
+
+  /**
+   * As {@link #serve(String, Facts, Trusted)}, with {@code fleet} as what {@code collect} and
+   * {@code fleetFacts} read.
+   */
+  public Served serve(String node, Facts facts, Trusted trusted, FleetView fleet)
+      throws CompileException {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(facts, "facts");
     Objects.requireNonNull(trusted, "trusted");
+    Objects.requireNonNull(fleet, "fleet");
     Map<String, Object> values = Values.toJavaMap(facts.getValuesMap());
     for (int i = 0; i < readSets.size(); i++) {
-      Catalog cached = get(key(i, readSets.get(i), node, trusted, values));
+      Catalog cached = get(key(i, readSets.get(i), node, trusted, values, fleet));
       if (cached != null) {
         hits.incrementAndGet();
         return new Served(cached, true);
       }
     }
     misses.incrementAndGet();
-    Compiler.Recorded recorded = compiler.compileRecorded(node, values, trusted);
-    int index = readSetIndex(recorded.factPaths());
+    Compiler.Recorded recorded = compiler.compileRecorded(node, values, trusted, fleet);
+    int index = readSetIndex(recorded);
     if (index >= 0) {
-      put(key(index, readSets.get(index), node, trusted, values), recorded.catalog());
+      put(key(index, readSets.get(index), node, trusted, values, fleet), recorded.catalog());
     }
     return new Served(recorded.catalog(), false);
   }
@@ -112,22 +129,33 @@ public final class CachingCompiler {
     return misses.get();
   }
 
-  private static Key key(int index, List<Map.Entry<List<String>, Boolean>> readSet, String node,
-      Trusted trusted, Map<String, Object> facts) {
-    List<Object> observed = new ArrayList<>(readSet.size());
-    for (Map.Entry<List<String>, Boolean> read : readSet) {
+  private static Key key(int index, ReadSet readSet, String node, Trusted trusted,
+      Map<String, Object> facts, FleetView fleet) {
+    List<Object> observed = new ArrayList<>(readSet.facts().size()
+        + readSet.collectedTypes().size() + 1);
+    for (Map.Entry<List<String>, Boolean> read : readSet.facts()) {
       observed.add(FactReads.observed(facts, read.getKey(), read.getValue()));
+    }
+    for (String type : readSet.collectedTypes()) {
+      observed.add(fleet.exportsDigest(type));
+    }
+    if (readSet.fleetFacts()) {
+      observed.add(fleet.factsDigest());
     }
     return new Key(index, node, trusted, observed);
   }
 
   /** The index of this set of reads, added if new and there is room; -1 when full. */
-  private synchronized int readSetIndex(Map<List<String>, Boolean> paths) {
-    List<Map.Entry<List<String>, Boolean>> sorted = new ArrayList<>(paths.entrySet());
+  private synchronized int readSetIndex(Compiler.Recorded recorded) {
+    List<Map.Entry<List<String>, Boolean>> sorted =
+        new ArrayList<>(recorded.factPaths().entrySet());
     // A stable order, so the same reads in another order are the same set.
     sorted.sort(Map.Entry.comparingByKey((a, b) -> String.join("\u0000", a)
         .compareTo(String.join("\u0000", b))));
-    List<Map.Entry<List<String>, Boolean>> readSet = List.copyOf(sorted);
+    List<String> types = new ArrayList<>(recorded.collectedTypes());
+    types.sort(null);
+    ReadSet readSet = new ReadSet(List.copyOf(sorted), List.copyOf(types),
+        recorded.fleetFactsRead());
     int index = readSets.indexOf(readSet);
     if (index >= 0) {
       return index;

@@ -158,22 +158,39 @@ public final class Compiler {
    * ({@code trusted.certname} in code). The master passes the certificate's CN here.
    */
   public Catalog compile(String node, Facts facts, Trusted trusted) throws CompileException {
-    Objects.requireNonNull(facts, "facts");
-    return compileRecorded(node, Values.toJavaMap(facts.getValuesMap()), trusted).catalog();
+    return compile(node, facts, trusted, FleetView.NONE);
   }
 
-  /** A catalog and the fact paths its compile read ({@link FactReads#paths}). */
-  record Recorded(Catalog catalog, java.util.Map<List<String>, Boolean> factPaths) {}
-
-  /** Compiles with facts already converted to Java values, recording which facts were read. */
-  Recorded compileRecorded(String node, java.util.Map<String, Object> facts, Trusted trusted)
+  /**
+   * As {@link #compile(String, Facts, Trusted)}, with what {@code collect} and
+   * {@code fleetFacts} read of the other nodes of the environment.
+   */
+  public Catalog compile(String node, Facts facts, Trusted trusted, FleetView fleet)
       throws CompileException {
+    Objects.requireNonNull(facts, "facts");
+    return compileRecorded(node, Values.toJavaMap(facts.getValuesMap()), trusted, fleet)
+        .catalog();
+  }
+
+  /**
+   * A catalog and what its compile read: the fact paths ({@link FactReads#paths}), the types
+   * it collected and whether it read the fleet's facts.
+   */
+  record Recorded(Catalog catalog, java.util.Map<List<String>, Boolean> factPaths,
+      List<String> collectedTypes, boolean fleetFactsRead) {}
+
+  /** Compiles with facts already converted to Java values, recording what was read. */
+  Recorded compileRecorded(String node, java.util.Map<String, Object> facts, Trusted trusted,
+      FleetView fleet) throws CompileException {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(trusted, "trusted");
+    Objects.requireNonNull(fleet, "fleet");
     FactReads reads = new FactReads();
-    Catalog catalog = new Evaluation(code, node, reads.view(facts), trusted.asMap(), timeLimit,
-        maxResources).memoryLimit(memoryLimit).compile();
-    return new Recorded(catalog, reads.paths());
+    Evaluation evaluation = new Evaluation(code, node, reads.view(facts), trusted.asMap(),
+        timeLimit, maxResources).memoryLimit(memoryLimit).fleet(fleet);
+    Catalog catalog = evaluation.compile();
+    return new Recorded(catalog, reads.paths(), evaluation.collectedTypes(),
+        evaluation.fleetFactsRead());
   }
 
   /**

@@ -205,14 +205,20 @@ public final class Master implements AutoCloseable {
       dev.stead.master.schedule.RunSlots runSlots =
           new dev.stead.master.schedule.RunSlots(store, java.time.Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
-      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots);
+      // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
+      dev.stead.master.code.FleetViews fleetViews = new dev.stead.master.code.FleetViews(store,
+          store, classifications::environment, name -> store.certificate(name)
+              .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
+          config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
+      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
+          fleetViews);
       source = new TimedCatalogSource(givenSource != null ? givenSource
-          : new ClassifiedCatalogSource(environments, classifications::environment));
+          : new ClassifiedCatalogSource(environments, classifications::environment, fleetViews));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
       // One preview for the gRPC service and the dashboard's page.
       preview = new dev.stead.master.preview.FleetPreview(store, store, classifications, slots,
-          config.modulePath(), environments);
+          config.modulePath(), environments, fleetViews::of);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),

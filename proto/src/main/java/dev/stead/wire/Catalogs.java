@@ -36,21 +36,12 @@ public final class Catalogs {
   }
 
   /**
-   * Returns {@code catalog} with resources sorted by key, edges sorted and de-duplicated,
-   * and {@code digest} set to the SHA-256 of the deterministic serialization of the rest.
+   * Returns {@code catalog} with resources and exports sorted by key, edges sorted and
+   * de-duplicated, and {@code digest} set to the SHA-256 of the deterministic serialization
+   * of the rest.
    */
   public static Catalog seal(Catalog catalog) {
-    // Each key is built once, not once per comparison; the sort is stable, as List.sort is.
-    List<Resource> given = catalog.getResourcesList();
-    List<Map.Entry<String, Resource>> keyed = new ArrayList<>(given.size());
-    for (Resource r : given) {
-      keyed.add(Map.entry(key(r), r));
-    }
-    keyed.sort(Map.Entry.comparingByKey());
-    List<Resource> resources = new ArrayList<>(keyed.size());
-    for (Map.Entry<String, Resource> e : keyed) {
-      resources.add(e.getValue());
-    }
+    List<Resource> resources = sortedByKey(catalog.getResourcesList());
     List<Edge> edges = new ArrayList<>(catalog.getEdgesList());
     edges.sort(EDGE_ORDER);
     List<Edge> unique = new ArrayList<>();
@@ -61,11 +52,26 @@ public final class Catalogs {
     }
     Catalog.Builder builder = catalog.toBuilder()
         .clearResources().addAllResources(resources)
+        .clearExports().addAllExports(sortedByKey(catalog.getExportsList()))
         .clearEdges().addAllEdges(unique)
         .clearDigest();
     // The digest is taken over the catalog without one, which is what was just built.
     Catalog sorted = builder.build();
     return builder.setDigest("sha256:" + sha256Hex(deterministicBytes(sorted))).build();
+  }
+
+  private static List<Resource> sortedByKey(List<Resource> given) {
+    // Each key is built once, not once per comparison; the sort is stable, as List.sort is.
+    List<Map.Entry<String, Resource>> keyed = new ArrayList<>(given.size());
+    for (Resource r : given) {
+      keyed.add(Map.entry(key(r), r));
+    }
+    keyed.sort(Map.Entry.comparingByKey());
+    List<Resource> sorted = new ArrayList<>(keyed.size());
+    for (Map.Entry<String, Resource> e : keyed) {
+      sorted.add(e.getValue());
+    }
+    return sorted;
   }
 
   /**

@@ -48,7 +48,7 @@ public final class Evaluation {
   private static final Set<String> DSL_FUNCTIONS =
       Set.of("node", "klass", "define", "include", "template", "lookup", "defaults",
           "secret", "noop", "mode", "contain", "tag", "virtual", "realize", "fail", "warning",
-          "notice", "defined");
+          "notice", "defined", "export", "collect", "fleetFacts");
   private static final Pattern NULL_READ =
       Pattern.compile("Cannot get property '([^']*)' on null object");
   private static final Pattern DEFINED_TYPE_NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -167,6 +167,12 @@ public final class Evaluation {
   private final Map<Reference, List<String>> candidateContainers = new HashMap<>();
   /** Declared inside {@code virtual { }}: not managed unless realized. */
   private final VirtualResources virtuals = new VirtualResources();
+  /** Declared inside {@code export { }}, and the {@code collect} requests. */
+  private final Exports exports = new Exports();
+  /** What this compile may read of the other nodes of its environment. */
+  private dev.stead.dsl.FleetView fleet = dev.stead.dsl.FleetView.NONE;
+  /** Whether the code called {@code fleetFacts}: the catalog then depends on the fleet's facts. */
+  private boolean fleetFactsRead;
   private final Map<String, ResourceDecl> resources = new LinkedHashMap<>();
   private final List<Reference> candidates = new ArrayList<>();
   /** Directories whose source is a module directory, expanded once all is declared. */
@@ -253,9 +259,6 @@ public final class Evaluation {
       error(Locations.at(code.main().relativeName(), 0), stopMessage(stop));
     }
     if (errors.isEmpty()) {
-      realizeVirtuals();
-    }
-    if (errors.isEmpty()) {
       declareUnusedCandidates();
     }
     if (errors.isEmpty()) {
@@ -278,17 +281,42 @@ public final class Evaluation {
         .addAllCompileMessages(messages)
         .addAllModuleFacts(moduleFacts);
     for (ResourceDecl d : resources.values()) {
-      catalog.addResources(Resource.newBuilder()
-          .setType(d.spec.name())
-          .setTitle(d.title)
-          .putAllParameters(Values.ofMap(d.parameters))
-          .addAllOrigins(d.origins.values())
-          .setSource(d.location)
-          .addAllContainers(d.containers)
-          .setNoop(Boolean.TRUE.equals(d.noop))
-          .addAllTags(tagging.given(d)));
+      catalog.addResources(toResource(d));
+    }
+    for (ResourceDecl d : exports.declared()) {
+      catalog.addExports(toResource(d));
     }
     return Catalogs.seal(catalog.build());
+  }
+
+  private Resource toResource(ResourceDecl d) {
+    return Resource.newBuilder()
+        .setType(d.spec.name())
+        .setTitle(d.title)
+        .putAllParameters(Values.ofMap(d.parameters))
+        .addAllOrigins(d.origins.values())
+        .setSource(d.location)
+        .addAllContainers(d.containers)
+        .setNoop(Boolean.TRUE.equals(d.noop))
+        .addAllTags(tagging.given(d))
+        .setExported(d.exported)
+        .build();
+  }
+
+  /** Compiles with {@code fleet} as what {@code collect} and {@code fleetFacts} read. */
+  public Evaluation fleet(dev.stead.dsl.FleetView fleet) {
+    this.fleet = Objects.requireNonNull(fleet, "fleet");
+    return this;
+  }
+
+  /** The resource types this compile collected, in the order first asked (once compiled). */
+  public List<String> collectedTypes() {
+    return exports.collectedTypes();
+  }
+
+  /** Whether this compile read the fleet's facts (once compiled). */
+  public boolean fleetFactsRead() {
+    return fleetFactsRead;
   }
 
   private void evaluate() {
@@ -302,6 +330,13 @@ public final class Evaluation {
         matchedNode = block.label();
         scopes.push(new Scope(scopes.peek().noop));
         block.body().call();
+      }
+      // Queries run user code (filters), so they are resolved here, within the time limit.
+      if (errors.isEmpty() && violations.isEmpty()) {
+        realizeVirtuals();
+      }
+      if (errors.isEmpty() && violations.isEmpty()) {
+        collectExports();
       }
     } catch (Throwable t) {
       failed(t);
@@ -501,6 +536,10 @@ public final class Evaluation {
       error(here, "virtual { } declares resources only; include '" + name + "' outside it");
       return;
     }
+    if (exports.active()) {
+      error(here, "export { } declares resources only; include '" + name + "' outside it");
+      return;
+    }
     Map<String, Object> given = new TreeMap<>();
     rawParameters.forEach((k, v) -> given.put(String.valueOf(k),
         v instanceof CharSequence s ? s.toString() : v));
@@ -634,6 +673,12 @@ public final class Evaluation {
 
   /** {@code realize(user('bob'), pkg('x'))}: the virtual resources named are managed. */
   void realize(Object[] targets) {
+    if (targets.length == 1 && targets[0] instanceof CharSequence text
+        && text.toString().indexOf('[') < 0 && ResourceTypes.find(text.toString()).isPresent()) {
+      // realize('user'): a query naming only a type, as collect('user') is.
+      realize(text.toString(), Map.of(), null);
+      return;
+    }
     SourceLocation here = caller();
     List<Object> flat = new ArrayList<>();
     ResourceTagging.flatten(targets, flat);
@@ -659,28 +704,21 @@ public final class Evaluation {
     }
   }
 
-  /** {@code realize('user', tag: 'admins')}: every virtual {@code user} with one of the tags. */
-  void realize(String type, Map<?, ?> query) {
-    SourceLocation here = caller();
-    if (ResourceTypes.find(type).isEmpty()) {
-      error(here, "realize(): unknown resource type '" + type + "'");
-      return;
+  /**
+   * {@code realize('user', tag: 'admins') { filter }}: every virtual {@code user} the query
+   * matches (the query syntax {@code collect} shares).
+   */
+  void realize(String type, Map<?, ?> options, Closure<?> filter) {
+    ResourceQuery query = ResourceQuery.parse("realize", type, options, filter, caller(),
+        tagging, this::error);
+    if (query != null) {
+      virtuals.realize(query);
     }
-    Set<String> tags = new java.util.TreeSet<>();
-    for (Map.Entry<?, ?> e : query.entrySet()) {
-      if (!"tag".equals(String.valueOf(e.getKey()))) {
-        error(here, "realize('" + type + "', ...): unknown option '" + e.getKey()
-            + "' (known: tag)");
-        return;
-      }
-      addTags(tags, e.getValue(), here);
-    }
-    virtuals.realize(type, tags, here);
   }
 
   /** Moves the realized virtual resources into the catalog; realizing one twice is harmless. */
   private void realizeVirtuals() {
-    for (ResourceDecl v : virtuals.resolve(resources, tagging::all, this::error)) {
+    for (ResourceDecl v : virtuals.resolve(resources, tagging::all, nodeName, this::error)) {
       if (resources.size() >= maxResources) {
         error(v.location, "catalog has more than " + maxResources
             + " resources, the most one catalog may hold");
@@ -691,6 +729,77 @@ public final class Evaluation {
         trees.add(v);
       }
     }
+  }
+
+  // ---- exported resources and the fleet ----
+
+  /** {@code export { host('x') { } }}: offered to the environment's nodes, not managed here. */
+  void export(Closure<?> body) {
+    SourceLocation here = caller();
+    if (virtuals.active() || exports.active()) {
+      error(here, "export { } cannot stand inside virtual { } or another export { }");
+      return;
+    }
+    exports.enter();
+    try {
+      body.call();
+    } finally {
+      exports.exit();
+    }
+  }
+
+  /**
+   * {@code collect('host', tag: 'web') { filter }}: the matching resources that nodes of this
+   * environment export (this one included) are declared here.
+   */
+  void collect(String type, Map<?, ?> options, Closure<?> filter) {
+    SourceLocation here = caller();
+    if (virtuals.active() || exports.active()) {
+      error(here, "collect() cannot stand inside virtual { } or export { }");
+      return;
+    }
+    ResourceQuery query = ResourceQuery.parse("collect", type, options, filter, here, tagging,
+        this::error);
+    if (query != null) {
+      exports.collect(new Exports.Collect(query, List.copyOf(containers),
+          classStack.isEmpty() ? null : classStack.get(classStack.size() - 1),
+          inheritedNoop(type)));
+    }
+  }
+
+  /** Declares the collected resources; each resource once, whichever requests named it. */
+  private void collectExports() {
+    for (ResourceDecl d : exports.resolve(fleet, nodeName, resources,
+        key -> virtuals.get(key) != null, tagging::all, this::error)) {
+      if (resources.size() >= maxResources) {
+        error(d.location, "catalog has more than " + maxResources
+            + " resources, the most one catalog may hold");
+        return;
+      }
+      resources.put(d.key(), d);
+    }
+  }
+
+  /**
+   * {@code fleetFacts('networking.ip') { it.facts.role == 'web' }}: the value at an allowed
+   * fact path of each node of this environment that has it and that the filter keeps.
+   */
+  List<Map<String, Object>> fleetFacts(String path, Closure<?> filter) {
+    SourceLocation here = caller();
+    String problem = dev.stead.dsl.FleetView.factPathProblem(path);
+    if (problem != null) {
+      error(here, "fleetFacts(): " + problem);
+      return List.of();
+    }
+    if (!fleet.allows(path)) {
+      error(here, "fleetFacts('" + path + "'): " + path + " is not in the fleet facts"
+          + " allowlist (" + fleet.allowlist() + (fleet.allowedFacts().isEmpty()
+              ? ", which allows no fact" : ", which allows " + String.join(", ",
+                  fleet.allowedFacts())) + ")");
+      return List.of();
+    }
+    fleetFactsRead = true;
+    return FleetFacts.select(fleet, path, filter);
   }
 
   private ClassDefinition lookupClass(String name) {
@@ -903,6 +1012,10 @@ public final class Evaluation {
     String key = type.name() + "[" + title + "]";
     if (virtuals.active()) {
       error(here, "virtual { } declares resources only, not defined type instances like " + key);
+      return null;
+    }
+    if (exports.active()) {
+      error(here, "export { } declares resources only, not defined type instances like " + key);
       return null;
     }
     if (args.length == 1 && instances.containsKey(key)) {
@@ -1136,7 +1249,8 @@ public final class Evaluation {
       error(here, titleError);
       return new Reference(type, title, here, false);
     }
-    if (named == null && body == null && !(virtuals.active() && !insideBody)) {
+    if (named == null && body == null
+        && !((virtuals.active() || exports.active()) && !insideBody)) {
       // here is null only for a reference inside a body, whose location nothing reads.
       Reference ref = new Reference(type, title, here, true);
       if (!insideBody) {
@@ -1218,6 +1332,9 @@ public final class Evaluation {
     if (first == null) {
       first = virtuals.get(decl.key());
     }
+    if (first == null) {
+      first = exports.get(decl.key());
+    }
     if (first != null) {
       error(decl.location, "duplicate declaration of " + decl.key() + ": first declared at "
           + declaredAt(first) + ", again at " + declaredAt(decl));
@@ -1225,6 +1342,14 @@ public final class Evaluation {
     }
     if (virtuals.active()) {
       virtuals.declare(decl);
+      return;
+    }
+    if (exports.active()) {
+      String problem = Exports.problem(decl);
+      if (problem != null) {
+        error(decl.location, problem);
+      }
+      exports.declare(decl);
       return;
     }
     resources.put(decl.key(), decl);
@@ -1272,7 +1397,8 @@ public final class Evaluation {
   /** A body-less reference never used in a relationship declares the resource, unless it exists. */
   private void declareUnusedCandidates() {
     for (Reference r : candidates) {
-      if (!r.used() && !resources.containsKey(r.key()) && virtuals.get(r.key()) == null) {
+      if (!r.used() && !resources.containsKey(r.key()) && virtuals.get(r.key()) == null
+          && exports.get(r.key()) == null) {
         ResourceTypeSpec spec = ResourceTypes.find(r.type()).orElseThrow();
         ResourceDecl decl = new ResourceDecl(spec, r.title(), r.location(),
             candidateContainers.getOrDefault(r, List.of()));
@@ -1697,6 +1823,10 @@ public final class Evaluation {
   private String undeclared(String key) {
     if (virtuals.get(key) != null) {
       return "virtual and never realized (realize(" + key + "))";
+    }
+    if (exports.get(key) != null) {
+      return "exported and not collected here (an exported resource is managed by the nodes"
+          + " that collect it)";
     }
     if (key.startsWith("class[")) {
       return "a class this catalog does not include";

@@ -31,6 +31,8 @@ final class ResourceDecl {
    * there), or null at node level: what a relationship with that class stands for.
    */
   String owner;
+  /** Exported ({@code export { }}) by this node, or collected from some node's exports. */
+  boolean exported;
   /** Tags the code gave (the resource's own, then its containers'); automatic ones are derived. */
   final java.util.SortedSet<String> tags = new java.util.TreeSet<>();
   private final String key;

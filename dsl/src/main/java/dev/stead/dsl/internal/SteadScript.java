@@ -4,6 +4,7 @@ import groovy.lang.Binding;
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,7 +153,60 @@ public abstract class SteadScript extends Script {
 
   /** {@code realize('user', tag: 'admins')}: every virtual user tagged admins is managed. */
   public void realize(Map<String, ?> query, String type) {
-    Evaluation.current().realize(type, query);
+    Evaluation.current().realize(type, query, null);
+  }
+
+  /** {@code realize('user') { it.parameters.uid > 1000 }}: the query {@code collect} shares. */
+  public void realize(String type, Closure<?> filter) {
+    Evaluation.current().realize(type, Map.of(), filter);
+  }
+
+  /** {@code realize('user', tag: 'admins') { ... }}. */
+  public void realize(Map<String, ?> query, String type, Closure<?> filter) {
+    Evaluation.current().realize(type, query, filter);
+  }
+
+  /**
+   * {@code export { host(node) { ip facts.networking.ip } }}: offered to the other nodes of
+   * this environment, which {@code collect} them; not managed on this node unless it collects
+   * them too.
+   */
+  public void export(
+      @DelegatesTo(value = SteadScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+    Evaluation.current().export(body);
+  }
+
+  /** {@code collect('host')}: every host this environment's nodes export is managed here. */
+  public void collect(String type) {
+    Evaluation.current().collect(type, Map.of(), null);
+  }
+
+  /** {@code collect('host') { it.tags.contains('web') }}: those the filter keeps. */
+  public void collect(String type, Closure<?> filter) {
+    Evaluation.current().collect(type, Map.of(), filter);
+  }
+
+  /** {@code collect('host', tag: 'web')}. */
+  public void collect(Map<String, ?> query, String type) {
+    Evaluation.current().collect(type, query, null);
+  }
+
+  /** {@code collect('host', tag: 'web') { ... }}. */
+  public void collect(Map<String, ?> query, String type, Closure<?> filter) {
+    Evaluation.current().collect(type, query, filter);
+  }
+
+  /**
+   * {@code fleetFacts('networking.ip')}: {@code [node: n, value: v]} for each node of this
+   * environment with a value there, sorted by node; only for paths the master's allowlist has.
+   */
+  public List<Map<String, Object>> fleetFacts(String path) {
+    return Evaluation.current().fleetFacts(path, null);
+  }
+
+  /** {@code fleetFacts('networking.ip') { it.facts.role == 'web' }}: those the filter keeps. */
+  public List<Map<String, Object>> fleetFacts(String path, Closure<?> filter) {
+    return Evaluation.current().fleetFacts(path, filter);
   }
 
   public void include(String name) {

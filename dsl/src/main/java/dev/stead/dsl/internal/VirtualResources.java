@@ -16,8 +16,8 @@ import java.util.function.Function;
  * Mutable; confined to that compile.
  */
 final class VirtualResources {
-  /** {@code realize(ref)} (a key) or {@code realize('user', tag: 'x')} (a type and tags). */
-  private record Request(String key, String type, Set<String> tags, SourceLocation location) {}
+  /** {@code realize(ref)} (a key) or {@code realize('user', tag: 'x') { filter }} (a query). */
+  private record Request(String key, ResourceQuery query, SourceLocation location) {}
 
   private final Map<String, ResourceDecl> declared = new LinkedHashMap<>();
   private final List<Request> requests = new ArrayList<>();
@@ -46,21 +46,22 @@ final class VirtualResources {
   }
 
   void realize(String key, SourceLocation here) {
-    requests.add(new Request(key, null, null, here));
+    requests.add(new Request(key, null, here));
   }
 
-  /** Every virtual resource of {@code type} with one of {@code tags} (any, when empty). */
-  void realize(String type, Set<String> tags, SourceLocation here) {
-    requests.add(new Request(null, type, Set.copyOf(tags), here));
+  /** Every virtual resource {@code query} matches. */
+  void realize(ResourceQuery query) {
+    requests.add(new Request(null, query, query.location()));
   }
 
   /**
    * The virtual resources the requests realize, in the order they are realized, each once;
    * they stop being virtual. A request for a key neither virtual nor in {@code resources} is
    * reported to {@code errors}; a query that matches nothing is not an error, as in Puppet.
+   * Runs the queries' filters: call while the compile runs.
    */
   List<ResourceDecl> resolve(Map<String, ResourceDecl> resources,
-      Function<ResourceDecl, Set<String>> tagsOf,
+      Function<ResourceDecl, java.util.SortedSet<String>> tagsOf, String node,
       BiConsumer<SourceLocation, String> errors) {
     List<ResourceDecl> realized = new ArrayList<>();
     Set<String> realizedKeys = new HashSet<>();
@@ -77,8 +78,7 @@ final class VirtualResources {
         continue;
       }
       for (ResourceDecl v : List.copyOf(declared.values())) {
-        if (v.spec.name().equals(r.type())
-            && (r.tags().isEmpty() || tagsOf.apply(v).stream().anyMatch(r.tags()::contains))) {
+        if (r.query().matches(v.spec.name(), v.title, tagsOf.apply(v), v.parameters, node)) {
           declared.remove(v.key());
           realized.add(v);
           realizedKeys.add(v.key());

@@ -3,6 +3,7 @@ package dev.stead.master.code;
 import dev.stead.dsl.CachingCompiler;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
+import dev.stead.dsl.FleetView;
 import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
@@ -26,12 +27,14 @@ public final class DslCatalogSource implements CatalogSource {
   private final CachingCompiler compiler;
   private final CompileException loadFailure;
   private final CompileSlots slots;
+  private final java.util.function.Function<String, FleetView> fleets;
 
   private DslCatalogSource(CachingCompiler compiler, CompileException loadFailure,
-      CompileSlots slots) {
+      CompileSlots slots, java.util.function.Function<String, FleetView> fleets) {
     this.compiler = compiler;
     this.loadFailure = loadFailure;
     this.slots = slots;
+    this.fleets = fleets;
   }
 
   /** Loads {@code codeDir} with {@code modulePath}, one compile slot per core; never throws for bad code. */
@@ -56,7 +59,18 @@ public final class DslCatalogSource implements CatalogSource {
    */
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit) {
+    return load(codeDir, environment, modulePath, slots, timeLimit, node -> FleetView.NONE);
+  }
+
+  /**
+   * As above, the compile of a node reading {@code fleets.apply(node)} of the fleet
+   * ({@code collect}, {@code fleetFacts}): its environment's view.
+   */
+  public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit,
+      java.util.function.Function<String, FleetView> fleets) {
     Objects.requireNonNull(slots, "slots");
+    Objects.requireNonNull(fleets, "fleets");
     try {
       Compiler compiler = Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit);
       if (environment != null) {
@@ -66,9 +80,9 @@ public final class DslCatalogSource implements CatalogSource {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());
       }
-      return new DslCatalogSource(new CachingCompiler(compiler), null, slots);
+      return new DslCatalogSource(new CachingCompiler(compiler), null, slots, fleets);
     } catch (CompileException e) {
-      return new DslCatalogSource(null, e, slots);
+      return new DslCatalogSource(null, e, slots, fleets);
     }
   }
 
@@ -84,7 +98,8 @@ public final class DslCatalogSource implements CatalogSource {
     }
     return slots.run(() -> {
       try {
-        CachingCompiler.Served served = compiler.serve(node, facts, Trusted.of(node));
+        CachingCompiler.Served served = compiler.serve(node, facts, Trusted.of(node),
+            fleets.apply(node));
         return served.fromCache() ? CompileOutcome.fromCache(served.catalog())
             : CompileOutcome.compiled(served.catalog());
       } catch (CompileException e) {

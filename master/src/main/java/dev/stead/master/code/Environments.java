@@ -41,9 +41,22 @@ public final class Environments {
   private final Duration checkInterval;
   private final Clock clock;
   private final ConcurrentMap<Path, CatalogSource> loaded = new ConcurrentHashMap<>();
+  private final java.util.function.Function<String, dev.stead.dsl.FleetView> fleets;
 
   public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration checkInterval, Clock clock) {
+    this(codeDir, modulePath, slots, checkInterval, clock,
+        env -> dev.stead.dsl.FleetView.NONE);
+  }
+
+  /**
+   * As above, each environment's compiles reading {@code fleets.apply(environment)} of the
+   * fleet ({@code collect}, {@code fleetFacts}).
+   */
+  public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      Duration checkInterval, Clock clock,
+      java.util.function.Function<String, dev.stead.dsl.FleetView> fleets) {
+    this.fleets = Objects.requireNonNull(fleets, "fleets");
     this.codeDir = codeDir.toAbsolutePath().normalize();
     this.modulePath = modulePath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     this.slots = Objects.requireNonNull(slots, "slots");
@@ -60,6 +73,13 @@ public final class Environments {
   public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots) {
     return new Environments(codeDir, modulePath, slots, Duration.ofSeconds(1),
         Clock.systemUTC());
+  }
+
+  /** As {@link #of(Path, List, CompileSlots)}, compiles reading the fleet from {@code fleets}. */
+  public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      FleetViews fleets) {
+    return new Environments(codeDir, modulePath, slots, Duration.ofSeconds(1),
+        Clock.systemUTC(), fleets::of);
   }
 
   /** Null when {@code name} is a valid environment name, else why not. */
@@ -133,7 +153,7 @@ public final class Environments {
     roots.addAll(modulePath);
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT),
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)),
         checkInterval, clock);
   }
 

@@ -21,13 +21,16 @@ import java.util.TreeSet;
 
 /**
  * The resources two catalogs of one node differ by: added, removed, and modified with each
- * parameter that differs. Values are rendered as {@link Values#render} shows them, so a secret
- * is its reference, never its plaintext or ciphertext (a catalog carries references only).
+ * parameter that differs; the resources it exports too, named {@code export type[title]}.
+ * Values are rendered as {@link Values#render} shows them, so a secret is its reference,
+ * never its plaintext or ciphertext (a catalog carries references only).
  * Multi-line text is shown as a bounded unified diff. Stateless.
  */
 public final class CatalogDiff {
   /** How a change of the resource's own noop flag is named. */
   static final String NOOP = "noop";
+  /** What names an exported resource: other nodes manage it, this one only offers it. */
+  static final String EXPORT = "export ";
 
   private CatalogDiff() {}
 
@@ -60,6 +63,9 @@ public final class CatalogDiff {
     Map<String, Resource> out = new HashMap<>();
     for (Resource r : catalog.getResourcesList()) {
       out.put(Catalogs.key(r), r);
+    }
+    for (Resource r : catalog.getExportsList()) {
+      out.put(EXPORT + Catalogs.key(r), r);
     }
     return out;
   }

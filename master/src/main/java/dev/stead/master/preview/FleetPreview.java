@@ -57,10 +57,23 @@ public final class FleetPreview {
   private final List<Path> modulePath;
   private final Environments environments;
   private final AuditedCatalogs audited = new AuditedCatalogs();
+  private final java.util.function.Function<String, dev.stead.dsl.FleetView> fleets;
 
   public FleetPreview(NodeStore nodes, CatalogStore catalogs,
       NodeClassifications classifications, CompileSlots slots, List<Path> modulePath,
       Environments environments) {
+    this(nodes, catalogs, classifications, slots, modulePath, environments,
+        environment -> dev.stead.dsl.FleetView.NONE);
+  }
+
+  /**
+   * As above, each node compiled with {@code fleets.apply(its environment)} as what its
+   * {@code collect} and {@code fleetFacts} read, as its agent's compile would.
+   */
+  public FleetPreview(NodeStore nodes, CatalogStore catalogs,
+      NodeClassifications classifications, CompileSlots slots, List<Path> modulePath,
+      Environments environments, java.util.function.Function<String, dev.stead.dsl.FleetView> fleets) {
+    this.fleets = Objects.requireNonNull(fleets, "fleets");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.classifications = Objects.requireNonNull(classifications, "classifications");
@@ -90,7 +103,7 @@ public final class FleetPreview {
     String environment = target.environment();
     CatalogSource source = DslCatalogSource.load(codeDir,
         environment.isEmpty() ? null : environment, modulePath, slots,
-        Compiler.DEFAULT_TIME_LIMIT);
+        Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(classifications.environment(node)));
     Pattern matching = Globs.compile(glob);
     CommonChanges summary = new CommonChanges();
     int width = slots.size();

@@ -1,7 +1,10 @@
 package dev.stead.master.storage;
 
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Resource;
+import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * The last catalog compiled for each node, one per node. Thread-safe. A catalog is rebuilt by
@@ -9,8 +12,18 @@ import java.util.Optional;
  */
 public interface CatalogStore {
 
-  /** Remembers the last catalog compiled for {@code node}, replacing the one before. */
+  /**
+   * Remembers the last catalog compiled for {@code node}, replacing the one before, and with
+   * it the resources it exports ({@link #exports}).
+   */
   void putCatalog(String node, Catalog catalog);
 
   Optional<Catalog> catalog(String node);
+
+  /**
+   * What the nodes whose last catalog was compiled in {@code environment} export
+   * ({@code Catalog.exports}), by node name; a node that exports nothing is left out. Read
+   * without loading whole catalogs: the backends keep exports apart from them.
+   */
+  SortedMap<String, List<Resource>> exports(String environment);
 }

@@ -85,10 +85,13 @@ public final class RocksStore implements Store {
   private static final String RUN_REQUESTS = "run_requests";
   private static final String MASTERS = "masters";
   private static final String STREAMS = "streams";
+  // Node name -> Catalog holding only node, environment and exports: what other nodes may
+  // collect, kept apart so that collecting never parses whole catalogs.
+  private static final String EXPORTS = "exports";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
           REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
-          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS);
+          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS, EXPORTS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -252,7 +255,35 @@ public final class RocksStore implements Store {
 
   @Override
   public void putCatalog(String node, Catalog catalog) {
-    put(CATALOGS, key(node), catalog, writeOptions);
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.put(family(CATALOGS), key(node), catalog.toByteArray());
+      if (catalog.getExportsCount() == 0) {
+        batch.delete(family(EXPORTS), key(node));
+      } else {
+        batch.put(family(EXPORTS), key(node), Catalog.newBuilder().setNode(node)
+            .setEnvironment(catalog.getEnvironment()).addAllExports(catalog.getExportsList())
+            .build().toByteArray());
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw failure("write to " + CATALOGS, e);
+    }
+  }
+
+  @Override
+  public java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> exports(
+      String environment) {
+    java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> out = new java.util.TreeMap<>();
+    try (RocksIterator it = db.newIterator(family(EXPORTS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        Catalog exported = parse(it.value(), Catalog.parser());
+        if (exported.getEnvironment().equals(environment)) {
+          out.put(new String(it.key(), StandardCharsets.UTF_8), exported.getExportsList());
+        }
+      }
+      check(it);
+    }
+    return java.util.Collections.unmodifiableSortedMap(out);
   }
 
   @Override

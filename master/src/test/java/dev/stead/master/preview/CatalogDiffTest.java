@@ -42,6 +42,22 @@ class CatalogDiffTest {
   }
 
   @Test
+  void exportsAreComparedAndNamedApartFromTheManagedResources() {
+    Resource host = Resource.newBuilder().setType("host").setTitle("web1").setExported(true)
+        .putParameters("ip", Values.of("10.0.0.1")).build();
+    Resource moved = host.toBuilder().putParameters("ip", Values.of("10.0.0.2")).build();
+    Catalog before = catalog(host).toBuilder().addExports(host).build();
+    Catalog after = catalog(host).toBuilder().addExports(moved).build();
+
+    List<ResourceDiff> diffs = CatalogDiff.between(before, after);
+
+    assertThat(diffs).extracting(ResourceDiff::getResource, ResourceDiff::getKind)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("export host[web1]",
+            ResourceChangeKind.RESOURCE_MODIFIED));
+    assertThat(diffs.get(0).getProperties(0).getAfter()).isEqualTo("10.0.0.2");
+  }
+
+  @Test
   void equalCatalogsDifferInNothingAndANoopFlagIsAChange() {
     Resource r = file("/a", "x");
     assertThat(CatalogDiff.between(catalog(r), catalog(r))).isEmpty();

@@ -6,7 +6,10 @@ import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
 import org.junit.jupiter.api.Test;
 
-/** {@link CatalogStore}: one catalog per node, the last one put, kept across a restart. */
+/**
+ * {@link CatalogStore}: one catalog per node, the last one put, kept across a restart, and
+ * the exports of each environment's last catalogs.
+ */
 abstract class CatalogStoreContract extends StoreContract {
 
   @Test
@@ -37,5 +40,38 @@ abstract class CatalogStoreContract extends StoreContract {
     store.putCatalog("big", big.build());
 
     assertThat(store.catalog("big")).contains(big.build());
+  }
+
+  private static Resource host(String title) {
+    return Resource.newBuilder().setType("host").setTitle(title).setExported(true).build();
+  }
+
+  private static Catalog exporting(String node, String environment, Resource... exports) {
+    return Catalog.newBuilder().setNode(node).setEnvironment(environment)
+        .setDigest("sha256:" + node + exports.length)
+        .addResources(Resource.newBuilder().setType("file").setTitle("/etc/private"))
+        .addAllExports(java.util.List.of(exports)).build();
+  }
+
+  @Test
+  void exportsAreThoseOfEachNodesLastCatalogInTheEnvironmentAndNothingElse() throws Exception {
+    store.putCatalog("web2", exporting("web2", "production", host("web2")));
+    store.putCatalog("web1", exporting("web1", "production", host("web1")));
+    store.putCatalog("web1", exporting("web1", "production", host("web1"), host("web1-alias")));
+    store.putCatalog("db1", exporting("db1", "production"));
+    store.putCatalog("stage1", exporting("stage1", "staging", host("stage1")));
+    reopen();
+
+    assertThat(store.exports("production")).containsExactly(
+        java.util.Map.entry("web1", java.util.List.of(host("web1"), host("web1-alias"))),
+        java.util.Map.entry("web2", java.util.List.of(host("web2"))));
+    assertThat(store.exports("staging")).containsOnlyKeys("stage1");
+    assertThat(store.exports("other")).isEmpty();
+
+    // A node that stops exporting, or moves to another environment, is gone from the old one.
+    store.putCatalog("web2", exporting("web2", "production"));
+    store.putCatalog("stage1", exporting("stage1", "production", host("stage1")));
+    assertThat(store.exports("production")).containsOnlyKeys("stage1", "web1");
+    assertThat(store.exports("staging")).isEmpty();
   }
 }

@@ -141,7 +141,44 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public void putCatalog(String node, Catalog catalog) {
-    upsertRebuildable("catalogs", "node", node, catalog);
+    run("write to catalogs", connection -> transaction(connection, () -> {
+      try (PreparedStatement async = connection.prepareStatement(
+          "SET LOCAL synchronous_commit TO OFF")) {
+        async.execute();
+      }
+      try (PreparedStatement upsert = prepare(connection, "INSERT INTO catalogs (node, body)"
+          + " VALUES (?, ?) ON CONFLICT (node) DO UPDATE SET body = EXCLUDED.body", node,
+          catalog.toByteArray())) {
+        upsert.executeUpdate();
+      }
+      if (catalog.getExportsCount() == 0) {
+        try (PreparedStatement delete = prepare(connection,
+            "DELETE FROM exports WHERE node = ?", node)) {
+          delete.executeUpdate();
+        }
+      } else {
+        try (PreparedStatement upsert = prepare(connection, "INSERT INTO exports (node,"
+            + " environment, body) VALUES (?, ?, ?) ON CONFLICT (node) DO UPDATE SET"
+            + " environment = EXCLUDED.environment, body = EXCLUDED.body", node,
+            catalog.getEnvironment(), Catalog.newBuilder().setNode(node)
+                .setEnvironment(catalog.getEnvironment())
+                .addAllExports(catalog.getExportsList()).build().toByteArray())) {
+          upsert.executeUpdate();
+        }
+      }
+      return null;
+    }));
+  }
+
+  @Override
+  public java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> exports(
+      String environment) {
+    java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> out = new java.util.TreeMap<>();
+    for (Catalog exported : list("SELECT body FROM exports WHERE environment = ? ORDER BY node",
+        Catalog.parser(), environment)) {
+      out.put(exported.getNode(), exported.getExportsList());
+    }
+    return java.util.Collections.unmodifiableSortedMap(out);
   }
 
   @Override

@@ -1,0 +1,201 @@
+package dev.stead.master.code;
+
+import dev.stead.dsl.FleetView;
+import dev.stead.master.storage.CatalogStore;
+import dev.stead.master.storage.NodeStore;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Resource;
+import dev.stead.proto.v1.Value;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * What the compiles of each environment read of the fleet ({@link FleetView}): the exports of
+ * the environment's last stored catalogs, and its nodes' facts at the paths the operator's
+ * allowlist names ({@value #ALLOWLIST} in the code directory, one dotted path a line,
+ * {@code #} comments; no file: no fact is readable). Only nodes holding a signed certificate
+ * count: a revoked or cleaned node's exports and facts drop out at the next reload. Nothing
+ * else of another node reaches a compile.
+ *
+ * <p>An environment's view is loaded from the store at its first use and again once it is
+ * older than {@code maxAge} (what other masters sharing the store wrote); in between, what
+ * this master's own compiles produce updates it at once: a node's new exports as soon as its
+ * catalog compiles, its allowed facts before its compile runs. Thread-safe.
+ */
+public final class FleetViews {
+  private static final Logger LOG = Logger.getLogger(FleetViews.class.getName());
+  /** The allowlist's file name in the code directory. */
+  public static final String ALLOWLIST = "fleet-facts.allow";
+
+  private final CatalogStore catalogs;
+  private final NodeStore nodes;
+  private final Function<String, String> environmentOf;
+  private final java.util.function.Predicate<String> enrolled;
+  private final Path allowlistFile;
+  private final Duration maxAge;
+  private final Clock clock;
+  private final ConcurrentMap<String, State> states = new ConcurrentHashMap<>();
+  /** What the allowlist's last read found wrong: logged when it changes, not at every read. */
+  private volatile List<String> allowlistProblems = List.of();
+
+  /** One environment's exports and allowed facts, and the view built of them. */
+  private static final class State {
+    final Instant loaded;
+    final List<String> allowed;
+    final SortedMap<String, List<Resource>> exports;
+    final SortedMap<String, SortedMap<String, Value>> facts;
+    FleetView view;
+
+    State(Instant loaded, List<String> allowed, SortedMap<String, List<Resource>> exports,
+        SortedMap<String, SortedMap<String, Value>> facts) {
+      this.loaded = loaded;
+      this.allowed = allowed;
+      this.exports = exports;
+      this.facts = facts;
+    }
+  }
+
+  /**
+   * @param environmentOf a node's environment, as the master assigns it
+   * @param enrolled whether a node holds a signed certificate now
+   * @param codeDir the master's code directory, which holds the allowlist
+   * @param maxAge how long a view is used before it is read from the store again
+   */
+  public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
+      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
+    this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
+    this.nodes = Objects.requireNonNull(nodes, "nodes");
+    this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
+    this.enrolled = Objects.requireNonNull(enrolled, "enrolled");
+    this.allowlistFile = codeDir.resolve(ALLOWLIST);
+    this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** How errors name the allowlist. */
+  static String allowlistName() {
+    return ALLOWLIST + " in the master's code directory";
+  }
+
+  /** What a compile in {@code environment} reads of the fleet now. */
+  public FleetView of(String environment) {
+    State state = state(environment);
+    synchronized (state) {
+      if (state.view == null) {
+        FleetView.Builder b = FleetView.builder(allowlistName(), state.allowed);
+        state.exports.forEach(b::exports);
+        state.facts.forEach(b::facts);
+        state.view = b.build();
+      }
+      return state.view;
+    }
+  }
+
+  /** {@code node} of {@code environment} sent {@code facts}: before its compile runs. */
+  public void factsSeen(String environment, String node, Facts facts) {
+    State state = state(environment);
+    synchronized (state) {
+      SortedMap<String, Value> kept = allowed(state.allowed, facts);
+      SortedMap<String, Value> before = kept.isEmpty() ? state.facts.remove(node)
+          : state.facts.put(node, kept);
+      if (!kept.equals(before == null ? new TreeMap<>() : before)) {
+        state.view = null;
+      }
+    }
+  }
+
+  /** {@code node}'s catalog in {@code environment} now exports {@code exports}. */
+  public void exportsSeen(String environment, String node, List<Resource> exports) {
+    State state = state(environment);
+    synchronized (state) {
+      List<Resource> before = exports.isEmpty() ? state.exports.remove(node)
+          : state.exports.put(node, List.copyOf(exports));
+      if (!exports.equals(before == null ? List.of() : before)) {
+        state.view = null;
+      }
+    }
+  }
+
+  private State state(String environment) {
+    Instant now = clock.instant();
+    return states.compute(environment, (env, current) ->
+        current != null && now.isBefore(current.loaded.plus(maxAge)) ? current : load(env, now));
+  }
+
+  private State load(String environment, Instant now) {
+    List<String> allowed = readAllowlist();
+    SortedMap<String, SortedMap<String, Value>> facts = new TreeMap<>();
+    if (!allowed.isEmpty()) {
+      for (NodeInfo n : nodes.nodes()) {
+        if (!environment.equals(environmentOf.apply(n.getName()))
+            || !enrolled.test(n.getName())) {
+          continue;
+        }
+        nodes.facts(n.getName()).ifPresent(f -> {
+          SortedMap<String, Value> kept = allowed(allowed, f);
+          if (!kept.isEmpty()) {
+            facts.put(n.getName(), kept);
+          }
+        });
+      }
+    }
+    SortedMap<String, List<Resource>> exports = new TreeMap<>(catalogs.exports(environment));
+    exports.keySet().removeIf(node -> !enrolled.test(node));
+    return new State(now, allowed, exports, facts);
+  }
+
+  private static SortedMap<String, Value> allowed(List<String> allowed, Facts facts) {
+    FleetView view = FleetView.builder(allowlistName(), allowed).facts("n", facts.getValuesMap())
+        .build();
+    return view.facts().getOrDefault("n", new TreeMap<>());
+  }
+
+  /** The allowlist's paths; a line that is no fact path is logged and left out. */
+  private List<String> readAllowlist() {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(allowlistFile, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      LOG.warning("cannot read " + allowlistFile + " (no fleet fact is readable meanwhile): "
+          + e.getMessage());
+      return List.of();
+    }
+    List<String> paths = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String problem = FleetView.factPathProblem(line);
+      if (problem != null) {
+        problems.add(allowlistFile + ":" + (i + 1) + ": " + problem + "; left out");
+        continue;
+      }
+      paths.add(line);
+    }
+    if (!problems.equals(allowlistProblems)) {
+      allowlistProblems = List.copyOf(problems);
+      problems.forEach(LOG::warning);
+    }
+    return List.copyOf(paths);
+  }
+}

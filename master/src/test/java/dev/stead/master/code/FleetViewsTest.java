@@ -1,0 +1,104 @@
+package dev.stead.master.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stead.dsl.FleetView;
+import dev.stead.master.MutableClock;
+import dev.stead.master.storage.RocksStore;
+import dev.stead.master.storage.Store;
+import dev.stead.master.storage.postgres.PostgresCluster;
+import dev.stead.master.storage.postgres.PostgresStore;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Resource;
+import dev.stead.wire.Values;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link FleetViews} over real stores (RocksDB and PostgreSQL): what each environment's
+ * compiles may read.
+ */
+class FleetViewsTest {
+  @TempDir Path dir;
+
+  private static Resource host(String title) {
+    return Resource.newBuilder().setType("host").setTitle(title).setExported(true)
+        .putParameters("ip", Values.of("10.0.0.1")).build();
+  }
+
+  private static Facts facts(Map<String, ?> values) {
+    return Facts.newBuilder().putAllValues(Values.ofMap(values)).build();
+  }
+
+  @Test
+  void onRocksDb() throws Exception {
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      aViewHoldsItsEnvironmentsEnrolledNodesExportsAndAllowedFactsOnly(store);
+    }
+  }
+
+  @Test
+  void onPostgresql() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    try (PostgresStore store = PostgresStore.open(cluster.createDatabase(),
+        cluster.credentials())) {
+      aViewHoldsItsEnvironmentsEnrolledNodesExportsAndAllowedFactsOnly(store);
+    }
+  }
+
+  private void aViewHoldsItsEnvironmentsEnrolledNodesExportsAndAllowedFactsOnly(Store store)
+      throws Exception {
+    Path code = Files.createDirectories(dir.resolve("code"));
+    Files.writeString(code.resolve(FleetViews.ALLOWLIST), "# ops\nrole\nnot a path\n");
+    Map<String, String> environments = Map.of("stage1", "staging");
+    Set<String> revoked = ConcurrentHashMap.newKeySet();
+    MutableClock clock = new MutableClock();
+    for (String node : List.of("web1", "web2", "stage1")) {
+      store.putNode(NodeInfo.newBuilder().setName(node).build());
+      store.putFacts(node, facts(Map.of("role", "web", "token", "secret-" + node)));
+      store.putCatalog(node, Catalog.newBuilder().setNode(node)
+          .setEnvironment(environments.getOrDefault(node, "production"))
+          .addResources(Resource.newBuilder().setType("file").setTitle("/etc/private"))
+          .addExports(host(node)).build());
+    }
+    FleetViews views = new FleetViews(store, store,
+        node -> environments.getOrDefault(node, "production"), node -> !revoked.contains(node),
+        code, Duration.ofSeconds(30), clock);
+
+    FleetView production = views.of("production");
+    assertThat(production.exports("host")).extracting(FleetView.Export::node)
+        .containsExactly("web1", "web2");
+    assertThat(production.exports("file")).isEmpty();
+    assertThat(production.facts()).containsOnlyKeys("web1", "web2");
+    assertThat(production.facts().get("web1")).containsOnlyKeys("role");
+    assertThat(production.allowedFacts()).containsExactly("role");
+    assertThat(views.of("staging").exports("host")).extracting(FleetView.Export::node)
+        .containsExactly("stage1");
+
+    // This master's own compiles update the view at once; an unchanged node changes nothing.
+    String before = production.exportsDigest("host");
+    views.exportsSeen("production", "web1", List.of(host("web1")));
+    assertThat(views.of("production")).isSameAs(production);
+    views.exportsSeen("production", "web3", List.of(host("web3")));
+    assertThat(views.of("production").exportsDigest("host")).isNotEqualTo(before);
+    views.factsSeen("production", "web1", facts(Map.of("role", "db", "token", "changed")));
+    assertThat(views.of("production").facts().get("web1").get("role"))
+        .isEqualTo(Values.of("db"));
+
+    // A revoked node drops out when the view is read from the store again.
+    revoked.add("web2");
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(views.of("production").exports("host")).extracting(FleetView.Export::node)
+        .containsExactly("web1");
+    assertThat(views.of("production").facts()).containsOnlyKeys("web1");
+  }
+}
