@@ -47,7 +47,7 @@ class PostgresStoreTest {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("2");
+      assertThat(store.schemaVersion()).isEqualTo("3");
     }
     cluster.execute(db.database(), "INSERT INTO stead_schema_history (installed_rank, version, "
         + "description, type, script, checksum, installed_by, execution_time, success) VALUES "
@@ -55,7 +55,7 @@ class PostgresStoreTest {
 
     assertThatThrownBy(() -> PostgresStore.open(db, cluster.credentials()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("schema version 999, newer than this master knows (2)")
+        .hasMessageContaining("schema version 999, newer than this master knows (3)")
         .hasMessageContaining(db.toString());
     assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(3);
   }
