@@ -10,7 +10,6 @@ import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
-import dev.stead.master.code.ClassifiedCatalogSource;
 import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Compliance;
@@ -172,6 +171,7 @@ public final class Master implements AutoCloseable {
     Nodes nodes = new Nodes(store);
     ConnectedAgents agents = null;
     Jobs jobs = null;
+    dev.stead.master.rollout.Rollouts rollouts = null;
     ReportForwarder forwarder = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
@@ -201,8 +201,19 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.storage.NodeClassifications(store);
       // Each node's catalog comes from the environment its classification names.
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots);
-      source = new TimedCatalogSource(givenSource != null ? givenSource
-          : new ClassifiedCatalogSource(environments, classifications::environment));
+      // A rollout of an environment decides which version of its code each node gets.
+      rollouts = new dev.stead.master.rollout.Rollouts(store,
+          environment -> classifications.describeAll().stream()
+              .filter(n -> n.getEnvironment().equals(environment))
+              .map(dev.stead.proto.v1.NodeInfo::getName).toList(),
+          new dev.stead.master.rollout.Releases(dataDir.resolve("rollouts"),
+              config.modulePath()), java.time.Clock.systemUTC())
+          .every(java.time.Duration.ofSeconds(1));
+      dev.stead.master.rollout.Rollouts rolloutsNow = rollouts;
+      dev.stead.master.rollout.RolloutCatalogSource served =
+          new dev.stead.master.rollout.RolloutCatalogSource(environments,
+              classifications::environment, rollouts);
+      source = new TimedCatalogSource(givenSource != null ? givenSource : served);
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
@@ -216,19 +227,21 @@ public final class Master implements AutoCloseable {
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
+                    rolloutsNow.reported(report);
                     forwardTo.accept(report);
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants,
-                  node -> environments.moduleRoots(classifications.environment(node)))
+                  served::moduleRoots)
                   .bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
               new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
-                  store, store, classifications, slots, config.modulePath())).bindService()),
+                  store, store, classifications, slots, config.modulePath())).bindService(),
+              new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
@@ -248,6 +261,9 @@ public final class Master implements AutoCloseable {
       if (agents != null) {
         agents.close();
       }
+      if (rollouts != null) {
+        rollouts.close();
+      }
       store.close();
       throw e;
     }
@@ -263,6 +279,7 @@ public final class Master implements AutoCloseable {
     if (forwarder != null) {
       master.operatorServices.add(forwarder);
     }
+    master.operatorServices.add(rollouts);
     try {
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys);

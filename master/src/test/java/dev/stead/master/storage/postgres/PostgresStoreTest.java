@@ -57,7 +57,7 @@ class PostgresStoreTest {
         .isInstanceOf(IOException.class)
         .hasMessageContaining("schema version 999, newer than this master knows (3)")
         .hasMessageContaining(db.toString());
-    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(3);
+    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(4);
   }
 
   @Test

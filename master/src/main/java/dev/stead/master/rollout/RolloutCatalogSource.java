@@ -1,0 +1,52 @@
+package dev.stead.master.rollout;
+
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.Environments;
+import dev.stead.proto.v1.Facts;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Compiles each node's catalog from the environment the master assigns it, in the version a
+ * rollout of that environment gives the node: the rollout's frozen release for the nodes of
+ * its waves (every node once it completed), the previous code for the others (every node
+ * once aborted). Without a rollout, the environment's own directory. As with environments,
+ * nothing the node sends has a say. Thread-safe.
+ */
+public final class RolloutCatalogSource implements CatalogSource {
+  private final Environments environments;
+  private final Function<String, String> environmentOf;
+  private final Rollouts rollouts;
+
+  public RolloutCatalogSource(Environments environments, Function<String, String> environmentOf,
+      Rollouts rollouts) {
+    this.environments = Objects.requireNonNull(environments, "environments");
+    this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
+    this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+  }
+
+  @Override
+  public CompileOutcome compile(String node, Facts facts) {
+    String environment = environmentOf.apply(node);
+    Optional<Path> release = releaseFor(environment, node);
+    CatalogSource source = release.isPresent()
+        ? environments.release(environment, release.get())
+        : environments.source(environment);
+    return source.compile(node, facts);
+  }
+
+  /** Where the module files named by {@code node}'s catalog are found. */
+  public List<Path> moduleRoots(String node) {
+    String environment = environmentOf.apply(node);
+    return releaseFor(environment, node).map(environments::releaseModuleRoots)
+        .orElseGet(() -> environments.moduleRoots(environment));
+  }
+
+  private Optional<Path> releaseFor(String environment, String node) {
+    return rollouts.current(environment).flatMap(state -> state.directoryFor(node));
+  }
+}
