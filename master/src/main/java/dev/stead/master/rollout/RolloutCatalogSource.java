@@ -3,6 +3,7 @@ package dev.stead.master.rollout;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.code.Environments;
+import dev.stead.proto.v1.CompileError;
 import dev.stead.proto.v1.Facts;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +33,22 @@ public final class RolloutCatalogSource implements CatalogSource {
   @Override
   public CompileOutcome compile(String node, Facts facts) {
     String environment = environmentOf.apply(node);
-    Optional<Path> release = releaseFor(environment, node);
+    Optional<RolloutState> rollout = rollouts.current(environment);
+    Optional<Path> release = rollout.flatMap(state -> state.directoryFor(node));
     CatalogSource source = release.isPresent()
         ? environments.release(environment, release.get())
         : environments.source(environment);
-    return source.compile(node, facts);
+    CompileOutcome outcome = source.compile(node, facts);
+    if (outcome instanceof CompileOutcome.Failed failed && rollout.isPresent()
+        && rollout.get().active()
+        && rollout.get().servesNew(node)) {
+      // The node may get no catalog at all and report no run of the new code: the rollout
+      // learns of the failure here.
+      CompileError first = failed.errors().get(0);
+      rollouts.compileFailed(environment, node, first.getLocation().getFile() + ":"
+          + first.getLocation().getLine() + ": " + first.getMessage());
+    }
+    return outcome;
   }
 
   /** Where the module files named by {@code node}'s catalog are found. */

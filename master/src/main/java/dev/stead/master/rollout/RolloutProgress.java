@@ -38,20 +38,13 @@ public final class RolloutProgress {
    * later report replaces the node's earlier result while the wave is open.
    */
   public static Rollout record(Rollout rollout, Report report) {
-    RolloutState state = new RolloutState(rollout);
-    Optional<RolloutWave> open = state.openWave();
-    if (open.isEmpty() || (rollout.getPhase() != RolloutPhase.ROLLOUT_RUNNING
-        && rollout.getPhase() != RolloutPhase.ROLLOUT_PAUSED)) {
-      return rollout;
-    }
-    RolloutWave wave = open.get();
-    String node = report.getNode();
-    if (!wave.getNodesList().contains(node) || report.getReceivedAtMs() < wave.getStartedAtMs()
-        || report.getTrigger() == RunTrigger.WATCH || report.hasTagLimit()) {
+    Optional<RolloutWave> open = openWaveOf(rollout, report.getNode(), report.getReceivedAtMs());
+    if (open.isEmpty() || report.getTrigger() == RunTrigger.WATCH || report.hasTagLimit()) {
       return rollout;
     }
     String failure;
-    if (report.getCatalogOrigin() == CatalogOrigin.CACHED_COMPILE_FAILED) {
+    if (report.getCatalogOrigin() == CatalogOrigin.CACHED_COMPILE_FAILED
+        || report.getCompileErrorsCount() > 0) {
       failure = "compile failed: " + (report.getCompileErrorsCount() > 0
           ? report.getCompileErrors(0) : report.getError());
     } else if (report.getCodeVersion().equals(rollout.getCodeVersion())
@@ -60,8 +53,35 @@ public final class RolloutProgress {
           + report.getId() + ", " + report.getSummary().getFailed() + " resources failed"
           + (report.getError().isEmpty() ? "" : ": " + report.getError()) + ")" : null;
     } else {
-      return rollout; // a run on the previous code, begun before the wave reached the node
+      // A run of the previous code, begun before the wave reached the node, or a run that
+      // got no catalog at all (a compile failure is recorded as the master compiles).
+      return rollout;
     }
+    return settle(rollout, open.get(), report.getNode(), failure, report.getReceivedAtMs());
+  }
+
+  /**
+   * {@code rollout} with {@code node} failed for {@code reason} at {@code atMs} (the new code
+   * did not compile for it), when the node is in the open wave; else {@code rollout} itself.
+   */
+  public static Rollout fail(Rollout rollout, String node, String reason, long atMs) {
+    Optional<RolloutWave> open = openWaveOf(rollout, node, atMs);
+    return open.isEmpty() ? rollout : settle(rollout, open.get(), node, reason, atMs);
+  }
+
+  /** The open wave, when it holds {@code node} and began by {@code atMs}, and still counts. */
+  private static Optional<RolloutWave> openWaveOf(Rollout rollout, String node, long atMs) {
+    if (rollout.getPhase() != RolloutPhase.ROLLOUT_RUNNING
+        && rollout.getPhase() != RolloutPhase.ROLLOUT_PAUSED) {
+      return Optional.empty();
+    }
+    return new RolloutState(rollout).openWave()
+        .filter(w -> w.getNodesList().contains(node) && atMs >= w.getStartedAtMs());
+  }
+
+  /** The node's result in {@code wave}: succeeded when {@code failure} is null. */
+  private static Rollout settle(Rollout rollout, RolloutWave wave, String node, String failure,
+      long atMs) {
     RolloutWave.Builder settled = wave.toBuilder().clearSucceeded().clearFailures();
     wave.getSucceededList().stream().filter(n -> !n.equals(node)).forEach(settled::addSucceeded);
     wave.getFailuresList().stream().filter(f -> !f.getNode().equals(node))
@@ -71,8 +91,12 @@ public final class RolloutProgress {
     } else {
       settled.addFailures(RolloutFailure.newBuilder().setNode(node).setReason(failure));
     }
-    return rollout.toBuilder().setWaves(rollout.getWavesCount() - 1, settled)
-        .setUpdatedAtMs(Math.max(rollout.getUpdatedAtMs(), report.getReceivedAtMs())).build();
+    RolloutWave after = settled.build();
+    if (after.equals(wave)) {
+      return rollout;
+    }
+    return rollout.toBuilder().setWaves(rollout.getWavesCount() - 1, after)
+        .setUpdatedAtMs(Math.max(rollout.getUpdatedAtMs(), atMs)).build();
   }
 
   /**

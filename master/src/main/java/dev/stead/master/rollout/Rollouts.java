@@ -185,6 +185,23 @@ public final class Rollouts implements AutoCloseable {
     }
   }
 
+  /**
+   * Records that the new code of {@code environment}'s rollout did not compile for
+   * {@code node} (when the node is in its open wave), and moves the rollout on.
+   */
+  public synchronized void compileFailed(String environment, String node, String error) {
+    RolloutState state = latest.get(environment);
+    if (state == null) {
+      return;
+    }
+    Rollout failed = RolloutProgress.fail(state.rollout(), node, "compile failed: " + error,
+        clock.millis());
+    if (failed != state.rollout()) {
+      save(failed);
+      step(failed);
+    }
+  }
+
   /** Reads the rollouts again (another master may have moved them) and moves them on. */
   public synchronized void tick() {
     reload();

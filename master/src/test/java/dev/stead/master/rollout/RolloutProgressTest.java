@@ -153,4 +153,19 @@ class RolloutProgressTest {
     assertThat(RolloutProgress.record(r, report(r.getWaves(0).getNodes(0), 2_000, NEW,
         RunStatus.UNCHANGED))).isSameAs(r);
   }
+
+  @Test
+  void aCompileFailureTheMasterSawFailsANodeOfTheOpenWaveOnly() {
+    Rollout r = RolloutProgress.advance(running(0), () -> NODES, 1_000);
+    List<String> wave = r.getWaves(0).getNodesList();
+    Rollout failed = RolloutProgress.fail(r, wave.get(0), "compile failed: site.groovy:2: no",
+        1_500);
+    assertThat(failed.getWaves(0).getFailuresList()).extracting(RolloutFailure::getReason)
+        .containsExactly("compile failed: site.groovy:2: no");
+    // Seen again at the next run: nothing new to store.
+    assertThat(RolloutProgress.fail(failed, wave.get(0), "compile failed: site.groovy:2: no",
+        1_600)).isSameAs(failed);
+    String outside = NODES.stream().filter(n -> !wave.contains(n)).findFirst().orElseThrow();
+    assertThat(RolloutProgress.fail(r, outside, "compile failed: x", 1_500)).isSameAs(r);
+  }
 }
