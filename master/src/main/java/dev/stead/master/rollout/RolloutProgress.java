@@ -75,8 +75,13 @@ public final class RolloutProgress {
         && rollout.getPhase() != RolloutPhase.ROLLOUT_PAUSED) {
       return Optional.empty();
     }
-    return new RolloutState(rollout).openWave()
-        .filter(w -> w.getNodesList().contains(node) && atMs >= w.getStartedAtMs());
+    if (rollout.getWavesCount() == 0) {
+      return Optional.empty();
+    }
+    // Called for every report: the last wave alone, without the set of every wave's nodes.
+    RolloutWave last = rollout.getWaves(rollout.getWavesCount() - 1);
+    return Optional.of(last).filter(w -> w.getEndedAtMs() == 0
+        && atMs >= w.getStartedAtMs() && w.getNodesList().contains(node));
   }
 
   /** The node's result in {@code wave}: succeeded when {@code failure} is null. */
