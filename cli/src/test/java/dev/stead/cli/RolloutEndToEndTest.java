@@ -108,8 +108,6 @@ class RolloutEndToEndTest {
 
       Rollout r = rollout();
       String canary = waveNode(r, 1);
-      String other = nodes.stream().filter(n -> !n.equals(canary)).findFirst().orElseThrow();
-      assertThat(converge(other)).isEqualTo("v1\n");
       assertThat(converge(canary)).isEqualTo("v2\n");
       assertThat(held(canary).getCodeVersion()).isEqualTo(r.getCodeVersion()).isNotEqualTo(v1);
       r = awaitRollout(x -> x.getWavesCount() == 2, "wave 2");
