@@ -176,12 +176,18 @@ public final class Rollouts implements AutoCloseable {
 
   /** Records a stored report of a node in an open wave, and moves its rollout on. */
   public synchronized void reported(Report report) {
-    for (RolloutState state : List.copyOf(latest.values())) {
-      Rollout recorded = RolloutProgress.record(state.rollout(), report);
-      if (recorded != state.rollout()) {
-        save(recorded);
-        step(recorded);
+    try {
+      for (RolloutState state : List.copyOf(latest.values())) {
+        Rollout recorded = RolloutProgress.record(state.rollout(), report);
+        if (recorded != state.rollout()) {
+          save(recorded);
+          step(recorded);
+        }
       }
+    } catch (RuntimeException e) {
+      // The report is stored: the node's next run records its result again.
+      LOG.log(Level.WARNING, "recording the report of " + report.getNode()
+          + " in its rollout failed", e);
     }
   }
 
@@ -197,8 +203,14 @@ public final class Rollouts implements AutoCloseable {
     Rollout failed = RolloutProgress.fail(state.rollout(), node, "compile failed: " + error,
         clock.millis());
     if (failed != state.rollout()) {
-      save(failed);
-      step(failed);
+      try {
+        save(failed);
+        step(failed);
+      } catch (RuntimeException e) {
+        // The node still gets its answer; its next compile records the failure again.
+        LOG.log(Level.WARNING, "recording the compile failure of " + node
+            + " in its rollout failed", e);
+      }
     }
   }
 
