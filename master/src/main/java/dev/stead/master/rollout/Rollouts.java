@@ -141,7 +141,7 @@ public final class Rollouts implements AutoCloseable {
       throw new IllegalStateException("rollout " + r.getId() + " of " + environment + " is "
           + phase(r.getPhase()) + ", not running");
     }
-    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED), who);
+    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED), "paused", who);
   }
 
   /** Goes on from a pause or a halt (the failed wave stays as it ended). */
@@ -152,14 +152,14 @@ public final class Rollouts implements AutoCloseable {
           + " is running already");
     }
     Rollout resumed = change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_RUNNING)
-        .setHaltReason(""), who);
+        .setHaltReason(""), "resumed", who);
     return step(resumed);
   }
 
   /** Puts every node back on the previous code. */
   public synchronized Rollout abort(String environment, String who) {
     Rollout r = active(environment, "abort");
-    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_ABORTED), who);
+    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_ABORTED), "aborted", who);
   }
 
   /** The newest rollout of {@code environment}, or of every environment when empty. */
@@ -242,11 +242,11 @@ public final class Rollouts implements AutoCloseable {
     return state.get().rollout();
   }
 
-  private Rollout change(Rollout before, Rollout.Builder after, String who) {
+  private Rollout change(Rollout before, Rollout.Builder after, String verb, String who) {
     Rollout changed = after.setUpdatedAtMs(clock.millis()).build();
     save(changed);
     LOG.info(() -> "rollout " + before.getId() + " of " + before.getEnvironment() + " "
-        + phase(changed.getPhase()) + " by " + who);
+        + verb + " by " + who);
     return changed;
   }
 
