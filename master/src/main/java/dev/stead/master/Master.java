@@ -10,6 +10,7 @@ import dev.stead.master.ca.Revocations;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.ClassifiedCatalogSource;
 import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.Environments;
 import dev.stead.master.fleet.Compliance;
@@ -212,7 +213,8 @@ public final class Master implements AutoCloseable {
       dev.stead.master.rollout.Rollouts rolloutsNow = rollouts;
       dev.stead.master.rollout.RolloutCatalogSource served =
           new dev.stead.master.rollout.RolloutCatalogSource(environments,
-              classifications::environment, rollouts);
+              classifications::environment, rollouts,
+              new ClassifiedCatalogSource(environments, classifications::environment));
       source = new TimedCatalogSource(givenSource != null ? givenSource : served);
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);

@@ -15,29 +15,39 @@ import java.util.function.Function;
  * Compiles each node's catalog from the environment the master assigns it, in the version a
  * rollout of that environment gives the node: the rollout's frozen release for the nodes of
  * its waves (every node once it completed), the previous code for the others (every node
- * once aborted). Without a rollout, the environment's own directory. As with environments,
- * nothing the node sends has a say. Thread-safe.
+ * once aborted). A node whose rollout gives it no release (and every node while there is no
+ * rollout at all) is compiled by {@code current}, the environment's own code. As with
+ * environments, nothing the node sends has a say. Thread-safe.
  */
 public final class RolloutCatalogSource implements CatalogSource {
   private final Environments environments;
   private final Function<String, String> environmentOf;
   private final Rollouts rollouts;
+  private final CatalogSource current;
 
+  /**
+   * @param current compiles a node from its environment's own directory (the master's
+   *     classified source)
+   */
   public RolloutCatalogSource(Environments environments, Function<String, String> environmentOf,
-      Rollouts rollouts) {
+      Rollouts rollouts, CatalogSource current) {
     this.environments = Objects.requireNonNull(environments, "environments");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
     this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+    this.current = Objects.requireNonNull(current, "current");
   }
 
   @Override
   public CompileOutcome compile(String node, Facts facts) {
+    if (!rollouts.any()) {
+      return current.compile(node, facts); // no rollout ever: no second classification read
+    }
     String environment = environmentOf.apply(node);
     Optional<RolloutState> rollout = rollouts.current(environment);
     Optional<Path> release = rollout.flatMap(state -> state.directoryFor(node));
     CatalogSource source = release.isPresent()
         ? environments.release(environment, release.get())
-        : environments.source(environment);
+        : current;
     CompileOutcome outcome = source.compile(node, facts);
     if (outcome instanceof CompileOutcome.Failed failed && rollout.isPresent()
         && rollout.get().active()

@@ -75,6 +75,11 @@ public final class Rollouts implements AutoCloseable {
     return this;
   }
 
+  /** Whether any environment has a rollout (running or ended). */
+  public boolean any() {
+    return !latest.isEmpty();
+  }
+
   /** The newest rollout of {@code environment}, which decides the code its nodes get. */
   public Optional<RolloutState> current(String environment) {
     return Optional.ofNullable(latest.get(environment));

@@ -102,8 +102,8 @@ class RolloutsTest {
   @Test
   void theFrozenCodeGoesToTheCanaryOnlyAndItsCompileFailureIsRecorded() throws Exception {
     Environments environments = Environments.of(code, List.of());
-    RolloutCatalogSource source =
-        new RolloutCatalogSource(environments, node -> "production", rollouts);
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
     Rollout r = rollouts.start(request().build(), "stead-admin");
     // Later edits of the directory the rollout came from change nothing.
     Files.writeString(next.resolve("site.groovy"), site("v3"));
