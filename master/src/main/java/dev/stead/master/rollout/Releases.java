@@ -33,6 +33,11 @@ public final class Releases {
     this.modulePath = List.copyOf(modulePath);
   }
 
+  /** The frozen copy of rollout {@code id}. */
+  public Path directory(String id) {
+    return root.resolve(id);
+  }
+
   /**
    * Copies {@code codeDir} to the release of rollout {@code id} and loads it once.
    *
@@ -48,7 +53,7 @@ public final class Releases {
     if (!Files.isDirectory(codeDir)) {
       throw new IllegalArgumentException("no directory " + codeDir + " on the master's machine");
     }
-    Path release = root.resolve(id);
+    Path release = directory(id);
     Path partial = root.resolve("." + id + ".partial");
     try {
       Files.createDirectories(root);

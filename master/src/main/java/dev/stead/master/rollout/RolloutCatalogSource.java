@@ -44,7 +44,8 @@ public final class RolloutCatalogSource implements CatalogSource {
     }
     String environment = environmentOf.apply(node);
     Optional<RolloutState> rollout = rollouts.current(environment);
-    Optional<Path> release = rollout.flatMap(state -> state.directoryFor(node));
+    Optional<Path> release = rollout.flatMap(state -> state.releaseFor(node))
+        .map(rollouts::release);
     CatalogSource source = release.isPresent()
         ? environments.release(environment, release.get())
         : current;
@@ -69,6 +70,7 @@ public final class RolloutCatalogSource implements CatalogSource {
   }
 
   private Optional<Path> releaseFor(String environment, String node) {
-    return rollouts.current(environment).flatMap(state -> state.directoryFor(node));
+    return rollouts.current(environment).flatMap(state -> state.releaseFor(node))
+        .map(rollouts::release);
   }
 }

@@ -3,7 +3,6 @@ package dev.stead.master.rollout;
 import dev.stead.proto.v1.Rollout;
 import dev.stead.proto.v1.RolloutPhase;
 import dev.stead.proto.v1.RolloutWave;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,20 +58,25 @@ public final class RolloutState {
   }
 
   /**
-   * The frozen release {@code node}'s catalog is compiled from; empty for the environment's
-   * own directory.
+   * The rollout whose frozen release {@code node}'s catalog is compiled from; empty for the
+   * environment's own directory.
    */
-  public Optional<Path> directoryFor(String node) {
-    String dir = servesNew(node) ? rollout.getReleaseDirectory()
-        : rollout.getPreviousReleaseDirectory();
-    return dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
+  public Optional<String> releaseFor(String node) {
+    return servesNew(node) ? Optional.of(rollout.getId()) : previous();
   }
 
-  /** The release the environment serves to nodes outside any wave; empty: its own dir. */
-  public Optional<Path> servedAfter() {
-    String dir = rollout.getPhase() == RolloutPhase.ROLLOUT_COMPLETED
-        ? rollout.getReleaseDirectory() : rollout.getPreviousReleaseDirectory();
-    return dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
+  /**
+   * The rollout whose release the environment serves once this one has ended (this one when
+   * it completed); empty: its own directory.
+   */
+  public Optional<String> servedAfter() {
+    return rollout.getPhase() == RolloutPhase.ROLLOUT_COMPLETED
+        ? Optional.of(rollout.getId()) : previous();
+  }
+
+  private Optional<String> previous() {
+    String id = rollout.getPreviousRolloutId();
+    return id.isEmpty() ? Optional.empty() : Optional.of(id);
   }
 
   /** The last wave while it waits for reports. */

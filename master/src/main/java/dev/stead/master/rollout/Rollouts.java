@@ -75,6 +75,11 @@ public final class Rollouts implements AutoCloseable {
     return this;
   }
 
+  /** Where the frozen code of rollout {@code id} is served from. */
+  public Path release(String id) {
+    return releases.directory(id);
+  }
+
   /** Whether any environment has a rollout (running or ended). */
   public boolean any() {
     return !latest.isEmpty();
@@ -121,8 +126,7 @@ public final class Rollouts implements AutoCloseable {
         .setCodeDirectory(request.getCodeDirectory())
         .setReleaseDirectory(frozen.directory().toString())
         .setCodeVersion(frozen.codeVersion())
-        .setPreviousReleaseDirectory(before.flatMap(RolloutState::servedAfter)
-            .map(Path::toString).orElse(""))
+        .setPreviousRolloutId(before.flatMap(RolloutState::servedAfter).orElse(""))
         .setCanaryPercent(request.getCanaryPercent())
         .setStepPercent(request.getStepPercent())
         .setMaxFailuresPercent(request.getMaxFailuresPercent())

@@ -11,7 +11,6 @@ import dev.stead.proto.v1.RolloutPhase;
 import dev.stead.proto.v1.RolloutWave;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.RunTrigger;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,8 @@ class RolloutProgressTest {
     String in = r.getWaves(0).getNodes(0);
     String out = NODES.stream().filter(n -> !canary.inWaves().contains(n)).findFirst()
         .orElseThrow();
-    assertThat(canary.directoryFor(in)).contains(Path.of("/data/rollouts/0123456789ab"));
-    assertThat(canary.directoryFor(out)).isEmpty();
+    assertThat(canary.releaseFor(in)).contains("0123456789ab");
+    assertThat(canary.releaseFor(out)).isEmpty();
 
     // Nothing reported yet, timeout not reached: the wave waits.
     assertThat(RolloutProgress.advance(r, () -> NODES, 30_000)).isEqualTo(r);
@@ -72,8 +71,8 @@ class RolloutProgressTest {
         .containsExactly(2, 10, 8);
     r = RolloutProgress.advance(allReport(r, 6_000), () -> NODES, 7_000);
     assertThat(r.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
-    assertThat(new RolloutState(r).directoryFor(out))
-        .contains(Path.of("/data/rollouts/0123456789ab"));
+    assertThat(new RolloutState(r).releaseFor(out)).contains("0123456789ab");
+    assertThat(new RolloutState(r).servedAfter()).contains("0123456789ab");
   }
 
   @Test
@@ -144,11 +143,11 @@ class RolloutProgressTest {
   @Test
   void anAbortedRolloutServesThePreviousCodeToEveryNode() {
     Rollout r = RolloutProgress.advance(running(0), () -> NODES, 1_000).toBuilder()
-        .setPreviousReleaseDirectory("/data/rollouts/older")
+        .setPreviousRolloutId("older")
         .setPhase(RolloutPhase.ROLLOUT_ABORTED).build();
     RolloutState aborted = new RolloutState(r);
-    assertThat(aborted.directoryFor(r.getWaves(0).getNodes(0)))
-        .contains(Path.of("/data/rollouts/older"));
+    assertThat(aborted.releaseFor(r.getWaves(0).getNodes(0))).contains("older");
+    assertThat(aborted.servedAfter()).contains("older");
     assertThat(aborted.active()).isFalse();
     assertThat(RolloutProgress.record(r, report(r.getWaves(0).getNodes(0), 2_000, NEW,
         RunStatus.UNCHANGED))).isSameAs(r);

@@ -202,4 +202,35 @@ class RolloutsTest {
         .hasMessage("environment production has no rollout to resume (rollout " + r.getId()
             + " is aborted)");
   }
+
+  @Test
+  void aCompletedRolloutIsWhatTheEnvironmentServesAndTheNextOnesPreviousCode()
+      throws Exception {
+    Environments environments = Environments.of(code, List.of());
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+    Rollout first = rollouts.start(request().build(), "stead-admin");
+    while (rollouts.status("production").get(0).getPhase() == RolloutPhase.ROLLOUT_RUNNING) {
+      Rollout r = rollouts.status("production").get(0);
+      now.addAndGet(1_000);
+      for (String node : r.getWaves(r.getWavesCount() - 1).getNodesList()) {
+        rollouts.reported(ran(node, first.getCodeVersion()));
+      }
+    }
+    assertThat(rollouts.status("production").get(0).getPhase())
+        .isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
+    for (String node : List.of("web1.test", "new.test")) {
+      assertThat(motd(source.compile(node, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+    }
+
+    Files.writeString(next.resolve("site.groovy"), site("v4"));
+    Rollout second = rollouts.start(request().build(), "stead-admin");
+    assertThat(second.getPreviousRolloutId()).isEqualTo(first.getId());
+    String canary = second.getWaves(0).getNodes(0);
+    String other = NODES.stream().filter(n -> !n.equals(canary)).findFirst().orElseThrow();
+    assertThat(motd(source.compile(canary, Facts.getDefaultInstance()))).isEqualTo("v4\n");
+    assertThat(motd(source.compile(other, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+    rollouts.abort("production", "stead-admin");
+    assertThat(motd(source.compile(canary, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+  }
 }
