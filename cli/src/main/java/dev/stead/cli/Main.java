@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         NodeCommand.class,
         JobCommand.class,
         PreviewCommand.class,
+        RolloutCommand.class,
         ReportsCommand.class,
         ReportCommand.class,
         DriftCommand.class,

@@ -172,6 +172,7 @@ public final class Master implements AutoCloseable {
     Nodes nodes = new Nodes(store);
     ConnectedAgents agents = null;
     Jobs jobs = null;
+    dev.stead.master.rollout.Rollouts rollouts = null;
     ReportForwarder forwarder = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
@@ -212,8 +213,22 @@ public final class Master implements AutoCloseable {
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
           fleetViews);
+      // A rollout of an environment decides which version of its code each node gets.
+      rollouts = new dev.stead.master.rollout.Rollouts(store,
+          environment -> classifications.describeAll().stream()
+              .filter(n -> n.getEnvironment().equals(environment))
+              .map(dev.stead.proto.v1.NodeInfo::getName).toList(),
+          new dev.stead.master.rollout.Releases(dataDir.resolve("rollouts"),
+              config.modulePath()), java.time.Clock.systemUTC())
+          .every(java.time.Duration.ofSeconds(1));
+      dev.stead.master.rollout.Rollouts rolloutsNow = rollouts;
+      dev.stead.master.rollout.RolloutCatalogSource served =
+          new dev.stead.master.rollout.RolloutCatalogSource(environments,
+              classifications::environment, rollouts,
+              new ClassifiedCatalogSource(environments, classifications::environment));
       source = new TimedCatalogSource(givenSource != null ? givenSource
-          : new ClassifiedCatalogSource(environments, classifications::environment, fleetViews));
+          : new dev.stead.master.code.FleetRecordingCatalogSource(served,
+              classifications::environment, fleetViews));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
       // One preview for the gRPC service and the dashboard's page.
@@ -230,19 +245,21 @@ public final class Master implements AutoCloseable {
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
+                    rolloutsNow.reported(report);
                     forwardTo.accept(report);
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications, runSlots)
                   .bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants,
-                  node -> environments.moduleRoots(classifications.environment(node)))
+                  served::moduleRoots)
                   .bindService(),
               new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
                   exceptions, accept).bindService(),
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
-              new dev.stead.master.rpc.PreviewEndpoint(preview).bindService()),
+              new dev.stead.master.rpc.PreviewEndpoint(preview).bindService(),
+              new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
@@ -262,6 +279,9 @@ public final class Master implements AutoCloseable {
       if (agents != null) {
         agents.close();
       }
+      if (rollouts != null) {
+        rollouts.close();
+      }
       store.close();
       throw e;
     }
@@ -277,6 +297,7 @@ public final class Master implements AutoCloseable {
     if (forwarder != null) {
       master.operatorServices.add(forwarder);
     }
+    master.operatorServices.add(rollouts);
     try {
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys, preview);

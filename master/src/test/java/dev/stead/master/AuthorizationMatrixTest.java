@@ -138,7 +138,12 @@ class AuthorizationMatrixTest {
           EnumSet.of(Caller.OWN_NODE, Caller.OTHER_NODE)),
       Map.entry("stead.v1.JobService/RunJob", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.JobService/GetJob", EnumSet.of(Caller.ADMIN)),
-      Map.entry("stead.v1.PreviewService/Preview", EnumSet.of(Caller.ADMIN)));
+      Map.entry("stead.v1.PreviewService/Preview", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.RolloutService/StartRollout", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.RolloutService/RolloutStatus", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.RolloutService/PauseRollout", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.RolloutService/ResumeRollout", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.RolloutService/AbortRollout", EnumSet.of(Caller.ADMIN)));
 
   /** Refusals that mean "authorization stopped it" (UNAVAILABLE: the handshake failed). */
   private static final Set<Status.Code> REFUSED = EnumSet.of(Status.Code.UNAUTHENTICATED,
@@ -298,7 +303,19 @@ class AuthorizationMatrixTest {
             GetJobRequest.newBuilder().setId("none").build()),
         // No directory: refused after authorization (INVALID_ARGUMENT), nothing compiles.
         Map.entry("stead.v1.PreviewService/Preview",
-            dev.stead.proto.v1.PreviewRequest.getDefaultInstance()));
+            dev.stead.proto.v1.PreviewRequest.getDefaultInstance()),
+        // No environment: refused after authorization (INVALID_ARGUMENT, or
+        // FAILED_PRECONDITION: no rollout to act on), nothing starts or changes.
+        Map.entry("stead.v1.RolloutService/StartRollout",
+            dev.stead.proto.v1.StartRolloutRequest.getDefaultInstance()),
+        Map.entry("stead.v1.RolloutService/RolloutStatus",
+            dev.stead.proto.v1.RolloutStatusRequest.getDefaultInstance()),
+        Map.entry("stead.v1.RolloutService/PauseRollout",
+            dev.stead.proto.v1.RolloutActionRequest.getDefaultInstance()),
+        Map.entry("stead.v1.RolloutService/ResumeRollout",
+            dev.stead.proto.v1.RolloutActionRequest.getDefaultInstance()),
+        Map.entry("stead.v1.RolloutService/AbortRollout",
+            dev.stead.proto.v1.RolloutActionRequest.getDefaultInstance()));
   }
 
   @Test

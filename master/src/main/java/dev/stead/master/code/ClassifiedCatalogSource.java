@@ -13,7 +13,6 @@ import java.util.function.Function;
 public final class ClassifiedCatalogSource implements CatalogSource {
   private final Environments environments;
   private final Function<String, String> environmentOf;
-  private final FleetViews fleets;
 
   /**
    * @param environments the environments to compile from
@@ -21,30 +20,12 @@ public final class ClassifiedCatalogSource implements CatalogSource {
    */
   public ClassifiedCatalogSource(Environments environments,
       Function<String, String> environmentOf) {
-    this(environments, environmentOf, null);
-  }
-
-  /**
-   * As above, telling {@code fleets} (null: none) each node's facts before its compile and
-   * its exports after, so that the other nodes' next compiles see them.
-   */
-  public ClassifiedCatalogSource(Environments environments,
-      Function<String, String> environmentOf, FleetViews fleets) {
     this.environments = Objects.requireNonNull(environments, "environments");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
-    this.fleets = fleets;
   }
 
   @Override
   public CompileOutcome compile(String node, Facts facts) {
-    String environment = environmentOf.apply(node);
-    if (fleets != null) {
-      fleets.factsSeen(environment, node, facts);
-    }
-    CompileOutcome outcome = environments.source(environment).compile(node, facts);
-    if (fleets != null && outcome instanceof CompileOutcome.Compiled compiled) {
-      fleets.exportsSeen(environment, node, compiled.catalog().getExportsList());
-    }
-    return outcome;
+    return environments.source(environmentOf.apply(node)).compile(node, facts);
   }
 }

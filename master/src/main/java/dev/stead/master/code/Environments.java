@@ -124,6 +124,24 @@ public final class Environments {
     return loaded.computeIfAbsent(dir.get(), d -> reloading(environment, d));
   }
 
+  /**
+   * What compiles {@code environment}'s catalogs from {@code release}, a frozen copy of its
+   * code (a rollout's): loaded at its first compile and never reloaded, as it never changes.
+   */
+  public CatalogSource release(String environment, Path release) {
+    return loaded.computeIfAbsent(release.toAbsolutePath().normalize(),
+        d -> DslCatalogSource.load(d, environment, modulePath, slots,
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)));
+  }
+
+  /** Module directories of the frozen copy {@code release}, in the compiler's order. */
+  public List<Path> releaseModuleRoots(Path release) {
+    List<Path> roots = new ArrayList<>();
+    roots.add(release.resolve("modules"));
+    roots.addAll(modulePath);
+    return roots;
+  }
+
   /** Module directories of {@code environment} in the compiler's order (empty: none). */
   public List<Path> moduleRoots(String environment) {
     Optional<Path> dir = directory(environment);

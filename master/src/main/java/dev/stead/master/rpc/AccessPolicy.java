@@ -53,6 +53,7 @@ public final class AccessPolicy {
         Map.entry(AdminServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(JobServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(PreviewServiceGrpc.SERVICE_NAME, Access.ADMIN),
+        Map.entry(dev.stead.proto.v1.RolloutServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(FleetServiceGrpc.SERVICE_NAME, Access.ADMIN)));
   }
 

@@ -88,10 +88,12 @@ public final class RocksStore implements Store {
   // Node name -> Catalog holding only node, environment and exports: what other nodes may
   // collect, kept apart so that collecting never parses whole catalogs.
   private static final String EXPORTS = "exports";
+  // Rollout id -> Rollout: staged rollouts, kept after they end.
+  private static final String ROLLOUTS = "rollouts";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
           REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
-          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS, EXPORTS);
+          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS, EXPORTS, ROLLOUTS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -1096,6 +1098,34 @@ public final class RocksStore implements Store {
 
   private static byte[] jobNodeKey(String jobId, String node) {
     return concat(key(jobId), ZERO, key(node));
+  }
+
+  @Override
+  public void putRollout(dev.stead.proto.v1.Rollout rollout) {
+    if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
+      throw new IllegalArgumentException("a rollout needs an id and an environment");
+    }
+    // A rollout's decisions must survive a crash as certificates do: synced.
+    put(ROLLOUTS, key(rollout.getId()), rollout, syncWriteOptions);
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
+    return get(ROLLOUTS, key(id), dev.stead.proto.v1.Rollout.parser());
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.Rollout> rollouts() {
+    List<dev.stead.proto.v1.Rollout> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(family(ROLLOUTS))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(parse(it.value(), dev.stead.proto.v1.Rollout.parser()));
+      }
+      check(it);
+    }
+    out.sort(java.util.Comparator.comparingLong(dev.stead.proto.v1.Rollout::getStartedAtMs)
+        .thenComparing(dev.stead.proto.v1.Rollout::getId).reversed());
+    return List.copyOf(out);
   }
 
   @Override

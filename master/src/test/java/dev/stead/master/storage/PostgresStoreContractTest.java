@@ -75,4 +75,12 @@ class PostgresStoreContractTest {
       return open();
     }
   }
+
+  @Nested
+  class Rollouts extends RolloutStoreContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
 }

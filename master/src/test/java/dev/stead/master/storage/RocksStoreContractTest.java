@@ -67,4 +67,12 @@ class RocksStoreContractTest {
       return open();
     }
   }
+
+  @Nested
+  class Rollouts extends RolloutStoreContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
 }

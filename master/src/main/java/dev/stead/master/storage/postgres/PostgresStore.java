@@ -638,6 +638,28 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     return jobs.forgetJobs(startedBeforeMs);
   }
 
+  @Override
+  public void putRollout(dev.stead.proto.v1.Rollout rollout) {
+    if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
+      throw new IllegalArgumentException("a rollout needs an id and an environment");
+    }
+    update("store rollout " + rollout.getId(), "INSERT INTO rollouts (id, environment, "
+        + "started_at_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = "
+        + "EXCLUDED.body", rollout.getId(), rollout.getEnvironment(), rollout.getStartedAtMs(),
+        rollout.toByteArray());
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
+    return one("SELECT body FROM rollouts WHERE id = ?", dev.stead.proto.v1.Rollout.parser(), id);
+  }
+
+  @Override
+  public List<dev.stead.proto.v1.Rollout> rollouts() {
+    return list("SELECT body FROM rollouts ORDER BY started_at_ms DESC, id DESC",
+        dev.stead.proto.v1.Rollout.parser());
+  }
+
   // --- maintenance ---
 
   @Override

@@ -1,0 +1,318 @@
+package dev.stead.master.rollout;
+
+import dev.stead.master.code.Environments;
+import dev.stead.master.storage.RolloutStore;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.Rollout;
+import dev.stead.proto.v1.RolloutPhase;
+import dev.stead.proto.v1.RolloutWave;
+import dev.stead.proto.v1.StartRolloutRequest;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The master's staged rollouts: starts them (freezing the code), records what the nodes of
+ * the open wave report, moves them on once a second ({@link RolloutProgress}), and pauses,
+ * resumes and aborts them on an operator's word. Every decision is written to the store
+ * before it takes effect, so a restarted master carries on from there. Which code a node
+ * gets follows {@link #current}. Thread-safe: changes are serialized, reads are not.
+ */
+public final class Rollouts implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Rollouts.class.getName());
+  /** Twice the agent daemon's default interval (5 minutes). */
+  public static final Duration DEFAULT_WAVE_TIMEOUT = Duration.ofMinutes(10);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final RolloutStore store;
+  private final Function<String, List<String>> nodesOf;
+  private final Releases releases;
+  private final Clock clock;
+  private final Map<String, RolloutState> latest = new ConcurrentHashMap<>();
+  private ScheduledExecutorService ticker;
+
+  /**
+   * @param nodesOf the nodes the master assigns an environment now
+   * @param releases where rollouts freeze their code
+   */
+  public Rollouts(RolloutStore store, Function<String, List<String>> nodesOf, Releases releases,
+      Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.nodesOf = Objects.requireNonNull(nodesOf, "nodesOf");
+    this.releases = Objects.requireNonNull(releases, "releases");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    reload();
+  }
+
+  /** Moves the rollouts on every {@code period} until closed. */
+  public Rollouts every(Duration period) {
+    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "stead-rollouts");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleWithFixedDelay(() -> {
+      try {
+        tick();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "moving the rollouts on failed; trying again", e);
+      }
+    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Where the frozen code of rollout {@code id} is served from. */
+  public Path release(String id) {
+    return releases.directory(id);
+  }
+
+  /** Whether any environment has a rollout (running or ended). */
+  public boolean any() {
+    return !latest.isEmpty();
+  }
+
+  /** The newest rollout of {@code environment}, which decides the code its nodes get. */
+  public Optional<RolloutState> current(String environment) {
+    return Optional.ofNullable(latest.get(environment));
+  }
+
+  /**
+   * Freezes the code and starts the rollout with its canary wave.
+   *
+   * @throws IllegalArgumentException for bad input or code that does not load
+   * @throws IllegalStateException when the environment has an active rollout
+   */
+  public synchronized Rollout start(StartRolloutRequest request, String who) {
+    String environment = request.getEnvironment();
+    String problem = Environments.nameProblem(environment);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    requirePercent("--canary", request.getCanaryPercent(), false);
+    requirePercent("--step", request.getStepPercent(), false);
+    requirePercent("--max-failures", request.getMaxFailuresPercent(), true);
+    if (request.getWaveTimeoutMs() < 0) {
+      throw new IllegalArgumentException("--wave-timeout must not be negative");
+    }
+    Optional<RolloutState> before = current(environment);
+    if (before.isPresent() && before.get().active()) {
+      Rollout r = before.get().rollout();
+      throw new IllegalStateException("environment " + environment + " has rollout "
+          + r.getId() + " " + phase(r.getPhase()) + "; resume or abort it first");
+    }
+    List<String> nodes = nodesOf.apply(environment);
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("environment " + environment + " has no nodes (a"
+          + " node counts once it has fetched a catalog or was assigned the environment)");
+    }
+    String id = HexFormat.of().formatHex(RANDOM.generateSeed(6));
+    Releases.Frozen frozen = releases.freeze(id, Path.of(request.getCodeDirectory()));
+    long now = clock.millis();
+    Rollout started = Rollout.newBuilder().setId(id).setEnvironment(environment)
+        .setCodeDirectory(request.getCodeDirectory())
+        .setReleaseDirectory(frozen.directory().toString())
+        .setCodeVersion(frozen.codeVersion())
+        .setPreviousRolloutId(before.flatMap(RolloutState::servedAfter).orElse(""))
+        .setCanaryPercent(request.getCanaryPercent())
+        .setStepPercent(request.getStepPercent())
+        .setMaxFailuresPercent(request.getMaxFailuresPercent())
+        .setWaveTimeoutMs(request.getWaveTimeoutMs() > 0 ? request.getWaveTimeoutMs()
+            : DEFAULT_WAVE_TIMEOUT.toMillis())
+        .setPhase(RolloutPhase.ROLLOUT_RUNNING)
+        .setStartedAtMs(now).setUpdatedAtMs(now).setStartedBy(who).build();
+    Rollout first = RolloutProgress.advance(started, () -> nodes, now);
+    save(first);
+    LOG.info(() -> "rollout " + id + " of " + environment + " started by " + who + ": code "
+        + request.getCodeDirectory() + " frozen as " + frozen.codeVersion() + " in "
+        + frozen.directory());
+    logChange(started, first);
+    return first;
+  }
+
+  /** Stops widening: the nodes in waves keep the new code. */
+  public synchronized Rollout pause(String environment, String who) {
+    Rollout r = active(environment, "pause");
+    if (r.getPhase() != RolloutPhase.ROLLOUT_RUNNING) {
+      throw new IllegalStateException("rollout " + r.getId() + " of " + environment + " is "
+          + phase(r.getPhase()) + ", not running");
+    }
+    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED), "paused", who);
+  }
+
+  /** Goes on from a pause or a halt (the failed wave stays as it ended). */
+  public synchronized Rollout resume(String environment, String who) {
+    Rollout r = active(environment, "resume");
+    if (r.getPhase() == RolloutPhase.ROLLOUT_RUNNING) {
+      throw new IllegalStateException("rollout " + r.getId() + " of " + environment
+          + " is running already");
+    }
+    Rollout resumed = change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_RUNNING)
+        .setHaltReason(""), "resumed", who);
+    return step(resumed);
+  }
+
+  /** Puts every node back on the previous code. */
+  public synchronized Rollout abort(String environment, String who) {
+    Rollout r = active(environment, "abort");
+    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_ABORTED), "aborted", who);
+  }
+
+  /** The newest rollout of {@code environment}, or of every environment when empty. */
+  public List<Rollout> status(String environment) {
+    List<Rollout> out = new ArrayList<>();
+    for (RolloutState state : latest.values()) {
+      if (environment.isEmpty() || state.rollout().getEnvironment().equals(environment)) {
+        out.add(state.rollout());
+      }
+    }
+    out.sort((a, b) -> Long.compare(b.getStartedAtMs(), a.getStartedAtMs()));
+    return List.copyOf(out);
+  }
+
+  /** Records a stored report of a node in an open wave, and moves its rollout on. */
+  public synchronized void reported(Report report) {
+    try {
+      for (RolloutState state : List.copyOf(latest.values())) {
+        Rollout recorded = RolloutProgress.record(state.rollout(), report);
+        if (recorded != state.rollout()) {
+          save(recorded);
+          step(recorded);
+        }
+      }
+    } catch (RuntimeException e) {
+      // The report is stored: the node's next run records its result again.
+      LOG.log(Level.WARNING, "recording the report of " + report.getNode()
+          + " in its rollout failed", e);
+    }
+  }
+
+  /**
+   * Records that the new code of {@code environment}'s rollout did not compile for
+   * {@code node} (when the node is in its open wave), and moves the rollout on.
+   */
+  public synchronized void compileFailed(String environment, String node, String error) {
+    RolloutState state = latest.get(environment);
+    if (state == null) {
+      return;
+    }
+    Rollout failed = RolloutProgress.fail(state.rollout(), node, "compile failed: " + error,
+        clock.millis());
+    if (failed != state.rollout()) {
+      try {
+        save(failed);
+        step(failed);
+      } catch (RuntimeException e) {
+        // The node still gets its answer; its next compile records the failure again.
+        LOG.log(Level.WARNING, "recording the compile failure of " + node
+            + " in its rollout failed", e);
+      }
+    }
+  }
+
+  /** Reads the rollouts again (another master may have moved them) and moves them on. */
+  public synchronized void tick() {
+    reload();
+    for (RolloutState state : List.copyOf(latest.values())) {
+      step(state.rollout());
+    }
+  }
+
+  private Rollout step(Rollout r) {
+    Rollout next = RolloutProgress.advance(r, () -> nodesOf.apply(r.getEnvironment()),
+        clock.millis());
+    if (!next.equals(r)) {
+      save(next);
+      logChange(r, next);
+    }
+    return next;
+  }
+
+  private Rollout active(String environment, String verb) {
+    Optional<RolloutState> state = current(environment);
+    if (state.isEmpty() || !state.get().active()) {
+      throw new IllegalStateException("environment " + environment + " has no rollout to "
+          + verb + (state.isEmpty() ? "" : " (rollout " + state.get().rollout().getId()
+              + " is " + phase(state.get().rollout().getPhase()) + ")"));
+    }
+    return state.get().rollout();
+  }
+
+  private Rollout change(Rollout before, Rollout.Builder after, String verb, String who) {
+    Rollout changed = after.setUpdatedAtMs(clock.millis()).build();
+    save(changed);
+    LOG.info(() -> "rollout " + before.getId() + " of " + before.getEnvironment() + " "
+        + verb + " by " + who);
+    return changed;
+  }
+
+  private void save(Rollout r) {
+    store.putRollout(r);
+    latest.put(r.getEnvironment(), new RolloutState(r));
+  }
+
+  private void reload() {
+    Map<String, RolloutState> newest = new java.util.HashMap<>();
+    for (Rollout r : store.rollouts()) {
+      newest.putIfAbsent(r.getEnvironment(), new RolloutState(r));
+    }
+    latest.putAll(newest);
+  }
+
+  private static void logChange(Rollout before, Rollout after) {
+    String what = "rollout " + after.getId() + " of " + after.getEnvironment();
+    if (after.getWavesCount() > before.getWavesCount()) {
+      RolloutWave wave = after.getWaves(after.getWavesCount() - 1);
+      LOG.info(what + ": wave " + wave.getNumber() + " started with "
+          + wave.getNodesCount() + " node" + (wave.getNodesCount() == 1 ? "" : "s"));
+    }
+    if (after.getPhase() != before.getPhase()) {
+      if (after.getPhase() == RolloutPhase.ROLLOUT_HALTED) {
+        LOG.warning(what + " halted: " + after.getHaltReason());
+      } else {
+        LOG.info(what + " " + phase(after.getPhase()));
+      }
+    }
+  }
+
+  /** {@code running}, {@code paused}, ... as operators read it. */
+  public static String phase(RolloutPhase phase) {
+    return switch (phase) {
+      case ROLLOUT_RUNNING -> "running";
+      case ROLLOUT_PAUSED -> "paused";
+      case ROLLOUT_HALTED -> "halted";
+      case ROLLOUT_COMPLETED -> "completed";
+      case ROLLOUT_ABORTED -> "aborted";
+      default -> "unknown";
+    };
+  }
+
+  private static void requirePercent(String option, double value, boolean zeroAllowed) {
+    boolean ok = zeroAllowed ? value >= 0 && value < 100 : value > 0 && value <= 100;
+    if (!ok || Double.isNaN(value)) {
+      throw new IllegalArgumentException(option + " must be a percentage "
+          + (zeroAllowed ? "from 0 to below 100" : "above 0 and at most 100") + ", got "
+          + RolloutProgress.percent(value) + "%");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+  }
+}

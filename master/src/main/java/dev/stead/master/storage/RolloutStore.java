@@ -1,0 +1,26 @@
+package dev.stead.master.storage;
+
+import dev.stead.proto.v1.Rollout;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Staged rollouts as the master last decided them, so a restarted master (or another master
+ * on a shared store) carries on where it was. Thread-safe; every write is durable before the
+ * method returns. Rollouts are kept after they end: the newest of an environment says which
+ * code it serves.
+ */
+public interface RolloutStore {
+
+  /**
+   * Stores {@code rollout}, replacing the one with its id.
+   *
+   * @throws IllegalArgumentException when its id or environment is empty
+   */
+  void putRollout(Rollout rollout);
+
+  Optional<Rollout> rollout(String id);
+
+  /** Every rollout, newest first (by start time, then id). */
+  List<Rollout> rollouts();
+}

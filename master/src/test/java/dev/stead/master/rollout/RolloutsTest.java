@@ -1,0 +1,236 @@
+package dev.stead.master.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.Environments;
+import dev.stead.master.storage.RocksStore;
+import dev.stead.proto.v1.CatalogOrigin;
+import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.Rollout;
+import dev.stead.proto.v1.RolloutPhase;
+import dev.stead.proto.v1.RunStatus;
+import dev.stead.proto.v1.StartRolloutRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Rollouts} and {@link RolloutCatalogSource} over a real RocksDB store, real code
+ * directories and the real compiler: the code is frozen at start and served to the canary
+ * only, bad input is refused naming what, pause, resume and abort do what they say, and a
+ * reopened store carries the rollout on.
+ */
+class RolloutsTest {
+  private static final List<String> NODES = List.of("web1.test", "web2.test", "web3.test");
+  @TempDir Path tmp;
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private RocksStore store;
+  private Rollouts rollouts;
+  private Path code;
+  private Path next;
+
+  private final Clock clock = new Clock() {
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now.get());
+    }
+  };
+
+  private static String site(String content) {
+    return "node('default') { file('/etc/motd') { content '" + content + "\\n' } }\n";
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), site("v1"));
+    next = Files.createDirectories(tmp.resolve("next"));
+    Files.writeString(next.resolve("site.groovy"), site("v2"));
+    store = RocksStore.open(tmp.resolve("db"));
+    rollouts = open();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  private Rollouts open() {
+    return new Rollouts(store, environment -> environment.equals("production") ? NODES
+        : List.of(), new Releases(tmp.resolve("data/rollouts"), List.of()), clock);
+  }
+
+  private StartRolloutRequest.Builder request() {
+    return StartRolloutRequest.newBuilder().setEnvironment("production")
+        .setCodeDirectory(next.toString()).setCanaryPercent(5).setStepPercent(50)
+        .setMaxFailuresPercent(0).setWaveTimeoutMs(60_000);
+  }
+
+  private static String motd(CompileOutcome outcome) {
+    return ((CompileOutcome.Compiled) outcome).catalog().getResourcesList().stream()
+        .filter(r -> r.getTitle().equals("/etc/motd")).findFirst().orElseThrow()
+        .getParametersMap().get("content").getStringValue();
+  }
+
+  private Report ran(String node, String version) {
+    return Report.newBuilder().setId("r-" + node + now.get()).setNode(node)
+        .setCodeVersion(version).setStatus(RunStatus.CHANGED_RUN)
+        .setCatalogOrigin(CatalogOrigin.FRESH).setReceivedAtMs(now.get()).build();
+  }
+
+  @Test
+  void theFrozenCodeGoesToTheCanaryOnlyAndItsCompileFailureIsRecorded() throws Exception {
+    Environments environments = Environments.of(code, List.of());
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+    Rollout r = rollouts.start(request().build(), "stead-admin");
+    // Later edits of the directory the rollout came from change nothing.
+    Files.writeString(next.resolve("site.groovy"), site("v3"));
+    assertThat(Path.of(r.getReleaseDirectory())).isEqualTo(tmp.resolve("data/rollouts")
+        .resolve(r.getId()).toAbsolutePath());
+    assertThat(Path.of(r.getReleaseDirectory()).resolve("site.groovy")).hasContent(site("v2"));
+    String canary = r.getWaves(0).getNodes(0);
+    String other = NODES.stream().filter(n -> !n.equals(canary)).findFirst().orElseThrow();
+
+    CompileOutcome served = source.compile(canary, Facts.getDefaultInstance());
+    assertThat(motd(served)).isEqualTo("v2\n");
+    assertThat(((CompileOutcome.Compiled) served).catalog().getCodeVersion())
+        .isEqualTo(r.getCodeVersion());
+    assertThat(((CompileOutcome.Compiled) served).catalog().getEnvironment())
+        .isEqualTo("production");
+    assertThat(motd(source.compile(other, Facts.getDefaultInstance()))).isEqualTo("v1\n");
+    assertThat(source.moduleRoots(canary))
+        .containsExactly(Path.of(r.getReleaseDirectory()).resolve("modules"));
+    assertThat(source.moduleRoots(other)).containsExactly(code.resolve("modules"));
+
+    // The release is deleted from under the master: the canary's compile fails and the
+    // rollout, told at once, halts with the node named.
+    Files.delete(Path.of(r.getReleaseDirectory()).resolve("site.groovy"));
+    Path broken = tmp.resolve("broken");
+    Files.createDirectories(broken);
+    Files.writeString(broken.resolve("site.groovy"), "node('default') { fail('no') }\n");
+    rollouts.abort("production", "stead-admin");
+    Rollout failing = rollouts.start(request().setCodeDirectory(broken.toString()).build(),
+        "stead-admin");
+    String failingCanary = failing.getWaves(0).getNodes(0);
+    assertThat(source.compile(failingCanary, Facts.getDefaultInstance()))
+        .isInstanceOf(CompileOutcome.Failed.class);
+    Rollout halted = rollouts.status("production").get(0);
+    assertThat(halted.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_HALTED);
+    assertThat(halted.getHaltReason()).contains(failingCanary + ": compile failed: site.groovy:1: no");
+    // An abort serves the previous code again: the environment's own directory.
+    rollouts.abort("production", "stead-admin");
+    assertThat(motd(source.compile(failingCanary, Facts.getDefaultInstance())))
+        .isEqualTo("v1\n");
+  }
+
+  @Test
+  void badInputIsRefusedNamingWhatAndNothingIsLeftBehind() throws Exception {
+    assertThatThrownBy(() -> rollouts.start(request().setCanaryPercent(0).build(), "a"))
+        .hasMessage("--canary must be a percentage above 0 and at most 100, got 0%");
+    assertThatThrownBy(() -> rollouts.start(request().setMaxFailuresPercent(100).build(), "a"))
+        .hasMessageContaining("--max-failures must be a percentage from 0 to below 100");
+    assertThatThrownBy(() -> rollouts.start(request().setEnvironment("Prod!").build(), "a"))
+        .hasMessageContaining("an environment name is");
+    assertThatThrownBy(() -> rollouts.start(request().setEnvironment("staging").build(), "a"))
+        .hasMessageContaining("environment staging has no nodes");
+    assertThatThrownBy(() -> rollouts.start(request().setCodeDirectory("next").build(), "a"))
+        .hasMessageContaining("must be an absolute path");
+    Files.writeString(next.resolve("site.groovy"), "node('default') {\n  file(\n");
+    assertThatThrownBy(() -> rollouts.start(request().build(), "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the code in " + next + " does not load")
+        .hasMessageContaining("site.groovy:3:1: unexpected end of the file");
+    try (var left = Files.list(tmp.resolve("data/rollouts"))) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(store.rollouts()).isEmpty();
+  }
+
+  @Test
+  void pauseResumeAbortAndAReopenedStoreCarriesTheRolloutOn() {
+    Rollout r = rollouts.start(request().build(), "stead-admin");
+    String canary = r.getWaves(0).getNodes(0);
+    assertThatThrownBy(() -> rollouts.start(request().build(), "stead-admin"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("environment production has rollout " + r.getId()
+            + " running; resume or abort it first");
+
+    assertThat(rollouts.pause("production", "stead-admin").getPhase())
+        .isEqualTo(RolloutPhase.ROLLOUT_PAUSED);
+    now.addAndGet(1_000);
+    rollouts.reported(ran(canary, r.getCodeVersion()));
+    rollouts.tick();
+    Rollout paused = rollouts.status("production").get(0);
+    assertThat(paused.getWaves(0).getSucceededList()).containsExactly(canary);
+    assertThat(paused.getWavesCount()).as("paused: no wave ends or starts").isEqualTo(1);
+
+    // A master restart: the same state from the store, and it goes on from there.
+    rollouts.close();
+    Rollouts restarted = open();
+    assertThat(restarted.status("production")).containsExactly(paused);
+    Rollout resumed = restarted.resume("production", "stead-admin");
+    assertThat(resumed.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_RUNNING);
+    assertThat(resumed.getWavesCount()).isEqualTo(2);
+    assertThat(store.rollout(r.getId())).contains(resumed);
+
+    Rollout aborted = restarted.abort("production", "stead-admin");
+    assertThat(aborted.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_ABORTED);
+    assertThat(restarted.current("production").orElseThrow().servesNew(canary)).isFalse();
+    assertThatThrownBy(() -> restarted.resume("production", "stead-admin"))
+        .hasMessage("environment production has no rollout to resume (rollout " + r.getId()
+            + " is aborted)");
+  }
+
+  @Test
+  void aCompletedRolloutIsWhatTheEnvironmentServesAndTheNextOnesPreviousCode()
+      throws Exception {
+    Environments environments = Environments.of(code, List.of());
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+    Rollout first = rollouts.start(request().build(), "stead-admin");
+    while (rollouts.status("production").get(0).getPhase() == RolloutPhase.ROLLOUT_RUNNING) {
+      Rollout r = rollouts.status("production").get(0);
+      now.addAndGet(1_000);
+      for (String node : r.getWaves(r.getWavesCount() - 1).getNodesList()) {
+        rollouts.reported(ran(node, first.getCodeVersion()));
+      }
+    }
+    assertThat(rollouts.status("production").get(0).getPhase())
+        .isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
+    for (String node : List.of("web1.test", "new.test")) {
+      assertThat(motd(source.compile(node, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+    }
+
+    Files.writeString(next.resolve("site.groovy"), site("v4"));
+    Rollout second = rollouts.start(request().build(), "stead-admin");
+    assertThat(second.getPreviousRolloutId()).isEqualTo(first.getId());
+    String canary = second.getWaves(0).getNodes(0);
+    String other = NODES.stream().filter(n -> !n.equals(canary)).findFirst().orElseThrow();
+    assertThat(motd(source.compile(canary, Facts.getDefaultInstance()))).isEqualTo("v4\n");
+    assertThat(motd(source.compile(other, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+    rollouts.abort("production", "stead-admin");
+    assertThat(motd(source.compile(canary, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+  }
+}
