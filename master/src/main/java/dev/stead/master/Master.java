@@ -177,6 +177,9 @@ public final class Master implements AutoCloseable {
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
+    dev.stead.master.code.CompiledVersions compiledVersions;
+    java.util.concurrent.atomic.AtomicReference<String> servedBy =
+        new java.util.concurrent.atomic.AtomicReference<>("");
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
@@ -205,6 +208,8 @@ public final class Master implements AutoCloseable {
           : new ClassifiedCatalogSource(environments, classifications::environment));
       accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
           environments::codeRoots);
+      // What this master compiled and who it is, for its answers and its registry record.
+      compiledVersions = new dev.stead.master.code.CompiledVersions();
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
@@ -212,7 +217,7 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications).bindService(),
+                  classifications, compiledVersions, servedBy::get).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
@@ -228,7 +233,9 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
               new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
-                  store, store, classifications, slots, config.modulePath())).bindService()),
+                  store, store, classifications, slots, config.modulePath())).bindService(),
+              new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
+                  .bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
@@ -264,6 +271,10 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     try {
+      String registered = registeredAddress(config.host(), port);
+      servedBy.set(registered);
+      master.operatorServices.add(MasterHeartbeat.start(store, registered, ca.holdsKey(),
+          compiledVersions, java.time.Clock.systemUTC()));
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys);
     } catch (IOException | RuntimeException e) {
@@ -277,6 +288,22 @@ public final class Master implements AutoCloseable {
       throw e;
     }
     return master;
+  }
+
+  /**
+   * The address this master registers and names in its answers: where it listens, or this
+   * machine's name when it listens on every address.
+   */
+  private static String registeredAddress(String host, int port) {
+    if (!dev.stead.master.ca.Hostnames.isWildcard(host)) {
+      return MasterAddress.format(host, port);
+    }
+    try {
+      return MasterAddress.format(java.net.InetAddress.getLocalHost().getCanonicalHostName(),
+          port);
+    } catch (java.net.UnknownHostException e) {
+      return MasterAddress.format(host, port);
+    }
   }
 
   /** The port actually bound. */

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.CompiledVersions;
 import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.secrets.SecretService;
 import dev.stead.master.storage.NodeClassifications;
@@ -24,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +50,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final DriftExceptions exceptions;
   private final NodeClassifications classifications;
   private final AuditedCatalogs audited = new AuditedCatalogs();
+  private final CompiledVersions versions;
+  /** This master's registered address, named in every answer (empty until it is bound). */
+  private final Supplier<String> servedBy;
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final ConcurrentMap<String, String> storedDigests =
       new ConcurrentHashMap<>();
@@ -64,6 +69,20 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       SecretService secrets, SourceGrants grants,
       DriftExceptions exceptions, NodeClassifications classifications) {
+    this(store, nodes, source, secrets, grants, exceptions, classifications,
+        new CompiledVersions(), () -> "");
+  }
+
+  /**
+   * As above; {@code versions} hears the code version of each catalog compiled, and every
+   * answer names {@code servedBy} (outside the catalog and its digest).
+   */
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
+      SecretService secrets, SourceGrants grants,
+      DriftExceptions exceptions, NodeClassifications classifications,
+      CompiledVersions versions, Supplier<String> servedBy) {
+    this.versions = versions;
+    this.servedBy = servedBy;
     this.exceptions = exceptions;
     this.classifications = classifications;
     this.store = store;
@@ -93,6 +112,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
             audited.serve(exceptions.served(compiledOnly.catalog()), mode),
             compiledOnly.fromCache());
         String digest = compiled.catalog().getDigest();
+        versions.compiled(compiled.catalog().getEnvironment(),
+            compiled.catalog().getCodeVersion());
         if (!compiled.fromCache()) {
           // warning() and notice() of the code: into the master's log once per compile (and
           // into the agent's report through the catalog).
@@ -122,10 +143,11 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
                 : " environment=" + compiled.catalog().getEnvironment())
             + " answer=" + (unchanged ? "unchanged" : "catalog"));
         if (unchanged) {
-          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode).build();
+          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
+              .setServedBy(servedBy.get()).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(compiled.catalog()).setMode(mode);
+            .setCatalog(compiled.catalog()).setMode(mode).setServedBy(servedBy.get());
         Map<String, ByteString> envelopes =
             sealSecrets(compiled.catalog(), caller);
         if (!envelopes.isEmpty()) {
@@ -144,6 +166,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       return GetCatalogResponse.newBuilder()
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .setMode(mode)
+          .setServedBy(servedBy.get())
           .build();
     });
   }

@@ -104,6 +104,9 @@ public final class RocksStore implements Store {
   private final Object reportLock = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
+  // Only the process that opened the database serves from it: its own record, in memory.
+  private final Map<String, MasterRecord> masters =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families,
@@ -762,6 +765,19 @@ public final class RocksStore implements Store {
       check(it);
     }
     return List.copyOf(out);
+  }
+
+  @Override
+  public void heartbeat(MasterRecord master) {
+    if (closed.get()) {
+      throw new StoreException("the store " + directory + " is closed", null);
+    }
+    masters.put(master.address(), master);
+  }
+
+  @Override
+  public List<MasterRecord> masters() {
+    return List.copyOf(masters.values());
   }
 
   @Override

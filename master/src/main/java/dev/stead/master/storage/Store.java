@@ -2,7 +2,8 @@ package dev.stead.master.storage;
 
 /**
  * The master's durable state, as one handle that a backend implements whole: nodes and facts,
- * catalogs, reports, certificates, operators' records and maintenance. Code that uses the state
+ * catalogs, reports, certificates, operators' records, maintenance and the masters serving
+ * from it. Code that uses the state
  * depends on the focused interface it needs; the master holds a {@code Store} to hand those out
  * and to close it. Implementations are thread-safe. Failures of the underlying storage surface
  * as {@link StoreException}.
@@ -11,7 +12,7 @@ package dev.stead.master.storage;
  * {@link dev.stead.master.storage.postgres.PostgresStore} (a shared PostgreSQL database).
  */
 public interface Store extends NodeStore, CatalogStore, ReportStore, CertificateStore,
-    OperatorRecords, StoreMaintenance, AutoCloseable {
+    OperatorRecords, StoreMaintenance, MasterRegistry, AutoCloseable {
 
   /** Makes every write durable and releases the storage; idempotent. */
   @Override
