@@ -98,7 +98,8 @@ public final class CommandStream implements AutoCloseable {
           + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
       if (held.why() != null) {
         log.accept("the command stream to the master ended (" + held.why()
-            + "); reconnecting to " + masters.get(next) + " in " + (waitMs < 1000 ? waitMs + " ms" : waitMs / 1000 + " s"));
+            + "); reconnecting in " + (waitMs < 1000 ? waitMs + " ms" : waitMs / 1000 + " s")
+            + (masters.size() > 1 ? " to " + masters.get(next) : ""));
       }
       synchronized (lock) {
         try {
