@@ -98,8 +98,11 @@ public final class AgentSession implements AutoCloseable {
     static final Stamp MISSING = new Stamp(-1, null, null);
   }
 
-  /** The channel for this identity, reusing the open one when nothing about it changed. */
-  ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
+  /**
+   * The channel for this identity, reusing the open one when nothing about it changed.
+   * Synchronized with {@link #closeChannel}: a failover may come from a resource's own thread.
+   */
+  synchronized ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
       X509Certificate certificate) {
     ChannelIdentity wanted = new ChannelIdentity(address.toString(), ca,
         keys.getPrivate().getEncoded(), certificate);
@@ -113,7 +116,7 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /** Drops the channel (after a transport failure: the next run dials again). */
-  void closeChannel() {
+  synchronized void closeChannel() {
     if (channel != null) {
       Channels.close(channel);
       channel = null;
