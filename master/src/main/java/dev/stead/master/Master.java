@@ -225,6 +225,8 @@ public final class Master implements AutoCloseable {
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications).bindService(),
               new CertificateEndpoint(registry).bindService(),
+              new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
+                  .bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants,
                   node -> environments.moduleRoots(classifications.environment(node)))
                   .bindService(),
@@ -233,9 +235,7 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
               new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
               new dev.stead.master.rpc.PreviewEndpoint(new dev.stead.master.preview.FleetPreview(
-                  store, store, classifications, slots, config.modulePath())).bindService(),
-              new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
-                  .bindService()),
+                  store, store, classifications, slots, config.modulePath())).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
