@@ -1,6 +1,6 @@
 package dev.stead.agent;
 
-import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterList;
 import dev.stead.agent.daemon.CommandStream;
 import dev.stead.agent.daemon.RunSchedule;
 import dev.stead.agent.daemon.SlotFile;
@@ -235,13 +235,13 @@ public final class AgentDaemon {
     if (!subscribe) {
       return null;
     }
-    MasterAddress address;
+    MasterList masters;
     try {
-      address = MasterAddress.parse(options.server());
+      masters = MasterList.parse(options.server());
     } catch (IllegalArgumentException e) {
       return null; // each run says what is wrong with the address
     }
-    return CommandStream.start(address, new SslFiles(options.stateDir().resolve("ssl")),
+    return CommandStream.start(masters, new SslFiles(options.stateDir().resolve("ssl")),
         options.certname(), this::requested, line -> err.println("stead agent run: " + line));
   }
 

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * One agent run's settings, as {@code stead agent run} parses them.
  *
- * @param server the master, {@code host:port} (port 8140 when left out); the host is also
- *     the name checked against the master's certificate
+ * @param server the master, {@code host:port} (port 8140 when left out; the host is also
+ *     the name checked against the master's certificate), or several masters separated by
+ *     commas, tried in order when one is unavailable ({@link dev.stead.agent.client.MasterList})
  * @param certname this node's name, the CN of its certificate
  * @param stateDir keys, certificates, drift state, backups, report spool, catalog cache
  * @param root where managed paths live ({@code /} for the real machine)

@@ -7,8 +7,11 @@ import dev.stead.agent.client.AgentFailure;
 import dev.stead.agent.client.Bootstrapper;
 import dev.stead.agent.client.CertificateRecovery;
 import dev.stead.agent.client.CertificateRenewal;
-import dev.stead.agent.client.GrpcFileSource;
+import dev.stead.agent.client.Failover;
+import dev.stead.agent.client.FailoverFileSource;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterChoice;
+import dev.stead.agent.client.MasterList;
 import dev.stead.agent.daemon.SlotFile;
 import dev.stead.agent.facts.ModuleFactsSync;
 import dev.stead.agent.fs.IoMessages;
@@ -30,7 +33,6 @@ import dev.stead.wire.CallFailures;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.ResourceKey;
 import dev.stead.wire.TagFilter;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -152,29 +154,34 @@ public final class AgentRun {
 
   /** As {@link #runOnce(PrintStream, PrintStream)}, telling {@code progress} as it converges. */
   public int runOnce(PrintStream out, PrintStream err, Progress progress) {
-    MasterAddress address;
+    MasterList masters;
     try {
-      address = MasterAddress.parse(options.server());
+      masters = MasterList.parse(options.server());
     } catch (IllegalArgumentException e) {
       err.println("stead agent run: " + e.getMessage());
       return ExitCodes.COULD_NOT_RUN;
     }
+    // For messages: the master the failure came from, as far as the run got.
+    MasterChoice[] chosen = {null};
     try (RunLock lock = RunLock.acquire(options.stateDir())) {
       if (lock.tookOverStale()) {
         err.println("stead agent run: removed a stale run lock left by a process that is gone");
       }
       if (session != null) {
-        return run(address, session, out, err, progress);
+        chosen[0] = session.masters(masters);
+        return run(chosen[0], session, out, err, progress);
       }
       try (AgentSession own = new AgentSession()) {
-        return run(address, own, out, err, progress);
+        chosen[0] = own.masters(masters);
+        return run(chosen[0], own, out, err, progress);
       }
     } catch (RunLock.BusyException e) {
       err.println("stead agent run: " + e.getMessage());
     } catch (AgentFailure e) {
       err.println("stead agent run: " + e.getMessage());
     } catch (StatusRuntimeException e) {
-      err.println("stead agent run: " + CallFailures.describe(e, address.toString()));
+      err.println("stead agent run: " + CallFailures.describe(e,
+          chosen[0] == null ? masters.toString() : chosen[0].current().toString()));
     } catch (IOException e) {
       err.println("stead agent run: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
@@ -194,17 +201,18 @@ public final class AgentRun {
    * runs once more. A refusal escapes the run before anything converged: the report is
    * spooled, not thrown.
    */
-  private int run(MasterAddress address, AgentSession session, PrintStream out,
+  private int run(MasterChoice masters, AgentSession session, PrintStream out,
       PrintStream err, Progress progress) throws IOException {
+    masters.startRun();
     try {
-      return attempt(address, session, out, err, progress);
+      return attempt(masters, session, out, err, progress);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNAUTHENTICATED
-          || !adoptIssuedCertificate(address, session, err)) {
+          || !adoptIssuedCertificate(masters.current(), session, err)) {
         throw e;
       }
       session.closeChannel();
-      return attempt(address, session, out, err, progress);
+      return attempt(masters, session, out, err, progress);
     }
   }
 
@@ -231,30 +239,24 @@ public final class AgentRun {
     return adopted.isPresent();
   }
 
-  private int attempt(MasterAddress address, AgentSession session, PrintStream out,
+  private int attempt(MasterChoice masters, AgentSession session, PrintStream out,
       PrintStream err, Progress progress) throws IOException {
     Path stateDir = options.stateDir();
     SslFiles ssl = new SslFiles(stateDir.resolve("ssl"));
     AgentSession.Identity identity = session.identity(ssl);
     if (identity == null) {
-      Bootstrapper bootstrap = new Bootstrapper(address, ssl,
-          options.certname(), options.caFingerprint(), options.trustFirstUse(),
-          options.waitForCertSeconds(), options.json() ? err : out) // stdout: JSON only
-          .withCsrChallenge(options.csrChallenge());
-      X509Certificate ca = bootstrap.ca();
-      KeyPair keys = bootstrap.keys();
-      identity = new AgentSession.Identity(ca, keys, bootstrap.certificate(ca, keys));
+      identity = bootstrap(masters, ssl, out, err);
       session.remember(ssl, identity);
     }
     X509Certificate ca = identity.ca();
     KeyPair keys = identity.keys();
-    X509Certificate certificate = CertificateRenewal.renewIfDue(address, ca, keys,
+    X509Certificate certificate = CertificateRenewal.renewIfDue(masters.current(), ca, keys,
         identity.certificate(), ssl, options.certname(), err);
 
-    ManagedChannel channel = session.channel(address, ca, keys, certificate);
+    Failover failover = failover(masters, session, ca, keys, certificate, err);
     boolean channelBroken = false;
     try {
-      ReportDelivery delivery = delivery(channel, err);
+      ReportDelivery delivery = delivery(failover, err);
       delivery.deliverSpooled();
 
       long t0 = System.nanoTime();
@@ -265,7 +267,7 @@ public final class AgentRun {
       CatalogCache cache = cache();
       Catalog held = session.heldCatalog(cache, options.certname(),
           warning -> err.println("stead agent run: " + warning));
-      CatalogFetch fetch = new CatalogFetch(channel, address, options.certname(),
+      CatalogFetch fetch = new CatalogFetch(failover, options.certname(),
           options.useCachedCatalog());
       FetchedCatalog fetched = fetch.fetch(facts, held,
           session.heldEnvelopesKey(cache, keys.getPrivate()), keys.getPrivate());
@@ -300,8 +302,7 @@ public final class AgentRun {
       if (fetched.source() == FetchedCatalog.Source.FRESH
           || fetched.source() == FetchedCatalog.Source.UNCHANGED) {
         // Only with the master's word on the catalog: it serves the files of its latest one.
-        new ModuleFactsSync(ModuleFactsSync.in(stateDir),
-            new GrpcFileSource(channel, address.toString()))
+        new ModuleFactsSync(ModuleFactsSync.in(stateDir), new FailoverFileSource(failover))
             .sync(catalog.getModuleFactsList(), w -> err.println("stead agent run: " + w));
       }
       boolean audit = fetched.audited() || catalog.getMode() == Mode.AUDIT;
@@ -311,12 +312,15 @@ public final class AgentRun {
       }
       Converger converger = session.converger(convergeOptions(audit));
       Report converged = converger.converge(catalog, tags, progress, secrets,
-          new GrpcFileSource(channel, address.toString()));
+          new FailoverFileSource(failover));
       long t3 = System.nanoTime();
       TerminalProgress.clear(progress);
       tellRemovedTemps(converger.removedTemps(), err);
+      boolean masterSaid = fetched.source() == FetchedCatalog.Source.FRESH
+          || fetched.source() == FetchedCatalog.Source.UNCHANGED;
       AgentSession.Enforced enforced = new AgentSession.Enforced(fetched.origin(),
-          fetched.reason(), fetched.compileErrors(), audit);
+          fetched.reason(), fetched.compileErrors(), audit,
+          masterSaid ? fetched.servedBy() : "");
       session.enforced(enforced);
       Report report = enforced.stamp(converged.toBuilder())
           .setTrigger(trigger)
@@ -355,9 +359,9 @@ public final class AgentRun {
     if (session == null) {
       throw new IllegalStateException("a watch check runs in the daemon's session");
     }
-    MasterAddress address;
+    MasterChoice masters;
     try {
-      address = MasterAddress.parse(options.server());
+      masters = session.masters(MasterList.parse(options.server()));
     } catch (IllegalArgumentException e) {
       err.println("stead agent run: " + e.getMessage());
       return ExitCodes.COULD_NOT_RUN;
@@ -370,12 +374,12 @@ public final class AgentRun {
       if (keys.isEmpty() || catalog == null || secrets == null || identity == null) {
         return ExitCodes.OK;
       }
-      ManagedChannel channel = session.channel(address, identity.ca(), identity.keys(),
-          identity.certificate());
+      Failover failover = failover(masters, session, identity.ca(), identity.keys(),
+          identity.certificate(), err);
       long t0 = System.nanoTime();
       Report converged = session.converger(convergeOptions(session.enforced().audit()))
           .convergeOnly(catalog, keys,
-          Progress.NONE, secrets, new GrpcFileSource(channel, address.toString()));
+          Progress.NONE, secrets, new FailoverFileSource(failover));
       long t1 = System.nanoTime();
       Report report = session.enforced().stamp(converged.toBuilder())
           .setTrigger(RunTrigger.WATCH)
@@ -387,13 +391,14 @@ public final class AgentRun {
         return ExitCodes.OK;
       }
       print(report, out);
-      delivery(channel, err).submit(report,
+      delivery(failover, err).submit(report,
           session.enforced().origin() == CatalogOrigin.CACHED_MASTER_UNREACHABLE);
       return ExitCodes.of(report);
     } catch (RunLock.BusyException e) {
       err.println("stead agent run: watch: " + e.getMessage() + "; the next run checks the change");
     } catch (StatusRuntimeException e) {
-      err.println("stead agent run: watch: " + CallFailures.describe(e, address.toString()));
+      err.println("stead agent run: watch: "
+          + CallFailures.describe(e, masters.current().toString()));
     } catch (IOException e) {
       err.println("stead agent run: watch: " + IoMessages.describe(e));
     } catch (UncheckedIOException e) {
@@ -428,9 +433,44 @@ public final class AgentRun {
         options.resourceTimeout());
   }
 
-  private ReportDelivery delivery(ManagedChannel channel, PrintStream err) {
+  private ReportDelivery delivery(Failover masters, PrintStream err) {
     return new ReportDelivery(new ReportSpool(options.stateDir().resolve("spool")),
-        senderDecorator.apply(ReportDelivery.over(channel)), err);
+        senderDecorator.apply(ReportDelivery.over(masters)), err);
+  }
+
+  /** Calls to the masters over the session's mutual-TLS channel, failing over when one is away. */
+  private static Failover failover(MasterChoice masters, AgentSession session,
+      X509Certificate ca, KeyPair keys, X509Certificate certificate, PrintStream err) {
+    return new Failover(masters, at -> session.channel(at, ca, keys, certificate),
+        line -> err.println("stead agent run: " + line));
+  }
+
+  /**
+   * Pins the CA, makes the key and gets the certificate (each step only when its file is
+   * missing), from the current master and, while one is unavailable, from the next: every
+   * master serves the one CA and stores requests where the CA master signs them.
+   */
+  private AgentSession.Identity bootstrap(MasterChoice masters, SslFiles ssl, PrintStream out,
+      PrintStream err) throws IOException {
+    for (int tried = 1; ; tried++) {
+      MasterAddress at = masters.current();
+      Bootstrapper bootstrap = new Bootstrapper(at, ssl,
+          options.certname(), options.caFingerprint(), options.trustFirstUse(),
+          options.waitForCertSeconds(), options.json() ? err : out) // stdout: JSON only
+          .withCsrChallenge(options.csrChallenge());
+      try {
+        X509Certificate ca = bootstrap.ca();
+        KeyPair keys = bootstrap.keys();
+        return new AgentSession.Identity(ca, keys, bootstrap.certificate(ca, keys));
+      } catch (StatusRuntimeException e) {
+        if (!Failover.isUnavailable(e) || tried >= masters.masters().size()) {
+          throw e;
+        }
+        err.println("stead agent run: the master at " + at + " is unavailable ("
+            + CallFailures.describe(e, at.toString()) + "); failing over to "
+            + masters.failedOver(at));
+      }
+    }
   }
 
   private CatalogCache cache() {

@@ -3,6 +3,8 @@ package dev.stead.agent;
 import dev.stead.agent.catalog.CatalogCache;
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterChoice;
+import dev.stead.agent.client.MasterList;
 import dev.stead.agent.engine.Outcome;
 import dev.stead.agent.engine.ResourceGraph;
 import dev.stead.agent.secrets.NodeSecrets;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +54,18 @@ public final class AgentSession implements AutoCloseable {
   private Enforced enforced = Enforced.FRESH;
   private Consumer<Outcome> finished = o -> { };
   private RunSlot runSlot;
+  private MasterChoice masters;
+
+  /**
+   * Which master of {@code list} this session talks to: kept from run to run (an agent stays
+   * with a master that answers), new when the list changes.
+   */
+  MasterChoice masters(MasterList list) {
+    if (masters == null || !masters.masters().equals(list)) {
+      masters = new MasterChoice(list, Clock.systemUTC());
+    }
+    return masters;
+  }
 
   /** The CA, key pair and certificate read in an earlier run, while their files are unchanged. */
   Identity identity(SslFiles ssl) {
@@ -86,8 +101,11 @@ public final class AgentSession implements AutoCloseable {
     static final Stamp MISSING = new Stamp(-1, null, null);
   }
 
-  /** The channel for this identity, reusing the open one when nothing about it changed. */
-  ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
+  /**
+   * The channel for this identity, reusing the open one when nothing about it changed.
+   * Synchronized with {@link #closeChannel}: a failover may come from a resource's own thread.
+   */
+  synchronized ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
       X509Certificate certificate) {
     ChannelIdentity wanted = new ChannelIdentity(address.toString(), ca,
         keys.getPrivate().getEncoded(), certificate);
@@ -101,7 +119,7 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /** Drops the channel (after a transport failure: the next run dials again). */
-  void closeChannel() {
+  synchronized void closeChannel() {
     if (channel != null) {
       Channels.close(channel);
       channel = null;
@@ -194,12 +212,13 @@ public final class AgentSession implements AutoCloseable {
   /**
    * Where the catalog last enforced came from, as its run reported it; a watch check between
    * runs enforces the same catalog and says the same; {@code audit} when the master said the
-   * node is in audit mode (a watch check then changes nothing either).
+   * node is in audit mode (a watch check then changes nothing either); {@code compiledBy} the
+   * master that served or confirmed it (empty when no master's word came with it).
    */
   record Enforced(CatalogOrigin origin, String cachedReason, List<String> compileErrors,
-      boolean audit) {
+      boolean audit, String compiledBy) {
     static final Enforced FRESH =
-        new Enforced(CatalogOrigin.FRESH, "", List.of(), false);
+        new Enforced(CatalogOrigin.FRESH, "", List.of(), false, "");
 
     Enforced {
       compileErrors = List.copyOf(compileErrors);
@@ -218,6 +237,7 @@ public final class AgentSession implements AutoCloseable {
           .setCachedCatalog(origin != CatalogOrigin.FRESH)
           .setCatalogOrigin(origin)
           .setCachedReason(cachedReason)
+          .setCompiledBy(compiledBy)
           .addAllCompileErrors(compileErrors);
     }
   }

@@ -5,7 +5,6 @@ import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.FactCollector;
 import dev.stead.agent.TerminalProgress;
-import dev.stead.wire.HostPort;
 import dev.stead.wire.TagFilter;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -60,7 +59,8 @@ final class AgentCommand {
     @Option(names = "--noop", description = "Report what would change; change nothing.")
     boolean noop;
 
-    @Option(names = "--server", description = "Master HOST:PORT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", description = "Master HOST:PORT, or several masters "
+        + "HOST:PORT,HOST:PORT (failing over in order) (default: ${DEFAULT-VALUE}).")
     String server = Defaults.SERVER;
 
     @Option(names = "--certname", description = "This node's name (default: the FQDN).")
@@ -116,7 +116,7 @@ final class AgentCommand {
 
     @Override
     public Integer call() throws Exception {
-      HostPort.dial(server, "--server", HostPort.MASTER_PORT);
+      dev.stead.agent.client.MasterList.parse(server);
       TagFilter limit = TagFilter.of(tags, skipTags);
       boolean once = this.once || test;
       if (limit.limits() && !once) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         CaCommand.class,
         SecretCommand.class,
         NodesCommand.class,
+        MastersCommand.class,
         NodeCommand.class,
         JobCommand.class,
         PreviewCommand.class,

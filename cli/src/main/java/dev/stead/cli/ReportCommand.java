@@ -57,6 +57,9 @@ final class ReportCommand implements Callable<Integer> {
     }
     out.println("code     " + (report.getCodeVersion().isEmpty() ? "-" : report.getCodeVersion())
         + "  catalog " + (report.getCatalogDigest().isEmpty() ? "-" : report.getCatalogDigest()));
+    if (!report.getCompiledBy().isEmpty()) {
+      out.println("master   " + report.getCompiledBy());
+    }
     out.printf(Locale.ROOT, "summary  %d resources: %d changed, %d out of sync, %d failed, "
             + "%d skipped; properties: %d drift, %d intended; %.2f s%n",
         s.getResources(), s.getChanged(), s.getOutOfSync(), s.getFailed(), s.getSkipped(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterList;
 import dev.stead.agent.daemon.CommandStream;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.master.AdminClient;
@@ -89,6 +90,35 @@ class CommandStreamReconnectTest {
       assertThat(run).isNotNull();
       assertThat(run.getJobId()).isEqualTo(started.getId());
       assertThat(run.getNoop()).isFalse();
+    } finally {
+      master.close();
+    }
+  }
+
+  @Test
+  void withSeveralMastersTheStreamMovesOnToTheNextThatTakesIt() throws Exception {
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), "node('" + NODE + "') { }\n");
+    Master master = Master.builder(new MasterConfig(tmp.resolve("master"), code, List.of(),
+        "127.0.0.1", 0, "*.test")).start();
+    try {
+      Path state = tmp.resolve("state");
+      AgentOptions options = new AgentOptions(master.address(), NODE, state,
+          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
+      ByteArrayOutputStream said = new ByteArrayOutputStream();
+      PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
+      assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+
+      String away = "127.0.0.1:" + MasterProcess.freePort();
+      List<String> log = new CopyOnWriteArrayList<>();
+      try (CommandStream stream = CommandStream.start(
+          MasterList.parse(away + "," + master.address()), new SslFiles(state.resolve("ssl")),
+          NODE, run -> { }, log::add)) {
+        await(() -> count(log, "subscribed to the master at " + master.address()) == 1,
+            "the subscription to the second master", log);
+        assertThat(log.get(0)).startsWith("the command stream to the master ended (cannot "
+            + "reach the master at " + away).endsWith(" to " + master.address());
+      }
     } finally {
       master.close();
     }

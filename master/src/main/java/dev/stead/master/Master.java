@@ -179,6 +179,9 @@ public final class Master implements AutoCloseable {
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
     dev.stead.master.fleet.DriftAccept accept;
     dev.stead.master.preview.FleetPreview preview;
+    dev.stead.master.code.CompiledVersions compiledVersions;
+    java.util.concurrent.atomic.AtomicReference<String> servedBy =
+        new java.util.concurrent.atomic.AtomicReference<>("");
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
@@ -234,6 +237,8 @@ public final class Master implements AutoCloseable {
       // One preview for the gRPC service and the dashboard's page.
       preview = new dev.stead.master.preview.FleetPreview(store, store, classifications, slots,
           config.modulePath(), environments, fleetViews::of);
+      // What this master compiled and who it is, for its answers and its registry record.
+      compiledVersions = new dev.stead.master.code.CompiledVersions();
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
@@ -241,7 +246,7 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications, runSlots).bindService(),
+                  classifications, runSlots, compiledVersions, servedBy::get).bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
@@ -251,6 +256,8 @@ public final class Master implements AutoCloseable {
               new AdminEndpoint(registry, store, secrets, classifications, runSlots)
                   .bindService(),
               new CertificateEndpoint(registry).bindService(),
+              new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
+                  .bindService(),
               new dev.stead.master.rpc.FileEndpoint(grants,
                   served::moduleRoots)
                   .bindService(),
@@ -299,6 +306,10 @@ public final class Master implements AutoCloseable {
     }
     master.operatorServices.add(rollouts);
     try {
+      String registered = registeredAddress(config.host(), port);
+      servedBy.set(registered);
+      master.operatorServices.add(MasterHeartbeat.start(store, registered, ca.holdsKey(),
+          compiledVersions, java.time.Clock.systemUTC()));
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys, preview);
     } catch (IOException | RuntimeException e) {
@@ -312,6 +323,22 @@ public final class Master implements AutoCloseable {
       throw e;
     }
     return master;
+  }
+
+  /**
+   * The address this master registers and names in its answers: where it listens, or this
+   * machine's name when it listens on every address.
+   */
+  private static String registeredAddress(String host, int port) {
+    if (!dev.stead.master.ca.Hostnames.isWildcard(host)) {
+      return MasterAddress.format(host, port);
+    }
+    try {
+      return MasterAddress.format(java.net.InetAddress.getLocalHost().getCanonicalHostName(),
+          port);
+    } catch (java.net.UnknownHostException e) {
+      return MasterAddress.format(host, port);
+    }
   }
 
   /** The port actually bound. */

@@ -122,6 +122,7 @@ class AuthorizationMatrixTest {
       Map.entry("stead.v1.AdminService/EncryptSecret", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/ClassifyNode", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.AdminService/GetNode", EnumSet.of(Caller.ADMIN)),
+      Map.entry("stead.v1.MasterService/ListMasters", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/GetReport", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/QueryReports", EnumSet.of(Caller.ADMIN)),
       Map.entry("stead.v1.FleetService/Changes", EnumSet.of(Caller.ADMIN)),
@@ -297,6 +298,8 @@ class AuthorizationMatrixTest {
         Map.entry("stead.v1.CommandService/Subscribe",
             SubscribeRequest.getDefaultInstance()),
         // No nodes: refused after authorization (INVALID_ARGUMENT), no job starts.
+        Map.entry("stead.v1.MasterService/ListMasters",
+            dev.stead.proto.v1.ListMastersRequest.getDefaultInstance()),
         Map.entry("stead.v1.JobService/RunJob",
             RunJobRequest.getDefaultInstance()),
         Map.entry("stead.v1.JobService/GetJob",

@@ -167,6 +167,43 @@ class MasterTest {
   }
 
   @Test
+  void theMasterRegistersItselfAndNamesItselfInEachAnswerOutsideTheDigest() throws Exception {
+    Master master = start("*");
+    Node node = bootstrap(master, "node1");
+    dev.stead.proto.v1.MasterServiceGrpc.MasterServiceBlockingStub masters =
+        dev.stead.proto.v1.MasterServiceGrpc.newBlockingStub(adminChannel(master));
+    dev.stead.proto.v1.MasterInfo registered = masters.listMasters(
+        dev.stead.proto.v1.ListMastersRequest.getDefaultInstance()).getMasters(0);
+    assertThat(registered.getAddress()).isEqualTo(master.address());
+    assertThat(registered.getCa()).isTrue();
+    assertThat(registered.getCodeVersionsMap()).isEmpty();
+
+    CatalogServiceGrpc.CatalogServiceBlockingStub stub =
+        CatalogServiceGrpc.newBlockingStub(channel(master, node));
+    GetCatalogResponse served = stub.getCatalog(catalogRequest("node1"));
+    assertThat(served.getServedBy()).isEqualTo(master.address());
+    // The digest covers the catalog alone: the same as sealing it without any master's name.
+    assertThat(served.getCatalog().getDigest()).isEqualTo(
+        ((CompileOutcome.Compiled) SOURCE.compile("node1", catalogRequest("node1").getFacts()))
+            .catalog().getDigest());
+    assertThat(stub.getCatalog(catalogRequest("node1").toBuilder()
+        .setKnownDigest(served.getCatalog().getDigest()).build()).getServedBy())
+        .isEqualTo(master.address());
+
+    // The next heartbeat carries the code version compiled since.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    dev.stead.proto.v1.MasterInfo seen;
+    do {
+      Thread.sleep(100);
+      seen = masters.listMasters(dev.stead.proto.v1.ListMastersRequest.getDefaultInstance())
+          .getMasters(0);
+    } while (seen.getCodeVersionsCount() == 0 && System.nanoTime() < deadline);
+    assertThat(seen.getCodeVersionsMap()).containsExactly(java.util.Map.entry("production",
+        "test"));
+    assertThat(seen.getLastSeenMs()).isGreaterThan(registered.getLastSeenMs());
+  }
+
+  @Test
   void withoutAClientCertificateOnlyBootstrapWorks() throws Exception {
     Master master = start("*");
     ManagedChannel anonymous = channel(master, null);

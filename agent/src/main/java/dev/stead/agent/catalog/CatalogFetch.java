@@ -1,6 +1,7 @@
 package dev.stead.agent.catalog;
 
 import dev.stead.agent.client.AgentFailure;
+import dev.stead.agent.client.Failover;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.wire.CallFailures;
 import dev.stead.agent.secrets.NodeSecrets;
@@ -14,7 +15,6 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.RunSlot;
 import dev.stead.wire.Catalogs;
-import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import java.security.PrivateKey;
 import java.util.List;
@@ -33,20 +33,19 @@ import java.util.concurrent.TimeUnit;
 public final class CatalogFetch {
   private static final long RPC_DEADLINE_S = 30;
 
-  private final Channel channel;
-  private final MasterAddress address;
+  private final Failover masters;
   private final String node;
   private final boolean useCached;
   /** The run slot the master's answer carried, or null. */
   private RunSlot slot;
 
   /**
-   * Fetches over {@code channel} from the master at {@code address} (for messages) the catalog
-   * of {@code node}; {@code useCached}: a held catalog may be enforced when the master fails.
+   * Fetches the catalog of {@code node} from the masters {@code masters} calls (failing over
+   * to the next one while a master is unavailable); {@code useCached}: a held catalog may be
+   * enforced when no master answers or the code does not compile.
    */
-  public CatalogFetch(Channel channel, MasterAddress address, String node, boolean useCached) {
-    this.channel = Objects.requireNonNull(channel, "channel");
-    this.address = Objects.requireNonNull(address, "address");
+  public CatalogFetch(Failover masters, String node, boolean useCached) {
+    this.masters = Objects.requireNonNull(masters, "masters");
     this.node = Objects.requireNonNull(node, "node");
     this.useCached = useCached;
   }
@@ -60,24 +59,37 @@ public final class CatalogFetch {
    */
   public FetchedCatalog fetch(Facts facts, Catalog held, String heldEnvelopesKey,
       PrivateKey key) {
+    GetCatalogRequest request = GetCatalogRequest.newBuilder()
+        .setNode(node)
+        .setFacts(facts)
+        .setKnownDigest(held == null ? "" : held.getDigest())
+        .setKnownEnvelopesKey(heldEnvelopesKey)
+        .build();
     GetCatalogResponse response;
+    MasterAddress address;
     try {
-      response = CatalogServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
-          .getCatalog(GetCatalogRequest.newBuilder()
-              .setNode(node)
-              .setFacts(facts)
-              .setKnownDigest(held == null ? "" : held.getDigest())
-              .setKnownEnvelopesKey(heldEnvelopesKey)
-              .build());
+      Failover.Answer<GetCatalogResponse> answer = masters.callUnchecked((channel, at) ->
+          CatalogServiceGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
+              .getCatalog(request));
+      response = answer.value();
+      address = answer.from();
     } catch (StatusRuntimeException e) {
       if (!CallFailures.isTransient(e) || !useCached || held == null) {
         throw e;
       }
+      String where = masters.choice().masters().size() == 1
+          ? masters.choice().current().toString()
+          : "every master of " + masters.choice().masters();
       return FetchedCatalog.cached(held, CatalogOrigin.CACHED_MASTER_UNREACHABLE,
-          CallFailures.describe(e, address.toString()), List.of(), false);
+          CallFailures.describe(e, where), List.of(), false);
     }
     slot = response.hasRunSlot() ? response.getRunSlot() : null;
+    return decide(response, address, held, key).answeredBy(response.getServedBy());
+  }
+
+  private FetchedCatalog decide(GetCatalogResponse response, MasterAddress address,
+      Catalog held, PrivateKey key) {
     // The master says the node's mode with every answer; it matters on its own only when a
     // cached catalog is enforced (a served one carries it inside).
     boolean audited = response.getMode() == Mode.AUDIT;

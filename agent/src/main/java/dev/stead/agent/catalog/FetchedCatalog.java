@@ -34,9 +34,17 @@ public final class FetchedCatalog {
   private final String reason;
   private final List<String> compileErrors;
   private final boolean audited;
+  private final String servedBy;
 
   private FetchedCatalog(Source source, Catalog catalog, NodeSecrets secrets,
       CatalogOrigin origin, String reason, List<String> compileErrors, boolean audited) {
+    this(source, catalog, secrets, origin, reason, compileErrors, audited, "");
+  }
+
+  private FetchedCatalog(Source source, Catalog catalog, NodeSecrets secrets,
+      CatalogOrigin origin, String reason, List<String> compileErrors, boolean audited,
+      String servedBy) {
+    this.servedBy = Objects.requireNonNull(servedBy, "servedBy");
     this.source = source;
     this.catalog = catalog;
     this.secrets = secrets;
@@ -107,6 +115,20 @@ public final class FetchedCatalog {
   /** The master's compile errors, each {@code file:line: message}; empty unless it failed. */
   public List<String> compileErrors() {
     return compileErrors;
+  }
+
+  /**
+   * The same decision, made on the answer of the master that named itself {@code master}
+   * (its {@code served_by}).
+   */
+  public FetchedCatalog answeredBy(String master) {
+    return new FetchedCatalog(source, catalog, secrets, origin, reason, compileErrors, audited,
+        master);
+  }
+
+  /** The master that answered, as it named itself; empty when none answered. */
+  public String servedBy() {
+    return servedBy;
   }
 
   /** True when the master said this node is in audit mode. */

@@ -2,6 +2,7 @@ package dev.stead.agent.daemon;
 
 import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterList;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.AgentCommand;
 import dev.stead.proto.v1.CommandServiceGrpc;
@@ -28,6 +29,9 @@ import java.util.function.Consumer;
  * the master pushes "run now" down it, and each one goes to {@code onRun}. When the stream
  * ends (the master restarts, the network drops, the connection reaches its age limit) it dials
  * again after a backoff (1 s doubling to 60 s, with jitter; back to 1 s once subscribed).
+ * With several masters ({@code --server a,b}) a stream that could not subscribe dials the next
+ * master of the list at its next attempt; one that was subscribed dials the same master again
+ * first (it may have restarted), then moves on the same way.
  * Until the node has its certificate (before its first run) it waits quietly. Idle it costs
  * one TCP connection, with a keepalive ping every 5 minutes so a dead master is noticed.
  * Thread-safe; {@link #close} ends it.
@@ -36,7 +40,9 @@ public final class CommandStream implements AutoCloseable {
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
-  private final MasterAddress address;
+  private final MasterList masters;
+  /** The master the stream dials next; only the stream's thread moves it. */
+  private int next;
   private final SslFiles ssl;
   private final String certname;
   private final Consumer<RunNow> onRun;
@@ -46,9 +52,9 @@ public final class CommandStream implements AutoCloseable {
   private boolean closed;
   private ManagedChannel channel;
 
-  private CommandStream(MasterAddress address, SslFiles ssl, String certname,
+  private CommandStream(MasterList masters, SslFiles ssl, String certname,
       Consumer<RunNow> onRun, Consumer<String> log) {
-    this.address = Objects.requireNonNull(address, "address");
+    this.masters = Objects.requireNonNull(masters, "masters");
     this.ssl = Objects.requireNonNull(ssl, "ssl");
     this.certname = Objects.requireNonNull(certname, "certname");
     this.onRun = Objects.requireNonNull(onRun, "onRun");
@@ -63,9 +69,15 @@ public final class CommandStream implements AutoCloseable {
    * @param onRun called on the stream's thread for each "run now"; must not block
    * @param log one line per event worth a log line (subscribed, ended, reconnecting)
    */
-  public static CommandStream start(MasterAddress address, SslFiles ssl, String certname,
+  public static CommandStream start(MasterAddress master, SslFiles ssl, String certname,
       Consumer<RunNow> onRun, Consumer<String> log) {
-    CommandStream stream = new CommandStream(address, ssl, certname, onRun, log);
+    return start(new MasterList(java.util.List.of(master)), ssl, certname, onRun, log);
+  }
+
+  /** As above, through the masters of {@code masters} in turn. */
+  public static CommandStream start(MasterList masters, SslFiles ssl, String certname,
+      Consumer<RunNow> onRun, Consumer<String> log) {
+    CommandStream stream = new CommandStream(masters, ssl, certname, onRun, log);
     stream.thread.start();
     return stream;
   }
@@ -79,12 +91,15 @@ public final class CommandStream implements AutoCloseable {
       }
       if (held.subscribed()) {
         backoff = FIRST_BACKOFF;
+      } else if (held.why() != null) {
+        next = (next + 1) % masters.size(); // this one did not take it: try the next
       }
       long waitMs = backoff.toMillis() / 2
           + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
       if (held.why() != null) {
         log.accept("the command stream to the master ended (" + held.why()
-            + "); reconnecting in " + (waitMs < 1000 ? waitMs + " ms" : waitMs / 1000 + " s"));
+            + "); reconnecting in " + (waitMs < 1000 ? waitMs + " ms" : waitMs / 1000 + " s")
+            + (masters.size() > 1 ? " to " + masters.get(next) : ""));
       }
       synchronized (lock) {
         try {
@@ -109,6 +124,7 @@ public final class CommandStream implements AutoCloseable {
   private record Held(boolean subscribed, String why) {}
 
   private Held holdOnce() {
+    MasterAddress address = masters.get(next);
     X509Certificate ca;
     PrivateKey key;
     X509Certificate certificate;
@@ -146,7 +162,7 @@ public final class CommandStream implements AutoCloseable {
             public void onNext(AgentCommand command) {
               if (command.hasSubscribed()) {
                 subscribed[0] = true;
-                log.accept("subscribed to the master for runs on demand");
+                log.accept("subscribed to the master at " + address + " for runs on demand");
               } else if (command.hasRunNow()) {
                 onRun.accept(command.getRunNow());
               }

@@ -1,5 +1,6 @@
 package dev.stead.agent.report;
 
+import dev.stead.agent.client.Failover;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
@@ -40,6 +41,18 @@ public final class ReportDelivery {
     return r -> reports
         .withDeadlineAfter(RPC_DEADLINE_S, TimeUnit.SECONDS)
         .submitReport(SubmitReportRequest.newBuilder().setReport(r).build());
+  }
+
+  /**
+   * The sender that submits to the masters {@code masters} calls: to the current one, and to
+   * the next while one is unavailable. The master stores by id, so a report whose
+   * acknowledgement was lost with one master and that is sent again to another is kept once.
+   */
+  public static ReportSpool.Sender over(Failover masters) {
+    return r -> masters.callUnchecked((channel, at) -> {
+      over(channel).send(r);
+      return null;
+    });
   }
 
   /** Sends the reports earlier runs kept, oldest first; returns how many the master took. */

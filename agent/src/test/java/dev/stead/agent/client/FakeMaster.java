@@ -58,6 +58,8 @@ final class FakeMaster implements AutoCloseable {
   final List<Report> reports = new CopyOnWriteArrayList<>();
   volatile boolean autosign = true;
   volatile boolean reportsDown;
+  /** Catalogs and reports answer UNAVAILABLE, as a master that is gone. */
+  volatile boolean down;
   volatile Function<String, GetCatalogResponse> catalogs = n -> GetCatalogResponse.newBuilder()
       .setCatalog(Catalog.getDefaultInstance()).build();
   /** Every catalog request, in order. */
@@ -67,7 +69,12 @@ final class FakeMaster implements AutoCloseable {
       new AtomicInteger();
 
   FakeMaster() throws Exception {
-    ca = new TestPki.Ca("Stead test CA");
+    this(new TestPki.Ca("Stead test CA"));
+  }
+
+  /** A master whose CA is {@code ca}: several of them make one fleet's masters. */
+  FakeMaster(TestPki.Ca ca) throws Exception {
+    this.ca = ca;
     KeyPair serverKeys = KeyMaterial.generate();
     X509Certificate serverCert = ca.server(serverKeys.getPublic());
     ServerInterceptor needsCert = new ServerInterceptor() {
@@ -167,6 +174,10 @@ final class FakeMaster implements AutoCloseable {
     @Override
     public void getCatalog(GetCatalogRequest request,
         StreamObserver<GetCatalogResponse> response) {
+      if (down) {
+        response.onError(Status.UNAVAILABLE.withDescription("master down").asRuntimeException());
+        return;
+      }
       catalogRequests.add(request);
       GetCatalogResponse answer = catalogs.apply(request.getNode());
       // As the real master: a catalog the agent already holds is not sent again.
@@ -174,6 +185,7 @@ final class FakeMaster implements AutoCloseable {
           && answer.getCatalog().getDigest().equals(request.getKnownDigest())) {
         answer = GetCatalogResponse.newBuilder().setUnchanged(true).build();
       }
+      answer = answer.toBuilder().setServedBy(address()).build();
       response.onNext(answer);
       response.onCompleted();
     }
@@ -183,7 +195,7 @@ final class FakeMaster implements AutoCloseable {
     @Override
     public void submitReport(SubmitReportRequest request,
         StreamObserver<SubmitReportResponse> response) {
-      if (reportsDown) {
+      if (reportsDown || down) {
         response.onError(Status.UNAVAILABLE.withDescription("storage down").asRuntimeException());
         return;
       }

@@ -313,7 +313,7 @@ public final class Jobs implements AutoCloseable {
    */
   private void sweep() {
     long now = clock.millis();
-    Map<String, Long> masters = store.masters();
+    Map<String, Long> masters = store.streamMasters();
     for (JobStatus job : store.unfinishedJobs()) {
       Long beat = masters.get(job.getMaster());
       if (job.getMaster().equals(master) || beat != null && beat >= now - ALIVE.toMillis()) {

@@ -51,6 +51,7 @@ public final class AccessPolicy {
         Map.entry(FileServiceGrpc.SERVICE_NAME, Access.NODE),
         Map.entry(CommandServiceGrpc.SERVICE_NAME, Access.NODE),
         Map.entry(AdminServiceGrpc.SERVICE_NAME, Access.ADMIN),
+        Map.entry(dev.stead.proto.v1.MasterServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(JobServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(PreviewServiceGrpc.SERVICE_NAME, Access.ADMIN),
         Map.entry(dev.stead.proto.v1.RolloutServiceGrpc.SERVICE_NAME, Access.ADMIN),

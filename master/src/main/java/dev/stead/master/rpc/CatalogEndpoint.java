@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.stead.master.code.AuditedCatalogs;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.CompiledVersions;
 import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.schedule.RunSlots;
 import dev.stead.master.secrets.SecretService;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,6 +57,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final NodeClassifications classifications;
   private final RunSlots runSlots;
   private final AuditedCatalogs audited = new AuditedCatalogs();
+  private final CompiledVersions versions;
+  /** This master's registered address, named in every answer (empty until it is bound). */
+  private final Supplier<String> servedBy;
   /** Digest of the catalog last stored per node by this process (empty after a restart). */
   private final ConcurrentMap<String, String> storedDigests =
       new ConcurrentHashMap<>();
@@ -72,13 +77,21 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       SecretService secrets, SourceGrants grants,
       DriftExceptions exceptions, NodeClassifications classifications) {
     this(store, nodes, source, secrets, grants, exceptions, classifications,
-        new RunSlots(store, Clock.systemUTC()));
+        new RunSlots(store, Clock.systemUTC()), new CompiledVersions(), () -> "");
   }
 
+  /**
+   * As above; {@code runSlots} gives each node's run slot, {@code versions} hears the code
+   * version of each catalog compiled, and every answer names {@code servedBy} (outside the
+   * catalog and its digest).
+   */
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       SecretService secrets, SourceGrants grants,
-      DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots) {
+      DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots,
+      CompiledVersions versions, Supplier<String> servedBy) {
     this.runSlots = runSlots;
+    this.versions = versions;
+    this.servedBy = servedBy;
     this.exceptions = exceptions;
     this.classifications = classifications;
     this.store = store;
@@ -109,6 +122,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
             audited.serve(exceptions.served(compiledOnly.catalog()), mode),
             compiledOnly.fromCache());
         String digest = compiled.catalog().getDigest();
+        versions.compiled(compiled.catalog().getEnvironment(),
+            compiled.catalog().getCodeVersion());
         if (!compiled.fromCache()) {
           // warning() and notice() of the code: into the master's log once per compile (and
           // into the agent's report through the catalog).
@@ -139,10 +154,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
             + " answer=" + (unchanged ? "unchanged" : "catalog"));
         if (unchanged) {
           return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
-              .setRunSlot(slot).build();
+              .setRunSlot(slot)
+              .setServedBy(servedBy.get()).build();
         }
         GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot);
+            .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot)
+            .setServedBy(servedBy.get());
         Map<String, ByteString> envelopes =
             sealSecrets(compiled.catalog(), caller);
         if (!envelopes.isEmpty()) {
@@ -162,6 +179,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
           .setMode(mode)
           .setRunSlot(slot)
+          .setServedBy(servedBy.get())
           .build();
     });
   }

@@ -64,8 +64,8 @@ public interface JobStore {
   /** Records that {@code master} is alive at {@code nowMs}. */
   void masterAlive(String master, long nowMs);
 
-  /** Each master's last heartbeat, by master id. */
-  Map<String, Long> masters();
+  /** Each master's last heartbeat as a holder of streams, by master id. */
+  Map<String, Long> streamMasters();
 
   /** Records that {@code master} holds {@code node}'s stream (replacing any other holder). */
   void holdStream(String node, String master);

@@ -120,6 +120,9 @@ public final class RocksStore implements Store {
   private final AtomicLong runRequests = new AtomicLong(System.currentTimeMillis() * 1000);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
+  // Only the process that opened the database serves from it: its own record, in memory.
+  private final Map<String, MasterRecord> masters =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
       RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families,
@@ -989,7 +992,7 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public Map<String, Long> masters() {
+  public Map<String, Long> streamMasters() {
     Map<String, Long> out = new TreeMap<>();
     try (RocksIterator it = db.newIterator(family(MASTERS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -1026,7 +1029,7 @@ public final class RocksStore implements Store {
 
   @Override
   public Map<String, String> streamHolders(long aliveSinceMs) {
-    Map<String, Long> alive = masters();
+    Map<String, Long> alive = streamMasters();
     Map<String, String> out = new TreeMap<>();
     try (RocksIterator it = db.newIterator(family(STREAMS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -1126,6 +1129,19 @@ public final class RocksStore implements Store {
     out.sort(java.util.Comparator.comparingLong(dev.stead.proto.v1.Rollout::getStartedAtMs)
         .thenComparing(dev.stead.proto.v1.Rollout::getId).reversed());
     return List.copyOf(out);
+  }
+
+  @Override
+  public void heartbeat(MasterRecord master) {
+    if (closed.get()) {
+      throw new StoreException("the store " + directory + " is closed", null);
+    }
+    masters.put(master.address(), master);
+  }
+
+  @Override
+  public List<MasterRecord> masters() {
+    return List.copyOf(masters.values());
   }
 
   @Override

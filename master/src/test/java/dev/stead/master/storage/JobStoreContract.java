@@ -127,7 +127,7 @@ abstract class JobStoreContract extends StoreContract {
     store.holdStream("web3", "b"); // the agent moved to b
     store.releaseStream("web3", "a"); // a notices late: b's record stays
 
-    assertThat(store.masters()).isEqualTo(Map.of("a", 10_000L, "b", 4_000L));
+    assertThat(store.streamMasters()).isEqualTo(Map.of("a", 10_000L, "b", 4_000L));
     assertThat(store.streamHolders(5_000)).isEqualTo(Map.of("web1", "a"));
     assertThat(store.streamHolders(0)).isEqualTo(Map.of("web1", "a", "web2", "b",
         "web3", "b"));
@@ -135,7 +135,7 @@ abstract class JobStoreContract extends StoreContract {
     store.createJob(job("j1", "a", 1_000, "web1"));
     store.requestRun(request("j1", "web1", "a"), node("web1", JobNodeState.TRIGGERED, 1));
     store.forgetMaster("a");
-    assertThat(store.masters()).containsOnlyKeys("b");
+    assertThat(store.streamMasters()).containsOnlyKeys("b");
     assertThat(store.streamHolders(0)).isEqualTo(Map.of("web2", "b", "web3", "b"));
     assertThat(store.takeRunRequests("a")).isEmpty();
   }

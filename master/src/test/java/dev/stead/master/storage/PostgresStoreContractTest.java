@@ -83,4 +83,12 @@ class PostgresStoreContractTest {
       return open();
     }
   }
+
+  @Nested
+  class Masters extends MasterRegistryContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
 }

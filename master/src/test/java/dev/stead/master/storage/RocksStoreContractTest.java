@@ -75,4 +75,12 @@ class RocksStoreContractTest {
       return open();
     }
   }
+
+  @Nested
+  class Masters extends MasterRegistryContract {
+    @Override
+    protected Store openStore() throws Exception {
+      return open();
+    }
+  }
 }

@@ -197,16 +197,16 @@ final class PostgresJobs implements JobStore {
   @Override
   public void masterAlive(String master, long nowMs) {
     run("record the heartbeat of master " + master, connection -> execute(connection,
-        "INSERT INTO masters (id, heartbeat_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "INSERT INTO job_masters (id, heartbeat_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET "
             + "heartbeat_ms = EXCLUDED.heartbeat_ms", master, nowMs));
   }
 
   @Override
-  public Map<String, Long> masters() {
+  public Map<String, Long> streamMasters() {
     return run("read the masters' heartbeats", connection -> {
       Map<String, Long> out = new TreeMap<>();
       try (PreparedStatement query = connection.prepareStatement(
-              "SELECT id, heartbeat_ms FROM masters");
+              "SELECT id, heartbeat_ms FROM job_masters");
           ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
           out.put(rows.getString(1), rows.getLong(2));
@@ -234,7 +234,7 @@ final class PostgresJobs implements JobStore {
     return run("read the agents' streams", connection -> {
       Map<String, String> out = new TreeMap<>();
       try (PreparedStatement query = prepare(connection, "SELECT s.node, s.master FROM "
-              + "agent_streams s JOIN masters m ON m.id = s.master WHERE m.heartbeat_ms >= ?",
+              + "agent_streams s JOIN job_masters m ON m.id = s.master WHERE m.heartbeat_ms >= ?",
               aliveSinceMs);
           ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
@@ -250,7 +250,7 @@ final class PostgresJobs implements JobStore {
     run("forget master " + master, connection -> transaction(connection, () -> {
       execute(connection, "DELETE FROM agent_streams WHERE master = ?", master);
       execute(connection, "DELETE FROM run_requests WHERE master = ?", master);
-      return execute(connection, "DELETE FROM masters WHERE id = ?", master);
+      return execute(connection, "DELETE FROM job_masters WHERE id = ?", master);
     }));
   }
 

@@ -491,6 +491,44 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     });
   }
 
+  // --- the masters ---
+
+  @Override
+  public void heartbeat(dev.stead.master.storage.MasterRecord master) {
+    StringBuilder versions = new StringBuilder();
+    master.codeVersions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(e -> versions.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
+    update("register master " + master.address(), "INSERT INTO masters (address, ca, "
+        + "code_versions, started_at_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?) "
+        + "ON CONFLICT (address) DO UPDATE SET ca = EXCLUDED.ca, "
+        + "code_versions = EXCLUDED.code_versions, started_at_ms = EXCLUDED.started_at_ms, "
+        + "last_seen_ms = EXCLUDED.last_seen_ms", master.address(), master.ca(),
+        versions.toString(), master.startedAtMs(), master.lastSeenMs());
+  }
+
+  @Override
+  public List<dev.stead.master.storage.MasterRecord> masters() {
+    return run("list masters", connection -> {
+      List<dev.stead.master.storage.MasterRecord> out = new ArrayList<>();
+      try (PreparedStatement query = prepare(connection, "SELECT address, ca, code_versions, "
+              + "started_at_ms, last_seen_ms FROM masters ORDER BY address");
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          java.util.Map<String, String> versions = new java.util.TreeMap<>();
+          for (String line : rows.getString(3).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+              versions.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+          }
+          out.add(new dev.stead.master.storage.MasterRecord(rows.getString(1),
+              rows.getBoolean(2), versions, rows.getLong(4), rows.getLong(5)));
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
   // --- operators' records ---
 
   @Override
@@ -609,8 +647,8 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
-  public Map<String, Long> masters() {
-    return jobs.masters();
+  public Map<String, Long> streamMasters() {
+    return jobs.streamMasters();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.stead.master.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +60,7 @@ class PostgresStoreTest {
         .hasMessageContaining("schema version 999, newer than this master knows (6)")
         .hasMessageContaining(db.toString());
     // Its own migrations and the one from the future: nothing more was applied.
-    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(6);
+    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(7);
   }
 
   @Test
@@ -117,6 +119,26 @@ class PostgresStoreTest {
     }
     assertThat(count(db, "SELECT count(*) FROM reports")).isEqualTo(100);
     assertThat(count(db, "SELECT count(DISTINCT id) FROM reports")).isEqualTo(100);
+  }
+
+  @Test
+  void eachMasterOnOneDatabaseSeesTheOthersRegistration() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    try (PostgresStore a = PostgresStore.open(db, cluster.credentials());
+        PostgresStore b = PostgresStore.open(db, cluster.credentials())) {
+      a.heartbeat(new MasterRecord("a.example:8140", true, Map.of("production", "sha256:aa"),
+          1_000, 1_000));
+      b.heartbeat(new MasterRecord("b.example:8140", false, Map.of(), 2_000, 2_000));
+      a.heartbeat(new MasterRecord("a.example:8140", true,
+          Map.of("production", "sha256:ab", "test", "sha256:cd"), 1_000, 4_000));
+
+      assertThat(b.masters()).containsExactly(
+          new MasterRecord("a.example:8140", true,
+              Map.of("production", "sha256:ab", "test", "sha256:cd"), 1_000, 4_000),
+          new MasterRecord("b.example:8140", false, Map.of(), 2_000, 2_000));
+    }
+    assertThat(count(db, "SELECT count(*) FROM masters")).isEqualTo(2);
   }
 
   @Test

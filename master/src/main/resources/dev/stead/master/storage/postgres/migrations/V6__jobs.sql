@@ -29,7 +29,7 @@ CREATE TABLE run_requests (
 );
 CREATE INDEX run_requests_by_master ON run_requests (master, seq);
 
-CREATE TABLE masters (
+CREATE TABLE job_masters (
   id text COLLATE "C" PRIMARY KEY,
   heartbeat_ms bigint NOT NULL
 );

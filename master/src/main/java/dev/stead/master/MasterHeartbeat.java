@@ -1,0 +1,80 @@
+package dev.stead.master;
+
+import dev.stead.master.code.CompiledVersions;
+import dev.stead.master.storage.MasterRecord;
+import dev.stead.master.storage.MasterRegistry;
+import dev.stead.master.storage.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Keeps this master's record in the {@link MasterRegistry} fresh: written once at start, then
+ * every {@link #INTERVAL}, with the code versions it compiled since. A failed write (the
+ * database away for a moment) is logged and tried again at the next beat: the master goes on
+ * serving. Closed with the master.
+ */
+final class MasterHeartbeat implements AutoCloseable {
+  /** How often a master says it is alive; `stead masters` shows how long ago it last did. */
+  static final Duration INTERVAL = Duration.ofSeconds(3);
+  private static final Logger LOG = Logger.getLogger(MasterHeartbeat.class.getName());
+
+  private final MasterRegistry registry;
+  private final CompiledVersions versions;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private volatile MasterRecord record;
+  private volatile boolean failing;
+
+  private MasterHeartbeat(MasterRegistry registry, MasterRecord record,
+      CompiledVersions versions, Clock clock) {
+    this.registry = registry;
+    this.record = record;
+    this.versions = versions;
+    this.clock = clock;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "stead-master-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Registers the master at {@code address} now and keeps its record fresh. */
+  static MasterHeartbeat start(MasterRegistry registry, String address, boolean ca,
+      CompiledVersions versions, Clock clock) {
+    long now = clock.millis();
+    MasterHeartbeat beat = new MasterHeartbeat(registry,
+        new MasterRecord(address, ca, Map.of(), now, now), versions, clock);
+    registry.heartbeat(beat.record); // a start that cannot register fails like any store write
+    beat.timer.scheduleWithFixedDelay(beat::beat, INTERVAL.toMillis(), INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return beat;
+  }
+
+  private void beat() {
+    MasterRecord next = record.seen(versions.now(), clock.millis());
+    try {
+      registry.heartbeat(next);
+      record = next;
+      if (failing) {
+        LOG.info(() -> "master registry: heartbeat of " + next.address() + " written again");
+        failing = false;
+      }
+    } catch (StoreException e) {
+      if (!failing) {
+        LOG.warning(() -> "master registry: cannot write the heartbeat of " + next.address()
+            + " (trying again every " + INTERVAL.toSeconds() + " s): " + e.getMessage());
+        failing = true;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

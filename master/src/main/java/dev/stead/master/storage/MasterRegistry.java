@@ -1,0 +1,17 @@
+package dev.stead.master.storage;
+
+import java.util.List;
+
+/**
+ * The masters serving from one store, as each registers itself with a heartbeat
+ * ({@code stead masters}). A store only one process opens (RocksDB) holds its own master
+ * alone. Thread-safe.
+ */
+public interface MasterRegistry {
+
+  /** Inserts or replaces the record of {@code master.address()}. */
+  void heartbeat(MasterRecord master);
+
+  /** Every master registered, sorted by address, however long ago it was last seen. */
+  List<MasterRecord> masters();
+}

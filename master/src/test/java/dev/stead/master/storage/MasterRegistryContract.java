@@ -1,0 +1,23 @@
+package dev.stead.master.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link MasterRegistry}: one record per address, the latest heartbeat wins, sorted. */
+abstract class MasterRegistryContract extends StoreContract {
+
+  @Test
+  void aHeartbeatReplacesTheRecordOfItsAddressAndMastersAreListedByAddress() {
+    assertThat(store.masters()).isEmpty();
+    store.heartbeat(new MasterRecord("b:8140", false, Map.of(), 10, 10));
+    store.heartbeat(new MasterRecord("a:8140", true, Map.of(), 5, 5));
+    store.heartbeat(new MasterRecord("b:8140", false, Map.of("production", "sha256:01"), 10,
+        13));
+
+    assertThat(store.masters()).containsExactly(
+        new MasterRecord("a:8140", true, Map.of(), 5, 5),
+        new MasterRecord("b:8140", false, Map.of("production", "sha256:01"), 10, 13));
+  }
+}
