@@ -376,4 +376,55 @@ class RolloutsTest {
       assertThat(left).hasSize(2);
     }
   }
+
+  @Test
+  void aCodeDeployIntoTheEnvironmentSupersedesTheCompletedRollout() throws Exception {
+    // The environment is a deployed git branch: CODE/environments/production, a link.
+    Path deployed = Files.createDirectories(tmp.resolve("deployed/environments"))
+        .getParent();
+    Path bare = tmp.resolve("repo.git");
+    git(tmp, "init", "--quiet", "--bare", bare.toString());
+    push(bare, site("v1"));
+    dev.stead.master.code.CodeDeploy deploy = new dev.stead.master.code.CodeDeploy(deployed);
+    String before = deploy.deploy("production", bare.toUri().toString(), "production")
+        .commit();
+    environments = new Environments(deployed, List.of(), CompileSlots.perCore(),
+        Duration.ZERO, Clock.systemUTC());
+    rollouts.close();
+    rollouts = open();
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+
+    Rollout completed = complete(rollouts.start(request().build(), "stead-admin"));
+    assertThat(completed.getEnvironmentCodeVersion()).endsWith(before);
+    assertThat(motd(source.compile("web1.test", Facts.getDefaultInstance()))).isEqualTo("v2\n");
+
+    push(bare, site("v9 from git"));
+    String after = deploy.deploy("production", bare.toUri().toString(), "production")
+        .commit();
+    CompileOutcome own = source.compile("web1.test", Facts.getDefaultInstance());
+    assertThat(motd(own)).isEqualTo("v9 from git\n");
+    assertThat(codeVersion(own)).endsWith(after);
+    assertThat(rollouts.status("production").get(0).getSupersededByCodeVersion())
+        .isEqualTo(codeVersion(own));
+  }
+
+  private void push(Path bare, String site) throws Exception {
+    Path work = Files.createTempDirectory(tmp, "work");
+    git(work, "init", "--quiet");
+    Files.writeString(work.resolve("site.groovy"), site);
+    git(work, "add", "site.groovy");
+    git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet",
+        "-m", site);
+    git(work, "push", "--quiet", "--force", bare.toString(), "HEAD:refs/heads/production");
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(command + ": " + out).isZero();
+  }
 }
