@@ -195,6 +195,7 @@ final class RolloutCommand {
         out.println("    " + f.getNode() + ": " + f.getReason());
       }
     }
+    Rollouts.supersededNote(r).ifPresent(note -> out.println("  served    " + note));
     if (!r.getHaltReason().isEmpty()) {
       out.println("  halted    " + r.getHaltReason());
       out.println("  next      stead rollout resume (go on) or stead rollout abort (every"

@@ -139,6 +139,18 @@ class RolloutEndToEndTest {
       assertThat(json.getRollouts(0).getPhase()).isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
       // The environment now serves the frozen release, to a node never seen before too.
       assertThat(converge("web4.test")).isEqualTo("v2\n");
+
+      // An edit of the environment's own directory afterwards supersedes the frozen copy:
+      // every node gets the environment's own code again.
+      Files.writeString(code.resolve("site.groovy"), site("v5, edited in place"));
+      Rollout superseded = awaitRollout(x -> !x.getSupersededByCodeVersion().isEmpty(),
+          "the edit to supersede the rollout");
+      assertThat(master.stead("rollout", "status").output()).contains("the completed rollout"
+          + " is superseded by the environment's code version "
+          + superseded.getSupersededByCodeVersion());
+      assertThat(converge("web1.test")).isEqualTo("v5, edited in place\n");
+      assertThat(held("web1.test").getCodeVersion())
+          .isEqualTo(superseded.getSupersededByCodeVersion());
     } finally {
       master.close();
     }

@@ -221,6 +221,7 @@ public final class Master implements AutoCloseable {
           environment -> classifications.describeAll().stream()
               .filter(n -> n.getEnvironment().equals(environment))
               .map(dev.stead.proto.v1.NodeInfo::getName).toList(),
+          environments::codeVersion,
           new dev.stead.master.rollout.Releases(dataDir.resolve("rollouts"),
               config.modulePath()), java.time.Clock.systemUTC())
           .every(java.time.Duration.ofSeconds(1));

@@ -86,6 +86,12 @@ public final class DslCatalogSource implements CatalogSource {
     }
   }
 
+  @Override
+  public java.util.Optional<String> codeVersion() {
+    return compiler == null ? java.util.Optional.empty()
+        : java.util.Optional.of(compiler.compiler().codeVersion());
+  }
+
   /**
    * Compiles for {@code node}, which is the name the node's certificate (CN) proves: the RPC
    * layer refuses a request whose node name differs from its certificate's CN, so the name

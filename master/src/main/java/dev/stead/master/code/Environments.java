@@ -134,6 +134,20 @@ public final class Environments {
             Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)));
   }
 
+  /**
+   * The code version {@code environment}'s own directory is served in now, as its loaded
+   * compiler has it (checked for changes at most once per check interval, as for compiles);
+   * empty when the environment does not exist or its code does not load.
+   */
+  public Optional<String> codeVersion(String environment) {
+    return source(environment).codeVersion();
+  }
+
+  /** Drops the loaded frozen copy {@code release} (deleted: it is never served again). */
+  public void unload(Path release) {
+    loaded.remove(release.toAbsolutePath().normalize());
+  }
+
   /** Module directories of the frozen copy {@code release}, in the compiler's order. */
   public List<Path> releaseModuleRoots(Path release) {
     List<Path> roots = new ArrayList<>();

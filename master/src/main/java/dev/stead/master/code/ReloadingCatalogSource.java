@@ -66,6 +66,12 @@ public final class ReloadingCatalogSource implements CatalogSource {
     return current().compile(node, facts);
   }
 
+  /** The version of the code as loaded now (loading it, or a change, first if due). */
+  @Override
+  public java.util.Optional<String> codeVersion() {
+    return current().codeVersion();
+  }
+
   private synchronized CatalogSource current() {
     Instant now = clock.instant();
     if (current != null && now.isBefore(lastCheck.plus(checkInterval))) {

@@ -75,6 +75,25 @@ public final class Releases {
     }
   }
 
+  /**
+   * Deletes the frozen copy of rollout {@code id}.
+   *
+   * @return whether there was one
+   * @throws UncheckedIOException when it cannot be deleted (whole or in part)
+   */
+  public boolean delete(String id) {
+    Path release = directory(id);
+    if (!Files.exists(release, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      deleteTree(release);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + release + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Regular files and directories; a symbolic link is copied as what it points to. */
   private static void copyTree(Path from, Path to) throws IOException {
     Files.walkFileTree(from, java.util.Set.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),

@@ -16,8 +16,9 @@ import java.util.function.Function;
  * rollout of that environment gives the node: the rollout's frozen release for the nodes of
  * its waves (every node once it completed), the previous code for the others (every node
  * once aborted). A node whose rollout gives it no release (and every node while there is no
- * rollout at all) is compiled by {@code current}, the environment's own code. As with
- * environments, nothing the node sends has a say. Thread-safe.
+ * rollout at all, or once the environment's own code changed after its rollout ended) is
+ * compiled by {@code current}, the environment's own code. As with environments, nothing
+ * the node sends has a say. Thread-safe.
  */
 public final class RolloutCatalogSource implements CatalogSource {
   private final Environments environments;
@@ -35,6 +36,8 @@ public final class RolloutCatalogSource implements CatalogSource {
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
     this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
     this.current = Objects.requireNonNull(current, "current");
+    // A deleted frozen copy is never served again: its loaded code need not stay in memory.
+    rollouts.onDeleted(environments::unload);
   }
 
   @Override
@@ -43,7 +46,7 @@ public final class RolloutCatalogSource implements CatalogSource {
       return current.compile(node, facts); // no rollout ever: no second classification read
     }
     String environment = environmentOf.apply(node);
-    Optional<RolloutState> rollout = rollouts.current(environment);
+    Optional<RolloutState> rollout = rollouts.serving(environment);
     Optional<Path> release = rollout.flatMap(state -> state.releaseFor(node))
         .map(rollouts::release);
     CatalogSource source = release.isPresent()
@@ -70,7 +73,7 @@ public final class RolloutCatalogSource implements CatalogSource {
   }
 
   private Optional<Path> releaseFor(String environment, String node) {
-    return rollouts.current(environment).flatMap(state -> state.releaseFor(node))
+    return rollouts.serving(environment).flatMap(state -> state.releaseFor(node))
         .map(rollouts::release);
   }
 }

@@ -46,12 +46,12 @@ public final class RolloutState {
   }
 
   /**
-   * Whether {@code node} gets the new code: every node once completed, none once aborted,
-   * else the nodes of the waves so far.
+   * Whether {@code node} gets the new code: every node once completed (until superseded),
+   * none once aborted, else the nodes of the waves so far.
    */
   public boolean servesNew(String node) {
     return switch (rollout.getPhase()) {
-      case ROLLOUT_COMPLETED -> true;
+      case ROLLOUT_COMPLETED -> !superseded();
       case ROLLOUT_ABORTED -> false;
       default -> inWaves.contains(node);
     };
@@ -62,16 +62,44 @@ public final class RolloutState {
    * environment's own directory.
    */
   public Optional<String> releaseFor(String node) {
+    if (!active()) {
+      return servedAfter();
+    }
     return servesNew(node) ? Optional.of(rollout.getId()) : previous();
   }
 
   /**
    * The rollout whose release the environment serves once this one has ended (this one when
-   * it completed); empty: its own directory.
+   * it completed, the previous one when aborted); empty: its own directory, also once the
+   * ended rollout is superseded by a change of that directory.
    */
   public Optional<String> servedAfter() {
+    if (superseded()) {
+      return Optional.empty();
+    }
     return rollout.getPhase() == RolloutPhase.ROLLOUT_COMPLETED
         ? Optional.of(rollout.getId()) : previous();
+  }
+
+  /**
+   * Ended, and the environment serves a frozen copy to every node: what a change of the
+   * environment's own code supersedes.
+   */
+  public boolean pinsFrozenCopy() {
+    return !active() && servedAfter().isPresent();
+  }
+
+  /** The environment's own code changed after this rollout ended: every node gets it. */
+  public boolean superseded() {
+    return !rollout.getSupersededByCodeVersion().isEmpty();
+  }
+
+  /** The rollouts whose frozen copies some node gets while this one is the newest. */
+  public Set<String> servedReleases() {
+    if (!active()) {
+      return servedAfter().map(Set::of).orElse(Set.of());
+    }
+    return previous().map(p -> Set.of(rollout.getId(), p)).orElse(Set.of(rollout.getId()));
   }
 
   private Optional<String> previous() {

@@ -12,15 +12,19 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,32 +34,48 @@ import java.util.logging.Logger;
  * the open wave report, moves them on once a second ({@link RolloutProgress}), and pauses,
  * resumes and aborts them on an operator's word. Every decision is written to the store
  * before it takes effect, so a restarted master carries on from there. Which code a node
- * gets follows {@link #current}. Thread-safe: changes are serialized, reads are not.
+ * gets follows {@link #serving}: once a rollout has ended, the environment serves the
+ * frozen copy it left every node on until the environment's own code changes, then its own
+ * code again. Frozen copies no node gets any more are deleted, but for the newest
+ * {@link #KEPT_FINISHED}. Thread-safe: changes are serialized, reads are not.
  */
 public final class Rollouts implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Rollouts.class.getName());
   /** Twice the agent daemon's default interval (5 minutes). */
   public static final Duration DEFAULT_WAVE_TIMEOUT = Duration.ofMinutes(10);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Frozen copies of finished rollouts kept (newest first) for an operator to look into. */
+  public static final int KEPT_FINISHED = 2;
 
   private final RolloutStore store;
   private final Function<String, List<String>> nodesOf;
+  private final Function<String, Optional<String>> ownVersion;
   private final Releases releases;
   private final Clock clock;
   private final Map<String, RolloutState> latest = new ConcurrentHashMap<>();
+  private final List<Consumer<Path>> onDeleted = new CopyOnWriteArrayList<>();
   private ScheduledExecutorService ticker;
 
   /**
    * @param nodesOf the nodes the master assigns an environment now
+   * @param ownVersion the code version of an environment's own directory as the master has it
+   *     loaded now (cheap: asked on catalog requests); empty when it does not load or exist
    * @param releases where rollouts freeze their code
    */
-  public Rollouts(RolloutStore store, Function<String, List<String>> nodesOf, Releases releases,
-      Clock clock) {
+  public Rollouts(RolloutStore store, Function<String, List<String>> nodesOf,
+      Function<String, Optional<String>> ownVersion, Releases releases, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.nodesOf = Objects.requireNonNull(nodesOf, "nodesOf");
+    this.ownVersion = Objects.requireNonNull(ownVersion, "ownVersion");
     this.releases = Objects.requireNonNull(releases, "releases");
     this.clock = Objects.requireNonNull(clock, "clock");
     reload();
+    prune();
+  }
+
+  /** Calls {@code listener} with each frozen copy deleted (to drop what it loaded of it). */
+  public void onDeleted(Consumer<Path> listener) {
+    onDeleted.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** Moves the rollouts on every {@code period} until closed. */
@@ -85,9 +105,50 @@ public final class Rollouts implements AutoCloseable {
     return !latest.isEmpty();
   }
 
-  /** The newest rollout of {@code environment}, which decides the code its nodes get. */
+  /** The newest rollout of {@code environment}, as last decided. */
   public Optional<RolloutState> current(String environment) {
     return Optional.ofNullable(latest.get(environment));
+  }
+
+  /**
+   * The newest rollout of {@code environment}, which decides the code its nodes get: when it
+   * has ended on a frozen copy and the environment's own code version differs from the one
+   * recorded for it, it is superseded first (recorded, so every node gets the environment's
+   * own code from then on).
+   */
+  public Optional<RolloutState> serving(String environment) {
+    RolloutState state = latest.get(environment);
+    if (state == null || !state.pinsFrozenCopy()) {
+      return Optional.ofNullable(state);
+    }
+    Optional<String> own = ownVersion.apply(environment);
+    // Own code that does not load supersedes nothing: the fleet stays on working code.
+    if (own.isEmpty() || own.get().equals(state.rollout().getEnvironmentCodeVersion())) {
+      return Optional.of(state);
+    }
+    return Optional.of(supersede(state, own.get()));
+  }
+
+  private synchronized RolloutState supersede(RolloutState seen, String own) {
+    RolloutState state = latest.get(seen.rollout().getEnvironment());
+    if (!state.rollout().getId().equals(seen.rollout().getId()) || !state.pinsFrozenCopy()) {
+      return state; // decided meanwhile
+    }
+    Rollout r = state.rollout();
+    try {
+      save(r.toBuilder().setSupersededByCodeVersion(own).setUpdatedAtMs(clock.millis())
+          .build());
+    } catch (RuntimeException e) {
+      // Nothing changed: the next catalog request or tick tries again.
+      LOG.log(Level.WARNING, "recording that the code of " + r.getEnvironment()
+          + " supersedes rollout " + r.getId() + " failed", e);
+      return state;
+    }
+    LOG.info(() -> "rollout " + r.getId() + " of " + r.getEnvironment() + " superseded: the"
+        + " environment's own code changed to " + own + " (was "
+        + (r.getEnvironmentCodeVersion().isEmpty() ? "not loading"
+            : r.getEnvironmentCodeVersion()) + "); every node gets it again");
+    return latest.get(r.getEnvironment());
   }
 
   /**
@@ -108,7 +169,7 @@ public final class Rollouts implements AutoCloseable {
     if (request.getWaveTimeoutMs() < 0) {
       throw new IllegalArgumentException("--wave-timeout must not be negative");
     }
-    Optional<RolloutState> before = current(environment);
+    Optional<RolloutState> before = serving(environment);
     if (before.isPresent() && before.get().active()) {
       Rollout r = before.get().rollout();
       throw new IllegalStateException("environment " + environment + " has rollout "
@@ -127,6 +188,9 @@ public final class Rollouts implements AutoCloseable {
         .setReleaseDirectory(frozen.directory().toString())
         .setCodeVersion(frozen.codeVersion())
         .setPreviousRolloutId(before.flatMap(RolloutState::servedAfter).orElse(""))
+        // The previous copy is checked against what was recorded when it was settled.
+        .setEnvironmentCodeVersion(before.filter(b -> b.servedAfter().isPresent())
+            .map(b -> b.rollout().getEnvironmentCodeVersion()).orElse(""))
         .setCanaryPercent(request.getCanaryPercent())
         .setStepPercent(request.getStepPercent())
         .setMaxFailuresPercent(request.getMaxFailuresPercent())
@@ -174,9 +238,9 @@ public final class Rollouts implements AutoCloseable {
   /** The newest rollout of {@code environment}, or of every environment when empty. */
   public List<Rollout> status(String environment) {
     List<Rollout> out = new ArrayList<>();
-    for (RolloutState state : latest.values()) {
-      if (environment.isEmpty() || state.rollout().getEnvironment().equals(environment)) {
-        out.add(state.rollout());
+    for (String env : List.copyOf(latest.keySet())) {
+      if (environment.isEmpty() || env.equals(environment)) {
+        serving(env).ifPresent(state -> out.add(state.rollout()));
       }
     }
     out.sort((a, b) -> Long.compare(b.getStartedAtMs(), a.getStartedAtMs()));
@@ -228,12 +292,19 @@ public final class Rollouts implements AutoCloseable {
     reload();
     for (RolloutState state : List.copyOf(latest.values())) {
       step(state.rollout());
+      serving(state.rollout().getEnvironment());
     }
   }
 
   private Rollout step(Rollout r) {
-    Rollout next = RolloutProgress.advance(r, () -> nodesOf.apply(r.getEnvironment()),
+    Rollout advanced = RolloutProgress.advance(r, () -> nodesOf.apply(r.getEnvironment()),
         clock.millis());
+    Rollout next = advanced.getPhase() == RolloutPhase.ROLLOUT_COMPLETED
+        && r.getPhase() != RolloutPhase.ROLLOUT_COMPLETED
+        // What a later change of the environment's own code is told apart from.
+        ? advanced.toBuilder().setEnvironmentCodeVersion(
+            ownVersion.apply(r.getEnvironment()).orElse("")).build()
+        : advanced;
     if (!next.equals(r)) {
       save(next);
       logChange(r, next);
@@ -261,7 +332,37 @@ public final class Rollouts implements AutoCloseable {
 
   private void save(Rollout r) {
     store.putRollout(r);
-    latest.put(r.getEnvironment(), new RolloutState(r));
+    RolloutState saved = new RolloutState(r);
+    latest.put(r.getEnvironment(), saved);
+    if (!saved.active()) {
+      prune(); // it ended or was superseded: a frozen copy may be served no more
+    }
+  }
+
+  /**
+   * Deletes the frozen copies of finished rollouts (ended, and no node gets their copy) but
+   * the newest {@link #KEPT_FINISHED}. A failure leaves the copy for the next try.
+   */
+  private synchronized void prune() {
+    Set<String> served = new HashSet<>();
+    latest.values().forEach(state -> served.addAll(state.servedReleases()));
+    int finished = 0;
+    for (Rollout r : store.rollouts()) { // newest first
+      if (RolloutState.active(r.getPhase()) || served.contains(r.getId())
+          || ++finished <= KEPT_FINISHED) {
+        continue;
+      }
+      try {
+        if (releases.delete(r.getId())) {
+          LOG.info("deleted the frozen copy of finished rollout " + r.getId() + " of "
+              + r.getEnvironment() + " (" + releases.directory(r.getId()) + ")");
+          onDeleted.forEach(listener -> listener.accept(releases.directory(r.getId())));
+        }
+      } catch (java.io.UncheckedIOException e) {
+        LOG.log(Level.WARNING, "deleting the frozen copy of rollout " + r.getId()
+            + " failed; trying again when the next rollout ends", e);
+      }
+    }
   }
 
   private void reload() {
@@ -298,6 +399,19 @@ public final class Rollouts implements AutoCloseable {
       case ROLLOUT_ABORTED -> "aborted";
       default -> "unknown";
     };
+  }
+
+  /**
+   * What {@code stead rollout status} says of an ended rollout whose frozen copy the
+   * environment no longer serves because its own code changed; empty otherwise.
+   */
+  public static Optional<String> supersededNote(Rollout r) {
+    if (r.getSupersededByCodeVersion().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("the " + phase(r.getPhase()) + " rollout is superseded by the"
+        + " environment's code version " + r.getSupersededByCodeVersion() + ": every node of "
+        + r.getEnvironment() + " gets the environment's own code again");
   }
 
   private static void requirePercent(String option, double value, boolean zeroAllowed) {

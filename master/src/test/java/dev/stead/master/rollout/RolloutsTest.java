@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.Environments;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.CatalogOrigin;
@@ -16,6 +17,7 @@ import dev.stead.proto.v1.StartRolloutRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link Rollouts} and {@link RolloutCatalogSource} over a real RocksDB store, real code
  * directories and the real compiler: the code is frozen at start and served to the canary
- * only, bad input is refused naming what, pause, resume and abort do what they say, and a
- * reopened store carries the rollout on.
+ * only, bad input is refused naming what, pause, resume and abort do what they say, a
+ * reopened store carries the rollout on, a change of the environment's own code supersedes a
+ * completed rollout, and frozen copies no node gets are deleted but the newest two.
  */
 class RolloutsTest {
   private static final List<String> NODES = List.of("web1.test", "web2.test", "web3.test");
@@ -37,6 +40,7 @@ class RolloutsTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private RocksStore store;
   private Rollouts rollouts;
+  private Environments environments;
   private Path code;
   private Path next;
 
@@ -67,6 +71,9 @@ class RolloutsTest {
     Files.writeString(code.resolve("site.groovy"), site("v1"));
     next = Files.createDirectories(tmp.resolve("next"));
     Files.writeString(next.resolve("site.groovy"), site("v2"));
+    // Changes of the environment's own code are seen at the next compile.
+    environments = new Environments(code, List.of(), CompileSlots.perCore(), Duration.ZERO,
+        Clock.systemUTC());
     store = RocksStore.open(tmp.resolve("db"));
     rollouts = open();
   }
@@ -78,7 +85,8 @@ class RolloutsTest {
 
   private Rollouts open() {
     return new Rollouts(store, environment -> environment.equals("production") ? NODES
-        : List.of(), new Releases(tmp.resolve("data/rollouts"), List.of()), clock);
+        : List.of(), environments::codeVersion,
+        new Releases(tmp.resolve("data/rollouts"), List.of()), clock);
   }
 
   private StartRolloutRequest.Builder request() {
@@ -101,7 +109,6 @@ class RolloutsTest {
 
   @Test
   void theFrozenCodeGoesToTheCanaryOnlyAndItsCompileFailureIsRecorded() throws Exception {
-    Environments environments = Environments.of(code, List.of());
     RolloutCatalogSource source = new RolloutCatalogSource(environments,
         node -> "production", rollouts, environments.source("production"));
     Rollout r = rollouts.start(request().build(), "stead-admin");
@@ -206,19 +213,9 @@ class RolloutsTest {
   @Test
   void aCompletedRolloutIsWhatTheEnvironmentServesAndTheNextOnesPreviousCode()
       throws Exception {
-    Environments environments = Environments.of(code, List.of());
     RolloutCatalogSource source = new RolloutCatalogSource(environments,
         node -> "production", rollouts, environments.source("production"));
-    Rollout first = rollouts.start(request().build(), "stead-admin");
-    while (rollouts.status("production").get(0).getPhase() == RolloutPhase.ROLLOUT_RUNNING) {
-      Rollout r = rollouts.status("production").get(0);
-      now.addAndGet(1_000);
-      for (String node : r.getWaves(r.getWavesCount() - 1).getNodesList()) {
-        rollouts.reported(ran(node, first.getCodeVersion()));
-      }
-    }
-    assertThat(rollouts.status("production").get(0).getPhase())
-        .isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
+    Rollout first = complete(rollouts.start(request().build(), "stead-admin"));
     for (String node : List.of("web1.test", "new.test")) {
       assertThat(motd(source.compile(node, Facts.getDefaultInstance()))).isEqualTo("v2\n");
     }
@@ -232,5 +229,202 @@ class RolloutsTest {
     assertThat(motd(source.compile(other, Facts.getDefaultInstance()))).isEqualTo("v2\n");
     rollouts.abort("production", "stead-admin");
     assertThat(motd(source.compile(canary, Facts.getDefaultInstance()))).isEqualTo("v2\n");
+  }
+
+  /** Every wave of {@code started} reports success until it completes. */
+  private Rollout complete(Rollout started) {
+    while (rollouts.status("production").get(0).getPhase() == RolloutPhase.ROLLOUT_RUNNING) {
+      Rollout r = rollouts.status("production").get(0);
+      now.addAndGet(1_000);
+      for (String node : r.getWaves(r.getWavesCount() - 1).getNodesList()) {
+        rollouts.reported(ran(node, started.getCodeVersion()));
+      }
+    }
+    Rollout completed = rollouts.status("production").get(0);
+    assertThat(completed.getId()).isEqualTo(started.getId());
+    assertThat(completed.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
+    return completed;
+  }
+
+  private static String codeVersion(CompileOutcome outcome) {
+    return ((CompileOutcome.Compiled) outcome).catalog().getCodeVersion();
+  }
+
+  @Test
+  void aChangeOfTheEnvironmentsOwnCodeSupersedesTheCompletedRollout() throws Exception {
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+    String ownBefore = codeVersion(source.compile("web1.test", Facts.getDefaultInstance()));
+    Rollout completed = complete(rollouts.start(request().build(), "stead-admin"));
+    assertThat(completed.getEnvironmentCodeVersion()).isEqualTo(ownBefore);
+    assertThat(store.rollout(completed.getId()).orElseThrow().getEnvironmentCodeVersion())
+        .isEqualTo(ownBefore);
+    for (String node : List.of("web1.test", "new.test")) {
+      CompileOutcome frozen = source.compile(node, Facts.getDefaultInstance());
+      assertThat(motd(frozen)).isEqualTo("v2\n");
+      assertThat(codeVersion(frozen)).isEqualTo(completed.getCodeVersion());
+    }
+    assertThat(Rollouts.supersededNote(rollouts.status("production").get(0))).isEmpty();
+
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        logged.add(record.getLevel() + " " + record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Rollouts.class.getName());
+    log.addHandler(handler);
+    try {
+      // Someone edits the environment's own directory after the completion.
+      Files.writeString(code.resolve("site.groovy"), site("v5, edited by hand"));
+      for (String node : List.of("web1.test", "web2.test", "new.test")) {
+        assertThat(motd(source.compile(node, Facts.getDefaultInstance())))
+            .isEqualTo("v5, edited by hand\n");
+      }
+    } finally {
+      log.removeHandler(handler);
+    }
+    String ownAfter = environments.codeVersion("production").orElseThrow();
+    assertThat(ownAfter).isNotEqualTo(ownBefore).isNotEqualTo(completed.getCodeVersion());
+    assertThat(source.moduleRoots("web1.test")).containsExactly(code.resolve("modules"));
+    assertThat(logged).filteredOn(line -> line.contains("superseded")).containsExactly(
+        "INFO rollout " + completed.getId() + " of production superseded: the environment's"
+            + " own code changed to " + ownAfter + " (was " + ownBefore + "); every node gets"
+            + " it again");
+    Rollout superseded = rollouts.status("production").get(0);
+    assertThat(superseded.getPhase()).isEqualTo(RolloutPhase.ROLLOUT_COMPLETED);
+    assertThat(superseded.getSupersededByCodeVersion()).isEqualTo(ownAfter);
+    assertThat(Rollouts.supersededNote(superseded)).contains("the completed rollout is"
+        + " superseded by the environment's code version " + ownAfter + ": every node of"
+        + " production gets the environment's own code again");
+
+    // Recorded: a restarted master serves the own code too, and going back to the code of
+    // the completion does not pin the frozen copy again.
+    Files.writeString(code.resolve("site.groovy"), site("v1"));
+    rollouts.close();
+    rollouts = open();
+    source = new RolloutCatalogSource(environments, node -> "production", rollouts,
+        environments.source("production"));
+    assertThat(store.rollout(completed.getId())).contains(superseded);
+    assertThat(motd(source.compile("web3.test", Facts.getDefaultInstance()))).isEqualTo("v1\n");
+
+    // The next rollout's previous code is the environment's own directory.
+    Rollout next = rollouts.start(request().build(), "stead-admin");
+    assertThat(next.getPreviousRolloutId()).isEmpty();
+    String outside = NODES.stream().filter(n -> !n.equals(next.getWaves(0).getNodes(0)))
+        .findFirst().orElseThrow();
+    assertThat(motd(source.compile(outside, Facts.getDefaultInstance()))).isEqualTo("v1\n");
+  }
+
+  @Test
+  void frozenCopiesOfFinishedRolloutsAreDeletedButTheNewestTwoAndTheServedOne()
+      throws Exception {
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+    Path releases = tmp.resolve("data/rollouts");
+    List<String> aborted = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      now.addAndGet(1_000);
+      aborted.add(rollouts.start(request().build(), "stead-admin").getId());
+      rollouts.abort("production", "stead-admin");
+    }
+    // Three finished: the oldest goes.
+    assertThat(releases.resolve(aborted.get(0))).doesNotExist();
+    assertThat(releases.resolve(aborted.get(1))).isDirectory();
+    assertThat(releases.resolve(aborted.get(2))).isDirectory();
+
+    now.addAndGet(1_000);
+    Files.writeString(next.resolve("site.groovy"), site("v6"));
+    Rollout served = complete(rollouts.start(request().build(), "stead-admin"));
+    // The completed rollout is served, so it is not finished: two kept still.
+    assertThat(releases.resolve(aborted.get(1))).isDirectory();
+
+    now.addAndGet(1_000);
+    Files.writeString(next.resolve("site.groovy"), site("v7"));
+    Rollout abortedLast = rollouts.start(request().build(), "stead-admin");
+    rollouts.abort("production", "stead-admin");
+    // Finished now: the last abort and the two before; the completed one is served again,
+    // however old.
+    assertThat(releases.resolve(aborted.get(1))).doesNotExist();
+    assertThat(releases.resolve(aborted.get(2))).isDirectory();
+    assertThat(releases.resolve(abortedLast.getId())).isDirectory();
+    assertThat(releases.resolve(served.getId()).resolve("site.groovy")).hasContent(site("v6"));
+    assertThat(motd(source.compile("web1.test", Facts.getDefaultInstance()))).isEqualTo("v6\n");
+
+    // Own code that does not load supersedes nothing: the fleet stays on the frozen copy.
+    Files.writeString(code.resolve("site.groovy"), "node('default') {\n");
+    assertThat(motd(source.compile("web1.test", Facts.getDefaultInstance()))).isEqualTo("v6\n");
+    assertThat(releases.resolve(aborted.get(2))).isDirectory();
+
+    // Superseded, the completed rollout is finished too: the newest two finished are kept.
+    Files.writeString(code.resolve("site.groovy"), site("v8, the own code"));
+    assertThat(motd(source.compile("web1.test", Facts.getDefaultInstance())))
+        .isEqualTo("v8, the own code\n");
+    assertThat(rollouts.status("production").get(0).getSupersededByCodeVersion())
+        .isEqualTo(environments.codeVersion("production").orElseThrow());
+    assertThat(releases.resolve(aborted.get(2))).doesNotExist();
+    assertThat(releases.resolve(abortedLast.getId())).isDirectory();
+    assertThat(releases.resolve(served.getId())).isDirectory();
+    try (var left = Files.list(releases)) {
+      assertThat(left).hasSize(2);
+    }
+  }
+
+  @Test
+  void aCodeDeployIntoTheEnvironmentSupersedesTheCompletedRollout() throws Exception {
+    // The environment is a deployed git branch: CODE/environments/production, a link.
+    Path deployed = Files.createDirectories(tmp.resolve("deployed/environments"))
+        .getParent();
+    Path bare = tmp.resolve("repo.git");
+    git(tmp, "init", "--quiet", "--bare", bare.toString());
+    push(bare, site("v1"));
+    dev.stead.master.code.CodeDeploy deploy = new dev.stead.master.code.CodeDeploy(deployed);
+    String before = deploy.deploy("production", bare.toUri().toString(), "production")
+        .commit();
+    environments = new Environments(deployed, List.of(), CompileSlots.perCore(),
+        Duration.ZERO, Clock.systemUTC());
+    rollouts.close();
+    rollouts = open();
+    RolloutCatalogSource source = new RolloutCatalogSource(environments,
+        node -> "production", rollouts, environments.source("production"));
+
+    Rollout completed = complete(rollouts.start(request().build(), "stead-admin"));
+    assertThat(completed.getEnvironmentCodeVersion()).endsWith(before);
+    assertThat(motd(source.compile("web1.test", Facts.getDefaultInstance()))).isEqualTo("v2\n");
+
+    push(bare, site("v9 from git"));
+    String after = deploy.deploy("production", bare.toUri().toString(), "production")
+        .commit();
+    CompileOutcome own = source.compile("web1.test", Facts.getDefaultInstance());
+    assertThat(motd(own)).isEqualTo("v9 from git\n");
+    assertThat(codeVersion(own)).endsWith(after);
+    assertThat(rollouts.status("production").get(0).getSupersededByCodeVersion())
+        .isEqualTo(codeVersion(own));
+  }
+
+  private void push(Path bare, String site) throws Exception {
+    Path work = Files.createTempDirectory(tmp, "work");
+    git(work, "init", "--quiet");
+    Files.writeString(work.resolve("site.groovy"), site);
+    git(work, "add", "site.groovy");
+    git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet",
+        "-m", site);
+    git(work, "push", "--quiet", "--force", bare.toString(), "HEAD:refs/heads/production");
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(command + ": " + out).isZero();
   }
 }
