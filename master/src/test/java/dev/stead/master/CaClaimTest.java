@@ -12,6 +12,7 @@ import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.wire.Catalogs;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One CA master per PostgreSQL store: a second one is refused while the first is alive, even
  * with a copy of its CA key; the first stopped cleanly leaves no claim, and a killed one's
- * claim lapses ten seconds after its last heartbeat.
+ * claim lapses ten seconds after its last heartbeat, and never holds back that master itself
+ * restarted at its address.
  */
 class CaClaimTest {
   private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
@@ -43,8 +45,12 @@ class CaClaimTest {
   }
 
   private Master start(Path data, StoreConfig store) throws Exception {
-    Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
-        .withStore(store)).catalogSource(SOURCE).start();
+    return start(data, store, 0);
+  }
+
+  private Master start(Path data, StoreConfig store, int port) throws Exception {
+    Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", port,
+        "*").withStore(store)).catalogSource(SOURCE).start();
     cleanup.add(master);
     return master;
   }
@@ -109,5 +115,26 @@ class CaClaimTest {
     // The killed master's record stays, aging, beside the new CA master's.
     assertThat(addresses(registry)).containsExactlyInAnyOrder("killed.test:8140",
         afterKill.address());
+  }
+
+  @Test
+  void aCaMasterRestartedAtItsAddressIsNotRefusedByTheRecordItLeftWhenKilled() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
+    Store registry = store.open(tmp.resolve("registry"));
+    cleanup.add(registry);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    long now = System.currentTimeMillis();
+    registry.heartbeat(new MasterRecord("127.0.0.1:" + port, true, Map.of(), now - 60_000,
+        now - 1_000));
+
+    Master master = start(tmp.resolve("a"), store, port);
+
+    assertThat(master.address()).isEqualTo("127.0.0.1:" + port);
+    assertThat(registry.masters()).singleElement()
+        .satisfies(m -> assertThat(m.startedAtMs()).isGreaterThanOrEqualTo(now));
   }
 }
