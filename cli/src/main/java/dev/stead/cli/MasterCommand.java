@@ -50,7 +50,7 @@ final class MasterCommand {
     @Option(names = "--dns-alt-names", split = ",", paramLabel = "NAME", description = "More names (or IP addresses) for the master's server certificate, comma-separated: the shared name agents use when several masters serve one fleet, e.g. stead.example.com.")
     List<String> dnsAltNames = new ArrayList<>();
 
-    @Option(names = "--ca", negatable = true, defaultValue = "true", fallbackValue = "true", description = "This master holds the CA key (created in --data on first start) and signs; --no-ca: another master on the same PostgreSQL store does, and this one stores CSRs for it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ca", negatable = true, defaultValue = "true", fallbackValue = "true", description = "This master holds the CA key (created in --data on first start) and signs; refused while another master with the CA role on the same store is alive; --no-ca: another master on the same PostgreSQL store does, and this one stores CSRs for it (default: ${DEFAULT-VALUE}).")
     boolean ca = true;
 
     @Option(names = "--shared-key-file", paramLabel = "FILE", description = "On a PostgreSQL store several masters share: 32 random bytes, base64, mode 0600, the same file on every master; it wraps the secrets key the masters keep in the database, so a secret encrypted on one decrypts on all (default: the secrets key stays in --data).")

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what it stored) and converges, secret included, through either; with the CA master
  * stopped, the enrolled agent still converges and a new request waits in the database. An
  * operator added in the shared store logs in on one master's dashboard, and that session holds
- * on the other's.
+ * on the other's. A third master given a copy of the CA key is refused while the CA master
+ * is alive.
  */
 class SeveralMastersEndToEndTest {
   private static final String SHARED_NAME = "stead.fleet.test";
@@ -76,6 +77,18 @@ class SeveralMastersEndToEndTest {
       // B holds no CA key: its own certificates come from A.
       assertThat(dataB.resolve("ca/ca_key.pem")).doesNotExist();
       assertThat(dataB.resolve("ca/ca.pem")).hasSameTextualContentAs(dataA.resolve("ca/ca.pem"));
+      // A copy of A's CA key makes no second CA master: refused while A is alive.
+      Path dataC = Files.createDirectories(tmp.resolve("c/ca")).getParent();
+      for (String file : List.of("ca.pem", "ca_key.pem")) {
+        Files.copy(dataA.resolve("ca").resolve(file), dataC.resolve("ca").resolve(file),
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Cli secondCa = Cli.run(plus(new String[] {"master", "start", "--data", dataC.toString(),
+          "--code", code.toString(), "--listen", "127.0.0.1:0"}, options));
+      assertThat(secondCa.exitCode()).as(secondCa.toString()).isEqualTo(1);
+      assertThat(secondCa.output()).contains("the master at 127.0.0.1:" + a.port
+          + " holds the CA role on this store").contains("start this master with --no-ca");
+      assertThat(dataC.resolve("master.address")).doesNotExist();
       String fingerprint;
       try (var admin = b.admin()) {
         fingerprint = admin.caFingerprint();

@@ -156,6 +156,11 @@ public final class Master implements AutoCloseable {
     CertificateAuthority ca;
     ServerCredentials serverCredentials;
     try {
+      if (config.caRole()) {
+        // Before this master signs or records anything as the CA, and before it serves.
+        CaClaim.check(store, config.port() == 0 ? null
+            : registeredAddress(config.host(), config.port()), java.time.Clock.systemUTC());
+      }
       ca = TrustSetup.authority(config, dataDir.resolve(CA_DIR), shared);
       MasterIssuer issuer = ca.holdsKey() ? MasterIssuer.local(ca)
           : SharedAuthority.issuer(shared, TrustSetup.MASTER_CERTIFICATE_WAIT);

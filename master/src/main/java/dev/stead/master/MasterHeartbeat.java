@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * Keeps this master's record in the {@link MasterRegistry} fresh: written once at start, then
  * every {@link #INTERVAL}, with the code versions it compiled since. A failed write (the
  * database away for a moment) is logged and tried again at the next beat: the master goes on
- * serving. Closed with the master.
+ * serving. Closed with the master, it removes the record: a master that stopped cleanly holds
+ * no claim (to the CA role, {@link CaClaim}); a killed one's record stays and ages.
  */
 final class MasterHeartbeat implements AutoCloseable {
   /** How often a master says it is alive; `stead masters` shows how long ago it last did. */
@@ -73,8 +74,23 @@ final class MasterHeartbeat implements AutoCloseable {
     }
   }
 
+  /** Stops the beats, then removes this master's record (a beat in flight ends first). */
   @Override
   public void close() {
     timer.shutdownNow();
+    try {
+      if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warning(() -> "master registry: a heartbeat of " + record.address()
+            + " is still being written; removing its record all the same");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      registry.forget(record.address());
+    } catch (StoreException e) {
+      LOG.warning(() -> "master registry: cannot remove the record of " + record.address()
+          + " (it stays, aging, in `stead masters`): " + e.getMessage());
+    }
   }
 }

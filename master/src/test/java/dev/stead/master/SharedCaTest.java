@@ -115,6 +115,12 @@ class SharedCaTest {
     X509Certificate second = Pem.parseCertificate(renewed.getCertificatePem());
     assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
     assertThat(second.getPublicKey()).isEqualTo(first.getPublicKey());
+    // A records the supersession just after storing the new certificate B already shows.
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (a.revocations().supersededBy(second.getSerialNumber()).isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     assertThat(a.revocations().supersededBy(second.getSerialNumber())).isPresent();
   }
 }

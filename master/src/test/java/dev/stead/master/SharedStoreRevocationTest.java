@@ -22,9 +22,7 @@ import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -53,9 +51,9 @@ class SharedStoreRevocationTest {
     }
   }
 
-  private Master start(Path data, StoreConfig store) throws Exception {
+  private Master start(Path data, StoreConfig store, boolean caRole) throws Exception {
     Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
-        .withStore(store)).catalogSource(SOURCE).start();
+        .withStore(store).withCaRole(caRole)).catalogSource(SOURCE).start();
     cleanup.add(master);
     return master;
   }
@@ -84,14 +82,9 @@ class SharedStoreRevocationTest {
     StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
-    Master a = start(dataA, store);
-    // The second master has the first one's CA: the same certificate and key.
-    Files.createDirectories(dataB.resolve("ca"));
-    for (String file : List.of("ca.pem", "ca_key.pem")) {
-      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
-          StandardCopyOption.COPY_ATTRIBUTES);
-    }
-    Master b = start(dataB, store);
+    Master a = start(dataA, store, true);
+    // The second master shares the first one's CA through the store, without its key.
+    Master b = start(dataB, store, false);
     X509Certificate ca = Pem.readCertificate(dataA.resolve("ca/ca.pem"));
 
     KeyPair key = TestPki.ecKey();

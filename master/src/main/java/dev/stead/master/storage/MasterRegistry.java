@@ -12,6 +12,12 @@ public interface MasterRegistry {
   /** Inserts or replaces the record of {@code master.address()}. */
   void heartbeat(MasterRecord master);
 
+  /**
+   * Removes the record of {@code address}, as a master does when it stops cleanly; nothing
+   * when there is none.
+   */
+  void forget(String address);
+
   /** Every master registered, sorted by address, however long ago it was last seen. */
   List<MasterRecord> masters();
 }

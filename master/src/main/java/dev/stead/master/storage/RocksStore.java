@@ -1140,6 +1140,11 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public void forget(String address) {
+    masters.remove(address);
+  }
+
+  @Override
   public List<MasterRecord> masters() {
     return List.copyOf(masters.values());
   }

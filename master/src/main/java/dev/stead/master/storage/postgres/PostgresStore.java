@@ -507,6 +507,11 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
+  public void forget(String address) {
+    update("forget master " + address, "DELETE FROM masters WHERE address = ?", address);
+  }
+
+  @Override
   public List<dev.stead.master.storage.MasterRecord> masters() {
     return run("list masters", connection -> {
       List<dev.stead.master.storage.MasterRecord> out = new ArrayList<>();

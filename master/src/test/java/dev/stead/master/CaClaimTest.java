@@ -1,0 +1,140 @@
+package dev.stead.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stead.master.code.CatalogSource;
+import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.storage.MasterRecord;
+import dev.stead.master.storage.Store;
+import dev.stead.master.storage.StoreConfig;
+import dev.stead.master.storage.postgres.PostgresCluster;
+import dev.stead.proto.v1.Catalog;
+import dev.stead.wire.Catalogs;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One CA master per PostgreSQL store: a second one is refused while the first is alive, even
+ * with a copy of its CA key; the first stopped cleanly leaves no claim, and a killed one's
+ * claim lapses ten seconds after its last heartbeat, and never holds back that master itself
+ * restarted at its address.
+ */
+class CaClaimTest {
+  private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
+      Catalogs.seal(Catalog.newBuilder().setNode(node).setCodeVersion("test").build()));
+
+  @TempDir Path tmp;
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = cleanup.size() - 1; i >= 0; i--) {
+      cleanup.get(i).close();
+    }
+  }
+
+  private Master start(Path data, StoreConfig store) throws Exception {
+    return start(data, store, 0);
+  }
+
+  private Master start(Path data, StoreConfig store, int port) throws Exception {
+    Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", port,
+        "*").withStore(store)).catalogSource(SOURCE).start();
+    cleanup.add(master);
+    return master;
+  }
+
+  private static List<String> addresses(Store registry) {
+    return registry.masters().stream().map(MasterRecord::address).toList();
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSecondCaMasterIsRefusedWhileTheFirstIsAliveAndStartsOnceItStoppedOrLapsed()
+      throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
+    Store registry = store.open(tmp.resolve("registry"));
+    cleanup.add(registry);
+    Path dataA = tmp.resolve("a");
+    Path dataB = tmp.resolve("b");
+    Master a = start(dataA, store);
+
+    // B has a copy of A's CA key: both would sign and write the CRL. B is refused.
+    Files.createDirectories(dataB.resolve("ca"));
+    for (String file : List.of("ca.pem", "ca_key.pem")) {
+      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    assertThatThrownBy(() -> start(dataB, store))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the master at " + a.address() + " holds the CA role")
+        .hasMessageMatching(".*last seen [0-9] s ago.*")
+        .hasMessageContaining("start this master with --no-ca, or stop that one first")
+        .hasMessageContaining("10 s after its last heartbeat");
+    // Nothing of B: no server credentials, no admin, no address, no record.
+    assertThat(names(dataB.resolve("ca"))).containsExactly("ca.pem", "ca_key.pem");
+    assertThat(dataB.resolve("admin")).doesNotExist();
+    assertThat(dataB.resolve(MasterAddress.FILE)).doesNotExist();
+    assertThat(addresses(registry)).containsExactly(a.address());
+
+    // A stops cleanly: its record goes, and a CA master starts at once (A again, on a new
+    // port, is not refused by its own former record).
+    a.close();
+    assertThat(addresses(registry)).isEmpty();
+    Master again = start(dataA, store);
+    assertThat(addresses(registry)).containsExactly(again.address());
+    again.close();
+
+    // A CA master killed 5 s ago still holds the role; 11 s ago, its claim has lapsed.
+    long now = System.currentTimeMillis();
+    registry.heartbeat(new MasterRecord("killed.test:8140", true, Map.of(), now - 60_000,
+        now - 5_000));
+    assertThatThrownBy(() -> start(dataA, store))
+        .hasMessageMatching("the master at killed\\.test:8140 holds the CA role on this store"
+            + " \\(last seen [56] s ago\\).*");
+    registry.heartbeat(new MasterRecord("killed.test:8140", true, Map.of(), now - 60_000,
+        System.currentTimeMillis() - 11_000));
+    Master afterKill = start(dataA, store);
+    // The killed master's record stays, aging, beside the new CA master's.
+    assertThat(addresses(registry)).containsExactlyInAnyOrder("killed.test:8140",
+        afterKill.address());
+  }
+
+  @Test
+  void aCaMasterRestartedAtItsAddressIsNotRefusedByTheRecordItLeftWhenKilled() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
+    Store registry = store.open(tmp.resolve("registry"));
+    cleanup.add(registry);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    long now = System.currentTimeMillis();
+    registry.heartbeat(new MasterRecord("127.0.0.1:" + port, true, Map.of(), now - 60_000,
+        now - 1_000));
+
+    Master master = start(tmp.resolve("a"), store, port);
+
+    assertThat(master.address()).isEqualTo("127.0.0.1:" + port);
+    assertThat(registry.masters()).singleElement()
+        .satisfies(m -> assertThat(m.startedAtMs()).isGreaterThanOrEqualTo(now));
+  }
+}
