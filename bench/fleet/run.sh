@@ -54,7 +54,8 @@ master_pid=
 start_master() {
   started_ms=$(date +%s%3N)
   # shellcheck disable=SC2086 # options are words on purpose
-  STEAD_NO_REBUILD=1 STEAD_JAVA_OPTS="${MASTER_JAVA_OPTS:-}" "$REPO/stead" master start \
+  STEAD_NO_REBUILD=1 STEAD_JAVA_OPTS="-Xlog:gc:file=$log.gc.log ${MASTER_JAVA_OPTS:-}" \
+    "$REPO/stead" master start \
     --data "$DATA" --code "$CODE" --store "$STORE" --listen "127.0.0.1:$PORT" \
     --autosign '*' --max-connections-per-address 19000 >"$log.master.log" 2>&1 &
   master_pid=$!
@@ -105,4 +106,13 @@ case "$SCENARIO" in
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
   *) echo "unknown scenario '$SCENARIO': a, b, c, d or e" >&2; exit 2 ;;
 esac
-echo "raw output: $log.jsonl, master log: $log.master.log" >&2
+# What the master did with the catalog requests, from its log (one line per catalog served).
+served=$(grep -c 'catalog served' "$log.master.log" || true)
+hits=$(grep 'catalog served' "$log.master.log" | grep -c 'cache=hit' || true)
+unchanged=$(grep 'catalog served' "$log.master.log" | grep -c 'answer=unchanged' || true)
+pauses=$(awk '/Pause/ && $NF ~ /ms$/ {sub(/ms$/, "", $NF); print $NF}' "$log.gc.log" 2>/dev/null \
+  | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%d, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+    NR, a[int(NR*0.5)+1], a[int(NR*0.99)+1], a[NR]}')
+echo "# master: catalogs served $served, from the compile cache $hits, answered unchanged" \
+  "$unchanged; GC pauses ${pauses:-none}" | tee -a "$log.jsonl"
+echo "raw output: $log.jsonl, master log: $log.master.log, GC log: $log.gc.log" >&2

@@ -14,6 +14,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,13 +79,18 @@ public final class FleetSimulator {
       MasterProbe probe) throws InterruptedException {
     MasterProbe.Sample before = probe.sample();
     long start = System.nanoTime();
+    // 64 handshakes in flight at most: opening all at once makes each wait for the others
+    // until the master's 10 s handshake limit ends them all.
+    Semaphore opening = new Semaphore(64);
+    ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sim-stream-retry");
+      t.setDaemon(true);
+      return t;
+    });
     for (int i = 0; i < o.streams(); i++) {
-      agents.get(i).subscribe(open);
-      if (i % 200 == 199) {
-        Thread.sleep(100); // ~2,000 handshakes a second: a restart storm, not a flood
-      }
+      agents.get(i).subscribe(open, opening, 1000, retries);
     }
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
     while (open.get() < o.streams() && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }

@@ -22,6 +22,8 @@ import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,18 +98,27 @@ final class SimAgent {
     report(channel(), dueNanos, RunReports.Kind.QUIET);
   }
 
-  /** Opens this agent's command stream and counts it in {@code open} once the master holds it. */
-  void subscribe(AtomicInteger open) {
+  /**
+   * Opens this agent's command stream and counts it in {@code open} once the master holds it.
+   * A permit of {@code opening} is held until then, so only so many TLS handshakes are in
+   * flight at once (a fleet restarting in its slots, not all at one instant); a stream that
+   * fails is opened again after {@code retryMs}, as the daemon does.
+   */
+  void subscribe(AtomicInteger open, Semaphore opening, long retryMs,
+      ScheduledExecutorService retries) {
+    opening.acquireUninterruptibly();
     CommandServiceGrpc.newStub(channel()).subscribe(
         SubscribeRequest.newBuilder().setNode(identity.node()).build(),
         new StreamObserver<>() {
           private boolean counted;
+          private boolean released;
 
           @Override
           public void onNext(AgentCommand command) {
             if (command.hasSubscribed() && !counted) {
               counted = true;
               open.incrementAndGet();
+              release();
             }
           }
 
@@ -115,6 +126,8 @@ final class SimAgent {
           public void onError(Throwable t) {
             ended();
             shared.stats().error("Subscribe", t);
+            retries.schedule(() -> subscribe(open, opening, retryMs, retries), retryMs,
+                TimeUnit.MILLISECONDS);
           }
 
           @Override
@@ -123,9 +136,17 @@ final class SimAgent {
           }
 
           private void ended() {
+            release();
             if (counted) {
               counted = false;
               open.decrementAndGet();
+            }
+          }
+
+          private void release() {
+            if (!released) {
+              released = true;
+              opening.release();
             }
           }
         });
@@ -173,7 +194,7 @@ final class SimAgent {
     SslContext tls;
     try {
       tls = GrpcSslContexts.forClient().trustManager(shared.ca())
-          .keyManager(identity.key(), identity.certificate()).protocols("TLSv1.3").build();
+          .keyManager(new FixedKeyManager(identity)).protocols("TLSv1.3").build();
     } catch (SSLException e) {
       throw new IllegalStateException("TLS setup failed for " + identity.node(), e);
     }
