@@ -40,7 +40,9 @@ final class OpenLoop {
     long issued = 0;
     while (true) {
       long now = System.nanoTime();
-      long due = nanosPerCall > 0 ? (long) ((Math.min(now, end) - start) / nanosPerCall) : 0;
+      // The k-th check-in is due at start + k * nanosPerCall: issued once that moment passed.
+      long due = nanosPerCall > 0 && now < end
+          ? (long) ((now - start) / nanosPerCall) + 1 : issued;
       for (; issued < due; issued++) {
         issue(issued, start + (long) (issued * nanosPerCall));
       }
