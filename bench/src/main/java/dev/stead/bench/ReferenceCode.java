@@ -23,6 +23,15 @@ public final class ReferenceCode {
 
   private ReferenceCode() {}
 
+  /** Writes the code for a master to serve: {@code DIR RESOURCES} (the fleet simulator's). */
+  public static void main(String[] args) throws IOException {
+    if (args.length != 2) {
+      System.err.println("usage: ReferenceCode DIR RESOURCES");
+      System.exit(2);
+    }
+    write(Path.of(args[0]), Integer.parseInt(args[1]));
+  }
+
   /** Writes an environment of {@code resources} resources (a multiple of 10, at least 10). */
   public static Path write(Path dir, int resources) throws IOException {
     if (resources < 10 || resources % 10 != 0) {

@@ -53,4 +53,14 @@ class DslCatalogSourceTest {
     assertThat(outcome).isInstanceOfSatisfying(CompileOutcome.Failed.class, failed ->
         assertThat(failed.errors().get(0).getLocation().getFile()).contains("site.groovy"));
   }
+
+  @Test
+  void theCompileCacheTakesATenthOfTheHeapAndNeverMoreThanItsDefault() {
+    long mb = 1024 * 1024;
+    // The master's heap (640 MB): the cache may hold 64 MB of catalogs, ~180 MB on the heap.
+    assertThat(DslCatalogSource.cacheBytes(640 * mb)).isEqualTo(64 * mb);
+    // A large heap keeps the cache's own bound.
+    assertThat(DslCatalogSource.cacheBytes(16384 * mb))
+        .isEqualTo(dev.stead.dsl.CachingCompiler.DEFAULT_MAX_BYTES);
+  }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The fleet simulator against a real master: starts `stead master start` (the launcher's JVM
+# options, autosign for the run) on generated code, runs dev.stead.bench.fleet.FleetSimulator
+# in its own JVM, and keeps the raw JSON lines and the master's log.
+#
+#   bench/fleet/run.sh SCENARIO
+#
+#   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s)
+#   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s)
+#   c  STREAMS open command streams held by the master (10,000); fds and RSS
+#   d  cold start to the first catalog with the existing data directory
+#   e  report ingestion: quiet reports at REPORT_RATE per second (open loop)
+#
+# The master's data directory, code and the agents' identities live in $WORK and are reused
+# (enrolment happens once; d needs a run before it). Environment: OUT (raw output), WORK,
+# RESOURCES (1000), AGENTS (10000), INTERVAL (300), B_INTERVAL (30), WARMUP (60),
+# DURATION (600), PERIOD (30), STREAMS (10000), REPORT_RATE (3000), STORE (rocksdb or
+# postgresql://HOST:PORT/DB; credentials as for the master), PORT (18140),
+# MASTER_JAVA_OPTS (added to the launcher's), SIM_ARGS (more simulator options).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+SCENARIO=${1:?usage: run.sh a|b|c|d|e}
+OUT=${OUT:-/tmp/stead-fleet}
+WORK=${WORK:-/tmp/stead-fleet-work}
+RESOURCES=${RESOURCES:-1000}
+AGENTS=${AGENTS:-10000}
+INTERVAL=${INTERVAL:-300}
+B_INTERVAL=${B_INTERVAL:-30}
+WARMUP=${WARMUP:-60}
+DURATION=${DURATION:-600}
+PERIOD=${PERIOD:-30}
+STREAMS=${STREAMS:-10000}
+REPORT_RATE=${REPORT_RATE:-3000}
+STORE=${STORE:-rocksdb}
+PORT=${PORT:-18140}
+mkdir -p "$OUT" "$WORK"
+
+# Build once: the launcher (cli) and the simulator (bench, with target/classpath.txt).
+if [ ! -f "$REPO/bench/target/classpath.txt" ] || [ -z "${STEAD_NO_REBUILD:-}" ]; then
+  (cd "$REPO" && ./mvnw -B -q -pl bench -am package -DskipTests)
+fi
+"$REPO/stead" --version >/dev/null
+CP="$REPO/bench/target/classes:$(cat "$REPO/bench/target/classpath.txt")"
+
+CODE=$WORK/code-$RESOURCES
+DATA=$WORK/data-$RESOURCES
+IDS=$WORK/identities-$RESOURCES.tsv
+[ -d "$CODE" ] || java -cp "$CP" dev.stead.bench.ReferenceCode "$CODE" "$RESOURCES"
+
+run_id=$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
+log=$OUT/$run_id
+master_pid=
+start_master() {
+  started_ms=$(date +%s%3N)
+  # shellcheck disable=SC2086 # options are words on purpose
+  STEAD_NO_REBUILD=1 STEAD_JAVA_OPTS="-Xlog:gc:file=$log.gc.log ${MASTER_JAVA_OPTS:-}" \
+    "$REPO/stead" master start \
+    --data "$DATA" --code "$CODE" --store "$STORE" --listen "127.0.0.1:$PORT" \
+    --autosign '*' --max-connections-per-address 19000 >"$log.master.log" 2>&1 &
+  master_pid=$!
+}
+wait_master() {
+  for _ in $(seq 1 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
+    kill -0 "$master_pid" 2>/dev/null || { tail -20 "$log.master.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "the master did not listen within 60 s" >&2; exit 1
+}
+stop_master() {
+  [ -n "$master_pid" ] && kill "$master_pid" 2>/dev/null && wait "$master_pid" 2>/dev/null || true
+  master_pid=
+}
+trap stop_master EXIT
+
+sim() {
+  # The client's JVM: a heap for 10,000 TLS contexts and connections; it is not measured.
+  java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" dev.stead.bench.fleet.FleetSimulator \
+    --master "127.0.0.1:$PORT" --identities "$IDS" --master-pid "$master_pid" \
+    --master-data "$DATA" --period "$PERIOD" "$@" ${SIM_ARGS:-}
+}
+
+{
+  echo "# $(date -u +%FT%TZ) scenario $SCENARIO: $(uname -srm), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# resources=$RESOURCES agents=$AGENTS store=$STORE master opts: launcher + ${MASTER_JAVA_OPTS:-}"
+  java -version 2>&1 | head -1 | sed 's/^/# /'
+} | tee "$log.jsonl"
+
+case "$SCENARIO" in
+  a) start_master; wait_master
+     sim --agents "$AGENTS" --interval "$INTERVAL" --facts churn --warmup "$WARMUP" \
+       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+  b) start_master; wait_master
+     sim --agents "$AGENTS" --interval "$B_INTERVAL" --facts stable --warmup "$WARMUP" \
+       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+  c) start_master; wait_master
+     sim --agents "$STREAMS" --streams "$STREAMS" --rate 0 --warmup 0 \
+       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+  d) [ -f "$IDS" ] || { echo "scenario d needs an enrolled fleet: run a first" >&2; exit 2; }
+     start_master
+     sim --mode first --agents 1 --since-epoch-ms "$started_ms" | tee -a "$log.jsonl"
+     du -sb "$DATA" | sed 's/^/# data directory bytes: /' | tee -a "$log.jsonl" ;;
+  e) start_master; wait_master
+     sim --mode reports --agents "$AGENTS" --rate "$REPORT_RATE" --warmup "$WARMUP" \
+       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+  *) echo "unknown scenario '$SCENARIO': a, b, c, d or e" >&2; exit 2 ;;
+esac
+# What the master did with the catalog requests, from its log (one line per catalog served).
+served=$(grep -c 'catalog served' "$log.master.log" || true)
+hits=$(grep 'catalog served' "$log.master.log" | grep -c 'cache=hit' || true)
+unchanged=$(grep 'catalog served' "$log.master.log" | grep -c 'answer=unchanged' || true)
+pauses=$(awk '/Pause/ && $NF ~ /ms$/ {sub(/ms$/, "", $NF); print $NF}' "$log.gc.log" 2>/dev/null \
+  | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%d, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+    NR, a[int(NR*0.5)+1], a[int(NR*0.99)+1], a[NR]}')
+echo "# master: catalogs served $served, from the compile cache $hits, answered unchanged" \
+  "$unchanged; GC pauses ${pauses:-none}" | tee -a "$log.jsonl"
+echo "raw output: $log.jsonl, master log: $log.master.log, GC log: $log.gc.log" >&2

@@ -1,0 +1,85 @@
+package dev.stead.bench.fleet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The master process seen from outside, through /proc: CPU time, resident memory, open file
+ * descriptors and threads; and the size of its data directory. A pid of 0 or a missing data
+ * directory reads as zeros (a master on another machine).
+ */
+final class MasterProbe {
+  /** USER_HZ: /proc counts CPU time in these ticks on every Linux we run on. */
+  private static final double TICKS_PER_SECOND = 100.0;
+
+  private final int pid;
+  private final Path data;
+
+  MasterProbe(int pid, Path data) {
+    this.pid = pid;
+    this.data = data;
+  }
+
+  /** One reading of the master, at one moment. */
+  record Sample(double cpuSeconds, long rssBytes, int fds, int threads, long diskBytes) {}
+
+  Sample sample() {
+    if (pid == 0) {
+      return new Sample(0, 0, 0, 0, diskBytes());
+    }
+    Path proc = Path.of("/proc", String.valueOf(pid));
+    try {
+      String stat = Files.readString(proc.resolve("stat"));
+      // Fields after the command name (which may hold spaces) start at its closing ')'.
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+      long rss = 0;
+      int threads = 0;
+      for (String line : Files.readAllLines(proc.resolve("status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        } else if (line.startsWith("Threads:")) {
+          threads = Integer.parseInt(line.replaceAll("\\D", ""));
+        }
+      }
+      int fds;
+      try (Stream<Path> s = Files.list(proc.resolve("fd"))) {
+        fds = (int) s.count();
+      }
+      return new Sample(cpu, rss, fds, threads, diskBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the master process " + pid + " in /proc", e);
+    }
+  }
+
+  /** Bytes of the files under the data directory (what `du --apparent-size` counts). */
+  private long diskBytes() {
+    if (data == null || !Files.isDirectory(data)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(data)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0; // deleted meanwhile (a compaction): not on disk any more
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages of this machine. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return "[" + f[0] + "," + f[1] + "," + f[2] + "]";
+    } catch (IOException e) {
+      return "[]";
+    }
+  }
+}

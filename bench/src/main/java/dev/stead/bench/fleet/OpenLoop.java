@@ -1,0 +1,126 @@
+package dev.stead.bench.fleet;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Issues check-ins at a fixed rate, agent after agent (agent {@code k mod N} for the k-th,
+ * so each agent runs once per interval, evenly spread as server-assigned slots would), and
+ * prints a JSON line each period: the warm-up's lines say so; the total covers what follows.
+ */
+final class OpenLoop {
+  private final FleetOptions o;
+  private final List<SimAgent> agents;
+  private final Stats stats;
+  private final MasterProbe probe;
+  private final AtomicInteger streamsOpen;
+
+  OpenLoop(FleetOptions o, List<SimAgent> agents, Stats stats, MasterProbe probe,
+      AtomicInteger streamsOpen) {
+    this.o = o;
+    this.agents = agents;
+    this.stats = stats;
+    this.probe = probe;
+    this.streamsOpen = streamsOpen;
+  }
+
+  void run() throws InterruptedException {
+    long start = System.nanoTime();
+    long period = TimeUnit.SECONDS.toNanos(o.periodSeconds());
+    long warmupEnd = start + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
+    long end = warmupEnd + TimeUnit.SECONDS.toNanos(o.durationSeconds());
+    long periodStartNanos = start;
+    MasterProbe.Sample periodStart = probe.sample();
+    MasterProbe.Sample measuredStart = periodStart;
+    double clientStart = FleetSimulator.clientCpuSeconds();
+    double measuredClientStart = clientStart;
+    Stats.Period total = Stats.Period.empty();
+    double nanosPerCall = o.ratePerSecond() > 0 ? 1e9 / o.ratePerSecond() : 0;
+    long issued = 0;
+    while (true) {
+      long now = System.nanoTime();
+      // The k-th check-in is due at start + k * nanosPerCall: issued once that moment passed.
+      long due = nanosPerCall > 0 && now < end
+          ? (long) ((now - start) / nanosPerCall) + 1 : issued;
+      for (; issued < due; issued++) {
+        issue(issued, start + (long) (issued * nanosPerCall));
+      }
+      boolean last = now >= end;
+      if (now - periodStartNanos >= period || last) {
+        if (last) {
+          drain();
+          now = System.nanoTime();
+        }
+        Stats.Period p = stats.period();
+        MasterProbe.Sample s = probe.sample();
+        double client = FleetSimulator.clientCpuSeconds();
+        // A period that began (with 1 s of slack for the timer) before the warm-up's end is
+        // warm-up; the measured part starts with the next one.
+        boolean warmup = periodStartNanos + TimeUnit.SECONDS.toNanos(1) < warmupEnd;
+        System.out.println(line(warmup ? "warmup" : "run", (now - start) / 1e9,
+            (now - periodStartNanos) / 1e9, p, periodStart, s, client - clientStart));
+        if (warmup) {
+          measuredStart = s;
+          measuredClientStart = client;
+        } else {
+          total = total.plus(p);
+        }
+        periodStart = s;
+        clientStart = client;
+        periodStartNanos = now;
+        if (last) {
+          System.out.println(line("total", (now - start) / 1e9,
+              (now - warmupEnd) / 1e9, total, measuredStart, s, client - measuredClientStart)
+              .add("master_before", Json.sample(measuredStart))
+              .add("master_after", Json.sample(s)));
+          return;
+        }
+      }
+      Thread.sleep(2);
+    }
+  }
+
+  private void issue(long k, long dueNanos) {
+    int n = (int) (k % agents.size());
+    SimAgent agent = agents.get(n);
+    if (o.mode().equals("reports")) {
+      agent.reportOnly(dueNanos);
+    } else {
+      long serial = o.churnFacts() ? k + 1 : n + 1;
+      agent.checkIn(dueNanos, serial, RunReports.pick(o.changedShare(), o.driftShare()));
+    }
+  }
+
+  /** Gives the check-ins still in flight up to 30 s to end, so the total counts them. */
+  private void drain() throws InterruptedException {
+    Thread.sleep(Math.min(30_000, Math.max(2_000, (long) (1000 * o.periodSeconds() / 10.0))));
+  }
+
+  private Json line(String phase, double t, double seconds, Stats.Period p,
+      MasterProbe.Sample from, MasterProbe.Sample to, double clientCpu) {
+    double cpu = to.cpuSeconds() - from.cpuSeconds();
+    long disk = to.diskBytes() - from.diskBytes();
+    Json master = new Json().add("cpu_cores", cpu / seconds)
+        .add("rss_mb", to.rssBytes() / 1048576.0).add("fds", to.fds())
+        .add("threads", to.threads()).add("disk_mb", to.diskBytes() / 1048576.0)
+        .add("disk_bytes_per_report", p.reports() == 0 ? Double.NaN
+            : disk / (double) p.reports());
+    if (p.catalogs() > 0) {
+      master.add("cpu_ms_per_checkin", 1000 * cpu / p.catalogs());
+    } else if (p.reports() > 0) {
+      master.add("cpu_ms_per_report", 1000 * cpu / p.reports());
+    }
+    return new Json().add("line", phase).add("t_s", t).add("seconds", seconds)
+        .add("mode", o.mode()).add("agents", agents.size())
+        .add("target_per_s", o.ratePerSecond())
+        .add("catalogs_per_s", p.catalogs() / seconds)
+        .add("unchanged_share", p.catalogs() == 0 ? 0.0 : p.unchanged() / (double) p.catalogs())
+        .add("reports_per_s", p.reports() / seconds).add("late", p.late())
+        .add("catalog_ms", Json.latency(p.catalogLatency()))
+        .add("report_ms", Json.latency(p.reportLatency()))
+        .add("errors", p.errors()).add("streams_open", streamsOpen.get())
+        .add("master", master).add("client_cores", clientCpu / seconds)
+        .add("load", new Json.Raw(MasterProbe.loadAverage()));
+  }
+}
