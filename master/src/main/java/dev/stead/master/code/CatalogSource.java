@@ -20,4 +20,14 @@ public interface CatalogSource {
   default Optional<String> codeVersion() {
     return Optional.empty();
   }
+
+  /**
+   * True when {@code compile(node, facts)} is known, without compiling, to give now a catalog
+   * whose digest is {@code knownDigest} (the compiled catalog, before the master adds the
+   * node's mode or drift exceptions); false when only a compile can tell. Does what
+   * {@code compile} does besides compiling (records the facts the fleet sees).
+   */
+  default boolean unchanged(String node, Facts facts, String knownDigest) {
+    return false;
+  }
 }

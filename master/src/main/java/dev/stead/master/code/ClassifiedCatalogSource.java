@@ -28,4 +28,9 @@ public final class ClassifiedCatalogSource implements CatalogSource {
   public CompileOutcome compile(String node, Facts facts) {
     return environments.source(environmentOf.apply(node)).compile(node, facts);
   }
+
+  @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    return environments.source(environmentOf.apply(node)).unchanged(node, facts, knownDigest);
+  }
 }

@@ -69,6 +69,14 @@ public final class DslCatalogSource implements CatalogSource {
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets) {
+    return load(codeDir, environment, modulePath, slots, timeLimit, fleets,
+        cacheBytes(Runtime.getRuntime().maxMemory()));
+  }
+
+  /** As above with a compile cache of {@code cacheBytes}, whatever the heap: for tests. */
+  static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit,
+      java.util.function.Function<String, FleetView> fleets, long cacheBytes) {
     Objects.requireNonNull(slots, "slots");
     Objects.requireNonNull(fleets, "fleets");
     try {
@@ -80,8 +88,8 @@ public final class DslCatalogSource implements CatalogSource {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());
       }
-      return new DslCatalogSource(new CachingCompiler(compiler, cacheBytes(
-          Runtime.getRuntime().maxMemory())), null, slots, fleets);
+      return new DslCatalogSource(new CachingCompiler(compiler, cacheBytes), null, slots,
+          fleets);
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots, fleets);
     }
@@ -103,6 +111,14 @@ public final class DslCatalogSource implements CatalogSource {
    */
   static long cacheBytes(long maxHeap) {
     return Math.max(1, Math.min(CachingCompiler.DEFAULT_MAX_BYTES, maxHeap / 10));
+  }
+
+  /** From the compile cache only: a catalog held, or the digest left by one pushed out. */
+  @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    return loadFailure == null && !knownDigest.isEmpty()
+        && compiler.digest(node, facts, Trusted.of(node), fleets.apply(node))
+            .map(knownDigest::equals).orElse(false);
   }
 
   /**

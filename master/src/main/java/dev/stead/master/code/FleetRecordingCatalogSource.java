@@ -36,4 +36,11 @@ public final class FleetRecordingCatalogSource implements CatalogSource {
     }
     return outcome;
   }
+
+  /** The facts are seen as by a compile; an unchanged catalog exports what it exported. */
+  @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    fleets.factsSeen(environmentOf.apply(node), node, facts);
+    return compiles.unchanged(node, facts, knownDigest);
+  }
 }

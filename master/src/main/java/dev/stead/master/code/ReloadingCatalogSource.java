@@ -68,6 +68,11 @@ public final class ReloadingCatalogSource implements CatalogSource {
 
   /** The version of the code as loaded now (loading it, or a change, first if due). */
   @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    return current().unchanged(node, facts, knownDigest);
+  }
+
+  @Override
   public java.util.Optional<String> codeVersion() {
     return current().codeVersion();
   }

@@ -51,6 +51,17 @@ public final class TimedCatalogSource implements CatalogSource {
     }
   }
 
+  /** Counted as a catalog served from the cache. */
+  @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    boolean unchanged = inner.unchanged(node, facts, knownDigest);
+    if (unchanged) {
+      served.incrementAndGet();
+      fromCache.incrementAndGet();
+    }
+    return unchanged;
+  }
+
   void write(TextFormat out) {
     latency.write(out, "stead_compile_seconds", "Time to compile one node's catalog.");
     out.header("stead_catalogs_served_total", "Catalogs compiled and sent to agents.", "counter");

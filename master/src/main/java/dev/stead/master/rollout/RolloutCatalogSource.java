@@ -65,6 +65,20 @@ public final class RolloutCatalogSource implements CatalogSource {
     return outcome;
   }
 
+  /** Asks the source a compile would use: the release the rollout serves the node, if any. */
+  @Override
+  public boolean unchanged(String node, Facts facts, String knownDigest) {
+    if (!rollouts.any()) {
+      return current.unchanged(node, facts, knownDigest);
+    }
+    String environment = environmentOf.apply(node);
+    Optional<Path> release = releaseFor(environment, node);
+    CatalogSource source = release.isPresent()
+        ? environments.release(environment, release.get())
+        : current;
+    return source.unchanged(node, facts, knownDigest);
+  }
+
   /** Where the module files named by {@code node}'s catalog are found. */
   public List<Path> moduleRoots(String node) {
     String environment = environmentOf.apply(node);

@@ -43,6 +43,13 @@ import java.util.logging.Logger;
  * <p>The node's mode, as the operator set it, shapes what is served: an audited node gets
  * its catalog in audit mode ({@link AuditedCatalogs}), and every answer says the mode.
  *
+ * <p>An agent whose catalog has not changed is told so without a compile when the source
+ * knows the compiled digest from its cache ({@link CatalogSource#unchanged}), even after the
+ * catalog itself was pushed out of it. That shortcut is taken only where the served catalog
+ * is the compiled one (the node is not audited and has no drift exception in force), where
+ * this process last stored that very digest for the node, and where secrets need no new
+ * envelopes; anything else is compiled as above.
+ *
  * <p>Every answer also carries the node's run slot ({@link RunSlots}), outside the catalog:
  * where in its run interval the node's scheduled runs fall.
  */
@@ -60,9 +67,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CompiledVersions versions;
   /** This master's registered address, named in every answer (empty until it is bound). */
   private final Supplier<String> servedBy;
-  /** Digest of the catalog last stored per node by this process (empty after a restart). */
-  private final ConcurrentMap<String, String> storedDigests =
+  /** The catalog last stored per node by this process (empty after a restart). */
+  private final ConcurrentMap<String, Stored> storedDigests =
       new ConcurrentHashMap<>();
+
+  /** What is kept of a stored catalog: its digest, and whether it has secrets. */
+  private record Stored(String digest, boolean hasSecrets) {}
 
   /** Each compile error is logged once, not once per node and run. */
   private final SeenOnce errorsLogged = new SeenOnce(1_000);
@@ -110,11 +120,19 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       InputLimits.checkFacts(node, request.getFacts());
       store.putFacts(node, request.getFacts());
       nodes.seen(node);
+      Mode mode = classifications.mode(node);
+      RunSlot slot = runSlots.slotOf(node);
+      if (knownUnchanged(request, mode)) {
+        LOG.info(() -> "catalog served node=" + node + " digest="
+            + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
+            + " answer=unchanged");
+        return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
+            .setRunSlot(slot)
+            .setServedBy(servedBy.get()).build();
+      }
       long compileStart = System.nanoTime();
       CompileOutcome outcome = source.compile(node, request.getFacts());
       long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
-      Mode mode = classifications.mode(node);
-      RunSlot slot = runSlots.slotOf(node);
       if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
         // The node's drift exceptions and its mode travel in its catalog (and change its
         // digest).
@@ -134,10 +152,12 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         }
         // A catalog is stored once per digest, not once per run: rewriting an unchanged
         // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
-        if (!digest.equals(storedDigests.get(node))) {
+        Stored stored = storedDigests.get(node);
+        if (stored == null || !digest.equals(stored.digest())) {
           store.putCatalog(node, compiled.catalog());
           grants.catalogStored(node, compiled.catalog());
-          storedDigests.put(node, digest);
+          storedDigests.put(node, new Stored(digest,
+              SecretEnvelopes.hasSecrets(compiled.catalog())));
         }
         X509Certificate caller = Identity.current().certificate().orElseThrow();
         String callerKey = RecipientKey.of(caller);
@@ -182,6 +202,32 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
           .setServedBy(servedBy.get())
           .build();
     });
+  }
+
+  /**
+   * Whether the agent holds what a compile would serve it now, known without compiling. The
+   * served catalog must be the compiled one (not audited, no drift exception in force: both
+   * change the digest), this process must have stored exactly that digest for the node (so
+   * the store and the grants are as a compile would leave them), the envelopes the agent
+   * keeps must open (sealed to its key, or no secrets), and the source must know the
+   * compile's digest from its cache.
+   */
+  private boolean knownUnchanged(GetCatalogRequest request, Mode mode) {
+    String node = request.getNode();
+    String known = request.getKnownDigest();
+    Stored stored = storedDigests.get(node);
+    if (known.isEmpty() || stored == null || !known.equals(stored.digest())
+        || mode == Mode.AUDIT) {
+      return false;
+    }
+    if (stored.hasSecrets()) {
+      X509Certificate caller = Identity.current().certificate().orElseThrow();
+      if (!RecipientKey.of(caller).equals(request.getKnownEnvelopesKey())) {
+        return false;
+      }
+    }
+    return exceptions.active(node).isEmpty()
+        && source.unchanged(node, request.getFacts(), known);
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */
