@@ -149,6 +149,16 @@ public final class Master implements AutoCloseable {
       CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
+    // The code loads (Groovy parses and compiles it) while the store opens and the server
+    // starts, so the first catalog does not wait for it; compiles read the fleet once it is set.
+    java.util.concurrent.atomic.AtomicReference<dev.stead.master.code.FleetViews> fleetViewsSet =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Environments environments = new Environments(config.codeDir(), config.modulePath(), slots,
+        java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC(),
+        env -> fleetViewsSet.get().of(env));
+    if (givenSource == null) {
+      environments.preload();
+    }
     PrivateFiles.ownerOnlyDirectory(dataDir);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
     // Other masters sharing the store take the CA certificate and the CRL from it.
@@ -219,8 +229,7 @@ public final class Master implements AutoCloseable {
           store, classifications::environment, name -> store.certificate(name)
               .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
-      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
-          fleetViews);
+      fleetViewsSet.set(fleetViews);
       // A rollout of an environment decides which version of its code each node gets.
       rollouts = new dev.stead.master.rollout.Rollouts(store,
           environment -> classifications.describeAll().stream()
