@@ -149,16 +149,6 @@ public final class Master implements AutoCloseable {
       CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
-    // The code loads (Groovy parses and compiles it) while the store opens and the server
-    // starts, so the first catalog does not wait for it; compiles read the fleet once it is set.
-    java.util.concurrent.atomic.AtomicReference<dev.stead.master.code.FleetViews> fleetViewsSet =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Environments environments = new Environments(config.codeDir(), config.modulePath(), slots,
-        java.time.Duration.ofSeconds(1), java.time.Clock.systemUTC(),
-        env -> fleetViewsSet.get().of(env));
-    if (givenSource == null) {
-      environments.preload();
-    }
     PrivateFiles.ownerOnlyDirectory(dataDir);
     Store store = config.store().open(dataDir.resolve(DB_DIR));
     // Other masters sharing the store take the CA certificate and the CRL from it.
@@ -229,7 +219,8 @@ public final class Master implements AutoCloseable {
           store, classifications::environment, name -> store.certificate(name)
               .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
-      fleetViewsSet.set(fleetViews);
+      Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
+          fleetViews);
       // A rollout of an environment decides which version of its code each node gets.
       rollouts = new dev.stead.master.rollout.Rollouts(store,
           environment -> classifications.describeAll().stream()
@@ -284,6 +275,13 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
+      if (givenSource == null) {
+        // Loads the code (Groovy parses and compiles it) now rather than at the first
+        // compile, while the first agents connect. Not earlier: on a busy machine a load
+        // beside the store's opening and the TLS setup delays both (measured:
+        // docs/fleet-simulation.md).
+        environments.preload();
+      }
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
       if (shared != null && ca.holdsKey()) {
         TrustSetup.scheduleSigning(crlRefresh, registry, ca, shared);
