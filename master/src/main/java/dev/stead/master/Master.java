@@ -275,6 +275,13 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()));
+      if (givenSource == null) {
+        // Loads the code (Groovy parses and compiles it) now rather than at the first
+        // compile, while the first agents connect. Not earlier: on a busy machine a load
+        // beside the store's opening and the TLS setup delays both (measured:
+        // docs/fleet-simulation.md).
+        environments.preload();
+      }
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
       if (shared != null && ca.holdsKey()) {
         TrustSetup.scheduleSigning(crlRefresh, registry, ca, shared);

@@ -79,4 +79,51 @@ class MasterWithDslTest {
       }
     }
   }
+
+  @Test
+  void loadsTheCodeAtStartBeforeAnyRequestAndServesItsErrorAsTheCompileFailure()
+      throws Exception {
+    Files.writeString(code.resolve("site.groovy"), "node('default') {\n  file('/tmp/x' {\n");
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(
+        dev.stead.master.code.Environments.class.getName());
+    java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(1);
+    java.util.logging.Handler seen = new java.util.logging.Handler() {
+      @Override public void publish(java.util.logging.LogRecord record) {
+        if (record.getMessage().startsWith("environment production: code loaded ahead")) {
+          loaded.countDown();
+        }
+      }
+      @Override public void flush() { }
+      @Override public void close() { }
+    };
+    log.addHandler(seen);
+    try (Master master = Master.builder(
+        new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start()) {
+      // No catalog request yet: the master loaded the code on its own.
+      assertThat(loaded.await(30, TimeUnit.SECONDS)).as("code loaded at start").isTrue();
+
+      X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
+      KeyPair key = TestPki.ecKey();
+      ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
+      CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
+          SubmitCsrRequest.newBuilder().setCertname("web01")
+              .setCsrPem(TestPki.csr("web01", key)).build());
+      anonymous.shutdownNow();
+      ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
+          Pem.parseCertificate(status.getCertificatePem()));
+      try {
+        GetCatalogResponse failed = CatalogServiceGrpc.newBlockingStub(channel).getCatalog(
+            GetCatalogRequest.newBuilder().setNode("web01")
+                .setFacts(Facts.getDefaultInstance()).build());
+        assertThat(failed.hasCatalog()).as(failed.toString()).isFalse();
+        assertThat(failed.getFailure().getErrors(0).getLocation().getFile())
+            .isEqualTo("site.groovy");
+        assertThat(failed.getFailure().getErrors(0).getLocation().getLine()).isPositive();
+      } finally {
+        channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } finally {
+      log.removeHandler(seen);
+    }
+  }
 }

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * exist, from {@code CODE} itself (the single layout). Which environment a node gets is not
  * decided here: the master's classification of the node says.
  *
- * <p>An environment is loaded at its first compile and reloaded when its files change (as
+ * <p>An environment is loaded at its first compile (or ahead of it, by {@link #preload()})
+ * and reloaded when its files change (as
  * {@link ReloadingCatalogSource} does); every environment shares one set of compile slots, so
  * more environments never mean more compiles at once. An environment directory may be a
  * symbolic link (what {@code stead code deploy} swaps): each load reads the release the link
@@ -34,6 +35,9 @@ public final class Environments {
   public static final String DIRECTORY = "environments";
   /** Lower-case letters, digits, {@code _} and {@code -}: a directory name, never a path. */
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(Environments.class.getName());
 
   private final Path codeDir;
   private final List<Path> modulePath;
@@ -141,6 +145,44 @@ public final class Environments {
    */
   public Optional<String> codeVersion(String environment) {
     return source(environment).codeVersion();
+  }
+
+  /**
+   * Starts loading every environment's code in the background ({@code production} and each
+   * {@code CODE/environments/NAME}) and returns at once: what the master does at start, so
+   * the first node's catalog does not wait for the code to load. A compile of an environment
+   * whose load is running waits for that load; a code that does not load fails its compiles
+   * as it would without this. Names that are not valid environment names are skipped.
+   */
+  public void preload() {
+    List<String> names = new ArrayList<>();
+    names.add(PRODUCTION);
+    try (java.util.stream.Stream<Path> dirs = Files.list(codeDir.resolve(DIRECTORY))) {
+      dirs.map(d -> d.getFileName().toString())
+          .filter(n -> nameProblem(n) == null && !n.equals(PRODUCTION))
+          .sorted().forEach(names::add);
+    } catch (IOException e) {
+      // No environments directory (the single layout) or unreadable: production only.
+    }
+    // One thread, one environment after another: loads compete with the start for the cores.
+    Thread loading = new Thread(() -> {
+      for (String name : names) {
+        if (directory(name).isPresent() && source(name) instanceof ReloadingCatalogSource r) {
+          long started = System.nanoTime();
+          r.preload();
+          LOG.info("environment " + name + ": code loaded ahead of the first compile in "
+              + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+      }
+    }, "code-preload");
+    loading.setDaemon(true);
+    loading.start();
+  }
+
+  /** Whether {@code environment}'s code is loaded now, without loading it. */
+  public boolean loaded(String environment) {
+    return directory(environment).map(d -> loaded.get(d))
+        .map(s -> !(s instanceof ReloadingCatalogSource r) || r.loaded()).orElse(false);
   }
 
   /** Drops the loaded frozen copy {@code release} (deleted: it is never served again). */

@@ -25,7 +25,7 @@ public final class ReloadingCatalogSource implements CatalogSource {
   private final Supplier<CatalogSource> loader;
   private final Duration checkInterval;
   private final Clock clock;
-  private Loaded current;
+  private volatile Loaded current;
   private Instant lastCheck = Instant.MIN;
 
   private record Loaded(String fingerprint, CatalogSource source) {}
@@ -75,6 +75,26 @@ public final class ReloadingCatalogSource implements CatalogSource {
   @Override
   public java.util.Optional<String> codeVersion() {
     return current().codeVersion();
+  }
+
+  /**
+   * Loads the code now unless it is loaded (what the master does at start, in the
+   * background, so the first compile finds it loaded). A compile arriving while this runs
+   * waits for this load rather than loading the code a second time; if the load throws, the
+   * next compile loads again and reports the failure as it would without this.
+   */
+  public void preload() {
+    try {
+      current();
+    } catch (RuntimeException e) {
+      LOG.warning("loading the code under " + roots + " ahead of its first compile failed: "
+          + e);
+    }
+  }
+
+  /** Whether the code is loaded (by a compile or {@link #preload()}), without loading it. */
+  public boolean loaded() {
+    return current != null;
   }
 
   private synchronized CatalogSource current() {

@@ -69,6 +69,37 @@ class EnvironmentsTest {
   }
 
   @Test
+  void preloadLoadsEveryEnvironmentBeforeAnyCompileAndACodeErrorStaysTheCompileError()
+      throws Exception {
+    Files.writeString(code.resolve("site.groovy"), site("single"));
+    Path staging = Files.createDirectories(code.resolve("environments/staging"));
+    Files.writeString(staging.resolve("site.groovy"), "node('default') {\n  file('/x' {\n");
+    Environments environments = environments();
+    assertThat(environments.loaded("production")).isFalse();
+
+    environments.preload();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!(environments.loaded("production") && environments.loaded("staging"))) {
+      assertThat(System.nanoTime()).as("both environments loaded within 30 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(environments.codeVersion("production")).isPresent();
+    assertThat(motd(compiled(environments.source("production")))).isEqualTo("single");
+
+    // The same failure, file and line as a master that loads the code at the first compile.
+    CompileOutcome preloaded = environments.source("staging")
+        .compile("web1.test", Facts.getDefaultInstance());
+    CompileOutcome atFirstCompile = environments().source("staging")
+        .compile("web1.test", Facts.getDefaultInstance());
+    assertThat(atFirstCompile).isInstanceOf(CompileOutcome.Failed.class);
+    assertThat(preloaded).isInstanceOfSatisfying(CompileOutcome.Failed.class, failed -> {
+      assertThat(failed.errors()).isEqualTo(((CompileOutcome.Failed) atFirstCompile).errors());
+      assertThat(failed.errors().get(0).getLocation().getFile()).endsWith("site.groovy");
+      assertThat(failed.errors().get(0).getLocation().getLine()).isPositive();
+    });
+  }
+
+  @Test
   void aMissingEnvironmentFailsEveryCompileNamingItAndWhereItWasLookedFor() {
     CompileOutcome outcome = environments().source("qa")
         .compile("web1.test", Facts.getDefaultInstance());
