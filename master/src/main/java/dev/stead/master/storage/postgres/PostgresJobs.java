@@ -1,8 +1,10 @@
 package dev.stead.master.storage.postgres;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
+import static dev.stead.master.storage.postgres.Sql.execute;
+import static dev.stead.master.storage.postgres.Sql.parse;
+import static dev.stead.master.storage.postgres.Sql.prepare;
+import static dev.stead.master.storage.postgres.Sql.transaction;
+
 import dev.stead.master.storage.JobStore;
 import dev.stead.master.storage.StoreException;
 import dev.stead.proto.v1.JobNode;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /**
  * {@link JobStore} on the tables of migration V6, for {@link PostgresStore}. The conditional
@@ -33,14 +34,10 @@ final class PostgresJobs implements JobStore {
   private static final int RUN_REQUEST_LOCK = 0x5354524e; // "STRN"
   private static final String UNIQUE_VIOLATION = "23505";
 
-  private final DataSource pool;
-  private final PostgresLocation location;
-  private final Runnable requireOpen;
+  private final Sql db;
 
-  PostgresJobs(DataSource pool, PostgresLocation location, Runnable requireOpen) {
-    this.pool = pool;
-    this.location = location;
-    this.requireOpen = requireOpen;
+  PostgresJobs(Sql db) {
+    this.db = db;
   }
 
   @Override
@@ -49,7 +46,7 @@ final class PostgresJobs implements JobStore {
       throw new IllegalArgumentException("a job needs an id and a master");
     }
     try {
-      run("store job " + job.getId(), connection -> transaction(connection, () -> {
+      db.run("store job " + job.getId(), connection -> transaction(connection, () -> {
         execute(connection, "INSERT INTO jobs (id, started_at_ms, done, body) VALUES (?, ?, ?, ?)",
             job.getId(), job.getStartedAtMs(), job.getDone(),
             job.toBuilder().clearNodeStates().build().toByteArray());
@@ -77,7 +74,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public Optional<JobStatus> job(String id) {
-    return run("read job " + id, connection -> {
+    return db.run("read job " + id, connection -> {
       JobStatus.Builder job;
       try (PreparedStatement query = prepare(connection, "SELECT body FROM jobs WHERE id = ?",
               id);
@@ -100,14 +97,14 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public List<JobStatus> unfinishedJobs() {
-    return list("SELECT body FROM jobs WHERE NOT done ORDER BY started_at_ms, id",
+    return db.list("SELECT body FROM jobs WHERE NOT done ORDER BY started_at_ms, id",
         JobStatus.parser());
   }
 
   @Override
   public boolean moveJobNode(String jobId, JobNode next, Set<JobNodeState> from) {
     Integer[] states = from.stream().map(JobNodeState::getNumber).toArray(Integer[]::new);
-    return run("move node " + next.getNode() + " of job " + jobId, connection -> {
+    return db.run("move node " + next.getNode() + " of job " + jobId, connection -> {
       try (PreparedStatement update = connection.prepareStatement("UPDATE job_nodes SET "
           + "state = ?, body = ? WHERE job_id = ? AND node = ? AND state = ANY (?)")) {
         update.setInt(1, next.getStateValue());
@@ -122,7 +119,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public void finishJob(String id) {
-    run("finish job " + id, connection -> {
+    db.run("finish job " + id, connection -> {
       execute(connection, "UPDATE jobs SET done = true, body = ? WHERE id = ?",
           doneBody(connection, id), id);
       return null;
@@ -140,7 +137,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public List<String> jobsWaitingFor(String node) {
-    return run("find the jobs waiting for " + node, connection -> waiting(connection, node));
+    return db.run("find the jobs waiting for " + node, connection -> waiting(connection, node));
   }
 
   private static List<String> waiting(Connection connection, String node) throws SQLException {
@@ -158,7 +155,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public Optional<String> requestRun(RunRequest request, JobNode triggered) {
-    return run("request a run of " + request.getNode(), connection ->
+    return db.run("request a run of " + request.getNode(), connection ->
         transaction(connection, () -> {
           execute(connection, "SELECT pg_advisory_xact_lock(?, hashtext(?))", RUN_REQUEST_LOCK,
               request.getNode());
@@ -181,7 +178,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public List<RunRequest> takeRunRequests(String master) {
-    return run("take the run requests of master " + master, connection -> {
+    return db.run("take the run requests of master " + master, connection -> {
       Map<Long, RunRequest> bySeq = new TreeMap<>();
       try (PreparedStatement delete = prepare(connection,
               "DELETE FROM run_requests WHERE master = ? RETURNING seq, body", master);
@@ -196,14 +193,14 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public void masterAlive(String master, long nowMs) {
-    run("record the heartbeat of master " + master, connection -> execute(connection,
+    db.run("record the heartbeat of master " + master, connection -> execute(connection,
         "INSERT INTO job_masters (id, heartbeat_ms) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET "
             + "heartbeat_ms = EXCLUDED.heartbeat_ms", master, nowMs));
   }
 
   @Override
   public Map<String, Long> streamMasters() {
-    return run("read the masters' heartbeats", connection -> {
+    return db.run("read the masters' heartbeats", connection -> {
       Map<String, Long> out = new TreeMap<>();
       try (PreparedStatement query = connection.prepareStatement(
               "SELECT id, heartbeat_ms FROM job_masters");
@@ -218,20 +215,20 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public void holdStream(String node, String master) {
-    run("record the stream of " + node, connection -> execute(connection,
+    db.run("record the stream of " + node, connection -> execute(connection,
         "INSERT INTO agent_streams (node, master) VALUES (?, ?) ON CONFLICT (node) DO UPDATE "
             + "SET master = EXCLUDED.master", node, master));
   }
 
   @Override
   public void releaseStream(String node, String master) {
-    run("forget the stream of " + node, connection -> execute(connection,
+    db.run("forget the stream of " + node, connection -> execute(connection,
         "DELETE FROM agent_streams WHERE node = ? AND master = ?", node, master));
   }
 
   @Override
   public Map<String, String> streamHolders(long aliveSinceMs) {
-    return run("read the agents' streams", connection -> {
+    return db.run("read the agents' streams", connection -> {
       Map<String, String> out = new TreeMap<>();
       try (PreparedStatement query = prepare(connection, "SELECT s.node, s.master FROM "
               + "agent_streams s JOIN job_masters m ON m.id = s.master WHERE m.heartbeat_ms >= ?",
@@ -247,7 +244,7 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public void forgetMaster(String master) {
-    run("forget master " + master, connection -> transaction(connection, () -> {
+    db.run("forget master " + master, connection -> transaction(connection, () -> {
       execute(connection, "DELETE FROM agent_streams WHERE master = ?", master);
       execute(connection, "DELETE FROM run_requests WHERE master = ?", master);
       return execute(connection, "DELETE FROM job_masters WHERE id = ?", master);
@@ -256,85 +253,10 @@ final class PostgresJobs implements JobStore {
 
   @Override
   public int forgetJobs(long startedBeforeMs) {
-    return run("forget old jobs", connection -> execute(connection,
+    return db.run("forget old jobs", connection -> execute(connection,
         "DELETE FROM jobs WHERE done AND started_at_ms < ?", startedBeforeMs));
   }
 
   // --- plumbing ---
 
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private interface SqlBody<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> T run(String what, SqlWork<T> work) {
-    requireOpen.run();
-    try (Connection connection = pool.getConnection()) {
-      return work.run(connection);
-    } catch (SQLException e) {
-      throw new StoreException("cannot " + what + " in " + location + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T transaction(Connection connection, SqlBody<T> body) throws SQLException {
-    connection.setAutoCommit(false);
-    try {
-      T result = body.run();
-      connection.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
-    }
-  }
-
-  private static int execute(Connection connection, String sql, Object... args)
-      throws SQLException {
-    try (PreparedStatement statement = prepare(connection, sql, args)) {
-      if (statement.execute()) {
-        return 0;
-      }
-      return statement.getUpdateCount();
-    }
-  }
-
-  private <T extends Message> List<T> list(String sql, Parser<T> parser, Object... args) {
-    return run("read", connection -> {
-      List<T> out = new ArrayList<>();
-      try (PreparedStatement query = prepare(connection, sql, args);
-          ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          out.add(parse(rows.getBytes(1), parser));
-        }
-      }
-      return List.copyOf(out);
-    });
-  }
-
-  private static PreparedStatement prepare(Connection connection, String sql, Object... args)
-      throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql);
-    try {
-      for (int i = 0; i < args.length; i++) {
-        statement.setObject(i + 1, args[i]);
-      }
-      return statement;
-    } catch (SQLException e) {
-      statement.close();
-      throw e;
-    }
-  }
-
-  private static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("a stored value is corrupt: " + e.getMessage(), e);
-    }
-  }
 }

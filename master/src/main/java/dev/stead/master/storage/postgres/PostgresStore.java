@@ -1,8 +1,11 @@
 package dev.stead.master.storage.postgres;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import static dev.stead.master.storage.postgres.Sql.execute;
+import static dev.stead.master.storage.postgres.Sql.parse;
+import static dev.stead.master.storage.postgres.Sql.prepare;
+import static dev.stead.master.storage.postgres.Sql.transaction;
+
 import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stead.master.storage.CertificateRecord;
@@ -67,13 +70,15 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong reportsAdded = new AtomicLong();
   private final String schemaVersion;
+  private final Sql db;
   private final PostgresJobs jobs;
 
   private PostgresStore(PostgresLocation location, HikariDataSource pool, String schemaVersion) {
     this.location = location;
     this.pool = pool;
     this.schemaVersion = schemaVersion;
-    this.jobs = new PostgresJobs(pool, location, this::requireOpen);
+    this.db = new Sql(pool, location, this::requireOpen);
+    this.jobs = new PostgresJobs(db);
   }
 
   /**
@@ -136,12 +141,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<Facts> facts(String node) {
-    return one("SELECT body FROM facts WHERE node = ?", Facts.parser(), node);
+    return db.one("SELECT body FROM facts WHERE node = ?", Facts.parser(), node);
   }
 
   @Override
   public void putCatalog(String node, Catalog catalog) {
-    run("write to catalogs", connection -> transaction(connection, () -> {
+    db.run("write to catalogs", connection -> transaction(connection, () -> {
       try (PreparedStatement async = connection.prepareStatement(
           "SET LOCAL synchronous_commit TO OFF")) {
         async.execute();
@@ -174,7 +179,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   public java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> exports(
       String environment) {
     java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> out = new java.util.TreeMap<>();
-    for (Catalog exported : list("SELECT body FROM exports WHERE environment = ? ORDER BY node",
+    for (Catalog exported : db.list("SELECT body FROM exports WHERE environment = ? ORDER BY node",
         Catalog.parser(), environment)) {
       out.put(exported.getNode(), exported.getExportsList());
     }
@@ -183,7 +188,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<Catalog> catalog(String node) {
-    return one("SELECT body FROM catalogs WHERE node = ?", Catalog.parser(), node);
+    return db.one("SELECT body FROM catalogs WHERE node = ?", Catalog.parser(), node);
   }
 
   @Override
@@ -193,12 +198,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<NodeInfo> node(String name) {
-    return one("SELECT body FROM nodes WHERE name = ?", NodeInfo.parser(), name);
+    return db.one("SELECT body FROM nodes WHERE name = ?", NodeInfo.parser(), name);
   }
 
   @Override
   public List<NodeInfo> nodes() {
-    return list("SELECT body FROM nodes ORDER BY name", NodeInfo.parser());
+    return db.list("SELECT body FROM nodes ORDER BY name", NodeInfo.parser());
   }
 
   // --- reports ---
@@ -212,7 +217,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       throw new IllegalArgumentException("report started_at_ms is negative");
     }
     long day = ReportPartitions.day(report.getStartedAtMs());
-    return run("store report " + report.getId(), connection -> {
+    return db.run("store report " + report.getId(), connection -> {
       partitions.ensure(connection, day);
       try {
         return insertOnce(connection, report);
@@ -264,7 +269,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<Report> report(String id) {
-    return one("SELECT body FROM reports WHERE id = ? LIMIT 1", Report.parser(), id);
+    return db.one("SELECT body FROM reports WHERE id = ? LIMIT 1", Report.parser(), id);
   }
 
   @Override
@@ -272,7 +277,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     if (limit <= 0) {
       return List.of();
     }
-    return list("SELECT body FROM reports WHERE id >= ? AND starts_with(id, ?) ORDER BY id "
+    return db.list("SELECT body FROM reports WHERE id >= ? AND starts_with(id, ?) ORDER BY id "
         + "LIMIT " + limit, Report.parser(), prefix, prefix);
   }
 
@@ -325,7 +330,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       List<Report> page = new ArrayList<>();
       long[] pageStart = {lastStart};
       String[] pageId = {lastId};
-      run("scan reports", connection -> {
+      db.run("scan reports", connection -> {
         try (PreparedStatement statement = prepare(connection, sql, args.toArray());
             ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
@@ -351,7 +356,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public int expireReports(long cutoffMs) {
-    return run("expire reports", connection -> partitions.dropBefore(connection, cutoffMs));
+    return db.run("expire reports", connection -> partitions.dropBefore(connection, cutoffMs));
   }
 
   @Override
@@ -359,7 +364,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     if (latestMs == Long.MAX_VALUE) {
       return 0;
     }
-    return run("expire reports dated in the future", connection -> {
+    return db.run("expire reports dated in the future", connection -> {
       try (PreparedStatement delete = prepare(connection,
           "DELETE FROM reports WHERE started_at_ms > ?", latestMs)) {
         return delete.executeUpdate();
@@ -371,7 +376,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public void putCertificate(CertificateRecord record) {
-    run("store the certificate record of " + record.certname(), connection -> {
+    db.run("store the certificate record of " + record.certname(), connection -> {
       try (PreparedStatement upsert = prepare(connection, "INSERT INTO certificates "
           + "(certname, state, certificate_pem, csr_pems) VALUES (?, ?, ?, ?) "
           + "ON CONFLICT (certname) DO UPDATE SET state = EXCLUDED.state, "
@@ -404,7 +409,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   private List<CertificateRecord> certificates(String sql, Object... args) {
-    return run("read the certificate records", connection -> {
+    return db.run("read the certificate records", connection -> {
       List<CertificateRecord> out = new ArrayList<>();
       try (PreparedStatement query = prepare(connection, sql, args);
           ResultSet rows = query.executeQuery()) {
@@ -425,7 +430,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public void deleteCertificate(String certname) {
-    update("delete the certificate record of " + certname,
+    db.update("delete the certificate record of " + certname,
         "DELETE FROM certificates WHERE certname = ?", certname);
   }
 
@@ -434,21 +439,21 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     if (revocation.getSerial().isEmpty()) {
       throw new IllegalArgumentException("a revocation needs a serial");
     }
-    update("store the revocation of " + revocation.getSerial(), "INSERT INTO revocations "
+    db.update("store the revocation of " + revocation.getSerial(), "INSERT INTO revocations "
         + "(serial, body) VALUES (?, ?) ON CONFLICT (serial) DO UPDATE SET body = EXCLUDED.body",
         revocation.getSerial(), revocation.toByteArray());
   }
 
   @Override
   public List<RevokedCertificate> revocations() {
-    return list("SELECT body FROM revocations ORDER BY serial", RevokedCertificate.parser());
+    return db.list("SELECT body FROM revocations ORDER BY serial", RevokedCertificate.parser());
   }
 
   // --- state shared by the masters ---
 
   @Override
   public Optional<String> sharedValue(String name) {
-    return run("read shared value " + name, connection -> {
+    return db.run("read shared value " + name, connection -> {
       try (PreparedStatement query = prepare(connection,
               "SELECT value FROM shared_state WHERE name = ?", name);
           ResultSet rows = query.executeQuery()) {
@@ -459,7 +464,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public String putSharedValueIfAbsent(String name, String value) {
-    update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
+    db.update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
         + "ON CONFLICT (name) DO NOTHING", name, value);
     return sharedValue(name).orElseThrow(() -> new StoreException("shared value " + name
         + " vanished as it was stored in " + location, null));
@@ -467,18 +472,18 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public void putSharedValue(String name, String value) {
-    update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
+    db.update("store shared value " + name, "INSERT INTO shared_state (name, value) VALUES (?, ?) "
         + "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", name, value);
   }
 
   @Override
   public void deleteSharedValue(String name) {
-    update("delete shared value " + name, "DELETE FROM shared_state WHERE name = ?", name);
+    db.update("delete shared value " + name, "DELETE FROM shared_state WHERE name = ?", name);
   }
 
   @Override
   public List<String> sharedNames(String prefix) {
-    return run("list shared values", connection -> {
+    return db.run("list shared values", connection -> {
       List<String> out = new ArrayList<>();
       try (PreparedStatement query = prepare(connection, "SELECT name FROM shared_state "
               + "WHERE starts_with(name, ?) ORDER BY name", prefix);
@@ -498,7 +503,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     StringBuilder versions = new StringBuilder();
     master.codeVersions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
         .forEach(e -> versions.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
-    update("register master " + master.address(), "INSERT INTO masters (address, ca, "
+    db.update("register master " + master.address(), "INSERT INTO masters (address, ca, "
         + "code_versions, started_at_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?) "
         + "ON CONFLICT (address) DO UPDATE SET ca = EXCLUDED.ca, "
         + "code_versions = EXCLUDED.code_versions, started_at_ms = EXCLUDED.started_at_ms, "
@@ -508,12 +513,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public void forget(String address) {
-    update("forget master " + address, "DELETE FROM masters WHERE address = ?", address);
+    db.update("forget master " + address, "DELETE FROM masters WHERE address = ?", address);
   }
 
   @Override
   public List<dev.stead.master.storage.MasterRecord> masters() {
-    return run("list masters", connection -> {
+    return db.run("list masters", connection -> {
       List<dev.stead.master.storage.MasterRecord> out = new ArrayList<>();
       try (PreparedStatement query = prepare(connection, "SELECT address, ca, code_versions, "
               + "started_at_ms, last_seen_ms FROM masters ORDER BY address");
@@ -542,7 +547,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         || exception.getNode().indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a drift exception needs an id and a node");
     }
-    update("store drift exception " + exception.getId(), "INSERT INTO drift_exceptions "
+    db.update("store drift exception " + exception.getId(), "INSERT INTO drift_exceptions "
         + "(node, id, body) VALUES (?, ?, ?) ON CONFLICT (node, id) DO UPDATE SET body = "
         + "EXCLUDED.body", exception.getNode(), exception.getId(), exception.toByteArray());
   }
@@ -550,8 +555,8 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   @Override
   public List<DriftException> exceptions(String node) {
     return node.isEmpty()
-        ? list("SELECT body FROM drift_exceptions ORDER BY node, id", DriftException.parser())
-        : list("SELECT body FROM drift_exceptions WHERE node = ? ORDER BY id",
+        ? db.list("SELECT body FROM drift_exceptions ORDER BY node, id", DriftException.parser())
+        : db.list("SELECT body FROM drift_exceptions WHERE node = ? ORDER BY id",
             DriftException.parser(), node);
   }
 
@@ -561,10 +566,10 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       throw new IllegalArgumentException("a classification needs a node");
     }
     if (classification.getValuesMap().isEmpty()) {
-      update("delete the classification of " + classification.getNode(),
+      db.update("delete the classification of " + classification.getNode(),
           "DELETE FROM classifications WHERE node = ?", classification.getNode());
     } else {
-      update("store the classification of " + classification.getNode(),
+      db.update("store the classification of " + classification.getNode(),
           "INSERT INTO classifications (node, body) VALUES (?, ?) ON CONFLICT (node) DO "
               + "UPDATE SET body = EXCLUDED.body", classification.getNode(),
           classification.toByteArray());
@@ -573,13 +578,13 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<NodeClassification> classification(String node) {
-    return one("SELECT body FROM classifications WHERE node = ?", NodeClassification.parser(),
+    return db.one("SELECT body FROM classifications WHERE node = ?", NodeClassification.parser(),
         node);
   }
 
   @Override
   public List<NodeClassification> classifications() {
-    return list("SELECT body FROM classifications ORDER BY node", NodeClassification.parser());
+    return db.list("SELECT body FROM classifications ORDER BY node", NodeClassification.parser());
   }
 
   @Override
@@ -588,7 +593,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         || decision.getDecision().isEmpty() || decision.getTimeMs() < 0) {
       throw new IllegalArgumentException("a decision needs a node, what was decided and a time");
     }
-    update("record a decision on " + decision.getNode(), "INSERT INTO decisions "
+    db.update("record a decision on " + decision.getNode(), "INSERT INTO decisions "
         + "(time_ms, node, body) VALUES (?, ?, ?)", decision.getTimeMs(), decision.getNode(),
         decision.toByteArray());
   }
@@ -596,9 +601,9 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   @Override
   public List<ChangeRecord> decisions(long sinceMs, long untilMs) {
     return untilMs == 0
-        ? list("SELECT body FROM decisions WHERE time_ms >= ? ORDER BY time_ms DESC, node, seq",
+        ? db.list("SELECT body FROM decisions WHERE time_ms >= ? ORDER BY time_ms DESC, node, seq",
             ChangeRecord.parser(), sinceMs)
-        : list("SELECT body FROM decisions WHERE time_ms >= ? AND time_ms <= ? "
+        : db.list("SELECT body FROM decisions WHERE time_ms >= ? AND time_ms <= ? "
             + "ORDER BY time_ms DESC, node, seq", ChangeRecord.parser(), sinceMs, untilMs);
   }
 
@@ -686,7 +691,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
       throw new IllegalArgumentException("a rollout needs an id and an environment");
     }
-    update("store rollout " + rollout.getId(), "INSERT INTO rollouts (id, environment, "
+    db.update("store rollout " + rollout.getId(), "INSERT INTO rollouts (id, environment, "
         + "started_at_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = "
         + "EXCLUDED.body", rollout.getId(), rollout.getEnvironment(), rollout.getStartedAtMs(),
         rollout.toByteArray());
@@ -694,12 +699,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
-    return one("SELECT body FROM rollouts WHERE id = ?", dev.stead.proto.v1.Rollout.parser(), id);
+    return db.one("SELECT body FROM rollouts WHERE id = ?", dev.stead.proto.v1.Rollout.parser(), id);
   }
 
   @Override
   public List<dev.stead.proto.v1.Rollout> rollouts() {
-    return list("SELECT body FROM rollouts ORDER BY started_at_ms DESC, id DESC",
+    return db.list("SELECT body FROM rollouts ORDER BY started_at_ms DESC, id DESC",
         dev.stead.proto.v1.Rollout.parser());
   }
 
@@ -707,7 +712,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Map<String, Long> sizes() {
-    return run("read the database sizes", connection -> {
+    return db.run("read the database sizes", connection -> {
       Map<String, Long> out = new LinkedHashMap<>();
       try (PreparedStatement query = connection.prepareStatement("SELECT "
           + "pg_database_size(current_database()), (SELECT coalesce(sum("
@@ -730,7 +735,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public long reportCount() {
-    return run("count the reports", connection -> {
+    return db.run("count the reports", connection -> {
       try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM reports");
           ResultSet rows = query.executeQuery()) {
         rows.next();
@@ -760,40 +765,9 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   // --- plumbing ---
 
-  private interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private interface SqlBody<T> {
-    T run() throws SQLException;
-  }
-
   private void requireOpen() {
     if (closed.get()) {
       throw new StoreException("the store " + location + " is closed", null);
-    }
-  }
-
-  private <T> T run(String what, SqlWork<T> work) {
-    requireOpen();
-    try (Connection connection = pool.getConnection()) {
-      return work.run(connection);
-    } catch (SQLException e) {
-      throw new StoreException("cannot " + what + " in " + location + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static <T> T transaction(Connection connection, SqlBody<T> body) throws SQLException {
-    connection.setAutoCommit(false);
-    try {
-      T result = body.run();
-      connection.commit();
-      return result;
-    } catch (SQLException | RuntimeException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(true);
     }
   }
 
@@ -802,7 +776,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
    * PostgreSQL's log flush (a crash of the database server may lose the last ones).
    */
   private void upsertRebuildable(String table, String keyColumn, String key, Message value) {
-    run("write to " + table, connection -> transaction(connection, () -> {
+    db.run("write to " + table, connection -> transaction(connection, () -> {
       try (PreparedStatement async = connection.prepareStatement(
           "SET LOCAL synchronous_commit TO OFF")) {
         async.execute();
@@ -816,52 +790,4 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     }));
   }
 
-  private void update(String what, String sql, Object... args) {
-    run(what, connection -> {
-      try (PreparedStatement statement = prepare(connection, sql, args)) {
-        statement.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  private <T extends Message> Optional<T> one(String sql, Parser<T> parser, Object... args) {
-    List<T> found = list(sql, parser, args);
-    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
-  }
-
-  private <T extends Message> List<T> list(String sql, Parser<T> parser, Object... args) {
-    return run("read", connection -> {
-      List<T> out = new ArrayList<>();
-      try (PreparedStatement query = prepare(connection, sql, args);
-          ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          out.add(parse(rows.getBytes(1), parser));
-        }
-      }
-      return List.copyOf(out);
-    });
-  }
-
-  private static PreparedStatement prepare(Connection connection, String sql, Object... args)
-      throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql);
-    try {
-      for (int i = 0; i < args.length; i++) {
-        statement.setObject(i + 1, args[i]);
-      }
-      return statement;
-    } catch (SQLException e) {
-      statement.close();
-      throw e;
-    }
-  }
-
-  private static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("a stored value is corrupt: " + e.getMessage(), e);
-    }
-  }
 }
