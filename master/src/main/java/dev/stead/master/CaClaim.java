@@ -1,5 +1,6 @@
 package dev.stead.master;
 
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.MasterRegistry;
 import java.io.IOException;
@@ -10,8 +11,8 @@ import java.util.Optional;
 /**
  * One master with the CA role per store: two would both sign and both write the CRL. A master
  * starting with the CA role asks the {@link MasterRegistry} first and is refused while another
- * CA master there is alive. The check is made once, at start, before this master registers:
- * two CA masters starting at the same moment both pass it.
+ * CA master there is alive, naming it; then it takes the store's CA lock, which settles two CA
+ * masters starting in the same moment, before either has written its record.
  */
 final class CaClaim {
   /**
@@ -24,14 +25,15 @@ final class CaClaim {
   private CaClaim() {}
 
   /**
-   * Refuses when another master with the CA role, at an address other than {@code own}, was
-   * seen within {@link #LAPSE}.
+   * Claims the CA role, refused when another master with the CA role, at an address other
+   * than {@code own}, was seen within {@link #LAPSE} or holds the store's CA lock.
    *
    * @param own the address this master registers, or null when it is not known yet (a port
    *     chosen by the system at binding): no live master can hold the port it will get
+   * @return the CA lock, held until closed
    * @throws IOException naming the other master, how long ago it was seen and what to do
    */
-  static void check(MasterRegistry registry, String own, Clock clock) throws IOException {
+  static CaRoleLock claim(MasterRegistry registry, String own, Clock clock) throws IOException {
     long now = clock.millis();
     Optional<MasterRecord> other = registry.masters().stream()
         .filter(MasterRecord::ca)
@@ -46,5 +48,9 @@ final class CaClaim {
           + " that one first (a CA master killed without stopping gives up the role "
           + LAPSE.toSeconds() + " s after its last heartbeat)");
     }
+    return registry.tryLockCaRole().orElseThrow(() -> new IOException("another master is"
+        + " taking the CA role on this store at this moment (it holds the store's CA lock and"
+        + " has not registered yet; `stead masters` shows it in a few seconds): start this"
+        + " master with --no-ca, or stop that one first"));
   }
 }

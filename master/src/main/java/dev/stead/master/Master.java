@@ -32,6 +32,7 @@ import dev.stead.master.jobs.ConnectedAgents;
 import dev.stead.master.jobs.Jobs;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.SharedState;
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.Store;
 import dev.stead.wire.HostPort;
 import io.grpc.Server;
@@ -155,10 +156,11 @@ public final class Master implements AutoCloseable {
     SharedState shared = config.store().shared() && store instanceof SharedState s ? s : null;
     CertificateAuthority ca;
     ServerCredentials serverCredentials;
+    CaRoleLock caLock = null;
     try {
       if (config.caRole()) {
         // Before this master signs or records anything as the CA, and before it serves.
-        CaClaim.check(store, config.port() == 0 ? null
+        caLock = CaClaim.claim(store, config.port() == 0 ? null
             : registeredAddress(config.host(), config.port()), java.time.Clock.systemUTC());
       }
       ca = TrustSetup.authority(config, dataDir.resolve(CA_DIR), shared);
@@ -168,6 +170,9 @@ public final class Master implements AutoCloseable {
           config.host(), config.dnsAltNames(), issuer);
       AdminCredentials.loadOrCreate(dataDir.resolve(ADMIN_DIR), ca, issuer);
     } catch (IOException | RuntimeException e) {
+      if (caLock != null) {
+        caLock.close();
+      }
       store.close();
       throw e;
     }
@@ -318,11 +323,15 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     master.operatorServices.add(rollouts);
+    if (caLock != null) {
+      // Closed after the heartbeat has removed this master's record.
+      master.operatorServices.add(caLock);
+    }
     try {
       String registered = registeredAddress(config.host(), port);
       servedBy.set(registered);
       master.operatorServices.add(MasterHeartbeat.start(store, registered, ca.holdsKey(),
-          compiledVersions, java.time.Clock.systemUTC()));
+          caLock, compiledVersions, java.time.Clock.systemUTC()));
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys, preview);
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.stead.master;
 
 import dev.stead.master.code.CompiledVersions;
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.MasterRegistry;
 import dev.stead.master.storage.StoreException;
@@ -25,15 +26,18 @@ final class MasterHeartbeat implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MasterHeartbeat.class.getName());
 
   private final MasterRegistry registry;
+  private final CaRoleLock caLock;
   private final CompiledVersions versions;
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private volatile MasterRecord record;
   private volatile boolean failing;
+  private volatile boolean caLockLost;
 
-  private MasterHeartbeat(MasterRegistry registry, MasterRecord record,
+  private MasterHeartbeat(MasterRegistry registry, MasterRecord record, CaRoleLock caLock,
       CompiledVersions versions, Clock clock) {
     this.registry = registry;
+    this.caLock = caLock;
     this.record = record;
     this.versions = versions;
     this.clock = clock;
@@ -44,12 +48,17 @@ final class MasterHeartbeat implements AutoCloseable {
     });
   }
 
-  /** Registers the master at {@code address} now and keeps its record fresh. */
+  /**
+   * Registers the master at {@code address} now and keeps its record fresh.
+   *
+   * @param caLock the CA role's lock this master holds, renewed with every beat; null for a
+   *     master without the CA role
+   */
   static MasterHeartbeat start(MasterRegistry registry, String address, boolean ca,
-      CompiledVersions versions, Clock clock) {
+      CaRoleLock caLock, CompiledVersions versions, Clock clock) {
     long now = clock.millis();
     MasterHeartbeat beat = new MasterHeartbeat(registry,
-        new MasterRecord(address, ca, Map.of(), now, now), versions, clock);
+        new MasterRecord(address, ca, Map.of(), now, now), caLock, versions, clock);
     registry.heartbeat(beat.record); // a start that cannot register fails like any store write
     beat.timer.scheduleWithFixedDelay(beat::beat, INTERVAL.toMillis(), INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
@@ -57,6 +66,7 @@ final class MasterHeartbeat implements AutoCloseable {
   }
 
   private void beat() {
+    renewCaLock();
     MasterRecord next = record.seen(versions.now(), clock.millis());
     try {
       registry.heartbeat(next);
@@ -72,6 +82,21 @@ final class MasterHeartbeat implements AutoCloseable {
         failing = true;
       }
     }
+  }
+
+  private void renewCaLock() {
+    if (caLock == null) {
+      return;
+    }
+    boolean held = caLock.renew();
+    if (!held && !caLockLost) {
+      LOG.severe(() -> "master registry: " + record.address() + " lost the store's CA lock (its"
+          + " database session ended and another master holds it now): two masters may sign;"
+          + " stop one of them");
+    } else if (held && caLockLost) {
+      LOG.info(() -> "master registry: " + record.address() + " holds the store's CA lock again");
+    }
+    caLockLost = !held;
   }
 
   /** Stops the beats, then removes this master's record (a beat in flight ends first). */

@@ -35,7 +35,8 @@ class CaClaimTest {
       Catalogs.seal(Catalog.newBuilder().setNode(node).setCodeVersion("test").build()));
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final List<AutoCloseable> cleanup =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
   void tearDown() throws Exception {
@@ -136,5 +137,50 @@ class CaClaimTest {
     assertThat(master.address()).isEqualTo("127.0.0.1:" + port);
     assertThat(registry.masters()).singleElement()
         .satisfies(m -> assertThat(m.startedAtMs()).isGreaterThanOrEqualTo(now));
+  }
+
+  @Test
+  void ofTwoCaMastersStartedAtTheSameMomentOnlyOneStarts() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
+    Store registry = store.open(tmp.resolve("registry"));
+    cleanup.add(registry);
+    Path dataA = tmp.resolve("a");
+    Path dataB = tmp.resolve("b");
+    start(dataA, store).close();
+    Files.createDirectories(dataB.resolve("ca"));
+    for (String file : List.of("ca.pem", "ca_key.pem")) {
+      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    // Neither has written its record when the other looks: the store's lock decides.
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService starters =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<java.util.concurrent.Future<Master>> started = new ArrayList<>();
+    for (Path data : List.of(dataA, dataB)) {
+      started.add(starters.submit(() -> {
+        together.await();
+        return start(data, store);
+      }));
+    }
+    List<Master> running = new ArrayList<>();
+    List<Throwable> refused = new ArrayList<>();
+    for (java.util.concurrent.Future<Master> f : started) {
+      try {
+        running.add(f.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        refused.add(e.getCause());
+      }
+    }
+    starters.shutdown();
+
+    assertThat(running).hasSize(1);
+    assertThat(refused).singleElement().isInstanceOf(IOException.class)
+        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("holds the CA role on this store",
+            "holds the store's CA lock"))
+        .satisfies(e -> assertThat(e.getMessage()).contains("start this master with --no-ca"));
+    assertThat(addresses(registry)).containsExactly(running.get(0).address());
   }
 }

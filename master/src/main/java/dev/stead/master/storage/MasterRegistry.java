@@ -20,4 +20,10 @@ public interface MasterRegistry {
 
   /** Every master registered, sorted by address, however long ago it was last seen. */
   List<MasterRecord> masters();
+
+  /**
+   * Takes the CA role for this process: empty when another process holds it now. Released
+   * when closed, and by the store when its holder dies or stops renewing it for long.
+   */
+  java.util.Optional<CaRoleLock> tryLockCaRole();
 }

@@ -1149,6 +1149,20 @@ public final class RocksStore implements Store {
     return List.copyOf(masters.values());
   }
 
+  /** Always granted: RocksDB's own lock file keeps a data directory to one process. */
+  @Override
+  public Optional<CaRoleLock> tryLockCaRole() {
+    return Optional.of(new CaRoleLock() {
+      @Override
+      public boolean renew() {
+        return !closed.get();
+      }
+
+      @Override
+      public void close() {}
+    });
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -38,4 +38,16 @@ abstract class MasterRegistryContract extends StoreContract {
     assertThat(store.masters()).extracting(MasterRecord::address)
         .containsExactly("a:8140", "b:8140");
   }
+
+  @Test
+  void theCaLockIsHeldUntilClosedAndCanBeTakenAgainThen() {
+    CaRoleLock lock = store.tryLockCaRole().orElseThrow();
+    assertThat(lock.renew()).isTrue();
+    lock.close();
+    lock.close();
+
+    CaRoleLock again = store.tryLockCaRole().orElseThrow();
+    assertThat(again.renew()).isTrue();
+    again.close();
+  }
 }

@@ -8,6 +8,7 @@ import static dev.stead.master.storage.postgres.Sql.transaction;
 import com.google.protobuf.Message;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.CertificateRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,6 +62,11 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
    * Rows fetched per round trip while scanning reports: few at first (most visitors stop at
    * the newest report or so, and each row is a whole report), then many.
    */
+  /**
+   * How long the database keeps the CA lock of a master that stopped renewing it (its machine
+   * lost): as long as a CA master's heartbeat record takes to lapse.
+   */
+  private static final Duration CA_LEASE = Duration.ofSeconds(10);
   private static final int SCAN_FIRST_PAGE = 8;
   private static final int SCAN_PAGE = 200;
   private static final String NO_PARTITION = "23514";
@@ -514,6 +521,22 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   @Override
   public void forget(String address) {
     db.update("forget master " + address, "DELETE FROM masters WHERE address = ?", address);
+  }
+
+  @Override
+  public Optional<CaRoleLock> tryLockCaRole() {
+    return tryLockCaRole(CA_LEASE);
+  }
+
+  /** As {@link #tryLockCaRole()}, with the lease a holder that stops renewing keeps it for. */
+  public Optional<CaRoleLock> tryLockCaRole(Duration lease) {
+    requireOpen();
+    try {
+      return PostgresCaLock.tryTake(pool, lease, location);
+    } catch (SQLException e) {
+      throw new StoreException("cannot take the CA lock in " + location + ": " + e.getMessage(),
+          e);
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.stead.master.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.proto.v1.Report;
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +141,55 @@ class PostgresStoreTest {
           new MasterRecord("b.example:8140", false, Map.of(), 2_000, 2_000));
     }
     assertThat(count(db, "SELECT count(*) FROM masters")).isEqualTo(2);
+  }
+
+  /** The lock, once the server has ended the session that held it (it does so on its own time). */
+  private static CaRoleLock eventually(PostgresStore store) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      java.util.Optional<CaRoleLock> lock = store.tryLockCaRole();
+      if (lock.isPresent() || System.nanoTime() > deadline) {
+        return lock.orElseThrow(() -> new AssertionError("the CA lock is still held 5 s after"
+            + " its holder's session was ended"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void theCaLockGoesToOneSessionAndIsFreedWhenItsHolderClosesDiesOrStopsRenewing()
+      throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    try (PostgresStore a = PostgresStore.open(db, cluster.credentials());
+        PostgresStore b = PostgresStore.open(db, cluster.credentials())) {
+      CaRoleLock held = a.tryLockCaRole().orElseThrow();
+      assertThat(b.tryLockCaRole()).isEmpty();
+      assertThat(held.renew()).isTrue();
+
+      // Released: the other master gets it.
+      held.close();
+      assertThat(held.renew()).isFalse();
+      CaRoleLock byB = b.tryLockCaRole().orElseThrow();
+      assertThat(a.tryLockCaRole()).isEmpty();
+
+      // The holder's session killed (its process gone): the lock is free at once, and the
+      // former holder learns at its next renewal that it lost it.
+      cluster.execute(db.database(), "SELECT pg_terminate_backend(pid) FROM pg_locks"
+          + " WHERE locktype = 'advisory' AND granted");
+      CaRoleLock byA = eventually(a);
+      assertThat(byB.renew()).isFalse();
+
+      // A holder that stops renewing (its machine lost, nothing closed) loses the lock once
+      // its lease has passed.
+      byA.close();
+      CaRoleLock silent = a.tryLockCaRole(Duration.ofMillis(500)).orElseThrow();
+      assertThat(b.tryLockCaRole()).isEmpty();
+      Thread.sleep(500);
+      CaRoleLock afterLease = eventually(b);
+      assertThat(silent.renew()).isFalse();
+      afterLease.close();
+    }
   }
 
   @Test
