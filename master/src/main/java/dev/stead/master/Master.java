@@ -265,7 +265,7 @@ public final class Master implements AutoCloseable {
                     forwardTo.accept(report);
                   }).bindService(),
               new AdminEndpoint(registry, store, secrets, classifications, runSlots)
-                  .bindService(),
+                  .whenCleaned(fleetViews::nodeRemoved).bindService(),
               new CertificateEndpoint(registry).bindService(),
               new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
                   .bindService(),

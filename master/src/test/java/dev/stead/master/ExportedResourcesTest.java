@@ -158,6 +158,17 @@ class ExportedResourcesTest {
       assertThat(fetch(lb, "lb", lbFacts).getResourcesList()).extracting(Catalogs::key)
           .containsExactly("file[/etc/lb.members]", "host[web01]", "host[web02]");
 
+      // web02 is decommissioned (`stead ca clean web02`): its host and its facts leave lb's
+      // next catalog at once.
+      try (AdminClient admin = AdminClient.connect(data, null)) {
+        admin.clean("web02");
+      }
+      Catalog afterClean = fetch(lb, "lb", lbFacts);
+      assertThat(afterClean.getResourcesList()).extracting(Catalogs::key)
+          .containsExactly("file[/etc/lb.members]", "host[web01]");
+      assertThat(afterClean.getResources(0).getParametersMap().get("content"))
+          .isEqualTo(Values.of("web01 10.0.0.1"));
+
       // A fact outside the allowlist is a compile error naming the allowlist, not a value.
       var snoop = enrol(master, "snoop");
       GetCatalogResponse refused = snoop.getCatalog(GetCatalogRequest.newBuilder()

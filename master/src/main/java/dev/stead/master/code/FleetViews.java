@@ -132,6 +132,19 @@ public final class FleetViews {
     }
   }
 
+  /** {@code node} was cleaned: its exports and facts leave every environment's view now. */
+  public void nodeRemoved(String node) {
+    for (State state : states.values()) {
+      synchronized (state) {
+        boolean hadExports = state.exports.remove(node) != null;
+        boolean hadFacts = state.facts.remove(node) != null;
+        if (hadExports || hadFacts) {
+          state.view = null;
+        }
+      }
+    }
+  }
+
   private State state(String environment) {
     Instant now = clock.instant();
     return states.compute(environment, (env, current) ->

@@ -34,6 +34,7 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   private final SecretService secrets;
   private final NodeClassifications classifications;
   private final RunSlots runSlots;
+  private java.util.function.Consumer<String> cleaned = node -> { };
 
   public AdminEndpoint(CertificateRegistry registry, Store store,
       SecretService secrets) {
@@ -52,6 +53,15 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     this.registry = registry;
     this.store = store;
     this.secrets = secrets;
+  }
+
+  /**
+   * Also tells {@code listener} of each node cleaned, after its certificate and catalog are
+   * gone (what the master keeps of it in memory goes too). Set before the service is bound.
+   */
+  public AdminEndpoint whenCleaned(java.util.function.Consumer<String> listener) {
+    this.cleaned = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
   }
 
   @Override
@@ -88,7 +98,14 @@ public final class AdminEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
   @Override
   public void cleanCertificate(CleanCertificateRequest request,
       StreamObserver<CleanCertificateResponse> observer) {
-    Unary.respond(observer, "CleanCertificate", () -> registry.clean(request.getCertname()));
+    Unary.respond(observer, "CleanCertificate", () -> {
+      CleanCertificateResponse cleaned = registry.clean(request.getCertname());
+      // A cleaned node is decommissioned or about to be re-enrolled as a new machine: its
+      // exports must not stay collectable, and its next run compiles afresh.
+      store.removeCatalog(cleaned.getCertname());
+      this.cleaned.accept(cleaned.getCertname());
+      return cleaned;
+    });
   }
 
   @Override

@@ -21,6 +21,13 @@ public interface CatalogStore {
   Optional<Catalog> catalog(String node);
 
   /**
+   * Forgets {@code node}'s last catalog and what it exports, as when the node is cleaned
+   * ({@code stead ca clean}): nothing of a decommissioned node stays collectable or stored.
+   * Nothing when there is none.
+   */
+  void removeCatalog(String node);
+
+  /**
    * What the nodes whose last catalog was compiled in {@code environment} export
    * ({@code Catalog.exports}), by node name; a node that exports nothing is left out. Read
    * without loading whole catalogs: the backends keep exports apart from them.

@@ -297,6 +297,17 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public void removeCatalog(String node) {
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.delete(family(CATALOGS), key(node));
+      batch.delete(family(EXPORTS), key(node));
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw failure("remove from " + CATALOGS, e);
+    }
+  }
+
+  @Override
   public void putNode(NodeInfo node) {
     put(NODES, key(node.getName()), node, writeOptions);
   }

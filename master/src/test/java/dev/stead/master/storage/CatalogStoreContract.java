@@ -74,4 +74,18 @@ abstract class CatalogStoreContract extends StoreContract {
     assertThat(store.exports("production")).containsOnlyKeys("stage1", "web1");
     assertThat(store.exports("staging")).isEmpty();
   }
+
+  @Test
+  void aRemovedCatalogIsGoneWithItsExportsAndTheOthersStay() throws Exception {
+    store.putCatalog("web1", exporting("web1", "production", host("web1")));
+    store.putCatalog("web2", exporting("web2", "production", host("web2")));
+
+    store.removeCatalog("web1");
+    store.removeCatalog("never-compiled");
+    reopen();
+
+    assertThat(store.catalog("web1")).isEmpty();
+    assertThat(store.exports("production")).containsOnlyKeys("web2");
+    assertThat(store.catalog("web2")).isPresent();
+  }
 }

@@ -199,6 +199,15 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
+  public void removeCatalog(String node) {
+    db.run("remove the catalog of " + node, connection -> transaction(connection, () -> {
+      execute(connection, "DELETE FROM catalogs WHERE node = ?", node);
+      execute(connection, "DELETE FROM exports WHERE node = ?", node);
+      return null;
+    }));
+  }
+
+  @Override
   public void putNode(NodeInfo node) {
     upsertRebuildable("nodes", "name", node.getName(), node);
   }
