@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -136,8 +137,9 @@ public final class Rollouts implements AutoCloseable {
     }
     Rollout r = state.rollout();
     try {
-      save(r.toBuilder().setSupersededByCodeVersion(own).setUpdatedAtMs(clock.millis())
-          .build());
+      long now = clock.millis();
+      update(r, current -> own.equals(current.getSupersededByCodeVersion()) ? current
+          : current.toBuilder().setSupersededByCodeVersion(own).setUpdatedAtMs(now).build());
     } catch (RuntimeException e) {
       // Nothing changed: the next catalog request or tick tries again.
       LOG.log(Level.WARNING, "recording that the code of " + r.getEnvironment()
@@ -214,7 +216,8 @@ public final class Rollouts implements AutoCloseable {
       throw new IllegalStateException("rollout " + r.getId() + " of " + environment + " is "
           + phase(r.getPhase()) + ", not running");
     }
-    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED), "paused", who);
+    return change(r, current -> current.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED)
+        .build(), "paused", who);
   }
 
   /** Goes on from a pause or a halt (the failed wave stays as it ended). */
@@ -224,15 +227,16 @@ public final class Rollouts implements AutoCloseable {
       throw new IllegalStateException("rollout " + r.getId() + " of " + environment
           + " is running already");
     }
-    Rollout resumed = change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_RUNNING)
-        .setHaltReason(""), "resumed", who);
+    Rollout resumed = change(r, current -> current.toBuilder()
+        .setPhase(RolloutPhase.ROLLOUT_RUNNING).setHaltReason("").build(), "resumed", who);
     return step(resumed);
   }
 
   /** Puts every node back on the previous code. */
   public synchronized Rollout abort(String environment, String who) {
     Rollout r = active(environment, "abort");
-    return change(r, r.toBuilder().setPhase(RolloutPhase.ROLLOUT_ABORTED), "aborted", who);
+    return change(r, current -> current.toBuilder().setPhase(RolloutPhase.ROLLOUT_ABORTED)
+        .build(), "aborted", who);
   }
 
   /** The newest rollout of {@code environment}, or of every environment when empty. */
@@ -251,9 +255,15 @@ public final class Rollouts implements AutoCloseable {
   public synchronized void reported(Report report) {
     try {
       for (RolloutState state : List.copyOf(latest.values())) {
-        Rollout recorded = RolloutProgress.record(state.rollout(), report);
-        if (recorded != state.rollout()) {
-          save(recorded);
+        // This master's copy (read again every tick) tells whether the node is in an open
+        // wave; the result is recorded in the stored copy, which another master may have
+        // written since.
+        if (RolloutProgress.record(state.rollout(), report) == state.rollout()) {
+          continue;
+        }
+        Rollout recorded = update(state.rollout(),
+            current -> RolloutProgress.record(current, report));
+        if (!recorded.equals(state.rollout())) {
           step(recorded);
         }
       }
@@ -273,12 +283,12 @@ public final class Rollouts implements AutoCloseable {
     if (state == null) {
       return;
     }
-    Rollout failed = RolloutProgress.fail(state.rollout(), node, "compile failed: " + error,
-        clock.millis());
-    if (failed != state.rollout()) {
+    long now = clock.millis();
+    String reason = "compile failed: " + error;
+    if (RolloutProgress.fail(state.rollout(), node, reason, now) != state.rollout()) {
       try {
-        save(failed);
-        step(failed);
+        step(update(state.rollout(),
+            current -> RolloutProgress.fail(current, node, reason, now)));
       } catch (RuntimeException e) {
         // The node still gets its answer; its next compile records the failure again.
         LOG.log(Level.WARNING, "recording the compile failure of " + node
@@ -297,6 +307,16 @@ public final class Rollouts implements AutoCloseable {
   }
 
   private Rollout step(Rollout r) {
+    if (advanced(r).equals(r)) {
+      return r;
+    }
+    Rollout next = update(r, this::advanced);
+    logChange(r, next);
+    return next;
+  }
+
+  /** {@code r} moved on as far as its waves allow now; {@code r} itself when nothing moves. */
+  private Rollout advanced(Rollout r) {
     Rollout advanced = RolloutProgress.advance(r, () -> nodesOf.apply(r.getEnvironment()),
         clock.millis());
     Rollout next = advanced.getPhase() == RolloutPhase.ROLLOUT_COMPLETED
@@ -305,11 +325,7 @@ public final class Rollouts implements AutoCloseable {
         ? advanced.toBuilder().setEnvironmentCodeVersion(
             ownVersion.apply(r.getEnvironment()).orElse("")).build()
         : advanced;
-    if (!next.equals(r)) {
-      save(next);
-      logChange(r, next);
-    }
-    return next;
+    return next.equals(r) ? r : next;
   }
 
   private Rollout active(String environment, String verb) {
@@ -322,9 +338,10 @@ public final class Rollouts implements AutoCloseable {
     return state.get().rollout();
   }
 
-  private Rollout change(Rollout before, Rollout.Builder after, String verb, String who) {
-    Rollout changed = after.setUpdatedAtMs(clock.millis()).build();
-    save(changed);
+  private Rollout change(Rollout before, UnaryOperator<Rollout> edit, String verb, String who) {
+    long now = clock.millis();
+    Rollout changed = update(before,
+        current -> edit.apply(current).toBuilder().setUpdatedAtMs(now).build());
     LOG.info(() -> "rollout " + before.getId() + " of " + before.getEnvironment() + " "
         + verb + " by " + who);
     return changed;
@@ -332,6 +349,22 @@ public final class Rollouts implements AutoCloseable {
 
   private void save(Rollout r) {
     store.putRollout(r);
+    remember(r);
+  }
+
+  /**
+   * Applies {@code change} to the stored copy of {@code seen} (the freshest: another master
+   * may have written it since this one read it), as one step, and remembers the result.
+   */
+  private Rollout update(Rollout seen, UnaryOperator<Rollout> change) {
+    Rollout stored = store.updateRollout(seen.getId(), change).orElseThrow(() ->
+        new IllegalStateException("rollout " + seen.getId() + " of " + seen.getEnvironment()
+            + " is not in the store"));
+    remember(stored);
+    return stored;
+  }
+
+  private void remember(Rollout r) {
     RolloutState saved = new RolloutState(r);
     latest.put(r.getEnvironment(), saved);
     if (!saved.active()) {

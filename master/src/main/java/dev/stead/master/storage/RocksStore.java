@@ -119,6 +119,7 @@ public final class RocksStore implements Store {
   /** Orders the run requests kept for one master as they were made, across restarts. */
   private final AtomicLong runRequests = new AtomicLong(System.currentTimeMillis() * 1000);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object rolloutUpdates = new Object();
   private final AtomicLong reportsAdded = new AtomicLong();
   // Only the process that opened the database serves from it: its own record, in memory.
   private final Map<String, MasterRecord> masters =
@@ -1121,6 +1122,27 @@ public final class RocksStore implements Store {
     }
     // A rollout's decisions must survive a crash as certificates do: synced.
     put(ROLLOUTS, key(rollout.getId()), rollout, syncWriteOptions);
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.Rollout> updateRollout(String id,
+      java.util.function.UnaryOperator<dev.stead.proto.v1.Rollout> change) {
+    // One process holds a RocksDB store: a lock of its own makes the read and write one step.
+    synchronized (rolloutUpdates) {
+      Optional<dev.stead.proto.v1.Rollout> current = rollout(id);
+      if (current.isEmpty()) {
+        return current;
+      }
+      dev.stead.proto.v1.Rollout next = change.apply(current.get());
+      if (next != current.get() && !next.equals(current.get())) {
+        if (!next.getId().equals(id)) {
+          throw new IllegalArgumentException("an update of rollout " + id + " returned rollout "
+              + next.getId());
+        }
+        putRollout(next);
+      }
+      return Optional.of(next);
+    }
   }
 
   @Override

@@ -21,6 +21,16 @@ public interface RolloutStore {
 
   Optional<Rollout> rollout(String id);
 
+  /**
+   * Applies {@code change} to the stored rollout {@code id} and stores what it returns, as one
+   * step no other writer interleaves with (another master on the store included), so that two
+   * masters recording results at the same moment both keep theirs. {@code change} returning
+   * its argument stores nothing.
+   *
+   * @return the rollout as stored afterwards; empty when there is no rollout {@code id}
+   */
+  Optional<Rollout> updateRollout(String id, java.util.function.UnaryOperator<Rollout> change);
+
   /** Every rollout, newest first (by start time, then id). */
   List<Rollout> rollouts();
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directories and the real compiler: the code is frozen at start and served to the canary
  * only, bad input is refused naming what, pause, resume and abort do what they say, a
  * reopened store carries the rollout on, a change of the environment's own code supersedes a
- * completed rollout, and frozen copies no node gets are deleted but the newest two.
+ * completed rollout, frozen copies no node gets are deleted but the newest two, and two
+ * masters on one PostgreSQL database recording results at once both keep theirs.
  */
 class RolloutsTest {
   private static final List<String> NODES = List.of("web1.test", "web2.test", "web3.test");
@@ -426,5 +427,45 @@ class RolloutsTest {
         .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor()).as(command + ": " + out).isZero();
+  }
+
+  @Test
+  void twoMastersRecordingResultsAtTheSameTimeBothKeepTheirs() throws Exception {
+    dev.stead.master.storage.postgres.PostgresCluster cluster =
+        dev.stead.master.storage.postgres.PostgresCluster.shared();
+    dev.stead.master.storage.postgres.PostgresLocation db = cluster.createDatabase();
+    List<String> fleet = java.util.stream.IntStream.range(0, 40)
+        .mapToObj(i -> "node" + i + ".test").toList();
+    try (var storeA = dev.stead.master.storage.postgres.PostgresStore.open(db,
+            cluster.credentials());
+        var storeB = dev.stead.master.storage.postgres.PostgresStore.open(db,
+            cluster.credentials())) {
+      Releases releases = new Releases(tmp.resolve("data/rollouts"), List.of());
+      Rollouts a = new Rollouts(storeA, environment -> fleet, environments::codeVersion,
+          releases, clock);
+      Rollouts b = new Rollouts(storeB, environment -> fleet, environments::codeVersion,
+          releases, clock);
+      // A 50% canary, so that the wave stays open while its nodes report.
+      Rollout r = a.start(request().setCanaryPercent(50).build(), "stead-admin");
+      b.tick(); // B reads it once, then records on its own copy without reading again
+      List<String> canary = r.getWaves(0).getNodesList();
+      assertThat(canary).hasSize(20);
+
+      // Each master hears half the canary's reports, both at once.
+      java.util.concurrent.ExecutorService masters =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      java.util.concurrent.Future<?> byA = masters.submit(() -> canary.subList(0, 9)
+          .forEach(node -> a.reported(ran(node, r.getCodeVersion()))));
+      java.util.concurrent.Future<?> byB = masters.submit(() -> canary.subList(9, 18)
+          .forEach(node -> b.reported(ran(node, r.getCodeVersion()))));
+      byA.get();
+      byB.get();
+      masters.shutdown();
+
+      // Every result is in the store, whichever master recorded it.
+      Rollout stored = storeA.rollout(r.getId()).orElseThrow();
+      assertThat(stored.getWaves(0).getSucceededList())
+          .containsExactlyInAnyOrderElementsOf(canary.subList(0, 18));
+    }
   }
 }

@@ -7,6 +7,8 @@ import dev.stead.proto.v1.Rollout;
 import dev.stead.proto.v1.RolloutFailure;
 import dev.stead.proto.v1.RolloutPhase;
 import dev.stead.proto.v1.RolloutWave;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@link RolloutStore}: rollouts replaced by id, kept across a reopen, newest first. */
@@ -44,5 +46,48 @@ abstract class RolloutStoreContract extends StoreContract {
         .toBuilder().clearEnvironment().build()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("environment");
     assertThat(store.rollouts()).isEmpty();
+  }
+
+  @Test
+  void anUpdateAppliesToTheStoredRolloutAndStoresWhatItReturns() throws Exception {
+    store.putRollout(rollout("r1", 10, RolloutPhase.ROLLOUT_RUNNING));
+
+    Optional<Rollout> paused = store.updateRollout("r1",
+        r -> r.toBuilder().setPhase(RolloutPhase.ROLLOUT_PAUSED).build());
+    Optional<Rollout> same = store.updateRollout("r1", r -> r);
+    reopen();
+
+    assertThat(paused).map(Rollout::getPhase).contains(RolloutPhase.ROLLOUT_PAUSED);
+    assertThat(same).isEqualTo(paused);
+    assertThat(store.rollout("r1")).isEqualTo(paused);
+    assertThat(store.updateRollout("unknown", r -> r)).isEmpty();
+  }
+
+  @Test
+  void concurrentUpdatesEachKeepTheirChange() throws Exception {
+    store.putRollout(rollout("r1", 10, RolloutPhase.ROLLOUT_RUNNING));
+    int writers = 4;
+    int each = 25;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(writers);
+    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      done.add(pool.submit(() -> {
+        for (int i = 0; i < each; i++) {
+          String node = "w" + writer + "-" + i;
+          store.updateRollout("r1", r -> r.toBuilder().setHaltReason(
+              r.getHaltReason() + node + ",").build());
+        }
+      }));
+    }
+    for (java.util.concurrent.Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+
+    // No update lost another's: every writer's every entry is there once.
+    List<String> entries = List.of(store.rollout("r1").orElseThrow().getHaltReason().split(","));
+    assertThat(entries).hasSize(writers * each).doesNotHaveDuplicates();
   }
 }

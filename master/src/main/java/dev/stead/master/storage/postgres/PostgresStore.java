@@ -730,6 +730,34 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
+  public Optional<dev.stead.proto.v1.Rollout> updateRollout(String id,
+      java.util.function.UnaryOperator<dev.stead.proto.v1.Rollout> change) {
+    return db.run("update rollout " + id, connection -> transaction(connection, () -> {
+      dev.stead.proto.v1.Rollout current;
+      // The row stays locked until the commit: a concurrent update waits and then reads ours.
+      try (PreparedStatement query = prepare(connection,
+              "SELECT body FROM rollouts WHERE id = ? FOR UPDATE", id);
+          ResultSet row = query.executeQuery()) {
+        if (!row.next()) {
+          return Optional.<dev.stead.proto.v1.Rollout>empty();
+        }
+        current = parse(row.getBytes(1), dev.stead.proto.v1.Rollout.parser());
+      }
+      dev.stead.proto.v1.Rollout next = change.apply(current);
+      if (next != current && !next.equals(current)) {
+        if (!next.getId().equals(id)) {
+          throw new IllegalArgumentException("an update of rollout " + id + " returned rollout "
+              + next.getId());
+        }
+        execute(connection, "UPDATE rollouts SET environment = ?, started_at_ms = ?, body = ?"
+            + " WHERE id = ?", next.getEnvironment(), next.getStartedAtMs(), next.toByteArray(),
+            id);
+      }
+      return Optional.of(next);
+    }));
+  }
+
+  @Override
   public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
     return db.one("SELECT body FROM rollouts WHERE id = ?", dev.stead.proto.v1.Rollout.parser(), id);
   }
