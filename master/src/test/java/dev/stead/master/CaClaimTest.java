@@ -60,6 +60,27 @@ class CaClaimTest {
     return registry.masters().stream().map(MasterRecord::address).toList();
   }
 
+  private static StoreConfig newDatabase() throws IOException {
+    PostgresCluster cluster = PostgresCluster.shared();
+    return StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
+  }
+
+  /** The store as a master's registry, read beside the masters under test. */
+  private Store registryOf(StoreConfig store) throws IOException {
+    Store registry = store.open(tmp.resolve("registry"));
+    cleanup.add(registry);
+    return registry;
+  }
+
+  /** Gives the master at {@code to} a copy of the CA key of the one at {@code from}. */
+  private static void copyCaKey(Path from, Path to) throws IOException {
+    Files.createDirectories(to.resolve("ca"));
+    for (String file : List.of("ca.pem", "ca_key.pem")) {
+      Files.copy(from.resolve("ca").resolve(file), to.resolve("ca").resolve(file),
+          StandardCopyOption.COPY_ATTRIBUTES);
+    }
+  }
+
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -69,20 +90,14 @@ class CaClaimTest {
   @Test
   void aSecondCaMasterIsRefusedWhileTheFirstIsAliveAndStartsOnceItStoppedOrLapsed()
       throws Exception {
-    PostgresCluster cluster = PostgresCluster.shared();
-    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
-    Store registry = store.open(tmp.resolve("registry"));
-    cleanup.add(registry);
+    StoreConfig store = newDatabase();
+    Store registry = registryOf(store);
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
     Master a = start(dataA, store);
 
     // B has a copy of A's CA key: both would sign and write the CRL. B is refused.
-    Files.createDirectories(dataB.resolve("ca"));
-    for (String file : List.of("ca.pem", "ca_key.pem")) {
-      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
-          StandardCopyOption.COPY_ATTRIBUTES);
-    }
+    copyCaKey(dataA, dataB);
     assertThatThrownBy(() -> start(dataB, store))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("the master at " + a.address() + " holds the CA role")
@@ -120,10 +135,8 @@ class CaClaimTest {
 
   @Test
   void aCaMasterRestartedAtItsAddressIsNotRefusedByTheRecordItLeftWhenKilled() throws Exception {
-    PostgresCluster cluster = PostgresCluster.shared();
-    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
-    Store registry = store.open(tmp.resolve("registry"));
-    cleanup.add(registry);
+    StoreConfig store = newDatabase();
+    Store registry = registryOf(store);
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -141,18 +154,12 @@ class CaClaimTest {
 
   @Test
   void ofTwoCaMastersStartedAtTheSameMomentOnlyOneStarts() throws Exception {
-    PostgresCluster cluster = PostgresCluster.shared();
-    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
-    Store registry = store.open(tmp.resolve("registry"));
-    cleanup.add(registry);
+    StoreConfig store = newDatabase();
+    Store registry = registryOf(store);
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
     start(dataA, store).close();
-    Files.createDirectories(dataB.resolve("ca"));
-    for (String file : List.of("ca.pem", "ca_key.pem")) {
-      Files.copy(dataA.resolve("ca").resolve(file), dataB.resolve("ca").resolve(file),
-          StandardCopyOption.COPY_ATTRIBUTES);
-    }
+    copyCaKey(dataA, dataB);
 
     // Neither has written its record when the other looks: the store's lock decides.
     java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
