@@ -1,0 +1,25 @@
+-- Most reports are quiet (status UNCHANGED = 1, no resource listed), and their index entries
+-- took more room than their rows. Each index now holds only what its queries need:
+--  * by status: only reports that are not quiet; a query for quiet reports reads the time
+--    (or node) index and filters;
+--  * by resource: only rows that list resources; a quiet report stores NULL rather than an
+--    empty array (rows written before keep theirs: the index takes them as it did);
+--  * by time and by node: without the trailing id; the rare reports that share a start time
+--    are put in id order after the index scan.
+-- The body no longer repeats the columns (id, node, started_at_ms, status): reads put them
+-- back, and a body written before that still holds them reads the same.
+-- Indexes dropped and made on the parent are dropped and made on every partition.
+ALTER TABLE reports ALTER COLUMN resources DROP NOT NULL;
+
+DROP INDEX reports_by_status;
+CREATE INDEX reports_by_status ON reports (status, started_at_ms DESC, id) WHERE status <> 1;
+
+DROP INDEX reports_by_resource;
+CREATE INDEX reports_by_resource ON reports USING gin (resources)
+  WHERE resources IS NOT NULL;
+
+DROP INDEX reports_by_time;
+CREATE INDEX reports_by_time ON reports (started_at_ms DESC);
+
+DROP INDEX reports_by_node;
+CREATE INDEX reports_by_node ON reports (node, started_at_ms DESC);
