@@ -5,7 +5,9 @@
 --  * by resource: only rows that list resources; a quiet report stores NULL rather than an
 --    empty array (rows written before keep theirs: the index takes them as it did);
 --  * by time and by node: without the trailing id; the rare reports that share a start time
---    are put in id order after the index scan.
+--    are put in id order after the index scan. The index by time is ascending (and read
+--    backwards): reports arrive in time order, and ascending they fill its rightmost page,
+--    which splits leaving the pages full, where descending they split leftmost pages in half.
 -- The body no longer repeats the columns (id, node, started_at_ms, status): reads put them
 -- back, and a body written before that still holds them reads the same.
 -- Indexes dropped and made on the parent are dropped and made on every partition.
@@ -19,7 +21,7 @@ CREATE INDEX reports_by_resource ON reports USING gin (resources)
   WHERE resources IS NOT NULL;
 
 DROP INDEX reports_by_time;
-CREATE INDEX reports_by_time ON reports (started_at_ms DESC);
+CREATE INDEX reports_by_time ON reports (started_at_ms);
 
 DROP INDEX reports_by_node;
 CREATE INDEX reports_by_node ON reports (node, started_at_ms DESC);
