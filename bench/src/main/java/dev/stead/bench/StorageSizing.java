@@ -45,14 +45,17 @@ import java.util.stream.Stream;
  * Bytes on disk of the master's store over many runs, on RocksDB and on PostgreSQL: per run
  * what the master writes (facts, the node's summary, a catalog that changed, the report), with
  * facts and catalogs churning at every run and reports expired by retention on a simulated
- * clock. Prints the sizes at ten checkpoints, then the bytes one stored quiet report takes.
+ * clock. Prints the sizes at ten checkpoints, then the bytes one stored quiet report takes,
+ * and one report of the mix (one in ten with changes).
  * A plain main, not part of {@code ./mvnw verify}: see docs/storage-sizing.md.
  *
  * <p>Arguments: {@code rocksdb DIR}, {@code postgresql} (a throwaway cluster, as the tests
  * make) or {@code postgresql://HOST:PORT/DB CREDENTIALS_FILE} (an existing, empty database),
  * then {@code key=value} settings: {@code runs} (10000), {@code nodes} (100),
  * {@code resources} per catalog (1000), {@code span-days} the runs cover (5),
- * {@code retention-days} (1), {@code quiet-reports} for the per-report figure (20000).
+ * {@code retention-days} (1), {@code quiet-reports} for the per-report figure (20000),
+ * {@code mixed-reports} for the mix's (20000). {@code runs=0} skips the churn, a count of 0
+ * its per-report figure.
  */
 public final class StorageSizing {
   private static final HexFormat HEX = HexFormat.of();
@@ -64,6 +67,7 @@ public final class StorageSizing {
   private final long spanMs;
   private final long retentionMs;
   private final int quietReports;
+  private final int mixedReports;
   private final Random random = new Random(1);
 
   private StorageSizing(Map<String, String> settings) {
@@ -74,6 +78,7 @@ public final class StorageSizing {
     this.spanMs = Duration.ofDays(setting("span-days", 5)).toMillis();
     this.retentionMs = Duration.ofDays(setting("retention-days", 1)).toMillis();
     this.quietReports = setting("quiet-reports", 20_000);
+    this.mixedReports = setting("mixed-reports", 20_000);
   }
 
   private int setting(String key, int fallback) {
@@ -123,8 +128,15 @@ public final class StorageSizing {
     System.out.printf("backend=%s runs=%d nodes=%d resources=%d span_days=%d retention_days=%d"
         + "%n", args[0], sizing.runs, sizing.nodes, sizing.resources,
         sizing.spanMs / 86_400_000L, sizing.retentionMs / 86_400_000L);
-    sizing.churn(backend);
-    sizing.quiet(backend);
+    if (sizing.runs > 0) {
+      sizing.churn(backend);
+    }
+    if (sizing.quietReports > 0) {
+      sizing.perReport(backend, "quiet", sizing.quietReports, 0);
+    }
+    if (sizing.mixedReports > 0) {
+      sizing.perReport(backend, "mixed", sizing.mixedReports, 10);
+    }
   }
 
   // --- the backends ---
@@ -287,28 +299,33 @@ public final class StorageSizing {
     }
   }
 
-  /** {@code quietReports} quiet reports of 1,000 nodes, nothing expired: bytes per report. */
-  private void quiet(Backend backend) throws IOException {
-    try (Store store = backend.open("quiet")) {
-      Map<String, Long> empty = backend.measure(store, "quiet", true);
+  /**
+   * {@code count} reports of 1,000 nodes, nothing expired: bytes per report. Every
+   * {@code changedEvery}th report has changes (0: none has).
+   */
+  private void perReport(Backend backend, String name, int count, int changedEvery)
+      throws IOException {
+    try (Store store = backend.open(name)) {
+      Map<String, Long> empty = backend.measure(store, name, true);
       long start = Instant.parse("2026-02-02T00:00:00Z").toEpochMilli();
       int fleet = 1_000;
       long intervalMs = 30 * 60_000L;
-      Report sample = null;
-      for (int i = 0; i < quietReports; i++) {
+      long protoBytes = 0;
+      for (int i = 0; i < count; i++) {
         long at = start + (long) (i / fleet) * intervalMs + (i % fleet) * intervalMs / fleet;
-        Report report = report(name(i % fleet), digest(i % fleet), at, false);
-        sample = report;
+        boolean changes = changedEvery > 0 && i % changedEvery == 0;
+        Report report = report(name(i % fleet), digest(i % fleet), at, changes);
+        protoBytes += report.getSerializedSize();
         store.addReport(report);
       }
-      Map<String, Long> full = backend.measure(store, "quiet", true);
+      Map<String, Long> full = backend.measure(store, name, true);
       String key = full.containsKey("dir_bytes_compacted") ? "dir_bytes_compacted"
           : "database_bytes";
-      System.out.printf("quiet_reports=%d report_proto_bytes=%d reports_bytes=%d "
-          + "reports_bytes_per_report=%.0f %s_growth_per_report=%.0f%n", quietReports,
-          sample.getSerializedSize(), full.get("reports_bytes"),
-          full.get("reports_bytes") / (double) quietReports, key,
-          (full.get(key) - empty.get(key)) / (double) quietReports);
+      System.out.printf("%s_reports=%d report_proto_bytes=%.0f reports_bytes=%d "
+          + "reports_bytes_per_report=%.0f %s_growth_per_report=%.0f%n", name, count,
+          protoBytes / (double) count, full.get("reports_bytes"),
+          full.get("reports_bytes") / (double) count, key,
+          (full.get(key) - empty.get(key)) / (double) count);
     }
   }
 

@@ -145,6 +145,29 @@ abstract class ReportStoreContract extends StoreContract {
   }
 
   @Test
+  void aScanPagesThroughReportsThatShareAStartTimeWithoutLosingOrRepeatingOne() {
+    List<String> expected = new ArrayList<>();
+    for (int t = 4; t >= 0; t--) { // five start times, 130 reports each: pages end mid-tie
+      for (int i = 0; i < 130; i++) {
+        expected.add(String.format("t%d-%03d", t, i));
+      }
+    }
+    List<String> shuffled = new ArrayList<>(expected);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+    for (String id : shuffled) {
+      store.addReport(report(id, "n", 1000 + id.charAt(1), RunStatus.UNCHANGED));
+    }
+
+    List<String> seen = new ArrayList<>();
+    store.scanReports(ReportQuery.all(), r -> seen.add(r.getId()));
+    assertThat(seen).containsExactlyElementsOf(expected);
+    List<String> ofNode = new ArrayList<>();
+    store.scanReports(ReportQuery.all().withNode("n").withStatus(RunStatus.UNCHANGED),
+        r -> ofNode.add(r.getId()));
+    assertThat(ofNode).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void reportsAreFoundByIdPrefixInIdOrder() {
     store.addReport(report("20261203-abc", "a", 1000, RunStatus.UNCHANGED));
     store.addReport(report("20261203-abd", "a", 900, RunStatus.UNCHANGED));

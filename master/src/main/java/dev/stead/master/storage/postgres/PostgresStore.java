@@ -272,10 +272,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         insert.setString(2, report.getNode());
         insert.setLong(3, report.getStartedAtMs());
         insert.setInt(4, report.getStatusValue());
-        Array resources = connection.createArrayOf("text", report.getResourcesList().stream()
-            .map(r -> r.getKey()).filter(k -> !k.isEmpty()).distinct().toArray());
+        Object[] keys = report.getResourcesList().stream()
+            .map(r -> r.getKey()).filter(k -> !k.isEmpty()).distinct().toArray();
+        // NULL, not an empty array, keeps a quiet report out of the index by resource.
+        Array resources = keys.length == 0 ? null : connection.createArrayOf("text", keys);
         insert.setArray(5, resources);
-        insert.setBytes(6, report.toByteArray());
+        insert.setBytes(6, ReportRows.body(report));
         insert.executeUpdate();
       }
       reportsAdded.incrementAndGet();
@@ -285,7 +287,22 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
 
   @Override
   public Optional<Report> report(String id) {
-    return db.one("SELECT body FROM reports WHERE id = ? LIMIT 1", Report.parser(), id);
+    List<Report> found = reports("SELECT " + ReportRows.COLUMNS
+        + " FROM reports WHERE id = ? LIMIT 1", id);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  private List<Report> reports(String sql, Object... args) {
+    return db.run("read reports", connection -> {
+      List<Report> out = new ArrayList<>();
+      try (PreparedStatement query = prepare(connection, sql, args);
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          out.add(ReportRows.read(rows));
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   @Override
@@ -293,8 +310,8 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     if (limit <= 0) {
       return List.of();
     }
-    return db.list("SELECT body FROM reports WHERE id >= ? AND starts_with(id, ?) ORDER BY id "
-        + "LIMIT " + limit, Report.parser(), prefix, prefix);
+    return reports("SELECT " + ReportRows.COLUMNS + " FROM reports WHERE id >= ? "
+        + "AND starts_with(id, ?) ORDER BY id LIMIT " + limit, prefix, prefix);
   }
 
   @Override
@@ -311,8 +328,9 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       criteria.add(query.node());
     }
     if (query.status() != RunStatus.RUN_STATUS_UNSPECIFIED) {
-      where.append(" AND status = ?");
-      criteria.add(query.status().getNumber());
+      // A literal, not a parameter: the planner then sees whether the status is one the
+      // (partial) index by status holds, also in a statement prepared once for all.
+      where.append(" AND status = ").append(query.status().getNumber());
     }
     if (!query.resource().isEmpty()) {
       where.append(" AND resources @> ARRAY[?]::text[]");
@@ -327,11 +345,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       criteria.add(query.untilMs());
     }
     // Pages by keyset (newest first, then id), so no transaction stays open while the
-    // visitor works and each page is one index range.
-    String first = "SELECT body, started_at_ms, id FROM reports WHERE " + where
+    // visitor works and each page is one index range (the bound on started_at_ms is the
+    // index's; the id only orders reports that share a start time).
+    String first = "SELECT " + ReportRows.COLUMNS + " FROM reports WHERE " + where
         + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_FIRST_PAGE;
-    String next = "SELECT body, started_at_ms, id FROM reports WHERE " + where
-        + " AND (started_at_ms < ? OR (started_at_ms = ? AND id > ?))"
+    String next = "SELECT " + ReportRows.COLUMNS + " FROM reports WHERE " + where
+        + " AND started_at_ms <= ? AND (started_at_ms < ? OR id > ?)"
         + " ORDER BY started_at_ms DESC, id LIMIT " + SCAN_PAGE;
     long lastStart = 0;
     String lastId = null;
@@ -350,9 +369,10 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         try (PreparedStatement statement = prepare(connection, sql, args.toArray());
             ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
-            page.add(parse(rows.getBytes(1), Report.parser()));
-            pageStart[0] = rows.getLong(2);
-            pageId[0] = rows.getString(3);
+            Report report = ReportRows.read(rows);
+            page.add(report);
+            pageStart[0] = report.getStartedAtMs();
+            pageId[0] = report.getId();
           }
         }
         return null;

@@ -7,10 +7,14 @@ import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.ResourceResult;
+import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,11 +25,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
  * What only the PostgreSQL backend promises, on a real throwaway cluster: schema versions,
- * daily partitions dropped whole, several masters on one database, login failures.
+ * reports written by an older schema, daily partitions dropped whole, several masters on one
+ * database, login failures.
  */
 class PostgresStoreTest {
   private static final long DAY = 86_400_000L;
@@ -51,7 +57,7 @@ class PostgresStoreTest {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("6");
+      assertThat(store.schemaVersion()).isEqualTo("7");
     }
     cluster.execute(db.database(), "INSERT INTO stead_schema_history (installed_rank, version, "
         + "description, type, script, checksum, installed_by, execution_time, success) VALUES "
@@ -59,10 +65,96 @@ class PostgresStoreTest {
 
     assertThatThrownBy(() -> PostgresStore.open(db, cluster.credentials()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("schema version 999, newer than this master knows (6)")
+        .hasMessageContaining("schema version 999, newer than this master knows (7)")
         .hasMessageContaining(db.toString());
     // Its own migrations and the one from the future: nothing more was applied.
-    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(7);
+    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(8);
+  }
+
+  /** A report as the master receives it: quiet, or changing the given files. */
+  private static Report run(String id, String node, long startedAt, RunStatus status,
+      String... files) {
+    Report.Builder report = Report.newBuilder().setId(id).setNode(node)
+        .setStartedAtMs(startedAt).setReceivedAtMs(startedAt + 2_000).setStatus(status)
+        .setCodeVersion("a1b2c3").setCatalogDigest("sha256:" + node)
+        .setSummary(ReportSummary.newBuilder().setResources(40).setChanged(files.length));
+    for (String file : files) {
+      report.addResources(ResourceResult.newBuilder().setKey("file[" + file + "]")
+          .setStatus(status == RunStatus.FAILED_RUN ? ResourceStatus.FAILED
+              : ResourceStatus.CHANGED));
+    }
+    return report.build();
+  }
+
+  @Test
+  void reportsWrittenBeforeTheSlimReportRowsReadTheSameAfterTheMigration() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    Flyway.configure(getClass().getClassLoader())
+        .dataSource(db.jdbcUrl(), cluster.credentials().user(), cluster.credentials().password())
+        .locations(SchemaMigrations.LOCATION).table(SchemaMigrations.HISTORY_TABLE)
+        .target("6").load().migrate();
+    List<Report> old = List.of(
+        run("old-1", "web1", 10 * DAY + 1_000, RunStatus.UNCHANGED),
+        run("old-2", "web2", 10 * DAY + 1_000, RunStatus.CHANGED_RUN, "/etc/motd"),
+        run("old-3", "web1", 10 * DAY + 5_000, RunStatus.FAILED_RUN, "/etc/motd", "/etc/ntp"),
+        run("old-4", "web2", 11 * DAY + 1_000, RunStatus.UNCHANGED));
+    // Rows as schema 6 wrote them: the whole report as the body, an empty array when quiet.
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
+        cluster.credentials().password())) {
+      for (long day : List.of(10L, 11L)) {
+        try (Statement s = c.createStatement()) {
+          s.execute("CREATE TABLE " + ReportPartitions.name(day) + " PARTITION OF reports "
+              + "FOR VALUES FROM (" + day * DAY + ") TO (" + (day + 1) * DAY + ")");
+        }
+      }
+      for (Report r : old) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO reports "
+            + "(id, node, started_at_ms, status, resources, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+          insert.setString(1, r.getId());
+          insert.setString(2, r.getNode());
+          insert.setLong(3, r.getStartedAtMs());
+          insert.setInt(4, r.getStatusValue());
+          insert.setArray(5, c.createArrayOf("text",
+              r.getResourcesList().stream().map(ResourceResult::getKey).toArray()));
+          insert.setBytes(6, r.toByteArray());
+          insert.executeUpdate();
+        }
+      }
+    }
+
+    Report fresh = run("new-1", "web1", 10 * DAY + 5_000, RunStatus.CHANGED_RUN, "/etc/motd");
+    Report quiet = run("new-2", "web2", 11 * DAY + 2_000, RunStatus.UNCHANGED);
+    try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
+      assertThat(store.schemaVersion()).isEqualTo("7");
+      for (Report r : old) {
+        assertThat(store.report(r.getId())).contains(r);
+      }
+      assertThat(store.addReport(old.get(0))).isFalse(); // still known by id
+      assertThat(store.addReport(fresh)).isTrue();
+      assertThat(store.addReport(quiet)).isTrue();
+
+      // Old and new rows together, newest first, ties in id order, through every index.
+      assertThat(store.queryReports(ReportQuery.all(), 100)).containsExactly(
+          quiet, old.get(3), fresh, old.get(2), old.get(0), old.get(1));
+      assertThat(store.reportsWithIdPrefix("old-", 10)).containsExactlyElementsOf(old);
+      assertThat(store.report("new-2")).contains(quiet);
+      assertThat(store.reports("web1", 10)).containsExactly(fresh, old.get(2), old.get(0));
+      assertThat(store.queryReports(ReportQuery.all().withStatus(RunStatus.UNCHANGED), 10))
+          .containsExactly(quiet, old.get(3), old.get(0));
+      assertThat(store.queryReports(ReportQuery.all().withStatus(RunStatus.CHANGED_RUN), 10))
+          .containsExactly(fresh, old.get(1));
+      assertThat(store.queryReports(ReportQuery.all().withResource("file[/etc/motd]"), 10))
+          .containsExactly(fresh, old.get(2), old.get(1));
+      assertThat(store.queryReports(ReportQuery.all().withResource("file[/etc/ntp]")
+          .withNode("web1").withStatus(RunStatus.FAILED_RUN), 10)).containsExactly(old.get(2));
+      assertThat(store.queryReports(ReportQuery.between(10 * DAY + 2_000, 11 * DAY + 1_000), 10))
+          .containsExactly(old.get(3), fresh, old.get(2));
+    }
+    // A new row's body leaves out what its columns hold; a quiet one lists no resources.
+    assertThat(count(db, "SELECT octet_length(body) FROM reports WHERE id = 'new-2'"))
+        .isLessThan(quiet.getSerializedSize() - "new-2web2".length());
+    assertThat(count(db, "SELECT count(*) FROM reports WHERE resources IS NULL")).isEqualTo(1);
   }
 
   @Test
