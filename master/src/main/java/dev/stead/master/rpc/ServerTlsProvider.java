@@ -44,22 +44,20 @@ public record ServerTlsProvider(SslProvider provider, String description) {
    *     does not load here (the message carries the reason)
    */
   static ServerTlsProvider choose(String setting, String source) {
-    switch (setting.trim().toLowerCase(Locale.ROOT)) {
-      case "jdk":
-        return jdk("forced by " + source);
-      case "native":
+    return switch (setting.trim().toLowerCase(Locale.ROOT)) {
+      case "jdk" -> jdk("forced by " + source);
+      case "native" -> {
         if (!nativeAvailable()) {
           throw new IllegalArgumentException(source + "=native but BoringSSL does not load: "
               + unavailability());
         }
-        return boringSsl("required by " + source);
-      case "auto":
-        return nativeAvailable() ? boringSsl("available")
-            : jdk("BoringSSL does not load: " + unavailability());
-      default:
-        throw new IllegalArgumentException(source + "=" + setting
-            + " is not a TLS provider: use auto, jdk or native");
-    }
+        yield boringSsl("required by " + source);
+      }
+      case "auto" -> nativeAvailable() ? boringSsl("available")
+          : jdk("BoringSSL does not load: " + unavailability());
+      default -> throw new IllegalArgumentException(source + "=" + setting
+          + " is not a TLS provider: use auto, jdk or native");
+    };
   }
 
   /** True when BoringSSL serves TLS. */
