@@ -59,7 +59,8 @@ class DebianPackageIT {
           .isDirectoryNotContaining("glob:**/rocksdb*")
           .isDirectoryNotContaining("glob:**/postgresql*")
           .isDirectoryNotContaining("glob:**/HikariCP*")
-          .isDirectoryNotContaining("glob:**/flyway*");
+          .isDirectoryNotContaining("glob:**/flyway*")
+          .isDirectoryNotContaining("glob:**/netty-tcnative*");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "--version").expectExit(0).output)
           .startsWith("stead ");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "config", "print", "agent")
@@ -71,6 +72,10 @@ class DebianPackageIT {
           .contains("master");
       assertThat(Files.readString(Path.of("/etc/passwd"))).contains("\nstead:");
       assertThat(Files.isDirectory(Path.of("/var/lib/stead/master"))).isTrue();
+      // BoringSSL for the master's TLS, on the launcher's classpath (lib/*).
+      assertThat(Path.of("/usr/share/stead/lib"))
+          .isDirectoryContaining("glob:**/netty-tcnative-boringssl-static-*-linux-x86_64.jar")
+          .isDirectoryContaining("glob:**/netty-tcnative-classes-*.jar");
 
       verifyUnits();
       runUnits(work);
@@ -144,10 +149,16 @@ class DebianPackageIT {
     master.addAll(List.of("--data", data.toString(), "--code", code.toString(),
         "--listen", "127.0.0.1:0", "--autosign", "*.test"));
     Path masterLog = work.resolve("master.log");
+    Set<String> nativeLibraries = nativeLibrariesInTmp();
     Process masterProcess = new ProcessBuilder(master).redirectErrorStream(true)
         .redirectOutput(masterLog.toFile()).start();
     try {
       String address = awaitFile(data.resolve("master.address"), masterProcess, masterLog);
+      // The packaged master loads BoringSSL as the stead user; Netty unpacks the library
+      // into the temporary directory and deletes it once loaded.
+      awaitLine(masterLog, "served by BoringSSL (available)", masterProcess);
+      assertThat(nativeLibrariesInTmp()).as("native libraries left in /tmp")
+          .isEqualTo(nativeLibraries);
       Path root = Files.createDirectories(work.resolve("root/etc")).getParent();
       List<String> agentFlags = List.of("--server", address, "--certname", "pkg.test",
           "--trust-first-use", "--state", work.resolve("agent").toString(),
@@ -221,6 +232,13 @@ class DebianPackageIT {
     lint.expectExit(0);
   }
 
+  private static Set<String> nativeLibrariesInTmp() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
+      return files.map(path -> path.getFileName().toString())
+          .filter(name -> name.contains("netty_tcnative")).collect(Collectors.toSet());
+    }
+  }
+
   private static void purge() throws Exception {
     run(Duration.ofMinutes(2), aptGet("purge", "-y", "stead-master", "stead-agent"));
   }
@@ -283,7 +301,7 @@ class DebianPackageIT {
     Instant deadline = Instant.now().plusSeconds(90);
     while (!Files.readString(log).contains(text)) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-        fail("no `" + text + "` from the agent daemon:\n" + Files.readString(log));
+        fail("no `" + text + "` in " + log + ":\n" + Files.readString(log));
       }
       Thread.sleep(100);
     }

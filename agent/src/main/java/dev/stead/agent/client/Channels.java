@@ -5,6 +5,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
@@ -20,17 +21,26 @@ import javax.net.ssl.TrustManager;
 public final class Channels {
   private Channels() {}
 
+  /**
+   * The JDK's TLS, always: gRPC would pick BoringSSL whenever its jar is on the class path,
+   * as it is on a master's host (the master ships it for its server side), and the agent's
+   * few handshakes gain nothing from it.
+   */
+  private static SslContextBuilder jdkTls() {
+    return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK);
+  }
+
   public static ManagedChannel bootstrap(MasterAddress address, TrustManager trust) {
-    return open(address, GrpcSslContexts.forClient().trustManager(trust));
+    return open(address, jdkTls().trustManager(trust));
   }
 
   public static ManagedChannel trustingCa(MasterAddress address, X509Certificate ca) {
-    return open(address, GrpcSslContexts.forClient().trustManager(ca));
+    return open(address, jdkTls().trustManager(ca));
   }
 
   public static ManagedChannel mutual(MasterAddress address, X509Certificate ca, PrivateKey key,
       X509Certificate certificate) {
-    return open(address, GrpcSslContexts.forClient().trustManager(ca)
+    return open(address, jdkTls().trustManager(ca)
         .keyManager(key, certificate));
   }
 
@@ -40,7 +50,7 @@ public final class Channels {
    */
   public static ManagedChannel stream(MasterAddress address, X509Certificate ca, PrivateKey key,
       X509Certificate certificate) {
-    return builder(address, GrpcSslContexts.forClient().trustManager(ca)
+    return builder(address, jdkTls().trustManager(ca)
         .keyManager(key, certificate))
         .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)

@@ -11,6 +11,8 @@ import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -44,7 +46,7 @@ final class Enrollment {
   /** The CA, fetched from the master (loopback benchmark: the first certificate is trusted). */
   static X509Certificate fetchCa(String host, int port) throws Exception {
     ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
-        .sslContext(GrpcSslContexts.forClient()
+        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
             .trustManager(InsecureTrustManagerFactory.INSTANCE).build())
         .build();
     try {
@@ -70,7 +72,8 @@ final class Enrollment {
     long start = System.nanoTime();
     int from = known.size();
     ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
-        .sslContext(GrpcSslContexts.forClient().trustManager(ca).build()).build();
+        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+            .trustManager(ca).build()).build();
     try {
       BootstrapGrpc.BootstrapBlockingStub stub = BootstrapGrpc.newBlockingStub(channel);
       // Each submit waits for the master's signature: many in flight keep the master busy.

@@ -8,6 +8,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.security.cert.X509Certificate;
@@ -114,7 +116,8 @@ public final class FleetSimulator {
     AgentIdentity agent = Enrollment.stored(o.identities(), 1).get(0);
     X509Certificate ca = Pem.readCertificate(Files.readString(Enrollment.caFile(o.identities())));
     ManagedChannel channel = NettyChannelBuilder.forAddress(o.host(), o.port())
-        .sslContext(GrpcSslContexts.forClient().trustManager(ca)
+        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+            .trustManager(ca)
             .keyManager(agent.key(), agent.certificate()).build())
         .maxInboundMessageSize(64 << 20).build();
     int attempts = 0;

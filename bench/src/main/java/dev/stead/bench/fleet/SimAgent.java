@@ -19,6 +19,8 @@ import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -193,8 +195,10 @@ final class SimAgent {
     }
     SslContext tls;
     try {
-      tls = GrpcSslContexts.forClient().trustManager(shared.ca())
-          .keyManager(new FixedKeyManager(identity)).protocols("TLSv1.3").build();
+      // The JDK's TLS, as real agents use.
+      tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+          .trustManager(shared.ca()).keyManager(new FixedKeyManager(identity))
+          .protocols("TLSv1.3").build();
     } catch (SSLException e) {
       throw new IllegalStateException("TLS setup failed for " + identity.node(), e);
     }

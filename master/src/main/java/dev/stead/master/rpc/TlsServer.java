@@ -12,7 +12,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -25,11 +24,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 
 /**
  * Builds and starts the master's one gRPC port: TLS 1.3 only unless {@link Options#allowTls12}
- * (then TLS 1.2 too, with forward-secret AEAD suites only), JDK TLS, client certificates
+ * (then TLS 1.2 too, with forward-secret AEAD suites only), served by BoringSSL or the JDK as
+ * {@link ServerTlsProvider} chooses (the same policy either way), client certificates
  * optional but, when sent, verified against the CA alone (so another CA's certificate fails
  * the handshake), every service behind the {@link IdentityInterceptor} and the
  * {@link InboundGuard}. There is no plaintext listener.
@@ -39,6 +40,7 @@ import javax.net.ssl.SSLException;
  * {@link InputLimits} while they arrive ({@link InboundBudget}).
  */
 public final class TlsServer {
+  private static final Logger LOG = Logger.getLogger(TlsServer.class.getName());
   /** TLS 1.3 suites (the JDK's names); all three are AEAD and forward-secret by design. */
   static final List<String> TLS13_SUITES = List.of(
       "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
@@ -75,9 +77,16 @@ public final class TlsServer {
       throws IOException {
     policy.requireCovers(services);
     SslContext ssl;
+    ServerTlsProvider provider;
     try {
+      provider = ServerTlsProvider.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+    }
+    try {
+      // The suites are named the JDK's way; Netty maps them to BoringSSL's names.
       SslContextBuilder builder = GrpcSslContexts.configure(
-              SslContextBuilder.forServer(serverKey, serverCertificate), SslProvider.JDK)
+              SslContextBuilder.forServer(serverKey, serverCertificate), provider.provider())
           .trustManager(caCertificate)
           .clientAuth(ClientAuth.OPTIONAL);
       if (options.allowTls12()) {
@@ -89,7 +98,8 @@ public final class TlsServer {
       }
       ssl = builder.build();
     } catch (SSLException e) {
-      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+      throw new IOException("cannot set up TLS with " + provider.description() + ": "
+          + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
     ConnectionGate gate = new ConnectionGate(limits);
@@ -132,10 +142,13 @@ public final class TlsServer {
     }
     Server server = new LoopOwningServer(builder.build(), List.of(boss, workers));
     try {
-      return server.start();
+      server.start();
     } catch (IOException e) {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+    LOG.info(() -> "TLS on " + host + ":" + server.getPort() + " served by "
+        + provider.description());
+    return server;
   }
 
   private static ThreadFactory daemonThreads(String name) {

@@ -1,0 +1,90 @@
+package dev.stead.master.rpc;
+
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import java.util.Locale;
+
+/**
+ * Which TLS implementation serves the master's port. BoringSSL (Netty's native provider,
+ * shipped with the master) when it loads on this machine, because handshakes and record
+ * encryption cost the master a fraction of the JDK's CPU; the JDK's TLS otherwise. The
+ * policy (protocols, suites, client certificates, their verification) is the same with
+ * either: only the implementation differs.
+ *
+ * <p>An operator chooses with the system property {@value #PROPERTY} or the environment
+ * variable {@value #ENVIRONMENT}: {@code jdk} forces the JDK's TLS (for a platform where the
+ * native one misbehaves), {@code native} insists on BoringSSL and refuses to start without
+ * it, {@code auto} (the default) picks BoringSSL when available. The property wins over the
+ * variable. Immutable.
+ *
+ * @param provider the Netty provider to build the server context with
+ * @param description what serves TLS and why, for the start-up log line
+ */
+public record ServerTlsProvider(SslProvider provider, String description) {
+  public static final String PROPERTY = "stead.tls.provider";
+  public static final String ENVIRONMENT = "STEAD_TLS_PROVIDER";
+
+  /** The choice for this process, from {@value #PROPERTY} or {@value #ENVIRONMENT}. */
+  public static ServerTlsProvider fromEnvironment() {
+    String property = System.getProperty(PROPERTY);
+    if (property != null && !property.isBlank()) {
+      return choose(property, "-D" + PROPERTY);
+    }
+    String variable = System.getenv(ENVIRONMENT);
+    if (variable != null && !variable.isBlank()) {
+      return choose(variable, ENVIRONMENT);
+    }
+    return choose("auto", "default");
+  }
+
+  /**
+   * @param setting {@code auto}, {@code jdk} or {@code native}, in any case
+   * @param source where the setting came from, named in errors and the log line
+   * @throws IllegalArgumentException for another setting, or {@code native} when BoringSSL
+   *     does not load here (the message carries the reason)
+   */
+  static ServerTlsProvider choose(String setting, String source) {
+    return switch (setting.trim().toLowerCase(Locale.ROOT)) {
+      case "jdk" -> jdk("forced by " + source);
+      case "native" -> {
+        if (!nativeAvailable()) {
+          throw new IllegalArgumentException(source + "=native but BoringSSL does not load: "
+              + unavailability());
+        }
+        yield boringSsl("required by " + source);
+      }
+      case "auto" -> nativeAvailable() ? boringSsl("available")
+          : jdk("BoringSSL does not load: " + unavailability());
+      default -> throw new IllegalArgumentException(source + "=" + setting
+          + " is not a TLS provider: use auto, jdk or native");
+    };
+  }
+
+  /** True when BoringSSL serves TLS. */
+  public boolean isNative() {
+    return provider == SslProvider.OPENSSL;
+  }
+
+  private static boolean nativeAvailable() {
+    // ALPN carries gRPC's "h2"; a native library without it cannot serve gRPC.
+    return OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL)
+        && SslProvider.isTlsv13Supported(SslProvider.OPENSSL);
+  }
+
+  private static String unavailability() {
+    Throwable cause = OpenSsl.unavailabilityCause();
+    if (cause != null) {
+      return cause.toString();
+    }
+    return "it lacks ALPN or TLS 1.3";
+  }
+
+  private static ServerTlsProvider boringSsl(String why) {
+    return new ServerTlsProvider(SslProvider.OPENSSL,
+        "BoringSSL (" + why + ")");
+  }
+
+  private static ServerTlsProvider jdk(String why) {
+    return new ServerTlsProvider(SslProvider.JDK, "the JDK (" + why + ")");
+  }
+}
