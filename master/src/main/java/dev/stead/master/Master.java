@@ -109,6 +109,8 @@ public final class Master implements AutoCloseable {
     private TrustConfig trust = TrustConfig.defaults();
     private FleetConfig fleet = FleetConfig.defaults();
     private CatalogSource source;
+    private dev.stead.master.rpc.ServerConcurrency concurrency =
+        dev.stead.master.rpc.ServerConcurrency.defaults();
 
     private Builder(MasterConfig config) {
       this.config = java.util.Objects.requireNonNull(config, "config");
@@ -121,6 +123,12 @@ public final class Master implements AutoCloseable {
 
     public Builder fleet(FleetConfig fleet) {
       this.fleet = java.util.Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
+    /** How many threads serve calls and how many catalog requests may wait for a compile. */
+    public Builder concurrency(dev.stead.master.rpc.ServerConcurrency concurrency) {
+      this.concurrency = java.util.Objects.requireNonNull(concurrency, "concurrency");
       return this;
     }
 
@@ -140,13 +148,14 @@ public final class Master implements AutoCloseable {
     public Master start() throws IOException {
       // Agents' compiles and previews share one set of slots.
       CompileSlots slots = CompileSlots.perCore();
-      return Master.start(config, source, slots, trust, fleet);
+      return Master.start(config, source, slots, trust, fleet, concurrency);
     }
   }
 
   /** @param givenSource where catalogs come from; null: the environments of the code dir */
   private static Master start(MasterConfig config, CatalogSource givenSource,
-      CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
+      CompileSlots slots, TrustConfig trust, FleetConfig fleet,
+      dev.stead.master.rpc.ServerConcurrency concurrency) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -179,6 +188,8 @@ public final class Master implements AutoCloseable {
     Jobs jobs = null;
     dev.stead.master.rollout.Rollouts rollouts = null;
     ReportForwarder forwarder = null;
+    // Where catalog requests that need a compile wait (bounded), off the call threads.
+    dev.stead.master.rpc.CatalogQueue catalogQueue = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
@@ -247,12 +258,14 @@ public final class Master implements AutoCloseable {
       compiledVersions = new dev.stead.master.code.CompiledVersions();
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
+      catalogQueue = dev.stead.master.rpc.CatalogQueue.of(concurrency);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications, runSlots, compiledVersions, servedBy::get).bindService(),
+                  classifications, runSlots, compiledVersions, servedBy::get, catalogQueue)
+                  .bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
@@ -274,7 +287,7 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.PreviewEndpoint(preview).bindService(),
               new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits()));
+              config.connectionLimits()), concurrency.callThreads());
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first
         // compile, while the first agents connect. Not earlier: on a busy machine a load
@@ -289,6 +302,9 @@ public final class Master implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
+      }
+      if (catalogQueue != null) {
+        catalogQueue.close();
       }
       if (forwarder != null) {
         forwarder.close();
@@ -318,6 +334,8 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     master.operatorServices.add(rollouts);
+    // Closed after the server (no request is queued any more), before the store.
+    master.operatorServices.add(catalogQueue);
     try {
       String registered = registeredAddress(config.host(), port);
       servedBy.set(registered);

@@ -6,22 +6,25 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A gRPC server together with the Netty event loops it was built on, which it shuts down once
- * the server has terminated. gRPC shares its default loops among servers; the master brings
+ * A gRPC server together with the Netty event loops and the call executor it was built on,
+ * which it shuts down once the server has terminated. gRPC shares its default loops among servers; the master brings
  * its own because its listening channel carries the {@link ConnectionGate}.
  */
 final class LoopOwningServer extends Server {
   private final Server delegate;
   private final List<EventLoopGroup> loops;
+  private final ExecutorService calls;
   private final AtomicBoolean releasing = new AtomicBoolean();
 
-  LoopOwningServer(Server delegate, List<EventLoopGroup> loops) {
+  LoopOwningServer(Server delegate, List<EventLoopGroup> loops, ExecutorService calls) {
     this.delegate = delegate;
     this.loops = List.copyOf(loops);
+    this.calls = calls;
   }
 
   @Override
@@ -106,6 +109,7 @@ final class LoopOwningServer extends Server {
         Thread.currentThread().interrupt();
       }
       loops.forEach(loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      calls.shutdown();
     }, "stead-grpc-loops-release");
     releaser.setDaemon(true);
     releaser.start();

@@ -21,7 +21,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -73,6 +75,18 @@ public final class TlsServer {
       X509Certificate serverCertificate, X509Certificate caCertificate,
       List<ServerServiceDefinition> services, AccessPolicy policy, Options options)
       throws IOException {
+    return start(host, port, serverKey, serverCertificate, caCertificate, services, policy,
+        options, ServerConcurrency.defaults().callThreads());
+  }
+
+  /**
+   * As above, with {@code callThreads} threads running the calls and the TLS handshakes'
+   * delegated tasks ({@link ServerConcurrency}); calls beyond them wait in a queue.
+   */
+  public static Server start(String host, int port, PrivateKey serverKey,
+      X509Certificate serverCertificate, X509Certificate caCertificate,
+      List<ServerServiceDefinition> services, AccessPolicy policy, Options options,
+      int callThreads) throws IOException {
     policy.requireCovers(services);
     SslContext ssl;
     try {
@@ -97,7 +111,15 @@ public final class TlsServer {
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
         NioIoHandler.newFactory());
+    // Fixed, not gRPC's default cached pool, which grows a thread for every call that waits
+    // (1,800 threads in a handshake storm). The queue is not bounded here: a rejected task
+    // would reset a stream or break a handshake; the connection limits, the calls allowed per
+    // connection and the catalog queue bound what waits in it.
+    ThreadPoolExecutor calls = new ThreadPoolExecutor(callThreads, callThreads, 60,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("stead-grpc-call"));
+    calls.allowCoreThreadTimeOut(true);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .executor(calls)
         .sslContext(ssl)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
@@ -130,7 +152,7 @@ public final class TlsServer {
     for (ServerServiceDefinition service : services) {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
-    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers));
+    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers), calls);
     try {
       return server.start();
     } catch (IOException e) {
