@@ -287,7 +287,7 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.PreviewEndpoint(preview).bindService(),
               new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits()), concurrency.callThreads());
+              config.connectionLimits()), concurrency);
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first
         // compile, while the first agents connect. Not earlier: on a busy machine a load

@@ -54,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OverloadTest {
   private static final String FLOOD = "flood.example.com";
   private static final String STEADY = "steady.example.com";
-  /** 8 call threads, 2 catalog threads, 4 queued catalog requests. */
-  private static final ServerConcurrency SMALL = new ServerConcurrency(8, 2, 4);
+  /** 2 handshake threads, 8 call threads, 2 catalog threads, 4 queued catalog requests. */
+  private static final ServerConcurrency SMALL = new ServerConcurrency(2, 8, 2, 4);
   private static final int REQUESTS = 80;
 
   @TempDir Path data;
@@ -167,8 +167,8 @@ class OverloadTest {
     assertThat(refusedWithinMs).isLessThan(15_000);
     assertThat(answered).isEmpty();
     // 80 calls in the master's hands; the threads grew by the pools' bounds at most.
-    assertThat(during - before).isLessThanOrEqualTo(SMALL.callThreads()
-        + SMALL.catalogThreads() + 4);
+    assertThat(during - before).isLessThanOrEqualTo(SMALL.handshakeThreads()
+        + SMALL.callThreads() + SMALL.catalogThreads() + 4);
 
     // Meanwhile: an unchanged check-in is answered from the digest, and a report is stored.
     GetCatalogResponse unchanged = CatalogServiceGrpc.newBlockingStub(steady)
@@ -176,8 +176,8 @@ class OverloadTest {
         .getCatalog(request(STEADY, first.getCatalog().getDigest(), 1));
     assertThat(unchanged.getUnchanged()).isTrue();
     reports.withDeadlineAfter(5, TimeUnit.SECONDS).submitReport(report("during-flood"));
-    assertThat(threads.getThreadCount() - before).isLessThanOrEqualTo(SMALL.callThreads()
-        + SMALL.catalogThreads() + 4);
+    assertThat(threads.getThreadCount() - before).isLessThanOrEqualTo(SMALL.handshakeThreads()
+        + SMALL.callThreads() + SMALL.catalogThreads() + 4);
     try (AdminClient admin = AdminClient.connect(data, null)) {
       assertThat(admin.nodes()).filteredOn(n -> n.getName().equals(STEADY))
           .singleElement().satisfies(n ->

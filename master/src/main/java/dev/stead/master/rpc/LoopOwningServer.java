@@ -11,20 +11,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A gRPC server together with the Netty event loops and the call executor it was built on,
+ * A gRPC server together with the Netty event loops and the executors it was built on,
  * which it shuts down once the server has terminated. gRPC shares its default loops among servers; the master brings
  * its own because its listening channel carries the {@link ConnectionGate}.
  */
 final class LoopOwningServer extends Server {
   private final Server delegate;
   private final List<EventLoopGroup> loops;
-  private final ExecutorService calls;
+  private final List<ExecutorService> executors;
   private final AtomicBoolean releasing = new AtomicBoolean();
 
-  LoopOwningServer(Server delegate, List<EventLoopGroup> loops, ExecutorService calls) {
+  LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
+      List<ExecutorService> executors) {
     this.delegate = delegate;
     this.loops = List.copyOf(loops);
-    this.calls = calls;
+    this.executors = List.copyOf(executors);
   }
 
   @Override
@@ -109,7 +110,7 @@ final class LoopOwningServer extends Server {
         Thread.currentThread().interrupt();
       }
       loops.forEach(loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS));
-      calls.shutdown();
+      executors.forEach(ExecutorService::shutdown);
     }, "stead-grpc-loops-release");
     releaser.setDaemon(true);
     releaser.start();

@@ -1,40 +1,49 @@
 package dev.stead.master.rpc;
 
 /**
- * How many threads serve the master's gRPC calls, and how many catalog requests that need a
+ * How many threads serve the master's gRPC port, and how many catalog requests that need a
  * compile may be in its hands at once. Every bound is fixed, so an overload shows as queued
  * work and fast refusals, never as thousands of threads.
  *
- * <p>Call threads run every service's handlers and the TLS handshakes' key exchanges (gRPC
- * hands a handshake's delegated tasks to the server's executor). Their work is short and
- * mostly CPU (a handshake's signature, a report's parsing and its write into the store's
- * memtable, a check-in answered from the compile cache's digest); a few of them at a time
- * wait on a disk or a database connection. So they are a small multiple of the cores, never
- * one per waiting request: a call that arrives while all are busy waits in the executor's
- * queue, whose length the connection limits and the calls allowed per connection bound.
+ * <p>Handshake threads run the TLS handshakes' key exchanges and signatures (gRPC hands a
+ * handshake's delegated tasks to the server's executor) and gRPC's lookup of each call's
+ * method: pure CPU, a few milliseconds each, so about as many as the cores. They are apart
+ * from the call threads so that a handshake never waits behind reports and passes the
+ * handshake time limit.
+ *
+ * <p>Call threads run every service's handlers. Their work is short and mostly CPU (a
+ * report's parsing and its write into the store's memtable, a check-in answered from the
+ * compile cache's digest); some of them at a time wait on the store (reports are written one
+ * at a time) or on one of the PostgreSQL store's 8 connections. So they are a small multiple
+ * of the cores, never one per waiting request: a call that arrives while all are busy waits
+ * in their queue, whose length the connection limits and the calls allowed per connection
+ * bound.
  *
  * <p>A catalog request that needs a compile leaves its call thread for the catalog queue
- * ({@link CatalogQueue}): a few threads of its own, the compile slots among them, and a
- * bounded queue in front; when that is full the request is refused at once with UNAVAILABLE
- * ("the master is busy"). Check-ins answered without a compile and reports never wait
- * behind compiles.
+ * ({@link CatalogQueue}): a few threads of its own and a bounded queue in front; when that
+ * is full the request is refused at once with UNAVAILABLE ("the master is busy"). Check-ins
+ * answered without a compile and reports never wait behind compiles.
  *
- * @param callThreads threads serving calls (handlers, TLS handshakes)
+ * @param handshakeThreads threads running TLS handshakes' tasks and method lookups
+ * @param callThreads threads running the services' handlers
  * @param catalogThreads threads running the compiling part of catalog requests
  * @param catalogQueue catalog requests that may wait for one of those threads
  */
-public record ServerConcurrency(int callThreads, int catalogThreads, int catalogQueue) {
+public record ServerConcurrency(int handshakeThreads, int callThreads, int catalogThreads,
+    int catalogQueue) {
   public ServerConcurrency {
-    if (callThreads < 1) {
-      throw new IllegalArgumentException("callThreads must be at least 1, got " + callThreads);
-    }
-    if (catalogThreads < 1) {
-      throw new IllegalArgumentException(
-          "catalogThreads must be at least 1, got " + catalogThreads);
-    }
+    positive("handshakeThreads", handshakeThreads);
+    positive("callThreads", callThreads);
+    positive("catalogThreads", catalogThreads);
     if (catalogQueue < 0) {
       throw new IllegalArgumentException(
           "catalogQueue must not be negative, got " + catalogQueue);
+    }
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
     }
   }
 
@@ -44,15 +53,15 @@ public record ServerConcurrency(int callThreads, int catalogThreads, int catalog
   }
 
   /**
-   * For {@code cores} cores: 4 call threads a core, at least 16 (enough to keep the cores
-   * busy while some wait on the disk or on one of the PostgreSQL store's 8 connections); 2
-   * catalog threads a core (the compile slots are one a core: the other half stores and sends
-   * the catalogs compiled meanwhile); 32 queued catalog requests a core, which a 2-core
-   * master compiling 1,000-resource catalogs (~10 a second) works off in about 6 s, well
-   * within the agent's 30 s deadline.
+   * For {@code cores} cores: 2 handshake threads a core, at least 4; 4 call threads a core,
+   * at least 16 (enough to keep the cores busy while some wait on the store); 2 catalog
+   * threads a core (the compile slots are one a core: the other half stores and sends the
+   * catalogs compiled meanwhile); 32 queued catalog requests a core, which a 2-core master
+   * compiling 1,000-resource catalogs (~10 a second) works off in about 6 s, well within the
+   * agent's 30 s deadline.
    */
   public static ServerConcurrency forCores(int cores) {
     int n = Math.max(1, cores);
-    return new ServerConcurrency(Math.max(16, 4 * n), 2 * n, 32 * n);
+    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 2 * n, 32 * n);
   }
 }

@@ -1,6 +1,9 @@
 package dev.stead.master.rpc;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
@@ -21,6 +24,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -76,17 +80,17 @@ public final class TlsServer {
       List<ServerServiceDefinition> services, AccessPolicy policy, Options options)
       throws IOException {
     return start(host, port, serverKey, serverCertificate, caCertificate, services, policy,
-        options, ServerConcurrency.defaults().callThreads());
+        options, ServerConcurrency.defaults());
   }
 
   /**
-   * As above, with {@code callThreads} threads running the calls and the TLS handshakes'
-   * delegated tasks ({@link ServerConcurrency}); calls beyond them wait in a queue.
+   * As above, with the threads {@code concurrency} names for the TLS handshakes and for the
+   * calls; what arrives while they are busy waits in their queues.
    */
   public static Server start(String host, int port, PrivateKey serverKey,
       X509Certificate serverCertificate, X509Certificate caCertificate,
       List<ServerServiceDefinition> services, AccessPolicy policy, Options options,
-      int callThreads) throws IOException {
+      ServerConcurrency concurrency) throws IOException {
     policy.requireCovers(services);
     SslContext ssl;
     try {
@@ -111,15 +115,24 @@ public final class TlsServer {
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
         NioIoHandler.newFactory());
-    // Fixed, not gRPC's default cached pool, which grows a thread for every call that waits
-    // (1,800 threads in a handshake storm). The queue is not bounded here: a rejected task
+    // Fixed pools, not gRPC's default cached one, which grows a thread for every call that
+    // waits and every handshake (1,800 threads in a handshake storm). Two of them: gRPC runs
+    // the TLS handshakes' delegated tasks (the key exchange, the signature) on the server's
+    // executor, and a handshake that queued behind reports would pass the handshake time
+    // limit; the calls run on their own. The queues are not bounded here: a rejected task
     // would reset a stream or break a handshake; the connection limits, the calls allowed per
-    // connection and the catalog queue bound what waits in it.
-    ThreadPoolExecutor calls = new ThreadPoolExecutor(callThreads, callThreads, 60,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads("stead-grpc-call"));
-    calls.allowCoreThreadTimeOut(true);
+    // connection and the catalog queue bound what waits in them.
+    ThreadPoolExecutor handshakes = fixedPool(concurrency.handshakeThreads(), "stead-grpc-tls");
+    ThreadPoolExecutor calls = fixedPool(concurrency.callThreads(), "stead-grpc-call");
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .executor(calls)
+        .executor(handshakes)
+        .callExecutor(new ServerCallExecutorSupplier() {
+          @Override
+          public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
+              Metadata headers) {
+            return calls;
+          }
+        })
         .sslContext(ssl)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
@@ -152,12 +165,21 @@ public final class TlsServer {
     for (ServerServiceDefinition service : services) {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
-    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers), calls);
+    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers),
+        List.of(handshakes, calls));
     try {
       return server.start();
     } catch (IOException e) {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code threads} threads at most, none kept while idle, an unbounded queue. */
+  private static ThreadPoolExecutor fixedPool(int threads, String name) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemonThreads(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static ThreadFactory daemonThreads(String name) {
