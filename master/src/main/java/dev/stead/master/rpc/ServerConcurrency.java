@@ -9,7 +9,8 @@ package dev.stead.master.rpc;
  * handshake's delegated tasks to the server's executor) and gRPC's lookup of each call's
  * method: pure CPU, a few milliseconds each, so about as many as the cores. They are apart
  * from the call threads so that a handshake never waits behind reports and passes the
- * handshake time limit.
+ * handshake time limit; while more handshake work waits than they finish in time
+ * ({@link #handshakeBacklog}), new connections are refused at once.
  *
  * <p>Call threads run every service's handlers. Their work is short and mostly CPU (a
  * report's parsing and its write into the store's memtable, a check-in answered from the
@@ -45,6 +46,16 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int catal
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be at least 1, got " + value);
     }
+  }
+
+  /**
+   * How many handshake tasks may wait for a handshake thread before new connections are
+   * refused at once: 32 a thread (a TLS 1.3 handshake hands over two or three tasks of a few
+   * milliseconds), so what waits is done in well under a second on a free machine and within
+   * the 10 s handshake limit on a busy one. Clients dial again after gRPC's backoff.
+   */
+  public int handshakeBacklog() {
+    return 32 * handshakeThreads;
   }
 
   /** {@link #forCores} of this machine's available cores. */

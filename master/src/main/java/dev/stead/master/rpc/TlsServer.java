@@ -110,7 +110,7 @@ public final class TlsServer {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
-    ConnectionGate gate = new ConnectionGate(limits);
+
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("stead-grpc-accept"),
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
@@ -124,6 +124,8 @@ public final class TlsServer {
     // connection and the catalog queue bound what waits in them.
     ThreadPoolExecutor handshakes = fixedPool(concurrency.handshakeThreads(), "stead-grpc-tls");
     ThreadPoolExecutor calls = fixedPool(concurrency.callThreads(), "stead-grpc-call");
+    int backlog = concurrency.handshakeBacklog();
+    ConnectionGate gate = new ConnectionGate(limits, () -> handshakes.getQueue().size() > backlog);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(handshakes)
         .callExecutor(new ServerCallExecutorSupplier() {
