@@ -54,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OverloadTest {
   private static final String FLOOD = "flood.example.com";
   private static final String STEADY = "steady.example.com";
-  /** 2 handshake threads, 8 call threads, 2 catalog threads, 4 queued catalog requests. */
-  private static final ServerConcurrency SMALL = new ServerConcurrency(2, 8, 2, 4);
+  /** 2 handshake, 8 call, 2 report and 2 catalog threads, 4 queued catalog requests. */
+  private static final ServerConcurrency SMALL = new ServerConcurrency(2, 8, 2, 2, 4);
   private static final int REQUESTS = 80;
 
   @TempDir Path data;
@@ -168,7 +168,7 @@ class OverloadTest {
     assertThat(answered).isEmpty();
     // 80 calls in the master's hands; the threads grew by the pools' bounds at most.
     assertThat(during - before).isLessThanOrEqualTo(SMALL.handshakeThreads()
-        + SMALL.callThreads() + SMALL.catalogThreads() + 4);
+        + SMALL.callThreads() + SMALL.reportThreads() + SMALL.catalogThreads() + 4);
 
     // Meanwhile: an unchanged check-in is answered from the digest, and a report is stored.
     GetCatalogResponse unchanged = CatalogServiceGrpc.newBlockingStub(steady)
@@ -177,7 +177,7 @@ class OverloadTest {
     assertThat(unchanged.getUnchanged()).isTrue();
     reports.withDeadlineAfter(5, TimeUnit.SECONDS).submitReport(report("during-flood"));
     assertThat(threads.getThreadCount() - before).isLessThanOrEqualTo(SMALL.handshakeThreads()
-        + SMALL.callThreads() + SMALL.catalogThreads() + 4);
+        + SMALL.callThreads() + SMALL.reportThreads() + SMALL.catalogThreads() + 4);
     try (AdminClient admin = AdminClient.connect(data, null)) {
       assertThat(admin.nodes()).filteredOn(n -> n.getName().equals(STEADY))
           .singleElement().satisfies(n ->

@@ -12,13 +12,17 @@ package dev.stead.master.rpc;
  * handshake time limit; while more handshake work waits than they finish in time
  * ({@link #handshakeBacklog}), new connections are refused at once.
  *
- * <p>Call threads run every service's handlers. Their work is short and mostly CPU (a
- * report's parsing and its write into the store's memtable, a check-in answered from the
- * compile cache's digest); some of them at a time wait on the store (reports are written one
- * at a time) or on one of the PostgreSQL store's 8 connections. So they are a small multiple
- * of the cores, never one per waiting request: a call that arrives while all are busy waits
- * in their queue, whose length the connection limits and the calls allowed per connection
- * bound.
+ * <p>Call threads run every service's handlers but the reports'. Their work is short and
+ * mostly CPU (a check-in's facts written, one answered from the compile cache's digest, a
+ * file sent); some of them at a time wait on the store or on one of the PostgreSQL store's 8
+ * connections. So they are a small multiple of the cores, never one per waiting request: a
+ * call that arrives while all are busy waits in their queue, whose length the connection
+ * limits and the calls allowed per connection bound.
+ *
+ * <p>Report threads run {@code SubmitReport}. The store writes reports one at a time, each
+ * synced to disk before it is acknowledged, so more threads would only wait on that; apart,
+ * reports arriving faster than the disk syncs them queue among themselves and never hold
+ * the check-ins up.
  *
  * <p>A catalog request that needs a compile leaves its call thread for the catalog queue
  * ({@link CatalogQueue}): a few threads of its own and a bounded queue in front; when that
@@ -26,15 +30,17 @@ package dev.stead.master.rpc;
  * answered without a compile and reports never wait behind compiles.
  *
  * @param handshakeThreads threads running TLS handshakes' tasks and method lookups
- * @param callThreads threads running the services' handlers
+ * @param callThreads threads running the services' handlers, the reports' aside
+ * @param reportThreads threads storing reports
  * @param catalogThreads threads running the compiling part of catalog requests
  * @param catalogQueue catalog requests that may wait for one of those threads
  */
-public record ServerConcurrency(int handshakeThreads, int callThreads, int catalogThreads,
-    int catalogQueue) {
+public record ServerConcurrency(int handshakeThreads, int callThreads, int reportThreads,
+    int catalogThreads, int catalogQueue) {
   public ServerConcurrency {
     positive("handshakeThreads", handshakeThreads);
     positive("callThreads", callThreads);
+    positive("reportThreads", reportThreads);
     positive("catalogThreads", catalogThreads);
     if (catalogQueue < 0) {
       throw new IllegalArgumentException(
@@ -65,7 +71,8 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int catal
 
   /**
    * For {@code cores} cores: 2 handshake threads a core, at least 4; 4 call threads a core,
-   * at least 16 (enough to keep the cores busy while some wait on the store); 2 catalog
+   * at least 16 (enough to keep the cores busy while some wait on the store); 4 report
+   * threads (one writes, the others parse the next reports meanwhile); 2 catalog
    * threads a core (the compile slots are one a core: the other half stores and sends the
    * catalogs compiled meanwhile); 32 queued catalog requests a core, which a 2-core master
    * compiling 1,000-resource catalogs (~10 a second) works off in about 6 s, well within the
@@ -73,6 +80,6 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int catal
    */
   public static ServerConcurrency forCores(int cores) {
     int n = Math.max(1, cores);
-    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 2 * n, 32 * n);
+    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 4, 2 * n, 32 * n);
   }
 }

@@ -1,5 +1,6 @@
 package dev.stead.master.rpc;
 
+import dev.stead.proto.v1.ReportServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -124,6 +125,8 @@ public final class TlsServer {
     // connection and the catalog queue bound what waits in them.
     ThreadPoolExecutor handshakes = fixedPool(concurrency.handshakeThreads(), "stead-grpc-tls");
     ThreadPoolExecutor calls = fixedPool(concurrency.callThreads(), "stead-grpc-call");
+    // Reports wait on the store's one-at-a-time synced writes: among themselves.
+    ThreadPoolExecutor reports = fixedPool(concurrency.reportThreads(), "stead-grpc-report");
     int backlog = concurrency.handshakeBacklog();
     ConnectionGate gate = new ConnectionGate(limits, () -> handshakes.getQueue().size() > backlog);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
@@ -132,7 +135,8 @@ public final class TlsServer {
           @Override
           public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
               Metadata headers) {
-            return calls;
+            return ReportServiceGrpc.SERVICE_NAME.equals(
+                call.getMethodDescriptor().getServiceName()) ? reports : calls;
           }
         })
         .sslContext(ssl)
@@ -168,7 +172,7 @@ public final class TlsServer {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
     Server server = new LoopOwningServer(builder.build(), List.of(boss, workers),
-        List.of(handshakes, calls));
+        List.of(handshakes, calls, reports));
     try {
       return server.start();
     } catch (IOException e) {
