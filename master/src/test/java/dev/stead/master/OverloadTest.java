@@ -55,7 +55,8 @@ class OverloadTest {
   private static final String FLOOD = "flood.example.com";
   private static final String STEADY = "steady.example.com";
   /** 2 handshake, 8 call, 2 report and 2 catalog threads, 4 queued catalog requests. */
-  private static final ServerConcurrency SMALL = new ServerConcurrency(2, 8, 2, 2, 4);
+  private static final ServerConcurrency SMALL = new ServerConcurrency(2, 8, 2, 2, 4,
+      java.time.Duration.ofSeconds(10));
   private static final int REQUESTS = 80;
 
   @TempDir Path data;

@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * Where catalog requests that need a compile wait: a few threads of their own and a bounded
  * queue in front of them ({@link ServerConcurrency}). A request handed over leaves its gRPC
  * call thread at once, so waiting for a compile costs a queue entry, not a thread; one that
- * finds the queue full is refused at once ({@link #busy}) rather than held for the 30 s an
+ * finds the queue full, or the requests before it longer to work off than the wait allowed
+ * at the recent pace, is refused at once ({@link #busy}) rather than held for the 30 s an
  * agent waits. A request whose caller left (deadline passed, call cancelled) while it waited
  * is dropped unanswered: nobody would read the catalog. Thread-safe.
  */
@@ -31,15 +32,17 @@ public final class CatalogQueue implements AutoCloseable {
   private final ThreadPoolExecutor threads;
   private final int size;
   private final int capacity;
+  private final long maxWaitNanos;
   /** Mean time a request holds a catalog thread, smoothed (nanoseconds; 0 until known). */
   private final AtomicLong meanNanos = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong refusedLogged = new AtomicLong();
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
-  private CatalogQueue(int size, int capacity) {
+  private CatalogQueue(int size, int capacity, java.time.Duration maxWait) {
     this.size = size;
     this.capacity = capacity;
+    this.maxWaitNanos = maxWait.toNanos();
     AtomicInteger count = new AtomicInteger();
     // No thread is kept while there is nothing to compile; SynchronousQueue when the
     // queue's capacity is 0 would also do, ArrayBlockingQueue needs at least 1.
@@ -56,7 +59,8 @@ public final class CatalogQueue implements AutoCloseable {
 
   /** {@code concurrency}'s catalog threads and queue. */
   public static CatalogQueue of(ServerConcurrency concurrency) {
-    return new CatalogQueue(concurrency.catalogThreads(), concurrency.catalogQueue());
+    return new CatalogQueue(concurrency.catalogThreads(), concurrency.catalogQueue(),
+        concurrency.catalogWait());
   }
 
   /**
@@ -66,6 +70,11 @@ public final class CatalogQueue implements AutoCloseable {
    */
   public boolean offer(Runnable work) {
     Context context = Context.current();
+    if (workOffNanos(waiting() + 1) > maxWaitNanos) {
+      refused.incrementAndGet();
+      logRefusals();
+      return false;
+    }
     try {
       threads.execute(() -> {
         if (context.isCancelled()) {
@@ -113,11 +122,14 @@ public final class CatalogQueue implements AutoCloseable {
     return refused.get();
   }
 
-  /** The time the requests queued now take to be worked off, at the recent pace. */
+  /** When the requests queued now are worked off, at the recent pace (1 s at least). */
   private long retryAfterMillis() {
-    long perRequest = meanNanos.get();
-    long queued = (long) waiting() + size;
-    return Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(perRequest * queued / size));
+    return Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(workOffNanos(waiting() + size)));
+  }
+
+  /** How long {@code requests} take on the catalog threads at the recent pace. */
+  private long workOffNanos(long requests) {
+    return meanNanos.get() * requests / size;
   }
 
   private void logRefusals() {
@@ -127,7 +139,8 @@ public final class CatalogQueue implements AutoCloseable {
       long total = refused.get();
       long since = total - refusedLogged.getAndSet(total);
       LOG.warning("the master is busy: " + since + " catalog requests refused since the last "
-          + "such line (" + capacity + " may wait for " + size + " catalog threads; the "
+          + "such line (" + capacity + " or " + TimeUnit.NANOSECONDS.toSeconds(maxWaitNanos)
+          + " s of work may wait for " + size + " catalog threads; the "
           + "agents keep their cached catalogs and come back at their next run)");
     }
   }

@@ -25,18 +25,22 @@ package dev.stead.master.rpc;
  * the check-ins up.
  *
  * <p>A catalog request that needs a compile leaves its call thread for the catalog queue
- * ({@link CatalogQueue}): a few threads of its own and a bounded queue in front; when that
- * is full the request is refused at once with UNAVAILABLE ("the master is busy"). Check-ins
- * answered without a compile and reports never wait behind compiles.
+ * ({@link CatalogQueue}): a few threads of its own and a bounded queue in front. A request
+ * is refused at once with UNAVAILABLE ("the master is busy") when the queue holds
+ * {@code catalogQueue} requests, or when those waiting would take longer than
+ * {@code catalogWait} at the recent pace: a bound in time fits catalogs of any size, the
+ * count bounds the memory. Check-ins answered without a compile and reports never wait
+ * behind compiles.
  *
  * @param handshakeThreads threads running TLS handshakes' tasks and method lookups
  * @param callThreads threads running the services' handlers, the reports' aside
  * @param reportThreads threads storing reports
  * @param catalogThreads threads running the compiling part of catalog requests
  * @param catalogQueue catalog requests that may wait for one of those threads
+ * @param catalogWait how long the waiting requests may take to be worked off
  */
 public record ServerConcurrency(int handshakeThreads, int callThreads, int reportThreads,
-    int catalogThreads, int catalogQueue) {
+    int catalogThreads, int catalogQueue, java.time.Duration catalogWait) {
   public ServerConcurrency {
     positive("handshakeThreads", handshakeThreads);
     positive("callThreads", callThreads);
@@ -45,6 +49,10 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int repor
     if (catalogQueue < 0) {
       throw new IllegalArgumentException(
           "catalogQueue must not be negative, got " + catalogQueue);
+    }
+    java.util.Objects.requireNonNull(catalogWait, "catalogWait");
+    if (catalogWait.isNegative() || catalogWait.isZero()) {
+      throw new IllegalArgumentException("catalogWait must be positive, got " + catalogWait);
     }
   }
 
@@ -74,12 +82,13 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int repor
    * at least 16 (enough to keep the cores busy while some wait on the store); 4 report
    * threads (one writes, the others parse the next reports meanwhile); 2 catalog
    * threads a core (the compile slots are one a core: the other half stores and sends the
-   * catalogs compiled meanwhile); 32 queued catalog requests a core, which a 2-core master
-   * compiling 1,000-resource catalogs (~10 a second) works off in about 6 s, well within the
-   * agent's 30 s deadline.
+   * catalogs compiled meanwhile); at most 256 queued catalog requests a core, and no more
+   * than 10 s of work: a third of the agent's 30 s deadline, so a request let in is answered
+   * in time even when the pace drops meanwhile.
    */
   public static ServerConcurrency forCores(int cores) {
     int n = Math.max(1, cores);
-    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 4, 2 * n, 32 * n);
+    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 4, 2 * n, 256 * n,
+        java.time.Duration.ofSeconds(10));
   }
 }
