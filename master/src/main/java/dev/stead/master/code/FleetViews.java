@@ -61,15 +61,13 @@ public final class FleetViews {
 
   /** One environment's exports and allowed facts, and the view built of them. */
   private static final class State {
-    final Instant loaded;
     final List<String> allowed;
     final SortedMap<String, List<Resource>> exports;
     final SortedMap<String, SortedMap<String, Value>> facts;
     FleetView view;
 
-    State(Instant loaded, List<String> allowed, SortedMap<String, List<Resource>> exports,
+    State(List<String> allowed, SortedMap<String, List<Resource>> exports,
         SortedMap<String, SortedMap<String, Value>> facts) {
-      this.loaded = loaded;
       this.allowed = allowed;
       this.exports = exports;
       this.facts = facts;
@@ -211,7 +209,7 @@ public final class FleetViews {
   private Holder holder(String environment) {
     Instant now = clock.instant();
     Holder holder = states.computeIfAbsent(environment,
-        env -> new Holder(load(env, now), now.plus(maxAge)));
+        env -> new Holder(load(env), now.plus(maxAge)));
     boolean start;
     synchronized (holder) {
       start = !holder.reloading && !now.isBefore(holder.nextReload);
@@ -241,7 +239,7 @@ public final class FleetViews {
   private void reload(String environment, Holder holder) {
     State loaded;
     try {
-      loaded = load(environment, clock.instant());
+      loaded = load(environment);
     } catch (RuntimeException e) {
       LOG.warning("cannot reload the fleet view of environment '" + environment + "' (its "
           + "compiles read the view they have until the next try): " + e);
@@ -286,7 +284,7 @@ public final class FleetViews {
     }
   }
 
-  private State load(String environment, Instant now) {
+  private State load(String environment) {
     List<String> allowed = readAllowlist();
     SortedMap<String, SortedMap<String, Value>> facts = new TreeMap<>();
     if (!allowed.isEmpty()) {
@@ -305,7 +303,7 @@ public final class FleetViews {
     }
     SortedMap<String, List<Resource>> exports = new TreeMap<>(catalogs.exports(environment));
     exports.keySet().removeIf(node -> !enrolled.test(node));
-    return new State(now, allowed, exports, facts);
+    return new State(allowed, exports, facts);
   }
 
   private static SortedMap<String, Value> allowed(List<String> allowed, Facts facts) {
