@@ -75,6 +75,8 @@ final class LoopOwningServer extends Server {
   @Override
   public Server shutdownNow() {
     delegate.shutdownNow();
+    // The calls are cancelled: what still waits for a thread is dropped.
+    executors.forEach(ExecutorService::shutdownNow);
     releaseLoopsWhenTerminated();
     return this;
   }
@@ -84,19 +86,40 @@ final class LoopOwningServer extends Server {
     return delegate.isShutdown();
   }
 
+  /** Terminated once gRPC is and no handler runs or waits on the executors any more. */
   @Override
   public boolean isTerminated() {
-    return delegate.isTerminated();
+    return delegate.isTerminated()
+        && executors.stream().allMatch(ExecutorService::isTerminated);
   }
 
+  /**
+   * Waits for gRPC to terminate, then for the handlers still running or queued on the
+   * executors: a cancelled call's handler may still be writing to the store, which the caller
+   * closes next.
+   */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return delegate.awaitTermination(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!delegate.awaitTermination(timeout, unit)) {
+      return false;
+    }
+    for (ExecutorService executor : executors) {
+      executor.shutdown();
+      if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public void awaitTermination() throws InterruptedException {
     delegate.awaitTermination();
+    for (ExecutorService executor : executors) {
+      executor.shutdown();
+      executor.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void releaseLoopsWhenTerminated() {
