@@ -190,6 +190,8 @@ public final class Master implements AutoCloseable {
     ReportForwarder forwarder = null;
     // Where catalog requests that need a compile wait (bounded), off the call threads.
     dev.stead.master.rpc.CatalogQueue catalogQueue = null;
+    // Reloads the fleet views in the background; stopped before the store closes.
+    dev.stead.master.code.FleetViews fleetViews = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
@@ -226,7 +228,7 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.schedule.RunSlots(store, java.time.Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
-      dev.stead.master.code.FleetViews fleetViews = new dev.stead.master.code.FleetViews(store,
+      fleetViews = new dev.stead.master.code.FleetViews(store,
           store, classifications::environment, name -> store.certificate(name)
               .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
@@ -306,6 +308,9 @@ public final class Master implements AutoCloseable {
       if (catalogQueue != null) {
         catalogQueue.close();
       }
+      if (fleetViews != null) {
+        fleetViews.close();
+      }
       if (forwarder != null) {
         forwarder.close();
       }
@@ -336,6 +341,7 @@ public final class Master implements AutoCloseable {
     master.operatorServices.add(rollouts);
     // Closed after the server (no request is queued any more), before the store.
     master.operatorServices.add(catalogQueue);
+    master.operatorServices.add(fleetViews);
     try {
       String registered = registeredAddress(config.host(), port);
       servedBy.set(registered);

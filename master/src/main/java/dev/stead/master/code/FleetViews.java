@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * as it replaces the current one, so a reload that read the store before a compile stored
  * its catalog does not take the compile's exports back. Thread-safe.
  */
-public final class FleetViews {
+public final class FleetViews implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FleetViews.class.getName());
   /** The allowlist's file name in the code directory. */
   public static final String ALLOWLIST = "fleet-facts.allow";
@@ -55,6 +55,8 @@ public final class FleetViews {
   private final Duration maxAge;
   private final Clock clock;
   private final java.util.concurrent.Executor reloads;
+  /** The reload thread this instance made (closed with it), or null when given one. */
+  private final java.util.concurrent.ExecutorService ownReloads;
   private final ConcurrentMap<String, Holder> states = new ConcurrentHashMap<>();
   /** What the allowlist's last read found wrong: logged when it changes, not at every read. */
   private volatile List<String> allowlistProblems = List.of();
@@ -95,7 +97,7 @@ public final class FleetViews {
   /** As below, reloading on a thread of its own (a daemon, gone while idle). */
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
       java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
-    this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloadThread());
+    this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloadThread(), true);
   }
 
   /**
@@ -108,7 +110,15 @@ public final class FleetViews {
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
       java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock,
       java.util.concurrent.Executor reloads) {
+    this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloads, false);
+  }
+
+  private FleetViews(CatalogStore catalogs, NodeStore nodes,
+      Function<String, String> environmentOf, java.util.function.Predicate<String> enrolled,
+      Path codeDir, Duration maxAge, Clock clock, java.util.concurrent.Executor reloads,
+      boolean own) {
     this.reloads = Objects.requireNonNull(reloads, "reloads");
+    this.ownReloads = own ? (java.util.concurrent.ExecutorService) reloads : null;
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
@@ -118,7 +128,24 @@ public final class FleetViews {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  private static java.util.concurrent.Executor reloadThread() {
+  /**
+   * Stops the reload thread this instance made, waiting up to 5 s for a reload that reads the
+   * store, so the store can close after it.
+   */
+  @Override
+  public void close() {
+    if (ownReloads == null) {
+      return;
+    }
+    ownReloads.shutdownNow();
+    try {
+      ownReloads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ExecutorService reloadThread() {
     java.util.concurrent.ThreadPoolExecutor one = new java.util.concurrent.ThreadPoolExecutor(
         1, 1, 60, java.util.concurrent.TimeUnit.SECONDS,
         new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
