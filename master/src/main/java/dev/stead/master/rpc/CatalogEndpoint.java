@@ -52,9 +52,10 @@ import java.util.logging.Logger;
  * envelopes; anything else is compiled as above.
  *
  * <p>A request that needs a compile leaves its call thread for the {@link CatalogQueue} and
- * is answered from there; when that queue is full it is refused at once with UNAVAILABLE
- * ("the master is busy", and when to retry). An unchanged check-in is answered on its call
- * thread, so it never waits behind compiles.
+ * is answered from there; when the queue does not take it (full, or more work waiting than
+ * it allows) it is refused at once with UNAVAILABLE ("the master is busy", and when to
+ * retry). An unchanged check-in is answered on its call thread, so it never waits behind
+ * compiles.
  *
  * <p>Every answer also carries the node's run slot ({@link RunSlots}), outside the catalog:
  * where in its run interval the node's scheduled runs fall.
@@ -131,7 +132,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   /**
    * Checks the request and answers it at once when the agent's catalog is known unchanged;
    * otherwise hands the compile to the {@link CatalogQueue}, or refuses it there and then
-   * when the queue is full.
+   * when the queue does not take it.
    */
   @Override
   public void getCatalog(GetCatalogRequest request,

@@ -65,8 +65,8 @@ public final class CatalogQueue implements AutoCloseable {
 
   /**
    * Hands {@code work} (the rest of the current call) to a catalog thread, in the current
-   * gRPC context; false when the queue is full or closed, and the caller refuses the request
-   * with {@link #busy}.
+   * gRPC context; false when the queue is full, holds more work than the wait allowed, or is
+   * closed, and the caller refuses the request with {@link #busy}.
    */
   public boolean offer(Runnable work) {
     Context context = Context.current();
