@@ -110,6 +110,8 @@ public final class Master implements AutoCloseable {
     private TrustConfig trust = TrustConfig.defaults();
     private FleetConfig fleet = FleetConfig.defaults();
     private CatalogSource source;
+    private dev.stead.master.rpc.ServerConcurrency concurrency =
+        dev.stead.master.rpc.ServerConcurrency.defaults();
 
     private Builder(MasterConfig config) {
       this.config = java.util.Objects.requireNonNull(config, "config");
@@ -122,6 +124,12 @@ public final class Master implements AutoCloseable {
 
     public Builder fleet(FleetConfig fleet) {
       this.fleet = java.util.Objects.requireNonNull(fleet, "fleet");
+      return this;
+    }
+
+    /** How many threads serve calls and how many catalog requests may wait for a compile. */
+    public Builder concurrency(dev.stead.master.rpc.ServerConcurrency concurrency) {
+      this.concurrency = java.util.Objects.requireNonNull(concurrency, "concurrency");
       return this;
     }
 
@@ -141,13 +149,14 @@ public final class Master implements AutoCloseable {
     public Master start() throws IOException {
       // Agents' compiles and previews share one set of slots.
       CompileSlots slots = CompileSlots.perCore();
-      return Master.start(config, source, slots, trust, fleet);
+      return Master.start(config, source, slots, trust, fleet, concurrency);
     }
   }
 
   /** @param givenSource where catalogs come from; null: the environments of the code dir */
   private static Master start(MasterConfig config, CatalogSource givenSource,
-      CompileSlots slots, TrustConfig trust, FleetConfig fleet) throws IOException {
+      CompileSlots slots, TrustConfig trust, FleetConfig fleet,
+      dev.stead.master.rpc.ServerConcurrency concurrency) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -184,6 +193,10 @@ public final class Master implements AutoCloseable {
     Jobs jobs = null;
     dev.stead.master.rollout.Rollouts rollouts = null;
     ReportForwarder forwarder = null;
+    // Where catalog requests that need a compile wait (bounded), off the call threads.
+    dev.stead.master.rpc.CatalogQueue catalogQueue = null;
+    // Reloads the fleet views in the background; stopped before the store closes.
+    dev.stead.master.code.FleetViews fleetViews = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     dev.stead.master.secrets.SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
@@ -220,7 +233,7 @@ public final class Master implements AutoCloseable {
           new dev.stead.master.schedule.RunSlots(store, java.time.Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
-      dev.stead.master.code.FleetViews fleetViews = new dev.stead.master.code.FleetViews(store,
+      fleetViews = new dev.stead.master.code.FleetViews(store,
           store, classifications::environment, name -> store.certificate(name)
               .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
@@ -252,12 +265,14 @@ public final class Master implements AutoCloseable {
       compiledVersions = new dev.stead.master.code.CompiledVersions();
       java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
+      catalogQueue = dev.stead.master.rpc.CatalogQueue.of(concurrency);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications, runSlots, compiledVersions, servedBy::get).bindService(),
+                  classifications, runSlots, compiledVersions, servedBy::get, catalogQueue)
+                  .bindService(),
               new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
@@ -279,7 +294,7 @@ public final class Master implements AutoCloseable {
               new dev.stead.master.rpc.PreviewEndpoint(preview).bindService(),
               new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits()));
+              config.connectionLimits()), concurrency);
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first
         // compile, while the first agents connect. Not earlier: on a busy machine a load
@@ -294,6 +309,12 @@ public final class Master implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (crlRefresh != null) {
         crlRefresh.shutdownNow();
+      }
+      if (catalogQueue != null) {
+        catalogQueue.close();
+      }
+      if (fleetViews != null) {
+        fleetViews.close();
       }
       if (forwarder != null) {
         forwarder.close();
@@ -323,6 +344,9 @@ public final class Master implements AutoCloseable {
       master.operatorServices.add(forwarder);
     }
     master.operatorServices.add(rollouts);
+    // Closed after the server (no request is queued any more), before the store.
+    master.operatorServices.add(catalogQueue);
+    master.operatorServices.add(fleetViews);
     if (caLock != null) {
       // Closed after the heartbeat has removed this master's record.
       master.operatorServices.add(caLock);

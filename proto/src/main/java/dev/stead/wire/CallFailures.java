@@ -17,6 +17,9 @@ import javax.net.ssl.SSLException;
  * gave none. Stateless.
  */
 public final class CallFailures {
+  /** How a master that refuses work under load begins its UNAVAILABLE description. */
+  static final String BUSY = "the master is busy";
+
   private CallFailures() {}
 
   /** One line for {@code e}, a call to the master at {@code target} ({@code host:port}). */
@@ -68,6 +71,10 @@ public final class CallFailures {
         return "TLS handshake with the master at " + target + " failed: "
             + firstLine(String.valueOf(t.getMessage()));
       }
+    }
+    if (description.startsWith(BUSY)) {
+      // The master answered: it is there, only busy; it says when to come back.
+      return "the master at " + target + description.substring("the master".length());
     }
     String d = description.toLowerCase(Locale.ROOT);
     if (d.contains("unresolved") || d.contains("unable to resolve")) {

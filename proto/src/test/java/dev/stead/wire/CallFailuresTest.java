@@ -32,6 +32,17 @@ class CallFailuresTest {
   }
 
   @Test
+  void aBusyMasterIsNamedAsBusyNotAsUnreachableAndTheFailureIsTransient() {
+    StatusRuntimeException busy = Status.UNAVAILABLE.withDescription("the master is busy: 64 "
+        + "catalog requests wait for a compile (4 at a time); retry in about 7 s")
+        .asRuntimeException();
+    assertThat(CallFailures.describe(busy, "m:8140")).isEqualTo("the master at m:8140 is busy: "
+        + "64 catalog requests wait for a compile (4 at a time); retry in about 7 s");
+    // The agent keeps its cached catalog and tries again at its next run.
+    assertThat(CallFailures.isTransient(busy)).isTrue();
+  }
+
+  @Test
   void aRefusalIsTheMastersOwnWordsAndABareCodeNamesTheMaster() {
     assertThat(CallFailures.describe(Status.NOT_FOUND
         .withDescription("no report with id 'abc'\nsecond line").asRuntimeException(),

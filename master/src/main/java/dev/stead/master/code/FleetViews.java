@@ -33,12 +33,16 @@ import java.util.logging.Logger;
  * count: a revoked or cleaned node's exports and facts drop out at the next reload. Nothing
  * else of another node reaches a compile.
  *
- * <p>An environment's view is loaded from the store at its first use and again once it is
- * older than {@code maxAge} (what other masters sharing the store wrote); in between, what
- * this master's own compiles produce updates it at once: a node's new exports as soon as its
- * catalog compiles, its allowed facts before its compile runs. Thread-safe.
+ * <p>An environment's view is loaded from the store at its first use, by that request; once
+ * it is older than {@code maxAge} (what other masters sharing the store wrote) it is read
+ * again in the background, at most one reload per environment at a time, while requests go
+ * on with the view they have. In between, what this master's own compiles produce updates it
+ * at once: a node's new exports as soon as its catalog compiles, its allowed facts before its
+ * compile runs. Those made while a reload runs are also kept and applied to the reloaded state
+ * as it replaces the current one, so a reload that read the store before a compile stored
+ * its catalog does not take the compile's exports back. Thread-safe.
  */
-public final class FleetViews {
+public final class FleetViews implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FleetViews.class.getName());
   /** The allowlist's file name in the code directory. */
   public static final String ALLOWLIST = "fleet-facts.allow";
@@ -50,21 +54,22 @@ public final class FleetViews {
   private final Path allowlistFile;
   private final Duration maxAge;
   private final Clock clock;
-  private final ConcurrentMap<String, State> states = new ConcurrentHashMap<>();
+  private final java.util.concurrent.Executor reloads;
+  /** The reload thread this instance made (closed with it), or null when given one. */
+  private final java.util.concurrent.ExecutorService ownReloads;
+  private final ConcurrentMap<String, Holder> states = new ConcurrentHashMap<>();
   /** What the allowlist's last read found wrong: logged when it changes, not at every read. */
   private volatile List<String> allowlistProblems = List.of();
 
   /** One environment's exports and allowed facts, and the view built of them. */
   private static final class State {
-    final Instant loaded;
     final List<String> allowed;
     final SortedMap<String, List<Resource>> exports;
     final SortedMap<String, SortedMap<String, Value>> facts;
     FleetView view;
 
-    State(Instant loaded, List<String> allowed, SortedMap<String, List<Resource>> exports,
+    State(List<String> allowed, SortedMap<String, List<Resource>> exports,
         SortedMap<String, SortedMap<String, Value>> facts) {
-      this.loaded = loaded;
       this.allowed = allowed;
       this.exports = exports;
       this.facts = facts;
@@ -72,13 +77,48 @@ public final class FleetViews {
   }
 
   /**
+   * An environment's current state, whether a reload of it runs, and what this master's
+   * compiles changed since the running reload began (replayed onto the reloaded state).
+   */
+  private static final class Holder {
+    State current;
+    Instant nextReload;
+    boolean reloading;
+    /** Allowed facts by node (empty map: none) since the reload began, under this allowlist. */
+    final java.util.Map<String, SortedMap<String, Value>> factsSince = new java.util.HashMap<>();
+    final java.util.Map<String, List<Resource>> exportsSince = new java.util.HashMap<>();
+
+    Holder(State current, Instant nextReload) {
+      this.current = current;
+      this.nextReload = nextReload;
+    }
+  }
+
+  /** As below, reloading on a thread of its own (a daemon, gone while idle). */
+  public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
+      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
+    this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloadThread(), true);
+  }
+
+  /**
    * @param environmentOf a node's environment, as the master assigns it
    * @param enrolled whether a node holds a signed certificate now
    * @param codeDir the master's code directory, which holds the allowlist
    * @param maxAge how long a view is used before it is read from the store again
+   * @param reloads where the reloads after the first load run
    */
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
-      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
+      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock,
+      java.util.concurrent.Executor reloads) {
+    this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloads, false);
+  }
+
+  private FleetViews(CatalogStore catalogs, NodeStore nodes,
+      Function<String, String> environmentOf, java.util.function.Predicate<String> enrolled,
+      Path codeDir, Duration maxAge, Clock clock, java.util.concurrent.Executor reloads,
+      boolean own) {
+    this.reloads = Objects.requireNonNull(reloads, "reloads");
+    this.ownReloads = own ? (java.util.concurrent.ExecutorService) reloads : null;
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
@@ -86,6 +126,35 @@ public final class FleetViews {
     this.allowlistFile = codeDir.resolve(ALLOWLIST);
     this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Stops the reload thread this instance made, waiting up to 5 s for a reload that reads the
+   * store, so the store can close after it.
+   */
+  @Override
+  public void close() {
+    if (ownReloads == null) {
+      return;
+    }
+    ownReloads.shutdownNow();
+    try {
+      ownReloads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ExecutorService reloadThread() {
+    java.util.concurrent.ThreadPoolExecutor one = new java.util.concurrent.ThreadPoolExecutor(
+        1, 1, 60, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "stead-fleet-view-reload");
+          t.setDaemon(true);
+          return t;
+        });
+    one.allowCoreThreadTimeOut(true);
+    return one;
   }
 
   /** How errors name the allowlist. */
@@ -109,9 +178,31 @@ public final class FleetViews {
 
   /** {@code node} of {@code environment} sent {@code facts}: before its compile runs. */
   public void factsSeen(String environment, String node, Facts facts) {
-    State state = state(environment);
+    Holder holder = holder(environment);
+    synchronized (holder) {
+      SortedMap<String, Value> kept = allowed(holder.current.allowed, facts);
+      if (holder.reloading) {
+        holder.factsSince.put(node, kept);
+      }
+      putFacts(holder.current, node, kept);
+    }
+  }
+
+  /** {@code node}'s catalog in {@code environment} now exports {@code exports}. */
+  public void exportsSeen(String environment, String node, List<Resource> exports) {
+    Holder holder = holder(environment);
+    synchronized (holder) {
+      List<Resource> copy = List.copyOf(exports);
+      if (holder.reloading) {
+        holder.exportsSince.put(node, copy);
+      }
+      putExports(holder.current, node, copy);
+    }
+  }
+
+  /** Holder's lock held. */
+  private static void putFacts(State state, String node, SortedMap<String, Value> kept) {
     synchronized (state) {
-      SortedMap<String, Value> kept = allowed(state.allowed, facts);
       SortedMap<String, Value> before = kept.isEmpty() ? state.facts.remove(node)
           : state.facts.put(node, kept);
       if (!kept.equals(before == null ? new TreeMap<>() : before)) {
@@ -120,12 +211,11 @@ public final class FleetViews {
     }
   }
 
-  /** {@code node}'s catalog in {@code environment} now exports {@code exports}. */
-  public void exportsSeen(String environment, String node, List<Resource> exports) {
-    State state = state(environment);
+  /** Holder's lock held. */
+  private static void putExports(State state, String node, List<Resource> exports) {
     synchronized (state) {
       List<Resource> before = exports.isEmpty() ? state.exports.remove(node)
-          : state.exports.put(node, List.copyOf(exports));
+          : state.exports.put(node, exports);
       if (!exports.equals(before == null ? List.of() : before)) {
         state.view = null;
       }
@@ -146,12 +236,95 @@ public final class FleetViews {
   }
 
   private State state(String environment) {
-    Instant now = clock.instant();
-    return states.compute(environment, (env, current) ->
-        current != null && now.isBefore(current.loaded.plus(maxAge)) ? current : load(env, now));
+    Holder holder = holder(environment);
+    synchronized (holder) {
+      return holder.current;
+    }
   }
 
-  private State load(String environment, Instant now) {
+  /**
+   * The environment's holder: loaded by this call when it is the first use, and a reload
+   * started in the background when the state is due one and none runs.
+   */
+  private Holder holder(String environment) {
+    Instant now = clock.instant();
+    Holder holder = states.computeIfAbsent(environment,
+        env -> new Holder(load(env), now.plus(maxAge)));
+    boolean start;
+    synchronized (holder) {
+      start = !holder.reloading && !now.isBefore(holder.nextReload);
+      if (start) {
+        holder.reloading = true;
+        // Once per maxAge, whether this one works or not: a failing store is not read again
+        // by every request.
+        holder.nextReload = now.plus(maxAge);
+      }
+    }
+    if (start) {
+      try {
+        reloads.execute(() -> reload(environment, holder));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        synchronized (holder) {
+          holder.reloading = false;
+        }
+      }
+    }
+    return holder;
+  }
+
+  /**
+   * Reads the environment from the store and puts the result in place of the current state,
+   * with what this master's compiles changed meanwhile applied to it.
+   */
+  private void reload(String environment, Holder holder) {
+    State loaded;
+    try {
+      loaded = load(environment);
+    } catch (RuntimeException e) {
+      LOG.warning("cannot reload the fleet view of environment '" + environment + "' (its "
+          + "compiles read the view they have until the next try): " + e);
+      synchronized (holder) {
+        holder.reloading = false;
+      }
+      return;
+    }
+    // A node revoked or moved to another environment since its compile stays out, as the
+    // reload left it out (asked outside the lock: each is a read of the store).
+    java.util.Set<String> updated = new java.util.HashSet<>();
+    synchronized (holder) {
+      updated.addAll(holder.factsSince.keySet());
+      updated.addAll(holder.exportsSince.keySet());
+    }
+    java.util.Set<String> gone = new java.util.HashSet<>();
+    for (String node : updated) {
+      if (!enrolled.test(node) || !environment.equals(environmentOf.apply(node))) {
+        gone.add(node);
+      }
+    }
+    synchronized (holder) {
+      boolean sameAllowlist = loaded.allowed.equals(holder.current.allowed);
+      // Facts kept under another allowlist are not replayed: the store holds every node's
+      // facts before its compile runs, so the reload read them under the new list.
+      if (sameAllowlist) {
+        holder.factsSince.forEach((node, kept) -> {
+          if (!gone.contains(node)) {
+            putFacts(loaded, node, kept);
+          }
+        });
+      }
+      holder.exportsSince.forEach((node, exports) -> {
+        if (!gone.contains(node)) {
+          putExports(loaded, node, exports);
+        }
+      });
+      holder.factsSince.clear();
+      holder.exportsSince.clear();
+      holder.current = loaded;
+      holder.reloading = false;
+    }
+  }
+
+  private State load(String environment) {
     List<String> allowed = readAllowlist();
     SortedMap<String, SortedMap<String, Value>> facts = new TreeMap<>();
     if (!allowed.isEmpty()) {
@@ -170,7 +343,7 @@ public final class FleetViews {
     }
     SortedMap<String, List<Resource>> exports = new TreeMap<>(catalogs.exports(environment));
     exports.keySet().removeIf(node -> !enrolled.test(node));
-    return new State(now, allowed, exports, facts);
+    return new State(allowed, exports, facts);
   }
 
   private static SortedMap<String, Value> allowed(List<String> allowed, Facts facts) {

@@ -26,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -50,6 +51,12 @@ import java.util.logging.Logger;
  * this process last stored that very digest for the node, and where secrets need no new
  * envelopes; anything else is compiled as above.
  *
+ * <p>A request that needs a compile leaves its call thread for the {@link CatalogQueue} and
+ * is answered from there; when the queue does not take it (full, or more work waiting than
+ * it allows) it is refused at once with UNAVAILABLE ("the master is busy", and when to
+ * retry). An unchanged check-in is answered on its call thread, so it never waits behind
+ * compiles.
+ *
  * <p>Every answer also carries the node's run slot ({@link RunSlots}), outside the catalog:
  * where in its run interval the node's scheduled runs fall.
  */
@@ -65,6 +72,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final RunSlots runSlots;
   private final AuditedCatalogs audited = new AuditedCatalogs();
   private final CompiledVersions versions;
+  private final CatalogQueue queue;
   /** This master's registered address, named in every answer (empty until it is bound). */
   private final Supplier<String> servedBy;
   /** The catalog last stored per node by this process (empty after a restart). */
@@ -99,6 +107,16 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       SecretService secrets, SourceGrants grants,
       DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots,
       CompiledVersions versions, Supplier<String> servedBy) {
+    this(store, nodes, source, secrets, grants, exceptions, classifications, runSlots,
+        versions, servedBy, CatalogQueue.of(ServerConcurrency.defaults()));
+  }
+
+  /** As above; requests that need a compile wait in {@code queue}, or are refused there. */
+  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
+      SecretService secrets, SourceGrants grants,
+      DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots,
+      CompiledVersions versions, Supplier<String> servedBy, CatalogQueue queue) {
+    this.queue = java.util.Objects.requireNonNull(queue, "queue");
     this.runSlots = runSlots;
     this.versions = versions;
     this.servedBy = servedBy;
@@ -111,97 +129,127 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     this.grants = grants;
   }
 
+  /**
+   * Checks the request and answers it at once when the agent's catalog is known unchanged;
+   * otherwise hands the compile to the {@link CatalogQueue}, or refuses it there and then
+   * when the queue does not take it.
+   */
   @Override
   public void getCatalog(GetCatalogRequest request,
       StreamObserver<GetCatalogResponse> observer) {
-    Unary.respond(observer, "compiling the catalog of '" + request.getNode() + "'", () -> {
-      String node = request.getNode();
-      Identity.current().requireNode(node, "fetch the catalog");
-      InputLimits.checkFacts(node, request.getFacts());
-      store.putFacts(node, request.getFacts());
-      nodes.seen(node);
-      Mode mode = classifications.mode(node);
-      RunSlot slot = runSlots.slotOf(node);
-      if (knownUnchanged(request, mode)) {
-        LOG.info(() -> "catalog served node=" + node + " digest="
-            + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
-            + " answer=unchanged");
+    String what = "compiling the catalog of '" + request.getNode() + "'";
+    Optional<Checked> checked = Unary.run(observer, what, () -> check(request));
+    if (checked.isEmpty()) {
+      return;
+    }
+    if (checked.get().unchanged() != null) {
+      observer.onNext(checked.get().unchanged());
+      observer.onCompleted();
+      return;
+    }
+    Mode mode = checked.get().mode();
+    RunSlot slot = checked.get().slot();
+    if (!queue.offer(() -> Unary.respond(observer, what, () -> compile(request, mode, slot)))) {
+      LOG.fine(() -> "catalog refused node=" + request.getNode() + " answer=busy");
+      observer.onError(queue.busy());
+    }
+  }
+
+  /** The node's mode and run slot, and the answer when it needs no compile (else null). */
+  private record Checked(Mode mode, RunSlot slot, GetCatalogResponse unchanged) {}
+
+  private Checked check(GetCatalogRequest request) {
+    String node = request.getNode();
+    Identity.current().requireNode(node, "fetch the catalog");
+    InputLimits.checkFacts(node, request.getFacts());
+    store.putFacts(node, request.getFacts());
+    nodes.seen(node);
+    Mode mode = classifications.mode(node);
+    RunSlot slot = runSlots.slotOf(node);
+    if (knownUnchanged(request, mode)) {
+      LOG.info(() -> "catalog served node=" + node + " digest="
+          + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
+          + " answer=unchanged");
+      return new Checked(mode, slot, GetCatalogResponse.newBuilder().setUnchanged(true)
+          .setMode(mode).setRunSlot(slot).setServedBy(servedBy.get()).build());
+    }
+    return new Checked(mode, slot, null);
+  }
+
+  /** Compiles (on a catalog thread), stores what changed and answers. */
+  private GetCatalogResponse compile(GetCatalogRequest request, Mode mode, RunSlot slot) {
+    String node = request.getNode();
+    long compileStart = System.nanoTime();
+    CompileOutcome outcome = source.compile(node, request.getFacts());
+    long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
+    if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
+      // The node's drift exceptions and its mode travel in its catalog (and change its
+      // digest).
+      CompileOutcome.Compiled compiled = new CompileOutcome.Compiled(
+          audited.serve(exceptions.served(compiledOnly.catalog()), mode),
+          compiledOnly.fromCache());
+      String digest = compiled.catalog().getDigest();
+      versions.compiled(compiled.catalog().getEnvironment(),
+          compiled.catalog().getCodeVersion());
+      if (!compiled.fromCache()) {
+        // warning() and notice() of the code: into the master's log once per compile (and
+        // into the agent's report through the catalog).
+        for (String said : compiled.catalog().getCompileMessagesList()) {
+          LOG.log(said.startsWith("warning:") ? Level.WARNING
+              : Level.INFO, () -> "compile node=" + node + " " + said);
+        }
+      }
+      // A catalog is stored once per digest, not once per run: rewriting an unchanged
+      // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
+      Stored stored = storedDigests.get(node);
+      if (stored == null || !digest.equals(stored.digest())) {
+        store.putCatalog(node, compiled.catalog());
+        grants.catalogStored(node, compiled.catalog());
+        storedDigests.put(node, new Stored(digest,
+            SecretEnvelopes.hasSecrets(compiled.catalog())));
+      }
+      X509Certificate caller = Identity.current().certificate().orElseThrow();
+      String callerKey = RecipientKey.of(caller);
+      // The agent's envelopes open only with the key they were sealed to; the catalog is
+      // scanned for secrets only when that is in doubt.
+      boolean unchanged = digest.equals(request.getKnownDigest())
+          && (callerKey.equals(request.getKnownEnvelopesKey())
+              || !SecretEnvelopes.hasSecrets(compiled.catalog()));
+      LOG.info(() -> "catalog served node=" + node + " digest=" + Catalogs.shortDigest(digest)
+          + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
+          + (mode == Mode.AUDIT ? " mode=audit" : "")
+          + (compiled.catalog().getEnvironment().equals("production") ? ""
+              : " environment=" + compiled.catalog().getEnvironment())
+          + " answer=" + (unchanged ? "unchanged" : "catalog"));
+      if (unchanged) {
         return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
             .setRunSlot(slot)
             .setServedBy(servedBy.get()).build();
       }
-      long compileStart = System.nanoTime();
-      CompileOutcome outcome = source.compile(node, request.getFacts());
-      long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
-      if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
-        // The node's drift exceptions and its mode travel in its catalog (and change its
-        // digest).
-        CompileOutcome.Compiled compiled = new CompileOutcome.Compiled(
-            audited.serve(exceptions.served(compiledOnly.catalog()), mode),
-            compiledOnly.fromCache());
-        String digest = compiled.catalog().getDigest();
-        versions.compiled(compiled.catalog().getEnvironment(),
-            compiled.catalog().getCodeVersion());
-        if (!compiled.fromCache()) {
-          // warning() and notice() of the code: into the master's log once per compile (and
-          // into the agent's report through the catalog).
-          for (String said : compiled.catalog().getCompileMessagesList()) {
-            LOG.log(said.startsWith("warning:") ? Level.WARNING
-                : Level.INFO, () -> "compile node=" + node + " " + said);
-          }
-        }
-        // A catalog is stored once per digest, not once per run: rewriting an unchanged
-        // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
-        Stored stored = storedDigests.get(node);
-        if (stored == null || !digest.equals(stored.digest())) {
-          store.putCatalog(node, compiled.catalog());
-          grants.catalogStored(node, compiled.catalog());
-          storedDigests.put(node, new Stored(digest,
-              SecretEnvelopes.hasSecrets(compiled.catalog())));
-        }
-        X509Certificate caller = Identity.current().certificate().orElseThrow();
-        String callerKey = RecipientKey.of(caller);
-        // The agent's envelopes open only with the key they were sealed to; the catalog is
-        // scanned for secrets only when that is in doubt.
-        boolean unchanged = digest.equals(request.getKnownDigest())
-            && (callerKey.equals(request.getKnownEnvelopesKey())
-                || !SecretEnvelopes.hasSecrets(compiled.catalog()));
-        LOG.info(() -> "catalog served node=" + node + " digest=" + Catalogs.shortDigest(digest)
-            + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
-            + (mode == Mode.AUDIT ? " mode=audit" : "")
-            + (compiled.catalog().getEnvironment().equals("production") ? ""
-                : " environment=" + compiled.catalog().getEnvironment())
-            + " answer=" + (unchanged ? "unchanged" : "catalog"));
-        if (unchanged) {
-          return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
-              .setRunSlot(slot)
-              .setServedBy(servedBy.get()).build();
-        }
-        GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-            .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot)
-            .setServedBy(servedBy.get());
-        Map<String, ByteString> envelopes =
-            sealSecrets(compiled.catalog(), caller);
-        if (!envelopes.isEmpty()) {
-          answer.putAllSecretEnvelopes(envelopes).setEnvelopesKey(callerKey);
-        }
-        return answer.build();
+      GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
+          .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot)
+          .setServedBy(servedBy.get());
+      Map<String, ByteString> envelopes =
+          sealSecrets(compiled.catalog(), caller);
+      if (!envelopes.isEmpty()) {
+        answer.putAllSecretEnvelopes(envelopes).setEnvelopesKey(callerKey);
       }
-      CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
-      String error = failed.errors().get(0).getLocation().getFile() + ":"
-          + failed.errors().get(0).getLocation().getLine() + ": "
-          + failed.errors().get(0).getMessage();
-      if (errorsLogged.firstTime(error)) {
-        LOG.warning(() -> "the code does not compile (first seen for " + node + "; each node "
-            + "keeps its cached catalog and reports it as stale): " + error);
-      }
-      return GetCatalogResponse.newBuilder()
-          .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
-          .setMode(mode)
-          .setRunSlot(slot)
-          .setServedBy(servedBy.get())
-          .build();
-    });
+      return answer.build();
+    }
+    CompileOutcome.Failed failed = (CompileOutcome.Failed) outcome;
+    String error = failed.errors().get(0).getLocation().getFile() + ":"
+        + failed.errors().get(0).getLocation().getLine() + ": "
+        + failed.errors().get(0).getMessage();
+    if (errorsLogged.firstTime(error)) {
+      LOG.warning(() -> "the code does not compile (first seen for " + node + "; each node "
+          + "keeps its cached catalog and reports it as stale): " + error);
+    }
+    return GetCatalogResponse.newBuilder()
+        .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
+        .setMode(mode)
+        .setRunSlot(slot)
+        .setServedBy(servedBy.get())
+        .build();
   }
 
   /**

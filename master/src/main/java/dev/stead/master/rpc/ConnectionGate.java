@@ -16,8 +16,11 @@ import javax.net.ssl.SSLException;
 
 /**
  * Sits on the listening channel and sees every accepted connection before TLS or HTTP/2 is
- * set up on it: a connection over the per-address or total limit is closed at once, and one
- * that has not finished its TLS handshake in time is closed then. Counts drop when a
+ * set up on it: a connection over the per-address or total limit is closed at once, and so is
+ * one that arrives while the TLS handshakes already under way are more than the handshake
+ * threads can finish in time (its client dials again after gRPC's backoff, instead of waiting
+ * in a queue until the handshake time limit closes it with its work wasted); one that has not
+ * finished its TLS handshake in time is closed then. Counts drop when a
  * connection closes, however it closes. Thread-safe; one instance per server.
  */
 @ChannelHandler.Sharable
@@ -26,13 +29,21 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private static final long REFUSAL_LOG_INTERVAL_MS = 60_000;
 
   private final ConnectionLimits limits;
+  private final java.util.function.BooleanSupplier handshakesBacklogged;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress =
       new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile long lastRefusalLogMs;
 
   ConnectionGate(ConnectionLimits limits) {
+    this(limits, () -> false);
+  }
+
+  /** @param handshakesBacklogged true while no new handshake should start */
+  ConnectionGate(ConnectionLimits limits,
+      java.util.function.BooleanSupplier handshakesBacklogged) {
     this.limits = limits;
+    this.handshakesBacklogged = handshakesBacklogged;
   }
 
   /** Open connections, for tests and metrics. */
@@ -47,6 +58,11 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       return;
     }
     InetAddress address = addressOf(child.remoteAddress());
+    if (handshakesBacklogged.getAsBoolean()) {
+      child.unsafe().closeForcibly();
+      logBacklog();
+      return;
+    }
     if (!admit(address)) {
       child.unsafe().closeForcibly();
       logRefusal(address);
@@ -119,6 +135,16 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       LOG.warning("refusing connections from " + address.getHostAddress() + ": at most "
           + limits.perAddress() + " per address and " + limits.total()
           + " in all are kept open (logged at most once a minute)");
+    }
+  }
+
+  private void logBacklog() {
+    long now = System.currentTimeMillis();
+    if (now - lastRefusalLogMs >= REFUSAL_LOG_INTERVAL_MS) {
+      lastRefusalLogMs = now;
+      LOG.warning("the master is busy: refusing new connections while the TLS handshakes "
+          + "under way are more than it can finish in time; clients dial again (logged at "
+          + "most once a minute)");
     }
   }
 

@@ -6,22 +6,26 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A gRPC server together with the Netty event loops it was built on, which it shuts down once
- * the server has terminated. gRPC shares its default loops among servers; the master brings
+ * A gRPC server together with the Netty event loops and the executors it was built on,
+ * which it shuts down once the server has terminated. gRPC shares its default loops among servers; the master brings
  * its own because its listening channel carries the {@link ConnectionGate}.
  */
 final class LoopOwningServer extends Server {
   private final Server delegate;
   private final List<EventLoopGroup> loops;
+  private final List<ExecutorService> executors;
   private final AtomicBoolean releasing = new AtomicBoolean();
 
-  LoopOwningServer(Server delegate, List<EventLoopGroup> loops) {
+  LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
+      List<ExecutorService> executors) {
     this.delegate = delegate;
     this.loops = List.copyOf(loops);
+    this.executors = List.copyOf(executors);
   }
 
   @Override
@@ -71,6 +75,8 @@ final class LoopOwningServer extends Server {
   @Override
   public Server shutdownNow() {
     delegate.shutdownNow();
+    // The calls are cancelled: what still waits for a thread is dropped.
+    executors.forEach(ExecutorService::shutdownNow);
     releaseLoopsWhenTerminated();
     return this;
   }
@@ -80,19 +86,40 @@ final class LoopOwningServer extends Server {
     return delegate.isShutdown();
   }
 
+  /** Terminated once gRPC is and no handler runs or waits on the executors any more. */
   @Override
   public boolean isTerminated() {
-    return delegate.isTerminated();
+    return delegate.isTerminated()
+        && executors.stream().allMatch(ExecutorService::isTerminated);
   }
 
+  /**
+   * Waits for gRPC to terminate, then for the handlers still running or queued on the
+   * executors: a cancelled call's handler may still be writing to the store, which the caller
+   * closes next.
+   */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return delegate.awaitTermination(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    if (!delegate.awaitTermination(timeout, unit)) {
+      return false;
+    }
+    for (ExecutorService executor : executors) {
+      executor.shutdown();
+      if (!executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public void awaitTermination() throws InterruptedException {
     delegate.awaitTermination();
+    for (ExecutorService executor : executors) {
+      executor.shutdown();
+      executor.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void releaseLoopsWhenTerminated() {
@@ -106,6 +133,7 @@ final class LoopOwningServer extends Server {
         Thread.currentThread().interrupt();
       }
       loops.forEach(loop -> loop.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      executors.forEach(ExecutorService::shutdown);
     }, "stead-grpc-loops-release");
     releaser.setDaemon(true);
     releaser.start();

@@ -1,6 +1,10 @@
 package dev.stead.master.rpc;
 
+import dev.stead.proto.v1.ReportServiceGrpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.GrpcSslContexts;
@@ -20,7 +24,10 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -75,6 +82,18 @@ public final class TlsServer {
       X509Certificate serverCertificate, X509Certificate caCertificate,
       List<ServerServiceDefinition> services, AccessPolicy policy, Options options)
       throws IOException {
+    return start(host, port, serverKey, serverCertificate, caCertificate, services, policy,
+        options, ServerConcurrency.defaults());
+  }
+
+  /**
+   * As above, with the threads {@code concurrency} names for the TLS handshakes and for the
+   * calls; what arrives while they are busy waits in their queues.
+   */
+  public static Server start(String host, int port, PrivateKey serverKey,
+      X509Certificate serverCertificate, X509Certificate caCertificate,
+      List<ServerServiceDefinition> services, AccessPolicy policy, Options options,
+      ServerConcurrency concurrency) throws IOException {
     policy.requireCovers(services);
     SslContext ssl;
     ServerTlsProvider provider;
@@ -102,12 +121,34 @@ public final class TlsServer {
           + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
-    ConnectionGate gate = new ConnectionGate(limits);
+
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("stead-grpc-accept"),
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
         NioIoHandler.newFactory());
+    // Fixed pools, not gRPC's default cached one, which grows a thread for every call that
+    // waits and every handshake (1,800 threads in a handshake storm). Two of them: gRPC runs
+    // the TLS handshakes' delegated tasks (the key exchange, the signature) on the server's
+    // executor, and a handshake that queued behind reports would pass the handshake time
+    // limit; the calls run on their own. The queues are not bounded here: a rejected task
+    // would reset a stream or break a handshake; the connection limits, the calls allowed per
+    // connection and the catalog queue bound what waits in them.
+    ThreadPoolExecutor handshakes = fixedPool(concurrency.handshakeThreads(), "stead-grpc-tls");
+    ThreadPoolExecutor calls = fixedPool(concurrency.callThreads(), "stead-grpc-call");
+    // Reports wait on the store's one-at-a-time synced writes: among themselves.
+    ThreadPoolExecutor reports = fixedPool(concurrency.reportThreads(), "stead-grpc-report");
+    int backlog = concurrency.handshakeBacklog();
+    ConnectionGate gate = new ConnectionGate(limits, () -> handshakes.getQueue().size() > backlog);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .executor(handshakes)
+        .callExecutor(new ServerCallExecutorSupplier() {
+          @Override
+          public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call,
+              Metadata headers) {
+            return ReportServiceGrpc.SERVICE_NAME.equals(
+                call.getMethodDescriptor().getServiceName()) ? reports : calls;
+          }
+        })
         .sslContext(ssl)
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
@@ -140,7 +181,8 @@ public final class TlsServer {
     for (ServerServiceDefinition service : services) {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
-    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers));
+    Server server = new LoopOwningServer(builder.build(), List.of(boss, workers),
+        List.of(handshakes, calls, reports));
     try {
       server.start();
     } catch (IOException e) {
@@ -149,6 +191,14 @@ public final class TlsServer {
     LOG.info(() -> "TLS on " + host + ":" + server.getPort() + " served by "
         + provider.description());
     return server;
+  }
+
+  /** {@code threads} threads at most, none kept while idle, an unbounded queue. */
+  private static ThreadPoolExecutor fixedPool(int threads, String name) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), daemonThreads(name));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static ThreadFactory daemonThreads(String name) {

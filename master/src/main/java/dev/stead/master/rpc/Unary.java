@@ -20,24 +20,32 @@ final class Unary {
   private Unary() {}
 
   static <T> void respond(StreamObserver<T> observer, String what, Callable<T> body) {
-    T response;
+    run(observer, what, body).ifPresent(response -> {
+      observer.onNext(response);
+      observer.onCompleted();
+    });
+  }
+
+  /**
+   * Runs the first part of a call: its result, or empty when it failed and {@code observer}
+   * was told (mapped as {@link #respond} maps it; a null result is our bug: INTERNAL).
+   */
+  static <T> java.util.Optional<T> run(StreamObserver<?> observer, String what,
+      Callable<T> body) {
     try {
-      response = body.call();
+      return java.util.Optional.of(java.util.Objects.requireNonNull(body.call(),
+          "the call's result"));
     } catch (StatusRuntimeException e) {
       observer.onError(e);
-      return;
     } catch (CaException e) {
       observer.onError(status(e).withDescription(e.getMessage()).asRuntimeException());
-      return;
     } catch (Exception | LinkageError | AssertionError e) {
       LOG.log(Level.WARNING, what + " failed", e);
       observer.onError(Status.INTERNAL
           .withDescription(what + " failed on the master: " + e)
           .asRuntimeException());
-      return;
     }
-    observer.onNext(response);
-    observer.onCompleted();
+    return java.util.Optional.empty();
   }
 
   static StatusRuntimeException invalid(String message) {

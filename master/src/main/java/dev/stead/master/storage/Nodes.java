@@ -45,9 +45,16 @@ public final class Nodes {
   }
 
   /** Records that {@code node} exists, keeping whatever is already known about it. */
-  public synchronized void seen(String node) {
-    if (store.node(node).isEmpty()) {
-      store.putNode(NodeInfo.newBuilder().setName(node).build());
+  public void seen(String node) {
+    // A known node (every check-in but the first) takes no lock: check-ins do not queue
+    // behind the reports' summaries.
+    if (store.node(node).isPresent()) {
+      return;
+    }
+    synchronized (this) {
+      if (store.node(node).isEmpty()) {
+        store.putNode(NodeInfo.newBuilder().setName(node).build());
+      }
     }
   }
 

@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +59,73 @@ class FleetViewsTest {
     }
   }
 
+  @Test
+  void aDueReloadRunsInTheBackgroundWhileRequestsGoOnAndKeepsWhatCompilesChangedMeanwhile()
+      throws Exception {
+    Path code = Files.createDirectories(dir.resolve("code"));
+    Files.writeString(code.resolve(FleetViews.ALLOWLIST), "role\n");
+    MutableClock clock = new MutableClock();
+    CountDownLatch reloadInside = new CountDownLatch(1);
+    CountDownLatch reloadGoOn = new CountDownLatch(1);
+    ThreadPoolExecutor reloads = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> new Thread(r, "test-reload"));
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      for (String node : List.of("web1", "web2")) {
+        store.putNode(NodeInfo.newBuilder().setName(node).build());
+        store.putFacts(node, facts(Map.of("role", "web")));
+        store.putCatalog(node, Catalog.newBuilder().setNode(node).setEnvironment("production")
+            .addExports(host(node)).build());
+      }
+      // The reload stops in the middle of its scan of the nodes until the test lets it go on.
+      FleetViews views = new FleetViews(store, store, node -> {
+        if (Thread.currentThread().getName().equals("test-reload")) {
+          reloadInside.countDown();
+          try {
+            reloadGoOn.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return "production";
+      }, node -> true, code, Duration.ofSeconds(30), clock, reloads);
+      FleetView first = views.of("production");
+      assertThat(first.exports("host")).extracting(FleetView.Export::node)
+          .containsExactly("web1", "web2");
+
+      // What another master sharing the store wrote: read at the next reload.
+      store.putCatalog("web2", Catalog.newBuilder().setNode("web2")
+          .setEnvironment("production").addExports(host("web2")).addExports(host("web2b"))
+          .build());
+      clock.advance(Duration.ofSeconds(31));
+      long start = System.nanoTime();
+      assertThat(views.of("production")).isSameAs(first);
+      assertThat(reloadInside.await(10, TimeUnit.SECONDS)).isTrue();
+      // While the reload runs: requests are answered with the view there is, this master's
+      // compiles update it, and no second reload starts.
+      views.exportsSeen("production", "web3", List.of(host("web3")));
+      views.factsSeen("production", "web1", facts(Map.of("role", "db")));
+      FleetView meanwhile = views.of("production");
+      assertThat(views.of("production")).isSameAs(meanwhile);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+      assertThat(meanwhile.exports("host")).extracting(FleetView.Export::node)
+          .containsExactly("web1", "web2", "web3");
+      assertThat(reloads.getTaskCount()).isEqualTo(1);
+
+      reloadGoOn.countDown();
+      reloads.shutdown();
+      assertThat(reloads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      FleetView reloaded = views.of("production");
+      // The store's news, and the compiles' updates made while the reload read the store.
+      assertThat(reloaded.exports("host")).extracting(e -> e.resource().getTitle())
+          .containsExactlyInAnyOrder("web1", "web2", "web2b", "web3");
+      assertThat(reloaded.facts().get("web1").get("role")).isEqualTo(Values.of("db"));
+      assertThat(reloaded.facts().get("web2").get("role")).isEqualTo(Values.of("web"));
+    } finally {
+      reloadGoOn.countDown();
+      reloads.shutdownNow();
+    }
+  }
+
   private void aViewHoldsItsEnvironmentsEnrolledNodesExportsAndAllowedFactsOnly(Store store)
       throws Exception {
     Path code = Files.createDirectories(dir.resolve("code"));
@@ -72,7 +143,7 @@ class FleetViewsTest {
     }
     FleetViews views = new FleetViews(store, store,
         node -> environments.getOrDefault(node, "production"), node -> !revoked.contains(node),
-        code, Duration.ofSeconds(30), clock);
+        code, Duration.ofSeconds(30), clock, Runnable::run);
 
     FleetView production = views.of("production");
     assertThat(production.exports("host")).extracting(FleetView.Export::node)
