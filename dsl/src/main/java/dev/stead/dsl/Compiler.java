@@ -75,6 +75,23 @@ public final class Compiler {
   }
 
   /**
+   * As {@link #forEnvironment(Path, List)}, keeping the compiled classes in {@code cache} and
+   * defining them from there when neither the code nor the compiler changed since: a
+   * restarted master's load skips parsing and compiling. Behaves as a fresh compile in every
+   * way (catalogs, errors and their file:line).
+   */
+  public static Compiler forEnvironment(Path codeDir, List<Path> modulePath, CodeCache cache)
+      throws CompileException {
+    return new Compiler(CodeLoader.environment(codeDir, List.copyOf(modulePath), cache.dir()),
+        DEFAULT_TIME_LIMIT, DEFAULT_MAX_RESOURCES);
+  }
+
+  /** How many of the code's scripts were defined from the {@link CodeCache}, not compiled. */
+  public int scriptsFromCache() {
+    return code.scriptsFromCache();
+  }
+
+  /**
    * Loads one masterless manifest: resources at top level, node blocks optional (a node
    * that matches none gets only the top-level resources), modules from {@code modulePath}.
    *
@@ -139,7 +156,7 @@ public final class Compiler {
     CodeBase c = code;
     return new Compiler(new CodeBase(environment, c.main(), c.nodeRequired(), c.modules(),
         c.scriptFiles(), c.scriptModules(), c.templates(), c.codeVersion(), c.data(),
-        c.sourceChecksums()), timeLimit, maxResources, memoryLimit);
+        c.sourceChecksums(), c.scriptsFromCache()), timeLimit, maxResources, memoryLimit);
   }
 
   /**

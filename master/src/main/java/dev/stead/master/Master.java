@@ -238,7 +238,7 @@ public final class Master implements AutoCloseable {
               .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
           config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
-          fleetViews);
+          fleetViews, dev.stead.dsl.CodeCache.in(dataDir.resolve("code-cache")));
       // A rollout of an environment decides which version of its code each node gets.
       rollouts = new dev.stead.master.rollout.Rollouts(store,
           environment -> classifications.describeAll().stream()

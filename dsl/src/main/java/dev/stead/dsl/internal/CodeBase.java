@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param scriptModules compiled file name to the name of the module it belongs to
  * @param data the data hierarchy, parsed
  * @param sourceChecksums the checksums of module files named by {@code source}, as hashed
+ * @param scriptsFromCache how many scripts were defined from the class cache, not compiled
  */
 public record CodeBase(String environment, CompiledScript main, boolean nodeRequired,
     Map<String, ModuleCode> modules, Map<String, String> scriptFiles,
     Map<String, String> scriptModules, Templates templates,
-    String codeVersion, DataHierarchy data, SourceChecksums sourceChecksums) {
+    String codeVersion, DataHierarchy data, SourceChecksums sourceChecksums,
+    int scriptsFromCache) {
   public CodeBase {
     modules = Map.copyOf(modules);
     scriptFiles = Map.copyOf(scriptFiles);

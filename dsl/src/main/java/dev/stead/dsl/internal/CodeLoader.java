@@ -5,8 +5,6 @@ import dev.stead.dsl.module.DependencyCheck;
 import dev.stead.dsl.module.ModuleMetadata;
 import dev.stead.proto.v1.CompileError;
 import dev.stead.wire.ConfinedFiles;
-import groovy.lang.GroovyClassLoader;
-import groovy.lang.GroovyCodeSource;
 import groovy.lang.Script;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,17 +43,40 @@ public final class CodeLoader {
   static final String FUNCTIONS_PREFIX = "SteadFn";
 
   private final KlassParameterRewriter rewriter = new KlassParameterRewriter();
-  private final GroovyClassLoader loader =
-      new GroovyClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests(rewriter));
+  private final ScriptClassLoader loader =
+      new ScriptClassLoader(SteadScript.class.getClassLoader(), Sandbox.forManifests(rewriter));
+  /** Defined type names per compiled file name, from the compile or the class cache. */
+  private final Map<String, List<String>> typesBySource = new HashMap<>();
+  /** Where this load's classes are kept (null: nowhere), what it held, what this load made. */
+  private final Path cacheFile;
+  private final ClassCacheFile cached;
+  private final List<ClassCacheFile.Entry> entries = new ArrayList<>();
+  private String chainKey;
+  private int fromCache;
   private final Map<String, String> definedTypeOrigins = new HashMap<>();
   private final Map<String, String> scriptFiles = new HashMap<>();
   private final Map<String, String> scriptModules = new HashMap<>();
   private final List<CompileError> errors = new ArrayList<>();
   private final List<CodeVersion.Input> versionInputs = new ArrayList<>();
 
-  private CodeLoader() {}
+  private CodeLoader(Path cacheFile) {
+    String identity = cacheFile == null ? "" : CompilerIdentity.value();
+    this.cacheFile = identity.isEmpty() ? null : cacheFile;
+    this.cached = this.cacheFile == null ? null : ClassCacheFile.read(this.cacheFile);
+    this.chainKey = identity;
+  }
 
   public static CodeBase environment(Path codeDir, List<Path> modulePath)
+      throws CompileException {
+    return environment(codeDir, modulePath, null);
+  }
+
+  /**
+   * As {@link #environment(Path, List)}, keeping the compiled classes in {@code cacheDir}
+   * (null: nowhere) and defining them from there when the code and the compiler are the
+   * same as when they were kept: what a restarted master does instead of compiling again.
+   */
+  public static CodeBase environment(Path codeDir, List<Path> modulePath, Path cacheDir)
       throws CompileException {
     Path dir = codeDir.toAbsolutePath().normalize();
     Path site = dir.resolve("site.groovy");
@@ -65,7 +86,8 @@ public final class CodeLoader {
           .setMessage("no site.groovy in environment " + dir).build()));
     }
     return inEnvironment(dir, new CodeFile(site, "site.groovy", dir,
-        LinkEscapes.outsideEnvironment("site.groovy")), true, modulePath);
+        LinkEscapes.outsideEnvironment("site.groovy")), true, modulePath,
+        cacheDir == null ? null : ClassCacheFile.fileFor(cacheDir, dir, modulePath));
   }
 
   /**
@@ -84,11 +106,11 @@ public final class CodeLoader {
     }
     // The operator named this file: it is read wherever it is, links and all.
     return inEnvironment(file.getParent(), new CodeFile(file, name, null, null), false,
-        modulePath);
+        modulePath, null);
   }
 
   private static CodeBase inEnvironment(Path dir, CodeFile main, boolean nodeRequired,
-      List<Path> modulePath) throws CompileException {
+      List<Path> modulePath, Path cacheFile) throws CompileException {
     List<Root> roots = new ArrayList<>();
     Path modules = dir.resolve("modules");
     // A module path entry naming this very directory keeps the name the operator gave it.
@@ -96,7 +118,7 @@ public final class CodeLoader {
       roots.add(new Root(modules, "modules/", "env/modules/", dir));
     }
     addModulePath(roots, modulePath);
-    CodeLoader l = new CodeLoader();
+    CodeLoader l = new CodeLoader(cacheFile);
     l.versionInputs.add(new CodeVersion.Input("env/" + main.relativeName(), main.file(),
         main.bound()));
     Path config = dir.resolve(DataHierarchy.CONFIG);
@@ -159,7 +181,7 @@ public final class CodeLoader {
               compile(new CodeFile(m, rel, moduleDir, LinkEscapes.outsideModule(rel, name)));
           if (compiled != null) {
             manifests.add(compiled);
-            for (String type : rewriter.definedTypesOf(compiled.sourceName())) {
+            for (String type : typesBySource.get(compiled.sourceName())) {
               String first = definedTypeOrigins.putIfAbsent(type, rel);
               if (first != null) {
                 errors.add(error(rel, 0, "defined type '" + type + "' is also declared in "
@@ -213,12 +235,15 @@ public final class CodeLoader {
     for (Class<?> type : loader.getLoadedClasses()) {
       MetaClassPins.pin(type);
     }
+    if (cacheFile != null && (fromCache < entries.size() || cached.size() != entries.size())) {
+      ClassCacheFile.write(cacheFile, entries);
+    }
     Map<String, ModuleCode> frozen = Map.copyOf(modules);
     Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
         SteadScript.class.getClassLoader());
     String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
     return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, scriptModules,
-        templates, version, data, new SourceChecksums());
+        templates, version, data, new SourceChecksums(), fromCache);
   }
 
   /**
@@ -290,8 +315,23 @@ public final class CodeLoader {
         + file.getFileName().toString().replaceAll("\\.groovy$", "").replaceAll("\\W", "_")
         + ".groovy";
     scriptFiles.put(synthetic, relativeName);
+    Class<?> type = null;
+    String key = null;
+    if (cacheFile != null) {
+      key = chainKey = chain(chainKey, synthetic, relativeName, text);
+      type = fromCache(key, synthetic);
+    }
     try {
-      Class<?> type = loader.parseClass(new GroovyCodeSource(text, synthetic, "/stead/code"));
+      if (type == null) {
+        ScriptClassLoader.Compiled compiled = loader.compile(text, synthetic);
+        type = compiled.type();
+        List<String> types = List.copyOf(rewriter.definedTypesOf(synthetic));
+        typesBySource.put(synthetic, types);
+        if (key != null) {
+          entries.add(new ClassCacheFile.Entry(key, synthetic, type.getName(), types,
+              compiled.classes()));
+        }
+      }
       if (!Script.class.isAssignableFrom(type)) {
         errors.add(error(relativeName, 1, "a manifest must be a script, not a class definition"));
         return null;
@@ -306,6 +346,38 @@ public final class CodeLoader {
       errors.add(error(relativeName, 0, "cannot compile: " + e.getMessage()));
       return null;
     }
+  }
+
+  /**
+   * The script compiled as {@code synthetic} whose chain key is {@code key}, defined from
+   * the class cache; null when the cache holds no such entry or its bytes do not define.
+   */
+  private Class<?> fromCache(String key, String synthetic) {
+    ClassCacheFile.Entry hit = cached.match(entries.size(), key);
+    if (hit == null || !hit.sourceName().equals(synthetic)) {
+      return null;
+    }
+    try {
+      Class<?> type = loader.define(hit.classes(), hit.mainClass());
+      typesBySource.put(synthetic, hit.definedTypes());
+      entries.add(hit);
+      fromCache++;
+      return type;
+    } catch (LinkageError | RuntimeException e) {
+      return null; // damaged or foreign bytes: compiled again, and the entry rewritten
+    }
+  }
+
+  /** The chain key after {@code previous}: it covers every script compiled so far. */
+  private static String chain(String previous, String synthetic, String relativeName,
+      String text) {
+    java.security.MessageDigest sha = ClassCacheFile.sha256();
+    for (String part : List.of(previous, synthetic, relativeName, text)) {
+      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+      sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+      sha.update(bytes);
+    }
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   private static CompileError toError(Message message, String relativeName, String source) {

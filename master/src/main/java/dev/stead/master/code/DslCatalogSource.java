@@ -1,6 +1,7 @@
 package dev.stead.master.code;
 
 import dev.stead.dsl.CachingCompiler;
+import dev.stead.dsl.CodeCache;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.FleetView;
@@ -69,20 +70,40 @@ public final class DslCatalogSource implements CatalogSource {
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets) {
+    return load(codeDir, environment, modulePath, slots, timeLimit, fleets, CodeCache.NONE);
+  }
+
+  /** As above, the compiled classes kept in and defined from {@code codeCache}. */
+  public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit,
+      java.util.function.Function<String, FleetView> fleets, CodeCache codeCache) {
     return load(codeDir, environment, modulePath, slots, timeLimit, fleets,
-        cacheBytes(Runtime.getRuntime().maxMemory()));
+        cacheBytes(Runtime.getRuntime().maxMemory()), codeCache);
   }
 
   /** As above with a compile cache of {@code cacheBytes}, whatever the heap: for tests. */
   static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets, long cacheBytes) {
+    return load(codeDir, environment, modulePath, slots, timeLimit, fleets, cacheBytes,
+        CodeCache.NONE);
+  }
+
+  private static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit,
+      java.util.function.Function<String, FleetView> fleets, long cacheBytes,
+      CodeCache codeCache) {
     Objects.requireNonNull(slots, "slots");
     Objects.requireNonNull(fleets, "fleets");
     try {
-      Compiler compiler = Compiler.forEnvironment(codeDir, modulePath).withTimeLimit(timeLimit);
+      Compiler compiler =
+          Compiler.forEnvironment(codeDir, modulePath, codeCache).withTimeLimit(timeLimit);
       if (environment != null) {
         compiler = compiler.named(environment);
+      }
+      if (compiler.scriptsFromCache() > 0) {
+        LOG.info("code under " + codeDir + ": " + compiler.scriptsFromCache()
+            + " scripts defined from the code cache, not compiled");
       }
       for (CompileError w : compiler.warnings()) {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
@@ -93,6 +114,11 @@ public final class DslCatalogSource implements CatalogSource {
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots, fleets);
     }
+  }
+
+  /** How many of the code's scripts were defined from the code cache (0: none, or no code). */
+  public int scriptsFromCache() {
+    return compiler == null ? 0 : compiler.compiler().scriptsFromCache();
   }
 
   @Override

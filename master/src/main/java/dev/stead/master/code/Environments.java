@@ -1,5 +1,6 @@
 package dev.stead.master.code;
 
+import dev.stead.dsl.CodeCache;
 import dev.stead.dsl.Compiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ public final class Environments {
   private final Clock clock;
   private final ConcurrentMap<Path, CatalogSource> loaded = new ConcurrentHashMap<>();
   private final java.util.function.Function<String, dev.stead.dsl.FleetView> fleets;
+  private final CodeCache codeCache;
 
   public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration checkInterval, Clock clock) {
@@ -60,6 +62,14 @@ public final class Environments {
   public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration checkInterval, Clock clock,
       java.util.function.Function<String, dev.stead.dsl.FleetView> fleets) {
+    this(codeDir, modulePath, slots, checkInterval, clock, fleets, CodeCache.NONE);
+  }
+
+  /** As above, each load keeping its compiled classes in {@code codeCache} for the next. */
+  public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      Duration checkInterval, Clock clock,
+      java.util.function.Function<String, dev.stead.dsl.FleetView> fleets, CodeCache codeCache) {
+    this.codeCache = Objects.requireNonNull(codeCache, "codeCache");
     this.fleets = Objects.requireNonNull(fleets, "fleets");
     this.codeDir = codeDir.toAbsolutePath().normalize();
     this.modulePath = modulePath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
@@ -82,8 +92,14 @@ public final class Environments {
   /** As {@link #of(Path, List, CompileSlots)}, compiles reading the fleet from {@code fleets}. */
   public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots,
       FleetViews fleets) {
+    return of(codeDir, modulePath, slots, fleets, CodeCache.NONE);
+  }
+
+  /** As above, each load keeping its compiled classes in {@code codeCache} for the next. */
+  public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      FleetViews fleets, CodeCache codeCache) {
     return new Environments(codeDir, modulePath, slots, Duration.ofSeconds(1),
-        Clock.systemUTC(), fleets::of);
+        Clock.systemUTC(), fleets::of, codeCache);
   }
 
   /** Null when {@code name} is a valid environment name, else why not. */
@@ -135,7 +151,7 @@ public final class Environments {
   public CatalogSource release(String environment, Path release) {
     return loaded.computeIfAbsent(release.toAbsolutePath().normalize(),
         d -> DslCatalogSource.load(d, environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)));
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache));
   }
 
   /**
@@ -227,7 +243,7 @@ public final class Environments {
     roots.addAll(modulePath);
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment)),
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache),
         checkInterval, clock);
   }
 

@@ -33,6 +33,8 @@ public sealed interface StoreConfig {
   record Embedded() implements StoreConfig {
     @Override
     public Store open(Path dbDir) throws IOException {
+      // The native library from the data directory's copy, not inflated afresh each start.
+      RocksLibrary.loadFrom(dbDir.toAbsolutePath().resolveSibling("native"));
       return RocksStore.open(dbDir);
     }
 

@@ -1,0 +1,72 @@
+package dev.stead.dsl.internal;
+
+import groovy.lang.GroovySystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What a compile's bytes depend on besides the code: the Stead language's own classes (the
+ * sandbox, its transforms and the script base classes: a digest of the jar or directory they
+ * are loaded from, so a rebuilt Stead of the same version number still counts as another),
+ * Groovy's version, the Java version, and the {@code groovy.*} system properties the
+ * compiler's defaults read. Computed once per process.
+ */
+final class CompilerIdentity {
+  private CompilerIdentity() {}
+
+  private static final class Holder {
+    static final String VALUE = compute();
+  }
+
+  /** The identity, as hex; empty when the Stead classes cannot be read (no caching then). */
+  static String value() {
+    return Holder.VALUE;
+  }
+
+  private static String compute() {
+    try {
+      MessageDigest sha = ClassCacheFile.sha256();
+      CodeSource source = Sandbox.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null) {
+        return "";
+      }
+      Path location = Path.of(source.getLocation().toURI());
+      if (Files.isDirectory(location)) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(location)) {
+          files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+          sha.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+          sha.update((byte) 0);
+          sha.update(Files.readAllBytes(f));
+        }
+      } else {
+        sha.update(Files.readAllBytes(location));
+      }
+      TreeMap<String, String> properties = new TreeMap<>();
+      System.getProperties().forEach((k, v) -> {
+        if (String.valueOf(k).startsWith("groovy.")) {
+          properties.put(String.valueOf(k), String.valueOf(v));
+        }
+      });
+      String rest = "groovy " + GroovySystem.getVersion() + "\0java "
+          + Runtime.version().feature() + "\0" + properties;
+      sha.update(rest.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (IOException | UncheckedIOException | URISyntaxException
+        | IllegalArgumentException | SecurityException e) {
+      return "";
+    }
+  }
+}
