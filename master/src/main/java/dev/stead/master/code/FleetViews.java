@@ -224,13 +224,15 @@ public final class FleetViews implements AutoCloseable {
 
   /** {@code node} was cleaned: its exports and facts leave every environment's view now. */
   public void nodeRemoved(String node) {
-    for (State state : states.values()) {
-      synchronized (state) {
-        boolean hadExports = state.exports.remove(node) != null;
-        boolean hadFacts = state.facts.remove(node) != null;
-        if (hadExports || hadFacts) {
-          state.view = null;
+    for (Holder holder : states.values()) {
+      synchronized (holder) {
+        if (holder.reloading) {
+          // A reload that read the node before it was cleaned drops it when it lands.
+          holder.factsSince.put(node, new TreeMap<>());
+          holder.exportsSince.put(node, List.of());
         }
+        putFacts(holder.current, node, new TreeMap<>());
+        putExports(holder.current, node, List.of());
       }
     }
   }
