@@ -16,13 +16,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -50,13 +61,13 @@ public final class FleetViews implements AutoCloseable {
   private final CatalogStore catalogs;
   private final NodeStore nodes;
   private final Function<String, String> environmentOf;
-  private final java.util.function.Predicate<String> enrolled;
+  private final Predicate<String> enrolled;
   private final Path allowlistFile;
   private final Duration maxAge;
   private final Clock clock;
-  private final java.util.concurrent.Executor reloads;
+  private final Executor reloads;
   /** The reload thread this instance made (closed with it), or null when given one. */
-  private final java.util.concurrent.ExecutorService ownReloads;
+  private final ExecutorService ownReloads;
   private final ConcurrentMap<String, Holder> states = new ConcurrentHashMap<>();
   /** What the allowlist's last read found wrong: logged when it changes, not at every read. */
   private volatile List<String> allowlistProblems = List.of();
@@ -85,8 +96,8 @@ public final class FleetViews implements AutoCloseable {
     Instant nextReload;
     boolean reloading;
     /** Allowed facts by node (empty map: none) since the reload began, under this allowlist. */
-    final java.util.Map<String, SortedMap<String, Value>> factsSince = new java.util.HashMap<>();
-    final java.util.Map<String, List<Resource>> exportsSince = new java.util.HashMap<>();
+    final Map<String, SortedMap<String, Value>> factsSince = new HashMap<>();
+    final Map<String, List<Resource>> exportsSince = new HashMap<>();
 
     Holder(State current, Instant nextReload) {
       this.current = current;
@@ -96,7 +107,7 @@ public final class FleetViews implements AutoCloseable {
 
   /** As below, reloading on a thread of its own (a daemon, gone while idle). */
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
-      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
+      Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock) {
     this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloadThread(), true);
   }
 
@@ -108,17 +119,17 @@ public final class FleetViews implements AutoCloseable {
    * @param reloads where the reloads after the first load run
    */
   public FleetViews(CatalogStore catalogs, NodeStore nodes, Function<String, String> environmentOf,
-      java.util.function.Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock,
-      java.util.concurrent.Executor reloads) {
+      Predicate<String> enrolled, Path codeDir, Duration maxAge, Clock clock,
+      Executor reloads) {
     this(catalogs, nodes, environmentOf, enrolled, codeDir, maxAge, clock, reloads, false);
   }
 
   private FleetViews(CatalogStore catalogs, NodeStore nodes,
-      Function<String, String> environmentOf, java.util.function.Predicate<String> enrolled,
-      Path codeDir, Duration maxAge, Clock clock, java.util.concurrent.Executor reloads,
+      Function<String, String> environmentOf, Predicate<String> enrolled,
+      Path codeDir, Duration maxAge, Clock clock, Executor reloads,
       boolean own) {
     this.reloads = Objects.requireNonNull(reloads, "reloads");
-    this.ownReloads = own ? (java.util.concurrent.ExecutorService) reloads : null;
+    this.ownReloads = own ? (ExecutorService) reloads : null;
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
     this.nodes = Objects.requireNonNull(nodes, "nodes");
     this.environmentOf = Objects.requireNonNull(environmentOf, "environmentOf");
@@ -139,16 +150,16 @@ public final class FleetViews implements AutoCloseable {
     }
     ownReloads.shutdownNow();
     try {
-      ownReloads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      ownReloads.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private static java.util.concurrent.ExecutorService reloadThread() {
-    java.util.concurrent.ThreadPoolExecutor one = new java.util.concurrent.ThreadPoolExecutor(
-        1, 1, 60, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+  private static ExecutorService reloadThread() {
+    ThreadPoolExecutor one = new ThreadPoolExecutor(
+        1, 1, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "stead-fleet-view-reload");
           t.setDaemon(true);
           return t;
@@ -227,7 +238,7 @@ public final class FleetViews implements AutoCloseable {
     for (Holder holder : states.values()) {
       synchronized (holder) {
         if (holder.reloading) {
-          // A reload that read the node before it was cleaned drops it when it lands.
+          // Named to the running reload, which drops it if it read it before the clean.
           holder.factsSince.put(node, new TreeMap<>());
           holder.exportsSince.put(node, List.of());
         }
@@ -265,7 +276,7 @@ public final class FleetViews implements AutoCloseable {
     if (start) {
       try {
         reloads.execute(() -> reload(environment, holder));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         synchronized (holder) {
           holder.reloading = false;
         }
@@ -292,12 +303,12 @@ public final class FleetViews implements AutoCloseable {
     }
     // A node revoked or moved to another environment since its compile stays out, as the
     // reload left it out (asked outside the lock: each is a read of the store).
-    java.util.Set<String> updated = new java.util.HashSet<>();
+    Set<String> updated = new HashSet<>();
     synchronized (holder) {
       updated.addAll(holder.factsSince.keySet());
       updated.addAll(holder.exportsSince.keySet());
     }
-    java.util.Set<String> gone = new java.util.HashSet<>();
+    Set<String> gone = new HashSet<>();
     for (String node : updated) {
       if (!enrolled.test(node) || !environment.equals(environmentOf.apply(node))) {
         gone.add(node);
@@ -319,6 +330,11 @@ public final class FleetViews implements AutoCloseable {
           putExports(loaded, node, exports);
         }
       });
+      // The reload may have read a node that went meanwhile (cleaned, revoked, moved).
+      for (String node : gone) {
+        putFacts(loaded, node, new TreeMap<>());
+        putExports(loaded, node, List.of());
+      }
       holder.factsSince.clear();
       holder.exportsSince.clear();
       holder.current = loaded;

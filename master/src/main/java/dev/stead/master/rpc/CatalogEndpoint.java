@@ -170,8 +170,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       LOG.info(() -> "catalog served node=" + node + " digest="
           + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
           + " answer=unchanged");
-      return new Checked(mode, slot, GetCatalogResponse.newBuilder().setUnchanged(true)
-          .setMode(mode).setRunSlot(slot).setServedBy(servedBy.get()).build());
+      return new Checked(mode, slot, answer(mode, slot).setUnchanged(true).build());
     }
     return new Checked(mode, slot, null);
   }
@@ -222,13 +221,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
               : " environment=" + compiled.catalog().getEnvironment())
           + " answer=" + (unchanged ? "unchanged" : "catalog"));
       if (unchanged) {
-        return GetCatalogResponse.newBuilder().setUnchanged(true).setMode(mode)
-            .setRunSlot(slot)
-            .setServedBy(servedBy.get()).build();
+        return answer(mode, slot).setUnchanged(true).build();
       }
-      GetCatalogResponse.Builder answer = GetCatalogResponse.newBuilder()
-          .setCatalog(compiled.catalog()).setMode(mode).setRunSlot(slot)
-          .setServedBy(servedBy.get());
+      GetCatalogResponse.Builder answer = answer(mode, slot).setCatalog(compiled.catalog());
       Map<String, ByteString> envelopes =
           sealSecrets(compiled.catalog(), caller);
       if (!envelopes.isEmpty()) {
@@ -244,12 +239,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       LOG.warning(() -> "the code does not compile (first seen for " + node + "; each node "
           + "keeps its cached catalog and reports it as stale): " + error);
     }
-    return GetCatalogResponse.newBuilder()
-        .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors()))
-        .setMode(mode)
-        .setRunSlot(slot)
-        .setServedBy(servedBy.get())
-        .build();
+    return answer(mode, slot)
+        .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors())).build();
+  }
+
+  /** What every answer carries beside its catalog, unchanged flag or failure. */
+  private GetCatalogResponse.Builder answer(Mode mode, RunSlot slot) {
+    return GetCatalogResponse.newBuilder().setMode(mode).setRunSlot(slot)
+        .setServedBy(servedBy.get());
   }
 
   /**

@@ -71,9 +71,7 @@ public final class CatalogQueue implements AutoCloseable {
   public boolean offer(Runnable work) {
     Context context = Context.current();
     if (workOffNanos(waiting() + 1) > maxWaitNanos) {
-      refused.incrementAndGet();
-      logRefusals();
-      return false;
+      return refuse();
     }
     try {
       threads.execute(() -> {
@@ -90,10 +88,15 @@ public final class CatalogQueue implements AutoCloseable {
       });
       return true;
     } catch (RejectedExecutionException e) {
-      refused.incrementAndGet();
-      logRefusals();
-      return false;
+      return refuse();
     }
+  }
+
+  /** Counts a refusal and logs refusals at most once a minute; false, for {@link #offer}. */
+  private boolean refuse() {
+    refused.incrementAndGet();
+    logRefusals();
+    return false;
   }
 
   /**

@@ -6,10 +6,11 @@ import com.google.protobuf.Parser;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
-import dev.stead.proto.v1.PendingRequests;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.PendingRequests;
 import dev.stead.proto.v1.Report;
+import dev.stead.proto.v1.Rollout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.rocksdb.Checkpoint;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -1116,7 +1117,7 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public void putRollout(dev.stead.proto.v1.Rollout rollout) {
+  public void putRollout(Rollout rollout) {
     if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
       throw new IllegalArgumentException("a rollout needs an id and an environment");
     }
@@ -1125,15 +1126,15 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public Optional<dev.stead.proto.v1.Rollout> updateRollout(String id,
-      java.util.function.UnaryOperator<dev.stead.proto.v1.Rollout> change) {
+  public Optional<Rollout> updateRollout(String id,
+      java.util.function.UnaryOperator<Rollout> change) {
     // One process holds a RocksDB store: a lock of its own makes the read and write one step.
     synchronized (rolloutUpdates) {
-      Optional<dev.stead.proto.v1.Rollout> current = rollout(id);
+      Optional<Rollout> current = rollout(id);
       if (current.isEmpty()) {
         return current;
       }
-      dev.stead.proto.v1.Rollout next = change.apply(current.get());
+      Rollout next = change.apply(current.get());
       if (next != current.get() && !next.equals(current.get())) {
         if (!next.getId().equals(id)) {
           throw new IllegalArgumentException("an update of rollout " + id + " returned rollout "
@@ -1146,21 +1147,21 @@ public final class RocksStore implements Store {
   }
 
   @Override
-  public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
+  public Optional<Rollout> rollout(String id) {
     return get(ROLLOUTS, key(id), dev.stead.proto.v1.Rollout.parser());
   }
 
   @Override
-  public List<dev.stead.proto.v1.Rollout> rollouts() {
-    List<dev.stead.proto.v1.Rollout> out = new ArrayList<>();
+  public List<Rollout> rollouts() {
+    List<Rollout> out = new ArrayList<>();
     try (RocksIterator it = db.newIterator(family(ROLLOUTS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.Rollout.parser()));
       }
       check(it);
     }
-    out.sort(java.util.Comparator.comparingLong(dev.stead.proto.v1.Rollout::getStartedAtMs)
-        .thenComparing(dev.stead.proto.v1.Rollout::getId).reversed());
+    out.sort(java.util.Comparator.comparingLong(Rollout::getStartedAtMs)
+        .thenComparing(Rollout::getId).reversed());
     return List.copyOf(out);
   }
 

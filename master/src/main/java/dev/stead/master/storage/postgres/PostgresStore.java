@@ -10,6 +10,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.CertificateRecord;
+import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
 import dev.stead.master.storage.StoreException;
@@ -22,6 +23,7 @@ import dev.stead.proto.v1.NodeClassification;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RevokedCertificate;
+import dev.stead.proto.v1.Rollout;
 import dev.stead.proto.v1.RunStatus;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -535,7 +537,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   // --- the masters ---
 
   @Override
-  public void heartbeat(dev.stead.master.storage.MasterRecord master) {
+  public void heartbeat(MasterRecord master) {
     StringBuilder versions = new StringBuilder();
     master.codeVersions().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
         .forEach(e -> versions.append(e.getKey()).append('=').append(e.getValue()).append('\n'));
@@ -569,9 +571,9 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
-  public List<dev.stead.master.storage.MasterRecord> masters() {
+  public List<MasterRecord> masters() {
     return db.run("list masters", connection -> {
-      List<dev.stead.master.storage.MasterRecord> out = new ArrayList<>();
+      List<MasterRecord> out = new ArrayList<>();
       try (PreparedStatement query = prepare(connection, "SELECT address, ca, code_versions, "
               + "started_at_ms, last_seen_ms FROM masters ORDER BY address");
           ResultSet rows = query.executeQuery()) {
@@ -583,7 +585,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
               versions.put(line.substring(0, eq), line.substring(eq + 1));
             }
           }
-          out.add(new dev.stead.master.storage.MasterRecord(rows.getString(1),
+          out.add(new MasterRecord(rows.getString(1),
               rows.getBoolean(2), versions, rows.getLong(4), rows.getLong(5)));
         }
       }
@@ -739,7 +741,7 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
-  public void putRollout(dev.stead.proto.v1.Rollout rollout) {
+  public void putRollout(Rollout rollout) {
     if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
       throw new IllegalArgumentException("a rollout needs an id and an environment");
     }
@@ -750,20 +752,20 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
-  public Optional<dev.stead.proto.v1.Rollout> updateRollout(String id,
-      java.util.function.UnaryOperator<dev.stead.proto.v1.Rollout> change) {
+  public Optional<Rollout> updateRollout(String id,
+      java.util.function.UnaryOperator<Rollout> change) {
     return db.run("update rollout " + id, connection -> transaction(connection, () -> {
-      dev.stead.proto.v1.Rollout current;
+      Rollout current;
       // The row stays locked until the commit: a concurrent update waits and then reads ours.
       try (PreparedStatement query = prepare(connection,
               "SELECT body FROM rollouts WHERE id = ? FOR UPDATE", id);
           ResultSet row = query.executeQuery()) {
         if (!row.next()) {
-          return Optional.<dev.stead.proto.v1.Rollout>empty();
+          return Optional.<Rollout>empty();
         }
         current = parse(row.getBytes(1), dev.stead.proto.v1.Rollout.parser());
       }
-      dev.stead.proto.v1.Rollout next = change.apply(current);
+      Rollout next = change.apply(current);
       if (next != current && !next.equals(current)) {
         if (!next.getId().equals(id)) {
           throw new IllegalArgumentException("an update of rollout " + id + " returned rollout "
@@ -778,12 +780,12 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   }
 
   @Override
-  public Optional<dev.stead.proto.v1.Rollout> rollout(String id) {
+  public Optional<Rollout> rollout(String id) {
     return db.one("SELECT body FROM rollouts WHERE id = ?", dev.stead.proto.v1.Rollout.parser(), id);
   }
 
   @Override
-  public List<dev.stead.proto.v1.Rollout> rollouts() {
+  public List<Rollout> rollouts() {
     return db.list("SELECT body FROM rollouts ORDER BY started_at_ms DESC, id DESC",
         dev.stead.proto.v1.Rollout.parser());
   }
