@@ -149,10 +149,11 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     }
     Mode mode = checked.get().mode();
     RunSlot slot = checked.get().slot();
-    if (!queue.offer(() -> Unary.respond(observer, what, () -> compile(request, mode, slot)))) {
-      LOG.fine(() -> "catalog refused node=" + request.getNode() + " answer=busy");
-      observer.onError(queue.busy());
-    }
+    queue.submit(() -> Unary.respond(observer, what, () -> compile(request, mode, slot)))
+        .ifPresent(busy -> {
+          LOG.fine(() -> "catalog refused node=" + request.getNode() + " answer=busy");
+          observer.onError(busy);
+        });
   }
 
   /** The node's mode and run slot, and the answer when it needs no compile (else null). */

@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -65,13 +66,16 @@ public final class CatalogQueue implements AutoCloseable {
 
   /**
    * Hands {@code work} (the rest of the current call) to a catalog thread, in the current
-   * gRPC context; false when the queue is full, holds more work than the wait allowed, or is
-   * closed, and the caller refuses the request with {@link #busy}.
+   * gRPC context. Empty when a catalog thread will run it; otherwise the queue is full, holds
+   * more work than the wait allowed, or is closed, and the answer is the refusal to give the
+   * caller ({@link #busy}), worded with what waited at the moment of refusal: an idle thread
+   * may take a queued request just after, and the message must not depend on that race.
    */
-  public boolean offer(Runnable work) {
+  public Optional<StatusRuntimeException> submit(Runnable work) {
     Context context = Context.current();
-    if (workOffNanos(waiting() + 1) > maxWaitNanos) {
-      return refuse();
+    int waiting = waiting();
+    if (workOffNanos(waiting + 1) > maxWaitNanos) {
+      return Optional.of(refuse(waiting));
     }
     try {
       threads.execute(() -> {
@@ -86,17 +90,18 @@ public final class CatalogQueue implements AutoCloseable {
           meanNanos.updateAndGet(mean -> mean == 0 ? took : mean + (took - mean) / 8);
         }
       });
-      return true;
+      return Optional.empty();
     } catch (RejectedExecutionException e) {
-      return refuse();
+      // Rejected because the queue was full (or the pool closed): it held its capacity.
+      return Optional.of(refuse(threads.isShutdown() ? waiting() : capacity));
     }
   }
 
-  /** Counts a refusal and logs refusals at most once a minute; false, for {@link #offer}. */
-  private boolean refuse() {
+  /** Counts a refusal, logs refusals at most once a minute, and words the answer. */
+  private StatusRuntimeException refuse(int waiting) {
     refused.incrementAndGet();
     logRefusals();
-    return false;
+    return busy(waiting);
   }
 
   /**
@@ -105,11 +110,11 @@ public final class CatalogQueue implements AutoCloseable {
    * saying what waits and about when the queue will have room, which the
    * {@code grpc-retry-pushback-ms} trailer carries too.
    */
-  public StatusRuntimeException busy() {
-    long retryMs = retryAfterMillis();
+  private StatusRuntimeException busy(int waiting) {
+    long retryMs = retryAfterMillis(waiting);
     Metadata trailers = new Metadata();
     trailers.put(RETRY_PUSHBACK_MS, Long.toString(retryMs));
-    return Status.UNAVAILABLE.withDescription("the master is busy: " + waiting()
+    return Status.UNAVAILABLE.withDescription("the master is busy: " + waiting
         + " catalog requests wait for a compile (" + size + " at a time); retry in about "
         + Math.max(1, (retryMs + 999) / 1000) + " s")
         .asRuntimeException(trailers);
@@ -126,8 +131,8 @@ public final class CatalogQueue implements AutoCloseable {
   }
 
   /** When the requests queued now are worked off, at the recent pace (1 s at least). */
-  private long retryAfterMillis() {
-    return Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(workOffNanos(waiting() + size)));
+  private long retryAfterMillis(int waiting) {
+    return Math.max(1_000, TimeUnit.NANOSECONDS.toMillis(workOffNanos(waiting + size)));
   }
 
   /** How long {@code requests} take on the catalog threads at the recent pace. */

@@ -3,7 +3,9 @@ package dev.stead.master.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,25 +21,27 @@ class CatalogQueueTest {
       throws Exception {
     ServerConcurrency one = new ServerConcurrency(1, 1, 1, 1, 100, Duration.ofMillis(500));
     try (CatalogQueue queue = CatalogQueue.of(one)) {
-      assertThat(queue.offer(() -> sleep(200))).isTrue();
+      assertThat(queue.submit(() -> sleep(200))).isEmpty();
       // Started once the first has ended and its time is counted; it holds the one thread.
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      assertThat(queue.offer(() -> {
+      assertThat(queue.submit(() -> {
         started.countDown();
         await(release);
-      })).isTrue();
+      })).isEmpty();
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
       // 200 ms each (a little more on a busy machine) on one thread: two waiting are about
       // 400 ms of work, a third passes 500; the count (100) is far.
       int accepted = 0;
-      while (queue.offer(() -> { }) && accepted < 100) {
-        accepted++;
+      Optional<StatusRuntimeException> refusal = Optional.empty();
+      while (refusal.isEmpty() && accepted <= 100) {
+        refusal = queue.submit(() -> { });
+        accepted += refusal.isEmpty() ? 1 : 0;
       }
       assertThat(accepted).isBetween(1, 2);
       assertThat(queue.refused()).isEqualTo(1);
-      Status busy = queue.busy().getStatus();
+      Status busy = refusal.orElseThrow().getStatus();
       assertThat(busy.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(busy.getDescription()).matches("the master is busy: " + accepted
           + " catalog requests wait for a compile \\(1 at a time\\); retry in about [0-9]+ s");
