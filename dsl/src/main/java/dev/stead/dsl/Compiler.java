@@ -92,6 +92,14 @@ public final class Compiler {
   }
 
   /**
+   * How many templates (ERB syntax) were defined from the {@link CodeCache} so far, not
+   * compiled: templates are read when first rendered.
+   */
+  public int templatesFromCache() {
+    return code.templates().fromCache();
+  }
+
+  /**
    * Loads one masterless manifest: resources at top level, node blocks optional (a node
    * that matches none gets only the top-level resources), modules from {@code modulePath}.
    *

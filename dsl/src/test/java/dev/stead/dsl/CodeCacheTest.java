@@ -57,6 +57,77 @@ class CodeCacheTest {
     }
   }
 
+  private Path templatesFile() throws Exception {
+    try (Stream<Path> files = Files.list(dir.resolve("data/code-cache"))) {
+      return files.filter(p -> p.toString().endsWith(".templates")).findFirst().orElseThrow();
+    }
+  }
+
+  private void templatedCode(String motd) {
+    new Code(env())
+        .file("modules/app/templates/app.conf.erb",
+            "name=<%= name %>\nport=<%= port %>\nextra=<%= extra.size() %>\n")
+        .file("modules/app/templates/motd.erb", motd)
+        .file("site.groovy", """
+            node('default') {
+              file('/etc/app.conf', content: template('app/app.conf.erb',
+                  name: trusted.certname, port: 80,
+                  extra: trusted.certname == 'broken' ? null : 'abc'))
+              file('/etc/motd', content: template('app/motd.erb', who: 'ops'))
+            }
+            """);
+  }
+
+  private static String content(Catalog catalog, String title) {
+    return catalog.getResourcesList().stream().filter(r -> r.getTitle().equals(title))
+        .findFirst().orElseThrow().getParametersMap().get("content").getStringValue();
+  }
+
+  @Test
+  void templatesRenderedOnceAreDefinedFromTheCacheAndAnEditedOneCompilesAgain()
+      throws Exception {
+    templatedCode("hello <%= who %>\n");
+    Compiler first = load();
+    Catalog compiled = first.compile("web01", Code.debian());
+    List<String> errors = Code.errorsOf(() -> first.compile("broken", Code.debian()));
+    assertThat(first.templatesFromCache()).isZero();
+    assertThat(content(compiled, "/etc/app.conf")).isEqualTo("name=web01\nport=80\nextra=3\n");
+    assertThat(errors).singleElement().asString()
+        .startsWith("modules/app/templates/app.conf.erb:3: ");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(templatesFile())))
+        .isEqualTo("rw-------");
+
+    // A restarted master: both templates come from the cache, and say the same.
+    Compiler second = load();
+    assertThat(second.compile("web01", Code.debian())).isEqualTo(compiled);
+    assertThat(second.templatesFromCache()).isEqualTo(2);
+    assertThat(Code.errorsOf(() -> second.compile("broken", Code.debian())))
+        .isEqualTo(errors);
+
+    // An edited template is compiled again; the other one still comes from the cache.
+    templatedCode("welcome, <%= who %>\n");
+    Compiler edited = load();
+    assertThat(content(edited.compile("web01", Code.debian()), "/etc/motd"))
+        .isEqualTo("welcome, ops\n");
+    assertThat(edited.templatesFromCache()).isEqualTo(1);
+    Compiler again = load();
+    again.compile("web01", Code.debian());
+    assertThat(again.templatesFromCache()).isEqualTo(2);
+
+    // A damaged file is ignored whole, and rewritten.
+    Path file = templatesFile();
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(file, bytes);
+    Compiler damaged = load();
+    assertThat(content(damaged.compile("web01", Code.debian()), "/etc/motd"))
+        .isEqualTo("welcome, ops\n");
+    assertThat(damaged.templatesFromCache()).isZero();
+    Compiler rewritten = load();
+    rewritten.compile("web01", Code.debian());
+    assertThat(rewritten.templatesFromCache()).isEqualTo(2);
+  }
+
   @Test
   void aSecondLoadDefinesEveryScriptFromTheCacheAndGivesTheSameCatalog() throws Exception {
     code();

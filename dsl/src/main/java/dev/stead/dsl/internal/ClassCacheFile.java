@@ -47,6 +47,8 @@ final class ClassCacheFile {
   private static final int DIGEST_BYTES = 32;
   /** Files kept in one directory (one per environment and release); the oldest go first. */
   static final int MAX_FILES = 32;
+  /** How the files of compiled code end. */
+  static final String CLASSES = ".classes";
 
   /** One script's compiled classes and what its compile recorded about it. */
   record Entry(String chainKey, String sourceName, String mainClass, List<String> definedTypes,
@@ -68,6 +70,11 @@ final class ClassCacheFile {
     return entries.size();
   }
 
+  /** Every entry, in the order written. */
+  List<Entry> entries() {
+    return entries;
+  }
+
   /** The entry at {@code index} when its key is {@code chainKey}, else null. */
   Entry match(int index, String chainKey) {
     if (index >= entries.size()) {
@@ -84,7 +91,7 @@ final class ClassCacheFile {
       where.append('\0').append(p.toAbsolutePath().normalize());
     }
     byte[] digest = sha256().digest(where.toString().getBytes(StandardCharsets.UTF_8));
-    return dir.resolve(HexFormat.of().formatHex(digest, 0, 16) + ".classes");
+    return dir.resolve(HexFormat.of().formatHex(digest, 0, 16) + CLASSES);
   }
 
   /** What {@code file} holds; empty when it is missing, damaged, or writable by others. */
@@ -192,15 +199,30 @@ final class ClassCacheFile {
     }
   }
 
-  /** Keeps the {@link #MAX_FILES} most recently written files of {@code dir}. */
+  /**
+   * Keeps the {@link #MAX_FILES} most recently written files of {@code dir}, and the
+   * templates' files ({@link TemplateClassCache}) of those only.
+   */
   private static void prune(Path dir) throws IOException {
     List<Path> files;
+    List<Path> templates;
     try (Stream<Path> listed = Files.list(dir)) {
-      files = listed.filter(p -> p.getFileName().toString().endsWith(".classes"))
+      List<Path> all = listed.toList();
+      files = all.stream().filter(p -> p.getFileName().toString().endsWith(CLASSES))
           .sorted(Comparator.comparing(ClassCacheFile::modified).reversed()).toList();
+      templates = all.stream()
+          .filter(p -> p.getFileName().toString().endsWith(TemplateClassCache.SUFFIX)).toList();
     }
     for (Path old : files.subList(Math.min(MAX_FILES, files.size()), files.size())) {
       Files.deleteIfExists(old);
+    }
+    for (Path t : templates) {
+      String name = t.getFileName().toString();
+      Path classes = t.resolveSibling(
+          name.substring(0, name.length() - TemplateClassCache.SUFFIX.length()) + CLASSES);
+      if (!Files.exists(classes, LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(t);
+      }
     }
   }
 

@@ -240,7 +240,7 @@ public final class CodeLoader {
     }
     Map<String, ModuleCode> frozen = Map.copyOf(modules);
     Templates templates = new Templates(n -> java.util.Optional.ofNullable(frozen.get(n)),
-        SteadScript.class.getClassLoader());
+        SteadScript.class.getClassLoader(), TemplateClassCache.beside(cacheFile));
     String version = gitCommit != null ? gitCommit : CodeVersion.hash(versionInputs);
     return new CodeBase(environment, main, nodeRequired, frozen, scriptFiles, scriptModules,
         templates, version, data, new SourceChecksums(), fromCache);

@@ -21,8 +21,10 @@ import org.codehaus.groovy.control.SourceUnit;
  * entered in this loader's class cache), without parsing. Not thread-safe: one load uses it.
  */
 final class ScriptClassLoader extends GroovyClassLoader {
-  /** The code base every script is compiled under: stack traces and permissions see it. */
+  /** The code base manifests are compiled under: stack traces and permissions see it. */
   static final String CODE_BASE = "/stead/code";
+  /** The code base of templates in the ERB syntax. */
+  static final String TEMPLATE_CODE_BASE = "/stead/template";
 
   /** One class as the compile wrote it. */
   record ClassFile(String name, byte[] bytes) {}
@@ -30,10 +32,16 @@ final class ScriptClassLoader extends GroovyClassLoader {
   /** A compiled script: its main class and every class its compile defined. */
   record Compiled(Class<?> type, List<ClassFile> classes) {}
 
+  private final String codeBase;
   private List<ClassFile> recording;
 
   ScriptClassLoader(ClassLoader parent, CompilerConfiguration config) {
+    this(parent, config, CODE_BASE);
+  }
+
+  ScriptClassLoader(ClassLoader parent, CompilerConfiguration config, String codeBase) {
     super(parent, config);
+    this.codeBase = codeBase;
   }
 
   /** Compiles {@code text} as {@code sourceName}; throws as {@link #parseClass} does. */
@@ -41,7 +49,7 @@ final class ScriptClassLoader extends GroovyClassLoader {
     List<ClassFile> classes = new ArrayList<>();
     recording = classes;
     try {
-      Class<?> type = parseClass(new GroovyCodeSource(text, sourceName, CODE_BASE));
+      Class<?> type = parseClass(new GroovyCodeSource(text, sourceName, codeBase));
       return new Compiled(type, List.copyOf(classes));
     } finally {
       recording = null;
@@ -96,9 +104,9 @@ final class ScriptClassLoader extends GroovyClassLoader {
     }
   }
 
-  private static CodeSource codeSource() {
+  private CodeSource codeSource() {
     try {
-      return new CodeSource(new URL("file", "", CODE_BASE), (Certificate[]) null);
+      return new CodeSource(new URL("file", "", codeBase), (Certificate[]) null);
     } catch (MalformedURLException e) {
       throw new IllegalStateException(e);
     }

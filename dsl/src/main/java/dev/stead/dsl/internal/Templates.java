@@ -7,9 +7,11 @@ import groovy.text.SimpleTemplateEngine;
 import groovy.text.Template;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,17 +72,30 @@ public final class Templates {
 
   private final Function<String, Optional<ModuleCode>> modules;
   private final SimpleTemplateEngine engine;
-  private final GroovyShell erbShell;
-  /** Numbers the compiled .erb scripts: stack traces name them by file. */
-  private final java.util.concurrent.atomic.AtomicInteger erbScripts =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final ScriptClassLoader erbLoader;
+  private final TemplateClassCache classCache;
   private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
   private final Map<String, ParsedErb> erbCache = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger fromCache =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public Templates(Function<String, Optional<ModuleCode>> modules, ClassLoader parent) {
+    this(modules, parent, TemplateClassCache.NONE);
+  }
+
+  /** As above; {@code .erb} templates' classes are kept in, and defined from, {@code classCache}. */
+  Templates(Function<String, Optional<ModuleCode>> modules, ClassLoader parent,
+      TemplateClassCache classCache) {
     this.modules = modules;
     this.engine = new SimpleTemplateEngine(new GroovyShell(parent, Sandbox.forTemplates()));
-    this.erbShell = new GroovyShell(parent, Sandbox.forErbTemplates());
+    this.erbLoader = new ScriptClassLoader(parent, Sandbox.forErbTemplates(),
+        ScriptClassLoader.TEMPLATE_CODE_BASE);
+    this.classCache = classCache;
+  }
+
+  /** How many {@code .erb} templates were defined from the class cache, not compiled. */
+  public int fromCache() {
+    return fromCache.get();
   }
 
   /** Whether {@code path} names a template in the ERB syntax (else the deprecated one). */
@@ -244,12 +259,28 @@ public final class Templates {
     } catch (ErbSource.Malformed e) {
       throw new TemplateProblem(e.getMessage(), Locations.at(source.relative(), e.line));
     }
-    String scriptName = ERB_SCRIPT + erbScripts.incrementAndGet() + ".groovy";
+    // Named after the template, not the order of first use: a restarted master finds the
+    // same name in the class cache.
+    String scriptName = ERB_SCRIPT + "_" + HexFormat.of().formatHex(ClassCacheFile.sha256()
+        .digest(source.relative().getBytes(StandardCharsets.UTF_8)), 0, 8) + ".groovy";
+    String key = classCache.key(source.relative(), scriptName, erb.script());
     try {
-      synchronized (erbShell) {
-        Class<?> type = erbShell.getClassLoader().parseClass(
-            new groovy.lang.GroovyCodeSource(erb.script(), scriptName, "/stead/template"));
-        return new ParsedErb(type, erb, source.relative(), scriptName);
+      synchronized (erbLoader) {
+        ClassCacheFile.Entry kept = classCache.find(key);
+        if (kept != null && kept.sourceName().equals(scriptName)) {
+          try {
+            Class<?> type = erbLoader.define(kept.classes(), kept.mainClass());
+            classCache.used(kept);
+            fromCache.incrementAndGet();
+            return new ParsedErb(type, erb, source.relative(), scriptName);
+          } catch (LinkageError | RuntimeException e) {
+            // damaged or foreign bytes: compiled again below, and the entry rewritten
+          }
+        }
+        ScriptClassLoader.Compiled compiled = erbLoader.compile(erb.script(), scriptName);
+        classCache.compiled(new ClassCacheFile.Entry(key, scriptName,
+            compiled.type().getName(), List.of(), compiled.classes()));
+        return new ParsedErb(compiled.type(), erb, source.relative(), scriptName);
       }
     } catch (MultipleCompilationErrorsException e) {
       for (Message m : e.getErrorCollector().getErrors()) {
