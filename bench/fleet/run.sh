@@ -8,7 +8,8 @@
 #   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s)
 #   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s)
 #   c  STREAMS open command streams held by the master (10,000); fds and RSS
-#   d  cold start to the first catalog with the existing data directory
+#   d  cold start to the first catalog with the existing data directory (the client is
+#      started CLIENT_HEAD_START seconds before the master, 3 by default)
 #   e  report ingestion: quiet reports at REPORT_RATE per second (open loop)
 #
 # The master's data directory, code and the agents' identities live in $WORK and are reused
@@ -77,7 +78,7 @@ trap stop_master EXIT
 sim() {
   # The client's JVM: a heap for 10,000 TLS contexts and connections; it is not measured.
   java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" dev.stead.bench.fleet.FleetSimulator \
-    --master "127.0.0.1:$PORT" --identities "$IDS" --master-pid "$master_pid" \
+    --master "127.0.0.1:$PORT" --identities "$IDS" --master-pid "${master_pid:-0}" \
     --master-data "$DATA" --period "$PERIOD" "$@" ${SIM_ARGS:-}
 }
 
@@ -98,8 +99,15 @@ case "$SCENARIO" in
      sim --agents "$STREAMS" --streams "$STREAMS" --rate 0 --warmup 0 \
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
   d) [ -f "$IDS" ] || { echo "scenario d needs an enrolled fleet: run a first" >&2; exit 2; }
+     # The client is up first (its JVM, its TLS context, polling the port), as a running
+     # agent is when its master restarts: what is measured is the master's start.
+     sim --mode first --agents 1 --since-file "$log.started" >"$log.first" &
+     sim_pid=$!
+     sleep "${CLIENT_HEAD_START:-3}"
      start_master
-     sim --mode first --agents 1 --since-epoch-ms "$started_ms" | tee -a "$log.jsonl"
+     echo "$started_ms" >"$log.started"
+     wait "$sim_pid"
+     tee -a "$log.jsonl" <"$log.first"
      du -sb "$DATA" | sed 's/^/# data directory bytes: /' | tee -a "$log.jsonl" ;;
   e) start_master; wait_master
      sim --mode reports --agents "$AGENTS" --rate "$REPORT_RATE" --warmup "$WARMUP" \

@@ -19,11 +19,12 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
     double ratePerSecond, int durationSeconds, int warmupSeconds, int periodSeconds,
     boolean churnFacts, double changedShare, double driftShare, int streams,
     boolean channelPerRun, int masterPid, Path masterData, Path identities, int eventLoops,
-    long sinceEpochMs) {
+    long sinceEpochMs, Path sinceFile) {
 
   private static final Set<String> NAMES = Set.of("mode", "master", "agents", "interval",
       "rate", "duration", "warmup", "period", "facts", "changed", "drift", "streams",
-      "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms");
+      "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms",
+      "since-file");
 
   static final String USAGE = """
       FleetSimulator --master HOST:PORT --identities FILE [options]
@@ -43,6 +44,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         --master-data DIR     the master's data directory, for bytes on disk
         --event-loops N       client event loop threads (default 2)
         --since-epoch-ms MS   mode first: count the time from this moment (the master's start)
+        --since-file FILE     mode first: the same moment, read from FILE once the catalog
+                              came (the client starts before the master, as a running agent)
       """;
 
   static FleetOptions parse(String[] args) {
@@ -92,7 +95,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         integer(values, "master-pid", 0),
         values.containsKey("master-data") ? Path.of(values.get("master-data")) : null,
         Path.of(required(values, "identities")), integer(values, "event-loops", 2),
-        Long.parseLong(values.getOrDefault("since-epoch-ms", "0")));
+        Long.parseLong(values.getOrDefault("since-epoch-ms", "0")),
+        values.containsKey("since-file") ? Path.of(values.get("since-file")) : null);
   }
 
   private static String required(Map<String, String> values, String name) {

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.lang.management.ManagementFactory;
@@ -110,15 +111,21 @@ public final class FleetSimulator {
 
   /**
    * Cold start: asks for one agent's catalog until the master answers, and prints how long
-   * after {@code --since-epoch-ms} (when the master was started) the first catalog came.
+   * after {@code --since-epoch-ms} or {@code --since-file} (when the master was started) the
+   * first catalog came.
    */
   private static void firstCatalog(FleetOptions o) throws Exception {
     AgentIdentity agent = Enrollment.stored(o.identities(), 1).get(0);
     X509Certificate ca = Pem.readCertificate(Files.readString(Enrollment.caFile(o.identities())));
-    ManagedChannel channel = NettyChannelBuilder.forAddress(o.host(), o.port())
-        .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-            .trustManager(ca)
-            .keyManager(agent.key(), agent.certificate()).build())
+    SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+        .trustManager(ca).keyManager(agent.key(), agent.certificate()).build();
+    // The master's time, not the client's: the client's own first handshake and call (class
+    // loading, ~1 s in a fresh JVM) happen before, against a server of its own; and a channel
+    // whose first connection is refused waits out gRPC's reconnect backoff (1 s and more)
+    // before it tries again, so the master's port is polled first.
+    warmUp(tls, agent);
+    awaitListening(o.host(), o.port());
+    ManagedChannel channel = NettyChannelBuilder.forAddress(o.host(), o.port()).sslContext(tls)
         .maxInboundMessageSize(64 << 20).build();
     int attempts = 0;
     try {
@@ -129,7 +136,9 @@ public final class FleetSimulator {
               .withWaitForReady().withDeadlineAfter(60, TimeUnit.SECONDS)
               .getCatalog(GetCatalogRequest.newBuilder().setNode(agent.node())
                   .setFacts(ReferenceCode.facts(0, 1)).build()).hasCatalog();
-          long ms = System.currentTimeMillis() - o.sinceEpochMs();
+          long since = o.sinceFile() == null ? o.sinceEpochMs()
+              : Long.parseLong(Files.readString(o.sinceFile()).strip());
+          long ms = System.currentTimeMillis() - since;
           System.out.println(new Json().add("line", "first_catalog").add("node", agent.node())
               .add("ms_since_master_start", ms).add("catalog_sent", full)
               .add("attempts", attempts).add("load", new Json.Raw(MasterProbe.loadAverage())));
@@ -143,6 +152,47 @@ public final class FleetSimulator {
       }
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  /**
+   * One catalog call over TLS to a server in this JVM (the agent's certificate as its own,
+   * no services: the answer is UNIMPLEMENTED), so that the client's handshake and call paths
+   * are loaded before the measured one.
+   */
+  private static void warmUp(SslContext tls, AgentIdentity agent) throws Exception {
+    io.grpc.Server server = io.grpc.netty.NettyServerBuilder
+        .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        .sslContext(GrpcSslContexts.configure(
+            SslContextBuilder.forServer(agent.key(), agent.certificate()), SslProvider.JDK)
+            .build())
+        .build().start();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
+        .sslContext(tls).overrideAuthority(agent.node()).build();
+    try {
+      CatalogServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getCatalog(GetCatalogRequest.newBuilder().setNode(agent.node()).build());
+    } catch (io.grpc.StatusRuntimeException expected) {
+      // UNIMPLEMENTED, or UNAVAILABLE when the name does not match: the paths are loaded
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Returns once {@code host:port} accepts a TCP connection (polled every 10 ms, 60 s). */
+  private static void awaitListening(String host, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.connect(new java.net.InetSocketAddress(host, port), 1_000);
+        return;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(10);
+      }
     }
   }
 
