@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * What a synced report write costs: {@link RocksStore#addReport} of a typical report (ten
  * changed resources with a diff each, about 4 KB) with the log synced per write, as the master
  * does, against the same writes left in the OS's buffers; from one thread and from several (a
- * master takes submits on many threads, and the store serialises them). A plain main rather
- * than JMH: the figure is a disk's latency, milliseconds per write, where JMH's care about
- * nanoseconds buys nothing.
+ * master takes submits on several threads, and RocksDB syncs concurrent writes together). A
+ * plain main rather than JMH: the figure is a disk's latency, milliseconds per write, where
+ * JMH's care about nanoseconds buys nothing.
  *
  * <p>Arguments: {@code DIR [SECONDS] [THREADS]}. {@code DIR} must be on the disk the master's
  * data directory is on, since the sync cost is that disk's; a fresh database is made in it per
