@@ -354,8 +354,8 @@ public final class Master implements AutoCloseable {
     try {
       String registered = registeredAddress(config.host(), port);
       servedBy.set(registered);
-      master.operatorServices.add(MasterHeartbeat.start(store, registered, ca.holdsKey(),
-          caLock, compiledVersions, java.time.Clock.systemUTC()));
+      master.operatorServices.add(MasterHeartbeat.start(store, registered, caLock, ca,
+          compiledVersions, java.time.Clock.systemUTC()));
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys, preview);
     } catch (IOException | RuntimeException e) {

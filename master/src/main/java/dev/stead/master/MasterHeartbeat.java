@@ -1,5 +1,6 @@
 package dev.stead.master;
 
+import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.code.CompiledVersions;
 import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
@@ -27,6 +28,8 @@ final class MasterHeartbeat implements AutoCloseable {
 
   private final MasterRegistry registry;
   private final CaRoleLock caLock;
+  /** The CA this master signs with; its signing stops while the lock is lost. */
+  private final CertificateAuthority ca;
   private final CompiledVersions versions;
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -35,9 +38,10 @@ final class MasterHeartbeat implements AutoCloseable {
   private volatile boolean caLockLost;
 
   private MasterHeartbeat(MasterRegistry registry, MasterRecord record, CaRoleLock caLock,
-      CompiledVersions versions, Clock clock) {
+      CertificateAuthority ca, CompiledVersions versions, Clock clock) {
     this.registry = registry;
     this.caLock = caLock;
+    this.ca = ca;
     this.record = record;
     this.versions = versions;
     this.clock = clock;
@@ -53,12 +57,15 @@ final class MasterHeartbeat implements AutoCloseable {
    *
    * @param caLock the CA role's lock this master holds, renewed with every beat; null for a
    *     master without the CA role
+   * @param ca the CA: it stops signing while {@code caLock} is lost, and signs again once it
+   *     is held again
    */
-  static MasterHeartbeat start(MasterRegistry registry, String address, boolean ca,
-      CaRoleLock caLock, CompiledVersions versions, Clock clock) {
+  static MasterHeartbeat start(MasterRegistry registry, String address, CaRoleLock caLock,
+      CertificateAuthority ca, CompiledVersions versions, Clock clock) {
     long now = clock.millis();
     MasterHeartbeat beat = new MasterHeartbeat(registry,
-        new MasterRecord(address, ca, Map.of(), now, now), caLock, versions, clock);
+        new MasterRecord(address, ca.holdsKey(), Map.of(), now, now), caLock, ca, versions,
+        clock);
     registry.heartbeat(beat.record); // a start that cannot register fails like any store write
     beat.timer.scheduleWithFixedDelay(beat::beat, INTERVAL.toMillis(), INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
@@ -90,11 +97,15 @@ final class MasterHeartbeat implements AutoCloseable {
     }
     boolean held = caLock.renew();
     if (!held && !caLockLost) {
+      ca.suspendSigning("it lost the store's CA lock to another master (its database session"
+          + " ended), and signs again once it holds the lock");
       LOG.severe(() -> "master registry: " + record.address() + " lost the store's CA lock (its"
-          + " database session ended and another master holds it now): two masters may sign;"
-          + " stop one of them");
+          + " database session ended and another master holds it now): it signs nothing until"
+          + " it holds the lock again; stop one of the two CA masters");
     } else if (held && caLockLost) {
-      LOG.info(() -> "master registry: " + record.address() + " holds the store's CA lock again");
+      ca.resumeSigning();
+      LOG.info(() -> "master registry: " + record.address() + " holds the store's CA lock"
+          + " again and signs again");
     }
     caLockLost = !held;
   }

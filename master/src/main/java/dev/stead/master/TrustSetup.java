@@ -55,6 +55,9 @@ final class TrustSetup {
       CertificateAuthority ca, SharedState shared) {
     long period = SIGNING_INTERVAL.toMillis();
     executor.scheduleWithFixedDelay(() -> {
+      if (!ca.maySign()) {
+        return; // the CA role lost for now: the heartbeat says so, and resumes signing
+      }
       try {
         registry.autosignWaiting();
         registry.renewWaiting();

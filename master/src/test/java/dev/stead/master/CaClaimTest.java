@@ -5,20 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
+import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.Store;
 import dev.stead.master.storage.StoreConfig;
 import dev.stead.master.storage.postgres.PostgresCluster;
+import dev.stead.master.storage.postgres.PostgresLocation;
+import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.SubmitCsrRequest;
+import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
+import dev.stead.wire.Pem;
+import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One CA master per PostgreSQL store: a second one is refused while the first is alive, even
  * with a copy of its CA key; the first stopped cleanly leaves no claim, and a killed one's
  * claim lapses ten seconds after its last heartbeat, and never holds back that master itself
- * restarted at its address.
+ * restarted at its address. A CA master that lost the store's lock to another signs nothing
+ * until it holds it again.
  */
 class CaClaimTest {
   private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
@@ -189,5 +201,84 @@ class CaClaimTest {
             "holds the store's CA lock"))
         .satisfies(e -> assertThat(e.getMessage()).contains("start this master with --no-ca"));
     assertThat(addresses(registry)).containsExactly(running.get(0).address());
+  }
+
+  @Test
+  void aCaMasterThatLostTheLockToAnotherSignsNothingUntilItHoldsItAgain() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
+    Path data = tmp.resolve("a");
+    Master a = start(data, store);
+    Store other = registryOf(store);
+    ManagedChannel anonymous = TestPki.channel(a.port(),
+        Pem.readCertificate(data.resolve("ca/ca.pem")), null, null);
+    cleanup.add(() -> anonymous.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
+    BootstrapGrpc.BootstrapBlockingStub bootstrap = BootstrapGrpc.newBlockingStub(anonymous);
+    assertThat(submit(bootstrap, "before.test", TestPki.ecKey()).getState())
+        .isEqualTo(CertificateState.SIGNED);
+
+    // A's database session ends (a database restart, say) and another process takes the
+    // lock before A's next heartbeat renews it.
+    cluster.execute(db.database(), "SELECT pg_terminate_backend(pid) FROM pg_locks"
+        + " WHERE locktype = 'advisory' AND granted");
+    CaRoleLock taken = null;
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        taken == null && System.nanoTime() < end; Thread.sleep(20)) {
+      taken = other.tryLockCaRole().orElse(null);
+    }
+    assertThat(taken).as("the lock, free once A's session ended").isNotNull();
+
+    // Within a heartbeat A stops signing: a new node's request waits (nodes that asked
+    // before A noticed were signed), and an operator's sign is refused saying why.
+    String waiting = null;
+    KeyPair key = null;
+    for (int i = 0; waiting == null && i < 75; i++) {
+      key = TestPki.ecKey();
+      if (submit(bootstrap, "during" + i + ".test", key).getState()
+          == CertificateState.PENDING) {
+        waiting = "during" + i + ".test";
+      } else {
+        Thread.sleep(200);
+      }
+    }
+    assertThat(waiting).as("a request left waiting within 15 s").isNotNull();
+    String name = waiting;
+    try (AdminClient admin = AdminClient.connect(data, null)) {
+      assertThatThrownBy(() -> admin.sign(name))
+          .hasMessageContaining("lost the store's CA lock to another master");
+    }
+    KeyPair waitingKey = key;
+    assertThat(submit(bootstrap, name, waitingKey).getState())
+        .isEqualTo(CertificateState.PENDING);
+
+    // The other lets go: A takes the lock back at its next heartbeat and signs what waited.
+    taken.close();
+    assertThat(eventually(() -> submit(bootstrap, name, waitingKey).getState(),
+        CertificateState.SIGNED)).isTrue();
+  }
+
+  private static CertificateStatus submit(BootstrapGrpc.BootstrapBlockingStub bootstrap,
+      String certname, KeyPair key) {
+    String csr;
+    try {
+      csr = TestPki.csr(certname, key);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return bootstrap.withDeadlineAfter(10, TimeUnit.SECONDS).submitCsr(
+        SubmitCsrRequest.newBuilder().setCertname(certname).setCsrPem(csr).build());
+  }
+
+  /** Whether {@code state} gives {@code wanted} within 15 s (asked every 200 ms). */
+  private static <T> boolean eventually(java.util.function.Supplier<T> state, T wanted)
+      throws InterruptedException {
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        System.nanoTime() < end; Thread.sleep(200)) {
+      if (wanted.equals(state.get())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

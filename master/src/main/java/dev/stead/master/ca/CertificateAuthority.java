@@ -59,6 +59,8 @@ public final class CertificateAuthority {
   private static final Duration BACKDATE = Duration.ofMinutes(5);
 
   private final PrivateKey key;
+  /** Why signing is suspended (the CA role lost), or null. */
+  private volatile String suspended;
   private final X509Certificate certificate;
   private final SecureRandom random;
   private final Clock clock;
@@ -128,6 +130,33 @@ public final class CertificateAuthority {
     return key != null;
   }
 
+  /**
+   * Whether this master signs now: it holds the key and has not lost the CA role to another
+   * master ({@link #suspendSigning}).
+   */
+  public boolean maySign() {
+    return key != null && suspended == null;
+  }
+
+  /** Why signing is suspended, or null while it is not. */
+  public String suspendedBecause() {
+    return suspended;
+  }
+
+  /**
+   * Stops this master from issuing certificates and signing the CRL, saying {@code why}:
+   * while it does not hold the store's CA role, another master may, and two CAs must not
+   * sign side by side. Requests wait meanwhile; {@link #resumeSigning} lets them through.
+   */
+  public void suspendSigning(String why) {
+    suspended = java.util.Objects.requireNonNull(why, "why");
+  }
+
+  /** Lets this master sign again. */
+  public void resumeSigning() {
+    suspended = null;
+  }
+
   public X509Certificate certificate() {
     return certificate;
   }
@@ -136,6 +165,10 @@ public final class CertificateAuthority {
     if (key == null) {
       throw new IllegalStateException("this master does not hold the CA key: the master"
           + " started with the CA role issues certificates and signs the CRL");
+    }
+    String why = suspended;
+    if (why != null) {
+      throw new IllegalStateException("this master does not sign now: " + why);
     }
   }
 

@@ -136,7 +136,7 @@ public final class CertificateRegistry {
     }
     store.putCertificate(CertificateRecord.pending(certname,
         pending.stream().map(ValidatedCsr::pem).toList()));
-    if (ca.holdsKey()) {
+    if (ca.maySign()) {
       Optional<CertificateRecord> signed = autosign(certname, pending, csr);
       if (signed.isPresent()) {
         return status(signed.get());
@@ -176,7 +176,7 @@ public final class CertificateRegistry {
    * requests other masters stored (they cannot sign). Returns how many were signed.
    */
   public synchronized int autosignWaiting() {
-    if (!ca.holdsKey()) {
+    if (!ca.maySign()) {
       return 0;
     }
     int signed = 0;
@@ -203,7 +203,7 @@ public final class CertificateRegistry {
    * revoked) is dropped with a warning. Returns how many were signed.
    */
   public int renewWaiting() {
-    if (!ca.holdsKey() || renewals == null) {
+    if (!ca.maySign() || renewals == null) {
       return 0;
     }
     int signed = 0;
@@ -223,6 +223,11 @@ public final class CertificateRegistry {
 
   /** Signing needs the CA key; a master without it says where signing happens. */
   private void requireCaKey(String what) throws CaException {
+    String suspended = ca.suspendedBecause();
+    if (ca.holdsKey() && suspended != null) {
+      throw new CaException(Reason.UNAVAILABLE, "this master cannot " + what + " now: "
+          + suspended + "; the request is kept");
+    }
     if (!ca.holdsKey()) {
       throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key, so "
           + "cannot " + what + ": the master started with the CA role (--ca) does; the "
@@ -383,12 +388,14 @@ public final class CertificateRegistry {
             + RENEWAL_INTERVAL.toMinutes() + " minutes: retry after " + retryAt);
       }
     }
-    if (!ca.holdsKey()) {
+    if (!ca.maySign()) {
       if (renewals == null) {
         requireCaKey("renew the certificate of '" + callerCn + "'");
       }
       renewals.put(callerCn, callerSerial, csrPem);
-      throw new CaException(Reason.UNAVAILABLE, "this master does not hold the CA key: it"
+      throw new CaException(Reason.UNAVAILABLE, "this master "
+          + (ca.holdsKey() ? "does not sign now (" + ca.suspendedBecause() + ")"
+              : "does not hold the CA key") + ": it"
           + " stored the renewal of '" + callerCn + "' for the CA master, which signs it"
           + " within seconds; the agent picks up the new certificate at its next run");
     }

@@ -10,7 +10,8 @@ public interface CaRoleLock extends AutoCloseable {
 
   /**
    * Tells the store this process still holds the role, taking the lock again when the store
-   * had dropped it (a database restart); false when it is lost to another process.
+   * had dropped it (a database restart) or when the process that took it meanwhile let go;
+   * false while another process holds it, and after {@link #close}.
    */
   boolean renew();
 

@@ -29,6 +29,7 @@ final class PostgresCaLock implements CaRoleLock {
   private final Duration lease;
   private final PostgresLocation location;
   private Connection session;
+  private boolean closed;
 
   private PostgresCaLock(HikariDataSource pool, Duration lease, PostgresLocation location,
       Connection session) {
@@ -81,31 +82,39 @@ final class PostgresCaLock implements CaRoleLock {
 
   @Override
   public synchronized boolean renew() {
-    if (session == null) {
+    if (closed) {
       return false;
     }
-    try (Statement statement = session.createStatement()) {
-      statement.execute("SELECT 1");
-      return true;
-    } catch (SQLException lost) {
-      pool.evictConnection(session);
-      session = null;
-      try {
-        session = take(pool, lease, location);
-      } catch (SQLException e) {
-        LOG.warning(() -> "cannot take the CA lock again in " + location + ": " + e.getMessage());
-        return false;
+    String ended = null;
+    if (session != null) {
+      try (Statement statement = session.createStatement()) {
+        statement.execute("SELECT 1");
+        return true;
+      } catch (SQLException lost) {
+        pool.evictConnection(session);
+        session = null;
+        ended = lost.getMessage();
       }
-      if (session != null) {
-        LOG.warning(() -> "the CA lock's session in " + location + " ended ("
-            + lost.getMessage() + "); the lock is taken again");
-      }
-      return session != null;
     }
+    // The session ended, now or at an earlier renewal while another held the lock: the lock
+    // is taken again as soon as it is free.
+    try {
+      session = take(pool, lease, location);
+    } catch (SQLException e) {
+      LOG.warning(() -> "cannot take the CA lock again in " + location + ": " + e.getMessage());
+      return false;
+    }
+    if (session != null) {
+      String why = ended == null ? "it was held by another session" : "its session ended ("
+          + ended + ")";
+      LOG.warning(() -> "the CA lock in " + location + " is taken again; " + why);
+    }
+    return session != null;
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (session == null) {
       return;
     }
