@@ -1,9 +1,11 @@
 package dev.stead.master;
 
+import dev.stead.dsl.CodeCache;
 import dev.stead.master.ca.AdminCredentials;
 import dev.stead.master.ca.AutosignPolicy;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.CertificateRegistry;
+import dev.stead.master.ca.Hostnames;
 import dev.stead.master.ca.MasterIssuer;
 import dev.stead.master.ca.PrivateFiles;
 import dev.stead.master.ca.Revocations;
@@ -12,37 +14,76 @@ import dev.stead.master.ca.SharedAuthority;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.ClassifiedCatalogSource;
 import dev.stead.master.code.CompileSlots;
+import dev.stead.master.code.CompiledVersions;
 import dev.stead.master.code.Environments;
+import dev.stead.master.code.FleetRecordingCatalogSource;
+import dev.stead.master.code.FleetViews;
 import dev.stead.master.fleet.Compliance;
+import dev.stead.master.fleet.DriftAccept;
+import dev.stead.master.fleet.DriftExceptions;
 import dev.stead.master.fleet.FleetConfig;
 import dev.stead.master.fleet.Retention;
 import dev.stead.master.forward.ReportForwarder;
+import dev.stead.master.jobs.ConnectedAgents;
+import dev.stead.master.jobs.Jobs;
 import dev.stead.master.metrics.MasterMetrics;
 import dev.stead.master.metrics.MetricsServer;
 import dev.stead.master.metrics.TimedCatalogSource;
-import dev.stead.master.rpc.FleetEndpoint;
+import dev.stead.master.preview.FleetPreview;
+import dev.stead.master.rollout.Releases;
+import dev.stead.master.rollout.RolloutCatalogSource;
+import dev.stead.master.rollout.Rollouts;
 import dev.stead.master.rpc.AccessPolicy;
 import dev.stead.master.rpc.AdminEndpoint;
 import dev.stead.master.rpc.BootstrapEndpoint;
 import dev.stead.master.rpc.CatalogEndpoint;
+import dev.stead.master.rpc.CatalogQueue;
 import dev.stead.master.rpc.CertificateEndpoint;
+import dev.stead.master.rpc.CommandEndpoint;
+import dev.stead.master.rpc.FileEndpoint;
+import dev.stead.master.rpc.FleetEndpoint;
+import dev.stead.master.rpc.JobEndpoint;
+import dev.stead.master.rpc.MasterEndpoint;
+import dev.stead.master.rpc.PreviewEndpoint;
 import dev.stead.master.rpc.ReportEndpoint;
+import dev.stead.master.rpc.RolloutEndpoint;
+import dev.stead.master.rpc.ServerConcurrency;
+import dev.stead.master.rpc.SourceGrants;
 import dev.stead.master.rpc.TlsServer;
-import dev.stead.master.jobs.ConnectedAgents;
-import dev.stead.master.jobs.Jobs;
+import dev.stead.master.schedule.RunSlots;
+import dev.stead.master.secrets.MasterKey;
+import dev.stead.master.secrets.SecretService;
+import dev.stead.master.secrets.SharedKeys;
+import dev.stead.master.storage.CaRoleLock;
+import dev.stead.master.storage.NodeClassifications;
 import dev.stead.master.storage.Nodes;
 import dev.stead.master.storage.SharedState;
-import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.Store;
+import dev.stead.master.web.Dashboard;
+import dev.stead.master.web.OperatorPasswords;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
 import dev.stead.wire.HostPort;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -70,14 +111,14 @@ public final class Master implements AutoCloseable {
   // Trust: set once by start, before the master is handed out.
   private CertificateAuthority ca;
   private Revocations revocations;
-  private java.util.concurrent.ScheduledExecutorService crlRefresh;
+  private ScheduledExecutorService crlRefresh;
   // Operators: retention, metrics, dashboard; closed in reverse before the store.
-  private final java.util.List<AutoCloseable> operatorServices = new java.util.ArrayList<>();
+  private final List<AutoCloseable> operatorServices = new ArrayList<>();
   private ReportForwarder forwarder;
   private MasterMetrics metrics;
   private MetricsServer metricsServer;
   private Retention retention;
-  private dev.stead.master.web.Dashboard dashboard;
+  private Dashboard dashboard;
   private String metricsUrl;
   private String dashboardUrl;
   // Runs on demand: ended before the server stops, so open streams do not hold it up.
@@ -110,32 +151,32 @@ public final class Master implements AutoCloseable {
     private TrustConfig trust = TrustConfig.defaults();
     private FleetConfig fleet = FleetConfig.defaults();
     private CatalogSource source;
-    private dev.stead.master.rpc.ServerConcurrency concurrency =
-        dev.stead.master.rpc.ServerConcurrency.defaults();
+    private ServerConcurrency concurrency =
+        ServerConcurrency.defaults();
 
     private Builder(MasterConfig config) {
-      this.config = java.util.Objects.requireNonNull(config, "config");
+      this.config = Objects.requireNonNull(config, "config");
     }
 
     public Builder trust(TrustConfig trust) {
-      this.trust = java.util.Objects.requireNonNull(trust, "trust");
+      this.trust = Objects.requireNonNull(trust, "trust");
       return this;
     }
 
     public Builder fleet(FleetConfig fleet) {
-      this.fleet = java.util.Objects.requireNonNull(fleet, "fleet");
+      this.fleet = Objects.requireNonNull(fleet, "fleet");
       return this;
     }
 
     /** How many threads serve calls and how many catalog requests may wait for a compile. */
-    public Builder concurrency(dev.stead.master.rpc.ServerConcurrency concurrency) {
-      this.concurrency = java.util.Objects.requireNonNull(concurrency, "concurrency");
+    public Builder concurrency(ServerConcurrency concurrency) {
+      this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
       return this;
     }
 
     /** Catalogs from {@code source} instead of compiling the code directory. */
     Builder catalogSource(CatalogSource source) {
-      this.source = java.util.Objects.requireNonNull(source, "source");
+      this.source = Objects.requireNonNull(source, "source");
       return this;
     }
 
@@ -156,7 +197,7 @@ public final class Master implements AutoCloseable {
   /** @param givenSource where catalogs come from; null: the environments of the code dir */
   private static Master start(MasterConfig config, CatalogSource givenSource,
       CompileSlots slots, TrustConfig trust, FleetConfig fleet,
-      dev.stead.master.rpc.ServerConcurrency concurrency) throws IOException {
+      ServerConcurrency concurrency) throws IOException {
     TimedCatalogSource source;
     Path dataDir = config.dataDir().toAbsolutePath();
     PrivateFiles.ownerOnlyDirectory(dataDir);
@@ -170,7 +211,7 @@ public final class Master implements AutoCloseable {
       if (config.caRole()) {
         // Before this master signs or records anything as the CA, and before it serves.
         caLock = CaClaim.claim(store, config.port() == 0 ? null
-            : registeredAddress(config.host(), config.port()), java.time.Clock.systemUTC());
+            : registeredAddress(config.host(), config.port()), Clock.systemUTC());
       }
       ca = TrustSetup.authority(config, dataDir.resolve(CA_DIR), shared);
       MasterIssuer issuer = ca.holdsKey() ? MasterIssuer.local(ca)
@@ -186,25 +227,25 @@ public final class Master implements AutoCloseable {
       throw e;
     }
     Server server;
-    java.util.concurrent.ScheduledExecutorService crlRefresh = null;
+    ScheduledExecutorService crlRefresh = null;
     Revocations revocations;
     Nodes nodes = new Nodes(store);
     ConnectedAgents agents = null;
     Jobs jobs = null;
-    dev.stead.master.rollout.Rollouts rollouts = null;
+    Rollouts rollouts = null;
     ReportForwarder forwarder = null;
     // Where catalog requests that need a compile wait (bounded), off the call threads.
-    dev.stead.master.rpc.CatalogQueue catalogQueue = null;
+    CatalogQueue catalogQueue = null;
     // Reloads the fleet views in the background; stopped before the store closes.
-    dev.stead.master.code.FleetViews fleetViews = null;
+    FleetViews fleetViews = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
-    dev.stead.master.secrets.SharedKeys sharedKeys = null;
+    SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
-    dev.stead.master.fleet.DriftAccept accept;
-    dev.stead.master.preview.FleetPreview preview;
-    dev.stead.master.code.CompiledVersions compiledVersions;
-    java.util.concurrent.atomic.AtomicReference<String> servedBy =
-        new java.util.concurrent.atomic.AtomicReference<>("");
+    DriftAccept accept;
+    FleetPreview preview;
+    CompiledVersions compiledVersions;
+    AtomicReference<String> servedBy =
+        new AtomicReference<>("");
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
@@ -212,60 +253,60 @@ public final class Master implements AutoCloseable {
       // a job started here reaches a stream another master holds.
       Revocations revoked = revocations;
       agents = new ConnectedAgents(certificate -> revoked.isRevoked(certificate.getSerialNumber())
-          || java.time.Instant.now().isAfter(certificate.getNotAfter().toInstant()));
-      jobs = new Jobs(store, agents, java.time.Clock.systemUTC());
+          || Instant.now().isAfter(certificate.getNotAfter().toInstant()));
+      jobs = new Jobs(store, agents, Clock.systemUTC());
       Jobs jobsNow = jobs;
       CertificateRegistry registry = new CertificateRegistry(ca, store,
           TrustSetup.autosign(config.autosignGlob(), trust), revocations, shared);
       sharedKeys = config.sharedKeyFile() == null ? null
-          : dev.stead.master.secrets.SharedKeys.open(config.sharedKeyFile(), shared);
-      dev.stead.master.secrets.SecretService secrets = sharedKeys == null
-          ? new dev.stead.master.secrets.SecretService(dataDir)
-          : new dev.stead.master.secrets.SecretService(
-              dev.stead.master.secrets.MasterKey.shared(dataDir, sharedKeys));
-      dev.stead.master.rpc.SourceGrants grants = new dev.stead.master.rpc.SourceGrants(store);
-      dev.stead.master.fleet.DriftExceptions exceptions =
-          new dev.stead.master.fleet.DriftExceptions(store, java.time.Clock.systemUTC());
-      dev.stead.master.storage.NodeClassifications classifications =
-          new dev.stead.master.storage.NodeClassifications(store);
+          : SharedKeys.open(config.sharedKeyFile(), shared);
+      SecretService secrets = sharedKeys == null
+          ? new SecretService(dataDir)
+          : new SecretService(
+              MasterKey.shared(dataDir, sharedKeys));
+      SourceGrants grants = new SourceGrants(store);
+      DriftExceptions exceptions =
+          new DriftExceptions(store, Clock.systemUTC());
+      NodeClassifications classifications =
+          new NodeClassifications(store);
       // Where each node's scheduled runs fall in the interval, from the shared node list.
-      dev.stead.master.schedule.RunSlots runSlots =
-          new dev.stead.master.schedule.RunSlots(store, java.time.Clock.systemUTC());
+      RunSlots runSlots =
+          new RunSlots(store, Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
-      fleetViews = new dev.stead.master.code.FleetViews(store,
+      fleetViews = new FleetViews(store,
           store, classifications::environment, name -> store.certificate(name)
-              .map(r -> r.state() == dev.stead.proto.v1.CertificateState.SIGNED).orElse(false),
-          config.codeDir(), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC());
+              .map(r -> r.state() == CertificateState.SIGNED).orElse(false),
+          config.codeDir(), Duration.ofSeconds(30), Clock.systemUTC());
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
-          fleetViews, dev.stead.dsl.CodeCache.in(dataDir.resolve("code-cache")));
+          fleetViews, CodeCache.in(dataDir.resolve("code-cache")));
       // A rollout of an environment decides which version of its code each node gets.
-      rollouts = new dev.stead.master.rollout.Rollouts(store,
+      rollouts = new Rollouts(store,
           environment -> classifications.describeAll().stream()
               .filter(n -> n.getEnvironment().equals(environment))
-              .map(dev.stead.proto.v1.NodeInfo::getName).toList(),
+              .map(NodeInfo::getName).toList(),
           environments::codeVersion,
-          new dev.stead.master.rollout.Releases(dataDir.resolve("rollouts"),
-              config.modulePath()), java.time.Clock.systemUTC())
-          .every(java.time.Duration.ofSeconds(1));
-      dev.stead.master.rollout.Rollouts rolloutsNow = rollouts;
-      dev.stead.master.rollout.RolloutCatalogSource served =
-          new dev.stead.master.rollout.RolloutCatalogSource(environments,
+          new Releases(dataDir.resolve("rollouts"),
+              config.modulePath()), Clock.systemUTC())
+          .every(Duration.ofSeconds(1));
+      Rollouts rolloutsNow = rollouts;
+      RolloutCatalogSource served =
+          new RolloutCatalogSource(environments,
               classifications::environment, rollouts,
               new ClassifiedCatalogSource(environments, classifications::environment));
       source = new TimedCatalogSource(givenSource != null ? givenSource
-          : new dev.stead.master.code.FleetRecordingCatalogSource(served,
+          : new FleetRecordingCatalogSource(served,
               classifications::environment, fleetViews));
-      accept = new dev.stead.master.fleet.DriftAccept(store, java.time.Clock.systemUTC(),
+      accept = new DriftAccept(store, Clock.systemUTC(),
           environments::codeRoots);
       // One preview for the gRPC service and the dashboard's page.
-      preview = new dev.stead.master.preview.FleetPreview(store, store, classifications, slots,
+      preview = new FleetPreview(store, store, classifications, slots,
           config.modulePath(), environments, fleetViews::of);
       // What this master compiled and who it is, for its answers and its registry record.
-      compiledVersions = new dev.stead.master.code.CompiledVersions();
-      java.util.function.Consumer<dev.stead.proto.v1.Report> forwardTo =
+      compiledVersions = new CompiledVersions();
+      Consumer<Report> forwardTo =
           forwarder == null ? report -> { } : forwarder;
-      catalogQueue = dev.stead.master.rpc.CatalogQueue.of(concurrency);
+      catalogQueue = CatalogQueue.of(concurrency);
       server = TlsServer.start(config.host(), config.port(), serverCredentials.key(),
           serverCredentials.certificate(), ca.certificate(),
           List.of(
@@ -273,7 +314,7 @@ public final class Master implements AutoCloseable {
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
                   classifications, runSlots, compiledVersions, servedBy::get, catalogQueue)
                   .bindService(),
-              new ReportEndpoint(store, nodes, java.time.Clock.systemUTC(),
+              new ReportEndpoint(store, nodes, Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);
                     rolloutsNow.reported(report);
@@ -282,17 +323,17 @@ public final class Master implements AutoCloseable {
               new AdminEndpoint(registry, store, secrets, classifications, runSlots)
                   .whenCleaned(fleetViews::nodeRemoved).bindService(),
               new CertificateEndpoint(registry).bindService(),
-              new dev.stead.master.rpc.MasterEndpoint(store, java.time.Clock.systemUTC())
+              new MasterEndpoint(store, Clock.systemUTC())
                   .bindService(),
-              new dev.stead.master.rpc.FileEndpoint(grants,
+              new FileEndpoint(grants,
                   served::moduleRoots)
                   .bindService(),
-              new FleetEndpoint(store, dataDir, new Compliance(store, java.time.Clock.systemUTC()),
+              new FleetEndpoint(store, dataDir, new Compliance(store, Clock.systemUTC()),
                   exceptions, accept).bindService(),
-              new dev.stead.master.rpc.CommandEndpoint(agents).bindService(),
-              new dev.stead.master.rpc.JobEndpoint(jobsNow, store).bindService(),
-              new dev.stead.master.rpc.PreviewEndpoint(preview).bindService(),
-              new dev.stead.master.rpc.RolloutEndpoint(rollouts).bindService()),
+              new CommandEndpoint(agents).bindService(),
+              new JobEndpoint(jobsNow, store).bindService(),
+              new PreviewEndpoint(preview).bindService(),
+              new RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
               config.connectionLimits()), concurrency);
       if (givenSource == null) {
@@ -355,7 +396,7 @@ public final class Master implements AutoCloseable {
       String registered = registeredAddress(config.host(), port);
       servedBy.set(registered);
       master.operatorServices.add(MasterHeartbeat.start(store, registered, caLock, ca,
-          compiledVersions, java.time.Clock.systemUTC()));
+          compiledVersions, Clock.systemUTC()));
       master.startOperatorServices(fleet, store, nodes, source, serverCredentials, ca, accept,
           sharedKeys == null ? null : shared, sharedKeys, preview);
     } catch (IOException | RuntimeException e) {
@@ -376,13 +417,13 @@ public final class Master implements AutoCloseable {
    * machine's name when it listens on every address.
    */
   private static String registeredAddress(String host, int port) {
-    if (!dev.stead.master.ca.Hostnames.isWildcard(host)) {
+    if (!Hostnames.isWildcard(host)) {
       return MasterAddress.format(host, port);
     }
     try {
-      return MasterAddress.format(java.net.InetAddress.getLocalHost().getCanonicalHostName(),
+      return MasterAddress.format(InetAddress.getLocalHost().getCanonicalHostName(),
           port);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return MasterAddress.format(host, port);
     }
   }
@@ -414,14 +455,14 @@ public final class Master implements AutoCloseable {
 
   private void startOperatorServices(FleetConfig fleet, Store store, Nodes nodes,
       TimedCatalogSource source, ServerCredentials serverCredentials, CertificateAuthority ca,
-      dev.stead.master.fleet.DriftAccept accept, SharedState shared,
-      dev.stead.master.secrets.SharedKeys sharedKeys,
-      dev.stead.master.preview.FleetPreview preview) throws IOException {
+      DriftAccept accept, SharedState shared,
+      SharedKeys sharedKeys,
+      FleetPreview preview) throws IOException {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
-        java.time.Clock.systemUTC());
+        Clock.systemUTC());
     operatorServices.add(retention);
     metrics = new MasterMetrics(store, store, source, dataDir.resolve(CA_DIR),
-        java.time.Clock.systemUTC());
+        Clock.systemUTC());
     if (fleet.metricsListen() != null) {
       HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",
           HostPort.NO_DEFAULT);
@@ -434,18 +475,18 @@ public final class Master implements AutoCloseable {
       HostPort at = HostPort.bind(fleet.dashboardListen(), "--dashboard-listen",
           HostPort.NO_DEFAULT);
       // Masters sharing keys share the logins and the session key: a login holds on each.
-      dev.stead.master.web.OperatorPasswords operators = shared == null
-          ? new dev.stead.master.web.OperatorPasswords(dataDir)
-          : dev.stead.master.web.OperatorPasswords.shared(dataDir, shared);
+      OperatorPasswords operators = shared == null
+          ? new OperatorPasswords(dataDir)
+          : OperatorPasswords.shared(dataDir, shared);
       byte[] sessionKey = null;
       if (sharedKeys != null) {
-        byte[] local = dev.stead.master.web.Dashboard.existingSessionKey(dataDir);
+        byte[] local = Dashboard.existingSessionKey(dataDir);
         sessionKey = sharedKeys.key("dashboard session key",
-            () -> local != null ? local : dev.stead.master.secrets.SharedKeys.fresh());
+            () -> local != null ? local : SharedKeys.fresh());
       }
-      dashboard = dev.stead.master.web.Dashboard.start(at.host(), at.port(),
+      dashboard = Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          operators, accept, java.time.Clock.systemUTC(), sessionKey, preview);
+          operators, accept, Clock.systemUTC(), sessionKey, preview);
       operatorServices.add(dashboard);
       dashboardUrl = "https://" + MasterAddress.format(at.host(), dashboard.port()) + "/";
     }
@@ -487,7 +528,7 @@ public final class Master implements AutoCloseable {
   }
 
   /** Every service the master serves, as bound (tests enumerate RPCs from these). */
-  java.util.List<io.grpc.ServerServiceDefinition> services() {
+  List<ServerServiceDefinition> services() {
     return server.getServices();
   }
 
