@@ -109,6 +109,8 @@ public final class RocksStore implements Store {
   private final Path directory;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
+  /** The bound on RocksDB's memory, closed after the database. */
+  private final RocksMemory memory;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   private final Map<String, ColumnFamilyHandle> families;
@@ -132,11 +134,12 @@ public final class RocksStore implements Store {
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-      RocksDB db, List<ColumnFamilyHandle> handles, Map<String, ColumnFamilyHandle> families,
-      ReportSync reportSync) {
+      RocksMemory memory, RocksDB db, List<ColumnFamilyHandle> handles,
+      Map<String, ColumnFamilyHandle> families, ReportSync reportSync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
+    this.memory = memory;
     this.db = db;
     this.handles = handles;
     this.families = families;
@@ -209,6 +212,7 @@ public final class RocksStore implements Store {
         .setMaxManifestFileSize(MAX_MANIFEST_BYTES)
         .setMaxTotalWalSize(maxTotalWalBytes);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    RocksMemory memory = new RocksMemory().applyTo(dbOptions, cfOptions);
     // Open every family the database already has (a newer master may have added some),
     // plus ours.
     List<String> names = new ArrayList<>();
@@ -223,7 +227,7 @@ public final class RocksStore implements Store {
         }
       }
     } catch (RocksDBException e) {
-      closeQuietly(dbOptions, cfOptions);
+      closeQuietly(dbOptions, cfOptions, memory);
       throw new IOException("cannot read the database in " + directory + ": " + e.getMessage(), e);
     }
     for (String name : FAMILIES) {
@@ -240,7 +244,7 @@ public final class RocksStore implements Store {
     try {
       db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
     } catch (RocksDBException e) {
-      closeQuietly(dbOptions, cfOptions);
+      closeQuietly(dbOptions, cfOptions, memory);
       String message = String.valueOf(e.getMessage());
       if (message.contains("lock")) {
         throw new IOException("the database " + directory
@@ -252,7 +256,8 @@ public final class RocksStore implements Store {
     for (int i = 0; i < names.size(); i++) {
       families.put(names.get(i), handles.get(i));
     }
-    return new RocksStore(directory, dbOptions, cfOptions, db, handles, families, reportSync);
+    return new RocksStore(directory, dbOptions, cfOptions, memory, db, handles, families,
+        reportSync);
   }
 
   @Override
@@ -1240,7 +1245,7 @@ public final class RocksStore implements Store {
     }
     writeOptions.close();
     syncWriteOptions.close();
-    closeQuietly(dbOptions, cfOptions);
+    closeQuietly(dbOptions, cfOptions, memory);
   }
 
   private static CertificateRecord record(CertificateStatus status) {
@@ -1310,6 +1315,9 @@ public final class RocksStore implements Store {
 
   private static void closeQuietly(AutoCloseable... resources) {
     for (AutoCloseable resource : resources) {
+      if (resource == null) {
+        continue;
+      }
       try {
         resource.close();
       } catch (Exception ignored) {
