@@ -264,6 +264,20 @@ final class ClassCacheFile {
         && !perms.contains(PosixFilePermission.OTHERS_WRITE);
   }
 
+  /**
+   * A cache key: the hex SHA-256 of {@code parts}, each preceded by its UTF-8 length, so that
+   * no two different lists of parts run together into the same bytes.
+   */
+  static String keyOf(String... parts) {
+    MessageDigest sha = sha256();
+    for (String part : parts) {
+      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+      sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+      sha.update(bytes);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -371,13 +371,7 @@ public final class CodeLoader {
   /** The chain key after {@code previous}: it covers every script compiled so far. */
   private static String chain(String previous, String synthetic, String relativeName,
       String text) {
-    java.security.MessageDigest sha = ClassCacheFile.sha256();
-    for (String part : List.of(previous, synthetic, relativeName, text)) {
-      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-      sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-      sha.update(bytes);
-    }
-    return java.util.HexFormat.of().formatHex(sha.digest());
+    return ClassCacheFile.keyOf(previous, synthetic, relativeName, text);
   }
 
   private static CompileError toError(Message message, String relativeName, String source) {

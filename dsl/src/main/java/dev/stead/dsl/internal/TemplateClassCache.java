@@ -1,10 +1,7 @@
 package dev.stead.dsl.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +49,9 @@ final class TemplateClassCache {
     return new TemplateClassCache(classesFile.resolveSibling(base + SUFFIX), identity);
   }
 
-  /** The key of the template {@code relativeName}, compiled as {@code scriptName} from {@code script}. */
+  /** The key of the template {@code relativeName}, compiled as {@code scriptName}. */
   String key(String relativeName, String scriptName, String script) {
-    MessageDigest sha = ClassCacheFile.sha256();
-    for (String part : List.of(identity, relativeName, scriptName, script)) {
-      byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-      sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-      sha.update(bytes);
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return ClassCacheFile.keyOf(identity, relativeName, scriptName, script);
   }
 
   /** The entry kept under {@code key}, or null (always null without a file). */

@@ -267,7 +267,7 @@ public final class Templates {
     try {
       synchronized (erbLoader) {
         ClassCacheFile.Entry kept = classCache.find(key);
-        if (kept != null && kept.sourceName().equals(scriptName)) {
+        if (kept != null) { // its key covers the script's name and text
           try {
             Class<?> type = erbLoader.define(kept.classes(), kept.mainClass());
             classCache.used(kept);

@@ -1315,9 +1315,6 @@ public final class RocksStore implements Store {
 
   private static void closeQuietly(AutoCloseable... resources) {
     for (AutoCloseable resource : resources) {
-      if (resource == null) {
-        continue;
-      }
       try {
         resource.close();
       } catch (Exception ignored) {
