@@ -218,4 +218,34 @@ class CodeCacheTest {
     assertThat(Code.errorsOf(this::load)).isEqualTo(first);
     assertThat(dir.resolve("data/code-cache")).doesNotExist();
   }
+
+  @Test
+  void codeWithHundredsOfClosuresLoadsFromTheCacheToTheSameCatalog() throws Exception {
+    // Enough closure classes that their metaclasses are built on several threads.
+    StringBuilder bodies = new StringBuilder("klass('many') {\n");
+    for (int i = 0; i < 300; i++) {
+      bodies.append("  file('/etc/many/").append(i).append("') { content facts.os.family")
+          .append(" + '-").append(i).append("'.toUpperCase(); mode '0644' }\n");
+    }
+    new Code(env()).file("modules/many/manifests/init.groovy", bodies.append("}\n").toString())
+        .file("modules/many/functions/shapes.groovy", """
+            class Shape { String name; String label() { name.toUpperCase() } }
+            String label(String n) { new Shape(name: n).label() }
+            """)
+        .file("site.groovy", """
+            node('default') {
+              include 'many'
+              file('/etc/shape', content: many.label('square'))
+            }
+            """);
+    Catalog compiled = load().compile("n1", Code.debian());
+    Compiler cached = load();
+    assertThat(cached.scriptsFromCache()).isEqualTo(3);
+    assertThat(cached.compile("n1", Code.debian())).isEqualTo(compiled);
+    assertThat(compiled.getResourcesList()).hasSize(301);
+    assertThat(compiled.getResourcesList()).filteredOn(r -> r.getTitle().equals("/etc/many/299"))
+        .singleElement().satisfies(r -> assertThat(r.toString()).contains("Debian-299"));
+    assertThat(compiled.getResourcesList()).filteredOn(r -> r.getTitle().equals("/etc/shape"))
+        .singleElement().satisfies(r -> assertThat(r.toString()).contains("SQUARE"));
+  }
 }

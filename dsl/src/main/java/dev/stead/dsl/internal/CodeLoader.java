@@ -228,12 +228,15 @@ public final class CodeLoader {
       errors.add(error(modules.get(v.module()).relativePrefix() + ModuleMetadata.FILE, v.line(),
           v.message()));
     }
+    // The data is read while other threads build the metaclasses (most of a cached load).
+    MetaClassPins.Batch pins = errors.isEmpty()
+        ? MetaClassPins.pinAll(loader.getLoadedClasses(), loader) : null;
     DataHierarchy data = DataHierarchy.load(envDir, modules, errors);
+    if (pins != null) {
+      pins.finish();
+    }
     if (!errors.isEmpty()) {
       throw new CompileException(errors);
-    }
-    for (Class<?> type : loader.getLoadedClasses()) {
-      MetaClassPins.pin(type);
     }
     if (cacheFile != null && (fromCache < entries.size() || cached.size() != entries.size())) {
       ClassCacheFile.write(cacheFile, entries);

@@ -9,6 +9,7 @@ import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilationUnit;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.SourceUnit;
@@ -82,6 +83,26 @@ final class ScriptClassLoader extends GroovyClassLoader {
       setClassCacheEntry(type);
     }
     return main;
+  }
+
+  /**
+   * Never compiles a {@code .groovy} file found on the class path (Stead code is the files
+   * the loader was given), and answers names in the default package from this loader
+   * alone: Stead code's classes are the only ones there, all defined here. Asking the
+   * parents would search every jar, and java.beans asks for a BeanInfo and a Customizer
+   * class of every closure class whose metaclass is built.
+   */
+  @Override
+  public Class loadClass(String name, boolean lookupScriptFiles, boolean preferClassOverScript,
+      boolean resolve) throws ClassNotFoundException, CompilationFailedException {
+    if (name.indexOf('.') < 0) {
+      Class<?> own = getClassCacheEntry(name);
+      if (own != null) {
+        return own;
+      }
+      throw new ClassNotFoundException(name);
+    }
+    return super.loadClass(name, false, true, resolve);
   }
 
   @Override
