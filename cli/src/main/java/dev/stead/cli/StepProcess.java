@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ final class StepProcess {
     this.pump = pump;
   }
 
+  /** A class-data archive children map, when it exists. */
+  static final String CHILD_ARCHIVE = "stead.child.cds";
+  /** The class path children get instead of this JVM's (the archive's, when it differs). */
+  static final String CHILD_CLASS_PATH = "stead.child.classpath";
+
   static List<String> command(String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -31,9 +37,17 @@ final class StepProcess {
       // Short-lived commands start faster without the C2 compiler.
       command.add("-XX:TieredStopAtLevel=1");
     }
+    // The launcher (and the tests) name a class-data archive the children may map, and the
+    // class path it was dumped with: a child maps it and starts ~0.5 s sooner.
+    String archive = System.getProperty(CHILD_ARCHIVE);
+    String classPath = System.getProperty(CHILD_CLASS_PATH, System.getProperty("java.class.path"));
+    if (archive != null && Files.isRegularFile(Path.of(archive))) {
+      command.addAll(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive,
+          "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    }
     command.add("-Dstead.home=" + Defaults.home());
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(Main.class.getName());
     command.addAll(List.of(args));
     return command;
