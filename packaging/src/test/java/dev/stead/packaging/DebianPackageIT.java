@@ -37,6 +37,7 @@ class DebianPackageIT {
   private static final List<String> UNIT_NAMES = List.of("stead-master.service",
       "stead-agent.service", "stead-agent-run.service", "stead-agent-run.timer");
   private static final Path CDS_ARCHIVE = Path.of("/var/cache/stead/stead.jsa");
+  private static final Path MASTER_CDS_ARCHIVE = Path.of("/var/cache/stead/stead-master.jsa");
   private static final String SITE = """
       node('pkg.test') {
           file('/etc/greeting') { content 'installed from the package\\n'; mode '0644' }
@@ -70,6 +71,10 @@ class DebianPackageIT {
           .expectExit(0);
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "--help").expectExit(0).output)
           .contains("master");
+      assertThat(MASTER_CDS_ARCHIVE).as("trained by the master's postinst").isRegularFile();
+      // -Xshare:on makes the JVM fail where it cannot map the archive it is given.
+      run(Duration.ofSeconds(30), "env", "STEAD_JAVA_OPTS=-Xshare:on", "/usr/bin/stead",
+          "master", "--help").expectExit(0);
       assertThat(Files.readString(Path.of("/etc/passwd"))).contains("\nstead:");
       assertThat(Files.isDirectory(Path.of("/var/lib/stead/master"))).isTrue();
       // BoringSSL for the master's TLS, on the launcher's classpath (lib/*).
