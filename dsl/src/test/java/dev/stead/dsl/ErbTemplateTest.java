@@ -176,6 +176,34 @@ class ErbTemplateTest {
   }
 
   @Test
+  void textAndValuesInsideNestedBlocksRenderInOrder() throws Exception {
+    assertThat(render("t.erb", """
+        <% groups.each { name, hosts -> -%>
+        [<%= name %>]
+        <% hosts.eachWithIndex { h, i -> %><%= i %>=<%= h %> <% } %>
+        <% } -%>
+        """, ", groups: [web: ['a', 'b'], db: ['c']]"))
+        .isEqualTo("[web]\n0=a 1=b \n[db]\n0=c \n");
+  }
+
+  @Test
+  void aNullValueInsideABlockNamesTheTagAndTheTemplatesLine() throws Exception {
+    assertThat(errors("t.erb", "a\n<% servers.each { s -> %>\nserver <%= s.port %>\n<% } %>\n",
+        ", servers: [[port: 1], [host: 'x']]")).containsExactly(
+        "m/templates/t.erb:3: <%= s.port %> is null: pass a value, or write"
+            + " <%= s.port ?: '' %> to print nothing (template('m/t.erb') at site.groovy:2)");
+  }
+
+  @Test
+  void aTemplatesOwnOutputMethodIsTheOneCalledInsideBlocks() throws Exception {
+    // Groovy picks the script's more specific overload; the short cut must not go past it.
+    assertThat(render("t.erb", """
+        <% void __emit(int tag, Integer value) { super.__emit(tag, value * 10) } -%>
+        <% xs.each { x -> %>x=<%= x %>;<% } %>
+        """, ", xs: [1, 2]")).isEqualTo("x=10;x=20;\n");
+  }
+
+  @Test
   void readingThroughNullSaysWhatAndWhere() throws Exception {
     assertThat(errors("t.erb", "a\n\n  x = <%= settings.db.host %>\n", ", settings: [:]"))
         .containsExactly("m/templates/t.erb:3: cannot read 'host' in <%= settings.db.host %>:"

@@ -36,7 +36,8 @@ import org.codehaus.groovy.runtime.metaclass.MissingPropertyExceptionNoStack;
  *       the binding holds a closure of that name.
  * </ul>
  * Those are called directly, and so are {@code requires}, {@code before}, {@code notifies}
- * and {@code subscribes} in a resource body, which Groovy finds as methods of the delegate.
+ * and {@code subscribes} in a resource body, which Groovy finds as methods of the delegate,
+ * and a template's output calls in its blocks, which Groovy finds on the template's script.
  * A declaration or relationship made this way records the line its call starts on, passed
  * in from the compiled code, instead of walking the stack for the line of the call
  * instruction (the same line unless the call's arguments span lines, where the walk gave the
@@ -82,7 +83,31 @@ final class ImplicitCalls {
     }
   };
 
+  /**
+   * Whether every method named {@code __lit} or {@code __emit} of a template's script class is
+   * TemplateScript's own (a template could declare its own in a tag).
+   */
+  private static final ClassValue<Boolean> ONLY_TEMPLATE_OUTPUT = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      MetaClass mc = GroovySystem.getMetaClassRegistry().getMetaClass(type);
+      boolean only = true;
+      for (MetaMethod m : mc.getMethods()) {
+        only &= !isTemplateOutput(m.getName())
+            || m.getDeclaringClass().getTheClass() == TemplateScript.class;
+      }
+      for (MetaMethod m : mc.getMetaMethods()) {
+        only &= !isTemplateOutput(m.getName());
+      }
+      return only;
+    }
+  };
+
   private ImplicitCalls() {}
+
+  private static boolean isTemplateOutput(String name) {
+    return name.equals("__lit") || name.equals("__emit");
+  }
 
   /** Relationship calls of a resource body: methods of {@link ResourceBody}. */
   private static final java.util.Map<String, EdgeKind> RELATIONS = java.util.Map.of(
@@ -123,6 +148,21 @@ final class ImplicitCalls {
         if (owner instanceof Closure<?> outer) {
           current = outer;
           continue;
+        }
+        if (owner instanceof TemplateScript template && isTemplateOutput(name)
+            && ONLY_TEMPLATE_OUTPUT.get(template.getClass())) {
+          // A template's text and tag values written inside a block (`servers.each { %>`):
+          // Groovy finds TemplateScript's method on the owner; the same call, without the
+          // closure metaclass's search for it on every line of output.
+          if (name.equals("__lit") && args.length == 1 && args[0] instanceof String text) {
+            template.__lit(text);
+            return null;
+          }
+          if (name.equals("__emit") && args.length == 2 && args[0] instanceof Integer tag) {
+            template.__emit(tag, args[1]);
+            return null;
+          }
+          break;
         }
         if (owner instanceof SteadScript script && name.equals("include") && args.length == 1
             && (args[0] instanceof String || args[0] instanceof GString)
