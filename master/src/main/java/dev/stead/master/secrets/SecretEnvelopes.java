@@ -3,7 +3,6 @@ package dev.stead.master.secrets;
 import com.google.protobuf.ByteString;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Resource;
-import dev.stead.proto.v1.SecretRef;
 import dev.stead.proto.v1.Value;
 import dev.stead.wire.SecretBlob;
 import java.io.IOException;
@@ -107,20 +106,21 @@ public final class SecretEnvelopes {
   private static Map<String, String> refs(Catalog catalog) {
     Map<String, String> out = new TreeMap<>();
     for (Resource r : catalog.getResourcesList()) {
-      r.getParametersMap().forEach((name, v) ->
-          collect(v, r.getType() + "[" + r.getTitle() + "]." + name, out));
+      // Every check-in scans the whole catalog and most have no secret: the resource's name
+      // for an error message is only built where a secret is.
+      r.getParametersMap().forEach((name, v) -> collect(v, r, name, out));
     }
     return out;
   }
 
-  private static void collect(Value v, String where, Map<String, String> out) {
+  private static void collect(Value v, Resource r, String parameter, Map<String, String> out) {
     switch (v.getKindCase()) {
-      case SECRET_VALUE -> {
-        SecretRef ref = v.getSecretValue();
-        out.putIfAbsent(ref.getKeyedHash(), where);
-      }
-      case LIST_VALUE -> v.getListValue().getValuesList().forEach(i -> collect(i, where, out));
-      case MAP_VALUE -> v.getMapValue().getEntriesMap().forEach((k, i) -> collect(i, where, out));
+      case SECRET_VALUE -> out.computeIfAbsent(v.getSecretValue().getKeyedHash(),
+          hash -> r.getType() + "[" + r.getTitle() + "]." + parameter);
+      case LIST_VALUE -> v.getListValue().getValuesList()
+          .forEach(i -> collect(i, r, parameter, out));
+      case MAP_VALUE -> v.getMapValue().getEntriesMap()
+          .forEach((k, i) -> collect(i, r, parameter, out));
       default -> { }
     }
   }
