@@ -106,7 +106,8 @@ public final class TlsServer {
       // The suites are named the JDK's way; Netty maps them to BoringSSL's names.
       SslContextBuilder builder = GrpcSslContexts.configure(
               SslContextBuilder.forServer(serverKey, serverCertificate), provider.provider())
-          .trustManager(caCertificate)
+          .trustManager(new RememberingClientTrust(caCertificate,
+              RememberingClientTrust.DEFAULT_CAPACITY, Clock.systemUTC()))
           .clientAuth(ClientAuth.OPTIONAL);
       if (options.allowTls12()) {
         List<String> suites = new ArrayList<>(TLS13_SUITES);
