@@ -57,8 +57,8 @@ class DslCatalogSourceTest {
   @Test
   void theCompileCacheTakesATenthOfTheHeapAndNeverMoreThanItsDefault() {
     long mb = 1024 * 1024;
-    // The master's heap (640 MB): the cache may hold 64 MB of catalogs, ~180 MB on the heap.
-    assertThat(DslCatalogSource.cacheBytes(640 * mb)).isEqualTo(64 * mb);
+    // The master's heap (512 MB): the cache may hold 51 MB of catalogs, ~145 MB on the heap.
+    assertThat(DslCatalogSource.cacheBytes(512 * mb)).isEqualTo(512 * mb / 10);
     // A large heap keeps the cache's own bound.
     assertThat(DslCatalogSource.cacheBytes(16384 * mb))
         .isEqualTo(dev.stead.dsl.CachingCompiler.DEFAULT_MAX_BYTES);
