@@ -70,16 +70,7 @@ final class ImplicitCalls {
   private static final ClassValue<Boolean> ONLY_STEAD_INCLUDE = new ClassValue<>() {
     @Override
     protected Boolean computeValue(Class<?> type) {
-      MetaClass mc = GroovySystem.getMetaClassRegistry().getMetaClass(type);
-      boolean only = true;
-      for (MetaMethod m : mc.getMethods()) {
-        only &= !m.getName().equals("include")
-            || m.getDeclaringClass().getTheClass() == SteadScript.class;
-      }
-      for (MetaMethod m : mc.getMetaMethods()) {
-        only &= !m.getName().equals("include");
-      }
-      return only;
+      return onlyDeclaredBy(type, Set.of("include"), SteadScript.class);
     }
   };
 
@@ -90,18 +81,25 @@ final class ImplicitCalls {
   private static final ClassValue<Boolean> ONLY_TEMPLATE_OUTPUT = new ClassValue<>() {
     @Override
     protected Boolean computeValue(Class<?> type) {
-      MetaClass mc = GroovySystem.getMetaClassRegistry().getMetaClass(type);
-      boolean only = true;
-      for (MetaMethod m : mc.getMethods()) {
-        only &= !isTemplateOutput(m.getName())
-            || m.getDeclaringClass().getTheClass() == TemplateScript.class;
-      }
-      for (MetaMethod m : mc.getMetaMethods()) {
-        only &= !isTemplateOutput(m.getName());
-      }
-      return only;
+      return onlyDeclaredBy(type, Set.of("__lit", "__emit"), TemplateScript.class);
     }
   };
+
+  /** Whether each method of {@code type} with one of {@code names} is {@code owner}'s own. */
+  private static boolean onlyDeclaredBy(Class<?> type, Set<String> names, Class<?> owner) {
+    MetaClass mc = GroovySystem.getMetaClassRegistry().getMetaClass(type);
+    for (MetaMethod m : mc.getMethods()) {
+      if (names.contains(m.getName()) && m.getDeclaringClass().getTheClass() != owner) {
+        return false;
+      }
+    }
+    for (MetaMethod m : mc.getMetaMethods()) {
+      if (names.contains(m.getName())) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   private ImplicitCalls() {}
 

@@ -91,33 +91,33 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    ByteBuffer key = keyOf(chain);
-    if (remembered(key, authType)) {
-      return;
-    }
-    pkix.checkClientTrusted(chain, authType, engine);
-    remember(key, chain, authType);
+    checkClient(chain, authType, () -> pkix.checkClientTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    ByteBuffer key = keyOf(chain);
-    if (remembered(key, authType)) {
-      return;
-    }
-    pkix.checkClientTrusted(chain, authType, socket);
-    remember(key, chain, authType);
+    checkClient(chain, authType, () -> pkix.checkClientTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
+    checkClient(chain, authType, () -> pkix.checkClientTrusted(chain, authType));
+  }
+
+  /** One of PKIX's client checks of the chain at hand. */
+  private interface PkixCheck {
+    void run() throws CertificateException;
+  }
+
+  private void checkClient(X509Certificate[] chain, String authType, PkixCheck pkixCheck)
+      throws CertificateException {
     ByteBuffer key = keyOf(chain);
     if (remembered(key, authType)) {
       return;
     }
-    pkix.checkClientTrusted(chain, authType);
+    pkixCheck.run();
     remember(key, chain, authType);
   }
 
