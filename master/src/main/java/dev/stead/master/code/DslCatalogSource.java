@@ -129,14 +129,17 @@ public final class DslCatalogSource implements CatalogSource {
 
   /**
    * The compile cache's bound, in serialized catalog bytes, for a heap of {@code maxHeap}
-   * bytes: a tenth of it, at most {@link CachingCompiler#DEFAULT_MAX_BYTES}. A catalog takes
-   * about three times its serialized size on the heap (measured: 1,000 resources, 393 KB
-   * serialized, 1.05 MB held), so a full cache holds under a third of the heap and compiles
-   * keep room to allocate; a cache sized without the heap in mind fills it with old catalogs
-   * and turns every collection into a long one.
+   * bytes: a fortieth of it, at most {@link CachingCompiler#DEFAULT_MAX_BYTES}. A catalog
+   * takes about three times its serialized size on the heap (measured: 1,000 resources, 393 KB
+   * serialized, 1.05 MB held), so a full cache holds under a tenth of the heap. Held catalogs
+   * are old objects that G1 marks again and again while compiles allocate (at a tenth, the
+   * live heap after mixed collections was ~340 MB of 512 under 1,000-resource load, ~200 MB at
+   * a fortieth), and they rarely serve: agents take their turns in order, so in a fleet larger
+   * than the cache the catalog asked for is the least recently used one, and an agent whose
+   * catalog did not change is answered from the digest the catalog leaves behind.
    */
   static long cacheBytes(long maxHeap) {
-    return Math.max(1, Math.min(CachingCompiler.DEFAULT_MAX_BYTES, maxHeap / 10));
+    return Math.max(1, Math.min(CachingCompiler.DEFAULT_MAX_BYTES, maxHeap / 40));
   }
 
   /** From the compile cache only: a catalog held, or the digest left by one pushed out. */

@@ -55,10 +55,10 @@ class DslCatalogSourceTest {
   }
 
   @Test
-  void theCompileCacheTakesATenthOfTheHeapAndNeverMoreThanItsDefault() {
+  void theCompileCacheTakesAFortiethOfTheHeapAndNeverMoreThanItsDefault() {
     long mb = 1024 * 1024;
-    // The master's heap (512 MB): the cache may hold 51 MB of catalogs, ~145 MB on the heap.
-    assertThat(DslCatalogSource.cacheBytes(512 * mb)).isEqualTo(512 * mb / 10);
+    // The master's heap (512 MB): the cache may hold 12.8 MB of catalogs, ~35 MB on the heap.
+    assertThat(DslCatalogSource.cacheBytes(512 * mb)).isEqualTo(512 * mb / 40);
     // A large heap keeps the cache's own bound.
     assertThat(DslCatalogSource.cacheBytes(16384 * mb))
         .isEqualTo(dev.stead.dsl.CachingCompiler.DEFAULT_MAX_BYTES);
