@@ -74,6 +74,9 @@ final class ImplicitCalls {
     }
   };
 
+  /** TemplateScript's output methods, which a template's compiled code calls. */
+  private static final Set<String> TEMPLATE_OUTPUT = Set.of("__lit", "__emit");
+
   /**
    * Whether every method named {@code __lit} or {@code __emit} of a template's script class is
    * TemplateScript's own (a template could declare its own in a tag).
@@ -81,7 +84,7 @@ final class ImplicitCalls {
   private static final ClassValue<Boolean> ONLY_TEMPLATE_OUTPUT = new ClassValue<>() {
     @Override
     protected Boolean computeValue(Class<?> type) {
-      return onlyDeclaredBy(type, Set.of("__lit", "__emit"), TemplateScript.class);
+      return onlyDeclaredBy(type, TEMPLATE_OUTPUT, TemplateScript.class);
     }
   };
 
@@ -102,10 +105,6 @@ final class ImplicitCalls {
   }
 
   private ImplicitCalls() {}
-
-  private static boolean isTemplateOutput(String name) {
-    return name.equals("__lit") || name.equals("__emit");
-  }
 
   /** Relationship calls of a resource body: methods of {@link ResourceBody}. */
   private static final java.util.Map<String, EdgeKind> RELATIONS = java.util.Map.of(
@@ -147,7 +146,7 @@ final class ImplicitCalls {
           current = outer;
           continue;
         }
-        if (owner instanceof TemplateScript template && isTemplateOutput(name)
+        if (owner instanceof TemplateScript template && TEMPLATE_OUTPUT.contains(name)
             && ONLY_TEMPLATE_OUTPUT.get(template.getClass())) {
           // A template's text and tag values written inside a block (`servers.each { %>`):
           // Groovy finds TemplateScript's method on the owner; the same call, without the

@@ -178,7 +178,8 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
       notBefore = Math.max(notBefore, certificate.getNotBefore().getTime());
       notAfter = Math.min(notAfter, certificate.getNotAfter().getTime());
     }
-    if (notAfter < clock.millis() || notBefore > clock.millis()) {
+    long now = clock.millis();
+    if (notAfter < now || notBefore > now) {
       return; // PKIX judged at its own clock; this one must agree before anything is kept
     }
     synchronized (this) {
