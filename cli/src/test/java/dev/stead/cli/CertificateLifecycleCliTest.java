@@ -52,7 +52,7 @@ class CertificateLifecycleCliTest {
       Cli first = Cli.run(agent.toArray(String[]::new));
       assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
       String data = master.data.toString();
-      Cli list = Cli.run("ca", "list", "--data", data);
+      Cli list = Cli.inThisJvm("ca", "list", "--data", data);
       assertThat(list.output()).containsPattern("signed\\s+" + NODE.replace(".", "\\."));
 
       // Renewal, as the agent does it when a third of the lifetime (at most 30 days) is left.
@@ -70,26 +70,26 @@ class CertificateLifecycleCliTest {
       assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
       assertThat(Pem.readCertificate(Files.readString(ssl.certificate())))
           .isEqualTo(renewed);
-      assertThat(Cli.run("ca", "list", "--data", data).output())
+      assertThat(Cli.inThisJvm("ca", "list", "--data", data).output())
           .contains(renewed.getSerialNumber().toString(16).toUpperCase(Locale.ROOT));
       Cli afterRenewal = Cli.run(agent.toArray(String[]::new));
       assertThat(afterRenewal.exitCode()).as(afterRenewal.toString()).isZero();
 
-      Cli revoke = Cli.run("ca", "revoke", NODE, "--data", data);
+      Cli revoke = Cli.inThisJvm("ca", "revoke", NODE, "--data", data);
       assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
       assertThat(revoke.output()).contains("revoked " + NODE);
       assertThat(master.data.resolve("ca/crl.pem")).content().startsWith("-----BEGIN X509 CRL");
       Cli refused = Cli.run(agent.toArray(String[]::new));
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.output()).contains("has been revoked");
-      assertThat(Cli.run("ca", "list", "--data", data).output())
+      assertThat(Cli.inThisJvm("ca", "list", "--data", data).output())
           .containsPattern("revoked\\s+" + NODE.replace(".", "\\.") + "\\s+\\d{4}-\\S+ \\S+\\s+\\d{4}-");
 
-      Cli clean = Cli.run("ca", "clean", NODE, "--data", data);
+      Cli clean = Cli.inThisJvm("ca", "clean", NODE, "--data", data);
       assertThat(clean.exitCode()).as(clean.toString()).isZero();
       assertThat(clean.output()).contains("cleaned " + NODE + " (was revoked)");
-      assertThat(Cli.run("ca", "list", "--data", data).output()).doesNotContain(NODE);
-      Cli again = Cli.run("ca", "clean", NODE, "--data", data);
+      assertThat(Cli.inThisJvm("ca", "list", "--data", data).output()).doesNotContain(NODE);
+      Cli again = Cli.inThisJvm("ca", "clean", NODE, "--data", data);
       assertThat(again.exitCode()).isEqualTo(1);
       assertThat(again.output()).contains("nothing is known about '" + NODE + "'");
       assertThat(Instant.now()).isBefore(renewed.getNotAfter().toInstant());

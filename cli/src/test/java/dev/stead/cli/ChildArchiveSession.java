@@ -78,13 +78,18 @@ public final class ChildArchiveSession implements LauncherSessionListener {
   private static Path jar(Path classes, Path jar) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(classes)) {
-      files = walk.filter(Files::isRegularFile).sorted().toList();
+      files = walk.filter(p -> !p.equals(classes)).sorted().toList();
     }
+    // Directories get entries too: resource scanners (Flyway's migrations) look them up.
     try (OutputStream out = Files.newOutputStream(jar);
         JarOutputStream zip = new JarOutputStream(out)) {
       for (Path f : files) {
-        zip.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-        Files.copy(f, zip);
+        String name = classes.relativize(f).toString().replace('\\', '/');
+        boolean directory = Files.isDirectory(f);
+        zip.putNextEntry(new JarEntry(directory ? name + "/" : name));
+        if (!directory) {
+          Files.copy(f, zip);
+        }
         zip.closeEntry();
       }
     }

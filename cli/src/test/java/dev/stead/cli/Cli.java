@@ -7,13 +7,40 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 
-/** Runs {@code stead} as a real child process and captures what it printed. */
+/**
+ * What a {@code stead} command line printed (standard output and error, interleaved) and its
+ * exit code: run as a real child process, or in this JVM for admin commands.
+ */
 record Cli(int exitCode, String output) {
   static Cli run(String... args) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int code = StepProcess.startEchoed(out, "", args).await(120);
     return new Cli(code, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Runs {@code stead ARGS} in this JVM through {@link Main#execute}, both streams into one as
+   * a child's would be. The admin commands a test runs by the dozen take this path: a child
+   * JVM each cost about a second of the suite, and what they talk to (a master child process
+   * over gRPC and mutual TLS) is the same either way.
+   */
+  static Cli inThisJvm(String... args) {
+    synchronized (Cli.class) {
+      PrintStream oldOut = System.out;
+      PrintStream oldErr = System.err;
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+      try {
+        System.setOut(both);
+        System.setErr(both);
+        int code = Main.execute(args);
+        return new Cli(code, bytes.toString(StandardCharsets.UTF_8));
+      } finally {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+      }
+    }
   }
 
   /**

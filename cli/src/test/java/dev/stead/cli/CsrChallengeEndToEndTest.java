@@ -72,7 +72,7 @@ class CsrChallengeEndToEndTest {
       assertThat(missing.output()).contains("--csr-challenge file")
           .contains("no-such-file").contains("does not exist");
 
-      Cli list = Cli.run("ca", "list", "--data", master.data.toString());
+      Cli list = Cli.inThisJvm("ca", "list", "--data", master.data.toString());
       assertThat(list.output()).containsPattern("signed\\s+good.example")
           .containsPattern("pending\\s+wrong.example")
           .containsPattern("pending\\s+none.example");

@@ -68,17 +68,17 @@ class CsrSquattingEndToEndTest {
                 + own)
             .contains("stead ca sign " + NODE + " --fingerprint " + own);
 
-        Cli list = Cli.run("ca", "list", "--wide", "--data", data);
+        Cli list = Cli.inThisJvm("ca", "list", "--wide", "--data", data);
         assertThat(list.output())
             .containsPattern("pending\\s+" + NODE.replace(".", "\\.") + "\\s.*" + theirs)
             .containsPattern("pending\\s+" + NODE.replace(".", "\\.") + "\\s.*" + own);
 
-        Cli guess = Cli.run("ca", "sign", NODE, "--data", data);
+        Cli guess = Cli.inThisJvm("ca", "sign", NODE, "--data", data);
         assertThat(guess.exitCode()).as(guess.toString()).isEqualTo(1);
         assertThat(guess.output()).contains("2 different keys asked for '" + NODE + "'")
             .contains(theirs).contains(own).contains("--fingerprint");
 
-        Cli sign = Cli.run("ca", "sign", NODE, "--fingerprint", own, "--data", data);
+        Cli sign = Cli.inThisJvm("ca", "sign", NODE, "--fingerprint", own, "--data", data);
         assertThat(sign.exitCode()).as(sign.toString()).isZero();
         assertThat(sign.output()).contains("signed " + NODE);
 

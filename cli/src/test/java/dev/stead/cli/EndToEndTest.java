@@ -156,9 +156,9 @@ class EndToEndTest {
     assertThat(waiting.exitCode()).as(waiting.toString()).isEqualTo(1);
     assertThat(waiting.output()).contains("stead ca sign manual.example");
 
-    Cli sign = Cli.run("ca", "sign", "manual.example", "--data", master.data.toString());
+    Cli sign = Cli.inThisJvm("ca", "sign", "manual.example", "--data", master.data.toString());
     assertThat(sign.exitCode()).as(sign.toString()).isEqualTo(0);
-    Cli list = Cli.run("ca", "list", "--data", master.data.toString());
+    Cli list = Cli.inThisJvm("ca", "list", "--data", master.data.toString());
     assertThat(list.output()).containsPattern("signed\\s+manual.example");
 
     Cli run = agent("manual.example");
@@ -276,10 +276,10 @@ class EndToEndTest {
     master.close();
     master = MasterProcess.start(tmp.resolve("master"), code);
 
-    Cli nodes = Cli.run("nodes", "--data", master.data.toString());
+    Cli nodes = Cli.inThisJvm("nodes", "--data", master.data.toString());
     assertThat(nodes.exitCode()).as(nodes.toString()).isEqualTo(0);
     assertThat(nodes.output()).contains("node-a.test").contains("manual.example");
-    Cli reports = Cli.run("reports", "--node", "node-a.test", "--wide", "--data",
+    Cli reports = Cli.inThisJvm("reports", "--node", "node-a.test", "--wide", "--data",
         master.data.toString());
     assertThat(reports.exitCode()).as(reports.toString()).isEqualTo(0);
     assertThat(reports.output()).contains(lastId);

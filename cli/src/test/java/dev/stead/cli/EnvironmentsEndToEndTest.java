@@ -133,7 +133,7 @@ class EnvironmentsEndToEndTest {
       assertThat(converge("web1.test")).isEqualTo("single\n");
       assertThat(held("web1.test").getEnvironment()).isEqualTo("production");
 
-      Cli first = Cli.run("code", "deploy", "--environment", "staging", "--repo",
+      Cli first = Cli.inThisJvm("code", "deploy", "--environment", "staging", "--repo",
           repo.toUri().toString(), "--branch", "staging", "--code", code.toString());
       assertThat(first.exitCode()).as(first.toString()).isZero();
       String commit1 = git(repo, "rev-parse", "staging");
@@ -150,7 +150,7 @@ class EnvironmentsEndToEndTest {
 
       commit(repo, "staging", site("branch two"));
       String commit2 = git(repo, "rev-parse", "staging");
-      Cli second = Cli.run("code", "deploy", "--environment", "staging", "--repo",
+      Cli second = Cli.inThisJvm("code", "deploy", "--environment", "staging", "--repo",
           repo.toUri().toString(), "--branch", "staging", "--code", code.toString());
       assertThat(second.exitCode()).as(second.toString()).isZero();
       assertThat(second.output()).contains("commit " + commit2);

@@ -75,7 +75,7 @@ class FleetCliTest {
   private Cli stead(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--data", master.data.toString()));
-    Cli cli = Cli.run(all.toArray(String[]::new));
+    Cli cli = Cli.inThisJvm(all.toArray(String[]::new));
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(0);
     return cli;
   }
@@ -217,7 +217,7 @@ class FleetCliTest {
 
     String id = both.get(0).substring(both.get(0).lastIndexOf(' ') + 1);
     assertThat(stead("report", id.substring(0, 8)).output()).contains("report   " + id);
-    Cli tooShort = Cli.run("report", id.substring(0, 3), "--data", master.data.toString());
+    Cli tooShort = Cli.inThisJvm("report", id.substring(0, 3), "--data", master.data.toString());
     assertThat(tooShort.exitCode()).isEqualTo(1);
     assertThat(tooShort.output()).contains("no report with id").contains("6 characters");
   }
@@ -240,10 +240,10 @@ class FleetCliTest {
     assertThat(stead("audit", "--since", "1h").output().lines()
         .filter(l -> l.contains(",decision,lift,")).toList()).singleElement()
         .satisfies(row -> assertThat(row).contains(",stead-admin,ops,").endsWith(id));
-    Cli again = Cli.run("exceptions", "lift", id, "--data", master.data.toString());
+    Cli again = Cli.inThisJvm("exceptions", "lift", id, "--data", master.data.toString());
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.output()).contains("already lifted by stead-admin");
-    Cli unknown = Cli.run("exceptions", "lift", "ex-000000000000", "--data",
+    Cli unknown = Cli.inThisJvm("exceptions", "lift", "ex-000000000000", "--data",
         master.data.toString());
     assertThat(unknown.exitCode()).isEqualTo(1);
     assertThat(unknown.output()).contains("no drift exception 'ex-000000000000'");

@@ -116,7 +116,7 @@ class MasterBackupEndToEndTest {
       assertThat(first.exitCode()).as(first.toString()).isEqualTo(2);
       assertThat(tmp.resolve("root/etc/db.pass")).hasContent(SECRET);
 
-      Cli done = Cli.run("master", "backup", backup.toString(), "--data", data.toString());
+      Cli done = Cli.inThisJvm("master", "backup", backup.toString(), "--data", data.toString());
       assertThat(done.exitCode()).as(done.toString()).isZero();
       written = filesUnder(data);
     } finally {

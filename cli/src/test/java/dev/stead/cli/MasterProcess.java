@@ -43,8 +43,8 @@ final class MasterProcess implements AutoCloseable {
   }
 
   /**
-   * Runs an admin command ({@code stead ARGS --data DATA}) against this master; fails the
-   * test unless it exits 0.
+   * Runs an admin command ({@code stead ARGS --data DATA}) against this master, in this JVM
+   * (see {@link Cli#inThisJvm}); fails the test unless it exits 0.
    */
   Cli stead(String... args) throws Exception {
     Cli cli = steadMayFail(args);
@@ -56,7 +56,7 @@ final class MasterProcess implements AutoCloseable {
   Cli steadMayFail(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--data", data.toString()));
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.inThisJvm(all.toArray(String[]::new));
   }
 
   AdminClient admin() throws IOException {

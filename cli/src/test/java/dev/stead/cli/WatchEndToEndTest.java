@@ -33,7 +33,7 @@ class WatchEndToEndTest {
   private Cli stead(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--data", master.data.toString()));
-    Cli cli = Cli.run(all.toArray(String[]::new));
+    Cli cli = Cli.inThisJvm(all.toArray(String[]::new));
     assertThat(cli.exitCode()).as(cli.toString()).isZero();
     return cli;
   }
