@@ -201,20 +201,19 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       }
       // A catalog is stored once per digest, not once per run: rewriting an unchanged
       // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
+      // The catalog is scanned for secrets once per new digest, not once per check-in.
       Stored stored = storedDigests.get(node);
       if (stored == null || !digest.equals(stored.digest())) {
         store.putCatalog(node, compiled.catalog());
         grants.catalogStored(node, compiled.catalog());
-        storedDigests.put(node, new Stored(digest,
-            SecretEnvelopes.hasSecrets(compiled.catalog())));
+        stored = new Stored(digest, SecretEnvelopes.hasSecrets(compiled.catalog()));
+        storedDigests.put(node, stored);
       }
       X509Certificate caller = Identity.current().certificate().orElseThrow();
       String callerKey = RecipientKey.of(caller);
-      // The agent's envelopes open only with the key they were sealed to; the catalog is
-      // scanned for secrets only when that is in doubt.
+      // The agent's envelopes open only with the key they were sealed to.
       boolean unchanged = digest.equals(request.getKnownDigest())
-          && (callerKey.equals(request.getKnownEnvelopesKey())
-              || !SecretEnvelopes.hasSecrets(compiled.catalog()));
+          && (!stored.hasSecrets() || callerKey.equals(request.getKnownEnvelopesKey()));
       LOG.info(() -> "catalog served node=" + node + " digest=" + Catalogs.shortDigest(digest)
           + (compiled.fromCache() ? " cache=hit" : " compile_ms=" + compileMs)
           + (mode == Mode.AUDIT ? " mode=audit" : "")
@@ -225,10 +224,9 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         return answer(mode, slot).setUnchanged(true).build();
       }
       GetCatalogResponse.Builder answer = answer(mode, slot).setCatalog(compiled.catalog());
-      Map<String, ByteString> envelopes =
-          sealSecrets(compiled.catalog(), caller);
-      if (!envelopes.isEmpty()) {
-        answer.putAllSecretEnvelopes(envelopes).setEnvelopesKey(callerKey);
+      if (stored.hasSecrets()) {
+        answer.putAllSecretEnvelopes(sealSecrets(compiled.catalog(), caller))
+            .setEnvelopesKey(callerKey);
       }
       return answer.build();
     }
