@@ -199,16 +199,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
               : Level.INFO, () -> "compile node=" + node + " " + said);
         }
       }
-      // A catalog is stored once per digest, not once per run: rewriting an unchanged
-      // catalog (1 MB at 1,200 resources) on every agent run would only feed compactions.
-      // The catalog is scanned for secrets once per new digest, not once per check-in.
-      Stored stored = storedDigests.get(node);
-      if (stored == null || !digest.equals(stored.digest())) {
-        store.putCatalog(node, compiled.catalog());
-        grants.catalogStored(node, compiled.catalog());
-        stored = new Stored(digest, SecretEnvelopes.hasSecrets(compiled.catalog()));
-        storedDigests.put(node, stored);
-      }
+      Stored stored = storeIfNew(node, compiled.catalog());
       X509Certificate caller = Identity.current().certificate().orElseThrow();
       String callerKey = RecipientKey.of(caller);
       // The agent's envelopes open only with the key they were sealed to.
@@ -240,6 +231,24 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     }
     return answer(mode, slot)
         .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors())).build();
+  }
+
+  /**
+   * Stores {@code catalog} as {@code node}'s unless this process stored that digest last: a
+   * catalog is stored once per digest, not once per run (rewriting an unchanged catalog, 1 MB
+   * at 1,200 resources, on every run would only feed compactions), and scanned for secrets
+   * once per digest, not once per check-in.
+   */
+  private Stored storeIfNew(String node, Catalog catalog) {
+    Stored stored = storedDigests.get(node);
+    if (stored != null && stored.digest().equals(catalog.getDigest())) {
+      return stored;
+    }
+    store.putCatalog(node, catalog);
+    grants.catalogStored(node, catalog);
+    Stored now = new Stored(catalog.getDigest(), SecretEnvelopes.hasSecrets(catalog));
+    storedDigests.put(node, now);
+    return now;
   }
 
   /** What every answer carries beside its catalog, unchanged flag or failure. */
