@@ -1,16 +1,25 @@
 package dev.stead.master.storage;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import static dev.stead.master.storage.RocksFamilies.ZERO;
+import static dev.stead.master.storage.RocksFamilies.concat;
+import static dev.stead.master.storage.RocksFamilies.key;
+import static dev.stead.master.storage.RocksFamilies.parse;
+import static dev.stead.master.storage.RocksFamilies.startsWith;
+
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
+import dev.stead.proto.v1.JobNode;
+import dev.stead.proto.v1.JobNodeState;
+import dev.stead.proto.v1.JobStatus;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.PendingRequests;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Rollout;
+import dev.stead.proto.v1.RunRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,13 +90,6 @@ public final class RocksStore implements Store {
   // Operators' decisions that leave no other record (accept, mode changes):
   // inverted time, node \0, a sequence number -> ChangeRecord; kept like the audit trail.
   private static final String DECISIONS = "decisions";
-  // Runs on demand: job id -> JobStatus without node states; job id \0 node -> JobNode;
-  // master \0 sequence -> RunRequest; master id -> heartbeat (8 bytes); node -> master id.
-  private static final String JOBS = "jobs";
-  private static final String JOB_NODES = "job_nodes";
-  private static final String RUN_REQUESTS = "run_requests";
-  private static final String MASTERS = "masters";
-  private static final String STREAMS = "streams";
   // Node name -> Catalog holding only node, environment and exports: what other nodes may
   // collect, kept apart so that collecting never parses whole catalogs.
   private static final String EXPORTS = "exports";
@@ -95,7 +98,8 @@ public final class RocksStore implements Store {
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
           REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
-          DECISIONS, JOBS, JOB_NODES, RUN_REQUESTS, MASTERS, STREAMS, EXPORTS, ROLLOUTS);
+          DECISIONS, RocksJobs.JOBS, RocksJobs.JOB_NODES, RocksJobs.RUN_REQUESTS,
+          RocksJobs.MASTERS, RocksJobs.STREAMS, EXPORTS, ROLLOUTS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -122,10 +126,9 @@ public final class RocksStore implements Store {
   /** Reports being written, by id: another submit of the id waits for the outcome. */
   private final Map<String, CompletableFuture<Boolean>> reportsInFlight =
       new java.util.concurrent.ConcurrentHashMap<>();
-  /** Makes the job store's read-check-write steps atomic (one process owns the database). */
-  private final Object jobLock = new Object();
-  /** Orders the run requests kept for one master as they were made, across restarts. */
-  private final AtomicLong runRequests = new AtomicLong(System.currentTimeMillis() * 1000);
+  /** The database's families and the reads and writes every part of the store shares. */
+  private final RocksFamilies rocks;
+  private final RocksJobs jobs;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object rolloutUpdates = new Object();
   private final AtomicLong reportsAdded = new AtomicLong();
@@ -150,6 +153,8 @@ public final class RocksStore implements Store {
     // must survive an OS crash, not only this process's death (docs/performance.md).
     this.reportWriteOptions = reportSync == ReportSync.EVERY_WRITE ? syncWriteOptions
         : writeOptions;
+    this.rocks = new RocksFamilies(directory, db, families, closed);
+    this.jobs = new RocksJobs(rocks, writeOptions, syncWriteOptions);
   }
 
   /** When a stored report is on disk, relative to {@link #addReport} returning. */
@@ -867,279 +872,81 @@ public final class RocksStore implements Store {
     return List.copyOf(out);
   }
 
-  // --- runs on demand ---
+  // --- runs on demand: RocksJobs ---
 
   @Override
-  public void createJob(dev.stead.proto.v1.JobStatus job) {
-    if (job.getId().isEmpty() || job.getId().indexOf('\0') >= 0 || job.getMaster().isEmpty()) {
-      throw new IllegalArgumentException("a job needs an id and a master");
-    }
-    synchronized (jobLock) {
-      if (getBytes(JOBS, key(job.getId())) != null) {
-        throw new IllegalArgumentException("a job with id " + job.getId() + " exists");
-      }
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.put(family(JOBS), key(job.getId()), job.toBuilder().clearNodeStates().build()
-            .toByteArray());
-        for (dev.stead.proto.v1.JobNode node : job.getNodeStatesList()) {
-          batch.put(family(JOB_NODES), jobNodeKey(job.getId(), node.getNode()),
-              node.toByteArray());
-        }
-        db.write(syncWriteOptions, batch);
-      } catch (RocksDBException e) {
-        throw failure("store job " + job.getId(), e);
-      }
-    }
+  public void createJob(JobStatus job) {
+    jobs.createJob(job);
   }
 
   @Override
-  public Optional<dev.stead.proto.v1.JobStatus> job(String id) {
-    Optional<dev.stead.proto.v1.JobStatus> header =
-        get(JOBS, key(id), dev.stead.proto.v1.JobStatus.parser());
-    if (header.isEmpty()) {
-      return header;
-    }
-    dev.stead.proto.v1.JobStatus.Builder job = header.get().toBuilder();
-    byte[] prefix = concat(key(id), ZERO);
-    try (RocksIterator it = db.newIterator(family(JOB_NODES))) {
-      for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-        job.addNodeStates(parse(it.value(), dev.stead.proto.v1.JobNode.parser()));
-      }
-      check(it);
-    }
-    return Optional.of(job.build());
+  public Optional<JobStatus> job(String id) {
+    return jobs.job(id);
   }
 
   @Override
-  public List<dev.stead.proto.v1.JobStatus> unfinishedJobs() {
-    List<dev.stead.proto.v1.JobStatus> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(JOBS))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        dev.stead.proto.v1.JobStatus job =
-            parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
-        if (!job.getDone()) {
-          out.add(job);
-        }
-      }
-      check(it);
-    }
-    out.sort(java.util.Comparator.comparingLong(dev.stead.proto.v1.JobStatus::getStartedAtMs)
-        .thenComparing(dev.stead.proto.v1.JobStatus::getId));
-    return List.copyOf(out);
+  public List<JobStatus> unfinishedJobs() {
+    return jobs.unfinishedJobs();
   }
 
   @Override
-  public boolean moveJobNode(String jobId, dev.stead.proto.v1.JobNode next,
-      java.util.Set<dev.stead.proto.v1.JobNodeState> from) {
-    synchronized (jobLock) {
-      byte[] at = jobNodeKey(jobId, next.getNode());
-      Optional<dev.stead.proto.v1.JobNode> now =
-          get(JOB_NODES, at, dev.stead.proto.v1.JobNode.parser());
-      if (now.isEmpty() || !from.contains(now.get().getState())) {
-        return false;
-      }
-      put(JOB_NODES, at, next, syncWriteOptions);
-      return true;
-    }
+  public boolean moveJobNode(String jobId, JobNode next, Set<JobNodeState> from) {
+    return jobs.moveJobNode(jobId, next, from);
   }
 
   @Override
   public void finishJob(String id) {
-    synchronized (jobLock) {
-      get(JOBS, key(id), dev.stead.proto.v1.JobStatus.parser()).ifPresent(job ->
-          put(JOBS, key(id), job.toBuilder().setDone(true).build(), syncWriteOptions));
-    }
+    jobs.finishJob(id);
   }
 
   @Override
   public List<String> jobsWaitingFor(String node) {
-    List<String> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(JOBS))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        dev.stead.proto.v1.JobStatus job =
-            parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
-        if (!job.getDone() && get(JOB_NODES, jobNodeKey(job.getId(), node),
-                dev.stead.proto.v1.JobNode.parser())
-            .filter(n -> n.getState() == dev.stead.proto.v1.JobNodeState.TRIGGERED)
-            .isPresent()) {
-          out.add(job.getId());
-        }
-      }
-      check(it);
-    }
-    return List.copyOf(out);
+    return jobs.jobsWaitingFor(node);
   }
 
   @Override
-  public Optional<String> requestRun(dev.stead.proto.v1.RunRequest request,
-      dev.stead.proto.v1.JobNode triggered) {
-    synchronized (jobLock) {
-      for (String other : jobsWaitingFor(request.getNode())) {
-        if (!other.equals(request.getJobId())) {
-          return Optional.of(other);
-        }
-      }
-      byte[] at = jobNodeKey(request.getJobId(), request.getNode());
-      Optional<dev.stead.proto.v1.JobNode> now =
-          get(JOB_NODES, at, dev.stead.proto.v1.JobNode.parser());
-      if (now.isEmpty() || now.get().getState() != dev.stead.proto.v1.JobNodeState.QUEUED) {
-        return Optional.empty();
-      }
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.put(family(JOB_NODES), at, triggered.toByteArray());
-        batch.put(family(RUN_REQUESTS), concat(key(request.getMaster()), ZERO,
-            ByteBuffer.allocate(Long.BYTES).putLong(runRequests.incrementAndGet()).array()),
-            request.toByteArray());
-        db.write(syncWriteOptions, batch);
-      } catch (RocksDBException e) {
-        throw failure("request a run of " + request.getNode(), e);
-      }
-      return Optional.empty();
-    }
+  public Optional<String> requestRun(RunRequest request, JobNode triggered) {
+    return jobs.requestRun(request, triggered);
   }
 
   @Override
-  public List<dev.stead.proto.v1.RunRequest> takeRunRequests(String master) {
-    List<dev.stead.proto.v1.RunRequest> out = new ArrayList<>();
-    byte[] prefix = concat(key(master), ZERO);
-    synchronized (jobLock) {
-      try (WriteBatch batch = new WriteBatch();
-          RocksIterator it = db.newIterator(family(RUN_REQUESTS))) {
-        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-          out.add(parse(it.value(), dev.stead.proto.v1.RunRequest.parser()));
-          batch.delete(family(RUN_REQUESTS), it.key());
-        }
-        check(it);
-        if (!out.isEmpty()) {
-          db.write(writeOptions, batch);
-        }
-      } catch (RocksDBException e) {
-        throw failure("take the run requests of master " + master, e);
-      }
-    }
-    return List.copyOf(out);
+  public List<RunRequest> takeRunRequests(String master) {
+    return jobs.takeRunRequests(master);
   }
 
   @Override
   public void masterAlive(String master, long nowMs) {
-    try {
-      db.put(family(MASTERS), writeOptions, key(master),
-          ByteBuffer.allocate(Long.BYTES).putLong(nowMs).array());
-    } catch (RocksDBException e) {
-      throw failure("record the heartbeat of master " + master, e);
-    }
+    jobs.masterAlive(master, nowMs);
   }
 
   @Override
   public Map<String, Long> streamMasters() {
-    Map<String, Long> out = new TreeMap<>();
-    try (RocksIterator it = db.newIterator(family(MASTERS))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        out.put(new String(it.key(), StandardCharsets.UTF_8), ByteBuffer.wrap(it.value())
-            .getLong());
-      }
-      check(it);
-    }
-    return java.util.Collections.unmodifiableMap(out);
+    return jobs.streamMasters();
   }
 
   @Override
   public void holdStream(String node, String master) {
-    try {
-      db.put(family(STREAMS), writeOptions, key(node), key(master));
-    } catch (RocksDBException e) {
-      throw failure("record the stream of " + node, e);
-    }
+    jobs.holdStream(node, master);
   }
 
   @Override
   public void releaseStream(String node, String master) {
-    synchronized (jobLock) {
-      byte[] holder = getBytes(STREAMS, key(node));
-      if (holder != null && Arrays.equals(holder, key(master))) {
-        try {
-          db.delete(family(STREAMS), writeOptions, key(node));
-        } catch (RocksDBException e) {
-          throw failure("forget the stream of " + node, e);
-        }
-      }
-    }
+    jobs.releaseStream(node, master);
   }
 
   @Override
   public Map<String, String> streamHolders(long aliveSinceMs) {
-    Map<String, Long> alive = streamMasters();
-    Map<String, String> out = new TreeMap<>();
-    try (RocksIterator it = db.newIterator(family(STREAMS))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String master = new String(it.value(), StandardCharsets.UTF_8);
-        Long beat = alive.get(master);
-        if (beat != null && beat >= aliveSinceMs) {
-          out.put(new String(it.key(), StandardCharsets.UTF_8), master);
-        }
-      }
-      check(it);
-    }
-    return java.util.Collections.unmodifiableMap(out);
+    return jobs.streamHolders(aliveSinceMs);
   }
 
   @Override
   public void forgetMaster(String master) {
-    synchronized (jobLock) {
-      byte[] id = key(master);
-      try (WriteBatch batch = new WriteBatch()) {
-        batch.delete(family(MASTERS), id);
-        try (RocksIterator it = db.newIterator(family(STREAMS))) {
-          for (it.seekToFirst(); it.isValid(); it.next()) {
-            if (Arrays.equals(it.value(), id)) {
-              batch.delete(family(STREAMS), it.key());
-            }
-          }
-          check(it);
-        }
-        byte[] prefix = concat(id, ZERO);
-        try (RocksIterator it = db.newIterator(family(RUN_REQUESTS))) {
-          for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-            batch.delete(family(RUN_REQUESTS), it.key());
-          }
-          check(it);
-        }
-        db.write(writeOptions, batch);
-      } catch (RocksDBException e) {
-        throw failure("forget master " + master, e);
-      }
-    }
+    jobs.forgetMaster(master);
   }
 
   @Override
   public int forgetJobs(long startedBeforeMs) {
-    int forgotten = 0;
-    synchronized (jobLock) {
-      try (WriteBatch batch = new WriteBatch();
-          RocksIterator it = db.newIterator(family(JOBS))) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          dev.stead.proto.v1.JobStatus job =
-              parse(it.value(), dev.stead.proto.v1.JobStatus.parser());
-          if (job.getDone() && job.getStartedAtMs() < startedBeforeMs) {
-            batch.delete(family(JOBS), it.key());
-            byte[] prefix = concat(key(job.getId()), ZERO);
-            batch.deleteRange(family(JOB_NODES), prefix, concat(key(job.getId()), new byte[] {1}));
-            forgotten++;
-          }
-        }
-        check(it);
-        if (forgotten > 0) {
-          db.write(syncWriteOptions, batch);
-        }
-      } catch (RocksDBException e) {
-        throw failure("forget old jobs", e);
-      }
-    }
-    return forgotten;
-  }
-
-  private static byte[] jobNodeKey(String jobId, String node) {
-    return concat(key(jobId), ZERO, key(node));
+    return jobs.forgetJobs(startedBeforeMs);
   }
 
   @Override
@@ -1266,51 +1073,27 @@ public final class RocksStore implements Store {
   }
 
   private void put(String family, byte[] key, Message value, WriteOptions options) {
-    try {
-      db.put(family(family), options, key, value.toByteArray());
-    } catch (RocksDBException e) {
-      throw failure("write to " + family, e);
-    }
+    rocks.put(family, key, value, options);
   }
 
   private <T extends Message> Optional<T> get(String family, byte[] key, Parser<T> parser) {
-    byte[] value = getBytes(family, key);
-    return value == null ? Optional.empty() : Optional.of(parse(value, parser));
+    return rocks.get(family, key, parser);
   }
 
   private byte[] getBytes(String family, byte[] key) {
-    try {
-      return db.get(family(family), key);
-    } catch (RocksDBException e) {
-      throw failure("read from " + family, e);
-    }
+    return rocks.getBytes(family, key);
   }
 
   private ColumnFamilyHandle family(String name) {
-    if (closed.get()) {
-      throw new StoreException("the store " + directory + " is closed", null);
-    }
-    return families.get(name);
-  }
-
-  private static <T extends Message> T parse(byte[] bytes, Parser<T> parser) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("a stored value is corrupt: " + e.getMessage(), e);
-    }
+    return rocks.family(name);
   }
 
   private void check(RocksIterator it) {
-    try {
-      it.status();
-    } catch (RocksDBException e) {
-      throw failure("iterate", e);
-    }
+    rocks.check(it);
   }
 
   private StoreException failure(String what, RocksDBException e) {
-    return new StoreException("cannot " + what + " in " + directory + ": " + e.getMessage(), e);
+    return rocks.failure(what, e);
   }
 
   private static void closeQuietly(AutoCloseable... resources) {
@@ -1323,13 +1106,8 @@ public final class RocksStore implements Store {
     }
   }
 
-  private static final byte[] ZERO = {0};
   private static final java.util.concurrent.atomic.AtomicLong DECISION_SEQUENCE =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-
-  private static byte[] key(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
 
   /** Big-endian {@code Long.MAX_VALUE - ms}: byte order equals newest-first order. */
   static byte[] invertedTime(long startedAtMs) {
@@ -1343,25 +1121,7 @@ public final class RocksStore implements Store {
   /** The distinct resources a report lists, as index prefixes. */
   private static List<byte[]> resourceKeys(Report report) {
     return report.getResourcesList().stream().map(r -> r.getKey()).distinct()
-        .filter(k -> !k.isEmpty() && k.indexOf('\0') < 0).map(RocksStore::key).toList();
+        .filter(k -> !k.isEmpty() && k.indexOf('\0') < 0).map(RocksFamilies::key).toList();
   }
 
-  private static byte[] concat(byte[]... parts) {
-    int length = 0;
-    for (byte[] part : parts) {
-      length += part.length;
-    }
-    byte[] out = new byte[length];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, out, at, part.length);
-      at += part.length;
-    }
-    return out;
-  }
-
-  private static boolean startsWith(byte[] bytes, byte[] prefix) {
-    return bytes.length >= prefix.length
-        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
-  }
 }
