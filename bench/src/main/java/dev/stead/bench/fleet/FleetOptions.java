@@ -14,17 +14,20 @@ import java.util.Set;
  *     (poll one agent's catalog until the master answers: cold start)
  * @param channelPerRun open a fresh connection for each check-in (a timer-driven agent)
  *     instead of keeping one per agent (a daemon)
+ * @param boringClient the client's TLS from BoringSSL rather than the JDK's (real agents use
+ *     the JDK's): the client's handshakes then take less of the machine it shares with the
+ *     master, whose side of each handshake is the same
  */
 record FleetOptions(String mode, String host, int port, int agents, double intervalSeconds,
     double ratePerSecond, int durationSeconds, int warmupSeconds, int periodSeconds,
     boolean churnFacts, double changedShare, double driftShare, int streams,
     boolean channelPerRun, int masterPid, Path masterData, Path identities, int eventLoops,
-    long sinceEpochMs, Path sinceFile) {
+    long sinceEpochMs, Path sinceFile, boolean boringClient) {
 
   private static final Set<String> NAMES = Set.of("mode", "master", "agents", "interval",
       "rate", "duration", "warmup", "period", "facts", "changed", "drift", "streams",
       "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms",
-      "since-file");
+      "since-file", "client-tls");
 
   static final String USAGE = """
       FleetSimulator --master HOST:PORT --identities FILE [options]
@@ -40,6 +43,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         --drift SHARE         share of runs that report repaired drift (default 0.02)
         --streams N           also hold N command streams open, one per agent (default 0)
         --channels keep|per-run  keep one connection per agent, or dial for each run (default keep)
+        --client-tls jdk|boringssl  the simulated agents' TLS: the JDK's, as real agents, or
+                              BoringSSL's, cheaper for the client's CPU (default jdk)
         --master-pid PID      the master's process, read from /proc
         --master-data DIR     the master's data directory, for bytes on disk
         --event-loops N       client event loop threads (default 2)
@@ -82,6 +87,11 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
       throw new IllegalArgumentException("--channels must be keep or per-run, got '" + channels
           + "'");
     }
+    String clientTls = values.getOrDefault("client-tls", "jdk");
+    if (!clientTls.equals("jdk") && !clientTls.equals("boringssl")) {
+      throw new IllegalArgumentException("--client-tls must be jdk or boringssl, got '"
+          + clientTls + "'");
+    }
     int streams = integer(values, "streams", 0);
     if (streams > agents) {
       throw new IllegalArgumentException("--streams (" + streams + ") cannot exceed --agents ("
@@ -96,7 +106,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         values.containsKey("master-data") ? Path.of(values.get("master-data")) : null,
         Path.of(required(values, "identities")), integer(values, "event-loops", 2),
         Long.parseLong(values.getOrDefault("since-epoch-ms", "0")),
-        values.containsKey("since-file") ? Path.of(values.get("since-file")) : null);
+        values.containsKey("since-file") ? Path.of(values.get("since-file")) : null,
+        clientTls.equals("boringssl"));
   }
 
   private static String required(Map<String, String> values, String name) {

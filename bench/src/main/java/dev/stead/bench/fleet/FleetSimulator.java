@@ -58,7 +58,7 @@ public final class FleetSimulator {
     });
     Stats stats = new Stats();
     SimAgent.Shared shared = new SimAgent.Shared(o.host(), o.port(), ca, loops, executor, stats,
-        o.channelPerRun());
+        o.channelPerRun(), o.boringClient() ? SslProvider.OPENSSL : SslProvider.JDK);
     List<SimAgent> agents = new ArrayList<>(identities.size());
     for (int i = 0; i < identities.size(); i++) {
       agents.add(new SimAgent(shared, identities.get(i), i));

@@ -44,7 +44,7 @@ final class SimAgent {
 
   /** What every agent shares: the master's address, the event loops, the executor. */
   record Shared(String host, int port, X509Certificate ca, EventLoopGroup loops,
-      Executor executor, Stats stats, boolean channelPerRun) {}
+      Executor executor, Stats stats, boolean channelPerRun, SslProvider tls) {}
 
   private final Shared shared;
   private final AgentIdentity identity;
@@ -195,8 +195,8 @@ final class SimAgent {
     }
     SslContext tls;
     try {
-      // The JDK's TLS, as real agents use.
-      tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+      // The JDK's TLS as real agents use, unless BoringSSL's was asked for (--client-tls).
+      tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), shared.tls())
           .trustManager(shared.ca()).keyManager(new FixedKeyManager(identity))
           .protocols("TLSv1.3").build();
     } catch (SSLException e) {

@@ -29,4 +29,15 @@ class FleetOptionsTest {
         "--identities", "ids.tsv", "--agents", "10", "--streams", "11"}))
         .hasMessageContaining("--streams (11) cannot exceed --agents (10)");
   }
+
+  @Test
+  void theClientsTlsIsTheJdksUnlessBoringSslIsAsked() {
+    String[] base = {"--master", "h:1", "--identities", "ids.tsv"};
+    assertThat(FleetOptions.parse(base).boringClient()).isFalse();
+    assertThat(FleetOptions.parse(new String[] {"--master", "h:1", "--identities", "ids.tsv",
+        "--client-tls", "boringssl"}).boringClient()).isTrue();
+    assertThatThrownBy(() -> FleetOptions.parse(new String[] {"--master", "h:1",
+        "--identities", "ids.tsv", "--client-tls", "openssl"}))
+        .hasMessageContaining("--client-tls must be jdk or boringssl, got 'openssl'");
+  }
 }
