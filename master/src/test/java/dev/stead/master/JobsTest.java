@@ -181,6 +181,30 @@ class JobsTest {
     return event.getNode();
   }
 
+  /**
+   * The stream ends as soon as the node is asked: before the request reaches it (the timer
+   * delivers it after telling the watchers) or after. Either way the node was connected when
+   * asked, and its end is "disconnected", never "offline". Repeated: the order varies.
+   */
+  @Test
+  void aStreamEndingAsTheNodeIsAskedIsDisconnectedWhetherTheRequestReachedItOrNot()
+      throws Exception {
+    for (int i = 0; i < 5; i++) {
+      String name = "hangup" + i + ".jobs.test";
+      ManagedChannel channel = node(name);
+      report(channel, name, "", 0);
+      Stream stream = connected(channel, name);
+      Iterator<JobEvent> events = run(name, 0, 30_000);
+      assertThat(events.next().getStarted().getNodeStates(0).getState())
+          .isEqualTo(JobNodeState.QUEUED);
+      assertThat(next(events).getState()).isEqualTo(JobNodeState.TRIGGERED);
+      stream.hangUp();
+      JobNode end = next(events);
+      assertThat(end.getState()).as(end.toString()).isEqualTo(JobNodeState.DISCONNECTED);
+      assertThat(end.getDetail()).isEqualTo("its stream to the master ended before it reported");
+    }
+  }
+
   @Test
   void aNodeCertificateCannotStartOrReadJobs() throws Exception {
     ManagedChannel web = node("rogue.test");

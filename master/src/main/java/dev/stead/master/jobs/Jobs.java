@@ -248,9 +248,12 @@ public final class Jobs implements AutoCloseable {
     for (RunRequest request : store.takeRunRequests(master)) {
       RunNow run = RunNow.newBuilder().setJobId(request.getJobId()).setNoop(request.getNoop())
           .build();
+      // The node was asked because its stream was held: a stream that ended before the
+      // request reached it ended after the node was asked, as one that ends after delivery.
       if (!agents.push(request.getNode(), run)) {
-        store.moveJobNode(request.getJobId(), state(request.getNode(), JobNodeState.OFFLINE,
-            "not connected to any master", clock.millis()), WAITING);
+        store.moveJobNode(request.getJobId(), state(request.getNode(),
+            JobNodeState.DISCONNECTED, "its stream to the master ended before it reported",
+            clock.millis()), WAITING);
       }
     }
   }
