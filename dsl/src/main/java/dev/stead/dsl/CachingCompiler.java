@@ -1,10 +1,19 @@
 package dev.stead.dsl;
 
+import com.google.protobuf.ByteString;
+import dev.stead.dsl.internal.CompilerIdentity;
 import dev.stead.dsl.internal.FactReads;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CompileMemo;
+import dev.stead.proto.v1.FactRead;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A catalog pushed out by the byte bound (or too big to hold at all) leaves its digest
  * behind under the same key, in a table bounded by count ({@link #DIGEST_ENTRIES}): an
  * agent that already holds that catalog can be told so ({@link #digest}) without a compile,
- * however many distinct catalogs the fleet has. Thread-safe.
+ * however many distinct catalogs the fleet has.
+ *
+ * <p>Beyond this process, each cacheable compile leaves a {@link CompileMemo} in a
+ * {@link DigestMemory} (the master's store): what it read, a digest of what it found there,
+ * and the catalog's digest, under an identity of the code and the compiler. A {@link #digest}
+ * this cache cannot answer asks the memory, so a restarted master, or another one on the same
+ * database, knows an unchanged catalog without compiling it. Thread-safe.
  */
 public final class CachingCompiler {
   /** Default bound on the catalogs held, in serialized bytes. */
@@ -63,6 +78,9 @@ public final class CachingCompiler {
   private long bytes;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
+  private final DigestMemory memory;
+  /** Which code and compiler compile here, as memos name it; null: keep no memos. */
+  private final String identity;
 
   /** Identifies a catalog: which read set, and what the node and its facts were there. */
   private record Key(int readSet, String node, Trusted trusted, List<Object> observed) {}
@@ -85,6 +103,15 @@ public final class CachingCompiler {
    * @param maxDigests the most digest-only entries to keep (0: none)
    */
   public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests) {
+    this(compiler, maxBytes, maxDigests, DigestMemory.NONE);
+  }
+
+  /**
+   * As above, each cacheable compile leaving its memo in {@code memory}, and digests this
+   * cache does not know looked up there.
+   */
+  public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests,
+      DigestMemory memory) {
     if (maxDigests < 0) {
       throw new IllegalArgumentException("maxDigests must be at least 0, got " + maxDigests);
     }
@@ -94,6 +121,26 @@ public final class CachingCompiler {
       throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
     }
     this.maxBytes = maxBytes;
+    this.memory = Objects.requireNonNull(memory, "memory");
+    this.identity = memory == DigestMemory.NONE ? null : identity(compiler);
+  }
+
+  /**
+   * What a memo must name to be this compiler's: its environment, code version and the
+   * compiler's own build. Null when the build cannot be told (no memos then).
+   */
+  private static String identity(Compiler compiler) {
+    String build = CompilerIdentity.value();
+    if (build.isEmpty()) {
+      return null;
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      String all = compiler.environment() + "\0" + compiler.codeVersion() + "\0" + build;
+      return HexFormat.of().formatHex(sha.digest(all.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
   }
 
   /** The wrapped compiler. */
@@ -139,9 +186,11 @@ public final class CachingCompiler {
     }
     misses.incrementAndGet();
     Compiler.Recorded recorded = compiler.compileRecorded(node, values, trusted, fleet);
-    int index = readSetIndex(recorded);
+    int index = readSetIndex(readSetOf(recorded));
     if (index >= 0) {
-      put(key(index, readSets.get(index), node, trusted, values, fleet), recorded.catalog());
+      Key key = key(index, readSets.get(index), node, trusted, values, fleet);
+      put(key, recorded.catalog());
+      remember(key, readSets.get(index), recorded.catalog().getDigest());
     }
     return new Served(recorded.catalog(), false);
   }
@@ -149,8 +198,9 @@ public final class CachingCompiler {
   /**
    * The digest of the catalog a compile for {@code node} would give now, when the cache
    * knows it without evaluating code: a held catalog or a digest-only entry under the same
-   * key (same code, node, trusted data, values at the paths read, fleet digests). Empty
-   * when only a compile can tell. Compiles nothing and counts as neither hit nor miss.
+   * key (same code, node, trusted data, values at the paths read, fleet digests), or the
+   * node's memo in the {@link DigestMemory} under the same identity and inputs. Empty when
+   * only a compile can tell. Compiles nothing and counts as neither hit nor miss.
    */
   public Optional<String> digest(String node, Facts facts, Trusted trusted, FleetView fleet) {
     Objects.requireNonNull(node, "node");
@@ -163,7 +213,63 @@ public final class CachingCompiler {
         return Optional.of(known);
       }
     }
-    return Optional.empty();
+    return recall(node, trusted, values, fleet);
+  }
+
+  /**
+   * The digest in {@code node}'s memo when it is this code's and its inputs are the ones
+   * found now; kept in this cache's digest table from then on.
+   */
+  private Optional<String> recall(String node, Trusted trusted, Map<String, Object> values,
+      FleetView fleet) {
+    if (identity == null) {
+      return Optional.empty();
+    }
+    Optional<CompileMemo> found = memory.recall(node);
+    if (found.isEmpty() || !found.get().getIdentity().equals(identity)) {
+      return Optional.empty();
+    }
+    CompileMemo memo = found.get();
+    List<Map.Entry<List<String>, Boolean>> reads = new ArrayList<>();
+    for (FactRead read : memo.getFactReadsList()) {
+      reads.add(Map.entry(List.copyOf(read.getPathList()), read.getWhole()));
+    }
+    int index = readSetIndex(new ReadSet(List.copyOf(reads),
+        List.copyOf(memo.getCollectedTypesList()), memo.getFleetFacts()));
+    if (index < 0) {
+      return Optional.empty();
+    }
+    Key key = key(index, readSets.get(index), node, trusted, values, fleet);
+    Optional<byte[]> inputs = CompileInputs.sha256(node, trusted, key.observed());
+    if (inputs.isEmpty()
+        || !Arrays.equals(inputs.get(), memo.getInputsSha256().toByteArray())) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      if (!catalogs.containsKey(key)) {
+        keepDigest(key, memo.getDigest());
+      }
+    }
+    return Optional.of(memo.getDigest());
+  }
+
+  /** Leaves the memo of a compile under {@code key} in the memory. */
+  private void remember(Key key, ReadSet readSet, String digest) {
+    if (identity == null) {
+      return;
+    }
+    Optional<byte[]> inputs = CompileInputs.sha256(key.node(), key.trusted(), key.observed());
+    if (inputs.isEmpty()) {
+      return;
+    }
+    CompileMemo.Builder memo = CompileMemo.newBuilder().setIdentity(identity)
+        .addAllCollectedTypes(readSet.collectedTypes()).setFleetFacts(readSet.fleetFacts())
+        .setInputsSha256(ByteString.copyFrom(inputs.get())).setDigest(digest);
+    for (Map.Entry<List<String>, Boolean> read : readSet.facts()) {
+      memo.addFactReads(FactRead.newBuilder().addAllPath(read.getKey())
+          .setWhole(read.getValue()));
+    }
+    memory.remember(key.node(), memo.build());
   }
 
   /** Digest-only entries held now. */
@@ -197,8 +303,8 @@ public final class CachingCompiler {
     return new Key(index, node, trusted, observed);
   }
 
-  /** The index of this set of reads, added if new and there is room; -1 when full. */
-  private synchronized int readSetIndex(Compiler.Recorded recorded) {
+  /** What {@code recorded} read, in a stable order. */
+  private static ReadSet readSetOf(Compiler.Recorded recorded) {
     List<Map.Entry<List<String>, Boolean>> sorted =
         new ArrayList<>(recorded.factPaths().entrySet());
     // A stable order, so the same reads in another order are the same set.
@@ -206,8 +312,15 @@ public final class CachingCompiler {
         .compareTo(String.join("\u0000", b))));
     List<String> types = new ArrayList<>(recorded.collectedTypes());
     types.sort(null);
-    ReadSet readSet = new ReadSet(List.copyOf(sorted), List.copyOf(types),
-        recorded.fleetFactsRead());
+    List<Map.Entry<List<String>, Boolean>> reads = new ArrayList<>();
+    for (Map.Entry<List<String>, Boolean> read : sorted) {
+      reads.add(Map.entry(List.copyOf(read.getKey()), read.getValue()));
+    }
+    return new ReadSet(List.copyOf(reads), List.copyOf(types), recorded.fleetFactsRead());
+  }
+
+  /** The index of this set of reads, added if new and there is room; -1 when full. */
+  private synchronized int readSetIndex(ReadSet readSet) {
     int index = readSets.indexOf(readSet);
     if (index >= 0) {
       return index;

@@ -16,12 +16,12 @@ import java.util.stream.Stream;
 
 /**
  * What a compile's bytes depend on besides the code: the Stead language's own classes (the
- * sandbox, its transforms and the script base classes: a digest of the jar or directory they
- * are loaded from, so a rebuilt Stead of the same version number still counts as another),
- * Groovy's version, the Java version, and the {@code groovy.*} system properties the
- * compiler's defaults read. Computed once per process.
+ * sandbox, its transforms and the script base classes) and the catalog's wire form and
+ * digest (a digest of the jars or directories they are loaded from, so a rebuilt Stead of the
+ * same version number still counts as another), Groovy's version, the Java version, and the
+ * {@code groovy.*} system properties the compiler's defaults read. Computed once per process.
  */
-final class CompilerIdentity {
+public final class CompilerIdentity {
   private CompilerIdentity() {}
 
   private static final class Holder {
@@ -29,30 +29,32 @@ final class CompilerIdentity {
   }
 
   /** The identity, as hex; empty when the Stead classes cannot be read (no caching then). */
-  static String value() {
+  public static String value() {
     return Holder.VALUE;
   }
 
   private static String compute() {
     try {
       MessageDigest sha = ClassCacheFile.sha256();
-      CodeSource source = Sandbox.class.getProtectionDomain().getCodeSource();
-      if (source == null || source.getLocation() == null) {
-        return "";
-      }
-      Path location = Path.of(source.getLocation().toURI());
-      if (Files.isDirectory(location)) {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(location)) {
-          files = walk.filter(Files::isRegularFile).sorted().toList();
+      for (Class<?> part : List.of(Sandbox.class, dev.stead.wire.Catalogs.class)) {
+        CodeSource source = part.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+          return "";
         }
-        for (Path f : files) {
-          sha.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-          sha.update((byte) 0);
-          sha.update(Files.readAllBytes(f));
+        Path location = Path.of(source.getLocation().toURI());
+        if (Files.isDirectory(location)) {
+          List<Path> files;
+          try (Stream<Path> walk = Files.walk(location)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+          }
+          for (Path f : files) {
+            sha.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Files.readAllBytes(f));
+          }
+        } else {
+          sha.update(Files.readAllBytes(location));
         }
-      } else {
-        sha.update(Files.readAllBytes(location));
       }
       TreeMap<String, String> properties = new TreeMap<>();
       System.getProperties().forEach((k, v) -> {
