@@ -16,6 +16,7 @@ import dev.stead.master.code.ClassifiedCatalogSource;
 import dev.stead.master.code.CompileSlots;
 import dev.stead.master.code.CompiledVersions;
 import dev.stead.master.code.Environments;
+import dev.stead.master.code.StoredDigestMemory;
 import dev.stead.master.code.FleetRecordingCatalogSource;
 import dev.stead.master.code.FleetViews;
 import dev.stead.master.fleet.Compliance;
@@ -278,8 +279,11 @@ public final class Master implements AutoCloseable {
           store, classifications::environment, name -> store.certificate(name)
               .map(r -> r.state() == CertificateState.SIGNED).orElse(false),
           config.codeDir(), Duration.ofSeconds(30), Clock.systemUTC());
+      // Compile memos in the store: after a restart, or on another master, an unchanged
+      // catalog is known without a compile.
       Environments environments = Environments.of(config.codeDir(), config.modulePath(), slots,
-          fleetViews, CodeCache.in(dataDir.resolve("code-cache")));
+          fleetViews, CodeCache.in(dataDir.resolve("code-cache")),
+          new StoredDigestMemory(store));
       // A rollout of an environment decides which version of its code each node gets.
       rollouts = new Rollouts(store,
           environment -> classifications.describeAll().stream()

@@ -4,6 +4,7 @@ import dev.stead.dsl.CachingCompiler;
 import dev.stead.dsl.CodeCache;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
+import dev.stead.dsl.DigestMemory;
 import dev.stead.dsl.FleetView;
 import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.CompileError;
@@ -77,8 +78,20 @@ public final class DslCatalogSource implements CatalogSource {
   public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets, CodeCache codeCache) {
+    return load(codeDir, environment, modulePath, slots, timeLimit, fleets, codeCache,
+        DigestMemory.NONE);
+  }
+
+  /**
+   * As above, the compile cache leaving each node's compile memo in {@code digestMemory} and
+   * asking it for digests it does not know.
+   */
+  public static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
+      CompileSlots slots, Duration timeLimit,
+      java.util.function.Function<String, FleetView> fleets, CodeCache codeCache,
+      DigestMemory digestMemory) {
     return load(codeDir, environment, modulePath, slots, timeLimit, fleets,
-        cacheBytes(Runtime.getRuntime().maxMemory()), codeCache);
+        cacheBytes(Runtime.getRuntime().maxMemory()), codeCache, digestMemory);
   }
 
   /** As above with a compile cache of {@code cacheBytes}, whatever the heap: for tests. */
@@ -86,13 +99,13 @@ public final class DslCatalogSource implements CatalogSource {
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets, long cacheBytes) {
     return load(codeDir, environment, modulePath, slots, timeLimit, fleets, cacheBytes,
-        CodeCache.NONE);
+        CodeCache.NONE, DigestMemory.NONE);
   }
 
   private static DslCatalogSource load(Path codeDir, String environment, List<Path> modulePath,
       CompileSlots slots, Duration timeLimit,
       java.util.function.Function<String, FleetView> fleets, long cacheBytes,
-      CodeCache codeCache) {
+      CodeCache codeCache, DigestMemory digestMemory) {
     Objects.requireNonNull(slots, "slots");
     Objects.requireNonNull(fleets, "fleets");
     try {
@@ -109,8 +122,8 @@ public final class DslCatalogSource implements CatalogSource {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());
       }
-      return new DslCatalogSource(new CachingCompiler(compiler, cacheBytes), null, slots,
-          fleets);
+      return new DslCatalogSource(new CachingCompiler(compiler, cacheBytes,
+          CachingCompiler.DIGEST_ENTRIES, digestMemory), null, slots, fleets);
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots, fleets);
     }

@@ -2,6 +2,7 @@ package dev.stead.master.code;
 
 import dev.stead.dsl.CodeCache;
 import dev.stead.dsl.Compiler;
+import dev.stead.dsl.DigestMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ public final class Environments {
   private final ConcurrentMap<Path, CatalogSource> loaded = new ConcurrentHashMap<>();
   private final java.util.function.Function<String, dev.stead.dsl.FleetView> fleets;
   private final CodeCache codeCache;
+  private final DigestMemory digestMemory;
 
   public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration checkInterval, Clock clock) {
@@ -69,6 +71,18 @@ public final class Environments {
   public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
       Duration checkInterval, Clock clock,
       java.util.function.Function<String, dev.stead.dsl.FleetView> fleets, CodeCache codeCache) {
+    this(codeDir, modulePath, slots, checkInterval, clock, fleets, codeCache, DigestMemory.NONE);
+  }
+
+  /**
+   * As above, each compile cache keeping its nodes' compile memos in {@code digestMemory}, so
+   * an unchanged catalog is known without a compile after a restart.
+   */
+  public Environments(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      Duration checkInterval, Clock clock,
+      java.util.function.Function<String, dev.stead.dsl.FleetView> fleets, CodeCache codeCache,
+      DigestMemory digestMemory) {
+    this.digestMemory = Objects.requireNonNull(digestMemory, "digestMemory");
     this.codeCache = Objects.requireNonNull(codeCache, "codeCache");
     this.fleets = Objects.requireNonNull(fleets, "fleets");
     this.codeDir = codeDir.toAbsolutePath().normalize();
@@ -98,8 +112,14 @@ public final class Environments {
   /** As above, each load keeping its compiled classes in {@code codeCache} for the next. */
   public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots,
       FleetViews fleets, CodeCache codeCache) {
+    return of(codeDir, modulePath, slots, fleets, codeCache, DigestMemory.NONE);
+  }
+
+  /** As above, the nodes' compile memos kept in {@code digestMemory}. */
+  public static Environments of(Path codeDir, List<Path> modulePath, CompileSlots slots,
+      FleetViews fleets, CodeCache codeCache, DigestMemory digestMemory) {
     return new Environments(codeDir, modulePath, slots, Duration.ofSeconds(1),
-        Clock.systemUTC(), fleets::of, codeCache);
+        Clock.systemUTC(), fleets::of, codeCache, digestMemory);
   }
 
   /** Null when {@code name} is a valid environment name, else why not. */
@@ -151,7 +171,8 @@ public final class Environments {
   public CatalogSource release(String environment, Path release) {
     return loaded.computeIfAbsent(release.toAbsolutePath().normalize(),
         d -> DslCatalogSource.load(d, environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache));
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache,
+            digestMemory));
   }
 
   /**
@@ -243,7 +264,8 @@ public final class Environments {
     roots.addAll(modulePath);
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
-            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache),
+            Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache,
+            digestMemory),
         checkInterval, clock);
   }
 

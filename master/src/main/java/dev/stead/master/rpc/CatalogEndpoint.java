@@ -46,10 +46,11 @@ import java.util.logging.Logger;
  *
  * <p>An agent whose catalog has not changed is told so without a compile when the source
  * knows the compiled digest from its cache ({@link CatalogSource#unchanged}), even after the
- * catalog itself was pushed out of it. That shortcut is taken only where the served catalog
- * is the compiled one (the node is not audited and has no drift exception in force), where
- * this process last stored that very digest for the node, and where secrets need no new
- * envelopes; anything else is compiled as above.
+ * catalog itself was pushed out of it, or from the compile memo in the store after a restart.
+ * That shortcut is taken only where the served catalog is the compiled one (the node is not
+ * audited and has no drift exception in force), where the store holds that very digest as the
+ * node's catalog, and where secrets need no new envelopes; anything else is compiled as
+ * above.
  *
  * <p>A request that needs a compile leaves its call thread for the {@link CatalogQueue} and
  * is answered from there; when the queue does not take it (full, or more work waiting than
@@ -75,7 +76,10 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CatalogQueue queue;
   /** This master's registered address, named in every answer (empty until it is bound). */
   private final Supplier<String> servedBy;
-  /** The catalog last stored per node by this process (empty after a restart). */
+  /**
+   * The catalog last stored per node: by this process, or read back from the store at the
+   * node's first check-in after a restart.
+   */
   private final ConcurrentMap<String, Stored> storedDigests =
       new ConcurrentHashMap<>();
 
@@ -251,6 +255,37 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     return now;
   }
 
+  /**
+   * The node's catalog as the store holds it, when this process has stored none (the first
+   * check-in after a restart) or another digest than the agent holds (another master on the
+   * same database stored the agent's since). Kept unless a compile stored another meanwhile
+   * ({@code before} no longer the entry). Null when there is none or it cannot be read (a
+   * compile follows, which stores it).
+   */
+  private Stored storedNow(String node, Stored before) {
+    Optional<Catalog> catalog;
+    try {
+      catalog = store.catalog(node);
+    } catch (dev.stead.master.storage.StoreException e) {
+      LOG.warning("reading the stored catalog of " + node + " failed (compiling instead): "
+          + e.getMessage());
+      return null;
+    }
+    if (catalog.isEmpty()) {
+      return null;
+    }
+    Stored read = new Stored(catalog.get().getDigest(),
+        SecretEnvelopes.hasSecrets(catalog.get()));
+    boolean kept = before == null ? storedDigests.putIfAbsent(node, read) == null
+        : storedDigests.replace(node, before, read);
+    if (!kept) {
+      return storedDigests.get(node);
+    }
+    // The agent may fetch the files of the catalog it holds from here now.
+    grants.catalogStored(node, catalog.get());
+    return read;
+  }
+
   /** What every answer carries beside its catalog, unchanged flag or failure. */
   private GetCatalogResponse.Builder answer(Mode mode, RunSlot slot) {
     return GetCatalogResponse.newBuilder().setMode(mode).setRunSlot(slot)
@@ -268,9 +303,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private boolean knownUnchanged(GetCatalogRequest request, Mode mode) {
     String node = request.getNode();
     String known = request.getKnownDigest();
+    if (known.isEmpty() || mode == Mode.AUDIT) {
+      return false;
+    }
     Stored stored = storedDigests.get(node);
-    if (known.isEmpty() || stored == null || !known.equals(stored.digest())
-        || mode == Mode.AUDIT) {
+    if (stored == null || !known.equals(stored.digest())) {
+      stored = storedNow(node, stored);
+    }
+    if (stored == null || !known.equals(stored.digest())) {
       return false;
     }
     if (stored.hasSecrets()) {

@@ -1,6 +1,7 @@
 package dev.stead.master.storage;
 
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CompileMemo;
 import dev.stead.proto.v1.Resource;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +22,9 @@ public interface CatalogStore {
   Optional<Catalog> catalog(String node);
 
   /**
-   * Forgets {@code node}'s last catalog and what it exports, as when the node is cleaned
-   * ({@code stead ca clean}): nothing of a decommissioned node stays collectable or stored.
-   * Nothing when there is none.
+   * Forgets {@code node}'s last catalog, what it exports and its compile memo, as when the
+   * node is cleaned ({@code stead ca clean}): nothing of a decommissioned node stays
+   * collectable or stored. Nothing when there is none.
    */
   void removeCatalog(String node);
 
@@ -33,4 +34,14 @@ public interface CatalogStore {
    * without loading whole catalogs: the backends keep exports apart from them.
    */
   SortedMap<String, List<Resource>> exports(String environment);
+
+  /**
+   * Keeps {@code memo} as the memo of {@code node}'s last cacheable compile (what it read and
+   * what it gave), replacing the one before. Like a catalog, it is rebuilt by the node's next
+   * compile, so a backend may acknowledge it before it is synced to disk.
+   */
+  void putCompileMemo(String node, CompileMemo memo);
+
+  /** The memo of {@code node}'s last cacheable compile; empty when none. */
+  Optional<CompileMemo> compileMemo(String node);
 }

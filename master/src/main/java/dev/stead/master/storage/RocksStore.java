@@ -95,11 +95,13 @@ public final class RocksStore implements Store {
   private static final String EXPORTS = "exports";
   // Rollout id -> Rollout: staged rollouts, kept after they end.
   private static final String ROLLOUTS = "rollouts";
+  // Node name -> CompileMemo: what the node's last cacheable compile read and gave.
+  private static final String COMPILE_MEMOS = "compile_memos";
   private static final List<String> FAMILIES =
       List.of(FACTS, CATALOGS, NODES, REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, CERTS, CSRS,
           REVOCATIONS, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE, EXCEPTIONS, CLASSIFICATIONS,
           DECISIONS, RocksJobs.JOBS, RocksJobs.JOB_NODES, RocksJobs.RUN_REQUESTS,
-          RocksJobs.MASTERS, RocksJobs.STREAMS, EXPORTS, ROLLOUTS);
+          RocksJobs.MASTERS, RocksJobs.STREAMS, EXPORTS, ROLLOUTS, COMPILE_MEMOS);
   /** Families holding reports or their indexes: what expiry deletes from and compacts. */
   private static final List<String> REPORT_FAMILIES =
       List.of(REPORTS, REPORTS_BY_NODE, REPORTS_BY_TIME, REPORTS_BY_STATUS, REPORTS_BY_RESOURCE);
@@ -318,10 +320,21 @@ public final class RocksStore implements Store {
     try (WriteBatch batch = new WriteBatch()) {
       batch.delete(family(CATALOGS), key(node));
       batch.delete(family(EXPORTS), key(node));
+      batch.delete(family(COMPILE_MEMOS), key(node));
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
       throw failure("remove from " + CATALOGS, e);
     }
+  }
+
+  @Override
+  public void putCompileMemo(String node, dev.stead.proto.v1.CompileMemo memo) {
+    put(COMPILE_MEMOS, key(node), memo, writeOptions);
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.CompileMemo> compileMemo(String node) {
+    return get(COMPILE_MEMOS, key(node), dev.stead.proto.v1.CompileMemo.parser());
   }
 
   @Override

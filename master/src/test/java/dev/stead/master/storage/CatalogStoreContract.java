@@ -2,13 +2,16 @@ package dev.stead.master.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CompileMemo;
+import dev.stead.proto.v1.FactRead;
 import dev.stead.proto.v1.Resource;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link CatalogStore}: one catalog per node, the last one put, kept across a restart, and
- * the exports of each environment's last catalogs.
+ * {@link CatalogStore}: one catalog per node, the last one put, kept across a restart, the
+ * exports of each environment's last catalogs, and one compile memo per node.
  */
 abstract class CatalogStoreContract extends StoreContract {
 
@@ -87,5 +90,29 @@ abstract class CatalogStoreContract extends StoreContract {
     assertThat(store.catalog("web1")).isEmpty();
     assertThat(store.exports("production")).containsOnlyKeys("web2");
     assertThat(store.catalog("web2")).isPresent();
+  }
+
+  private static CompileMemo memo(String digest) {
+    return CompileMemo.newBuilder().setIdentity("code-1").setDigest(digest)
+        .addFactReads(FactRead.newBuilder().addPath("os").addPath("family").setWhole(true))
+        .addCollectedTypes("host").setFleetFacts(true)
+        .setInputsSha256(ByteString.copyFrom(new byte[32])).build();
+  }
+
+  @Test
+  void theLastCompileMemoOfEachNodeIsKeptAndGoesWithItsCatalog() throws Exception {
+    assertThat(store.compileMemo("web1")).isEmpty();
+    store.putCompileMemo("web1", memo("sha256:01"));
+    store.putCompileMemo("web1", memo("sha256:02"));
+    store.putCompileMemo("web2", memo("sha256:03"));
+    store.putCatalog("web1", Catalog.newBuilder().setNode("web1").setDigest("sha256:02").build());
+    reopen();
+
+    assertThat(store.compileMemo("web1")).contains(memo("sha256:02"));
+    assertThat(store.compileMemo("web2")).contains(memo("sha256:03"));
+    // A cleaned node leaves nothing a later master could answer from.
+    store.removeCatalog("web1");
+    assertThat(store.compileMemo("web1")).isEmpty();
+    assertThat(store.compileMemo("web2")).contains(memo("sha256:03"));
   }
 }

@@ -205,8 +205,20 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
     db.run("remove the catalog of " + node, connection -> transaction(connection, () -> {
       execute(connection, "DELETE FROM catalogs WHERE node = ?", node);
       execute(connection, "DELETE FROM exports WHERE node = ?", node);
+      execute(connection, "DELETE FROM compile_memos WHERE node = ?", node);
       return null;
     }));
+  }
+
+  @Override
+  public void putCompileMemo(String node, dev.stead.proto.v1.CompileMemo memo) {
+    upsertRebuildable("compile_memos", "node", node, memo);
+  }
+
+  @Override
+  public Optional<dev.stead.proto.v1.CompileMemo> compileMemo(String node) {
+    return db.one("SELECT body FROM compile_memos WHERE node = ?",
+        dev.stead.proto.v1.CompileMemo.parser(), node);
   }
 
   @Override
