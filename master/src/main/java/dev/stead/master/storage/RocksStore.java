@@ -6,8 +6,6 @@ import static dev.stead.master.storage.RocksFamilies.key;
 import static dev.stead.master.storage.RocksFamilies.parse;
 import static dev.stead.master.storage.RocksFamilies.startsWith;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
@@ -269,28 +267,28 @@ public final class RocksStore implements Store {
 
   @Override
   public void putFacts(String node, Facts facts) {
-    put(FACTS, key(node), facts, writeOptions);
+    rocks.put(FACTS, key(node), facts, writeOptions);
   }
 
   @Override
   public Optional<Facts> facts(String node) {
-    return get(FACTS, key(node), Facts.parser());
+    return rocks.get(FACTS, key(node), Facts.parser());
   }
 
   @Override
   public void putCatalog(String node, Catalog catalog) {
     try (WriteBatch batch = new WriteBatch()) {
-      batch.put(family(CATALOGS), key(node), catalog.toByteArray());
+      batch.put(rocks.family(CATALOGS), key(node), catalog.toByteArray());
       if (catalog.getExportsCount() == 0) {
-        batch.delete(family(EXPORTS), key(node));
+        batch.delete(rocks.family(EXPORTS), key(node));
       } else {
-        batch.put(family(EXPORTS), key(node), Catalog.newBuilder().setNode(node)
+        batch.put(rocks.family(EXPORTS), key(node), Catalog.newBuilder().setNode(node)
             .setEnvironment(catalog.getEnvironment()).addAllExports(catalog.getExportsList())
             .build().toByteArray());
       }
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
-      throw failure("write to " + CATALOGS, e);
+      throw rocks.failure("write to " + CATALOGS, e);
     }
   }
 
@@ -298,63 +296,63 @@ public final class RocksStore implements Store {
   public java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> exports(
       String environment) {
     java.util.SortedMap<String, List<dev.stead.proto.v1.Resource>> out = new java.util.TreeMap<>();
-    try (RocksIterator it = db.newIterator(family(EXPORTS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(EXPORTS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         Catalog exported = parse(it.value(), Catalog.parser());
         if (exported.getEnvironment().equals(environment)) {
           out.put(new String(it.key(), StandardCharsets.UTF_8), exported.getExportsList());
         }
       }
-      check(it);
+      rocks.check(it);
     }
     return java.util.Collections.unmodifiableSortedMap(out);
   }
 
   @Override
   public Optional<Catalog> catalog(String node) {
-    return get(CATALOGS, key(node), Catalog.parser());
+    return rocks.get(CATALOGS, key(node), Catalog.parser());
   }
 
   @Override
   public void removeCatalog(String node) {
     try (WriteBatch batch = new WriteBatch()) {
-      batch.delete(family(CATALOGS), key(node));
-      batch.delete(family(EXPORTS), key(node));
-      batch.delete(family(COMPILE_MEMOS), key(node));
+      batch.delete(rocks.family(CATALOGS), key(node));
+      batch.delete(rocks.family(EXPORTS), key(node));
+      batch.delete(rocks.family(COMPILE_MEMOS), key(node));
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
-      throw failure("remove from " + CATALOGS, e);
+      throw rocks.failure("remove from " + CATALOGS, e);
     }
   }
 
   @Override
   public void putCompileMemo(String node, dev.stead.proto.v1.CompileMemo memo) {
-    put(COMPILE_MEMOS, key(node), memo, writeOptions);
+    rocks.put(COMPILE_MEMOS, key(node), memo, writeOptions);
   }
 
   @Override
   public Optional<dev.stead.proto.v1.CompileMemo> compileMemo(String node) {
-    return get(COMPILE_MEMOS, key(node), dev.stead.proto.v1.CompileMemo.parser());
+    return rocks.get(COMPILE_MEMOS, key(node), dev.stead.proto.v1.CompileMemo.parser());
   }
 
   @Override
   public void putNode(NodeInfo node) {
-    put(NODES, key(node.getName()), node, writeOptions);
+    rocks.put(NODES, key(node.getName()), node, writeOptions);
   }
 
   @Override
   public Optional<NodeInfo> node(String name) {
-    return get(NODES, key(name), NodeInfo.parser());
+    return rocks.get(NODES, key(name), NodeInfo.parser());
   }
 
   @Override
   public List<NodeInfo> nodes() {
     List<NodeInfo> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(NODES))) {
+    try (RocksIterator it = db.newIterator(rocks.family(NODES))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), NodeInfo.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -382,23 +380,23 @@ public final class RocksStore implements Store {
     }
     boolean stored = false;
     try {
-      if (getBytes(REPORTS, id) != null) {
+      if (rocks.getBytes(REPORTS, id) != null) {
         stored = true;
         return false;
       }
       try (WriteBatch batch = new WriteBatch()) {
-        batch.put(family(REPORTS), id, report.toByteArray());
-        batch.put(family(REPORTS_BY_NODE), concat(key(report.getNode()), ZERO, time, ZERO, id),
-            id);
-        batch.put(family(REPORTS_BY_TIME), concat(time, ZERO, id), id);
-        batch.put(family(REPORTS_BY_STATUS), concat(statusKey(report.getStatus()), time, ZERO, id),
-            id);
+        batch.put(rocks.family(REPORTS), id, report.toByteArray());
+        batch.put(rocks.family(REPORTS_BY_NODE),
+            concat(key(report.getNode()), ZERO, time, ZERO, id), id);
+        batch.put(rocks.family(REPORTS_BY_TIME), concat(time, ZERO, id), id);
+        batch.put(rocks.family(REPORTS_BY_STATUS),
+            concat(statusKey(report.getStatus()), time, ZERO, id), id);
         for (byte[] resource : resourceKeys(report)) {
-          batch.put(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
+          batch.put(rocks.family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
         }
         db.write(reportWriteOptions, batch);
       } catch (RocksDBException e) {
-        throw failure("store report " + report.getId(), e);
+        throw rocks.failure("store report " + report.getId(), e);
       }
       stored = true;
       reportsAdded.incrementAndGet();
@@ -411,21 +409,21 @@ public final class RocksStore implements Store {
 
   @Override
   public Optional<Report> report(String id) {
-    return get(REPORTS, key(id), Report.parser());
+    return rocks.get(REPORTS, key(id), Report.parser());
   }
 
   @Override
   public List<Report> reportsWithIdPrefix(String prefix, int limit) {
     byte[] start = key(prefix);
     List<Report> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(REPORTS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(REPORTS))) {
       for (it.seek(start); it.isValid() && out.size() < limit; it.next()) {
         if (!startsWith(it.key(), start)) {
           break;
         }
         out.add(parse(it.value(), Report.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -438,17 +436,17 @@ public final class RocksStore implements Store {
     String index = node.isEmpty() ? REPORTS_BY_TIME : REPORTS_BY_NODE;
     byte[] prefix = node.isEmpty() ? new byte[0] : concat(key(node), ZERO);
     List<Report> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(index))) {
+    try (RocksIterator it = db.newIterator(rocks.family(index))) {
       for (it.seek(prefix); it.isValid() && out.size() < limit; it.next()) {
         if (!startsWith(it.key(), prefix)) {
           break;
         }
-        byte[] value = getBytes(REPORTS, it.value());
+        byte[] value = rocks.getBytes(REPORTS, it.value());
         if (value != null) {
           out.add(parse(value, Report.parser()));
         }
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -472,7 +470,7 @@ public final class RocksStore implements Store {
     }
     // Keys run newest first: start at `until`, stop once past `since`.
     byte[] start = query.untilMs() == 0 ? prefix : concat(prefix, invertedTime(query.untilMs()));
-    try (RocksIterator it = db.newIterator(family(index))) {
+    try (RocksIterator it = db.newIterator(rocks.family(index))) {
       for (it.seek(start); it.isValid(); it.next()) {
         byte[] indexKey = it.key();
         if (!startsWith(indexKey, prefix)) {
@@ -483,7 +481,7 @@ public final class RocksStore implements Store {
         if (startedAt < query.sinceMs()) {
           break;
         }
-        byte[] value = getBytes(REPORTS, it.value());
+        byte[] value = rocks.getBytes(REPORTS, it.value());
         if (value == null) {
           continue;
         }
@@ -492,7 +490,7 @@ public final class RocksStore implements Store {
           break;
         }
       }
-      check(it);
+      rocks.check(it);
     }
   }
 
@@ -520,36 +518,37 @@ public final class RocksStore implements Store {
     synchronized (expiryLock) {
       while (true) {
         int batchCount = 0;
-        try (RocksIterator it = db.newIterator(family(REPORTS_BY_TIME));
+        try (RocksIterator it = db.newIterator(rocks.family(REPORTS_BY_TIME));
             WriteBatch batch = new WriteBatch()) {
           for (it.seek(from); it.isValid() && batchCount < EXPIRY_BATCH; it.next()) {
             if (to != null && Arrays.compareUnsigned(it.key(), to) >= 0) {
               break;
             }
             byte[] id = it.value();
-            batch.delete(family(REPORTS_BY_TIME), it.key());
-            byte[] value = getBytes(REPORTS, id);
+            batch.delete(rocks.family(REPORTS_BY_TIME), it.key());
+            byte[] value = rocks.getBytes(REPORTS, id);
             if (value != null) {
               Report report = parse(value, Report.parser());
               byte[] time = invertedTime(report.getStartedAtMs());
-              batch.delete(family(REPORTS_BY_NODE),
+              batch.delete(rocks.family(REPORTS_BY_NODE),
                   concat(key(report.getNode()), ZERO, time, ZERO, id));
-              batch.delete(family(REPORTS_BY_STATUS),
+              batch.delete(rocks.family(REPORTS_BY_STATUS),
                   concat(statusKey(report.getStatus()), time, ZERO, id));
               for (byte[] resource : resourceKeys(report)) {
-                batch.delete(family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id));
+                batch.delete(rocks.family(REPORTS_BY_RESOURCE),
+                    concat(resource, ZERO, time, ZERO, id));
               }
-              batch.delete(family(REPORTS), id);
+              batch.delete(rocks.family(REPORTS), id);
             }
             batchCount++;
           }
-          check(it);
+          rocks.check(it);
           if (batchCount == 0) {
             break;
           }
           db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-          throw failure("expire reports", e);
+          throw rocks.failure("expire reports", e);
         }
         deleted += batchCount;
       }
@@ -565,12 +564,12 @@ public final class RocksStore implements Store {
       for (String name : REPORT_FAMILIES) {
         // Flush first: tombstones still in a memtable would survive the compaction.
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-          db.flush(flush, family(name));
+          db.flush(flush, rocks.family(name));
         }
-        db.compactRange(family(name));
+        db.compactRange(rocks.family(name));
       }
     } catch (RocksDBException e) {
-      throw failure("compact the reports", e);
+      throw rocks.failure("compact the reports", e);
     }
   }
 
@@ -582,7 +581,7 @@ public final class RocksStore implements Store {
     long memtables = 0;
     try {
       for (Map.Entry<String, ColumnFamilyHandle> entry : families.entrySet()) {
-        ColumnFamilyHandle handle = family(entry.getKey());
+        ColumnFamilyHandle handle = rocks.family(entry.getKey());
         long familySst = db.getLongProperty(handle, "rocksdb.total-sst-files-size");
         sizes.put("sst_files." + entry.getKey(), familySst);
         sst += familySst;
@@ -590,7 +589,7 @@ public final class RocksStore implements Store {
         memtables += db.getLongProperty(handle, "rocksdb.cur-size-all-mem-tables");
       }
     } catch (RocksDBException e) {
-      throw failure("read the database sizes", e);
+      throw rocks.failure("read the database sizes", e);
     }
     long reports = 0;
     for (String name : REPORT_FAMILIES) {
@@ -636,7 +635,7 @@ public final class RocksStore implements Store {
         db.compactRange(handle);
       }
     } catch (RocksDBException e) {
-      throw failure("compact", e);
+      throw rocks.failure("compact", e);
     }
   }
 
@@ -645,7 +644,7 @@ public final class RocksStore implements Store {
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
       db.flush(flush, new ArrayList<>(families.values()));
     } catch (RocksDBException e) {
-      throw failure("flush", e);
+      throw rocks.failure("flush", e);
     }
   }
 
@@ -655,11 +654,11 @@ public final class RocksStore implements Store {
       throw new IllegalArgumentException("the checkpoint directory " + target
           + " already exists");
     }
-    family(REPORTS); // fails when closed
+    rocks.family(REPORTS); // fails when closed
     try (Checkpoint checkpoint = Checkpoint.create(db)) {
       checkpoint.createCheckpoint(target.toString());
     } catch (RocksDBException e) {
-      throw failure("write a checkpoint to " + target, e);
+      throw rocks.failure("write a checkpoint to " + target, e);
     }
   }
 
@@ -677,7 +676,7 @@ public final class RocksStore implements Store {
     try {
       stats = db.getProperty("rocksdb.dbstats");
     } catch (RocksDBException e) {
-      throw failure("read the database statistics", e);
+      throw rocks.failure("read the database statistics", e);
     }
     java.util.regex.Matcher m = WAL_SYNCS.matcher(stats);
     if (!m.find()) {
@@ -704,9 +703,9 @@ public final class RocksStore implements Store {
   @Override
   public long reportCount() {
     try {
-      return db.getLongProperty(family(REPORTS), "rocksdb.estimate-num-keys");
+      return db.getLongProperty(rocks.family(REPORTS), "rocksdb.estimate-num-keys");
     } catch (RocksDBException e) {
-      throw failure("count the reports", e);
+      throw rocks.failure("count the reports", e);
     }
   }
 
@@ -715,31 +714,32 @@ public final class RocksStore implements Store {
     byte[] name = key(record.certname());
     try (WriteBatch batch = new WriteBatch()) {
       if (record.state() == CertificateState.PENDING) {
-        batch.put(family(CSRS), name, PendingRequests.newBuilder()
+        batch.put(rocks.family(CSRS), name, PendingRequests.newBuilder()
             .addAllCsrPem(record.csrPems()).build().toByteArray());
-        batch.delete(family(CERTS), name);
+        batch.delete(rocks.family(CERTS), name);
       } else {
         CertificateStatus status = CertificateStatus.newBuilder()
             .setCertname(record.certname())
             .setState(record.state())
             .setCertificatePem(record.certificatePem())
             .build();
-        batch.put(family(CERTS), name, status.toByteArray());
-        batch.delete(family(CSRS), name);
+        batch.put(rocks.family(CERTS), name, status.toByteArray());
+        batch.delete(rocks.family(CSRS), name);
       }
       db.write(syncWriteOptions, batch);
     } catch (RocksDBException e) {
-      throw failure("store the certificate record of " + record.certname(), e);
+      throw rocks.failure("store the certificate record of " + record.certname(), e);
     }
   }
 
   @Override
   public Optional<CertificateRecord> certificate(String certname) {
-    Optional<CertificateStatus> issued = get(CERTS, key(certname), CertificateStatus.parser());
+    Optional<CertificateStatus> issued =
+        rocks.get(CERTS, key(certname), CertificateStatus.parser());
     if (issued.isPresent()) {
       return issued.map(RocksStore::record);
     }
-    byte[] csrs = getBytes(CSRS, key(certname));
+    byte[] csrs = rocks.getBytes(CSRS, key(certname));
     return csrs == null ? Optional.empty()
         : Optional.of(CertificateRecord.pending(certname, pendingCsrs(csrs)));
   }
@@ -747,19 +747,19 @@ public final class RocksStore implements Store {
   @Override
   public List<CertificateRecord> certificates() {
     Map<String, CertificateRecord> byName = new TreeMap<>();
-    try (RocksIterator it = db.newIterator(family(CSRS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(CSRS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         String name = new String(it.key(), StandardCharsets.UTF_8);
         byName.put(name, CertificateRecord.pending(name, pendingCsrs(it.value())));
       }
-      check(it);
+      rocks.check(it);
     }
-    try (RocksIterator it = db.newIterator(family(CERTS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(CERTS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         CertificateRecord record = record(parse(it.value(), CertificateStatus.parser()));
         byName.put(record.certname(), record);
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(byName.values());
   }
@@ -768,11 +768,11 @@ public final class RocksStore implements Store {
   public void deleteCertificate(String certname) {
     byte[] name = key(certname);
     try (WriteBatch batch = new WriteBatch()) {
-      batch.delete(family(CERTS), name);
-      batch.delete(family(CSRS), name);
+      batch.delete(rocks.family(CERTS), name);
+      batch.delete(rocks.family(CSRS), name);
       db.write(syncWriteOptions, batch);
     } catch (RocksDBException e) {
-      throw failure("delete the certificate record of " + certname, e);
+      throw rocks.failure("delete the certificate record of " + certname, e);
     }
   }
 
@@ -781,17 +781,17 @@ public final class RocksStore implements Store {
     if (revocation.getSerial().isEmpty()) {
       throw new IllegalArgumentException("a revocation needs a serial");
     }
-    put(REVOCATIONS, key(revocation.getSerial()), revocation, syncWriteOptions);
+    rocks.put(REVOCATIONS, key(revocation.getSerial()), revocation, syncWriteOptions);
   }
 
   @Override
   public List<dev.stead.proto.v1.RevokedCertificate> revocations() {
     List<dev.stead.proto.v1.RevokedCertificate> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(REVOCATIONS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(REVOCATIONS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.RevokedCertificate.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -805,28 +805,28 @@ public final class RocksStore implements Store {
     try {
       // Operator decisions are rare and must not be lost: synced like certificates.
       if (classification.getValuesMap().isEmpty()) {
-        db.delete(family(CLASSIFICATIONS), syncWriteOptions, name);
+        db.delete(rocks.family(CLASSIFICATIONS), syncWriteOptions, name);
       } else {
-        db.put(family(CLASSIFICATIONS), syncWriteOptions, name, classification.toByteArray());
+        db.put(rocks.family(CLASSIFICATIONS), syncWriteOptions, name, classification.toByteArray());
       }
     } catch (RocksDBException e) {
-      throw failure("store the classification of " + classification.getNode(), e);
+      throw rocks.failure("store the classification of " + classification.getNode(), e);
     }
   }
 
   @Override
   public Optional<dev.stead.proto.v1.NodeClassification> classification(String node) {
-    return get(CLASSIFICATIONS, key(node), dev.stead.proto.v1.NodeClassification.parser());
+    return rocks.get(CLASSIFICATIONS, key(node), dev.stead.proto.v1.NodeClassification.parser());
   }
 
   @Override
   public List<dev.stead.proto.v1.NodeClassification> classifications() {
     List<dev.stead.proto.v1.NodeClassification> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(CLASSIFICATIONS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(CLASSIFICATIONS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.NodeClassification.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -837,7 +837,7 @@ public final class RocksStore implements Store {
         || exception.getNode().indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a drift exception needs an id and a node");
     }
-    put(EXCEPTIONS, concat(key(exception.getNode()), ZERO, key(exception.getId())), exception,
+    rocks.put(EXCEPTIONS, concat(key(exception.getNode()), ZERO, key(exception.getId())), exception,
         syncWriteOptions);
   }
 
@@ -845,11 +845,11 @@ public final class RocksStore implements Store {
   public List<dev.stead.proto.v1.DriftException> exceptions(String node) {
     byte[] prefix = node.isEmpty() ? new byte[0] : concat(key(node), ZERO);
     List<dev.stead.proto.v1.DriftException> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(EXCEPTIONS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(EXCEPTIONS))) {
       for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.DriftException.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -863,14 +863,14 @@ public final class RocksStore implements Store {
     // Two decisions of one node in the same millisecond keep their order by the sequence.
     byte[] sequence = ByteBuffer.allocate(Long.BYTES).putLong(DECISION_SEQUENCE.incrementAndGet())
         .array();
-    put(DECISIONS, concat(invertedTime(decision.getTimeMs()), key(decision.getNode()), ZERO,
+    rocks.put(DECISIONS, concat(invertedTime(decision.getTimeMs()), key(decision.getNode()), ZERO,
         sequence), decision, syncWriteOptions);
   }
 
   @Override
   public List<dev.stead.proto.v1.ChangeRecord> decisions(long sinceMs, long untilMs) {
     List<dev.stead.proto.v1.ChangeRecord> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(DECISIONS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(DECISIONS))) {
       it.seek(untilMs == 0 ? new byte[0] : invertedTime(untilMs));
       for (; it.isValid(); it.next()) {
         dev.stead.proto.v1.ChangeRecord d =
@@ -880,7 +880,7 @@ public final class RocksStore implements Store {
         }
         out.add(d);
       }
-      check(it);
+      rocks.check(it);
     }
     return List.copyOf(out);
   }
@@ -968,7 +968,7 @@ public final class RocksStore implements Store {
       throw new IllegalArgumentException("a rollout needs an id and an environment");
     }
     // A rollout's decisions must survive a crash as certificates do: synced.
-    put(ROLLOUTS, key(rollout.getId()), rollout, syncWriteOptions);
+    rocks.put(ROLLOUTS, key(rollout.getId()), rollout, syncWriteOptions);
   }
 
   @Override
@@ -994,17 +994,17 @@ public final class RocksStore implements Store {
 
   @Override
   public Optional<Rollout> rollout(String id) {
-    return get(ROLLOUTS, key(id), dev.stead.proto.v1.Rollout.parser());
+    return rocks.get(ROLLOUTS, key(id), dev.stead.proto.v1.Rollout.parser());
   }
 
   @Override
   public List<Rollout> rollouts() {
     List<Rollout> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(family(ROLLOUTS))) {
+    try (RocksIterator it = db.newIterator(rocks.family(ROLLOUTS))) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         out.add(parse(it.value(), dev.stead.proto.v1.Rollout.parser()));
       }
-      check(it);
+      rocks.check(it);
     }
     out.sort(java.util.Comparator.comparingLong(Rollout::getStartedAtMs)
         .thenComparing(Rollout::getId).reversed());
@@ -1083,30 +1083,6 @@ public final class RocksStore implements Store {
       return List.of(new String(value, StandardCharsets.UTF_8));
     }
     return parse(value, PendingRequests.parser()).getCsrPemList();
-  }
-
-  private void put(String family, byte[] key, Message value, WriteOptions options) {
-    rocks.put(family, key, value, options);
-  }
-
-  private <T extends Message> Optional<T> get(String family, byte[] key, Parser<T> parser) {
-    return rocks.get(family, key, parser);
-  }
-
-  private byte[] getBytes(String family, byte[] key) {
-    return rocks.getBytes(family, key);
-  }
-
-  private ColumnFamilyHandle family(String name) {
-    return rocks.family(name);
-  }
-
-  private void check(RocksIterator it) {
-    rocks.check(it);
-  }
-
-  private StoreException failure(String what, RocksDBException e) {
-    return rocks.failure(what, e);
   }
 
   private static void closeQuietly(AutoCloseable... resources) {
