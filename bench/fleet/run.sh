@@ -9,7 +9,8 @@
 #   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s)
 #   c  STREAMS open command streams held by the master (10,000); fds and RSS
 #   d  cold start to the first catalog with the existing data directory (the client is
-#      started CLIENT_HEAD_START seconds before the master, 3 by default)
+#      started CLIENT_HEAD_START seconds before the master, 3 by default); with D_HOLDING=1
+#      the client holds its catalog's digest, as a running agent does
 #   e  report ingestion: quiet reports at REPORT_RATE per second (open loop)
 #
 # The master's data directory, code and the agents' identities live in $WORK and are reused
@@ -99,9 +100,21 @@ case "$SCENARIO" in
      sim --agents "$STREAMS" --streams "$STREAMS" --rate 0 --warmup 0 \
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
   d) [ -f "$IDS" ] || { echo "scenario d needs an enrolled fleet: run a first" >&2; exit 2; }
+     holding=()
+     if [ -n "${D_HOLDING:-}" ]; then
+       # The agent holds its catalog, as every running agent does when its master restarts:
+       # one unmeasured start first, if needed, gives it one (and the master its memo).
+       digest_file=$WORK/first-digest-$RESOURCES
+       holding=(--known-digest-file "$digest_file")
+       if [ ! -s "$digest_file" ]; then
+         start_master; wait_master
+         sim --mode first --agents 1 --since-epoch-ms "$started_ms" "${holding[@]}" >/dev/null
+         stop_master
+       fi
+     fi
      # The client is up first (its JVM, its TLS context, polling the port), as a running
      # agent is when its master restarts: what is measured is the master's start.
-     sim --mode first --agents 1 --since-file "$log.started" >"$log.first" &
+     sim --mode first --agents 1 --since-file "$log.started" "${holding[@]}" >"$log.first" &
      sim_pid=$!
      sleep "${CLIENT_HEAD_START:-3}"
      start_master

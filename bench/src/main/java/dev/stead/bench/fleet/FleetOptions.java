@@ -17,17 +17,20 @@ import java.util.Set;
  * @param boringClient the client's TLS from BoringSSL rather than the JDK's (real agents use
  *     the JDK's): the client's handshakes then take less of the machine it shares with the
  *     master, whose side of each handshake is the same
+ * @param knownDigestFile mode first: the digest the agent holds (sent as its known digest,
+ *     as a running agent does), and where the digest of a catalog sent is written; null:
+ *     the agent holds none
  */
 record FleetOptions(String mode, String host, int port, int agents, double intervalSeconds,
     double ratePerSecond, int durationSeconds, int warmupSeconds, int periodSeconds,
     boolean churnFacts, double changedShare, double driftShare, int streams,
     boolean channelPerRun, int masterPid, Path masterData, Path identities, int eventLoops,
-    long sinceEpochMs, Path sinceFile, boolean boringClient) {
+    long sinceEpochMs, Path sinceFile, boolean boringClient, Path knownDigestFile) {
 
   private static final Set<String> NAMES = Set.of("mode", "master", "agents", "interval",
       "rate", "duration", "warmup", "period", "facts", "changed", "drift", "streams",
       "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms",
-      "since-file", "client-tls");
+      "since-file", "client-tls", "known-digest-file");
 
   static final String USAGE = """
       FleetSimulator --master HOST:PORT --identities FILE [options]
@@ -51,6 +54,9 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         --since-epoch-ms MS   mode first: count the time from this moment (the master's start)
         --since-file FILE     mode first: the same moment, read from FILE once the catalog
                               came (the client starts before the master, as a running agent)
+        --known-digest-file FILE  mode first: the catalog digest the agent holds, sent as an
+                              agent does after a restart (none when FILE is missing); the
+                              digest of a catalog sent is written there
       """;
 
   static FleetOptions parse(String[] args) {
@@ -107,7 +113,9 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         Path.of(required(values, "identities")), integer(values, "event-loops", 2),
         Long.parseLong(values.getOrDefault("since-epoch-ms", "0")),
         values.containsKey("since-file") ? Path.of(values.get("since-file")) : null,
-        clientTls.equals("boringssl"));
+        clientTls.equals("boringssl"),
+        values.containsKey("known-digest-file") ? Path.of(values.get("known-digest-file"))
+            : null);
   }
 
   private static String required(Map<String, String> values, String name) {

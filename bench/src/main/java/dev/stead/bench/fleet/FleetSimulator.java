@@ -3,6 +3,7 @@ package dev.stead.bench.fleet;
 import dev.stead.bench.ReferenceCode;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.GetCatalogRequest;
+import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
@@ -127,20 +128,26 @@ public final class FleetSimulator {
     awaitListening(o.host(), o.port());
     ManagedChannel channel = NettyChannelBuilder.forAddress(o.host(), o.port()).sslContext(tls)
         .maxInboundMessageSize(64 << 20).build();
+    String known = o.knownDigestFile() != null && Files.exists(o.knownDigestFile())
+        ? Files.readString(o.knownDigestFile()).strip() : "";
     int attempts = 0;
     try {
       while (true) {
         attempts++;
         try {
-          boolean full = CatalogServiceGrpc.newBlockingStub(channel)
+          GetCatalogResponse answer = CatalogServiceGrpc.newBlockingStub(channel)
               .withWaitForReady().withDeadlineAfter(60, TimeUnit.SECONDS)
               .getCatalog(GetCatalogRequest.newBuilder().setNode(agent.node())
-                  .setFacts(ReferenceCode.facts(0, 1)).build()).hasCatalog();
+                  .setFacts(ReferenceCode.facts(0, 1)).setKnownDigest(known).build());
           long since = o.sinceFile() == null ? o.sinceEpochMs()
               : Long.parseLong(Files.readString(o.sinceFile()).strip());
           long ms = System.currentTimeMillis() - since;
+          if (answer.hasCatalog() && o.knownDigestFile() != null) {
+            Files.writeString(o.knownDigestFile(), answer.getCatalog().getDigest() + "\n");
+          }
           System.out.println(new Json().add("line", "first_catalog").add("node", agent.node())
-              .add("ms_since_master_start", ms).add("catalog_sent", full)
+              .add("ms_since_master_start", ms).add("catalog_sent", answer.hasCatalog())
+              .add("known_digest_sent", !known.isEmpty()).add("unchanged", answer.getUnchanged())
               .add("attempts", attempts).add("load", new Json.Raw(MasterProbe.loadAverage())));
           return;
         } catch (io.grpc.StatusRuntimeException e) {
