@@ -26,21 +26,8 @@ record Cli(int exitCode, String output) {
    * over gRPC and mutual TLS) is the same either way.
    */
   static Cli inThisJvm(String... args) {
-    synchronized (Cli.class) {
-      PrintStream oldOut = System.out;
-      PrintStream oldErr = System.err;
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-      try {
-        System.setOut(both);
-        System.setErr(both);
-        int code = Main.execute(args);
-        return new Cli(code, bytes.toString(StandardCharsets.UTF_8));
-      } finally {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-      }
-    }
+    InProcess run = InProcess.merged(args);
+    return new Cli(run.exitCode(), run.out());
   }
 
   /**

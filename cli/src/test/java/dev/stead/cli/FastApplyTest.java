@@ -2,9 +2,6 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,15 +58,9 @@ class FastApplyTest {
 
   @Test
   void aBadCommandLineStillGetsPicoclisMessageAndExitCode() {
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      assertThat(Main.execute("apply", "a.groovy", "--resource-timeout", "soon")).isEqualTo(1);
-    } finally {
-      System.setErr(oldErr);
-    }
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    InProcess run = InProcess.run("apply", "a.groovy", "--resource-timeout", "soon");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
         .contains("`soon` is not a duration").contains("Try `stead apply --help`");
   }
 }
