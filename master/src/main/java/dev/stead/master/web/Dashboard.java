@@ -98,7 +98,7 @@ public final class Dashboard implements AutoCloseable {
   private static final long SESSION_MS = 8 * 3_600_000L;
   private static final long HOUR = 3_600_000L;
   /** A decision's form is a few fields; a longer body is not one of ours. */
-  private static final int MAX_FORM_BYTES = 64 * 1024;
+  static final int MAX_FORM_BYTES = 64 * 1024;
   static final int WORKERS = 32;
   /** The one script of every page (see the file): served, never inline. */
   static final String SCRIPT = "/dashboard.js";
@@ -831,8 +831,24 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private static void redirect(HttpExchange exchange, String to) throws IOException {
+    finishReading(exchange);
     exchange.getResponseHeaders().set("Location", to);
     exchange.sendResponseHeaders(303, -1);
+  }
+
+  /**
+   * Reads what the handler left of the request body, before the response goes out. The JDK
+   * server would read it after the response, when a client that keeps the connection may
+   * already have sent its next request: over TLS that read can take the next request into the
+   * server's own buffer, where it never looks, and the request waits unanswered until the
+   * connection is closed as idle, 30 to 40 s later (a login after a refused form did). A rest
+   * longer than any form of ours is left unread, and the connection closes after the answer.
+   */
+  private static void finishReading(HttpExchange exchange) throws IOException {
+    InputStream body = exchange.getRequestBody();
+    if (body.readNBytes(MAX_FORM_BYTES).length == MAX_FORM_BYTES && body.read() != -1) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
   }
 
   /**
@@ -851,6 +867,7 @@ public final class Dashboard implements AutoCloseable {
 
   private static void send(HttpExchange exchange, int code, String type, String text)
       throws IOException {
+    finishReading(exchange);
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
     exchange.sendResponseHeaders(code, body.length);

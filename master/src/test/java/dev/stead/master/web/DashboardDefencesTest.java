@@ -10,6 +10,7 @@ import dev.stead.proto.v1.NodeInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -29,6 +30,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -137,6 +140,74 @@ class DashboardDefencesTest {
     } catch (IOException e) {
       return true;
     }
+  }
+
+  // --- a connection kept for the next request ---------------------------------------
+
+  @Test
+  void aRefusedFormIsAnsweredOnlyOnceItsBodyIsRead() throws Exception {
+    SSLSocket s = tlsConnection();
+    String form = "node=web1.test";
+    write(s, "POST " + ReviewPage.ACCEPT + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Cookie: stead_session=forged\r\nContent-Length: " + form.length() + "\r\n\r\n");
+    CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
+      try {
+        s.getInputStream().read();
+        return System.nanoTime();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    Thread.sleep(300);
+    long bodySent = System.nanoTime();
+    write(s, form);
+    // Answered before the body, the server would read the body after its answer, when a
+    // browser's next request on this connection may be there too, and lose that request.
+    assertThat(answered.get(5, TimeUnit.SECONDS)).as("answered after the body was sent")
+        .isGreaterThan(bodySent);
+    assertThat(responseHead(s)).contains("Location: /login");
+    write(s, "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    assertThat(responseHead(s)).as("the connection serves the next request")
+        .startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void aBodyLongerThanAnyFormClosesTheConnectionAfterTheAnswer() throws Exception {
+    SSLSocket s = tlsConnection();
+    int length = Dashboard.MAX_FORM_BYTES + 1000;
+    write(s, "POST " + ReviewPage.ACCEPT + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Cookie: stead_session=forged\r\nContent-Length: " + length + "\r\n\r\n"
+        + "x".repeat(length));
+    assertThat(responseHead(s)).startsWith("HTTP/1.1 303").containsIgnoringCase(
+        "Connection: close");
+  }
+
+  private SSLSocket tlsConnection() throws Exception {
+    SSLSocket s = (SSLSocket) tls().getSocketFactory().createSocket("127.0.0.1",
+        dashboard.port());
+    sockets.add(s);
+    s.setSoTimeout(10_000);
+    s.startHandshake();
+    return s;
+  }
+
+  private static void write(Socket s, String text) throws IOException {
+    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().flush();
+  }
+
+  /** The status line and headers of a response without a body (or what is left of them). */
+  private static String responseHead(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.append((char) c);
+    }
+    return head.toString();
   }
 
   // --- login throttling --------------------------------------------------------------
