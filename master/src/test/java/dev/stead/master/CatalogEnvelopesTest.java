@@ -3,14 +3,11 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.secrets.MasterKey;
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc.CatalogServiceBlockingStub;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
@@ -106,13 +103,7 @@ class CatalogEnvelopesTest {
 
   private CatalogServiceBlockingStub enrolled(Master master, X509Certificate ca, String node,
       KeyPair key) throws Exception {
-    ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-    CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
-        SubmitCsrRequest.newBuilder().setCertname(node).setCsrPem(TestPki.csr(node, key))
-            .build());
-    anonymous.shutdownNow();
-    ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-        Pem.parseCertificate(status.getCertificatePem()));
+    ManagedChannel channel = TestPki.enrolled(master.port(), ca, node, key);
     channels.add(channel);
     return CatalogServiceGrpc.newBlockingStub(channel);
   }

@@ -2,15 +2,12 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Resource;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
@@ -18,8 +15,6 @@ import dev.stead.wire.Values;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,15 +65,8 @@ class ExportedResourcesTest {
 
   private CatalogServiceGrpc.CatalogServiceBlockingStub enrol(Master master, String node)
       throws Exception {
-    X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
-    KeyPair key = TestPki.ecKey();
-    ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-    CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
-        SubmitCsrRequest.newBuilder().setCertname(node).setCsrPem(TestPki.csr(node, key))
-            .build());
-    anonymous.shutdownNow();
-    ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-        Pem.parseCertificate(status.getCertificatePem()));
+    ManagedChannel channel = TestPki.enrolled(master.port(),
+        Pem.readCertificate(data.resolve("ca/ca.pem")), node, TestPki.ecKey());
     channels.add(channel);
     return CatalogServiceGrpc.newBlockingStub(channel);
   }

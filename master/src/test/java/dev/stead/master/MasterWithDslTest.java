@@ -2,13 +2,10 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
@@ -16,7 +13,6 @@ import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -36,14 +32,7 @@ class MasterWithDslTest {
     try (Master master = Master.builder(
         new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")).start()) {
       X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
-      KeyPair key = TestPki.ecKey();
-      ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-      CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
-          SubmitCsrRequest.newBuilder().setCertname("web01")
-              .setCsrPem(TestPki.csr("web01", key)).build());
-      anonymous.shutdownNow();
-      ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-          Pem.parseCertificate(status.getCertificatePem()));
+      ManagedChannel channel = TestPki.enrolled(master.port(), ca, "web01", TestPki.ecKey());
       try {
         CatalogServiceGrpc.CatalogServiceBlockingStub stub =
             CatalogServiceGrpc.newBlockingStub(channel);
@@ -103,14 +92,7 @@ class MasterWithDslTest {
       assertThat(loaded.await(30, TimeUnit.SECONDS)).as("code loaded at start").isTrue();
 
       X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
-      KeyPair key = TestPki.ecKey();
-      ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-      CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
-          SubmitCsrRequest.newBuilder().setCertname("web01")
-              .setCsrPem(TestPki.csr("web01", key)).build());
-      anonymous.shutdownNow();
-      ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-          Pem.parseCertificate(status.getCertificatePem()));
+      ManagedChannel channel = TestPki.enrolled(master.port(), ca, "web01", TestPki.ecKey());
       try {
         GetCatalogResponse failed = CatalogServiceGrpc.newBlockingStub(channel).getCatalog(
             GetCatalogRequest.newBuilder().setNode("web01")

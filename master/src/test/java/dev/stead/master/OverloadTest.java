@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.ServerConcurrency;
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateState;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.RunStatus;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.testing.TestPki;
@@ -30,8 +26,6 @@ import io.grpc.stub.StreamObserver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -204,16 +198,8 @@ class OverloadTest {
   }
 
   private ManagedChannel enrolled(Master master, String name) throws Exception {
-    X509Certificate ca = Pem.readCertificate(data.resolve("ca/ca.pem"));
-    ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-    cleanup.add(() -> anonymous.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
-    KeyPair key = TestPki.ecKey();
-    CertificateStatus status = BootstrapGrpc.newBlockingStub(anonymous)
-        .submitCsr(SubmitCsrRequest.newBuilder().setCertname(name)
-            .setCsrPem(TestPki.csr(name, key)).build());
-    assertThat(status.getState()).isEqualTo(CertificateState.SIGNED);
-    ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-        Pem.parseCertificate(status.getCertificatePem()));
+    ManagedChannel channel = TestPki.enrolled(master.port(),
+        Pem.readCertificate(data.resolve("ca/ca.pem")), name, TestPki.ecKey());
     cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
     return channel;
   }

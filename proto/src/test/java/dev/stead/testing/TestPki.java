@@ -1,5 +1,9 @@
 package dev.stead.testing;
 
+import dev.stead.proto.v1.BootstrapGrpc;
+import dev.stead.proto.v1.CertificateState;
+import dev.stead.proto.v1.CertificateStatus;
+import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
@@ -121,6 +125,27 @@ public final class TestPki {
       ssl.keyManager(key, cert);
     }
     return NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(ssl.build()).build();
+  }
+
+  /**
+   * Enrols {@code node} with {@code key} at a master that autosigns it (a CSR over an
+   * anonymous channel) and returns a mutual-TLS channel presenting the signed certificate.
+   */
+  public static ManagedChannel enrolled(int port, X509Certificate ca, String node, KeyPair key)
+      throws Exception {
+    ManagedChannel anonymous = channel(port, ca, null, null);
+    CertificateStatus status;
+    try {
+      status = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(SubmitCsrRequest.newBuilder()
+          .setCertname(node).setCsrPem(csr(node, key)).build());
+    } finally {
+      anonymous.shutdownNow();
+    }
+    if (status.getState() != CertificateState.SIGNED) {
+      throw new IllegalStateException("the master did not autosign " + node + ": "
+          + status.getState());
+    }
+    return channel(port, ca, key.getPrivate(), Pem.parseCertificate(status.getCertificatePem()));
   }
 
   /**

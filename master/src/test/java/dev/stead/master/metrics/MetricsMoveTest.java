@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.master.fleet.FleetConfig;
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
@@ -15,7 +13,6 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.RunStatus;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
@@ -27,8 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,21 +99,11 @@ class MetricsMoveTest {
     return r.body();
   }
 
-  private ManagedChannel channel(Master master, KeyPair key, X509Certificate cert)
-      throws Exception {
-    ManagedChannel channel = TestPki.channel(master.port(),
-        Pem.readCertificate(data.resolve("ca/ca.pem")), key == null ? null : key.getPrivate(),
-        cert);
+  private ManagedChannel enrol(Master master, String name) throws Exception {
+    ManagedChannel channel = TestPki.enrolled(master.port(),
+        Pem.readCertificate(data.resolve("ca/ca.pem")), name, TestPki.ecKey());
     cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
     return channel;
-  }
-
-  private ManagedChannel enrol(Master master, String name) throws Exception {
-    KeyPair key = TestPki.ecKey();
-    CertificateStatus status = BootstrapGrpc.newBlockingStub(channel(master, null, null))
-        .submitCsr(SubmitCsrRequest.newBuilder().setCertname(name)
-            .setCsrPem(TestPki.csr(name, key)).build());
-    return channel(master, key, Pem.parseCertificate(status.getCertificatePem()));
   }
 
   private static GetCatalogResponse fetch(ManagedChannel channel, String node) {

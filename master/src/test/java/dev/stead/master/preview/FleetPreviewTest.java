@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
 import dev.stead.proto.v1.AdminServiceGrpc;
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.CommonChange;
 import dev.stead.proto.v1.EncryptSecretRequest;
 import dev.stead.proto.v1.Facts;
@@ -22,7 +20,6 @@ import dev.stead.proto.v1.PreviewServiceGrpc;
 import dev.stead.proto.v1.PropertyDiff;
 import dev.stead.proto.v1.ResourceChangeKind;
 import dev.stead.proto.v1.ResourceDiff;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
@@ -34,7 +31,6 @@ import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,14 +81,7 @@ class FleetPreviewTest {
     Files.writeString(code.resolve("site.groovy"), CURRENT.replace("OLD", oldBlob));
     Thread.sleep(1100); // the master looks for code changes once a second
     for (String node : NODES) {
-      KeyPair key = TestPki.ecKey();
-      ManagedChannel anonymous = TestPki.channel(master.port(), ca, null, null);
-      CertificateStatus signed = BootstrapGrpc.newBlockingStub(anonymous).submitCsr(
-          SubmitCsrRequest.newBuilder().setCertname(node).setCsrPem(TestPki.csr(node, key))
-              .build());
-      anonymous.shutdownNow();
-      ManagedChannel channel = TestPki.channel(master.port(), ca, key.getPrivate(),
-          Pem.parseCertificate(signed.getCertificatePem()));
+      ManagedChannel channel = TestPki.enrolled(master.port(), ca, node, TestPki.ecKey());
       nodes.put(node, channel);
       GetCatalogResponse served = CatalogServiceGrpc.newBlockingStub(channel).getCatalog(
           GetCatalogRequest.newBuilder().setNode(node).setFacts(Facts.newBuilder()
