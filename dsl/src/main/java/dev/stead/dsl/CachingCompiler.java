@@ -112,6 +112,17 @@ public final class CachingCompiler {
    */
   public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests,
       DigestMemory memory) {
+    this(compiler, maxBytes, maxDigests, memory, memory == DigestMemory.NONE ? null
+        : identity(compiler));
+  }
+
+  /**
+   * As above, the memos naming {@code identity}, which must change with anything a compile's
+   * result depends on besides its inputs (the code, the environment, Stead's own build);
+   * null: keep no memos.
+   */
+  public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests,
+      DigestMemory memory, String identity) {
     if (maxDigests < 0) {
       throw new IllegalArgumentException("maxDigests must be at least 0, got " + maxDigests);
     }
@@ -122,7 +133,7 @@ public final class CachingCompiler {
     }
     this.maxBytes = maxBytes;
     this.memory = Objects.requireNonNull(memory, "memory");
-    this.identity = memory == DigestMemory.NONE ? null : identity(compiler);
+    this.identity = identity;
   }
 
   /**
@@ -230,19 +241,12 @@ public final class CachingCompiler {
       return Optional.empty();
     }
     CompileMemo memo = found.get();
-    List<Map.Entry<List<String>, Boolean>> reads = new ArrayList<>();
-    for (FactRead read : memo.getFactReadsList()) {
-      reads.add(Map.entry(List.copyOf(read.getPathList()), read.getWhole()));
-    }
-    int index = readSetIndex(new ReadSet(List.copyOf(reads),
-        List.copyOf(memo.getCollectedTypesList()), memo.getFleetFacts()));
+    int index = readSetIndex(readSetOf(memo));
     if (index < 0) {
       return Optional.empty();
     }
     Key key = key(index, readSets.get(index), node, trusted, values, fleet);
-    Optional<byte[]> inputs = CompileInputs.sha256(node, trusted, key.observed());
-    if (inputs.isEmpty()
-        || !Arrays.equals(inputs.get(), memo.getInputsSha256().toByteArray())) {
+    if (!sameInputs(memo, node, trusted, key.observed())) {
       return Optional.empty();
     }
     synchronized (this) {
@@ -251,6 +255,43 @@ public final class CachingCompiler {
       }
     }
     return Optional.of(memo.getDigest());
+  }
+
+  /**
+   * The digest in {@code node}'s memo when it names {@code identity} and its inputs are the
+   * ones found now: for a source whose code is still loading (no compiler, no cache yet) that
+   * knows the identity its compiler will have. Empty when only a compile can tell.
+   */
+  public static Optional<String> digestFromMemo(DigestMemory memory, String identity,
+      String node, Facts facts, Trusted trusted, FleetView fleet) {
+    Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(identity, "identity");
+    Optional<CompileMemo> found = memory.recall(node);
+    if (found.isEmpty() || !found.get().getIdentity().equals(identity)) {
+      return Optional.empty();
+    }
+    CompileMemo memo = found.get();
+    List<Object> observed = observed(readSetOf(memo), Values.toJavaMap(facts.getValuesMap()),
+        fleet);
+    return sameInputs(memo, node, trusted, observed) ? Optional.of(memo.getDigest())
+        : Optional.empty();
+  }
+
+  /** The reads a memo records, as this cache keys them. */
+  private static ReadSet readSetOf(CompileMemo memo) {
+    List<Map.Entry<List<String>, Boolean>> reads = new ArrayList<>();
+    for (FactRead read : memo.getFactReadsList()) {
+      reads.add(Map.entry(List.copyOf(read.getPathList()), read.getWhole()));
+    }
+    return new ReadSet(List.copyOf(reads), List.copyOf(memo.getCollectedTypesList()),
+        memo.getFleetFacts());
+  }
+
+  private static boolean sameInputs(CompileMemo memo, String node, Trusted trusted,
+      List<Object> observed) {
+    Optional<byte[]> inputs = CompileInputs.sha256(node, trusted, observed);
+    return inputs.isPresent()
+        && Arrays.equals(inputs.get(), memo.getInputsSha256().toByteArray());
   }
 
   /** Leaves the memo of a compile under {@code key} in the memory. */
@@ -289,6 +330,12 @@ public final class CachingCompiler {
 
   private static Key key(int index, ReadSet readSet, String node, Trusted trusted,
       Map<String, Object> facts, FleetView fleet) {
+    return new Key(index, node, trusted, observed(readSet, facts, fleet));
+  }
+
+  /** What the facts and the fleet hold now where {@code readSet} read. */
+  private static List<Object> observed(ReadSet readSet, Map<String, Object> facts,
+      FleetView fleet) {
     List<Object> observed = new ArrayList<>(readSet.facts().size()
         + readSet.collectedTypes().size() + 1);
     for (Map.Entry<List<String>, Boolean> read : readSet.facts()) {
@@ -300,7 +347,7 @@ public final class CachingCompiler {
     if (readSet.fleetFacts()) {
       observed.add(fleet.factsDigest());
     }
-    return new Key(index, node, trusted, observed);
+    return observed;
   }
 
   /** What {@code recorded} read, in a stable order. */

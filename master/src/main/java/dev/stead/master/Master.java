@@ -347,6 +347,8 @@ public final class Master implements AutoCloseable {
         // docs/fleet-simulation.md).
         environments.preload();
       }
+      // The slot table too, rather than on the first check-in's thread.
+      runSlots.preload();
       crlRefresh = TrustSetup.scheduleCrlRefresh(revocations, config.store().shared());
       if (shared != null && ca.holdsKey()) {
         TrustSetup.scheduleSigning(crlRefresh, registry, ca, shared);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -108,6 +109,10 @@ public final class DslCatalogSource implements CatalogSource {
       CodeCache codeCache, DigestMemory digestMemory) {
     Objects.requireNonNull(slots, "slots");
     Objects.requireNonNull(fleets, "fleets");
+    List<Path> roots = codeRoots(codeDir, modulePath);
+    // Memos name the code by its files' contents: a master still loading them names it too.
+    Optional<String> before = digestMemory != DigestMemory.NONE && environment != null
+        ? MemoIdentity.of(environment, roots) : Optional.empty();
     try {
       Compiler compiler =
           Compiler.forEnvironment(codeDir, modulePath, codeCache).withTimeLimit(timeLimit);
@@ -122,11 +127,22 @@ public final class DslCatalogSource implements CatalogSource {
         LOG.warning(w.getLocation().getFile() + ":" + w.getLocation().getLine() + ": "
             + w.getMessage());
       }
+      // Files changed while loading (a deploy): what loaded may not be what was hashed.
+      String identity = before.filter(b -> MemoIdentity.of(environment, roots)
+          .equals(Optional.of(b))).orElse(null);
       return new DslCatalogSource(new CachingCompiler(compiler, cacheBytes,
-          CachingCompiler.DIGEST_ENTRIES, digestMemory), null, slots, fleets);
+          CachingCompiler.DIGEST_ENTRIES, digestMemory, identity), null, slots, fleets);
     } catch (CompileException e) {
       return new DslCatalogSource(null, e, slots, fleets);
     }
+  }
+
+  /** The directories a compile of {@code codeDir} reads: it, then the module path. */
+  static List<Path> codeRoots(Path codeDir, List<Path> modulePath) {
+    List<Path> roots = new java.util.ArrayList<>();
+    roots.add(codeDir);
+    roots.addAll(modulePath);
+    return List.copyOf(roots);
   }
 
   /** How many of the code's scripts were defined from the code cache (0: none, or no code). */

@@ -262,11 +262,16 @@ public final class Environments {
     List<Path> roots = new ArrayList<>();
     roots.add(dir);
     roots.addAll(modulePath);
+    // Until the code is loaded, agents holding their catalog are answered from the memos.
+    MemoAnswers beforeLoad = digestMemory == DigestMemory.NONE ? null
+        : new MemoAnswers(environment,
+            () -> DslCatalogSource.codeRoots(release(dir), modulePath), digestMemory,
+            () -> fleets.apply(environment), checkInterval, clock);
     return new ReloadingCatalogSource(roots,
         () -> DslCatalogSource.load(release(dir), environment, modulePath, slots,
             Compiler.DEFAULT_TIME_LIMIT, node -> fleets.apply(environment), codeCache,
             digestMemory),
-        checkInterval, clock);
+        checkInterval, clock, beforeLoad);
   }
 
   /** Where {@code dir} points now: a deploy may swap the link while this load reads. */

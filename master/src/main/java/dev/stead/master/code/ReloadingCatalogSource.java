@@ -25,10 +25,18 @@ public final class ReloadingCatalogSource implements CatalogSource {
   private final Supplier<CatalogSource> loader;
   private final Duration checkInterval;
   private final Clock clock;
+  private final BeforeLoad beforeLoad;
   private volatile Loaded current;
   private Instant lastCheck = Instant.MIN;
 
   private record Loaded(String fingerprint, CatalogSource source) {}
+
+  /** Tells an unchanged catalog without the loaded code, while it is loading. */
+  @FunctionalInterface
+  public interface BeforeLoad {
+    /** As {@link CatalogSource#unchanged}; false when only the loaded code can tell. */
+    boolean unchanged(String node, Facts facts, String knownDigest);
+  }
 
   /**
    * @param roots directories whose files make up the code
@@ -38,6 +46,17 @@ public final class ReloadingCatalogSource implements CatalogSource {
    */
   public ReloadingCatalogSource(List<Path> roots, Supplier<CatalogSource> loader,
       Duration checkInterval, Clock clock) {
+    this(roots, loader, checkInterval, clock, null);
+  }
+
+  /**
+   * As above; until the code is first loaded, {@link #unchanged} asks {@code beforeLoad}
+   * (null: it waits for the load), so agents that hold their catalog are answered while a
+   * starting master still loads its code.
+   */
+  public ReloadingCatalogSource(List<Path> roots, Supplier<CatalogSource> loader,
+      Duration checkInterval, Clock clock, BeforeLoad beforeLoad) {
+    this.beforeLoad = beforeLoad;
     this.roots = List.copyOf(roots);
     this.loader = Objects.requireNonNull(loader, "loader");
     this.checkInterval = Objects.requireNonNull(checkInterval, "checkInterval");
@@ -66,9 +85,12 @@ public final class ReloadingCatalogSource implements CatalogSource {
     return current().compile(node, facts);
   }
 
-  /** The version of the code as loaded now (loading it, or a change, first if due). */
+  /** From the loaded code (loading it, or a change, first if due), or before it loads. */
   @Override
   public boolean unchanged(String node, Facts facts, String knownDigest) {
+    if (current == null && beforeLoad != null) {
+      return beforeLoad.unchanged(node, facts, knownDigest);
+    }
     return current().unchanged(node, facts, knownDigest);
   }
 

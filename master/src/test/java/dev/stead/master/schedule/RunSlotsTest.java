@@ -47,4 +47,36 @@ class RunSlotsTest {
       }
     }
   }
+
+  @Test
+  void aPreloadedTableAnswersTheFirstRequestWithoutReadingTheNodeListAgain() throws Exception {
+    try (RocksStore store = RocksStore.open(dir)) {
+      store.putNode(NodeInfo.newBuilder().setName("a").build());
+      store.putNode(NodeInfo.newBuilder().setName("b").build());
+      java.util.concurrent.atomic.AtomicInteger reads =
+          new java.util.concurrent.atomic.AtomicInteger();
+      // The real store, its node list reads counted.
+      dev.stead.master.storage.NodeStore counted = (dev.stead.master.storage.NodeStore)
+          java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+              new Class<?>[] {dev.stead.master.storage.NodeStore.class}, (proxy, m, args) -> {
+                if (m.getName().equals("nodes")) {
+                  reads.incrementAndGet();
+                }
+                try {
+                  return m.invoke(store, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+      RunSlots slots = new RunSlots(counted, Clock.fixed(NOW, ZoneOffset.UTC));
+      slots.preload();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (reads.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(slots.slotOf("a").getNodes()).isEqualTo(2);
+      assertThat(slots.assigned("b")).isPresent();
+      assertThat(reads.get()).isEqualTo(1);
+    }
+  }
 }
