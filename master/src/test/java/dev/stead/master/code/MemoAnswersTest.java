@@ -6,7 +6,7 @@ import dev.stead.dsl.CodeCache;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.DigestMemory;
 import dev.stead.dsl.FleetView;
-import dev.stead.proto.v1.CompileMemo;
+import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.nio.file.Files;
@@ -16,8 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A starting master answers agents that hold their catalog while its code still loads: from
- * the memo an earlier process left, under the identity of the code's contents, which this
- * process computes from the files alone.
+ * the memo an earlier process left in a real RocksDB store, under the identity of the code's
+ * contents, which this process computes from the files alone.
  */
 class MemoAnswersTest {
   @TempDir Path tmp;
@@ -35,27 +33,12 @@ class MemoAnswersTest {
       node(~/^web\\d+/) { file('/etc/motd') { content 'role ' + facts.role } }
       """;
 
-  /** The store's part, in memory. */
-  private static final class Memos implements DigestMemory {
-    final Map<String, CompileMemo> byNode = new ConcurrentHashMap<>();
-
-    @Override
-    public Optional<CompileMemo> recall(String node) {
-      return Optional.ofNullable(byNode.get(node));
-    }
-
-    @Override
-    public void remember(String node, CompileMemo memo) {
-      byNode.put(node, memo);
-    }
-  }
-
   private static Facts facts(String role) {
     return Facts.newBuilder().putAllValues(Values.ofMap(Map.of("role", role, "uptime", 3)))
         .build();
   }
 
-  private static DslCatalogSource load(Path code, Memos memos) {
+  private static DslCatalogSource load(Path code, DigestMemory memos) {
     return DslCatalogSource.load(code, "production", List.of(), CompileSlots.perCore(),
         Compiler.DEFAULT_TIME_LIMIT, node -> FleetView.NONE, CodeCache.NONE, memos);
   }
@@ -65,7 +48,13 @@ class MemoAnswersTest {
     Path code = Files.createDirectories(tmp.resolve("code"));
     Path site = code.resolve("site.groovy");
     Files.writeString(site, SITE);
-    Memos memos = new Memos();
+    try (RocksStore store = RocksStore.open(tmp.resolve("db"))) {
+      answersWhileLoading(code, site, new StoredDigestMemory(store));
+    }
+  }
+
+  private static void answersWhileLoading(Path code, Path site, DigestMemory memos)
+      throws Exception {
     String digest = ((CompileOutcome.Compiled) load(code, memos).compile("web01", facts("web")))
         .catalog().getDigest();
 
