@@ -6,7 +6,8 @@
 #   bench/fleet/run.sh SCENARIO
 #
 #   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s)
-#   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s)
+#   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s); with
+#      RESTART_AT=SECONDS the master is stopped and started again that long after the start
 #   c  STREAMS open command streams held by the master (10,000); fds and RSS
 #   d  cold start to the first catalog with the existing data directory (the client is
 #      started CLIENT_HEAD_START seconds before the master, 3 by default); with D_HOLDING=1
@@ -54,13 +55,16 @@ run_id=$SCENARIO-$(date -u +%Y%m%dT%H%M%SZ)
 log=$OUT/$run_id
 master_pid=
 start_master() {
+  # $1: what the master's log and GC log are called after the run's name (restarts: .restarted)
+  local name=$log${1:-}
   started_ms=$(date +%s%3N)
   # shellcheck disable=SC2086 # options are words on purpose
-  STEAD_NO_REBUILD=1 STEAD_JAVA_OPTS="-Xlog:gc:file=$log.gc.log ${MASTER_JAVA_OPTS:-}" \
+  STEAD_NO_REBUILD=1 STEAD_JAVA_OPTS="-Xlog:gc:file=$name.gc.log ${MASTER_JAVA_OPTS:-}" \
     "$REPO/stead" master start \
     --data "$DATA" --code "$CODE" --store "$STORE" --listen "127.0.0.1:$PORT" \
-    --autosign '*' --max-connections-per-address 19000 >"$log.master.log" 2>&1 &
+    --autosign '*' --max-connections-per-address 19000 >"$name.master.log" 2>&1 &
   master_pid=$!
+  echo "$master_pid" >"$log.pid"
 }
 wait_master() {
   for _ in $(seq 1 600); do
@@ -80,7 +84,7 @@ sim() {
   # The client's JVM: a heap for 10,000 TLS contexts and connections; it is not measured.
   java -Xms1g -Xmx3g -XX:+UseParallelGC -cp "$CP" dev.stead.bench.fleet.FleetSimulator \
     --master "127.0.0.1:$PORT" --identities "$IDS" --master-pid "${master_pid:-0}" \
-    --master-data "$DATA" --period "$PERIOD" "$@" ${SIM_ARGS:-}
+    --master-data "$DATA" --master-pid-file "$log.pid" --period "$PERIOD" "$@" ${SIM_ARGS:-}
 }
 
 {
@@ -95,7 +99,17 @@ case "$SCENARIO" in
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
   b) start_master; wait_master
      sim --agents "$AGENTS" --interval "$B_INTERVAL" --facts stable --warmup "$WARMUP" \
-       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+       --duration "$DURATION" | tee -a "$log.jsonl" &
+     sim_pid=$!
+     if [ -n "${RESTART_AT:-}" ]; then
+       # The master stopped and started again under the running fleet (its agents keep the
+       # digests they hold): what the first interval after a restart costs.
+       sleep "$RESTART_AT"
+       echo "# $(date -u +%FT%TZ) restarting the master" | tee -a "$log.jsonl"
+       stop_master
+       start_master .restarted
+     fi
+     wait "$sim_pid" ;;
   c) start_master; wait_master
      sim --agents "$STREAMS" --streams "$STREAMS" --rate 0 --warmup 0 \
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
@@ -136,4 +150,11 @@ pauses=$(awk '/Pause/ && $NF ~ /ms$/ {sub(/ms$/, "", $NF); print $NF}' "$log.gc.
     NR, a[int(NR*0.5)+1], a[int(NR*0.99)+1], a[NR]}')
 echo "# master: catalogs served $served, from the compile cache $hits, answered unchanged" \
   "$unchanged; GC pauses ${pauses:-none}" | tee -a "$log.jsonl"
+if [ -f "$log.restarted.master.log" ]; then
+  r=$log.restarted.master.log
+  echo "# restarted master: catalogs served $(grep -c 'catalog served' "$r" || true)," \
+    "compiled $(grep 'catalog served' "$r" | grep -c 'compile_ms=' || true), answered" \
+    "unchanged without a compile $(grep 'catalog served' "$r" | grep -c 'cache=digest' || true)" \
+    | tee -a "$log.jsonl"
+fi
 echo "raw output: $log.jsonl, master log: $log.master.log, GC log: $log.gc.log" >&2

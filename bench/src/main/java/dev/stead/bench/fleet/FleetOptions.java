@@ -17,6 +17,8 @@ import java.util.Set;
  * @param boringClient the client's TLS from BoringSSL rather than the JDK's (real agents use
  *     the JDK's): the client's handshakes then take less of the machine it shares with the
  *     master, whose side of each handshake is the same
+ * @param masterPidFile where the master's pid is, read at every sample: a master restarted
+ *     during the run is followed (null: {@code masterPid} only)
  * @param knownDigestFile mode first: the digest the agent holds (sent as its known digest,
  *     as a running agent does), and where the digest of a catalog sent is written; null:
  *     the agent holds none
@@ -25,12 +27,13 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
     double ratePerSecond, int durationSeconds, int warmupSeconds, int periodSeconds,
     boolean churnFacts, double changedShare, double driftShare, int streams,
     boolean channelPerRun, int masterPid, Path masterData, Path identities, int eventLoops,
-    long sinceEpochMs, Path sinceFile, boolean boringClient, Path knownDigestFile) {
+    long sinceEpochMs, Path sinceFile, boolean boringClient, Path knownDigestFile,
+    Path masterPidFile) {
 
   private static final Set<String> NAMES = Set.of("mode", "master", "agents", "interval",
       "rate", "duration", "warmup", "period", "facts", "changed", "drift", "streams",
       "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms",
-      "since-file", "client-tls", "known-digest-file");
+      "since-file", "client-tls", "known-digest-file", "master-pid-file");
 
   static final String USAGE = """
       FleetSimulator --master HOST:PORT --identities FILE [options]
@@ -49,6 +52,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         --client-tls jdk|boringssl  the simulated agents' TLS: the JDK's, as real agents, or
                               BoringSSL's, cheaper for the client's CPU (default jdk)
         --master-pid PID      the master's process, read from /proc
+        --master-pid-file FILE  the master's pid, read again at every sample (a master
+                              restarted during the run is followed)
         --master-data DIR     the master's data directory, for bytes on disk
         --event-loops N       client event loop threads (default 2)
         --since-epoch-ms MS   mode first: count the time from this moment (the master's start)
@@ -115,7 +120,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         values.containsKey("since-file") ? Path.of(values.get("since-file")) : null,
         clientTls.equals("boringssl"),
         values.containsKey("known-digest-file") ? Path.of(values.get("known-digest-file"))
-            : null);
+            : null,
+        values.containsKey("master-pid-file") ? Path.of(values.get("master-pid-file")) : null);
   }
 
   private static String required(Map<String, String> values, String name) {

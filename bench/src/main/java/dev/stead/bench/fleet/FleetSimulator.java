@@ -64,7 +64,7 @@ public final class FleetSimulator {
     for (int i = 0; i < identities.size(); i++) {
       agents.add(new SimAgent(shared, identities.get(i), i));
     }
-    MasterProbe probe = new MasterProbe(o.masterPid(), o.masterData());
+    MasterProbe probe = new MasterProbe(o.masterPid(), o.masterData(), o.masterPidFile());
     AtomicInteger streamsOpen = new AtomicInteger();
     try {
       if (o.streams() > 0) {

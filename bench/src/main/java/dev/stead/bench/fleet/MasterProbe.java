@@ -9,7 +9,9 @@ import java.util.stream.Stream;
 /**
  * The master process seen from outside, through /proc: CPU time, resident memory, open file
  * descriptors and threads; and the size of its data directory. A pid of 0 or a missing data
- * directory reads as zeros (a master on another machine).
+ * directory reads as zeros (a master on another machine). Given a pid file, it follows a
+ * master that is restarted: the CPU time of each process adds to the one before, and while
+ * none runs the last reading stands.
  */
 final class MasterProbe {
   /** USER_HZ: /proc counts CPU time in these ticks on every Linux we run on. */
@@ -17,16 +19,40 @@ final class MasterProbe {
 
   private final int pid;
   private final Path data;
+  private final Path pidFile;
+  private int lastPid;
+  private double lastCpu;
+  /** CPU seconds of the processes before the one running now. */
+  private double cpuBefore;
+  private Sample last;
 
   MasterProbe(int pid, Path data) {
+    this(pid, data, null);
+  }
+
+  /** As above, the master's pid read from {@code pidFile} (when given) at every sample. */
+  MasterProbe(int pid, Path data, Path pidFile) {
     this.pid = pid;
     this.data = data;
+    this.pidFile = pidFile;
+  }
+
+  private int currentPid() {
+    if (pidFile == null) {
+      return pid;
+    }
+    try {
+      return Integer.parseInt(Files.readString(pidFile).strip());
+    } catch (IOException | NumberFormatException e) {
+      return lastPid != 0 ? lastPid : pid;
+    }
   }
 
   /** One reading of the master, at one moment. */
   record Sample(double cpuSeconds, long rssBytes, int fds, int threads, long diskBytes) {}
 
-  Sample sample() {
+  synchronized Sample sample() {
+    int pid = currentPid();
     if (pid == 0) {
       return new Sample(0, 0, 0, 0, diskBytes());
     }
@@ -49,8 +75,17 @@ final class MasterProbe {
       try (Stream<Path> s = Files.list(proc.resolve("fd"))) {
         fds = (int) s.count();
       }
-      return new Sample(cpu, rss, fds, threads, diskBytes());
+      if (lastPid != 0 && pid != lastPid) {
+        cpuBefore += lastCpu; // a restarted master
+      }
+      lastPid = pid;
+      lastCpu = cpu;
+      last = new Sample(cpuBefore + cpu, rss, fds, threads, diskBytes());
+      return last;
     } catch (IOException e) {
+      if (pidFile != null && last != null) {
+        return last; // stopped, not started again yet
+      }
       throw new UncheckedIOException("cannot read the master process " + pid + " in /proc", e);
     }
   }
