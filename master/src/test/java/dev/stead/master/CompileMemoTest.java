@@ -11,6 +11,9 @@ import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
+import dev.stead.proto.v1.PreviewEvent;
+import dev.stead.proto.v1.PreviewRequest;
+import dev.stead.proto.v1.PreviewServiceGrpc;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
 import dev.stead.wire.Pem;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A master that did not compile a node's catalog (restarted, or another master on the same
  * database) tells the node its catalog is unchanged without compiling, from the compile memo
  * and the catalog in the store, and compiles whenever that could be wrong: a changed fact, new
- * code, envelopes sealed to another key. Compiles are counted in the master's metrics.
+ * code, envelopes sealed to another key. A preview of other code leaves the memos alone.
+ * Compiles are counted in the master's metrics.
  */
 class CompileMemoTest {
   @TempDir Path tmp;
@@ -115,6 +119,22 @@ class CompileMemoTest {
       dbDigest = db.getCatalog().getDigest();
       dbKey = db.getEnvelopesKey();
       assertThat(compiles(master)).isEqualTo(2);
+
+      // A preview of other code compiles web01 too, but must leave its memo alone.
+      Path next = Files.createDirectories(tmp.resolve("next"));
+      Files.writeString(next.resolve("site.groovy"),
+          SITE.replace("BLOB", blob).replace("'role '", "'next role '"));
+      ManagedChannel admin = TestPki.channel(master.port(), ca,
+          Pem.readPrivateKey(data.resolve("admin/key.pem")),
+          Pem.readCertificate(data.resolve("admin/cert.pem")));
+      channels.add(admin);
+      List<PreviewEvent> events = new ArrayList<>();
+      PreviewServiceGrpc.newBlockingStub(admin).withDeadlineAfter(60, TimeUnit.SECONDS)
+          .preview(PreviewRequest.newBuilder().setCodeDirectory(next.toString())
+              .setNodeGlob("web*").build())
+          .forEachRemaining(events::add);
+      assertThat(events).filteredOn(PreviewEvent::hasNode).extracting(e -> e.getNode().getNode()
+          + " " + e.getNode().getOutcome()).containsExactly("web01 PREVIEW_CHANGED");
     }
 
     try (Master restarted = start(data, code)) {
