@@ -42,6 +42,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class CompileMemoBench {
   private static final int NODES = 64;
+  /** The code's identity as the memos name it (the master hashes its files for it). */
+  private static final String IDENTITY = "reference-code";
 
   @Param({"1000"})
   public int resources;
@@ -63,7 +65,7 @@ public class CompileMemoBench {
     code = Compiler.forEnvironment(codeDir, List.of()).withTimeLimit(Duration.ofMinutes(2));
     // The master before its restart: every node compiled once, its catalog and memo stored.
     CachingCompiler before = new CachingCompiler(code, CachingCompiler.DEFAULT_MAX_BYTES,
-        CachingCompiler.DIGEST_ENTRIES, memory);
+        CachingCompiler.DIGEST_ENTRIES, memory, IDENTITY);
     for (int i = 0; i < NODES; i++) {
       Facts f = ReferenceCode.facts(i, i);
       Catalog catalog = before.serve(ReferenceCode.nodeName(i), f,
@@ -96,7 +98,7 @@ public class CompileMemoBench {
     int i = next++ % NODES;
     String node = ReferenceCode.nodeName(i);
     CachingCompiler restarted = new CachingCompiler(code, CachingCompiler.DEFAULT_MAX_BYTES,
-        CachingCompiler.DIGEST_ENTRIES, memory);
+        CachingCompiler.DIGEST_ENTRIES, memory, IDENTITY);
     Catalog stored = store.catalog(node).orElseThrow();
     if (SecretEnvelopes.hasSecrets(stored)) {
       throw new IllegalStateException("the reference code has no secrets");

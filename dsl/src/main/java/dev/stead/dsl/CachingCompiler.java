@@ -1,19 +1,14 @@
 package dev.stead.dsl;
 
 import com.google.protobuf.ByteString;
-import dev.stead.dsl.internal.CompilerIdentity;
 import dev.stead.dsl.internal.FactReads;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CompileMemo;
 import dev.stead.proto.v1.FactRead;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,23 +98,14 @@ public final class CachingCompiler {
    * @param maxDigests the most digest-only entries to keep (0: none)
    */
   public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests) {
-    this(compiler, maxBytes, maxDigests, DigestMemory.NONE);
+    this(compiler, maxBytes, maxDigests, DigestMemory.NONE, null);
   }
 
   /**
    * As above, each cacheable compile leaving its memo in {@code memory}, and digests this
-   * cache does not know looked up there.
-   */
-  public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests,
-      DigestMemory memory) {
-    this(compiler, maxBytes, maxDigests, memory, memory == DigestMemory.NONE ? null
-        : identity(compiler));
-  }
-
-  /**
-   * As above, the memos naming {@code identity}, which must change with anything a compile's
-   * result depends on besides its inputs (the code, the environment, Stead's own build);
-   * null: keep no memos.
+   * cache does not know looked up there. The memos name {@code identity}, which must change
+   * with anything a compile's result depends on besides its inputs (the code, the
+   * environment, Stead's own build); null: keep no memos.
    */
   public CachingCompiler(Compiler compiler, long maxBytes, int maxDigests,
       DigestMemory memory, String identity) {
@@ -134,24 +120,6 @@ public final class CachingCompiler {
     this.maxBytes = maxBytes;
     this.memory = Objects.requireNonNull(memory, "memory");
     this.identity = identity;
-  }
-
-  /**
-   * What a memo must name to be this compiler's: its environment, code version and the
-   * compiler's own build. Null when the build cannot be told (no memos then).
-   */
-  private static String identity(Compiler compiler) {
-    String build = CompilerIdentity.value();
-    if (build.isEmpty()) {
-      return null;
-    }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      String all = compiler.environment() + "\0" + compiler.codeVersion() + "\0" + build;
-      return HexFormat.of().formatHex(sha.digest(all.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
   }
 
   /** The wrapped compiler. */
@@ -236,8 +204,8 @@ public final class CachingCompiler {
     if (identity == null) {
       return Optional.empty();
     }
-    Optional<CompileMemo> found = memory.recall(node);
-    if (found.isEmpty() || !found.get().getIdentity().equals(identity)) {
+    Optional<CompileMemo> found = memoOf(memory, identity, node);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
     CompileMemo memo = found.get();
@@ -266,15 +234,15 @@ public final class CachingCompiler {
       String node, Facts facts, Trusted trusted, FleetView fleet) {
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(identity, "identity");
-    Optional<CompileMemo> found = memory.recall(node);
-    if (found.isEmpty() || !found.get().getIdentity().equals(identity)) {
-      return Optional.empty();
-    }
-    CompileMemo memo = found.get();
-    List<Object> observed = observed(readSetOf(memo), Values.toJavaMap(facts.getValuesMap()),
-        fleet);
-    return sameInputs(memo, node, trusted, observed) ? Optional.of(memo.getDigest())
-        : Optional.empty();
+    return memoOf(memory, identity, node).filter(memo -> sameInputs(memo, node, trusted,
+        observed(readSetOf(memo), Values.toJavaMap(facts.getValuesMap()), fleet)))
+        .map(CompileMemo::getDigest);
+  }
+
+  /** {@code node}'s memo in {@code memory} when it names {@code identity}. */
+  private static Optional<CompileMemo> memoOf(DigestMemory memory, String identity,
+      String node) {
+    return memory.recall(node).filter(memo -> memo.getIdentity().equals(identity));
   }
 
   /** The reads a memo records, as this cache keys them. */
@@ -359,11 +327,8 @@ public final class CachingCompiler {
         .compareTo(String.join("\u0000", b))));
     List<String> types = new ArrayList<>(recorded.collectedTypes());
     types.sort(null);
-    List<Map.Entry<List<String>, Boolean>> reads = new ArrayList<>();
-    for (Map.Entry<List<String>, Boolean> read : sorted) {
-      reads.add(Map.entry(List.copyOf(read.getKey()), read.getValue()));
-    }
-    return new ReadSet(List.copyOf(reads), List.copyOf(types), recorded.fleetFactsRead());
+    // Entries and lists compare by content, so a memo's reads equal these whatever classes.
+    return new ReadSet(List.copyOf(sorted), List.copyOf(types), recorded.fleetFactsRead());
   }
 
   /** The index of this set of reads, added if new and there is room; -1 when full. */

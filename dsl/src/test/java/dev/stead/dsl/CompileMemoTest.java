@@ -52,8 +52,10 @@ class CompileMemoTest {
 
   private CachingCompiler started(String site) throws Exception {
     Compiler compiler = new Code(dir).file("site.groovy", site).environment();
+    // What the master names by its files' contents; here, the code's version.
     return new CachingCompiler(compiler, CachingCompiler.DEFAULT_MAX_BYTES,
-        CachingCompiler.DIGEST_ENTRIES, memos);
+        CachingCompiler.DIGEST_ENTRIES, memos,
+        compiler.environment() + " " + compiler.codeVersion());
   }
 
   private static Facts facts(String ip, String family, long uptime) {
