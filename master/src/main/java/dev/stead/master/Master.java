@@ -316,7 +316,8 @@ public final class Master implements AutoCloseable {
           List.of(
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
-                  classifications, runSlots, compiledVersions, servedBy::get, catalogQueue)
+                  classifications, runSlots, compiledVersions, servedBy::get, catalogQueue,
+                  config.store().shared())
                   .bindService(),
               new ReportEndpoint(store, nodes, Clock.systemUTC(),
                   report -> {

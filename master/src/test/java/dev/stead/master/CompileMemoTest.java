@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.master.secrets.MasterKey;
 import dev.stead.master.storage.StoreConfig;
 import dev.stead.master.storage.postgres.PostgresCluster;
+import dev.stead.master.storage.postgres.PostgresLocation;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CertificateStatus;
@@ -22,6 +23,10 @@ import io.grpc.ManagedChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -196,6 +201,48 @@ class CompileMemoTest {
       assertThat(ask(a, ca, web01, Map.of("role", "lb"),
           changed.getCatalog().getDigest(), "").getUnchanged()).isTrue();
       assertThat(compiles(a)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aNodeBackWithTheCatalogItHeldBeforeAnotherMastersCompileHasItStoredAgain()
+      throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), SITE.replace("BLOB", "unused"));
+    try (Master a = Master.builder(new MasterConfig(tmp.resolve("a"), code, List.of(),
+            "127.0.0.1", 0, "*").withStore(store)).start();
+        Master b = Master.builder(new MasterConfig(tmp.resolve("b"), code, List.of(),
+            "127.0.0.1", 0, "*").withStore(store).withCaRole(false)).start()) {
+      X509Certificate ca = Pem.readCertificate(tmp.resolve("a/ca/ca.pem"));
+      Enrolled web01 = enrol(a, ca, "web01");
+      String held = ask(b, ca, web01, Map.of("role", "web"), "", "").getCatalog().getDigest();
+      // A compiles and stores a new catalog for new facts; its answer never reaches the node.
+      String lost = ask(a, ca, web01, Map.of("role", "lb"), held, "").getCatalog().getDigest();
+      assertThat(lost).isNotEqualTo(held);
+      assertThat(storedDigest(cluster, db, "web01")).isEqualTo(lost);
+
+      // The node comes back to B with what it still runs, and its facts as they were.
+      assertThat(ask(b, ca, web01, Map.of("role", "web"), held, "").getUnchanged()).isTrue();
+
+      // The store holds the catalog the node runs, as the dashboard and reports show it.
+      assertThat(storedDigest(cluster, db, "web01")).isEqualTo(held);
+    }
+  }
+
+  private static String storedDigest(PostgresCluster cluster, PostgresLocation db, String node)
+      throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
+            cluster.credentials().password());
+        PreparedStatement query = c.prepareStatement(
+            "SELECT digest FROM catalogs WHERE node = ?")) {
+      query.setString(1, node);
+      try (ResultSet rows = query.executeQuery()) {
+        assertThat(rows.next()).as("a catalog stored for " + node).isTrue();
+        return rows.getString(1);
+      }
     }
   }
 }

@@ -19,16 +19,12 @@ import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.RunSlot;
 import dev.stead.master.secrets.RecipientKey;
-import dev.stead.master.secrets.SecretEnvelopes;
 import dev.stead.wire.Catalogs;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -67,7 +63,6 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final Nodes nodes;
   private final CatalogSource source;
   private final SecretService secrets;
-  private final SourceGrants grants;
   private final DriftExceptions exceptions;
   private final NodeClassifications classifications;
   private final RunSlots runSlots;
@@ -76,50 +71,23 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   private final CatalogQueue queue;
   /** This master's registered address, named in every answer (empty until it is bound). */
   private final Supplier<String> servedBy;
-  /**
-   * The catalog last stored per node: by this process, or read back from the store at the
-   * node's first check-in after a restart.
-   */
-  private final ConcurrentMap<String, Stored> storedDigests =
-      new ConcurrentHashMap<>();
-
-  /** What is kept of a stored catalog: its digest, and whether it has secrets. */
-  private record Stored(String digest, boolean hasSecrets) {}
+  private final StoredCatalogs stored;
 
   /** Each compile error is logged once, not once per node and run. */
   private final SeenOnce errorsLogged = new SeenOnce(1_000);
 
-  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      SecretService secrets, SourceGrants grants,
-      DriftExceptions exceptions) {
-    this(store, nodes, source, secrets, grants, exceptions, new NodeClassifications(store));
-  }
-
-  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      SecretService secrets, SourceGrants grants,
-      DriftExceptions exceptions, NodeClassifications classifications) {
-    this(store, nodes, source, secrets, grants, exceptions, classifications,
-        new RunSlots(store, Clock.systemUTC()), new CompiledVersions(), () -> "");
-  }
-
   /**
-   * As above; {@code runSlots} gives each node's run slot, {@code versions} hears the code
-   * version of each catalog compiled, and every answer names {@code servedBy} (outside the
-   * catalog and its digest).
+   * {@code runSlots} gives each node's run slot, {@code versions} hears the code version of
+   * each catalog compiled, and every answer names {@code servedBy} (outside the catalog and its
+   * digest). Requests that need a compile wait in {@code queue}, or are refused there. {@code
+   * sharedStore}: other masters write to {@code store} too.
    */
   public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
       SecretService secrets, SourceGrants grants,
       DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots,
-      CompiledVersions versions, Supplier<String> servedBy) {
-    this(store, nodes, source, secrets, grants, exceptions, classifications, runSlots,
-        versions, servedBy, CatalogQueue.of(ServerConcurrency.defaults()));
-  }
-
-  /** As above; requests that need a compile wait in {@code queue}, or are refused there. */
-  public CatalogEndpoint(Store store, Nodes nodes, CatalogSource source,
-      SecretService secrets, SourceGrants grants,
-      DriftExceptions exceptions, NodeClassifications classifications, RunSlots runSlots,
-      CompiledVersions versions, Supplier<String> servedBy, CatalogQueue queue) {
+      CompiledVersions versions, Supplier<String> servedBy, CatalogQueue queue,
+      boolean sharedStore) {
+    this.stored = new StoredCatalogs(store, grants, sharedStore);
     this.queue = java.util.Objects.requireNonNull(queue, "queue");
     this.runSlots = runSlots;
     this.versions = versions;
@@ -130,7 +98,6 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     this.nodes = nodes;
     this.source = source;
     this.secrets = secrets;
-    this.grants = grants;
   }
 
   /**
@@ -203,7 +170,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
               : Level.INFO, () -> "compile node=" + node + " " + said);
         }
       }
-      Stored stored = storeIfNew(node, compiled.catalog());
+      StoredCatalogs.Stored stored = this.stored.storeIfNew(node, compiled.catalog());
       X509Certificate caller = Identity.current().certificate().orElseThrow();
       String callerKey = RecipientKey.of(caller);
       // The agent's envelopes open only with the key they were sealed to.
@@ -237,55 +204,6 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         .setFailure(CompileFailure.newBuilder().addAllErrors(failed.errors())).build();
   }
 
-  /**
-   * Stores {@code catalog} as {@code node}'s unless this process stored that digest last: a
-   * catalog is stored once per digest, not once per run (rewriting an unchanged catalog, 1 MB
-   * at 1,200 resources, on every run would only feed compactions), and scanned for secrets
-   * once per digest, not once per check-in.
-   */
-  private Stored storeIfNew(String node, Catalog catalog) {
-    Stored stored = storedDigests.get(node);
-    if (stored != null && stored.digest().equals(catalog.getDigest())) {
-      return stored;
-    }
-    store.putCatalog(node, catalog);
-    grants.catalogStored(node, catalog);
-    Stored now = new Stored(catalog.getDigest(), SecretEnvelopes.hasSecrets(catalog));
-    storedDigests.put(node, now);
-    return now;
-  }
-
-  /**
-   * The node's catalog as the store holds it, when this process has stored none (the first
-   * check-in after a restart) or another digest than the agent holds (another master on the
-   * same database stored the agent's since). Kept unless a compile stored another meanwhile
-   * ({@code before} no longer the entry). Null when there is none or it cannot be read (a
-   * compile follows, which stores it).
-   */
-  private Stored storedNow(String node, Stored before) {
-    Optional<Catalog> catalog;
-    try {
-      catalog = store.catalog(node);
-    } catch (dev.stead.master.storage.StoreException e) {
-      LOG.warning("reading the stored catalog of " + node + " failed (compiling instead): "
-          + e.getMessage());
-      return null;
-    }
-    if (catalog.isEmpty()) {
-      return null;
-    }
-    Stored read = new Stored(catalog.get().getDigest(),
-        SecretEnvelopes.hasSecrets(catalog.get()));
-    boolean kept = before == null ? storedDigests.putIfAbsent(node, read) == null
-        : storedDigests.replace(node, before, read);
-    if (!kept) {
-      return storedDigests.get(node);
-    }
-    // The agent may fetch the files of the catalog it holds from here now.
-    grants.catalogStored(node, catalog.get());
-    return read;
-  }
-
   /** What every answer carries beside its catalog, unchanged flag or failure. */
   private GetCatalogResponse.Builder answer(Mode mode, RunSlot slot) {
     return GetCatalogResponse.newBuilder().setMode(mode).setRunSlot(slot)
@@ -295,8 +213,8 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
   /**
    * Whether the agent holds what a compile would serve it now, known without compiling. The
    * served catalog must be the compiled one (not audited, no drift exception in force: both
-   * change the digest), this process must have stored exactly that digest for the node (so
-   * the store and the grants are as a compile would leave them), the envelopes the agent
+   * change the digest), the store must hold exactly that digest as the node's catalog (so
+   * the store and this master's grants are as a compile would leave them), the envelopes the agent
    * keeps must open (sealed to its key, or no secrets), and the source must know the
    * compile's digest from its cache.
    */
@@ -306,10 +224,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     if (known.isEmpty() || mode == Mode.AUDIT) {
       return false;
     }
-    Stored stored = storedDigests.get(node);
-    if (stored == null || !known.equals(stored.digest())) {
-      stored = storedNow(node, stored);
-    }
+    StoredCatalogs.Stored stored = this.stored.current(node, known);
     if (stored == null || !known.equals(stored.digest())) {
       return false;
     }

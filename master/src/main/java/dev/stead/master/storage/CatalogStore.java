@@ -22,6 +22,13 @@ public interface CatalogStore {
   Optional<Catalog> catalog(String node);
 
   /**
+   * The digest of {@code node}'s stored catalog; empty when none. Cheaper than {@link
+   * #catalog}: a master sharing the store with others checks with it, on every check-in,
+   * that the catalog it last stored for a node is still the one stored.
+   */
+  Optional<String> catalogDigest(String node);
+
+  /**
    * Forgets {@code node}'s last catalog, what it exports and its compile memo, as when the
    * node is cleaned ({@code stead ca clean}): nothing of a decommissioned node stays
    * collectable or stored. Nothing when there is none.

@@ -314,6 +314,13 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public Optional<String> catalogDigest(String node) {
+    // Only the digest field is decoded; the resources are skipped over, not parsed.
+    byte[] body = rocks.getBytes(CATALOGS, key(node));
+    return body == null ? Optional.empty() : Optional.of(CatalogDigest.read(body));
+  }
+
+  @Override
   public void removeCatalog(String node) {
     try (WriteBatch batch = new WriteBatch()) {
       batch.delete(rocks.family(CATALOGS), key(node));

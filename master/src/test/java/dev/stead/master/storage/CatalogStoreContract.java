@@ -35,6 +35,26 @@ abstract class CatalogStoreContract extends StoreContract {
   }
 
   @Test
+  void theStoredDigestIsReadWithoutTheCatalog() throws Exception {
+    Catalog.Builder big = Catalog.newBuilder().setNode("web1").setEnvironment("production")
+        .setDigest("sha256:aa");
+    for (int i = 0; i < 500; i++) {
+      big.addResources(Resource.newBuilder().setType("file").setTitle("/etc/stead/f" + i));
+    }
+    assertThat(store.catalogDigest("web1")).isEmpty();
+
+    store.putCatalog("web1", big.build());
+    assertThat(store.catalogDigest("web1")).contains("sha256:aa");
+    store.putCatalog("web1", big.setDigest("sha256:bb").build());
+    reopen();
+    assertThat(store.catalogDigest("web1")).contains("sha256:bb");
+    assertThat(store.catalogDigest("web")).isEmpty();
+
+    store.removeCatalog("web1");
+    assertThat(store.catalogDigest("web1")).isEmpty();
+  }
+
+  @Test
   void aLargeCatalogComesBackByteForByte() {
     Catalog.Builder big = Catalog.newBuilder().setNode("big").setDigest("sha256:ff");
     for (int i = 0; i < 2_000; i++) {

@@ -9,6 +9,7 @@ import com.google.protobuf.Message;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stead.master.storage.CaRoleLock;
+import dev.stead.master.storage.CatalogDigest;
 import dev.stead.master.storage.CertificateRecord;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
@@ -160,9 +161,9 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
           "SET LOCAL synchronous_commit TO OFF")) {
         async.execute();
       }
-      try (PreparedStatement upsert = prepare(connection, "INSERT INTO catalogs (node, body)"
-          + " VALUES (?, ?) ON CONFLICT (node) DO UPDATE SET body = EXCLUDED.body", node,
-          catalog.toByteArray())) {
+      try (PreparedStatement upsert = prepare(connection, "INSERT INTO catalogs (node, body,"
+          + " digest) VALUES (?, ?, ?) ON CONFLICT (node) DO UPDATE SET body = EXCLUDED.body,"
+          + " digest = EXCLUDED.digest", node, catalog.toByteArray(), catalog.getDigest())) {
         upsert.executeUpdate();
       }
       if (catalog.getExportsCount() == 0) {
@@ -198,6 +199,22 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   @Override
   public Optional<Catalog> catalog(String node) {
     return db.one("SELECT body FROM catalogs WHERE node = ?", Catalog.parser(), node);
+  }
+
+  @Override
+  public Optional<String> catalogDigest(String node) {
+    return db.run("read", connection -> {
+      // The body only for a row stored before digests had their own column.
+      try (PreparedStatement query = prepare(connection, "SELECT digest, CASE WHEN digest IS"
+          + " NULL THEN body END FROM catalogs WHERE node = ?", node);
+          ResultSet rows = query.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        String digest = rows.getString(1);
+        return Optional.of(digest != null ? digest : CatalogDigest.read(rows.getBytes(2)));
+      }
+    });
   }
 
   @Override

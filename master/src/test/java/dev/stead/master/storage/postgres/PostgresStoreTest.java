@@ -57,7 +57,7 @@ class PostgresStoreTest {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("8");
+      assertThat(store.schemaVersion()).isEqualTo("9");
     }
     cluster.execute(db.database(), "INSERT INTO stead_schema_history (installed_rank, version, "
         + "description, type, script, checksum, installed_by, execution_time, success) VALUES "
@@ -65,10 +65,10 @@ class PostgresStoreTest {
 
     assertThatThrownBy(() -> PostgresStore.open(db, cluster.credentials()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("schema version 999, newer than this master knows (8)")
+        .hasMessageContaining("schema version 999, newer than this master knows (9)")
         .hasMessageContaining(db.toString());
     // Its own migrations and the one from the future: nothing more was applied.
-    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(9);
+    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(10);
   }
 
   /** A report as the master receives it: quiet, or changing the given files. */
@@ -126,7 +126,7 @@ class PostgresStoreTest {
     Report fresh = run("new-1", "web1", 10 * DAY + 5_000, RunStatus.CHANGED_RUN, "/etc/motd");
     Report quiet = run("new-2", "web2", 11 * DAY + 2_000, RunStatus.UNCHANGED);
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("8");
+      assertThat(store.schemaVersion()).isEqualTo("9");
       for (Report r : old) {
         assertThat(store.report(r.getId())).contains(r);
       }
