@@ -317,8 +317,7 @@ public final class Master implements AutoCloseable {
               new BootstrapEndpoint(registry).bindService(),
               new CatalogEndpoint(store, nodes, source, secrets, grants, exceptions,
                   classifications, runSlots, compiledVersions, servedBy::get, catalogQueue,
-                  config.store().shared())
-                  .bindService(),
+                  config.store().shared()).service(),
               new ReportEndpoint(store, nodes, Clock.systemUTC(),
                   report -> {
                     jobsNow.reported(report);

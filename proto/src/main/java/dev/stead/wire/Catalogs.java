@@ -55,9 +55,11 @@ public final class Catalogs {
         .clearExports().addAllExports(sortedByKey(catalog.getExportsList()))
         .clearEdges().addAllEdges(unique)
         .clearDigest();
-    // The digest is taken over the catalog without one, which is what was just built.
-    Catalog sorted = builder.build();
-    return builder.setDigest("sha256:" + sha256Hex(deterministicBytes(sorted))).build();
+    // The digest is taken over the catalog without one, which is what was just built; those
+    // bytes, with the digest after them, are also the sealed catalog's encoding.
+    byte[] withoutDigest = deterministicBytes(builder.build());
+    return CatalogEncodings.remember(
+        builder.setDigest("sha256:" + sha256Hex(withoutDigest)).build(), withoutDigest);
   }
 
   private static List<Resource> sortedByKey(List<Resource> given) {

@@ -20,6 +20,7 @@ import dev.stead.proto.v1.Mode;
 import dev.stead.proto.v1.RunSlot;
 import dev.stead.master.secrets.RecipientKey;
 import dev.stead.wire.Catalogs;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.X509Certificate;
@@ -98,6 +99,14 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     this.nodes = nodes;
     this.source = source;
     this.secrets = secrets;
+  }
+
+  /**
+   * This service, its catalogs written with the encoding they were sealed with rather than
+   * serialized again ({@link CatalogAnswerEncoding}); what the master serves.
+   */
+  public ServerServiceDefinition service() {
+    return CatalogAnswerEncoding.bind(this);
   }
 
   /**

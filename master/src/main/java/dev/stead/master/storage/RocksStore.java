@@ -18,6 +18,7 @@ import dev.stead.proto.v1.PendingRequests;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.Rollout;
 import dev.stead.proto.v1.RunRequest;
+import dev.stead.wire.CatalogEncodings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -278,7 +279,7 @@ public final class RocksStore implements Store {
   @Override
   public void putCatalog(String node, Catalog catalog) {
     try (WriteBatch batch = new WriteBatch()) {
-      batch.put(rocks.family(CATALOGS), key(node), catalog.toByteArray());
+      batch.put(rocks.family(CATALOGS), key(node), CatalogEncodings.encoded(catalog));
       if (catalog.getExportsCount() == 0) {
         batch.delete(rocks.family(EXPORTS), key(node));
       } else {

@@ -26,6 +26,7 @@ import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RevokedCertificate;
 import dev.stead.proto.v1.Rollout;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.wire.CatalogEncodings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -163,7 +164,8 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
       }
       try (PreparedStatement upsert = prepare(connection, "INSERT INTO catalogs (node, body,"
           + " digest) VALUES (?, ?, ?) ON CONFLICT (node) DO UPDATE SET body = EXCLUDED.body,"
-          + " digest = EXCLUDED.digest", node, catalog.toByteArray(), catalog.getDigest())) {
+          + " digest = EXCLUDED.digest", node, CatalogEncodings.encoded(catalog),
+          catalog.getDigest())) {
         upsert.executeUpdate();
       }
       if (catalog.getExportsCount() == 0) {
