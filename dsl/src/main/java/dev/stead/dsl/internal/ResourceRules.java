@@ -52,8 +52,19 @@ final class ResourceRules {
   }
 
   /** The catalog form of {@code value} for parameter {@code p} of {@code key}. */
+  /**
+   * Names a parameter in an error message; the text is built only for an error (normalizing
+   * runs for every parameter of every resource of every compile).
+   */
+  private record Where(String parameter, String key) {
+    @Override
+    public String toString() {
+      return "parameter '" + parameter + "' of " + key;
+    }
+  }
+
   static Object normalize(String key, ParameterSpec p, Object value) throws InvalidValue {
-    String where = "parameter '" + p.name() + "' of " + key;
+    Where where = new Where(p.name(), key);
     if (value == null) {
       throw new InvalidValue(where + " has no value (leave it out to leave the property alone)");
     }
@@ -117,7 +128,7 @@ final class ResourceRules {
   }
 
   /** Applies the schema's rule for {@code p}, the same one the agent applies. */
-  private static void check(String where, ParameterSpec p, String value) throws InvalidValue {
+  private static void check(Where where, ParameterSpec p, String value) throws InvalidValue {
     String problem = p.problem(value);
     if (problem != null) {
       throw new InvalidValue(where + " " + problem + ", got '" + value + "'");
@@ -156,7 +167,7 @@ final class ResourceRules {
    * iterator); here the code still runs under its limit. A value the catalog cannot hold (a
    * closure, an object) is refused here, at the line that declared it.
    */
-  private static Object detached(String where, Object value) throws InvalidValue {
+  private static Object detached(Where where, Object value) throws InvalidValue {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new java.util.LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {

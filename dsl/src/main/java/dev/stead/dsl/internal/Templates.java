@@ -68,7 +68,25 @@ public final class Templates {
 
   /** A parsed {@code .erb} template: its script class and how its lines map back. */
   private record ParsedErb(Class<?> type, ErbSource source, String relativeName,
-      String scriptName) {}
+      String scriptName) {
+    /**
+     * A new script for one rendering. Built with the no-argument constructor, the binding set
+     * after: Groovy's {@code InvokerHelper.createScript} first asks for a constructor taking a
+     * binding, which a template class does not have, and the exception it catches costs a
+     * stack trace on every rendering (hundreds per compile).
+     */
+    TemplateScript newScript(Map<String, Object> binding) {
+      TemplateScript script;
+      try {
+        script = (TemplateScript) type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("template class " + type.getName()
+            + " cannot be instantiated: " + e, e);
+      }
+      script.setBinding(new groovy.lang.Binding(new java.util.HashMap<>(binding)));
+      return script;
+    }
+  }
 
   private final Function<String, Optional<ModuleCode>> modules;
   private final SimpleTemplateEngine engine;
@@ -180,8 +198,7 @@ public final class Templates {
 
   private String renderErb(String path, ParsedErb erb, Map<String, Object> binding)
       throws TemplateProblem {
-    TemplateScript script = (TemplateScript) org.codehaus.groovy.runtime.InvokerHelper
-        .createScript(erb.type(), new groovy.lang.Binding(new java.util.HashMap<>(binding)));
+    TemplateScript script = erb.newScript(binding);
     try {
       script.run();
       return script.rendered();
