@@ -106,9 +106,10 @@ public final class MasterMetrics {
       out.sample("stead_store_bytes", "kind", kind, sizes.getOrDefault(kind, 0L));
     }
     if (sizes.containsKey("sst_files")) {
-      out.header("stead_rocksdb_bytes", "RocksDB's sizes: sst_files and wal_files on disk, "
-          + "live_data estimated, memtables in memory.", "gauge");
-      for (String kind : List.of("sst_files", "wal_files", "live_data", "memtables")) {
+      out.header("stead_rocksdb_bytes", "RocksDB's sizes: sst_files, blob_files and wal_files"
+          + " on disk, live_data estimated, memtables in memory.", "gauge");
+      for (String kind : List.of("sst_files", "blob_files", "wal_files", "live_data",
+          "memtables")) {
         out.sample("stead_rocksdb_bytes", "kind", kind, sizes.getOrDefault(kind, 0L));
       }
       out.header("stead_rocksdb_family_sst_bytes", "SST bytes on disk per column family.",

@@ -9,7 +9,8 @@ public interface StoreMaintenance {
   /**
    * Sizes of the stored data in bytes, by name. Every backend gives {@code total} (bytes the
    * store takes on disk) and {@code reports} (bytes of reports and their indexes); RocksDB adds
-   * {@code sst_files}, {@code live_data}, {@code memtables}, {@code wal_files} and one
+   * {@code sst_files}, {@code blob_files} (catalogs), {@code live_data}, {@code memtables},
+   * {@code wal_files} and one
    * {@code sst_files.FAMILY} per column family. Flushes nothing.
    */
   Map<String, Long> sizes();

@@ -49,6 +49,8 @@ class MetricsMoveTest {
       Map.entry("stead_crl_age_seconds", "follows the clock and revocations only"),
       Map.entry("stead_rocksdb_bytes{kind=\"sst_files\"", "moves when RocksDB flushes"),
       Map.entry("stead_rocksdb_bytes{kind=\"live_data\"", "estimated from SST files only"),
+      Map.entry("stead_rocksdb_bytes{kind=\"blob_files\"",
+          "moves when RocksDB flushes catalogs of 16 KB and more"),
       Map.entry("stead_rocksdb_family_sst_bytes", "moves when RocksDB flushes"),
       Map.entry("stead_store_bytes{kind=\"reports\"", "moves when RocksDB flushes"),
       Map.entry("stead_compile_seconds_bucket{le=\"0.", "moves for compiles in its range"),

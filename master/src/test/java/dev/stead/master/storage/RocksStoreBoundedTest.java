@@ -108,6 +108,40 @@ class RocksStoreBoundedTest {
   }
 
   @Test
+  void largeCatalogsOverwrittenAtEveryRunGoToBlobFilesWhoseGarbageIsReclaimed()
+      throws Exception {
+    Random random = new Random(4);
+    int nodes = 20;
+    int catalogBytes = 40_000;
+    long[] totalAt = new long[2];
+    long[] blobsAt = new long[2];
+    Catalog last = null;
+    try (RocksStore store = RocksStore.open(dir, RocksStore.ReportSync.OS_BUFFERED)) {
+      for (int run = 1; run <= 3_000; run++) {
+        String node = "n" + run % nodes;
+        last = Catalog.newBuilder().setNode(node).setDigest("d" + run)
+            .addResources(Resource.newBuilder().setType("file")
+                .setTitle(text(random, catalogBytes))).build();
+        store.putCatalog(node, last);
+        if (run == 1_500 || run == 3_000) {
+          store.compactAll();
+          totalAt[run / 1_500 - 1] = store.sizes().get("total");
+          blobsAt[run / 1_500 - 1] = store.sizes().get("blob_files");
+        }
+      }
+      assertThat(store.catalog(last.getNode())).contains(last);
+    }
+    System.out.printf("catalogs of %,d bytes, %d nodes: %,d bytes on disk (%,d in blob files)"
+        + " after 1,500 runs, %,d (%,d) after 3,000%n", catalogBytes, nodes, totalAt[0],
+        blobsAt[0], totalAt[1], blobsAt[1]);
+    long live = (long) nodes * catalogBytes;
+    assertThat(blobsAt[1]).as("catalogs in blob files").isGreaterThan(live / 2);
+    // 120 MB were written; what stays is the live catalogs and a bounded amount of garbage.
+    assertThat(totalAt[1]).isLessThan(totalAt[0] * 6 / 5);
+    assertThat(totalAt[1]).isLessThan(16 * live);
+  }
+
+  @Test
   void theMemtablesOfAllFamiliesTogetherStayWithinTheirShareOfMemory() throws Exception {
     Random random = new Random(3);
     long most = 0;

@@ -87,4 +87,32 @@ class RocksStoreTest {
       store.close();
     }
   }
+
+  @Test
+  void aCheckpointHoldsTheCatalogsKeptInBlobFiles() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 2 * RocksStore.MIN_BLOB_BYTES; i++) {
+      big.append((char) ('!' + random.nextInt(90)));
+    }
+    Catalog catalog = Catalog.newBuilder().setNode("web1").setDigest("sha256:01")
+        .addResources(dev.stead.proto.v1.Resource.newBuilder().setType("file")
+            .setTitle(big.toString())).build();
+    Path backup = dir.resolve("backup");
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      store.putCatalog("web1", catalog);
+      store.flush();
+      assertThat(store.sizes().get("blob_files")).isGreaterThan(RocksStore.MIN_BLOB_BYTES);
+      store.checkpoint(backup);
+    }
+
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(backup)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .anyMatch(name -> name.endsWith(".blob"));
+    }
+    try (RocksStore restored = RocksStore.open(backup)) {
+      assertThat(restored.catalog("web1")).contains(catalog);
+      assertThat(restored.catalogDigest("web1")).contains("sha256:01");
+    }
+  }
 }
