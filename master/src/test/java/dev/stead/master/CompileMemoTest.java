@@ -176,18 +176,39 @@ class CompileMemoTest {
     }
   }
 
+  /** Two masters on one database, A with the CA role, serving {@link #SITE}. */
+  private record TwoMasters(Master a, Master b, X509Certificate ca) implements AutoCloseable {
+    @Override
+    public void close() {
+      b.close();
+      a.close();
+    }
+  }
+
+  private TwoMasters twoMasters(StoreConfig store) throws Exception {
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), SITE.replace("BLOB", "unused"));
+    Master a = Master.builder(new MasterConfig(tmp.resolve("a"), code, List.of(),
+        "127.0.0.1", 0, "*").withStore(store)).start();
+    try {
+      Master b = Master.builder(new MasterConfig(tmp.resolve("b"), code, List.of(),
+          "127.0.0.1", 0, "*").withStore(store).withCaRole(false)).start();
+      return new TwoMasters(a, b, Pem.readCertificate(tmp.resolve("a/ca/ca.pem")));
+    } catch (Exception | Error e) {
+      a.close();
+      throw e;
+    }
+  }
+
   @Test
   void aNodeThatFailsOverIsToldUnchangedByTheOtherMasterWithoutACompile() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
-    StoreConfig store = StoreConfig.postgres(cluster.createDatabase(), cluster.credentials());
-    Path code = Files.createDirectories(tmp.resolve("code"));
-    Files.writeString(code.resolve("site.groovy"), SITE.replace("BLOB", "unused"));
     Map<String, Object> web = Map.of("role", "web", "uptime", 1);
-    try (Master a = Master.builder(new MasterConfig(tmp.resolve("a"), code, List.of(),
-            "127.0.0.1", 0, "*").withStore(store)).start();
-        Master b = Master.builder(new MasterConfig(tmp.resolve("b"), code, List.of(),
-            "127.0.0.1", 0, "*").withStore(store).withCaRole(false)).start()) {
-      X509Certificate ca = Pem.readCertificate(tmp.resolve("a/ca/ca.pem"));
+    try (TwoMasters masters = twoMasters(
+        StoreConfig.postgres(cluster.createDatabase(), cluster.credentials()))) {
+      Master a = masters.a();
+      Master b = masters.b();
+      X509Certificate ca = masters.ca();
       Enrolled web01 = enrol(a, ca, "web01");
       String digest = ask(a, ca, web01, web, "", "").getCatalog().getDigest();
 
@@ -209,14 +230,10 @@ class CompileMemoTest {
       throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
-    StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
-    Path code = Files.createDirectories(tmp.resolve("code"));
-    Files.writeString(code.resolve("site.groovy"), SITE.replace("BLOB", "unused"));
-    try (Master a = Master.builder(new MasterConfig(tmp.resolve("a"), code, List.of(),
-            "127.0.0.1", 0, "*").withStore(store)).start();
-        Master b = Master.builder(new MasterConfig(tmp.resolve("b"), code, List.of(),
-            "127.0.0.1", 0, "*").withStore(store).withCaRole(false)).start()) {
-      X509Certificate ca = Pem.readCertificate(tmp.resolve("a/ca/ca.pem"));
+    try (TwoMasters masters = twoMasters(StoreConfig.postgres(db, cluster.credentials()))) {
+      Master a = masters.a();
+      Master b = masters.b();
+      X509Certificate ca = masters.ca();
       Enrolled web01 = enrol(a, ca, "web01");
       String held = ask(b, ca, web01, Map.of("role", "web"), "", "").getCatalog().getDigest();
       // A compiles and stores a new catalog for new facts; its answer never reaches the node.
