@@ -166,6 +166,8 @@ public final class StorageSizing {
         Map<String, Long> sizes = store.sizes();
         out.put("wal_bytes", sizes.get("wal_files"));
         out.put("reports_bytes", sizes.get("reports"));
+        // Catalogs of 16 KB and more: in blob files, beside their family's table files.
+        out.put("catalog_blob_bytes", sizes.get("blob_files"));
         for (String family : new String[] {"catalogs", "facts", "nodes"}) {
           Long bytes = sizes.get("sst_files." + family);
           if (bytes != null) {
