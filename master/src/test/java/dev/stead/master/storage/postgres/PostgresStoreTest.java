@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
+import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportSummary;
+import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
@@ -84,6 +86,36 @@ class PostgresStoreTest {
               : ResourceStatus.CHANGED));
     }
     return report.build();
+  }
+
+  @Test
+  void aCatalogStoredBeforeDigestsHadAColumnGivesItsDigestFromItsBody() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    Flyway.configure(getClass().getClassLoader())
+        .dataSource(db.jdbcUrl(), cluster.credentials().user(), cluster.credentials().password())
+        .locations(SchemaMigrations.LOCATION).table(SchemaMigrations.HISTORY_TABLE)
+        .target("8").load().migrate();
+    Catalog old = Catalog.newBuilder().setNode("web1").setDigest("sha256:0ld")
+        .addResources(Resource.newBuilder().setType("file").setTitle("/etc/motd")).build();
+    // A row as schema 8 wrote it: node and body only.
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
+            cluster.credentials().password());
+        PreparedStatement insert = c.prepareStatement(
+            "INSERT INTO catalogs (node, body) VALUES (?, ?)")) {
+      insert.setString(1, "web1");
+      insert.setBytes(2, old.toByteArray());
+      insert.executeUpdate();
+    }
+
+    try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
+      assertThat(store.catalogDigest("web1")).contains("sha256:0ld");
+      assertThat(store.catalog("web1")).contains(old);
+      store.putCatalog("web1", old.toBuilder().setDigest("sha256:new").build());
+      assertThat(store.catalogDigest("web1")).contains("sha256:new");
+    }
+    assertThat(count(db, "SELECT count(*) FROM catalogs WHERE digest = 'sha256:new'"))
+        .isEqualTo(1);
   }
 
   @Test
