@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -48,13 +50,19 @@ final class MasterProbe {
     }
   }
 
-  /** One reading of the master, at one moment. */
-  record Sample(double cpuSeconds, long rssBytes, int fds, int threads, long diskBytes) {}
+  /**
+   * One reading of the master, at one moment. {@code threadCpuSeconds}: the CPU time of the
+   * process's threads by name, digits replaced by {@code #} (so "stead-compile-#" sums the
+   * compile threads): the part of the CPU a JFR profile does not see (RocksDB's native
+   * threads, the collector, the JIT) shows here.
+   */
+  record Sample(double cpuSeconds, long rssBytes, int fds, int threads, long diskBytes,
+      long pid, Map<String, Double> threadCpuSeconds) {}
 
   synchronized Sample sample() {
     int pid = currentPid();
     if (pid == 0) {
-      return new Sample(0, 0, 0, 0, diskBytes());
+      return new Sample(0, 0, 0, 0, diskBytes(), 0, Map.of());
     }
     Path proc = Path.of("/proc", String.valueOf(pid));
     try {
@@ -80,7 +88,8 @@ final class MasterProbe {
       }
       lastPid = pid;
       lastCpu = cpu;
-      last = new Sample(cpuBefore + cpu, rss, fds, threads, diskBytes());
+      last = new Sample(cpuBefore + cpu, rss, fds, threads, diskBytes(), pid,
+          threadCpuSeconds(proc));
       return last;
     } catch (IOException e) {
       if (pidFile != null && last != null) {
@@ -88,6 +97,46 @@ final class MasterProbe {
       }
       throw new UncheckedIOException("cannot read the master process " + pid + " in /proc", e);
     }
+  }
+
+  /** CPU seconds of each group of the process's threads (see {@link Sample}). */
+  static Map<String, Double> threadCpuSeconds(Path proc) {
+    Map<String, Double> groups = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+      tasks.forEach(task -> {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          String stat = Files.readString(task.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+          groups.merge(name.replaceAll("\\d+", "#"), cpu, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended while it was read: its time is gone with it
+        }
+      });
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return Map.copyOf(groups);
+  }
+
+  /**
+   * The CPU cores each thread group used between two samples of the same process, the
+   * {@code top} largest first; empty across a restart.
+   */
+  static Map<String, Double> threadCores(Sample from, Sample to, double seconds, int top) {
+    if (from.pid() == 0 || from.pid() != to.pid() || seconds <= 0) {
+      return Map.of();
+    }
+    Map<String, Double> cores = new java.util.LinkedHashMap<>();
+    to.threadCpuSeconds().entrySet().stream()
+        .map(e -> Map.entry(e.getKey(),
+            (e.getValue() - from.threadCpuSeconds().getOrDefault(e.getKey(), 0.0)) / seconds))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(top)
+        .forEach(e -> cores.put(e.getKey(), e.getValue()));
+    return cores;
   }
 
   /** Bytes of the files under the data directory (what `du --apparent-size` counts). */

@@ -106,6 +106,9 @@ final class OpenLoop {
         .add("threads", to.threads()).add("disk_mb", to.diskBytes() / 1048576.0)
         .add("disk_bytes_per_report", p.reports() == 0 ? Double.NaN
             : disk / (double) p.reports());
+    Json byThread = new Json();
+    MasterProbe.threadCores(from, to, seconds, 8).forEach(byThread::add);
+    master.add("cpu_cores_by_thread", byThread);
     if (p.catalogs() > 0) {
       master.add("cpu_ms_per_checkin", 1000 * cpu / p.catalogs());
     } else if (p.reports() > 0) {

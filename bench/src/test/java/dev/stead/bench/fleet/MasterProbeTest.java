@@ -38,4 +38,51 @@ class MasterProbeTest {
       second.destroyForcibly();
     }
   }
+
+  @Test
+  void theCpuOfEachGroupOfThreadsIsToldApart() throws Exception {
+    MasterProbe probe = new MasterProbe((int) ProcessHandle.current().pid(), null);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    MasterProbe.Sample before = probe.sample();
+    long start = System.nanoTime();
+    java.util.concurrent.CountDownLatch burnt = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch sampled = new java.util.concurrent.CountDownLatch(1);
+    Thread burner = new Thread(() -> {
+      long cpuStart = threads.getCurrentThreadCpuTime();
+      double sink = 0;
+      while (threads.getCurrentThreadCpuTime() - cpuStart < 400_000_000L) {
+        for (int i = 0; i < 100_000; i++) {
+          sink += Math.sqrt(i);
+        }
+      }
+      burnt.countDown();
+      // Alive until sampled: /proc forgets a thread's time once it has ended.
+      try {
+        sampled.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (sink < 0) {
+        throw new AssertionError();
+      }
+    }, "probe-burner-17");
+    burner.start();
+    burnt.await();
+    MasterProbe.Sample during = probe.sample();
+    sampled.countDown();
+    burner.join();
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    java.util.Map<String, Double> cores = MasterProbe.threadCores(before, during, seconds, 3);
+
+    assertThat(during.threadCpuSeconds()).containsKey("probe-burner-#");
+    assertThat(cores).containsKey("probe-burner-#");
+    assertThat(cores.get("probe-burner-#") * seconds).isGreaterThanOrEqualTo(0.3);
+    assertThat(cores).hasSizeLessThanOrEqualTo(3);
+    // Across a restart (another pid) there is nothing to compare.
+    MasterProbe.Sample other = new MasterProbe.Sample(0, 0, 0, 0, 0, during.pid() + 1,
+        during.threadCpuSeconds());
+    assertThat(MasterProbe.threadCores(before, other, seconds, 3)).isEmpty();
+  }
 }
