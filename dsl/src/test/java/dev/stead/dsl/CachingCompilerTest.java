@@ -53,7 +53,7 @@ class CachingCompilerTest {
     CachingCompiler cache = cache(CachingCompiler.DEFAULT_MAX_BYTES);
     Catalog first = cache.compile("web01", facts("Debian", "12.5", 100), Trusted.of("web01"));
     Catalog second = cache.compile("web01", facts("Debian", "12.5", 200), Trusted.of("web01"));
-    assertThat(second).isSameAs(first);
+    assertThat(second).isEqualTo(first);
     assertThat(cache.hits()).isEqualTo(1);
     assertThat(cache.misses()).isEqualTo(1);
   }

@@ -41,7 +41,8 @@ public final class CatalogEncodings {
 
   /**
    * The encoding of {@code catalog}: the one remembered when it was sealed, else its
-   * serialization now. Either parses back to an equal catalog.
+   * serialization now. Either parses back to an equal catalog. The array may be shared with
+   * other holders: it must not be modified.
    */
   public static byte[] encoded(Catalog catalog) {
     synchronized (HELD) {
@@ -60,19 +61,36 @@ public final class CatalogEncodings {
    * together are its deterministic serialization byte for byte.
    */
   static Catalog remember(Catalog sealed, byte[] withoutDigest) {
-    byte[] encoding = appendDigest(withoutDigest, sealed.getDigest());
+    return hold(sealed, appendDigest(withoutDigest, sealed.getDigest()));
+  }
+
+  /**
+   * The catalog {@code encoding} holds, its encoding remembered: a catalog kept as bytes (as
+   * the compile cache keeps them) is parsed back and then stored or sent without being
+   * serialized again.
+   */
+  public static Catalog parse(byte[] encoding) {
+    try {
+      return hold(Catalog.parseFrom(encoding), encoding);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a catalog's own encoding does not parse: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static Catalog hold(Catalog catalog, byte[] encoding) {
     if (encoding.length > BUDGET_BYTES) {
-      return sealed;
+      return catalog;
     }
     synchronized (HELD) {
-      HELD.addLast(new Held(new WeakReference<>(sealed), encoding));
+      HELD.addLast(new Held(new WeakReference<>(catalog), encoding));
       heldBytes += encoding.length;
       for (Iterator<Held> it = HELD.iterator(); it.hasNext() && heldBytes > BUDGET_BYTES; ) {
         heldBytes -= it.next().encoding().length;
         it.remove();
       }
     }
-    return sealed;
+    return catalog;
   }
 
   private static byte[] appendDigest(byte[] withoutDigest, String digest) {

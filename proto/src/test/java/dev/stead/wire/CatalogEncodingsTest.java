@@ -79,4 +79,15 @@ class CatalogEncodingsTest {
 
     assertThat(Catalog.parseFrom(CatalogEncodings.encoded(first))).isEqualTo(first);
   }
+
+  @Test
+  void aCatalogParsedFromItsEncodingKeepsIt() throws Exception {
+    Catalog sealed = Catalogs.seal(unsealed(9, 20));
+    byte[] encoding = CatalogEncodings.encoded(sealed);
+
+    Catalog parsed = CatalogEncodings.parse(encoding);
+
+    assertThat(parsed).isEqualTo(sealed).isNotSameAs(sealed);
+    assertThat(CatalogEncodings.encoded(parsed)).isSameAs(encoding);
+  }
 }
