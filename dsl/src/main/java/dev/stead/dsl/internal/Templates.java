@@ -75,10 +75,28 @@ public final class Templates {
      * binding, which a template class does not have, and the exception it catches costs a
      * stack trace on every rendering (hundreds per compile).
      */
+    /** Each template class's no-argument constructor, looked up once, not per rendering. */
+    private static final ClassValue<java.lang.reflect.Constructor<?>> CONSTRUCTORS =
+        new ClassValue<>() {
+          @Override
+          protected java.lang.reflect.Constructor<?> computeValue(Class<?> type) {
+            try {
+              return type.getDeclaredConstructor();
+            } catch (NoSuchMethodException e) {
+              throw new IllegalStateException("template class " + type.getName()
+                  + " has no constructor without arguments", e);
+            }
+          }
+        };
+
+    private java.lang.reflect.Constructor<?> constructor() {
+      return CONSTRUCTORS.get(type);
+    }
+
     TemplateScript newScript(Map<String, Object> binding) {
       TemplateScript script;
       try {
-        script = (TemplateScript) type.getDeclaredConstructor().newInstance();
+        script = (TemplateScript) constructor().newInstance();
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("template class " + type.getName()
             + " cannot be instantiated: " + e, e);

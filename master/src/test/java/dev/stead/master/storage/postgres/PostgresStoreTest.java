@@ -88,14 +88,21 @@ class PostgresStoreTest {
     return report.build();
   }
 
-  @Test
-  void aCatalogStoredBeforeDigestsHadAColumnGivesItsDigestFromItsBody() throws Exception {
+  /** A fresh database migrated up to {@code version} only, as an older master left it. */
+  private PostgresLocation migratedTo(String version) throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     Flyway.configure(getClass().getClassLoader())
         .dataSource(db.jdbcUrl(), cluster.credentials().user(), cluster.credentials().password())
         .locations(SchemaMigrations.LOCATION).table(SchemaMigrations.HISTORY_TABLE)
-        .target("8").load().migrate();
+        .target(version).load().migrate();
+    return db;
+  }
+
+  @Test
+  void aCatalogStoredBeforeDigestsHadAColumnGivesItsDigestFromItsBody() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = migratedTo("8");
     Catalog old = Catalog.newBuilder().setNode("web1").setDigest("sha256:0ld")
         .addResources(Resource.newBuilder().setType("file").setTitle("/etc/motd")).build();
     // A row as schema 8 wrote it: node and body only.
@@ -121,11 +128,7 @@ class PostgresStoreTest {
   @Test
   void reportsWrittenBeforeTheSlimReportRowsReadTheSameAfterTheMigration() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
-    PostgresLocation db = cluster.createDatabase();
-    Flyway.configure(getClass().getClassLoader())
-        .dataSource(db.jdbcUrl(), cluster.credentials().user(), cluster.credentials().password())
-        .locations(SchemaMigrations.LOCATION).table(SchemaMigrations.HISTORY_TABLE)
-        .target("6").load().migrate();
+    PostgresLocation db = migratedTo("6");
     List<Report> old = List.of(
         run("old-1", "web1", 10 * DAY + 1_000, RunStatus.UNCHANGED),
         run("old-2", "web2", 10 * DAY + 1_000, RunStatus.CHANGED_RUN, "/etc/motd"),
