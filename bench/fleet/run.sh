@@ -6,7 +6,8 @@
 #   bench/fleet/run.sh SCENARIO
 #
 #   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s)
-#   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s); with
+#   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s); the
+#      agents keep what they hold in $WORK/held-RESOURCES.tsv from one run to the next; with
 #      RESTART_AT=SECONDS the master is stopped and started again that long after the start
 #   c  STREAMS open command streams held by the master (10,000); fds and RSS
 #   d  cold start to the first catalog with the existing data directory (the client is
@@ -98,8 +99,9 @@ case "$SCENARIO" in
      sim --agents "$AGENTS" --interval "$INTERVAL" --facts churn --warmup "$WARMUP" \
        --duration "$DURATION" | tee -a "$log.jsonl" ;;
   b) start_master; wait_master
+     # Agents keep the catalogs they hold from one run to the next, as real agents do.
      sim --agents "$AGENTS" --interval "$B_INTERVAL" --facts stable --warmup "$WARMUP" \
-       --duration "$DURATION" | tee -a "$log.jsonl" &
+       --duration "$DURATION" --held-file "$WORK/held-$RESOURCES.tsv" | tee -a "$log.jsonl" &
      sim_pid=$!
      if [ -n "${RESTART_AT:-}" ]; then
        # The master stopped and started again under the running fleet (its agents keep the

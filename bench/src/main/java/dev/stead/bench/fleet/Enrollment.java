@@ -41,6 +41,8 @@ import java.util.stream.IntStream;
  * enrolled agents do.
  */
 final class Enrollment {
+  private static final int ENROL_CHUNK = 5_000;
+
   private Enrollment() {}
 
   /** The CA, fetched from the master (loopback benchmark: the first certificate is trusted). */
@@ -78,15 +80,20 @@ final class Enrollment {
       BootstrapGrpc.BootstrapBlockingStub stub = BootstrapGrpc.newBlockingStub(channel);
       // Each submit waits for the master's signature: many in flight keep the master busy.
       ForkJoinPool pool = new ForkJoinPool(32);
-      List<AgentIdentity> added;
       try {
-        added = pool.submit(() -> IntStream.range(from, count).parallel()
-            .mapToObj(n -> enroll(stub, ReferenceCode.nodeName(n))).toList()).get();
+        // In chunks, each kept as soon as it is signed: a large fleet's enrolment that stops
+        // half way resumes where it stopped.
+        for (int chunk = from; chunk < count; chunk += ENROL_CHUNK) {
+          int first = chunk;
+          int last = Math.min(count, chunk + ENROL_CHUNK);
+          List<AgentIdentity> added = pool.submit(() -> IntStream.range(first, last).parallel()
+              .mapToObj(n -> enroll(stub, ReferenceCode.nodeName(n))).toList()).get();
+          write(file, added);
+          known.addAll(added);
+        }
       } finally {
         pool.shutdown();
       }
-      write(file, added);
-      known.addAll(added);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -19,6 +19,9 @@ import java.util.Set;
  *     master, whose side of each handshake is the same
  * @param masterPidFile where the master's pid is, read at every sample: a master restarted
  *     during the run is followed (null: {@code masterPid} only)
+ * @param heldFile what each agent holds (its catalog's digest and code version), read at the
+ *     start and written at the end, as real agents keep their catalog on disk across
+ *     restarts (null: every agent starts holding nothing)
  * @param knownDigestFile mode first: the digest the agent holds (sent as its known digest,
  *     as a running agent does), and where the digest of a catalog sent is written; null:
  *     the agent holds none
@@ -28,12 +31,12 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
     boolean churnFacts, double changedShare, double driftShare, int streams,
     boolean channelPerRun, int masterPid, Path masterData, Path identities, int eventLoops,
     long sinceEpochMs, Path sinceFile, boolean boringClient, Path knownDigestFile,
-    Path masterPidFile) {
+    Path masterPidFile, Path heldFile) {
 
   private static final Set<String> NAMES = Set.of("mode", "master", "agents", "interval",
       "rate", "duration", "warmup", "period", "facts", "changed", "drift", "streams",
       "channels", "master-pid", "master-data", "identities", "event-loops", "since-epoch-ms",
-      "since-file", "client-tls", "known-digest-file", "master-pid-file");
+      "since-file", "client-tls", "known-digest-file", "master-pid-file", "held-file");
 
   static final String USAGE = """
       FleetSimulator --master HOST:PORT --identities FILE [options]
@@ -62,6 +65,9 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         --known-digest-file FILE  mode first: the catalog digest the agent holds, sent as an
                               agent does after a restart (none when FILE is missing); the
                               digest of a catalog sent is written there
+        --held-file FILE      what every agent holds (catalog digest, code version), read at
+                              the start and written at the end, as agents keep their catalog
+                              across restarts (default: every agent starts holding nothing)
       """;
 
   static FleetOptions parse(String[] args) {
@@ -121,7 +127,8 @@ record FleetOptions(String mode, String host, int port, int agents, double inter
         clientTls.equals("boringssl"),
         values.containsKey("known-digest-file") ? Path.of(values.get("known-digest-file"))
             : null,
-        values.containsKey("master-pid-file") ? Path.of(values.get("master-pid-file")) : null);
+        values.containsKey("master-pid-file") ? Path.of(values.get("master-pid-file")) : null,
+        values.containsKey("held-file") ? Path.of(values.get("held-file")) : null);
   }
 
   private static String required(Map<String, String> values, String name) {

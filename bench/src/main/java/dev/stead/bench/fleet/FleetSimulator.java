@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -61,8 +62,15 @@ public final class FleetSimulator {
     SimAgent.Shared shared = new SimAgent.Shared(o.host(), o.port(), ca, loops, executor, stats,
         o.channelPerRun(), o.boringClient() ? SslProvider.OPENSSL : SslProvider.JDK);
     List<SimAgent> agents = new ArrayList<>(identities.size());
+    Map<String, HeldCatalogs.Held> held = o.heldFile() == null ? Map.of()
+        : HeldCatalogs.read(o.heldFile());
     for (int i = 0; i < identities.size(); i++) {
-      agents.add(new SimAgent(shared, identities.get(i), i));
+      SimAgent agent = new SimAgent(shared, identities.get(i), i);
+      HeldCatalogs.Held h = held.get(identities.get(i).node());
+      if (h != null) {
+        agent.hold(h);
+      }
+      agents.add(agent);
     }
     MasterProbe probe = new MasterProbe(o.masterPid(), o.masterData(), o.masterPidFile());
     AtomicInteger streamsOpen = new AtomicInteger();
@@ -71,6 +79,9 @@ public final class FleetSimulator {
         openStreams(o, agents, streamsOpen, probe);
       }
       new OpenLoop(o, agents, stats, probe, streamsOpen).run();
+      if (o.heldFile() != null) {
+        HeldCatalogs.write(o.heldFile(), agents);
+      }
     } finally {
       agents.forEach(SimAgent::close);
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -175,11 +175,26 @@ final class SimAgent {
   }
 
   private void hold(Catalog catalog) {
-    knownDigest = catalog.getDigest();
-    codeVersion = catalog.getCodeVersion();
-    resources = catalog.getResourcesCount();
-    titles = catalog.getResourcesList().stream().limit(3)
-        .map(r -> r.getType() + "[" + r.getTitle() + "]").toList();
+    hold(new HeldCatalogs.Held(catalog.getDigest(), catalog.getCodeVersion(),
+        catalog.getResourcesCount(), catalog.getResourcesList().stream().limit(3)
+            .map(r -> r.getType() + "[" + r.getTitle() + "]").toList()));
+  }
+
+  /** Takes up what this agent held before a restart of the simulator. */
+  void hold(HeldCatalogs.Held held) {
+    knownDigest = held.digest();
+    codeVersion = held.codeVersion();
+    resources = held.resources();
+    titles = held.titles();
+  }
+
+  /** What this agent holds now (an empty digest: nothing yet); call with no run in flight. */
+  HeldCatalogs.Held held() {
+    return new HeldCatalogs.Held(knownDigest, codeVersion, resources, titles);
+  }
+
+  String node() {
+    return identity.node();
   }
 
   private void finish(ManagedChannel channel) {
