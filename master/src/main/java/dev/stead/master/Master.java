@@ -339,7 +339,8 @@ public final class Master implements AutoCloseable {
               new PreviewEndpoint(preview).bindService(),
               new RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits()), concurrency);
+              config.connectionLimits()),
+          config.store().shared() ? concurrency.forSharedStore() : concurrency);
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first
         // compile, while the first agents connect. Not earlier: on a busy machine a load

@@ -19,10 +19,12 @@ package dev.stead.master.rpc;
  * call that arrives while all are busy waits in their queue, whose length the connection
  * limits and the calls allowed per connection bound.
  *
- * <p>Report threads run {@code SubmitReport}. The store writes reports one at a time, each
- * synced to disk before it is acknowledged, so more threads would only wait on that; apart,
- * reports arriving faster than the disk syncs them queue among themselves and never hold
- * the check-ins up.
+ * <p>Report threads run {@code SubmitReport}. A report is on disk before it is acknowledged,
+ * and the embedded store syncs the reports written meanwhile together (one fsync for all
+ * that wait), so report threads mostly wait for a sync: the more wait, the more each sync
+ * carries. A shared store's reports wait on its connection pool instead, so they get fewer
+ * ({@link #forSharedStore}). Apart, reports arriving faster than the disk syncs them queue
+ * among themselves and never hold the check-ins up.
  *
  * <p>A catalog request that needs a compile leaves its call thread for the catalog queue
  * ({@link CatalogQueue}): a few threads of its own and a bounded queue in front. A request
@@ -41,6 +43,11 @@ package dev.stead.master.rpc;
  */
 public record ServerConcurrency(int handshakeThreads, int callThreads, int reportThreads,
     int catalogThreads, int catalogQueue, java.time.Duration catalogWait) {
+  /** Report threads of a master on its embedded store. */
+  public static final int REPORT_THREADS = 32;
+  /** Report threads of a master on a shared store. */
+  public static final int SHARED_STORE_REPORT_THREADS = 4;
+
   public ServerConcurrency {
     positive("handshakeThreads", handshakeThreads);
     positive("callThreads", callThreads);
@@ -79,8 +86,9 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int repor
 
   /**
    * For {@code cores} cores: 2 handshake threads a core, at least 4; 4 call threads a core,
-   * at least 16 (enough to keep the cores busy while some wait on the store); 4 report
-   * threads (one writes, the others parse the next reports meanwhile); 2 catalog
+   * at least 16 (enough to keep the cores busy while some wait on the store);
+   * {@value #REPORT_THREADS} report threads (an fsync of a busy disk takes milliseconds: as
+   * many reports as wait share it, so 32 make thousands a second); 2 catalog
    * threads a core (the compile slots are one a core: the other half stores and sends the
    * catalogs compiled meanwhile); at most 256 queued catalog requests a core, and no more
    * than 10 s of work: a third of the agent's 30 s deadline, so a request let in is answered
@@ -88,7 +96,18 @@ public record ServerConcurrency(int handshakeThreads, int callThreads, int repor
    */
   public static ServerConcurrency forCores(int cores) {
     int n = Math.max(1, cores);
-    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), 4, 2 * n, 256 * n,
-        java.time.Duration.ofSeconds(10));
+    return new ServerConcurrency(Math.max(4, 2 * n), Math.max(16, 4 * n), REPORT_THREADS,
+        2 * n, 256 * n, java.time.Duration.ofSeconds(10));
+  }
+
+  /**
+   * These bounds for a master on a shared (PostgreSQL) store: at most
+   * {@value #SHARED_STORE_REPORT_THREADS} report threads, since each holds one of the pool's
+   * 8 connections while it writes and check-ins need the others.
+   */
+  public ServerConcurrency forSharedStore() {
+    return new ServerConcurrency(handshakeThreads, callThreads,
+        Math.min(reportThreads, SHARED_STORE_REPORT_THREADS), catalogThreads, catalogQueue,
+        catalogWait);
   }
 }

@@ -136,7 +136,7 @@ public final class TlsServer {
     // connection and the catalog queue bound what waits in them.
     ThreadPoolExecutor handshakes = fixedPool(concurrency.handshakeThreads(), "stead-grpc-tls");
     ThreadPoolExecutor calls = fixedPool(concurrency.callThreads(), "stead-grpc-call");
-    // Reports wait on the store's one-at-a-time synced writes: among themselves.
+    // Reports wait for the store's syncs: among themselves.
     ThreadPoolExecutor reports = fixedPool(concurrency.reportThreads(), "stead-grpc-report");
     int backlog = concurrency.handshakeBacklog();
     ConnectionGate gate = new ConnectionGate(limits, () -> handshakes.getQueue().size() > backlog);

@@ -123,7 +123,8 @@ public final class RocksStore implements Store {
   private final Map<String, ColumnFamilyHandle> families;
   private final WriteOptions writeOptions;
   private final WriteOptions syncWriteOptions;
-  private final WriteOptions reportWriteOptions;
+  /** Makes stored reports durable in groups; null when reports are left in the OS's buffers. */
+  private final WalGroupSync reportSyncs;
   /** Held while expiry deletes reports, so that it reads each report and its index whole. */
   private final Object expiryLock = new Object();
   /** Reports being written, by id: another submit of the id waits for the outcome. */
@@ -154,9 +155,10 @@ public final class RocksStore implements Store {
     // Certificates are rare and precious: an fsync per write is worth it.
     this.syncWriteOptions = new WriteOptions().setSync(true);
     // Reports: the agent deletes its spooled copy once we answer, so an acknowledged report
-    // must survive an OS crash, not only this process's death (docs/performance.md).
-    this.reportWriteOptions = reportSync == ReportSync.EVERY_WRITE ? syncWriteOptions
-        : writeOptions;
+    // must survive an OS crash, not only this process's death (docs/performance.md). Written
+    // unsynced, then synced in groups beside the write queue (WalGroupSync).
+    this.reportSyncs = reportSync == ReportSync.EVERY_WRITE ? new WalGroupSync(db::syncWal)
+        : null;
     this.rocks = new RocksFamilies(directory, db, families, closed);
     this.jobs = new RocksJobs(rocks, writeOptions, syncWriteOptions);
   }
@@ -165,7 +167,7 @@ public final class RocksStore implements Store {
   public enum ReportSync {
     /**
      * The log is synced before {@code addReport} returns: an acknowledged report survives an
-     * OS crash or power loss. What the master uses.
+     * OS crash or power loss. What the master uses. Reports written meanwhile share a sync.
      */
     EVERY_WRITE,
     /**
@@ -431,9 +433,12 @@ public final class RocksStore implements Store {
         for (byte[] resource : resourceKeys(report)) {
           batch.put(rocks.family(REPORTS_BY_RESOURCE), concat(resource, ZERO, time, ZERO, id), id);
         }
-        db.write(reportWriteOptions, batch);
+        db.write(writeOptions, batch);
       } catch (RocksDBException e) {
         throw rocks.failure("store report " + report.getId(), e);
+      }
+      if (reportSyncs != null) {
+        reportSyncs.afterWrite();
       }
       stored = true;
       reportsAdded.incrementAndGet();
@@ -708,10 +713,15 @@ public final class RocksStore implements Store {
   }
 
   /**
-   * How many times this process synced the database log to disk since it opened the store
-   * (RocksDB's cumulative WAL statistics): what shows that acknowledged writes were synced.
+   * How many times this process synced the database log to disk since it opened the store:
+   * the synced writes in RocksDB's cumulative WAL statistics and the syncs that made groups of
+   * reports durable. What shows that acknowledged writes were synced.
    */
   public long walSyncs() {
+    return syncedWrites() + (reportSyncs == null ? 0 : reportSyncs.syncs());
+  }
+
+  private long syncedWrites() {
     String stats;
     try {
       stats = db.getProperty("rocksdb.dbstats");
