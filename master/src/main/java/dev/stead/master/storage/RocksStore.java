@@ -420,6 +420,11 @@ public final class RocksStore implements Store {
     boolean stored = false;
     try {
       if (rocks.getBytes(REPORTS, id) != null) {
+        // A retry: "already stored" must mean on disk too, and the first submit's write may
+        // still wait for its sync, or have seen it fail (then this one fails as well).
+        if (reportSyncs != null) {
+          reportSyncs.afterWrite();
+        }
         stored = true;
         return false;
       }
