@@ -1,5 +1,6 @@
 package dev.stead.agent;
 
+import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterList;
 import dev.stead.agent.daemon.CommandStream;
 import dev.stead.agent.daemon.RunSchedule;
@@ -41,7 +42,8 @@ import java.util.logging.Logger;
  * run beside another: it starts as soon as the run or check in progress (if any) ends, and its
  * report carries the job's id. One run is queued at most; a newer request replaces a queued one
  * (the master asks a node for one job at a time, so this happens only when the older job has given
- * up on the node).
+ * up on the node). Runs go over the stream's connection when they go to the same master, so a
+ * run does not make a TLS handshake of its own.
  */
 public final class AgentDaemon {
   /** How often the idle daemon looks for the trigger file. */
@@ -138,8 +140,10 @@ public final class AgentDaemon {
       return 1;
     }
     Files.writeString(pidFile(stateDir), me + "\n", StandardCharsets.US_ASCII);
-    try (AgentSession session = new AgentSession(); DriftWatch drift = openWatch();
-        CommandStream commands = openCommands()) {
+    // Closed last: the stream and the runs share the channels.
+    try (MasterChannels channels = new MasterChannels();
+        AgentSession session = new AgentSession(channels); DriftWatch drift = openWatch();
+        CommandStream commands = openCommands(channels)) {
       if (drift != null) {
         session.onFinished(drift::finished); // the agent's own writes, as it makes them
       }
@@ -231,7 +235,7 @@ public final class AgentDaemon {
   }
 
   /** The command stream, or null when off or when the server address is unusable. */
-  private CommandStream openCommands() {
+  private CommandStream openCommands(MasterChannels channels) {
     if (!subscribe) {
       return null;
     }
@@ -241,8 +245,9 @@ public final class AgentDaemon {
     } catch (IllegalArgumentException e) {
       return null; // each run says what is wrong with the address
     }
-    return CommandStream.start(masters, new SslFiles(options.stateDir().resolve("ssl")),
-        options.certname(), this::requested, line -> err.println("stead agent run: " + line));
+    return CommandStream.start(masters, channels,
+        new SslFiles(options.stateDir().resolve("ssl")), options.certname(), this::requested,
+        line -> err.println("stead agent run: " + line));
   }
 
   /** From the command stream's thread: queues the run (replacing a queued one). */

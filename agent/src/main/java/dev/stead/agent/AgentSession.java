@@ -1,8 +1,8 @@
 package dev.stead.agent;
 
 import dev.stead.agent.catalog.CatalogCache;
-import dev.stead.agent.client.Channels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterChoice;
 import dev.stead.agent.client.MasterList;
 import dev.stead.agent.engine.Outcome;
@@ -26,7 +26,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,18 +34,18 @@ import java.util.function.Consumer;
 /**
  * What one agent process keeps between its runs, so that a daemon's run where nothing changed
  * costs little: the identity read from {@code ssl/} (while its files are unchanged), the
- * mutually authenticated channel (one TLS handshake per daemon rather than
- * per run; a new one when the address, CA, key or certificate changes), the converger (which
- * keeps the prepared plan of its last catalog) and the catalog last verified, with its
- * secrets (its digest is sent as {@code known_digest}, so the master can answer "unchanged"
- * instead of sending it again). {@code stead agent run --once} uses one session
+ * mutually authenticated channels ({@link MasterChannels}: in a daemon, shared with its
+ * command stream, so a run finds the stream's connection open rather than dialing a new
+ * one), the converger (which keeps the prepared plan of its last catalog) and the catalog
+ * last verified, with its secrets (its digest is sent as {@code known_digest}, so the master
+ * can answer "unchanged" instead of sending it again). {@code stead agent run --once} uses one session
  * for its single run. Not thread-safe: runs never overlap (the run lock).
  */
 public final class AgentSession implements AutoCloseable {
   private Identity identity;
   private List<Stamp> identityStamps;
-  private ManagedChannel channel;
-  private ChannelIdentity channelIdentity;
+  private final MasterChannels channels;
+  private final boolean ownsChannels;
   private Catalog catalog;
   private NodeSecrets secrets;
   private ConvergeOptions convergeOptions;
@@ -55,6 +54,24 @@ public final class AgentSession implements AutoCloseable {
   private Consumer<Outcome> finished = o -> { };
   private RunSlot runSlot;
   private MasterChoice masters;
+
+  /** A session with channels of its own, closed with it ({@code stead agent run --once}). */
+  public AgentSession() {
+    this(new MasterChannels(), true);
+  }
+
+  /**
+   * A session whose runs use {@code shared}, the daemon's channels (its command stream's
+   * connection among them), which the daemon closes.
+   */
+  public AgentSession(MasterChannels shared) {
+    this(shared, false);
+  }
+
+  private AgentSession(MasterChannels channels, boolean ownsChannels) {
+    this.channels = Objects.requireNonNull(channels, "channels");
+    this.ownsChannels = ownsChannels;
+  }
 
   /**
    * Which master of {@code list} this session talks to: kept from run to run (an agent stays
@@ -102,29 +119,17 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /**
-   * The channel for this identity, reusing the open one when nothing about it changed.
-   * Synchronized with {@link #closeChannel}: a failover may come from a resource's own thread.
+   * The channel for this identity: the open one while nothing about it changed (shared with
+   * the daemon's command stream, when there is one).
    */
-  synchronized ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
+  ManagedChannel channel(MasterAddress address, X509Certificate ca, KeyPair keys,
       X509Certificate certificate) {
-    ChannelIdentity wanted = new ChannelIdentity(address.toString(), ca,
-        keys.getPrivate().getEncoded(), certificate);
-    if (channel != null && wanted.equals(channelIdentity) && !channel.isShutdown()) {
-      return channel;
-    }
-    closeChannel();
-    channel = Channels.mutual(address, ca, keys.getPrivate(), certificate);
-    channelIdentity = wanted;
-    return channel;
+    return channels.channel(address, ca, keys.getPrivate(), certificate);
   }
 
-  /** Drops the channel (after a transport failure: the next run dials again). */
-  synchronized void closeChannel() {
-    if (channel != null) {
-      Channels.close(channel);
-      channel = null;
-      channelIdentity = null;
-    }
+  /** Drops the channels (after a transport failure: the next run dials again). */
+  void closeChannel() {
+    channels.discardAll();
   }
 
   /** The run slot the master assigned in this session's last catalog answer with one. */
@@ -266,25 +271,11 @@ public final class AgentSession implements AutoCloseable {
 
   @Override
   public void close() {
-    closeChannel();
+    if (ownsChannels) {
+      channels.close();
+    }
   }
 
   /** What the agent authenticates with: the pinned CA, its key pair, its certificate. */
   record Identity(X509Certificate ca, KeyPair keys, X509Certificate certificate) {}
-
-  /** Equality by content: a renewed certificate or a replaced key means a new channel. */
-  private record ChannelIdentity(String address, X509Certificate ca, byte[] key,
-      X509Certificate certificate) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ChannelIdentity other && address.equals(other.address)
-          && ca.equals(other.ca) && Arrays.equals(key, other.key)
-          && certificate.equals(other.certificate);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(address, ca, Arrays.hashCode(key), certificate);
-    }
-  }
 }

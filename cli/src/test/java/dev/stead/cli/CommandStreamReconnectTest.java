@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stead.agent.AgentOptions;
 import dev.stead.agent.AgentRun;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterList;
 import dev.stead.agent.daemon.CommandStream;
 import dev.stead.agent.tls.SslFiles;
@@ -70,8 +71,9 @@ class CommandStreamReconnectTest {
 
     List<String> log = new CopyOnWriteArrayList<>();
     BlockingQueue<RunNow> runs = new LinkedBlockingQueue<>();
-    try (CommandStream stream = CommandStream.start(MasterAddress.parse(master.address()),
-        new SslFiles(state.resolve("ssl")), NODE, runs::add, log::add)) {
+    try (MasterChannels channels = new MasterChannels();
+        CommandStream stream = CommandStream.start(MasterAddress.parse(master.address()),
+            channels, new SslFiles(state.resolve("ssl")), NODE, runs::add, log::add)) {
       await(() -> count(log, "subscribed") == 1, "the first subscription", log);
 
       master.close();
@@ -111,9 +113,10 @@ class CommandStreamReconnectTest {
 
       String away = "127.0.0.1:" + MasterProcess.freePort();
       List<String> log = new CopyOnWriteArrayList<>();
-      try (CommandStream stream = CommandStream.start(
-          MasterList.parse(away + "," + master.address()), new SslFiles(state.resolve("ssl")),
-          NODE, run -> { }, log::add)) {
+      try (MasterChannels channels = new MasterChannels();
+          CommandStream stream = CommandStream.start(
+              MasterList.parse(away + "," + master.address()), channels,
+              new SslFiles(state.resolve("ssl")), NODE, run -> { }, log::add)) {
         await(() -> count(log, "subscribed to the master at " + master.address()) == 1,
             "the subscription to the second master", log);
         assertThat(log.get(0)).startsWith("the command stream to the master ended (cannot "

@@ -41,6 +41,7 @@ import dev.stead.master.rpc.CatalogEndpoint;
 import dev.stead.master.rpc.CatalogQueue;
 import dev.stead.master.rpc.CertificateEndpoint;
 import dev.stead.master.rpc.CommandEndpoint;
+import dev.stead.master.rpc.ConnectionCounts;
 import dev.stead.master.rpc.FileEndpoint;
 import dev.stead.master.rpc.FleetEndpoint;
 import dev.stead.master.rpc.JobEndpoint;
@@ -116,6 +117,7 @@ public final class Master implements AutoCloseable {
   // Operators: retention, metrics, dashboard; closed in reverse before the store.
   private final List<AutoCloseable> operatorServices = new ArrayList<>();
   private ReportForwarder forwarder;
+  private ConnectionCounts connections;
   private MasterMetrics metrics;
   private MetricsServer metricsServer;
   private Retention retention;
@@ -247,6 +249,7 @@ public final class Master implements AutoCloseable {
     CompiledVersions compiledVersions;
     AtomicReference<String> servedBy =
         new AtomicReference<>("");
+    ConnectionCounts connections = new ConnectionCounts();
     try {
       forwarder = ReportForwarder.start(fleet.forward());
       revocations = Revocations.load(ca, store, dataDir.resolve(CA_DIR), shared);
@@ -339,7 +342,7 @@ public final class Master implements AutoCloseable {
               new PreviewEndpoint(preview).bindService(),
               new RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits()),
+              config.connectionLimits(), connections),
           config.store().shared() ? concurrency.forSharedStore() : concurrency);
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first
@@ -382,6 +385,7 @@ public final class Master implements AutoCloseable {
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     String address = MasterAddress.format(config.host(), port);
     Master master = new Master(dataDir, server, store, ca.fingerprint(), address);
+    master.connections = connections;
     master.ca = ca;
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
@@ -468,7 +472,7 @@ public final class Master implements AutoCloseable {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         Clock.systemUTC());
     operatorServices.add(retention);
-    metrics = new MasterMetrics(store, store, source, dataDir.resolve(CA_DIR),
+    metrics = new MasterMetrics(store, store, source, connections, dataDir.resolve(CA_DIR),
         Clock.systemUTC());
     if (fleet.metricsListen() != null) {
       HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",

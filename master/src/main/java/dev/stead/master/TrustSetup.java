@@ -8,6 +8,7 @@ import dev.stead.master.storage.SharedState;
 import dev.stead.master.ca.ChallengeAutosign;
 import dev.stead.master.ca.CommandAutosign;
 import dev.stead.master.ca.Revocations;
+import dev.stead.master.rpc.ConnectionCounts;
 import dev.stead.master.rpc.ConnectionLimits;
 import dev.stead.master.rpc.TlsServer;
 import java.io.IOException;
@@ -88,9 +89,9 @@ final class TrustSetup {
   }
 
   static TlsServer.Options serverOptions(TrustConfig trust, Revocations revocations,
-      ConnectionLimits connections) {
+      ConnectionLimits connections, ConnectionCounts counts) {
     return new TlsServer.Options(trust.allowTls12(), revocations::refuses, Clock.systemUTC(),
-        connections);
+        connections, counts);
   }
 
   /** Re-signs the CRL every {@link Revocations#REFRESH_INTERVAL} on a daemon thread. */

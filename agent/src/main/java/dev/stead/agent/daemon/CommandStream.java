@@ -1,6 +1,6 @@
 package dev.stead.agent.daemon;
 
-import dev.stead.agent.client.Channels;
+import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterAddress;
 import dev.stead.agent.client.MasterList;
 import dev.stead.agent.tls.SslFiles;
@@ -12,7 +12,8 @@ import dev.stead.wire.CallFailures;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.PrivateKey;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  * master of the list at its next attempt; one that was subscribed dials the same master again
  * first (it may have restarted), then moves on the same way.
  * Until the node has its certificate (before its first run) it waits quietly. Idle it costs
- * one TCP connection, with a keepalive ping every 5 minutes so a dead master is noticed.
+ * one TCP connection, with a keepalive ping every 5 minutes so a dead master is noticed; the
+ * daemon's runs to the same master use that connection too ({@link MasterChannels}).
  * Thread-safe; {@link #close} ends it.
  */
 public final class CommandStream implements AutoCloseable {
@@ -48,13 +50,16 @@ public final class CommandStream implements AutoCloseable {
   private final Consumer<RunNow> onRun;
   private final Consumer<String> log;
   private final Thread thread;
+  private final MasterChannels channels;
   private final Object lock = new Object();
   private boolean closed;
-  private ManagedChannel channel;
+  /** The call in progress, cancelled by {@link #close} (the channel is shared: it stays). */
+  private ClientCallStreamObserver<SubscribeRequest> call;
 
-  private CommandStream(MasterList masters, SslFiles ssl, String certname,
-      Consumer<RunNow> onRun, Consumer<String> log) {
+  private CommandStream(MasterList masters, MasterChannels channels, SslFiles ssl,
+      String certname, Consumer<RunNow> onRun, Consumer<String> log) {
     this.masters = Objects.requireNonNull(masters, "masters");
+    this.channels = Objects.requireNonNull(channels, "channels");
     this.ssl = Objects.requireNonNull(ssl, "ssl");
     this.certname = Objects.requireNonNull(certname, "certname");
     this.onRun = Objects.requireNonNull(onRun, "onRun");
@@ -69,15 +74,16 @@ public final class CommandStream implements AutoCloseable {
    * @param onRun called on the stream's thread for each "run now"; must not block
    * @param log one line per event worth a log line (subscribed, ended, reconnecting)
    */
-  public static CommandStream start(MasterAddress master, SslFiles ssl, String certname,
-      Consumer<RunNow> onRun, Consumer<String> log) {
-    return start(new MasterList(java.util.List.of(master)), ssl, certname, onRun, log);
+  public static CommandStream start(MasterAddress master, MasterChannels channels,
+      SslFiles ssl, String certname, Consumer<RunNow> onRun, Consumer<String> log) {
+    return start(new MasterList(java.util.List.of(master)), channels, ssl, certname, onRun,
+        log);
   }
 
   /** As above, through the masters of {@code masters} in turn. */
-  public static CommandStream start(MasterList masters, SslFiles ssl, String certname,
-      Consumer<RunNow> onRun, Consumer<String> log) {
-    CommandStream stream = new CommandStream(masters, ssl, certname, onRun, log);
+  public static CommandStream start(MasterList masters, MasterChannels channels, SslFiles ssl,
+      String certname, Consumer<RunNow> onRun, Consumer<String> log) {
+    CommandStream stream = new CommandStream(masters, channels, ssl, certname, onRun, log);
     stream.thread.start();
     return stream;
   }
@@ -140,24 +146,30 @@ public final class CommandStream implements AutoCloseable {
     }
     ManagedChannel opened;
     try {
-      opened = Channels.stream(address, ca, key, certificate);
+      opened = channels.channel(address, ca, key, certificate);
     } catch (RuntimeException e) {
       return new Held(false, e.getMessage());
     }
-    synchronized (lock) {
-      if (closed) {
-        Channels.close(opened);
-        return new Held(false, null);
-      }
-      channel = opened;
-    }
+    // The channel outlives a stream that ended: when the master was away, gRPC waits out its
+    // own reconnect backoff before dialing again; this loop's backoff is the one that counts.
+    opened.resetConnectBackoff();
     CountDownLatch ended = new CountDownLatch(1);
     boolean[] subscribed = new boolean[1];
     String[] why = new String[1];
     try {
       CommandServiceGrpc.newStub(opened).subscribe(
           SubscribeRequest.newBuilder().setNode(certname).build(),
-          new StreamObserver<>() {
+          new ClientResponseObserver<SubscribeRequest, AgentCommand>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<SubscribeRequest> started) {
+              synchronized (lock) {
+                call = started;
+                if (closed) {
+                  started.cancel("the daemon is stopping", null);
+                }
+              }
+            }
+
             @Override
             public void onNext(AgentCommand command) {
               if (command.hasSubscribed()) {
@@ -184,11 +196,15 @@ public final class CommandStream implements AutoCloseable {
       ended.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      synchronized (lock) {
+        if (call != null) {
+          call.cancel("the stream's thread was interrupted", null);
+        }
+      }
     } finally {
       synchronized (lock) {
-        channel = null;
+        call = null;
       }
-      Channels.close(opened);
     }
     return new Held(subscribed[0], why[0]);
   }
@@ -204,8 +220,8 @@ public final class CommandStream implements AutoCloseable {
   public void close() {
     synchronized (lock) {
       closed = true;
-      if (channel != null) {
-        channel.shutdownNow(); // ends the call in progress: its observer hears CANCELLED
+      if (call != null) {
+        call.cancel("the daemon is stopping", null); // its observer hears CANCELLED
       }
       lock.notifyAll();
     }

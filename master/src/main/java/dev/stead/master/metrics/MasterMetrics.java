@@ -1,5 +1,6 @@
 package dev.stead.master.metrics;
 
+import dev.stead.master.rpc.ConnectionCounts;
 import dev.stead.master.storage.NodeStore;
 import dev.stead.master.storage.StoreMaintenance;
 import dev.stead.proto.v1.NodeInfo;
@@ -45,14 +46,16 @@ public final class MasterMetrics {
   private final NodeStore nodeStore;
   private final StoreMaintenance store;
   private final TimedCatalogSource compiles;
+  private final ConnectionCounts connections;
   private final Path caDir;
   private final Clock clock;
 
   public MasterMetrics(NodeStore nodeStore, StoreMaintenance store, TimedCatalogSource compiles,
-      Path caDir, Clock clock) {
+      ConnectionCounts connections, Path caDir, Clock clock) {
     this.nodeStore = nodeStore;
     this.store = store;
     this.compiles = compiles;
+    this.connections = connections;
     this.caDir = caDir;
     this.clock = clock;
   }
@@ -61,6 +64,11 @@ public final class MasterMetrics {
   public String scrape() {
     TextFormat out = new TextFormat();
     compiles.write(out);
+    out.header("stead_connections_accepted_total", "Connections accepted on the agents' port"
+        + " since the master started (each a TLS handshake unless refused at once).", "counter");
+    out.sample("stead_connections_accepted_total", connections.accepted());
+    out.header("stead_connections_open", "Connections open on the agents' port.", "gauge");
+    out.sample("stead_connections_open", connections.open());
     out.header("stead_reports_received_total", "Reports stored since the master started.",
         "counter");
     out.sample("stead_reports_received_total", store.reportsAdded());

@@ -32,23 +32,27 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private final java.util.function.BooleanSupplier handshakesBacklogged;
   private final ConcurrentHashMap<InetAddress, AtomicInteger> byAddress =
       new ConcurrentHashMap<>();
-  private final AtomicInteger open = new AtomicInteger();
+  private final ConnectionCounts counts;
   private volatile long lastRefusalLogMs;
 
   ConnectionGate(ConnectionLimits limits) {
-    this(limits, () -> false);
+    this(limits, () -> false, new ConnectionCounts());
   }
 
-  /** @param handshakesBacklogged true while no new handshake should start */
+  /**
+   * @param handshakesBacklogged true while no new handshake should start
+   * @param counts where accepted and open connections are counted
+   */
   ConnectionGate(ConnectionLimits limits,
-      java.util.function.BooleanSupplier handshakesBacklogged) {
+      java.util.function.BooleanSupplier handshakesBacklogged, ConnectionCounts counts) {
     this.limits = limits;
     this.handshakesBacklogged = handshakesBacklogged;
+    this.counts = counts;
   }
 
-  /** Open connections, for tests and metrics. */
+  /** Open connections, for tests. */
   int open() {
-    return open.get();
+    return counts.open();
   }
 
   @Override
@@ -58,6 +62,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
       return;
     }
     InetAddress address = addressOf(child.remoteAddress());
+    counts.acceptedOne();
     if (handshakesBacklogged.getAsBoolean()) {
       child.unsafe().closeForcibly();
       logBacklog();
@@ -79,8 +84,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   private boolean admit(InetAddress address) {
-    if (open.incrementAndGet() > limits.total()) {
-      open.decrementAndGet();
+    if (!counts.openOne(limits.total())) {
       return false;
     }
     AtomicInteger count = byAddress.compute(address, (a, c) -> {
@@ -96,7 +100,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   }
 
   private void release(InetAddress address) {
-    open.decrementAndGet();
+    counts.closedOne();
     byAddress.computeIfPresent(address, (a, c) -> c.decrementAndGet() <= 0 ? null : c);
   }
 

@@ -63,9 +63,15 @@ public final class TlsServer {
    * @param revoked true for a revoked certificate serial, asked on every call
    * @param clock for the per-call expiry check
    * @param connections how long and how many connections are kept
+   * @param counts where the port counts its connections
    */
   public record Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
-      ConnectionLimits connections) {
+      ConnectionLimits connections, ConnectionCounts counts) {
+    public Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
+        ConnectionLimits connections) {
+      this(allowTls12, revoked, clock, connections, new ConnectionCounts());
+    }
+
     public static Options tls13Only(Predicate<BigInteger> revoked) {
       return new Options(false, revoked, Clock.systemUTC(), ConnectionLimits.defaults());
     }
@@ -139,7 +145,8 @@ public final class TlsServer {
     // Reports wait for the store's syncs: among themselves.
     ThreadPoolExecutor reports = fixedPool(concurrency.reportThreads(), "stead-grpc-report");
     int backlog = concurrency.handshakeBacklog();
-    ConnectionGate gate = new ConnectionGate(limits, () -> handshakes.getQueue().size() > backlog);
+    ConnectionGate gate = new ConnectionGate(limits,
+        () -> handshakes.getQueue().size() > backlog, options.counts());
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(handshakes)
         .callExecutor(new ServerCallExecutorSupplier() {

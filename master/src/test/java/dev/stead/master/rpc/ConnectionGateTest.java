@@ -9,13 +9,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The gate on the listening channel, with Netty's embedded channels standing for the listener
  * and the accepted connections: while the TLS handshakes waiting for a thread are more than
- * the master finishes in time, a new connection is closed at once and not counted.
+ * the master finishes in time, a new connection is closed at once and not counted as open
+ * (but as accepted).
  */
 class ConnectionGateTest {
   @Test
   void aConnectionArrivingWhileHandshakesAreBackloggedIsClosedAtOnceAndTheNextOneIsKept() {
     AtomicBoolean backlogged = new AtomicBoolean(true);
-    ConnectionGate gate = new ConnectionGate(ConnectionLimits.defaults(), backlogged::get);
+    ConnectionCounts counts = new ConnectionCounts();
+    ConnectionGate gate =
+        new ConnectionGate(ConnectionLimits.defaults(), backlogged::get, counts);
     EmbeddedChannel listener = new EmbeddedChannel(gate);
 
     EmbeddedChannel refused = new EmbeddedChannel();
@@ -33,6 +36,7 @@ class ConnectionGateTest {
 
     kept.close();
     assertThat(gate.open()).isZero();
+    assertThat(counts.accepted()).as("both were accepted, one refused at once").isEqualTo(2);
     listener.finishAndReleaseAll();
   }
 }
