@@ -30,4 +30,12 @@ public interface CatalogSource {
   default boolean unchanged(String node, Facts facts, String knownDigest) {
     return false;
   }
+
+  /**
+   * The master answered {@code node} "unchanged": {@link #unchanged} said so, and the store
+   * and the node's drift exceptions agreed. Sources that count what they serve count it here,
+   * not in {@code unchanged}, which the master asks first and may overrule.
+   */
+  default void servedUnchanged(String node) {
+  }
 }

@@ -51,15 +51,17 @@ public final class TimedCatalogSource implements CatalogSource {
     }
   }
 
-  /** Counted as a catalog served from the cache. */
   @Override
   public boolean unchanged(String node, Facts facts, String knownDigest) {
-    boolean unchanged = inner.unchanged(node, facts, knownDigest);
-    if (unchanged) {
-      served.incrementAndGet();
-      fromCache.incrementAndGet();
-    }
-    return unchanged;
+    return inner.unchanged(node, facts, knownDigest);
+  }
+
+  /** Counted as a catalog served from the cache. */
+  @Override
+  public void servedUnchanged(String node) {
+    served.incrementAndGet();
+    fromCache.incrementAndGet();
+    inner.servedUnchanged(node);
   }
 
   void write(TextFormat out) {

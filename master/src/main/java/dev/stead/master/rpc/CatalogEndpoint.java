@@ -148,6 +148,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     Mode mode = classifications.mode(node);
     RunSlot slot = runSlots.slotOf(node);
     if (knownUnchanged(request, mode)) {
+      source.servedUnchanged(node);
       LOG.info(() -> "catalog served node=" + node + " digest="
           + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
           + " answer=unchanged");
@@ -226,11 +227,18 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
    * the store and this master's grants are as a compile would leave them), the envelopes the agent
    * keeps must open (sealed to its key, or no secrets), and the source must know the
    * compile's digest from its cache.
+   *
+   * <p>The source is asked first: when the node's facts or the code changed (every check-in
+   * of a fleet whose facts change each run) it says no from memory, and the store is not read.
+   * Asked last, the first check-in of each node after a restart read the node's whole stored
+   * catalog back (400 KB at 1,000 resources) only to compile a new one, and on a shared store
+   * every check-in read the stored digest.
    */
   private boolean knownUnchanged(GetCatalogRequest request, Mode mode) {
     String node = request.getNode();
     String known = request.getKnownDigest();
-    if (known.isEmpty() || mode == Mode.AUDIT) {
+    if (known.isEmpty() || mode == Mode.AUDIT
+        || !source.unchanged(node, request.getFacts(), known)) {
       return false;
     }
     StoredCatalogs.Stored stored = this.stored.current(node, known);
@@ -243,8 +251,7 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
         return false;
       }
     }
-    return exceptions.active(node).isEmpty()
-        && source.unchanged(node, request.getFacts(), known);
+    return exceptions.active(node).isEmpty();
   }
 
   /** The catalog's secrets sealed to the caller's certificate (the catalog holds refs only). */
