@@ -4,15 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.agent.AgentDaemon;
 import dev.stead.agent.AgentOptions;
+import dev.stead.agent.client.CertificateRenewal;
+import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.tls.KeyMaterial;
+import dev.stead.agent.tls.SslFiles;
+import dev.stead.master.AdminClient;
 import dev.stead.master.Master;
 import dev.stead.master.MasterConfig;
+import dev.stead.master.jobs.JobClient;
 import dev.stead.master.rpc.ConnectionLimits;
+import dev.stead.proto.v1.JobStatus;
+import dev.stead.proto.v1.RunJobRequest;
+import dev.stead.wire.Pem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -44,6 +57,76 @@ class DaemonConnectionReuseTest {
     long[] accepted = runsAndConnections(false);
     assertThat(accepted[1] - accepted[0]).as("connections accepted over two more runs")
         .isGreaterThanOrEqualTo(2);
+  }
+
+  /**
+   * A certificate renewed while the daemon holds its stream: the runs after it go out with
+   * the new certificate on a new connection (the old one is shut down gracefully, so the stream
+   * on it is not cut by the agent), they succeed, the master ends the stream held with the
+   * superseded certificate and the daemon subscribes again, and a run on demand reaches it.
+   */
+  @Test
+  void afterARenewalRunsAndRunsOnDemandStillReachTheDaemon() throws Exception {
+    String node = "renewed.test";
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), "node('" + node + "') { }\n");
+    Path data = tmp.resolve("master");
+    MasterConfig config = new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*.test");
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(said, true, StandardCharsets.UTF_8);
+    try (Master master = Master.builder(config).start()) {
+      Path state = tmp.resolve("state");
+      AgentOptions options = new AgentOptions(master.address(), node, state,
+          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
+      AgentDaemon daemon = new AgentDaemon(options, Duration.ofMillis(1_500), false, false,
+          true, log, log);
+      Thread loop = new Thread(() -> {
+        try {
+          daemon.serve();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      loop.start();
+      try {
+        await(() -> daemon.runs() == 1, "the first run", said);
+        await(() -> said.toString(StandardCharsets.UTF_8).contains("subscribed to the master"),
+            "the command stream", said);
+
+        SslFiles ssl = new SslFiles(state.resolve("ssl"));
+        X509Certificate old = Pem.readCertificate(Files.readString(ssl.certificate()));
+        KeyPair keys = KeyMaterial.of(Pem.readPrivateKey(Files.readString(ssl.privateKey())));
+        X509Certificate ca = Pem.readCertificate(Files.readString(ssl.ca()));
+        Clock lateInLife = Clock.fixed(old.getNotAfter().toInstant().minus(Duration.ofDays(10)),
+            ZoneOffset.UTC);
+        X509Certificate renewed = CertificateRenewal.renewIfDue(
+            MasterAddress.parse(master.address()), ca, keys, old, ssl, node, log, lateInLife);
+        assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
+
+        int after = daemon.runs() + 2;
+        await(() -> daemon.runs() >= after, "two runs after the renewal", said);
+        String text = said.toString(StandardCharsets.UTF_8);
+        assertThat(text).as(text).contains("run " + after + " ended (exit 0)")
+            .contains("run " + (after - 1) + " ended (exit 0)");
+
+        // The master ends the stream held with the superseded certificate once the new one
+        // is used; the daemon subscribes again with the new one.
+        await(() -> said.toString(StandardCharsets.UTF_8)
+            .split("subscribed to the master", -1).length - 1 >= 2,
+            "the stream subscribed again", said);
+        JobStatus started;
+        try (AdminClient admin = AdminClient.connect(data, master.address())) {
+          started = new JobClient(admin).run(RunJobRequest.newBuilder().setNodes(node)
+              .setTimeoutMs(20_000).build(), false, event -> { });
+        }
+        await(() -> said.toString(StandardCharsets.UTF_8)
+            .contains("run requested by the master (job " + started.getId()),
+            "the run on demand", said);
+      } finally {
+        daemon.stop();
+        loop.join(10_000);
+      }
+    }
   }
 
   /** Connections the master accepted after the daemon's first run, and after its third. */
