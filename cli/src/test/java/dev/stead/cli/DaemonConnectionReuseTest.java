@@ -72,60 +72,36 @@ class DaemonConnectionReuseTest {
     Files.writeString(code.resolve("site.groovy"), "node('" + node + "') { }\n");
     Path data = tmp.resolve("master");
     MasterConfig config = new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*.test");
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(said, true, StandardCharsets.UTF_8);
-    try (Master master = Master.builder(config).start()) {
-      Path state = tmp.resolve("state");
-      AgentOptions options = new AgentOptions(master.address(), node, state,
-          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
-      AgentDaemon daemon = new AgentDaemon(options, Duration.ofMillis(1_500), false, false,
-          true, log, log);
-      Thread loop = new Thread(() -> {
-        try {
-          daemon.serve();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      loop.start();
-      try {
-        await(() -> daemon.runs() == 1, "the first run", said);
-        await(() -> said.toString(StandardCharsets.UTF_8).contains("subscribed to the master"),
-            "the command stream", said);
+    try (Master master = Master.builder(config).start();
+        Running daemon = Running.start(master, node, tmp, Duration.ofMillis(1_500), true)) {
+      SslFiles ssl = new SslFiles(daemon.state.resolve("ssl"));
+      X509Certificate old = Pem.readCertificate(Files.readString(ssl.certificate()));
+      KeyPair keys = KeyMaterial.of(Pem.readPrivateKey(Files.readString(ssl.privateKey())));
+      X509Certificate ca = Pem.readCertificate(Files.readString(ssl.ca()));
+      Clock lateInLife = Clock.fixed(old.getNotAfter().toInstant().minus(Duration.ofDays(10)),
+          ZoneOffset.UTC);
+      X509Certificate renewed = CertificateRenewal.renewIfDue(
+          MasterAddress.parse(master.address()), ca, keys, old, ssl, node, daemon.log,
+          lateInLife);
+      assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
 
-        SslFiles ssl = new SslFiles(state.resolve("ssl"));
-        X509Certificate old = Pem.readCertificate(Files.readString(ssl.certificate()));
-        KeyPair keys = KeyMaterial.of(Pem.readPrivateKey(Files.readString(ssl.privateKey())));
-        X509Certificate ca = Pem.readCertificate(Files.readString(ssl.ca()));
-        Clock lateInLife = Clock.fixed(old.getNotAfter().toInstant().minus(Duration.ofDays(10)),
-            ZoneOffset.UTC);
-        X509Certificate renewed = CertificateRenewal.renewIfDue(
-            MasterAddress.parse(master.address()), ca, keys, old, ssl, node, log, lateInLife);
-        assertThat(renewed.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
+      int after = daemon.daemon.runs() + 2;
+      daemon.await(() -> daemon.daemon.runs() >= after, "two runs after the renewal");
+      assertThat(daemon.said()).as(daemon.said())
+          .contains("run " + after + " ended (exit 0)")
+          .contains("run " + (after - 1) + " ended (exit 0)");
 
-        int after = daemon.runs() + 2;
-        await(() -> daemon.runs() >= after, "two runs after the renewal", said);
-        String text = said.toString(StandardCharsets.UTF_8);
-        assertThat(text).as(text).contains("run " + after + " ended (exit 0)")
-            .contains("run " + (after - 1) + " ended (exit 0)");
-
-        // The master ends the stream held with the superseded certificate once the new one
-        // is used; the daemon subscribes again with the new one.
-        await(() -> said.toString(StandardCharsets.UTF_8)
-            .split("subscribed to the master", -1).length - 1 >= 2,
-            "the stream subscribed again", said);
-        JobStatus started;
-        try (AdminClient admin = AdminClient.connect(data, master.address())) {
-          started = new JobClient(admin).run(RunJobRequest.newBuilder().setNodes(node)
-              .setTimeoutMs(20_000).build(), false, event -> { });
-        }
-        await(() -> said.toString(StandardCharsets.UTF_8)
-            .contains("run requested by the master (job " + started.getId()),
-            "the run on demand", said);
-      } finally {
-        daemon.stop();
-        loop.join(10_000);
+      // The master ends the stream held with the superseded certificate once the new one is
+      // used; the daemon subscribes again with the new one.
+      daemon.await(() -> daemon.said().split("subscribed to the master", -1).length - 1 >= 2,
+          "the stream subscribed again");
+      JobStatus started;
+      try (AdminClient admin = AdminClient.connect(data, master.address())) {
+        started = new JobClient(admin).run(RunJobRequest.newBuilder().setNodes(node)
+            .setTimeoutMs(20_000).build(), false, event -> { });
       }
+      daemon.await(() -> daemon.said()
+          .contains("run requested by the master (job " + started.getId()), "the run on demand");
     }
   }
 
@@ -137,39 +113,15 @@ class DaemonConnectionReuseTest {
     MasterConfig config = new MasterConfig(tmp.resolve("master"), code, List.of(), "127.0.0.1",
         0, "*.test").withConnectionLimits(ConnectionLimits.defaults()
         .withIdle(Duration.ofSeconds(1)));
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    PrintStream log = new PrintStream(said, true, StandardCharsets.UTF_8);
-    try (Master master = Master.builder(config).start()) {
-      AgentOptions options = new AgentOptions(master.address(), node, tmp.resolve("state"),
-          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
-      AgentDaemon daemon = new AgentDaemon(options, Duration.ofMillis(2_500), false, false,
-          subscribe, log, log);
-      Thread loop = new Thread(() -> {
-        try {
-          daemon.serve();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      loop.start();
-      try {
-        await(() -> daemon.runs() == 1, "the first run", said);
-        if (subscribe) {
-          await(() -> said.toString(StandardCharsets.UTF_8).contains("subscribed to the master"),
-              "the command stream", said);
-        }
-        long before = accepted(master);
-        await(() -> daemon.runs() == 3, "two more runs", said);
-        long after = accepted(master);
-        String text = said.toString(StandardCharsets.UTF_8);
-        for (int run = 1; run <= 3; run++) {
-          assertThat(text).as(text).contains("run " + run + " ended (exit 0)");
-        }
-        return new long[] {before, after};
-      } finally {
-        daemon.stop();
-        loop.join(10_000);
+    try (Master master = Master.builder(config).start();
+        Running daemon = Running.start(master, node, tmp, Duration.ofMillis(2_500), subscribe)) {
+      long before = accepted(master);
+      daemon.await(() -> daemon.daemon.runs() == 3, "two more runs");
+      long after = accepted(master);
+      for (int run = 1; run <= 3; run++) {
+        assertThat(daemon.said()).as(daemon.said()).contains("run " + run + " ended (exit 0)");
       }
+      return new long[] {before, after};
     }
   }
 
@@ -179,15 +131,69 @@ class DaemonConnectionReuseTest {
     return Long.parseLong(m.group(1));
   }
 
-  private static void await(BooleanSupplier condition, String what,
-      ByteArrayOutputStream said) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; the daemon said "
-            + said.toString(StandardCharsets.UTF_8));
+  /**
+   * A daemon serving on a thread of its own, its log in memory; started, it has finished its
+   * first run and (when subscribing) holds its stream.
+   */
+  private static final class Running implements AutoCloseable {
+    final AgentDaemon daemon;
+    final Path state;
+    final PrintStream log;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Thread loop;
+
+    private Running(Master master, String node, Path tmp, Duration interval, boolean subscribe)
+        throws Exception {
+      state = tmp.resolve("state");
+      log = new PrintStream(out, true, StandardCharsets.UTF_8);
+      AgentOptions options = new AgentOptions(master.address(), node, state,
+          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
+      daemon = new AgentDaemon(options, interval, false, false, subscribe, log, log);
+      loop = new Thread(() -> {
+        try {
+          daemon.serve();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
+
+    static Running start(Master master, String node, Path tmp, Duration interval,
+        boolean subscribe) throws Exception {
+      Running running = new Running(master, node, tmp, interval, subscribe);
+      running.loop.start();
+      try {
+        running.await(() -> running.daemon.runs() == 1, "the first run");
+        if (subscribe) {
+          running.await(() -> running.said().contains("subscribed to the master"),
+              "the command stream");
+        }
+      } catch (AssertionError | InterruptedException e) {
+        running.close();
+        throw e;
       }
-      Thread.sleep(20);
+      return running;
+    }
+
+    String said() {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+
+    void await(BooleanSupplier condition, String what) throws InterruptedException {
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!condition.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("timed out waiting for " + what + "; the daemon said "
+              + said());
+        }
+        Thread.sleep(20);
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      daemon.stop();
+      loop.join(10_000);
     }
   }
 }
