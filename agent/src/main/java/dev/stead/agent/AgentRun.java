@@ -211,7 +211,7 @@ public final class AgentRun {
           || !adoptIssuedCertificate(masters.current(), session, err)) {
         throw e;
       }
-      session.closeChannel();
+      session.dropChannels();
       return attempt(masters, session, out, err, progress);
     }
   }
@@ -339,7 +339,7 @@ public final class AgentRun {
       throw e;
     } finally {
       if (channelBroken) {
-        session.closeChannel(); // dial afresh next run rather than trust a broken transport
+        session.dropChannels(); // dial afresh next run rather than trust a broken transport
       }
     }
   }

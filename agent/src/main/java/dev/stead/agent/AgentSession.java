@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  * command stream, so a run finds the stream's connection open rather than dialing a new
  * one), the converger (which keeps the prepared plan of its last catalog) and the catalog
  * last verified, with its secrets (its digest is sent as {@code known_digest}, so the master
- * can answer "unchanged" instead of sending it again). {@code stead agent run --once} uses one session
- * for its single run. Not thread-safe: runs never overlap (the run lock).
+ * can answer "unchanged" instead of sending it again). {@code stead agent run --once} uses
+ * one session for its single run. Not thread-safe: runs never overlap (the run lock).
  */
 public final class AgentSession implements AutoCloseable {
   private Identity identity;
@@ -128,7 +128,7 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /** Drops the channels (after a transport failure: the next run dials again). */
-  void closeChannel() {
+  void dropChannels() {
     channels.discardAll();
   }
 

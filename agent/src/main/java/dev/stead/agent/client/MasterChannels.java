@@ -3,7 +3,6 @@ package dev.stead.agent.client;
 import io.grpc.ManagedChannel;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -55,18 +54,12 @@ public final class MasterChannels implements AutoCloseable {
    * asks next dials afresh rather than trust a broken connection).
    */
   public void discardAll() {
-    List<ManagedChannel> dropped;
+    List<Held> dropped;
     synchronized (this) {
-      dropped = new ArrayList<>();
-      byAddress.values().forEach(h -> dropped.add(h.channel()));
+      dropped = List.copyOf(byAddress.values());
       byAddress.clear();
     }
-    dropped.forEach(Channels::close);
-  }
-
-  /** Channels held now (shut-down ones excepted), for tests. */
-  synchronized int open() {
-    return (int) byAddress.values().stream().filter(h -> !h.channel().isShutdown()).count();
+    dropped.forEach(h -> Channels.close(h.channel()));
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.stead.agent.daemon;
 
-import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterAddress;
+import dev.stead.agent.client.MasterChannels;
 import dev.stead.agent.client.MasterList;
 import dev.stead.agent.tls.SslFiles;
 import dev.stead.proto.v1.AgentCommand;

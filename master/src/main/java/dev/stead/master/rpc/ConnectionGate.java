@@ -35,10 +35,6 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
   private final ConnectionCounts counts;
   private volatile long lastRefusalLogMs;
 
-  ConnectionGate(ConnectionLimits limits) {
-    this(limits, () -> false, new ConnectionCounts());
-  }
-
   /**
    * @param handshakesBacklogged true while no new handshake should start
    * @param counts where accepted and open connections are counted
