@@ -118,6 +118,7 @@ public final class Master implements AutoCloseable {
   private final List<AutoCloseable> operatorServices = new ArrayList<>();
   private ReportForwarder forwarder;
   private ConnectionCounts connections;
+  private CatalogQueue catalogQueue;
   private MasterMetrics metrics;
   private MetricsServer metricsServer;
   private Retention retention;
@@ -386,6 +387,7 @@ public final class Master implements AutoCloseable {
     String address = MasterAddress.format(config.host(), port);
     Master master = new Master(dataDir, server, store, ca.fingerprint(), address);
     master.connections = connections;
+    master.catalogQueue = catalogQueue;
     master.ca = ca;
     master.revocations = revocations;
     master.crlRefresh = crlRefresh;
@@ -472,8 +474,8 @@ public final class Master implements AutoCloseable {
     retention = Retention.start(store, nodes, fleet.reportRetention(),
         Clock.systemUTC());
     operatorServices.add(retention);
-    metrics = new MasterMetrics(store, store, source, connections, dataDir.resolve(CA_DIR),
-        Clock.systemUTC());
+    metrics = new MasterMetrics(store, store, source, connections, catalogQueue,
+        dataDir.resolve(CA_DIR), Clock.systemUTC());
     if (fleet.metricsListen() != null) {
       HostPort at = HostPort.bind(fleet.metricsListen(), "--metrics-listen",
           HostPort.NO_DEFAULT);

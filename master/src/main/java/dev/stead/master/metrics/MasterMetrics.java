@@ -1,5 +1,6 @@
 package dev.stead.master.metrics;
 
+import dev.stead.master.rpc.CatalogQueue;
 import dev.stead.master.rpc.ConnectionCounts;
 import dev.stead.master.storage.NodeStore;
 import dev.stead.master.storage.StoreMaintenance;
@@ -47,15 +48,17 @@ public final class MasterMetrics {
   private final StoreMaintenance store;
   private final TimedCatalogSource compiles;
   private final ConnectionCounts connections;
+  private final CatalogQueue catalogQueue;
   private final Path caDir;
   private final Clock clock;
 
   public MasterMetrics(NodeStore nodeStore, StoreMaintenance store, TimedCatalogSource compiles,
-      ConnectionCounts connections, Path caDir, Clock clock) {
+      ConnectionCounts connections, CatalogQueue catalogQueue, Path caDir, Clock clock) {
     this.nodeStore = nodeStore;
     this.store = store;
     this.compiles = compiles;
     this.connections = connections;
+    this.catalogQueue = catalogQueue;
     this.caDir = caDir;
     this.clock = clock;
   }
@@ -69,6 +72,15 @@ public final class MasterMetrics {
     out.sample("stead_connections_accepted_total", connections.accepted());
     out.header("stead_connections_open", "Connections open on the agents' port.", "gauge");
     out.sample("stead_connections_open", connections.open());
+    out.header("stead_catalog_queue_waiting", "Catalog requests waiting for a compile.",
+        "gauge");
+    out.sample("stead_catalog_queue_waiting", catalogQueue.waiting());
+    out.header("stead_catalog_requests_refused_total", "Catalog requests refused as the master"
+        + " was busy (UNAVAILABLE) since it started.", "counter");
+    out.sample("stead_catalog_requests_refused_total", catalogQueue.refused());
+    out.header("stead_catalog_queue_overloaded", "1 while the catalog queue has stood long"
+        + " and lets in only a tenth of the wait allowed, until it runs empty.", "gauge");
+    out.sample("stead_catalog_queue_overloaded", catalogQueue.overloaded() ? 1 : 0);
     out.header("stead_reports_received_total", "Reports stored since the master started.",
         "counter");
     out.sample("stead_reports_received_total", store.reportsAdded());
