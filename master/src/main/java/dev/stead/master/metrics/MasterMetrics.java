@@ -78,9 +78,6 @@ public final class MasterMetrics {
     out.header("stead_catalog_requests_refused_total", "Catalog requests refused as the master"
         + " was busy (UNAVAILABLE) since it started.", "counter");
     out.sample("stead_catalog_requests_refused_total", catalogQueue.refused());
-    out.header("stead_catalog_queue_overloaded", "1 while the catalog queue has stood long"
-        + " and lets in only a tenth of the wait allowed, until it runs empty.", "gauge");
-    out.sample("stead_catalog_queue_overloaded", catalogQueue.overloaded() ? 1 : 0);
     out.header("stead_reports_received_total", "Reports stored since the master started.",
         "counter");
     out.sample("stead_reports_received_total", store.reportsAdded());

@@ -20,25 +20,13 @@ import java.util.logging.Logger;
  * finds the queue full, or the requests before it longer to work off than the wait allowed
  * at the recent pace, is refused at once ({@link #busy}) rather than held for the 30 s an
  * agent waits. A request whose caller left (deadline passed, call cancelled) while it waited
- * is dropped unanswered: nobody would read the catalog.
- *
- * <p>The full wait absorbs bursts. A queue that stays long is another thing: when every
- * request for as long as the whole wait allowed has waited more than a tenth of it (10 s and
- * 1 s by default), the master is overloaded, not in a burst (a master just started, its code
- * still interpreted; more agents than it compiles for). Holding 10 s of work then only makes
- * every answer late and the backlog outlive the overload, so until the queue runs empty it
- * lets in only a tenth of the wait: the same requests are compiled (the threads stay busy),
- * the others are refused sooner, and those answered wait a second instead of ten. For a
- * minute after, one long wait starts the overload again. The rule is CoDel's (a standing
- * queue, not a long one, is what to shed), applied to admission. Thread-safe.
+ * is dropped unanswered: nobody would read the catalog. Thread-safe.
  */
 public final class CatalogQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CatalogQueue.class.getName());
   /** gRPC's trailer for "retry after so many milliseconds" (its retry policy reads it). */
   static final Metadata.Key<String> RETRY_PUSHBACK_MS =
       Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER);
-  /** How many times the full wait an ended overload is remembered (see {@link #waited}). */
-  private static final int REMEMBER_OVERLOADS = 6;
   /** At most one log line a minute about refusals. */
   private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -46,14 +34,6 @@ public final class CatalogQueue implements AutoCloseable {
   private final int size;
   private final int capacity;
   private final long maxWaitNanos;
-  /** A wait longer than this, kept up for {@link #maxWaitNanos}, is a standing queue. */
-  private final long standingWaitNanos;
-  /** Since when every request has waited longer than {@link #standingWaitNanos}; 0: not. */
-  private final AtomicLong waitingLongSince = new AtomicLong();
-  /** Whether only {@link #standingWaitNanos} of work is let in, until the queue runs empty. */
-  private volatile boolean overloaded;
-  /** When the last overload ended (the queue ran empty); 0: none yet. */
-  private final AtomicLong overloadEndedAt = new AtomicLong();
   /** Mean time a request holds a catalog thread, smoothed (nanoseconds; 0 until known). */
   private final AtomicLong meanNanos = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -64,7 +44,6 @@ public final class CatalogQueue implements AutoCloseable {
     this.size = size;
     this.capacity = capacity;
     this.maxWaitNanos = maxWait.toNanos();
-    this.standingWaitNanos = maxWaitNanos / 10;
     AtomicInteger count = new AtomicInteger();
     // No thread is kept while there is nothing to compile; SynchronousQueue when the
     // queue's capacity is 0 would also do, ArrayBlockingQueue needs at least 1.
@@ -95,17 +74,15 @@ public final class CatalogQueue implements AutoCloseable {
   public Optional<StatusRuntimeException> submit(Runnable work) {
     Context context = Context.current();
     int waiting = waiting();
-    if (workOffNanos(waiting + 1) > (overloaded ? standingWaitNanos : maxWaitNanos)) {
+    if (workOffNanos(waiting + 1) > maxWaitNanos) {
       return Optional.of(refuse(waiting));
     }
-    long queued = System.nanoTime();
     try {
       threads.execute(() -> {
-        long start = System.nanoTime();
-        waited(start - queued, start);
         if (context.isCancelled()) {
           return;
         }
+        long start = System.nanoTime();
         try {
           context.run(work);
         } finally {
@@ -118,47 +95,6 @@ public final class CatalogQueue implements AutoCloseable {
       // Rejected because the queue was full (or the pool closed): it held its capacity.
       return Optional.of(refuse(threads.isShutdown() ? waiting() : capacity));
     }
-  }
-
-  /**
-   * Follows how long requests wait as they leave the queue: a long wait kept up for the whole
-   * wait allowed starts the overload; a queue found empty ends it. A master working at the
-   * edge of its capacity runs empty now and then while still overloaded, so within
-   * {@link #REMEMBER_OVERLOADS} waits of the last overload's end a single long wait starts the
-   * next one: the queue does not grow back to the full wait first.
-   */
-  private void waited(long waitedNanos, long now) {
-    if (overloaded) {
-      if (waiting() == 0) {
-        overloaded = false;
-        waitingLongSince.set(0);
-        overloadEndedAt.set(now);
-      }
-      return;
-    }
-    if (waitedNanos <= standingWaitNanos) {
-      waitingLongSince.set(0);
-      return;
-    }
-    long ended = overloadEndedAt.get();
-    if (ended != 0 && now - ended < REMEMBER_OVERLOADS * maxWaitNanos) {
-      overloaded = true;
-      return;
-    }
-    long since = waitingLongSince.updateAndGet(s -> s == 0 ? now : s);
-    if (now - since >= maxWaitNanos) {
-      overloaded = true;
-      LOG.warning("the master is overloaded: every catalog request for "
-          + millis(maxWaitNanos) + " waited more than " + millis(standingWaitNanos)
-          + " for a compile; until the queue has run empty and stayed short for "
-          + millis(REMEMBER_OVERLOADS * maxWaitNanos) + ", only "
-          + millis(standingWaitNanos) + " of work may wait and the rest is refused");
-    }
-  }
-
-  /** Whether the queue is standing and lets in only a tenth of the wait allowed. */
-  public boolean overloaded() {
-    return overloaded;
   }
 
   /** Counts a refusal, logs refusals at most once a minute, and words the answer. */
@@ -211,15 +147,10 @@ public final class CatalogQueue implements AutoCloseable {
       long total = refused.get();
       long since = total - refusedLogged.getAndSet(total);
       LOG.warning("the master is busy: " + since + " catalog requests refused since the last "
-          + "such line (" + capacity + " or " + millis(overloaded ? standingWaitNanos
-              : maxWaitNanos) + " of work may wait for " + size + " catalog threads"
-          + (overloaded ? ", overloaded" : "") + "; the agents keep their cached catalogs and "
-          + "come back at their next run)");
+          + "such line (" + capacity + " or " + TimeUnit.NANOSECONDS.toSeconds(maxWaitNanos)
+          + " s of work may wait for " + size + " catalog threads; the "
+          + "agents keep their cached catalogs and come back at their next run)");
     }
-  }
-
-  private static String millis(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
   }
 
   /** Drops what still waits and waits up to 5 s for the requests being compiled. */

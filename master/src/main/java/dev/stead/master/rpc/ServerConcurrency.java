@@ -31,9 +31,8 @@ package dev.stead.master.rpc;
  * is refused at once with UNAVAILABLE ("the master is busy") when the queue holds
  * {@code catalogQueue} requests, or when those waiting would take longer than
  * {@code catalogWait} at the recent pace: a bound in time fits catalogs of any size, the
- * count bounds the memory; a queue that stands (every request waiting over a tenth of
- * {@code catalogWait} for as long as {@code catalogWait}) lets in only that tenth until it
- * runs empty. Check-ins answered without a compile and reports never wait behind compiles.
+ * count bounds the memory. Check-ins answered without a compile and reports never wait
+ * behind compiles.
  *
  * @param handshakeThreads threads running TLS handshakes' tasks and method lookups
  * @param callThreads threads running the services' handlers, the reports' aside

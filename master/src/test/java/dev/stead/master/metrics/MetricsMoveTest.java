@@ -57,11 +57,10 @@ class MetricsMoveTest {
       Map.entry("stead_compile_seconds_bucket{le=\"1", "moves for compiles in its range"),
       Map.entry("stead_compile_seconds_bucket{le=\"2", "moves for compiles in its range"),
       Map.entry("stead_compile_seconds_bucket{le=\"5", "moves for compiles in its range"),
-      Map.entry("stead_catalog_queue_waiting", "moves while compiles queue (CatalogQueueTest)"),
+      Map.entry("stead_catalog_queue_waiting",
+          "moves while compiles queue behind busy catalog threads (CatalogQueueTest)"),
       Map.entry("stead_catalog_requests_refused_total",
           "moves when the master is busy (CatalogQueueTest)"),
-      Map.entry("stead_catalog_queue_overloaded",
-          "moves when the queue stands long (CatalogQueueTest)"),
       Map.entry("stead_compile_failures_total{reason=\"crash\"",
           "a crash is a master bug; the language source has none to provoke"));
 
