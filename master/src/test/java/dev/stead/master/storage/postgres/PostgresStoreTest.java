@@ -13,6 +13,7 @@ import dev.stead.proto.v1.Resource;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
+import dev.stead.wire.Values;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -59,7 +60,7 @@ class PostgresStoreTest {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = cluster.createDatabase();
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("9");
+      assertThat(store.schemaVersion()).isEqualTo("10");
     }
     cluster.execute(db.database(), "INSERT INTO stead_schema_history (installed_rank, version, "
         + "description, type, script, checksum, installed_by, execution_time, success) VALUES "
@@ -67,10 +68,10 @@ class PostgresStoreTest {
 
     assertThatThrownBy(() -> PostgresStore.open(db, cluster.credentials()))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("schema version 999, newer than this master knows (9)")
+        .hasMessageContaining("schema version 999, newer than this master knows (10)")
         .hasMessageContaining(db.toString());
     // Its own migrations and the one from the future: nothing more was applied.
-    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(10);
+    assertThat(count(db, "SELECT count(*) FROM stead_schema_history")).isEqualTo(11);
   }
 
   /** A report as the master receives it: quiet, or changing the given files. */
@@ -126,6 +127,32 @@ class PostgresStoreTest {
   }
 
   @Test
+  void catalogsAreStoredCompressedWithLz4AndReadBackWhole() throws Exception {
+    PostgresCluster cluster = PostgresCluster.shared();
+    PostgresLocation db = cluster.createDatabase();
+    Catalog.Builder big = Catalog.newBuilder().setNode("web1").setDigest("sha256:big");
+    for (int i = 0; i < 200; i++) {
+      big.addResources(Resource.newBuilder().setType("file").setTitle("/etc/app/" + i + ".conf")
+          .putParameters("content", Values.of(
+              ("# rendered for web1, file " + i + "\nserver 0.pool.ntp.org iburst\n").repeat(20))));
+    }
+    Catalog catalog = big.build();
+    try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
+      store.putCatalog("web1", catalog);
+      assertThat(store.catalog("web1")).contains(catalog);
+    }
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
+            cluster.credentials().password());
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery("SELECT pg_column_compression(body),"
+            + " pg_column_size(body), octet_length(body) FROM catalogs WHERE node = 'web1'")) {
+      assertThat(row.next()).isTrue();
+      assertThat(row.getString(1)).isEqualTo("lz4");
+      assertThat(row.getLong(2)).as("bytes stored").isLessThan(row.getLong(3) / 4);
+    }
+  }
+
+  @Test
   void reportsWrittenBeforeTheSlimReportRowsReadTheSameAfterTheMigration() throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
     PostgresLocation db = migratedTo("6");
@@ -161,7 +188,7 @@ class PostgresStoreTest {
     Report fresh = run("new-1", "web1", 10 * DAY + 5_000, RunStatus.CHANGED_RUN, "/etc/motd");
     Report quiet = run("new-2", "web2", 11 * DAY + 2_000, RunStatus.UNCHANGED);
     try (PostgresStore store = PostgresStore.open(db, cluster.credentials())) {
-      assertThat(store.schemaVersion()).isEqualTo("9");
+      assertThat(store.schemaVersion()).isEqualTo("10");
       for (Report r : old) {
         assertThat(store.report(r.getId())).contains(r);
       }
