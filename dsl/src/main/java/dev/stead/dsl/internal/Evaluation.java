@@ -1769,7 +1769,6 @@ public final class Evaluation {
         contents.put("class[" + klass + "]", List.copyOf(members));
       }
     }
-    Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, ResourceDecl.Relation> entry : relations) {
       String sourceKey = entry.getKey();
       ResourceDecl.Relation r = entry.getValue();
@@ -1786,12 +1785,14 @@ public final class Evaluation {
             + sourceKey + " is " + undeclared(sourceKey));
         continue;
       }
-      for (String source : sources == null ? List.<String>of() : sources) {
+      for (String source : sources) {
         for (String target : targets) {
-          if (seen.add(source + "\n" + r.kind() + "\n" + target)) {
+          // The first declaration of an edge makes it and gives its location.
+          String edge = source + "\n" + r.kind() + "\n" + target;
+          if (!declaredAt.containsKey(edge)) {
+            declaredAt.put(edge, r.location());
             edges.add(Edge.newBuilder().setSource(source).setKind(r.kind())
                 .setTarget(target).build());
-            declaredAt.putIfAbsent(source + "\n" + r.kind() + "\n" + target, r.location());
           }
         }
       }
