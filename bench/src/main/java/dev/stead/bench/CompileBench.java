@@ -7,16 +7,13 @@ import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -77,15 +74,7 @@ public class CompileBench {
 
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
+    ReferenceCode.delete(dir);
   }
 
   /** A new node/address combination every time: always compiled. */

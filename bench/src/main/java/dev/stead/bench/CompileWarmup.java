@@ -32,6 +32,15 @@ public final class CompileWarmup {
     int compiles = Integer.parseInt(args[1]);
     int bucket = Integer.parseInt(args[2]);
     Path dir = ReferenceCode.write(Files.createTempDirectory("stead-warmup"), resources);
+    try {
+      run(dir, resources, compiles, bucket);
+    } finally {
+      ReferenceCode.delete(dir);
+    }
+  }
+
+  private static void run(Path dir, int resources, int compiles, int bucket)
+      throws IOException, CompileException {
     long loadStart = System.nanoTime();
     // The first compiles run interpreted: on a busy machine they can outlast the 10 s limit.
     Compiler code = Compiler.forEnvironment(dir, List.of()).withTimeLimit(Duration.ofMinutes(2));

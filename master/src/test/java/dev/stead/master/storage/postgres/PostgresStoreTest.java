@@ -44,10 +44,15 @@ class PostgresStoreTest {
         .setStatus(RunStatus.UNCHANGED).setError("x".repeat(500)).build();
   }
 
-  private static long count(PostgresLocation db, String sql) throws Exception {
+  /** A connection of the test's own to {@code db}, beside the store's pool. */
+  private static Connection connect(PostgresLocation db) throws Exception {
     PostgresCluster cluster = PostgresCluster.shared();
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
-            cluster.credentials().password());
+    return DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
+        cluster.credentials().password());
+  }
+
+  private static long count(PostgresLocation db, String sql) throws Exception {
+    try (Connection c = connect(db);
         Statement s = c.createStatement();
         ResultSet rows = s.executeQuery(sql)) {
       rows.next();
@@ -107,8 +112,7 @@ class PostgresStoreTest {
     Catalog old = Catalog.newBuilder().setNode("web1").setDigest("sha256:0ld")
         .addResources(Resource.newBuilder().setType("file").setTitle("/etc/motd")).build();
     // A row as schema 8 wrote it: node and body only.
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
-            cluster.credentials().password());
+    try (Connection c = connect(db);
         PreparedStatement insert = c.prepareStatement(
             "INSERT INTO catalogs (node, body) VALUES (?, ?)")) {
       insert.setString(1, "web1");
@@ -141,8 +145,7 @@ class PostgresStoreTest {
       store.putCatalog("web1", catalog);
       assertThat(store.catalog("web1")).contains(catalog);
     }
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
-            cluster.credentials().password());
+    try (Connection c = connect(db);
         Statement s = c.createStatement();
         ResultSet row = s.executeQuery("SELECT pg_column_compression(body),"
             + " pg_column_size(body), octet_length(body) FROM catalogs WHERE node = 'web1'")) {
@@ -162,8 +165,7 @@ class PostgresStoreTest {
         run("old-3", "web1", 10 * DAY + 5_000, RunStatus.FAILED_RUN, "/etc/motd", "/etc/ntp"),
         run("old-4", "web2", 11 * DAY + 1_000, RunStatus.UNCHANGED));
     // Rows as schema 6 wrote them: the whole report as the body, an empty array when quiet.
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), cluster.credentials().user(),
-        cluster.credentials().password())) {
+    try (Connection c = connect(db)) {
       for (long day : List.of(10L, 11L)) {
         try (Statement s = c.createStatement()) {
           s.execute("CREATE TABLE " + ReportPartitions.name(day) + " PARTITION OF reports "
