@@ -2,19 +2,19 @@ package dev.stead.bench.fleet;
 
 import dev.stead.bench.ReferenceCode;
 import dev.stead.proto.v1.AgentCommand;
-import dev.stead.proto.v1.Catalog;
-import dev.stead.proto.v1.CatalogServiceGrpc;
 import dev.stead.proto.v1.CommandServiceGrpc;
 import dev.stead.proto.v1.GetCatalogRequest;
-import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.ReportServiceGrpc;
 import dev.stead.proto.v1.SubmitReportRequest;
 import dev.stead.proto.v1.SubmitReportResponse;
 import dev.stead.proto.v1.SubscribeRequest;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -41,6 +41,8 @@ import javax.net.ssl.SSLException;
 final class SimAgent {
   private static final long DEADLINE_S = 60;
   private static final int MAX_CATALOG_BYTES = 64 << 20;
+  private static final MethodDescriptor<GetCatalogRequest, CatalogAnswer> GET_CATALOG =
+      CatalogAnswer.method(MAX_CATALOG_BYTES);
 
   /** What every agent shares: the master's address, the event loops, the executor. */
   record Shared(String host, int port, X509Certificate ca, EventLoopGroup loops,
@@ -72,16 +74,18 @@ final class SimAgent {
     ManagedChannel channel = channel();
     GetCatalogRequest request = GetCatalogRequest.newBuilder().setNode(identity.node())
         .setFacts(ReferenceCode.facts(index, factsSerial)).setKnownDigest(knownDigest).build();
-    CatalogServiceGrpc.newStub(channel).withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
-        .getCatalog(request, new Unary<>("GetCatalog", channel) {
+    ClientCalls.asyncUnaryCall(channel.newCall(GET_CATALOG,
+            CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)), request,
+        new Unary<>("GetCatalog", channel) {
           @Override
-          void done(GetCatalogResponse response) {
-            boolean unchanged = response.hasUnchanged();
-            if (response.hasCatalog()) {
-              hold(response.getCatalog());
+          void done(CatalogAnswer answer) {
+            boolean unchanged = answer.kind() == CatalogAnswer.Kind.UNCHANGED;
+            if (answer.kind() == CatalogAnswer.Kind.CATALOG) {
+              hold(new HeldCatalogs.Held(answer.digest(), answer.codeVersion(),
+                  answer.resources(), answer.titles()));
             }
             shared.stats().catalog(dueNanos, unchanged);
-            if (response.hasFailure()) {
+            if (answer.kind() == CatalogAnswer.Kind.FAILURE) {
               shared.stats().error("GetCatalog compile-failure", new IllegalStateException());
               finish(channel);
               return;
@@ -172,12 +176,6 @@ final class SimAgent {
                 finish(channel);
               }
             });
-  }
-
-  private void hold(Catalog catalog) {
-    hold(new HeldCatalogs.Held(catalog.getDigest(), catalog.getCodeVersion(),
-        catalog.getResourcesCount(), catalog.getResourcesList().stream().limit(3)
-            .map(r -> r.getType() + "[" + r.getTitle() + "]").toList()));
   }
 
   /** Takes up what this agent held before a restart of the simulator. */
