@@ -5,7 +5,8 @@
 #
 #   bench/fleet/run.sh SCENARIO
 #
-#   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s)
+#   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s);
+#      the agents keep the digests they hold in $WORK/held-a-RESOURCES.tsv between runs
 #   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s); the
 #      agents keep what they hold in $WORK/held-RESOURCES.tsv from one run to the next; with
 #      RESTART_AT=SECONDS the master is stopped and started again that long after the start
@@ -100,8 +101,11 @@ sim() {
 
 case "$SCENARIO" in
   a) start_master; wait_master
+     # Agents keep the digests they hold from one run to the next, as after a master restart
+     # under a running fleet: each asks with its digest and new facts, and gets a compile.
      sim --agents "$AGENTS" --interval "$INTERVAL" --facts churn --warmup "$WARMUP" \
-       --duration "$DURATION" | tee -a "$log.jsonl" ;;
+       --duration "$DURATION" --held-file "$WORK/held-a-$RESOURCES.tsv" \
+       | tee -a "$log.jsonl" ;;
   b) start_master; wait_master
      # Agents keep the catalogs they hold from one run to the next, as real agents do.
      sim --agents "$AGENTS" --interval "$B_INTERVAL" --facts stable --warmup "$WARMUP" \

@@ -1,5 +1,6 @@
 package dev.stead.bench.fleet;
 
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +16,13 @@ final class OpenLoop {
   private final Stats stats;
   private final MasterProbe probe;
   private final AtomicInteger streamsOpen;
+  /**
+   * Where this run's fact serials start with {@code --facts churn}: random, so a run does not
+   * repeat the facts of the one before, whose catalogs the agents may still hold
+   * ({@code --held-file}) and the master remember: repeated facts would be answered
+   * {@code unchanged} instead of compiled.
+   */
+  private final long churnBase = new SecureRandom().nextInt(1 << 24);
 
   OpenLoop(FleetOptions o, List<SimAgent> agents, Stats stats, MasterProbe probe,
       AtomicInteger streamsOpen) {
@@ -87,7 +95,7 @@ final class OpenLoop {
     if (o.mode().equals("reports")) {
       agent.reportOnly(dueNanos);
     } else {
-      long serial = o.churnFacts() ? k + 1 : n + 1;
+      long serial = o.churnFacts() ? churnBase + k + 1 : n + 1;
       agent.checkIn(dueNanos, serial, RunReports.pick(o.changedShare(), o.driftShare()));
     }
   }
