@@ -74,7 +74,7 @@ public class CompileBench {
 
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    ReferenceCode.delete(dir);
+    BenchDirs.delete(dir);
   }
 
   /** A new node/address combination every time: always compiled. */

@@ -77,7 +77,7 @@ public class CompileMemoBench {
   @TearDown(Level.Trial)
   public void delete() throws IOException {
     store.close();
-    ReferenceCode.delete(dir);
+    BenchDirs.delete(dir);
   }
 
   @Benchmark

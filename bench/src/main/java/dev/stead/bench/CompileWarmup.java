@@ -35,7 +35,7 @@ public final class CompileWarmup {
     try {
       run(dir, resources, compiles, bucket);
     } finally {
-      ReferenceCode.delete(dir);
+      BenchDirs.delete(dir);
     }
   }
 

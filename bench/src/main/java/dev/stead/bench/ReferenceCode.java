@@ -3,13 +3,10 @@ package dev.stead.bench;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes the reference code of the compile benchmark into a directory:
@@ -33,19 +30,6 @@ public final class ReferenceCode {
       System.exit(2);
     }
     write(Path.of(args[0]), Integer.parseInt(args[1]));
-  }
-
-  /** Deletes {@code dir} and everything under it: a benchmark's code, data and store. */
-  public static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 
   /** Writes an environment of {@code resources} resources (a multiple of 10, at least 10). */

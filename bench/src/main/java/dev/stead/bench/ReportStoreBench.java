@@ -15,11 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * What a synced report write costs: {@link RocksStore#addReport} of a typical report (ten
@@ -114,7 +112,7 @@ public final class ReportStoreBench {
       return new Result(count.get() / elapsed, percentile(all, 0.50), percentile(all, 0.99),
           factsWritten[0] / elapsed, percentile(factsAll, 0.99));
     } finally {
-      delete(dir);
+      BenchDirs.delete(dir);
     }
   }
 
@@ -137,13 +135,5 @@ public final class ReportStoreBench {
                   + "\n+new line " + "y".repeat(120) + "\n")));
     }
     return report.build();
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

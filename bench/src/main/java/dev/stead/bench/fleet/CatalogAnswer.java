@@ -3,6 +3,8 @@ package dev.stead.bench.fleet;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.proto.v1.CatalogServiceGrpc;
+import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.Resource;
 import io.grpc.MethodDescriptor;
@@ -45,15 +47,19 @@ record CatalogAnswer(Kind kind, String digest, String codeVersion, int resources
   private static final int RESOURCE_TITLE =
       tag(Resource.TITLE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
 
+  /** An answer that carries no catalog: only which one it is. */
+  private static CatalogAnswer bare(Kind kind) {
+    return new CatalogAnswer(kind, "", "", 0, List.of());
+  }
+
   private static int tag(int field, int wireType) {
     return field << 3 | wireType;
   }
 
   /** The GetCatalog method with its answer read as a CatalogAnswer. */
-  static MethodDescriptor<dev.stead.proto.v1.GetCatalogRequest, CatalogAnswer> method(
-      int maxBytes) {
-    MethodDescriptor<dev.stead.proto.v1.GetCatalogRequest, GetCatalogResponse> full =
-        dev.stead.proto.v1.CatalogServiceGrpc.getGetCatalogMethod();
+  static MethodDescriptor<GetCatalogRequest, CatalogAnswer> method(int maxBytes) {
+    MethodDescriptor<GetCatalogRequest, GetCatalogResponse> full =
+        CatalogServiceGrpc.getGetCatalogMethod();
     return full.toBuilder(full.getRequestMarshaller(), new Reader(maxBytes)).build();
   }
 
@@ -78,18 +84,17 @@ record CatalogAnswer(Kind kind, String digest, String codeVersion, int resources
 
   /** Reads a serialized GetCatalogResponse; a field repeated wins last, as in a parse. */
   static CatalogAnswer read(CodedInputStream in) throws IOException {
-    CatalogAnswer answer = new CatalogAnswer(Kind.NONE, "", "", 0, List.of());
+    CatalogAnswer answer = bare(Kind.NONE);
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == RESPONSE_CATALOG) {
         int limit = in.pushLimit(in.readRawVarint32());
         answer = catalog(in);
         in.popLimit(limit);
       } else if (tag == RESPONSE_UNCHANGED) {
-        answer = in.readBool() ? new CatalogAnswer(Kind.UNCHANGED, "", "", 0, List.of())
-            : answer;
+        answer = in.readBool() ? bare(Kind.UNCHANGED) : answer;
       } else if (tag == RESPONSE_FAILURE) {
         in.skipField(tag);
-        answer = new CatalogAnswer(Kind.FAILURE, "", "", 0, List.of());
+        answer = bare(Kind.FAILURE);
       } else if (!in.skipField(tag)) {
         break;
       }
