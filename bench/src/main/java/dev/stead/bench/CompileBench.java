@@ -6,6 +6,7 @@ import dev.stead.dsl.Compiler;
 import dev.stead.dsl.Trusted;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public class CompileBench {
 
   @TearDown(Level.Trial)
   public void delete() throws IOException {
-    BenchDirs.delete(dir);
+    FileTrees.delete(dir);
   }
 
   /** A new node/address combination every time: always compiled. */

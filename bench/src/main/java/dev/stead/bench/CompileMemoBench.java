@@ -10,6 +10,7 @@ import dev.stead.master.secrets.SecretEnvelopes;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public class CompileMemoBench {
   @TearDown(Level.Trial)
   public void delete() throws IOException {
     store.close();
-    BenchDirs.delete(dir);
+    FileTrees.delete(dir);
   }
 
   @Benchmark

@@ -3,6 +3,7 @@ package dev.stead.bench;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
 import dev.stead.dsl.Trusted;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class CompileWarmup {
     try {
       run(dir, resources, compiles, bucket);
     } finally {
-      BenchDirs.delete(dir);
+      FileTrees.delete(dir);
     }
   }
 

@@ -10,7 +10,7 @@ import dev.stead.proto.v1.ReportSummary;
 import dev.stead.proto.v1.ResourceResult;
 import dev.stead.proto.v1.ResourceStatus;
 import dev.stead.proto.v1.RunStatus;
-import java.io.IOException;
+import dev.stead.wire.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,7 +112,7 @@ public final class ReportStoreBench {
       return new Result(count.get() / elapsed, percentile(all, 0.50), percentile(all, 0.99),
           factsWritten[0] / elapsed, percentile(factsAll, 0.99));
     } finally {
-      BenchDirs.delete(dir);
+      FileTrees.delete(dir);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.stead.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ class DebianPackageIT {
       lintian(debs);
     } finally {
       purge();
-      deleteTree(work);
+      FileTrees.delete(work);
     }
 
     assertThat(CDS_ARCHIVE.getParent()).as("the launcher's cache, after purge").doesNotExist();
@@ -326,17 +327,6 @@ class DebianPackageIT {
       return new Result(String.join(" ", command), process.exitValue(), Files.readString(out));
     } finally {
       Files.deleteIfExists(out);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.deleteIfExists(path);
-      }
     }
   }
 

@@ -3,15 +3,14 @@ package dev.stead.dsl.testkit;
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
 import dev.stead.proto.v1.Catalog;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -82,7 +81,7 @@ public final class ModuleTestRunner {
       }
       return out;
     } finally {
-      deleteTree(scratch);
+      deleteQuietly(scratch);
     }
   }
 
@@ -184,16 +183,10 @@ public final class ModuleTestRunner {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
+  private static void deleteQuietly(Path dir) {
+    try {
+      FileTrees.delete(dir);
+    } catch (IOException e) {
       // A scratch directory left behind in the temp directory harms nothing.
     }
   }

@@ -1,19 +1,17 @@
 package dev.stead.master.code;
 
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,12 +93,12 @@ public final class CodeDeploy {
           repository, release.toString());
       commit = git(release, "rev-parse", "HEAD").strip();
     } catch (IOException | RuntimeException e) {
-      deleteTree(release);
+      FileTrees.delete(release);
       throw e;
     }
     Path current = currentRelease(link);
     if (current != null && commit.equals(commitOf(current))) {
-      deleteTree(release);
+      FileTrees.delete(release);
       return new Deployed(environment, commit, link, false);
     }
     // A new link beside the old one, renamed over it: rename(2) replaces it in one step.
@@ -124,7 +122,7 @@ public final class CodeDeploy {
       }
     }
     for (Path p : old) {
-      deleteTree(p);
+      FileTrees.delete(p);
     }
   }
 
@@ -201,28 +199,6 @@ public final class CodeDeploy {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         return "";
-      }
-    });
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
       }
     });
   }

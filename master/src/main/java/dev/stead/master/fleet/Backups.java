@@ -1,6 +1,7 @@
 package dev.stead.master.fleet;
 
 import dev.stead.master.storage.StoreMaintenance;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -12,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -83,7 +83,7 @@ public final class Backups {
       Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
       return bytes;
     } catch (IOException | RuntimeException e) {
-      deleteTree(work);
+      deleteQuietly(work);
       throw e;
     }
   }
@@ -115,7 +115,7 @@ public final class Backups {
       }
     } catch (IOException | RuntimeException e) {
       for (Path part : parts) {
-        deleteTree(newData.resolve(part.getFileName().toString()));
+        deleteQuietly(newData.resolve(part.getFileName().toString()));
       }
       throw e;
     }
@@ -174,12 +174,9 @@ public final class Backups {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  private static void deleteQuietly(Path dir) {
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       LOG.warning("cannot clean up " + dir + ": " + e.getMessage());
     }

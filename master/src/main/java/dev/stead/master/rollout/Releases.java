@@ -2,6 +2,7 @@ package dev.stead.master.rollout;
 
 import dev.stead.dsl.CompileException;
 import dev.stead.dsl.Compiler;
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -10,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Frozen copies of code for rollouts, one directory per rollout under the master's
@@ -57,7 +56,7 @@ public final class Releases {
     Path partial = root.resolve("." + id + ".partial");
     try {
       Files.createDirectories(root);
-      deleteTree(partial);
+      FileTrees.delete(partial);
       copyTree(codeDir, partial);
       Files.move(partial, release, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -87,7 +86,7 @@ public final class Releases {
       return false;
     }
     try {
-      deleteTree(release);
+      FileTrees.delete(release);
       return true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + release + ": " + e.getMessage(), e);
@@ -117,20 +116,9 @@ public final class Releases {
         });
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
   private static void deleteQuietly(Path dir) {
     try {
-      deleteTree(dir);
+      FileTrees.delete(dir);
     } catch (IOException ignored) {
       // Left for the operator; the rollout did not start.
     }

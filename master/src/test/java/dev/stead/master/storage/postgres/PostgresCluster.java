@@ -1,5 +1,6 @@
 package dev.stead.master.storage.postgres;
 
+import dev.stead.wire.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ public final class PostgresCluster {
       throw last;
     } finally {
       if (cluster == null) {
-        deleteTree(dir);
+        FileTrees.delete(dir);
       }
     }
   }
@@ -140,7 +141,7 @@ public final class PostgresCluster {
       System.err.println("stopping the test PostgreSQL failed: " + e.getMessage());
     }
     try {
-      deleteTree(dir);
+      FileTrees.delete(dir);
     } catch (IOException e) {
       System.err.println("deleting " + dir + " failed: " + e.getMessage());
     }
@@ -199,17 +200,6 @@ public final class PostgresCluster {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }
