@@ -16,14 +16,29 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class FileTrees {
   private FileTrees() {}
 
+  /** What is done with each file (or link) just before it is removed. */
+  @FunctionalInterface
+  public interface BeforeRemoval {
+    void accept(Path file, BasicFileAttributes attrs) throws IOException;
+  }
+
   /** Removes {@code root} and everything under it, deepest first; nothing to do if absent. */
   public static void delete(Path root) throws IOException {
+    delete(root, (file, attrs) -> { });
+  }
+
+  /**
+   * As {@link #delete(Path)}, handing each file and link to {@code before} first (to keep a
+   * copy, say); when it throws, the walk stops and what is left stays.
+   */
+  public static void delete(Path root, BeforeRemoval before) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        before.accept(file, attrs);
         Files.delete(file);
         return FileVisitResult.CONTINUE;
       }

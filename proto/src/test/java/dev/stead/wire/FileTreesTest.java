@@ -1,6 +1,7 @@
 package dev.stead.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,5 +47,26 @@ class FileTreesTest {
     FileTrees.delete(dir.resolve("never-made"));
 
     assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void eachFileIsHandedOverBeforeItGoesAndAFailureStopsTheRemoval() throws Exception {
+    Path tree = Files.createDirectories(dir.resolve("purged/sub"));
+    Files.writeString(dir.resolve("purged/a.conf"), "a\n");
+    Files.writeString(tree.resolve("b.conf"), "b\n");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+
+    FileTrees.delete(dir.resolve("purged"), (file, attrs) ->
+        seen.add(dir.relativize(file) + "=" + Files.readString(file).strip()));
+
+    assertThat(seen).containsExactlyInAnyOrder("purged/a.conf=a", "purged/sub/b.conf=b");
+    assertThat(dir.resolve("purged")).doesNotExist();
+
+    Files.createDirectories(dir.resolve("kept"));
+    Files.writeString(dir.resolve("kept/c.conf"), "c\n");
+    assertThatThrownBy(() -> FileTrees.delete(dir.resolve("kept"), (file, attrs) -> {
+      throw new java.io.IOException("backup full");
+    })).hasMessage("backup full");
+    assertThat(dir.resolve("kept/c.conf")).hasContent("c");
   }
 }
