@@ -81,6 +81,12 @@ stop_master() {
   master_pid=
 }
 trap stop_master EXIT
+# Milliseconds from the master's start to the first line of its log that has $2, or '-'.
+since_start() {
+  local at
+  at=$(grep -m1 -F -- "$2" "$1" | cut -d' ' -f1)
+  if [ -n "$at" ]; then echo $(( $(date -d "$at" +%s%3N) - started_ms )); else echo -; fi
+}
 
 sim() {
   # The client's JVM: a heap for 10,000 TLS contexts and connections; it is not measured, but
@@ -145,6 +151,12 @@ case "$SCENARIO" in
      echo "$started_ms" >"$log.started"
      wait "$sim_pid"
      tee -a "$log.jsonl" <"$log.first"
+     # Where the start's time goes: compare builds or options by these, run after run.
+     listening=$(since_start "$log.master.log" ' listening on ')
+     loaded=$(since_start "$log.master.log" ' code loaded ahead of')
+     served=$(since_start "$log.master.log" ' catalog served ')
+     echo "# master phases, ms from its start: listening $listening code_loaded $loaded" \
+       "first_catalog_served $served" | tee -a "$log.jsonl"
      du -sb "$DATA" | sed 's/^/# data directory bytes: /' | tee -a "$log.jsonl" ;;
   e) start_master; wait_master
      sim --mode reports --agents "$AGENTS" --rate "$REPORT_RATE" --warmup "$WARMUP" \
