@@ -401,6 +401,7 @@ public final class Master implements AutoCloseable {
     // Closed after the server (no request is queued any more), before the store.
     master.operatorServices.add(catalogQueue);
     master.operatorServices.add(fleetViews);
+    master.operatorServices.add(NativeHeapTrim.start());
     if (caLock != null) {
       // Closed after the heartbeat has removed this master's record.
       master.operatorServices.add(caLock);
