@@ -17,9 +17,10 @@ import javax.management.ObjectName;
  * threads free in bursts, so a master's RSS kept the high-water mark of its largest compaction:
  * 1,076 MB, of which 269 MB free memory a trim returned (10,000 agents at 33 runs/s; see
  * docs/fleet-simulation.md). The JVM's own diagnostic command does the trim ({@code
- * System.trim_native_heap}, glibc's {@code malloc_trim}): a millisecond or two, no safepoint.
- * Where the JVM lacks it (not glibc, or an older JDK) the first attempt says so once and the
- * trims stop.
+ * System.trim_native_heap}, glibc's {@code malloc_trim}), without a safepoint: under a
+ * millisecond when little is free, 12-23 ms to give back 124-280 MB, while threads allocating
+ * C memory from the arena being trimmed wait. Where the JVM lacks it (not glibc, or an older
+ * JDK) the first attempt says so once and the trims stop.
  */
 final class NativeHeapTrim implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(30);
