@@ -86,6 +86,7 @@ class DebianPackageIT {
       verifyUnits();
       runUnits(work);
       assertThat(CDS_ARCHIVE).as("dumped by the first one-shot run").isRegularFile();
+      jdkUpdateReplacesArchives(work);
       reinstallKeepsEditedSettings(debs.get(0));
       lintian(debs);
     } finally {
@@ -211,6 +212,39 @@ class DebianPackageIT {
         .expectExit(0).output).contains("server = master.test:8140  # " + conf + ":");
   }
 
+  /**
+   * A JDK update puts new files under /usr/lib/jvm, and the new JVM silently ignores the
+   * archives the old one dumped. A package of our own that installs a file there activates
+   * the packages' trigger as the JDK's would: the agent's archive goes (the next one-shot run
+   * dumps it again) and the master's is trained again, by the JVM there is now.
+   */
+  private static void jdkUpdateReplacesArchives(Path work) throws Exception {
+    long trainedBefore = Files.getLastModifiedTime(MASTER_CDS_ARCHIVE).toMillis();
+    Path root = work.resolve("jdk-update");
+    Files.createDirectories(root.resolve("DEBIAN"));
+    Files.createDirectories(root.resolve("usr/lib/jvm"));
+    Files.writeString(root.resolve("usr/lib/jvm/stead-test-jdk-update.txt"), "a JDK's file\n");
+    Files.writeString(root.resolve("DEBIAN/control"), """
+        Package: stead-test-jdk-update
+        Version: 1.0
+        Architecture: all
+        Maintainer: Stead developers <stead@localhost>
+        Description: stands in for a JDK update in Stead's package test
+        """);
+    Path deb = work.resolve("stead-test-jdk-update.deb");
+    run(Duration.ofSeconds(30), "dpkg-deb", "--root-owner-group", "--build", root.toString(),
+        deb.toString()).expectExit(0);
+    // Removed by purge(), after Stead's packages: removing it first would train again.
+    run(Duration.ofMinutes(2), aptGet("install", "-y", deb.toString())).expectExit(0);
+    assertThat(CDS_ARCHIVE).as("the agent's archive after a JDK update").doesNotExist();
+    assertThat(MASTER_CDS_ARCHIVE).as("the master's archive after a JDK update")
+        .isRegularFile();
+    assertThat(Files.getLastModifiedTime(MASTER_CDS_ARCHIVE).toMillis())
+        .as("the master's archive trained again").isGreaterThan(trainedBefore);
+    run(Duration.ofSeconds(30), "env", "STEAD_JAVA_OPTS=-Xshare:on", "/usr/bin/stead",
+        "master", "--help").expectExit(0);
+  }
+
   /** The unit's ExecStart as words (none of Stead's units quotes anything). */
   private static List<String> execStart(String unit) throws IOException {
     return Arrays.asList(unitValue(unit, "ExecStart").split("\\s+"));
@@ -247,6 +281,8 @@ class DebianPackageIT {
 
   private static void purge() throws Exception {
     run(Duration.ofMinutes(2), aptGet("purge", "-y", "stead-master", "stead-agent"));
+    // dpkg, not apt-get: apt refuses the whole command when it does not know a package.
+    run(Duration.ofMinutes(1), "dpkg", "--purge", "stead-test-jdk-update");
   }
 
   private static String[] aptGet(String... args) {
