@@ -126,4 +126,43 @@ class CommandStreamReconnectTest {
       master.close();
     }
   }
+
+  @Test
+  void closingTheStreamAtAnyMomentEndsItsThreadQuietly() throws Exception {
+    Path code = Files.createDirectories(tmp.resolve("code"));
+    Files.writeString(code.resolve("site.groovy"), "node('" + NODE + "') { }\n");
+    Master master = Master.builder(new MasterConfig(tmp.resolve("master"), code, List.of(),
+        "127.0.0.1", 0, "*.test")).start();
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    try {
+      Path state = tmp.resolve("state");
+      AgentOptions options = new AgentOptions(master.address(), NODE, state,
+          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
+      ByteArrayOutputStream said = new ByteArrayOutputStream();
+      PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
+      assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+      try (MasterChannels channels = new MasterChannels()) {
+        // A daemon stopping while its stream is being set up, is subscribed, or is between
+        // two attempts: each must end the stream's thread without an exception escaping it.
+        for (int i = 0; i < 300; i++) {
+          CommandStream stream = CommandStream.start(MasterAddress.parse(master.address()),
+              channels, new SslFiles(state.resolve("ssl")), NODE, run -> { }, line -> { });
+          long until = System.nanoTime() + random.nextInt(3_000_000);
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          stream.close();
+        }
+      }
+      Thread.sleep(200); // an exception thrown as a thread dies reaches the handler after join
+      assertThat(uncaught).as("uncaught on the stream's thread (seed " + seed + ")").isEmpty();
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
+      master.close();
+    }
+  }
 }

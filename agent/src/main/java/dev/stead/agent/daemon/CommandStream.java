@@ -156,18 +156,15 @@ public final class CommandStream implements AutoCloseable {
     CountDownLatch ended = new CountDownLatch(1);
     boolean[] subscribed = new boolean[1];
     String[] why = new String[1];
+    @SuppressWarnings("unchecked")
+    ClientCallStreamObserver<SubscribeRequest>[] starting = new ClientCallStreamObserver[1];
     try {
       CommandServiceGrpc.newStub(opened).subscribe(
           SubscribeRequest.newBuilder().setNode(certname).build(),
           new ClientResponseObserver<SubscribeRequest, AgentCommand>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<SubscribeRequest> started) {
-              synchronized (lock) {
-                call = started;
-                if (closed) {
-                  started.cancel("the daemon is stopping", null);
-                }
-              }
+              starting[0] = started;
             }
 
             @Override
@@ -193,7 +190,17 @@ public final class CommandStream implements AutoCloseable {
               ended.countDown();
             }
           });
+      // Only now may close() cancel it: gRPC has not started the call when beforeStart runs,
+      // and it still sends the request after it; a cancel in between throws on this thread.
+      synchronized (lock) {
+        call = starting[0];
+        if (closed) {
+          call.cancel("the daemon is stopping", null);
+        }
+      }
       ended.await();
+    } catch (RuntimeException e) { // e.g. the shared channel shut down as the daemon stops
+      return new Held(false, "the call could not start: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       synchronized (lock) {
