@@ -77,6 +77,9 @@ class CommandStreamReconnectTest {
       await(() -> count(log, "subscribed") == 1, "the first subscription", log);
 
       master.close();
+      // The chain the master accepted is kept for its next start (mode 0600).
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(data.resolve("client-chains")))).isEqualTo("rw-------");
       await(() -> count(log, "ended") >= 1, "the stream's end", log);
       assertThat(log).anyMatch(l -> l.matches("the command stream to the master ended \\(.*\\);"
           + " reconnecting in \\d+ (ms|s)"));

@@ -103,6 +103,8 @@ public final class Master implements AutoCloseable {
   private static final String CA_DIR = "ca";
   private static final String ADMIN_DIR = "admin";
   private static final String DB_DIR = "db";
+  /** The client certificate chains the port accepted, kept across restarts. */
+  private static final String CLIENT_CHAINS_FILE = "client-chains";
 
   private final Path dataDir;
   private final Server server;
@@ -343,7 +345,8 @@ public final class Master implements AutoCloseable {
               new PreviewEndpoint(preview).bindService(),
               new RolloutEndpoint(rollouts).bindService()),
           AccessPolicy.standard(), TrustSetup.serverOptions(trust, revocations,
-              config.connectionLimits(), connections),
+              config.connectionLimits(), connections)
+              .rememberingChainsIn(dataDir.resolve(CLIENT_CHAINS_FILE)),
           config.store().shared() ? concurrency.forSharedStore() : concurrency);
       if (givenSource == null) {
         // Loads the code (Groovy parses and compiles it) now rather than at the first

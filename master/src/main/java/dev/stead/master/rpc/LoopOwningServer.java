@@ -9,23 +9,35 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A gRPC server together with the Netty event loops and the executors it was built on,
- * which it shuts down once the server has terminated. gRPC shares its default loops among servers; the master brings
- * its own because its listening channel carries the {@link ConnectionGate}.
+ * which it shuts down once the server has terminated, and what else the port needs closed as it
+ * stops (closed at the first shutdown). gRPC shares its default loops among servers; the
+ * master brings its own because its listening channel carries the {@link ConnectionGate}.
  */
 final class LoopOwningServer extends Server {
+  private static final Logger LOG = Logger.getLogger(LoopOwningServer.class.getName());
   private final Server delegate;
   private final List<EventLoopGroup> loops;
   private final List<ExecutorService> executors;
+  private final List<AutoCloseable> atShutdown;
   private final AtomicBoolean releasing = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
       List<ExecutorService> executors) {
+    this(delegate, loops, executors, List.of());
+  }
+
+  LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
+      List<ExecutorService> executors, List<AutoCloseable> atShutdown) {
     this.delegate = delegate;
     this.loops = List.copyOf(loops);
     this.executors = List.copyOf(executors);
+    this.atShutdown = List.copyOf(atShutdown);
   }
 
   @Override
@@ -34,6 +46,7 @@ final class LoopOwningServer extends Server {
       delegate.start();
     } catch (IOException | RuntimeException e) {
       delegate.shutdownNow();
+      closeAtShutdown();
       releaseLoopsWhenTerminated();
       throw e;
     }
@@ -68,6 +81,7 @@ final class LoopOwningServer extends Server {
   @Override
   public Server shutdown() {
     delegate.shutdown();
+    closeAtShutdown();
     releaseLoopsWhenTerminated();
     return this;
   }
@@ -77,6 +91,7 @@ final class LoopOwningServer extends Server {
     delegate.shutdownNow();
     // The calls are cancelled: what still waits for a thread is dropped.
     executors.forEach(ExecutorService::shutdownNow);
+    closeAtShutdown();
     releaseLoopsWhenTerminated();
     return this;
   }
@@ -119,6 +134,19 @@ final class LoopOwningServer extends Server {
     for (ExecutorService executor : executors) {
       executor.shutdown();
       executor.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void closeAtShutdown() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    for (AutoCloseable closeable : atShutdown) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "closing " + closeable + " as the port stops failed", e);
+      }
     }
   }
 

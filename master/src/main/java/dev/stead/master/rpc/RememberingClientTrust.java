@@ -10,7 +10,9 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
@@ -30,7 +32,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * handshake (BoringSSL or the JDK checks the client's signature natively), and revocation
  * is still checked on every call by the {@link IdentityInterceptor}. Only accepted chains
  * are remembered, keyed by a SHA-256 of their encoded certificates, least recently used out
- * first beyond {@code capacity}. Thread-safe.
+ * first beyond {@code capacity}. {@link #snapshot} and {@link #restore} carry them across a
+ * restart ({@link RememberedChainsFile}). Thread-safe.
  */
 final class RememberingClientTrust extends X509ExtendedTrustManager {
   /** Chains remembered by default (about 200 bytes of heap each). */
@@ -41,8 +44,32 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
   private final Clock clock;
   private final Map<ByteBuffer, Remembered> accepted;
 
+  /** Chains remembered since this trust was made: tells a saver whether anything is new. */
+  private long additions;
+
   /** What an accepted chain was checked for, and until when all of it is valid. */
   private record Remembered(String authType, long notBefore, long notAfter) {}
+
+  /**
+   * One accepted chain as {@link #snapshot} gives it out: the SHA-256 of its certificates,
+   * what it was checked for and when all of it is valid (epoch milliseconds).
+   */
+  record Accepted(byte[] digest, String authType, long notBefore, long notAfter) {
+    Accepted {
+      Objects.requireNonNull(digest, "digest");
+      Objects.requireNonNull(authType, "authType");
+      if (digest.length != 32) {
+        throw new IllegalArgumentException("a chain's digest has 32 bytes, got "
+            + digest.length);
+      }
+      digest = digest.clone();
+    }
+
+    @Override
+    public byte[] digest() {
+      return digest.clone();
+    }
+  }
 
   RememberingClientTrust(X509Certificate ca, int capacity, Clock clock) {
     this(pkixFor(ca), ca, capacity, clock);
@@ -149,6 +176,47 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
     return accepted.size();
   }
 
+  /** How many chains were remembered since this trust was made (restored ones included). */
+  synchronized long additions() {
+    return additions;
+  }
+
+  /** The chains remembered now, the least recently used first. */
+  synchronized List<Accepted> snapshot() {
+    List<Accepted> chains = new ArrayList<>(accepted.size());
+    accepted.forEach((key, seen) -> {
+      byte[] digest = new byte[key.remaining()];
+      key.duplicate().get(digest);
+      chains.add(new Accepted(digest, seen.authType(), seen.notBefore(), seen.notAfter()));
+    });
+    return chains;
+  }
+
+  /**
+   * Remembers again chains a {@link #snapshot} of a trust over the same CA gave out (an
+   * earlier run of this master), in their order, the last the most recently used; those out of
+   * their validity now are left out. Only for chains that trust's PKIX check accepted: the
+   * caller vouches for where they come from.
+   *
+   * @return how many were remembered
+   */
+  int restore(List<Accepted> chains) {
+    long now = clock.millis();
+    int restored = 0;
+    synchronized (this) {
+      for (Accepted chain : chains) {
+        if (now < chain.notBefore() || now > chain.notAfter()) {
+          continue;
+        }
+        accepted.put(ByteBuffer.wrap(chain.digest()),
+            new Remembered(chain.authType(), chain.notBefore(), chain.notAfter()));
+        additions++;
+        restored++;
+      }
+    }
+    return restored;
+  }
+
   private boolean remembered(ByteBuffer key, String authType) {
     Remembered seen;
     synchronized (this) {
@@ -184,6 +252,7 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
     }
     synchronized (this) {
       accepted.put(key, new Remembered(authType, notBefore, notAfter));
+      additions++;
     }
   }
 

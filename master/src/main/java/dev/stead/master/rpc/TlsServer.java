@@ -19,9 +19,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -64,12 +66,24 @@ public final class TlsServer {
    * @param clock for the per-call expiry check
    * @param connections how long and how many connections are kept
    * @param counts where the port counts its connections
+   * @param rememberedChains where the client chains accepted are kept across restarts
+   *     ({@link RememberedChainsFile}); null to keep them in memory only
    */
   public record Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
-      ConnectionLimits connections, ConnectionCounts counts) {
+      ConnectionLimits connections, ConnectionCounts counts, Path rememberedChains) {
+    public Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
+        ConnectionLimits connections, ConnectionCounts counts) {
+      this(allowTls12, revoked, clock, connections, counts, null);
+    }
+
     public Options(boolean allowTls12, Predicate<BigInteger> revoked, Clock clock,
         ConnectionLimits connections) {
       this(allowTls12, revoked, clock, connections, new ConnectionCounts());
+    }
+
+    /** These options, keeping the accepted client chains in {@code file} across restarts. */
+    public Options rememberingChainsIn(Path file) {
+      return new Options(allowTls12, revoked, clock, connections, counts, file);
     }
 
     public static Options tls13Only(Predicate<BigInteger> revoked) {
@@ -79,6 +93,8 @@ public final class TlsServer {
 
   /** Concurrent calls on one connection; an agent makes a few at a time. */
   static final int MAX_CALLS_PER_CONNECTION = 100;
+  /** How often the accepted client chains are saved while new ones come. */
+  static final Duration CHAINS_SAVE_INTERVAL = Duration.ofMinutes(5);
   /** HTTP/2 flow-control window per stream and per connection (gRPC's default size). */
   public static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
 
@@ -108,12 +124,13 @@ public final class TlsServer {
     } catch (IllegalArgumentException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
+    RememberingClientTrust trust = new RememberingClientTrust(caCertificate,
+        RememberingClientTrust.DEFAULT_CAPACITY, Clock.systemUTC());
     try {
       // The suites are named the JDK's way; Netty maps them to BoringSSL's names.
       SslContextBuilder builder = GrpcSslContexts.configure(
               SslContextBuilder.forServer(serverKey, serverCertificate), provider.provider())
-          .trustManager(new RememberingClientTrust(caCertificate,
-              RememberingClientTrust.DEFAULT_CAPACITY, Clock.systemUTC()))
+          .trustManager(trust)
           .clientAuth(ClientAuth.OPTIONAL);
       if (options.allowTls12()) {
         List<String> suites = new ArrayList<>(TLS13_SUITES);
@@ -189,8 +206,13 @@ public final class TlsServer {
     for (ServerServiceDefinition service : services) {
       builder.addService(guard.wrap(ServerInterceptors.intercept(service, interceptor)));
     }
+    List<AutoCloseable> atShutdown = new ArrayList<>();
+    if (options.rememberedChains() != null) {
+      atShutdown.add(RememberedChainsFile.keep(trust, options.rememberedChains(),
+          caCertificate, CHAINS_SAVE_INTERVAL));
+    }
     Server server = new LoopOwningServer(builder.build(), List.of(boss, workers),
-        List.of(handshakes, calls, reports));
+        List.of(handshakes, calls, reports), atShutdown);
     try {
       server.start();
     } catch (IOException e) {
