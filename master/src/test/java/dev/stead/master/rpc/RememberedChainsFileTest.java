@@ -31,6 +31,15 @@ class RememberedChainsFileTest {
     return new CountingPkix(RememberingClientTrust.pkixFor(of.certificate()));
   }
 
+  /** What a master started with {@code file} remembers once its restore is done. */
+  private static void restore(RememberingClientTrust trust, Path file, TestPki.Ca ca)
+      throws InterruptedException {
+    try (RememberedChainsFile kept = RememberedChainsFile.keep(trust, file, ca.certificate(),
+        RARELY)) {
+      kept.awaitRestored();
+    }
+  }
+
   @Test
   void chainsAcceptedBeforeARestartAreNotValidatedAgain() throws Exception {
     Path file = tmp.resolve("client-chains");
@@ -51,6 +60,7 @@ class RememberedChainsFileTest {
     RememberingClientTrust after = new RememberingClientTrust(pkix, ca.certificate(), 10, clock);
     try (RememberedChainsFile kept = RememberedChainsFile.keep(after, file, ca.certificate(),
         RARELY)) {
+      kept.awaitRestored();
       assertThat(after.size()).isEqualTo(2);
       after.checkClientTrusted(web1, "EC", (SSLEngine) null);
       after.checkClientTrusted(web2, "EC", (SSLEngine) null);
@@ -61,7 +71,7 @@ class RememberedChainsFileTest {
     }
     RememberingClientTrust third = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
         clock);
-    RememberedChainsFile.keep(third, file, ca.certificate(), RARELY).close();
+    restore(third, file, ca);
     assertThat(third.size()).as("the chain first accepted after the restart, saved too")
         .isEqualTo(3);
   }
@@ -101,7 +111,7 @@ class RememberedChainsFileTest {
     TestPki.Ca newCa = new TestPki.Ca("Stead CA");
     RememberingClientTrust trust = new RememberingClientTrust(pkix(newCa), newCa.certificate(),
         10, clock);
-    RememberedChainsFile.keep(trust, file, newCa.certificate(), RARELY).close();
+    restore(trust, file, newCa);
     assertThat(trust.size()).isZero();
   }
 
@@ -123,7 +133,7 @@ class RememberedChainsFileTest {
       Files.write(file, damaged);
       RememberingClientTrust trust = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
           clock);
-      RememberedChainsFile.keep(trust, file, ca.certificate(), RARELY).close();
+      restore(trust, file, ca);
       assertThat(trust.size()).as("restored from %d of %d bytes", damaged.length, whole.length)
           .isZero();
     }
@@ -142,7 +152,7 @@ class RememberedChainsFileTest {
     clock.advance(Duration.ofDays(2)); // TestPki's certificates are valid for a day
     RememberingClientTrust trust = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
         clock);
-    RememberedChainsFile.keep(trust, file, ca.certificate(), RARELY).close();
+    restore(trust, file, ca);
     assertThat(trust.size()).isZero();
   }
 }
