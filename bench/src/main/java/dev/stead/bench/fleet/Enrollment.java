@@ -128,8 +128,8 @@ final class Enrollment {
     }
     try {
       return new AgentIdentity(node, keys.getPrivate(),
-          Pem.readCertificate(status.getCertificatePem()));
-    } catch (IOException e) {
+          Pem.readCertificate(status.getCertificatePem()).getEncoded());
+    } catch (IOException | java.security.cert.CertificateEncodingException e) {
       throw new IllegalStateException("unreadable certificate for " + node, e);
     }
   }
@@ -148,8 +148,8 @@ final class Enrollment {
             + "certificate separated by tabs");
       }
       PrivateKey key = keys.generatePrivate(new PKCS8EncodedKeySpec(b64.decode(f[1])));
-      X509Certificate cert = (X509Certificate) certs.generateCertificate(
-          new ByteArrayInputStream(b64.decode(f[2])));
+      byte[] cert = b64.decode(f[2]);
+      certs.generateCertificate(new ByteArrayInputStream(cert)); // refused here if unreadable
       out.add(new AgentIdentity(f[0], key, cert));
     }
     return out;
@@ -161,7 +161,7 @@ final class Enrollment {
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
       for (AgentIdentity a : added) {
         w.write(a.node() + "\t" + b64.encodeToString(a.key().getEncoded()) + "\t"
-            + b64.encodeToString(a.certificate().getEncoded()) + "\n");
+            + b64.encodeToString(a.encodedCertificate()) + "\n");
       }
     }
   }
