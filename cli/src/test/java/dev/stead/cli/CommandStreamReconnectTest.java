@@ -54,6 +54,17 @@ class CommandStreamReconnectTest {
     return log.stream().filter(l -> l.contains(part)).count();
   }
 
+  /** Runs the agent once against the master at {@code address}; its state directory. */
+  private Path enrolled(String address) throws Exception {
+    Path state = tmp.resolve("state");
+    AgentOptions options = new AgentOptions(address, NODE, state,
+        Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
+    assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+    return state;
+  }
+
   @Test
   void theStreamDialsAgainAfterTheMasterRestartsAndTakesItsJobs() throws Exception {
     Path code = Files.createDirectories(tmp.resolve("code"));
@@ -62,12 +73,7 @@ class CommandStreamReconnectTest {
     int port = MasterProcess.freePort();
     MasterConfig config = new MasterConfig(data, code, List.of(), "127.0.0.1", port, "*.test");
     Master master = Master.builder(config).start();
-    Path state = tmp.resolve("state");
-    AgentOptions options = new AgentOptions(master.address(), NODE, state,
-        Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
-    ByteArrayOutputStream said = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
-    assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+    Path state = enrolled(master.address());
 
     List<String> log = new CopyOnWriteArrayList<>();
     BlockingQueue<RunNow> runs = new LinkedBlockingQueue<>();
@@ -107,12 +113,7 @@ class CommandStreamReconnectTest {
     Master master = Master.builder(new MasterConfig(tmp.resolve("master"), code, List.of(),
         "127.0.0.1", 0, "*.test")).start();
     try {
-      Path state = tmp.resolve("state");
-      AgentOptions options = new AgentOptions(master.address(), NODE, state,
-          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
-      ByteArrayOutputStream said = new ByteArrayOutputStream();
-      PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
-      assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+      Path state = enrolled(master.address());
 
       String away = "127.0.0.1:" + MasterProcess.freePort();
       List<String> log = new CopyOnWriteArrayList<>();
@@ -142,12 +143,7 @@ class CommandStreamReconnectTest {
     long seed = System.nanoTime();
     java.util.Random random = new java.util.Random(seed);
     try {
-      Path state = tmp.resolve("state");
-      AgentOptions options = new AgentOptions(master.address(), NODE, state,
-          Files.createDirectories(tmp.resolve("root")), false, null, true, 0);
-      ByteArrayOutputStream said = new ByteArrayOutputStream();
-      PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
-      assertThat(new AgentRun(options).runOnce(out, out)).as(said.toString()).isZero();
+      Path state = enrolled(master.address());
       try (MasterChannels channels = new MasterChannels()) {
         // A daemon stopping while its stream is being set up, is subscribed, or is between
         // two attempts: each must end the stream's thread without an exception escaping it.

@@ -31,6 +31,22 @@ class RememberedChainsFileTest {
     return new CountingPkix(RememberingClientTrust.pkixFor(of.certificate()));
   }
 
+  /** What a master whose TLS accepted the chains of {@code nodes} leaves in {@code file}. */
+  private void acceptedThenStopped(Path file, String... nodes) throws Exception {
+    RememberingClientTrust old = trust(ca);
+    try (RememberedChainsFile kept = RememberedChainsFile.keep(old, file, ca.certificate(),
+        RARELY)) {
+      for (String node : nodes) {
+        old.checkClientTrusted(new X509Certificate[] {CountingPkix.leaf(ca, node)}, "EC",
+            (SSLEngine) null);
+      }
+    }
+  }
+
+  private RememberingClientTrust trust(TestPki.Ca of) {
+    return new RememberingClientTrust(pkix(of), of.certificate(), 10, clock);
+  }
+
   /** What a master started with {@code file} remembers once its restore is done. */
   private static void restore(RememberingClientTrust trust, Path file, TestPki.Ca ca)
       throws InterruptedException {
@@ -45,8 +61,7 @@ class RememberedChainsFileTest {
     Path file = tmp.resolve("client-chains");
     X509Certificate[] web1 = {CountingPkix.leaf(ca, "web1")};
     X509Certificate[] web2 = {CountingPkix.leaf(ca, "web2"), ca.certificate()};
-    RememberingClientTrust before = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
+    RememberingClientTrust before = trust(ca);
     try (RememberedChainsFile kept = RememberedChainsFile.keep(before, file, ca.certificate(),
         RARELY)) {
       before.checkClientTrusted(web1, "EC", (SSLEngine) null);
@@ -69,8 +84,7 @@ class RememberedChainsFileTest {
           (SSLEngine) null);
       assertThat(pkix.calls.get()).isEqualTo(1);
     }
-    RememberingClientTrust third = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
+    RememberingClientTrust third = trust(ca);
     restore(third, file, ca);
     assertThat(third.size()).as("the chain first accepted after the restart, saved too")
         .isEqualTo(3);
@@ -79,8 +93,7 @@ class RememberedChainsFileTest {
   @Test
   void theChainsAreSavedWhileTheMasterRunsNotOnlyWhenItStops() throws Exception {
     Path file = tmp.resolve("client-chains");
-    RememberingClientTrust trust = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
+    RememberingClientTrust trust = trust(ca);
     try (RememberedChainsFile kept = RememberedChainsFile.keep(trust, file, ca.certificate(),
         Duration.ofMillis(20))) {
       trust.checkClientTrusted(new X509Certificate[] {CountingPkix.leaf(ca, "web1")}, "EC",
@@ -90,8 +103,7 @@ class RememberedChainsFileTest {
         Thread.sleep(10);
       }
       // A master killed now (no close) finds them at its next start.
-      RememberingClientTrust restarted = new RememberingClientTrust(pkix(ca), ca.certificate(),
-          10, clock);
+      RememberingClientTrust restarted = trust(ca);
       restarted.restore(RememberedChainsFile.read(file,
           RememberedChainsFile.digestOf(ca.certificate())));
       assertThat(restarted.size()).isEqualTo(1);
@@ -101,16 +113,9 @@ class RememberedChainsFileTest {
   @Test
   void aFileWrittenUnderAnotherCaIsIgnored() throws Exception {
     Path file = tmp.resolve("client-chains");
-    RememberingClientTrust old = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
-    try (RememberedChainsFile kept = RememberedChainsFile.keep(old, file, ca.certificate(),
-        RARELY)) {
-      old.checkClientTrusted(new X509Certificate[] {CountingPkix.leaf(ca, "web1")}, "EC",
-          (SSLEngine) null);
-    }
+    acceptedThenStopped(file, "web1");
     TestPki.Ca newCa = new TestPki.Ca("Stead CA");
-    RememberingClientTrust trust = new RememberingClientTrust(pkix(newCa), newCa.certificate(),
-        10, clock);
+    RememberingClientTrust trust = trust(newCa);
     restore(trust, file, newCa);
     assertThat(trust.size()).isZero();
   }
@@ -118,21 +123,12 @@ class RememberedChainsFileTest {
   @Test
   void aFileCutShortOrGrownIsIgnoredWholeAndTheMasterStillStarts() throws Exception {
     Path file = tmp.resolve("client-chains");
-    RememberingClientTrust old = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
-    try (RememberedChainsFile kept = RememberedChainsFile.keep(old, file, ca.certificate(),
-        RARELY)) {
-      for (String node : new String[] {"web1", "web2", "web3"}) {
-        old.checkClientTrusted(new X509Certificate[] {CountingPkix.leaf(ca, node)}, "EC",
-            (SSLEngine) null);
-      }
-    }
+    acceptedThenStopped(file, "web1", "web2", "web3");
     byte[] whole = Files.readAllBytes(file);
     for (byte[] damaged : new byte[][] {Arrays.copyOf(whole, whole.length - 5),
         Arrays.copyOf(whole, whole.length + 1), Arrays.copyOf(whole, 20), new byte[0]}) {
       Files.write(file, damaged);
-      RememberingClientTrust trust = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-          clock);
+      RememberingClientTrust trust = trust(ca);
       restore(trust, file, ca);
       assertThat(trust.size()).as("restored from %d of %d bytes", damaged.length, whole.length)
           .isZero();
@@ -142,16 +138,9 @@ class RememberedChainsFileTest {
   @Test
   void chainsPastTheirEndAreNotRestored() throws Exception {
     Path file = tmp.resolve("client-chains");
-    RememberingClientTrust old = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
-    try (RememberedChainsFile kept = RememberedChainsFile.keep(old, file, ca.certificate(),
-        RARELY)) {
-      old.checkClientTrusted(new X509Certificate[] {CountingPkix.leaf(ca, "web1")}, "EC",
-          (SSLEngine) null);
-    }
+    acceptedThenStopped(file, "web1");
     clock.advance(Duration.ofDays(2)); // TestPki's certificates are valid for a day
-    RememberingClientTrust trust = new RememberingClientTrust(pkix(ca), ca.certificate(), 10,
-        clock);
+    RememberingClientTrust trust = trust(ca);
     restore(trust, file, ca);
     assertThat(trust.size()).isZero();
   }
