@@ -1,12 +1,11 @@
 package dev.stead.master.rpc;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +48,9 @@ import java.util.logging.Logger;
  */
 final class RememberedChainsFile implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RememberedChainsFile.class.getName());
-  private static final byte[] MAGIC = "STEADCC1".getBytes(StandardCharsets.US_ASCII);
-  /** More than any trust holds ({@link RememberingClientTrust#DEFAULT_CAPACITY} by default). */
-  private static final int MAX_CHAINS = 10_000_000;
+  private static final byte[] MAGIC = "STEADCC2".getBytes(StandardCharsets.US_ASCII);
+  /** Far more than any trust holds (100,000 chains take 4.9 MB). */
+  private static final long MAX_FILE_BYTES = 512L << 20;
   private static final int MAX_AUTH_TYPE_BYTES = 64;
 
   private final RememberingClientTrust trust;
@@ -78,9 +77,9 @@ final class RememberedChainsFile implements AutoCloseable {
   /**
    * Restores into {@code trust} the chains {@code file} holds for {@code ca} (none when it is
    * missing, unreadable or another CA's: said in the log), then saves them there every
-   * {@code every} while new ones come, and at {@link #close}. The restore runs on the saver's
-   * thread, not the caller's: 100,000 chains take ~0.2 s of a cold JVM, which the master's
-   * start need not wait for (a chain that arrives before is validated, as without the file).
+   * {@code every} while new ones come, and at {@link #close}. The file is read on the saver's
+   * thread, not the caller's, into one sorted array ({@link ChainTable}); a chain that arrives
+   * before is validated, as without the file.
    */
   static RememberedChainsFile keep(RememberingClientTrust trust, Path file, X509Certificate ca,
       Duration every) {
@@ -102,12 +101,10 @@ final class RememberedChainsFile implements AutoCloseable {
 
   private void restore() {
     try {
-      int count = trust.restore(read(file, caDigest));
-      synchronized (saving) {
-        savedAdditions += count; // what was just read needs no writing back
-      }
-      if (count > 0) {
-        LOG.info(() -> "remembered " + count + " client certificate chains from " + file);
+      ChainTable table = read(file, caDigest);
+      trust.rememberEarlier(table);
+      if (table.size() > 0) {
+        LOG.info(() -> "remembered " + table.size() + " client certificate chains from " + file);
       }
     } finally {
       restored.countDown();
@@ -122,7 +119,7 @@ final class RememberedChainsFile implements AutoCloseable {
         return;
       }
       try {
-        write(file, caDigest, trust.snapshot());
+        write(file, caDigest, trust.worthKeeping());
         savedAdditions = additions;
       } catch (IOException | RuntimeException e) {
         LOG.warning("cannot save the remembered client certificate chains to " + file + ": "
@@ -147,57 +144,75 @@ final class RememberedChainsFile implements AutoCloseable {
 
   /**
    * The chains {@code file} holds for the CA whose certificate digest is {@code caDigest};
-   * none, with a log line saying why, when it holds none for it.
+   * none, with a log line saying why, when it holds none for it. The file: a magic, the CA's
+   * digest, the key types (a count, then each as a length and UTF-8 bytes), the number of
+   * chains and the {@link ChainTable}'s records.
    */
-  static List<RememberingClientTrust.Accepted> read(Path file, byte[] caDigest) {
-    try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      byte[] magic = in.readNBytes(MAGIC.length);
-      if (!Arrays.equals(magic, MAGIC)) {
-        LOG.warning("ignoring " + file + ": not a file of remembered client chains");
-        return List.of();
+  static ChainTable read(Path file, byte[] caDigest) {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        LOG.warning("ignoring " + file + ": larger than " + MAX_FILE_BYTES + " bytes");
+        return ChainTable.EMPTY;
       }
-      byte[] writtenUnder = in.readNBytes(caDigest.length);
-      if (writtenUnder.length < caDigest.length) {
-        throw new EOFException("cut short in its header");
-      }
-      if (!Arrays.equals(writtenUnder, caDigest)) {
-        LOG.info(() -> "ignoring " + file + ": written under another CA");
-        return List.of();
-      }
-      int count = in.readInt();
-      if (count < 0 || count > MAX_CHAINS) {
-        LOG.warning("ignoring " + file + ": it claims " + count + " chains");
-        return List.of();
-      }
-      List<RememberingClientTrust.Accepted> chains = new ArrayList<>(Math.min(count, 1 << 16));
-      for (int i = 0; i < count; i++) {
-        byte[] digest = in.readNBytes(32);
-        int typeLength = in.readUnsignedShort();
-        if (digest.length != 32 || typeLength > MAX_AUTH_TYPE_BYTES) {
-          throw new EOFException("chain " + (i + 1) + " of " + count + " is cut short");
-        }
-        String authType = new String(in.readNBytes(typeLength), StandardCharsets.UTF_8);
-        long notBefore = in.readLong();
-        long notAfter = in.readLong();
-        chains.add(new RememberingClientTrust.Accepted(digest, authType, notBefore, notAfter));
-      }
-      if (in.read() != -1) {
-        LOG.warning("ignoring " + file + ": bytes after its last chain");
-        return List.of();
-      }
-      return chains;
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      return List.of();
+      return ChainTable.EMPTY;
     } catch (IOException e) {
       LOG.warning("ignoring " + file + ": " + e.getMessage());
-      return List.of();
+      return ChainTable.EMPTY;
+    }
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      byte[] magic = new byte[MAGIC.length];
+      in.get(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        LOG.warning("ignoring " + file + ": not a file of remembered client chains");
+        return ChainTable.EMPTY;
+      }
+      byte[] writtenUnder = new byte[caDigest.length];
+      in.get(writtenUnder);
+      if (!Arrays.equals(writtenUnder, caDigest)) {
+        LOG.info(() -> "ignoring " + file + ": written under another CA");
+        return ChainTable.EMPTY;
+      }
+      int typeCount = Byte.toUnsignedInt(in.get());
+      List<String> types = new ArrayList<>(typeCount);
+      for (int i = 0; i < typeCount; i++) {
+        int length = Short.toUnsignedInt(in.getShort());
+        if (length > MAX_AUTH_TYPE_BYTES) {
+          throw new IllegalArgumentException("a key type of " + length + " bytes");
+        }
+        byte[] type = new byte[length];
+        in.get(type);
+        types.add(new String(type, StandardCharsets.UTF_8));
+      }
+      int count = in.getInt();
+      if (count < 0 || (long) count * ChainTable.RECORD_BYTES != in.remaining()) {
+        throw new IllegalArgumentException("it claims " + count + " chains in "
+            + in.remaining() + " bytes");
+      }
+      byte[] records = new byte[in.remaining()];
+      in.get(records);
+      for (int at = ChainTable.DIGEST_BYTES; at < records.length;
+          at += ChainTable.RECORD_BYTES) {
+        if (Byte.toUnsignedInt(records[at]) >= typeCount) {
+          throw new IllegalArgumentException("a chain names key type "
+              + Byte.toUnsignedInt(records[at]) + " of " + typeCount);
+        }
+      }
+      return new ChainTable(types, records);
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      LOG.warning("ignoring " + file + ": " + (e.getMessage() == null ? "cut short"
+          : e.getMessage()));
+      return ChainTable.EMPTY;
     }
   }
 
   /** Writes {@code chains} under the CA digest: a temporary file, then moved over the file. */
   static void write(Path file, byte[] caDigest, List<RememberingClientTrust.Accepted> chains)
       throws IOException {
+    ChainTable table = ChainTable.of(chains);
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temporary);
     try (FileChannel channel = FileChannel.open(temporary,
@@ -207,18 +222,17 @@ final class RememberedChainsFile implements AutoCloseable {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream, 1 << 16));
       out.write(MAGIC);
       out.write(caDigest);
-      out.writeInt(chains.size());
-      for (RememberingClientTrust.Accepted chain : chains) {
-        byte[] authType = chain.authType().getBytes(StandardCharsets.UTF_8);
-        if (authType.length > MAX_AUTH_TYPE_BYTES) {
-          throw new IOException("a key type of " + authType.length + " bytes");
+      out.writeByte(table.types().size());
+      for (String type : table.types()) {
+        byte[] bytes = type.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_AUTH_TYPE_BYTES) {
+          throw new IOException("a key type of " + bytes.length + " bytes");
         }
-        out.write(chain.digest());
-        out.writeShort(authType.length);
-        out.write(authType);
-        out.writeLong(chain.notBefore());
-        out.writeLong(chain.notAfter());
+        out.writeShort(bytes.length);
+        out.write(bytes);
       }
+      out.writeInt(table.size());
+      out.write(table.records());
       out.flush();
       channel.force(true);
     } catch (IOException | RuntimeException e) {

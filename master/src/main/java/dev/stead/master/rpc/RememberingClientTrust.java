@@ -32,8 +32,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * handshake (BoringSSL or the JDK checks the client's signature natively), and revocation
  * is still checked on every call by the {@link IdentityInterceptor}. Only accepted chains
  * are remembered, keyed by a SHA-256 of their encoded certificates, least recently used out
- * first beyond {@code capacity}. {@link #snapshot} and {@link #restore} carry them across a
- * restart ({@link RememberedChainsFile}). Thread-safe.
+ * first beyond {@code capacity}. {@link #worthKeeping} and {@link #rememberEarlier} carry them
+ * across a restart ({@link RememberedChainsFile}). Thread-safe.
  */
 final class RememberingClientTrust extends X509ExtendedTrustManager {
   /** Chains remembered by default (about 200 bytes of heap each). */
@@ -46,6 +46,9 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
 
   /** Chains remembered since this trust was made: tells a saver whether anything is new. */
   private long additions;
+  /** What an earlier run of the master accepted ({@link #rememberEarlier}). */
+  private volatile ChainTable earlier = ChainTable.EMPTY;
+  private final int capacity;
 
   /** What an accepted chain was checked for, and until when all of it is valid. */
   private record Remembered(String authType, long notBefore, long notAfter) {}
@@ -84,6 +87,7 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
     this.pkix = Objects.requireNonNull(pkix, "pkix");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.capacity = capacity;
     this.accepted = new LinkedHashMap<>(1024, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -176,7 +180,7 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
     return accepted.size();
   }
 
-  /** How many chains were remembered since this trust was made (restored ones included). */
+  /** How many chains were remembered since this trust was made (earlier ones answered too). */
   synchronized long additions() {
     return additions;
   }
@@ -193,34 +197,61 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
   }
 
   /**
-   * Remembers again chains a {@link #snapshot} of a trust over the same CA gave out (an
-   * earlier run of this master), in their order, the last the most recently used; those out of
-   * their validity now are left out. Only for chains that trust's PKIX check accepted: the
-   * caller vouches for where they come from.
-   *
-   * @return how many were remembered
+   * Remembers, besides what this trust accepted, the chains {@code table} holds: those a trust
+   * over the same CA accepted in an earlier run of this master. A chain of it is answered from
+   * there (and remembered as if accepted now) while it is within its validity. Only for chains
+   * that trust's PKIX check accepted: the caller vouches for where they come from.
    */
-  int restore(List<Accepted> chains) {
+  void rememberEarlier(ChainTable table) {
+    earlier = Objects.requireNonNull(table, "table");
+  }
+
+  /** Chains of an earlier run this trust can answer from (within validity or not). */
+  int earlierChains() {
+    return earlier.size();
+  }
+
+  /**
+   * What a save should keep: the chains of the earlier run not answered since and still valid
+   * (first, so that they go first beyond the capacity), then {@link #snapshot}.
+   */
+  List<Accepted> worthKeeping() {
     long now = clock.millis();
-    int restored = 0;
-    synchronized (this) {
-      for (Accepted chain : chains) {
-        if (now < chain.notBefore() || now > chain.notAfter()) {
-          continue;
-        }
-        accepted.put(ByteBuffer.wrap(chain.digest()),
-            new Remembered(chain.authType(), chain.notBefore(), chain.notAfter()));
-        additions++;
-        restored++;
+    List<Accepted> recent = snapshot();
+    java.util.Set<ByteBuffer> seen = new java.util.HashSet<>();
+    for (Accepted chain : recent) {
+      seen.add(ByteBuffer.wrap(chain.digest()));
+    }
+    List<Accepted> kept = new ArrayList<>();
+    for (Accepted chain : earlier.all()) {
+      if (now >= chain.notBefore() && now <= chain.notAfter()
+          && !seen.contains(ByteBuffer.wrap(chain.digest()))) {
+        kept.add(chain);
       }
     }
-    return restored;
+    kept.addAll(recent);
+    return kept.size() <= capacity ? kept : kept.subList(kept.size() - capacity, kept.size());
   }
 
   private boolean remembered(ByteBuffer key, String authType) {
     Remembered seen;
     synchronized (this) {
       seen = accepted.get(key);
+    }
+    if (seen == null) {
+      Accepted before = earlier.find(key.array());
+      if (before == null || !before.authType().equals(authType)) {
+        return false;
+      }
+      long now = clock.millis();
+      if (now < before.notBefore() || now > before.notAfter()) {
+        return false;
+      }
+      synchronized (this) {
+        accepted.put(key, new Remembered(authType, before.notBefore(), before.notAfter()));
+        additions++;
+      }
+      return true;
     }
     if (seen == null || !seen.authType().equals(authType)) {
       return false;

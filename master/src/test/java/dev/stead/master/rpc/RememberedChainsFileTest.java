@@ -76,7 +76,7 @@ class RememberedChainsFileTest {
     try (RememberedChainsFile kept = RememberedChainsFile.keep(after, file, ca.certificate(),
         RARELY)) {
       kept.awaitRestored();
-      assertThat(after.size()).isEqualTo(2);
+      assertThat(after.earlierChains()).isEqualTo(2);
       after.checkClientTrusted(web1, "EC", (SSLEngine) null);
       after.checkClientTrusted(web2, "EC", (SSLEngine) null);
       assertThat(pkix.calls.get()).as("chains validated again after the restart").isZero();
@@ -86,7 +86,7 @@ class RememberedChainsFileTest {
     }
     RememberingClientTrust third = trust(ca);
     restore(third, file, ca);
-    assertThat(third.size()).as("the chain first accepted after the restart, saved too")
+    assertThat(third.earlierChains()).as("the chain first accepted after the restart, saved too")
         .isEqualTo(3);
   }
 
@@ -104,9 +104,9 @@ class RememberedChainsFileTest {
       }
       // A master killed now (no close) finds them at its next start.
       RememberingClientTrust restarted = trust(ca);
-      restarted.restore(RememberedChainsFile.read(file,
+      restarted.rememberEarlier(RememberedChainsFile.read(file,
           RememberedChainsFile.digestOf(ca.certificate())));
-      assertThat(restarted.size()).isEqualTo(1);
+      assertThat(restarted.earlierChains()).isEqualTo(1);
     }
   }
 
@@ -117,7 +117,7 @@ class RememberedChainsFileTest {
     TestPki.Ca newCa = new TestPki.Ca("Stead CA");
     RememberingClientTrust trust = trust(newCa);
     restore(trust, file, newCa);
-    assertThat(trust.size()).isZero();
+    assertThat(trust.earlierChains()).isZero();
   }
 
   @Test
@@ -130,18 +130,28 @@ class RememberedChainsFileTest {
       Files.write(file, damaged);
       RememberingClientTrust trust = trust(ca);
       restore(trust, file, ca);
-      assertThat(trust.size()).as("restored from %d of %d bytes", damaged.length, whole.length)
-          .isZero();
+      assertThat(trust.earlierChains())
+          .as("restored from %d of %d bytes", damaged.length, whole.length).isZero();
     }
   }
 
   @Test
-  void chainsPastTheirEndAreNotRestored() throws Exception {
+  void chainsPastTheirEndAreNotAnsweredFromTheFile() throws Exception {
     Path file = tmp.resolve("client-chains");
-    acceptedThenStopped(file, "web1");
+    X509Certificate[] web1 = {CountingPkix.leaf(ca, "web1")};
+    RememberingClientTrust old = trust(ca);
+    try (RememberedChainsFile kept = RememberedChainsFile.keep(old, file, ca.certificate(),
+        RARELY)) {
+      old.checkClientTrusted(web1, "EC", (SSLEngine) null);
+    }
     clock.advance(Duration.ofDays(2)); // TestPki's certificates are valid for a day
-    RememberingClientTrust trust = trust(ca);
+    CountingPkix pkix = pkix(ca);
+    RememberingClientTrust trust = new RememberingClientTrust(pkix, ca.certificate(), 10, clock);
     restore(trust, file, ca);
+    trust.checkClientTrusted(web1, "EC", (SSLEngine) null);
+    // PKIX judged it (at the real time), and a chain this clock calls expired is not kept.
+    assertThat(pkix.calls.get()).isEqualTo(1);
     assertThat(trust.size()).isZero();
+    assertThat(trust.worthKeeping()).as("what the next save would write").isEmpty();
   }
 }
