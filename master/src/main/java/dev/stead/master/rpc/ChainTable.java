@@ -3,7 +3,6 @@ package dev.stead.master.rpc;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +39,18 @@ final class ChainTable {
 
   /** The table of {@code chains} (a digest given twice keeps its last record). */
   static ChainTable of(List<RememberingClientTrust.Accepted> chains) {
+    // Each digest copied out once: Accepted hands out a copy at every call.
     Map<ByteBuffer, RememberingClientTrust.Accepted> byDigest = new LinkedHashMap<>();
     for (RememberingClientTrust.Accepted chain : chains) {
       byDigest.put(ByteBuffer.wrap(chain.digest()), chain);
     }
-    List<RememberingClientTrust.Accepted> sorted = new ArrayList<>(byDigest.values());
-    sorted.sort(Comparator.comparing(RememberingClientTrust.Accepted::digest,
-        Arrays::compareUnsigned));
+    List<Map.Entry<ByteBuffer, RememberingClientTrust.Accepted>> sorted =
+        new ArrayList<>(byDigest.entrySet());
+    sorted.sort((a, b) -> Arrays.compareUnsigned(a.getKey().array(), b.getKey().array()));
     List<String> types = new ArrayList<>();
     ByteBuffer out = ByteBuffer.allocate(sorted.size() * RECORD_BYTES);
-    for (RememberingClientTrust.Accepted chain : sorted) {
+    for (Map.Entry<ByteBuffer, RememberingClientTrust.Accepted> entry : sorted) {
+      RememberingClientTrust.Accepted chain = entry.getValue();
       int type = types.indexOf(chain.authType());
       if (type < 0) {
         if (types.size() == MAX_TYPES) {
@@ -58,7 +59,7 @@ final class ChainTable {
         types.add(chain.authType());
         type = types.size() - 1;
       }
-      out.put(chain.digest()).put((byte) type).putLong(chain.notBefore())
+      out.put(entry.getKey().array()).put((byte) type).putLong(chain.notBefore())
           .putLong(chain.notAfter());
     }
     return new ChainTable(types, out.array());

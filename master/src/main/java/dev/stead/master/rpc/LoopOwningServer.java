@@ -28,11 +28,6 @@ final class LoopOwningServer extends Server {
   private final AtomicBoolean closing = new AtomicBoolean();
 
   LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
-      List<ExecutorService> executors) {
-    this(delegate, loops, executors, List.of());
-  }
-
-  LoopOwningServer(Server delegate, List<EventLoopGroup> loops,
       List<ExecutorService> executors, List<AutoCloseable> atShutdown) {
     this.delegate = delegate;
     this.loops = List.copyOf(loops);

@@ -217,10 +217,11 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
    */
   List<Accepted> worthKeeping() {
     long now = clock.millis();
-    List<Accepted> recent = snapshot();
-    java.util.Set<ByteBuffer> seen = new java.util.HashSet<>();
-    for (Accepted chain : recent) {
-      seen.add(ByteBuffer.wrap(chain.digest()));
+    List<Accepted> recent;
+    java.util.Set<ByteBuffer> seen;
+    synchronized (this) {
+      recent = snapshot();
+      seen = new java.util.HashSet<>(accepted.keySet());
     }
     List<Accepted> kept = new ArrayList<>();
     for (Accepted chain : earlier.all()) {
@@ -238,33 +239,29 @@ final class RememberingClientTrust extends X509ExtendedTrustManager {
     synchronized (this) {
       seen = accepted.get(key);
     }
-    if (seen == null) {
+    boolean fromEarlierRun = seen == null;
+    if (fromEarlierRun) {
       Accepted before = earlier.find(key.array());
-      if (before == null || !before.authType().equals(authType)) {
-        return false;
-      }
-      long now = clock.millis();
-      if (now < before.notBefore() || now > before.notAfter()) {
-        return false;
-      }
-      synchronized (this) {
-        accepted.put(key, new Remembered(authType, before.notBefore(), before.notAfter()));
-        additions++;
-      }
-      return true;
+      seen = before == null ? null
+          : new Remembered(before.authType(), before.notBefore(), before.notAfter());
     }
     if (seen == null || !seen.authType().equals(authType)) {
       return false;
     }
     long now = clock.millis();
-    if (now < seen.notBefore() || now > seen.notAfter()) {
+    boolean valid = now >= seen.notBefore() && now <= seen.notAfter();
+    if (!valid) {
       // Out of its validity: PKIX says why (expired, not yet valid), and it is not kept.
       synchronized (this) {
         accepted.remove(key);
       }
-      return false;
+    } else if (fromEarlierRun) {
+      synchronized (this) {
+        accepted.put(key, seen);
+        additions++;
+      }
     }
-    return true;
+    return valid;
   }
 
   private void remember(ByteBuffer key, X509Certificate[] chain, String authType) {
