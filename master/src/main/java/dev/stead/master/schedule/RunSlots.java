@@ -97,7 +97,15 @@ public final class RunSlots {
   /** The table, built now unless a build (the preload's) came first. */
   private synchronized Built first() {
     Built built = current;
-    return built != null ? built : rebuild();
+    if (built != null) {
+      return built;
+    }
+    long start = System.nanoTime();
+    built = rebuild();
+    // Once per start: what reading the node list costs is what a large fleet's start pays.
+    LOG.info(String.format("run slots: %d nodes share the run interval (node list read in "
+        + "%d ms)", built.table().size(), (System.nanoTime() - start) / 1_000_000));
+    return built;
   }
 
   /** Reads the node list again now (what the background rebuild does). */

@@ -6,9 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The run slots of one set of nodes: the nodes in the order of a hash of their names, the node
@@ -26,13 +26,22 @@ public final class SlotTable {
   /** Offsets are fractions of the interval in these units. */
   public static final long PPM = 1_000_000L;
 
-  private static final Comparator<Entry> ORDER =
-      Comparator.comparingLong((Entry e) -> e.key).thenComparing(e -> e.name);
   private static final SlotTable EMPTY = new SlotTable(new Entry[0]);
 
   private final Entry[] entries;
 
-  private record Entry(long key, String name) {}
+  /**
+   * A node and its place in the hash order. Compared directly (not through a chain of key
+   * extractors): a start sorts the whole node list, 100,000 names on a large fleet, while
+   * the JVM is still cold.
+   */
+  private record Entry(long key, String name) implements Comparable<Entry> {
+    @Override
+    public int compareTo(Entry other) {
+      int byKey = Long.compare(key, other.key);
+      return byKey != 0 ? byKey : name.compareTo(other.name);
+    }
+  }
 
   private SlotTable(Entry[] entries) {
     this.entries = entries;
@@ -44,9 +53,14 @@ public final class SlotTable {
 
   /** The slots of {@code names} (duplicates count once). */
   public static SlotTable of(Collection<String> names) {
-    Entry[] entries = new LinkedHashSet<>(names).stream()
-        .map(n -> new Entry(key(Objects.requireNonNull(n, "node name")), n))
-        .sorted(ORDER).toArray(Entry[]::new);
+    Set<String> unique = new HashSet<>(names);
+    MessageDigest sha256 = sha256();
+    Entry[] entries = new Entry[unique.size()];
+    int at = 0;
+    for (String name : unique) {
+      entries[at++] = new Entry(key(sha256, Objects.requireNonNull(name, "node name")), name);
+    }
+    Arrays.sort(entries);
     return new SlotTable(entries);
   }
 
@@ -56,7 +70,7 @@ public final class SlotTable {
   }
 
   public boolean contains(String node) {
-    return Arrays.binarySearch(entries, new Entry(key(node), node), ORDER) >= 0;
+    return Arrays.binarySearch(entries, entryOf(node)) >= 0;
   }
 
   /**
@@ -65,7 +79,7 @@ public final class SlotTable {
    * it will give it, up to the other nodes that joined or left meanwhile.
    */
   public RunSlot slotOf(String node) {
-    int at = Arrays.binarySearch(entries, new Entry(key(node), node), ORDER);
+    int at = Arrays.binarySearch(entries, entryOf(node));
     long rank = at >= 0 ? at : -at - 1;
     long nodes = at >= 0 ? entries.length : entries.length + 1L;
     return RunSlot.newBuilder()
@@ -75,18 +89,25 @@ public final class SlotTable {
         .build();
   }
 
+  private static Entry entryOf(String node) {
+    return new Entry(key(sha256(), node), node);
+  }
+
   /** The first eight bytes of the name's SHA-256 (any fixed order of them would do). */
-  private static long key(String name) {
-    byte[] h;
-    try {
-      h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+  private static long key(MessageDigest sha256, String name) {
+    byte[] h = sha256.digest(name.getBytes(StandardCharsets.UTF_8));
     long v = 0;
     for (int i = 0; i < 8; i++) {
       v = (v << 8) | (h[i] & 0xff);
     }
     return v;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 }
