@@ -2,9 +2,20 @@ package dev.stead.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +77,45 @@ class LogOptionsTest {
     assertThat(DEBUG_LINE.matcher(run.output()).find()).as(run.toString()).isTrue();
     assertThat(run.output()).doesNotContain("Unknown option");
     assertThat(InProcess.run("operator", "--help").out()).contains("--verbose", "--debug");
+  }
+
+  @Test
+  void linesLoggedByManyThreadsAtOnceArriveWholeAndEveryOne() throws Exception {
+    LogSetup.install(LogSetup.Verbosity.NORMAL);
+    Logger log = Logger.getLogger("dev.stead.cli.test.concurrent");
+    PrintStream before = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, false, StandardCharsets.UTF_8));
+    int threads = 8;
+    int each = 400;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> logging = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        logging.add(pool.submit(() -> {
+          go.await();
+          for (int n = 0; n < each; n++) {
+            log.info("served t=" + thread + " n=" + n + " " + "x".repeat(300));
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : logging) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      System.setErr(before);
+    }
+    Pattern whole = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  "
+        + "served t=(\\d+) n=(\\d+) x{300}");
+    List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).allSatisfy(line -> assertThat(line).matches(whole));
+    assertThat(lines.stream().map(line -> line.substring(line.indexOf("t="))).distinct())
+        .hasSize(threads * each);
   }
 
   private static String[] with(String[] args, String extra) {
