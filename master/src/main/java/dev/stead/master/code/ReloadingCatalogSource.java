@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -27,7 +28,8 @@ public final class ReloadingCatalogSource implements CatalogSource {
   private final Clock clock;
   private final BeforeLoad beforeLoad;
   private volatile Loaded current;
-  private Instant lastCheck = Instant.MIN;
+  private volatile Instant nextCheck = Instant.MIN;
+  private final AtomicBoolean checking = new AtomicBoolean();
 
   private record Loaded(String fingerprint, CatalogSource source) {}
 
@@ -119,12 +121,33 @@ public final class ReloadingCatalogSource implements CatalogSource {
     return current != null;
   }
 
-  private synchronized CatalogSource current() {
-    Instant now = clock.instant();
-    if (current != null && now.isBefore(lastCheck.plus(checkInterval))) {
-      return current.source();
+  /**
+   * The loaded code. Between two scans (and while another request scans) it is read without
+   * a lock: every request of the environment passes here, and they queued on the lock each
+   * time a scan ran.
+   */
+  private CatalogSource current() {
+    Loaded loaded = current;
+    if (loaded != null && (clock.instant().isBefore(nextCheck)
+        || !checking.compareAndSet(false, true))) {
+      return loaded.source();
     }
-    lastCheck = now;
+    if (loaded == null) {
+      return scan(); // the first load: every request waits for it
+    }
+    try {
+      return scan();
+    } finally {
+      checking.set(false);
+    }
+  }
+
+  private synchronized CatalogSource scan() {
+    Instant now = clock.instant();
+    if (current != null && now.isBefore(nextCheck)) {
+      return current.source(); // scanned while this request waited
+    }
+    nextCheck = now.plus(checkInterval);
     String fingerprint = CodeFingerprint.of(roots);
     if (current == null || !current.fingerprint().equals(fingerprint)) {
       if (current != null) {

@@ -13,6 +13,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +113,48 @@ class ReloadingCatalogSourceTest {
     Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(5)));
 
     assertThat(CodeFingerprint.of(List.of(current))).isNotEqualTo(before);
+  }
+
+  @Test
+  void requestsDuringAReloadAreServedTheLoadedCodeWithoutWaiting() throws Exception {
+    Path site = code.resolve("site.groovy");
+    Files.writeString(site, "v1");
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch reloading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MutableClock clock = new MutableClock();
+    ReloadingCatalogSource source = new ReloadingCatalogSource(List.of(code), () -> {
+      int version = loads.incrementAndGet();
+      if (version == 2) {
+        reloading.countDown();
+        try {
+          release.await(); // a slow load of the changed code
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return (node, facts) -> CompileOutcome.compiled(
+          Catalog.newBuilder().setNode(node).setCodeVersion("v" + version).build());
+    }, Duration.ofSeconds(1), clock);
+    assertThat(version(source)).isEqualTo("v1");
+
+    Files.writeString(site, "version two");
+    Files.setLastModifiedTime(site, FileTime.from(Instant.now().plusSeconds(5)));
+    clock.now = clock.now.plusSeconds(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<String> scanner = pool.submit(() -> version(source));
+      assertThat(reloading.await(10, TimeUnit.SECONDS)).as("the reload started").isTrue();
+      // Another request meanwhile: the code as loaded, at once, not after the reload.
+      assertThat(pool.submit(() -> version(source)).get(10, TimeUnit.SECONDS))
+          .isEqualTo("v1");
+      release.countDown();
+      assertThat(scanner.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
+      assertThat(version(source)).isEqualTo("v2");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
   }
 
   private static String version(CatalogSource source) {
