@@ -190,8 +190,16 @@ public final class FleetViews implements AutoCloseable {
   /** {@code node} of {@code environment} sent {@code facts}: before its compile runs. */
   public void factsSeen(String environment, String node, Facts facts) {
     Holder holder = holder(environment);
+    List<String> allowlist;
     synchronized (holder) {
-      SortedMap<String, Value> kept = allowed(holder.current.allowed, facts);
+      allowlist = holder.current.allowed;
+    }
+    // Filtered outside the lock: every check-in of the environment comes here, and they
+    // queued on the filtering when it ran under the lock.
+    SortedMap<String, Value> filtered = allowed(allowlist, facts);
+    synchronized (holder) {
+      SortedMap<String, Value> kept = holder.current.allowed == allowlist ? filtered
+          : allowed(holder.current.allowed, facts); // a reload read a new allowlist meanwhile
       if (holder.reloading) {
         holder.factsSince.put(node, kept);
       }
@@ -365,6 +373,9 @@ public final class FleetViews implements AutoCloseable {
   }
 
   private static SortedMap<String, Value> allowed(List<String> allowed, Facts facts) {
+    if (allowed.isEmpty()) {
+      return new TreeMap<>(); // no fact is shared: nothing to build a view for
+    }
     FleetView view = FleetView.builder(allowlistName(), allowed).facts("n", facts.getValuesMap())
         .build();
     return view.facts().getOrDefault("n", new TreeMap<>());

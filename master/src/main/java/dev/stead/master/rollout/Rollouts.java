@@ -252,7 +252,22 @@ public final class Rollouts implements AutoCloseable {
   }
 
   /** Records a stored report of a node in an open wave, and moves its rollout on. */
-  public synchronized void reported(Report report) {
+  public void reported(Report report) {
+    // Every stored report comes here, most of nodes in no open wave: those take no lock (the
+    // report threads queued on it). A rollout opened meanwhile counts the report as one
+    // stored just before it opened.
+    try {
+      if (latest.values().stream().allMatch(
+          state -> RolloutProgress.record(state.rollout(), report) == state.rollout())) {
+        return;
+      }
+    } catch (RuntimeException e) {
+      // recorded below, where the failure is logged
+    }
+    recordReported(report);
+  }
+
+  private synchronized void recordReported(Report report) {
     try {
       for (RolloutState state : List.copyOf(latest.values())) {
         // This master's copy (read again every tick) tells whether the node is in an open
