@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -29,7 +28,6 @@ public final class ReloadingCatalogSource implements CatalogSource {
   private final BeforeLoad beforeLoad;
   private volatile Loaded current;
   private volatile Instant nextCheck = Instant.MIN;
-  private final AtomicBoolean checking = new AtomicBoolean();
 
   private record Loaded(String fingerprint, CatalogSource source) {}
 
@@ -122,24 +120,17 @@ public final class ReloadingCatalogSource implements CatalogSource {
   }
 
   /**
-   * The loaded code. Between two scans (and while another request scans) it is read without
-   * a lock: every request of the environment passes here, and they queued on the lock each
-   * time a scan ran.
+   * The loaded code. Between two scans it is read without a lock: every request of the
+   * environment passes here, and they queued on the lock. Once a scan is due, requests wait
+   * for it (and for a reload it starts), so a request after a change gets the changed code.
    */
   private CatalogSource current() {
+    Instant due = nextCheck; // read first: a scan sets it after the code it loaded
     Loaded loaded = current;
-    if (loaded != null && (clock.instant().isBefore(nextCheck)
-        || !checking.compareAndSet(false, true))) {
+    if (loaded != null && clock.instant().isBefore(due)) {
       return loaded.source();
     }
-    if (loaded == null) {
-      return scan(); // the first load: every request waits for it
-    }
-    try {
-      return scan();
-    } finally {
-      checking.set(false);
-    }
+    return scan();
   }
 
   private synchronized CatalogSource scan() {
@@ -147,7 +138,15 @@ public final class ReloadingCatalogSource implements CatalogSource {
     if (current != null && now.isBefore(nextCheck)) {
       return current.source(); // scanned while this request waited
     }
-    nextCheck = now.plus(checkInterval);
+    try {
+      return scanned();
+    } finally {
+      nextCheck = now.plus(checkInterval); // also after a failed load: not every request
+    }
+  }
+
+  /** Lock held. */
+  private CatalogSource scanned() {
     String fingerprint = CodeFingerprint.of(roots);
     if (current == null || !current.fingerprint().equals(fingerprint)) {
       if (current != null) {
