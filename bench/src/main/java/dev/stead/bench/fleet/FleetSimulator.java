@@ -80,7 +80,7 @@ public final class FleetSimulator {
       }
       new OpenLoop(o, agents, stats, probe, streamsOpen).run();
       if (o.heldFile() != null) {
-        HeldCatalogs.write(o.heldFile(), agents);
+        HeldCatalogs.write(o.heldFile(), held, agents);
       }
     } finally {
       agents.forEach(SimAgent::close);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,16 +50,26 @@ final class HeldCatalogs {
     return held;
   }
 
-  /** Writes what each agent holds; agents holding nothing are left out. */
-  static void write(Path file, List<SimAgent> agents) throws IOException {
+  /**
+   * Writes what each agent of this run holds (one holding nothing is left out), and what
+   * {@code earlier} held for nodes this run did not simulate: a run with fewer agents than the
+   * file knows must not make the rest of the fleet forget its catalogs.
+   */
+  static void write(Path file, Map<String, Held> earlier, List<SimAgent> agents)
+      throws IOException {
+    Map<String, Held> all = new LinkedHashMap<>(earlier);
+    for (SimAgent agent : agents) {
+      if (agent.held().digest().isEmpty()) {
+        all.remove(agent.node());
+      } else {
+        all.put(agent.node(), agent.held());
+      }
+    }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (SimAgent agent : agents) {
-        Held h = agent.held();
-        if (h.digest().isEmpty()) {
-          continue;
-        }
-        w.write(agent.node() + "\t" + h.digest() + "\t" + h.codeVersion() + "\t"
+      for (Map.Entry<String, Held> entry : all.entrySet()) {
+        Held h = entry.getValue();
+        w.write(entry.getKey() + "\t" + h.digest() + "\t" + h.codeVersion() + "\t"
             + h.resources());
         for (String title : h.titles()) {
           w.write("\t" + title);

@@ -21,13 +21,30 @@ class HeldCatalogsTest {
     SimAgent empty = new SimAgent(null, new AgentIdentity("node-2", null, null), 1);
     Path file = dir.resolve("held.tsv");
 
-    HeldCatalogs.write(file, List.of(holding, empty));
+    HeldCatalogs.write(file, Map.of(), List.of(holding, empty));
     Map<String, HeldCatalogs.Held> read = HeldCatalogs.read(file);
 
     assertThat(read).containsOnlyKeys("node-1");
     assertThat(read.get("node-1")).isEqualTo(new HeldCatalogs.Held("sha256:ab", "v1", 100,
         List.of("file[/etc/a]", "package[ntp]")));
     assertThat(dir.resolve("held.tsv.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aSmallerRunKeepsWhatTheRestOfTheFleetHeld() throws Exception {
+    Path file = dir.resolve("held.tsv");
+    HeldCatalogs.Held old = new HeldCatalogs.Held("sha256:00", "v0", 10, List.of());
+    SimAgent first = new SimAgent(null, new AgentIdentity("node-1", null, null), 0);
+    first.hold(new HeldCatalogs.Held("sha256:ab", "v1", 100, List.of("file[/etc/a]")));
+    SimAgent dropped = new SimAgent(null, new AgentIdentity("node-2", null, null), 1);
+
+    HeldCatalogs.write(file, Map.of("node-1", old, "node-2", old, "node-99", old),
+        List.of(first, dropped));
+
+    Map<String, HeldCatalogs.Held> read = HeldCatalogs.read(file);
+    assertThat(read).containsOnlyKeys("node-1", "node-99");
+    assertThat(read.get("node-1").digest()).isEqualTo("sha256:ab");
+    assertThat(read.get("node-99")).isEqualTo(old);
   }
 
   @Test
