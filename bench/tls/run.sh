@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Handshakes per second and the master's CPU per handshake with each TLS provider, side by
-# side: starts `stead master start` with STEAD_TLS_PROVIDER=jdk, then native, ROUNDS times
+# Handshakes per second and the master's CPU per handshake with each TLS provider (or each
+# transport, with VARY=transport), side by side: starts `stead master start` with
+# STEAD_TLS_PROVIDER=jdk, then native (STEAD_TRANSPORT=nio, then epoll), ROUNDS times
 # alternating (so a change in the machine's load hits both alike), and runs
 # dev.stead.bench.fleet.HandshakeBench against each: CONNECTIONS fresh mutual-TLS
 # connections (after WARMUP_CONNECTIONS), PARALLEL at a time, one cheap call each.
 #
 # Uses the fleet simulator's data directory, code and enrolled identities in $WORK (run
-# bench/fleet/run.sh once first). Environment: OUT, WORK, RESOURCES (100), ROUNDS (3),
-# CONNECTIONS (2000), WARMUP_CONNECTIONS (1000), PARALLEL (8), PORT (18150).
+# bench/fleet/run.sh once first). Environment: OUT, WORK, VARY (provider), RESOURCES (100),
+# ROUNDS (3), CONNECTIONS (2000), WARMUP_CONNECTIONS (1000), PARALLEL (8), PORT (18150).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -19,6 +20,12 @@ CONNECTIONS=${CONNECTIONS:-2000}
 WARMUP_CONNECTIONS=${WARMUP_CONNECTIONS:-1000}
 PARALLEL=${PARALLEL:-8}
 PORT=${PORT:-18150}
+VARY=${VARY:-provider}
+case $VARY in
+  provider) setting=STEAD_TLS_PROVIDER; choices="jdk native" ;;
+  transport) setting=STEAD_TRANSPORT; choices="nio epoll" ;;
+  *) echo "VARY=$VARY: use provider or transport" >&2; exit 2 ;;
+esac
 mkdir -p "$OUT"
 
 if [ ! -f "$REPO/bench/target/classpath.txt" ] || [ -z "${STEAD_NO_REBUILD:-}" ]; then
@@ -37,8 +44,8 @@ stop_master() {
 trap stop_master EXIT
 
 for round in $(seq 1 "$ROUNDS"); do
-  for provider in jdk native; do
-    STEAD_NO_REBUILD=1 STEAD_TLS_PROVIDER=$provider "$REPO/stead" master start \
+  for provider in $choices; do
+    env "$setting=$provider" STEAD_NO_REBUILD=1 "$REPO/stead" master start \
       --data "$WORK/data-$RESOURCES" --code "$WORK/code-$RESOURCES" \
       --listen "127.0.0.1:$PORT" --max-connections-per-address 19000 \
       >"$log.$provider.$round.master.log" 2>&1 &

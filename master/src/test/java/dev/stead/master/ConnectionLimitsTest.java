@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.rpc.ConnectionLimits;
+import dev.stead.master.rpc.ServerTransport;
+import dev.stead.master.rpc.TlsServer;
 import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
@@ -28,7 +30,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -36,12 +42,15 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Connections that hold the master's file descriptors without doing anything: fully set-up
  * HTTP/2 connections without a certificate (TLS done, preface and settings exchanged), TCP
  * connections that never start TLS, and more connections from one address than it may keep.
- * The attacker's connections are raw sockets, as an attacker would open them.
+ * The attacker's connections are raw sockets, as an attacker would open them. The limits are
+ * the gate's, on the listening channel, so they are tested over both transports.
  */
 class ConnectionLimitsTest {
   private static final String NODE = "web1.example.com";
@@ -55,6 +64,35 @@ class ConnectionLimitsTest {
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private void start(ConnectionLimits limits) throws Exception {
+    startLogged(limits);
+  }
+
+  /** Starts the master; returns the port's start-up log lines (which transport serves it). */
+  private List<String> startLogged(ConnectionLimits limits) throws Exception {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger tlsLog = Logger.getLogger(TlsServer.class.getName());
+    tlsLog.addHandler(capture);
+    try {
+      startMaster(limits);
+    } finally {
+      tlsLog.removeHandler(capture);
+    }
+    return lines;
+  }
+
+  private void startMaster(ConnectionLimits limits) throws Exception {
     master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
             .withConnectionLimits(limits))
         .catalogSource((n, facts) -> CompileOutcome.compiled(
@@ -74,6 +112,7 @@ class ConnectionLimitsTest {
     if (master != null) {
       master.close();
     }
+    System.clearProperty(ServerTransport.PROPERTY);
   }
 
   @Test
@@ -90,9 +129,14 @@ class ConnectionLimitsTest {
     }
   }
 
-  @Test
-  void aConnectionThatNeverStartsTlsIsClosedAfterTheHandshakeLimit() throws Exception {
-    start(ConnectionLimits.defaults().withHandshake(Duration.ofSeconds(1)));
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void aConnectionThatNeverStartsTlsIsClosedAfterTheHandshakeLimit(String transport)
+      throws Exception {
+    System.setProperty(ServerTransport.PROPERTY, transport);
+    assertThat(startLogged(ConnectionLimits.defaults().withHandshake(Duration.ofSeconds(1))))
+        .anySatisfy(line -> assertThat(line).contains(
+            " over " + (transport.equals("epoll") ? "epoll" : "Java NIO")));
     Socket silent = new Socket();
     sockets.add(silent);
     silent.connect(new InetSocketAddress("127.0.0.1", master.port()), 5_000);
@@ -103,9 +147,14 @@ class ConnectionLimitsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
   }
 
-  @Test
-  void anAddressOverItsLimitIsRefusedWhileANodeStillGetsItsCatalog() throws Exception {
-    start(ConnectionLimits.defaults().withPerAddress(4));
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void anAddressOverItsLimitIsRefusedWhileANodeStillGetsItsCatalog(String transport)
+      throws Exception {
+    System.setProperty(ServerTransport.PROPERTY, transport);
+    assertThat(startLogged(ConnectionLimits.defaults().withPerAddress(4)))
+        .anySatisfy(line -> assertThat(line).contains(
+            " over " + (transport.equals("epoll") ? "epoll" : "Java NIO")));
     // 127.0.0.2 is another source address on the loopback interface.
     List<Socket> attacker = new ArrayList<>();
     for (int i = 0; i < 4; i++) {

@@ -62,7 +62,8 @@ class DebianPackageIT {
           .isDirectoryNotContaining("glob:**/postgresql*")
           .isDirectoryNotContaining("glob:**/HikariCP*")
           .isDirectoryNotContaining("glob:**/flyway*")
-          .isDirectoryNotContaining("glob:**/netty-tcnative*");
+          .isDirectoryNotContaining("glob:**/netty-tcnative*")
+          .isDirectoryNotContaining("glob:**/netty-transport-native-epoll*");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "--version").expectExit(0).output)
           .startsWith("stead ");
       assertThat(run(Duration.ofSeconds(30), "/usr/bin/stead", "config", "print", "agent")
@@ -81,7 +82,8 @@ class DebianPackageIT {
       // BoringSSL for the master's TLS, on the launcher's classpath (lib/*).
       assertThat(Path.of("/usr/share/stead/lib"))
           .isDirectoryContaining("glob:**/netty-tcnative-boringssl-static-*-linux-x86_64.jar")
-          .isDirectoryContaining("glob:**/netty-tcnative-classes-*.jar");
+          .isDirectoryContaining("glob:**/netty-tcnative-classes-*.jar")
+          .isDirectoryContaining("glob:**/netty-transport-native-epoll-*-linux-x86_64.jar");
 
       verifyUnits();
       runUnits(work);
@@ -161,9 +163,10 @@ class DebianPackageIT {
         .redirectOutput(masterLog.toFile()).start();
     try {
       String address = awaitFile(data.resolve("master.address"), masterProcess, masterLog);
-      // The packaged master loads BoringSSL as the stead user; Netty unpacks the library
-      // into the temporary directory and deletes it once loaded.
-      awaitLine(masterLog, "served by BoringSSL (available)", masterProcess);
+      // The packaged master loads BoringSSL and the epoll transport as the stead user; Netty
+      // unpacks each library into the temporary directory and deletes it once loaded.
+      awaitLine(masterLog, "served by BoringSSL (available) over epoll (available)",
+          masterProcess);
       assertThat(nativeLibrariesInTmp()).as("native libraries left in /tmp")
           .isEqualTo(nativeLibraries);
       Path root = Files.createDirectories(work.resolve("root/etc")).getParent();
@@ -275,7 +278,8 @@ class DebianPackageIT {
   private static Set<String> nativeLibrariesInTmp() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
       return files.map(path -> path.getFileName().toString())
-          .filter(name -> name.contains("netty_tcnative")).collect(Collectors.toSet());
+          .filter(name -> name.contains("netty_tcnative") || name.contains("netty_transport"))
+          .collect(Collectors.toSet());
     }
   }
 

@@ -11,8 +11,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -145,11 +144,17 @@ public final class TlsServer {
           + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
+    ServerTransport transport;
+    try {
+      transport = ServerTransport.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot set up the port: " + e.getMessage(), e);
+    }
 
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("stead-grpc-accept"),
-        NioIoHandler.newFactory());
+        transport.ioHandlers());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, daemonThreads("stead-grpc-io"),
-        NioIoHandler.newFactory());
+        transport.ioHandlers());
     // Fixed pools, not gRPC's default cached one, which grows a thread for every call that
     // waits and every handshake (1,800 threads in a handshake storm). Two of them: gRPC runs
     // the TLS handshakes' delegated tasks (the key exchange, the signature) on the server's
@@ -178,7 +183,7 @@ public final class TlsServer {
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
         .channelFactory(() -> {
-          NioServerSocketChannel listener = new NioServerSocketChannel();
+          ServerChannel listener = transport.listeners().get();
           // First in the listener's pipeline: it sees each new connection before gRPC does.
           listener.pipeline().addLast(gate);
           return listener;
@@ -219,7 +224,7 @@ public final class TlsServer {
       throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     LOG.info(() -> "TLS on " + host + ":" + server.getPort() + " served by "
-        + provider.description());
+        + provider.description() + " over " + transport.description());
     return server;
   }
 
