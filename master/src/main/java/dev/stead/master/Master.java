@@ -244,6 +244,7 @@ public final class Master implements AutoCloseable {
     CatalogQueue catalogQueue = null;
     // Reloads the fleet views in the background; stopped before the store closes.
     FleetViews fleetViews = null;
+    RunSlots runSlots = null;
     // With --shared-key-file: the keys every master on the shared store uses alike.
     SharedKeys sharedKeys = null;
     // One for gRPC and the dashboard: `stead drift accept` and the dashboard's accept agree.
@@ -277,8 +278,7 @@ public final class Master implements AutoCloseable {
       NodeClassifications classifications =
           new NodeClassifications(store);
       // Where each node's scheduled runs fall in the interval, from the shared node list.
-      RunSlots runSlots =
-          new RunSlots(store, Clock.systemUTC());
+      runSlots = new RunSlots(store, Clock.systemUTC());
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
       fleetViews = new FleetViews(store,
@@ -371,6 +371,9 @@ public final class Master implements AutoCloseable {
       if (fleetViews != null) {
         fleetViews.close();
       }
+      if (runSlots != null) {
+        runSlots.close();
+      }
       if (forwarder != null) {
         forwarder.close();
       }
@@ -404,6 +407,7 @@ public final class Master implements AutoCloseable {
     // Closed after the server (no request is queued any more), before the store.
     master.operatorServices.add(catalogQueue);
     master.operatorServices.add(fleetViews);
+    master.operatorServices.add(runSlots);
     master.operatorServices.add(NativeHeapTrim.start());
     if (caLock != null) {
       // Closed after the heartbeat has removed this master's record.

@@ -25,9 +25,10 @@ import java.util.logging.Logger;
  * #JOIN_PAUSE}, which bounds the cost while a whole fleet enrolls), and when a request finds it
  * older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared
  * store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus
- * agree within {@link #REFRESH} after a change. Thread-safe.
+ * agree within {@link #REFRESH} after a change. {@link #close} stops the background rebuilds
+ * before the store they read closes. Thread-safe.
  */
-public final class RunSlots {
+public final class RunSlots implements AutoCloseable {
   /** A node whose last report is older has left the spread. */
   public static final Duration LEAVE_AFTER = Duration.ofDays(7);
   static final Duration REFRESH = Duration.ofSeconds(60);
@@ -38,6 +39,7 @@ public final class RunSlots {
   private final Clock clock;
   private final AtomicBoolean rebuilding = new AtomicBoolean();
   private volatile Built current;
+  private volatile boolean closed;
 
   /** A table and when its nodes were read. */
   private record Built(SlotTable table, long atMillis) {}
@@ -126,13 +128,18 @@ public final class RunSlots {
 
   /** Rebuilds in the background after {@code delayMs}, unless a rebuild is already due. */
   private void rebuildSoon(long delayMs) {
-    if (!rebuilding.compareAndSet(false, true)) {
+    if (closed || !rebuilding.compareAndSet(false, true)) {
       return;
     }
     CompletableFuture.runAsync(() -> {
       try {
-        rebuild();
+        if (!closed) {
+          rebuild();
+        }
       } catch (RuntimeException e) {
+        if (closed) {
+          return; // the store closed under the rebuild: the master is stopping
+        }
         LOG.log(Level.WARNING, "cannot read the node list to spread run slots; keeping the "
             + "slots as they were", e);
         current = new Built(current.table(), clock.millis()); // try again after a pause
@@ -140,5 +147,15 @@ public final class RunSlots {
         rebuilding.set(false);
       }
     }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * No background rebuild starts after this, and one that the store's closing breaks is not
+   * reported: called as the master stops, before its store closes. Requests still get slots
+   * from the table as it stands.
+   */
+  @Override
+  public void close() {
+    closed = true;
   }
 }

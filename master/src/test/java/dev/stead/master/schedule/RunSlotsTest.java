@@ -2,14 +2,18 @@ package dev.stead.master.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.master.storage.NodeStore;
 import dev.stead.master.storage.RocksStore;
 import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.RunSlot;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,21 +57,8 @@ class RunSlotsTest {
     try (RocksStore store = RocksStore.open(dir)) {
       store.putNode(NodeInfo.newBuilder().setName("a").build());
       store.putNode(NodeInfo.newBuilder().setName("b").build());
-      java.util.concurrent.atomic.AtomicInteger reads =
-          new java.util.concurrent.atomic.AtomicInteger();
-      // The real store, its node list reads counted.
-      dev.stead.master.storage.NodeStore counted = (dev.stead.master.storage.NodeStore)
-          java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-              new Class<?>[] {dev.stead.master.storage.NodeStore.class}, (proxy, m, args) -> {
-                if (m.getName().equals("nodes")) {
-                  reads.incrementAndGet();
-                }
-                try {
-                  return m.invoke(store, args);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                  throw e.getCause();
-                }
-              });
+      AtomicInteger reads = new AtomicInteger();
+      NodeStore counted = countingNodeListReads(store, reads);
       RunSlots slots = new RunSlots(counted, Clock.fixed(NOW, ZoneOffset.UTC));
       slots.preload();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -78,5 +69,38 @@ class RunSlotsTest {
       assertThat(slots.assigned("b")).isPresent();
       assertThat(reads.get()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aClosedTableNoLongerReadsTheNodeListButStillAnswers() throws Exception {
+    try (RocksStore store = RocksStore.open(dir)) {
+      store.putNode(NodeInfo.newBuilder().setName("a").build());
+      AtomicInteger reads = new AtomicInteger();
+      RunSlots slots = new RunSlots(countingNodeListReads(store, reads),
+          Clock.fixed(NOW, ZoneOffset.UTC));
+      assertThat(slots.slotOf("a").getNodes()).isEqualTo(1);
+
+      // As the master stops: a node the table does not know asks after the close, the store
+      // closes, and the rebuild a join would start one pause later never reads it.
+      slots.close();
+      assertThat(slots.slotOf("b").getNodes()).isEqualTo(2);
+      Thread.sleep(RunSlots.JOIN_PAUSE.toMillis() + 500);
+      assertThat(reads.get()).isEqualTo(1);
+    }
+  }
+
+  /** The real store, its node list reads counted. */
+  private static NodeStore countingNodeListReads(RocksStore store, AtomicInteger reads) {
+    return (NodeStore) Proxy.newProxyInstance(RunSlotsTest.class.getClassLoader(),
+        new Class<?>[] {NodeStore.class}, (proxy, m, args) -> {
+          if (m.getName().equals("nodes")) {
+            reads.incrementAndGet();
+          }
+          try {
+            return m.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 }
