@@ -40,6 +40,7 @@ import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
@@ -47,6 +48,7 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.TableProperties;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -675,17 +677,28 @@ public final class RocksStore implements Store {
 
   /**
    * Flushes and compacts every family, so that overwritten and deleted values stop taking
-   * room: what RocksDB does by itself over time, done at once (tests and the storage bench
-   * measure with it).
+   * room: what RocksDB does by itself over time, done at once (tests and the benches measure
+   * with it). The last level's files are rewritten too, so that every file is written with
+   * the current table options.
    */
   public void compactAll() {
     flush();
-    try {
+    try (CompactRangeOptions everything = new CompactRangeOptions()
+        .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)) {
       for (ColumnFamilyHandle handle : families.values()) {
-        db.compactRange(handle);
+        db.compactRange(handle, null, null, everything);
       }
     } catch (RocksDBException e) {
       throw rocks.failure("compact", e);
+    }
+  }
+
+  /** The table files of {@code family} with their properties (how each was written). */
+  Map<String, TableProperties> tableProperties(String family) {
+    try {
+      return db.getPropertiesOfAllTables(rocks.family(family));
+    } catch (RocksDBException e) {
+      throw rocks.failure("read the table properties of " + family, e);
     }
   }
 

@@ -118,4 +118,22 @@ class RocksStoreTest {
       assertThat(restored.catalogDigest("web1")).contains("sha256:01");
     }
   }
+
+  @Test
+  void tableFilesKeepTheirIndexInPartitionsThatACacheCanHold() throws IOException {
+    try (RocksStore store = RocksStore.open(dir)) {
+      for (int i = 0; i < 2_000; i++) {
+        store.addReport(report("r" + i, "node" + (i % 200), 1000 + i));
+      }
+      store.compactAll();
+
+      // A whole index per file did not fit the cache once files grew, and was read and
+      // decompressed again by every lookup of a node's reports.
+      var tables = store.tableProperties("reports_by_node").values();
+      assertThat(tables).isNotEmpty().allSatisfy(table -> {
+        assertThat(table.getIndexPartitions()).isPositive();
+        assertThat(table.getTopLevelIndexSize()).isPositive();
+      });
+    }
+  }
 }
