@@ -30,11 +30,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -69,27 +65,10 @@ class ConnectionLimitsTest {
 
   /** Starts the master; returns the port's start-up log lines (which transport serves it). */
   private List<String> startLogged(ConnectionLimits limits) throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger tlsLog = Logger.getLogger(TlsServer.class.getName());
-    tlsLog.addHandler(capture);
-    try {
+    try (LogCapture tlsLog = LogCapture.of(TlsServer.class)) {
       startMaster(limits);
-    } finally {
-      tlsLog.removeHandler(capture);
+      return tlsLog.messages();
     }
-    return lines;
   }
 
   private void startMaster(ConnectionLimits limits) throws Exception {

@@ -18,11 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,16 +33,7 @@ class MasterCodeCacheTest {
     Files.writeString(code.resolve("modules/motd/manifests/init.groovy"),
         "klass('motd') {\n  file('/etc/motd') { content \"hello ${trusted.certname}\\n\" }\n}\n");
     Files.writeString(code.resolve("site.groovy"), "node('default') { include 'motd' }\n");
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Logger log = Logger.getLogger(dev.stead.master.code.DslCatalogSource.class.getName());
-    Handler handler = new Handler() {
-      @Override public void publish(LogRecord record) {
-        logged.add(record.getMessage());
-      }
-      @Override public void flush() { }
-      @Override public void close() { }
-    };
-    log.addHandler(handler);
+    LogCapture logged = LogCapture.of(dev.stead.master.code.DslCatalogSource.class);
     KeyPair key = TestPki.ecKey();
     try {
       String certificate;
@@ -62,7 +49,7 @@ class MasterCodeCacheTest {
         certificate = status.getCertificatePem();
         first = catalog(master, key, certificate);
       }
-      assertThat(logged).noneMatch(m -> m.contains("from the code cache"));
+      assertThat(logged.messages()).noneMatch(m -> m.contains("from the code cache"));
       assertThat(data.resolve("code-cache")).isDirectory();
 
       try (Master restarted = Master.builder(
@@ -72,9 +59,9 @@ class MasterCodeCacheTest {
         assertThat(again.getResourcesList()).singleElement()
             .satisfies(r -> assertThat(r.toString()).contains("hello web01"));
       }
-      assertThat(logged).anyMatch(m -> m.contains("2 scripts defined from the code cache"));
+      assertThat(logged.messages()).anyMatch(m -> m.contains("2 scripts defined from the code cache"));
     } finally {
-      log.removeHandler(handler);
+      logged.close();
     }
   }
 

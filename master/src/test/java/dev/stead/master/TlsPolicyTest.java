@@ -29,11 +29,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,37 +44,27 @@ class TlsPolicyTest {
   @TempDir Path data;
   @TempDir Path code;
   @TempDir Path tmp;
-  private final List<String> tlsLog = new CopyOnWriteArrayList<>();
-  private final Handler logCapture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      tlsLog.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture tlsLog;
 
   @AfterEach
   void clearProvider() {
     System.clearProperty(ServerTlsProvider.PROPERTY);
-    Logger.getLogger(TlsServer.class.getName()).removeHandler(logCapture);
+    if (tlsLog != null) {
+      tlsLog.close();
+    }
   }
 
   /** A master whose TLS is served by {@code provider} ("jdk" or "native"), autosigning. */
   private Master start(String provider, boolean tls12) throws Exception {
     System.setProperty(ServerTlsProvider.PROPERTY, provider);
-    Logger.getLogger(TlsServer.class.getName()).addHandler(logCapture);
+    tlsLog = LogCapture.of(TlsServer.class);
     Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*"))
         .catalogSource((node, facts) -> CompileOutcome.compiled(Catalogs.seal(
             Catalog.newBuilder().setNode(node).setCodeVersion("test").build())))
         .trust(new TrustConfig(tls12, Optional.empty(), Optional.empty()))
         .start();
     // The operator sees which implementation serves TLS; "native" must really be BoringSSL.
-    assertThat(tlsLog).anySatisfy(line -> assertThat(line)
+    assertThat(tlsLog.messages()).anySatisfy(line -> assertThat(line)
         .contains("served by " + (provider.equals("native") ? "BoringSSL" : "the JDK")));
     return master;
   }

@@ -26,15 +26,8 @@ public record ServerTlsProvider(SslProvider provider, String description) {
 
   /** The choice for this process, from {@value #PROPERTY} or {@value #ENVIRONMENT}. */
   public static ServerTlsProvider fromEnvironment() {
-    String property = System.getProperty(PROPERTY);
-    if (property != null && !property.isBlank()) {
-      return choose(property, "-D" + PROPERTY);
-    }
-    String variable = System.getenv(ENVIRONMENT);
-    if (variable != null && !variable.isBlank()) {
-      return choose(variable, ENVIRONMENT);
-    }
-    return choose("auto", "default");
+    OperatorSetting setting = OperatorSetting.read(PROPERTY, ENVIRONMENT);
+    return choose(setting.value(), setting.source());
   }
 
   /**

@@ -33,15 +33,8 @@ public record ServerTransport(IoHandlerFactory ioHandlers, Supplier<ServerChanne
 
   /** The choice for this process, from {@value #PROPERTY} or {@value #ENVIRONMENT}. */
   public static ServerTransport fromEnvironment() {
-    String property = System.getProperty(PROPERTY);
-    if (property != null && !property.isBlank()) {
-      return choose(property, "-D" + PROPERTY);
-    }
-    String variable = System.getenv(ENVIRONMENT);
-    if (variable != null && !variable.isBlank()) {
-      return choose(variable, ENVIRONMENT);
-    }
-    return choose("auto", "default");
+    OperatorSetting setting = OperatorSetting.read(PROPERTY, ENVIRONMENT);
+    return choose(setting.value(), setting.source());
   }
 
   /**

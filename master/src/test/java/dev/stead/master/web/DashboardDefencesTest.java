@@ -2,6 +2,7 @@ package dev.stead.master.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stead.master.LogCapture;
 import dev.stead.master.ca.CertificateAuthority;
 import dev.stead.master.ca.ServerCredentials;
 import dev.stead.master.fleet.DriftAccept;
@@ -32,9 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -247,25 +246,10 @@ class DashboardDefencesTest {
 
   @Test
   void aNameWithLineBreaksCannotForgeALogLine() throws Exception {
-    List<LogRecord> records = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(Dashboard.class.getName());
-    log.addHandler(capture);
-    try {
+    List<LogRecord> records;
+    try (LogCapture log = LogCapture.of(Dashboard.class)) {
       login("mallory\nINFO: dashboard: alice logged in\r\u2028", "guess");
-    } finally {
-      log.removeHandler(capture);
+      records = log.records();
     }
 
     assertThat(records).hasSize(1);
