@@ -22,12 +22,13 @@ import java.util.function.Supplier;
  * native transport and refuses to start without it, {@code auto} (the default) picks epoll
  * when it loads. The property wins over the variable. Immutable.
  *
+ * @param isNative true when the native epoll transport serves the port
  * @param ioHandlers the event loops' handler, for the accepting loop and the I/O loops alike
  * @param listeners makes the listening channel
  * @param description what moves the bytes and why, for the start-up log line
  */
-public record ServerTransport(IoHandlerFactory ioHandlers, Supplier<ServerChannel> listeners,
-    String description) {
+public record ServerTransport(boolean isNative, IoHandlerFactory ioHandlers,
+    Supplier<ServerChannel> listeners, String description) {
   public static final String PROPERTY = "stead.transport";
   public static final String ENVIRONMENT = "STEAD_TRANSPORT";
 
@@ -60,18 +61,13 @@ public record ServerTransport(IoHandlerFactory ioHandlers, Supplier<ServerChanne
     };
   }
 
-  /** True when the native epoll transport serves the port. */
-  public boolean isNative() {
-    return description.startsWith("epoll");
-  }
-
   private static ServerTransport epoll(String why) {
-    return new ServerTransport(EpollIoHandler.newFactory(), EpollServerSocketChannel::new,
+    return new ServerTransport(true, EpollIoHandler.newFactory(), EpollServerSocketChannel::new,
         "epoll (" + why + ")");
   }
 
   private static ServerTransport nio(String why) {
-    return new ServerTransport(NioIoHandler.newFactory(), NioServerSocketChannel::new,
+    return new ServerTransport(false, NioIoHandler.newFactory(), NioServerSocketChannel::new,
         "Java NIO (" + why + ")");
   }
 }

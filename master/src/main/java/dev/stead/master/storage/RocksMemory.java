@@ -38,7 +38,7 @@ final class RocksMemory implements AutoCloseable {
         // pinned, so that a lookup reads one partition. Whole, the index of a large file
         // (hundreds of KB) did not fit a cache shard beside the memtables' charge and was
         // read and decompressed again for every iterator: 69% of the master's CPU while it
-        // stored reports of a 100,000-node fleet (each report's node summary seeks).
+        // stored reports in a 100,000-node data directory (each report's node summary seeks).
         .setIndexType(IndexType.kTwoLevelIndexSearch)
         .setMetadataBlockSize(INDEX_PARTITION_BYTES)
         .setPinTopLevelIndexAndFilter(true)
