@@ -43,6 +43,9 @@ final class OpenLoop {
     MasterProbe.Sample measuredStart = periodStart;
     double clientStart = FleetSimulator.clientCpuSeconds();
     double measuredClientStart = clientStart;
+    // Where the measured part begins: the end of the last warm-up period, which is later than
+    // the warm-up's end when the warm-up is not a whole number of periods.
+    long measuredStartNanos = start;
     Stats.Period total = Stats.Period.empty();
     double nanosPerCall = o.ratePerSecond() > 0 ? 1e9 / o.ratePerSecond() : 0;
     long issued = 0;
@@ -71,6 +74,7 @@ final class OpenLoop {
         if (warmup) {
           measuredStart = s;
           measuredClientStart = client;
+          measuredStartNanos = now;
         } else {
           total = total.plus(p);
         }
@@ -79,7 +83,8 @@ final class OpenLoop {
         periodStartNanos = now;
         if (last) {
           System.out.println(line("total", (now - start) / 1e9,
-              (now - warmupEnd) / 1e9, total, measuredStart, s, client - measuredClientStart)
+              (now - measuredStartNanos) / 1e9, total, measuredStart, s,
+              client - measuredClientStart)
               .add("master_before", Json.sample(measuredStart))
               .add("master_after", Json.sample(s)));
           return;
