@@ -15,6 +15,7 @@ import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.RevokeCertificateRequest;
 import dev.stead.proto.v1.SignCertificateRequest;
 import dev.stead.wire.CallFailures;
+import dev.stead.wire.SingleKeyManager;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -67,7 +68,7 @@ public final class AdminClient implements AutoCloseable {
             .toString());
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
         .trustManager(credentials.caCertificate())
-        .keyManager(credentials.key(), credentials.certificate())
+        .keyManager(new SingleKeyManager(credentials.key(), credentials.certificate()))
         .protocols("TLSv1.3")
         .build();
     ManagedChannel channel = NettyChannelBuilder.forAddress(target.host(), target.port())

@@ -122,7 +122,7 @@ public final class TestPki {
     SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(),
         SslProvider.JDK).trustManager(ca).protocols("TLSv1.3");
     if (key != null) {
-      ssl.keyManager(key, cert);
+      ssl.keyManager(new dev.stead.wire.SingleKeyManager(key, cert));
     }
     return NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(ssl.build()).build();
   }

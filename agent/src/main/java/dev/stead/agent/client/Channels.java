@@ -1,5 +1,6 @@
 package dev.stead.agent.client;
 
+import dev.stead.wire.SingleKeyManager;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
@@ -41,7 +42,7 @@ public final class Channels {
   public static ManagedChannel mutual(MasterAddress address, X509Certificate ca, PrivateKey key,
       X509Certificate certificate) {
     return open(address, jdkTls().trustManager(ca)
-        .keyManager(key, certificate));
+        .keyManager(new SingleKeyManager(key, certificate)));
   }
 
   /**
@@ -51,7 +52,7 @@ public final class Channels {
   public static ManagedChannel stream(MasterAddress address, X509Certificate ca, PrivateKey key,
       X509Certificate certificate) {
     return builder(address, jdkTls().trustManager(ca)
-        .keyManager(key, certificate))
+        .keyManager(new SingleKeyManager(key, certificate)))
         .keepAliveTime(5, TimeUnit.MINUTES)
         .keepAliveTimeout(20, TimeUnit.SECONDS)
         .build();

@@ -1,5 +1,6 @@
 package dev.stead.bench.fleet;
 
+import dev.stead.wire.SingleKeyManager;
 import java.io.ByteArrayInputStream;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
@@ -40,6 +41,11 @@ final class AgentIdentity {
     } catch (CertificateException e) {
       throw new IllegalStateException("unreadable certificate for " + node, e);
     }
+  }
+
+  /** Presents this agent's key and certificate in TLS (no PKCS#12 store built for each). */
+  SingleKeyManager keyManager() {
+    return new SingleKeyManager(key, certificate());
   }
 
   /** The certificate as DER. */

@@ -130,7 +130,7 @@ public final class FleetSimulator {
     AgentIdentity agent = Enrollment.stored(o.identities(), 1).get(0);
     X509Certificate ca = Pem.readCertificate(Files.readString(Enrollment.caFile(o.identities())));
     SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-        .trustManager(ca).keyManager(agent.key(), agent.certificate()).build();
+        .trustManager(ca).keyManager(agent.keyManager()).build();
     // The master's time, not the client's: the client's own first handshake and call (class
     // loading, ~1 s in a fresh JVM) happen before, against a server of its own; and a channel
     // whose first connection is refused waits out gRPC's reconnect backoff (1 s and more)

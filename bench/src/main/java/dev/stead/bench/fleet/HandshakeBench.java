@@ -112,7 +112,7 @@ public final class HandshakeBench {
       List<AgentIdentity> agents, NioEventLoopGroup loops) {
     boolean connectAndCall(int n) throws InterruptedException, SSLException {
       SslContext tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-          .trustManager(ca).keyManager(new FixedKeyManager(agents.get(n % agents.size())))
+          .trustManager(ca).keyManager(agents.get(n % agents.size()).keyManager())
           .protocols("TLSv1.3").build();
       ManagedChannel channel = NettyChannelBuilder.forAddress(host, port)
           .sslContext(tls).eventLoopGroup(loops)

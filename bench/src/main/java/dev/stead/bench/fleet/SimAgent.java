@@ -210,7 +210,7 @@ final class SimAgent {
     try {
       // The JDK's TLS as real agents use, unless BoringSSL's was asked for (--client-tls).
       tls = GrpcSslContexts.configure(SslContextBuilder.forClient(), shared.tls())
-          .trustManager(shared.ca()).keyManager(new FixedKeyManager(identity))
+          .trustManager(shared.ca()).keyManager(identity.keyManager())
           .protocols("TLSv1.3").build();
     } catch (SSLException e) {
       throw new IllegalStateException("TLS setup failed for " + identity.node(), e);

@@ -1,8 +1,17 @@
 package dev.stead.master.rpc;
 
+import dev.stead.wire.SingleKeyManager;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.ManagerFactoryParameters;
 
 /**
  * Which TLS implementation serves the master's port. BoringSSL (Netty's native provider,
@@ -51,6 +60,31 @@ public record ServerTlsProvider(SslProvider provider, String description) {
       default -> throw new IllegalArgumentException(source + "=" + setting
           + " is not a TLS provider: use auto, jdk or native");
     };
+  }
+
+  /**
+   * A server context builder presenting {@code key} and {@code certificate} (the key handed
+   * over as it is, not through a password-protected store). BoringSSL takes the key material
+   * once and keeps it for every handshake, as it does for a key given through Netty's store.
+   */
+  public SslContextBuilder serverBuilder(PrivateKey key, X509Certificate certificate) {
+    SingleKeyManager manager = new SingleKeyManager(key, certificate);
+    if (!isNative()) {
+      return SslContextBuilder.forServer(manager);
+    }
+    return SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(
+        new SimpleKeyManagerFactory() {
+          @Override
+          protected void engineInit(KeyStore keyStore, char[] password) {}
+
+          @Override
+          protected void engineInit(ManagerFactoryParameters parameters) {}
+
+          @Override
+          protected KeyManager[] engineGetKeyManagers() {
+            return new KeyManager[] {manager};
+          }
+        }));
   }
 
   /** True when BoringSSL serves TLS. */

@@ -128,7 +128,7 @@ public final class TlsServer {
     try {
       // The suites are named the JDK's way; Netty maps them to BoringSSL's names.
       SslContextBuilder builder = GrpcSslContexts.configure(
-              SslContextBuilder.forServer(serverKey, serverCertificate), provider.provider())
+              provider.serverBuilder(serverKey, serverCertificate), provider.provider())
           .trustManager(trust)
           .clientAuth(ClientAuth.OPTIONAL);
       if (options.allowTls12()) {
