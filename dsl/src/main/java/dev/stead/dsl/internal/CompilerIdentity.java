@@ -4,15 +4,19 @@ import groovy.lang.GroovySystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * What a compile's bytes depend on besides the code: the Stead language's own classes (the
@@ -20,6 +24,10 @@ import java.util.stream.Stream;
  * digest (a digest of the jars or directories they are loaded from, so a rebuilt Stead of the
  * same version number still counts as another), Groovy's version, the Java version, and the
  * {@code groovy.*} system properties the compiler's defaults read. Computed once per process.
+ *
+ * <p>A jar counts by its directory: each entry's name, CRC-32 and size, which change with its
+ * content. Digesting the two jars' bytes whole (1.9 MB) took ~0.16 s of a cold master's start,
+ * ahead of its first compile.
  */
 public final class CompilerIdentity {
   private CompilerIdentity() {}
@@ -53,7 +61,7 @@ public final class CompilerIdentity {
             sha.update(Files.readAllBytes(f));
           }
         } else {
-          sha.update(Files.readAllBytes(location));
+          digestEntries(location, sha);
         }
       }
       TreeMap<String, String> properties = new TreeMap<>();
@@ -69,6 +77,22 @@ public final class CompilerIdentity {
     } catch (IOException | UncheckedIOException | URISyntaxException
         | IllegalArgumentException | SecurityException e) {
       return "";
+    }
+  }
+
+  /** Each entry of the jar at {@code jar}, in its directory's order: name, CRC-32, size. */
+  static void digestEntries(Path jar, MessageDigest sha) throws IOException {
+    ByteBuffer numbers = ByteBuffer.allocate(2 * Long.BYTES);
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
+        sha.update(entry.getName().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        numbers.clear();
+        numbers.putLong(entry.getCrc()).putLong(entry.getSize());
+        sha.update(numbers.array());
+      }
     }
   }
 }
