@@ -37,10 +37,46 @@ public final class CdsTraining {
     Path data = dir.resolve("master");
     Path code = dir.resolve("code");
     Files.createDirectories(code);
+    // What most code has: a module's class with parameters bound from YAML data, a
+    // template, a resource declared in a loop; so that the YAML parser's and the template
+    // engine's classes, read as the master loads the code, are archived too.
     Files.writeString(code.resolve("site.groovy"), """
         node('default') {
           file('/motd', content: 'training'.toUpperCase(), mode: '0644')
+          include 'training'
         }
+        """, StandardCharsets.UTF_8);
+    Path module = code.resolve("modules/training");
+    Files.createDirectories(module.resolve("manifests"));
+    Files.createDirectories(module.resolve("templates"));
+    Files.writeString(module.resolve("manifests/init.groovy"), """
+        klass('training') { List servers, Map settings, int port ->
+          (1..2).each { n ->
+            file("/etc/training${n}.conf") {
+              content template('training/service.conf.erb', servers: servers,
+                  settings: settings, port: port + n)
+            }
+          }
+        }
+        """, StandardCharsets.UTF_8);
+    Files.writeString(module.resolve("templates/service.conf.erb"), """
+        # <%= facts.networking.fqdn %>
+        listen <%= port %>
+        <% servers.each { server -> -%>
+        server <%= server %>
+        <% } -%>
+        <% settings.each { key, value -> -%>
+        <%= key %> <%= value %>
+        <% } -%>
+        """, StandardCharsets.UTF_8);
+    Files.createDirectories(code.resolve("data/nodes"));
+    Files.writeString(code.resolve("data/common.yaml"), """
+        training::servers: [0.pool.ntp.org, 1.pool.ntp.org]
+        training::settings: {driftfile: /var/lib/ntp/drift, maxpoll: 10}
+        training::port: 8000
+        """, StandardCharsets.UTF_8);
+    Files.writeString(code.resolve("data/nodes/cds.training.yaml"), """
+        training::port: 9000
         """, StandardCharsets.UTF_8);
     Thread master = new Thread(() -> Main.execute("master", "start", "--data", data.toString(),
         "--code", code.toString(), "--listen", "127.0.0.1:0", "--autosign", "*"),
