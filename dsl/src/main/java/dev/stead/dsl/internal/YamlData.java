@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -74,8 +75,12 @@ final class YamlData {
     options.setMaxAliasesForCollections(50);
     options.setAllowRecursiveKeys(false);
     Object parsed;
+    Node document;
     try {
-      parsed = new Yaml(new SafeConstructor(options)).load(text);
+      // Composed once: the nodes give the values and the lines of the keys.
+      DocumentConstructor constructor = new DocumentConstructor(options);
+      document = new Yaml(constructor).compose(new StringReader(text));
+      parsed = document == null ? null : constructor.construct(document);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -93,14 +98,24 @@ final class YamlData {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) normalize(parsed, "");
-    return new Parsed(map, keyLines(text, options));
+    return new Parsed(map, keyLines(document));
   }
 
-  /** The line of each top-level key: the document composed again, as nodes with marks (no objects built). */
-  private static Map<String, Integer> keyLines(String text, LoaderOptions options) {
+  /** SnakeYAML's safe constructor, building the values of a document already composed. */
+  private static final class DocumentConstructor extends SafeConstructor {
+    DocumentConstructor(LoaderOptions options) {
+      super(options);
+    }
+
+    Object construct(Node document) {
+      return constructDocument(document);
+    }
+  }
+
+  /** The line of each top-level key, from the document's nodes and their marks. */
+  private static Map<String, Integer> keyLines(Node document) {
     Map<String, Integer> lines = new LinkedHashMap<>();
-    if (new Yaml(new SafeConstructor(options)).compose(new StringReader(text))
-        instanceof MappingNode mapping) {
+    if (document instanceof MappingNode mapping) {
       for (NodeTuple t : mapping.getValue()) {
         if (t.getKeyNode() instanceof ScalarNode key) {
           lines.putIfAbsent(key.getValue(), key.getStartMark().getLine() + 1);
