@@ -128,16 +128,15 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
       return;
     }
     Mode mode = checked.get().mode();
-    RunSlot slot = checked.get().slot();
-    queue.submit(() -> Unary.respond(observer, what, () -> compile(request, mode, slot)))
+    queue.submit(() -> Unary.respond(observer, what, () -> compile(request, mode)))
         .ifPresent(busy -> {
           LOG.fine(() -> "catalog refused node=" + request.getNode() + " answer=busy");
           observer.onError(busy);
         });
   }
 
-  /** The node's mode and run slot, and the answer when it needs no compile (else null). */
-  private record Checked(Mode mode, RunSlot slot, GetCatalogResponse unchanged) {}
+  /** The node's mode, and the answer when it needs no compile (else null). */
+  private record Checked(Mode mode, GetCatalogResponse unchanged) {}
 
   private Checked check(GetCatalogRequest request) {
     String node = request.getNode();
@@ -146,23 +145,27 @@ public final class CatalogEndpoint extends CatalogServiceGrpc.CatalogServiceImpl
     store.putFacts(node, request.getFacts());
     nodes.seen(node);
     Mode mode = classifications.mode(node);
-    RunSlot slot = runSlots.slotOf(node);
     if (knownUnchanged(request, mode)) {
       source.servedUnchanged(node);
       LOG.info(() -> "catalog served node=" + node + " digest="
           + Catalogs.shortDigest(request.getKnownDigest()) + " cache=digest"
           + " answer=unchanged");
-      return new Checked(mode, slot, answer(mode, slot).setUnchanged(true).build());
+      return new Checked(mode, answer(mode, runSlots.slotOf(node)).setUnchanged(true).build());
     }
-    return new Checked(mode, slot, null);
+    return new Checked(mode, null);
   }
 
-  /** Compiles (on a catalog thread), stores what changed and answers. */
-  private GetCatalogResponse compile(GetCatalogRequest request, Mode mode, RunSlot slot) {
+  /**
+   * Compiles (on a catalog thread), stores what changed and answers. The run slot is looked
+   * up after the compile: a master that has just started reads its node list for the slots
+   * meanwhile.
+   */
+  private GetCatalogResponse compile(GetCatalogRequest request, Mode mode) {
     String node = request.getNode();
     long compileStart = System.nanoTime();
     CompileOutcome outcome = source.compile(node, request.getFacts());
     long compileMs = (System.nanoTime() - compileStart) / 1_000_000;
+    RunSlot slot = runSlots.slotOf(node);
     if (outcome instanceof CompileOutcome.Compiled compiledOnly) {
       // The node's drift exceptions and its mode travel in its catalog (and change its
       // digest).

@@ -1,7 +1,7 @@
 package dev.stead.master.schedule;
 
+import dev.stead.master.storage.NodeActivity;
 import dev.stead.master.storage.NodeStore;
-import dev.stead.proto.v1.NodeInfo;
 import dev.stead.proto.v1.RunSlot;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,9 +118,9 @@ public final class RunSlots implements AutoCloseable {
   private synchronized Built rebuild() {
     long now = clock.millis();
     long since = now - LEAVE_AFTER.toMillis();
-    List<String> known = store.nodes().stream()
-        .filter(n -> n.getLastReportMs() == 0 || n.getLastReportMs() >= since)
-        .map(NodeInfo::getName).toList();
+    List<String> known = store.activity().stream()
+        .filter(n -> n.lastReportMs() == 0 || n.lastReportMs() >= since)
+        .map(NodeActivity::name).toList();
     Built built = new Built(SlotTable.of(known), now);
     current = built;
     return built;

@@ -25,4 +25,10 @@ public interface NodeStore {
 
   /** Every known node, sorted by name. */
   List<NodeInfo> nodes();
+
+  /**
+   * Every known node's name and last report, sorted by name: as {@link #nodes()}, without
+   * building each summary.
+   */
+  List<NodeActivity> activity();
 }

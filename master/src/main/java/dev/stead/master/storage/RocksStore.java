@@ -399,6 +399,19 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public List<NodeActivity> activity() {
+    List<NodeActivity> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(rocks.family(NODES))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(NodeActivity.fromStored(new String(it.key(), StandardCharsets.UTF_8),
+            it.value()));
+      }
+      rocks.check(it);
+    }
+    return List.copyOf(out);
+  }
+
+  @Override
   public boolean addReport(Report report) {
     if (report.getId().isEmpty() || report.getNode().isEmpty()) {
       throw new IllegalArgumentException("a report needs an id and a node");

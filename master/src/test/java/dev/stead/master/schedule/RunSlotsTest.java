@@ -93,7 +93,7 @@ class RunSlotsTest {
   private static NodeStore countingNodeListReads(RocksStore store, AtomicInteger reads) {
     return (NodeStore) Proxy.newProxyInstance(RunSlotsTest.class.getClassLoader(),
         new Class<?>[] {NodeStore.class}, (proxy, m, args) -> {
-          if (m.getName().equals("nodes")) {
+          if (m.getName().equals("activity")) {
             reads.incrementAndGet();
           }
           try {

@@ -52,6 +52,23 @@ abstract class NodeStoreContract extends StoreContract {
   }
 
   @Test
+  void activityNamesEveryNodeWithItsLastReportAsTheSummariesDo() throws Exception {
+    store.putNode(NodeInfo.newBuilder().setName("web2").setLastReportMs(1_796_000_000_000L)
+        .setLastReportId("r1").setCodeVersion("v1").setCatalogDigest("sha256:ab")
+        .setLastStatus(RunStatus.CHANGED_RUN).setLastDriftEvents(3).build());
+    store.putNode(NodeInfo.newBuilder().setName("new-node").build());
+    store.putNode(NodeInfo.newBuilder().setName("dbé").setLastReportMs(1L).build());
+
+    reopen();
+
+    assertThat(store.activity()).containsExactly(
+        new NodeActivity("dbé", 1L), new NodeActivity("new-node", 0L),
+        new NodeActivity("web2", 1_796_000_000_000L));
+    assertThat(store.activity()).extracting(NodeActivity::name)
+        .isEqualTo(store.nodes().stream().map(NodeInfo::getName).toList());
+  }
+
+  @Test
   void aNodeSummaryFollowsTheNewestReportThroughNodes() {
     Nodes nodes = new Nodes(store);
     nodes.seen("a");

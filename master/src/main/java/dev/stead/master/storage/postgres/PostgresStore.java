@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.stead.master.storage.CaRoleLock;
 import dev.stead.master.storage.CatalogDigest;
 import dev.stead.master.storage.CertificateRecord;
+import dev.stead.master.storage.NodeActivity;
 import dev.stead.master.storage.MasterRecord;
 import dev.stead.master.storage.ReportQuery;
 import dev.stead.master.storage.Store;
@@ -253,6 +254,21 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
   @Override
   public List<NodeInfo> nodes() {
     return db.list("SELECT body FROM nodes ORDER BY name", NodeInfo.parser());
+  }
+
+  @Override
+  public List<NodeActivity> activity() {
+    return db.run("read", connection -> {
+      List<NodeActivity> out = new ArrayList<>();
+      try (PreparedStatement query = connection.prepareStatement(
+              "SELECT name, body FROM nodes ORDER BY name");
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          out.add(NodeActivity.fromStored(rows.getString(1), rows.getBytes(2)));
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   // --- reports ---
