@@ -105,6 +105,8 @@ public final class Master implements AutoCloseable {
   private static final String DB_DIR = "db";
   /** The client certificate chains the port accepted, kept across restarts. */
   private static final String CLIENT_CHAINS_FILE = "client-chains";
+  /** The run-slot table as the master stopped with it, read back as it starts. */
+  private static final String RUN_SLOTS_FILE = "run-slots";
 
   private final Path dataDir;
   private final Server server;
@@ -278,7 +280,7 @@ public final class Master implements AutoCloseable {
       NodeClassifications classifications =
           new NodeClassifications(store);
       // Where each node's scheduled runs fall in the interval, from the shared node list.
-      runSlots = new RunSlots(store, Clock.systemUTC());
+      runSlots = new RunSlots(store, Clock.systemUTC(), dataDir.resolve(RUN_SLOTS_FILE));
       // Each node's catalog comes from the environment its classification names.
       // What collect() and fleetFacts() read: exports and allowlisted facts, per environment.
       fleetViews = new FleetViews(store,

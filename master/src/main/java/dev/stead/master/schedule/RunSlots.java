@@ -3,6 +3,8 @@ package dev.stead.master.schedule;
 import dev.stead.master.storage.NodeActivity;
 import dev.stead.master.storage.NodeStore;
 import dev.stead.proto.v1.RunSlot;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -26,27 +28,53 @@ import java.util.logging.Logger;
  * older than {@link #REFRESH} otherwise (nodes that joined through another master on a shared
  * store, or left). Meanwhile a new node gets the slot it will have. Masters on one store thus
  * agree within {@link #REFRESH} after a change. {@link #close} stops the background rebuilds
- * before the store they read closes. Thread-safe.
+ * before the store they read closes. With a file ({@link SlotTableFile}), a start answers
+ * from the table the master stopped with and reads the node list {@link #FILE_REFRESH} later.
+ * Thread-safe.
  */
 public final class RunSlots implements AutoCloseable {
   /** A node whose last report is older has left the spread. */
   public static final Duration LEAVE_AFTER = Duration.ofDays(7);
   static final Duration REFRESH = Duration.ofSeconds(60);
   static final Duration JOIN_PAUSE = Duration.ofSeconds(1);
+  /** A table read back from the file is refreshed from the node list this long after. */
+  static final Duration FILE_REFRESH = Duration.ofSeconds(10);
+  /** The file is written again at most this often while the table changes (and at close). */
+  static final Duration SAVE_INTERVAL = Duration.ofMinutes(5);
   private static final Logger LOG = Logger.getLogger(RunSlots.class.getName());
 
   private final NodeStore store;
   private final Clock clock;
+  private final Path file;
+  private volatile long savedAtMillis;
   private final AtomicBoolean rebuilding = new AtomicBoolean();
   private volatile Built current;
   private volatile boolean closed;
 
-  /** A table and when its nodes were read. */
-  private record Built(SlotTable table, long atMillis) {}
+  /**
+   * A table, when it was built and when it is to be read again from the node list; whether it
+   * came from the file (so writing it back would change nothing).
+   */
+  private record Built(SlotTable table, long atMillis, long refreshAtMillis, boolean fromFile) {
+    static Built fromStore(SlotTable table, long now) {
+      return new Built(table, now, now + REFRESH.toMillis(), false);
+    }
+  }
 
   public RunSlots(NodeStore store, Clock clock) {
+    this(store, clock, null);
+  }
+
+  /**
+   * As above, keeping the table in {@code file} between starts (null: no file): a start
+   * answers from the table it stopped with and reads the node list {@link #FILE_REFRESH}
+   * later, in the background. The table is written at {@link #close} and, while it changes,
+   * at most every {@link #SAVE_INTERVAL}.
+   */
+  public RunSlots(NodeStore store, Clock clock, Path file) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.file = file;
   }
 
   /** The slot of {@code node} now. */
@@ -55,8 +83,9 @@ public final class RunSlots implements AutoCloseable {
     if (built == null) {
       built = first(); // the first request builds the table; later ones never wait
     }
-    long age = clock.millis() - built.atMillis();
-    if (age >= REFRESH.toMillis()) {
+    long now = clock.millis();
+    long age = now - built.atMillis();
+    if (now >= built.refreshAtMillis()) {
       rebuildSoon(0);
     } else if (!built.table().contains(node)) {
       rebuildSoon(Math.max(0, JOIN_PAUSE.toMillis() - age));
@@ -96,13 +125,29 @@ public final class RunSlots implements AutoCloseable {
     building.start();
   }
 
-  /** The table, built now unless a build (the preload's) came first. */
+  /**
+   * The table, built now unless a build (the preload's) came first: read back from the file
+   * when there is one, else from the node list.
+   */
   private synchronized Built first() {
     Built built = current;
     if (built != null) {
       return built;
     }
     long start = System.nanoTime();
+    if (file != null) {
+      Optional<SlotTable> kept = SlotTableFile.read(file);
+      if (kept.isPresent()) {
+        long now = clock.millis();
+        built = new Built(kept.get(), now, now + FILE_REFRESH.toMillis(), true);
+        current = built;
+        LOG.info(String.format("run slots: %d nodes share the run interval (as at the last "
+            + "stop, read from %s in %d ms; the node list is read in %d s)",
+            built.table().size(), file.getFileName(), (System.nanoTime() - start) / 1_000_000,
+            FILE_REFRESH.toSeconds()));
+        return built;
+      }
+    }
     built = rebuild();
     // Once per start: what reading the node list costs is what a large fleet's start pays.
     LOG.info(String.format("run slots: %d nodes share the run interval (node list read in "
@@ -121,9 +166,22 @@ public final class RunSlots implements AutoCloseable {
     List<String> known = store.activity().stream()
         .filter(n -> n.lastReportMs() == 0 || n.lastReportMs() >= since)
         .map(NodeActivity::name).toList();
-    Built built = new Built(SlotTable.of(known), now);
+    Built built = Built.fromStore(SlotTable.of(known), now);
     current = built;
+    if (file != null && now - savedAtMillis >= SAVE_INTERVAL.toMillis()) {
+      save(built);
+    }
     return built;
+  }
+
+  /** Writes {@code built} to the file; a failure is logged (the next start reads the list). */
+  private void save(Built built) {
+    try {
+      SlotTableFile.write(file, built.table());
+      savedAtMillis = clock.millis();
+    } catch (IOException | RuntimeException e) {
+      LOG.warning("cannot keep the run-slot table in " + file + ": " + e.getMessage());
+    }
   }
 
   /** Rebuilds in the background after {@code delayMs}, unless a rebuild is already due. */
@@ -142,7 +200,9 @@ public final class RunSlots implements AutoCloseable {
         }
         LOG.log(Level.WARNING, "cannot read the node list to spread run slots; keeping the "
             + "slots as they were", e);
-        current = new Built(current.table(), clock.millis()); // try again after a pause
+        Built kept = current;
+        current = new Built(kept.table(), clock.millis(), clock.millis() + REFRESH.toMillis(),
+            kept.fromFile()); // try again after a pause
       } finally {
         rebuilding.set(false);
       }
@@ -157,5 +217,11 @@ public final class RunSlots implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    Built built = current;
+    if (file != null && built != null && !built.fromFile()) {
+      synchronized (this) {
+        save(built);
+      }
+    }
   }
 }

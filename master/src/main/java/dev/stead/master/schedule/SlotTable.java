@@ -64,6 +64,46 @@ public final class SlotTable {
     return new SlotTable(entries);
   }
 
+  /**
+   * The table of nodes already in hash order ({@code keys[i]} the hash key of
+   * {@code names[i]}, as {@link #keys} and {@link #names} give them): what a table written to
+   * a file reads back as, without hashing or sorting again.
+   *
+   * @throws IllegalArgumentException when the lengths differ or the order is not strictly
+   *     increasing (a damaged file)
+   */
+  static SlotTable ofOrdered(long[] keys, String[] names) {
+    if (keys.length != names.length) {
+      throw new IllegalArgumentException(keys.length + " keys for " + names.length + " names");
+    }
+    Entry[] entries = new Entry[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      entries[i] = new Entry(keys[i], Objects.requireNonNull(names[i], "node name"));
+      if (i > 0 && entries[i - 1].compareTo(entries[i]) >= 0) {
+        throw new IllegalArgumentException("node " + i + " is out of order");
+      }
+    }
+    return new SlotTable(entries);
+  }
+
+  /** The nodes' hash keys, in the table's order. */
+  long[] keys() {
+    long[] keys = new long[entries.length];
+    for (int i = 0; i < entries.length; i++) {
+      keys[i] = entries[i].key();
+    }
+    return keys;
+  }
+
+  /** The nodes' names, in the table's order. */
+  String[] names() {
+    String[] names = new String[entries.length];
+    for (int i = 0; i < entries.length; i++) {
+      names[i] = entries[i].name();
+    }
+    return names;
+  }
+
   /** How many nodes share the interval. */
   public int size() {
     return entries.length;

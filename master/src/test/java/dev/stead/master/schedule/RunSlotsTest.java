@@ -72,6 +72,62 @@ class RunSlotsTest {
   }
 
   @Test
+  void aRestartAnswersFromTheTableItStoppedWithAndReadsTheNodeListLater() throws Exception {
+    Path file = dir.resolve("run-slots");
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      for (String name : new String[] {"web01", "web02", "db1"}) {
+        store.putNode(NodeInfo.newBuilder().setName(name).build());
+      }
+      RunSlots before = new RunSlots(store, Clock.fixed(NOW, ZoneOffset.UTC), file);
+      RunSlot web01 = before.slotOf("web01");
+      RunSlot db1 = before.slotOf("db1");
+      before.close();
+
+      AtomicInteger reads = new AtomicInteger();
+      RunSlots after = new RunSlots(countingNodeListReads(store, reads),
+          Clock.fixed(NOW, ZoneOffset.UTC), file);
+      after.preload();
+      assertThat(after.slotOf("web01")).isEqualTo(web01);
+      assertThat(after.slotOf("db1")).isEqualTo(db1);
+      assertThat(reads.get()).isZero();
+
+      // A node that joined while the master was down asks: the node list is read soon after.
+      store.putNode(NodeInfo.newBuilder().setName("web03").build());
+      assertThat(after.slotOf("web03").getNodes()).isEqualTo(4);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!after.assigned("web03").isPresent() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(reads.get()).isEqualTo(1);
+      assertThat(after.assigned("web03")).isPresent();
+      after.close();
+      assertThat(new RunSlots(store, Clock.fixed(NOW, ZoneOffset.UTC), file)
+          .assigned("web03")).isPresent();
+    }
+  }
+
+  @Test
+  void aDamagedTableFileIsIgnoredAndWrittenAgainFromTheNodeList() throws Exception {
+    Path file = dir.resolve("run-slots");
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      store.putNode(NodeInfo.newBuilder().setName("a").build());
+      store.putNode(NodeInfo.newBuilder().setName("b").build());
+      RunSlots first = new RunSlots(store, Clock.fixed(NOW, ZoneOffset.UTC), file);
+      RunSlot a = first.slotOf("a");
+      first.close();
+      byte[] whole = java.nio.file.Files.readAllBytes(file);
+      java.nio.file.Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 3));
+
+      AtomicInteger reads = new AtomicInteger();
+      RunSlots again = new RunSlots(countingNodeListReads(store, reads),
+          Clock.fixed(NOW, ZoneOffset.UTC), file);
+      assertThat(again.slotOf("a")).isEqualTo(a);
+      assertThat(reads.get()).isEqualTo(1);
+      assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(whole);
+    }
+  }
+
+  @Test
   void aClosedTableNoLongerReadsTheNodeListButStillAnswers() throws Exception {
     try (RocksStore store = RocksStore.open(dir)) {
       store.putNode(NodeInfo.newBuilder().setName("a").build());
