@@ -1,13 +1,9 @@
 package dev.stead.master.schedule;
 
 import dev.stead.wire.AtomicFiles;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UTFDataFormatException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,9 +22,11 @@ import java.util.logging.Logger;
  */
 final class SlotTableFile {
   private static final Logger LOG = Logger.getLogger(SlotTableFile.class.getName());
-  private static final byte[] MAGIC = "STEADRS1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "STEADRS2".getBytes(StandardCharsets.US_ASCII);
   /** Far above a fleet's table (100,000 nodes take ~2 MB): a bound on what a start reads. */
   static final long MAX_FILE_BYTES = 64L << 20;
+  /** A certname is far shorter; the length is written in two bytes. */
+  private static final int MAX_NAME_BYTES = 0xffff;
 
   private SlotTableFile() {}
 
@@ -36,16 +34,21 @@ final class SlotTableFile {
   static void write(Path file, SlotTable table) throws IOException {
     long[] keys = table.keys();
     String[] names = table.names();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + keys.length * 24);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.write(MAGIC);
-      out.writeInt(keys.length);
-      for (int i = 0; i < keys.length; i++) {
-        out.writeLong(keys[i]);
-        out.writeUTF(names[i]);
+    byte[][] encoded = new byte[names.length][];
+    int size = MAGIC.length + Integer.BYTES;
+    for (int i = 0; i < names.length; i++) {
+      encoded[i] = names[i].getBytes(StandardCharsets.UTF_8);
+      if (encoded[i].length > MAX_NAME_BYTES) {
+        throw new IOException("node name of " + encoded[i].length + " bytes");
       }
+      size += Long.BYTES + Short.BYTES + encoded[i].length;
     }
-    AtomicFiles.writePrivate(file, bytes.toByteArray());
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(MAGIC).putInt(keys.length);
+    for (int i = 0; i < keys.length; i++) {
+      out.putLong(keys[i]).putShort((short) encoded[i].length).put(encoded[i]);
+    }
+    AtomicFiles.writePrivate(file, out.array());
   }
 
   /** The table in {@code file}; empty when there is none or it cannot be read whole. */
@@ -63,32 +66,37 @@ final class SlotTableFile {
       LOG.warning("ignoring " + file + ": " + e.getMessage());
       return Optional.empty();
     }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      byte[] magic = in.readNBytes(MAGIC.length);
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      byte[] magic = new byte[MAGIC.length];
+      in.get(magic);
       if (!Arrays.equals(magic, MAGIC)) {
         LOG.warning("ignoring " + file + ": not a run-slot table");
         return Optional.empty();
       }
-      int count = in.readInt();
-      // Each node takes at least 10 bytes (its key and its name's length).
-      if (count < 0 || (long) count * 10 > bytes.length) {
-        throw new IOException("it claims " + count + " nodes in " + bytes.length + " bytes");
+      int count = in.getInt();
+      if (count < 0 || (long) count * (Long.BYTES + Short.BYTES) > in.remaining()) {
+        throw new IllegalArgumentException("it claims " + count + " nodes in "
+            + bytes.length + " bytes");
       }
       long[] keys = new long[count];
       String[] names = new String[count];
       for (int i = 0; i < count; i++) {
-        keys[i] = in.readLong();
-        names[i] = in.readUTF();
+        keys[i] = in.getLong();
+        int length = Short.toUnsignedInt(in.getShort());
+        if (length > in.remaining()) {
+          throw new BufferUnderflowException();
+        }
+        names[i] = new String(bytes, in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
       }
-      if (in.available() > 0) {
-        throw new IOException(in.available() + " bytes after the last node");
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException(in.remaining() + " bytes after the last node");
       }
       return Optional.of(SlotTable.ofOrdered(keys, names));
-    } catch (EOFException e) {
+    } catch (BufferUnderflowException e) {
       LOG.warning("ignoring " + file + ": cut short");
-    } catch (UTFDataFormatException | IllegalArgumentException e) {
-      LOG.warning("ignoring " + file + ": " + e.getMessage());
-    } catch (IOException e) {
+    } catch (IllegalArgumentException e) {
       LOG.warning("ignoring " + file + ": " + e.getMessage());
     }
     return Optional.empty();
