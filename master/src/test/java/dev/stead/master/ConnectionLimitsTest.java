@@ -25,16 +25,13 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,7 +178,7 @@ class ConnectionLimitsTest {
     tcp.bind(new InetSocketAddress(localAddress, 0));
     tcp.connect(new InetSocketAddress("127.0.0.1", master.port()), 5_000);
     tcp.setSoTimeout(5_000);
-    SSLSocket tls = (SSLSocket) tlsTrustingCa().getSocketFactory()
+    SSLSocket tls = (SSLSocket) TestPki.jdkTls(null, ca).getSocketFactory()
         .createSocket(tcp, "127.0.0.1", master.port(), true);
     sockets.add(tls);
     SSLParameters parameters = tls.getSSLParameters();
@@ -224,17 +221,5 @@ class ConnectionLimitsTest {
     } catch (IOException e) {
       return true;
     }
-  }
-
-  private SSLContext tlsTrustingCa() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
   }
 }

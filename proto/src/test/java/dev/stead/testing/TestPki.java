@@ -116,6 +116,24 @@ public final class TestPki {
         .build(new JcaContentSignerBuilder(algorithm).build(key.getPrivate())));
   }
 
+  /**
+   * A JDK TLS context (for plain sockets) trusting {@code trusted} alone, presenting
+   * {@code keys} unless null.
+   */
+  public static javax.net.ssl.SSLContext jdkTls(javax.net.ssl.KeyManager keys,
+      X509Certificate trusted) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("trusted", trusted);
+    javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory
+        .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(keys == null ? null : new javax.net.ssl.KeyManager[] {keys},
+        trustManagers.getTrustManagers(), null);
+    return context;
+  }
+
   /** A TLS 1.3 channel trusting {@code ca}, presenting {@code key}/{@code cert} unless null. */
   public static ManagedChannel channel(int port, X509Certificate ca, PrivateKey key,
       X509Certificate cert) throws Exception {

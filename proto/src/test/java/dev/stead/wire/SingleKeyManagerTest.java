@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +37,10 @@ class SingleKeyManagerTest {
 
   @Test
   void bothSidesOfAMutualTls13HandshakePresentTheirKeyAndSeeTheOther() throws Exception {
-    SSLContext serverTls = tls(new SingleKeyManager(serverKey.getPrivate(), serverCert),
-        clientCert);
-    SSLContext clientTls = tls(new SingleKeyManager(clientKey.getPrivate(), clientCert),
-        serverCert);
+    SSLContext serverTls =
+        TestPki.jdkTls(new SingleKeyManager(serverKey.getPrivate(), serverCert), clientCert);
+    SSLContext clientTls =
+        TestPki.jdkTls(new SingleKeyManager(clientKey.getPrivate(), clientCert), serverCert);
     try (SSLServerSocket listening = (SSLServerSocket) serverTls.getServerSocketFactory()
         .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listening.setNeedClientAuth(true);
@@ -93,18 +90,6 @@ class SingleKeyManagerTest {
   void aKeyWithoutItsCertificateIsRefused() {
     assertThrows(IllegalArgumentException.class,
         () -> new SingleKeyManager(clientKey.getPrivate()));
-  }
-
-  private static SSLContext tls(KeyManager keys, X509Certificate trusted) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("trusted", trusted);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLSv1.3");
-    context.init(new KeyManager[] {keys}, tmf.getTrustManagers(), null);
-    return context;
   }
 
   private static X509Certificate selfSigned(String cn, KeyPair key) {
