@@ -123,6 +123,13 @@ public final class TlsServer {
     } catch (IllegalArgumentException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
+    // Chosen before the TLS context, which a refusal here would leave unreleased.
+    ServerTransport transport;
+    try {
+      transport = ServerTransport.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("cannot set up the port: " + e.getMessage(), e);
+    }
     RememberingClientTrust trust = new RememberingClientTrust(caCertificate,
         RememberingClientTrust.DEFAULT_CAPACITY, Clock.systemUTC());
     try {
@@ -144,12 +151,6 @@ public final class TlsServer {
           + e.getMessage(), e);
     }
     ConnectionLimits limits = options.connections();
-    ServerTransport transport;
-    try {
-      transport = ServerTransport.fromEnvironment();
-    } catch (IllegalArgumentException e) {
-      throw new IOException("cannot set up the port: " + e.getMessage(), e);
-    }
 
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, daemonThreads("stead-grpc-accept"),
         transport.ioHandlers());
