@@ -39,7 +39,7 @@ public final class RunSlots implements AutoCloseable {
   static final Duration JOIN_PAUSE = Duration.ofSeconds(1);
   /** A table read back from the file is refreshed from the node list this long after. */
   static final Duration FILE_REFRESH = Duration.ofSeconds(10);
-  /** The file is written again at most this often while the table changes (and at close). */
+  /** The file is written again at most this often as the table is rebuilt (and at close). */
   static final Duration SAVE_INTERVAL = Duration.ofMinutes(5);
   private static final Logger LOG = Logger.getLogger(RunSlots.class.getName());
 
@@ -68,7 +68,7 @@ public final class RunSlots implements AutoCloseable {
   /**
    * As above, keeping the table in {@code file} between starts (null: no file): a start
    * answers from the table it stopped with and reads the node list {@link #FILE_REFRESH}
-   * later, in the background. The table is written at {@link #close} and, while it changes,
+   * later, in the background. The table is written at {@link #close} and, as it is rebuilt,
    * at most every {@link #SAVE_INTERVAL}.
    */
   public RunSlots(NodeStore store, Clock clock, Path file) {
@@ -201,7 +201,8 @@ public final class RunSlots implements AutoCloseable {
         LOG.log(Level.WARNING, "cannot read the node list to spread run slots; keeping the "
             + "slots as they were", e);
         Built kept = current;
-        current = new Built(kept.table(), clock.millis(), clock.millis() + REFRESH.toMillis(),
+        long now = clock.millis();
+        current = new Built(kept.table(), now, now + REFRESH.toMillis(),
             kept.fromFile()); // try again after a pause
       } finally {
         rebuilding.set(false);
