@@ -67,7 +67,7 @@ public final class ReportEndpoint extends ReportServiceGrpc.ReportServiceImplBas
               + " it at " + Instant.ofEpochMilli(dated.getReceivedAtMs())
               + "; stored at the receive time (is the node's clock ahead?)");
         }
-        nodes.reported(report.getNode());
+        nodes.reported(dated);
         onStored.accept(dated);
         LOG.info(() -> "report stored node=" + dated.getNode() + " id=" + dated.getId()
             + " status=" + StatusWords.of(dated).replace(' ', '_')

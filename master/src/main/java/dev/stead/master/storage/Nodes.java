@@ -82,6 +82,40 @@ public final class Nodes {
     }
   }
 
+  /**
+   * Refreshes the summary of the node of {@code stored}, a report just stored. When it is a
+   * full run newer than every report the summary stands on, it is the summary's whole source
+   * and nothing is read back: no report the summary ignores (an older full run, a watch
+   * report without failure or drift, a run limited by tags) can change what a newer full run
+   * says. Otherwise the node's reports are read as {@link #reported(String)} does.
+   */
+  public NodeInfo reported(Report stored) {
+    String node = stored.getNode();
+    synchronized (lockOf(node)) {
+      NodeInfo known = store.node(node).orElse(null);
+      if (standsAlone(stored, known)) {
+        NodeInfo.Builder info = known == null ? NodeInfo.newBuilder().setName(node)
+            : known.toBuilder();
+        NodeInfo updated = withRun(info, stored, stored, stored.getStatus(),
+            stored.getSummary().getDriftEvents(), pending(stored)).build();
+        store.putNode(updated);
+        return updated;
+      }
+      return summarize(node);
+    }
+  }
+
+  /**
+   * True when {@code report} alone gives the summary: a full run (not a watch, not limited by
+   * tags) dated no later than now allows, and later than the newest report {@code known}
+   * stands on (strictly: of two runs dated alike, the read order decides).
+   */
+  private boolean standsAlone(Report report, NodeInfo known) {
+    return report.getTrigger() != RunTrigger.WATCH && !report.hasTagLimit()
+        && report.getStartedAtMs() <= ReportTimes.latestPlausibleStart(clock.millis())
+        && (known == null || report.getStartedAtMs() > known.getLastReportMs());
+  }
+
   private Object lockOf(String node) {
     return locks[Math.floorMod(node.hashCode(), locks.length)];
   }
@@ -129,18 +163,27 @@ public final class Nodes {
         drift += watch.getSummary().getDriftEvents();
         pending += pending(watch);
       }
-      info.setLastReportMs(shown.getStartedAtMs())
-          .setLastStatus(status)
-          .setCodeVersion(base.getCodeVersion())
-          .setCatalogDigest(base.getCatalogDigest())
-          .setLastDriftEvents(drift)
-          .setLastReportId(shown.getId())
-          .setLastCatalogOrigin(base.getCatalogOrigin())
-          .setLastPending(pending);
+      withRun(info, base, shown, status, drift, pending);
     }
     NodeInfo updated = info.build();
     store.putNode(updated);
     return updated;
+  }
+
+  /**
+   * {@code info} showing the full run {@code base} and the report {@code shown} (the newest
+   * watch report that failed or drifted since, or {@code base} itself).
+   */
+  private static NodeInfo.Builder withRun(NodeInfo.Builder info, Report base, Report shown,
+      RunStatus status, int drift, int pending) {
+    return info.setLastReportMs(shown.getStartedAtMs())
+        .setLastStatus(status)
+        .setCodeVersion(base.getCodeVersion())
+        .setCatalogDigest(base.getCatalogDigest())
+        .setLastDriftEvents(drift)
+        .setLastReportId(shown.getId())
+        .setLastCatalogOrigin(base.getCatalogOrigin())
+        .setLastPending(pending);
   }
 
   /** Changes a noop (or audit) run found and left pending. */

@@ -116,8 +116,8 @@ public final class RocksStore implements Store {
 
   private final Path directory;
   private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
-  private final ColumnFamilyOptions catalogOptions;
+  /** The families' options (the default, the catalogs', the reports'), closed at the end. */
+  private final List<ColumnFamilyOptions> familyOptions;
   /** The bound on RocksDB's memory, closed after the database. */
   private final RocksMemory memory;
   private final RocksDB db;
@@ -142,13 +142,12 @@ public final class RocksStore implements Store {
   private final Map<String, MasterRecord> masters =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
-  private RocksStore(Path directory, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-      ColumnFamilyOptions catalogOptions, RocksMemory memory, RocksDB db, List<ColumnFamilyHandle> handles,
+  private RocksStore(Path directory, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions,
+      RocksMemory memory, RocksDB db, List<ColumnFamilyHandle> handles,
       Map<String, ColumnFamilyHandle> families, ReportSync reportSync) {
     this.directory = directory;
     this.dbOptions = dbOptions;
-    this.cfOptions = cfOptions;
-    this.catalogOptions = catalogOptions;
+    this.familyOptions = familyOptions;
     this.memory = memory;
     this.db = db;
     this.handles = handles;
@@ -227,6 +226,7 @@ public final class RocksStore implements Store {
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
     RocksMemory memory = new RocksMemory().applyTo(dbOptions, cfOptions);
     ColumnFamilyOptions catalogOptions = largeValues(new ColumnFamilyOptions(cfOptions));
+    ColumnFamilyOptions reportOptions = memory.withKeyFilter(new ColumnFamilyOptions(cfOptions));
     // Open every family the database already has (a newer master may have added some),
     // plus ours.
     List<String> names = new ArrayList<>();
@@ -241,7 +241,7 @@ public final class RocksStore implements Store {
         }
       }
     } catch (RocksDBException e) {
-      closeQuietly(dbOptions, cfOptions, catalogOptions, memory);
+      closeQuietly(dbOptions, cfOptions, catalogOptions, reportOptions, memory);
       throw new IOException("cannot read the database in " + directory + ": " + e.getMessage(), e);
     }
     for (String name : FAMILIES) {
@@ -252,14 +252,15 @@ public final class RocksStore implements Store {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : names) {
       descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
-          name.equals(CATALOGS) ? catalogOptions : cfOptions));
+          name.equals(CATALOGS) ? catalogOptions
+              : name.equals(REPORTS) ? reportOptions : cfOptions));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
       db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
     } catch (RocksDBException e) {
-      closeQuietly(dbOptions, cfOptions, catalogOptions, memory);
+      closeQuietly(dbOptions, cfOptions, catalogOptions, reportOptions, memory);
       String message = String.valueOf(e.getMessage());
       if (message.contains("lock")) {
         throw new IOException("the database " + directory
@@ -271,8 +272,8 @@ public final class RocksStore implements Store {
     for (int i = 0; i < names.size(); i++) {
       families.put(names.get(i), handles.get(i));
     }
-    return new RocksStore(directory, dbOptions, cfOptions, catalogOptions, memory, db, handles,
-        families, reportSync);
+    return new RocksStore(directory, dbOptions, List.of(cfOptions, catalogOptions, reportOptions),
+        memory, db, handles, families, reportSync);
   }
 
   /** Catalogs of this size and more go to blob files. */
@@ -1146,7 +1147,9 @@ public final class RocksStore implements Store {
     }
     writeOptions.close();
     syncWriteOptions.close();
-    closeQuietly(dbOptions, cfOptions, catalogOptions, memory);
+    closeQuietly(dbOptions);
+    familyOptions.forEach(RocksStore::closeQuietly);
+    closeQuietly(memory);
   }
 
   private static CertificateRecord record(CertificateStatus status) {

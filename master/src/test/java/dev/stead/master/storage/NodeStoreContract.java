@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stead.proto.v1.Facts;
 import dev.stead.proto.v1.NodeInfo;
+import dev.stead.proto.v1.Report;
 import dev.stead.proto.v1.RunStatus;
 import dev.stead.proto.v1.Value;
 import org.junit.jupiter.api.Test;
@@ -84,5 +85,29 @@ abstract class NodeStoreContract extends StoreContract {
     assertThat(store.node("a")).contains(info);
     assertThat(info.getLastDriftEvents()).isEqualTo(1);
     assertThat(info.getLastStatus()).isEqualTo(RunStatus.CHANGED_RUN);
+  }
+
+  @Test
+  void aNodeSummaryFollowsTheReportJustStoredAsItWouldReadingReportsBack() {
+    Nodes nodes = new Nodes(store);
+    Report first = report("first", "b", 2000, RunStatus.CHANGED_RUN);
+    store.addReport(first);
+    NodeInfo fromReport = nodes.reported(first);
+    assertThat(fromReport.getLastReportId()).isEqualTo("first");
+    assertThat(fromReport.getLastDriftEvents()).isEqualTo(1);
+    assertThat(store.node("b")).contains(fromReport);
+    // Read back whole, the summary is the same.
+    assertThat(nodes.reported("b")).isEqualTo(fromReport);
+
+    // A late retry of an older run, in hand, leaves the newer one shown.
+    Report old = report("old", "b", 1000, RunStatus.UNCHANGED);
+    store.addReport(old);
+    assertThat(nodes.reported(old).getLastReportId()).isEqualTo("first");
+    Report next = report("next", "b", 3000, RunStatus.UNCHANGED);
+    store.addReport(next);
+    NodeInfo latest = nodes.reported(next);
+    assertThat(latest.getLastReportId()).isEqualTo("next");
+    assertThat(latest.getLastStatus()).isEqualTo(RunStatus.UNCHANGED);
+    assertThat(nodes.reported("b")).isEqualTo(latest);
   }
 }
