@@ -37,6 +37,8 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
  */
 public final class IdentityInterceptor implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(IdentityInterceptor.class.getName());
+  /** The name the caller's identity is kept under in its TLS session. */
+  static final String SESSION_VALUE = "dev.stead.master.identity";
   private final AccessPolicy policy;
   private final Predicate<BigInteger> revoked;
   private final Clock clock;
@@ -135,10 +137,25 @@ public final class IdentityInterceptor implements ServerInterceptor {
     }
   }
 
+  /**
+   * The caller of a call on {@code session}, established once per session and kept in it: the
+   * calls of one connection (a check-in and its report, a daemon's runs over its stream)
+   * present the same certificate, whose name need not be parsed again for each. Revocation
+   * and expiry are still checked on every call.
+   */
   static Identity identify(SSLSession session) {
     if (session == null) {
       return Identity.ANONYMOUS;
     }
+    if (session.getValue(SESSION_VALUE) instanceof Identity known) {
+      return known;
+    }
+    Identity identity = identityOf(session);
+    session.putValue(SESSION_VALUE, identity);
+    return identity;
+  }
+
+  private static Identity identityOf(SSLSession session) {
     Certificate[] chain;
     try {
       chain = session.getPeerCertificates();
