@@ -122,10 +122,7 @@ class RocksStoreTest {
   @Test
   void tableFilesKeepTheirIndexInPartitionsThatACacheCanHold() throws IOException {
     try (RocksStore store = RocksStore.open(dir)) {
-      for (int i = 0; i < 2_000; i++) {
-        store.addReport(report("r" + i, "node" + (i % 200), 1000 + i));
-      }
-      store.compactAll();
+      storeReportsInTableFiles(store);
 
       // A whole index per file did not fit the cache once files grew, and was read and
       // decompressed again by every lookup of a node's reports.
@@ -140,10 +137,7 @@ class RocksStoreTest {
   @Test
   void reportsByIdCarryAKeyFilterSoThatASubmitsCheckForItsIdReadsNoTable() throws IOException {
     try (RocksStore store = RocksStore.open(dir)) {
-      for (int i = 0; i < 2_000; i++) {
-        store.addReport(report("r" + i, "node" + (i % 200), 1000 + i));
-      }
-      store.compactAll();
+      storeReportsInTableFiles(store);
 
       // Every submit asks whether its id is stored; it almost never is, and a filter answers
       // that from memory. The indexes are read by range, where a key filter would be waste.
@@ -155,5 +149,13 @@ class RocksStoreTest {
       assertThat(store.addReport(report("r1999", "node199", 2999))).isFalse();
       assertThat(store.addReport(report("r2000", "node0", 3000))).isTrue();
     }
+  }
+
+  /** 2,000 reports of 200 nodes (ids r0 to r1999), compacted into table files. */
+  private static void storeReportsInTableFiles(RocksStore store) {
+    for (int i = 0; i < 2_000; i++) {
+      store.addReport(report("r" + i, "node" + (i % 200), 1000 + i));
+    }
+    store.compactAll();
   }
 }
