@@ -21,7 +21,8 @@
 # RESOURCES (1000), AGENTS (10000), INTERVAL (300), B_INTERVAL (30), WARMUP (60),
 # DURATION (600), PERIOD (30), STREAMS (10000), REPORT_RATE (3000), STORE (rocksdb or
 # postgresql://HOST:PORT/DB; credentials as for the master), PORT (18140),
-# MASTER_JAVA_OPTS (added to the launcher's), SIM_ARGS (more simulator options).
+# MASTER_JAVA_OPTS (added to the launcher's), SIM_ARGS (more simulator options), SIM_JAVA_OPTS
+# (added to the simulator's JVM options, e.g. to profile it).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -93,8 +94,9 @@ sim() {
   # its pauses count in the latencies it measures: G1 keeps them short (the parallel
   # collector's young pauses reached 0.4-0.9 s copying the agents' long-lived state), and
   # its GC log is kept beside the master's.
+  # shellcheck disable=SC2086 # options are words on purpose
   java -Xms1g -Xmx3g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Xlog:gc:file="$log.sim.gc.log" \
-    -cp "$CP" dev.stead.bench.fleet.FleetSimulator \
+    ${SIM_JAVA_OPTS:-} -cp "$CP" dev.stead.bench.fleet.FleetSimulator \
     --master "127.0.0.1:$PORT" --identities "$IDS" --master-pid "${master_pid:-0}" \
     --master-data "$DATA" --master-pid-file "$log.pid" --period "$PERIOD" "$@" ${SIM_ARGS:-}
 }
