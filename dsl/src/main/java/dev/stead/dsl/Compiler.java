@@ -5,7 +5,6 @@ import dev.stead.dsl.internal.CodeLoader;
 import dev.stead.dsl.internal.DataHierarchy;
 import dev.stead.dsl.internal.Evaluation;
 import dev.stead.dsl.internal.FactReads;
-import dev.stead.dsl.internal.RuntimeWarmup;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.Facts;
 import dev.stead.wire.Values;
@@ -52,17 +51,6 @@ public final class Compiler {
     this.timeLimit = timeLimit;
     this.maxResources = maxResources;
     this.memoryLimit = memoryLimit;
-  }
-
-  /**
-   * Starts readying, on a background thread, the parts of Groovy's runtime that every
-   * compile uses whatever its code, so that a process's first compile does not do that work
-   * itself: for a caller that knows a compile is coming while it still loads the code (a
-   * master's first request that needs one). The first call starts it; later calls cost a read
-   * of a flag. Nothing waits for it.
-   */
-  public static void readyRuntimeInBackground() {
-    RuntimeWarmup.startOnce();
   }
 
   /** The same code with another bound on the bytes one compile may allocate. */

@@ -1,6 +1,5 @@
 package dev.stead.master.code;
 
-import dev.stead.dsl.Compiler;
 import dev.stead.proto.v1.Facts;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,9 +82,6 @@ public final class ReloadingCatalogSource implements CatalogSource {
 
   @Override
   public CompileOutcome compile(String node, Facts facts) {
-    // A compile is coming: Groovy's runtime is readied beside the rest of the code's load (once
-    // a process). Not as the master starts: there it slowed the answers that need no compile.
-    Compiler.readyRuntimeInBackground();
     return current().compile(node, facts);
   }
 
