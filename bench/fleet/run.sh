@@ -8,8 +8,9 @@
 #   a  1,000-resource catalogs, facts changing every run: AGENTS at INTERVAL (10,000 / 300 s);
 #      the agents keep the digests they hold in $WORK/held-a-RESOURCES.tsv between runs
 #   b  unchanged catalogs: AGENTS check in every B_INTERVAL (10,000 / 30 s = 333/s); the
-#      agents keep what they hold in $WORK/held-RESOURCES.tsv from one run to the next; with
-#      RESTART_AT=SECONDS the master is stopped and started again that long after the start
+#      agents keep what they hold in $WORK/held-RESOURCES.tsv from one run to the next
+#   (a and b: with RESTART_AT=SECONDS the master is stopped and started again that long
+#      after the start)
 #   c  STREAMS open command streams held by the master (10,000); fds and RSS
 #   d  cold start to the first catalog with the existing data directory (the client is
 #      started CLIENT_HEAD_START seconds before the master, 3 by default); with D_HOLDING=1
@@ -89,6 +90,17 @@ since_start() {
   if [ -n "$at" ]; then echo $(( $(date -d "$at" +%s%3N) - started_ms )); else echo -; fi
 }
 
+# With RESTART_AT: the master stopped and started again under the running fleet, that many
+# seconds after the simulator started (its agents keep the digests they hold, and the
+# simulator already runs warm): what the first interval after a restart costs.
+restart_under_fleet() {
+  [ -n "${RESTART_AT:-}" ] || return 0
+  sleep "$RESTART_AT"
+  echo "# $(date -u +%FT%TZ) restarting the master" | tee -a "$log.jsonl"
+  stop_master
+  start_master .restarted
+}
+
 sim() {
   # The client's JVM: a heap for 10,000 TLS contexts and connections; it is not measured, but
   # its pauses count in the latencies it measures: G1 keeps them short (the parallel
@@ -113,20 +125,16 @@ case "$SCENARIO" in
      # under a running fleet: each asks with its digest and new facts, and gets a compile.
      sim --agents "$AGENTS" --interval "$INTERVAL" --facts churn --warmup "$WARMUP" \
        --duration "$DURATION" --held-file "$WORK/held-a-$RESOURCES.tsv" \
-       | tee -a "$log.jsonl" ;;
+       | tee -a "$log.jsonl" &
+     sim_pid=$!
+     restart_under_fleet
+     wait "$sim_pid" ;;
   b) start_master; wait_master
      # Agents keep the catalogs they hold from one run to the next, as real agents do.
      sim --agents "$AGENTS" --interval "$B_INTERVAL" --facts stable --warmup "$WARMUP" \
        --duration "$DURATION" --held-file "$WORK/held-$RESOURCES.tsv" | tee -a "$log.jsonl" &
      sim_pid=$!
-     if [ -n "${RESTART_AT:-}" ]; then
-       # The master stopped and started again under the running fleet (its agents keep the
-       # digests they hold): what the first interval after a restart costs.
-       sleep "$RESTART_AT"
-       echo "# $(date -u +%FT%TZ) restarting the master" | tee -a "$log.jsonl"
-       stop_master
-       start_master .restarted
-     fi
+     restart_under_fleet
      wait "$sim_pid" ;;
   c) start_master; wait_master
      sim --agents "$STREAMS" --streams "$STREAMS" --rate 0 --warmup 0 \
