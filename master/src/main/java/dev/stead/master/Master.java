@@ -274,7 +274,7 @@ public final class Master implements AutoCloseable {
           ? new SecretService(dataDir)
           : new SecretService(
               MasterKey.shared(dataDir, sharedKeys));
-      SourceGrants grants = new SourceGrants(store);
+      SourceGrants grants = new SourceGrants(store, config.store().shared());
       DriftExceptions exceptions =
           new DriftExceptions(store, Clock.systemUTC());
       NodeClassifications classifications =

@@ -20,7 +20,8 @@ class SourceGrantsTest {
   @TempDir Path dir;
 
   private static Catalog sourcing(String node, String source, String sum) {
-    return Catalog.newBuilder().setNode(node).addResources(Resource.newBuilder()
+    return Catalog.newBuilder().setNode(node).setDigest("sha256:" + source.hashCode() + sum)
+        .addResources(Resource.newBuilder()
         .setType("file").setTitle("/etc/" + source.replace('/', '_'))
         .putParameters("source", Value.newBuilder().setStringValue(source).build())
         .putParameters("checksum", Value.newBuilder().setStringValue(sum).build())).build();
@@ -80,6 +81,33 @@ class SourceGrantsTest {
       grants.catalogStored("web1", catalog);
       assertThat(grants.sources("web1", SUM_A)).containsExactly(ModuleFile.ofSource("app/a.tgz"));
       assertThat(grants.sources("web1", SUM_B)).as("downloaded by the agent itself").isEmpty();
+    }
+  }
+
+  @Test
+  void onASharedStoreTheFilesOfACatalogAnotherMasterStoredAreGranted() throws Exception {
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      // Two masters on one store: B learnt web1's first catalog when web1 checked in there.
+      SourceGrants onA = new SourceGrants(store, true);
+      SourceGrants onB = new SourceGrants(store, true);
+      Catalog first = sourcing("web1", "app/a.conf", SUM_A);
+      store.putCatalog("web1", first);
+      onB.catalogStored("web1", first);
+      // A compiles a new one; web1 gets it from A, then fails over to B for its file.
+      Catalog second = sourcing("web1", "app/b.conf", SUM_B);
+      store.putCatalog("web1", second);
+      onA.catalogStored("web1", second);
+
+      assertThat(onB.sources("web1", SUM_B)).containsExactly(ModuleFile.ofSource("app/b.conf"));
+      assertThat(onB.sources("web1", SUM_A)).as("no longer referenced").isEmpty();
+      assertThat(onB.sources("web2", SUM_B)).as("another node's file").isEmpty();
+
+      // A store this master alone writes is not read again: what it stored is the truth.
+      SourceGrants alone = new SourceGrants(store);
+      alone.catalogStored("web1", first);
+      store.putCatalog("web1", second);
+      assertThat(alone.sources("web1", SUM_B)).isEmpty();
+      assertThat(alone.sources("web1", SUM_A)).containsExactly(ModuleFile.ofSource("app/a.conf"));
     }
   }
 }
