@@ -94,7 +94,7 @@ final class MasterCommand {
     @Option(names = "--report-syslog", paramLabel = "HOST:PORT", description = "Send each drift event and failure as an RFC 5424 syslog message over UDP to HOST:PORT (default: off).")
     String reportSyslog;
 
-    @Option(names = "--report-retention", description = "Delete reports older than this, e.g. 14d, 30d, 12h (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--report-retention", description = "Delete reports older than this, e.g. 14d, 30d, 12h (default: ${DEFAULT-VALUE}); on PostgreSQL rounded up to whole days.")
     String reportRetention = "14d";
 
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics over plain HTTP at http://HOST:PORT/metrics (default: off; use loopback).")

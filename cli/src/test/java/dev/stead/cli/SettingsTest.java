@@ -52,6 +52,23 @@ class SettingsTest {
   }
 
   @Test
+  void aListOfMastersComesFromTheFileInItsOrder() throws Exception {
+    Path conf = Files.writeString(dir.resolve("agent.conf"),
+        "server = a.example:8140, b.example:9140,c.example\n");
+    AgentCommand.Run run = new AgentCommand.Run();
+    new Settings("agent", conf, Map.of()).install(new CommandLine(run)).parseArgs();
+
+    var masters = dev.stead.agent.client.MasterList.parse(run.server);
+    assertThat(masters.addresses()).extracting(Object::toString)
+        .containsExactly("a.example:8140", "b.example:9140", "c.example:8140");
+    Path twice = Files.writeString(dir.resolve("twice.conf"), "server = a:1,a:1\n");
+    AgentCommand.Run bad = new AgentCommand.Run();
+    new Settings("agent", twice, Map.of()).install(new CommandLine(bad)).parseArgs();
+    assertThatThrownBy(() -> dev.stead.agent.client.MasterList.parse(bad.server))
+        .hasMessageContaining("names a master twice");
+  }
+
+  @Test
   void masterSettingsComeFromTheFileToo() throws Exception {
     Path conf = Files.writeString(dir.resolve("master.conf"), """
         listen = 0.0.0.0:8140

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * CA key. A secret encrypted on the CA master is in the catalog. A real agent that knows the
  * masters only by that name enrols through the master without the CA (the CA master signs
  * what it stored) and converges, secret included, through either; with the CA master
- * stopped, the enrolled agent still converges and a new request waits in the database. An
+ * stopped, the enrolled agent still converges and a new request waits in the database; module
+ * files come from whichever master the agent asks, and the master left answers fleet queries
+ * for every run, the ones the other served too. An
  * operator added in the shared store logs in on one master's dashboard, and that session holds
  * on the other's. A third master given a copy of the CA key is refused while the CA master
  * is alive.
@@ -41,6 +43,7 @@ class SeveralMastersEndToEndTest {
       node(~/web\\d\\.test/) {
           file('/etc/motd') { content 'one fleet\\n'; mode '0644' }
           file('/etc/db.pass') { content lookup('app::db_password'); mode '0600' }
+          file('/etc/app.conf') { source 'app/app.conf'; mode '0644' }
       }
       """;
 
@@ -53,6 +56,8 @@ class SeveralMastersEndToEndTest {
     Path credentials = cluster.writeCredentialsFile(tmp.resolve("store.credentials"));
     Path code = Files.createDirectories(tmp.resolve("code"));
     Files.writeString(code.resolve("site.groovy"), SITE);
+    Files.createDirectories(code.resolve("modules/app/files"));
+    Files.writeString(code.resolve("modules/app/files/app.conf"), "served by any master\n");
     Path sharedKey = tmp.resolve("shared.key");
     byte[] keyBytes = new byte[32];
     new java.security.SecureRandom().nextBytes(keyBytes);
@@ -65,6 +70,7 @@ class SeveralMastersEndToEndTest {
     Path hosts = tmp.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1 " + SHARED_NAME + "\n127.0.0.1 localhost\n");
     Path motd = tmp.resolve("root/etc/motd");
+    Path appConf = tmp.resolve("root/etc/app.conf");
 
     Path dataA = tmp.resolve("a");
     Path dataB = tmp.resolve("b");
@@ -117,16 +123,35 @@ class SeveralMastersEndToEndTest {
       assertThat(enrol.exitCode()).as(enrol.toString()).isEqualTo(2);
       assertThat(motd).hasContent("one fleet");
       assertThat(tmp.resolve("root/etc/db.pass")).hasContent("s3cret-pw");
+      // A module file, fetched from the master the agent asked.
+      assertThat(appConf).hasContent("served by any master");
       Files.delete(motd);
+      Files.delete(appConf);
       Cli throughA = agent(hosts, a.port, "web1.test", fingerprint, "0");
       assertThat(throughA.exitCode()).as(throughA.toString()).isEqualTo(2);
       assertThat(motd).hasContent("one fleet");
+      assertThat(appConf).hasContent("served by any master");
 
       a.close();
       Files.delete(motd);
+      Files.delete(appConf);
       Cli withoutCa = agent(hosts, b.port, "web1.test", fingerprint, "0");
       assertThat(withoutCa.exitCode()).as(withoutCa.toString()).isEqualTo(2);
       assertThat(motd).hasContent("one fleet");
+      assertThat(appConf).hasContent("served by any master");
+      // B answers fleet queries from the shared database, the runs A served among them.
+      List<String> reports = b.stead("reports", "--node", "web1.test", "--wide").output()
+          .lines().filter(l -> l.contains("web1.test")).toList();
+      assertThat(reports).as("web1's three runs").hasSize(3);
+      List<String> servedBy = new java.util.ArrayList<>();
+      for (String row : reports) {
+        String id = row.substring(row.stripTrailing().lastIndexOf(' ') + 1).strip();
+        servedBy.add(b.stead("report", id).output().lines()
+            .filter(l -> l.startsWith("master ")).findFirst().orElse("").replaceAll(".*:", ""));
+      }
+      assertThat(servedBy).containsExactlyInAnyOrder(String.valueOf(b.port),
+          String.valueOf(a.port), String.valueOf(b.port));
+      assertThat(b.stead("nodes").output()).contains("web1.test");
       // A new node's request waits in the database for the CA master.
       Cli waiting = agent(hosts, b.port, "web2.test", fingerprint, "0");
       assertThat(waiting.exitCode()).as(waiting.toString()).isNotZero();
