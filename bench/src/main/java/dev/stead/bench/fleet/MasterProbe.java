@@ -139,6 +139,20 @@ final class MasterProbe {
     return cores;
   }
 
+  /**
+   * CPU seconds the thread groups whose names start with {@code prefix} used between two
+   * samples of the same process; NaN across a restart.
+   */
+  static double groupCpuSeconds(Sample from, Sample to, String prefix) {
+    if (from.pid() == 0 || from.pid() != to.pid()) {
+      return Double.NaN;
+    }
+    return to.threadCpuSeconds().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .mapToDouble(e -> e.getValue() - from.threadCpuSeconds().getOrDefault(e.getKey(), 0.0))
+        .sum();
+  }
+
   /** Bytes of the files under the data directory (what `du --apparent-size` counts). */
   private long diskBytes() {
     if (data == null || !Files.isDirectory(data)) {

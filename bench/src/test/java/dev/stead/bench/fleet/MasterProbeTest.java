@@ -80,9 +80,15 @@ class MasterProbeTest {
     assertThat(cores).containsKey("probe-burner-#");
     assertThat(cores.get("probe-burner-#") * seconds).isGreaterThanOrEqualTo(0.3);
     assertThat(cores).hasSizeLessThanOrEqualTo(3);
+    // A group by the start of its name: the burner's 0.4 s, none of another name's.
+    assertThat(MasterProbe.groupCpuSeconds(before, during, "probe-burn"))
+        .isGreaterThanOrEqualTo(0.3).isLessThanOrEqualTo(during.cpuSeconds()
+            - before.cpuSeconds());
+    assertThat(MasterProbe.groupCpuSeconds(before, during, "no-such-thread")).isZero();
     // Across a restart (another pid) there is nothing to compare.
     MasterProbe.Sample other = new MasterProbe.Sample(0, 0, 0, 0, 0, during.pid() + 1,
         during.threadCpuSeconds());
     assertThat(MasterProbe.threadCores(before, other, seconds, 3)).isEmpty();
+    assertThat(MasterProbe.groupCpuSeconds(before, other, "probe-burn")).isNaN();
   }
 }
