@@ -509,7 +509,7 @@ public final class Master implements AutoCloseable {
       }
       dashboard = Dashboard.start(at.host(), at.port(),
           serverCredentials.key(), serverCredentials.certificate(), ca.certificate(), store,
-          operators, accept, Clock.systemUTC(), sessionKey, preview);
+          operators, accept, Clock.systemUTC(), sessionKey, preview, revocations::refuses);
       operatorServices.add(dashboard);
       dashboardUrl = "https://" + MasterAddress.format(at.host(), dashboard.port()) + "/";
     }

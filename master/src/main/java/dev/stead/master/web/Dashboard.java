@@ -117,13 +117,17 @@ public final class Dashboard implements AutoCloseable {
   private final DriftReview review;
   private final DriftExceptions exceptions;
   private final DriftAccept accept;
+  /** Whether an admin certificate's serial is revoked now. */
+  private final java.util.function.Predicate<java.math.BigInteger> refusedSerial;
   /** Previews started from the page; null when the master gave the dashboard none. */
   private final dev.stead.master.preview.PreviewRuns previews;
 
   private Dashboard(HttpsServer server, ExecutorService executor, Store store,
       OperatorPasswords operators, DriftAccept accept, SessionCookies sessions, Clock clock,
-      dev.stead.master.preview.FleetPreview preview) {
+      dev.stead.master.preview.FleetPreview preview,
+      java.util.function.Predicate<java.math.BigInteger> refusedSerial) {
     this.server = server;
+    this.refusedSerial = refusedSerial;
     this.executor = executor;
     this.store = store;
     this.operators = operators;
@@ -193,11 +197,28 @@ public final class Dashboard implements AutoCloseable {
         sessionKey, null);
   }
 
-  /** As above, with the preview page running {@code preview} (null: no preview page). */
+  /**
+   * As above, with the preview page running {@code preview} (null: no preview page), for a
+   * CA that has revoked nothing: a master passes its revocations to the overload below.
+   */
   public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
       X509Certificate caCertificate, Store store, OperatorPasswords operators,
       DriftAccept accept, Clock clock, byte[] sessionKey,
       dev.stead.master.preview.FleetPreview preview) throws IOException {
+    return start(host, port, key, certificate, caCertificate, store, operators, accept, clock,
+        sessionKey, preview, serial -> false);
+  }
+
+  /**
+   * As above, refusing an admin certificate whose serial {@code refusedSerial} names (revoked
+   * on any master of the store): the TLS handshake checks only the CA's signature and the
+   * validity dates, as the gRPC side's does before its per-call revocation check.
+   */
+  public static Dashboard start(String host, int port, PrivateKey key, X509Certificate certificate,
+      X509Certificate caCertificate, Store store, OperatorPasswords operators,
+      DriftAccept accept, Clock clock, byte[] sessionKey,
+      dev.stead.master.preview.FleetPreview preview,
+      java.util.function.Predicate<java.math.BigInteger> refusedSerial) throws IOException {
     SSLContext tls;
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -246,7 +267,7 @@ public final class Dashboard implements AutoCloseable {
     });
     server.setExecutor(executor);
     Dashboard dashboard = new Dashboard(server, executor, store, operators, accept, sessions,
-        clock, preview);
+        clock, preview, refusedSerial);
     server.createContext("/", dashboard::handle);
     server.start();
     return dashboard;
@@ -334,7 +355,9 @@ public final class Dashboard implements AutoCloseable {
       try {
         Certificate[] chain = https.getSSLSession().getPeerCertificates();
         if (chain.length > 0 && chain[0] instanceof X509Certificate cert
-            && new X500Principal("CN=stead-admin").equals(cert.getSubjectX500Principal())) {
+            && new X500Principal("CN=stead-admin").equals(cert.getSubjectX500Principal())
+            // Revoked: not the admin; a login's session cookie may still say who calls.
+            && !refusedSerial.test(cert.getSerialNumber())) {
           return Optional.of(new Caller("stead-admin", "certificate:" + digest(cert)));
         }
       } catch (SSLPeerUnverifiedException e) {

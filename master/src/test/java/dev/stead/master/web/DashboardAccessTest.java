@@ -161,6 +161,33 @@ class DashboardAccessTest {
   }
 
   @Test
+  void aRevokedAdminCertificateGetsInNoLonger() throws Exception {
+    AdminCredentials.loadOrCreate(data.resolve("admin"), ca);
+    X509Certificate cert = Pem.readCertificate(data.resolve("admin/cert.pem"));
+    dev.stead.master.ca.Revocations revocations =
+        dev.stead.master.ca.Revocations.load(ca, store, data.resolve("ca"));
+    dashboard.close();
+    dashboard = Dashboard.start("127.0.0.1", 0, server.key(), server.certificate(),
+        ca.certificate(), store, operators, new DriftAccept(store, Clock.systemUTC(),
+            List.of()), Clock.systemUTC(), null, null, revocations::refuses);
+    HttpClient admin = client(Pem.readPrivateKey(data.resolve("admin/key.pem")), cert);
+    assertOverview(get(admin, "/", null));
+
+    revocations.revoke(dev.stead.proto.v1.RevokedCertificate.newBuilder()
+        .setCertname("stead-admin")
+        .setSerial(dev.stead.master.ca.Revocations.hex(cert.getSerialNumber()))
+        .setRevokedAtMs(System.currentTimeMillis())
+        .setNotAfterMs(cert.getNotAfter().getTime()).setReason("revoked").build());
+
+    // The same client, its TLS session still open: refused from the next request on.
+    assertSentToLogin(get(admin, "/", null));
+    assertThat(get(admin, "/api/summary", null).statusCode()).isNotEqualTo(200);
+    // A login's session still gets in, whatever certificate the browser holds.
+    String cookie = logIn(admin);
+    assertOverview(get(admin, "/", cookie));
+  }
+
+  @Test
   void aLoginSurvivesARestartAndEndsWithLogoutOrANewPassword() throws Exception {
     HttpClient browser = client(null, null);
     String cookie = logIn(browser);
