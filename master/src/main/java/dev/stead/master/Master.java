@@ -299,7 +299,7 @@ public final class Master implements AutoCloseable {
               .map(NodeInfo::getName).toList(),
           environments::codeVersion,
           new Releases(dataDir.resolve("rollouts"),
-              config.modulePath()), Clock.systemUTC())
+              config.modulePath(), shared), Clock.systemUTC())
           .every(Duration.ofSeconds(1));
       Rollouts rolloutsNow = rollouts;
       RolloutCatalogSource served =

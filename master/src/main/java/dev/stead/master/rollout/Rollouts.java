@@ -96,9 +96,12 @@ public final class Rollouts implements AutoCloseable {
     return this;
   }
 
-  /** Where the frozen code of rollout {@code id} is served from. */
+  /**
+   * Where the frozen code of rollout {@code id} is served from: this master's copy, unpacked
+   * from a shared store first when another master started the rollout.
+   */
   public Path release(String id) {
-    return releases.directory(id);
+    return releases.served(id);
   }
 
   /** Whether any environment has a rollout (running or ended). */

@@ -430,6 +430,48 @@ class RolloutsTest {
   }
 
   @Test
+  void aMasterOfTheSameDatabaseServesTheFrozenCopyAnotherMasterMade() throws Exception {
+    dev.stead.master.storage.postgres.PostgresCluster cluster =
+        dev.stead.master.storage.postgres.PostgresCluster.shared();
+    dev.stead.master.storage.postgres.PostgresLocation db = cluster.createDatabase();
+    Path facts = Files.createDirectories(next.resolve("modules/app/facts.d"));
+    Files.writeString(facts.resolve("pending.sh"), "#!/bin/sh\necho pending=0\n");
+    Files.setPosixFilePermissions(facts.resolve("pending.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (var storeA = dev.stead.master.storage.postgres.PostgresStore.open(db,
+            cluster.credentials());
+        var storeB = dev.stead.master.storage.postgres.PostgresStore.open(db,
+            cluster.credentials())) {
+      // Each master has a DATA directory of its own, on a machine of its own.
+      Rollouts a = new Rollouts(storeA, environment -> NODES, environments::codeVersion,
+          new Releases(tmp.resolve("a/rollouts"), List.of(), storeA), clock);
+      Rollouts b = new Rollouts(storeB, environment -> NODES, environments::codeVersion,
+          new Releases(tmp.resolve("b/rollouts"), List.of(), storeB), clock);
+      Rollout r = a.start(request().build(), "stead-admin");
+      b.tick();
+      String canary = r.getWaves(0).getNodes(0);
+      Environments environmentsB = new Environments(code, List.of(), CompileSlots.perCore(),
+          Duration.ZERO, Clock.systemUTC());
+      RolloutCatalogSource onB = new RolloutCatalogSource(environmentsB,
+          node -> "production", b, environmentsB.source("production"));
+
+      CompileOutcome served = onB.compile(canary, Facts.getDefaultInstance());
+      assertThat(motd(served)).isEqualTo("v2\n");
+      assertThat(((CompileOutcome.Compiled) served).catalog().getCodeVersion())
+          .isEqualTo(r.getCodeVersion());
+      Path copy = tmp.resolve("b/rollouts").resolve(r.getId());
+      assertThat(onB.moduleRoots(canary)).containsExactly(copy.resolve("modules"));
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files
+          .getPosixFilePermissions(copy.resolve("modules/app/facts.d/pending.sh"))))
+          .isEqualTo("rwxr-xr-x");
+      // The rollout goes on: B records the canary's result against the frozen version.
+      b.reported(ran(canary, r.getCodeVersion()));
+      assertThat(storeA.rollout(r.getId()).orElseThrow().getWaves(0).getSucceededList())
+          .containsExactly(canary);
+    }
+  }
+
+  @Test
   void twoMastersRecordingResultsAtTheSameTimeBothKeepTheirs() throws Exception {
     dev.stead.master.storage.postgres.PostgresCluster cluster =
         dev.stead.master.storage.postgres.PostgresCluster.shared();
