@@ -44,10 +44,12 @@ import java.util.logging.Logger;
  * count: a revoked or cleaned node's exports and facts drop out at the next reload. Nothing
  * else of another node reaches a compile.
  *
- * <p>An environment's view is loaded from the store at its first use, by that request; once
- * it is older than {@code maxAge} (what other masters sharing the store wrote) it is read
- * again in the background, at most one reload per environment at a time, while requests go
- * on with the view they have. In between, what this master's own compiles produce updates it
+ * <p>An environment's view is loaded from the store at its first use, by that request. Once it
+ * is half {@code maxAge} old (what other masters sharing the store wrote) it is read again in
+ * the background, at most one reload per environment at a time, while requests go on with
+ * the view they have; a request that finds it {@code maxAge} old (an environment no request
+ * used for that long) reads it again itself before it answers, so no compile reads a view
+ * older than that. In between, what this master's own compiles produce updates it
  * at once: a node's new exports as soon as its catalog compiles, its allowed facts before its
  * compile runs. Those made while a reload runs are also kept and applied to the reloaded state
  * as it replaces the current one, so a reload that read the store before a compile stored
@@ -93,15 +95,19 @@ public final class FleetViews implements AutoCloseable {
    */
   private static final class Holder {
     State current;
+    /** When a request starts a reload in the background. */
     Instant nextReload;
+    /** When a request reloads before it answers: the current state is {@code maxAge} old. */
+    Instant expires;
     boolean reloading;
     /** Allowed facts by node (empty map: none) since the reload began, under this allowlist. */
     final Map<String, SortedMap<String, Value>> factsSince = new HashMap<>();
     final Map<String, List<Resource>> exportsSince = new HashMap<>();
 
-    Holder(State current, Instant nextReload) {
+    Holder(State current, Instant loadedAt, Duration maxAge) {
       this.current = current;
-      this.nextReload = nextReload;
+      this.nextReload = loadedAt.plus(maxAge.dividedBy(2));
+      this.expires = loadedAt.plus(maxAge);
     }
   }
 
@@ -264,24 +270,28 @@ public final class FleetViews implements AutoCloseable {
   }
 
   /**
-   * The environment's holder: loaded by this call when it is the first use, and a reload
-   * started in the background when the state is due one and none runs.
+   * The environment's holder: loaded by this call when it is the first use or its state has
+   * expired, and a reload started in the background when the state is due one and none runs.
    */
   private Holder holder(String environment) {
     Instant now = clock.instant();
     Holder holder = states.computeIfAbsent(environment,
-        env -> new Holder(load(env), now.plus(maxAge)));
+        env -> new Holder(load(env), now, maxAge));
     boolean start;
+    boolean expired;
     synchronized (holder) {
       start = !holder.reloading && !now.isBefore(holder.nextReload);
+      expired = !now.isBefore(holder.expires);
       if (start) {
         holder.reloading = true;
-        // Once per maxAge, whether this one works or not: a failing store is not read again
-        // by every request.
-        holder.nextReload = now.plus(maxAge);
+        // Whether this one works or not: a failing store is not read again by every request.
+        holder.nextReload = now.plus(maxAge.dividedBy(2));
+        holder.expires = now.plus(maxAge);
       }
     }
-    if (start) {
+    if (start && expired) {
+      reload(environment, holder);
+    } else if (start) {
       try {
         reloads.execute(() -> reload(environment, holder));
       } catch (RejectedExecutionException e) {

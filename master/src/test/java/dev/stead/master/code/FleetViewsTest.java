@@ -92,11 +92,12 @@ class FleetViewsTest {
       assertThat(first.exports("host")).extracting(FleetView.Export::node)
           .containsExactly("web1", "web2");
 
-      // What another master sharing the store wrote: read at the next reload.
+      // What another master sharing the store wrote: read at the next reload, due once the
+      // view is half its maximum age old.
       store.putCatalog("web2", Catalog.newBuilder().setNode("web2")
           .setEnvironment("production").addExports(host("web2")).addExports(host("web2b"))
           .build());
-      clock.advance(Duration.ofSeconds(31));
+      clock.advance(Duration.ofSeconds(16));
       long start = System.nanoTime();
       assertThat(views.of("production")).isSameAs(first);
       assertThat(reloadInside.await(10, TimeUnit.SECONDS)).isTrue();
@@ -123,6 +124,41 @@ class FleetViewsTest {
     } finally {
       reloadGoOn.countDown();
       reloads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aViewNoRequestUsedForItsMaximumAgeIsReadAgainBeforeTheNextCompileReadsIt()
+      throws Exception {
+    Path code = Files.createDirectories(dir.resolve("code"));
+    MutableClock clock = new MutableClock();
+    Set<String> revoked = ConcurrentHashMap.newKeySet();
+    // Reloads in the background never run here: only a request's own reload can show news.
+    List<Runnable> neverRun = new java.util.ArrayList<>();
+    try (RocksStore store = RocksStore.open(dir.resolve("db"))) {
+      for (String node : List.of("web1", "web2")) {
+        store.putNode(NodeInfo.newBuilder().setName(node).build());
+        store.putCatalog(node, Catalog.newBuilder().setNode(node).setEnvironment("production")
+            .addExports(host(node)).build());
+      }
+      FleetViews views = new FleetViews(store, store, node -> "production",
+          node -> !revoked.contains(node), code, Duration.ofSeconds(30), clock, neverRun::add);
+      assertThat(views.of("production").exports("host")).extracting(FleetView.Export::node)
+          .containsExactly("web1", "web2");
+
+      // Revoked (on this master or another), then no compile of the environment for ten
+      // minutes: the next one reads the store first.
+      revoked.add("web2");
+      clock.advance(Duration.ofSeconds(600));
+      assertThat(views.of("production").exports("host")).as("expired: read before answering")
+          .extracting(FleetView.Export::node).containsExactly("web1");
+      assertThat(neverRun).isEmpty();
+      // Within its age, the view is used as it is and refreshed in the background.
+      revoked.remove("web2");
+      clock.advance(Duration.ofSeconds(16));
+      assertThat(views.of("production").exports("host")).extracting(FleetView.Export::node)
+          .containsExactly("web1");
+      assertThat(neverRun).hasSize(1);
     }
   }
 
