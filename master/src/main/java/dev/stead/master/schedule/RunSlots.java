@@ -95,12 +95,17 @@ public final class RunSlots implements AutoCloseable {
 
   /**
    * The slot of {@code node} in the table as it stands, for listings: empty for a node that
-   * has left the spread (or never asked for a catalog). Never rebuilds the table but the first.
+   * has left the spread (or never asked for a catalog). Never waits for a rebuild but the
+   * first; a table due one is rebuilt in the background, so that a master no agent asks (a
+   * standby of a shared store) does not list the slots of its start for ever.
    */
   public Optional<RunSlot> assigned(String node) {
     Built built = current;
     if (built == null) {
       built = first();
+    }
+    if (clock.millis() >= built.refreshAtMillis()) {
+      rebuildSoon(0);
     }
     return built.table().contains(node) ? Optional.of(built.table().slotOf(node))
         : Optional.empty();
