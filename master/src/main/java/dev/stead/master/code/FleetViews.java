@@ -45,11 +45,11 @@ import java.util.logging.Logger;
  * else of another node reaches a compile.
  *
  * <p>An environment's view is loaded from the store at its first use, by that request. Once it
- * is half {@code maxAge} old (what other masters sharing the store wrote) it is read again in
- * the background, at most one reload per environment at a time, while requests go on with
- * the view they have; a request that finds it {@code maxAge} old (an environment no request
- * used for that long) reads it again itself before it answers, so no compile reads a view
- * older than that. In between, what this master's own compiles produce updates it
+ * is {@code maxAge} old (what other masters sharing the store wrote) it is read again in the
+ * background, at most one reload per environment at a time, while requests go on with the
+ * view they have; a request that finds it twice that old (an environment no request used for
+ * so long) reads it again itself before it answers, so no compile reads an older view. In
+ * between, what this master's own compiles produce updates it
  * at once: a node's new exports as soon as its catalog compiles, its allowed facts before its
  * compile runs. Those made while a reload runs are also kept and applied to the reloaded state
  * as it replaces the current one, so a reload that read the store before a compile stored
@@ -97,7 +97,7 @@ public final class FleetViews implements AutoCloseable {
     State current;
     /** When a request starts a reload in the background. */
     Instant nextReload;
-    /** When a request reloads before it answers: the current state is {@code maxAge} old. */
+    /** When a request reloads before it answers: the state is twice {@code maxAge} old. */
     Instant expires;
     boolean reloading;
     /** Allowed facts by node (empty map: none) since the reload began, under this allowlist. */
@@ -106,8 +106,8 @@ public final class FleetViews implements AutoCloseable {
 
     Holder(State current, Instant loadedAt, Duration maxAge) {
       this.current = current;
-      this.nextReload = loadedAt.plus(maxAge.dividedBy(2));
-      this.expires = loadedAt.plus(maxAge);
+      this.nextReload = loadedAt.plus(maxAge);
+      this.expires = loadedAt.plus(maxAge.multipliedBy(2));
     }
   }
 
@@ -285,8 +285,8 @@ public final class FleetViews implements AutoCloseable {
       if (start) {
         holder.reloading = true;
         // Whether this one works or not: a failing store is not read again by every request.
-        holder.nextReload = now.plus(maxAge.dividedBy(2));
-        holder.expires = now.plus(maxAge);
+        holder.nextReload = now.plus(maxAge);
+        holder.expires = now.plus(maxAge.multipliedBy(2));
       }
     }
     if (start && expired) {

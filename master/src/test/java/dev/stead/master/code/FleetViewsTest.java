@@ -93,11 +93,11 @@ class FleetViewsTest {
           .containsExactly("web1", "web2");
 
       // What another master sharing the store wrote: read at the next reload, due once the
-      // view is half its maximum age old.
+      // view is its maximum age old.
       store.putCatalog("web2", Catalog.newBuilder().setNode("web2")
           .setEnvironment("production").addExports(host("web2")).addExports(host("web2b"))
           .build());
-      clock.advance(Duration.ofSeconds(16));
+      clock.advance(Duration.ofSeconds(31));
       long start = System.nanoTime();
       assertThat(views.of("production")).isSameAs(first);
       assertThat(reloadInside.await(10, TimeUnit.SECONDS)).isTrue();
@@ -128,7 +128,7 @@ class FleetViewsTest {
   }
 
   @Test
-  void aViewNoRequestUsedForItsMaximumAgeIsReadAgainBeforeTheNextCompileReadsIt()
+  void aViewNoRequestUsedForTwiceItsMaximumAgeIsReadAgainBeforeACompileReadsIt()
       throws Exception {
     Path code = Files.createDirectories(dir.resolve("code"));
     MutableClock clock = new MutableClock();
@@ -153,9 +153,9 @@ class FleetViewsTest {
       assertThat(views.of("production").exports("host")).as("expired: read before answering")
           .extracting(FleetView.Export::node).containsExactly("web1");
       assertThat(neverRun).isEmpty();
-      // Within its age, the view is used as it is and refreshed in the background.
+      // Due, not expired: the view is used as it is and refreshed in the background.
       revoked.remove("web2");
-      clock.advance(Duration.ofSeconds(16));
+      clock.advance(Duration.ofSeconds(31));
       assertThat(views.of("production").exports("host")).extracting(FleetView.Export::node)
           .containsExactly("web1");
       assertThat(neverRun).hasSize(1);
