@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files come from whichever master the agent asks, and the master left answers fleet queries
  * for every run, the ones the other served too. An
  * operator added in the shared store logs in on one master's dashboard, and that session holds
- * on the other's. A third master given a copy of the CA key is refused while the CA master
+ * on the other's until a logout on either. A third master given a copy of the CA key is refused while the CA master
  * is alive.
  */
 class SeveralMastersEndToEndTest {
@@ -114,6 +114,12 @@ class SeveralMastersEndToEndTest {
       String cookie = logIn(web, dashboardB, "alice", "correct horse battery");
       assertThat(page(web, dashboardA, cookie).statusCode()).isEqualTo(200);
       assertThat(page(web, dashboardA, "stead_session=forged").statusCode()).isNotEqualTo(200);
+      // A logout on A ends the session on B too, a copy of the cookie included.
+      web.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + dashboardA
+          + "/logout")).header("Cookie", cookie).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      assertThat(page(web, dashboardB, cookie).statusCode()).isNotEqualTo(200);
+      assertThat(page(web, dashboardA, cookie).statusCode()).isNotEqualTo(200);
 
       Cli refused = b.steadMayFail("ca", "sign", "nobody.test");
       assertThat(refused.exitCode()).as(refused.toString()).isNotZero();

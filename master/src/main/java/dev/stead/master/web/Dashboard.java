@@ -240,7 +240,10 @@ public final class Dashboard implements AutoCloseable {
     }
     SessionCookies sessions = sessionKey == null
         ? SessionCookies.loadOrCreate(operators.directory(), operators, clock)
-        : SessionCookies.withKey(sessionKey, operators, clock);
+        : SessionCookies.withKey(sessionKey, operators, clock,
+            store instanceof dev.stead.master.storage.SharedState shared
+                ? LoggedOutSessions.shared(shared, clock)
+                : LoggedOutSessions.inFile(operators.directory(), clock));
     HttpTimeouts.apply();
     HttpsServer server;
     try {

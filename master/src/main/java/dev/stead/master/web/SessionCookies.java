@@ -10,9 +10,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,8 +22,9 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code DATA/dashboard-session.key} (mode 0600, made on first start).
  *
  * <p>What ends a session: its expiry; a changed password or a removed operator (the entry
- * is part of the MAC); logging out (the cookie is cleared, and this master process refuses
- * that cookie until it expires); a new key file (delete it and restart: every session ends).
+ * is part of the MAC); logging out (the cookie is cleared, and the master refuses that cookie
+ * until it expires, also after a restart and, with a shared key, on every master: {@link
+ * LoggedOutSessions}); a new key file (delete it and restart: every session ends).
  * Thread-safe.
  */
 final class SessionCookies {
@@ -35,22 +34,28 @@ final class SessionCookies {
   private final SecretKeySpec key;
   private final OperatorPasswords operators;
   private final Clock clock;
-  /** Logged-out cookies (by MAC) until they expire: refused by this process. */
-  private final Map<String, Long> loggedOut = new ConcurrentHashMap<>();
+  /** Logged-out cookies (by MAC) until they expire. */
+  private final LoggedOutSessions loggedOut;
 
-  private SessionCookies(byte[] key, OperatorPasswords operators, Clock clock) {
+  private SessionCookies(byte[] key, OperatorPasswords operators, Clock clock,
+      LoggedOutSessions loggedOut) {
     this.key = new SecretKeySpec(key, "HmacSHA256");
     this.operators = operators;
     this.clock = clock;
+    this.loggedOut = loggedOut;
   }
 
-  /** Sessions signed with {@code key} ({@value #KEY_BYTES} bytes). */
-  static SessionCookies withKey(byte[] key, OperatorPasswords operators, Clock clock) {
+  /**
+   * Sessions signed with {@code key} ({@value #KEY_BYTES} bytes), the key masters sharing a
+   * store share, whose logouts they keep in {@code loggedOut}.
+   */
+  static SessionCookies withKey(byte[] key, OperatorPasswords operators, Clock clock,
+      LoggedOutSessions loggedOut) {
     if (key.length != KEY_BYTES) {
       throw new IllegalArgumentException("a dashboard session key has " + KEY_BYTES
           + " bytes, not " + key.length);
     }
-    return new SessionCookies(key.clone(), operators, clock);
+    return new SessionCookies(key.clone(), operators, clock, loggedOut);
   }
 
   /** The key file in {@code dataDir} as bytes, or null when there is none or it is unreadable. */
@@ -86,7 +91,8 @@ final class SessionCookies {
       throw new IOException(file + " holds " + key.length + " bytes, expected " + KEY_BYTES
           + "; delete it to make a new one (this ends every session)");
     }
-    return new SessionCookies(key, operators, clock);
+    return new SessionCookies(key, operators, clock,
+        LoggedOutSessions.inFile(dataDir, clock));
   }
 
   /** A cookie value for {@code operator}, valid until {@code expiresMs}. */
@@ -112,7 +118,7 @@ final class SessionCookies {
       return Optional.empty();
     }
     long now = clock.millis();
-    if (expires <= now || loggedOut.containsKey(parts[2])) {
+    if (expires <= now) {
       return Optional.empty();
     }
     Optional<String> entry = operators.entry(operator);
@@ -120,17 +126,16 @@ final class SessionCookies {
       return Optional.empty();
     }
     byte[] expected = mac(parts[0], expires, entry.get()).getBytes(StandardCharsets.US_ASCII);
+    // Genuine first: only then is the list of logouts (a store read on a shared one) asked.
     return MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))
-        ? Optional.of(operator) : Optional.empty();
+        && !loggedOut.contains(parts[2], expires) ? Optional.of(operator) : Optional.empty();
   }
 
-  /** Refuses {@code cookie} from now on in this process (the browser drops it too). */
+  /** Refuses {@code cookie} from now on until it expires (the browser drops it too). */
   void logOut(String cookie) {
-    long now = clock.millis();
-    loggedOut.values().removeIf(expires -> expires <= now);
     String[] parts = cookie.split("\\.", -1);
     if (parts.length == 3 && verify(cookie).isPresent()) {
-      loggedOut.put(parts[2], Long.parseLong(parts[1]));
+      loggedOut.add(parts[2], Long.parseLong(parts[1]));
     }
   }
 

@@ -210,6 +210,13 @@ class DashboardAccessTest {
 
     assertSentToLogin(get(browser, "/logout", cookie));
     assertSentToLogin(get(browser, "/", cookie));
+    // A copy of the cookie taken before the logout stays refused after a restart.
+    dashboard.close();
+    dashboard = startDashboard();
+    assertSentToLogin(get(browser, "/", cookie));
+    assertThat(data.resolve(LoggedOutSessions.FILE)).exists();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        data.resolve(LoggedOutSessions.FILE)))).isEqualTo("rw-------");
 
     String second = logIn(browser);
     assertOverview(get(browser, "/", second));
