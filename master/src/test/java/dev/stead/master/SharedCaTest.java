@@ -3,12 +3,9 @@ package dev.stead.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stead.master.code.CatalogSource;
-import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.storage.StoreConfig;
 import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.proto.v1.BootstrapGrpc;
-import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CertificateServiceGrpc;
 import dev.stead.proto.v1.CertificateState;
 import dev.stead.proto.v1.CertificateStatus;
@@ -16,7 +13,6 @@ import dev.stead.proto.v1.FetchCertificateRequest;
 import dev.stead.proto.v1.RenewCertificateRequest;
 import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.testing.TestPki;
-import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -24,9 +20,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,31 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
  * requests and renewals it receives in the database and the CA master signs them.
  */
 class SharedCaTest {
-  private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
-      Catalogs.seal(Catalog.newBuilder().setNode(node).setCodeVersion("test").build()));
-
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final MastersOnOneStore masters = new MastersOnOneStore();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    masters.close();
   }
 
   private Master start(MasterConfig config) throws Exception {
-    Master master = Master.builder(config).catalogSource(SOURCE).start();
-    cleanup.add(master);
-    return master;
+    return masters.start(config, MastersOnOneStore.EMPTY_CATALOGS);
   }
 
   private ManagedChannel channel(Master master, X509Certificate ca, KeyPair key,
       X509Certificate certificate) throws Exception {
-    ManagedChannel channel = TestPki.channel(master.port(), ca,
-        key == null ? null : key.getPrivate(), certificate);
-    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
-    return channel;
+    return masters.channel(master, ca, key == null ? null : key.getPrivate(), certificate);
   }
 
   private static CertificateStatus awaitStatus(ManagedChannel channel, String certname,

@@ -7,20 +7,15 @@ import dev.stead.master.code.CatalogSource;
 import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.storage.StoreConfig;
 import dev.stead.master.storage.postgres.PostgresCluster;
-import dev.stead.proto.v1.BootstrapGrpc;
 import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateState;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.FileChunk;
 import dev.stead.proto.v1.FileServiceGrpc;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.GetCatalogResponse;
 import dev.stead.proto.v1.GetFileRequest;
 import dev.stead.proto.v1.Resource;
-import dev.stead.proto.v1.SubmitCsrRequest;
 import dev.stead.proto.v1.Value;
-import dev.stead.testing.TestPki;
 import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import dev.stead.wire.SourceFiles;
@@ -32,10 +27,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,28 +43,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedStoreFilesTest {
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final MastersOnOneStore masters = new MastersOnOneStore();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    masters.close();
   }
 
   private Master start(Path data, Path code, StoreConfig store, boolean caRole,
       CatalogSource source) throws Exception {
-    Master master = Master.builder(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
-        .withStore(store).withCaRole(caRole)).catalogSource(source).start();
-    cleanup.add(master);
-    return master;
-  }
-
-  private ManagedChannel channel(Master master, X509Certificate ca, PrivateKey key,
-      X509Certificate certificate) throws Exception {
-    ManagedChannel channel = TestPki.channel(master.port(), ca, key, certificate);
-    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
-    return channel;
+    return masters.start(new MasterConfig(data, code, List.of(), "127.0.0.1", 0, "*")
+        .withStore(store).withCaRole(caRole), source);
   }
 
   /** A catalog whose one file comes from {@code source}, with the checksum of its bytes. */
@@ -122,14 +103,9 @@ class SharedStoreFilesTest {
     Master a = start(dataA, code, store, true, source);
     Master b = start(tmp.resolve("b"), code, store, false, source);
     X509Certificate ca = Pem.readCertificate(dataA.resolve("ca/ca.pem"));
-    KeyPair key = TestPki.ecKey();
-    CertificateStatus signed = BootstrapGrpc.newBlockingStub(channel(a, ca, null, null))
-        .submitCsr(SubmitCsrRequest.newBuilder().setCertname("web1")
-            .setCsrPem(TestPki.csr("web1", key)).build());
-    assertThat(signed.getState()).isEqualTo(CertificateState.SIGNED);
-    X509Certificate certificate = Pem.parseCertificate(signed.getCertificatePem());
-    ManagedChannel onA = channel(a, ca, key.getPrivate(), certificate);
-    ManagedChannel onB = channel(b, ca, key.getPrivate(), certificate);
+    MastersOnOneStore.Enrolled web1 = masters.enrol(a, ca, "web1");
+    ManagedChannel onA = masters.channel(a, ca, web1);
+    ManagedChannel onB = masters.channel(b, ca, web1);
 
     // A run through B: B stores the catalog and learns which file web1 may fetch.
     String oldSum = checksumOf(CatalogServiceGrpc.newBlockingStub(onB)

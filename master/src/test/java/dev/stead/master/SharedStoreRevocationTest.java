@@ -2,31 +2,19 @@ package dev.stead.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stead.master.code.CatalogSource;
-import dev.stead.master.code.CompileOutcome;
 import dev.stead.master.storage.StoreConfig;
 import dev.stead.master.storage.postgres.PostgresCluster;
 import dev.stead.master.storage.postgres.PostgresLocation;
 import dev.stead.proto.v1.AdminServiceGrpc;
-import dev.stead.proto.v1.BootstrapGrpc;
-import dev.stead.proto.v1.Catalog;
 import dev.stead.proto.v1.CatalogServiceGrpc;
-import dev.stead.proto.v1.CertificateState;
-import dev.stead.proto.v1.CertificateStatus;
 import dev.stead.proto.v1.GetCatalogRequest;
 import dev.stead.proto.v1.RevokeCertificateRequest;
-import dev.stead.proto.v1.SubmitCsrRequest;
-import dev.stead.testing.TestPki;
-import dev.stead.wire.Catalogs;
 import dev.stead.wire.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -38,31 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the other, and a revocation made on either is refused by the other within seconds.
  */
 class SharedStoreRevocationTest {
-  private static final CatalogSource SOURCE = (node, facts) -> CompileOutcome.compiled(
-      Catalogs.seal(Catalog.newBuilder().setNode(node).setCodeVersion("test").build()));
-
   @TempDir Path tmp;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private final MastersOnOneStore masters = new MastersOnOneStore();
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = cleanup.size() - 1; i >= 0; i--) {
-      cleanup.get(i).close();
-    }
+    masters.close();
   }
 
   private Master start(Path data, StoreConfig store, boolean caRole) throws Exception {
-    Master master = Master.builder(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
-        .withStore(store).withCaRole(caRole)).catalogSource(SOURCE).start();
-    cleanup.add(master);
-    return master;
-  }
-
-  private ManagedChannel channel(Master master, X509Certificate ca, PrivateKey key,
-      X509Certificate certificate) throws Exception {
-    ManagedChannel channel = TestPki.channel(master.port(), ca, key, certificate);
-    cleanup.add(() -> channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS));
-    return channel;
+    return masters.start(new MasterConfig(data, tmp, List.of(), "127.0.0.1", 0, "*")
+        .withStore(store).withCaRole(caRole), MastersOnOneStore.EMPTY_CATALOGS);
   }
 
   private static Status.Code catalogCall(ManagedChannel channel) {
@@ -97,19 +71,13 @@ class SharedStoreRevocationTest {
     PostgresLocation db = cluster.createDatabase();
     StoreConfig store = StoreConfig.postgres(db, cluster.credentials());
     Path dataA = tmp.resolve("a");
-    Path dataB = tmp.resolve("b");
     Master a = start(dataA, store, true);
-    Master b = start(dataB, store, false);
+    Master b = start(tmp.resolve("b"), store, false);
     X509Certificate ca = Pem.readCertificate(dataA.resolve("ca/ca.pem"));
-
-    KeyPair key = TestPki.ecKey();
-    CertificateStatus signed = BootstrapGrpc.newBlockingStub(channel(a, ca, null, null))
-        .submitCsr(SubmitCsrRequest.newBuilder().setCertname("web1")
-            .setCsrPem(TestPki.csr("web1", key)).build());
-    assertThat(signed.getState()).isEqualTo(CertificateState.SIGNED);
-    X509Certificate certificate = Pem.parseCertificate(signed.getCertificatePem());
-    ManagedChannel onA = channel(a, ca, key.getPrivate(), certificate);
-    ManagedChannel onB = channel(b, ca, key.getPrivate(), certificate);
+    MastersOnOneStore.Enrolled web1 = masters.enrol(a, ca, "web1");
+    X509Certificate certificate = web1.certificate();
+    ManagedChannel onA = masters.channel(a, ca, web1);
+    ManagedChannel onB = masters.channel(b, ca, web1);
     assertThat(catalogCall(onA)).isEqualTo(Status.Code.OK);
     assertThat(catalogCall(onB)).isEqualTo(Status.Code.OK);
 
@@ -118,7 +86,7 @@ class SharedStoreRevocationTest {
     ManagedChannel onRevoking = onCaMaster ? onA : onB;
     ManagedChannel onOther = onCaMaster ? onB : onA;
     // The operator's admin certificate is the CA's, good on every master.
-    AdminServiceGrpc.newBlockingStub(channel(revoking, ca,
+    AdminServiceGrpc.newBlockingStub(masters.channel(revoking, ca,
         Pem.readPrivateKey(dataA.resolve("admin/key.pem")),
         Pem.readCertificate(dataA.resolve("admin/cert.pem"))))
         .revokeCertificate(RevokeCertificateRequest.newBuilder().setCertname("web1").build());

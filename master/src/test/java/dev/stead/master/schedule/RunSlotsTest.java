@@ -56,30 +56,13 @@ class RunSlotsTest {
   void listingsOfAMasterNoAgentAsksFollowTheNodeList() throws Exception {
     try (RocksStore store = RocksStore.open(dir)) {
       store.putNode(NodeInfo.newBuilder().setName("a").build());
-      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(
-          NOW.toEpochMilli());
-      Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochMilli(now.get());
-        }
-      };
+      dev.stead.master.MutableClock clock = new dev.stead.master.MutableClock(NOW);
       RunSlots slots = new RunSlots(store, clock);
       assertThat(slots.assigned("a")).isPresent();
       // Another master of the store enrols b; this one is only asked for listings.
       store.putNode(NodeInfo.newBuilder().setName("b").build());
       assertThat(slots.assigned("b")).isEmpty();
-      now.addAndGet(RunSlots.REFRESH.toMillis());
+      clock.advance(RunSlots.REFRESH);
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (slots.assigned("b").isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
