@@ -204,7 +204,16 @@ public final class Rollouts implements AutoCloseable {
         .setPhase(RolloutPhase.ROLLOUT_RUNNING)
         .setStartedAtMs(now).setUpdatedAtMs(now).setStartedBy(who).build();
     Rollout first = RolloutProgress.advance(started, () -> nodes, now);
-    save(first);
+    // Checked again in the store: another master may have started one since it was read.
+    Optional<Rollout> blocked = store.startRollout(first, r -> RolloutState.active(r.getPhase()));
+    if (blocked.isPresent()) {
+      releases.delete(id);
+      remember(blocked.get());
+      Rollout r = blocked.get();
+      throw new IllegalStateException("environment " + environment + " has rollout "
+          + r.getId() + " " + phase(r.getPhase()) + "; resume or abort it first");
+    }
+    remember(first);
     LOG.info(() -> "rollout " + id + " of " + environment + " started by " + who + ": code "
         + request.getCodeDirectory() + " frozen as " + frozen.codeVersion() + " in "
         + frozen.directory());
@@ -363,11 +372,6 @@ public final class Rollouts implements AutoCloseable {
     LOG.info(() -> "rollout " + before.getId() + " of " + before.getEnvironment() + " "
         + verb + " by " + who);
     return changed;
-  }
-
-  private void save(Rollout r) {
-    store.putRollout(r);
-    remember(r);
   }
 
   /**

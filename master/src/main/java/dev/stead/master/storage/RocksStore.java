@@ -1075,6 +1075,21 @@ public final class RocksStore implements Store {
   }
 
   @Override
+  public Optional<Rollout> startRollout(Rollout rollout,
+      java.util.function.Predicate<Rollout> blocking) {
+    // One process holds a RocksDB store: the lock of the updates makes check and write one.
+    synchronized (rolloutUpdates) {
+      Optional<Rollout> blocked = rollouts().stream()
+          .filter(r -> r.getEnvironment().equals(rollout.getEnvironment()))
+          .filter(blocking).findFirst();
+      if (blocked.isEmpty()) {
+        putRollout(rollout);
+      }
+      return blocked;
+    }
+  }
+
+  @Override
   public Optional<Rollout> rollout(String id) {
     return rocks.get(ROLLOUTS, key(id), dev.stead.proto.v1.Rollout.parser());
   }

@@ -22,6 +22,17 @@ public interface RolloutStore {
   Optional<Rollout> rollout(String id);
 
   /**
+   * Stores {@code rollout}, a new one, unless a stored rollout of its environment is one that
+   * {@code blocking} names (a rollout still running): checked and written as one step no
+   * other writer interleaves with (another master on the store included), so that two
+   * masters starting a rollout of one environment at the same moment do not both start one.
+   *
+   * @return the stored rollout that blocked it; empty when {@code rollout} was stored
+   * @throws IllegalArgumentException when its id or environment is empty
+   */
+  Optional<Rollout> startRollout(Rollout rollout, java.util.function.Predicate<Rollout> blocking);
+
+  /**
    * Applies {@code change} to the stored rollout {@code id} and stores what it returns, as one
    * step no other writer interleaves with (another master on the store included), so that two
    * masters recording results at the same moment both keep theirs. {@code change} returning

@@ -90,4 +90,51 @@ abstract class RolloutStoreContract extends StoreContract {
     List<String> entries = List.of(store.rollout("r1").orElseThrow().getHaltReason().split(","));
     assertThat(entries).hasSize(writers * each).doesNotHaveDuplicates();
   }
+
+  private static boolean running(Rollout r) {
+    return r.getPhase() == RolloutPhase.ROLLOUT_RUNNING;
+  }
+
+  @Test
+  void aRolloutStartsUnlessOneOfItsEnvironmentBlocksIt() throws Exception {
+    Rollout first = rollout("aaa", 10, RolloutPhase.ROLLOUT_RUNNING);
+    assertThat(store.startRollout(first, RolloutStoreContract::running)).isEmpty();
+    assertThat(store.startRollout(rollout("bbb", 20, RolloutPhase.ROLLOUT_RUNNING),
+        RolloutStoreContract::running)).contains(first);
+    assertThat(store.rollout("bbb")).isEmpty();
+    Rollout staging = rollout("ccc", 30, RolloutPhase.ROLLOUT_RUNNING).toBuilder()
+        .setEnvironment("staging").build();
+    assertThat(store.startRollout(staging, RolloutStoreContract::running)).isEmpty();
+
+    store.putRollout(first.toBuilder().setPhase(RolloutPhase.ROLLOUT_COMPLETED).build());
+    assertThat(store.startRollout(rollout("bbb", 20, RolloutPhase.ROLLOUT_RUNNING),
+        RolloutStoreContract::running)).isEmpty();
+    assertThat(store.rollouts()).extracting(Rollout::getId)
+        .containsExactly("ccc", "bbb", "aaa");
+  }
+
+  @Test
+  void ofRolloutsStartedAtOnceForOneEnvironmentOneIsStored() throws Exception {
+    int starters = 6;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(starters);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Boolean>> started = new java.util.ArrayList<>();
+    for (int i = 0; i < starters; i++) {
+      Rollout mine = rollout("r" + i, 100 + i, RolloutPhase.ROLLOUT_RUNNING);
+      started.add(pool.submit(() -> {
+        go.await();
+        return store.startRollout(mine, RolloutStoreContract::running).isEmpty();
+      }));
+    }
+    go.countDown();
+    int stored = 0;
+    for (java.util.concurrent.Future<Boolean> f : started) {
+      stored += f.get() ? 1 : 0;
+    }
+    pool.shutdown();
+
+    assertThat(stored).isEqualTo(1);
+    assertThat(store.rollouts()).hasSize(1);
+  }
 }

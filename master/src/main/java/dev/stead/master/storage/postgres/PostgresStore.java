@@ -63,6 +63,7 @@ import java.util.function.Predicate;
 public final class PostgresStore implements Store, dev.stead.master.storage.SharedState {
   /** Advisory lock key (first half) for report ids; the second half is the id's hash. */
   private static final int REPORT_ID_LOCK = 0x53544452; // "STDR"
+  private static final int ROLLOUT_START_LOCK = 0x53545253; // "STRS"
   /**
    * Rows fetched per round trip while scanning reports: few at first (most visitors stop at
    * the newest report or so, and each row is a whole report), then many.
@@ -796,6 +797,34 @@ public final class PostgresStore implements Store, dev.stead.master.storage.Shar
         + "started_at_ms, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = "
         + "EXCLUDED.body", rollout.getId(), rollout.getEnvironment(), rollout.getStartedAtMs(),
         rollout.toByteArray());
+  }
+
+  @Override
+  public Optional<Rollout> startRollout(Rollout rollout,
+      java.util.function.Predicate<Rollout> blocking) {
+    if (rollout.getId().isEmpty() || rollout.getEnvironment().isEmpty()) {
+      throw new IllegalArgumentException("a rollout needs an id and an environment");
+    }
+    return db.run("start rollout " + rollout.getId(), connection -> transaction(connection,
+        () -> {
+          // Held to the commit: a master starting one of this environment waits, then sees it.
+          execute(connection, "SELECT pg_advisory_xact_lock(?, hashtext(?))", ROLLOUT_START_LOCK,
+              rollout.getEnvironment());
+          try (PreparedStatement query = prepare(connection,
+                  "SELECT body FROM rollouts WHERE environment = ?", rollout.getEnvironment());
+              ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+              Rollout stored = parse(rows.getBytes(1), dev.stead.proto.v1.Rollout.parser());
+              if (blocking.test(stored)) {
+                return Optional.of(stored);
+              }
+            }
+          }
+          execute(connection, "INSERT INTO rollouts (id, environment, started_at_ms, body) "
+              + "VALUES (?, ?, ?, ?)", rollout.getId(), rollout.getEnvironment(),
+              rollout.getStartedAtMs(), rollout.toByteArray());
+          return Optional.<Rollout>empty();
+        }));
   }
 
   @Override
