@@ -63,6 +63,20 @@ final class MasterProcess implements AutoCloseable {
     return AdminClient.connect(data, address);
   }
 
+  /**
+   * One run of a real agent for {@code certname} against this master (in this JVM, see
+   * {@link Cli#run}), trusting its CA by fingerprint and enrolling on its first run.
+   */
+  Cli agentRunOnce(String certname, Path state, Path root) throws Exception {
+    String fingerprint;
+    try (AdminClient admin = admin()) {
+      fingerprint = admin.caFingerprint();
+    }
+    return Cli.run("agent", "run", "--once", "--server", address, "--certname", certname,
+        "--state", state.toString(), "--root", root.toString(), "--ca-fingerprint",
+        fingerprint);
+  }
+
   /** SIGKILL: the master dies at once, mid-request if need be. */
   void kill() throws InterruptedException {
     ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);

@@ -36,14 +36,8 @@ class RolloutAcrossMastersEndToEndTest {
 
   /** One agent run of {@code node} against {@code master}; the motd it leaves. */
   private String converge(MasterProcess master, String node) throws Exception {
-    String fingerprint;
-    try (AdminClient admin = master.admin()) {
-      fingerprint = admin.caFingerprint();
-    }
     Path root = Files.createDirectories(tmp.resolve("root-" + node).resolve("etc")).getParent();
-    Cli.run("agent", "run", "--once", "--server", master.address, "--certname", node,
-        "--state", tmp.resolve("state-" + node).toString(), "--root", root.toString(),
-        "--ca-fingerprint", fingerprint);
+    master.agentRunOnce(node, tmp.resolve("state-" + node), root);
     return Files.readString(root.resolve("etc/motd"));
   }
 

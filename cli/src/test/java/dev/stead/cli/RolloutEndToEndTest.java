@@ -41,14 +41,8 @@ class RolloutEndToEndTest {
 
   /** One agent run of {@code node}, whatever its outcome; where its motd is. */
   private Path convergeMayFail(String node) throws Exception {
-    String fingerprint;
-    try (AdminClient admin = master.admin()) {
-      fingerprint = admin.caFingerprint();
-    }
     Path root = Files.createDirectories(tmp.resolve("root-" + node).resolve("etc")).getParent();
-    Cli.run("agent", "run", "--once", "--server", master.address, "--certname", node,
-        "--state", tmp.resolve("state-" + node).toString(), "--root", root.toString(),
-        "--ca-fingerprint", fingerprint);
+    master.agentRunOnce(node, tmp.resolve("state-" + node), root);
     return root.resolve("etc/motd");
   }
 
