@@ -95,19 +95,19 @@ public final class FleetViews implements AutoCloseable {
    */
   private static final class Holder {
     State current;
-    /** When a request starts a reload in the background. */
+    /**
+     * When a request starts a reload in the background; {@code maxAge} later, the request
+     * reloads before it answers.
+     */
     Instant nextReload;
-    /** When a request reloads before it answers: the state is twice {@code maxAge} old. */
-    Instant expires;
     boolean reloading;
     /** Allowed facts by node (empty map: none) since the reload began, under this allowlist. */
     final Map<String, SortedMap<String, Value>> factsSince = new HashMap<>();
     final Map<String, List<Resource>> exportsSince = new HashMap<>();
 
-    Holder(State current, Instant loadedAt, Duration maxAge) {
+    Holder(State current, Instant nextReload) {
       this.current = current;
-      this.nextReload = loadedAt.plus(maxAge);
-      this.expires = loadedAt.plus(maxAge.multipliedBy(2));
+      this.nextReload = nextReload;
     }
   }
 
@@ -276,17 +276,16 @@ public final class FleetViews implements AutoCloseable {
   private Holder holder(String environment) {
     Instant now = clock.instant();
     Holder holder = states.computeIfAbsent(environment,
-        env -> new Holder(load(env), now, maxAge));
+        env -> new Holder(load(env), now.plus(maxAge)));
     boolean start;
     boolean expired;
     synchronized (holder) {
       start = !holder.reloading && !now.isBefore(holder.nextReload);
-      expired = !now.isBefore(holder.expires);
+      expired = !now.isBefore(holder.nextReload.plus(maxAge));
       if (start) {
         holder.reloading = true;
         // Whether this one works or not: a failing store is not read again by every request.
         holder.nextReload = now.plus(maxAge);
-        holder.expires = now.plus(maxAge.multipliedBy(2));
       }
     }
     if (start && expired) {

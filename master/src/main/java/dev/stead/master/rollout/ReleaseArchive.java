@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A frozen copy of code as one gzipped blob, for the masters of a shared store that did not
  * make it: each directory and regular file by its relative path, a file with its bytes and
- * permission bits (a module's fact scripts must stay executable). Read back, every path must
+ * permissions ({@code rwxr-x---}) (a module's fact scripts must stay executable). Read back, every path must
  * stay beneath the directory it is unpacked into.
  */
 final class ReleaseArchive {
@@ -57,7 +58,8 @@ final class ReleaseArchive {
       });
       for (Path entry : entries) {
         out.writeUTF(root.relativize(entry).toString().replace('\\', '/'));
-        out.writeShort(mode(entry));
+        out.writeUTF(PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS)));
         if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
           out.writeLong(DIRECTORY);
         } else {
@@ -90,7 +92,7 @@ final class ReleaseArchive {
           return;
         }
         Path path = beneath(target, name);
-        int mode = in.readShort();
+        String mode = in.readUTF();
         long size = in.readLong();
         if (size == DIRECTORY) {
           // With the master's default permissions, as the copy it was made from has them.
@@ -121,20 +123,12 @@ final class ReleaseArchive {
     return path;
   }
 
-  private static int mode(Path path) throws IOException {
-    int mode = 0;
-    for (PosixFilePermission p : Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
-      mode |= 1 << (8 - p.ordinal());
-    }
-    return mode;
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-    for (PosixFilePermission p : PosixFilePermission.values()) {
-      if ((mode & (1 << (8 - p.ordinal()))) != 0) {
-        out.add(p);
-      }
+  private static Set<PosixFilePermission> permissions(String mode) throws IOException {
+    Set<PosixFilePermission> out;
+    try {
+      out = EnumSet.copyOf(PosixFilePermissions.fromString(mode));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("a mode '" + mode + "' is not one of a file", e);
     }
     // The master reads its copy, and deletes it once no node gets it.
     out.add(PosixFilePermission.OWNER_READ);

@@ -57,7 +57,7 @@ class ReleaseArchiveTest {
     try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(bytes))) {
       out.writeUTF("stead-release-1");
       out.writeUTF(name);
-      out.writeShort(0644);
+      out.writeUTF("rw-r--r--");
       out.writeLong(3);
       out.write(new byte[] {'b', 'a', 'd'});
     }
